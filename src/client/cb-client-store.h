@@ -1,0 +1,49 @@
+/* cb-client-store.h: the client's local copy of what the server shows it
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Applies a snapshot, then events in seq order (each at most once), and
+ * exposes the result as GListModels of long-lived item objects: a contact
+ * keeps its identity across snapshots, so bindings stay valid.
+ *
+ * Properties: seq (gint64, last applied), me (CbContact), directory,
+ * favourites, monitor (GListModel of CbContact; directory sorted by
+ * display name), groups (GListModel of CbGroup).
+ * Signals: "event-applied" (seq, type) after each applied event,
+ *          "snapshot-applied".
+ */
+
+#pragma once
+
+#include "cb-contact.h"
+#include "cb-group.h"
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_CLIENT_STORE (cb_client_store_get_type ())
+G_DECLARE_FINAL_TYPE (CbClientStore, cb_client_store, CB, CLIENT_STORE, GObject)
+
+CbClientStore *cb_client_store_new              (void);
+gint64         cb_client_store_get_seq          (CbClientStore *self);
+CbContact     *cb_client_store_get_me           (CbClientStore *self);
+GListModel    *cb_client_store_get_directory    (CbClientStore *self);
+GListModel    *cb_client_store_get_favourites   (CbClientStore *self);
+GListModel    *cb_client_store_get_monitor      (CbClientStore *self);
+GListModel    *cb_client_store_get_groups       (CbClientStore *self);
+CbContact     *cb_client_store_lookup_contact   (CbClientStore *self,
+                                                 gint64         user_id);
+CbGroup       *cb_client_store_lookup_group     (CbClientStore *self,
+                                                 gint64         group_id);
+gboolean       cb_client_store_apply_snapshot   (CbClientStore *self,
+                                                 JsonObject    *snapshot,
+                                                 GError       **error);
+/* FALSE when skipped (seq already applied) or not understood. */
+gboolean       cb_client_store_apply_event      (CbClientStore *self,
+                                                 gint64         seq,
+                                                 const char    *type,
+                                                 JsonObject    *data);
+/* Counts for tests: how many events were applied since creation. */
+guint          cb_client_store_get_applied_count (CbClientStore *self);
+
+G_END_DECLS

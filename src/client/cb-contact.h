@@ -1,0 +1,46 @@
+/* cb-contact.h: one colleague (or DeviceOnly phone) as this client sees it
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Properties (all notify on change, so widgets bind to them):
+ *   id (gint64), username, display-name, extension, email, mobile, language,
+ *   time-zone (strings), kind (CbUserKind), admin (bool), level (CbLevel),
+ *   availability (CbAvailability), note (string), line-state (CbLineState),
+ *   agent-status (CbAgentStatus), group-logins (GStrv: names of the groups
+ *   the contact is logged into, sorted), is-self (bool).
+ *   Fields the viewer's level hides keep their defaults (offline, logged-out,
+ *   empty group-logins); has-line-state / has-agent-status (bool) tell which.
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "cb-protocol.h"
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_CONTACT (cb_contact_get_type ())
+G_DECLARE_FINAL_TYPE (CbContact, cb_contact, CB, CONTACT, GObject)
+
+CbContact      *cb_contact_new               (gint64      id);
+gint64          cb_contact_get_id            (CbContact  *self);
+const char     *cb_contact_get_username      (CbContact  *self);
+const char     *cb_contact_get_display_name  (CbContact  *self);
+const char     *cb_contact_get_extension     (CbContact  *self);
+const char     *cb_contact_get_email         (CbContact  *self);
+CbUserKind      cb_contact_get_kind          (CbContact  *self);
+CbLevel         cb_contact_get_level         (CbContact  *self);
+CbAvailability  cb_contact_get_availability  (CbContact  *self);
+const char     *cb_contact_get_note          (CbContact  *self);
+CbLineState     cb_contact_get_line_state    (CbContact  *self);
+CbAgentStatus   cb_contact_get_agent_status  (CbContact  *self);
+const char * const *cb_contact_get_group_logins (CbContact *self);
+gboolean        cb_contact_get_is_self       (CbContact  *self);
+
+/* Updates from a protocol user object; notifies only what changed. */
+void            cb_contact_update_from_json  (CbContact  *self,
+                                              JsonObject *user);
+
+G_END_DECLS

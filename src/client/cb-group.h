@@ -1,0 +1,37 @@
+/* cb-group.h: a group (authorisation or hunt) and its members
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Properties: id (gint64), name, kind (CbGroupKind), number, strategy
+ * (CbRingStrategy), member-timeout (uint), level (CbLevel), leader
+ * (CbContact, may be NULL), deputy (CbContact, may be NULL), logged-in (bool:
+ * the signed-in user's own login), is-member (bool), members (GListModel of
+ * CbGroupMember, in ringing order), logged-in-count (uint).
+ */
+
+#pragma once
+
+#include "cb-contact.h"
+#include "cb-group-member.h"
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_GROUP (cb_group_get_type ())
+G_DECLARE_FINAL_TYPE (CbGroup, cb_group, CB, GROUP, GObject)
+
+gint64          cb_group_get_id            (CbGroup *self);
+const char     *cb_group_get_name          (CbGroup *self);
+CbGroupKind     cb_group_get_kind          (CbGroup *self);
+const char     *cb_group_get_number        (CbGroup *self);
+CbRingStrategy  cb_group_get_strategy      (CbGroup *self);
+guint           cb_group_get_member_timeout(CbGroup *self);
+gboolean        cb_group_get_logged_in     (CbGroup *self);
+gboolean        cb_group_get_is_member     (CbGroup *self);
+GListModel     *cb_group_get_members       (CbGroup *self);
+guint           cb_group_get_logged_in_count (CbGroup *self);
+/* NULL when the viewer may not see that member's login. */
+CbGroupMember  *cb_group_find_member       (CbGroup *self,
+                                            gint64   user_id);
+
+G_END_DECLS

@@ -1,0 +1,71 @@
+/* cb-protocol-types.h: the enums every part of Callboard shares
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Their JSON form is the enum nick (CB_LINE_STATE_ON_HOLD is "on-hold"):
+ * see cb_enum_to_nick() and cb_enum_from_nick().
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define CB_API_PREFIX "/api/v1"
+
+/* Manual availability a user chooses. */
+typedef enum {
+  CB_AVAILABILITY_AVAILABLE,
+  CB_AVAILABILITY_AWAY,
+  CB_AVAILABILITY_BUSY,
+  CB_AVAILABILITY_DND,
+  CB_AVAILABILITY_OFFLINE,
+} CbAvailability;
+
+/* State of a user's telephone line, derived from calls. */
+typedef enum {
+  CB_LINE_STATE_IDLE,
+  CB_LINE_STATE_RINGING,
+  CB_LINE_STATE_BUSY,
+  CB_LINE_STATE_ON_HOLD,
+  CB_LINE_STATE_OFFLINE,
+} CbLineState;
+
+/* Agent status decides who receives queue calls: only AVAILABLE does. */
+typedef enum {
+  CB_AGENT_STATUS_AVAILABLE,
+  CB_AGENT_STATUS_NOT_AVAILABLE,
+  CB_AGENT_STATUS_WRAP_UP,
+  CB_AGENT_STATUS_LOGGED_IN,
+  CB_AGENT_STATUS_LOGGED_OUT,
+} CbAgentStatus;
+
+/* What one user may see of another; each level adds to the one before. */
+typedef enum {
+  CB_LEVEL_NONE,      /* nothing */
+  CB_LEVEL_PUBLIC,    /* directory entry and availability */
+  CB_LEVEL_BUSINESS,  /* line state (BLF lamps) */
+  CB_LEVEL_TEAM,      /* call details, group logins, agent status, pickup */
+  CB_LEVEL_PERSONAL,  /* journal and private notes */
+} CbLevel;
+
+typedef enum {
+  CB_GROUP_KIND_AUTHORISATION,
+  CB_GROUP_KIND_HUNT,
+} CbGroupKind;
+
+typedef enum {
+  CB_RING_STRATEGY_PARALLEL,
+  CB_RING_STRATEGY_SEQUENTIAL,
+  CB_RING_STRATEGY_QUEUE,
+} CbRingStrategy;
+
+/* A person with a client, or a DeviceOnly SIP phone. */
+typedef enum {
+  CB_USER_KIND_USER,
+  CB_USER_KIND_DEVICE,
+} CbUserKind;
+
+G_END_DECLS

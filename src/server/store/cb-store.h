@@ -1,0 +1,196 @@
+/* cb-store.h: the server's persistence interface
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything callboardd keeps across a restart goes through CbStore, so a
+ * second backend (PostgreSQL) can be added beside CbSqliteStore without
+ * touching the API layer. Calls are synchronous and made on the main thread.
+ * A mutation and the event it causes are written in one transaction:
+ * cb_store_begin(), the changes, cb_store_append_event(), cb_store_commit().
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cb-protocol.h"
+
+G_BEGIN_DECLS
+
+#define CB_STORE_ERROR (cb_store_error_quark ())
+
+typedef enum {
+  CB_STORE_ERROR_FAILED,
+  CB_STORE_ERROR_NOT_FOUND,
+  CB_STORE_ERROR_CONFLICT,    /* unique username/extension/number taken */
+  CB_STORE_ERROR_SCHEMA,      /* database newer than this build */
+} CbStoreError;
+
+GQuark cb_store_error_quark (void);
+
+/* Lists a user keeps; group-distributed contents use the same kinds. */
+typedef enum {
+  CB_LIST_FAVOURITES,
+  CB_LIST_MONITOR,
+  CB_LIST_BLF,
+} CbListKind;
+
+typedef struct {
+  gint64          id;
+  char           *username;
+  char           *display_name;
+  char           *extension;
+  char           *email;
+  char           *mobile;
+  char           *language;
+  char           *time_zone;
+  char           *password_hash;   /* argon2id string; NULL for devices */
+  CbUserKind      kind;
+  gboolean        admin;
+  CbAvailability  availability;
+  char           *note;
+  CbAgentStatus   agent_status;
+  CbLineState     line_state;
+} CbUserRecord;
+
+typedef struct {
+  gint64   user_id;
+  gboolean logged_in;
+} CbGroupMember;
+
+typedef struct {
+  gint64          id;
+  char           *name;
+  CbGroupKind     kind;
+  char           *number;          /* hunt groups; NULL otherwise */
+  CbRingStrategy  strategy;
+  guint           member_timeout;  /* seconds, default 15 */
+  gboolean        wrap_around;
+  CbLevel         level;           /* members towards each other */
+  CbLevel         leader_level;    /* leader and deputy towards members */
+  gint64          leader_id;       /* 0: none */
+  gint64          deputy_id;       /* 0: none */
+  GArray         *members;         /* CbGroupMember, ringing order */
+  GArray         *favourites;      /* gint64 user ids given to every member */
+  GArray         *monitor;         /* gint64 user ids given to every member */
+} CbGroupRecord;
+
+typedef struct {
+  gint64  seq;
+  char   *type;                    /* "presence", "group-login", ... */
+  gint64  subject_user_id;         /* whose state it is; 0: none */
+  gint64  group_id;                /* 0: none */
+  char   *data;                    /* JSON object, full detail */
+  gint64  created_at;              /* unix seconds */
+} CbEventRecord;
+
+CbUserRecord  *cb_user_record_new      (void);
+CbUserRecord  *cb_user_record_copy     (const CbUserRecord *record);
+void           cb_user_record_free     (CbUserRecord *record);
+CbGroupRecord *cb_group_record_new     (void);
+CbGroupRecord *cb_group_record_copy    (const CbGroupRecord *record);
+void           cb_group_record_free    (CbGroupRecord *record);
+void           cb_event_record_free    (CbEventRecord *record);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbUserRecord, cb_user_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbGroupRecord, cb_group_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbEventRecord, cb_event_record_free)
+
+#define CB_TYPE_STORE (cb_store_get_type ())
+G_DECLARE_INTERFACE (CbStore, cb_store, CB, STORE, GObject)
+
+struct _CbStoreInterface
+{
+  GTypeInterface parent_iface;
+
+  gboolean       (*begin)              (CbStore *self, GError **error);
+  gboolean       (*commit)             (CbStore *self, GError **error);
+  void           (*rollback)           (CbStore *self);
+
+  /* Users. list_users returns CbUserRecord elements (free func set). */
+  GPtrArray     *(*list_users)         (CbStore *self, GError **error);
+  CbUserRecord  *(*get_user)           (CbStore *self, gint64 id, GError **error);
+  CbUserRecord  *(*find_user)          (CbStore *self, const char *username, GError **error);
+  /* Sets record->id on success. */
+  gboolean       (*create_user)        (CbStore *self, CbUserRecord *record, GError **error);
+  gboolean       (*update_user)        (CbStore *self, const CbUserRecord *record, GError **error);
+  gboolean       (*set_presence)       (CbStore *self, gint64 user_id, CbAvailability availability,
+                                        const char *note, GError **error);
+  gboolean       (*set_agent_status)   (CbStore *self, gint64 user_id, CbAgentStatus status,
+                                        GError **error);
+  gboolean       (*set_line_state)     (CbStore *self, gint64 user_id, CbLineState state,
+                                        GError **error);
+
+  /* Groups, with members in order. */
+  GPtrArray     *(*list_groups)        (CbStore *self, GError **error);
+  CbGroupRecord *(*get_group)          (CbStore *self, gint64 id, GError **error);
+  gboolean       (*create_group)       (CbStore *self, CbGroupRecord *record, GError **error);
+  /* Replaces fields and members; keeps logins of members that stay. */
+  gboolean       (*update_group)       (CbStore *self, const CbGroupRecord *record, GError **error);
+  gboolean       (*set_group_login)    (CbStore *self, gint64 group_id, gint64 user_id,
+                                        gboolean logged_in, GError **error);
+
+  /* A user's own lists (ordered user ids). */
+  GArray        *(*get_list)           (CbStore *self, gint64 user_id, CbListKind kind,
+                                        GError **error);
+  gboolean       (*set_list)           (CbStore *self, gint64 user_id, CbListKind kind,
+                                        const GArray *user_ids, GError **error);
+
+  /* Sessions: only a hash of the token is stored. */
+  gboolean       (*add_token)          (CbStore *self, const char *token_hash, gint64 user_id,
+                                        gint64 expires_at, GError **error);
+  /* Returns the user id, 0 when unknown or expired (at time now). */
+  gint64         (*lookup_token)       (CbStore *self, const char *token_hash, gint64 now,
+                                        GError **error);
+  gboolean       (*revoke_token)       (CbStore *self, const char *token_hash, GError **error);
+  gboolean       (*purge_tokens)       (CbStore *self, gint64 now, GError **error);
+
+  /* Event log. append sets record->seq (strictly increasing, never reused). */
+  gboolean       (*append_event)       (CbStore *self, CbEventRecord *record, GError **error);
+  /* Events with seq > after, oldest first, at most limit. */
+  GPtrArray     *(*events_since)       (CbStore *self, gint64 after, guint limit, GError **error);
+  gint64         (*last_seq)           (CbStore *self);
+  /* Oldest retained seq; last_seq + 1 when the log is empty. */
+  gint64         (*first_seq)          (CbStore *self);
+  /* Keeps the newest `keep` events. */
+  gboolean       (*trim_events)        (CbStore *self, guint keep, GError **error);
+};
+
+gboolean       cb_store_begin            (CbStore *self, GError **error);
+gboolean       cb_store_commit           (CbStore *self, GError **error);
+void           cb_store_rollback         (CbStore *self);
+GPtrArray     *cb_store_list_users       (CbStore *self, GError **error);
+CbUserRecord  *cb_store_get_user         (CbStore *self, gint64 id, GError **error);
+CbUserRecord  *cb_store_find_user        (CbStore *self, const char *username, GError **error);
+gboolean       cb_store_create_user      (CbStore *self, CbUserRecord *record, GError **error);
+gboolean       cb_store_update_user      (CbStore *self, const CbUserRecord *record, GError **error);
+gboolean       cb_store_set_presence     (CbStore *self, gint64 user_id, CbAvailability availability,
+                                          const char *note, GError **error);
+gboolean       cb_store_set_agent_status (CbStore *self, gint64 user_id, CbAgentStatus status,
+                                          GError **error);
+gboolean       cb_store_set_line_state   (CbStore *self, gint64 user_id, CbLineState state,
+                                          GError **error);
+GPtrArray     *cb_store_list_groups      (CbStore *self, GError **error);
+CbGroupRecord *cb_store_get_group        (CbStore *self, gint64 id, GError **error);
+gboolean       cb_store_create_group     (CbStore *self, CbGroupRecord *record, GError **error);
+gboolean       cb_store_update_group     (CbStore *self, const CbGroupRecord *record, GError **error);
+gboolean       cb_store_set_group_login  (CbStore *self, gint64 group_id, gint64 user_id,
+                                          gboolean logged_in, GError **error);
+GArray        *cb_store_get_list         (CbStore *self, gint64 user_id, CbListKind kind,
+                                          GError **error);
+gboolean       cb_store_set_list         (CbStore *self, gint64 user_id, CbListKind kind,
+                                          const GArray *user_ids, GError **error);
+gboolean       cb_store_add_token        (CbStore *self, const char *token_hash, gint64 user_id,
+                                          gint64 expires_at, GError **error);
+gint64         cb_store_lookup_token     (CbStore *self, const char *token_hash, gint64 now,
+                                          GError **error);
+gboolean       cb_store_revoke_token     (CbStore *self, const char *token_hash, GError **error);
+gboolean       cb_store_purge_tokens     (CbStore *self, gint64 now, GError **error);
+gboolean       cb_store_append_event     (CbStore *self, CbEventRecord *record, GError **error);
+GPtrArray     *cb_store_events_since     (CbStore *self, gint64 after, guint limit, GError **error);
+gint64         cb_store_last_seq         (CbStore *self);
+gint64         cb_store_first_seq        (CbStore *self);
+gboolean       cb_store_trim_events      (CbStore *self, guint keep, GError **error);
+
+G_END_DECLS
