@@ -1,3 +1,464 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
-typedef int cb_placeholder_t;
+/* cb-store.c: the CbStore interface, its dispatch wrappers and record helpers
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-store"
+
+#include "config.h"
+
+#include "cb-store.h"
+
+G_DEFINE_QUARK (cb-store-error-quark, cb_store_error)
+
+G_DEFINE_INTERFACE (CbStore, cb_store, G_TYPE_OBJECT)
+
+static void
+cb_store_default_init (CbStoreInterface *iface)
+{
+}
+
+/* Records */
+
+CbUserRecord *
+cb_user_record_new (void)
+{
+  CbUserRecord *record = g_new0 (CbUserRecord, 1);
+
+  /* A new person is reachable by default but has not signed in or logged
+   * into any queue yet, and has no registered phone. */
+  record->kind = CB_USER_KIND_USER;
+  record->availability = CB_AVAILABILITY_AVAILABLE;
+  record->agent_status = CB_AGENT_STATUS_LOGGED_OUT;
+  record->line_state = CB_LINE_STATE_OFFLINE;
+
+  return record;
+}
+
+CbUserRecord *
+cb_user_record_copy (const CbUserRecord *record)
+{
+  CbUserRecord *copy;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  copy = g_memdup2 (record, sizeof *record);
+  copy->username = g_strdup (record->username);
+  copy->display_name = g_strdup (record->display_name);
+  copy->extension = g_strdup (record->extension);
+  copy->email = g_strdup (record->email);
+  copy->mobile = g_strdup (record->mobile);
+  copy->language = g_strdup (record->language);
+  copy->time_zone = g_strdup (record->time_zone);
+  copy->password_hash = g_strdup (record->password_hash);
+  copy->note = g_strdup (record->note);
+
+  return copy;
+}
+
+void
+cb_user_record_free (CbUserRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->username);
+  g_free (record->display_name);
+  g_free (record->extension);
+  g_free (record->email);
+  g_free (record->mobile);
+  g_free (record->language);
+  g_free (record->time_zone);
+  g_free (record->password_hash);
+  g_free (record->note);
+  g_free (record);
+}
+
+CbGroupRecord *
+cb_group_record_new (void)
+{
+  CbGroupRecord *record = g_new0 (CbGroupRecord, 1);
+
+  record->kind = CB_GROUP_KIND_AUTHORISATION;
+  record->strategy = CB_RING_STRATEGY_PARALLEL;
+  record->member_timeout = 15;
+  record->level = CB_LEVEL_PUBLIC;
+  record->leader_level = CB_LEVEL_TEAM;
+  record->members = g_array_new (FALSE, TRUE, sizeof (CbGroupMember));
+  record->favourites = g_array_new (FALSE, TRUE, sizeof (gint64));
+  record->monitor = g_array_new (FALSE, TRUE, sizeof (gint64));
+
+  return record;
+}
+
+static GArray *
+copy_array (const GArray *array,
+            guint         element_size)
+{
+  GArray *copy = g_array_sized_new (FALSE, TRUE, element_size,
+                                    array != NULL ? array->len : 0);
+
+  if (array != NULL && array->len > 0)
+    g_array_append_vals (copy, array->data, array->len);
+
+  return copy;
+}
+
+CbGroupRecord *
+cb_group_record_copy (const CbGroupRecord *record)
+{
+  CbGroupRecord *copy;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  copy = g_memdup2 (record, sizeof *record);
+  copy->name = g_strdup (record->name);
+  copy->number = g_strdup (record->number);
+  /* A copy always has arrays, even when the original left them NULL. */
+  copy->members = copy_array (record->members, sizeof (CbGroupMember));
+  copy->favourites = copy_array (record->favourites, sizeof (gint64));
+  copy->monitor = copy_array (record->monitor, sizeof (gint64));
+
+  return copy;
+}
+
+void
+cb_group_record_free (CbGroupRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->name);
+  g_free (record->number);
+  g_clear_pointer (&record->members, g_array_unref);
+  g_clear_pointer (&record->favourites, g_array_unref);
+  g_clear_pointer (&record->monitor, g_array_unref);
+  g_free (record);
+}
+
+void
+cb_event_record_free (CbEventRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->type);
+  g_free (record->data);
+  g_free (record);
+}
+
+/* Dispatch */
+
+#define STORE_IFACE(self) (CB_STORE_GET_IFACE (self))
+
+gboolean
+cb_store_begin (CbStore  *self,
+                GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->begin (self, error);
+}
+
+gboolean
+cb_store_commit (CbStore  *self,
+                 GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->commit (self, error);
+}
+
+void
+cb_store_rollback (CbStore *self)
+{
+  g_return_if_fail (CB_IS_STORE (self));
+
+  STORE_IFACE (self)->rollback (self);
+}
+
+GPtrArray *
+cb_store_list_users (CbStore  *self,
+                     GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->list_users (self, error);
+}
+
+CbUserRecord *
+cb_store_get_user (CbStore  *self,
+                   gint64    id,
+                   GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->get_user (self, id, error);
+}
+
+CbUserRecord *
+cb_store_find_user (CbStore     *self,
+                    const char  *username,
+                    GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (username != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->find_user (self, username, error);
+}
+
+gboolean
+cb_store_create_user (CbStore       *self,
+                      CbUserRecord  *record,
+                      GError       **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->username != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->create_user (self, record, error);
+}
+
+gboolean
+cb_store_update_user (CbStore             *self,
+                      const CbUserRecord  *record,
+                      GError             **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->username != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->update_user (self, record, error);
+}
+
+gboolean
+cb_store_set_presence (CbStore         *self,
+                       gint64           user_id,
+                       CbAvailability   availability,
+                       const char      *note,
+                       GError         **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_presence (self, user_id, availability, note, error);
+}
+
+gboolean
+cb_store_set_agent_status (CbStore        *self,
+                           gint64          user_id,
+                           CbAgentStatus   status,
+                           GError        **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_agent_status (self, user_id, status, error);
+}
+
+gboolean
+cb_store_set_line_state (CbStore      *self,
+                         gint64        user_id,
+                         CbLineState   state,
+                         GError      **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_line_state (self, user_id, state, error);
+}
+
+GPtrArray *
+cb_store_list_groups (CbStore  *self,
+                      GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->list_groups (self, error);
+}
+
+CbGroupRecord *
+cb_store_get_group (CbStore  *self,
+                    gint64    id,
+                    GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->get_group (self, id, error);
+}
+
+gboolean
+cb_store_create_group (CbStore        *self,
+                       CbGroupRecord  *record,
+                       GError        **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->create_group (self, record, error);
+}
+
+gboolean
+cb_store_update_group (CbStore              *self,
+                       const CbGroupRecord  *record,
+                       GError              **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->name != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->update_group (self, record, error);
+}
+
+gboolean
+cb_store_set_group_login (CbStore   *self,
+                          gint64     group_id,
+                          gint64     user_id,
+                          gboolean   logged_in,
+                          GError   **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_group_login (self, group_id, user_id, logged_in, error);
+}
+
+GArray *
+cb_store_get_list (CbStore     *self,
+                   gint64       user_id,
+                   CbListKind   kind,
+                   GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (kind <= CB_LIST_BLF, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->get_list (self, user_id, kind, error);
+}
+
+gboolean
+cb_store_set_list (CbStore       *self,
+                   gint64         user_id,
+                   CbListKind     kind,
+                   const GArray  *user_ids,
+                   GError       **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (kind <= CB_LIST_BLF, FALSE);
+  g_return_val_if_fail (user_ids == NULL ||
+                        g_array_get_element_size ((GArray *) user_ids) == sizeof (gint64),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_list (self, user_id, kind, user_ids, error);
+}
+
+gboolean
+cb_store_add_token (CbStore     *self,
+                    const char  *token_hash,
+                    gint64       user_id,
+                    gint64       expires_at,
+                    GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (token_hash != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->add_token (self, token_hash, user_id, expires_at, error);
+}
+
+gint64
+cb_store_lookup_token (CbStore     *self,
+                       const char  *token_hash,
+                       gint64       now,
+                       GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), 0);
+  g_return_val_if_fail (token_hash != NULL, 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  return STORE_IFACE (self)->lookup_token (self, token_hash, now, error);
+}
+
+gboolean
+cb_store_revoke_token (CbStore     *self,
+                       const char  *token_hash,
+                       GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (token_hash != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->revoke_token (self, token_hash, error);
+}
+
+gboolean
+cb_store_purge_tokens (CbStore  *self,
+                       gint64    now,
+                       GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->purge_tokens (self, now, error);
+}
+
+gboolean
+cb_store_append_event (CbStore        *self,
+                       CbEventRecord  *record,
+                       GError        **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->type != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->append_event (self, record, error);
+}
+
+GPtrArray *
+cb_store_events_since (CbStore  *self,
+                       gint64    after,
+                       guint     limit,
+                       GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->events_since (self, after, limit, error);
+}
+
+gint64
+cb_store_last_seq (CbStore *self)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), 0);
+
+  return STORE_IFACE (self)->last_seq (self);
+}
+
+gint64
+cb_store_first_seq (CbStore *self)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), 0);
+
+  return STORE_IFACE (self)->first_seq (self);
+}
+
+gboolean
+cb_store_trim_events (CbStore  *self,
+                      guint     keep,
+                      GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->trim_events (self, keep, error);
+}

@@ -148,7 +148,7 @@ struct _CbStoreInterface
 
   /* Event log. append sets record->seq (strictly increasing, never reused). */
   gboolean       (*append_event)       (CbStore *self, CbEventRecord *record, GError **error);
-  /* Events with seq > after, oldest first, at most limit. */
+  /* Events with seq > after, oldest first, at most limit (0: no limit). */
   GPtrArray     *(*events_since)       (CbStore *self, gint64 after, guint limit, GError **error);
   gint64         (*last_seq)           (CbStore *self);
   /* Oldest retained seq; last_seq + 1 when the log is empty. */

@@ -1,0 +1,1332 @@
+/* test-sqlite-store.c: CbSqliteStore against real database files
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "cb-sqlite-store.h"
+
+typedef struct {
+  char    *dir;
+  char    *path;
+  CbStore *store;
+} Fixture;
+
+static CbStore *
+open_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  CbSqliteStore *store = cb_sqlite_store_new (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return CB_STORE (store);
+}
+
+/* Closes the store (it must not leak a reference) and opens the file anew,
+ * as a restarted server would. */
+static void
+reopen (Fixture *fixture)
+{
+  g_assert_finalize_object (fixture->store);
+  fixture->store = open_store (fixture->path);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("cb-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "callboard.db", NULL);
+  fixture->store = open_store (fixture->path);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (fixture->store != NULL)
+    g_assert_finalize_object (fixture->store);
+
+  /* The database plus its -wal and -shm files, and whatever a test added. */
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (fixture->dir, name, NULL);
+      g_assert_cmpint (g_unlink (file), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (fixture->dir), ==, 0);
+
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+static gint64
+add_user (CbStore    *store,
+          const char *username,
+          const char *extension)
+{
+  g_autoptr(CbUserRecord) user = cb_user_record_new ();
+  g_autoptr(GError) error = NULL;
+
+  user->username = g_strdup (username);
+  user->display_name = g_strdup_printf ("User %s", username);
+  user->extension = g_strdup (extension);
+  user->password_hash = g_strdup ("$argon2id$test");
+  g_assert_true (cb_store_create_user (store, user, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (user->id, >, 0);
+  return user->id;
+}
+
+static GArray *
+ids_new (guint n, ...)
+{
+  GArray *ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  va_list args;
+
+  va_start (args, n);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 id = va_arg (args, gint64);
+      g_array_append_val (ids, id);
+    }
+  va_end (args);
+
+  return ids;
+}
+
+static void
+assert_ids (const GArray *ids, guint n, ...)
+{
+  va_list args;
+
+  g_assert_nonnull (ids);
+  g_assert_cmpuint (ids->len, ==, n);
+  va_start (args, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (g_array_index (ids, gint64, i), ==, va_arg (args, gint64));
+  va_end (args);
+}
+
+static void
+add_member (CbGroupRecord *group,
+            gint64         user_id,
+            gboolean       logged_in)
+{
+  CbGroupMember member = { .user_id = user_id, .logged_in = logged_in };
+
+  g_array_append_val (group->members, member);
+}
+
+static const CbGroupMember *
+member_at (const CbGroupRecord *group,
+           guint                index)
+{
+  g_assert_cmpuint (index, <, group->members->len);
+  return &g_array_index (group->members, CbGroupMember, index);
+}
+
+static gint64
+append_event (CbStore    *store,
+              const char *type,
+              gint64      subject)
+{
+  CbEventRecord event = {
+    .type = (char *) type,
+    .subject_user_id = subject,
+    .data = (char *) "{\"x\":1}",
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cb_store_append_event (store, &event, &error));
+  g_assert_no_error (error);
+  return event.seq;
+}
+
+/* Reads one integer with a separate connection: what another process (or
+ * the server after a crash) would see on disk. */
+static gint64
+peek_int_with (const char *path,
+               const char *sql,
+               const char *param)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (param != NULL)
+    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static gint64
+peek_int (const char *path,
+          const char *sql)
+{
+  return peek_int_with (path, sql, NULL);
+}
+
+static void
+test_records (void)
+{
+  g_autoptr(CbUserRecord) user = cb_user_record_new ();
+  g_autoptr(CbUserRecord) user_copy = NULL;
+  g_autoptr(CbGroupRecord) group = cb_group_record_new ();
+  g_autoptr(CbGroupRecord) group_copy = NULL;
+  gint64 fav = 42;
+
+  g_assert_cmpint (user->availability, ==, CB_AVAILABILITY_AVAILABLE);
+  g_assert_cmpint (user->agent_status, ==, CB_AGENT_STATUS_LOGGED_OUT);
+  g_assert_cmpint (user->line_state, ==, CB_LINE_STATE_OFFLINE);
+  g_assert_cmpint (user->kind, ==, CB_USER_KIND_USER);
+  g_assert_cmpuint (group->member_timeout, ==, 15);
+  g_assert_cmpint (group->level, ==, CB_LEVEL_PUBLIC);
+  g_assert_cmpint (group->leader_level, ==, CB_LEVEL_TEAM);
+  g_assert_cmpint (group->kind, ==, CB_GROUP_KIND_AUTHORISATION);
+  g_assert_cmpuint (group->members->len, ==, 0);
+
+  user->username = g_strdup ("anna");
+  user->note = g_strdup ("lunch");
+  user->id = 7;
+  user_copy = cb_user_record_copy (user);
+  g_assert_cmpint (user_copy->id, ==, 7);
+  g_assert_cmpstr (user_copy->username, ==, "anna");
+  g_assert_true (user_copy->username != user->username);
+  g_assert_cmpstr (user_copy->note, ==, "lunch");
+
+  group->name = g_strdup ("Support");
+  add_member (group, 3, TRUE);
+  g_array_append_val (group->favourites, fav);
+  group_copy = cb_group_record_copy (group);
+  add_member (group, 4, FALSE);
+  g_assert_cmpstr (group_copy->name, ==, "Support");
+  g_assert_cmpuint (group_copy->members->len, ==, 1);
+  g_assert_true (member_at (group_copy, 0)->logged_in);
+  assert_ids (group_copy->favourites, 1, (gint64) 42);
+  g_assert_cmpuint (group_copy->monitor->len, ==, 0);
+
+  cb_user_record_free (NULL);
+  cb_group_record_free (NULL);
+  cb_event_record_free (NULL);
+}
+
+static void
+test_users (Fixture       *fixture,
+            gconstpointer  data)
+{
+  CbStore *store = fixture->store;
+  g_autoptr(CbUserRecord) anna = cb_user_record_new ();
+  g_autoptr(CbUserRecord) got = NULL;
+  g_autoptr(CbUserRecord) found = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 ben;
+
+  anna->username = g_strdup ("anna");
+  anna->display_name = g_strdup ("Anna Berger");
+  anna->extension = g_strdup ("201");
+  anna->email = g_strdup ("anna.berger@example.org");
+  anna->mobile = g_strdup ("+49 170 5550201");
+  anna->language = g_strdup ("de");
+  anna->time_zone = g_strdup ("Europe/Berlin");
+  anna->password_hash = g_strdup ("$argon2id$v=19$abc");
+  anna->admin = TRUE;
+  anna->availability = CB_AVAILABILITY_DND;
+  anna->note = g_strdup ("in a meeting");
+  anna->agent_status = CB_AGENT_STATUS_WRAP_UP;
+  anna->line_state = CB_LINE_STATE_ON_HOLD;
+  g_assert_true (cb_store_create_user (store, anna, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (anna->id, >, 0);
+
+  got = cb_store_get_user (store, anna->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (got->id, ==, anna->id);
+  g_assert_cmpstr (got->username, ==, "anna");
+  g_assert_cmpstr (got->display_name, ==, "Anna Berger");
+  g_assert_cmpstr (got->extension, ==, "201");
+  g_assert_cmpstr (got->email, ==, "anna.berger@example.org");
+  g_assert_cmpstr (got->mobile, ==, "+49 170 5550201");
+  g_assert_cmpstr (got->language, ==, "de");
+  g_assert_cmpstr (got->time_zone, ==, "Europe/Berlin");
+  g_assert_cmpstr (got->password_hash, ==, "$argon2id$v=19$abc");
+  g_assert_true (got->admin);
+  g_assert_cmpint (got->kind, ==, CB_USER_KIND_USER);
+  g_assert_cmpint (got->availability, ==, CB_AVAILABILITY_DND);
+  g_assert_cmpstr (got->note, ==, "in a meeting");
+  g_assert_cmpint (got->agent_status, ==, CB_AGENT_STATUS_WRAP_UP);
+  g_assert_cmpint (got->line_state, ==, CB_LINE_STATE_ON_HOLD);
+
+  /* Usernames are matched without regard to ASCII case. */
+  found = cb_store_find_user (store, "ANNA", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (found->id, ==, anna->id);
+  g_clear_pointer (&found, cb_user_record_free);
+
+  found = cb_store_find_user (store, "nobody", &error);
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_assert_null (found);
+  g_clear_error (&error);
+
+  g_assert_null (cb_store_get_user (store, anna->id + 100, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A device: no password, and the stored defaults of a fresh record. */
+  {
+    g_autoptr(CbUserRecord) phone = cb_user_record_new ();
+    g_autoptr(CbUserRecord) phone_got = NULL;
+
+    phone->username = g_strdup ("lobby-phone");
+    phone->kind = CB_USER_KIND_DEVICE;
+    g_assert_true (cb_store_create_user (store, phone, &error));
+    g_assert_no_error (error);
+    phone_got = cb_store_get_user (store, phone->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (phone_got->kind, ==, CB_USER_KIND_DEVICE);
+    g_assert_null (phone_got->password_hash);
+    g_assert_null (phone_got->extension);
+    g_assert_null (phone_got->note);
+    g_assert_false (phone_got->admin);
+    g_assert_cmpint (phone_got->availability, ==, CB_AVAILABILITY_AVAILABLE);
+    g_assert_cmpint (phone_got->agent_status, ==, CB_AGENT_STATUS_LOGGED_OUT);
+    g_assert_cmpint (phone_got->line_state, ==, CB_LINE_STATE_OFFLINE);
+  }
+
+  /* update_user replaces every field. */
+  g_free (got->display_name);
+  got->display_name = g_strdup ("Anna Berger-Schmidt");
+  g_free (got->extension);
+  got->extension = g_strdup ("299");
+  got->admin = FALSE;
+  g_assert_true (cb_store_update_user (store, got, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&got, cb_user_record_free);
+  got = cb_store_get_user (store, anna->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->display_name, ==, "Anna Berger-Schmidt");
+  g_assert_cmpstr (got->extension, ==, "299");
+  g_assert_false (got->admin);
+  g_assert_cmpstr (got->email, ==, "anna.berger@example.org");
+
+  got->id += 100;
+  g_assert_false (cb_store_update_user (store, got, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&got, cb_user_record_free);
+
+  /* The state setters. */
+  g_assert_true (cb_store_set_presence (store, anna->id, CB_AVAILABILITY_AWAY, "back at 2",
+                                        &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_set_agent_status (store, anna->id, CB_AGENT_STATUS_AVAILABLE,
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_set_line_state (store, anna->id, CB_LINE_STATE_RINGING, &error));
+  g_assert_no_error (error);
+  got = cb_store_get_user (store, anna->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (got->availability, ==, CB_AVAILABILITY_AWAY);
+  g_assert_cmpstr (got->note, ==, "back at 2");
+  g_assert_cmpint (got->agent_status, ==, CB_AGENT_STATUS_AVAILABLE);
+  g_assert_cmpint (got->line_state, ==, CB_LINE_STATE_RINGING);
+  g_clear_pointer (&got, cb_user_record_free);
+
+  g_assert_true (cb_store_set_presence (store, anna->id, CB_AVAILABILITY_AVAILABLE, NULL,
+                                        &error));
+  got = cb_store_get_user (store, anna->id, &error);
+  g_assert_no_error (error);
+  g_assert_null (got->note);
+
+  g_assert_false (cb_store_set_presence (store, 9999, CB_AVAILABILITY_AWAY, NULL, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (cb_store_set_agent_status (store, 9999, CB_AGENT_STATUS_AVAILABLE, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (cb_store_set_line_state (store, 9999, CB_LINE_STATE_IDLE, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  ben = add_user (store, "ben", "202");
+  users = cb_store_list_users (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (users->len, ==, 3);
+  g_assert_cmpint (((CbUserRecord *) users->pdata[0])->id, ==, anna->id);
+  g_assert_cmpstr (((CbUserRecord *) users->pdata[1])->username, ==, "lobby-phone");
+  g_assert_cmpint (((CbUserRecord *) users->pdata[2])->id, ==, ben);
+}
+
+static void
+test_user_conflicts (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  CbStore *store = fixture->store;
+  g_autoptr(CbUserRecord) user = NULL;
+  g_autoptr(CbUserRecord) got = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 anna, ben;
+
+  anna = add_user (store, "anna", "201");
+  ben = add_user (store, "ben", "202");
+
+  user = cb_user_record_new ();
+  user->username = g_strdup ("Anna");
+  g_assert_false (cb_store_create_user (store, user, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT);
+  g_assert_cmpint (user->id, ==, 0);
+  g_clear_error (&error);
+
+  g_free (user->username);
+  user->username = g_strdup ("carla");
+  user->extension = g_strdup ("202");
+  g_assert_false (cb_store_create_user (store, user, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* No extension, or an empty one, never collides. */
+  add_user (store, "dev-1", NULL);
+  add_user (store, "dev-2", NULL);
+  add_user (store, "dev-3", "");
+  add_user (store, "dev-4", "");
+  got = cb_store_find_user (store, "dev-4", &error);
+  g_assert_no_error (error);
+  g_assert_null (got->extension);
+  g_clear_pointer (&got, cb_user_record_free);
+
+  /* Taking ben's extension fails and leaves anna unchanged. */
+  got = cb_store_get_user (store, anna, &error);
+  g_assert_no_error (error);
+  g_free (got->extension);
+  got->extension = g_strdup ("202");
+  g_assert_false (cb_store_update_user (store, got, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_free (got->username);
+  got->username = g_strdup ("ben");
+  g_free (got->extension);
+  got->extension = g_strdup ("201");
+  g_assert_false (cb_store_update_user (store, got, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_clear_pointer (&got, cb_user_record_free);
+
+  got = cb_store_get_user (store, anna, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->username, ==, "anna");
+  g_assert_cmpstr (got->extension, ==, "201");
+  g_clear_pointer (&got, cb_user_record_free);
+  got = cb_store_get_user (store, ben, &error);
+  g_assert_cmpstr (got->extension, ==, "202");
+
+  users = cb_store_list_users (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (users->len, ==, 6);
+}
+
+static CbGroupRecord *
+support_group (gint64 a, gint64 b, gint64 c)
+{
+  CbGroupRecord *group = cb_group_record_new ();
+
+  group->name = g_strdup ("Support");
+  group->kind = CB_GROUP_KIND_HUNT;
+  group->number = g_strdup ("600");
+  group->strategy = CB_RING_STRATEGY_SEQUENTIAL;
+  group->member_timeout = 20;
+  group->wrap_around = TRUE;
+  group->level = CB_LEVEL_TEAM;
+  group->leader_level = CB_LEVEL_PERSONAL;
+  group->leader_id = a;
+  add_member (group, c, FALSE);
+  add_member (group, a, TRUE);
+  add_member (group, b, FALSE);
+  g_array_append_val (group->favourites, b);
+  g_array_append_val (group->favourites, a);
+  g_array_append_val (group->monitor, c);
+
+  return group;
+}
+
+static void
+test_groups (Fixture       *fixture,
+             gconstpointer  data)
+{
+  CbStore *store = fixture->store;
+  g_autoptr(CbGroupRecord) group = NULL;
+  g_autoptr(CbGroupRecord) got = NULL;
+  g_autoptr(CbGroupRecord) other = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 a, b, c, d, e;
+
+  a = add_user (store, "anna", "201");
+  b = add_user (store, "ben", "202");
+  c = add_user (store, "carla", "203");
+  d = add_user (store, "dirk", "204");
+  e = add_user (store, "emre", "205");
+
+  group = support_group (a, b, c);
+  g_assert_true (cb_store_create_group (store, group, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (group->id, >, 0);
+
+  got = cb_store_get_group (store, group->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->name, ==, "Support");
+  g_assert_cmpint (got->kind, ==, CB_GROUP_KIND_HUNT);
+  g_assert_cmpstr (got->number, ==, "600");
+  g_assert_cmpint (got->strategy, ==, CB_RING_STRATEGY_SEQUENTIAL);
+  g_assert_cmpuint (got->member_timeout, ==, 20);
+  g_assert_true (got->wrap_around);
+  g_assert_cmpint (got->level, ==, CB_LEVEL_TEAM);
+  g_assert_cmpint (got->leader_level, ==, CB_LEVEL_PERSONAL);
+  g_assert_cmpint (got->leader_id, ==, a);
+  g_assert_cmpint (got->deputy_id, ==, 0);
+  g_assert_cmpuint (got->members->len, ==, 3);
+  g_assert_cmpint (member_at (got, 0)->user_id, ==, c);
+  g_assert_false (member_at (got, 0)->logged_in);
+  g_assert_cmpint (member_at (got, 1)->user_id, ==, a);
+  g_assert_true (member_at (got, 1)->logged_in);
+  g_assert_cmpint (member_at (got, 2)->user_id, ==, b);
+  assert_ids (got->favourites, 2, b, a);
+  assert_ids (got->monitor, 1, c);
+  g_clear_pointer (&got, cb_group_record_free);
+
+  /* Name and number are unique. */
+  other = cb_group_record_new ();
+  other->name = g_strdup ("Support");
+  g_assert_false (cb_store_create_group (store, other, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_free (other->name);
+  other->name = g_strdup ("Sales");
+  other->kind = CB_GROUP_KIND_HUNT;
+  other->number = g_strdup ("600");
+  g_assert_false (cb_store_create_group (store, other, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* An unknown member fails the whole creation: no half-made group. */
+  g_free (other->number);
+  other->number = g_strdup ("610");
+  add_member (other, d, FALSE);
+  add_member (other, 9999, FALSE);
+  g_assert_false (cb_store_create_group (store, other, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_assert_cmpint (other->id, ==, 0);
+  g_clear_error (&error);
+  groups = cb_store_list_groups (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (groups->len, ==, 1);
+  g_clear_pointer (&groups, g_ptr_array_unref);
+
+  /* A member twice is refused too. */
+  g_array_index (other->members, CbGroupMember, 1).user_id = d;
+  g_assert_false (cb_store_create_group (store, other, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  g_array_set_size (other->members, 1);
+  other->deputy_id = e;
+  g_assert_true (cb_store_create_group (store, other, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (other->id, !=, group->id);
+
+  groups = cb_store_list_groups (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (groups->len, ==, 2);
+  got = cb_group_record_copy (groups->pdata[1]);
+  g_assert_cmpstr (got->name, ==, "Sales");
+  g_assert_cmpint (got->deputy_id, ==, e);
+  g_assert_cmpint (got->leader_id, ==, 0);
+  g_assert_cmpuint (got->members->len, ==, 1);
+  g_assert_cmpint (member_at (got, 0)->user_id, ==, d);
+  g_assert_cmpuint (((CbGroupRecord *) groups->pdata[0])->members->len, ==, 3);
+  g_clear_pointer (&got, cb_group_record_free);
+  g_clear_pointer (&groups, g_ptr_array_unref);
+
+  g_assert_null (cb_store_get_group (store, 9999, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+}
+
+static void
+test_group_logins (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  CbStore *store = fixture->store;
+  g_autoptr(CbGroupRecord) group = NULL;
+  g_autoptr(CbGroupRecord) got = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 a, b, c, d;
+
+  a = add_user (store, "anna", "201");
+  b = add_user (store, "ben", "202");
+  c = add_user (store, "carla", "203");
+  d = add_user (store, "dirk", "204");
+
+  group = support_group (a, b, c);
+  g_assert_true (cb_store_create_group (store, group, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (cb_store_set_group_login (store, group->id, b, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_set_group_login (store, group->id, c, TRUE, &error));
+  g_assert_true (cb_store_set_group_login (store, group->id, c, FALSE, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (cb_store_set_group_login (store, group->id, d, TRUE, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (cb_store_set_group_login (store, 9999, a, TRUE, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Reorder to b, d, a (c leaves, d joins), with every login in the
+   * record FALSE: a and b stay logged in, the newcomer d takes the record's. */
+  g_array_set_size (group->members, 0);
+  add_member (group, b, FALSE);
+  add_member (group, d, FALSE);
+  add_member (group, a, FALSE);
+  g_free (group->name);
+  group->name = g_strdup ("Support 2nd level");
+  group->deputy_id = d;
+  group->level = CB_LEVEL_BUSINESS;
+  g_array_set_size (group->favourites, 0);
+  g_assert_true (cb_store_update_group (store, group, &error));
+  g_assert_no_error (error);
+
+  got = cb_store_get_group (store, group->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->name, ==, "Support 2nd level");
+  g_assert_cmpint (got->deputy_id, ==, d);
+  g_assert_cmpint (got->level, ==, CB_LEVEL_BUSINESS);
+  g_assert_cmpuint (got->favourites->len, ==, 0);
+  assert_ids (got->monitor, 1, c);
+  g_assert_cmpuint (got->members->len, ==, 3);
+  g_assert_cmpint (member_at (got, 0)->user_id, ==, b);
+  g_assert_true (member_at (got, 0)->logged_in);
+  g_assert_cmpint (member_at (got, 1)->user_id, ==, d);
+  g_assert_false (member_at (got, 1)->logged_in);
+  g_assert_cmpint (member_at (got, 2)->user_id, ==, a);
+  g_assert_true (member_at (got, 2)->logged_in);
+  g_clear_pointer (&got, cb_group_record_free);
+
+  /* Staying logged out is kept too, whatever the record says. */
+  g_array_index (group->members, CbGroupMember, 1).logged_in = TRUE;
+  g_assert_true (cb_store_update_group (store, group, &error));
+  g_assert_no_error (error);
+  got = cb_store_get_group (store, group->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (member_at (got, 1)->user_id, ==, d);
+  g_assert_false (member_at (got, 1)->logged_in);
+  g_clear_pointer (&got, cb_group_record_free);
+
+  /* c left: its login is gone. */
+  g_assert_false (cb_store_set_group_login (store, group->id, c, TRUE, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A failing update (unknown member) changes nothing at all. */
+  add_member (group, 9999, FALSE);
+  g_free (group->name);
+  group->name = g_strdup ("Broken");
+  g_assert_false (cb_store_update_group (store, group, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  got = cb_store_get_group (store, group->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->name, ==, "Support 2nd level");
+  g_assert_cmpuint (got->members->len, ==, 3);
+  g_assert_true (member_at (got, 0)->logged_in);
+  g_clear_pointer (&got, cb_group_record_free);
+
+  group->id = 9999;
+  g_array_set_size (group->members, 0);
+  g_assert_false (cb_store_update_group (store, group, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+}
+
+static void
+test_lists (Fixture       *fixture,
+            gconstpointer  data)
+{
+  CbStore *store = fixture->store;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GArray) got = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 a, b, c;
+
+  a = add_user (store, "anna", "201");
+  b = add_user (store, "ben", "202");
+  c = add_user (store, "carla", "203");
+
+  got = cb_store_get_list (store, a, CB_LIST_FAVOURITES, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 0);
+  g_clear_pointer (&got, g_array_unref);
+
+  ids = ids_new (2, c, b);
+  g_assert_true (cb_store_set_list (store, a, CB_LIST_FAVOURITES, ids, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&ids, g_array_unref);
+  ids = ids_new (1, a);
+  g_assert_true (cb_store_set_list (store, a, CB_LIST_MONITOR, ids, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&ids, g_array_unref);
+
+  got = cb_store_get_list (store, a, CB_LIST_FAVOURITES, &error);
+  g_assert_no_error (error);
+  assert_ids (got, 2, c, b);
+  g_clear_pointer (&got, g_array_unref);
+  got = cb_store_get_list (store, a, CB_LIST_MONITOR, &error);
+  assert_ids (got, 1, a);
+  g_clear_pointer (&got, g_array_unref);
+  got = cb_store_get_list (store, a, CB_LIST_BLF, &error);
+  assert_ids (got, 0);
+  g_clear_pointer (&got, g_array_unref);
+  got = cb_store_get_list (store, b, CB_LIST_FAVOURITES, &error);
+  assert_ids (got, 0);
+  g_clear_pointer (&got, g_array_unref);
+
+  /* Replacing keeps the new order. */
+  ids = ids_new (3, b, a, c);
+  g_assert_true (cb_store_set_list (store, a, CB_LIST_FAVOURITES, ids, &error));
+  g_clear_pointer (&ids, g_array_unref);
+  got = cb_store_get_list (store, a, CB_LIST_FAVOURITES, &error);
+  assert_ids (got, 3, b, a, c);
+  g_clear_pointer (&got, g_array_unref);
+
+  /* Unknown targets and duplicates are refused and change nothing. */
+  ids = ids_new (2, c, (gint64) 9999);
+  g_assert_false (cb_store_set_list (store, a, CB_LIST_FAVOURITES, ids, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&ids, g_array_unref);
+  ids = ids_new (2, c, c);
+  g_assert_false (cb_store_set_list (store, a, CB_LIST_FAVOURITES, ids, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  got = cb_store_get_list (store, a, CB_LIST_FAVOURITES, &error);
+  g_assert_no_error (error);
+  assert_ids (got, 3, b, a, c);
+  g_clear_pointer (&got, g_array_unref);
+
+  g_assert_false (cb_store_set_list (store, 9999, CB_LIST_FAVOURITES, ids, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (cb_store_get_list (store, 9999, CB_LIST_FAVOURITES, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* NULL clears. */
+  g_assert_true (cb_store_set_list (store, a, CB_LIST_FAVOURITES, NULL, &error));
+  g_assert_no_error (error);
+  got = cb_store_get_list (store, a, CB_LIST_FAVOURITES, &error);
+  assert_ids (got, 0);
+}
+
+static void
+test_tokens (Fixture       *fixture,
+             gconstpointer  data)
+{
+  CbStore *store = fixture->store;
+  g_autoptr(GError) error = NULL;
+  gint64 a, b;
+
+  a = add_user (store, "anna", "201");
+  b = add_user (store, "ben", "202");
+
+  g_assert_true (cb_store_add_token (store, "hash-a", a, 1000, &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_add_token (store, "hash-b", b, 2000, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (cb_store_lookup_token (store, "hash-a", 999, &error), ==, a);
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_lookup_token (store, "hash-b", 999, &error), ==, b);
+  /* Expired at its expiry second. */
+  g_assert_cmpint (cb_store_lookup_token (store, "hash-a", 1000, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_lookup_token (store, "unknown", 0, &error), ==, 0);
+  g_assert_no_error (error);
+
+  g_assert_false (cb_store_add_token (store, "hash-a", b, 5000, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpint (cb_store_lookup_token (store, "hash-a", 0, &error), ==, a);
+  g_assert_false (cb_store_add_token (store, "hash-x", 9999, 5000, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (cb_store_revoke_token (store, "hash-b", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_lookup_token (store, "hash-b", 0, &error), ==, 0);
+  g_assert_false (cb_store_revoke_token (store, "hash-b", &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Purging removes expired rows: even an earlier clock no longer finds them. */
+  g_assert_true (cb_store_add_token (store, "hash-c", b, 3000, &error));
+  g_assert_true (cb_store_purge_tokens (store, 1500, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_lookup_token (store, "hash-a", 0, &error), ==, 0);
+  g_assert_cmpint (cb_store_lookup_token (store, "hash-c", 0, &error), ==, b);
+  g_assert_cmpint (peek_int (fixture->path, "SELECT count(*) FROM tokens"), ==, 1);
+}
+
+static void
+test_events (Fixture       *fixture,
+             gconstpointer  data)
+{
+  CbStore *store = fixture->store;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  CbEventRecord event = { .type = (char *) "group-login", .subject_user_id = 5,
+                          .group_id = 3, .data = (char *) "{\"logged_in\":true}",
+                          .created_at = 1700000000 };
+  CbEventRecord *e;
+  gint64 before;
+
+  g_assert_cmpint (cb_store_last_seq (store), ==, 0);
+  g_assert_cmpint (cb_store_first_seq (store), ==, 1);
+  events = cb_store_events_since (store, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 0);
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  before = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_cmpint (append_event (store, "presence", 1), ==, 1);
+  g_assert_true (cb_store_append_event (store, &event, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (event.seq, ==, 2);
+  for (gint64 i = 3; i <= 5; i++)
+    g_assert_cmpint (append_event (store, "line-state", 0), ==, i);
+
+  g_assert_cmpint (cb_store_last_seq (store), ==, 5);
+  g_assert_cmpint (cb_store_first_seq (store), ==, 1);
+
+  events = cb_store_events_since (store, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 5);
+  e = events->pdata[0];
+  g_assert_cmpstr (e->type, ==, "presence");
+  g_assert_cmpint (e->subject_user_id, ==, 1);
+  g_assert_cmpint (e->group_id, ==, 0);
+  g_assert_cmpint (e->created_at, >=, before);
+  g_assert_cmpint (e->created_at, <=, before + 60);
+  e = events->pdata[1];
+  g_assert_cmpint (e->seq, ==, 2);
+  g_assert_cmpstr (e->type, ==, "group-login");
+  g_assert_cmpint (e->subject_user_id, ==, 5);
+  g_assert_cmpint (e->group_id, ==, 3);
+  g_assert_cmpstr (e->data, ==, "{\"logged_in\":true}");
+  g_assert_cmpint (e->created_at, ==, 1700000000);
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  events = cb_store_events_since (store, 2, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpint (((CbEventRecord *) events->pdata[0])->seq, ==, 3);
+  g_assert_cmpint (((CbEventRecord *) events->pdata[1])->seq, ==, 4);
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  events = cb_store_events_since (store, 5, 10, &error);
+  g_assert_cmpuint (events->len, ==, 0);
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  /* Keeping more than there are deletes nothing. */
+  g_assert_true (cb_store_trim_events (store, 10, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_first_seq (store), ==, 1);
+
+  g_assert_true (cb_store_trim_events (store, 2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_first_seq (store), ==, 4);
+  g_assert_cmpint (cb_store_last_seq (store), ==, 5);
+  events = cb_store_events_since (store, 0, 0, &error);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpint (((CbEventRecord *) events->pdata[0])->seq, ==, 4);
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  /* Trimmed empty, the seq still moves on. */
+  g_assert_true (cb_store_trim_events (store, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cb_store_last_seq (store), ==, 5);
+  g_assert_cmpint (cb_store_first_seq (store), ==, 6);
+  g_assert_cmpint (append_event (store, "presence", 1), ==, 6);
+
+  g_assert_true (cb_store_trim_events (store, 0, &error));
+  reopen (fixture);
+  store = fixture->store;
+  g_assert_cmpint (cb_store_last_seq (store), ==, 6);
+  g_assert_cmpint (cb_store_first_seq (store), ==, 7);
+  g_assert_cmpint (append_event (store, "presence", 1), ==, 7);
+  g_assert_cmpint (cb_store_first_seq (store), ==, 7);
+}
+
+static gint64
+count_users (const char *path,
+             const char *username)
+{
+  return peek_int_with (path, "SELECT count(*) FROM users WHERE username = ?", username);
+}
+
+static void
+test_transactions (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  CbStore *store = fixture->store;
+  g_autoptr(CbUserRecord) got = NULL;
+  g_autoptr(CbGroupRecord) group = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 seq;
+
+  seq = append_event (store, "presence", 0);
+
+  /* Rollback leaves neither the change nor its event. */
+  g_assert_true (cb_store_begin (store, &error));
+  g_assert_no_error (error);
+  add_user (store, "ghost", "250");
+  g_assert_cmpint (append_event (store, "user", 0), ==, seq + 1);
+  cb_store_rollback (store);
+  got = cb_store_find_user (store, "ghost", &error);
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (cb_store_last_seq (store), ==, seq);
+  g_assert_cmpint (append_event (store, "presence", 0), ==, seq + 1);
+  /* The extension is free again. */
+  add_user (store, "real", "250");
+
+  /* Only the outermost commit writes; another connection sees nothing before. */
+  g_assert_true (cb_store_begin (store, &error));
+  g_assert_true (cb_store_begin (store, &error));
+  add_user (store, "nested", NULL);
+  g_assert_true (cb_store_commit (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_users (fixture->path, "nested"), ==, 0);
+  g_assert_true (cb_store_commit (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_users (fixture->path, "nested"), ==, 1);
+
+  /* An inner rollback undoes only the inner part. */
+  g_assert_true (cb_store_begin (store, &error));
+  add_user (store, "outer", NULL);
+  g_assert_true (cb_store_begin (store, &error));
+  add_user (store, "inner", NULL);
+  cb_store_rollback (store);
+  g_assert_true (cb_store_commit (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_users (fixture->path, "outer"), ==, 1);
+  g_assert_cmpint (count_users (fixture->path, "inner"), ==, 0);
+
+  /* A failed multi-step change inside a transaction undoes only itself. */
+  g_assert_true (cb_store_begin (store, &error));
+  add_user (store, "keeper", NULL);
+  group = cb_group_record_new ();
+  group->name = g_strdup ("Broken");
+  add_member (group, 9999, FALSE);
+  g_assert_false (cb_store_create_group (store, group, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (cb_store_commit (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_users (fixture->path, "keeper"), ==, 1);
+  groups = cb_store_list_groups (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (groups->len, ==, 0);
+
+  g_assert_false (cb_store_commit (store, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  /* A transaction left open does not survive the store. */
+  g_assert_true (cb_store_begin (store, &error));
+  add_user (store, "abandoned", NULL);
+  g_test_expect_message ("cb-store", G_LOG_LEVEL_WARNING, "*inside a transaction*");
+  reopen (fixture);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (count_users (fixture->path, "abandoned"), ==, 0);
+  g_assert_cmpint (count_users (fixture->path, "keeper"), ==, 1);
+}
+
+static void
+test_reopen (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(CbGroupRecord) group = NULL;
+  g_autoptr(CbGroupRecord) got = NULL;
+  g_autoptr(CbUserRecord) user = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 a, b, c;
+
+  a = add_user (fixture->store, "anna", "201");
+  b = add_user (fixture->store, "ben", "202");
+  c = add_user (fixture->store, "carla", "203");
+  g_assert_true (cb_store_set_presence (fixture->store, b, CB_AVAILABILITY_BUSY, "call",
+                                        &error));
+  g_assert_true (cb_store_set_agent_status (fixture->store, c, CB_AGENT_STATUS_NOT_AVAILABLE,
+                                            &error));
+  group = support_group (a, b, c);
+  g_assert_true (cb_store_create_group (fixture->store, group, &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_set_group_login (fixture->store, group->id, c, TRUE, &error));
+  ids = ids_new (2, c, b);
+  g_assert_true (cb_store_set_list (fixture->store, a, CB_LIST_BLF, ids, &error));
+  g_assert_true (cb_store_add_token (fixture->store, "hash", a, G_MAXINT64, &error));
+  append_event (fixture->store, "presence", b);
+  append_event (fixture->store, "group-login", c);
+  g_assert_no_error (error);
+
+  reopen (fixture);
+
+  user = cb_store_find_user (fixture->store, "ben", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (user->id, ==, b);
+  g_assert_cmpint (user->availability, ==, CB_AVAILABILITY_BUSY);
+  g_assert_cmpstr (user->note, ==, "call");
+  g_clear_pointer (&user, cb_user_record_free);
+  user = cb_store_get_user (fixture->store, c, &error);
+  g_assert_cmpint (user->agent_status, ==, CB_AGENT_STATUS_NOT_AVAILABLE);
+
+  /* Group logins survive a restart. */
+  got = cb_store_get_group (fixture->store, group->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->number, ==, "600");
+  g_assert_cmpint (member_at (got, 0)->user_id, ==, c);
+  g_assert_true (member_at (got, 0)->logged_in);
+  g_assert_true (member_at (got, 1)->logged_in);
+  g_assert_false (member_at (got, 2)->logged_in);
+  assert_ids (got->favourites, 2, b, a);
+
+  g_clear_pointer (&ids, g_array_unref);
+  ids = cb_store_get_list (fixture->store, a, CB_LIST_BLF, &error);
+  assert_ids (ids, 2, c, b);
+  g_assert_cmpint (cb_store_lookup_token (fixture->store, "hash", 0, &error), ==, a);
+
+  g_assert_cmpint (cb_store_last_seq (fixture->store), ==, 2);
+  events = cb_store_events_since (fixture->store, 1, 0, &error);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpstr (((CbEventRecord *) events->pdata[0])->type, ==, "group-login");
+
+  /* Ids are never handed out twice either. */
+  g_assert_cmpint (add_user (fixture->store, "dirk", "204"), ==, c + 1);
+  g_assert_no_error (error);
+}
+
+static void
+test_schema (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *newer = g_build_filename (fixture->dir, "newer.db", NULL);
+  g_autofree char *garbage = g_build_filename (fixture->dir, "garbage.db", NULL);
+  g_autofree char *set_version = NULL;
+  g_autoptr(GError) error = NULL;
+  CbSqliteStore *store;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (peek_int (fixture->path, "PRAGMA user_version"), ==,
+                   CB_SQLITE_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (peek_int (fixture->path, "SELECT count(*) FROM sqlite_master "
+                                            "WHERE type = 'table' AND name IN ('users', "
+                                            "'groups', 'group_members', 'group_lists', "
+                                            "'user_lists', 'tokens', 'events')"), ==, 7);
+
+  /* Reopening a current database migrates nothing and keeps the version. */
+  reopen (fixture);
+  g_assert_cmpint (peek_int (fixture->path, "PRAGMA user_version"), ==,
+                   CB_SQLITE_STORE_SCHEMA_VERSION);
+
+  /* A database from a newer build is refused, untouched. */
+  g_assert_cmpint (sqlite3_open (newer, &db), ==, SQLITE_OK);
+  set_version = g_strdup_printf ("PRAGMA user_version = %d", CB_SQLITE_STORE_SCHEMA_VERSION + 1);
+  g_assert_cmpint (sqlite3_exec (db, set_version, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = cb_sqlite_store_new (newer, &error);
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_SCHEMA);
+  g_assert_null (store);
+  g_clear_error (&error);
+  g_assert_cmpint (peek_int (newer, "PRAGMA user_version"), ==,
+                   CB_SQLITE_STORE_SCHEMA_VERSION + 1);
+  g_assert_cmpint (peek_int (newer, "SELECT count(*) FROM sqlite_master"), ==, 0);
+
+  /* Not a database at all. */
+  g_assert_true (g_file_set_contents (garbage, "this is no database, just some text that "
+                                      "is long enough to be read as a header page", -1,
+                                      NULL));
+  store = cb_sqlite_store_new (garbage, &error);
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_FAILED);
+  g_assert_null (store);
+}
+
+/* A commit is on disk when it returns: a child process commits, then dies
+ * by SIGKILL without closing anything, and the parent finds the change. */
+static void
+test_sigkill (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(CbUserRecord) user = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  pid_t pid;
+
+  /* The child opens its own connection; ours must not be shared across fork. */
+  g_assert_finalize_object (fixture->store);
+  fixture->store = NULL;
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      CbStore *store = CB_STORE (cb_sqlite_store_new (fixture->path, NULL));
+      CbUserRecord *child = cb_user_record_new ();
+      CbEventRecord event = { .type = (char *) "user", .data = (char *) "{}" };
+
+      child->username = g_strdup ("survivor");
+      if (store == NULL ||
+          !cb_store_begin (store, NULL) ||
+          !cb_store_create_user (store, child, NULL) ||
+          !cb_store_append_event (store, &event, NULL) ||
+          !cb_store_commit (store, NULL) ||
+          !cb_store_set_presence (store, child->id, CB_AVAILABILITY_AWAY, "autocommit", NULL))
+        _exit (1);
+
+      kill (getpid (), SIGKILL);
+      _exit (2);
+    }
+
+  while (waitpid (pid, &status, 0) < 0)
+    g_assert_cmpint (errno, ==, EINTR);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+
+  fixture->store = open_store (fixture->path);
+  user = cb_store_find_user (fixture->store, "survivor", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (user->availability, ==, CB_AVAILABILITY_AWAY);
+  g_assert_cmpstr (user->note, ==, "autocommit");
+  g_assert_cmpint (cb_store_last_seq (fixture->store), ==, 1);
+}
+
+static gint64
+demo_user_id (CbStore    *store,
+              const char *username)
+{
+  g_autoptr(CbUserRecord) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  user = cb_store_find_user (store, username, &error);
+  g_assert_no_error (error);
+  return user->id;
+}
+
+static GArray *
+demo_ids (CbStore    *store,
+          JsonObject *object,
+          const char *member)
+{
+  GArray *ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  JsonArray *names;
+
+  if (!json_object_has_member (object, member))
+    return ids;
+
+  names = json_object_get_array_member (object, member);
+  for (guint i = 0; i < json_array_get_length (names); i++)
+    {
+      gint64 id = demo_user_id (store, json_array_get_string_element (names, i));
+      g_array_append_val (ids, id);
+    }
+
+  return ids;
+}
+
+static int
+demo_enum (JsonObject *object,
+           const char *member,
+           GType       type,
+           int         fallback)
+{
+  int value = fallback;
+
+  if (json_object_has_member (object, member))
+    g_assert_true (cb_enum_from_nick (type, json_object_get_string_member (object, member),
+                                      &value));
+  return value;
+}
+
+static gboolean
+group_has (const CbGroupRecord *group,
+           gint64               user_id)
+{
+  for (guint i = 0; i < group->members->len; i++)
+    if (member_at (group, i)->user_id == user_id)
+      return TRUE;
+
+  return group->leader_id == user_id || group->deputy_id == user_id;
+}
+
+/* data/demo-directory.json fits the store's rules (unique names and
+ * extensions, known members, no member twice) and holds what the demo and
+ * other tests rely on. */
+static void
+test_demo_directory (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  CbStore *store = fixture->store;
+  const char *data_dir = g_getenv ("CALLBOARD_DATA_DIR");
+  g_autofree char *file = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  JsonArray *users, *group_list;
+  gint64 anna, zoe, phone;
+  guint in_hunt = 0;
+  gboolean phone_in_hunt = FALSE;
+
+  file = g_build_filename (data_dir != NULL ? data_dir : SOURCE_ROOT "/data",
+                           "demo-directory.json", NULL);
+  json_parser_load_from_file (parser, file, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  users = json_object_get_array_member (root, "users");
+  group_list = json_object_get_array_member (root, "groups");
+  g_assert_cmpuint (json_array_get_length (users), >=, 25);
+
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonObject *object = json_array_get_object_element (users, i);
+      g_autoptr(CbUserRecord) user = cb_user_record_new ();
+      const char *password = json_object_get_string_member_with_default (object, "password",
+                                                                          NULL);
+
+      user->username = g_strdup (json_object_get_string_member (object, "username"));
+      user->display_name = g_strdup (json_object_get_string_member (object, "display_name"));
+      user->extension = g_strdup (json_object_get_string_member (object, "extension"));
+      user->kind = demo_enum (object, "kind", CB_TYPE_USER_KIND, CB_USER_KIND_USER);
+      user->admin = json_object_get_boolean_member_with_default (object, "admin", FALSE);
+      user->password_hash = g_strdup (password);
+
+      /* People sign in with "demo"; devices have no password. */
+      if (user->kind == CB_USER_KIND_DEVICE)
+        g_assert_null (password);
+      else
+        g_assert_cmpstr (password, ==, "demo");
+
+      g_assert_true (cb_store_create_user (store, user, &error));
+      g_assert_no_error (error);
+    }
+
+  for (guint i = 0; i < json_array_get_length (group_list); i++)
+    {
+      JsonObject *object = json_array_get_object_element (group_list, i);
+      g_autoptr(CbGroupRecord) group = cb_group_record_new ();
+      g_autoptr(GArray) members = demo_ids (store, object, "members");
+
+      group->name = g_strdup (json_object_get_string_member (object, "name"));
+      group->kind = demo_enum (object, "kind", CB_TYPE_GROUP_KIND, -1);
+      group->number = g_strdup (json_object_get_string_member_with_default (object, "number",
+                                                                            NULL));
+      group->strategy = demo_enum (object, "strategy", CB_TYPE_RING_STRATEGY,
+                                   CB_RING_STRATEGY_PARALLEL);
+      group->member_timeout = json_object_get_int_member_with_default (object,
+                                                                       "member_timeout", 15);
+      group->level = demo_enum (object, "level", CB_TYPE_LEVEL, CB_LEVEL_PUBLIC);
+      group->leader_level = demo_enum (object, "leader_level", CB_TYPE_LEVEL, CB_LEVEL_TEAM);
+      if (json_object_has_member (object, "leader"))
+        group->leader_id = demo_user_id (store, json_object_get_string_member (object, "leader"));
+      if (json_object_has_member (object, "deputy"))
+        group->deputy_id = demo_user_id (store, json_object_get_string_member (object, "deputy"));
+      for (guint m = 0; m < members->len; m++)
+        add_member (group, g_array_index (members, gint64, m), FALSE);
+      g_array_unref (group->favourites);
+      group->favourites = demo_ids (store, object, "favourites");
+      g_array_unref (group->monitor);
+      group->monitor = demo_ids (store, object, "monitor");
+
+      /* Hunt groups have a number, others none. */
+      g_assert_cmpint (group->number != NULL, ==, group->kind == CB_GROUP_KIND_HUNT);
+      g_assert_true (cb_store_create_group (store, group, &error));
+      g_assert_no_error (error);
+    }
+
+  anna = demo_user_id (store, "anna");
+  zoe = demo_user_id (store, "zoe");
+  phone = demo_user_id (store, "lobby-phone");
+  groups = cb_store_list_groups (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      CbGroupRecord *group = groups->pdata[i];
+
+      g_assert_false (group_has (group, anna) && group_has (group, zoe));
+      if (group->kind == CB_GROUP_KIND_HUNT)
+        {
+          in_hunt += group_has (group, anna);
+          phone_in_hunt |= group_has (group, phone);
+        }
+    }
+
+  /* Support, Sales and Hotline at least. */
+  g_assert_cmpuint (in_hunt, >=, 3);
+  g_assert_true (phone_in_hunt);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/records", test_records);
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/store/users", test_users);
+  ADD ("/store/users/conflicts", test_user_conflicts);
+  ADD ("/store/groups", test_groups);
+  ADD ("/store/groups/logins", test_group_logins);
+  ADD ("/store/lists", test_lists);
+  ADD ("/store/tokens", test_tokens);
+  ADD ("/store/events", test_events);
+  ADD ("/store/transactions", test_transactions);
+  ADD ("/store/reopen", test_reopen);
+  ADD ("/store/schema", test_schema);
+  ADD ("/store/durability/sigkill", test_sigkill);
+  ADD ("/store/demo-directory", test_demo_directory);
+#undef ADD
+
+  return g_test_run ();
+}
