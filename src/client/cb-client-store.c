@@ -1,3 +1,874 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
-typedef int cb_placeholder_t;
+/* cb-client-store.c: the client's local copy of what the server shows it
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Item objects are created once per id and updated in place; lists change
+ * by splices so a view of 10,000 contacts sees one items-changed per
+ * snapshot rather than one per contact.
+ */
+
+#define G_LOG_DOMAIN "cb-client"
+
+#include "cb-client-private.h"
+
+struct _CbClientStore
+{
+  GObject     parent_instance;
+
+  gint64      seq;
+  guint       applied_count;
+  gint64      me_id;
+  CbContact  *me;
+
+  GHashTable *contacts;          /* gint64 id -> CbContact (owned) */
+  GHashTable *group_index;       /* gint64 id -> CbGroup (owned) */
+  GListStore *directory;         /* CbContact, sorted by _cb_contact_compare */
+  GListStore *favourites;        /* CbContact, server order */
+  GListStore *monitor;           /* CbContact, server order */
+  GListStore *groups;            /* CbGroup, server order */
+
+  /* The lists as the server sent them, including ids not (yet) visible, so
+   * an entry shows up once its contact arrives in a "user" event. */
+  GArray     *favourite_ids;
+  GArray     *monitor_ids;
+};
+
+G_DEFINE_FINAL_TYPE (CbClientStore, cb_client_store, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SEQ,
+  PROP_ME,
+  PROP_DIRECTORY,
+  PROP_FAVOURITES,
+  PROP_MONITOR,
+  PROP_GROUPS,
+  PROP_APPLIED_COUNT,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_EVENT_APPLIED,
+  SIGNAL_SNAPSHOT_APPLIED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+cb_client_store_dispose (GObject *object)
+{
+  CbClientStore *self = CB_CLIENT_STORE (object);
+
+  g_clear_object (&self->me);
+  g_clear_object (&self->directory);
+  g_clear_object (&self->favourites);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->groups);
+  g_clear_pointer (&self->contacts, g_hash_table_unref);
+  g_clear_pointer (&self->group_index, g_hash_table_unref);
+  g_clear_pointer (&self->favourite_ids, g_array_unref);
+  g_clear_pointer (&self->monitor_ids, g_array_unref);
+
+  G_OBJECT_CLASS (cb_client_store_parent_class)->dispose (object);
+}
+
+static void
+cb_client_store_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  CbClientStore *self = CB_CLIENT_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SEQ:
+      g_value_set_int64 (value, self->seq);
+      break;
+    case PROP_ME:
+      g_value_set_object (value, self->me);
+      break;
+    case PROP_DIRECTORY:
+      g_value_set_object (value, self->directory);
+      break;
+    case PROP_FAVOURITES:
+      g_value_set_object (value, self->favourites);
+      break;
+    case PROP_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+    case PROP_GROUPS:
+      g_value_set_object (value, self->groups);
+      break;
+    case PROP_APPLIED_COUNT:
+      g_value_set_uint (value, self->applied_count);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_client_store_class_init (CbClientStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = cb_client_store_dispose;
+  object_class->get_property = cb_client_store_get_property;
+
+  properties[PROP_SEQ] = g_param_spec_int64 ("seq", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_ME] = g_param_spec_object ("me", NULL, NULL, CB_TYPE_CONTACT, ro);
+  /* The models themselves never change; their contents do. */
+  properties[PROP_DIRECTORY] =
+    g_param_spec_object ("directory", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAVOURITES] =
+    g_param_spec_object ("favourites", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GROUPS] =
+    g_param_spec_object ("groups", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_APPLIED_COUNT] =
+    g_param_spec_uint ("applied-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_EVENT_APPLIED] =
+    g_signal_new ("event-applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
+  signals[SIGNAL_SNAPSHOT_APPLIED] =
+    g_signal_new ("snapshot-applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+cb_client_store_init (CbClientStore *self)
+{
+  self->contacts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->group_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->directory = g_list_store_new (CB_TYPE_CONTACT);
+  self->favourites = g_list_store_new (CB_TYPE_CONTACT);
+  self->monitor = g_list_store_new (CB_TYPE_CONTACT);
+  self->groups = g_list_store_new (CB_TYPE_GROUP);
+  self->favourite_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->monitor_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+}
+
+CbClientStore *
+cb_client_store_new (void)
+{
+  return g_object_new (CB_TYPE_CLIENT_STORE, NULL);
+}
+
+gint64
+cb_client_store_get_seq (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), 0);
+  return self->seq;
+}
+
+CbContact *
+cb_client_store_get_me (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+  return self->me;
+}
+
+GListModel *
+cb_client_store_get_directory (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+  return G_LIST_MODEL (self->directory);
+}
+
+GListModel *
+cb_client_store_get_favourites (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+  return G_LIST_MODEL (self->favourites);
+}
+
+GListModel *
+cb_client_store_get_monitor (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+  return G_LIST_MODEL (self->monitor);
+}
+
+GListModel *
+cb_client_store_get_groups (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+  return G_LIST_MODEL (self->groups);
+}
+
+CbContact *
+cb_client_store_lookup_contact (CbClientStore *self,
+                                gint64         user_id)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+  return g_hash_table_lookup (self->contacts, &user_id);
+}
+
+CbGroup *
+cb_client_store_lookup_group (CbClientStore *self,
+                              gint64         group_id)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+  return g_hash_table_lookup (self->group_index, &group_id);
+}
+
+guint
+cb_client_store_get_applied_count (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), 0);
+  return self->applied_count;
+}
+
+/* --- helpers --- */
+
+static CbContact *
+lookup_contact_cb (gint64   user_id,
+                   gpointer user_data)
+{
+  CbClientStore *self = user_data;
+
+  return g_hash_table_lookup (self->contacts, &user_id);
+}
+
+static gint64 *
+id_key (gint64 id)
+{
+  return g_memdup2 (&id, sizeof id);
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (node);
+}
+
+static JsonArray *
+member_array (JsonObject *object,
+              const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  return json_node_get_array (node);
+}
+
+static JsonObject *
+member_object (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+/* Replaces the contents of store with items unless they are already the
+ * same objects in the same order, so an unchanged list emits nothing. */
+static void
+splice_if_changed (GListStore *store,
+                   GPtrArray  *items)
+{
+  GListModel *model = G_LIST_MODEL (store);
+  guint n_old = g_list_model_get_n_items (model);
+  gboolean same = n_old == items->len;
+
+  for (guint i = 0; same && i < n_old; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      same = item == g_ptr_array_index (items, i);
+    }
+  if (!same)
+    g_list_store_splice (store, 0, n_old, items->pdata, items->len);
+}
+
+static int
+compare_contact_ptrs (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  return _cb_contact_compare (*(CbContact * const *) a, *(CbContact * const *) b, NULL);
+}
+
+static GArray *
+parse_id_array (JsonArray *array)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      gint64 id;
+
+      if (!JSON_NODE_HOLDS_VALUE (element) ||
+          json_node_get_value_type (element) != G_TYPE_INT64)
+        continue;
+      id = json_node_get_int (element);
+      g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+static void
+sync_list (CbClientStore *self,
+           GListStore    *store,
+           GArray        *ids)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      CbContact *contact = cb_client_store_lookup_contact (self, g_array_index (ids, gint64, i));
+
+      /* The server sends no duplicates; a list model with one would make
+       * two rows share an item, which GTK list views do not expect. */
+      if (contact == NULL || !g_hash_table_add (seen, contact))
+        continue;
+      g_ptr_array_add (items, contact);
+    }
+  splice_if_changed (store, items);
+}
+
+static void
+set_id_list (CbClientStore  *self,
+             GArray        **field,
+             GListStore     *store,
+             GArray         *ids)
+{
+  g_clear_pointer (field, g_array_unref);
+  *field = g_array_ref (ids);
+  sync_list (self, store, ids);
+}
+
+static void
+set_me (CbClientStore *self,
+        CbContact     *me)
+{
+  if (g_set_object (&self->me, me))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ME]);
+}
+
+/* --- snapshot --- */
+
+static gboolean
+validate_snapshot (JsonObject  *snapshot,
+                   GError     **error)
+{
+  gint64 seq = 0;
+  JsonObject *me;
+  JsonArray *users;
+  JsonArray *groups;
+
+  if (!cb_json_get_int (snapshot, "seq", TRUE, &seq, error))
+    return FALSE;
+  if (seq < 0)
+    {
+      g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                           "Field “seq” must not be negative");
+      return FALSE;
+    }
+
+  me = member_object (snapshot, "me");
+  if (me == NULL || member_int (me, "id") <= 0)
+    {
+      g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                           "Field “me” must be a user object with an id");
+      return FALSE;
+    }
+
+  users = member_array (snapshot, "users");
+  if (users == NULL)
+    {
+      g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                           "Field “users” must be an array of user objects");
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonNode *element = json_array_get_element (users, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          member_int (json_node_get_object (element), "id") <= 0)
+        {
+          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                       "Element %u of “users” is not a user object with an id", i);
+          return FALSE;
+        }
+    }
+
+  groups = member_array (snapshot, "groups");
+  for (guint i = 0; groups != NULL && i < json_array_get_length (groups); i++)
+    {
+      JsonNode *element = json_array_get_element (groups, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          member_int (json_node_get_object (element), "id") <= 0)
+        {
+          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                       "Element %u of “groups” is not a group object with an id", i);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Takes id's value (and its reference) out of table; NULL if absent. */
+static gpointer
+steal_from (GHashTable *table,
+            gint64      id)
+{
+  gpointer key = NULL;
+  gpointer value = NULL;
+
+  if (!g_hash_table_steal_extended (table, &id, &key, &value))
+    return NULL;
+  g_free (key);
+  return value;
+}
+
+static CbContact *
+take_or_create_contact (GHashTable *old_contacts,
+                        GHashTable *new_contacts,
+                        gint64      id)
+{
+  CbContact *contact = g_hash_table_lookup (new_contacts, &id);
+
+  if (contact != NULL)
+    return contact;
+
+  /* Reuse the object a widget may be bound to. */
+  contact = steal_from (old_contacts, id);
+  if (contact == NULL)
+    contact = cb_contact_new (id);
+  g_hash_table_insert (new_contacts, id_key (id), contact);
+  return contact;
+}
+
+gboolean
+cb_client_store_apply_snapshot (CbClientStore  *self,
+                                JsonObject     *snapshot,
+                                GError        **error)
+{
+  g_autoptr(GHashTable) old_contacts = NULL;
+  g_autoptr(GHashTable) old_groups = NULL;
+  g_autoptr(GPtrArray) sorted = NULL;
+  g_autoptr(GPtrArray) group_items = NULL;
+  g_autoptr(GArray) favourite_ids = NULL;
+  g_autoptr(GArray) monitor_ids = NULL;
+  JsonObject *me_object;
+  JsonArray *users;
+  JsonArray *groups;
+  GHashTableIter iter;
+  gpointer value;
+  CbContact *me;
+  gint64 seq = 0;
+
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), FALSE);
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+
+  /* Check everything first: a bad snapshot must leave the store as it was. */
+  if (!validate_snapshot (snapshot, error))
+    return FALSE;
+
+  cb_json_get_int (snapshot, "seq", TRUE, &seq, NULL);
+  me_object = member_object (snapshot, "me");
+  users = member_array (snapshot, "users");
+  groups = member_array (snapshot, "groups");
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  /* Contacts: move the survivors into a fresh table; what is left in the
+   * old one has vanished. O(n) with the hash index. */
+  self->me_id = member_int (me_object, "id");
+  old_contacts = g_steal_pointer (&self->contacts);
+  self->contacts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonObject *user = json_array_get_object_element (users, i);
+      gint64 id = member_int (user, "id");
+      CbContact *contact;
+
+      if (id == self->me_id)
+        continue;  /* "me" carries the personal-level view; applied below */
+      contact = take_or_create_contact (old_contacts, self->contacts, id);
+      cb_contact_update_from_json (contact, user);
+      _cb_contact_set_is_self (contact, FALSE);
+    }
+
+  me = take_or_create_contact (old_contacts, self->contacts, self->me_id);
+  cb_contact_update_from_json (me, me_object);
+  _cb_contact_set_is_self (me, TRUE);
+  set_me (self, me);
+
+  /* Directory: one sort, one splice. */
+  sorted = g_ptr_array_sized_new (g_hash_table_size (self->contacts));
+  g_hash_table_iter_init (&iter, self->contacts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (sorted, value);
+  g_ptr_array_sort_with_data (sorted, compare_contact_ptrs, NULL);
+  splice_if_changed (self->directory, sorted);
+
+  /* Groups, reused by id, in server order. */
+  old_groups = g_steal_pointer (&self->group_index);
+  self->group_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  group_items = g_ptr_array_new ();
+  for (guint i = 0; groups != NULL && i < json_array_get_length (groups); i++)
+    {
+      JsonObject *object = json_array_get_object_element (groups, i);
+      gint64 id = member_int (object, "id");
+      CbGroup *group;
+
+      if (g_hash_table_contains (self->group_index, &id))
+        continue;
+      group = steal_from (old_groups, id);
+      if (group == NULL)
+        group = _cb_group_new (id);
+      g_hash_table_insert (self->group_index, id_key (id), group);
+      _cb_group_update_from_json (group, object, self->me_id, lookup_contact_cb, self);
+      g_ptr_array_add (group_items, group);
+    }
+  splice_if_changed (self->groups, group_items);
+
+  favourite_ids = parse_id_array (member_array (snapshot, "favourites"));
+  monitor_ids = parse_id_array (member_array (snapshot, "monitor"));
+  set_id_list (self, &self->favourite_ids, self->favourites, favourite_ids);
+  set_id_list (self, &self->monitor_ids, self->monitor, monitor_ids);
+
+  /* A snapshot is authoritative, also when its seq is lower than ours (a
+   * server restored from backup): later events are judged against it. */
+  if (self->seq != seq)
+    {
+      self->seq = seq;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEQ]);
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  g_debug ("Snapshot applied: seq %" G_GINT64_FORMAT ", %u contacts (%u gone), %u groups",
+           seq, g_hash_table_size (self->contacts), g_hash_table_size (old_contacts),
+           g_hash_table_size (self->group_index));
+
+  g_signal_emit (self, signals[SIGNAL_SNAPSHOT_APPLIED], 0);
+  return TRUE;
+}
+
+/* --- events --- */
+
+static void
+reposition_contact (CbClientStore *self,
+                    CbContact     *contact)
+{
+  guint position;
+
+  if (g_list_store_find (self->directory, contact, &position))
+    {
+      /* Only move when the neighbours say the order broke. */
+      GListModel *model = G_LIST_MODEL (self->directory);
+      guint n = g_list_model_get_n_items (model);
+      g_autoptr(CbContact) before = position > 0 ? g_list_model_get_item (model, position - 1) : NULL;
+      g_autoptr(CbContact) after = position + 1 < n ? g_list_model_get_item (model, position + 1) : NULL;
+
+      if ((before == NULL || _cb_contact_compare (before, contact, NULL) < 0) &&
+          (after == NULL || _cb_contact_compare (contact, after, NULL) < 0))
+        return;
+      g_list_store_remove (self->directory, position);
+    }
+  g_list_store_insert_sorted (self->directory, contact, _cb_contact_compare, NULL);
+}
+
+static void
+refresh_after_contact_change (CbClientStore *self,
+                              gint64         user_id)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  /* Groups and lists may name a contact the store did not know. */
+  g_hash_table_iter_init (&iter, self->group_index);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CbGroup *group = value;
+
+      if (_cb_group_lists_user (group, user_id))
+        _cb_group_refresh_members (group, self->me_id, lookup_contact_cb, self);
+    }
+  sync_list (self, self->favourites, self->favourite_ids);
+  sync_list (self, self->monitor, self->monitor_ids);
+}
+
+static void
+remove_contact (CbClientStore *self,
+                CbContact     *contact)
+{
+  g_autoptr(CbContact) hold = g_object_ref (contact);
+  gint64 id = cb_contact_get_id (contact);
+  guint position;
+
+  if (g_list_store_find (self->directory, contact, &position))
+    g_list_store_remove (self->directory, position);
+  g_hash_table_remove (self->contacts, &id);
+  refresh_after_contact_change (self, id);
+}
+
+static gboolean
+apply_user (CbClientStore *self,
+            JsonObject    *data)
+{
+  gint64 id = member_int (data, "id");
+  CbContact *contact;
+  const char *level;
+  g_autofree char *old_key = NULL;
+
+  if (id <= 0)
+    return FALSE;
+
+  contact = cb_client_store_lookup_contact (self, id);
+  level = json_object_get_string_member_with_default (data, "level", NULL);
+
+  /* Visibility changes come with a resync, but never keep a contact the
+   * server says this viewer may not see. */
+  if (g_strcmp0 (level, "none") == 0 && id != self->me_id)
+    {
+      if (contact != NULL)
+        remove_contact (self, contact);
+      return TRUE;
+    }
+
+  if (contact == NULL)
+    {
+      contact = cb_contact_new (id);
+      g_hash_table_insert (self->contacts, id_key (id), contact);
+      cb_contact_update_from_json (contact, data);
+      _cb_contact_set_is_self (contact, id == self->me_id);
+      g_list_store_insert_sorted (self->directory, contact, _cb_contact_compare, NULL);
+      refresh_after_contact_change (self, id);
+      if (id == self->me_id)
+        set_me (self, contact);
+      return TRUE;
+    }
+
+  old_key = g_strdup (_cb_contact_get_sort_key (contact));
+  cb_contact_update_from_json (contact, data);
+  if (g_strcmp0 (old_key, _cb_contact_get_sort_key (contact)) != 0)
+    reposition_contact (self, contact);
+  return TRUE;
+}
+
+static gboolean
+apply_group (CbClientStore *self,
+             JsonObject    *data)
+{
+  gint64 id = member_int (data, "id");
+  CbGroup *group;
+
+  if (id <= 0)
+    return FALSE;
+
+  group = cb_client_store_lookup_group (self, id);
+  if (group == NULL)
+    {
+      group = _cb_group_new (id);
+      g_hash_table_insert (self->group_index, id_key (id), group);
+      _cb_group_update_from_json (group, data, self->me_id, lookup_contact_cb, self);
+      g_list_store_append (self->groups, group);
+      return TRUE;
+    }
+
+  _cb_group_update_from_json (group, data, self->me_id, lookup_contact_cb, self);
+  return TRUE;
+}
+
+static gboolean
+apply_presence (CbClientStore *self,
+                JsonObject    *data)
+{
+  CbContact *contact = cb_client_store_lookup_contact (self, member_int (data, "user_id"));
+  int availability;
+
+  if (contact == NULL)
+    return FALSE;
+  if (!cb_enum_from_nick (CB_TYPE_AVAILABILITY,
+                          json_object_get_string_member_with_default (data, "availability", NULL),
+                          &availability))
+    return FALSE;
+
+  _cb_contact_set_presence (contact, availability,
+                            json_object_get_string_member_with_default (data, "note", NULL));
+  return TRUE;
+}
+
+static gboolean
+apply_agent_status (CbClientStore *self,
+                    JsonObject    *data)
+{
+  CbContact *contact = cb_client_store_lookup_contact (self, member_int (data, "user_id"));
+  int status;
+
+  if (contact == NULL)
+    return FALSE;
+  if (!cb_enum_from_nick (CB_TYPE_AGENT_STATUS,
+                          json_object_get_string_member_with_default (data, "agent_status", NULL),
+                          &status))
+    return FALSE;
+
+  _cb_contact_set_agent_status (contact, status);
+  return TRUE;
+}
+
+static gboolean
+apply_line_state (CbClientStore *self,
+                  JsonObject    *data)
+{
+  CbContact *contact = cb_client_store_lookup_contact (self, member_int (data, "user_id"));
+  int state;
+
+  if (contact == NULL)
+    return FALSE;
+  if (!cb_enum_from_nick (CB_TYPE_LINE_STATE,
+                          json_object_get_string_member_with_default (data, "line_state", NULL),
+                          &state))
+    return FALSE;
+
+  _cb_contact_set_line_state (contact, state);
+  return TRUE;
+}
+
+static gboolean
+apply_group_login (CbClientStore *self,
+                   JsonObject    *data)
+{
+  gint64 user_id = member_int (data, "user_id");
+  gint64 group_id = member_int (data, "group_id");
+  CbContact *contact = cb_client_store_lookup_contact (self, user_id);
+  CbGroup *group = cb_client_store_lookup_group (self, group_id);
+  JsonNode *node = json_object_get_member (data, "logged_in");
+  const char *group_name;
+  gboolean logged_in;
+  gboolean may_know;
+
+  if (group_id <= 0 || user_id <= 0 || node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+  if (contact == NULL && group == NULL)
+    return FALSE;
+
+  logged_in = json_node_get_boolean (node);
+  group_name = json_object_get_string_member_with_default (data, "group_name", NULL);
+  if (group_name == NULL && group != NULL)
+    group_name = cb_group_get_name (group);
+
+  /* Someone who sees the group but is below team towards the member gets
+   * the event too; logins are shown only from team on (PROTOCOL.md). */
+  may_know = user_id == self->me_id ||
+             (contact != NULL && cb_contact_get_level (contact) >= CB_LEVEL_TEAM);
+  if (!may_know)
+    return TRUE;
+
+  if (contact != NULL)
+    _cb_contact_set_group_login (contact, group_id, group_name, logged_in);
+  if (group != NULL)
+    _cb_group_set_member_login (group, user_id, logged_in, self->me_id);
+  return TRUE;
+}
+
+static gboolean
+apply_list (CbClientStore  *self,
+            GArray        **field,
+            GListStore     *store,
+            JsonObject     *data)
+{
+  JsonArray *array = member_array (data, "user_ids");
+  g_autoptr(GArray) ids = NULL;
+
+  if (array == NULL)
+    return FALSE;
+  ids = parse_id_array (array);
+  set_id_list (self, field, store, ids);
+  return TRUE;
+}
+
+gboolean
+cb_client_store_apply_event (CbClientStore *self,
+                             gint64         seq,
+                             const char    *type,
+                             JsonObject    *data)
+{
+  gboolean applied;
+
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), FALSE);
+
+  if (type == NULL || data == NULL)
+    return FALSE;
+  /* Control frames are the session's business and carry no state. */
+  if (g_str_equal (type, "resync") || g_str_equal (type, "ping") || g_str_equal (type, "pong"))
+    return FALSE;
+  /* Never twice: a replay after reconnecting may overlap what we have. */
+  if (seq <= self->seq)
+    {
+      g_debug ("Skipping %s event %" G_GINT64_FORMAT ": already at %" G_GINT64_FORMAT,
+               type, seq, self->seq);
+      return FALSE;
+    }
+
+  if (g_str_equal (type, "presence"))
+    applied = apply_presence (self, data);
+  else if (g_str_equal (type, "agent-status"))
+    applied = apply_agent_status (self, data);
+  else if (g_str_equal (type, "line-state"))
+    applied = apply_line_state (self, data);
+  else if (g_str_equal (type, "group-login"))
+    applied = apply_group_login (self, data);
+  else if (g_str_equal (type, "favourites"))
+    applied = apply_list (self, &self->favourite_ids, self->favourites, data);
+  else if (g_str_equal (type, "monitor"))
+    applied = apply_list (self, &self->monitor_ids, self->monitor, data);
+  else if (g_str_equal (type, "user"))
+    applied = apply_user (self, data);
+  else if (g_str_equal (type, "group"))
+    applied = apply_group (self, data);
+  else
+    applied = FALSE;
+
+  /* The seq moves on even for an event we could not use (unknown type from
+   * a newer server, a user we cannot see): asking for it again on resume
+   * would not make it more useful, and the pong must say how far we got. */
+  self->seq = seq;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEQ]);
+
+  if (!applied)
+    {
+      g_debug ("Event %" G_GINT64_FORMAT " (%s) not applicable here", seq, type);
+      return FALSE;
+    }
+
+  self->applied_count++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPLIED_COUNT]);
+  g_signal_emit (self, signals[SIGNAL_EVENT_APPLIED], 0, seq, type);
+  return TRUE;
+}

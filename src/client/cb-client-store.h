@@ -9,7 +9,7 @@
  *
  * Properties: seq (gint64, last applied), me (CbContact), directory,
  * favourites, monitor (GListModel of CbContact; directory sorted by
- * display name), groups (GListModel of CbGroup).
+ * display name), groups (GListModel of CbGroup), applied-count (uint).
  * Signals: "event-applied" (seq, type) after each applied event,
  *          "snapshot-applied".
  */

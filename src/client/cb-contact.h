@@ -10,7 +10,8 @@
  *   agent-status (CbAgentStatus), group-logins (GStrv: names of the groups
  *   the contact is logged into, sorted), is-self (bool).
  *   Fields the viewer's level hides keep their defaults (offline, logged-out,
- *   empty group-logins); has-line-state / has-agent-status (bool) tell which.
+ *   empty group-logins); has-line-state / has-agent-status /
+ *   has-group-logins (bool) tell which.
  */
 
 #pragma once
@@ -38,6 +39,13 @@ CbLineState     cb_contact_get_line_state    (CbContact  *self);
 CbAgentStatus   cb_contact_get_agent_status  (CbContact  *self);
 const char * const *cb_contact_get_group_logins (CbContact *self);
 gboolean        cb_contact_get_is_self       (CbContact  *self);
+const char     *cb_contact_get_mobile        (CbContact  *self);
+const char     *cb_contact_get_language      (CbContact  *self);
+const char     *cb_contact_get_time_zone     (CbContact  *self);
+gboolean        cb_contact_get_admin         (CbContact  *self);
+gboolean        cb_contact_get_has_line_state   (CbContact *self);
+gboolean        cb_contact_get_has_agent_status (CbContact *self);
+gboolean        cb_contact_get_has_group_logins (CbContact *self);
 
 /* Updates from a protocol user object; notifies only what changed. */
 void            cb_contact_update_from_json  (CbContact  *self,

@@ -7,7 +7,8 @@
  * (CbRingStrategy), member-timeout (uint), level (CbLevel), leader
  * (CbContact, may be NULL), deputy (CbContact, may be NULL), logged-in (bool:
  * the signed-in user's own login), is-member (bool), members (GListModel of
- * CbGroupMember, in ringing order), logged-in-count (uint).
+ * CbGroupMember, in ringing order), logged-in-count (uint), wrap-around
+ * (bool), leader-level (CbLevel).
  */
 
 #pragma once
@@ -30,6 +31,12 @@ gboolean        cb_group_get_logged_in     (CbGroup *self);
 gboolean        cb_group_get_is_member     (CbGroup *self);
 GListModel     *cb_group_get_members       (CbGroup *self);
 guint           cb_group_get_logged_in_count (CbGroup *self);
+CbLevel         cb_group_get_level         (CbGroup *self);
+CbLevel         cb_group_get_leader_level  (CbGroup *self);
+gboolean        cb_group_get_wrap_around   (CbGroup *self);
+/* NULL when unset or not visible to the viewer. */
+CbContact      *cb_group_get_leader        (CbGroup *self);
+CbContact      *cb_group_get_deputy        (CbGroup *self);
 /* NULL when the viewer may not see that member's login. */
 CbGroupMember  *cb_group_find_member       (CbGroup *self,
                                             gint64   user_id);

@@ -11,7 +11,12 @@
  * Properties: server-url (string, e.g. "http://127.0.0.1:8480"), username,
  * user-id (gint64), token (string, may be NULL), state (CbConnectionState),
  * store (CbClientStore), accept-invalid-certificates (bool, for tests and
- * self-signed office servers), last-error (string).
+ * self-signed office servers), last-error (string), reconnect-min-ms and
+ * reconnect-max-ms (uint: first and longest backoff delay; the defaults
+ * 250 and 30000 can be overridden by the environment variables
+ * CALLBOARD_RECONNECT_MIN_MS and CALLBOARD_RECONNECT_MAX_MS).
+ * Signals: "event-received" (gint64 seq, const char *type, JsonObject *data)
+ * for every event frame, before the store decides whether to apply it.
  */
 
 #pragma once
@@ -27,6 +32,9 @@ typedef enum {
   CB_CONNECTION_STATE_RECONNECTING,
 } CbConnectionState;
 
+#define CB_TYPE_CONNECTION_STATE (cb_connection_state_get_type ())
+GType cb_connection_state_get_type (void);
+
 #define CB_TYPE_SESSION (cb_session_get_type ())
 G_DECLARE_FINAL_TYPE (CbSession, cb_session, CB, SESSION, GObject)
 
@@ -34,6 +42,13 @@ CbSession        *cb_session_new            (const char          *server_url);
 CbClientStore    *cb_session_get_store      (CbSession           *self);
 CbConnectionState cb_session_get_state      (CbSession           *self);
 gint64            cb_session_get_user_id    (CbSession           *self);
+const char       *cb_session_get_server_url (CbSession           *self);
+const char       *cb_session_get_username  (CbSession           *self);
+const char       *cb_session_get_token     (CbSession           *self);
+const char       *cb_session_get_last_error (CbSession          *self);
+gboolean          cb_session_get_accept_invalid_certificates (CbSession *self);
+void              cb_session_set_accept_invalid_certificates (CbSession *self,
+                                                              gboolean   accept);
 
 /* Signs in, loads the snapshot and opens the event stream; completes when
  * the store holds the snapshot. Errors are in CB_PROTOCOL_ERROR or G_IO_ERROR. */
@@ -86,5 +101,8 @@ void cb_session_remove_from_list_async    (CbSession *self, const char *list, gi
 
 /* Drops the WebSocket as if the network failed (tests, and "reconnect now"). */
 void     cb_session_disconnect_for_test   (CbSession           *self);
+/* While RECONNECTING, skips the rest of the backoff delay and tries at once
+ * (e.g. when the network monitor says the network is back). */
+void     cb_session_reconnect_now         (CbSession           *self);
 
 G_END_DECLS

@@ -1,0 +1,74 @@
+/* cb-client-private.h: what the store and session use of the item objects
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Widgets only read contacts, members and groups; the store is the only
+ * writer. These setters are therefore kept out of the public headers.
+ */
+
+#pragma once
+
+#include "cb-client-store.h"
+#include "cb-contact.h"
+#include "cb-group.h"
+#include "cb-group-member.h"
+
+G_BEGIN_DECLS
+
+/* CbContact */
+void        _cb_contact_set_is_self       (CbContact      *self,
+                                           gboolean        is_self);
+void        _cb_contact_set_presence      (CbContact      *self,
+                                           CbAvailability  availability,
+                                           const char     *note);
+void        _cb_contact_set_line_state    (CbContact      *self,
+                                           CbLineState     line_state);
+void        _cb_contact_set_agent_status  (CbContact      *self,
+                                           CbAgentStatus   agent_status);
+/* Adds or removes one group in group-logins; TRUE when that changed it. */
+gboolean    _cb_contact_set_group_login   (CbContact      *self,
+                                           gint64          group_id,
+                                           const char     *group_name,
+                                           gboolean        logged_in);
+/* Folded collation key of the display name, for sorting the directory. */
+const char *_cb_contact_get_sort_key      (CbContact      *self);
+/* GCompareDataFunc ordering contacts by display name, then id. */
+int         _cb_contact_compare           (gconstpointer   a,
+                                           gconstpointer   b,
+                                           gpointer        user_data);
+
+/* CbGroupMember */
+CbGroupMember *_cb_group_member_new        (CbContact     *contact);
+void        _cb_group_member_set_login    (CbGroupMember  *self,
+                                           gboolean        login_known,
+                                           gboolean        logged_in);
+void        _cb_group_member_set_position (CbGroupMember  *self,
+                                           guint           position);
+
+/* CbGroup */
+typedef CbContact *(*CbContactLookupFunc) (gint64 user_id, gpointer user_data);
+
+CbGroup    *_cb_group_new                 (gint64          id);
+/* Updates fields and members from a protocol group object. Members whose
+ * contact the lookup does not know are left out (the viewer cannot see
+ * them); _cb_group_refresh_members() retries them once they appear. */
+void        _cb_group_update_from_json    (CbGroup            *self,
+                                           JsonObject         *group,
+                                           gint64              my_id,
+                                           CbContactLookupFunc lookup,
+                                           gpointer            lookup_data);
+void        _cb_group_refresh_members     (CbGroup            *self,
+                                           gint64              my_id,
+                                           CbContactLookupFunc lookup,
+                                           gpointer            lookup_data);
+/* Applies a group-login event to this group; TRUE when something changed. */
+gboolean    _cb_group_set_member_login    (CbGroup            *self,
+                                           gint64              user_id,
+                                           gboolean            logged_in,
+                                           gint64              my_id);
+/* TRUE when the group's member list names user_id (even if hidden). */
+gboolean    _cb_group_lists_user          (CbGroup            *self,
+                                           gint64              user_id);
+
+G_END_DECLS
