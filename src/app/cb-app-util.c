@@ -1,0 +1,139 @@
+/* cb-app-util.c: start-up and small helpers shared by the app's widgets
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-app"
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "cb-protocol.h"
+#include "cb-app-util.h"
+
+gboolean
+cb_app_running_from_build_tree (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  return exe != NULL && g_str_has_prefix (exe, BUILD_ROOT G_DIR_SEPARATOR_S);
+}
+
+void
+cb_app_init_i18n (void)
+{
+  g_autofree char *build_localedir = NULL;
+  const char *localedir = g_getenv ("CALLBOARD_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+
+  if (localedir == NULL && cb_app_running_from_build_tree ())
+    localedir = build_localedir = g_build_filename (BUILD_ROOT, "po", NULL);
+  if (localedir == NULL)
+    localedir = LOCALEDIR;
+
+  g_debug ("Translations from %s", localedir);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+void
+cb_app_init_schemas (void)
+{
+  g_autofree char *dir = NULL;
+
+  if (g_getenv ("GSETTINGS_SCHEMA_DIR") != NULL || !cb_app_running_from_build_tree ())
+    return;
+
+  dir = g_build_filename (BUILD_ROOT, "data", NULL);
+  g_setenv ("GSETTINGS_SCHEMA_DIR", dir, FALSE);
+}
+
+void
+cb_app_init_style (void)
+{
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  GdkDisplay *display = gdk_display_get_default ();
+
+  gtk_css_provider_load_from_resource (provider, "/org/callboard/Callboard/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display),
+                                    "/org/callboard/Callboard/icons");
+}
+
+void
+cb_widget_unparent_children (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (widget)) != NULL)
+    gtk_widget_unparent (child);
+}
+
+void
+cb_widget_show_toast (GtkWidget  *widget,
+                      const char *message)
+{
+  GtkWidget *overlay;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL)
+    {
+      g_message ("%s", message);
+      return;
+    }
+
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+}
+
+char *
+cb_describe_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == CB_PROTOCOL_ERROR)
+    {
+      switch ((CbProtocolError) error->code)
+        {
+        case CB_PROTOCOL_ERROR_UNAUTHORIZED:
+          return g_strdup (_("The user name or password is wrong."));
+        case CB_PROTOCOL_ERROR_TOO_MANY_REQUESTS:
+          return g_strdup (_("Too many failed attempts. Please wait a moment and try again."));
+        case CB_PROTOCOL_ERROR_FORBIDDEN:
+          return g_strdup (_("You are not allowed to do that."));
+        case CB_PROTOCOL_ERROR_NOT_FOUND:
+          return g_strdup (_("The server does not know that entry (any more)."));
+        case CB_PROTOCOL_ERROR_UNAVAILABLE:
+          return g_strdup (_("The server is not available right now."));
+        default:
+          break;
+        }
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+           g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
+    {
+      return g_strdup (_("The server cannot be reached. Check the address and your network."));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      return g_strdup (_("The server did not answer in time."));
+    }
+  else if (error->domain == G_TLS_ERROR)
+    {
+      return g_strdup (_("The server's certificate is not trusted."));
+    }
+
+  /* Server messages are already meant for people; keep them as they are. */
+  return g_strdup (error->message);
+}

@@ -1,0 +1,41 @@
+/* cb-app-util.h: start-up and small helpers shared by the app's widgets
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* TRUE when the running program lives in the meson build tree. */
+gboolean cb_app_running_from_build_tree (void);
+
+/* setlocale + bindtextdomain. From the build tree the catalogues are the
+ * ones meson compiled into BUILD_ROOT/po, so LANGUAGE=de works uninstalled;
+ * CALLBOARD_LOCALEDIR overrides both. */
+void     cb_app_init_i18n               (void);
+
+/* Points GSETTINGS_SCHEMA_DIR at the build tree's compiled schema when
+ * running uninstalled and nothing else was asked for. */
+void     cb_app_init_schemas            (void);
+
+/* What AdwApplication does for the application: loads style.css and adds
+ * the resource icons to the theme. For tests, which have no application. */
+void     cb_app_init_style              (void);
+
+/* For dispose of template widgets: gtk_widget_dispose_template() only
+ * removes the children bound by name, this removes the others. */
+void     cb_widget_unparent_children    (GtkWidget  *widget);
+
+/* Shows @message in the nearest AdwToastOverlay above @widget; logs it if
+ * the widget is not in a window (any more). */
+void     cb_widget_show_toast           (GtkWidget  *widget,
+                                         const char *message);
+
+/* A user-facing sentence for an error from CbSession. */
+char    *cb_describe_error              (const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,573 @@
+/* cb-contact-row.c: one colleague as a row: avatar, presence, line, groups
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-contact-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "cb-app-util.h"
+#include "cb-contact-row.h"
+#include "cb-enum-labels.h"
+
+struct _CbContactRow
+{
+  GtkWidget      parent_instance;
+
+  CbContact     *contact;
+  CbSession     *session;
+  gboolean       compact;
+
+  /* Template widgets */
+  AdwAvatar     *avatar;
+  GtkWidget     *dot;
+  GtkLabel      *name_label;
+  GtkLabel      *subtitle_label;
+  GtkLabel      *groups_label;
+  GtkLabel      *line_label;
+  GtkLabel      *agent_label;
+  GtkBox        *pill_box;
+  GtkMenuButton *menu_button;
+};
+
+G_DEFINE_FINAL_TYPE (CbContactRow, cb_contact_row, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CONTACT,
+  PROP_SESSION,
+  PROP_COMPACT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+gboolean
+cb_contact_list_contains (GListModel *model,
+                          gint64      user_id)
+{
+  guint n;
+
+  if (model == NULL)
+    return FALSE;
+
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbContact) contact = g_list_model_get_item (model, i);
+
+      if (cb_contact_get_id (contact) == user_id)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static char *
+join_search_fields (gpointer    this,
+                    const char *display_name,
+                    const char *username,
+                    const char *extension,
+                    const char *email,
+                    gpointer    user_data)
+{
+  return g_strjoin ("\n",
+                    display_name ? display_name : "",
+                    username ? username : "",
+                    extension ? extension : "",
+                    email ? email : "",
+                    NULL);
+}
+
+GtkStringFilter *
+cb_contact_filter_new (void)
+{
+  static const char * const fields[] = { "display-name", "username", "extension", "email" };
+  GtkExpression *params[G_N_ELEMENTS (fields)];
+  GtkExpression *expression;
+  GtkStringFilter *filter;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    params[i] = gtk_property_expression_new (CB_TYPE_CONTACT, NULL, fields[i]);
+
+  /* One string per contact; the newline keeps a match from spanning two
+   * fields. Property expressions re-run the filter when a field changes. */
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL,
+                                            G_N_ELEMENTS (params), params,
+                                            G_CALLBACK (join_search_fields),
+                                            NULL, NULL);
+
+  filter = gtk_string_filter_new (expression);
+  gtk_string_filter_set_ignore_case (filter, TRUE);
+  gtk_string_filter_set_match_mode (filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+
+  return filter;
+}
+
+static void
+set_style (GtkWidget  *widget,
+           const char *base,
+           const char *variant)
+{
+  const char *classes[] = { base, variant, NULL };
+
+  gtk_widget_set_css_classes (widget, classes);
+}
+
+static void
+cb_contact_row_update (CbContactRow *self)
+{
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  g_autofree char *name = NULL;
+  CbAvailability availability;
+  const char *extension;
+  const char *note;
+  const char * const *logins;
+  gboolean has_line_state;
+  gboolean has_agent_status;
+
+  if (self->contact == NULL)
+    return;
+
+  has_line_state = cb_contact_get_has_line_state (self->contact);
+  has_agent_status = cb_contact_get_has_agent_status (self->contact);
+
+  if (cb_contact_get_is_self (self->contact))
+    name = g_strdup_printf (_("%s (you)"), cb_contact_get_display_name (self->contact));
+  else
+    name = g_strdup (cb_contact_get_display_name (self->contact));
+  gtk_label_set_label (self->name_label, name);
+  adw_avatar_set_text (self->avatar, cb_contact_get_display_name (self->contact));
+
+  availability = cb_contact_get_availability (self->contact);
+  set_style (self->dot, "cb-dot", cb_availability_get_style (availability));
+  gtk_widget_set_tooltip_text (self->dot, cb_availability_get_label (availability));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->dot),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, cb_availability_get_label (availability),
+                                  -1);
+
+  /* The compact monitor has no room for the word, only the number. */
+  extension = cb_contact_get_extension (self->contact);
+  if (extension != NULL && *extension != '\0' && self->compact)
+    g_string_append_printf (subtitle, "%s · ", extension);
+  else if (extension != NULL && *extension != '\0')
+    {
+      g_string_append_printf (subtitle, _("Ext. %s"), extension);
+      g_string_append (subtitle, " · ");
+    }
+  g_string_append (subtitle, cb_availability_get_label (availability));
+  note = cb_contact_get_note (self->contact);
+  if (note != NULL && *note != '\0')
+    g_string_append_printf (subtitle, " — %s", note);
+  gtk_label_set_label (self->subtitle_label, subtitle->str);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->line_label), has_line_state);
+  if (has_line_state)
+    {
+      CbLineState line_state = cb_contact_get_line_state (self->contact);
+
+      gtk_label_set_label (self->line_label, cb_line_state_get_label (line_state));
+      set_style (GTK_WIDGET (self->line_label), "cb-line", cb_line_state_get_style (line_state));
+    }
+
+  /* Logged out is what everyone outside call queues is: not worth a pill. */
+  gtk_widget_set_visible (GTK_WIDGET (self->agent_label),
+                          has_agent_status &&
+                          cb_contact_get_agent_status (self->contact) != CB_AGENT_STATUS_LOGGED_OUT);
+  if (has_agent_status)
+    {
+      CbAgentStatus status = cb_contact_get_agent_status (self->contact);
+
+      gtk_label_set_label (self->agent_label, cb_agent_status_get_label (status));
+      set_style (GTK_WIDGET (self->agent_label), "cb-agent", cb_agent_status_get_style (status));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->agent_label), _("Agent status for queue calls"));
+    }
+
+  logins = cb_contact_get_group_logins (self->contact);
+  if (cb_contact_get_has_group_logins (self->contact) && logins != NULL && logins[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (", ", (char **) logins);
+      g_autofree char *text = g_strdup_printf (_("Logged in to %s"), joined);
+
+      gtk_label_set_label (self->groups_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->groups_label), TRUE);
+    }
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->groups_label), FALSE);
+    }
+
+  /* Putting yourself on your own lists has no use; the empty box keeps
+   * the pills of every row in one column. */
+  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), !cb_contact_get_is_self (self->contact));
+}
+
+static void
+on_contact_notify (CbContactRow *self,
+                   GParamSpec   *pspec,
+                   CbContact    *contact)
+{
+  cb_contact_row_update (self);
+}
+
+/* Only the entries that apply show up: "Add" or "Remove", never both. */
+static void
+update_actions (CbContactRow *self)
+{
+  CbClientStore *store = self->session ? cb_session_get_store (self->session) : NULL;
+  gint64 id = self->contact ? cb_contact_get_id (self->contact) : -1;
+  gboolean usable = store != NULL && self->contact != NULL;
+  gboolean favourite = usable && cb_contact_list_contains (cb_client_store_get_favourites (store), id);
+  gboolean monitored = usable && cb_contact_list_contains (cb_client_store_get_monitor (store), id);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contact.add-favourite", usable && !favourite);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contact.remove-favourite", usable && favourite);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contact.add-monitor", usable && !monitored);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contact.remove-monitor", usable && monitored);
+}
+
+static void
+on_create_popup (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  update_actions (CB_CONTACT_ROW (user_data));
+}
+
+static void
+on_secondary_click (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    CbContactRow    *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->menu_button)))
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_menu_button_popup (self->menu_button);
+}
+
+typedef struct {
+  CbContactRow *row;
+  char         *done_message;
+} ListChange;
+
+static void
+list_change_free (ListChange *change)
+{
+  g_clear_object (&change->row);
+  g_free (change->done_message);
+  g_free (change);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ListChange, list_change_free)
+
+static void
+on_list_changed (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ListChange) change = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+
+  /* The lists themselves update from the server's event, not from here. */
+  answer = cb_session_request_finish (CB_SESSION (object), result, &error);
+  if (error != NULL)
+    {
+      g_autofree char *message = cb_describe_error (error);
+
+      cb_widget_show_toast (GTK_WIDGET (change->row), message);
+      return;
+    }
+
+  if (change->done_message != NULL)
+    cb_widget_show_toast (GTK_WIDGET (change->row), change->done_message);
+}
+
+/* Takes @done_message: the toast shown once the server agreed. */
+static void
+change_list (CbContactRow *self,
+             const char   *list,
+             gboolean      add,
+             char         *done_message)
+{
+  ListChange *change;
+  gint64 id;
+
+  if (self->session == NULL || self->contact == NULL)
+    {
+      g_free (done_message);
+      return;
+    }
+
+  id = cb_contact_get_id (self->contact);
+  change = g_new0 (ListChange, 1);
+  change->row = g_object_ref (self);
+  change->done_message = done_message;
+
+  if (add)
+    cb_session_add_to_list_async (self->session, list, id, NULL, on_list_changed, change);
+  else
+    cb_session_remove_from_list_async (self->session, list, id, NULL, on_list_changed, change);
+}
+
+static void
+add_favourite_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  CbContactRow *self = CB_CONTACT_ROW (widget);
+
+  if (self->contact != NULL)
+    change_list (self, "favourites", TRUE,
+                 g_strdup_printf (_("%s was added to your favourites"),
+                                  cb_contact_get_display_name (self->contact)));
+}
+
+static void
+remove_favourite_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  change_list (CB_CONTACT_ROW (widget), "favourites", FALSE, NULL);
+}
+
+static void
+add_monitor_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  CbContactRow *self = CB_CONTACT_ROW (widget);
+
+  if (self->contact != NULL)
+    change_list (self, "monitor", TRUE,
+                 g_strdup_printf (_("%s is now on your monitor"),
+                                  cb_contact_get_display_name (self->contact)));
+}
+
+static void
+remove_monitor_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  change_list (CB_CONTACT_ROW (widget), "monitor", FALSE, NULL);
+}
+
+CbContact *
+cb_contact_row_get_contact (CbContactRow *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT_ROW (self), NULL);
+
+  return self->contact;
+}
+
+void
+cb_contact_row_set_contact (CbContactRow *self,
+                            CbContact    *contact)
+{
+  g_return_if_fail (CB_IS_CONTACT_ROW (self));
+  g_return_if_fail (!contact || CB_IS_CONTACT (contact));
+
+  if (self->contact == contact)
+    return;
+
+  if (self->contact != NULL)
+    g_signal_handlers_disconnect_by_func (self->contact, on_contact_notify, self);
+
+  g_set_object (&self->contact, contact);
+
+  if (contact != NULL)
+    {
+      g_signal_connect_object (contact, "notify",
+                               G_CALLBACK (on_contact_notify), self,
+                               G_CONNECT_SWAPPED);
+      cb_contact_row_update (self);
+    }
+  /* The lists are small; the popup refreshes this again when it opens. */
+  update_actions (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTACT]);
+}
+
+CbSession *
+cb_contact_row_get_session (CbContactRow *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT_ROW (self), NULL);
+
+  return self->session;
+}
+
+void
+cb_contact_row_set_session (CbContactRow *self,
+                            CbSession    *session)
+{
+  g_return_if_fail (CB_IS_CONTACT_ROW (self));
+
+  if (g_set_object (&self->session, session))
+    {
+      update_actions (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+    }
+}
+
+gboolean
+cb_contact_row_get_compact (CbContactRow *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT_ROW (self), FALSE);
+
+  return self->compact;
+}
+
+void
+cb_contact_row_set_compact (CbContactRow *self,
+                            gboolean      compact)
+{
+  g_return_if_fail (CB_IS_CONTACT_ROW (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+
+  self->compact = compact;
+  adw_avatar_set_size (self->avatar, compact ? 32 : 40);
+  /* Narrow windows: the pills stack and leave the name its room. */
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->pill_box),
+                                  compact ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  cb_contact_row_update (self);
+  if (compact)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "compact");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
+}
+
+static void
+cb_contact_row_dispose (GObject *object)
+{
+  CbContactRow *self = CB_CONTACT_ROW (object);
+
+  cb_contact_row_set_contact (self, NULL);
+  g_clear_object (&self->session);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_CONTACT_ROW);
+  cb_widget_unparent_children (GTK_WIDGET (self));
+
+  G_OBJECT_CLASS (cb_contact_row_parent_class)->dispose (object);
+}
+
+static void
+cb_contact_row_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  CbContactRow *self = CB_CONTACT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTACT:
+      g_value_set_object (value, self->contact);
+      break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_COMPACT:
+      g_value_set_boolean (value, self->compact);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_contact_row_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  CbContactRow *self = CB_CONTACT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTACT:
+      cb_contact_row_set_contact (self, g_value_get_object (value));
+      break;
+    case PROP_SESSION:
+      cb_contact_row_set_session (self, g_value_get_object (value));
+      break;
+    case PROP_COMPACT:
+      cb_contact_row_set_compact (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_contact_row_class_init (CbContactRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cb_contact_row_dispose;
+  object_class->get_property = cb_contact_row_get_property;
+  object_class->set_property = cb_contact_row_set_property;
+
+  properties[PROP_CONTACT] =
+    g_param_spec_object ("contact", NULL, NULL,
+                         CB_TYPE_CONTACT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         CB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMPACT] =
+    g_param_spec_boolean ("compact", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-contact-row.ui");
+  gtk_widget_class_set_css_name (widget_class, "cb-contact-row");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, CbContactRow, avatar);
+  gtk_widget_class_bind_template_child (widget_class, CbContactRow, dot);
+  gtk_widget_class_bind_template_child (widget_class, CbContactRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, CbContactRow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, CbContactRow, groups_label);
+  gtk_widget_class_bind_template_child (widget_class, CbContactRow, line_label);
+  gtk_widget_class_bind_template_child (widget_class, CbContactRow, agent_label);
+  gtk_widget_class_bind_template_child (widget_class, CbContactRow, pill_box);
+  gtk_widget_class_bind_template_child (widget_class, CbContactRow, menu_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_secondary_click);
+
+  gtk_widget_class_install_action (widget_class, "contact.add-favourite", NULL, add_favourite_action);
+  gtk_widget_class_install_action (widget_class, "contact.remove-favourite", NULL, remove_favourite_action);
+  gtk_widget_class_install_action (widget_class, "contact.add-monitor", NULL, add_monitor_action);
+  gtk_widget_class_install_action (widget_class, "contact.remove-monitor", NULL, remove_monitor_action);
+}
+
+static void
+cb_contact_row_init (CbContactRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 12);
+  gtk_menu_button_set_create_popup_func (self->menu_button, on_create_popup, self, NULL);
+  update_actions (self);
+}
+
+GtkWidget *
+cb_contact_row_new (CbSession *session,
+                    CbContact *contact)
+{
+  return g_object_new (CB_TYPE_CONTACT_ROW,
+                       "session", session,
+                       "contact", contact,
+                       NULL);
+}

@@ -1,0 +1,112 @@
+/* cb-enum-labels.c: translated labels and style classes for protocol enums
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cb-enum-labels.h"
+
+const char *
+cb_availability_get_label (CbAvailability availability)
+{
+  switch (availability)
+    {
+    case CB_AVAILABILITY_AVAILABLE: return _("Available");
+    case CB_AVAILABILITY_AWAY:      return _("Away");
+    case CB_AVAILABILITY_BUSY:      return _("Busy");
+    case CB_AVAILABILITY_DND:       return _("Do not disturb");
+    case CB_AVAILABILITY_OFFLINE:   return _("Offline");
+    default:                        return _("Unknown");
+    }
+}
+
+/* The class names double as CSS selectors in style.css. */
+const char *
+cb_availability_get_style (CbAvailability availability)
+{
+  switch (availability)
+    {
+    case CB_AVAILABILITY_AVAILABLE: return "available";
+    case CB_AVAILABILITY_AWAY:      return "away";
+    case CB_AVAILABILITY_BUSY:      return "busy";
+    case CB_AVAILABILITY_DND:       return "dnd";
+    case CB_AVAILABILITY_OFFLINE:
+    default:                        return "offline";
+    }
+}
+
+const char *
+cb_line_state_get_label (CbLineState line_state)
+{
+  switch (line_state)
+    {
+    /* A free line, as a busy lamp field shows it. */
+    case CB_LINE_STATE_IDLE:    return C_("line state", "Free");
+    case CB_LINE_STATE_RINGING: return _("Ringing");
+    /* "Busy" is already the availability; a busy line is a call. */
+    case CB_LINE_STATE_BUSY:    return _("On a call");
+    case CB_LINE_STATE_ON_HOLD: return _("On hold");
+    case CB_LINE_STATE_OFFLINE: return C_("line state", "Phone offline");
+    default:                    return _("Unknown");
+    }
+}
+
+const char *
+cb_line_state_get_style (CbLineState line_state)
+{
+  switch (line_state)
+    {
+    case CB_LINE_STATE_IDLE:    return "idle";
+    case CB_LINE_STATE_RINGING: return "ringing";
+    case CB_LINE_STATE_BUSY:    return "busy";
+    case CB_LINE_STATE_ON_HOLD: return "on-hold";
+    case CB_LINE_STATE_OFFLINE:
+    default:                    return "offline";
+    }
+}
+
+const char *
+cb_agent_status_get_label (CbAgentStatus agent_status)
+{
+  switch (agent_status)
+    {
+    case CB_AGENT_STATUS_AVAILABLE:     return C_("agent status", "Available");
+    case CB_AGENT_STATUS_NOT_AVAILABLE: return _("Not available");
+    case CB_AGENT_STATUS_WRAP_UP:       return _("Wrap-up");
+    case CB_AGENT_STATUS_LOGGED_IN:     return C_("agent status", "Logged in");
+    case CB_AGENT_STATUS_LOGGED_OUT:    return C_("agent status", "Logged out");
+    default:                            return _("Unknown");
+    }
+}
+
+const char *
+cb_agent_status_get_style (CbAgentStatus agent_status)
+{
+  switch (agent_status)
+    {
+    case CB_AGENT_STATUS_AVAILABLE:     return "available";
+    case CB_AGENT_STATUS_NOT_AVAILABLE: return "not-available";
+    case CB_AGENT_STATUS_WRAP_UP:       return "wrap-up";
+    case CB_AGENT_STATUS_LOGGED_IN:     return "logged-in";
+    case CB_AGENT_STATUS_LOGGED_OUT:
+    default:                            return "logged-out";
+    }
+}
+
+const char *
+cb_ring_strategy_get_label (CbRingStrategy strategy)
+{
+  switch (strategy)
+    {
+    case CB_RING_STRATEGY_PARALLEL:   return _("Rings all at once");
+    case CB_RING_STRATEGY_SEQUENTIAL: return _("Rings one after another");
+    case CB_RING_STRATEGY_QUEUE:      return _("Call queue");
+    default:                          return _("Unknown");
+    }
+}

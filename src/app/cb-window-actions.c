@@ -1,0 +1,112 @@
+/* cb-window-actions.c: the win.* actions of CbWindow
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-window-actions"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cb-monitor-window.h"
+#include "cb-window-private.h"
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  _cb_window_sign_out (CB_WINDOW (widget), NULL);
+}
+
+void
+_cb_window_show_monitor (CbWindow *self)
+{
+  if (self->session == NULL)
+    return;
+
+  if (self->monitor_window == NULL)
+    {
+      self->monitor_window = cb_monitor_window_new (self->session);
+      g_object_add_weak_pointer (G_OBJECT (self->monitor_window),
+                                 (gpointer *) &self->monitor_window);
+      /* Its own window, not a dialog: it stays up while the main window
+       * is minimised, but belongs to the same application. */
+      gtk_window_set_application (GTK_WINDOW (self->monitor_window),
+                                  gtk_window_get_application (GTK_WINDOW (self)));
+    }
+
+  gtk_window_present (GTK_WINDOW (self->monitor_window));
+}
+
+static void
+show_monitor_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  _cb_window_show_monitor (CB_WINDOW (widget));
+}
+
+static void
+reconnect_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  if (self->session != NULL)
+    cb_session_reconnect_now (self->session);
+}
+
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  if (self->session != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  if (self->session != NULL)
+    cb_window_show_page (self, g_variant_get_string (param, NULL));
+}
+
+void
+_cb_window_actions_update (CbWindow *self)
+{
+  gboolean signed_in = self->session != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-monitor", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.focus-search", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", signed_in);
+}
+
+void
+_cb_window_class_actions_init (CbWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.show-monitor", NULL, show_monitor_action);
+  gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.focus-search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "favourites");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "directory");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "groups");
+}

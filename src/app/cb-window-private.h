@@ -1,0 +1,50 @@
+/* cb-window-private.h: CbWindow's insides, shared with cb-window-actions.c
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "cb-directory-page.h"
+#include "cb-favourites-page.h"
+#include "cb-groups-page.h"
+#include "cb-window.h"
+
+G_BEGIN_DECLS
+
+struct _CbWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  CbSession            *session;
+  CbContact            *me;
+  /* Not owned: the monitor window lives until the user closes it. */
+  GtkWidget            *monitor_window;
+  /* Set while the dropdowns are moved to the store's values, so that
+   * moving them is not taken for the user asking for a change. */
+  guint                 syncing_status : 1;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  CbSignInPage         *sign_in_page;
+  AdwViewStack         *view_stack;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkDropDown          *presence_dropdown;
+  GtkDropDown          *agent_dropdown;
+  GtkSearchEntry       *search_entry;
+  GtkRevealer          *banner;
+  CbFavouritesPage     *favourites_page;
+  CbDirectoryPage      *directory_page;
+  CbGroupsPage         *groups_page;
+};
+
+void _cb_window_class_actions_init (CbWindowClass *klass);
+void _cb_window_actions_update     (CbWindow      *self);
+void _cb_window_sign_out           (CbWindow      *self,
+                                    const char    *reason);
+void _cb_window_show_monitor       (CbWindow      *self);
+
+G_END_DECLS

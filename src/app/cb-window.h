@@ -1,0 +1,38 @@
+/* cb-window.h: the main window: sign-in page, then favourites/directory/groups
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Properties: session (CbSession, read-only: NULL while signed out).
+ * Actions: win.sign-out, win.show-monitor, win.focus-search.
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "cb-demo-server.h"
+#include "cb-session.h"
+#include "cb-sign-in-page.h"
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_WINDOW (cb_window_get_type ())
+G_DECLARE_FINAL_TYPE (CbWindow, cb_window, CB, WINDOW, AdwApplicationWindow)
+
+CbWindow     *cb_window_new                (GtkApplication *application);
+CbSession    *cb_window_get_session        (CbWindow       *self);
+CbSignInPage *cb_window_get_sign_in_page   (CbWindow       *self);
+/* Prefills the sign-in form, e.g. from --server/--user. */
+void          cb_window_set_sign_in_fields (CbWindow       *self,
+                                            const char     *server_url,
+                                            const char     *username);
+/* Same as pressing "Try the demo". */
+void          cb_window_start_demo         (CbWindow       *self);
+void          cb_window_set_demo_server    (CbWindow       *self,
+                                            CbDemoServer   *demo_server);
+/* Switches the main view to "favourites", "directory" or "groups". */
+void          cb_window_show_page          (CbWindow       *self,
+                                            const char     *name);
+
+G_END_DECLS

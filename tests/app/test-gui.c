@@ -1,0 +1,706 @@
+/* test-gui.c: the real window against a real callboardd, under Xvfb
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Starts callboardd --demo --no-simulation (so nothing but this test
+ * changes the office), signs in through the sign-in page's own fields and
+ * action, flips the login switch of a hunt group, and checks with a second,
+ * independent session that the server changed and that the switch shows
+ * it. Screenshots go to the build directory. With LANGUAGE=de the same run
+ * checks German labels.
+ */
+
+#define G_LOG_DOMAIN "test-gui"
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "cb-app-util.h"
+#include "cb-contact-row.h"
+#include "cb-demo-server.h"
+#include "cb-directory-page.h"
+#include "cb-group-row.h"
+#include "cb-monitor-window.h"
+#include "cb-window.h"
+
+#define TIMEOUT_SECONDS 30
+
+static CbDemoServer *demo_server;
+static gboolean german;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until @condition holds; FALSE after the timeout. */
+static gboolean
+wait_until (Condition condition,
+            gpointer  data,
+            guint     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (50, wake_up, NULL);
+  gboolean ok = TRUE;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          ok = FALSE;
+          break;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (tick);
+  return ok;
+}
+
+static void
+spin (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
+  guint tick = g_timeout_add (20, wake_up, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+/* Depth-first search for the first widget @match accepts. */
+typedef gboolean (*Match) (GtkWidget *widget, gpointer data);
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             Match      match,
+             gpointer   data)
+{
+  if (match (root, data))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+match_label_text (GtkWidget *widget,
+                  gpointer   data)
+{
+  return GTK_IS_LABEL (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), data) == 0;
+}
+
+static gboolean
+match_visible_error_label (GtkWidget *widget,
+                           gpointer   data)
+{
+  return GTK_IS_LABEL (widget) &&
+         gtk_widget_has_css_class (widget, "error") &&
+         gtk_widget_get_visible (widget) &&
+         *gtk_label_get_text (GTK_LABEL (widget)) != '\0';
+}
+
+/* A hunt group the signed-in user belongs to, shown and mapped. */
+static gboolean
+match_member_group_row (GtkWidget *widget,
+                        gpointer   data)
+{
+  CbGroup *group;
+
+  if (!CB_IS_GROUP_ROW (widget) || !gtk_widget_get_mapped (widget))
+    return FALSE;
+
+  group = cb_group_row_get_group (CB_GROUP_ROW (widget));
+  return cb_group_get_kind (group) == CB_GROUP_KIND_HUNT && cb_group_get_is_member (group);
+}
+
+static char *
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  GtkSnapshot *snapshot;
+  char *path;
+  int width, height;
+
+  gtk_test_widget_wait_for_draw (widget);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("screenshot-%s%s.png", name, german ? "-de" : "");
+  path = g_test_build_filename (G_TEST_BUILT, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+  g_print ("# Screenshot: %s\n", path);
+
+  return path;
+}
+
+static gboolean
+server_ready (gpointer data)
+{
+  return cb_demo_server_get_url (demo_server) != NULL || !cb_demo_server_get_running (demo_server);
+}
+
+static gboolean
+signed_in (gpointer data)
+{
+  CbSession *session = cb_window_get_session (data);
+
+  return session != NULL && cb_session_get_state (session) == CB_CONNECTION_STATE_CONNECTED;
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !cb_sign_in_page_get_busy (data);
+}
+
+static CbWindow *
+new_window (void)
+{
+  CbWindow *window = cb_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  return window;
+}
+
+static void
+fill_sign_in_form (CbWindow   *window,
+                   const char *password)
+{
+  g_object_set (cb_window_get_sign_in_page (window),
+                "server-url", cb_demo_server_get_url (demo_server),
+                "username", "anna",
+                "password", password,
+                NULL);
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Destroys @window and checks nothing keeps it alive: no leaked
+ * references from pending requests, bindings or signal handlers. */
+static void
+destroy_and_check_finalized (CbWindow *window)
+{
+  gpointer weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_until (pointer_cleared, &weak, TIMEOUT_SECONDS));
+}
+
+static void
+test_wrong_password (void)
+{
+  CbWindow *window = new_window ();
+  CbSignInPage *page = cb_window_get_sign_in_page (window);
+  GtkWidget *error_label;
+
+  fill_sign_in_form (window, "not-the-password");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.sign-in", NULL));
+  g_assert_true (cb_sign_in_page_get_busy (page));
+  g_assert_true (wait_until (not_busy, page, TIMEOUT_SECONDS));
+
+  g_assert_null (cb_window_get_session (window));
+  {
+    g_autofree char *server_url = NULL;
+    g_autofree char *username = NULL;
+
+    /* A failed attempt keeps what was typed, to correct it. */
+    g_object_get (page, "server-url", &server_url, "username", &username, NULL);
+    g_assert_cmpstr (server_url, ==, cb_demo_server_get_url (demo_server));
+    g_assert_cmpstr (username, ==, "anna");
+  }
+  error_label = find_widget (GTK_WIDGET (page), match_visible_error_label, NULL);
+  g_assert_nonnull (error_label);
+  g_test_message ("Error shown: %s", gtk_label_get_text (GTK_LABEL (error_label)));
+
+  /* Let the entry rows finish moving their titles aside. */
+  spin (500);
+  g_free (screenshot (GTK_WIDGET (window), "sign-in-error"));
+  destroy_and_check_finalized (window);
+}
+
+typedef struct {
+  CbGroup   *group;
+  GtkSwitch *sw;
+  gboolean   expected;
+} SwitchWait;
+
+static gboolean
+switch_reflects (gpointer data)
+{
+  SwitchWait *wait = data;
+
+  return cb_group_get_logged_in (wait->group) == wait->expected &&
+         gtk_switch_get_state (wait->sw) == wait->expected &&
+         gtk_switch_get_active (wait->sw) == wait->expected;
+}
+
+static gboolean
+find_row (gpointer data)
+{
+  CbWindow *window = data;
+
+  return find_widget (GTK_WIDGET (window), match_member_group_row, NULL) != NULL;
+}
+
+typedef struct {
+  GAsyncResult *result;
+} AsyncWait;
+
+static void
+on_async_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+}
+
+static gboolean
+async_done (gpointer data)
+{
+  return ((AsyncWait *) data)->result != NULL;
+}
+
+/* A second client, sharing nothing with the window. */
+static CbSession *
+sign_in_other_client (void)
+{
+  CbSession *other = cb_session_new (cb_demo_server_get_url (demo_server));
+  g_autoptr(GError) error = NULL;
+  AsyncWait wait = { NULL };
+
+  cb_session_sign_in_async (other, "anna", "demo", NULL, on_async_done, &wait);
+  g_assert_true (wait_until (async_done, &wait, TIMEOUT_SECONDS));
+  g_assert_true (cb_session_sign_in_finish (other, wait.result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+
+  return other;
+}
+
+/* Asks the server afresh (GET /snapshot with the other client's token)
+ * whether the signed-in user is logged into @group_id. */
+static gboolean
+server_says_logged_in (CbSession *other,
+                       gint64     group_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  AsyncWait wait = { NULL };
+  gint64 me = cb_session_get_user_id (other);
+  JsonArray *groups;
+
+  cb_session_request_async (other, "GET", CB_API_PREFIX "/snapshot", NULL, NULL, on_async_done, &wait);
+  g_assert_true (wait_until (async_done, &wait, TIMEOUT_SECONDS));
+  answer = cb_session_request_finish (other, wait.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+
+  groups = json_object_get_array_member (json_node_get_object (answer), "groups");
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    {
+      JsonObject *group = json_array_get_object_element (groups, i);
+      JsonArray *members;
+
+      if (json_object_get_int_member (group, "id") != group_id)
+        continue;
+
+      members = json_object_get_array_member (group, "members");
+      for (guint j = 0; j < json_array_get_length (members); j++)
+        {
+          JsonObject *member = json_array_get_object_element (members, j);
+
+          if (json_object_get_int_member (member, "user_id") == me)
+            return json_object_get_boolean_member_with_default (member, "logged_in", FALSE);
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
+typedef struct {
+  CbGroup  *group;
+  gboolean  expected;
+} GroupWait;
+
+static gboolean
+group_reflects (gpointer data)
+{
+  GroupWait *wait = data;
+
+  return cb_group_get_logged_in (wait->group) == wait->expected;
+}
+
+static gboolean
+match_type (GtkWidget *widget,
+            gpointer   data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
+}
+
+/* The header's search entry; the dropdowns hide their own in popovers. */
+static gboolean
+match_header_search_entry (GtkWidget *widget,
+                           gpointer   data)
+{
+  return GTK_IS_SEARCH_ENTRY (widget) &&
+         gtk_widget_get_ancestor (widget, GTK_TYPE_POPOVER) == NULL;
+}
+
+static gboolean
+match_contact_row (GtkWidget *widget,
+                   gpointer   data)
+{
+  CbContact *contact;
+
+  if (!CB_IS_CONTACT_ROW (widget) || !gtk_widget_get_mapped (widget))
+    return FALSE;
+
+  contact = cb_contact_row_get_contact (CB_CONTACT_ROW (widget));
+  return contact != NULL && g_strcmp0 (cb_contact_get_username (contact), data) == 0;
+}
+
+static gboolean
+model_has_one_item (gpointer data)
+{
+  return g_list_model_get_n_items (data) == 1;
+}
+
+typedef struct {
+  GListModel *model;
+  gint64      user_id;
+} ListWait;
+
+static gboolean
+list_contains (gpointer data)
+{
+  ListWait *wait = data;
+
+  return cb_contact_list_contains (wait->model, wait->user_id);
+}
+
+static CbMonitorWindow *
+find_monitor_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (CB_IS_MONITOR_WINDOW (window))
+        return CB_MONITOR_WINDOW (window);
+    }
+
+  return NULL;
+}
+
+/* Search the directory, put the one hit on the monitor through its row's
+ * action, and open the monitor window. */
+static void
+check_search_and_monitor (CbWindow *window)
+{
+  GtkWidget *entry = find_widget (GTK_WIDGET (window), match_header_search_entry, NULL);
+  GtkWidget *page = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_DIRECTORY_PAGE));
+  CbClientStore *store = cb_session_get_store (cb_window_get_session (window));
+  CbMonitorWindow *monitor;
+  GtkWidget *row;
+  CbContact *greta;
+  ListWait wait;
+
+  g_assert_nonnull (entry);
+  g_assert_nonnull (page);
+
+  cb_window_show_page (window, "directory");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "lindq");
+  g_assert_true (wait_until (model_has_one_item, cb_directory_page_get_model (CB_DIRECTORY_PAGE (page)),
+                             TIMEOUT_SECONDS));
+  spin (300);
+  row = find_widget (page, match_contact_row, (gpointer) "greta");
+  g_assert_nonnull (row);
+  greta = cb_contact_row_get_contact (CB_CONTACT_ROW (row));
+  g_free (screenshot (GTK_WIDGET (window), "search"));
+
+  g_assert_true (gtk_widget_activate_action (row, "contact.add-monitor", NULL));
+  wait = (ListWait) { cb_client_store_get_monitor (store), cb_contact_get_id (greta) };
+  g_assert_true (wait_until (list_contains, &wait, TIMEOUT_SECONDS));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-monitor", NULL));
+  monitor = find_monitor_window ();
+  g_assert_nonnull (monitor);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (monitor));
+  spin (300);
+  g_assert_nonnull (find_widget (GTK_WIDGET (monitor), match_contact_row, (gpointer) "greta"));
+  g_free (screenshot (GTK_WIDGET (monitor), "monitor"));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+typedef struct {
+  CbContact *me;
+  gboolean   agent;
+  int        expected;
+} StatusWait;
+
+static gboolean
+status_reflects (gpointer data)
+{
+  StatusWait *wait = data;
+
+  if (wait->agent)
+    return (int) cb_contact_get_agent_status (wait->me) == wait->expected;
+  return (int) cb_contact_get_availability (wait->me) == wait->expected;
+}
+
+typedef struct {
+  GtkDropDown *dropdown;
+  guint        expected;
+} DropDownWait;
+
+static gboolean
+dropdown_shows (gpointer data)
+{
+  DropDownWait *wait = data;
+
+  return gtk_drop_down_get_selected (wait->dropdown) == wait->expected;
+}
+
+/* The header's dropdowns follow the store, and choosing in them asks the
+ * server: signing in made the user available, the agent status goes to
+ * wrap-up when chosen. */
+static void
+check_status_dropdowns (CbWindow *window)
+{
+  GtkWidget *presence = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (GTK_TYPE_DROP_DOWN));
+  GtkWidget *agent = gtk_widget_get_next_sibling (presence);
+  CbContact *me = cb_client_store_get_me (cb_session_get_store (cb_window_get_session (window)));
+  StatusWait status;
+  DropDownWait shown;
+
+  g_assert_true (GTK_IS_DROP_DOWN (agent));
+  g_assert_nonnull (me);
+
+  status = (StatusWait) { me, FALSE, CB_AVAILABILITY_AVAILABLE };
+  g_assert_true (wait_until (status_reflects, &status, TIMEOUT_SECONDS));
+  shown = (DropDownWait) { GTK_DROP_DOWN (presence), CB_AVAILABILITY_AVAILABLE };
+  g_assert_true (wait_until (dropdown_shows, &shown, TIMEOUT_SECONDS));
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (agent), CB_AGENT_STATUS_WRAP_UP);
+  status = (StatusWait) { me, TRUE, CB_AGENT_STATUS_WRAP_UP };
+  g_assert_true (wait_until (status_reflects, &status, TIMEOUT_SECONDS));
+  shown = (DropDownWait) { GTK_DROP_DOWN (agent), CB_AGENT_STATUS_WRAP_UP };
+  g_assert_true (wait_until (dropdown_shows, &shown, TIMEOUT_SECONDS));
+}
+
+static gboolean
+match_banner (GtkWidget *widget,
+              gpointer   data)
+{
+  GtkWidget *child;
+
+  if (!GTK_IS_REVEALER (widget))
+    return FALSE;
+  child = gtk_revealer_get_child (GTK_REVEALER (widget));
+  return child != NULL && gtk_widget_has_css_class (child, "cb-banner");
+}
+
+typedef struct {
+  CbWindow    *window;
+  GtkRevealer *banner;
+  gboolean     reconnecting;
+} BannerWait;
+
+static gboolean
+banner_reflects (gpointer data)
+{
+  BannerWait *wait = data;
+  CbSession *session = cb_window_get_session (wait->window);
+  CbConnectionState expected = wait->reconnecting ? CB_CONNECTION_STATE_RECONNECTING
+                                                  : CB_CONNECTION_STATE_CONNECTED;
+
+  return cb_session_get_state (session) == expected &&
+         gtk_revealer_get_reveal_child (wait->banner) == wait->reconnecting;
+}
+
+/* A dropped connection shows the banner until the session is back. */
+static void
+check_reconnect_banner (CbWindow *window)
+{
+  GtkWidget *banner = find_widget (GTK_WIDGET (window), match_banner, NULL);
+  BannerWait wait;
+
+  g_assert_nonnull (banner);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+
+  cb_session_disconnect_for_test (cb_window_get_session (window));
+  wait = (BannerWait) { window, GTK_REVEALER (banner), TRUE };
+  g_assert_true (wait_until (banner_reflects, &wait, TIMEOUT_SECONDS));
+  g_assert_nonnull (find_widget (banner, match_label_text,
+                                 german ? "Verbindung verloren – neuer Verbindungsversuch …"
+                                        : "Connection lost — reconnecting…"));
+  spin (400);
+  g_free (screenshot (GTK_WIDGET (window), "reconnecting"));
+
+  wait.reconnecting = FALSE;
+  g_assert_true (wait_until (banner_reflects, &wait, TIMEOUT_SECONDS));
+}
+
+static void
+test_sign_in_and_group_login (void)
+{
+  CbWindow *window = new_window ();
+  CbSignInPage *page = cb_window_get_sign_in_page (window);
+  g_autoptr(CbSession) other = NULL;
+  GtkWidget *row;
+  CbGroup *group;
+  CbGroup *other_group;
+  GtkSwitch *sw;
+  SwitchWait wait;
+  GroupWait other_wait;
+  gboolean before;
+
+  /* The first thing a user sees, in the language asked for. */
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), match_label_text,
+                                 german ? "Anmelden" : "Sign In"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), match_label_text,
+                                 german ? "Demo ausprobieren" : "Try the Demo"));
+  g_free (screenshot (GTK_WIDGET (window), "sign-in"));
+
+  fill_sign_in_form (window, "demo");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.sign-in", NULL));
+  g_assert_true (wait_until (signed_in, window, TIMEOUT_SECONDS));
+
+  check_status_dropdowns (window);
+  spin (300);
+  g_free (screenshot (GTK_WIDGET (window), "favourites"));
+
+  cb_window_show_page (window, "directory");
+  spin (300);
+  g_free (screenshot (GTK_WIDGET (window), "directory"));
+
+  check_search_and_monitor (window);
+
+  cb_window_show_page (window, "groups");
+  g_assert_true (wait_until (find_row, window, TIMEOUT_SECONDS));
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), match_label_text,
+                                 german ? "Gruppen" : "Groups"));
+
+  row = find_widget (GTK_WIDGET (window), match_member_group_row, NULL);
+  group = cb_group_row_get_group (CB_GROUP_ROW (row));
+  sw = cb_group_row_get_login_switch (CB_GROUP_ROW (row));
+  before = cb_group_get_logged_in (group);
+  g_test_message ("Group %s, logged in: %d", cb_group_get_name (group), before);
+  g_assert_cmpint (gtk_switch_get_state (sw), ==, before);
+
+  other = sign_in_other_client ();
+  other_group = cb_client_store_lookup_group (cb_session_get_store (other), cb_group_get_id (group));
+  g_assert_nonnull (other_group);
+  g_assert_true (other_group != group);
+  g_assert_cmpint (cb_group_get_logged_in (other_group), ==, before);
+  g_assert_cmpint (server_says_logged_in (other, cb_group_get_id (group)), ==, before);
+
+  /* Flip it as a click would; the server's event moves the state. */
+  gtk_widget_activate (GTK_WIDGET (sw));
+  wait = (SwitchWait) { group, sw, !before };
+  g_assert_true (wait_until (switch_reflects, &wait, TIMEOUT_SECONDS));
+  g_assert_cmpint (server_says_logged_in (other, cb_group_get_id (group)), ==, !before);
+  /* The other client hears of it too, through its own event stream. */
+  other_wait = (GroupWait) { other_group, !before };
+  g_assert_true (wait_until (group_reflects, &other_wait, TIMEOUT_SECONDS));
+
+  spin (300);
+  g_free (screenshot (GTK_WIDGET (window), "groups"));
+
+  /* And back. */
+  gtk_widget_activate (GTK_WIDGET (sw));
+  wait = (SwitchWait) { group, sw, before };
+  g_assert_true (wait_until (switch_reflects, &wait, TIMEOUT_SECONDS));
+  g_assert_cmpint (server_says_logged_in (other, cb_group_get_id (group)), ==, before);
+
+  check_reconnect_banner (window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+  g_assert_null (cb_window_get_session (window));
+  /* The monitor belongs to the session: it goes with it. */
+  g_assert_null (find_monitor_window ());
+
+  destroy_and_check_finalized (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char *extra[] = { "--no-simulation", NULL };
+  const char *language = g_getenv ("LANGUAGE");
+  int status;
+
+  /* Slow enough to see the reconnect banner before the session is back. */
+  g_setenv ("CALLBOARD_RECONNECT_MIN_MS", "1500", TRUE);
+
+  cb_app_init_i18n ();
+  gtk_test_init (&argc, &argv, NULL);
+  /* gtk_test_init switches to en_US.UTF-8 (or fails to); the catalogue
+   * choice must follow the environment, as in the application. */
+  setlocale (LC_ALL, "");
+  adw_init ();
+  cb_app_init_style ();
+
+  german = language != NULL && g_str_has_prefix (language, "de");
+
+  demo_server = cb_demo_server_new (extra);
+  cb_demo_server_start_async (demo_server, NULL, NULL, NULL);
+  g_assert_true (wait_until (server_ready, NULL, TIMEOUT_SECONDS));
+  g_assert_nonnull (cb_demo_server_get_url (demo_server));
+  g_test_message ("callboardd at %s", cb_demo_server_get_url (demo_server));
+
+  g_test_add_func ("/app/sign-in-wrong-password", test_wrong_password);
+  g_test_add_func ("/app/sign-in-and-group-login", test_sign_in_and_group_login);
+
+  status = g_test_run ();
+
+  cb_demo_server_stop (demo_server);
+  g_clear_object (&demo_server);
+
+  return status;
+}
