@@ -1,0 +1,517 @@
+/* cb-api-admin.c: creating and editing users and groups (admins only)
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * An edit that can change who sees whom (membership, levels, leader,
+ * deputy, admin flag, distributed lists) also records a "resync" for
+ * everyone it touches: their snapshot is no longer right.
+ */
+
+#define G_LOG_DOMAIN "cb-api-admin"
+
+#include "cb-api.h"
+#include "cb-projection.h"
+#include "cb-record-fields.h"
+
+static gint64
+require_admin (CbApi     *api,
+               CbRequest *request)
+{
+  gint64 me = cb_api_require_user (api, request, NULL);
+  const CbUserRecord *user;
+
+  if (me == 0)
+    return 0;
+  user = cb_permissions_get_user (api->perms, me);
+  if (user == NULL || !user->admin)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_FORBIDDEN, "Only administrators may do this");
+      return 0;
+    }
+  return me;
+}
+
+static void
+add_id (GHashTable *set,
+        gint64      id)
+{
+  if (id > 0)
+    {
+      gint64 *key = g_new (gint64, 1);
+
+      *key = id;
+      g_hash_table_add (set, key);
+    }
+}
+
+static GHashTable *
+id_set_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+/* ---- users -------------------------------------------------------------- */
+
+typedef struct {
+  CbUserRecord *record;     /* in: the new state; out: as stored */
+  gboolean      create;
+  gboolean      admin_changed;
+} UserChange;
+
+static gboolean
+user_in_store (CbApi    *api,
+               gpointer  data,
+               GError  **error)
+{
+  UserChange *change = data;
+  g_autoptr(JsonObject) event = NULL;
+  g_autoptr(CbUserRecord) stored = NULL;
+
+  if (change->create ? !cb_store_create_user (api->store, change->record, error)
+                     : !cb_store_update_user (api->store, change->record, error))
+    return FALSE;
+
+  stored = cb_store_get_user (api->store, change->record->id, error);
+  if (stored == NULL)
+    return FALSE;
+  cb_user_record_free (change->record);
+  change->record = g_steal_pointer (&stored);
+
+  event = cb_api_full_user (api, change->record);
+  if (!cb_event_hub_record (api->hub, "user", change->record->id, 0, event, error))
+    return FALSE;
+
+  if (change->admin_changed)
+    {
+      /* Admins see every group: the user's group list changed. */
+      g_autoptr(GHashTable) affected = id_set_new ();
+
+      add_id (affected, change->record->id);
+      return cb_api_record_resync (api, affected, error);
+    }
+  return TRUE;
+}
+
+static void
+save_user (CbApi     *api,
+           CbRequest *request,
+           UserChange *change)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+
+  if (!cb_api_transact (api, user_in_store, change, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  cb_permissions_put_user (api->perms, change->record);
+  cb_event_hub_flush (api->hub);
+
+  reply = cb_api_full_user (api, change->record);
+  cb_reply_object (request->msg, change->create ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, reply);
+}
+
+static void
+post_user (CbRequest *request,
+           gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  UserChange change = { NULL, TRUE, FALSE };
+
+  if (require_admin (api, request) == 0)
+    return;
+
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL)
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  if (!json_object_has_member (body, "username"))
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                      "Missing required field “username”");
+      return;
+    }
+
+  change.record = cb_user_record_new ();
+  change.record->availability = CB_AVAILABILITY_OFFLINE;
+  change.record->line_state = CB_LINE_STATE_OFFLINE;
+  change.record->agent_status = CB_AGENT_STATUS_LOGGED_OUT;
+  if (!cb_record_fields_apply_user (change.record, body, api->config->fast_hash, &error))
+    {
+      cb_user_record_free (change.record);
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  if (cb_permissions_find_user (api->perms, change.record->username) != NULL)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
+                      "User name “%s” is taken", change.record->username);
+      cb_user_record_free (change.record);
+      return;
+    }
+  change.admin_changed = change.record->admin;
+  save_user (api, request, &change);
+  cb_user_record_free (change.record);
+}
+
+static void
+patch_user (CbRequest *request,
+            gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const CbUserRecord *current;
+  const CbUserRecord *holder;
+  UserChange change = { NULL, FALSE, FALSE };
+  gint64 id;
+
+  if (require_admin (api, request) == 0)
+    return;
+  if (!cb_request_get_id (request, "id", &id))
+    return;
+
+  current = cb_permissions_get_user (api->perms, id);
+  if (current == NULL)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND, "No user %" G_GINT64_FORMAT, id);
+      return;
+    }
+
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL)
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+
+  change.record = cb_user_record_copy (current);
+  if (!cb_record_fields_apply_user (change.record, body, api->config->fast_hash, &error))
+    {
+      cb_user_record_free (change.record);
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  holder = cb_permissions_find_user (api->perms, change.record->username);
+  if (holder != NULL && holder->id != id)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
+                      "User name “%s” is taken", change.record->username);
+      cb_user_record_free (change.record);
+      return;
+    }
+  change.admin_changed = change.record->admin != current->admin;
+  save_user (api, request, &change);
+  cb_user_record_free (change.record);
+}
+
+/* ---- groups ------------------------------------------------------------- */
+
+static gboolean
+check_user_ids (CbApi        *api,
+                const GArray *ids,
+                const char   *member,
+                GError      **error)
+{
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+
+      if (cb_permissions_get_user (api->perms, id) == NULL)
+        {
+          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
+                       "Field “%s” names user %" G_GINT64_FORMAT ", who does not exist",
+                       member, id);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static GArray *
+unique_ids (const GArray *ids)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GArray *result = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ids->len);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 *id = &g_array_index (ids, gint64, i);
+
+      if (g_hash_table_add (seen, id))
+        g_array_append_val (result, *id);
+    }
+  return result;
+}
+
+static gboolean
+apply_person (CbApi       *api,
+              JsonObject  *body,
+              const char  *member,
+              gint64      *target,
+              GError     **error)
+{
+  gint64 id = 0;
+
+  if (cb_record_fields_is_null (body, member))
+    {
+      *target = 0;
+      return TRUE;
+    }
+  if (!json_object_has_member (body, member))
+    return TRUE;
+  if (!cb_json_get_int (body, member, TRUE, &id, error))
+    {
+      g_prefix_error (error, "(an id or null) ");
+      return FALSE;
+    }
+  if (cb_permissions_get_user (api->perms, id) == NULL)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
+                   "Field “%s” names user %" G_GINT64_FORMAT ", who does not exist", member, id);
+      return FALSE;
+    }
+  *target = id;
+  return TRUE;
+}
+
+/* Applies body to record; members keep their login state. */
+static gboolean
+apply_group_body (CbApi          *api,
+                  CbGroupRecord  *record,
+                  JsonObject     *body,
+                  GError        **error)
+{
+  g_autoptr(GArray) members = NULL;
+  g_autoptr(GArray) favourites = NULL;
+  g_autoptr(GArray) monitor = NULL;
+
+  if (!cb_record_fields_apply_group (record, body, error) ||
+      !apply_person (api, body, "leader", &record->leader_id, error) ||
+      !apply_person (api, body, "deputy", &record->deputy_id, error) ||
+      !cb_json_get_id_array (body, "members", FALSE, &members, error) ||
+      !cb_json_get_id_array (body, "favourites", FALSE, &favourites, error) ||
+      !cb_json_get_id_array (body, "monitor", FALSE, &monitor, error) ||
+      !check_user_ids (api, members, "members", error) ||
+      !check_user_ids (api, favourites, "favourites", error) ||
+      !check_user_ids (api, monitor, "monitor", error))
+    return FALSE;
+
+  if (members != NULL)
+    {
+      g_autoptr(GArray) ids = unique_ids (members);
+      GArray *list = g_array_sized_new (FALSE, TRUE, sizeof (CbGroupMember), ids->len);
+
+      for (guint i = 0; i < ids->len; i++)
+        {
+          CbGroupMember m = { g_array_index (ids, gint64, i), FALSE };
+
+          for (guint k = 0; record->members != NULL && k < record->members->len; k++)
+            if (g_array_index (record->members, CbGroupMember, k).user_id == m.user_id)
+              m.logged_in = g_array_index (record->members, CbGroupMember, k).logged_in;
+          g_array_append_val (list, m);
+        }
+      g_clear_pointer (&record->members, g_array_unref);
+      record->members = list;
+    }
+  if (favourites != NULL)
+    {
+      g_clear_pointer (&record->favourites, g_array_unref);
+      record->favourites = unique_ids (favourites);
+    }
+  if (monitor != NULL)
+    {
+      g_clear_pointer (&record->monitor, g_array_unref);
+      record->monitor = unique_ids (monitor);
+    }
+  return TRUE;
+}
+
+static void
+add_people (GHashTable          *set,
+            const CbGroupRecord *record)
+{
+  if (record == NULL)
+    return;
+  add_id (set, record->leader_id);
+  add_id (set, record->deputy_id);
+  for (guint i = 0; record->members != NULL && i < record->members->len; i++)
+    add_id (set, g_array_index (record->members, CbGroupMember, i).user_id);
+}
+
+typedef struct {
+  CbGroupRecord       *record;   /* in: new state; out: as stored */
+  const CbGroupRecord *before;   /* NULL when creating */
+} GroupChange;
+
+static gboolean
+group_in_store (CbApi    *api,
+                gpointer  data,
+                GError  **error)
+{
+  GroupChange *change = data;
+  g_autoptr(CbGroupRecord) stored = NULL;
+  g_autoptr(JsonObject) event = NULL;
+  g_autoptr(GHashTable) affected = id_set_new ();
+
+  if (change->before == NULL ? !cb_store_create_group (api->store, change->record, error)
+                             : !cb_store_update_group (api->store, change->record, error))
+    return FALSE;
+
+  stored = cb_store_get_group (api->store, change->record->id, error);
+  if (stored == NULL)
+    return FALSE;
+  cb_group_record_free (change->record);
+  change->record = g_steal_pointer (&stored);
+
+  event = cb_projection_group_full (change->record);
+  if (!cb_event_hub_record (api->hub, "group", 0, change->record->id, event, error))
+    return FALSE;
+
+  /* Whoever was or is in the group may see others differently now. */
+  add_people (affected, change->before);
+  add_people (affected, change->record);
+  return cb_api_record_resync (api, affected, error);
+}
+
+static void
+save_group (CbApi       *api,
+            CbRequest   *request,
+            gint64       me,
+            GroupChange *change)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  gboolean create = change->before == NULL;
+
+  if (!cb_api_transact (api, group_in_store, change, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  cb_permissions_put_group (api->perms, change->record);
+  cb_event_hub_flush (api->hub);
+
+  reply = cb_projection_group (api->perms, change->record, me);
+  cb_reply_object (request->msg, create ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, reply);
+}
+
+static gboolean
+group_name_taken (CbApi      *api,
+                  const char *name,
+                  gint64      except)
+{
+  GPtrArray *groups = cb_permissions_list_groups (api->perms);
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const CbGroupRecord *g = g_ptr_array_index (groups, i);
+
+      if (g->id != except && g_strcmp0 (g->name, name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+post_group (CbRequest *request,
+            gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  GroupChange change = { NULL, NULL };
+  gint64 me;
+
+  if ((me = require_admin (api, request)) == 0)
+    return;
+
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL)
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  if (!json_object_has_member (body, "name"))
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_INVALID_FIELD, "Missing required field “name”");
+      return;
+    }
+
+  change.record = cb_group_record_new ();
+  change.record->member_timeout = 15;
+  change.record->level = CB_LEVEL_BUSINESS;
+  change.record->leader_level = CB_LEVEL_TEAM;
+  if (change.record->members == NULL)
+    change.record->members = g_array_new (FALSE, TRUE, sizeof (CbGroupMember));
+  if (!apply_group_body (api, change.record, body, &error))
+    cb_reply_gerror (request->msg, error);
+  else if (group_name_taken (api, change.record->name, 0))
+    cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
+                    "Group name “%s” is taken", change.record->name);
+  else
+    save_group (api, request, me, &change);
+  cb_group_record_free (change.record);
+}
+
+static void
+patch_group (CbRequest *request,
+             gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbGroupRecord) before = NULL;
+  const CbGroupRecord *current;
+  GroupChange change = { NULL, NULL };
+  gint64 id;
+  gint64 me;
+
+  if ((me = require_admin (api, request)) == 0)
+    return;
+  if (!cb_request_get_id (request, "id", &id))
+    return;
+
+  current = cb_permissions_get_group (api->perms, id);
+  if (current == NULL)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND, "No group %" G_GINT64_FORMAT, id);
+      return;
+    }
+
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL)
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+
+  /* A copy: the cached record is replaced when the change is mirrored. */
+  before = cb_group_record_copy (current);
+  change.before = before;
+  change.record = cb_group_record_copy (current);
+  if (!apply_group_body (api, change.record, body, &error))
+    cb_reply_gerror (request->msg, error);
+  else if (group_name_taken (api, change.record->name, id))
+    cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
+                    "Group name “%s” is taken", change.record->name);
+  else
+    save_group (api, request, me, &change);
+  cb_group_record_free (change.record);
+}
+
+void
+cb_api_admin_register (CbRouter *router,
+                       CbApi    *api)
+{
+  cb_router_add (router, "POST", CB_API_PREFIX "/admin/users", post_user, api);
+  cb_router_add (router, "PATCH", CB_API_PREFIX "/admin/users/{id}", patch_user, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/admin/groups", post_group, api);
+  cb_router_add (router, "PATCH", CB_API_PREFIX "/admin/groups/{id}", patch_group, api);
+}

@@ -1,0 +1,463 @@
+/* cb-api-me.c: the signed-in user's own state: presence, agent status, lists
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-api-me"
+
+#include "cb-api.h"
+#include "cb-projection.h"
+
+#define MAX_NOTE_CHARS 500
+#define MAX_LIST_LENGTH 1000
+
+/* ---- the changes -------------------------------------------------------- */
+
+typedef struct {
+  gint64          user_id;
+  CbAvailability  availability;
+  const char     *note;
+} PresenceChange;
+
+static gboolean
+presence_in_store (CbApi    *api,
+                   gpointer  data,
+                   GError  **error)
+{
+  PresenceChange *change = data;
+  g_autoptr(JsonObject) event = json_object_new ();
+
+  json_object_set_int_member (event, "user_id", change->user_id);
+  json_object_set_string_member (event, "availability",
+                                 cb_enum_to_nick (CB_TYPE_AVAILABILITY, change->availability));
+  json_object_set_string_member (event, "note", change->note != NULL ? change->note : "");
+
+  return cb_store_set_presence (api->store, change->user_id, change->availability,
+                                change->note, error) &&
+         cb_event_hub_record (api->hub, "presence", change->user_id, 0, event, error);
+}
+
+gboolean
+cb_api_set_presence (CbApi           *api,
+                     gint64           user_id,
+                     CbAvailability   availability,
+                     const char      *note,
+                     GError         **error)
+{
+  PresenceChange change = { user_id, availability, note };
+
+  if (!cb_api_transact (api, presence_in_store, &change, error))
+    return FALSE;
+  cb_permissions_set_presence (api->perms, user_id, availability, note);
+  cb_event_hub_flush (api->hub);
+  return TRUE;
+}
+
+typedef struct {
+  gint64        user_id;
+  CbAgentStatus status;
+} AgentChange;
+
+static gboolean
+agent_status_in_store (CbApi    *api,
+                       gpointer  data,
+                       GError  **error)
+{
+  AgentChange *change = data;
+  g_autoptr(JsonObject) event = json_object_new ();
+
+  json_object_set_int_member (event, "user_id", change->user_id);
+  json_object_set_string_member (event, "agent_status",
+                                 cb_enum_to_nick (CB_TYPE_AGENT_STATUS, change->status));
+
+  return cb_store_set_agent_status (api->store, change->user_id, change->status, error) &&
+         cb_event_hub_record (api->hub, "agent-status", change->user_id, 0, event, error);
+}
+
+gboolean
+cb_api_set_agent_status (CbApi          *api,
+                         gint64          user_id,
+                         CbAgentStatus   status,
+                         GError        **error)
+{
+  AgentChange change = { user_id, status };
+
+  if (!cb_api_transact (api, agent_status_in_store, &change, error))
+    return FALSE;
+  cb_permissions_set_agent_status (api->perms, user_id, status);
+  cb_event_hub_flush (api->hub);
+  return TRUE;
+}
+
+typedef struct {
+  gint64      user_id;
+  CbLineState state;
+} LineChange;
+
+static gboolean
+line_state_in_store (CbApi    *api,
+                     gpointer  data,
+                     GError  **error)
+{
+  LineChange *change = data;
+  g_autoptr(JsonObject) event = json_object_new ();
+
+  json_object_set_int_member (event, "user_id", change->user_id);
+  json_object_set_string_member (event, "line_state",
+                                 cb_enum_to_nick (CB_TYPE_LINE_STATE, change->state));
+
+  return cb_store_set_line_state (api->store, change->user_id, change->state, error) &&
+         cb_event_hub_record (api->hub, "line-state", change->user_id, 0, event, error);
+}
+
+gboolean
+cb_api_set_line_state (CbApi        *api,
+                       gint64        user_id,
+                       CbLineState   state,
+                       GError      **error)
+{
+  LineChange change = { user_id, state };
+
+  if (!cb_api_transact (api, line_state_in_store, &change, error))
+    return FALSE;
+  cb_permissions_set_line_state (api->perms, user_id, state);
+  cb_event_hub_flush (api->hub);
+  return TRUE;
+}
+
+/* ---- presence and agent status ------------------------------------------ */
+
+static void
+reply_me (CbApi     *api,
+          CbRequest *request,
+          gint64     me)
+{
+  g_autoptr(JsonObject) object =
+    cb_projection_user (api->perms, cb_permissions_get_user (api->perms, me), CB_LEVEL_PERSONAL);
+
+  cb_reply_object (request->msg, SOUP_STATUS_OK, object);
+}
+
+static void
+put_presence (CbRequest *request,
+              gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *note = NULL;
+  int availability = 0;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0)
+    return;
+
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL ||
+      !cb_json_get_enum (body, "availability", CB_TYPE_AVAILABILITY, TRUE, &availability, &error) ||
+      !cb_json_get_string (body, "note", FALSE, &note, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  if (note != NULL && g_utf8_strlen (note, -1) > MAX_NOTE_CHARS)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                      "Field “note” is longer than %d characters", MAX_NOTE_CHARS);
+      return;
+    }
+
+  if (!cb_api_set_presence (api, me, availability, note, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  reply_me (api, request, me);
+}
+
+static void
+put_agent_status (CbRequest *request,
+                  gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0)
+    return;
+
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL ||
+      !cb_json_get_enum (body, "agent_status", CB_TYPE_AGENT_STATUS, TRUE, &status, &error) ||
+      !cb_api_set_agent_status (api, me, status, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  reply_me (api, request, me);
+}
+
+/* ---- favourites and monitor --------------------------------------------- */
+
+static CbListKind
+list_kind (CbRequest *request)
+{
+  return g_str_has_prefix (request->path, CB_API_PREFIX "/me/monitor") ? CB_LIST_MONITOR
+                                                                        : CB_LIST_FAVOURITES;
+}
+
+static const char *
+list_event_type (CbListKind kind)
+{
+  return kind == CB_LIST_MONITOR ? "monitor" : "favourites";
+}
+
+static JsonObject *
+ids_object (const GArray *ids)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_array_member (object, "user_ids", cb_projection_id_array (ids));
+  return object;
+}
+
+typedef struct {
+  gint64      user_id;
+  CbListKind  kind;
+  GArray     *own;
+  GArray     *effective;   /* out */
+} ListChange;
+
+static gboolean
+list_in_store (CbApi    *api,
+               gpointer  data,
+               GError  **error)
+{
+  ListChange *change = data;
+  g_autoptr(JsonObject) event = NULL;
+
+  if (!cb_store_set_list (api->store, change->user_id, change->kind, change->own, error))
+    return FALSE;
+  change->effective = cb_api_effective_list (api, change->user_id, change->kind, error);
+  if (change->effective == NULL)
+    return FALSE;
+  event = ids_object (change->effective);
+  return cb_event_hub_record (api->hub, list_event_type (change->kind), change->user_id, 0,
+                              event, error);
+}
+
+static void
+store_list (CbApi     *api,
+            CbRequest *request,
+            gint64     me,
+            CbListKind kind,
+            GArray    *own)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  ListChange change = { me, kind, own, NULL };
+
+  if (!cb_api_transact (api, list_in_store, &change, &error))
+    {
+      g_clear_pointer (&change.effective, g_array_unref);
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  cb_event_hub_flush (api->hub);
+  reply = ids_object (change.effective);
+  g_array_unref (change.effective);
+  cb_reply_object (request->msg, SOUP_STATUS_OK, reply);
+}
+
+static gboolean
+check_visible (CbApi     *api,
+               CbRequest *request,
+               gint64     me,
+               gint64     id)
+{
+  if (cb_permissions_level (api->perms, me, id) == CB_LEVEL_NONE)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND,
+                      "No user %" G_GINT64_FORMAT, id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+contains_id (const GArray *ids,
+             gint64        id,
+             guint        *index)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == id)
+      {
+        if (index != NULL)
+          *index = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+get_list (CbRequest *request,
+          gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0)
+    return;
+
+  ids = cb_api_effective_list (api, me, list_kind (request), &error);
+  if (ids == NULL)
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  reply = ids_object (ids);
+  cb_reply_object (request->msg, SOUP_STATUS_OK, reply);
+}
+
+static void
+put_list (CbRequest *request,
+          gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GArray) own = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0)
+    return;
+
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL || !cb_json_get_id_array (body, "user_ids", TRUE, &ids, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  if (ids->len > MAX_LIST_LENGTH)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                      "Field “user_ids” holds more than %d ids", MAX_LIST_LENGTH);
+      return;
+    }
+
+  /* Order kept, repeats dropped: a list names each person once. */
+  own = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+
+      if (!check_visible (api, request, me, id))
+        return;
+      if (!contains_id (own, id, NULL))
+        g_array_append_val (own, id);
+    }
+  store_list (api, request, me, list_kind (request), own);
+}
+
+static void
+post_list (CbRequest *request,
+           gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GArray) own = NULL;
+  g_autoptr(GError) error = NULL;
+  CbListKind kind = list_kind (request);
+  gint64 id = 0;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0)
+    return;
+
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL || !cb_json_get_int (body, "user_id", TRUE, &id, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  if (!check_visible (api, request, me, id))
+    return;
+
+  own = cb_store_get_list (api->store, me, kind, &error);
+  if (own == NULL)
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  if (own->len >= MAX_LIST_LENGTH)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
+                      "The list already holds %d entries", MAX_LIST_LENGTH);
+      return;
+    }
+  if (!contains_id (own, id, NULL))
+    g_array_append_val (own, id);
+  store_list (api, request, me, kind, own);
+}
+
+static void
+delete_list_entry (CbRequest *request,
+                   gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(GArray) own = NULL;
+  g_autoptr(GArray) effective = NULL;
+  g_autoptr(GError) error = NULL;
+  CbListKind kind = list_kind (request);
+  guint index;
+  gint64 id;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0)
+    return;
+  if (!cb_request_get_id (request, "user_id", &id) || !check_visible (api, request, me, id))
+    return;
+
+  own = cb_store_get_list (api->store, me, kind, &error);
+  if (own == NULL)
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  if (!contains_id (own, id, &index))
+    {
+      effective = cb_api_effective_list (api, me, kind, NULL);
+      if (effective != NULL && contains_id (effective, id, NULL))
+        cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
+                        "User %" G_GINT64_FORMAT " is on the list through a group", id);
+      else
+        cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND,
+                        "User %" G_GINT64_FORMAT " is not on the list", id);
+      return;
+    }
+  g_array_remove_index (own, index);
+  store_list (api, request, me, kind, own);
+}
+
+void
+cb_api_me_register (CbRouter *router,
+                    CbApi    *api)
+{
+  cb_router_add (router, "PUT", CB_API_PREFIX "/me/presence", put_presence, api);
+  cb_router_add (router, "PUT", CB_API_PREFIX "/me/agent-status", put_agent_status, api);
+  cb_router_add (router, "GET", CB_API_PREFIX "/me/favourites", get_list, api);
+  cb_router_add (router, "PUT", CB_API_PREFIX "/me/favourites", put_list, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/me/favourites", post_list, api);
+  cb_router_add (router, "DELETE", CB_API_PREFIX "/me/favourites/{user_id}", delete_list_entry, api);
+  cb_router_add (router, "GET", CB_API_PREFIX "/me/monitor", get_list, api);
+  cb_router_add (router, "PUT", CB_API_PREFIX "/me/monitor", put_list, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/me/monitor", post_list, api);
+  cb_router_add (router, "DELETE", CB_API_PREFIX "/me/monitor/{user_id}", delete_list_entry, api);
+}

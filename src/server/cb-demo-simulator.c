@@ -1,0 +1,232 @@
+/* cb-demo-simulator.c: simulated colleagues for the demo
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Changes go through the same functions as the REST handlers
+ * (cb_api_set_presence() …), so they are persisted and published like
+ * anyone's: the demo exercises the real event path.
+ */
+
+#define G_LOG_DOMAIN "cb-demo"
+
+#include "cb-demo-simulator.h"
+
+/* The initial shuffle touches at most this many users. */
+#define MAX_SHUFFLE 200
+
+struct _CbDemoSimulator
+{
+  GObject  parent_instance;
+
+  CbApi   *api;
+  GRand   *rand;
+  guint    interval_ms;
+  guint    timer_id;
+};
+
+G_DEFINE_FINAL_TYPE (CbDemoSimulator, cb_demo_simulator, G_TYPE_OBJECT)
+
+static const char *notes[] = {
+  "", "", "", "In a meeting", "Back at 2", "Lunch", "Customer visit", "Working from home",
+};
+
+static void
+cb_demo_simulator_dispose (GObject *object)
+{
+  CbDemoSimulator *self = CB_DEMO_SIMULATOR (object);
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_pointer (&self->rand, g_rand_free);
+  G_OBJECT_CLASS (cb_demo_simulator_parent_class)->dispose (object);
+}
+
+static void
+cb_demo_simulator_class_init (CbDemoSimulatorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = cb_demo_simulator_dispose;
+}
+
+static void
+cb_demo_simulator_init (CbDemoSimulator *self)
+{
+  self->rand = g_rand_new ();
+}
+
+CbDemoSimulator *
+cb_demo_simulator_new (CbApi *api,
+                       guint  interval_ms)
+{
+  CbDemoSimulator *self = g_object_new (CB_TYPE_DEMO_SIMULATOR, NULL);
+
+  self->api = api;
+  self->interval_ms = MAX (interval_ms, 10u);
+  return self;
+}
+
+static gboolean
+is_colleague (const CbUserRecord *user)
+{
+  return user->kind == CB_USER_KIND_USER && g_strcmp0 (user->username, CB_DEMO_USERNAME) != 0;
+}
+
+static CbAvailability
+random_availability (CbDemoSimulator *self)
+{
+  /* Mostly available, as in a real office. */
+  static const CbAvailability weighted[] = {
+    CB_AVAILABILITY_AVAILABLE, CB_AVAILABILITY_AVAILABLE, CB_AVAILABILITY_AVAILABLE,
+    CB_AVAILABILITY_AVAILABLE, CB_AVAILABILITY_AWAY, CB_AVAILABILITY_BUSY,
+    CB_AVAILABILITY_DND, CB_AVAILABILITY_OFFLINE,
+  };
+  return weighted[g_rand_int_range (self->rand, 0, G_N_ELEMENTS (weighted))];
+}
+
+static CbLineState
+random_line_state (CbDemoSimulator *self)
+{
+  static const CbLineState weighted[] = {
+    CB_LINE_STATE_IDLE, CB_LINE_STATE_IDLE, CB_LINE_STATE_IDLE, CB_LINE_STATE_RINGING,
+    CB_LINE_STATE_BUSY, CB_LINE_STATE_BUSY, CB_LINE_STATE_ON_HOLD,
+  };
+  return weighted[g_rand_int_range (self->rand, 0, G_N_ELEMENTS (weighted))];
+}
+
+static CbAgentStatus
+random_agent_status (CbDemoSimulator *self)
+{
+  return g_rand_int_range (self->rand, 0, CB_AGENT_STATUS_LOGGED_OUT + 1);
+}
+
+/* A hunt group the user belongs to, or NULL. */
+static const CbGroupRecord *
+random_hunt_group (CbDemoSimulator *self,
+                   gint64           user_id)
+{
+  g_autoptr(GPtrArray) groups = cb_permissions_member_of (self->api->perms, user_id);
+  g_autoptr(GPtrArray) hunt = g_ptr_array_new ();
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const CbGroupRecord *g = g_ptr_array_index (groups, i);
+
+      if (g->kind == CB_GROUP_KIND_HUNT)
+        g_ptr_array_add (hunt, (gpointer) g);
+    }
+  if (hunt->len == 0)
+    return NULL;
+  return g_ptr_array_index (hunt, g_rand_int_range (self->rand, 0, hunt->len));
+}
+
+static void
+change_user (CbDemoSimulator    *self,
+             const CbUserRecord *user,
+             guint               action)
+{
+  CbApi *api = self->api;
+  g_autoptr(GError) error = NULL;
+  const CbGroupRecord *group;
+  gboolean ok = TRUE;
+
+  switch (action)
+    {
+    case 0:
+      {
+        CbAvailability availability = random_availability (self);
+        const char *note = availability == CB_AVAILABILITY_AVAILABLE ? ""
+                           : notes[g_rand_int_range (self->rand, 0, G_N_ELEMENTS (notes))];
+
+        ok = cb_api_set_presence (api, user->id, availability, note, &error);
+        break;
+      }
+    case 1:
+      ok = cb_api_set_line_state (api, user->id, random_line_state (self), &error);
+      break;
+    case 2:
+      ok = cb_api_set_agent_status (api, user->id, random_agent_status (self), &error);
+      break;
+    default:
+      group = random_hunt_group (self, user->id);
+      if (group == NULL)
+        ok = cb_api_set_line_state (api, user->id, random_line_state (self), &error);
+      else
+        ok = cb_api_set_group_login (api, user->id, group->id,
+                                     !cb_permissions_is_logged_in (api->perms, group->id, user->id),
+                                     &error);
+      break;
+    }
+
+  if (!ok)
+    g_message ("Simulated change for %s failed: %s", user->username, error->message);
+}
+
+void
+cb_demo_simulator_step (CbDemoSimulator *self)
+{
+  GPtrArray *users = cb_permissions_list_users (self->api->perms);
+  const CbUserRecord *user = NULL;
+
+  /* A few tries find a colleague even in a directory with many devices. */
+  for (guint tries = 0; tries < 16 && users->len > 0; tries++)
+    {
+      const CbUserRecord *candidate = g_ptr_array_index (users, g_rand_int_range (self->rand, 0, users->len));
+
+      if (is_colleague (candidate))
+        {
+          user = candidate;
+          break;
+        }
+    }
+  if (user == NULL)
+    return;
+
+  change_user (self, user, g_rand_int_range (self->rand, 0, 4));
+}
+
+static gboolean
+tick (gpointer user_data)
+{
+  cb_demo_simulator_step (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+cb_demo_simulator_start (CbDemoSimulator *self)
+{
+  GPtrArray *users = cb_permissions_list_users (self->api->perms);
+  g_autoptr(GArray) colleagues = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_return_if_fail (CB_IS_DEMO_SIMULATOR (self));
+
+  if (self->timer_id != 0)
+    return;
+
+  /* Ids, not records: each change may replace the cached records. */
+  for (guint i = 0; i < users->len && colleagues->len < MAX_SHUFFLE; i++)
+    {
+      const CbUserRecord *user = g_ptr_array_index (users, i);
+
+      if (is_colleague (user))
+        g_array_append_val (colleagues, user->id);
+    }
+
+  for (guint i = 0; i < colleagues->len; i++)
+    {
+      gint64 id = g_array_index (colleagues, gint64, i);
+
+      change_user (self, cb_permissions_get_user (self->api->perms, id), 0);
+      change_user (self, cb_permissions_get_user (self->api->perms, id), 1);
+      if (g_rand_boolean (self->rand))
+        change_user (self, cb_permissions_get_user (self->api->perms, id), 3);
+    }
+
+  self->timer_id = g_timeout_add (self->interval_ms, tick, self);
+  g_debug ("Simulating %u colleagues, one change every %u ms", colleagues->len, self->interval_ms);
+}
+
+void
+cb_demo_simulator_stop (CbDemoSimulator *self)
+{
+  g_return_if_fail (CB_IS_DEMO_SIMULATOR (self));
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+}

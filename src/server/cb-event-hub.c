@@ -1,0 +1,611 @@
+/* cb-event-hub.c: the event log's live side: WebSocket clients, replay, fan-out
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything runs on the main thread, so an event recorded by a request
+ * handler is committed, mirrored in CbPermissions and sent before any
+ * other callback runs: a client that replays and then goes live can
+ * neither miss an event nor get one twice.
+ *
+ * Each event is filtered for each recipient with the permission rules.
+ * Frames whose data does not depend on the recipient are serialised once
+ * per event; user and group objects once per recipient.
+ */
+
+#define G_LOG_DOMAIN "cb-events"
+
+#include <string.h>
+
+#include "cb-event-hub.h"
+#include "cb-projection.h"
+
+#define CLOSE_NO_PONG 4000
+#define CLOSE_TOO_SLOW 4008
+/* Standard policy-violation code: the session behind the stream ended. */
+#define CLOSE_SESSION_ENDED 1008
+#define REPLAY_BATCH 1000
+
+typedef struct {
+  CbEventRecord *record;
+  JsonObject    *data;
+} Pending;
+
+typedef struct {
+  CbEventHub              *hub;
+  SoupWebsocketConnection *conn;
+  gint64                   user_id;
+  char                    *token_hash;
+  GArray                  *unacked;     /* gint64 seqs sent, not yet ponged */
+  gint64                   last_pong;   /* monotonic µs */
+  guint                    ping_id;
+  gboolean                 closing;
+} Client;
+
+struct _CbEventHub
+{
+  GObject        parent_instance;
+
+  CbStore       *store;
+  CbPermissions *perms;
+  CbAuth        *auth;
+  guint          keepalive_ms;
+  guint          max_backlog;
+  guint          retention;
+  GPtrArray     *pending;   /* Pending, recorded in the open transaction */
+  GPtrArray     *clients;   /* Client */
+};
+
+G_DEFINE_FINAL_TYPE (CbEventHub, cb_event_hub, G_TYPE_OBJECT)
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_pointer (&pending->record, cb_event_record_free);
+  g_clear_pointer (&pending->data, json_object_unref);
+  g_free (pending);
+}
+
+static void
+client_free (Client *client)
+{
+  g_clear_handle_id (&client->ping_id, g_source_remove);
+  if (client->conn != NULL)
+    g_signal_handlers_disconnect_by_data (client->conn, client);
+  g_clear_object (&client->conn);
+  g_clear_pointer (&client->unacked, g_array_unref);
+  g_free (client->token_hash);
+  g_free (client);
+}
+
+static void
+cb_event_hub_dispose (GObject *object)
+{
+  CbEventHub *self = CB_EVENT_HUB (object);
+
+  g_clear_pointer (&self->clients, g_ptr_array_unref);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_object (&self->store);
+  g_clear_object (&self->perms);
+  g_clear_object (&self->auth);
+  G_OBJECT_CLASS (cb_event_hub_parent_class)->dispose (object);
+}
+
+static void
+cb_event_hub_class_init (CbEventHubClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = cb_event_hub_dispose;
+}
+
+static void
+cb_event_hub_init (CbEventHub *self)
+{
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+}
+
+CbEventHub *
+cb_event_hub_new (CbStore              *store,
+                  CbPermissions        *perms,
+                  CbAuth               *auth,
+                  const CbServerConfig *config)
+{
+  CbEventHub *self = g_object_new (CB_TYPE_EVENT_HUB, NULL);
+
+  self->store = g_object_ref (store);
+  self->perms = g_object_ref (perms);
+  self->auth = g_object_ref (auth);
+  self->keepalive_ms = config->keepalive * 1000;
+  self->max_backlog = config->max_backlog;
+  self->retention = config->event_retention;
+  return self;
+}
+
+guint
+cb_event_hub_get_n_clients (CbEventHub *self)
+{
+  return self->clients->len;
+}
+
+/* ---- recording ---------------------------------------------------------- */
+
+gboolean
+cb_event_hub_record (CbEventHub  *self,
+                     const char  *type,
+                     gint64       subject_user_id,
+                     gint64       group_id,
+                     JsonObject  *data,
+                     GError     **error)
+{
+  g_autoptr(CbEventRecord) record = g_new0 (CbEventRecord, 1);
+  Pending *pending;
+
+  record->type = g_strdup (type);
+  record->subject_user_id = subject_user_id;
+  record->group_id = group_id;
+  record->data = cb_json_object_to_string (data);
+  record->created_at = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (!cb_store_append_event (self->store, record, error))
+    return FALSE;
+
+  pending = g_new0 (Pending, 1);
+  pending->record = g_steal_pointer (&record);
+  pending->data = json_object_ref (data);
+  g_ptr_array_add (self->pending, pending);
+  return TRUE;
+}
+
+void
+cb_event_hub_discard (CbEventHub *self)
+{
+  g_ptr_array_set_size (self->pending, 0);
+}
+
+/* ---- filtering ---------------------------------------------------------- */
+
+static gboolean
+in_id_list (JsonObject *data,
+            const char *member,
+            gint64      id)
+{
+  JsonArray *ids;
+
+  if (!json_object_has_member (data, member))
+    return TRUE;
+  ids = json_object_get_array_member (data, member);
+  for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+    if (json_array_get_int_element (ids, i) == id)
+      return TRUE;
+  return FALSE;
+}
+
+/* The data `viewer` gets for an event, or NULL when not entitled.
+ * *shared is set when the data does not depend on the viewer (and is
+ * then the event's own object, not a new one). */
+static JsonObject *
+data_for (CbEventHub          *self,
+          const CbEventRecord *record,
+          JsonObject          *data,
+          gint64               viewer,
+          gboolean            *shared)
+{
+  const char *type = record->type;
+  gint64 subject = record->subject_user_id;
+
+  *shared = TRUE;
+
+  if (g_str_equal (type, "presence"))
+    return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_PUBLIC ? data : NULL;
+  if (g_str_equal (type, "line-state"))
+    return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_BUSINESS ? data : NULL;
+  if (g_str_equal (type, "agent-status"))
+    return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
+  if (g_str_equal (type, "favourites") || g_str_equal (type, "monitor"))
+    return viewer == subject ? data : NULL;
+
+  if (g_str_equal (type, "group-login"))
+    {
+      CbLevel level = cb_permissions_level (self->perms, viewer, subject);
+
+      if (viewer == subject || level >= CB_LEVEL_TEAM ||
+          (level > CB_LEVEL_NONE &&
+           cb_permissions_can_see_group (self->perms, viewer, record->group_id)))
+        return data;
+      return NULL;
+    }
+
+  if (g_str_equal (type, "user"))
+    {
+      *shared = FALSE;
+      return cb_projection_filter_user (data, cb_permissions_level (self->perms, viewer, subject));
+    }
+
+  if (g_str_equal (type, "group"))
+    {
+      *shared = FALSE;
+      return cb_projection_filter_group (self->perms, data, viewer);
+    }
+
+  if (g_str_equal (type, CB_EVENT_RESYNC))
+    {
+      *shared = FALSE;
+      return in_id_list (data, "user_ids", viewer) ? json_object_new () : NULL;
+    }
+
+  g_debug ("Event type “%s” has no recipients", type);
+  return NULL;
+}
+
+static char *
+frame (gint64      seq,
+       const char *type,
+       const char *data_json)
+{
+  return g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"%s\",\"data\":%s}",
+                          seq, type, data_json);
+}
+
+/* ---- clients ------------------------------------------------------------ */
+
+static void
+client_close (Client     *client,
+              gushort     code,
+              const char *reason)
+{
+  if (client->closing)
+    return;
+  client->closing = TRUE;
+  g_debug ("Closing event stream of user %" G_GINT64_FORMAT ": %u %s",
+           client->user_id, code, reason);
+  g_clear_handle_id (&client->ping_id, g_source_remove);
+  if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (client->conn, code, reason);
+}
+
+/* Sends one event frame; FALSE when the client fell too far behind and
+ * is being closed. */
+static gboolean
+client_send_event (Client     *client,
+                   gint64      seq,
+                   const char *text)
+{
+  if (client->closing ||
+      soup_websocket_connection_get_state (client->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return FALSE;
+
+  g_array_append_val (client->unacked, seq);
+  if (client->unacked->len > client->hub->max_backlog)
+    {
+      client_close (client, CLOSE_TOO_SLOW, "too slow");
+      return FALSE;
+    }
+  soup_websocket_connection_send_text (client->conn, text);
+  return TRUE;
+}
+
+static void
+client_send_resync (Client *client)
+{
+  g_autofree char *text = frame (cb_store_last_seq (client->hub->store), "resync", "{}");
+
+  if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (client->conn, text);
+}
+
+static gboolean
+client_ping (gpointer user_data)
+{
+  Client *client = user_data;
+  CbEventHub *hub = client->hub;
+  g_autofree char *text = NULL;
+  gint64 silent = g_get_monotonic_time () - client->last_pong;
+
+  if (silent > 2 * (gint64) hub->keepalive_ms * 1000)
+    {
+      client->ping_id = 0;
+      client_close (client, CLOSE_NO_PONG, "no pong");
+      return G_SOURCE_REMOVE;
+    }
+
+  /* A stream lives no longer than its session. */
+  if (cb_auth_lookup_hash (hub->auth, client->token_hash) != client->user_id)
+    {
+      client->ping_id = 0;
+      client_close (client, CLOSE_SESSION_ENDED, "session ended");
+      return G_SOURCE_REMOVE;
+    }
+
+  text = g_strdup_printf ("{\"type\":\"ping\",\"seq\":%" G_GINT64_FORMAT "}",
+                          cb_store_last_seq (hub->store));
+  soup_websocket_connection_send_text (client->conn, text);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+client_acknowledge (Client *client,
+                    gint64  seq)
+{
+  guint n = 0;
+
+  client->last_pong = g_get_monotonic_time ();
+  while (n < client->unacked->len && g_array_index (client->unacked, gint64, n) <= seq)
+    n++;
+  if (n > 0)
+    g_array_remove_range (client->unacked, 0, n);
+}
+
+static void
+client_message (SoupWebsocketConnection *conn,
+                gint                     type,
+                GBytes                  *message,
+                gpointer                 user_data)
+{
+  Client *client = user_data;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *kind = NULL;
+  gint64 seq = 0;
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      g_debug ("Ignoring a binary frame from user %" G_GINT64_FORMAT, client->user_id);
+      return;
+    }
+
+  object = cb_json_parse_object (data, length, &error);
+  if (object == NULL ||
+      !cb_json_get_string (object, "type", TRUE, &kind, &error) ||
+      !cb_json_get_int (object, "seq", FALSE, &seq, &error))
+    {
+      g_debug ("Ignoring a frame from user %" G_GINT64_FORMAT ": %s",
+               client->user_id, error->message);
+      return;
+    }
+
+  if (g_str_equal (kind, "pong"))
+    client_acknowledge (client, seq);
+  else
+    g_debug ("Ignoring a “%s” frame from user %" G_GINT64_FORMAT, kind, client->user_id);
+}
+
+static void
+client_closed (SoupWebsocketConnection *conn,
+               gpointer                 user_data)
+{
+  Client *client = user_data;
+  CbEventHub *hub = client->hub;
+
+  guint index;
+
+  g_debug ("Event stream of user %" G_GINT64_FORMAT " closed (%u); %u left",
+           client->user_id, soup_websocket_connection_get_close_code (conn),
+           hub->clients->len - 1);
+  client->closing = TRUE;
+  g_clear_handle_id (&client->ping_id, g_source_remove);
+  /* Freed from an idle: we are inside the connection's own signal, and a
+   * fan-out in progress may still hold the pointer. */
+  if (g_ptr_array_find (hub->clients, client, &index))
+    g_ptr_array_steal_index_fast (hub->clients, index);
+  g_idle_add_once ((GSourceOnceFunc) client_free, client);
+}
+
+static void
+client_error (SoupWebsocketConnection *conn,
+              GError                  *error,
+              gpointer                 user_data)
+{
+  Client *client = user_data;
+
+  g_debug ("Event stream of user %" G_GINT64_FORMAT ": %s", client->user_id, error->message);
+}
+
+/* Sends the retained events after since that the client may see. Too many
+ * to send, or a resume point outside the log: resync instead. */
+static void
+replay (CbEventHub *self,
+        Client     *client,
+        gint64      since)
+{
+  g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 current = cb_store_last_seq (self->store);
+  gint64 first = cb_store_first_seq (self->store);
+  gint64 after = since;
+
+  if (since > current || since < first - 1)
+    {
+      g_debug ("User %" G_GINT64_FORMAT " resumes from %" G_GINT64_FORMAT
+               ", log holds %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT ": resync",
+               client->user_id, since, first, current);
+      client_send_resync (client);
+      return;
+    }
+
+  while (after < current)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) batch = cb_store_events_since (self->store, after, REPLAY_BATCH, &error);
+
+      if (batch == NULL)
+        {
+          g_message ("Replay for user %" G_GINT64_FORMAT " failed: %s",
+                     client->user_id, error->message);
+          client_send_resync (client);
+          return;
+        }
+      if (batch->len == 0)
+        break;
+
+      for (guint i = 0; i < batch->len; i++)
+        {
+          CbEventRecord *record = g_ptr_array_index (batch, i);
+          g_autoptr(JsonObject) data = cb_json_parse_object (record->data, strlen (record->data), NULL);
+          JsonObject *mine;
+          gboolean shared;
+          g_autofree char *json = NULL;
+
+          after = record->seq;
+          if (data == NULL)
+            continue;
+          mine = data_for (self, record, data, client->user_id, &shared);
+          if (mine == NULL)
+            continue;
+          json = cb_json_object_to_string (mine);
+          if (!shared)
+            json_object_unref (mine);
+          g_ptr_array_add (frames, frame (record->seq, record->type, json));
+          g_array_append_val (seqs, record->seq);
+
+          if (frames->len > self->max_backlog)
+            {
+              /* The client could not take it all before being dropped:
+               * a fresh snapshot is cheaper for both sides. */
+              client_send_resync (client);
+              return;
+            }
+        }
+    }
+
+  for (guint i = 0; i < frames->len; i++)
+    client_send_event (client, g_array_index (seqs, gint64, i), g_ptr_array_index (frames, i));
+}
+
+void
+cb_event_hub_accept (CbEventHub              *self,
+                     SoupWebsocketConnection *connection,
+                     gint64                   user_id,
+                     const char              *token_hash,
+                     gint64                   since)
+{
+  Client *client = g_new0 (Client, 1);
+
+  client->hub = self;
+  client->conn = g_object_ref (connection);
+  client->user_id = user_id;
+  client->token_hash = g_strdup (token_hash);
+  client->unacked = g_array_new (FALSE, FALSE, sizeof (gint64));
+  client->last_pong = g_get_monotonic_time ();
+  g_ptr_array_add (self->clients, client);
+
+  /* Clients only send pongs: a big frame is a mistake or an attack. */
+  soup_websocket_connection_set_max_incoming_payload_size (connection, 4096);
+  g_signal_connect (connection, "message", G_CALLBACK (client_message), client);
+  g_signal_connect (connection, "closed", G_CALLBACK (client_closed), client);
+  g_signal_connect (connection, "error", G_CALLBACK (client_error), client);
+
+  g_debug ("Event stream for user %" G_GINT64_FORMAT " since %" G_GINT64_FORMAT "; %u open",
+           user_id, since, self->clients->len);
+
+  if (since >= 0)
+    replay (self, client, since);
+
+  if (!client->closing)
+    client->ping_id = g_timeout_add (self->keepalive_ms, client_ping, client);
+}
+
+/* ---- fan-out ------------------------------------------------------------ */
+
+/* Clients may be closed (and removed) while we send: loop over a copy.
+ * Not g_ptr_array_copy(): that would carry over the free function. */
+static GPtrArray *
+clients_copy (CbEventHub *self)
+{
+  GPtrArray *copy = g_ptr_array_sized_new (self->clients->len);
+
+  for (guint i = 0; i < self->clients->len; i++)
+    g_ptr_array_add (copy, g_ptr_array_index (self->clients, i));
+  return copy;
+}
+
+static void
+fan_out (CbEventHub *self,
+         Pending    *pending)
+{
+  g_autofree char *shared_frame = NULL;
+  g_autoptr(GPtrArray) clients = clients_copy (self);
+
+  for (guint i = 0; i < clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (clients, i);
+      JsonObject *mine;
+      gboolean shared;
+
+      if (client->closing)
+        continue;
+      mine = data_for (self, pending->record, pending->data, client->user_id, &shared);
+      if (mine == NULL)
+        continue;
+
+      if (shared)
+        {
+          if (shared_frame == NULL)
+            {
+              g_autofree char *json = cb_json_object_to_string (pending->data);
+              shared_frame = frame (pending->record->seq, pending->record->type, json);
+            }
+          client_send_event (client, pending->record->seq, shared_frame);
+        }
+      else
+        {
+          g_autofree char *json = cb_json_object_to_string (mine);
+          g_autofree char *text = frame (pending->record->seq, pending->record->type, json);
+
+          json_object_unref (mine);
+          client_send_event (client, pending->record->seq, text);
+        }
+    }
+}
+
+/* The log is trimmed when it outgrows the retention by a tenth, so the
+ * DELETE runs once per many events rather than on every one. */
+static void
+trim_if_due (CbEventHub *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 held = cb_store_last_seq (self->store) - cb_store_first_seq (self->store) + 1;
+
+  if (held <= (gint64) self->retention + MAX (1, self->retention / 10))
+    return;
+  if (!cb_store_trim_events (self->store, self->retention, &error))
+    g_message ("Could not trim the event log: %s", error->message);
+}
+
+void
+cb_event_hub_flush (CbEventHub *self)
+{
+  g_autoptr(GPtrArray) pending = self->pending;
+
+  /* Sending may run code that records again: start a fresh list. */
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  for (guint i = 0; i < pending->len; i++)
+    fan_out (self, g_ptr_array_index (pending, i));
+
+  trim_if_due (self);
+}
+
+void
+cb_event_hub_close_token (CbEventHub *self,
+                          const char *token_hash)
+{
+  g_autoptr(GPtrArray) clients = clients_copy (self);
+
+  for (guint i = 0; i < clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (clients, i);
+
+      if (g_strcmp0 (client->token_hash, token_hash) == 0)
+        client_close (client, CLOSE_SESSION_ENDED, "session ended");
+    }
+}
+
+void
+cb_event_hub_close_all (CbEventHub *self)
+{
+  g_autoptr(GPtrArray) clients = clients_copy (self);
+
+  for (guint i = 0; i < clients->len; i++)
+    client_close (g_ptr_array_index (clients, i), SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
+}

@@ -1,0 +1,56 @@
+/* cb-event-hub.h: the event log's live side: WebSocket clients, replay, fan-out
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "cb-auth.h"
+#include "cb-permissions.h"
+#include "cb-server-config.h"
+
+G_BEGIN_DECLS
+
+/* Persisted, never sent as such: tells the users in data["user_ids"]
+ * (everyone when absent) that their view changed; they get "resync". */
+#define CB_EVENT_RESYNC "resync"
+
+#define CB_TYPE_EVENT_HUB (cb_event_hub_get_type ())
+G_DECLARE_FINAL_TYPE (CbEventHub, cb_event_hub, CB, EVENT_HUB, GObject)
+
+CbEventHub *cb_event_hub_new           (CbStore                 *store,
+                                        CbPermissions           *perms,
+                                        CbAuth                  *auth,
+                                        const CbServerConfig    *config);
+
+/* Publishing, in three steps around the store transaction that makes the
+ * change: record() appends to the log inside the transaction; after
+ * cb_store_commit() and the in-memory update, flush() sends; after a
+ * rollback, discard() forgets. */
+gboolean    cb_event_hub_record        (CbEventHub              *self,
+                                        const char              *type,
+                                        gint64                   subject_user_id,
+                                        gint64                   group_id,
+                                        JsonObject              *data,
+                                        GError                 **error);
+void        cb_event_hub_flush         (CbEventHub              *self);
+void        cb_event_hub_discard       (CbEventHub              *self);
+
+/* Takes over an accepted WebSocket: replays after since (-1: live only),
+ * then streams. */
+void        cb_event_hub_accept        (CbEventHub              *self,
+                                        SoupWebsocketConnection *connection,
+                                        gint64                   user_id,
+                                        const char              *token_hash,
+                                        gint64                   since);
+/* Closes the streams opened with a token that was just revoked. */
+void        cb_event_hub_close_token   (CbEventHub              *self,
+                                        const char              *token_hash);
+/* Closes every stream (server shutdown). */
+void        cb_event_hub_close_all     (CbEventHub              *self);
+guint       cb_event_hub_get_n_clients (CbEventHub              *self);
+
+G_END_DECLS

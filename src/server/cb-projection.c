@@ -1,0 +1,317 @@
+/* cb-projection.c: users and groups as JSON, cut to what a viewer may see
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-projection"
+
+#include "cb-projection.h"
+
+/* Enum classes stay referenced for the process: nicks are looked up
+ * for every field of every user in a snapshot. */
+static const char *
+nick (GType type,
+      int   value)
+{
+  static GEnumClass *classes[8];
+  static GType types[8];
+  GEnumValue *ev;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (types) && types[i] != 0 && types[i] != type; i++)
+    ;
+  if (i == G_N_ELEMENTS (types))
+    return cb_enum_to_nick (type, value);
+  if (types[i] == 0)
+    {
+      classes[i] = g_type_class_ref (type);
+      types[i] = type;
+    }
+  ev = g_enum_get_value (classes[i], value);
+  return ev != NULL ? ev->value_nick : "";
+}
+
+static JsonObject *
+parse_written (CbJsonWriter *writer)
+{
+  gsize length;
+  g_autofree char *text = cb_json_writer_free_to_text (writer, &length);
+  JsonObject *object = cb_json_parse_object (text, length, NULL);
+
+  g_warn_if_fail (object != NULL);
+  return object;
+}
+
+static void
+write_string (CbJsonWriter *w,
+              const char   *member,
+              const char   *value)
+{
+  cb_json_writer_member (w, member);
+  cb_json_writer_string (w, value);
+}
+
+static void
+write_group_logins (CbJsonWriter  *w,
+                    CbPermissions *perms,
+                    gint64         user_id)
+{
+  g_autoptr(GPtrArray) groups = cb_permissions_member_of (perms, user_id);
+
+  cb_json_writer_begin_array (w);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const CbGroupRecord *g = g_ptr_array_index (groups, i);
+
+      if (g->kind != CB_GROUP_KIND_HUNT || !cb_permissions_is_logged_in (perms, g->id, user_id))
+        continue;
+      cb_json_writer_begin_object (w);
+      cb_json_writer_member (w, "id");
+      cb_json_writer_int (w, g->id);
+      write_string (w, "name", g->name);
+      cb_json_writer_end_object (w);
+    }
+  cb_json_writer_end_array (w);
+}
+
+void
+cb_projection_write_user (CbJsonWriter       *w,
+                          CbPermissions      *perms,
+                          const CbUserRecord *user,
+                          CbLevel             level)
+{
+  cb_json_writer_begin_object (w);
+  cb_json_writer_member (w, "id");
+  cb_json_writer_int (w, user->id);
+  write_string (w, "username", user->username);
+  write_string (w, "display_name", user->display_name);
+  write_string (w, "kind", nick (CB_TYPE_USER_KIND, user->kind));
+  write_string (w, "extension", user->extension);
+  write_string (w, "email", user->email);
+  write_string (w, "mobile", user->mobile);
+  write_string (w, "language", user->language);
+  write_string (w, "time_zone", user->time_zone);
+  cb_json_writer_member (w, "admin");
+  cb_json_writer_bool (w, user->admin);
+  write_string (w, "level", nick (CB_TYPE_LEVEL, level));
+
+  cb_json_writer_member (w, "presence");
+  cb_json_writer_begin_object (w);
+  write_string (w, "availability", nick (CB_TYPE_AVAILABILITY, user->availability));
+  write_string (w, "note", user->note);
+  cb_json_writer_end_object (w);
+
+  if (level >= CB_LEVEL_BUSINESS)
+    write_string (w, "line_state", nick (CB_TYPE_LINE_STATE, user->line_state));
+  if (level >= CB_LEVEL_TEAM)
+    {
+      write_string (w, "agent_status", nick (CB_TYPE_AGENT_STATUS, user->agent_status));
+      cb_json_writer_member (w, "group_logins");
+      write_group_logins (w, perms, user->id);
+    }
+  cb_json_writer_end_object (w);
+}
+
+JsonObject *
+cb_projection_user (CbPermissions      *perms,
+                    const CbUserRecord *user,
+                    CbLevel             level)
+{
+  CbJsonWriter *writer;
+
+  if (user == NULL || level == CB_LEVEL_NONE)
+    return NULL;
+  writer = cb_json_writer_new (512);
+  cb_projection_write_user (writer, perms, user, level);
+  return parse_written (writer);
+}
+
+/* The level from which each member of a user object is shown. */
+static CbLevel
+user_member_level (const char *member)
+{
+  if (g_str_equal (member, "line_state"))
+    return CB_LEVEL_BUSINESS;
+  if (g_str_equal (member, "agent_status") || g_str_equal (member, "group_logins"))
+    return CB_LEVEL_TEAM;
+  return CB_LEVEL_PUBLIC;
+}
+
+JsonObject *
+cb_projection_filter_user (JsonObject *full,
+                           CbLevel     level)
+{
+  g_autoptr(GList) members = NULL;
+  JsonObject *object;
+
+  if (full == NULL || level == CB_LEVEL_NONE)
+    return NULL;
+
+  object = json_object_new ();
+  members = json_object_get_members (full);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+
+      if (g_str_equal (name, "level") || user_member_level (name) > level)
+        continue;
+      json_object_set_member (object, name, json_node_copy (json_object_get_member (full, name)));
+    }
+  json_object_set_string_member (object, "level", cb_enum_to_nick (CB_TYPE_LEVEL, level));
+  return object;
+}
+
+static void
+write_person (CbJsonWriter  *w,
+              CbPermissions *perms,
+              const char    *member,
+              gint64         id,
+              gint64         viewer)
+{
+  cb_json_writer_member (w, member);
+  /* Someone the viewer cannot see does not exist for them. */
+  if (id > 0 && (viewer == 0 || cb_permissions_level (perms, viewer, id) > CB_LEVEL_NONE))
+    cb_json_writer_int (w, id);
+  else
+    cb_json_writer_null (w);
+}
+
+void
+cb_projection_write_group (CbJsonWriter        *w,
+                           CbPermissions       *perms,
+                           const CbGroupRecord *group,
+                           gint64               viewer)
+{
+  cb_json_writer_begin_object (w);
+  cb_json_writer_member (w, "id");
+  cb_json_writer_int (w, group->id);
+  write_string (w, "name", group->name);
+  write_string (w, "kind", nick (CB_TYPE_GROUP_KIND, group->kind));
+  if (group->kind == CB_GROUP_KIND_HUNT)
+    {
+      write_string (w, "number", group->number);
+      write_string (w, "strategy", nick (CB_TYPE_RING_STRATEGY, group->strategy));
+      cb_json_writer_member (w, "member_timeout");
+      cb_json_writer_int (w, group->member_timeout);
+      cb_json_writer_member (w, "wrap_around");
+      cb_json_writer_bool (w, group->wrap_around);
+    }
+  write_string (w, "level", nick (CB_TYPE_LEVEL, group->level));
+  write_string (w, "leader_level", nick (CB_TYPE_LEVEL, group->leader_level));
+  write_person (w, perms, "leader", group->leader_id, viewer);
+  write_person (w, perms, "deputy", group->deputy_id, viewer);
+
+  cb_json_writer_member (w, "members");
+  cb_json_writer_begin_array (w);
+  for (guint i = 0; group->members != NULL && i < group->members->len; i++)
+    {
+      const CbGroupMember *m = &g_array_index (group->members, CbGroupMember, i);
+      CbLevel level = viewer == 0 ? CB_LEVEL_PERSONAL : cb_permissions_level (perms, viewer, m->user_id);
+
+      if (level == CB_LEVEL_NONE)
+        continue;
+      cb_json_writer_begin_object (w);
+      cb_json_writer_member (w, "user_id");
+      cb_json_writer_int (w, m->user_id);
+      if (level >= CB_LEVEL_TEAM)
+        {
+          cb_json_writer_member (w, "logged_in");
+          cb_json_writer_bool (w, m->logged_in);
+        }
+      cb_json_writer_end_object (w);
+    }
+  cb_json_writer_end_array (w);
+  cb_json_writer_end_object (w);
+}
+
+JsonObject *
+cb_projection_group_full (const CbGroupRecord *group)
+{
+  CbJsonWriter *writer = cb_json_writer_new (256);
+
+  cb_projection_write_group (writer, NULL, group, 0);
+  return parse_written (writer);
+}
+
+JsonObject *
+cb_projection_filter_group (CbPermissions *perms,
+                            JsonObject    *full,
+                            gint64         viewer)
+{
+  g_autoptr(GList) names = NULL;
+  JsonObject *object;
+  JsonArray *members;
+  JsonArray *visible;
+  gint64 group_id;
+
+  if (full == NULL || !json_object_has_member (full, "id"))
+    return NULL;
+  group_id = json_object_get_int_member (full, "id");
+  if (!cb_permissions_can_see_group (perms, viewer, group_id))
+    return NULL;
+
+  object = json_object_new ();
+  names = json_object_get_members (full);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+
+      if (g_str_equal (name, "members"))
+        continue;
+      if ((g_str_equal (name, "leader") || g_str_equal (name, "deputy")) &&
+          !json_object_get_null_member (full, name) &&
+          cb_permissions_level (perms, viewer, json_object_get_int_member (full, name)) == CB_LEVEL_NONE)
+        {
+          /* Someone the viewer cannot see does not exist for them. */
+          json_object_set_null_member (object, name);
+          continue;
+        }
+      json_object_set_member (object, name, json_node_copy (json_object_get_member (full, name)));
+    }
+
+  visible = json_array_new ();
+  members = json_object_get_array_member (full, "members");
+  for (guint i = 0; members != NULL && i < json_array_get_length (members); i++)
+    {
+      JsonObject *m = json_array_get_object_element (members, i);
+      gint64 uid = json_object_get_int_member (m, "user_id");
+      CbLevel level = cb_permissions_level (perms, viewer, uid);
+      JsonObject *entry;
+
+      if (level == CB_LEVEL_NONE)
+        continue;
+      entry = json_object_new ();
+      json_object_set_int_member (entry, "user_id", uid);
+      if (level >= CB_LEVEL_TEAM)
+        json_object_set_boolean_member (entry, "logged_in",
+                                        json_object_get_boolean_member (m, "logged_in"));
+      json_array_add_object_element (visible, entry);
+    }
+  json_object_set_array_member (object, "members", visible);
+  return object;
+}
+
+JsonObject *
+cb_projection_group (CbPermissions       *perms,
+                     const CbGroupRecord *group,
+                     gint64               viewer)
+{
+  CbJsonWriter *writer;
+
+  if (group == NULL || viewer <= 0 || !cb_permissions_can_see_group (perms, viewer, group->id))
+    return NULL;
+  writer = cb_json_writer_new (256);
+  cb_projection_write_group (writer, perms, group, viewer);
+  return parse_written (writer);
+}
+
+JsonArray *
+cb_projection_id_array (const GArray *ids)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    json_array_add_int_element (array, g_array_index (ids, gint64, i));
+  return array;
+}

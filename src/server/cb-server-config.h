@@ -1,0 +1,72 @@
+/* cb-server-config.h: callboardd settings from a keyfile and the command line
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "cb-protocol.h"
+
+G_BEGIN_DECLS
+
+#define CB_SERVER_DEFAULT_PORT 8480
+
+/* A plain struct: the server reads it, nothing observes it. */
+typedef struct {
+  char     *config_file;
+
+  /* [server] */
+  char     *listen;           /* an IP address or host name */
+  guint     port;             /* 0: ephemeral */
+  char     *database;         /* SQLite file */
+  char     *tls_certificate;
+  char     *tls_key;
+  CbLevel   default_level;
+  char     *import;           /* directory JSON imported at start */
+  gboolean  import_only;      /* exit after the import */
+
+  /* [limits] */
+  gsize     max_body;         /* bytes */
+  gint64    token_lifetime;   /* seconds */
+  guint     keepalive;        /* seconds */
+  guint     max_backlog;      /* events */
+  guint     event_retention;  /* events */
+
+  /* [auth] */
+  guint     failures_before_delay;
+  guint     max_failures;
+  guint     failure_window;   /* seconds */
+  gboolean  fast_hash;        /* cheap argon2id: tests, benchmarks, demo */
+
+  /* [demo] */
+  gboolean  demo;
+  gboolean  simulation;
+  guint     simulation_interval_ms;
+  char     *demo_dir;         /* temporary directory removed on exit */
+} CbServerConfig;
+
+CbServerConfig *cb_server_config_new         (void);
+void            cb_server_config_free        (CbServerConfig  *config);
+
+/* Parses argv (flags win over the --config keyfile, which wins over the
+ * defaults). Leaves argv untouched on error. */
+gboolean        cb_server_config_parse_args  (CbServerConfig  *config,
+                                              int             *argc,
+                                              char          ***argv,
+                                              GError         **error);
+/* Reads a keyfile into config: used by parse_args and by tests. */
+gboolean        cb_server_config_load_file   (CbServerConfig  *config,
+                                              const char      *path,
+                                              GError         **error);
+/* Resolves --demo: a fresh temporary database and the demo directory. */
+gboolean        cb_server_config_prepare_demo (CbServerConfig *config,
+                                               GError        **error);
+/* Removes the demo's temporary directory, if any. */
+void            cb_server_config_cleanup_demo (CbServerConfig *config);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbServerConfig, cb_server_config_free)
+
+G_END_DECLS

@@ -1,0 +1,193 @@
+/* cb-server.c: callboardd put together: store, auth, directory, events, routes
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-server"
+
+#include "cb-api.h"
+#include "cb-api-events.h"
+#include "cb-demo-simulator.h"
+#include "cb-directory-import.h"
+#include "cb-http-server.h"
+#include "cb-password.h"
+#include "cb-server.h"
+#include "cb-sqlite-store.h"
+
+/* Trimming the log and forgetting old failures: cheap, not urgent. */
+#define MAINTENANCE_INTERVAL_S 60
+
+struct _CbServer
+{
+  GObject               parent_instance;
+
+  const CbServerConfig *config;
+  CbStore              *store;
+  CbAuth               *auth;
+  CbPermissions        *perms;
+  CbEventHub           *hub;
+  CbRouter             *router;
+  CbHttpServer         *http;
+  CbDemoSimulator      *simulator;
+  CbApi                 api;
+  guint                 maintenance_id;
+};
+
+G_DEFINE_FINAL_TYPE (CbServer, cb_server, G_TYPE_OBJECT)
+
+static void
+cb_server_dispose (GObject *object)
+{
+  CbServer *self = CB_SERVER (object);
+
+  g_clear_handle_id (&self->maintenance_id, g_source_remove);
+  if (self->simulator != NULL)
+    cb_demo_simulator_stop (self->simulator);
+  g_clear_object (&self->simulator);
+  g_clear_object (&self->http);
+  g_clear_object (&self->hub);
+  g_clear_object (&self->router);
+  g_clear_object (&self->perms);
+  g_clear_object (&self->auth);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (cb_server_parent_class)->dispose (object);
+}
+
+static void
+cb_server_class_init (CbServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = cb_server_dispose;
+}
+
+static void
+cb_server_init (CbServer *self)
+{
+}
+
+static void
+maintain (CbServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_store_trim_events (self->store, self->config->event_retention, &error))
+    g_message ("Could not trim the event log: %s", error->message);
+  cb_auth_prune (self->auth);
+}
+
+static gboolean
+maintenance_tick (gpointer user_data)
+{
+  maintain (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+CbServer *
+cb_server_new (const CbServerConfig  *config,
+               GError               **error)
+{
+  g_autoptr(CbServer) self = g_object_new (CB_TYPE_SERVER, NULL);
+  CbSqliteStore *store;
+
+  self->config = config;
+
+  if (!cb_password_init (error))
+    return NULL;
+
+  store = cb_sqlite_store_new (config->database, error);
+  if (store == NULL)
+    {
+      g_prefix_error (error, "%s: ", config->database);
+      return NULL;
+    }
+  self->store = CB_STORE (store);
+
+  if (config->import != NULL)
+    {
+      guint n_users = 0;
+      guint n_groups = 0;
+
+      if (!cb_directory_import_file (self->store, config->import, config->fast_hash,
+                                     &n_users, &n_groups, error))
+        return NULL;
+      g_message ("Imported %u users and %u groups from %s", n_users, n_groups, config->import);
+    }
+
+  self->perms = cb_permissions_new (config->default_level);
+  if (!cb_permissions_load (self->perms, self->store, error))
+    return NULL;
+
+  self->auth = cb_auth_new (self->store, config);
+  self->hub = cb_event_hub_new (self->store, self->perms, self->auth, config);
+  self->router = cb_router_new ();
+
+  self->api.config = config;
+  self->api.store = self->store;
+  self->api.auth = self->auth;
+  self->api.perms = self->perms;
+  self->api.hub = self->hub;
+  cb_api_register_all (self->router, &self->api);
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+cb_server_start (CbServer  *self,
+                 GError   **error)
+{
+  g_return_val_if_fail (CB_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (self->http == NULL, FALSE);
+
+  self->http = cb_http_server_new (self->router, self->config->max_body);
+  cb_http_server_add_websocket (self->http, CB_API_EVENTS_PATH, cb_api_events_accept, &self->api);
+  if (!cb_http_server_listen (self->http, self->config->listen, self->config->port,
+                              self->config->tls_certificate, self->config->tls_key, error))
+    {
+      g_clear_object (&self->http);
+      return FALSE;
+    }
+
+  maintain (self);
+  self->maintenance_id = g_timeout_add_seconds (MAINTENANCE_INTERVAL_S, maintenance_tick, self);
+
+  if (self->config->demo && self->config->simulation)
+    {
+      self->simulator = cb_demo_simulator_new (&self->api, self->config->simulation_interval_ms);
+      cb_demo_simulator_start (self->simulator);
+    }
+  return TRUE;
+}
+
+void
+cb_server_stop (CbServer *self)
+{
+  g_return_if_fail (CB_IS_SERVER (self));
+
+  g_clear_handle_id (&self->maintenance_id, g_source_remove);
+  if (self->simulator != NULL)
+    cb_demo_simulator_stop (self->simulator);
+  cb_event_hub_close_all (self->hub);
+  if (self->http != NULL)
+    cb_http_server_disconnect (self->http);
+}
+
+const char *
+cb_server_get_url (CbServer *self)
+{
+  g_return_val_if_fail (CB_IS_SERVER (self), NULL);
+  return self->http != NULL ? cb_http_server_get_url (self->http) : NULL;
+}
+
+CbRouter *
+cb_server_get_router (CbServer *self)
+{
+  g_return_val_if_fail (CB_IS_SERVER (self), NULL);
+  return self->router;
+}
+
+CbStore *
+cb_server_get_store (CbServer *self)
+{
+  g_return_val_if_fail (CB_IS_SERVER (self), NULL);
+  return self->store;
+}

@@ -1,0 +1,563 @@
+/* cb-test-server.c: a real callboardd for tests, and a client to talk to it
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything is asynchronous on the default main context with bounded
+ * waits: a test never sleeps and hopes, and never hangs forever.
+ */
+
+#define G_LOG_DOMAIN "cb-test"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <glib/gstdio.h>
+
+#include "cb-test-server.h"
+
+#define START_TIMEOUT_MS 20000
+#define REQUEST_TIMEOUT_MS 20000
+
+typedef struct {
+  gboolean (*done) (gpointer);
+  gpointer data;
+} Condition;
+
+static gboolean
+timed_out (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+cb_test_wait_until (gboolean   (*done) (gpointer),
+                    gpointer     data,
+                    guint        timeout_ms,
+                    const char  *what)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add (timeout_ms, timed_out, &expired);
+
+  while (!done (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  if (!done (data))
+    g_error ("Timed out after %u ms waiting for %s", timeout_ms, what);
+}
+
+static gboolean
+never (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+void
+cb_test_run_for (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, timed_out, &expired);
+  while (!never (&expired))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* ---- the server process -------------------------------------------------- */
+
+typedef struct {
+  GDataInputStream *stream;
+  char             *line;
+  gboolean          done;
+} ReadLine;
+
+static void
+line_read (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  ReadLine *read = user_data;
+
+  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
+                                                          result, NULL, NULL);
+  read->done = TRUE;
+}
+
+static gboolean
+line_done (gpointer data)
+{
+  return ((ReadLine *) data)->done;
+}
+
+/* A failed assertion aborts the test: the server must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+spawn (CbTestServer *server,
+       gboolean      import)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  const char *binary = g_getenv ("CALLBOARDD");
+
+  if (binary == NULL)
+    binary = BUILD_ROOT "/src/server/callboardd";
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  g_ptr_array_add (argv, "--listen");
+  g_ptr_array_add (argv, "127.0.0.1");
+  g_ptr_array_add (argv, "--port");
+  g_ptr_array_add (argv, "0");
+  g_ptr_array_add (argv, "--database");
+  g_ptr_array_add (argv, server->database);
+  g_ptr_array_add (argv, "--fast-hash");
+  if (import && server->directory != NULL)
+    {
+      g_ptr_array_add (argv, "--import");
+      g_ptr_array_add (argv, server->directory);
+    }
+  for (guint i = 0; server->extra_args != NULL && server->extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, server->extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  for (;;)
+    {
+      ReadLine read = { out, NULL, FALSE };
+
+      g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, line_read, &read);
+      cb_test_wait_until (line_done, &read, START_TIMEOUT_MS, "the READY line of callboardd");
+      if (read.line == NULL)
+        g_error ("callboardd exited without a READY line");
+      if (g_str_has_prefix (read.line, "READY "))
+        {
+          g_free (server->url);
+          server->url = g_strdup (read.line + strlen ("READY "));
+          g_free (read.line);
+          break;
+        }
+      g_free (read.line);
+    }
+}
+
+CbTestServer *
+cb_test_server_start (const char         *directory_json,
+                      const char * const *extra_args)
+{
+  CbTestServer *server = g_new0 (CbTestServer, 1);
+  g_autoptr(GError) error = NULL;
+
+  server->tmpdir = g_dir_make_tmp ("cb-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->database = g_build_filename (server->tmpdir, "callboard.db", NULL);
+  if (directory_json != NULL)
+    {
+      server->directory = g_build_filename (server->tmpdir, "directory.json", NULL);
+      g_file_set_contents (server->directory, directory_json, -1, &error);
+      g_assert_no_error (error);
+    }
+  server->extra_args = g_strdupv ((char **) extra_args);
+  server->session = soup_session_new ();
+  spawn (server, TRUE);
+  return server;
+}
+
+gboolean
+cb_test_server_alive (CbTestServer *server)
+{
+  return server->process != NULL && g_subprocess_get_identifier (server->process) != NULL;
+}
+
+void
+cb_test_server_restart (CbTestServer *server)
+{
+  g_subprocess_force_exit (server->process);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_clear_object (&server->process);
+  /* Connections to the dead process must not be reused. */
+  g_clear_object (&server->session);
+  server->session = soup_session_new ();
+  spawn (server, FALSE);
+}
+
+void
+cb_test_server_stop (CbTestServer *server)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (server == NULL)
+    return;
+
+  if (server->process != NULL)
+    {
+      g_subprocess_send_signal (server->process, SIGTERM);
+      g_subprocess_wait (server->process, NULL, NULL);
+      g_clear_object (&server->process);
+    }
+
+  dir = g_dir_open (server->tmpdir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (server->tmpdir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (server->tmpdir);
+
+  g_clear_object (&server->session);
+  g_strfreev (server->extra_args);
+  g_free (server->url);
+  g_free (server->tmpdir);
+  g_free (server->database);
+  g_free (server->directory);
+  g_free (server);
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+typedef struct {
+  GBytes  *body;
+  GError  *error;
+  gboolean done;
+} Request;
+
+static void
+request_sent (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Request *request = user_data;
+
+  request->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &request->error);
+  request->done = TRUE;
+}
+
+static gboolean
+request_done (gpointer data)
+{
+  return ((Request *) data)->done;
+}
+
+JsonNode *
+cb_test_request_full (CbTestServer        *server,
+                      const char          *method,
+                      const char          *path,
+                      const char          *token,
+                      const char          *content_type,
+                      const char          *body,
+                      guint               *status,
+                      SoupMessageHeaders **response_headers)
+{
+  g_autofree char *url = g_strconcat (server->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  Request request = { NULL, NULL, FALSE };
+  JsonNode *answer = NULL;
+  gsize length;
+  const char *data;
+
+  g_assert_nonnull (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, content_type ? content_type : "application/json", bytes);
+    }
+
+  soup_session_send_and_read_async (server->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    request_sent, &request);
+  cb_test_wait_until (request_done, &request, REQUEST_TIMEOUT_MS, path);
+  g_assert_no_error (request.error);
+
+  if (status != NULL)
+    *status = soup_message_get_status (msg);
+  if (response_headers != NULL)
+    *response_headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+
+  data = g_bytes_get_data (request.body, &length);
+  if (length > 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!json_parser_load_from_data (parser, data, length, &error))
+        g_error ("%s %s answered non-JSON: %.*s", method, path, (int) length, data);
+      answer = json_node_copy (json_parser_get_root (parser));
+    }
+  g_bytes_unref (request.body);
+  return answer;
+}
+
+JsonNode *
+cb_test_request (CbTestServer *server,
+                 const char   *method,
+                 const char   *path,
+                 const char   *token,
+                 const char   *body,
+                 guint        *status)
+{
+  return cb_test_request_full (server, method, path, token, NULL, body, status, NULL);
+}
+
+char *
+cb_test_sign_in (CbTestServer *server,
+                 const char   *username,
+                 const char   *password,
+                 gint64       *user_id)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
+                                           username, password);
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *object;
+  guint status = 0;
+
+  answer = cb_test_request (server, "POST", "/api/v1/session", NULL, body, &status);
+  g_assert_cmpuint (status, ==, 201);
+  object = json_node_get_object (answer);
+  if (user_id != NULL)
+    *user_id = json_object_get_int_member (object, "user_id");
+  return g_strdup (json_object_get_string_member (object, "token"));
+}
+
+const char *
+cb_test_error_code (JsonNode *answer)
+{
+  JsonObject *error;
+
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
+    return "";
+  error = json_object_get_object_member (json_node_get_object (answer), "error");
+  return error != NULL ? json_object_get_string_member (error, "code") : "";
+}
+
+void
+cb_test_assert_healthy (CbTestServer *server)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = cb_test_request (server, "GET", "/api/v1/health", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "status"), ==, "ok");
+}
+
+/* ---- event streams ------------------------------------------------------ */
+
+static void
+stream_message (SoupWebsocketConnection *conn,
+                gint                     type,
+                GBytes                  *message,
+                gpointer                 user_data)
+{
+  CbTestStream *stream = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+  JsonObject *object;
+  const char *kind;
+
+  if (!json_parser_load_from_data (parser, data, length, NULL))
+    g_error ("The server sent a frame that is not JSON: %.*s", (int) length, data);
+  object = json_node_get_object (json_parser_get_root (parser));
+  kind = json_object_get_string_member (object, "type");
+
+  if (g_str_equal (kind, "ping"))
+    {
+      stream->pings++;
+      if (stream->answer_pings)
+        {
+          g_autofree char *pong = g_strdup_printf ("{\"type\":\"pong\",\"seq\":%" G_GINT64_FORMAT "}",
+                                                   stream->last_seq);
+          soup_websocket_connection_send_text (conn, pong);
+        }
+      return;
+    }
+
+  stream->last_seq = MAX (stream->last_seq, json_object_get_int_member (object, "seq"));
+  g_ptr_array_add (stream->events, json_object_ref (object));
+}
+
+static void
+stream_closed (SoupWebsocketConnection *conn,
+               gpointer                 user_data)
+{
+  CbTestStream *stream = user_data;
+
+  stream->closed = TRUE;
+  stream->close_code = soup_websocket_connection_get_close_code (conn);
+}
+
+typedef struct {
+  CbTestStream *stream;
+  gboolean      done;
+} Connect;
+
+static void
+stream_connected (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Connect *connect = user_data;
+  CbTestStream *stream = connect->stream;
+
+  stream->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &stream->error);
+  if (stream->conn != NULL)
+    {
+      g_signal_connect (stream->conn, "message", G_CALLBACK (stream_message), stream);
+      g_signal_connect (stream->conn, "closed", G_CALLBACK (stream_closed), stream);
+    }
+  connect->done = TRUE;
+}
+
+static gboolean
+connect_done (gpointer data)
+{
+  return ((Connect *) data)->done;
+}
+
+CbTestStream *
+cb_test_stream_open (CbTestServer *server,
+                     const char   *token,
+                     gint64        since,
+                     gboolean      answer_pings)
+{
+  CbTestStream *stream = g_new0 (CbTestStream, 1);
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  Connect connect = { stream, FALSE };
+
+  if (since >= 0)
+    url = g_strdup_printf ("%s/api/v1/events?since=%" G_GINT64_FORMAT, server->url, since);
+  else
+    url = g_strdup_printf ("%s/api/v1/events", server->url);
+  msg = soup_message_new ("GET", url);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+
+  stream->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  stream->answer_pings = answer_pings;
+  soup_session_websocket_connect_async (server->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        NULL, stream_connected, &connect);
+  cb_test_wait_until (connect_done, &connect, REQUEST_TIMEOUT_MS, "the WebSocket handshake");
+  stream->status = soup_message_get_status (msg);
+  return stream;
+}
+
+static gboolean
+event_matches (JsonObject *event,
+               const char *type,
+               gint64      user_id)
+{
+  JsonObject *data;
+
+  if (type != NULL && !g_str_equal (json_object_get_string_member (event, "type"), type))
+    return FALSE;
+  if (user_id <= 0)
+    return TRUE;
+  data = json_object_get_object_member (event, "data");
+  if (data == NULL)
+    return FALSE;
+  if (json_object_has_member (data, "user_id"))
+    return json_object_get_int_member (data, "user_id") == user_id;
+  if (json_object_has_member (data, "username") && json_object_has_member (data, "id"))
+    return json_object_get_int_member (data, "id") == user_id;
+  return FALSE;
+}
+
+typedef struct {
+  CbTestStream *stream;
+  const char   *type;
+  gint64        user_id;
+  JsonObject   *found;
+} Search;
+
+static gboolean
+search_done (gpointer data)
+{
+  Search *search = data;
+  CbTestStream *stream = search->stream;
+
+  for (guint i = stream->cursor; i < stream->events->len; i++)
+    if (event_matches (g_ptr_array_index (stream->events, i), search->type, search->user_id))
+      {
+        search->found = g_ptr_array_index (stream->events, i);
+        stream->cursor = i + 1;
+        return TRUE;
+      }
+  return stream->closed;
+}
+
+JsonObject *
+cb_test_stream_wait (CbTestStream *stream,
+                     const char   *type,
+                     gint64        user_id,
+                     guint         timeout_ms)
+{
+  Search search = { stream, type, user_id, NULL };
+  gboolean expired = FALSE;
+  guint id = g_timeout_add (timeout_ms, timed_out, &expired);
+
+  while (!search_done (&search) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  return search.found;
+}
+
+gboolean
+cb_test_stream_has (CbTestStream *stream,
+                    const char   *type,
+                    gint64        user_id)
+{
+  for (guint i = 0; i < stream->events->len; i++)
+    if (event_matches (g_ptr_array_index (stream->events, i), type, user_id))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+stream_is_closed (gpointer data)
+{
+  return ((CbTestStream *) data)->closed;
+}
+
+void
+cb_test_stream_close (CbTestStream *stream)
+{
+  if (stream == NULL)
+    return;
+  if (stream->conn != NULL)
+    {
+      if (!stream->closed &&
+          soup_websocket_connection_get_state (stream->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        {
+          soup_websocket_connection_close (stream->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+          cb_test_wait_until (stream_is_closed, stream, 10000, "the WebSocket to close");
+        }
+      g_signal_handlers_disconnect_by_data (stream->conn, stream);
+      g_clear_object (&stream->conn);
+    }
+  g_clear_error (&stream->error);
+  g_ptr_array_unref (stream->events);
+  g_free (stream);
+}

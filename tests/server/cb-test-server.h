@@ -1,0 +1,102 @@
+/* cb-test-server.h: a real callboardd for tests, and a client to talk to it
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  GSubprocess *process;
+  char        *url;
+  char        *tmpdir;
+  char        *database;
+  char        *directory;     /* the imported JSON file */
+  char       **extra_args;    /* kept for restarts */
+  SoupSession *session;
+} CbTestServer;
+
+/* Waits on the default main context until done(data) or the timeout;
+ * a timeout fails the test with `what`. */
+void          cb_test_wait_until     (gboolean   (*done) (gpointer),
+                                      gpointer     data,
+                                      guint        timeout_ms,
+                                      const char  *what);
+/* Lets the main loop run for a while (to prove that nothing arrives). */
+void          cb_test_run_for        (guint        ms);
+
+/* Starts $CALLBOARDD on 127.0.0.1, port 0, a fresh database, importing
+ * directory_json, with --fast-hash and extra_args (NULL-terminated). */
+CbTestServer *cb_test_server_start   (const char          *directory_json,
+                                      const char * const  *extra_args);
+/* SIGKILL, then start again on the same database (no import). */
+void          cb_test_server_restart (CbTestServer        *server);
+void          cb_test_server_stop    (CbTestServer        *server);
+gboolean      cb_test_server_alive   (CbTestServer        *server);
+
+/* A request; body may be NULL. Returns the parsed JSON answer (NULL for
+ * an empty one) and the status. */
+JsonNode     *cb_test_request        (CbTestServer  *server,
+                                      const char    *method,
+                                      const char    *path,
+                                      const char    *token,
+                                      const char    *body,
+                                      guint         *status);
+/* Like cb_test_request(), with the answer's headers. */
+JsonNode     *cb_test_request_full   (CbTestServer        *server,
+                                      const char          *method,
+                                      const char          *path,
+                                      const char          *token,
+                                      const char          *content_type,
+                                      const char          *body,
+                                      guint               *status,
+                                      SoupMessageHeaders **response_headers);
+/* Signs in and returns the token (asserts 201). */
+char         *cb_test_sign_in        (CbTestServer  *server,
+                                      const char    *username,
+                                      const char    *password,
+                                      gint64        *user_id);
+/* The error code of an error answer, or "". */
+const char   *cb_test_error_code     (JsonNode      *answer);
+/* Asserts that GET /api/v1/health answers 200. */
+void          cb_test_assert_healthy (CbTestServer  *server);
+
+/* An event stream. */
+typedef struct {
+  SoupWebsocketConnection *conn;
+  GPtrArray               *events;     /* JsonObject frames, pings excluded */
+  guint                    pings;
+  gboolean                 answer_pings;
+  gboolean                 closed;
+  gushort                  close_code;
+  gint64                   last_seq;   /* highest event seq received */
+  guint                    cursor;     /* cb_test_stream_wait() went past these */
+  GError                  *error;      /* handshake failure */
+  guint                    status;     /* handshake HTTP status */
+} CbTestStream;
+
+/* since < 0: no since parameter. Waits for the handshake; on failure
+ * returns a stream with error and status set. */
+CbTestStream *cb_test_stream_open    (CbTestServer  *server,
+                                      const char    *token,
+                                      gint64         since,
+                                      gboolean       answer_pings);
+/* The first event at or after the cursor with this type (and about
+ * user_id when > 0), waiting up to timeout_ms; NULL on timeout. Moves the
+ * cursor past it. */
+JsonObject   *cb_test_stream_wait    (CbTestStream  *stream,
+                                      const char    *type,
+                                      gint64         user_id,
+                                      guint          timeout_ms);
+/* Any received event about user_id of this type (NULL: any type). */
+gboolean      cb_test_stream_has     (CbTestStream  *stream,
+                                      const char    *type,
+                                      gint64         user_id);
+void          cb_test_stream_close   (CbTestStream  *stream);
+
+G_END_DECLS
