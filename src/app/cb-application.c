@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cb-application.h"
+#include "cb-sign-in-page.h"
 #include "cb-window.h"
 
 struct _CbApplication
@@ -176,6 +177,9 @@ cb_application_command_line (GApplication            *application,
 
   if (demo)
     cb_window_start_demo (window);
+  else if (server != NULL && user != NULL && g_getenv ("CALLBOARD_PASSWORD") != NULL)
+    cb_sign_in_page_sign_in_with_password (cb_window_get_sign_in_page (window),
+                                           g_getenv ("CALLBOARD_PASSWORD"));
 
   return EXIT_SUCCESS;
 }

@@ -242,6 +242,16 @@ start_sign_in (CbSignInPage *self,
                             self->cancellable, on_signed_in, sign_in);
 }
 
+void
+cb_sign_in_page_sign_in_with_password (CbSignInPage *self,
+                                       const char   *password)
+{
+  g_return_if_fail (CB_IS_SIGN_IN_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), password);
+  gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.sign-in", NULL);
+}
+
 static void
 sign_in_action (GtkWidget  *widget,
                 const char *action_name,

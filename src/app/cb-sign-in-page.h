@@ -28,6 +28,10 @@ void       cb_sign_in_page_set_error  (CbSignInPage *self,
                                        const char   *message);
 /* Back to a fresh form after signing out: keeps server and user. */
 void       cb_sign_in_page_reset      (CbSignInPage *self);
+/* Signs in with the filled-in server and user and this password
+ * (unattended starts: CALLBOARD_PASSWORD with --server and --user). */
+void       cb_sign_in_page_sign_in_with_password (CbSignInPage *self,
+                                                  const char   *password);
 
 /* The demo server used by "Try the demo"; the application's when there is
  * one, so it lives (and dies) with the application. */

@@ -214,6 +214,25 @@ on_session_state (CbWindow   *self,
 }
 
 static void
+on_first_signed_in_frame (GdkFrameClock *clock,
+                          CbWindow      *self)
+{
+  /* Read by tests/bench/cb-bench client-start: the signed-in view is on screen. */
+  g_signal_handlers_disconnect_by_func (clock, on_first_signed_in_frame, self);
+  g_print ("FIRST-FRAME\n");
+  fflush (stdout);
+}
+
+static void
+report_first_frame (CbWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock != NULL && g_getenv ("CALLBOARD_REPORT_FIRST_FRAME") != NULL)
+    g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_signed_in_frame), self);
+}
+
+static void
 cb_window_set_session (CbWindow  *self,
                        CbSession *session)
 {
@@ -247,6 +266,7 @@ cb_window_set_session (CbWindow  *self,
       set_me (self, cb_client_store_get_me (store));
       gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
       gtk_stack_set_visible_child_name (self->main_stack, "main");
+      report_first_frame (self);
     }
   else
     {

@@ -204,16 +204,10 @@ data_for (CbEventHub          *self,
   if (g_str_equal (type, "favourites") || g_str_equal (type, "monitor"))
     return viewer == subject ? data : NULL;
 
+  /* Group logins are team-level detail, as in the member lists of group
+   * objects: seeing the group alone does not entitle a viewer to them. */
   if (g_str_equal (type, "group-login"))
-    {
-      CbLevel level = cb_permissions_level (self->perms, viewer, subject);
-
-      if (viewer == subject || level >= CB_LEVEL_TEAM ||
-          (level > CB_LEVEL_NONE &&
-           cb_permissions_can_see_group (self->perms, viewer, record->group_id)))
-        return data;
-      return NULL;
-    }
+    return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
 
   if (g_str_equal (type, "user"))
     {
