@@ -10,9 +10,25 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <glib-unix.h>
 
 #include "cb-server.h"
+
+/* Each event stream holds a socket: the default soft limit of 1,024
+ * descriptors would cap an office at about a thousand clients. */
+static void
+raise_descriptor_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        g_debug ("Could not raise the descriptor limit");
+    }
+}
 
 static gboolean
 quit_on_signal (gpointer user_data)
@@ -35,6 +51,7 @@ main (int   argc,
   int status = 0;
 
   setlocale (LC_ALL, "");
+  raise_descriptor_limit ();
 
   if (!cb_server_config_parse_args (config, &argc, &argv, &error))
     {

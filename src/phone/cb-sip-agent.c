@@ -1,0 +1,823 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cb-sip-agent.c: a SIP user agent: sofia-sip's nua on the default GLib
+ * main context, REGISTER with digest auth, calls in and out. */
+#define G_LOG_DOMAIN "cb-phone"
+
+#include "config.h"
+
+#include "cb-sip-private.h"
+#include "cb-codec.h"
+
+#include <sofia-sip/su_glib.h>
+#include <sofia-sip/soa_tag.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/url.h>
+
+#define SHUTDOWN_TIMEOUT_MS 5000
+#define MAX_AUTH_ATTEMPTS   2
+/* Re-REGISTER after a failure: 2 s, doubling, at most 5 min. */
+#define RETRY_FIRST_S       2
+#define RETRY_MAX_S         300
+
+struct _CbSipAgent {
+  GObject        parent_instance;
+
+  char          *local_address;
+  guint          port;
+  char          *user;
+  char          *contact;
+  char         **codecs;
+
+  char          *audio_src;
+  char          *audio_sink;
+
+  su_home_t      home[1];
+  su_root_t     *root;
+  nua_t         *nua;
+  gboolean       shutdown_done;
+
+  nua_handle_t  *register_nh;
+  char          *password;
+  guint          register_auth_attempts;
+  gboolean       registered;
+  gboolean       want_registered;
+  guint          retry_delay_s;
+  guint          retry_id;
+
+  GPtrArray     *calls;
+};
+
+static void cb_sip_agent_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CbSipAgent, cb_sip_agent, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      cb_sip_agent_initable_iface_init))
+
+enum {
+  PROP_0,
+  PROP_LOCAL_ADDRESS,
+  PROP_PORT,
+  PROP_USER,
+  PROP_CONTACT,
+  PROP_AUDIO_SRC,
+  PROP_AUDIO_SINK,
+  PROP_REGISTERED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_INCOMING_CALL,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ---- helpers shared with CbSipCall ------------------------------------ */
+
+CbMediaPipeline *
+_cb_sip_agent_new_media (CbSipAgent  *self,
+                         GError     **error)
+{
+  CbMediaPipeline *media = cb_media_pipeline_new (self->local_address, 0, 0, error);
+
+  if (media != NULL)
+    g_object_set (media,
+                  "audio-src", self->audio_src,
+                  "audio-sink", self->audio_sink,
+                  NULL);
+
+  return media;
+}
+
+/* Our offer (or the base of our answer): every codec we allow in our
+ * order, plus telephone-event at each clock rate in use. */
+char *
+_cb_sip_agent_build_sdp (CbSipAgent      *self,
+                         CbMediaPipeline *media)
+{
+  g_autoptr(GString) formats = g_string_new (NULL);
+  g_autoptr(GString) attributes = g_string_new (NULL);
+  gboolean need_dtmf_8000 = FALSE, need_dtmf_48000 = FALSE;
+  const char *address = cb_media_pipeline_get_local_address (media);
+
+  for (guint i = 0; self->codecs[i]; i++)
+    {
+      const CbCodec *codec = cb_codec_lookup_name (self->codecs[i]);
+
+      if (codec == NULL || !cb_codec_is_available (codec))
+        continue;
+
+      g_string_append_printf (formats, " %u", codec->payload_type);
+      if (codec->sdp_channels > 0)
+        g_string_append_printf (attributes, "a=rtpmap:%u %s/%u/%u\r\n", codec->payload_type,
+                                codec->encoding_name, codec->clock_rate, codec->sdp_channels);
+      else
+        g_string_append_printf (attributes, "a=rtpmap:%u %s/%u\r\n", codec->payload_type,
+                                codec->encoding_name, codec->clock_rate);
+      if (codec->fmtp)
+        g_string_append_printf (attributes, "a=fmtp:%u %s\r\n", codec->payload_type, codec->fmtp);
+
+      need_dtmf_8000 |= codec->clock_rate == 8000;
+      need_dtmf_48000 |= codec->clock_rate == 48000;
+    }
+
+  if (need_dtmf_48000)
+    {
+      g_string_append_printf (formats, " %u", CB_CODEC_DTMF_PT_48000);
+      g_string_append_printf (attributes, "a=rtpmap:%u telephone-event/48000\r\n"
+                              "a=fmtp:%u 0-15\r\n",
+                              CB_CODEC_DTMF_PT_48000, CB_CODEC_DTMF_PT_48000);
+    }
+  if (need_dtmf_8000)
+    {
+      g_string_append_printf (formats, " %u", CB_CODEC_DTMF_PT_8000);
+      g_string_append_printf (attributes, "a=rtpmap:%u telephone-event/8000\r\n"
+                              "a=fmtp:%u 0-15\r\n",
+                              CB_CODEC_DTMF_PT_8000, CB_CODEC_DTMF_PT_8000);
+    }
+
+  if (g_str_equal (address, "0.0.0.0"))
+    address = self->local_address;
+
+  return g_strdup_printf ("v=0\r\n"
+                          "o=- 0 0 IN IP4 %s\r\n"
+                          "s=Callboard\r\n"
+                          "c=IN IP4 %s\r\n"
+                          "t=0 0\r\n"
+                          "m=audio %u RTP/AVP%s\r\n"
+                          "%s"
+                          "a=rtcp:%u\r\n"
+                          "a=ptime:20\r\n",
+                          address, address,
+                          cb_media_pipeline_get_local_rtp_port (media), formats->str,
+                          attributes->str,
+                          cb_media_pipeline_get_local_rtcp_port (media));
+}
+
+/* Answers a 401/407 with our credentials, a bounded number of times so a
+ * wrong password does not loop. */
+gboolean
+_cb_sip_agent_authenticate (CbSipAgent   *self,
+                            nua_handle_t *nh,
+                            const sip_t  *sip,
+                            guint        *attempts)
+{
+  const msg_auth_t *challenge = NULL;
+  const char *realm;
+  g_autofree char *auth = NULL;
+
+  if (sip != NULL)
+    challenge = sip->sip_www_authenticate ? sip->sip_www_authenticate
+                                          : sip->sip_proxy_authenticate;
+  if (challenge == NULL || self->password == NULL || *attempts >= MAX_AUTH_ATTEMPTS)
+    return FALSE;
+
+  realm = msg_params_find (challenge->au_params, "realm=");
+  if (realm == NULL)
+    return FALSE;
+
+  (*attempts)++;
+  /* NUTAG_AUTH wants scheme:"realm":user:password, realm still quoted. */
+  auth = g_strdup_printf ("%s:%s:%s:%s", challenge->au_scheme, realm, self->user, self->password);
+  nua_authenticate (nh, NUTAG_AUTH (auth), TAG_END ());
+
+  return TRUE;
+}
+
+void
+_cb_sip_agent_call_ended (CbSipAgent *self,
+                          CbSipCall  *call)
+{
+  /* Dropping our reference may finalize the call: the event dispatcher
+   * holds its own reference while it runs. */
+  g_ptr_array_remove (self->calls, call);
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+static char *
+url_to_string (CbSipAgent  *self,
+               const url_t *url)
+{
+  char *text = url ? url_as_string (self->home, url) : NULL;
+  char *copy = g_strdup (text ? text : "");
+
+  su_free (self->home, text);
+  return copy;
+}
+
+static void
+handle_incoming_invite (CbSipAgent   *self,
+                        nua_handle_t *nh,
+                        const sip_t  *sip)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbMediaPipeline) media = NULL;
+  g_autoptr(CbSipCall) call = NULL;
+  g_autofree char *remote = NULL;
+
+  media = _cb_sip_agent_new_media (self, &error);
+  if (media == NULL)
+    {
+      g_warning ("Rejecting a call, no media ports: %s", error->message);
+      nua_respond (nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+
+  remote = url_to_string (self, sip && sip->sip_from ? sip->sip_from->a_url : NULL);
+  call = _cb_sip_call_new (self, nh, TRUE, remote, media);
+  g_ptr_array_add (self->calls, g_object_ref (call));
+
+  nua_respond (nh, SIP_180_RINGING, TAG_END ());
+  g_debug ("Incoming call from %s", remote);
+  g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
+}
+
+static gboolean
+on_register_retry (gpointer user_data)
+{
+  CbSipAgent *self = user_data;
+
+  self->retry_id = 0;
+  if (self->register_nh != NULL && self->want_registered)
+    nua_register (self->register_nh, TAG_END ());
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handle_register (CbSipAgent  *self,
+                 nua_event_t  event,
+                 int          status,
+                 const char  *phrase,
+                 const sip_t *sip)
+{
+  gboolean registered;
+
+  if ((status == 401 || status == 407) &&
+      _cb_sip_agent_authenticate (self, self->register_nh, sip,
+                                  &self->register_auth_attempts))
+    return;
+  if (status < 200)
+    return;
+
+  registered = event == nua_r_register && status < 300;
+  self->register_auth_attempts = 0;
+  if (registered)
+    self->retry_delay_s = 0;
+
+  /* sofia refreshes a working registration itself, but gives up after a
+   * failure (registrar down, network gone): retry with a growing delay so
+   * a restarted server is not flooded by every phone at once. A wrong
+   * password (403, or a 401 we already answered) is retried too: the
+   * secret may be fixed on the server meanwhile. */
+  if (status >= 300 && event == nua_r_register && self->want_registered)
+    {
+      self->retry_delay_s = self->retry_delay_s == 0
+                            ? RETRY_FIRST_S
+                            : MIN (self->retry_delay_s * 2, RETRY_MAX_S);
+      g_debug ("Registration failed: %d %s; retrying in %u s",
+               status, phrase, self->retry_delay_s);
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+      self->retry_id = g_timeout_add_seconds (self->retry_delay_s, on_register_retry, self);
+    }
+
+  if (self->registered != registered)
+    {
+      self->registered = registered;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REGISTERED]);
+    }
+}
+
+static void
+on_nua_event (nua_event_t   event,
+              int           status,
+              char const   *phrase,
+              nua_t        *nua,
+              CbSipAgent   *self,
+              nua_handle_t *nh,
+              CbSipCall    *call,
+              sip_t const  *sip,
+              tagi_t        tags[])
+{
+  g_debug ("%s %d %s", nua_event_name (event), status, phrase ? phrase : "");
+
+  switch (event)
+    {
+    case nua_r_shutdown:
+      if (status >= 200)
+        self->shutdown_done = TRUE;
+      return;
+
+    case nua_r_register:
+    case nua_r_unregister:
+      handle_register (self, event, status, phrase, sip);
+      return;
+
+    case nua_i_invite:
+      if (call == NULL)
+        {
+          handle_incoming_invite (self, nh, sip);
+          return;
+        }
+      break;
+
+    default:
+      break;
+    }
+
+  if (call != NULL)
+    {
+      g_autoptr(CbSipCall) hold = g_object_ref (call);
+
+      _cb_sip_call_handle_event (call, event, status, phrase, sip, tags);
+    }
+  else if (event == nua_i_terminated || event == nua_i_state)
+    {
+      /* Leftovers of a call we already let go. */
+    }
+  else if (nh != NULL && nh != self->register_nh &&
+           (event == nua_i_options || event == nua_i_message))
+    {
+      /* The stack answered; handles it created for us must be freed. */
+      nua_handle_destroy (nh);
+    }
+}
+
+/* ---- setup and teardown ----------------------------------------------- */
+
+/* sofia cannot bind port 0 and tell us the result easily; ask the kernel
+ * for a free UDP port instead (a short race, fine for tests and clients). */
+static guint
+pick_free_port (const char  *address,
+                GError     **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  g_autoptr(GSocketAddress) bind_address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Invalid local address “%s”", address);
+      return 0;
+    }
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_DATAGRAM,
+                         G_SOCKET_PROTOCOL_UDP, error);
+  if (socket == NULL)
+    return 0;
+  bind_address = g_inet_socket_address_new (inet, 0);
+  if (!g_socket_bind (socket, bind_address, FALSE, error))
+    return 0;
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return 0;
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static gboolean
+cb_sip_agent_initable_init (GInitable     *initable,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  CbSipAgent *self = CB_SIP_AGENT (initable);
+  g_autofree char *url = NULL;
+  GSource *source;
+
+  if (self->port == 0)
+    {
+      self->port = pick_free_port (self->local_address, error);
+      if (self->port == 0)
+        return FALSE;
+    }
+
+  su_init ();
+  su_home_init (self->home);
+  self->root = su_glib_root_create (self);
+  if (self->root == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not create the sofia-sip root");
+      return FALSE;
+    }
+  /* Borrowed: su_root_destroy() frees it, so never unref it ourselves. */
+  source = su_glib_root_gsource (self->root);
+  g_source_attach (source, NULL);
+
+  url = g_strdup_printf ("sip:%s:%u;transport=udp", self->local_address, self->port);
+  self->contact = g_strdup_printf ("sip:%s@%s:%u", self->user, self->local_address, self->port);
+
+  self->nua = nua_create (self->root, on_nua_event, self,
+                          NUTAG_URL (url),
+                          NUTAG_M_USERNAME (self->user),
+                          /* The application answers and alerts itself. */
+                          NUTAG_AUTOANSWER (0),
+                          NUTAG_AUTOALERT (0),
+                          SOATAG_AF (SOA_AF_IP4_ONLY),
+                          TAG_END ());
+  if (self->nua == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                   "Could not start SIP on %s", url);
+      return FALSE;
+    }
+
+  nua_set_params (self->nua,
+                  NUTAG_ALLOW ("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"),
+                  SIPTAG_USER_AGENT_STR ("Callboard/" PACKAGE_VERSION),
+                  TAG_END ());
+  g_debug ("SIP agent %s listening on %s", self->user, url);
+
+  return TRUE;
+}
+
+static void
+cb_sip_agent_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = cb_sip_agent_initable_init;
+}
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * cb_sip_agent_shutdown:
+ *
+ * Ends every call, un-registers, and waits (iterating the default main
+ * context, at most 5 s) until sofia confirms the shutdown: nua_destroy()
+ * asserts otherwise. Called by dispose; idempotent.
+ */
+void
+cb_sip_agent_shutdown (CbSipAgent *self)
+{
+  gint64 deadline;
+  guint ticker;
+
+  g_return_if_fail (CB_IS_SIP_AGENT (self));
+
+  if (self->nua == NULL)
+    return;
+
+  while (self->calls->len > 0)
+    {
+      g_autoptr(CbSipCall) call = g_object_ref (g_ptr_array_index (self->calls, 0));
+
+      cb_sip_call_hangup (call);
+      _cb_sip_call_terminate (call);
+      g_ptr_array_remove (self->calls, call);
+    }
+  self->want_registered = FALSE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->register_nh != NULL)
+    {
+      nua_handle_destroy (self->register_nh);
+      self->register_nh = NULL;
+    }
+
+  nua_shutdown (self->nua);
+  deadline = g_get_monotonic_time () + SHUTDOWN_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  ticker = g_timeout_add (50, wake_up, NULL);
+  while (!self->shutdown_done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (ticker);
+
+  if (!self->shutdown_done)
+    g_warning ("SIP stack did not shut down in time; leaking it");
+  else
+    nua_destroy (self->nua);
+  self->nua = NULL;
+}
+
+/* ---- public API ------------------------------------------------------- */
+
+/**
+ * cb_sip_agent_new:
+ * @local_address: the IPv4 address to listen on and to put in SDP
+ * @port: the SIP UDP port, 0 for any free one
+ * @user: user part of our contact and From
+ */
+CbSipAgent *
+cb_sip_agent_new (const char  *local_address,
+                  guint        port,
+                  const char  *user,
+                  GError     **error)
+{
+  return g_initable_new (CB_TYPE_SIP_AGENT, NULL, error,
+                         "local-address", local_address,
+                         "port", port,
+                         "user", user,
+                         NULL);
+}
+
+guint
+cb_sip_agent_get_port (CbSipAgent *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_AGENT (self), 0);
+
+  return self->port;
+}
+
+const char *
+cb_sip_agent_get_contact (CbSipAgent *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_AGENT (self), NULL);
+
+  return self->contact;
+}
+
+/**
+ * cb_sip_agent_set_codecs:
+ * @codecs: codec names in order of preference; unknown ones are skipped
+ *
+ * Applies to calls set up afterwards.
+ */
+void
+cb_sip_agent_set_codecs (CbSipAgent         *self,
+                         const char * const *codecs)
+{
+  g_return_if_fail (CB_IS_SIP_AGENT (self));
+  g_return_if_fail (codecs != NULL);
+
+  g_strfreev (self->codecs);
+  self->codecs = g_strdupv ((char **) codecs);
+}
+
+/**
+ * cb_sip_agent_register:
+ * @registrar: the registrar's URI, e.g. "sip:pbx.example.org"
+ * @password: (nullable): digest secret, used when challenged
+ *
+ * REGISTERs our contact; sofia refreshes it before it expires.
+ */
+void
+cb_sip_agent_register (CbSipAgent *self,
+                       const char *registrar,
+                       const char *password)
+{
+  g_autofree char *aor = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  g_return_if_fail (CB_IS_SIP_AGENT (self));
+  g_return_if_fail (registrar != NULL);
+
+  g_free (self->password);
+  self->password = g_strdup (password);
+  self->register_auth_attempts = 0;
+  self->want_registered = TRUE;
+  self->retry_delay_s = 0;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+
+  /* The AOR is user@registrar-host; the registrar URI may carry a port. */
+  uri = g_uri_parse (registrar, G_URI_FLAGS_NONE, NULL);
+  if (uri != NULL && g_uri_get_host (uri) != NULL)
+    aor = g_strdup_printf ("sip:%s@%s", self->user, g_uri_get_host (uri));
+  else
+    aor = g_strdup_printf ("sip:%s@%s", self->user,
+                           g_str_has_prefix (registrar, "sip:") ? registrar + 4 : registrar);
+
+  if (self->register_nh != NULL)
+    nua_handle_destroy (self->register_nh);
+  self->register_nh = nua_handle (self->nua, NULL,
+                                  SIPTAG_TO_STR (aor),
+                                  SIPTAG_FROM_STR (aor),
+                                  TAG_END ());
+  nua_register (self->register_nh,
+                NUTAG_REGISTRAR (registrar),
+                NUTAG_M_USERNAME (self->user),
+                TAG_END ());
+}
+
+void
+cb_sip_agent_unregister (CbSipAgent *self)
+{
+  g_return_if_fail (CB_IS_SIP_AGENT (self));
+
+  self->want_registered = FALSE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->register_nh != NULL)
+    nua_unregister (self->register_nh, TAG_END ());
+}
+
+gboolean
+cb_sip_agent_get_registered (CbSipAgent *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_AGENT (self), FALSE);
+
+  return self->registered;
+}
+
+/**
+ * cb_sip_agent_dial:
+ * @uri: a SIP URI, e.g. "sip:bob@127.0.0.1:5062"
+ *
+ * Returns: (transfer full): the new call, in state DIALING
+ */
+CbSipCall *
+cb_sip_agent_dial (CbSipAgent  *self,
+                   const char  *uri,
+                   GError     **error)
+{
+  g_autoptr(CbMediaPipeline) media = NULL;
+  g_autofree char *sdp = NULL;
+  nua_handle_t *nh;
+  CbSipCall *call;
+
+  g_return_val_if_fail (CB_IS_SIP_AGENT (self), NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  if (!g_str_has_prefix (uri, "sip:") && !g_str_has_prefix (uri, "sips:"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Not a SIP URI: %s", uri);
+      return NULL;
+    }
+
+  media = _cb_sip_agent_new_media (self, error);
+  if (media == NULL)
+    return NULL;
+
+  nh = nua_handle (self->nua, NULL, SIPTAG_TO_STR (uri), TAG_END ());
+  call = _cb_sip_call_new (self, nh, FALSE, uri, media);
+  g_ptr_array_add (self->calls, g_object_ref (call));
+
+  sdp = _cb_sip_agent_build_sdp (self, media);
+  nua_invite (nh,
+              SOATAG_USER_SDP_STR (sdp),
+              SOATAG_RTP_SORT (SOA_RTP_SORT_LOCAL),
+              SOATAG_RTP_SELECT (SOA_RTP_SELECT_COMMON),
+              TAG_END ());
+
+  return call;
+}
+
+/* ---- GObject ---------------------------------------------------------- */
+
+static void
+cb_sip_agent_dispose (GObject *object)
+{
+  CbSipAgent *self = CB_SIP_AGENT (object);
+
+  if (self->calls != NULL)
+    cb_sip_agent_shutdown (self);
+  g_clear_pointer (&self->calls, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (cb_sip_agent_parent_class)->dispose (object);
+}
+
+static void
+cb_sip_agent_finalize (GObject *object)
+{
+  CbSipAgent *self = CB_SIP_AGENT (object);
+
+  if (self->root != NULL)
+    {
+      su_root_destroy (self->root);
+      su_home_deinit (self->home);
+      su_deinit ();
+    }
+  g_free (self->local_address);
+  g_free (self->user);
+  g_free (self->contact);
+  g_free (self->password);
+  g_free (self->audio_src);
+  g_free (self->audio_sink);
+  g_strfreev (self->codecs);
+
+  G_OBJECT_CLASS (cb_sip_agent_parent_class)->finalize (object);
+}
+
+static void
+cb_sip_agent_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  CbSipAgent *self = CB_SIP_AGENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCAL_ADDRESS:
+      g_value_set_string (value, self->local_address);
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case PROP_USER:
+      g_value_set_string (value, self->user);
+      break;
+    case PROP_CONTACT:
+      g_value_set_string (value, self->contact);
+      break;
+    case PROP_AUDIO_SRC:
+      g_value_set_string (value, self->audio_src);
+      break;
+    case PROP_AUDIO_SINK:
+      g_value_set_string (value, self->audio_sink);
+      break;
+    case PROP_REGISTERED:
+      g_value_set_boolean (value, self->registered);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_sip_agent_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  CbSipAgent *self = CB_SIP_AGENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCAL_ADDRESS:
+      g_free (self->local_address);
+      self->local_address = g_value_dup_string (value);
+      if (self->local_address == NULL)
+        self->local_address = g_strdup ("127.0.0.1");
+      break;
+    case PROP_PORT:
+      self->port = g_value_get_uint (value);
+      break;
+    case PROP_USER:
+      g_free (self->user);
+      self->user = g_value_dup_string (value);
+      if (self->user == NULL)
+        self->user = g_strdup ("callboard");
+      break;
+    case PROP_AUDIO_SRC:
+      g_free (self->audio_src);
+      self->audio_src = g_value_dup_string (value);
+      break;
+    case PROP_AUDIO_SINK:
+      g_free (self->audio_sink);
+      self->audio_sink = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_sip_agent_class_init (CbSipAgentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cb_sip_agent_dispose;
+  object_class->finalize = cb_sip_agent_finalize;
+  object_class->get_property = cb_sip_agent_get_property;
+  object_class->set_property = cb_sip_agent_set_property;
+
+  properties[PROP_LOCAL_ADDRESS] =
+    g_param_spec_string ("local-address", NULL, NULL, "127.0.0.1",
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_USER] =
+    g_param_spec_string ("user", NULL, NULL, "callboard",
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONTACT] =
+    g_param_spec_string ("contact", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Passed to every call's media; NULL means the environment or auto. */
+  properties[PROP_AUDIO_SRC] =
+    g_param_spec_string ("audio-src", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AUDIO_SINK] =
+    g_param_spec_string ("audio-sink", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REGISTERED] =
+    g_param_spec_boolean ("registered", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CbSipAgent::incoming-call:
+   * @call: the new call, in state INCOMING (180 Ringing already sent)
+   */
+  signals[SIGNAL_INCOMING_CALL] =
+    g_signal_new ("incoming-call", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, CB_TYPE_SIP_CALL);
+}
+
+static void
+cb_sip_agent_init (CbSipAgent *self)
+{
+  static const char * const default_codecs[] = { "opus", "pcma", "pcmu", NULL };
+
+  self->local_address = g_strdup ("127.0.0.1");
+  self->user = g_strdup ("callboard");
+  self->codecs = g_strdupv ((char **) default_codecs);
+  self->calls = g_ptr_array_new_with_free_func (g_object_unref);
+}
