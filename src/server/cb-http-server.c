@@ -32,6 +32,8 @@ G_DEFINE_FINAL_TYPE (CbHttpServer, cb_http_server, G_TYPE_OBJECT)
  * that the client reads our 413 instead of a connection reset. */
 #define DRAIN_TIMEOUT_MS 2000
 #define DRAIN_MAX_BYTES (8 * 1024 * 1024)
+/* Pending connections the kernel queues for us (capped by somaxconn). */
+#define LISTEN_BACKLOG 1024
 
 typedef struct {
   GIOStream    *stream;
@@ -323,6 +325,7 @@ cb_http_server_listen (CbHttpServer  *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) listener = NULL;
   g_autofree char *host = NULL;
   SoupServerListenOptions options = 0;
   GSList *uris;
@@ -345,7 +348,16 @@ cb_http_server_listen (CbHttpServer  *self,
     return FALSE;
 
   socket_address = g_inet_socket_address_new (inet, port);
-  if (!soup_server_listen (self->soup, socket_address, options, error))
+  listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_TCP, error);
+  if (listener == NULL || !g_socket_bind (listener, socket_address, TRUE, error))
+    return FALSE;
+  /* GSocket's default backlog is 10: when a restarted server is met by
+   * every client of the office reconnecting at once, most SYNs would be
+   * dropped and those clients would wait for a retransmit timeout. */
+  g_socket_set_listen_backlog (listener, LISTEN_BACKLOG);
+  if (!g_socket_listen (listener, error) ||
+      !soup_server_listen_socket (self->soup, listener, options, error))
     return FALSE;
 
   /* With port 0 the kernel chose: ask the listener what it got. */

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include "cb-bench-common.h"
@@ -99,12 +100,20 @@ cb_bench_write_directory (const char *tmpdir,
   return path;
 }
 
+/* A benchmark that fails with g_error() must not leave its server behind. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 CbBenchServer *
 cb_bench_server_start (guint       n_users,
                        const char *level)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *directory = NULL;
   g_autofree char *database = NULL;
   g_autofree char *line = NULL;
@@ -121,11 +130,13 @@ cb_bench_server_start (guint       n_users,
   database = g_build_filename (server->tmpdir, "cb.db", NULL);
 
   start = g_get_monotonic_time ();
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                      binary, "--listen", "127.0.0.1", "--port", "0",
-                                      "--database", database, "--import", directory,
-                                      "--fast-hash", "--keepalive", "600",
-                                      "--max-backlog", "1000000", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawn (launcher, &error,
+                                                 binary, "--listen", "127.0.0.1", "--port", "0",
+                                                 "--database", database, "--import", directory,
+                                                 "--fast-hash", "--keepalive", "600",
+                                                 "--max-backlog", "1000000", NULL);
   if (server->process == NULL)
     g_error ("Cannot start %s: %s", binary, error->message);
 
@@ -193,6 +204,24 @@ request_done (GObject      *source,
 
   data->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &data->error);
   data->done = TRUE;
+}
+
+GBytes *
+cb_bench_fetch (SoupSession *session,
+                const char  *url,
+                const char  *token)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  RequestData data = { 0 };
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, request_done, &data);
+  while (!data.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (data.error != NULL)
+    g_error ("GET %s: %s", url, data.error->message);
+  return data.body;
 }
 
 JsonNode *

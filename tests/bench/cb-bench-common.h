@@ -33,6 +33,10 @@ JsonNode      *cb_bench_request          (SoupSession *session,
                                           const char  *token,
                                           const char  *body,
                                           guint       *status);
+/* The raw answer of an authenticated GET, not parsed. */
+GBytes        *cb_bench_fetch            (SoupSession *session,
+                                          const char  *url,
+                                          const char  *token);
 char          *cb_bench_sign_in          (SoupSession *session,
                                           const char  *base_url,
                                           const char  *username);
