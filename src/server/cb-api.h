@@ -19,12 +19,15 @@
 
 G_BEGIN_DECLS
 
+typedef struct _CbSipRegistrar CbSipRegistrarRef;
+
 typedef struct {
   const CbServerConfig *config;
   CbStore              *store;
   CbAuth               *auth;
   CbPermissions        *perms;
   CbEventHub           *hub;
+  CbSipRegistrarRef    *sip;     /* NULL when SIP is not running */
 } CbApi;
 
 /* Route registration, one per file. */
@@ -36,6 +39,7 @@ void        cb_api_groups_register    (CbRouter *router, CbApi *api);
 void        cb_api_directory_register (CbRouter *router, CbApi *api);
 void        cb_api_admin_register     (CbRouter *router, CbApi *api);
 void        cb_api_events_register    (CbRouter *router, CbApi *api);
+void        cb_api_telephony_register (CbRouter *router, CbApi *api);
 /* All of the above, in the order PROTOCOL.md lists the routes. */
 void        cb_api_register_all       (CbRouter *router, CbApi *api);
 

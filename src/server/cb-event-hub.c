@@ -201,7 +201,11 @@ data_for (CbEventHub          *self,
     return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_BUSINESS ? data : NULL;
   if (g_str_equal (type, "agent-status"))
     return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
-  if (g_str_equal (type, "favourites") || g_str_equal (type, "monitor"))
+  /* Calls carry the remote party: team-level detail (DESIGN.md). */
+  if (g_str_equal (type, "call"))
+    return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
+  if (g_str_equal (type, "favourites") || g_str_equal (type, "monitor") ||
+      g_str_equal (type, "journal"))
     return viewer == subject ? data : NULL;
 
   /* Group logins are team-level detail, as in the member lists of group

@@ -33,6 +33,10 @@ cb_server_config_new (void)
   config->failure_window = 900;
   config->simulation = TRUE;
   config->simulation_interval_ms = 3000;
+  config->sip_port = CB_SERVER_DEFAULT_SIP_PORT;
+  config->sip_realm = g_strdup ("callboard");
+  config->sip_nonce_lifetime = 300;
+  config->sip_max_expires = 3600;
   return config;
 }
 
@@ -49,6 +53,8 @@ cb_server_config_free (CbServerConfig *config)
   g_free (config->tls_key);
   g_free (config->import);
   g_free (config->demo_dir);
+  g_free (config->sip_listen);
+  g_free (config->sip_realm);
   g_free (config);
 }
 
@@ -214,6 +220,25 @@ cb_server_config_load_file (CbServerConfig  *config,
   if (!read_bool (keyfile, "auth", "fast-hash", &config->fast_hash, error))
     return FALSE;
 
+  read_string (keyfile, "sip", "listen", &config->sip_listen);
+  if (g_key_file_has_key (keyfile, "sip", "port", NULL))
+    {
+      v = config->sip_port;
+      if (!read_uint (keyfile, "sip", "port", 0, 65535, &v, error))
+        return FALSE;
+      config->sip_port = v;
+      config->sip_port_set = TRUE;
+    }
+  read_string (keyfile, "sip", "realm", &config->sip_realm);
+  v = config->sip_nonce_lifetime;
+  if (!read_uint (keyfile, "sip", "nonce-lifetime", 1, 86400, &v, error))
+    return FALSE;
+  config->sip_nonce_lifetime = v;
+  v = config->sip_max_expires;
+  if (!read_uint (keyfile, "sip", "max-expires", 60, 86400, &v, error))
+    return FALSE;
+  config->sip_max_expires = v;
+
   if (!read_bool (keyfile, "demo", "simulation", &config->simulation, error))
     return FALSE;
   v = config->simulation_interval_ms;
@@ -245,6 +270,7 @@ typedef struct {
   int       max_failures;
   int       failure_window;
   gboolean  fast_hash;
+  int       sip_port;
   gboolean  demo;
   gboolean  no_simulation;
   int       simulation_interval;
@@ -361,6 +387,7 @@ cb_server_config_parse_args (CbServerConfig   *config,
     .port = -1, .max_body = -1, .token_lifetime = -1, .keepalive = -1,
     .max_backlog = -1, .event_retention = -1, .failures_before_delay = -1,
     .max_failures = -1, .failure_window = -1, .simulation_interval = -1,
+    .sip_port = -1,
   };
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &f.config_file, "Read settings from FILE (keyfile)", "FILE" },
@@ -381,6 +408,7 @@ cb_server_config_parse_args (CbServerConfig   *config,
     { "max-failures", 0, 0, G_OPTION_ARG_INT, &f.max_failures, "Failed sign-ins before 429 (default 10)", "N" },
     { "failure-window", 0, 0, G_OPTION_ARG_INT, &f.failure_window, "Seconds a failed sign-in counts (default 900)", "SECONDS" },
     { "fast-hash", 0, 0, G_OPTION_ARG_NONE, &f.fast_hash, "Cheap password hashes (tests, benchmarks, demo only)", NULL },
+    { "sip-port", 0, 0, G_OPTION_ARG_INT, &f.sip_port, "SIP port, UDP and TCP (default 5060, 0: any free port)", "PORT" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &f.demo, "Demo: loopback, temporary database, demo directory, simulated colleagues", NULL },
     { "no-simulation", 0, 0, G_OPTION_ARG_NONE, &f.no_simulation, "Demo without simulated colleagues", NULL },
     { "simulation-interval", 0, 0, G_OPTION_ARG_INT, &f.simulation_interval, "Milliseconds between simulated changes (default 3000)", "MS" },
@@ -410,6 +438,13 @@ cb_server_config_parse_args (CbServerConfig   *config,
       if (!check_range ("port", f.port, 0, 65535, error))
         goto out;
       config->port = f.port;
+    }
+  if (f.sip_port != -1)
+    {
+      if (!check_range ("sip-port", f.sip_port, 0, 65535, error))
+        goto out;
+      config->sip_port = f.sip_port;
+      config->sip_port_set = TRUE;
     }
   if (f.database != NULL)
     replace_str (&config->database, f.database);

@@ -13,6 +13,7 @@
 G_BEGIN_DECLS
 
 #define CB_SERVER_DEFAULT_PORT 8480
+#define CB_SERVER_DEFAULT_SIP_PORT 5060
 
 /* A plain struct: the server reads it, nothing observes it. */
 typedef struct {
@@ -40,6 +41,14 @@ typedef struct {
   guint     max_failures;
   guint     failure_window;   /* seconds */
   gboolean  fast_hash;        /* cheap argon2id: tests, benchmarks, demo */
+
+  /* [sip] */
+  char     *sip_listen;       /* NULL: the [server] listen address */
+  guint     sip_port;         /* UDP and TCP; 0: ephemeral */
+  gboolean  sip_port_set;     /* given explicitly: failing to bind is fatal */
+  char     *sip_realm;        /* digest realm */
+  guint     sip_nonce_lifetime; /* seconds */
+  guint     sip_max_expires;  /* longest registration granted, seconds */
 
   /* [demo] */
   gboolean  demo;

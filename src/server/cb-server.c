@@ -14,6 +14,7 @@
 #include "cb-password.h"
 #include "cb-server.h"
 #include "cb-sqlite-store.h"
+#include "cb-sip-registrar.h"
 
 /* Trimming the log and forgetting old failures: cheap, not urgent. */
 #define MAINTENANCE_INTERVAL_S 60
@@ -30,6 +31,7 @@ struct _CbServer
   CbRouter             *router;
   CbHttpServer         *http;
   CbDemoSimulator      *simulator;
+  CbSipRegistrar       *sip;
   CbApi                 api;
   guint                 maintenance_id;
 };
@@ -45,6 +47,8 @@ cb_server_dispose (GObject *object)
   if (self->simulator != NULL)
     cb_demo_simulator_stop (self->simulator);
   g_clear_object (&self->simulator);
+  self->api.sip = NULL;
+  g_clear_object (&self->sip);
   g_clear_object (&self->http);
   g_clear_object (&self->hub);
   g_clear_object (&self->router);
@@ -131,6 +135,32 @@ cb_server_new (const CbServerConfig  *config,
   return g_steal_pointer (&self);
 }
 
+/* SIP on the configured port; the default port being taken is not fatal
+ * (a second server on one machine, tests), an explicit one is. */
+static gboolean
+start_sip (CbServer  *self,
+           GError   **error)
+{
+  const CbServerConfig *config = self->config;
+  const char *address = config->sip_listen != NULL ? config->sip_listen : config->listen;
+  g_autoptr(GError) local_error = NULL;
+
+  self->sip = cb_sip_registrar_new (&self->api);
+  if (!cb_sip_registrar_start (self->sip, address, config->sip_port, &local_error))
+    {
+      g_clear_object (&self->sip);
+      if (config->sip_port_set)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "SIP: ");
+          return FALSE;
+        }
+      g_warning ("SIP disabled: %s", local_error->message);
+      return TRUE;
+    }
+  self->api.sip = (CbSipRegistrarRef *) self->sip;
+  return TRUE;
+}
+
 gboolean
 cb_server_start (CbServer  *self,
                  GError   **error)
@@ -142,6 +172,12 @@ cb_server_start (CbServer  *self,
   cb_http_server_add_websocket (self->http, CB_API_EVENTS_PATH, cb_api_events_accept, &self->api);
   if (!cb_http_server_listen (self->http, self->config->listen, self->config->port,
                               self->config->tls_certificate, self->config->tls_key, error))
+    {
+      g_clear_object (&self->http);
+      return FALSE;
+    }
+
+  if (!start_sip (self, error))
     {
       g_clear_object (&self->http);
       return FALSE;
@@ -166,6 +202,8 @@ cb_server_stop (CbServer *self)
   g_clear_handle_id (&self->maintenance_id, g_source_remove);
   if (self->simulator != NULL)
     cb_demo_simulator_stop (self->simulator);
+  if (self->sip != NULL)
+    cb_sip_registrar_stop (self->sip);
   cb_event_hub_close_all (self->hub);
   if (self->http != NULL)
     cb_http_server_disconnect (self->http);
@@ -190,4 +228,12 @@ cb_server_get_store (CbServer *self)
 {
   g_return_val_if_fail (CB_IS_SERVER (self), NULL);
   return self->store;
+}
+
+/* "sip:HOST:PORT", or NULL when SIP is not running. */
+const char *
+cb_server_get_sip_uri (CbServer *self)
+{
+  g_return_val_if_fail (CB_IS_SERVER (self), NULL);
+  return self->sip != NULL ? cb_sip_registrar_get_uri (self->sip) : NULL;
 }

@@ -29,4 +29,7 @@ const char  *cb_server_get_url    (CbServer              *self);
 CbRouter    *cb_server_get_router (CbServer              *self);
 CbStore     *cb_server_get_store  (CbServer              *self);
 
+/* "sip:HOST:PORT" after start; NULL when SIP is not running. */
+const char  *cb_server_get_sip_uri (CbServer              *self);
+
 G_END_DECLS

@@ -84,6 +84,8 @@ main (int   argc,
 
   /* The one line tests and the app wait for. */
   printf ("READY %s\n", cb_server_get_url (server));
+  if (cb_server_get_sip_uri (server) != NULL)
+    printf ("SIP %s\n", cb_server_get_sip_uri (server));
   fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);

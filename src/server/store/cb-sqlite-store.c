@@ -94,6 +94,49 @@ static const char * const migrations[] = {
   "  data            TEXT NOT NULL,"
   "  created_at      INTEGER NOT NULL"
   ");",
+
+  /* 2: SIP lines and the journal. A user's softphone line follows the
+   * extension; triggers keep it so, so every way a user is created or
+   * renumbered (import, admin API) gets a line with a fresh random
+   * secret without knowing about SIP. */
+  "CREATE TABLE sip_lines ("
+  "  username TEXT PRIMARY KEY COLLATE NOCASE,"
+  "  user_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  kind     TEXT NOT NULL DEFAULT 'softphone',"
+  "  secret   TEXT NOT NULL"
+  ");"
+  "CREATE INDEX sip_lines_user ON sip_lines (user_id);"
+  "INSERT INTO sip_lines (username, user_id, secret)"
+  "  SELECT extension, id, lower(hex(randomblob(16))) FROM users"
+  "  WHERE extension IS NOT NULL AND extension <> '';"
+  "CREATE TRIGGER users_line_insert AFTER INSERT ON users"
+  "  WHEN NEW.extension IS NOT NULL AND NEW.extension <> '' BEGIN"
+  "  INSERT OR IGNORE INTO sip_lines (username, user_id, secret)"
+  "    VALUES (NEW.extension, NEW.id, lower(hex(randomblob(16))));"
+  "END;"
+  "CREATE TRIGGER users_line_update AFTER UPDATE OF extension ON users"
+  "  WHEN OLD.extension IS NOT NEW.extension BEGIN"
+  "  DELETE FROM sip_lines WHERE user_id = NEW.id AND kind = 'softphone'"
+  "    AND (NEW.extension IS NULL OR NEW.extension = '');"
+  "  UPDATE sip_lines SET username = NEW.extension"
+  "    WHERE user_id = NEW.id AND kind = 'softphone';"
+  "  INSERT OR IGNORE INTO sip_lines (username, user_id, secret)"
+  "    SELECT NEW.extension, NEW.id, lower(hex(randomblob(16)))"
+  "    WHERE NEW.extension IS NOT NULL AND NEW.extension <> '';"
+  "END;"
+  "CREATE TABLE journal ("
+  "  id             INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  user_id        INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  call_id        TEXT NOT NULL,"
+  "  outgoing       INTEGER NOT NULL,"
+  "  remote_number  TEXT,"
+  "  remote_name    TEXT,"
+  "  remote_user_id INTEGER,"
+  "  started_at     INTEGER NOT NULL,"
+  "  answered_at    INTEGER,"
+  "  ended_at       INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX journal_user ON journal (user_id, id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -1450,6 +1493,167 @@ cb_sqlite_store_trim_events (CbStore  *store,
   return step_done (self, stmt, "Could not trim the event log", error);
 }
 
+/* SIP lines and journal */
+
+static CbSipLineRecord *
+fetch_sip_line (CbSqliteStore  *self,
+                CbStmt         *stmt,
+                GError        **error)
+{
+  CbSipLineRecord *line;
+
+  switch (sqlite3_step (stmt))
+    {
+    case SQLITE_ROW:
+      line = g_new0 (CbSipLineRecord, 1);
+      line->username = column_dup_text (stmt, 0);
+      line->user_id = sqlite3_column_int64 (stmt, 1);
+      line->kind = column_dup_text (stmt, 2);
+      line->secret = column_dup_text (stmt, 3);
+      return line;
+
+    case SQLITE_DONE:
+      g_set_error_literal (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND, "No such line");
+      return NULL;
+
+    default:
+      set_db_error (self, error, "Could not read a SIP line");
+      return NULL;
+    }
+}
+
+static CbSipLineRecord *
+cb_sqlite_store_find_sip_line (CbStore     *store,
+                               const char  *username,
+                               GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "SELECT username, user_id, kind, secret FROM sip_lines"
+                         " WHERE username = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, username);
+  return fetch_sip_line (self, stmt, error);
+}
+
+static CbSipLineRecord *
+cb_sqlite_store_get_softphone_line (CbStore  *store,
+                                    gint64    user_id,
+                                    GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "SELECT username, user_id, kind, secret FROM sip_lines"
+                         " WHERE user_id = ? AND kind = 'softphone'", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return fetch_sip_line (self, stmt, error);
+}
+
+static gboolean
+cb_sqlite_store_add_journal (CbStore          *store,
+                             CbJournalRecord  *record,
+                             GError          **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "INSERT INTO journal (user_id, call_id, outgoing, remote_number,"
+                         " remote_name, remote_user_id, started_at, answered_at, ended_at)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, record->user_id);
+  bind_text (stmt, 2, record->call_id);
+  sqlite3_bind_int (stmt, 3, record->outgoing ? 1 : 0);
+  bind_text (stmt, 4, record->remote_number);
+  bind_text (stmt, 5, record->remote_name);
+  bind_id (stmt, 6, record->remote_user_id);
+  sqlite3_bind_int64 (stmt, 7, record->started_at);
+  bind_id (stmt, 8, record->answered_at);
+  sqlite3_bind_int64 (stmt, 9, record->ended_at);
+  if (!step_done (self, stmt, "Could not add a journal entry", error))
+    return FALSE;
+
+  record->id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+static GPtrArray *
+cb_sqlite_store_list_journal (CbStore  *store,
+                              gint64    user_id,
+                              gint64    before,
+                              guint     limit,
+                              GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  int rc;
+
+  stmt = get_stmt (self, "SELECT id, user_id, call_id, outgoing, remote_number, remote_name,"
+                         " remote_user_id, started_at, answered_at, ended_at FROM journal"
+                         " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, before > 0 ? before : G_MAXINT64);
+  sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
+
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_journal_record_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CbJournalRecord *entry = g_new0 (CbJournalRecord, 1);
+
+      entry->id = sqlite3_column_int64 (stmt, 0);
+      entry->user_id = sqlite3_column_int64 (stmt, 1);
+      entry->call_id = column_dup_text (stmt, 2);
+      entry->outgoing = sqlite3_column_int (stmt, 3) != 0;
+      entry->remote_number = column_dup_text (stmt, 4);
+      entry->remote_name = column_dup_text (stmt, 5);
+      entry->remote_user_id = sqlite3_column_int64 (stmt, 6);
+      entry->started_at = sqlite3_column_int64 (stmt, 7);
+      entry->answered_at = sqlite3_column_int64 (stmt, 8);
+      entry->ended_at = sqlite3_column_int64 (stmt, 9);
+      g_ptr_array_add (entries, entry);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Could not list the journal");
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+static gint64
+cb_sqlite_store_count_missed (CbStore  *store,
+                              gint64    user_id,
+                              GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "SELECT count(*) FROM journal WHERE user_id = ? AND outgoing = 0"
+                         " AND answered_at IS NULL", error);
+  if (stmt == NULL)
+    return -1;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (self, error, "Could not count missed calls");
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 /* Opening and migrating */
 
 static gboolean
@@ -1625,6 +1829,11 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->last_seq = cb_sqlite_store_last_seq;
   iface->first_seq = cb_sqlite_store_first_seq;
   iface->trim_events = cb_sqlite_store_trim_events;
+  iface->find_sip_line = cb_sqlite_store_find_sip_line;
+  iface->get_softphone_line = cb_sqlite_store_get_softphone_line;
+  iface->add_journal = cb_sqlite_store_add_journal;
+  iface->list_journal = cb_sqlite_store_list_journal;
+  iface->count_missed = cb_sqlite_store_count_missed;
 }
 
 /* GObject */

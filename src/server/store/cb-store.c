@@ -148,6 +148,30 @@ cb_event_record_free (CbEventRecord *record)
   g_free (record);
 }
 
+void
+cb_sip_line_record_free (CbSipLineRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->username);
+  g_free (record->kind);
+  g_free (record->secret);
+  g_free (record);
+}
+
+void
+cb_journal_record_free (CbJournalRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->call_id);
+  g_free (record->remote_number);
+  g_free (record->remote_name);
+  g_free (record);
+}
+
 /* Dispatch */
 
 #define STORE_IFACE(self) (CB_STORE_GET_IFACE (self))
@@ -461,4 +485,58 @@ cb_store_trim_events (CbStore  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return STORE_IFACE (self)->trim_events (self, keep, error);
+}
+
+CbSipLineRecord *
+cb_store_find_sip_line (CbStore     *self,
+                        const char  *username,
+                        GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (username != NULL, NULL);
+
+  return STORE_IFACE (self)->find_sip_line (self, username, error);
+}
+
+CbSipLineRecord *
+cb_store_get_softphone_line (CbStore  *self,
+                             gint64    user_id,
+                             GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+
+  return STORE_IFACE (self)->get_softphone_line (self, user_id, error);
+}
+
+gboolean
+cb_store_add_journal (CbStore          *self,
+                      CbJournalRecord  *record,
+                      GError          **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  return STORE_IFACE (self)->add_journal (self, record, error);
+}
+
+GPtrArray *
+cb_store_list_journal (CbStore  *self,
+                       gint64    user_id,
+                       gint64    before,
+                       guint     limit,
+                       GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+
+  return STORE_IFACE (self)->list_journal (self, user_id, before, limit, error);
+}
+
+gint64
+cb_store_count_missed (CbStore  *self,
+                       gint64    user_id,
+                       GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), -1);
+
+  return STORE_IFACE (self)->count_missed (self, user_id, error);
 }

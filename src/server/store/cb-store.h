@@ -85,6 +85,29 @@ typedef struct {
   gint64  created_at;              /* unix seconds */
 } CbEventRecord;
 
+/* A SIP line: what a phone authenticates as. Every user with an
+ * extension has a softphone line named by the extension. */
+typedef struct {
+  char   *username;                /* digest user name */
+  gint64  user_id;
+  char   *kind;                    /* "softphone" or "desk" */
+  char   *secret;                  /* digest password, random */
+} CbSipLineRecord;
+
+/* One journal entry: one user's view of one call. Times in unix seconds. */
+typedef struct {
+  gint64    id;
+  gint64    user_id;
+  char     *call_id;
+  gboolean  outgoing;
+  char     *remote_number;
+  char     *remote_name;
+  gint64    remote_user_id;        /* 0: not a user */
+  gint64    started_at;
+  gint64    answered_at;           /* 0: never answered */
+  gint64    ended_at;
+} CbJournalRecord;
+
 CbUserRecord  *cb_user_record_new      (void);
 CbUserRecord  *cb_user_record_copy     (const CbUserRecord *record);
 void           cb_user_record_free     (CbUserRecord *record);
@@ -92,10 +115,14 @@ CbGroupRecord *cb_group_record_new     (void);
 CbGroupRecord *cb_group_record_copy    (const CbGroupRecord *record);
 void           cb_group_record_free    (CbGroupRecord *record);
 void           cb_event_record_free    (CbEventRecord *record);
+void           cb_sip_line_record_free (CbSipLineRecord *record);
+void           cb_journal_record_free  (CbJournalRecord *record);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbUserRecord, cb_user_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbGroupRecord, cb_group_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbEventRecord, cb_event_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipLineRecord, cb_sip_line_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbJournalRecord, cb_journal_record_free)
 
 #define CB_TYPE_STORE (cb_store_get_type ())
 G_DECLARE_INTERFACE (CbStore, cb_store, CB, STORE, GObject)
@@ -155,6 +182,18 @@ struct _CbStoreInterface
   gint64         (*first_seq)          (CbStore *self);
   /* Keeps the newest `keep` events. */
   gboolean       (*trim_events)        (CbStore *self, guint keep, GError **error);
+
+  /* SIP lines: NOT_FOUND when there is none. */
+  CbSipLineRecord *(*find_sip_line)    (CbStore *self, const char *username, GError **error);
+  CbSipLineRecord *(*get_softphone_line) (CbStore *self, gint64 user_id, GError **error);
+
+  /* Journal. add sets record->id. list: newest first, ids < before
+   * (0: from the newest), at most limit. */
+  gboolean       (*add_journal)        (CbStore *self, CbJournalRecord *record, GError **error);
+  GPtrArray     *(*list_journal)       (CbStore *self, gint64 user_id, gint64 before,
+                                        guint limit, GError **error);
+  /* Incoming calls never answered. */
+  gint64         (*count_missed)       (CbStore *self, gint64 user_id, GError **error);
 };
 
 gboolean       cb_store_begin            (CbStore *self, GError **error);
@@ -192,5 +231,11 @@ GPtrArray     *cb_store_events_since     (CbStore *self, gint64 after, guint lim
 gint64         cb_store_last_seq         (CbStore *self);
 gint64         cb_store_first_seq        (CbStore *self);
 gboolean       cb_store_trim_events      (CbStore *self, guint keep, GError **error);
+CbSipLineRecord *cb_store_find_sip_line  (CbStore *self, const char *username, GError **error);
+CbSipLineRecord *cb_store_get_softphone_line (CbStore *self, gint64 user_id, GError **error);
+gboolean       cb_store_add_journal      (CbStore *self, CbJournalRecord *record, GError **error);
+GPtrArray     *cb_store_list_journal     (CbStore *self, gint64 user_id, gint64 before,
+                                          guint limit, GError **error);
+gint64         cb_store_count_missed     (CbStore *self, gint64 user_id, GError **error);
 
 G_END_DECLS

@@ -1,0 +1,31 @@
+/* cb-sip-registrar.h: callboardd's SIP endpoint: registrar, location service, B2BUA
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "cb-api.h"
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_SIP_REGISTRAR (cb_sip_registrar_get_type ())
+G_DECLARE_FINAL_TYPE (CbSipRegistrar, cb_sip_registrar, CB, SIP_REGISTRAR, GObject)
+
+/* api must outlive the registrar. */
+CbSipRegistrar *cb_sip_registrar_new           (CbApi           *api);
+/* Listens on UDP and TCP at address:port (0: one free port for both). */
+gboolean        cb_sip_registrar_start         (CbSipRegistrar  *self,
+                                                const char      *address,
+                                                guint            port,
+                                                GError         **error);
+/* Ends calls and shuts the stack down (iterates the default context). */
+void            cb_sip_registrar_stop          (CbSipRegistrar  *self);
+guint           cb_sip_registrar_get_port      (CbSipRegistrar  *self);
+/* "sip:ADDRESS:PORT" once started. */
+const char     *cb_sip_registrar_get_uri       (CbSipRegistrar  *self);
+gboolean        cb_sip_registrar_is_registered (CbSipRegistrar  *self,
+                                                gint64           user_id);
+
+G_END_DECLS
