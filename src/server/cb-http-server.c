@@ -224,6 +224,15 @@ dispatch_handler (SoupServer        *server,
                   gpointer           user_data)
 {
   CbHttpServer *self = user_data;
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+
+  /* libsoup 3.2 leaks the socket of a keep-alive connection that the
+   * client closes while idle (fixed upstream in 3.3): closing after each
+   * answer keeps a long-running server within its descriptors. Event
+   * streams are long-lived anyway, so the upgrade keeps its connection. */
+  if (soup_message_headers_get_one (request, "Upgrade") == NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Connection", "close");
 
   cb_router_dispatch (self->router, msg, path, query);
 }
@@ -326,9 +335,9 @@ cb_http_server_listen (CbHttpServer  *self,
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
   g_autofree char *host = NULL;
   SoupServerListenOptions options = 0;
-  GSList *uris;
   int bound_port = port;
 
   g_return_val_if_fail (CB_IS_HTTP_SERVER (self), FALSE);
@@ -360,11 +369,11 @@ cb_http_server_listen (CbHttpServer  *self,
       !soup_server_listen_socket (self->soup, listener, options, error))
     return FALSE;
 
-  /* With port 0 the kernel chose: ask the listener what it got. */
-  uris = soup_server_get_uris (self->soup);
-  if (uris != NULL)
-    bound_port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* With port 0 the kernel chose: ask the socket what it got. */
+  local = g_socket_get_local_address (listener, error);
+  if (local == NULL)
+    return FALSE;
+  bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
 
   host = g_inet_address_to_string (inet);
   g_free (self->url);

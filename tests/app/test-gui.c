@@ -25,55 +25,17 @@
 #include "cb-directory-page.h"
 #include "cb-group-row.h"
 #include "cb-monitor-window.h"
+#include "cb-test-server.h"
 #include "cb-window.h"
 
-#define TIMEOUT_SECONDS 30
+#define TIMEOUT_MS 30000
 
 static CbDemoServer *demo_server;
 static gboolean german;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until @condition holds; FALSE after the timeout. */
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, wake_up, NULL);
-  gboolean ok = TRUE;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        {
-          ok = FALSE;
-          break;
-        }
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (tick);
-  return ok;
-}
-
-static void
-spin (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-  guint tick = g_timeout_add (20, wake_up, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-}
+/* A timeout fails the test, naming the condition. */
+#define WAIT_UNTIL(condition, data) \
+  cb_test_wait_until ((condition), (data), TIMEOUT_MS, #condition)
 
 /* Depth-first search for the first widget @match accepts. */
 typedef gboolean (*Match) (GtkWidget *widget, gpointer data);
@@ -222,7 +184,7 @@ destroy_and_check_finalized (CbWindow *window)
 
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (wait_until (pointer_cleared, &weak, TIMEOUT_SECONDS));
+  WAIT_UNTIL (pointer_cleared, &weak);
 }
 
 static void
@@ -235,7 +197,7 @@ test_wrong_password (void)
   fill_sign_in_form (window, "not-the-password");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.sign-in", NULL));
   g_assert_true (cb_sign_in_page_get_busy (page));
-  g_assert_true (wait_until (not_busy, page, TIMEOUT_SECONDS));
+  WAIT_UNTIL (not_busy, page);
 
   g_assert_null (cb_window_get_session (window));
   {
@@ -252,7 +214,7 @@ test_wrong_password (void)
   g_test_message ("Error shown: %s", gtk_label_get_text (GTK_LABEL (error_label)));
 
   /* Let the entry rows finish moving their titles aside. */
-  spin (500);
+  cb_test_run_for (500);
   g_free (screenshot (GTK_WIDGET (window), "sign-in-error"));
   destroy_and_check_finalized (window);
 }
@@ -310,7 +272,7 @@ sign_in_other_client (void)
   AsyncWait wait = { NULL };
 
   cb_session_sign_in_async (other, "anna", "demo", NULL, on_async_done, &wait);
-  g_assert_true (wait_until (async_done, &wait, TIMEOUT_SECONDS));
+  WAIT_UNTIL (async_done, &wait);
   g_assert_true (cb_session_sign_in_finish (other, wait.result, &error));
   g_assert_no_error (error);
   g_clear_object (&wait.result);
@@ -331,7 +293,7 @@ server_says_logged_in (CbSession *other,
   JsonArray *groups;
 
   cb_session_request_async (other, "GET", CB_API_PREFIX "/snapshot", NULL, NULL, on_async_done, &wait);
-  g_assert_true (wait_until (async_done, &wait, TIMEOUT_SECONDS));
+  WAIT_UNTIL (async_done, &wait);
   answer = cb_session_request_finish (other, wait.result, &error);
   g_assert_no_error (error);
   g_clear_object (&wait.result);
@@ -453,9 +415,8 @@ check_search_and_monitor (CbWindow *window)
 
   cb_window_show_page (window, "directory");
   gtk_editable_set_text (GTK_EDITABLE (entry), "lindq");
-  g_assert_true (wait_until (model_has_one_item, cb_directory_page_get_model (CB_DIRECTORY_PAGE (page)),
-                             TIMEOUT_SECONDS));
-  spin (300);
+  WAIT_UNTIL (model_has_one_item, cb_directory_page_get_model (CB_DIRECTORY_PAGE (page)));
+  cb_test_run_for (300);
   row = find_widget (page, match_contact_row, (gpointer) "greta");
   g_assert_nonnull (row);
   greta = cb_contact_row_get_contact (CB_CONTACT_ROW (row));
@@ -463,13 +424,13 @@ check_search_and_monitor (CbWindow *window)
 
   g_assert_true (gtk_widget_activate_action (row, "contact.add-monitor", NULL));
   wait = (ListWait) { cb_client_store_get_monitor (store), cb_contact_get_id (greta) };
-  g_assert_true (wait_until (list_contains, &wait, TIMEOUT_SECONDS));
+  WAIT_UNTIL (list_contains, &wait);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-monitor", NULL));
   monitor = find_monitor_window ();
   g_assert_nonnull (monitor);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (monitor));
-  spin (300);
+  cb_test_run_for (300);
   g_assert_nonnull (find_widget (GTK_WIDGET (monitor), match_contact_row, (gpointer) "greta"));
   g_free (screenshot (GTK_WIDGET (monitor), "monitor"));
 
@@ -521,15 +482,15 @@ check_status_dropdowns (CbWindow *window)
   g_assert_nonnull (me);
 
   status = (StatusWait) { me, FALSE, CB_AVAILABILITY_AVAILABLE };
-  g_assert_true (wait_until (status_reflects, &status, TIMEOUT_SECONDS));
+  WAIT_UNTIL (status_reflects, &status);
   shown = (DropDownWait) { GTK_DROP_DOWN (presence), CB_AVAILABILITY_AVAILABLE };
-  g_assert_true (wait_until (dropdown_shows, &shown, TIMEOUT_SECONDS));
+  WAIT_UNTIL (dropdown_shows, &shown);
 
   gtk_drop_down_set_selected (GTK_DROP_DOWN (agent), CB_AGENT_STATUS_WRAP_UP);
   status = (StatusWait) { me, TRUE, CB_AGENT_STATUS_WRAP_UP };
-  g_assert_true (wait_until (status_reflects, &status, TIMEOUT_SECONDS));
+  WAIT_UNTIL (status_reflects, &status);
   shown = (DropDownWait) { GTK_DROP_DOWN (agent), CB_AGENT_STATUS_WRAP_UP };
-  g_assert_true (wait_until (dropdown_shows, &shown, TIMEOUT_SECONDS));
+  WAIT_UNTIL (dropdown_shows, &shown);
 }
 
 static gboolean
@@ -574,15 +535,15 @@ check_reconnect_banner (CbWindow *window)
 
   cb_session_disconnect_for_test (cb_window_get_session (window));
   wait = (BannerWait) { window, GTK_REVEALER (banner), TRUE };
-  g_assert_true (wait_until (banner_reflects, &wait, TIMEOUT_SECONDS));
+  WAIT_UNTIL (banner_reflects, &wait);
   g_assert_nonnull (find_widget (banner, match_label_text,
                                  german ? "Verbindung verloren – neuer Verbindungsversuch …"
                                         : "Connection lost — reconnecting…"));
-  spin (400);
+  cb_test_run_for (400);
   g_free (screenshot (GTK_WIDGET (window), "reconnecting"));
 
   wait.reconnecting = FALSE;
-  g_assert_true (wait_until (banner_reflects, &wait, TIMEOUT_SECONDS));
+  WAIT_UNTIL (banner_reflects, &wait);
 }
 
 static void
@@ -608,20 +569,20 @@ test_sign_in_and_group_login (void)
 
   fill_sign_in_form (window, "demo");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.sign-in", NULL));
-  g_assert_true (wait_until (signed_in, window, TIMEOUT_SECONDS));
+  WAIT_UNTIL (signed_in, window);
 
   check_status_dropdowns (window);
-  spin (300);
+  cb_test_run_for (300);
   g_free (screenshot (GTK_WIDGET (window), "favourites"));
 
   cb_window_show_page (window, "directory");
-  spin (300);
+  cb_test_run_for (300);
   g_free (screenshot (GTK_WIDGET (window), "directory"));
 
   check_search_and_monitor (window);
 
   cb_window_show_page (window, "groups");
-  g_assert_true (wait_until (find_row, window, TIMEOUT_SECONDS));
+  WAIT_UNTIL (find_row, window);
   g_assert_nonnull (find_widget (GTK_WIDGET (window), match_label_text,
                                  german ? "Gruppen" : "Groups"));
 
@@ -642,19 +603,19 @@ test_sign_in_and_group_login (void)
   /* Flip it as a click would; the server's event moves the state. */
   gtk_widget_activate (GTK_WIDGET (sw));
   wait = (SwitchWait) { group, sw, !before };
-  g_assert_true (wait_until (switch_reflects, &wait, TIMEOUT_SECONDS));
+  WAIT_UNTIL (switch_reflects, &wait);
   g_assert_cmpint (server_says_logged_in (other, cb_group_get_id (group)), ==, !before);
   /* The other client hears of it too, through its own event stream. */
   other_wait = (GroupWait) { other_group, !before };
-  g_assert_true (wait_until (group_reflects, &other_wait, TIMEOUT_SECONDS));
+  WAIT_UNTIL (group_reflects, &other_wait);
 
-  spin (300);
+  cb_test_run_for (300);
   g_free (screenshot (GTK_WIDGET (window), "groups"));
 
   /* And back. */
   gtk_widget_activate (GTK_WIDGET (sw));
   wait = (SwitchWait) { group, sw, before };
-  g_assert_true (wait_until (switch_reflects, &wait, TIMEOUT_SECONDS));
+  WAIT_UNTIL (switch_reflects, &wait);
   g_assert_cmpint (server_says_logged_in (other, cb_group_get_id (group)), ==, before);
 
   check_reconnect_banner (window);
@@ -690,7 +651,7 @@ main (int   argc,
 
   demo_server = cb_demo_server_new (extra);
   cb_demo_server_start_async (demo_server, NULL, NULL, NULL);
-  g_assert_true (wait_until (server_ready, NULL, TIMEOUT_SECONDS));
+  WAIT_UNTIL (server_ready, NULL);
   g_assert_nonnull (cb_demo_server_get_url (demo_server));
   g_test_message ("callboardd at %s", cb_demo_server_get_url (demo_server));
 

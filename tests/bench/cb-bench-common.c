@@ -11,22 +11,16 @@
 
 #include "config.h"
 
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include "cb-bench-common.h"
 
 char *
-cb_bench_write_directory (const char *tmpdir,
-                          guint       n_users,
-                          const char *level)
+cb_bench_directory_json (guint       n_users,
+                         const char *level)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *json = NULL;
-  char *path = g_build_filename (tmpdir, "directory.json", NULL);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "users");
@@ -94,99 +88,21 @@ cb_bench_write_directory (const char *tmpdir,
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
-  json = json_to_string (root, FALSE);
-  if (!g_file_set_contents (path, json, -1, &error))
-    g_error ("Cannot write %s: %s", path, error->message);
-  return path;
+  return json_to_string (root, FALSE);
 }
 
-/* A benchmark that fails with g_error() must not leave its server behind. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-CbBenchServer *
+CbTestServer *
 cb_bench_server_start (guint       n_users,
                        const char *level)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autofree char *directory = NULL;
-  g_autofree char *database = NULL;
-  g_autofree char *line = NULL;
-  const char *binary = g_getenv ("CALLBOARDD");
-  CbBenchServer *server = g_new0 (CbBenchServer, 1);
-  gint64 start;
+  static const char * const args[] = { "--keepalive", "600", "--max-backlog", "1000000", NULL };
+  g_autofree char *directory = cb_bench_directory_json (n_users, level);
+  gint64 start = g_get_monotonic_time ();
+  CbTestServer *server = cb_test_server_start (directory, args);
 
-  if (binary == NULL)
-    binary = BUILD_ROOT "/src/server/callboardd";
-
-  server->tmpdir = g_dir_make_tmp ("cb-bench-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = cb_bench_write_directory (server->tmpdir, n_users, level);
-  database = g_build_filename (server->tmpdir, "cb.db", NULL);
-
-  start = g_get_monotonic_time ();
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server->process = g_subprocess_launcher_spawn (launcher, &error,
-                                                 binary, "--listen", "127.0.0.1", "--port", "0",
-                                                 "--database", database, "--import", directory,
-                                                 "--fast-hash", "--keepalive", "600",
-                                                 "--max-backlog", "1000000", NULL);
-  if (server->process == NULL)
-    g_error ("Cannot start %s: %s", binary, error->message);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)
-    {
-      if (g_str_has_prefix (line, "READY "))
-        break;
-      g_clear_pointer (&line, g_free);
-    }
-  if (line == NULL)
-    g_error ("callboardd did not start: %s", error ? error->message : "no READY line");
-
-  server->url = g_strdup (line + strlen ("READY "));
   g_printerr ("  server with %u users ready in %.1f s at %s\n", n_users,
               (g_get_monotonic_time () - start) / 1e6, server->url);
   return server;
-}
-
-void
-cb_bench_server_stop (CbBenchServer *server)
-{
-  g_autoptr(GFile) dir = NULL;
-
-  if (server == NULL)
-    return;
-
-  g_subprocess_send_signal (server->process, SIGTERM);
-  g_subprocess_wait (server->process, NULL, NULL);
-  g_object_unref (server->process);
-
-  /* Remove the temporary database directory. */
-  dir = g_file_new_for_path (server->tmpdir);
-  {
-    g_autoptr(GFileEnumerator) e = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                              G_FILE_QUERY_INFO_NONE, NULL, NULL);
-    GFileInfo *info;
-
-    while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)) != NULL)
-      {
-        g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
-        g_file_delete (child, NULL, NULL);
-        g_object_unref (info);
-      }
-  }
-  g_file_delete (dir, NULL, NULL);
-
-  g_free (server->url);
-  g_free (server->tmpdir);
-  g_free (server);
 }
 
 typedef struct {
@@ -283,29 +199,6 @@ cb_bench_sign_in (SoupSession *session,
   if (status != 201 || answer == NULL)
     g_error ("Sign-in of %s failed with HTTP %u", username, status);
   return g_strdup (json_object_get_string_member (json_node_get_object (answer), "token"));
-}
-
-static gboolean
-timeout_reached (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-void
-cb_bench_wait (gboolean (*done) (gpointer),
-               gpointer   data,
-               guint      timeout_ms)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_reached, &expired);
-
-  while (!done (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (expired)
-    g_error ("Benchmark step timed out after %u ms", timeout_ms);
-  g_source_remove (id);
 }
 
 static int

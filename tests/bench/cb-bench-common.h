@@ -9,22 +9,17 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "cb-test-server.h"
+
 G_BEGIN_DECLS
 
-typedef struct {
-  GSubprocess *process;
-  char        *url;
-  char        *tmpdir;
-} CbBenchServer;
-
-/* Writes a directory of n_users users (user0..user<n-1>, password "bench")
- * in one authorisation group at level `level`, returns its path. */
-char          *cb_bench_write_directory  (const char *tmpdir,
-                                          guint       n_users,
+/* A directory of n_users users (user0..user<n-1>, password "bench") in
+ * one authorisation group at level `level`, as JSON. */
+char          *cb_bench_directory_json   (guint       n_users,
                                           const char *level);
-CbBenchServer *cb_bench_server_start     (guint       n_users,
+/* callboardd with that directory; stop it with cb_test_server_stop(). */
+CbTestServer  *cb_bench_server_start     (guint       n_users,
                                           const char *level);
-void           cb_bench_server_stop      (CbBenchServer *server);
 
 /* Blocking helpers that spin the default main context. */
 JsonNode      *cb_bench_request          (SoupSession *session,
@@ -40,9 +35,6 @@ GBytes        *cb_bench_fetch            (SoupSession *session,
 char          *cb_bench_sign_in          (SoupSession *session,
                                           const char  *base_url,
                                           const char  *username);
-void           cb_bench_wait             (gboolean   (*done) (gpointer),
-                                          gpointer    data,
-                                          guint       timeout_ms);
 
 double         cb_bench_percentile       (GArray     *sorted_doubles,
                                           double      p);

@@ -110,7 +110,7 @@ static void
 bench_events (guint n_clients,
               guint rounds)
 {
-  CbBenchServer *server = cb_bench_server_start (n_clients, "public");
+  CbTestServer *server = cb_bench_server_start (n_clients, "public");
   g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns", n_clients + 16,
                                                                   "max-conns-per-host", n_clients + 16,
                                                                   NULL);
@@ -155,7 +155,7 @@ bench_events (guint n_clients,
       soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
                                             on_ws_connected, listener);
     }
-  cb_bench_wait (all_connected, &run, 120000);
+  cb_test_wait_until (all_connected, &run, 120000, "every WebSocket to connect");
   g_printerr ("  %u WebSockets connected in %.1f s\n", n_clients, (g_get_monotonic_time () - start) / 1e6);
 
   for (guint r = 0; r < rounds; r++)
@@ -168,7 +168,7 @@ bench_events (guint n_clients,
       if (status != 200)
         g_error ("PUT presence answered %u", status);
       run.expected = (r + 1) * n_clients;
-      cb_bench_wait (all_delivered, &run, 60000);
+      cb_test_wait_until (all_delivered, &run, 60000, "every listener to get the event");
     }
 
   g_print ("events: %u WebSocket clients, %u presence changes, %u deliveries\n",
@@ -189,7 +189,7 @@ bench_events (guint n_clients,
   g_ptr_array_unref (run.listeners);
   g_array_unref (run.latencies_us);
   g_free (ws_url);
-  cb_bench_server_stop (server);
+  cb_test_server_stop (server);
 }
 
 /* ---- snapshot ---------------------------------------------------------- */
@@ -197,7 +197,7 @@ bench_events (guint n_clients,
 static void
 bench_snapshot (guint n_users)
 {
-  CbBenchServer *server = cb_bench_server_start (n_users, "team");
+  CbTestServer *server = cb_bench_server_start (n_users, "team");
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = g_strconcat (server->url, "/api/v1/snapshot", NULL);
   g_autofree char *token = cb_bench_sign_in (session, server->url, "user1");
@@ -212,10 +212,12 @@ bench_snapshot (guint n_users)
       g_autoptr(GBytes) body = cb_bench_fetch (session, url, token);
       gint64 received = g_get_monotonic_time ();
       g_autoptr(JsonParser) parser = json_parser_new ();
+      /* Apart from the call: argument order is unspecified, size must be set first. */
+      const char *data = g_bytes_get_data (body, &size);
       double ms = (received - start) / 1000.0;
       double parsed;
 
-      if (!json_parser_load_from_data (parser, g_bytes_get_data (body, &size), (gssize) size, NULL))
+      if (!json_parser_load_from_data (parser, data, (gssize) size, NULL))
         g_error ("The snapshot is not JSON");
       parsed = (g_get_monotonic_time () - received) / 1000.0;
       n_seen = json_array_get_length (json_object_get_array_member (
@@ -231,7 +233,7 @@ bench_snapshot (guint n_users)
            "request to last byte p50 %.1f ms, max %.1f ms; json-glib parse p50 %.1f ms\n",
            n_users, n_seen, size / 1024, times_ms->len, cb_bench_percentile (times_ms, 50),
            cb_bench_percentile (times_ms, 100), cb_bench_percentile (parse_ms, 50));
-  cb_bench_server_stop (server);
+  cb_test_server_stop (server);
 }
 
 /* ---- client start ------------------------------------------------------ */
@@ -289,7 +291,7 @@ on_client_line (GObject      *source,
 static void
 bench_client_start (guint n_users)
 {
-  CbBenchServer *server = cb_bench_server_start (n_users, "team");
+  CbTestServer *server = cb_bench_server_start (n_users, "team");
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GSubprocess) app = NULL;
   g_autoptr(GError) error = NULL;
@@ -312,7 +314,7 @@ bench_client_start (guint n_users)
   run.pid = atoi (g_subprocess_get_identifier (app));
   run.out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (app));
   read_next_line (&run);
-  cb_bench_wait (process_done, &run.done, 60000);
+  cb_test_wait_until (process_done, &run.done, 60000, "the client to finish");
 
   if (run.first_frame_ms > 0)
     g_print ("client-start: %u-user directory: cold start to first signed-in frame %.0f ms, "
@@ -323,7 +325,7 @@ bench_client_start (guint n_users)
   g_subprocess_force_exit (app);
   g_subprocess_wait (app, NULL, NULL);
   g_object_unref (run.out);
-  cb_bench_server_stop (server);
+  cb_test_server_stop (server);
 }
 
 int

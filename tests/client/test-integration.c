@@ -17,38 +17,17 @@
 #include "config.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
 
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "cb-session.h"
+#include "cb-test-server.h"
 
 #define WAIT_TIMEOUT_MS 15000
 
 /* --- waiting --- */
 
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until cond holds; the wake-up timer only makes sure
- * the deadline is checked when nothing else happens. */
-#define WAIT_FOR(cond, what)                                                   \
-  G_STMT_START {                                                               \
-    gint64 wait_deadline_ = g_get_monotonic_time () + WAIT_TIMEOUT_MS * 1000;  \
-    guint wait_wake_ = g_timeout_add (50, wake_cb, NULL);                      \
-    while (!(cond))                                                            \
-      {                                                                        \
-        if (g_get_monotonic_time () > wait_deadline_)                          \
-          g_error ("Timed out after %d ms waiting for %s", WAIT_TIMEOUT_MS,    \
-                   what);                                                      \
-        g_main_context_iteration (NULL, TRUE);                                 \
-      }                                                                        \
-    g_source_remove (wait_wake_);                                              \
-  } G_STMT_END
+#define WAIT_FOR(cond, what) CB_TEST_WAIT_FOR (cond, WAIT_TIMEOUT_MS, what)
 
 static void
 store_result (GObject      *source,
@@ -62,160 +41,39 @@ store_result (GObject      *source,
 
 /* --- the server --- */
 
-typedef struct {
-  char             *dir;
-  char             *database;
-  guint             port;
-  char             *url;
-  GSubprocess      *process;
-  GDataInputStream *stdout_lines;
-  GCancellable     *cancellable;
-  gboolean          ready;
-  gboolean          exited;
-} Server;
+static CbTestServer *server;
 
-static Server server;
-
-static void
-child_setup (gpointer data)
-{
-  /* A failed assertion aborts this process; the server must not outlive it. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
-on_server_line (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  Server *s = user_data;
-
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
-                                                     NULL, &error);
-  if (line == NULL)
-    return;  /* end of file (the server exited) or cancelled */
-
-  g_test_message ("callboardd: %s", line);
-  if (g_str_has_prefix (line, "READY "))
-    {
-      const char *url = line + strlen ("READY ");
-      const char *colon = strrchr (url, ':');
-
-      g_assert_nonnull (colon);
-      s->port = (guint) g_ascii_strtoull (colon + 1, NULL, 10);
-      g_free (s->url);
-      s->url = g_strdup (url);
-      s->ready = TRUE;
-    }
-
-  /* Keep draining, so the server never blocks on a full pipe. */
-  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT,
-                                       s->cancellable, on_server_line, s);
-}
-
-static void
-on_server_exited (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  gboolean *exited = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *exited = TRUE;
-}
-
-static void
-server_start (Server             *s,
-              gboolean            with_import,
-              gboolean            tls,
+/* At default level "none", with pings every second so that the clients'
+ * pongs are exercised too; tls: the self-signed test certificate. */
+static CbTestServer *
+server_start (gboolean            tls,
               const char * const *extra)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GStrvBuilder) args = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "tests", "client",
+                                            "test-directory.json", NULL);
+  g_autofree char *directory = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *import = g_build_filename (SOURCE_ROOT, "tests", "client",
-                                              "test-directory.json", NULL);
 
-  /* CALLBOARDD_WRAPPER="valgrind -q" runs the server under a tool. */
-  if (g_getenv ("CALLBOARDD_WRAPPER") != NULL)
-    {
-      g_auto(GStrv) wrapper = g_strsplit (g_getenv ("CALLBOARDD_WRAPPER"), " ", -1);
-
-      for (guint i = 0; wrapper[i] != NULL; i++)
-        if (wrapper[i][0] != '\0')
-          g_ptr_array_add (argv, g_strdup (wrapper[i]));
-    }
-  g_ptr_array_add (argv, g_strdup (g_getenv ("CALLBOARDD")));
-  g_ptr_array_add (argv, g_strdup ("--listen"));
-  g_ptr_array_add (argv, g_strdup ("127.0.0.1"));
-  g_ptr_array_add (argv, g_strdup ("--port"));
-  /* First start: any free port; a restart takes the same one back so the
-   * clients can find it again. */
-  g_ptr_array_add (argv, g_strdup_printf ("%u", s->port));
-  g_ptr_array_add (argv, g_strdup ("--database"));
-  g_ptr_array_add (argv, g_strdup (s->database));
-  g_ptr_array_add (argv, g_strdup ("--default-level"));
-  g_ptr_array_add (argv, g_strdup ("none"));
-  g_ptr_array_add (argv, g_strdup ("--fast-hash"));
-  /* Pings every second: the clients' pongs are exercised, too. */
-  g_ptr_array_add (argv, g_strdup ("--keepalive"));
-  g_ptr_array_add (argv, g_strdup ("1"));
-  if (tls)
-    {
-      g_ptr_array_add (argv, g_strdup ("--tls-certificate"));
-      g_ptr_array_add (argv, g_build_filename (SOURCE_ROOT, "tests", "data", "tls",
-                                               "test-cert.pem", NULL));
-      g_ptr_array_add (argv, g_strdup ("--tls-key"));
-      g_ptr_array_add (argv, g_build_filename (SOURCE_ROOT, "tests", "data", "tls",
-                                               "test-key.pem", NULL));
-    }
-  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (extra[i]));
-  if (with_import)
-    {
-      g_ptr_array_add (argv, g_strdup ("--import"));
-      g_ptr_array_add (argv, g_strdup (import));
-    }
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  s->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
-                                                 &error);
+  g_file_get_contents (path, &directory, NULL, &error);
   g_assert_no_error (error);
 
-  s->ready = FALSE;
-  s->exited = FALSE;
-  s->cancellable = g_cancellable_new ();
-  g_subprocess_wait_async (s->process, NULL, on_server_exited, &s->exited);
-  s->stdout_lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->process));
-  g_data_input_stream_read_line_async (s->stdout_lines, G_PRIORITY_DEFAULT,
-                                       s->cancellable, on_server_line, s);
+  g_strv_builder_add_many (args, "--default-level", "none", "--keepalive", "1", NULL);
+  if (tls)
+    {
+      g_autofree char *cert = g_build_filename (SOURCE_ROOT, "tests", "data", "tls",
+                                                "test-cert.pem", NULL);
+      g_autofree char *key = g_build_filename (SOURCE_ROOT, "tests", "data", "tls",
+                                               "test-key.pem", NULL);
 
-  WAIT_FOR (s->ready || s->exited, "callboardd to print READY");
-  if (!s->ready)
-    g_error ("callboardd exited before it was ready");
-}
+      g_strv_builder_add_many (args, "--tls-certificate", cert, "--tls-key", key, NULL);
+    }
+  if (extra != NULL)
+    g_strv_builder_addv (args, (const char **) extra);
+  argv = g_strv_builder_end (args);
 
-static void
-server_stop (Server   *s,
-             gboolean  hard)
-{
-  if (s->process == NULL)
-    return;
-
-  if (hard)
-    g_subprocess_force_exit (s->process);  /* SIGKILL: a crash, no clean-up */
-  else
-    g_subprocess_send_signal (s->process, SIGTERM);
-  WAIT_FOR (s->exited, "callboardd to exit");
-
-  g_cancellable_cancel (s->cancellable);
-  g_clear_object (&s->cancellable);
-  g_clear_object (&s->stdout_lines);
-  g_clear_object (&s->process);
+  return cb_test_server_start (directory, (const char * const *) argv);
 }
 
 /* --- recording what a session receives and applies --- */
@@ -326,7 +184,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Client, client_free)
 static Client *
 client_new (void)
 {
-  return client_new_for (server.url);
+  return client_new_for (server->url);
 }
 
 /* Applied events of this type about this user. */
@@ -457,7 +315,7 @@ test_scenario (void)
   guint b_snapshots;
   guint b_applied;
 
-  if (server.process == NULL)
+  if (server == NULL)
     {
       g_test_skip ("CALLBOARDD is not set");
       return;
@@ -536,12 +394,12 @@ test_scenario (void)
    *    both clients reconnect by themselves and resume where they were. */
   b_snapshots = b->snapshots;
   b_applied = b->applied->len;
-  server_stop (&server, TRUE);
+  cb_test_server_kill (server, SIGKILL);  /* a crash, no clean-up */
   WAIT_FOR (state_of (a) == CB_CONNECTION_STATE_RECONNECTING, "anna to notice the crash");
   WAIT_FOR (state_of (b) == CB_CONNECTION_STATE_RECONNECTING, "ben to notice the crash");
   g_assert_nonnull (cb_session_get_last_error (b->session));
 
-  server_start (&server, FALSE, FALSE, NULL);
+  cb_test_server_restart (server);
   WAIT_FOR (state_of (a) == CB_CONNECTION_STATE_CONNECTED, "anna to reconnect");
   WAIT_FOR (state_of (b) == CB_CONNECTION_STATE_CONNECTED, "ben to reconnect");
   /* Resumed, not resynced: the log survived the crash. */
@@ -667,7 +525,7 @@ test_wrong_password (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (server.process == NULL)
+  if (server == NULL)
     {
       g_test_skip ("CALLBOARDD is not set");
       return;
@@ -691,7 +549,7 @@ test_request_errors (void)
   g_autoptr(JsonNode) answer = NULL;
   CbGroup *team;
 
-  if (server.process == NULL)
+  if (server == NULL)
     {
       g_test_skip ("CALLBOARDD is not set");
       return;
@@ -785,7 +643,7 @@ test_token_revoked (void)
   g_autofree char *bearer = NULL;
   gboolean done = FALSE;
 
-  if (server.process == NULL)
+  if (server == NULL)
     {
       g_test_skip ("CALLBOARDD is not set");
       return;
@@ -797,7 +655,7 @@ test_token_revoked (void)
 
   /* Someone revokes the token behind the session's back. */
   raw = soup_session_new ();
-  url = g_strdup_printf ("%s/api/v1/session", server.url);
+  url = g_strdup_printf ("%s/api/v1/session", server->url);
   msg = soup_message_new (SOUP_METHOD_DELETE, url);
   bearer = g_strdup_printf ("Bearer %s", cb_session_get_token (a->session));
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
@@ -819,7 +677,7 @@ static void
 test_resync (void)
 {
   const char * const short_log[] = { "--event-retention", "2", NULL };
-  Server small = { 0, };
+  CbTestServer *small;
   g_autoptr(Client) a = NULL;
   g_autoptr(Client) b = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -830,17 +688,16 @@ test_resync (void)
     CB_AVAILABILITY_BUSY, CB_AVAILABILITY_DND,
   };
 
-  if (server.process == NULL)
+  if (server == NULL)
     {
       g_test_skip ("CALLBOARDD is not set");
       return;
     }
 
-  small.database = g_build_filename (server.dir, "resync.db", NULL);
-  server_start (&small, TRUE, FALSE, short_log);
+  small = server_start (FALSE, short_log);
 
-  a = client_new_for (small.url);
-  b = client_new_for (small.url);
+  a = client_new_for (small->url);
+  b = client_new_for (small->url);
   sign_in (a, "anna", "anna-secret");
   sign_in (b, "ben", "ben-secret");
   anna = cb_session_get_user_id (a->session);
@@ -878,9 +735,7 @@ test_resync (void)
 
   g_clear_pointer (&a, client_free);
   g_clear_pointer (&b, client_free);
-  server_stop (&small, FALSE);
-  g_free (small.url);
-  g_free (small.database);
+  cb_test_server_stop (small);
 }
 
 /* A server that stops answering without closing anything (a frozen host,
@@ -891,7 +746,7 @@ test_silent_server (void)
   g_autoptr(Client) a = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  if (server.process == NULL)
+  if (server == NULL)
     {
       g_test_skip ("CALLBOARDD is not set");
       return;
@@ -900,9 +755,9 @@ test_silent_server (void)
   a = client_new ();
   sign_in (a, "anna", "anna-secret");
 
-  g_subprocess_send_signal (server.process, SIGSTOP);
+  g_subprocess_send_signal (server->process, SIGSTOP);
   WAIT_FOR (state_of (a) == CB_CONNECTION_STATE_RECONNECTING, "anna to notice the silence");
-  g_subprocess_send_signal (server.process, SIGCONT);
+  g_subprocess_send_signal (server->process, SIGCONT);
   WAIT_FOR (state_of (a) == CB_CONNECTION_STATE_CONNECTED, "anna to be back");
 
   cb_session_set_presence_async (a->session, CB_AVAILABILITY_BUSY, NULL, NULL,
@@ -917,23 +772,22 @@ test_silent_server (void)
 static void
 test_self_signed_tls (void)
 {
-  Server tls = { 0, };
+  CbTestServer *tls;
   g_autoptr(CbSession) strict = NULL;
   g_autoptr(Client) relaxed = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (server.process == NULL)
+  if (server == NULL)
     {
       g_test_skip ("CALLBOARDD is not set");
       return;
     }
 
-  tls.database = g_build_filename (server.dir, "tls.db", NULL);
-  server_start (&tls, TRUE, TRUE, NULL);
-  g_assert_true (g_str_has_prefix (tls.url, "https://"));
+  tls = server_start (TRUE, NULL);
+  g_assert_true (g_str_has_prefix (tls->url, "https://"));
 
-  strict = cb_session_new (tls.url);
+  strict = cb_session_new (tls->url);
   cb_session_sign_in_async (strict, "anna", "anna-secret", NULL, store_result, &result);
   WAIT_FOR (result != NULL, "the strict sign-in to fail");
   g_assert_false (cb_session_sign_in_finish (strict, result, &error));
@@ -941,7 +795,7 @@ test_self_signed_tls (void)
   g_assert_cmpint (cb_session_get_state (strict), ==, CB_CONNECTION_STATE_SIGNED_OUT);
   g_clear_object (&result);
 
-  relaxed = client_new_for (tls.url);
+  relaxed = client_new_for (tls->url);
   cb_session_set_accept_invalid_certificates (relaxed->session, TRUE);
   sign_in (relaxed, "anna", "anna-secret");
   cb_session_set_presence_async (relaxed->session, CB_AVAILABILITY_DND, NULL, NULL,
@@ -951,16 +805,13 @@ test_self_signed_tls (void)
             == CB_AVAILABILITY_DND, "the event over wss");
 
   g_clear_pointer (&relaxed, client_free);
-  server_stop (&tls, FALSE);
-  g_free (tls.url);
-  g_free (tls.database);
+  cb_test_server_stop (tls);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -974,13 +825,7 @@ main (int   argc,
 
   if (g_getenv ("CALLBOARDD") != NULL &&
       g_file_test (g_getenv ("CALLBOARDD"), G_FILE_TEST_IS_EXECUTABLE))
-    {
-      server.dir = g_dir_make_tmp ("callboard-client-XXXXXX", &error);
-      g_assert_no_error (error);
-      server.database = g_build_filename (server.dir, "cb.db", NULL);
-      server.port = 0;
-      server_start (&server, TRUE, FALSE, NULL);
-    }
+    server = server_start (FALSE, NULL);
 
   g_test_add_func ("/client/integration/scenario", test_scenario);
   g_test_add_func ("/client/integration/wrong-password", test_wrong_password);
@@ -993,24 +838,6 @@ main (int   argc,
 
   status = g_test_run ();
 
-  server_stop (&server, FALSE);
-  if (server.dir != NULL)
-    {
-      const char *files[] = { "cb.db", "tls.db", "resync.db" };
-      const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-      for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-        for (guint j = 0; j < G_N_ELEMENTS (suffixes); j++)
-          {
-            g_autofree char *name = g_strconcat (files[i], suffixes[j], NULL);
-            g_autofree char *path = g_build_filename (server.dir, name, NULL);
-
-            g_unlink (path);
-          }
-      g_rmdir (server.dir);
-    }
-  g_clear_pointer (&server.dir, g_free);
-  g_clear_pointer (&server.database, g_free);
-  g_clear_pointer (&server.url, g_free);
+  g_clear_pointer (&server, cb_test_server_stop);
   return status;
 }

@@ -2,6 +2,9 @@
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by the server, client, GUI tests and the benchmarks: every
+ * program that needs a running callboardd or a bounded main-loop wait.
  */
 
 #pragma once
@@ -11,15 +14,32 @@
 
 G_BEGIN_DECLS
 
+/* ---- bounded waits on the default main context ---- */
+
 typedef struct {
-  GSubprocess *process;
-  char        *url;
-  char        *tmpdir;
-  char        *database;
-  char        *directory;     /* the imported JSON file */
-  char       **extra_args;    /* kept for restarts */
-  SoupSession *session;
-} CbTestServer;
+  guint    source_id;
+  guint    timeout_ms;
+  gboolean expired;
+} CbTestTimer;
+
+void          cb_test_timer_start    (CbTestTimer  *timer,
+                                      guint         timeout_ms);
+/* One main-context iteration; fails the test with `what` once the timer
+ * has expired. */
+void          cb_test_timer_iterate  (CbTestTimer  *timer,
+                                      const char   *what);
+void          cb_test_timer_stop     (CbTestTimer  *timer);
+
+/* Runs the default main context until `cond` (any expression) holds; a
+ * timeout fails the test with `what`. */
+#define CB_TEST_WAIT_FOR(cond, timeout_ms, what)                              \
+  G_STMT_START {                                                              \
+    CbTestTimer cb_test_timer_;                                               \
+    cb_test_timer_start (&cb_test_timer_, (timeout_ms));                      \
+    while (!(cond))                                                           \
+      cb_test_timer_iterate (&cb_test_timer_, (what));                        \
+    cb_test_timer_stop (&cb_test_timer_);                                     \
+  } G_STMT_END
 
 /* Waits on the default main context until done(data) or the timeout;
  * a timeout fails the test with `what`. */
@@ -30,12 +50,39 @@ void          cb_test_wait_until     (gboolean   (*done) (gpointer),
 /* Lets the main loop run for a while (to prove that nothing arrives). */
 void          cb_test_run_for        (guint        ms);
 
-/* Starts $CALLBOARDD on 127.0.0.1, port 0, a fresh database, importing
- * directory_json, with --fast-hash and extra_args (NULL-terminated). */
+/* ---- the server process ---- */
+
+typedef struct {
+  GSubprocess      *process;
+  char             *url;
+  guint             port;          /* kept for restarts */
+  char             *tmpdir;
+  char             *database;
+  char             *directory;     /* the imported JSON file */
+  char            **extra_args;    /* kept for restarts */
+  SoupSession      *session;
+  /* private */
+  GDataInputStream *stdout_lines;
+  GCancellable     *cancellable;
+  gboolean          ready;
+  gboolean          exited;
+} CbTestServer;
+
+/* Starts $CALLBOARDD (prefixed by $CALLBOARDD_WRAPPER, e.g. "valgrind -q")
+ * on 127.0.0.1, any free port, a fresh database in a temporary directory,
+ * importing directory_json (may be NULL), with --fast-hash and extra_args
+ * (NULL-terminated); waits for its READY line. Its further output goes to
+ * g_test_message(). */
 CbTestServer *cb_test_server_start   (const char          *directory_json,
                                       const char * const  *extra_args);
-/* SIGKILL, then start again on the same database (no import). */
+/* Sends signum (SIGTERM: an orderly exit, SIGKILL: a crash) and waits for
+ * the exit; the database and port stay for cb_test_server_restart(). */
+void          cb_test_server_kill    (CbTestServer        *server,
+                                      int                  signum);
+/* SIGKILL unless already stopped, then start again on the same database
+ * and port (no import); requests go through a new session. */
 void          cb_test_server_restart (CbTestServer        *server);
+/* SIGTERM, then removes the temporary directory and frees the server. */
 void          cb_test_server_stop    (CbTestServer        *server);
 gboolean      cb_test_server_alive   (CbTestServer        *server);
 

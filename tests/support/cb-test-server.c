@@ -18,19 +18,46 @@
 
 #include "cb-test-server.h"
 
-#define START_TIMEOUT_MS 20000
+/* Generous: a server under valgrind starts and stops slowly. */
+#define START_TIMEOUT_MS 60000
+#define EXIT_TIMEOUT_MS 60000
 #define REQUEST_TIMEOUT_MS 20000
 
-typedef struct {
-  gboolean (*done) (gpointer);
-  gpointer data;
-} Condition;
+/* ---- waiting ------------------------------------------------------------- */
 
 static gboolean
-timed_out (gpointer user_data)
+timer_expired (gpointer user_data)
 {
-  *(gboolean *) user_data = TRUE;
+  CbTestTimer *timer = user_data;
+
+  timer->expired = TRUE;
+  timer->source_id = 0;
   return G_SOURCE_REMOVE;
+}
+
+void
+cb_test_timer_start (CbTestTimer *timer,
+                     guint        timeout_ms)
+{
+  timer->expired = FALSE;
+  timer->timeout_ms = timeout_ms;
+  /* The timeout also wakes the main context when nothing else happens. */
+  timer->source_id = g_timeout_add (timeout_ms, timer_expired, timer);
+}
+
+void
+cb_test_timer_iterate (CbTestTimer *timer,
+                       const char  *what)
+{
+  if (timer->expired)
+    g_error ("Timed out after %u ms waiting for %s", timer->timeout_ms, what);
+  g_main_context_iteration (NULL, TRUE);
+}
+
+void
+cb_test_timer_stop (CbTestTimer *timer)
+{
+  g_clear_handle_id (&timer->source_id, g_source_remove);
 }
 
 void
@@ -39,57 +66,63 @@ cb_test_wait_until (gboolean   (*done) (gpointer),
                     guint        timeout_ms,
                     const char  *what)
 {
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (timeout_ms, timed_out, &expired);
-
-  while (!done (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  if (!done (data))
-    g_error ("Timed out after %u ms waiting for %s", timeout_ms, what);
-}
-
-static gboolean
-never (gpointer data)
-{
-  return *(gboolean *) data;
+  CB_TEST_WAIT_FOR (done (data), timeout_ms, what);
 }
 
 void
 cb_test_run_for (guint ms)
 {
-  gboolean expired = FALSE;
+  CbTestTimer timer;
 
-  g_timeout_add (ms, timed_out, &expired);
-  while (!never (&expired))
+  cb_test_timer_start (&timer, ms);
+  while (!timer.expired)
     g_main_context_iteration (NULL, TRUE);
+  cb_test_timer_stop (&timer);
 }
 
 /* ---- the server process -------------------------------------------------- */
 
-typedef struct {
-  GDataInputStream *stream;
-  char             *line;
-  gboolean          done;
-} ReadLine;
+static void
+on_line (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autofree char *line = NULL;
+  CbTestServer *server = user_data;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
+                                                     NULL, NULL);
+  if (line == NULL)
+    return;  /* end of file (the server exited) or cancelled: server may be gone */
+
+  if (g_test_initialized ())
+    g_test_message ("callboardd: %s", line);
+  if (g_str_has_prefix (line, "READY "))
+    {
+      const char *url = line + strlen ("READY ");
+      const char *colon = strrchr (url, ':');
+
+      g_assert_nonnull (colon);
+      server->port = (guint) g_ascii_strtoull (colon + 1, NULL, 10);
+      g_free (server->url);
+      server->url = g_strdup (url);
+      server->ready = TRUE;
+    }
+
+  /* Keep draining, so the server never blocks on a full pipe. */
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT,
+                                       server->cancellable, on_line, server);
+}
 
 static void
-line_read (GObject      *source,
+on_exited (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  ReadLine *read = user_data;
+  gboolean *exited = user_data;
 
-  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
-                                                          result, NULL, NULL);
-  read->done = TRUE;
-}
-
-static gboolean
-line_done (gpointer data)
-{
-  return ((ReadLine *) data)->done;
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *exited = TRUE;
 }
 
 /* A failed assertion aborts the test: the server must not outlive it. */
@@ -103,30 +136,40 @@ static void
 spawn (CbTestServer *server,
        gboolean      import)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   const char *binary = g_getenv ("CALLBOARDD");
+  const char *wrapper = g_getenv ("CALLBOARDD_WRAPPER");
 
   if (binary == NULL)
     binary = BUILD_ROOT "/src/server/callboardd";
 
-  g_ptr_array_add (argv, (gpointer) binary);
-  g_ptr_array_add (argv, "--listen");
-  g_ptr_array_add (argv, "127.0.0.1");
-  g_ptr_array_add (argv, "--port");
-  g_ptr_array_add (argv, "0");
-  g_ptr_array_add (argv, "--database");
-  g_ptr_array_add (argv, server->database);
-  g_ptr_array_add (argv, "--fast-hash");
+  if (wrapper != NULL)
+    {
+      g_auto(GStrv) words = g_strsplit (wrapper, " ", -1);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        if (words[i][0] != '\0')
+          g_ptr_array_add (argv, g_strdup (words[i]));
+    }
+  g_ptr_array_add (argv, g_strdup (binary));
+  g_ptr_array_add (argv, g_strdup ("--listen"));
+  g_ptr_array_add (argv, g_strdup ("127.0.0.1"));
+  g_ptr_array_add (argv, g_strdup ("--port"));
+  /* First start: any free port; a restart takes the same one back so that
+   * clients find the server again. */
+  g_ptr_array_add (argv, g_strdup_printf ("%u", server->port));
+  g_ptr_array_add (argv, g_strdup ("--database"));
+  g_ptr_array_add (argv, g_strdup (server->database));
+  g_ptr_array_add (argv, g_strdup ("--fast-hash"));
   if (import && server->directory != NULL)
     {
-      g_ptr_array_add (argv, "--import");
-      g_ptr_array_add (argv, server->directory);
+      g_ptr_array_add (argv, g_strdup ("--import"));
+      g_ptr_array_add (argv, g_strdup (server->directory));
     }
   for (guint i = 0; server->extra_args != NULL && server->extra_args[i] != NULL; i++)
-    g_ptr_array_add (argv, server->extra_args[i]);
+    g_ptr_array_add (argv, g_strdup (server->extra_args[i]));
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -134,24 +177,18 @@ spawn (CbTestServer *server,
   server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  for (;;)
-    {
-      ReadLine read = { out, NULL, FALSE };
+  server->ready = FALSE;
+  server->exited = FALSE;
+  server->cancellable = g_cancellable_new ();
+  g_subprocess_wait_async (server->process, NULL, on_exited, &server->exited);
+  server->stdout_lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  g_data_input_stream_read_line_async (server->stdout_lines, G_PRIORITY_DEFAULT,
+                                       server->cancellable, on_line, server);
 
-      g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, line_read, &read);
-      cb_test_wait_until (line_done, &read, START_TIMEOUT_MS, "the READY line of callboardd");
-      if (read.line == NULL)
-        g_error ("callboardd exited without a READY line");
-      if (g_str_has_prefix (read.line, "READY "))
-        {
-          g_free (server->url);
-          server->url = g_strdup (read.line + strlen ("READY "));
-          g_free (read.line);
-          break;
-        }
-      g_free (read.line);
-    }
+  CB_TEST_WAIT_FOR (server->ready || server->exited, START_TIMEOUT_MS,
+                    "the READY line of callboardd");
+  if (!server->ready)
+    g_error ("callboardd exited without a READY line");
 }
 
 CbTestServer *
@@ -183,11 +220,26 @@ cb_test_server_alive (CbTestServer *server)
 }
 
 void
+cb_test_server_kill (CbTestServer *server,
+                     int           signum)
+{
+  if (server->process == NULL)
+    return;
+
+  if (!server->exited)
+    g_subprocess_send_signal (server->process, signum);
+  CB_TEST_WAIT_FOR (server->exited, EXIT_TIMEOUT_MS, "callboardd to exit");
+
+  g_cancellable_cancel (server->cancellable);
+  g_clear_object (&server->cancellable);
+  g_clear_object (&server->stdout_lines);
+  g_clear_object (&server->process);
+}
+
+void
 cb_test_server_restart (CbTestServer *server)
 {
-  g_subprocess_force_exit (server->process);
-  g_subprocess_wait (server->process, NULL, NULL);
-  g_clear_object (&server->process);
+  cb_test_server_kill (server, SIGKILL);
   /* Connections to the dead process must not be reused. */
   g_clear_object (&server->session);
   server->session = soup_session_new ();
@@ -203,12 +255,7 @@ cb_test_server_stop (CbTestServer *server)
   if (server == NULL)
     return;
 
-  if (server->process != NULL)
-    {
-      g_subprocess_send_signal (server->process, SIGTERM);
-      g_subprocess_wait (server->process, NULL, NULL);
-      g_clear_object (&server->process);
-    }
+  cb_test_server_kill (server, SIGTERM);
 
   dir = g_dir_open (server->tmpdir, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -514,13 +561,13 @@ cb_test_stream_wait (CbTestStream *stream,
                      guint         timeout_ms)
 {
   Search search = { stream, type, user_id, NULL };
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (timeout_ms, timed_out, &expired);
+  CbTestTimer timer;
 
-  while (!search_done (&search) && !expired)
+  /* A timeout is an answer here (NULL), not a failure. */
+  cb_test_timer_start (&timer, timeout_ms);
+  while (!search_done (&search) && !timer.expired)
     g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
+  cb_test_timer_stop (&timer);
   return search.found;
 }
 
