@@ -8,7 +8,8 @@
  *   vera–nina: no shared group → none
  *   vera–bob:  group Biz at business
  *   vera–tom:  group Crew at team; tom alone in hunt group Hunt (vera not in it)
- *   bob alone in hunt group Hunt2
+ *   bob alone in hunt group Hunt2; vera and bob in hunt group Desk at
+ *   business, so vera sees Desk but not bob's login to it
  *   Led: level public, leader_level team, leader lea, deputy dan,
  *        members mia and mo
  */
@@ -36,6 +37,7 @@ static const char *directory =
   " {\"name\":\"Crew\",\"level\":\"team\",\"members\":[\"vera\",\"tom\"]},"
   " {\"name\":\"Hunt\",\"kind\":\"hunt\",\"number\":\"601\",\"level\":\"team\",\"members\":[\"tom\"]},"
   " {\"name\":\"Hunt2\",\"kind\":\"hunt\",\"number\":\"602\",\"level\":\"team\",\"members\":[\"bob\"]},"
+  " {\"name\":\"Desk\",\"kind\":\"hunt\",\"number\":\"603\",\"level\":\"business\",\"members\":[\"vera\",\"bob\"]},"
   " {\"name\":\"Led\",\"level\":\"public\",\"leader_level\":\"team\",\"leader\":\"lea\","
   "  \"deputy\":\"dan\",\"members\":[\"mia\",\"mo\"]}]}";
 
@@ -102,6 +104,7 @@ test_levels (void)
   g_autoptr(JsonNode) answer = NULL;
   g_autofree char *hunt_login = NULL;
   g_autofree char *hunt2_login = NULL;
+  g_autofree char *desk_login = NULL;
   JsonObject *snap, *user;
   JsonArray *users;
   CbTestStream *stream;
@@ -116,6 +119,9 @@ test_levels (void)
                                 group_id (snapshot (server, tom, &tom_node), "Hunt"));
   hunt2_login = g_strdup_printf ("/api/v1/groups/%" G_GINT64_FORMAT "/login",
                                  group_id (snapshot (server, bob, &bob_node), "Hunt2"));
+  g_clear_pointer (&bob_node, json_node_unref);
+  desk_login = g_strdup_printf ("/api/v1/groups/%" G_GINT64_FORMAT "/login",
+                                group_id (snapshot (server, bob, &bob_node), "Desk"));
 
   /* Snapshot: nina absent; bob at business; tom at team. */
   snap = snapshot (server, vera, &vera_node);
@@ -140,7 +146,8 @@ test_levels (void)
   /* Groups: only those vera belongs to. */
   g_assert_nonnull (find_by (json_object_get_array_member (snap, "groups"), "name", "Biz"));
   g_assert_nonnull (find_by (json_object_get_array_member (snap, "groups"), "name", "Crew"));
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (snap, "groups")), ==, 2);
+  g_assert_nonnull (find_by (json_object_get_array_member (snap, "groups"), "name", "Desk"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (snap, "groups")), ==, 3);
 
   /* Directory search cannot find nina, by name or extension. */
   search = cb_test_request (server, "GET", "/api/v1/directory?q=nina", vera, NULL, &status);
@@ -169,6 +176,7 @@ test_levels (void)
   put (server, "/api/v1/me/agent-status", nina, "{\"agent_status\":\"available\"}");
   put (server, "/api/v1/me/agent-status", bob, "{\"agent_status\":\"available\"}");
   put (server, hunt2_login, bob, "{\"logged_in\":true}");
+  put (server, desk_login, bob, "{\"logged_in\":true}");
   put (server, "/api/v1/me/presence", bob, "{\"availability\":\"busy\"}");
   put (server, "/api/v1/me/agent-status", tom, "{\"agent_status\":\"wrap-up\"}");
   put (server, hunt_login, tom, "{\"logged_in\":true}");
@@ -191,6 +199,26 @@ test_levels (void)
   user = find_by (json_object_get_array_member (snap, "users"), "username", "tom");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (user, "group_logins")), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (user, "agent_status"), ==, "wrap-up");
+
+  /* Vera sees the Desk group she shares with bob, but at business level
+   * not bob's login to it: the member entry carries no logged_in. */
+  {
+    JsonObject *desk = find_by (json_object_get_array_member (snap, "groups"), "name", "Desk");
+    JsonArray *members = json_object_get_array_member (desk, "members");
+    gboolean found_bob = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (members); i++)
+      {
+        JsonObject *member = json_array_get_object_element (members, i);
+
+        if (json_object_get_int_member (member, "user_id") == bob_id)
+          {
+            found_bob = TRUE;
+            g_assert_false (json_object_has_member (member, "logged_in"));
+          }
+      }
+    g_assert_true (found_bob);
+  }
 
   cb_test_server_stop (server);
 }
