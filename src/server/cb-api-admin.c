@@ -10,6 +10,8 @@
 
 #define G_LOG_DOMAIN "cb-api-admin"
 
+#include <string.h>
+
 #include "cb-api.h"
 #include "cb-projection.h"
 #include "cb-record-fields.h"
@@ -506,12 +508,132 @@ patch_group (CbRequest *request,
   cb_group_record_free (change.record);
 }
 
+/* ---- SIP lines ---------------------------------------------------------- */
+
+/* Line names go into SIP URIs and digest headers unescaped. */
+static gboolean
+valid_line_name (const char *name)
+{
+  if (name == NULL || name[0] == '\0' || strlen (name) > 64)
+    return FALSE;
+  for (const char *c = name; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && strchr ("-_.+", *c) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static JsonObject *
+line_to_json (const CbSipLineRecord *line)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "username", line->username);
+  json_object_set_int_member (object, "user_id", line->user_id);
+  json_object_set_string_member (object, "kind", line->kind);
+  json_object_set_string_member (object, "password", line->secret);
+  return object;
+}
+
+/* The lines of a user with their secrets, so an administrator can
+ * provision a desk phone or a DeviceOnly phone. */
+static void
+get_user_lines (CbRequest *request,
+                gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+  gint64 id;
+
+  if (require_admin (api, request) == 0 || !cb_request_get_id (request, "id", &id))
+    return;
+  if (cb_permissions_get_user (api->perms, id) == NULL)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND, "No user %" G_GINT64_FORMAT, id);
+      return;
+    }
+  lines = cb_store_list_sip_lines (api->store, id, &error);
+  if (lines == NULL)
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  answer = json_object_new ();
+  array = json_array_new ();
+  for (guint i = 0; i < lines->len; i++)
+    json_array_add_object_element (array, line_to_json (g_ptr_array_index (lines, i)));
+  json_object_set_array_member (answer, "lines", array);
+  cb_reply_object (request->msg, SOUP_STATUS_OK, answer);
+}
+
+/* Adds a desk phone line (or sets its password); no password: a random
+ * one, returned in the answer. */
+static void
+post_user_line (CbRequest *request,
+                gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbSipLineRecord) stored = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  const char *username = NULL;
+  const char *password = NULL;
+  CbSipLineRecord line = { 0 };
+  gint64 id;
+
+  if (require_admin (api, request) == 0 || !cb_request_get_id (request, "id", &id))
+    return;
+  if (cb_permissions_get_user (api->perms, id) == NULL)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND, "No user %" G_GINT64_FORMAT, id);
+      return;
+    }
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL ||
+      !cb_json_get_string (body, "username", TRUE, &username, &error) ||
+      !cb_json_get_string (body, "password", FALSE, &password, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  if (!valid_line_name (username))
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                      "Field “username” must be 1–64 letters, digits or -_.+");
+      return;
+    }
+  if (password != NULL && strlen (password) < 8)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                      "Field “password” must have at least 8 characters");
+      return;
+    }
+
+  line.username = (char *) username;
+  line.user_id = id;
+  line.kind = (char *) "desk";
+  line.secret = (char *) password;
+  if (!cb_store_put_sip_line (api->store, &line, &error) ||
+      (stored = cb_store_find_sip_line (api->store, username, &error)) == NULL)
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  answer = line_to_json (stored);
+  cb_reply_object (request->msg, SOUP_STATUS_CREATED, answer);
+}
+
 void
 cb_api_admin_register (CbRouter *router,
                        CbApi    *api)
 {
   cb_router_add (router, "POST", CB_API_PREFIX "/admin/users", post_user, api);
   cb_router_add (router, "PATCH", CB_API_PREFIX "/admin/users/{id}", patch_user, api);
+  cb_router_add (router, "GET", CB_API_PREFIX "/admin/users/{id}/lines", get_user_lines, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/admin/users/{id}/lines", post_user_line, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/admin/groups", post_group, api);
   cb_router_add (router, "PATCH", CB_API_PREFIX "/admin/groups/{id}", patch_group, api);
 }

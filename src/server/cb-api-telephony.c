@@ -1,4 +1,4 @@
-/* cb-api-telephony.c: GET /api/v1/me/line and GET /api/v1/journal
+/* cb-api-telephony.c: my line, the journal and REST call control
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -122,10 +122,167 @@ get_journal (CbRequest *request,
   cb_reply_object (request->msg, SOUP_STATUS_OK, answer);
 }
 
+/* ---- call control --------------------------------------------------------- */
+
+static CbSipRegistrar *
+require_sip (CbApi     *api,
+             CbRequest *request)
+{
+  CbSipRegistrar *sip = (CbSipRegistrar *) api->sip;
+
+  if (sip == NULL || cb_sip_registrar_get_uri (sip) == NULL)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_UNAVAILABLE, "SIP is not running");
+      return NULL;
+    }
+  return sip;
+}
+
+static void
+reply_call (CbRequest  *request,
+            guint       status,
+            JsonObject *call,
+            GError     *error)
+{
+  if (call == NULL)
+    cb_reply_gerror (request->msg, error);
+  else
+    cb_reply_object (request->msg, status, call);
+}
+
+static void
+get_calls (CbRequest *request,
+           gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) answer = NULL;
+  CbSipRegistrar *sip;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
+    return;
+  answer = json_object_new ();
+  json_object_set_array_member (answer, "calls", cb_sip_registrar_list_calls (sip, me));
+  cb_reply_object (request->msg, SOUP_STATUS_OK, answer);
+}
+
+/* "Call from desk phone" (or from the softphone): the server rings the
+ * user's own phone first, then the number. */
+static void
+post_call (CbRequest *request,
+           gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) call = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *to = NULL;
+  const char *device = NULL;
+  CbSipRegistrar *sip;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
+    return;
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL ||
+      !cb_json_get_string (body, "to", TRUE, &to, &error) ||
+      !cb_json_get_string (body, "from_device", FALSE, &device, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  if (device == NULL)
+    device = "desk";
+  if (!g_str_equal (device, "desk") && !g_str_equal (device, "softphone"))
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                      "Field “from_device” must be “desk” or “softphone”");
+      return;
+    }
+  call = cb_sip_registrar_dial (sip, me, to, device, &error);
+  reply_call (request, SOUP_STATUS_CREATED, call, error);
+}
+
+static void
+delete_call (CbRequest *request,
+             gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) call = NULL;
+  g_autoptr(GError) error = NULL;
+  CbSipRegistrar *sip;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
+    return;
+  call = cb_sip_registrar_hangup (sip, me, g_hash_table_lookup (request->params, "id"), &error);
+  reply_call (request, SOUP_STATUS_OK, call, error);
+}
+
+static void
+set_hold (CbRequest *request,
+          CbApi     *api,
+          gboolean   hold)
+{
+  g_autoptr(JsonObject) call = NULL;
+  g_autoptr(GError) error = NULL;
+  CbSipRegistrar *sip;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
+    return;
+  call = cb_sip_registrar_hold (sip, me, g_hash_table_lookup (request->params, "id"), hold, &error);
+  reply_call (request, SOUP_STATUS_OK, call, error);
+}
+
+static void
+post_hold (CbRequest *request,
+           gpointer   user_data)
+{
+  set_hold (request, user_data, TRUE);
+}
+
+static void
+post_resume (CbRequest *request,
+             gpointer   user_data)
+{
+  set_hold (request, user_data, FALSE);
+}
+
+static void
+post_forward (CbRequest *request,
+              gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) call = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *to = NULL;
+  CbSipRegistrar *sip;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
+    return;
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL || !cb_json_get_string (body, "to", TRUE, &to, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  call = cb_sip_registrar_forward (sip, me, g_hash_table_lookup (request->params, "id"), to, &error);
+  reply_call (request, SOUP_STATUS_OK, call, error);
+}
+
 void
 cb_api_telephony_register (CbRouter *router,
                            CbApi    *api)
 {
   cb_router_add (router, "GET", CB_API_PREFIX "/me/line", get_line, api);
   cb_router_add (router, "GET", CB_API_PREFIX "/journal", get_journal, api);
+  cb_router_add (router, "GET", CB_API_PREFIX "/calls", get_calls, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/calls", post_call, api);
+  cb_router_add (router, "DELETE", CB_API_PREFIX "/calls/{id}", delete_call, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/hold", post_hold, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/resume", post_resume, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/forward", post_forward, api);
 }

@@ -46,6 +46,50 @@ find_user (CbStore     *store,
   return record;
 }
 
+/* "desk_phones": [{"username", "password"?}]: desk lines of the user;
+ * without a password a line gets a random secret (kept on re-import). */
+static gboolean
+import_desk_phones (CbStore     *store,
+                    JsonObject  *object,
+                    gint64       user_id,
+                    GError     **error)
+{
+  JsonArray *phones;
+
+  if (!get_array (object, "desk_phones", &phones, error))
+    return FALSE;
+  for (guint i = 0; phones != NULL && i < json_array_get_length (phones); i++)
+    {
+      JsonNode *node = json_array_get_element (phones, i);
+      CbSipLineRecord line = { 0 };
+      const char *username = NULL;
+      const char *password = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                       "desk_phones[%u] must be an object", i);
+          return FALSE;
+        }
+      if (!cb_json_get_string (json_node_get_object (node), "username", TRUE, &username, error) ||
+          !cb_json_get_string (json_node_get_object (node), "password", FALSE, &password, error))
+        {
+          g_prefix_error (error, "desk_phones[%u]: ", i);
+          return FALSE;
+        }
+      line.username = (char *) username;
+      line.user_id = user_id;
+      line.kind = (char *) "desk";
+      line.secret = (char *) password;
+      if (!cb_store_put_sip_line (store, &line, error))
+        {
+          g_prefix_error (error, "desk_phones[%u]: ", i);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 import_user (CbStore     *store,
              JsonObject  *object,
@@ -83,7 +127,7 @@ import_user (CbStore     *store,
     return FALSE;
 
   g_hash_table_insert (ids, g_strdup (record->username), g_memdup2 (&record->id, sizeof record->id));
-  return TRUE;
+  return import_desk_phones (store, object, record->id, error);
 }
 
 static gboolean

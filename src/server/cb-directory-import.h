@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Format: {"users": [{"username", "display_name", "extension", "email",
- * "mobile", "language", "time_zone", "password", "admin", "kind"}],
+ * "mobile", "language", "time_zone", "password", "admin", "kind",
+ * "desk_phones": [{"username", "password"}]}],
  * "groups": [{"name", "kind", "number", "strategy", "member_timeout",
  * "wrap_around", "level", "leader_level", "leader", "deputy",
  * "members": [username…], "favourites": [username…], "monitor": [username…]}]}

@@ -32,6 +32,7 @@ struct _CbSipMagic {
 /* A location binding: one registered contact of one line. */
 typedef struct {
   char   *line;           /* digest user name */
+  char   *kind;           /* the line's kind: "softphone" or "desk" */
   gint64  user_id;
   char   *contact;        /* the Contact URI, as registered */
   gint64  expires_at;     /* monotonic µs */
@@ -58,6 +59,10 @@ struct _CbSipRegistrar
 /* Registrar side, for the B2BUA. */
 GPtrArray *_cb_sip_registrar_contacts_of (CbSipRegistrar *self,
                                           gint64          user_id);
+/* Only the lines of this kind, most recently registered first. */
+GPtrArray *_cb_sip_registrar_contacts_of_kind (CbSipRegistrar *self,
+                                               gint64          user_id,
+                                               const char     *kind);
 /* Authenticates a request against a line (Proxy-Authorization for
  * INVITE); on failure it has answered and returns 0. */
 gint64     _cb_sip_registrar_authenticate (CbSipRegistrar *self,

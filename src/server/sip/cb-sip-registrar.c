@@ -29,6 +29,7 @@ static void
 binding_free (CbSipBinding *binding)
 {
   g_free (binding->line);
+  g_free (binding->kind);
   g_free (binding->contact);
   g_free (binding);
 }
@@ -208,6 +209,27 @@ _cb_sip_registrar_contacts_of (CbSipRegistrar *self,
   return contacts;
 }
 
+GPtrArray *
+_cb_sip_registrar_contacts_of_kind (CbSipRegistrar *self,
+                                    gint64          user_id,
+                                    const char     *kind)
+{
+  GPtrArray *contacts = g_ptr_array_new_with_free_func (g_free);
+  gint64 now = g_get_monotonic_time ();
+
+  /* Bindings are appended as they appear: the newest is the phone the
+   * user most likely has at hand. */
+  for (guint i = self->bindings->len; i > 0; i--)
+    {
+      CbSipBinding *binding = g_ptr_array_index (self->bindings, i - 1);
+
+      if (binding->user_id == user_id && binding->expires_at > now &&
+          g_strcmp0 (binding->kind, kind) == 0)
+        g_ptr_array_add (contacts, g_strdup (binding->contact));
+    }
+  return contacts;
+}
+
 /* ---- authentication ------------------------------------------------------ */
 
 static void
@@ -293,6 +315,7 @@ handle_register (CbSipRegistrar *self,
 {
   g_autofree char *line = NULL;
   g_autoptr(GString) contacts = g_string_new (NULL);
+  g_autoptr(CbSipLineRecord) record = NULL;
   gint64 user_id;
   gint64 now = g_get_monotonic_time ();
   guint default_expires = DEFAULT_EXPIRES;
@@ -314,6 +337,9 @@ handle_register (CbSipRegistrar *self,
       nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (self->nua), TAG_END ());
       return;
     }
+
+  /* The kind decides which phone "call from desk phone" rings. */
+  record = cb_store_find_sip_line (self->api->store, line, NULL);
 
   if (sip->sip_expires != NULL)
     default_expires = sip->sip_expires->ex_delta;
@@ -356,6 +382,7 @@ handle_register (CbSipRegistrar *self,
         {
           binding = g_new0 (CbSipBinding, 1);
           binding->line = g_strdup (line);
+          binding->kind = g_strdup (record != NULL ? record->kind : "softphone");
           binding->user_id = user_id;
           binding->contact = g_strdup (uri);
           g_ptr_array_add (self->bindings, binding);

@@ -28,4 +28,33 @@ const char     *cb_sip_registrar_get_uri       (CbSipRegistrar  *self);
 gboolean        cb_sip_registrar_is_registered (CbSipRegistrar  *self,
                                                 gint64           user_id);
 
+/* REST call control on the CTI call model (cb-sip-b2bua.c). A call
+ * object is the data of a "call" event from the user's side. Errors are
+ * CB_PROTOCOL_ERROR: NOT_FOUND (no such call or number), FORBIDDEN (not
+ * the user's call), CONFLICT (wrong state, no phone registered). */
+JsonArray      *cb_sip_registrar_list_calls    (CbSipRegistrar  *self,
+                                                gint64           user_id);
+/* Third-party call control: rings the user's phone of device_kind
+ * ("desk" or "softphone") first, then the number, and bridges them. */
+JsonObject     *cb_sip_registrar_dial          (CbSipRegistrar  *self,
+                                                gint64           user_id,
+                                                const char      *to,
+                                                const char      *device_kind,
+                                                GError         **error);
+JsonObject     *cb_sip_registrar_hangup        (CbSipRegistrar  *self,
+                                                gint64           user_id,
+                                                const char      *call_id,
+                                                GError         **error);
+JsonObject     *cb_sip_registrar_hold          (CbSipRegistrar  *self,
+                                                gint64           user_id,
+                                                const char      *call_id,
+                                                gboolean         hold,
+                                                GError         **error);
+/* Blind: the other party is connected to `to`, the user's leg ends. */
+JsonObject     *cb_sip_registrar_forward       (CbSipRegistrar  *self,
+                                                gint64           user_id,
+                                                const char      *call_id,
+                                                const char      *to,
+                                                GError         **error);
+
 G_END_DECLS

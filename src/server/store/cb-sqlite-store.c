@@ -1554,6 +1554,66 @@ cb_sqlite_store_get_softphone_line (CbStore  *store,
   return fetch_sip_line (self, stmt, error);
 }
 
+static GPtrArray *
+cb_sqlite_store_list_sip_lines (CbStore  *store,
+                                gint64    user_id,
+                                GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) local_error = NULL;
+  CbSipLineRecord *line;
+
+  stmt = get_stmt (self, "SELECT username, user_id, kind, secret FROM sip_lines"
+                         " WHERE user_id = ? ORDER BY kind <> 'softphone', username", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+
+  lines = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_sip_line_record_free);
+  while ((line = fetch_sip_line (self, stmt, &local_error)) != NULL)
+    g_ptr_array_add (lines, line);
+  if (!g_error_matches (local_error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&lines);
+}
+
+static gboolean
+cb_sqlite_store_put_sip_line (CbStore                *store,
+                              const CbSipLineRecord  *record,
+                              GError                **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  /* The upsert only touches a line of the same user: a name another
+   * user holds stays theirs and is a conflict. */
+  stmt = get_stmt (self, "INSERT INTO sip_lines (username, user_id, kind, secret)"
+                         " VALUES (?1, ?2, ?3, coalesce (?4, lower(hex(randomblob(16)))))"
+                         " ON CONFLICT (username) DO UPDATE SET kind = excluded.kind,"
+                         "   secret = coalesce (?4, secret)"
+                         " WHERE user_id = excluded.user_id", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, record->username);
+  sqlite3_bind_int64 (stmt, 2, record->user_id);
+  bind_text (stmt, 3, record->kind);
+  bind_text (stmt, 4, record->secret);
+  if (!step_done (self, stmt, "Could not store a SIP line", error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_CONFLICT,
+                   "The line name “%s” is taken", record->username);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 cb_sqlite_store_add_journal (CbStore          *store,
                              CbJournalRecord  *record,
@@ -1831,6 +1891,8 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->trim_events = cb_sqlite_store_trim_events;
   iface->find_sip_line = cb_sqlite_store_find_sip_line;
   iface->get_softphone_line = cb_sqlite_store_get_softphone_line;
+  iface->list_sip_lines = cb_sqlite_store_list_sip_lines;
+  iface->put_sip_line = cb_sqlite_store_put_sip_line;
   iface->add_journal = cb_sqlite_store_add_journal;
   iface->list_journal = cb_sqlite_store_list_journal;
   iface->count_missed = cb_sqlite_store_count_missed;

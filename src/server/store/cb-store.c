@@ -508,6 +508,27 @@ cb_store_get_softphone_line (CbStore  *self,
   return STORE_IFACE (self)->get_softphone_line (self, user_id, error);
 }
 
+GPtrArray *
+cb_store_list_sip_lines (CbStore  *self,
+                         gint64    user_id,
+                         GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+
+  return STORE_IFACE (self)->list_sip_lines (self, user_id, error);
+}
+
+gboolean
+cb_store_put_sip_line (CbStore                *self,
+                       const CbSipLineRecord  *record,
+                       GError                **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->username != NULL && record->kind != NULL, FALSE);
+
+  return STORE_IFACE (self)->put_sip_line (self, record, error);
+}
+
 gboolean
 cb_store_add_journal (CbStore          *self,
                       CbJournalRecord  *record,

@@ -186,6 +186,13 @@ struct _CbStoreInterface
   /* SIP lines: NOT_FOUND when there is none. */
   CbSipLineRecord *(*find_sip_line)    (CbStore *self, const char *username, GError **error);
   CbSipLineRecord *(*get_softphone_line) (CbStore *self, gint64 user_id, GError **error);
+  /* Every line of the user (softphone first), CbSipLineRecord elements. */
+  GPtrArray     *(*list_sip_lines)     (CbStore *self, gint64 user_id, GError **error);
+  /* Inserts the line, or updates kind and secret of the user's line of
+   * that name; CONFLICT when another user holds the name. A NULL secret
+   * gets a random one (a kept one on update). */
+  gboolean       (*put_sip_line)       (CbStore *self, const CbSipLineRecord *record,
+                                        GError **error);
 
   /* Journal. add sets record->id. list: newest first, ids < before
    * (0: from the newest), at most limit. */
@@ -233,6 +240,9 @@ gint64         cb_store_first_seq        (CbStore *self);
 gboolean       cb_store_trim_events      (CbStore *self, guint keep, GError **error);
 CbSipLineRecord *cb_store_find_sip_line  (CbStore *self, const char *username, GError **error);
 CbSipLineRecord *cb_store_get_softphone_line (CbStore *self, gint64 user_id, GError **error);
+GPtrArray     *cb_store_list_sip_lines   (CbStore *self, gint64 user_id, GError **error);
+gboolean       cb_store_put_sip_line     (CbStore *self, const CbSipLineRecord *record,
+                                          GError **error);
 gboolean       cb_store_add_journal      (CbStore *self, CbJournalRecord *record, GError **error);
 GPtrArray     *cb_store_list_journal     (CbStore *self, gint64 user_id, gint64 before,
                                           guint limit, GError **error);

@@ -1,0 +1,350 @@
+/* test-sip-baresip.c: baresip as a desk phone of callboardd, rung and driven by REST
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * baresip (package baresip-core) registers the desk line 201-desk with
+ * digest auth and answers automatically. A phone-library agent calls 201:
+ * baresip is rung, answers, and its recording (sndfile.so) holds the
+ * agent's 440 Hz. Then "call from desk phone" (POST /calls) rings baresip
+ * first, then the agent, which hears baresip's sine (ausine at 1000 Hz).
+ */
+
+#define G_LOG_DOMAIN "cb-sip"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+
+#include "cb-sip-agent.h"
+#include "cb-test-server.h"
+#include "cb-tone-detector.h"
+
+#define WAIT_MS 10000
+#define SINE_HZ 1000
+#define SRC "audiotestsrc is-live=true wave=sine freq=440 volume=0.5 samplesperbuffer=480"
+#define SINK "audioconvert ! audio/x-raw,format=S16LE,channels=1 ! fakesink name=tap sync=true"
+
+static const char *directory =
+  "{\"users\":["
+  " {\"username\":\"anna\",\"display_name\":\"Anna\",\"extension\":\"201\",\"password\":\"pw\","
+  "  \"desk_phones\":[{\"username\":\"201-desk\",\"password\":\"desk-secret\"}]},"
+  " {\"username\":\"ben\",\"display_name\":\"Ben\",\"extension\":\"202\",\"password\":\"pw\"}]}";
+
+static const char * const server_args[] = { "--sip-port", "0", NULL };
+
+typedef struct {
+  CbSipAgent     *agent;
+  CbSipCall      *call;
+  CbToneDetector *detector;
+  guint           incoming;
+} Phone;
+
+static void
+on_call_state (CbSipCall  *call,
+               GParamSpec *pspec,
+               Phone      *phone)
+{
+  CbMediaPipeline *media = cb_sip_call_get_media (call);
+  g_autoptr(GstElement) tap = NULL;
+  g_autoptr(GstPad) pad = NULL;
+
+  if (cb_sip_call_get_state (call) != CB_SIP_CALL_STATE_ACTIVE ||
+      cb_media_pipeline_get_audio_sink (media) == NULL)
+    return;
+  tap = gst_bin_get_by_name (GST_BIN (cb_media_pipeline_get_audio_sink (media)), "tap");
+  pad = gst_element_get_static_pad (tap, "sink");
+  cb_tone_detector_attach (phone->detector, pad);
+}
+
+static void
+adopt_call (Phone     *phone,
+            CbSipCall *call)
+{
+  if (phone->call != NULL)
+    g_signal_handlers_disconnect_by_data (phone->call, phone);
+  g_clear_object (&phone->call);
+  phone->call = g_object_ref (call);
+  g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), phone);
+}
+
+static void
+on_incoming_call (CbSipAgent *agent,
+                  CbSipCall  *call,
+                  Phone      *phone)
+{
+  g_autoptr(GError) error = NULL;
+
+  phone->incoming++;
+  adopt_call (phone, call);
+  cb_sip_call_answer (call, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_registered (gpointer data)
+{
+  return cb_sip_agent_get_registered (((Phone *) data)->agent);
+}
+
+static gboolean
+call_in (gpointer data)
+{
+  Phone *phone = data;
+  return phone->call != NULL && cb_sip_call_get_state (phone->call) == CB_SIP_CALL_STATE_ACTIVE;
+}
+
+static gboolean
+call_ended (gpointer data)
+{
+  Phone *phone = data;
+  return phone->call != NULL && cb_sip_call_get_state (phone->call) == CB_SIP_CALL_STATE_ENDED;
+}
+
+static gboolean
+hears (gpointer data)
+{
+  return cb_tone_detector_hears (((Phone *) data)->detector, 5);
+}
+
+typedef struct {
+  CbTestServer *server;
+  const char   *token;
+} LineCheck;
+
+static gboolean
+desk_registered (gpointer data)
+{
+  LineCheck *check = data;
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+  gboolean idle;
+
+  /* The lamp follows registration: idle once baresip is bound. */
+  answer = cb_test_request (check->server, "GET", "/api/v1/snapshot", check->token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  idle = g_strcmp0 (json_object_get_string_member_with_default (
+                              json_object_get_object_member (json_node_get_object (answer), "me"),
+                              "line_state", ""), "idle") == 0;
+  if (!idle)
+    cb_test_run_for (200);
+  return idle;
+}
+
+/* The largest Goertzel ratio at freq over the WAV's 100 ms blocks. */
+static double
+wav_tone_ratio (const char *path,
+                double      freq)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(CbToneDetector) detector = cb_tone_detector_new (freq);
+  gsize length = 0;
+  guint channels = 1, rate = 8000;
+  gsize offset = 12;
+  double best = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  g_assert_true (length > 44 && memcmp (data, "RIFF", 4) == 0 && memcmp (data + 8, "WAVE", 4) == 0);
+  while (offset + 8 <= length)
+    {
+      guint32 size = GUINT32_FROM_LE (*(guint32 *) (data + offset + 4));
+
+      if (memcmp (data + offset, "fmt ", 4) == 0)
+        {
+          g_assert_cmpuint (GUINT16_FROM_LE (*(guint16 *) (data + offset + 22)), ==, 16);
+          channels = GUINT16_FROM_LE (*(guint16 *) (data + offset + 10));
+          rate = GUINT32_FROM_LE (*(guint32 *) (data + offset + 12));
+        }
+      else if (memcmp (data + offset, "data", 4) == 0)
+        {
+          gsize frames = MIN (size, length - offset - 8) / (2 * channels);
+          const gint16 *samples = (const gint16 *) (data + offset + 8);
+          gsize block = rate / 10;
+
+          for (gsize i = 0; i + block <= frames; i += block)
+            {
+              cb_tone_detector_process_s16 (detector, samples + i * channels, block, channels, rate);
+              best = MAX (best, cb_tone_detector_get_ratio (detector));
+            }
+          break;
+        }
+      offset += 8 + size + (size & 1);
+    }
+  return best;
+}
+
+static void
+test_desk_phone (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) baresip = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(JsonNode) line_answer = NULL;
+  g_autoptr(JsonNode) call_answer = NULL;
+  g_autoptr(CbSipCall) call = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *records = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *accounts = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *anna_token = NULL;
+  g_autofree char *ben_token = NULL;
+  const char *registrar;
+  const char *name;
+  CbTestServer *server;
+  LineCheck check;
+  Phone ben = { 0 };
+  guint status = 0;
+  guint wavs = 0;
+
+  if (g_find_program_in_path ("baresip") == NULL)
+    {
+      g_test_skip ("baresip is not installed (package baresip-core)");
+      return;
+    }
+
+  server = cb_test_server_start (directory, server_args);
+  anna_token = cb_test_sign_in (server, "anna", "pw", NULL);
+  ben_token = cb_test_sign_in (server, "ben", "pw", NULL);
+  line_answer = cb_test_request (server, "GET", "/api/v1/me/line", ben_token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  registrar = json_object_get_string_member (json_node_get_object (line_answer), "registrar");
+
+  /* baresip without a terminal: no stdio.so, a sine as microphone, an
+   * aubridge as speaker, every call's audio recorded by sndfile.so. */
+  tmp = g_dir_make_tmp ("cb-baresip-XXXXXX", &error);
+  g_assert_no_error (error);
+  records = g_build_filename (tmp, "records", NULL);
+  g_assert_cmpint (g_mkdir (records, 0700), ==, 0);
+  config = g_strdup_printf ("poll_method poll\n"
+                            "sip_listen 127.0.0.1:0\n"
+                            "net_interface 127.0.0.1\n"
+                            "audio_source ausine,%d\n"
+                            "audio_player aubridge,speaker\n"
+                            "audio_alert aubridge,alert\n"
+                            "ausrc_srate 48000\n"
+                            "ausrc_channels 2\n"
+                            "module_path /usr/lib/baresip/modules\n"
+                            "module g711.so\n"
+                            "module ausine.so\n"
+                            "module aubridge.so\n"
+                            "module sndfile.so\n"
+                            "module_app account.so\n"
+                            "snd_path %s\n", SINE_HZ, records);
+  accounts = g_strdup_printf ("<sip:201-desk@%s>;auth_pass=desk-secret;answermode=auto;regint=60\n",
+                              registrar + 4);
+  {
+    g_autofree char *config_path = g_build_filename (tmp, "config", NULL);
+    g_autofree char *accounts_path = g_build_filename (tmp, "accounts", NULL);
+
+    g_assert_true (g_file_set_contents (config_path, config, -1, NULL));
+    g_assert_true (g_file_set_contents (accounts_path, accounts, -1, NULL));
+  }
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT |
+                                        G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* Always under timeout: baresip may wait forever for an un-REGISTER. */
+  baresip = g_subprocess_launcher_spawn (launcher, &error, "timeout", "60", "baresip", "-4",
+                                         "-f", tmp, "-t", "50", NULL);
+  g_assert_no_error (error);
+
+  check.server = server;
+  check.token = anna_token;
+  cb_test_wait_until (desk_registered, &check, WAIT_MS, "baresip to register");
+
+  ben.agent = cb_sip_agent_new ("127.0.0.1", 0, "202", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonNode) answer = cb_test_request (server, "GET", "/api/v1/me/line", ben_token, NULL, &status);
+
+    g_object_set (ben.agent, "audio-src", SRC, "audio-sink", SINK, NULL);
+    cb_sip_agent_register (ben.agent, registrar,
+                           json_object_get_string_member (json_node_get_object (answer), "password"));
+  }
+  g_signal_connect (ben.agent, "incoming-call", G_CALLBACK (on_incoming_call), &ben);
+  ben.detector = cb_tone_detector_new (SINE_HZ);
+  cb_test_wait_until (is_registered, &ben, WAIT_MS, "ben to register");
+
+  /* Ben calls anna: only her desk phone is registered; it answers. */
+  uri = g_strdup_printf ("sip:201@%s", registrar + 4);
+  call = cb_sip_agent_dial (ben.agent, uri, &error);
+  g_assert_no_error (error);
+  adopt_call (&ben, call);
+  cb_test_wait_until (call_in, &ben, WAIT_MS, "baresip to answer");
+  cb_test_wait_until (hears, &ben, WAIT_MS, "ben to hear baresip's sine");
+  cb_test_run_for (1500);
+  cb_sip_call_hangup (ben.call);
+  cb_test_wait_until (call_ended, &ben, WAIT_MS, "the call to end");
+  cb_tone_detector_detach (ben.detector);
+  cb_tone_detector_reset (ben.detector);
+
+  /* Call from desk phone: baresip first, then ben, who hears the sine. */
+  cb_test_request (server, "POST", "/api/v1/calls", anna_token,
+                   "{\"to\":\"202\",\"from_device\":\"desk\"}", &status);
+  g_assert_cmpuint (status, ==, 201);
+  cb_test_wait_until (call_in, &ben, WAIT_MS, "the desk phone call to reach ben");
+  g_assert_cmpuint (ben.incoming, ==, 1);
+  cb_test_wait_until (hears, &ben, WAIT_MS, "ben to hear the desk phone");
+  g_test_message ("ben hears %d Hz from the desk phone, ratio %.0f", SINE_HZ,
+                  cb_tone_detector_get_ratio (ben.detector));
+  cb_sip_call_hangup (ben.call);
+  cb_test_wait_until (call_ended, &ben, WAIT_MS, "the call to end");
+
+  /* baresip writes the WAV headers when a call ends; stop it. */
+  cb_test_run_for (500);
+  g_subprocess_send_signal (baresip, SIGTERM);
+  g_subprocess_wait (baresip, NULL, NULL);
+
+  dir = g_dir_open (records, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (records, name, NULL);
+
+      /* "-dec" is what baresip received: ben's 440 Hz. */
+      if (g_str_has_suffix (name, "-dec.wav"))
+        {
+          double ratio = wav_tone_ratio (path, 440);
+
+          g_test_message ("%s: 440 Hz ratio %.0f", name, ratio);
+          g_assert_cmpfloat (ratio, >, 100);
+          wavs++;
+        }
+      g_unlink (path);
+    }
+  g_assert_cmpuint (wavs, >=, 1);
+
+  cb_tone_detector_detach (ben.detector);
+  g_clear_object (&ben.detector);
+  g_signal_handlers_disconnect_by_data (ben.call, &ben);
+  g_clear_object (&ben.call);
+  cb_sip_agent_shutdown (ben.agent);
+  g_clear_object (&ben.agent);
+  g_rmdir (records);
+  {
+    g_autofree char *c = g_build_filename (tmp, "config", NULL);
+    g_autofree char *a = g_build_filename (tmp, "accounts", NULL);
+
+    g_unlink (c);
+    g_unlink (a);
+  }
+  g_rmdir (tmp);
+  cb_test_server_stop (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/sip/baresip/desk-phone", test_desk_phone);
+
+  return g_test_run ();
+}

@@ -1,0 +1,430 @@
+/* test-sip-control.c: REST call control through callboardd with phone-library agents
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Desk lines come from the import and the admin API; "call from desk
+ * phone" rings the desk agent first, then the target, and bridges them
+ * (tones both ways); hold and resume through REST stop and restart the
+ * held party's audio; blind forward connects the other party to a third
+ * phone; only one's own calls can be controlled.
+ */
+
+#define G_LOG_DOMAIN "cb-sip"
+
+#include "config.h"
+
+#include <gst/gst.h>
+
+#include "cb-sip-agent.h"
+#include "cb-test-server.h"
+#include "cb-tone-detector.h"
+
+#define WAIT_MS 10000
+#define SRC_FMT "audiotestsrc is-live=true wave=sine freq=%g volume=0.5 samplesperbuffer=480"
+#define SINK "audioconvert ! audio/x-raw,format=S16LE,channels=1 ! fakesink name=tap sync=true"
+
+static const char *directory =
+  "{\"users\":["
+  " {\"username\":\"anna\",\"display_name\":\"Anna\",\"extension\":\"201\",\"password\":\"pw\","
+  "  \"desk_phones\":[{\"username\":\"201-desk\",\"password\":\"desk-secret\"}]},"
+  " {\"username\":\"ben\",\"display_name\":\"Ben\",\"extension\":\"202\",\"password\":\"pw\"},"
+  " {\"username\":\"carla\",\"display_name\":\"Carla\",\"extension\":\"203\",\"password\":\"pw\","
+  "  \"admin\":true}]}";
+
+static const char * const server_args[] = { "--sip-port", "0", NULL };
+
+typedef struct {
+  char           *token;
+  gint64          user_id;
+  CbSipAgent     *agent;
+  CbSipCall      *call;
+  guint           incoming;     /* calls that rang here */
+  gint64          rang_at;      /* monotonic µs of the last one */
+  CbToneDetector *detector;
+} Phone;
+
+typedef struct {
+  CbTestServer *server;
+  char         *registrar;
+  Phone         desk;         /* anna's desk phone */
+  Phone         anna;         /* anna's softphone */
+  Phone         ben;
+  Phone         carla;
+} Fixture;
+
+static void
+on_call_state (CbSipCall  *call,
+               GParamSpec *pspec,
+               Phone      *phone)
+{
+  CbMediaPipeline *media = cb_sip_call_get_media (call);
+  g_autoptr(GstElement) tap = NULL;
+  g_autoptr(GstPad) pad = NULL;
+
+  if (cb_sip_call_get_state (call) != CB_SIP_CALL_STATE_ACTIVE ||
+      cb_media_pipeline_get_audio_sink (media) == NULL)
+    return;
+
+  tap = gst_bin_get_by_name (GST_BIN (cb_media_pipeline_get_audio_sink (media)), "tap");
+  pad = gst_element_get_static_pad (tap, "sink");
+  cb_tone_detector_attach (phone->detector, pad);
+}
+
+static void
+adopt_call (Phone     *phone,
+            CbSipCall *call)
+{
+  if (phone->call != NULL)
+    g_signal_handlers_disconnect_by_data (phone->call, phone);
+  g_clear_object (&phone->call);
+  phone->call = g_object_ref (call);
+  g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), phone);
+}
+
+/* Every phone here answers at once, like a desk phone on auto-answer. */
+static void
+on_incoming_call (CbSipAgent *agent,
+                  CbSipCall  *call,
+                  Phone      *phone)
+{
+  g_autoptr(GError) error = NULL;
+
+  phone->incoming++;
+  phone->rang_at = g_get_monotonic_time ();
+  adopt_call (phone, call);
+  cb_sip_call_answer (call, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_registered (gpointer data)
+{
+  return cb_sip_agent_get_registered (((Phone *) data)->agent);
+}
+
+static void
+phone_start (Fixture    *fixture,
+             Phone      *phone,
+             const char *line,
+             const char *password,
+             double      freq,
+             double      listen_for)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *src = g_strdup_printf (SRC_FMT, freq);
+
+  phone->agent = cb_sip_agent_new ("127.0.0.1", 0, line, &error);
+  g_assert_no_error (error);
+  g_object_set (phone->agent, "audio-src", src, "audio-sink", SINK, NULL);
+  g_signal_connect (phone->agent, "incoming-call", G_CALLBACK (on_incoming_call), phone);
+  phone->detector = cb_tone_detector_new (listen_for);
+  cb_sip_agent_register (phone->agent, fixture->registrar, password);
+  cb_test_wait_until (is_registered, phone, WAIT_MS, "a phone to register");
+}
+
+/* Signs in, fetches the softphone line and registers with it. */
+static void
+user_start (Fixture    *fixture,
+            Phone      *phone,
+            const char *username,
+            double      freq,
+            double      listen_for)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *line;
+  guint status = 0;
+
+  phone->token = cb_test_sign_in (fixture->server, username, "pw", &phone->user_id);
+  answer = cb_test_request (fixture->server, "GET", "/api/v1/me/line", phone->token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  line = json_node_get_object (answer);
+  if (fixture->registrar == NULL)
+    fixture->registrar = g_strdup (json_object_get_string_member (line, "registrar"));
+  phone_start (fixture, phone, json_object_get_string_member (line, "username"),
+               json_object_get_string_member (line, "password"), freq, listen_for);
+}
+
+static void
+phone_clear (Phone *phone)
+{
+  if (phone->detector != NULL)
+    cb_tone_detector_detach (phone->detector);
+  g_clear_object (&phone->detector);
+  if (phone->call != NULL)
+    g_signal_handlers_disconnect_by_data (phone->call, phone);
+  g_clear_object (&phone->call);
+  if (phone->agent != NULL)
+    cb_sip_agent_shutdown (phone->agent);
+  g_clear_object (&phone->agent);
+  g_free (phone->token);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->server = cb_test_server_start (directory, server_args);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  phone_clear (&fixture->desk);
+  phone_clear (&fixture->anna);
+  phone_clear (&fixture->ben);
+  phone_clear (&fixture->carla);
+  g_free (fixture->registrar);
+  cb_test_server_stop (fixture->server);
+}
+
+static gboolean
+state_is (Phone          *phone,
+          CbSipCallState  state)
+{
+  return phone->call != NULL && cb_sip_call_get_state (phone->call) == state;
+}
+
+typedef struct {
+  Phone *one;
+  Phone *two;
+} Pair;
+
+static gboolean
+pair_active (gpointer data)
+{
+  Pair *p = data;
+  return state_is (p->one, CB_SIP_CALL_STATE_ACTIVE) && state_is (p->two, CB_SIP_CALL_STATE_ACTIVE);
+}
+
+static gboolean
+pair_ended (gpointer data)
+{
+  Pair *p = data;
+  return state_is (p->one, CB_SIP_CALL_STATE_ENDED) && state_is (p->two, CB_SIP_CALL_STATE_ENDED);
+}
+
+static gboolean
+pair_hears (gpointer data)
+{
+  Pair *p = data;
+  return cb_tone_detector_hears (p->one->detector, 3) && cb_tone_detector_hears (p->two->detector, 3);
+}
+
+static gboolean
+hears (gpointer data)
+{
+  return cb_tone_detector_hears (((Phone *) data)->detector, 3);
+}
+
+static gboolean
+silent (gpointer data)
+{
+  return cb_tone_detector_silent_for (((Phone *) data)->detector, 600);
+}
+
+static JsonObject *
+request (Fixture     *fixture,
+         const char  *method,
+         const char  *path,
+         Phone       *phone,
+         const char  *body,
+         guint        expected,
+         JsonNode   **answer)
+{
+  guint status = 0;
+
+  *answer = cb_test_request (fixture->server, method, path, phone->token, body, &status);
+  if (status != expected)
+    g_error ("%s %s: %u, expected %u (%s)", method, path, status, expected,
+             *answer != NULL ? cb_test_error_code (*answer) : "");
+  return *answer != NULL && JSON_NODE_HOLDS_OBJECT (*answer) ? json_node_get_object (*answer) : NULL;
+}
+
+static void
+expect_status (Fixture    *fixture,
+               const char *method,
+               const char *path,
+               Phone      *phone,
+               const char *body,
+               guint       expected)
+{
+  g_autoptr(JsonNode) answer = NULL;
+
+  request (fixture, method, path, phone, body, expected, &answer);
+}
+
+/* Admin provisioning: desk lines with secrets, digest REGISTER with them. */
+static void
+test_lines (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) created = NULL;
+  g_autofree char *path = NULL;
+  JsonArray *lines;
+  JsonObject *line;
+
+  user_start (fixture, &fixture->carla, "carla", 660, 440);
+  fixture->ben.token = cb_test_sign_in (fixture->server, "ben", "pw", &fixture->ben.user_id);
+  fixture->anna.token = cb_test_sign_in (fixture->server, "anna", "pw", &fixture->anna.user_id);
+
+  /* The imported desk line, after the softphone line. */
+  path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/lines", fixture->anna.user_id);
+  lines = json_object_get_array_member (request (fixture, "GET", path, &fixture->carla, NULL, 200, &answer),
+                                        "lines");
+  g_assert_cmpuint (json_array_get_length (lines), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (lines, 0), "kind"), ==, "softphone");
+  line = json_array_get_object_element (lines, 1);
+  g_assert_cmpstr (json_object_get_string_member (line, "username"), ==, "201-desk");
+  g_assert_cmpstr (json_object_get_string_member (line, "kind"), ==, "desk");
+  g_assert_cmpstr (json_object_get_string_member (line, "password"), ==, "desk-secret");
+
+  /* A second desk phone with a random secret; it registers with it. */
+  line = request (fixture, "POST", path, &fixture->carla, "{\"username\":\"201-desk2\"}", 201, &created);
+  g_assert_cmpstr (json_object_get_string_member (line, "kind"), ==, "desk");
+  g_assert_cmpuint (strlen (json_object_get_string_member (line, "password")), >=, 16);
+  phone_start (fixture, &fixture->desk, "201-desk2", json_object_get_string_member (line, "password"), 440, 880);
+
+  /* Only admins; a name held by another user is a conflict. */
+  expect_status (fixture, "GET", path, &fixture->ben, NULL, 403);
+  expect_status (fixture, "POST", path, &fixture->ben, "{\"username\":\"x-desk\"}", 403);
+  expect_status (fixture, "POST", path, &fixture->carla, "{\"username\":\"202\"}", 409);
+  expect_status (fixture, "POST", path, &fixture->carla, "{\"username\":\"a b\"}", 422);
+  expect_status (fixture, "POST", path, &fixture->carla, "{\"username\":\"d\",\"password\":\"short\"}", 422);
+  expect_status (fixture, "GET", "/api/v1/admin/users/999/lines", &fixture->carla, NULL, 404);
+}
+
+static const char *
+call_id_of (JsonObject *call)
+{
+  return json_object_get_string_member (call, "call_id");
+}
+
+/* "Call from desk phone": the desk rings first, then ben; they talk;
+ * REST hold silences ben's side and resume brings it back. */
+static void
+test_desk_call (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) listed = NULL;
+  g_autoptr(JsonNode) other = NULL;
+  g_autofree char *call_path = NULL;
+  g_autofree char *hold_path = NULL;
+  g_autofree char *resume_path = NULL;
+  g_autofree char *call_id = NULL;
+  Pair pair = { &fixture->desk, &fixture->ben };
+  JsonObject *call;
+  JsonArray *calls;
+
+  user_start (fixture, &fixture->ben, "ben", 880, 440);
+  user_start (fixture, &fixture->carla, "carla", 660, 440);
+  fixture->anna.token = cb_test_sign_in (fixture->server, "anna", "pw", &fixture->anna.user_id);
+  phone_start (fixture, &fixture->desk, "201-desk", "desk-secret", 440, 880);
+
+  /* Nothing registered for the softphone; unknown numbers. */
+  expect_status (fixture, "POST", "/api/v1/calls", &fixture->anna,
+                 "{\"to\":\"202\",\"from_device\":\"softphone\"}", 409);
+  expect_status (fixture, "POST", "/api/v1/calls", &fixture->anna, "{\"to\":\"999\"}", 404);
+  expect_status (fixture, "POST", "/api/v1/calls", &fixture->anna,
+                 "{\"to\":\"202\",\"from_device\":\"fax\"}", 422);
+
+  call = request (fixture, "POST", "/api/v1/calls", &fixture->anna,
+                  "{\"to\":\"202\",\"from_device\":\"desk\"}", 201, &answer);
+  call_id = g_strdup (call_id_of (call));
+  g_assert_cmpstr (json_object_get_string_member (call, "direction"), ==, "out");
+  g_assert_cmpstr (json_object_get_string_member (call, "remote_number"), ==, "202");
+
+  cb_test_wait_until (pair_active, &pair, WAIT_MS, "desk phone and ben connected");
+  g_assert_cmpuint (fixture->desk.incoming, ==, 1);
+  g_assert_cmpuint (fixture->ben.incoming, ==, 1);
+  g_assert_cmpint (fixture->desk.rang_at, <, fixture->ben.rang_at);
+  cb_test_wait_until (pair_hears, &pair, WAIT_MS, "desk and ben to hear each other");
+
+  /* Both see the call; carla may not touch it. */
+  calls = json_object_get_array_member (request (fixture, "GET", "/api/v1/calls", &fixture->ben,
+                                                 NULL, 200, &listed), "calls");
+  g_assert_cmpuint (json_array_get_length (calls), ==, 1);
+  g_assert_cmpstr (call_id_of (json_array_get_object_element (calls, 0)), ==, call_id);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (calls, 0), "direction"), ==, "in");
+  call_path = g_strdup_printf ("/api/v1/calls/%s", call_id);
+  hold_path = g_strdup_printf ("/api/v1/calls/%s/hold", call_id);
+  resume_path = g_strdup_printf ("/api/v1/calls/%s/resume", call_id);
+  expect_status (fixture, "POST", hold_path, &fixture->carla, NULL, 403);
+  expect_status (fixture, "DELETE", call_path, &fixture->carla, NULL, 403);
+  expect_status (fixture, "DELETE", "/api/v1/calls/no-such-call", &fixture->anna, NULL, 404);
+
+  /* Hold: ben (the held party) no longer hears the desk phone. */
+  call = request (fixture, "POST", hold_path, &fixture->anna, NULL, 200, &other);
+  g_assert_cmpstr (json_object_get_string_member (call, "state"), ==, "held");
+  cb_test_wait_until (silent, &fixture->ben, WAIT_MS, "the tone to stop at ben");
+  g_clear_pointer (&other, json_node_unref);
+  call = request (fixture, "POST", resume_path, &fixture->anna, NULL, 200, &other);
+  g_assert_cmpstr (json_object_get_string_member (call, "state"), ==, "connected");
+  cb_test_wait_until (hears, &fixture->ben, WAIT_MS, "the tone to come back at ben");
+  cb_test_wait_until (hears, &fixture->desk, WAIT_MS, "ben's tone to come back at the desk");
+
+  g_clear_pointer (&other, json_node_unref);
+  call = request (fixture, "DELETE", call_path, &fixture->anna, NULL, 200, &other);
+  g_assert_cmpstr (json_object_get_string_member (call, "state"), ==, "ended");
+  cb_test_wait_until (pair_ended, &pair, WAIT_MS, "both phones to hang up");
+  expect_status (fixture, "DELETE", call_path, &fixture->anna, NULL, 404);
+}
+
+/* Anna calls ben; ben forwards her to carla and drops out. */
+static void
+test_forward (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(JsonNode) listed = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(CbSipCall) call = NULL;
+  Pair anna_ben = { &fixture->anna, &fixture->ben };
+  Pair anna_carla = { &fixture->anna, &fixture->carla };
+  JsonArray *calls;
+
+  user_start (fixture, &fixture->anna, "anna", 440, 660);
+  user_start (fixture, &fixture->ben, "ben", 880, 440);
+  user_start (fixture, &fixture->carla, "carla", 660, 440);
+
+  uri = g_strdup_printf ("sip:202@%s", fixture->registrar + 4);
+  call = cb_sip_agent_dial (fixture->anna.agent, uri, &error);
+  g_assert_no_error (error);
+  adopt_call (&fixture->anna, call);
+  cb_test_wait_until (pair_active, &anna_ben, WAIT_MS, "anna and ben connected");
+
+  calls = json_object_get_array_member (request (fixture, "GET", "/api/v1/calls", &fixture->ben,
+                                                 NULL, 200, &listed), "calls");
+  g_assert_cmpuint (json_array_get_length (calls), ==, 1);
+  path = g_strdup_printf ("/api/v1/calls/%s/forward", call_id_of (json_array_get_object_element (calls, 0)));
+  expect_status (fixture, "POST", path, &fixture->ben, "{\"to\":\"999\"}", 404);
+  request (fixture, "POST", path, &fixture->ben, "{\"to\":\"203\"}", 200, &answer);
+
+  cb_test_wait_until (pair_active, &anna_carla, WAIT_MS, "carla to answer");
+  g_assert_true (state_is (&fixture->ben, CB_SIP_CALL_STATE_ENDED) ||
+                 state_is (&fixture->ben, CB_SIP_CALL_STATE_ACTIVE));
+  cb_test_wait_until (pair_hears, &anna_carla, WAIT_MS, "anna and carla to hear each other");
+  g_assert_true (state_is (&fixture->ben, CB_SIP_CALL_STATE_ENDED));
+
+  cb_sip_call_hangup (fixture->carla.call);
+  cb_test_wait_until (pair_ended, &anna_carla, WAIT_MS, "anna and carla to hang up");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/sip/control/lines", Fixture, NULL, fixture_setup, test_lines, fixture_teardown);
+  g_test_add ("/sip/control/desk-call", Fixture, NULL, fixture_setup, test_desk_call, fixture_teardown);
+  g_test_add ("/sip/control/forward", Fixture, NULL, fixture_setup, test_forward, fixture_teardown);
+
+  return g_test_run ();
+}
