@@ -585,6 +585,15 @@ cb_sip_agent_register (CbSipAgent *self,
 
   if (self->register_nh != NULL)
     nua_handle_destroy (self->register_nh);
+
+  /* "registered" means with this registrar: a new one (a restarted server
+   * on another port) has not accepted us yet. */
+  if (self->registered)
+    {
+      self->registered = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REGISTERED]);
+    }
+
   self->register_nh = nua_handle (self->nua, NULL,
                                   SIPTAG_TO_STR (aor),
                                   SIPTAG_FROM_STR (aor),
