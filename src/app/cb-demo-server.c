@@ -243,6 +243,9 @@ cb_demo_server_start_async (CbDemoServer        *self,
   /* An ephemeral port: a second demo or a real server may hold 8480. */
   g_ptr_array_add (argv, (char *) "--port");
   g_ptr_array_add (argv, (char *) "0");
+  /* The same for SIP: a desk phone or another softphone may hold 5060. */
+  g_ptr_array_add (argv, (char *) "--sip-port");
+  g_ptr_array_add (argv, (char *) "0");
   for (guint i = 0; self->extra_arguments != NULL && self->extra_arguments[i]; i++)
     g_ptr_array_add (argv, self->extra_arguments[i]);
   g_ptr_array_add (argv, NULL);

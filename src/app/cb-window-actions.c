@@ -82,6 +82,50 @@ show_page_action (GtkWidget  *widget,
     cb_window_show_page (self, g_variant_get_string (param, NULL));
 }
 
+static void
+dial_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  if (self->session == NULL)
+    return;
+  cb_window_show_page (self, "calls");
+  cb_calls_page_dial (self->calls_page, g_variant_get_string (param, NULL));
+}
+
+static void
+answer_call_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  CbWindow *self = CB_WINDOW (widget);
+  CbCall *call = _cb_window_lookup_call (self, g_variant_get_string (param, NULL));
+  g_autoptr(GError) error = NULL;
+
+  if (call == NULL)
+    return;
+  cb_window_show_page (self, "calls");
+  if (!cb_softphone_answer (self->softphone, call, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The call could not be answered: %s"), error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+    }
+}
+
+static void
+hangup_call_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  CbCall *call = _cb_window_lookup_call (CB_WINDOW (widget), g_variant_get_string (param, NULL));
+
+  if (call != NULL)
+    cb_call_hangup (call);
+}
+
 void
 _cb_window_actions_update (CbWindow *self)
 {
@@ -92,6 +136,9 @@ _cb_window_actions_update (CbWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.focus-search", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dial", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.answer-call", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hangup-call", signed_in);
 }
 
 void
@@ -104,6 +151,9 @@ _cb_window_class_actions_init (CbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.dial", "s", dial_action);
+  gtk_widget_class_install_action (widget_class, "win.answer-call", "s", answer_call_action);
+  gtk_widget_class_install_action (widget_class, "win.hangup-call", "s", hangup_call_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.focus-search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "favourites");

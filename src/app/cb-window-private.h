@@ -6,9 +6,11 @@
 
 #pragma once
 
+#include "cb-calls-page.h"
 #include "cb-directory-page.h"
 #include "cb-favourites-page.h"
 #include "cb-groups-page.h"
+#include "cb-journal-page.h"
 #include "cb-window.h"
 
 G_BEGIN_DECLS
@@ -26,6 +28,11 @@ struct _CbWindow
    * moving them is not taken for the user asking for a change. */
   guint                 syncing_status : 1;
 
+  /* Softphone wiring (cb-window-calls.c) */
+  CbSoftphone          *softphone;
+  GHashTable           *notifications;     /* call id -> NotifyNotification */
+  guint                 missed_seen;       /* missed-count when last notified */
+
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
@@ -39,6 +46,10 @@ struct _CbWindow
   CbFavouritesPage     *favourites_page;
   CbDirectoryPage      *directory_page;
   CbGroupsPage         *groups_page;
+  CbCallsPage          *calls_page;
+  CbJournalPage        *journal_page;
+  AdwViewStackPage     *journal_stack_page;
+  GtkImage             *registration_icon;
 };
 
 void _cb_window_class_actions_init (CbWindowClass *klass);
@@ -46,5 +57,13 @@ void _cb_window_actions_update     (CbWindow      *self);
 void _cb_window_sign_out           (CbWindow      *self,
                                     const char    *reason);
 void _cb_window_show_monitor       (CbWindow      *self);
+
+/* cb-window-calls.c */
+void _cb_window_calls_set_session  (CbWindow      *self,
+                                    CbSession     *session);
+void _cb_window_calls_dispose      (CbWindow      *self);
+/* The ringing or active call with this id, or NULL. */
+CbCall *_cb_window_lookup_call     (CbWindow      *self,
+                                    const char    *id);
 
 G_END_DECLS

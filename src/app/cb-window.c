@@ -253,6 +253,9 @@ cb_window_set_session (CbWindow  *self,
   cb_favourites_page_set_session (self->favourites_page, session);
   cb_directory_page_set_session (self->directory_page, session);
   cb_groups_page_set_session (self->groups_page, session);
+  cb_calls_page_set_session (self->calls_page, session);
+  cb_journal_page_set_session (self->journal_page, session);
+  _cb_window_calls_set_session (self, session);
 
   if (session != NULL)
     {
@@ -481,6 +484,7 @@ cb_window_dispose (GObject *object)
 
   if (self->monitor_window != NULL)
     gtk_window_destroy (GTK_WINDOW (self->monitor_window));
+  _cb_window_calls_dispose (self);
   set_me (self, NULL);
   if (self->session != NULL)
     {
@@ -544,6 +548,8 @@ cb_window_class_init (CbWindowClass *klass)
   g_type_ensure (CB_TYPE_FAVOURITES_PAGE);
   g_type_ensure (CB_TYPE_DIRECTORY_PAGE);
   g_type_ensure (CB_TYPE_GROUPS_PAGE);
+  g_type_ensure (CB_TYPE_CALLS_PAGE);
+  g_type_ensure (CB_TYPE_JOURNAL_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CbWindow, toast_overlay);
@@ -558,6 +564,10 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, favourites_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, directory_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, groups_page);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, calls_page);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, journal_page);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, journal_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, registration_icon);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);

@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Properties: session (CbSession, read-only: NULL while signed out).
- * Actions: win.sign-out, win.show-monitor, win.focus-search.
+ * Actions: win.sign-out, win.show-monitor, win.focus-search,
+ * win.dial (s: number or name), win.answer-call / win.hangup-call (s: the
+ * call id, for notifications).
  */
 
 #pragma once
@@ -31,7 +33,8 @@ void          cb_window_set_sign_in_fields (CbWindow       *self,
 void          cb_window_start_demo         (CbWindow       *self);
 void          cb_window_set_demo_server    (CbWindow       *self,
                                             CbDemoServer   *demo_server);
-/* Switches the main view to "favourites", "directory" or "groups". */
+/* Switches the main view to "calls", "favourites", "directory", "groups"
+ * or "journal". */
 void          cb_window_show_page          (CbWindow       *self,
                                             const char     *name);
 

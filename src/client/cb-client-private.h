@@ -9,6 +9,7 @@
 
 #pragma once
 
+#include "cb-call.h"
 #include "cb-client-store.h"
 #include "cb-contact.h"
 #include "cb-group.h"
@@ -70,5 +71,13 @@ gboolean    _cb_group_set_member_login    (CbGroup            *self,
 /* TRUE when the group's member list names user_id (even if hidden). */
 gboolean    _cb_group_lists_user          (CbGroup            *self,
                                            gint64              user_id);
+
+/* CbCall: only the softphone creates calls and resolves their party. */
+CbCall     *_cb_call_new                  (const char         *id,
+                                           CbSipCall          *sip_call,
+                                           const char         *remote_number,
+                                           CbContact          *contact);
+void        _cb_call_set_contact          (CbCall             *self,
+                                           CbContact          *contact);
 
 G_END_DECLS

@@ -27,6 +27,8 @@ struct _CbClientStore
   GListStore *favourites;        /* CbContact, server order */
   GListStore *monitor;           /* CbContact, server order */
   GListStore *groups;            /* CbGroup, server order */
+  GListStore *journal;           /* CbJournalEntry, newest (highest id) first */
+  guint       missed_count;
 
   /* The lists as the server sent them, including ids not (yet) visible, so
    * an entry shows up once its contact arrives in a "user" event. */
@@ -45,6 +47,8 @@ enum {
   PROP_MONITOR,
   PROP_GROUPS,
   PROP_APPLIED_COUNT,
+  PROP_JOURNAL,
+  PROP_MISSED_COUNT,
   N_PROPS
 };
 
@@ -57,6 +61,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static gint64     member_int   (JsonObject *object, const char *member);
+static JsonArray *member_array (JsonObject *object, const char *member);
+
 static void
 cb_client_store_dispose (GObject *object)
 {
@@ -67,6 +74,7 @@ cb_client_store_dispose (GObject *object)
   g_clear_object (&self->favourites);
   g_clear_object (&self->monitor);
   g_clear_object (&self->groups);
+  g_clear_object (&self->journal);
   g_clear_pointer (&self->contacts, g_hash_table_unref);
   g_clear_pointer (&self->group_index, g_hash_table_unref);
   g_clear_pointer (&self->favourite_ids, g_array_unref);
@@ -106,6 +114,12 @@ cb_client_store_get_property (GObject    *object,
     case PROP_APPLIED_COUNT:
       g_value_set_uint (value, self->applied_count);
       break;
+    case PROP_JOURNAL:
+      g_value_set_object (value, self->journal);
+      break;
+    case PROP_MISSED_COUNT:
+      g_value_set_uint (value, self->missed_count);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -137,6 +151,11 @@ cb_client_store_class_init (CbClientStoreClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_APPLIED_COUNT] =
     g_param_spec_uint ("applied-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_JOURNAL] =
+    g_param_spec_object ("journal", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MISSED_COUNT] =
+    g_param_spec_uint ("missed-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -159,6 +178,7 @@ cb_client_store_init (CbClientStore *self)
   self->favourites = g_list_store_new (CB_TYPE_CONTACT);
   self->monitor = g_list_store_new (CB_TYPE_CONTACT);
   self->groups = g_list_store_new (CB_TYPE_GROUP);
+  self->journal = g_list_store_new (CB_TYPE_JOURNAL_ENTRY);
   self->favourite_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->monitor_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
@@ -225,6 +245,129 @@ cb_client_store_lookup_group (CbClientStore *self,
 {
   g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
   return g_hash_table_lookup (self->group_index, &group_id);
+}
+
+GListModel *
+cb_client_store_get_journal (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+  return G_LIST_MODEL (self->journal);
+}
+
+guint
+cb_client_store_get_missed_count (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), 0);
+  return self->missed_count;
+}
+
+CbContact *
+cb_client_store_lookup_number (CbClientStore *self,
+                               const char    *number)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+
+  if (number == NULL || *number == '\0')
+    return NULL;
+  /* A linear walk: it runs once per call, not per frame. */
+  g_hash_table_iter_init (&iter, self->contacts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (g_strcmp0 (cb_contact_get_extension (value), number) == 0)
+      return value;
+  return NULL;
+}
+
+static void
+set_missed_count (CbClientStore *self,
+                  guint          count)
+{
+  if (self->missed_count == count)
+    return;
+  self->missed_count = count;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MISSED_COUNT]);
+}
+
+static gint64
+newest_journal_id (CbClientStore *self)
+{
+  g_autoptr(CbJournalEntry) first = g_list_model_get_item (G_LIST_MODEL (self->journal), 0);
+
+  return first != NULL ? cb_journal_entry_get_id (first) : 0;
+}
+
+gboolean
+cb_client_store_apply_journal (CbClientStore  *self,
+                               JsonObject     *page,
+                               GError        **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array;
+  gint64 newest = 0;
+  guint missed;
+  guint n_kept = 0;
+  guint n_items;
+
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), FALSE);
+
+  array = member_array (page, "entries");
+  if (array == NULL)
+    {
+      g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                           "The journal page has no entries");
+      return FALSE;
+    }
+  missed = (guint) CLAMP (member_int (page, "missed"), 0, G_MAXUINT);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      CbJournalEntry *entry;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      entry = cb_journal_entry_new_from_json (json_node_get_object (node));
+      if (entry == NULL)
+        continue;
+      newest = MAX (newest, cb_journal_entry_get_id (entry));
+      g_ptr_array_add (entries, entry);
+    }
+
+  /* Entries that came as events while the request was under way are newer
+   * than the page and not counted in its "missed": keep them on top. */
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->journal));
+  for (; n_kept < n_items; n_kept++)
+    {
+      g_autoptr(CbJournalEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->journal), n_kept);
+
+      if (cb_journal_entry_get_id (entry) <= newest)
+        break;
+      if (cb_journal_entry_get_missed (entry))
+        missed++;
+    }
+
+  g_list_store_splice (self->journal, n_kept, n_items - n_kept,
+                       entries->pdata, entries->len);
+  set_missed_count (self, missed);
+  return TRUE;
+}
+
+static gboolean
+apply_journal_entry (CbClientStore *self,
+                     JsonObject    *data)
+{
+  g_autoptr(CbJournalEntry) entry = cb_journal_entry_new_from_json (data);
+
+  /* The server writes entries in id order; an id we have is a replay. */
+  if (entry == NULL || cb_journal_entry_get_id (entry) <= newest_journal_id (self))
+    return FALSE;
+
+  g_list_store_insert (self->journal, 0, entry);
+  if (cb_journal_entry_get_missed (entry))
+    set_missed_count (self, self->missed_count + 1);
+  return TRUE;
 }
 
 guint
@@ -852,6 +995,8 @@ cb_client_store_apply_event (CbClientStore *self,
     applied = apply_user (self, data);
   else if (g_str_equal (type, "group"))
     applied = apply_group (self, data);
+  else if (g_str_equal (type, "journal"))
+    applied = apply_journal_entry (self, data);
   else
     applied = FALSE;
 

@@ -9,7 +9,9 @@
  *
  * Properties: seq (gint64, last applied), me (CbContact), directory,
  * favourites, monitor (GListModel of CbContact; directory sorted by
- * display name), groups (GListModel of CbGroup), applied-count (uint).
+ * display name), groups (GListModel of CbGroup), applied-count (uint),
+ * journal (GListModel of CbJournalEntry, newest first), missed-count
+ * (uint: incoming calls never answered, as the server counts them).
  * Signals: "event-applied" (seq, type) after each applied event,
  *          "snapshot-applied".
  */
@@ -18,6 +20,7 @@
 
 #include "cb-contact.h"
 #include "cb-group.h"
+#include "cb-journal-entry.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +46,16 @@ gboolean       cb_client_store_apply_event      (CbClientStore *self,
                                                  gint64         seq,
                                                  const char    *type,
                                                  JsonObject    *data);
+GListModel    *cb_client_store_get_journal      (CbClientStore *self);
+guint          cb_client_store_get_missed_count (CbClientStore *self);
+/* The contact whose extension is @number, or NULL. */
+CbContact     *cb_client_store_lookup_number    (CbClientStore *self,
+                                                 const char    *number);
+/* Replaces the journal by a GET /journal answer ({"entries","missed"}),
+ * keeping entries that arrived as events after the server made it. */
+gboolean       cb_client_store_apply_journal    (CbClientStore *self,
+                                                 JsonObject    *page,
+                                                 GError       **error);
 /* Counts for tests: how many events were applied since creation. */
 guint          cb_client_store_get_applied_count (CbClientStore *self);
 

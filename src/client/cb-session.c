@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 
 #include "cb-session.h"
+#include "cb-softphone.h"
 
 #define RECONNECT_MIN_MS_DEFAULT 250
 #define RECONNECT_MAX_MS_DEFAULT 30000
@@ -31,6 +32,9 @@
  * FIN, only silence. */
 #define STREAM_TIMEOUT_MS_DEFAULT 65000
 #define WATCHDOG_INTERVAL_MS 5000
+/* The journal page loaded after signing in; older entries are paged in
+ * on demand (not yet). */
+#define JOURNAL_PAGE CB_API_PREFIX "/journal?limit=200"
 
 G_DEFINE_ENUM_TYPE (CbConnectionState, cb_connection_state,
   G_DEFINE_ENUM_VALUE (CB_CONNECTION_STATE_SIGNED_OUT, "signed-out"),
@@ -48,6 +52,7 @@ struct _CbSession
   char                    *token;
   CbConnectionState        state;
   CbClientStore           *store;
+  CbSoftphone             *softphone;
   char                    *last_error;
   guint                    reconnect_min_ms;
   guint                    reconnect_max_ms;
@@ -65,6 +70,7 @@ struct _CbSession
   gint64                   stream_timeout_us;
 
   guint                    accept_invalid_certificates : 1;
+  guint                    softphone_enabled : 1;
   guint                    attempt_in_flight : 1;
   /* Set by "resync" until a new snapshot is in the store. */
   guint                    need_snapshot : 1;
@@ -84,6 +90,8 @@ enum {
   PROP_LAST_ERROR,
   PROP_RECONNECT_MIN_MS,
   PROP_RECONNECT_MAX_MS,
+  PROP_SOFTPHONE_ENABLED,
+  PROP_SOFTPHONE,
   N_PROPS
 };
 
@@ -96,6 +104,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void open_websocket   (CbSession *self);
+static void load_journal     (CbSession *self);
+static void stop_softphone   (CbSession *self);
 static void start_resync     (CbSession *self);
 static void drop_websocket   (CbSession *self);
 
@@ -175,6 +185,7 @@ token_gone (CbSession  *self,
   text = g_strdup_printf ("Signed out by the server: %s", message);
   g_debug ("%s", text);
   stop_connection (self);
+  stop_softphone (self);
   set_token (self, NULL);
   set_last_error (self, text);
   set_state (self, CB_CONNECTION_STATE_SIGNED_OUT);
@@ -744,6 +755,8 @@ on_resync_snapshot (GObject      *source,
 
   self->need_snapshot = FALSE;
   open_websocket (self);
+  /* Events were lost; the journal may have missed entries too. */
+  load_journal (self);
 }
 
 static void
@@ -771,6 +784,7 @@ cb_session_dispose (GObject *object)
   CbSession *self = CB_SESSION (object);
 
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  stop_softphone (self);
   if (self->life != NULL)
     g_cancellable_cancel (self->life);
   drop_websocket (self);
@@ -836,6 +850,12 @@ cb_session_get_property (GObject    *object,
     case PROP_RECONNECT_MAX_MS:
       g_value_set_uint (value, self->reconnect_max_ms);
       break;
+    case PROP_SOFTPHONE_ENABLED:
+      g_value_set_boolean (value, self->softphone_enabled);
+      break;
+    case PROP_SOFTPHONE:
+      g_value_set_object (value, self->softphone);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -880,6 +900,9 @@ cb_session_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_SOFTPHONE_ENABLED:
+      cb_session_set_softphone_enabled (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -918,6 +941,10 @@ cb_session_class_init (CbSessionClass *klass)
   properties[PROP_RECONNECT_MAX_MS] =
     g_param_spec_uint ("reconnect-max-ms", NULL, NULL, 1, G_MAXUINT,
                        RECONNECT_MAX_MS_DEFAULT, rw);
+  properties[PROP_SOFTPHONE_ENABLED] =
+    g_param_spec_boolean ("softphone-enabled", NULL, NULL, FALSE, rw);
+  properties[PROP_SOFTPHONE] =
+    g_param_spec_object ("softphone", NULL, NULL, CB_TYPE_SOFTPHONE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1016,6 +1043,98 @@ cb_session_set_accept_invalid_certificates (CbSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPT_INVALID_CERTIFICATES]);
 }
 
+CbSoftphone *
+cb_session_get_softphone (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+  return self->softphone;
+}
+
+gboolean
+cb_session_get_softphone_enabled (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), FALSE);
+  return self->softphone_enabled;
+}
+
+static void
+start_softphone (CbSession *self)
+{
+  if (self->softphone != NULL || !self->softphone_enabled || self->token == NULL)
+    return;
+
+  self->softphone = cb_softphone_new (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOFTPHONE]);
+  cb_softphone_start (self->softphone);
+}
+
+static void
+stop_softphone (CbSession *self)
+{
+  g_autoptr(CbSoftphone) softphone = g_steal_pointer (&self->softphone);
+
+  if (softphone == NULL)
+    return;
+  /* Un-registers while the token and server are still there. */
+  cb_softphone_stop (softphone);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOFTPHONE]);
+}
+
+void
+cb_session_set_softphone_enabled (CbSession *self,
+                                  gboolean   enabled)
+{
+  g_return_if_fail (CB_IS_SESSION (self));
+
+  enabled = !!enabled;
+  if (self->softphone_enabled == (guint) enabled)
+    return;
+  self->softphone_enabled = enabled;
+  if (enabled && self->state != CB_CONNECTION_STATE_SIGNED_OUT)
+    start_softphone (self);
+  else if (!enabled)
+    stop_softphone (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOFTPHONE_ENABLED]);
+}
+
+/* --- the journal --- */
+
+static void
+on_journal (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(CbSession) self = g_weak_ref_get (weak);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  node = send_request_finish (result, &error);
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error == NULL && (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)))
+    error = g_error_new_literal (CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_JSON,
+                                 "The journal is not a JSON object");
+  if (error == NULL)
+    cb_client_store_apply_journal (self->store, json_node_get_object (node), &error);
+  /* Not fatal: the journal stays as it was and events keep adding to it. */
+  if (error != NULL)
+    g_debug ("Could not load the journal: %s", error->message);
+}
+
+static void
+load_journal (CbSession *self)
+{
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (weak, self);
+  send_request (self, NULL, SOUP_METHOD_GET, JOURNAL_PAGE, NULL, self->token,
+                self->life, on_journal, weak);
+}
+
 /* --- signing in --- */
 
 static void
@@ -1064,6 +1183,8 @@ on_sign_in_snapshot (GObject      *source,
 
   g_task_return_boolean (task, TRUE);
   open_websocket (self);
+  load_journal (self);
+  start_softphone (self);
 }
 
 static void
@@ -1199,6 +1320,7 @@ cb_session_sign_out_async (CbSession           *self,
   /* Locally signed out at once, whatever the server says: the user asked
    * for it, and a token that cannot be revoked now expires anyway. */
   token = g_strdup (self->token);
+  stop_softphone (self);
   stop_connection (self);
   set_token (self, NULL);
   set_state (self, CB_CONNECTION_STATE_SIGNED_OUT);

@@ -14,7 +14,10 @@
  * self-signed office servers), last-error (string), reconnect-min-ms and
  * reconnect-max-ms (uint: first and longest backoff delay; the defaults
  * 250 and 30000 can be overridden by the environment variables
- * CALLBOARD_RECONNECT_MIN_MS and CALLBOARD_RECONNECT_MAX_MS).
+ * CALLBOARD_RECONNECT_MIN_MS and CALLBOARD_RECONNECT_MAX_MS),
+ * softphone-enabled (bool, default FALSE: whether signing in starts the
+ * embedded softphone), softphone (CbSoftphone while signed in with it
+ * enabled, else NULL). Signing in also loads the journal into the store.
  * Signals: "event-received" (gint64 seq, const char *type, JsonObject *data)
  * for every event frame, before the store decides whether to apply it.
  */
@@ -35,6 +38,9 @@ typedef enum {
 #define CB_TYPE_CONNECTION_STATE (cb_connection_state_get_type ())
 GType cb_connection_state_get_type (void);
 
+/* cb-softphone.h includes this header; the pointer type is enough here. */
+typedef struct _CbSoftphone CbSoftphone;
+
 #define CB_TYPE_SESSION (cb_session_get_type ())
 G_DECLARE_FINAL_TYPE (CbSession, cb_session, CB, SESSION, GObject)
 
@@ -46,6 +52,10 @@ const char       *cb_session_get_server_url (CbSession           *self);
 const char       *cb_session_get_username  (CbSession           *self);
 const char       *cb_session_get_token     (CbSession           *self);
 const char       *cb_session_get_last_error (CbSession          *self);
+CbSoftphone      *cb_session_get_softphone  (CbSession           *self);
+gboolean          cb_session_get_softphone_enabled (CbSession    *self);
+void              cb_session_set_softphone_enabled (CbSession    *self,
+                                                    gboolean      enabled);
 gboolean          cb_session_get_accept_invalid_certificates (CbSession *self);
 void              cb_session_set_accept_invalid_certificates (CbSession *self,
                                                               gboolean   accept);

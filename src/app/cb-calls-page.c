@@ -1,0 +1,451 @@
+/* cb-calls-page.c: the softphone: registration state, dial entry, call cards
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The list is bound to the softphone's calls model; cards come and go with
+ * the calls. The dial entry completes from the directory: names find the
+ * extension, so nobody has to remember numbers.
+ */
+
+#define G_LOG_DOMAIN "cb-calls-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "cb-app-util.h"
+#include "cb-call-row.h"
+#include "cb-calls-page.h"
+
+enum {
+  COLUMN_LABEL,
+  COLUMN_NAME,
+  COLUMN_NUMBER,
+  N_COLUMNS
+};
+
+struct _CbCallsPage
+{
+  GtkWidget           parent_instance;
+
+  CbSession          *session;
+  CbSoftphone        *softphone;
+  GtkListStore       *completions;
+  GtkEntryCompletion *completion;
+
+  /* Template widgets */
+  GtkImage           *registration_icon;
+  GtkLabel           *registration_label;
+  GtkEntry           *dial_entry;
+  GtkStack           *stack;
+  GtkListBox         *call_list;
+};
+
+G_DEFINE_FINAL_TYPE (CbCallsPage, cb_calls_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+const char *
+cb_registration_state_get_label (CbRegistrationState state)
+{
+  switch (state)
+    {
+    case CB_REGISTRATION_STATE_REGISTERING:
+      return _("Connecting the softphone…");
+    case CB_REGISTRATION_STATE_REGISTERED:
+      return _("Softphone ready");
+    case CB_REGISTRATION_STATE_UNAVAILABLE:
+      return _("Softphone unavailable");
+    case CB_REGISTRATION_STATE_OFFLINE:
+    default:
+      return _("Softphone off");
+    }
+}
+
+const char *
+cb_registration_state_get_icon_name (CbRegistrationState state)
+{
+  switch (state)
+    {
+    case CB_REGISTRATION_STATE_REGISTERED:
+      return "call-start-symbolic";
+    case CB_REGISTRATION_STATE_REGISTERING:
+      return "content-loading-symbolic";
+    case CB_REGISTRATION_STATE_UNAVAILABLE:
+      return "dialog-warning-symbolic";
+    case CB_REGISTRATION_STATE_OFFLINE:
+    default:
+      return "call-stop-symbolic";
+    }
+}
+
+static void
+update_registration (CbCallsPage *self)
+{
+  CbRegistrationState state = self->softphone != NULL
+                              ? cb_softphone_get_registration_state (self->softphone)
+                              : CB_REGISTRATION_STATE_OFFLINE;
+  g_autofree char *text = NULL;
+
+  if (state == CB_REGISTRATION_STATE_REGISTERED && cb_softphone_get_line (self->softphone) != NULL)
+    /* Translators: %s is the user's own extension */
+    text = g_strdup_printf (_("Softphone ready — your number is %s"),
+                            cb_softphone_get_line (self->softphone));
+  else if (state == CB_REGISTRATION_STATE_UNAVAILABLE && cb_softphone_get_last_error (self->softphone) != NULL)
+    text = g_strdup_printf ("%s: %s", cb_registration_state_get_label (state),
+                            cb_softphone_get_last_error (self->softphone));
+  else
+    text = g_strdup (cb_registration_state_get_label (state));
+
+  gtk_image_set_from_icon_name (self->registration_icon, cb_registration_state_get_icon_name (state));
+  gtk_label_set_label (self->registration_label, text);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "calls.dial",
+                                 state == CB_REGISTRATION_STATE_REGISTERED);
+}
+
+static void
+update_stack (CbCallsPage *self)
+{
+  gboolean any = self->softphone != NULL &&
+                 g_list_model_get_n_items (cb_softphone_get_calls (self->softphone)) > 0;
+
+  gtk_stack_set_visible_child_name (self->stack, any ? "calls" : "empty");
+}
+
+static GtkWidget *
+create_call_row (gpointer item,
+                 gpointer user_data)
+{
+  CbCallsPage *self = user_data;
+  GtkWidget *row = gtk_list_box_row_new ();
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), cb_call_row_new (item, self->softphone));
+  return row;
+}
+
+static void
+set_softphone (CbCallsPage *self,
+               CbSoftphone *softphone)
+{
+  if (self->softphone == softphone)
+    return;
+
+  if (self->softphone != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->softphone, self);
+      g_signal_handlers_disconnect_by_data (cb_softphone_get_calls (self->softphone), self);
+    }
+  g_set_object (&self->softphone, softphone);
+  gtk_list_box_bind_model (self->call_list,
+                           softphone != NULL ? cb_softphone_get_calls (softphone) : NULL,
+                           softphone != NULL ? create_call_row : NULL, self, NULL);
+  if (softphone != NULL)
+    {
+      g_signal_connect_object (softphone, "notify::registration-state",
+                               G_CALLBACK (update_registration), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (softphone, "notify::last-error",
+                               G_CALLBACK (update_registration), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (cb_softphone_get_calls (softphone), "items-changed",
+                               G_CALLBACK (update_stack), self, G_CONNECT_SWAPPED);
+    }
+  update_registration (self);
+  update_stack (self);
+}
+
+static void
+on_softphone_changed (CbCallsPage *self,
+                      GParamSpec  *pspec,
+                      CbSession   *session)
+{
+  set_softphone (self, cb_session_get_softphone (session));
+}
+
+/* --- completion from the directory --- */
+
+static void
+fill_completions (CbCallsPage *self)
+{
+  GListModel *directory;
+  guint n;
+
+  gtk_list_store_clear (self->completions);
+  if (self->session == NULL)
+    return;
+
+  directory = cb_client_store_get_directory (cb_session_get_store (self->session));
+  n = g_list_model_get_n_items (directory);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbContact) contact = g_list_model_get_item (directory, i);
+      const char *extension = cb_contact_get_extension (contact);
+      g_autofree char *label = NULL;
+
+      if (extension == NULL || *extension == '\0' || cb_contact_get_is_self (contact))
+        continue;
+      label = g_strdup_printf ("%s (%s)", cb_contact_get_display_name (contact), extension);
+      gtk_list_store_insert_with_values (self->completions, NULL, -1,
+                                         COLUMN_LABEL, label,
+                                         COLUMN_NAME, cb_contact_get_display_name (contact),
+                                         COLUMN_NUMBER, extension,
+                                         -1);
+    }
+}
+
+static gboolean
+completion_match (GtkEntryCompletion *completion,
+                  const char         *key,
+                  GtkTreeIter        *iter,
+                  gpointer            user_data)
+{
+  CbCallsPage *self = user_data;
+  g_autofree char *label = NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *folded_key = NULL;
+
+  if (key == NULL || *key == '\0')
+    return FALSE;
+  gtk_tree_model_get (GTK_TREE_MODEL (self->completions), iter, COLUMN_LABEL, &label, -1);
+  folded = g_utf8_casefold (label, -1);
+  folded_key = g_utf8_casefold (key, -1);
+  return strstr (folded, folded_key) != NULL;
+}
+
+static gboolean
+on_match_selected (CbCallsPage        *self,
+                   GtkTreeModel       *model,
+                   GtkTreeIter        *iter,
+                   GtkEntryCompletion *completion)
+{
+  g_autofree char *number = NULL;
+
+  gtk_tree_model_get (model, iter, COLUMN_NUMBER, &number, -1);
+  gtk_editable_set_text (GTK_EDITABLE (self->dial_entry), number);
+  gtk_editable_set_position (GTK_EDITABLE (self->dial_entry), -1);
+  return TRUE;
+}
+
+/* A colleague's name (as typed, or picked) stands for their extension. */
+static char *
+resolve_number (CbCallsPage *self,
+                const char  *text)
+{
+  GtkTreeIter iter;
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  gboolean valid;
+
+  for (valid = gtk_tree_model_get_iter_first (GTK_TREE_MODEL (self->completions), &iter);
+       valid;
+       valid = gtk_tree_model_iter_next (GTK_TREE_MODEL (self->completions), &iter))
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *label = NULL;
+      g_autofree char *number = NULL;
+      g_autofree char *folded_name = NULL;
+      g_autofree char *folded_label = NULL;
+
+      gtk_tree_model_get (GTK_TREE_MODEL (self->completions), &iter,
+                          COLUMN_NAME, &name, COLUMN_LABEL, &label, COLUMN_NUMBER, &number, -1);
+      folded_name = g_utf8_casefold (name, -1);
+      folded_label = g_utf8_casefold (label, -1);
+      if (g_str_equal (folded, folded_name) || g_str_equal (folded, folded_label))
+        return g_steal_pointer (&number);
+    }
+  return g_strdup (text);
+}
+
+void
+cb_calls_page_dial (CbCallsPage *self,
+                    const char  *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *stripped = NULL;
+
+  g_return_if_fail (CB_IS_CALLS_PAGE (self));
+
+  stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  if (*stripped == '\0')
+    return;
+  if (self->softphone == NULL)
+    {
+      cb_widget_show_toast (GTK_WIDGET (self), _("The softphone is not available."));
+      return;
+    }
+
+  number = resolve_number (self, stripped);
+  if (cb_softphone_dial (self->softphone, number, &error) == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not call %s: %s"), stripped, error->message);
+
+      cb_widget_show_toast (GTK_WIDGET (self), message);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->dial_entry), "");
+}
+
+static void
+dial_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  CbCallsPage *self = CB_CALLS_PAGE (widget);
+
+  cb_calls_page_dial (self, gtk_editable_get_text (GTK_EDITABLE (self->dial_entry)));
+}
+
+static void
+on_dial_activate (CbCallsPage *self,
+                  GtkEntry    *entry)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "calls.dial", NULL);
+}
+
+void
+cb_calls_page_set_session (CbCallsPage *self,
+                           CbSession   *session)
+{
+  g_return_if_fail (CB_IS_CALLS_PAGE (self));
+
+  if (self->session == session)
+    return;
+
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (cb_client_store_get_directory (cb_session_get_store (self->session)), self);
+    }
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    {
+      g_signal_connect_object (session, "notify::softphone",
+                               G_CALLBACK (on_softphone_changed), self, G_CONNECT_SWAPPED);
+      /* Rebuilt whole: the directory changes rarely, and a GtkListStore
+       * offers no cheap keyed update. */
+      g_signal_connect_object (cb_client_store_get_directory (cb_session_get_store (session)),
+                               "items-changed", G_CALLBACK (fill_completions), self,
+                               G_CONNECT_SWAPPED);
+    }
+  fill_completions (self);
+  set_softphone (self, session != NULL ? cb_session_get_softphone (session) : NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+GtkEditable *
+cb_calls_page_get_entry (CbCallsPage *self)
+{
+  g_return_val_if_fail (CB_IS_CALLS_PAGE (self), NULL);
+  return GTK_EDITABLE (self->dial_entry);
+}
+
+/* --- GObject --- */
+
+static void
+cb_calls_page_dispose (GObject *object)
+{
+  CbCallsPage *self = CB_CALLS_PAGE (object);
+
+  cb_calls_page_set_session (self, NULL);
+  if (self->dial_entry != NULL)
+    gtk_entry_set_completion (self->dial_entry, NULL);
+  g_clear_object (&self->completion);
+  g_clear_object (&self->completions);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_CALLS_PAGE);
+  cb_widget_unparent_children (GTK_WIDGET (self));
+
+  G_OBJECT_CLASS (cb_calls_page_parent_class)->dispose (object);
+}
+
+static void
+cb_calls_page_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  CbCallsPage *self = CB_CALLS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_calls_page_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  CbCallsPage *self = CB_CALLS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      cb_calls_page_set_session (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_calls_page_class_init (CbCallsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cb_calls_page_dispose;
+  object_class->get_property = cb_calls_page_get_property;
+  object_class->set_property = cb_calls_page_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, CB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-calls-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CbCallsPage, registration_icon);
+  gtk_widget_class_bind_template_child (widget_class, CbCallsPage, registration_label);
+  gtk_widget_class_bind_template_child (widget_class, CbCallsPage, dial_entry);
+  gtk_widget_class_bind_template_child (widget_class, CbCallsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, CbCallsPage, call_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_dial_activate);
+
+  gtk_widget_class_install_action (widget_class, "calls.dial", NULL, dial_action);
+}
+
+static void
+cb_calls_page_init (CbCallsPage *self)
+{
+  GtkCellRenderer *cell;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->completions = gtk_list_store_new (N_COLUMNS, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  self->completion = gtk_entry_completion_new ();
+  gtk_entry_completion_set_model (self->completion, GTK_TREE_MODEL (self->completions));
+  gtk_entry_completion_set_match_func (self->completion, completion_match, self, NULL);
+  gtk_entry_completion_set_minimum_key_length (self->completion, 1);
+  cell = gtk_cell_renderer_text_new ();
+  gtk_cell_layout_pack_start (GTK_CELL_LAYOUT (self->completion), cell, TRUE);
+  gtk_cell_layout_add_attribute (GTK_CELL_LAYOUT (self->completion), cell, "text", COLUMN_LABEL);
+  g_signal_connect_object (self->completion, "match-selected", G_CALLBACK (on_match_selected),
+                           self, G_CONNECT_SWAPPED);
+  gtk_entry_set_completion (self->dial_entry, self->completion);
+
+  update_registration (self);
+  update_stack (self);
+}

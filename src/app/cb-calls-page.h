@@ -1,0 +1,33 @@
+/* cb-calls-page.h: the softphone: registration state, dial entry, call cards
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Properties: session (CbSession; the page follows its softphone).
+ * Actions: calls.dial (dials what the entry holds).
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "cb-session.h"
+#include "cb-softphone.h"
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_CALLS_PAGE (cb_calls_page_get_type ())
+G_DECLARE_FINAL_TYPE (CbCallsPage, cb_calls_page, CB, CALLS_PAGE, GtkWidget)
+
+void        cb_calls_page_set_session (CbCallsPage *self,
+                                       CbSession   *session);
+/* Dials @text: an extension, a number, or a colleague's name. */
+void        cb_calls_page_dial        (CbCallsPage *self,
+                                       const char  *text);
+GtkEditable *cb_calls_page_get_entry  (CbCallsPage *self);
+
+/* The user-facing words for a registration state. */
+const char *cb_registration_state_get_label     (CbRegistrationState state);
+const char *cb_registration_state_get_icon_name (CbRegistrationState state);
+
+G_END_DECLS

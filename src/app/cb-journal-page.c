@@ -1,0 +1,228 @@
+/* cb-journal-page.c: the user's calls, newest first, missed ones marked
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Entries never change, so each row is built once from its entry and the
+ * list box follows the store's journal model.
+ */
+
+#define G_LOG_DOMAIN "cb-journal-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "cb-app-util.h"
+#include "cb-call-row.h"
+#include "cb-journal-page.h"
+
+struct _CbJournalPage
+{
+  GtkWidget   parent_instance;
+
+  CbSession  *session;
+  GListModel *journal;
+
+  /* Template widgets */
+  GtkStack   *stack;
+  GtkListBox *list;
+};
+
+G_DEFINE_FINAL_TYPE (CbJournalPage, cb_journal_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static char *
+format_time (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_seconds);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (time == NULL)
+    return g_strdup ("");
+  /* Today's calls need no date. */
+  if (g_date_time_get_year (time) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (time, "%H:%M");
+  return g_date_time_format (time, "%x %H:%M");
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  CbJournalEntry *entry = item;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon;
+  GtkWidget *button;
+  g_autofree char *time = format_time (cb_journal_entry_get_started_at (entry));
+  g_autofree char *duration = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *icon_name;
+  const char *what;
+
+  if (cb_journal_entry_get_missed (entry))
+    {
+      icon_name = "call-missed-symbolic";
+      what = _("Missed");
+    }
+  else if (cb_journal_entry_get_incoming (entry))
+    {
+      icon_name = "call-incoming-symbolic";
+      what = cb_journal_entry_get_answered (entry) ? _("Incoming") : _("Missed");
+    }
+  else
+    {
+      icon_name = "call-outgoing-symbolic";
+      what = cb_journal_entry_get_answered (entry) ? _("Outgoing") : _("Not answered");
+    }
+
+  if (cb_journal_entry_get_answered (entry))
+    {
+      duration = cb_format_duration (cb_journal_entry_get_duration (entry));
+      subtitle = g_strdup_printf ("%s · %s · %s", what, time, duration);
+    }
+  else
+    subtitle = g_strdup_printf ("%s · %s", what, time);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cb_journal_entry_get_remote_name (entry));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  icon = gtk_image_new_from_icon_name (icon_name);
+  gtk_widget_set_tooltip_text (icon, what);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  if (cb_journal_entry_get_missed (entry))
+    {
+      gtk_widget_add_css_class (icon, "error");
+      gtk_widget_add_css_class (row, "cb-missed");
+    }
+
+  if (*cb_journal_entry_get_remote_number (entry) != '\0')
+    {
+      button = gtk_button_new_from_icon_name ("call-start-symbolic");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, _("Call Back"));
+      gtk_widget_add_css_class (button, "flat");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.dial");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s",
+                                        cb_journal_entry_get_remote_number (entry));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+
+  return row;
+}
+
+static void
+update_stack (CbJournalPage *self)
+{
+  gboolean any = self->journal != NULL && g_list_model_get_n_items (self->journal) > 0;
+
+  gtk_stack_set_visible_child_name (self->stack, any ? "list" : "empty");
+}
+
+void
+cb_journal_page_set_session (CbJournalPage *self,
+                             CbSession     *session)
+{
+  g_return_if_fail (CB_IS_JOURNAL_PAGE (self));
+
+  if (self->session == session)
+    return;
+
+  if (self->journal != NULL)
+    g_signal_handlers_disconnect_by_data (self->journal, self);
+  g_set_object (&self->session, session);
+  self->journal = session != NULL ? cb_client_store_get_journal (cb_session_get_store (session)) : NULL;
+  gtk_list_box_bind_model (self->list, self->journal, self->journal != NULL ? create_row : NULL,
+                           self, NULL);
+  if (self->journal != NULL)
+    g_signal_connect_object (self->journal, "items-changed", G_CALLBACK (update_stack), self,
+                             G_CONNECT_SWAPPED);
+  update_stack (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+static void
+cb_journal_page_dispose (GObject *object)
+{
+  CbJournalPage *self = CB_JOURNAL_PAGE (object);
+
+  cb_journal_page_set_session (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_JOURNAL_PAGE);
+  cb_widget_unparent_children (GTK_WIDGET (self));
+
+  G_OBJECT_CLASS (cb_journal_page_parent_class)->dispose (object);
+}
+
+static void
+cb_journal_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  CbJournalPage *self = CB_JOURNAL_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_journal_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  CbJournalPage *self = CB_JOURNAL_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      cb_journal_page_set_session (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_journal_page_class_init (CbJournalPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cb_journal_page_dispose;
+  object_class->get_property = cb_journal_page_get_property;
+  object_class->set_property = cb_journal_page_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, CB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-journal-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CbJournalPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, CbJournalPage, list);
+}
+
+static void
+cb_journal_page_init (CbJournalPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  update_stack (self);
+}

@@ -1,0 +1,287 @@
+/* cb-window-calls.c: CbWindow and the softphone: header state, journal badge, notifications
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window turns the session's softphone on, and tells the user about
+ * calls when the window may not be looked at: a notification with Answer
+ * and Decline while a call rings, and one for each missed call. Without a
+ * notification server (a bare session, tests) the card in the window is
+ * still there; the failure is only logged.
+ */
+
+#define G_LOG_DOMAIN "cb-window-calls"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libnotify/notify.h>
+
+#include "cb-window-private.h"
+
+typedef struct {
+  GWeakRef  window;
+  char     *call_id;
+} NotifyTarget;
+
+static void
+notify_target_free (gpointer data)
+{
+  NotifyTarget *target = data;
+
+  g_weak_ref_clear (&target->window);
+  g_free (target->call_id);
+  g_free (target);
+}
+
+static NotifyTarget *
+notify_target_new (CbWindow   *self,
+                   const char *call_id)
+{
+  NotifyTarget *target = g_new0 (NotifyTarget, 1);
+
+  g_weak_ref_init (&target->window, self);
+  target->call_id = g_strdup (call_id);
+  return target;
+}
+
+static gboolean
+ensure_notify (void)
+{
+  return notify_is_initted () || notify_init ("Callboard");
+}
+
+static void
+show_notification (NotifyNotification *notification)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* ServiceUnknown without a notification daemon: nothing to do about it. */
+  if (!notify_notification_show (notification, &error))
+    g_debug ("Notification not shown: %s", error->message);
+}
+
+static void
+close_notification (gpointer data)
+{
+  NotifyNotification *notification = data;
+
+  /* Closing one that never showed fails the same way; ignored too. */
+  notify_notification_close (notification, NULL);
+  g_object_unref (notification);
+}
+
+CbCall *
+_cb_window_lookup_call (CbWindow   *self,
+                        const char *id)
+{
+  if (self->softphone == NULL || id == NULL)
+    return NULL;
+  return cb_softphone_lookup_call (self->softphone, id);
+}
+
+static void
+on_notification_action (NotifyNotification *notification,
+                        char               *action,
+                        gpointer            user_data)
+{
+  NotifyTarget *target = user_data;
+  g_autoptr(CbWindow) self = g_weak_ref_get (&target->window);
+
+  if (self == NULL)
+    return;
+
+  if (g_str_equal (action, "answer"))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.answer-call", "s", target->call_id);
+      gtk_window_present (GTK_WINDOW (self));
+    }
+  else if (g_str_equal (action, "decline"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.hangup-call", "s", target->call_id);
+  else if (g_str_equal (action, "default") || g_str_equal (action, "show-journal"))
+    {
+      cb_window_show_page (self, g_str_equal (action, "default") ? "calls" : "journal");
+      gtk_window_present (GTK_WINDOW (self));
+    }
+}
+
+static void
+on_call_state (CbWindow   *self,
+               GParamSpec *pspec,
+               CbCall     *call)
+{
+  if (cb_call_get_state (call) == CB_CALL_STATE_RINGING)
+    return;
+
+  /* Answered, declined or given up: the ringing notification has done its job. */
+  g_signal_handlers_disconnect_by_func (call, on_call_state, self);
+  if (self->notifications != NULL)
+    g_hash_table_remove (self->notifications, cb_call_get_id (call));
+}
+
+static void
+on_incoming_call (CbWindow    *self,
+                  CbCall      *call,
+                  CbSoftphone *softphone)
+{
+  NotifyNotification *notification;
+  g_autofree char *body = NULL;
+
+  cb_window_show_page (self, "calls");
+  g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self,
+                           G_CONNECT_SWAPPED);
+  if (!ensure_notify ())
+    return;
+
+  if (g_strcmp0 (cb_call_get_remote_name (call), cb_call_get_remote_number (call)) != 0)
+    body = g_strdup_printf ("%s (%s)", cb_call_get_remote_name (call), cb_call_get_remote_number (call));
+  else
+    body = g_strdup (cb_call_get_remote_number (call));
+
+  notification = notify_notification_new (_("Incoming Call"), body, "call-start-symbolic");
+  notify_notification_set_urgency (notification, NOTIFY_URGENCY_CRITICAL);
+  notify_notification_set_category (notification, "call.incoming");
+  notify_notification_set_app_name (notification, _("Callboard"));
+  notify_notification_add_action (notification, "answer", _("Answer"),
+                                  on_notification_action,
+                                  notify_target_new (self, cb_call_get_id (call)),
+                                  notify_target_free);
+  notify_notification_add_action (notification, "decline", _("Decline"),
+                                  on_notification_action,
+                                  notify_target_new (self, cb_call_get_id (call)),
+                                  notify_target_free);
+  notify_notification_add_action (notification, "default", _("Show"),
+                                  on_notification_action,
+                                  notify_target_new (self, cb_call_get_id (call)),
+                                  notify_target_free);
+  g_hash_table_replace (self->notifications, g_strdup (cb_call_get_id (call)), notification);
+  show_notification (notification);
+}
+
+static void
+on_event_applied (CbWindow      *self,
+                  gint64         seq,
+                  const char    *type,
+                  CbClientStore *store)
+{
+  g_autoptr(CbJournalEntry) entry = NULL;
+  NotifyNotification *notification;
+  g_autofree char *body = NULL;
+
+  if (g_strcmp0 (type, "journal") != 0)
+    return;
+  entry = g_list_model_get_item (cb_client_store_get_journal (store), 0);
+  if (entry == NULL || !cb_journal_entry_get_missed (entry) || !ensure_notify ())
+    return;
+
+  if (g_strcmp0 (cb_journal_entry_get_remote_name (entry), cb_journal_entry_get_remote_number (entry)) != 0)
+    body = g_strdup_printf ("%s (%s)", cb_journal_entry_get_remote_name (entry),
+                            cb_journal_entry_get_remote_number (entry));
+  else
+    body = g_strdup (cb_journal_entry_get_remote_number (entry));
+  notification = notify_notification_new (_("Missed Call"), body, "call-missed-symbolic");
+  notify_notification_set_category (notification, "call.unanswered");
+  notify_notification_set_app_name (notification, _("Callboard"));
+  notify_notification_add_action (notification, "show-journal", _("Show Journal"),
+                                  on_notification_action, notify_target_new (self, NULL),
+                                  notify_target_free);
+  /* Kept (and closed with the session) so its action still arrives. */
+  g_hash_table_replace (self->notifications,
+                        g_strdup_printf ("missed-%" G_GINT64_FORMAT, cb_journal_entry_get_id (entry)),
+                        notification);
+  show_notification (notification);
+}
+
+static void
+update_journal_badge (CbWindow *self)
+{
+  guint missed = self->session != NULL
+                 ? cb_client_store_get_missed_count (cb_session_get_store (self->session)) : 0;
+
+  adw_view_stack_page_set_badge_number (self->journal_stack_page, missed);
+  adw_view_stack_page_set_needs_attention (self->journal_stack_page, missed > 0);
+}
+
+static void
+update_registration_icon (CbWindow *self)
+{
+  CbRegistrationState state = self->softphone != NULL
+                              ? cb_softphone_get_registration_state (self->softphone)
+                              : CB_REGISTRATION_STATE_OFFLINE;
+  const char *classes[] = { "cb-registration", NULL, NULL };
+  GEnumClass *enum_class = g_type_class_ref (CB_TYPE_REGISTRATION_STATE);
+
+  gtk_image_set_from_icon_name (self->registration_icon, cb_registration_state_get_icon_name (state));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->registration_icon),
+                               cb_registration_state_get_label (state));
+  classes[1] = g_enum_get_value (enum_class, state)->value_nick;
+  gtk_widget_set_css_classes (GTK_WIDGET (self->registration_icon), classes);
+  g_type_class_unref (enum_class);
+}
+
+static void
+set_softphone (CbWindow    *self,
+               CbSoftphone *softphone)
+{
+  if (self->softphone == softphone)
+    return;
+
+  if (self->softphone != NULL)
+    g_signal_handlers_disconnect_by_data (self->softphone, self);
+  if (self->notifications != NULL)
+    g_hash_table_remove_all (self->notifications);
+  g_set_object (&self->softphone, softphone);
+  if (softphone != NULL)
+    {
+      g_signal_connect_object (softphone, "incoming-call", G_CALLBACK (on_incoming_call), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (softphone, "notify::registration-state",
+                               G_CALLBACK (update_registration_icon), self, G_CONNECT_SWAPPED);
+    }
+  update_registration_icon (self);
+}
+
+static void
+on_softphone_changed (CbWindow   *self,
+                      GParamSpec *pspec,
+                      CbSession  *session)
+{
+  set_softphone (self, cb_session_get_softphone (session));
+}
+
+void
+_cb_window_calls_set_session (CbWindow  *self,
+                              CbSession *session)
+{
+  CbClientStore *store;
+
+  if (self->notifications == NULL)
+    self->notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, close_notification);
+
+  /* The old session's handlers went with cb_window_set_session's
+   * disconnect-by-data; only the softphone is left to drop. */
+  set_softphone (self, NULL);
+  if (session != NULL)
+    {
+      store = cb_session_get_store (session);
+      g_signal_connect_object (session, "notify::softphone",
+                               G_CALLBACK (on_softphone_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "notify::missed-count",
+                               G_CALLBACK (update_journal_badge), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "event-applied",
+                               G_CALLBACK (on_event_applied), self, G_CONNECT_SWAPPED);
+      /* CALLBOARD_SOFTPHONE=0 keeps the line free for a desk phone or
+       * another softphone on the same account. */
+      if (g_strcmp0 (g_getenv ("CALLBOARD_SOFTPHONE"), "0") != 0)
+        cb_session_set_softphone_enabled (session, TRUE);
+      set_softphone (self, cb_session_get_softphone (session));
+    }
+  update_journal_badge (self);
+}
+
+void
+_cb_window_calls_dispose (CbWindow *self)
+{
+  set_softphone (self, NULL);
+  g_clear_pointer (&self->notifications, g_hash_table_unref);
+}

@@ -1,0 +1,468 @@
+/* cb-call.c: one call of the softphone, as the client shows it
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The SIP call is the truth about the dialog; this object follows its
+ * "state" and adds what only the client knows (hold asked from here,
+ * mute, who the number belongs to).
+ */
+
+#define G_LOG_DOMAIN "cb-client"
+
+#include "cb-client-private.h"
+#include "cb-call.h"
+
+struct _CbCall
+{
+  GObject          parent_instance;
+
+  char            *id;
+  CbSipCall       *sip_call;
+  CbContact       *contact;
+  char            *remote_number;
+  char            *remote_name;
+  CbCallDirection  direction;
+  CbCallState      state;
+  gint64           started_at;
+  gint64           connected_at;
+  gint64           connected_us;   /* monotonic, for the duration */
+  guint            duration;
+  guint            tick_source;
+  gboolean         muted;
+  gboolean         held;
+};
+
+G_DEFINE_FINAL_TYPE (CbCall, cb_call, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (CbCallDirection, cb_call_direction,
+  G_DEFINE_ENUM_VALUE (CB_CALL_DIRECTION_IN, "in"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_DIRECTION_OUT, "out"))
+
+G_DEFINE_ENUM_TYPE (CbCallState, cb_call_state,
+  G_DEFINE_ENUM_VALUE (CB_CALL_STATE_RINGING, "ringing"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_STATE_DIALING, "dialing"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_STATE_CONNECTED, "connected"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_STATE_HELD, "held"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_STATE_ENDED, "ended"))
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_DIRECTION,
+  PROP_REMOTE_NUMBER,
+  PROP_REMOTE_NAME,
+  PROP_CONTACT,
+  PROP_STATE,
+  PROP_STARTED_AT,
+  PROP_CONNECTED_AT,
+  PROP_DURATION,
+  PROP_MUTED,
+  PROP_HELD,
+  PROP_SIP_CALL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  CbCall *self = user_data;
+  guint duration = (guint) ((g_get_monotonic_time () - self->connected_us) / G_USEC_PER_SEC);
+
+  if (duration != self->duration)
+    {
+      self->duration = duration;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_state (CbCall      *self,
+           CbCallState  state)
+{
+  if (self->state == state)
+    return;
+
+  g_debug ("Call %s: state %d -> %d", self->id, self->state, state);
+  if ((state == CB_CALL_STATE_CONNECTED || state == CB_CALL_STATE_HELD) &&
+      self->connected_at == 0)
+    {
+      self->connected_at = g_get_real_time () / G_USEC_PER_SEC;
+      self->connected_us = g_get_monotonic_time ();
+      /* Four ticks a second keep the shown seconds within a quarter
+       * second of the truth without a timer per widget. */
+      self->tick_source = g_timeout_add (250, on_tick, self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED_AT]);
+    }
+  if (state == CB_CALL_STATE_ENDED)
+    g_clear_handle_id (&self->tick_source, g_source_remove);
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+on_sip_state (CbCall     *self,
+              GParamSpec *pspec,
+              CbSipCall  *sip_call)
+{
+  switch (cb_sip_call_get_state (sip_call))
+    {
+    case CB_SIP_CALL_STATE_INCOMING:
+      set_state (self, CB_CALL_STATE_RINGING);
+      break;
+    case CB_SIP_CALL_STATE_DIALING:
+    case CB_SIP_CALL_STATE_RINGING:
+      set_state (self, CB_CALL_STATE_DIALING);
+      break;
+    case CB_SIP_CALL_STATE_ACTIVE:
+      set_state (self, self->held ? CB_CALL_STATE_HELD : CB_CALL_STATE_CONNECTED);
+      break;
+    case CB_SIP_CALL_STATE_ENDED:
+    default:
+      set_state (self, CB_CALL_STATE_ENDED);
+      break;
+    }
+}
+
+static void
+cb_call_dispose (GObject *object)
+{
+  CbCall *self = CB_CALL (object);
+
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  if (self->sip_call != NULL)
+    g_signal_handlers_disconnect_by_data (self->sip_call, self);
+  g_clear_object (&self->sip_call);
+  g_clear_object (&self->contact);
+
+  G_OBJECT_CLASS (cb_call_parent_class)->dispose (object);
+}
+
+static void
+cb_call_finalize (GObject *object)
+{
+  CbCall *self = CB_CALL (object);
+
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->remote_number, g_free);
+  g_clear_pointer (&self->remote_name, g_free);
+
+  G_OBJECT_CLASS (cb_call_parent_class)->finalize (object);
+}
+
+static void
+cb_call_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  CbCall *self = CB_CALL (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_DIRECTION:
+      g_value_set_enum (value, self->direction);
+      break;
+    case PROP_REMOTE_NUMBER:
+      g_value_set_string (value, self->remote_number);
+      break;
+    case PROP_REMOTE_NAME:
+      g_value_set_string (value, self->remote_name);
+      break;
+    case PROP_CONTACT:
+      g_value_set_object (value, self->contact);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_STARTED_AT:
+      g_value_set_int64 (value, self->started_at);
+      break;
+    case PROP_CONNECTED_AT:
+      g_value_set_int64 (value, self->connected_at);
+      break;
+    case PROP_DURATION:
+      g_value_set_uint (value, self->duration);
+      break;
+    case PROP_MUTED:
+      g_value_set_boolean (value, self->muted);
+      break;
+    case PROP_HELD:
+      g_value_set_boolean (value, self->held);
+      break;
+    case PROP_SIP_CALL:
+      g_value_set_object (value, self->sip_call);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_call_class_init (CbCallClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = cb_call_dispose;
+  object_class->finalize = cb_call_finalize;
+  object_class->get_property = cb_call_get_property;
+
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, ro);
+  properties[PROP_DIRECTION] =
+    g_param_spec_enum ("direction", NULL, NULL, CB_TYPE_CALL_DIRECTION, CB_CALL_DIRECTION_IN, ro);
+  properties[PROP_REMOTE_NUMBER] = g_param_spec_string ("remote-number", NULL, NULL, NULL, ro);
+  properties[PROP_REMOTE_NAME] = g_param_spec_string ("remote-name", NULL, NULL, NULL, ro);
+  properties[PROP_CONTACT] = g_param_spec_object ("contact", NULL, NULL, CB_TYPE_CONTACT, ro);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, CB_TYPE_CALL_STATE, CB_CALL_STATE_RINGING, ro);
+  properties[PROP_STARTED_AT] =
+    g_param_spec_int64 ("started-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_CONNECTED_AT] =
+    g_param_spec_int64 ("connected-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_DURATION] = g_param_spec_uint ("duration", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_MUTED] = g_param_spec_boolean ("muted", NULL, NULL, FALSE, ro);
+  properties[PROP_HELD] = g_param_spec_boolean ("held", NULL, NULL, FALSE, ro);
+  properties[PROP_SIP_CALL] = g_param_spec_object ("sip-call", NULL, NULL, CB_TYPE_SIP_CALL, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cb_call_init (CbCall *self)
+{
+}
+
+CbCall *
+_cb_call_new (const char *id,
+              CbSipCall  *sip_call,
+              const char *remote_number,
+              CbContact  *contact)
+{
+  CbCall *self = g_object_new (CB_TYPE_CALL, NULL);
+
+  self->id = g_strdup (id);
+  self->sip_call = g_object_ref (sip_call);
+  self->direction = cb_sip_call_is_incoming (sip_call) ? CB_CALL_DIRECTION_IN
+                                                       : CB_CALL_DIRECTION_OUT;
+  self->state = self->direction == CB_CALL_DIRECTION_IN ? CB_CALL_STATE_RINGING
+                                                        : CB_CALL_STATE_DIALING;
+  self->started_at = g_get_real_time () / G_USEC_PER_SEC;
+  self->remote_number = g_strdup (remote_number != NULL ? remote_number : "");
+  _cb_call_set_contact (self, contact);
+  g_signal_connect_object (sip_call, "notify::state", G_CALLBACK (on_sip_state), self,
+                           G_CONNECT_SWAPPED);
+  on_sip_state (self, NULL, sip_call);
+
+  return self;
+}
+
+void
+_cb_call_set_contact (CbCall    *self,
+                      CbContact *contact)
+{
+  const char *name;
+
+  g_set_object (&self->contact, contact);
+  name = contact != NULL && *cb_contact_get_display_name (contact) != '\0'
+         ? cb_contact_get_display_name (contact) : self->remote_number;
+  if (g_strcmp0 (self->remote_name, name) == 0)
+    return;
+  g_free (self->remote_name);
+  self->remote_name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTACT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMOTE_NAME]);
+}
+
+const char *
+cb_call_get_id (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->id;
+}
+
+CbCallDirection
+cb_call_get_direction (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), CB_CALL_DIRECTION_IN);
+  return self->direction;
+}
+
+const char *
+cb_call_get_remote_number (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->remote_number;
+}
+
+const char *
+cb_call_get_remote_name (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->remote_name;
+}
+
+CbContact *
+cb_call_get_contact (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->contact;
+}
+
+CbCallState
+cb_call_get_state (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), CB_CALL_STATE_ENDED);
+  return self->state;
+}
+
+gint64
+cb_call_get_started_at (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), 0);
+  return self->started_at;
+}
+
+gint64
+cb_call_get_connected_at (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), 0);
+  return self->connected_at;
+}
+
+guint
+cb_call_get_duration (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), 0);
+  return self->duration;
+}
+
+gboolean
+cb_call_get_muted (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), FALSE);
+  return self->muted;
+}
+
+gboolean
+cb_call_get_held (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), FALSE);
+  return self->held;
+}
+
+CbSipCall *
+cb_call_get_sip_call (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->sip_call;
+}
+
+gboolean
+cb_call_answer (CbCall  *self,
+                GError **error)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), FALSE);
+
+  if (self->state != CB_CALL_STATE_RINGING)
+    return TRUE;
+  return cb_sip_call_answer (self->sip_call, error);
+}
+
+void
+cb_call_hangup (CbCall *self)
+{
+  g_return_if_fail (CB_IS_CALL (self));
+
+  if (self->state == CB_CALL_STATE_ENDED)
+    return;
+  /* Declining a ringing call is a hang-up too: the phone library answers
+   * it with a final response. */
+  cb_sip_call_hangup (self->sip_call);
+}
+
+gboolean
+cb_call_set_held (CbCall    *self,
+                  gboolean   held,
+                  GError   **error)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), FALSE);
+
+  held = !!held;
+  if (self->held == held ||
+      (self->state != CB_CALL_STATE_CONNECTED && self->state != CB_CALL_STATE_HELD))
+    return TRUE;
+  if (!cb_sip_call_set_hold (self->sip_call, held, error))
+    return FALSE;
+
+  self->held = held;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HELD]);
+  set_state (self, held ? CB_CALL_STATE_HELD : CB_CALL_STATE_CONNECTED);
+  return TRUE;
+}
+
+void
+cb_call_set_muted (CbCall   *self,
+                   gboolean  muted)
+{
+  CbMediaPipeline *media;
+
+  g_return_if_fail (CB_IS_CALL (self));
+
+  muted = !!muted;
+  if (self->muted == muted)
+    return;
+
+  media = cb_sip_call_get_media (self->sip_call);
+  if (media != NULL)
+    cb_media_pipeline_set_mute (media, muted);
+  self->muted = muted;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MUTED]);
+}
+
+gboolean
+cb_call_send_dtmf (CbCall      *self,
+                   const char  *digits,
+                   GError     **error)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), FALSE);
+  g_return_val_if_fail (digits != NULL, FALSE);
+
+  if (self->state != CB_CALL_STATE_CONNECTED)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           "Keypad tones need a connected call");
+      return FALSE;
+    }
+  return cb_sip_call_send_dtmf (self->sip_call, digits, error);
+}
+
+char *
+cb_call_number_from_uri (const char *uri)
+{
+  const char *start;
+  const char *end;
+
+  if (uri == NULL)
+    return g_strdup ("");
+
+  /* A From header's URL may come as "Name <sip:...>". */
+  start = strchr (uri, '<');
+  start = start != NULL ? start + 1 : uri;
+  if (g_str_has_prefix (start, "sips:"))
+    start += 5;
+  else if (g_str_has_prefix (start, "sip:"))
+    start += 4;
+  else
+    return g_strdup (uri);
+
+  end = start + strcspn (start, "@;>?");
+  return g_strndup (start, end - start);
+}

@@ -1,0 +1,78 @@
+/* cb-call.h: one call of the softphone, as the client shows it
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Wraps the phone library's CbSipCall with what a call card needs: the
+ * remote party resolved through the directory, a state that folds hold
+ * in, mute, and a duration that ticks while the call is connected.
+ *
+ * Properties (all notify): id (string, unique per softphone),
+ * direction (CbCallDirection), remote-number, remote-name (strings; the
+ * name falls back to the number), contact (CbContact or NULL),
+ * state (CbCallState), started-at (gint64 unix seconds when created),
+ * connected-at (gint64 unix seconds, 0 until answered), duration (uint
+ * seconds since connected; notifies each second), muted, held (bool),
+ * sip-call (CbSipCall).
+ */
+
+#pragma once
+
+#include "cb-contact.h"
+#include "cb-sip-call.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CB_CALL_DIRECTION_IN,
+  CB_CALL_DIRECTION_OUT,
+} CbCallDirection;
+
+typedef enum {
+  CB_CALL_STATE_RINGING,    /* incoming, not answered yet */
+  CB_CALL_STATE_DIALING,    /* outgoing, not answered yet */
+  CB_CALL_STATE_CONNECTED,
+  CB_CALL_STATE_HELD,       /* put on hold from this end */
+  CB_CALL_STATE_ENDED,
+} CbCallState;
+
+#define CB_TYPE_CALL_DIRECTION (cb_call_direction_get_type ())
+GType cb_call_direction_get_type (void);
+#define CB_TYPE_CALL_STATE (cb_call_state_get_type ())
+GType cb_call_state_get_type (void);
+
+#define CB_TYPE_CALL (cb_call_get_type ())
+G_DECLARE_FINAL_TYPE (CbCall, cb_call, CB, CALL, GObject)
+
+const char      *cb_call_get_id            (CbCall *self);
+CbCallDirection  cb_call_get_direction     (CbCall *self);
+const char      *cb_call_get_remote_number (CbCall *self);
+const char      *cb_call_get_remote_name   (CbCall *self);
+CbContact       *cb_call_get_contact       (CbCall *self);
+CbCallState      cb_call_get_state         (CbCall *self);
+gint64           cb_call_get_started_at    (CbCall *self);
+gint64           cb_call_get_connected_at  (CbCall *self);
+guint            cb_call_get_duration      (CbCall *self);
+gboolean         cb_call_get_muted         (CbCall *self);
+gboolean         cb_call_get_held          (CbCall *self);
+CbSipCall       *cb_call_get_sip_call      (CbCall *self);
+
+/* Control; each is a no-op (returning FALSE where it can fail) when the
+ * state does not allow it. */
+gboolean         cb_call_answer            (CbCall     *self,
+                                            GError    **error);
+void             cb_call_hangup            (CbCall     *self);
+gboolean         cb_call_set_held          (CbCall     *self,
+                                            gboolean    held,
+                                            GError    **error);
+void             cb_call_set_muted         (CbCall     *self,
+                                            gboolean    muted);
+gboolean         cb_call_send_dtmf         (CbCall     *self,
+                                            const char *digits,
+                                            GError    **error);
+
+/* The user part of a SIP URI ("sip:201@host;tag" -> "201"), or a copy of
+ * the text when it is no SIP URI. */
+char            *cb_call_number_from_uri   (const char *uri);
+
+G_END_DECLS

@@ -1,0 +1,283 @@
+/* cb-journal-entry.c: one call in the user's journal
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Entries never change once written (the server writes them when the call
+ * ends), so the object is filled once and only read afterwards.
+ */
+
+#define G_LOG_DOMAIN "cb-client"
+
+#include "cb-journal-entry.h"
+
+struct _CbJournalEntry
+{
+  GObject   parent_instance;
+
+  gint64    id;
+  char     *call_id;
+  char     *direction;
+  char     *remote_number;
+  char     *remote_name;
+  gint64    remote_user_id;
+  gint64    started_at;
+  gint64    answered_at;
+  gint64    ended_at;
+  guint     duration;
+  gboolean  answered;
+};
+
+G_DEFINE_FINAL_TYPE (CbJournalEntry, cb_journal_entry, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_CALL_ID,
+  PROP_DIRECTION,
+  PROP_REMOTE_NUMBER,
+  PROP_REMOTE_NAME,
+  PROP_REMOTE_USER_ID,
+  PROP_STARTED_AT,
+  PROP_ANSWERED_AT,
+  PROP_ENDED_AT,
+  PROP_DURATION,
+  PROP_ANSWERED,
+  PROP_MISSED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+cb_journal_entry_finalize (GObject *object)
+{
+  CbJournalEntry *self = CB_JOURNAL_ENTRY (object);
+
+  g_free (self->call_id);
+  g_free (self->direction);
+  g_free (self->remote_number);
+  g_free (self->remote_name);
+
+  G_OBJECT_CLASS (cb_journal_entry_parent_class)->finalize (object);
+}
+
+static void
+cb_journal_entry_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  CbJournalEntry *self = CB_JOURNAL_ENTRY (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_int64 (value, self->id);
+      break;
+    case PROP_CALL_ID:
+      g_value_set_string (value, self->call_id);
+      break;
+    case PROP_DIRECTION:
+      g_value_set_string (value, self->direction);
+      break;
+    case PROP_REMOTE_NUMBER:
+      g_value_set_string (value, self->remote_number);
+      break;
+    case PROP_REMOTE_NAME:
+      g_value_set_string (value, cb_journal_entry_get_remote_name (self));
+      break;
+    case PROP_REMOTE_USER_ID:
+      g_value_set_int64 (value, self->remote_user_id);
+      break;
+    case PROP_STARTED_AT:
+      g_value_set_int64 (value, self->started_at);
+      break;
+    case PROP_ANSWERED_AT:
+      g_value_set_int64 (value, self->answered_at);
+      break;
+    case PROP_ENDED_AT:
+      g_value_set_int64 (value, self->ended_at);
+      break;
+    case PROP_DURATION:
+      g_value_set_uint (value, self->duration);
+      break;
+    case PROP_ANSWERED:
+      g_value_set_boolean (value, self->answered);
+      break;
+    case PROP_MISSED:
+      g_value_set_boolean (value, cb_journal_entry_get_missed (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_journal_entry_class_init (CbJournalEntryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = cb_journal_entry_finalize;
+  object_class->get_property = cb_journal_entry_get_property;
+
+  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_CALL_ID] = g_param_spec_string ("call-id", NULL, NULL, NULL, ro);
+  properties[PROP_DIRECTION] = g_param_spec_string ("direction", NULL, NULL, NULL, ro);
+  properties[PROP_REMOTE_NUMBER] = g_param_spec_string ("remote-number", NULL, NULL, NULL, ro);
+  properties[PROP_REMOTE_NAME] = g_param_spec_string ("remote-name", NULL, NULL, NULL, ro);
+  properties[PROP_REMOTE_USER_ID] =
+    g_param_spec_int64 ("remote-user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_STARTED_AT] = g_param_spec_int64 ("started-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_ANSWERED_AT] = g_param_spec_int64 ("answered-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_ENDED_AT] = g_param_spec_int64 ("ended-at", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_DURATION] = g_param_spec_uint ("duration", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_ANSWERED] = g_param_spec_boolean ("answered", NULL, NULL, FALSE, ro);
+  properties[PROP_MISSED] = g_param_spec_boolean ("missed", NULL, NULL, FALSE, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cb_journal_entry_init (CbJournalEntry *self)
+{
+}
+
+/* Nulls and missing members read as 0 / "": the protocol allows null for
+ * answered_at and remote_user_id. */
+static gint64
+int_member (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (node);
+}
+
+static char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return g_strdup ("");
+  return g_strdup (json_node_get_string (node));
+}
+
+CbJournalEntry *
+cb_journal_entry_new_from_json (JsonObject *entry)
+{
+  CbJournalEntry *self;
+  gint64 id;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  id = int_member (entry, "id");
+  if (id <= 0)
+    return NULL;
+
+  self = g_object_new (CB_TYPE_JOURNAL_ENTRY, NULL);
+  self->id = id;
+  self->call_id = string_member (entry, "call_id");
+  self->direction = string_member (entry, "direction");
+  self->remote_number = string_member (entry, "remote_number");
+  self->remote_name = string_member (entry, "remote_name");
+  self->remote_user_id = int_member (entry, "remote_user_id");
+  self->started_at = int_member (entry, "started_at");
+  self->answered_at = int_member (entry, "answered_at");
+  self->ended_at = int_member (entry, "ended_at");
+  self->duration = (guint) CLAMP (int_member (entry, "duration"), 0, G_MAXUINT);
+  self->answered = json_object_get_boolean_member_with_default (entry, "answered", FALSE);
+
+  return self;
+}
+
+gint64
+cb_journal_entry_get_id (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), 0);
+  return self->id;
+}
+
+const char *
+cb_journal_entry_get_call_id (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), NULL);
+  return self->call_id;
+}
+
+gboolean
+cb_journal_entry_get_incoming (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), FALSE);
+  return g_strcmp0 (self->direction, "in") == 0;
+}
+
+const char *
+cb_journal_entry_get_remote_number (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), NULL);
+  return self->remote_number;
+}
+
+const char *
+cb_journal_entry_get_remote_name (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), NULL);
+  return *self->remote_name != '\0' ? self->remote_name : self->remote_number;
+}
+
+gint64
+cb_journal_entry_get_remote_user_id (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), 0);
+  return self->remote_user_id;
+}
+
+gint64
+cb_journal_entry_get_started_at (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), 0);
+  return self->started_at;
+}
+
+gint64
+cb_journal_entry_get_answered_at (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), 0);
+  return self->answered_at;
+}
+
+gint64
+cb_journal_entry_get_ended_at (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), 0);
+  return self->ended_at;
+}
+
+guint
+cb_journal_entry_get_duration (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), 0);
+  return self->duration;
+}
+
+gboolean
+cb_journal_entry_get_answered (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), FALSE);
+  return self->answered;
+}
+
+gboolean
+cb_journal_entry_get_missed (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), FALSE);
+  return cb_journal_entry_get_incoming (self) && !self->answered;
+}

@@ -1,0 +1,38 @@
+/* cb-journal-entry.h: one call in the user's journal
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Read-only properties from the server's journal entry: id (gint64),
+ * call-id, direction ("in" or "out"), remote-number, remote-name (falls
+ * back to the number), remote-user-id (gint64, 0 when unknown),
+ * started-at, answered-at (0: never), ended-at (gint64 unix seconds),
+ * duration (uint seconds), answered, missed (bool: incoming, never
+ * answered).
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_JOURNAL_ENTRY (cb_journal_entry_get_type ())
+G_DECLARE_FINAL_TYPE (CbJournalEntry, cb_journal_entry, CB, JOURNAL_ENTRY, GObject)
+
+/* NULL when the object lacks an id. */
+CbJournalEntry *cb_journal_entry_new_from_json     (JsonObject     *entry);
+gint64          cb_journal_entry_get_id            (CbJournalEntry *self);
+const char     *cb_journal_entry_get_call_id       (CbJournalEntry *self);
+gboolean        cb_journal_entry_get_incoming      (CbJournalEntry *self);
+const char     *cb_journal_entry_get_remote_number (CbJournalEntry *self);
+const char     *cb_journal_entry_get_remote_name   (CbJournalEntry *self);
+gint64          cb_journal_entry_get_remote_user_id (CbJournalEntry *self);
+gint64          cb_journal_entry_get_started_at    (CbJournalEntry *self);
+gint64          cb_journal_entry_get_answered_at   (CbJournalEntry *self);
+gint64          cb_journal_entry_get_ended_at      (CbJournalEntry *self);
+guint           cb_journal_entry_get_duration      (CbJournalEntry *self);
+gboolean        cb_journal_entry_get_answered      (CbJournalEntry *self);
+gboolean        cb_journal_entry_get_missed        (CbJournalEntry *self);
+
+G_END_DECLS
