@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cb-application.h"
+#include "cb-preferences-window.h"
 #include "cb-sign-in-page.h"
 #include "cb-window.h"
 
@@ -70,12 +71,18 @@ quit_action (GSimpleAction *action,
              GVariant      *param,
              gpointer       user_data)
 {
-  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    g_object_ref (l->data);
 
   /* Closing (rather than g_application_quit) lets each window sign out;
-   * the application ends when the last one is gone and the server heard. */
+   * the application ends when the last one is gone and the server heard.
+   * Held: closing one may destroy another (the preferences go with their
+   * parent). */
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free_full (windows, g_object_unref);
 }
 
 static void
@@ -104,6 +111,16 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (cb_preferences_window_new (parent)));
+}
+
+static void
 monitor_action (GSimpleAction *action,
                 GVariant      *param,
                 gpointer       user_data)
@@ -128,6 +145,7 @@ sign_out_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
+  { "preferences", preferences_action },
   { "monitor", monitor_action },
   { "sign-out", sign_out_action },
 };
@@ -137,6 +155,7 @@ cb_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *monitor_accels[] = { "<Control>m", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
   CbApplication *self = CB_APPLICATION (application);
 
   /* AdwApplication loads style.css and the icons from our resources. */
@@ -146,6 +165,7 @@ cb_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.monitor", monitor_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 
   gtk_window_set_default_icon_name (APP_ID);
 }

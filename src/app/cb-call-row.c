@@ -5,6 +5,13 @@
  *
  * The card only reads the CbCall and acts through its own call.* actions,
  * so a notification or a test drives exactly what a click does.
+ *
+ * The transfer picker lists the directory only while its popover is open:
+ * a filter model over every colleague per card would cost for nothing.
+ * Favourites come first in it: they are whom calls are passed to most.
+ *
+ * A consultation shows on both of its cards as Transfer / Cancel: either
+ * card completes or abandons the pair.
  */
 
 #define G_LOG_DOMAIN "cb-call-row"
@@ -23,20 +30,34 @@ struct _CbCallRow
 
   CbCall          *call;
   CbSoftphone     *softphone;
+  GListModel      *directory;
+  GListModel      *favourites;
+  GtkSortListModel *transfer_model;
+  GtkFilterListModel *transfer_filter_model;
+  GCancellable    *cancellable;
 
   /* Template widgets */
   AdwAvatar       *avatar;
   GtkLabel        *name_label;
   GtkLabel        *number_label;
+  GtkLabel        *context_label;
   GtkLabel        *state_label;
   GtkLabel        *duration_label;
   GtkWidget       *controls;
+  GtkWidget       *consultation_box;
   GtkToggleButton *mute_button;
   GtkToggleButton *hold_button;
   GtkWidget       *keypad_button;
+  GtkWidget       *transfer_button;
+  GtkPopover      *transfer_popover;
+  GtkWidget       *transfer_calls_box;
+  GtkSearchEntry  *transfer_search;
+  GtkListBox      *transfer_list;
   GtkWidget       *answer_button;
   GtkWidget       *hangup_button;
   GtkGrid         *keypad_grid;
+  GtkPopover      *keypad_popover;
+  GtkLabel        *keypad_digits;
 };
 
 G_DEFINE_FINAL_TYPE (CbCallRow, cb_call_row, GTK_TYPE_WIDGET)
@@ -45,6 +66,8 @@ enum {
   PROP_0,
   PROP_CALL,
   PROP_SOFTPHONE,
+  PROP_DIRECTORY,
+  PROP_FAVOURITES,
   N_PROPS
 };
 
@@ -110,11 +133,34 @@ update_duration (CbCallRow *self)
   gtk_label_set_label (self->duration_label, text);
 }
 
+static char *
+context_text (CbCall *call)
+{
+  const char *group = cb_call_get_group_name (call);
+  g_autofree char *for_group = NULL;
+
+  /* Translators: %s is a hunt group: the call came in for it */
+  if (group != NULL)
+    for_group = g_strdup_printf (_("for %s"), group);
+  if (cb_call_is_consultation (call))
+    /* Translators: %s is the held party the user is consulting about */
+    return g_strdup_printf (_("Consultation about %s"),
+                            cb_call_get_remote_name (cb_call_get_partner (call)));
+  if (cb_call_is_remote (call) && for_group != NULL)
+    /* Translators: %s is "for <group>" */
+    return g_strdup_printf (_("On your desk phone · %s"), for_group);
+  if (cb_call_is_remote (call))
+    return g_strdup (_("On your desk phone"));
+  return g_steal_pointer (&for_group);
+}
+
 static void
 update (CbCallRow *self)
 {
   CbCallState state;
   gboolean live;
+  gboolean paired;
+  g_autofree char *context = NULL;
   const char *classes[] = { "cb-call-state", NULL, NULL };
 
   if (self->call == NULL)
@@ -122,6 +168,11 @@ update (CbCallRow *self)
 
   state = cb_call_get_state (self->call);
   live = state == CB_CALL_STATE_CONNECTED || state == CB_CALL_STATE_HELD;
+  paired = live && cb_call_get_partner (self->call) != NULL;
+  context = context_text (self->call);
+  gtk_label_set_label (self->context_label, context != NULL ? context : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->context_label), context != NULL);
+  gtk_widget_set_visible (self->consultation_box, paired);
 
   adw_avatar_set_text (self->avatar, cb_call_get_remote_name (self->call));
   gtk_label_set_label (self->name_label, cb_call_get_remote_name (self->call));
@@ -136,9 +187,11 @@ update (CbCallRow *self)
   update_duration (self);
 
   gtk_widget_set_visible (self->answer_button, state == CB_CALL_STATE_RINGING);
-  gtk_widget_set_visible (GTK_WIDGET (self->mute_button), live);
-  gtk_widget_set_visible (GTK_WIDGET (self->hold_button), live);
+  gtk_widget_set_visible (GTK_WIDGET (self->mute_button), live && !cb_call_is_remote (self->call));
+  /* While consulting, the pair's buttons are the ones that matter. */
+  gtk_widget_set_visible (GTK_WIDGET (self->hold_button), live && !paired);
   gtk_widget_set_visible (self->keypad_button, state == CB_CALL_STATE_CONNECTED);
+  gtk_widget_set_visible (self->transfer_button, live && !paired);
   gtk_widget_set_visible (self->hangup_button, state != CB_CALL_STATE_ENDED);
   gtk_toggle_button_set_active (self->mute_button, cb_call_get_muted (self->call));
   gtk_toggle_button_set_active (self->hold_button, cb_call_get_held (self->call));
@@ -150,6 +203,16 @@ update (CbCallRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.toggle-hold", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.toggle-mute", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.dtmf", state == CB_CALL_STATE_CONNECTED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.forward", live && self->softphone != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.complete-transfer",
+                                 live && self->softphone != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.consult", live && self->softphone != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.complete-consultation",
+                                 paired && self->softphone != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.cancel-consultation",
+                                 paired && self->softphone != NULL);
+  if (!live && self->transfer_popover != NULL)
+    gtk_popover_popdown (self->transfer_popover);
 }
 
 static void
@@ -163,6 +226,8 @@ on_call_notify (CbCallRow  *self,
     update (self);
 }
 
+static void on_control_failed (CbCallRow *self, GError *error, CbCall *call);
+
 static void
 set_call (CbCallRow *self,
           CbCall    *call)
@@ -170,10 +235,14 @@ set_call (CbCallRow *self,
   if (self->call == call)
     return;
   if (self->call != NULL)
-    g_signal_handlers_disconnect_by_func (self->call, on_call_notify, self);
+    g_signal_handlers_disconnect_by_data (self->call, self);
   g_set_object (&self->call, call);
   if (call != NULL)
-    g_signal_connect_object (call, "notify", G_CALLBACK (on_call_notify), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (call, "notify", G_CALLBACK (on_call_notify), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (call, "control-failed", G_CALLBACK (on_control_failed), self,
+                               G_CONNECT_SWAPPED);
+    }
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALL]);
 }
@@ -185,7 +254,8 @@ report (CbCallRow    *self,
         const char   *what,
         const GError *error)
 {
-  g_autofree char *message = g_strdup_printf ("%s: %s", what, error->message);
+  g_autofree char *reason = cb_describe_error (error);
+  g_autofree char *message = g_strdup_printf ("%s: %s", what, reason);
 
   cb_widget_show_toast (GTK_WIDGET (self), message);
 }
@@ -252,9 +322,387 @@ dtmf_action (GtkWidget  *widget,
   CbCallRow *self = CB_CALL_ROW (widget);
   g_autoptr(GError) error = NULL;
 
-  if (self->call != NULL &&
-      !cb_call_send_dtmf (self->call, g_variant_get_string (param, NULL), &error))
-    report (self, _("The keypad tone could not be sent"), error);
+  const char *digits = g_variant_get_string (param, NULL);
+  g_autofree char *shown = NULL;
+
+  if (self->call == NULL)
+    return;
+  if (!cb_call_send_dtmf (self->call, digits, &error))
+    {
+      report (self, _("The keypad tone could not be sent"), error);
+      return;
+    }
+  /* What was sent so far, as on a phone's display. */
+  shown = g_strconcat (gtk_label_get_label (self->keypad_digits), digits, NULL);
+  gtk_label_set_label (self->keypad_digits, shown);
+}
+
+static void
+on_keypad_show (CbCallRow  *self,
+                GtkPopover *popover)
+{
+  gtk_label_set_label (self->keypad_digits, "");
+}
+
+/* Typing digits while the keypad is open sends them. */
+static gboolean
+on_keypad_key (CbCallRow             *self,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               GtkEventControllerKey *controller)
+{
+  gunichar c = gdk_keyval_to_unicode (keyval);
+  char digit[2] = { (char) c, '\0' };
+
+  if (c == 0 || c > 127 || strchr ("0123456789*#", (int) c) == NULL)
+    return GDK_EVENT_PROPAGATE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "call.dtmf", "s", digit);
+  return GDK_EVENT_STOP;
+}
+
+/* Forward, consult and transfer are requests to the server: the card
+ * reports a failure when the answer comes, unless it went meanwhile. */
+typedef gboolean (*RequestFinish) (CbSoftphone   *softphone,
+                                   GAsyncResult  *result,
+                                   GError       **error);
+typedef void (*RequestToNumber) (CbSoftphone         *softphone,
+                                 CbCall              *call,
+                                 const char          *to,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data);
+
+typedef struct {
+  CbCallRow     *self;       /* a reference */
+  RequestFinish  finish;
+  const char    *failure;    /* translated */
+} Request;
+
+static Request *
+request_new (CbCallRow     *self,
+             RequestFinish  finish,
+             const char    *failure)
+{
+  Request *request = g_new (Request, 1);
+
+  request->self = g_object_ref (self);
+  request->finish = finish;
+  request->failure = failure;
+  return request;
+}
+
+static void
+on_request_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autofree Request *request = user_data;
+  g_autoptr(CbCallRow) self = request->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!request->finish (CB_SOFTPHONE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    report (self, request->failure, error);
+}
+
+/* Forward or consult: the call goes to the number the action names. */
+static void
+request_to_number (CbCallRow       *self,
+                   GVariant        *param,
+                   RequestToNumber  start,
+                   RequestFinish    finish,
+                   const char      *failure)
+{
+  const char *to = g_variant_get_string (param, NULL);
+
+  if (self->call == NULL || self->softphone == NULL || *to == '\0')
+    return;
+  gtk_popover_popdown (self->transfer_popover);
+  start (self->softphone, self->call, to, self->cancellable, on_request_done,
+         request_new (self, finish, failure));
+}
+
+static void
+transfer (CbCallRow *self,
+          CbCall    *call,
+          CbCall    *to_call)
+{
+  cb_softphone_transfer_async (self->softphone, call, to_call, self->cancellable, on_request_done,
+                               request_new (self, cb_softphone_transfer_finish,
+                                            _("The transfer could not be completed")));
+}
+
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  request_to_number (CB_CALL_ROW (widget), param, cb_softphone_forward_async,
+                     cb_softphone_forward_finish, _("The call could not be forwarded"));
+}
+
+static void
+consult_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  request_to_number (CB_CALL_ROW (widget), param, cb_softphone_consult_async,
+                     cb_softphone_consult_finish, _("The consultation call could not be made"));
+}
+
+static void
+complete_transfer_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  CbCallRow *self = CB_CALL_ROW (widget);
+  CbCall *other;
+
+  if (self->call == NULL || self->softphone == NULL)
+    return;
+  other = cb_softphone_lookup_call (self->softphone, g_variant_get_string (param, NULL));
+  if (other == NULL || other == self->call)
+    return;
+  gtk_popover_popdown (self->transfer_popover);
+  transfer (self, self->call, other);
+}
+
+static void
+on_control_failed (CbCallRow *self,
+                   GError    *error,
+                   CbCall    *call)
+{
+  report (self, _("The call could not be controlled"), error);
+}
+
+/* The other call of a consultation pair, when the softphone can act on it. */
+static CbCall *
+consultation_partner (CbCallRow *self)
+{
+  if (self->call == NULL || self->softphone == NULL)
+    return NULL;
+  return cb_call_get_partner (self->call);
+}
+
+static void
+complete_consultation_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  CbCallRow *self = CB_CALL_ROW (widget);
+  CbCall *partner = consultation_partner (self);
+
+  if (partner == NULL)
+    return;
+  /* The held call is the one transferred, whichever card was clicked. */
+  if (cb_call_is_consultation (self->call))
+    transfer (self, partner, self->call);
+  else
+    transfer (self, self->call, partner);
+}
+
+static void
+cancel_consultation_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *param)
+{
+  CbCallRow *self = CB_CALL_ROW (widget);
+  CbCall *partner = consultation_partner (self);
+
+  if (partner == NULL)
+    return;
+  cb_softphone_cancel_consultation (self->softphone,
+                                    cb_call_is_consultation (self->call) ? self->call : partner);
+}
+
+/* --- the transfer picker --- */
+
+static gboolean
+transfer_filter (gpointer item,
+                 gpointer user_data)
+{
+  CbCallRow *self = user_data;
+  CbContact *contact = item;
+  const char *extension = cb_contact_get_extension (contact);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->transfer_search));
+  g_autofree char *key = NULL;
+  g_autofree char *name = NULL;
+
+  if (extension == NULL || *extension == '\0' || cb_contact_get_is_self (contact) ||
+      g_strcmp0 (extension, cb_call_get_remote_number (self->call)) == 0)
+    return FALSE;
+  if (*text == '\0')
+    return TRUE;
+  key = g_utf8_casefold (text, -1);
+  name = g_utf8_casefold (cb_contact_get_display_name (contact), -1);
+  return strstr (name, key) != NULL || strstr (extension, text) != NULL;
+}
+
+static gboolean
+list_contains (GListModel *list,
+               gpointer    item)
+{
+  guint n = g_list_model_get_n_items (list);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) other = g_list_model_get_item (list, i);
+
+      if (other == item)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Favourites first; the directory's own order (by name) otherwise. */
+static int
+favourites_first (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  CbCallRow *self = user_data;
+
+  if (self->favourites == NULL)
+    return 0;
+  return (int) list_contains (self->favourites, (gpointer) b) -
+         (int) list_contains (self->favourites, (gpointer) a);
+}
+
+static GtkWidget *
+create_transfer_row (gpointer item,
+                     gpointer user_data)
+{
+  CbCallRow *self = user_data;
+  CbContact *contact = item;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *consult = gtk_button_new_with_label (_("Consult"));
+  GtkWidget *button = gtk_button_new_with_label (_("Transfer Now"));
+  const char *extension = cb_contact_get_extension (contact);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cb_contact_get_display_name (contact));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), extension);
+  if (self->favourites != NULL && list_contains (self->favourites, contact))
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("starred-symbolic"));
+
+  gtk_widget_set_valign (consult, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (consult, _("Call first, then transfer"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (consult), "call.consult");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (consult), "s", extension);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), consult);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Transfer without asking"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "call.forward");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", extension);
+  gtk_widget_add_css_class (button, "suggested-action");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+  return row;
+}
+
+/* One "Complete transfer" button per other call of this phone: the
+ * consultation call the user made (or took) while this one is held. */
+static void
+fill_transfer_calls (CbCallRow *self)
+{
+  GtkWidget *child;
+  GListModel *calls;
+  guint n;
+
+  while ((child = gtk_widget_get_first_child (self->transfer_calls_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->transfer_calls_box), child);
+  if (self->softphone == NULL)
+    return;
+
+  calls = cb_softphone_get_calls (self->softphone);
+  n = g_list_model_get_n_items (calls);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbCall) other = g_list_model_get_item (calls, i);
+      g_autofree char *label = NULL;
+      GtkWidget *button;
+      CbCallState state = cb_call_get_state (other);
+
+      if (other == self->call ||
+          (state != CB_CALL_STATE_CONNECTED && state != CB_CALL_STATE_HELD))
+        continue;
+      /* Translators: %s is the other party of the user's second call */
+      label = g_strdup_printf (_("Complete Transfer to %s"), cb_call_get_remote_name (other));
+      button = gtk_button_new_with_label (label);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "call.complete-transfer");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", cb_call_get_id (other));
+      gtk_widget_add_css_class (button, "suggested-action");
+      gtk_box_append (GTK_BOX (self->transfer_calls_box), button);
+    }
+  gtk_widget_set_visible (self->transfer_calls_box,
+                          gtk_widget_get_first_child (self->transfer_calls_box) != NULL);
+}
+
+static void
+on_transfer_popover_show (CbCallRow  *self,
+                          GtkPopover *popover)
+{
+  GtkCustomFilter *filter;
+
+  fill_transfer_calls (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->transfer_search), "");
+  if (self->directory == NULL)
+    return;
+
+  filter = gtk_custom_filter_new (transfer_filter, self, NULL);
+  g_clear_object (&self->transfer_model);
+  self->transfer_filter_model = gtk_filter_list_model_new (g_object_ref (self->directory),
+                                                           GTK_FILTER (filter));
+  self->transfer_model = gtk_sort_list_model_new (G_LIST_MODEL (self->transfer_filter_model),
+                                                  GTK_SORTER (gtk_custom_sorter_new (favourites_first,
+                                                                                     self, NULL)));
+  gtk_list_box_bind_model (self->transfer_list, G_LIST_MODEL (self->transfer_model),
+                           create_transfer_row, self, NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (self->transfer_search));
+}
+
+static void
+on_transfer_popover_closed (CbCallRow  *self,
+                            GtkPopover *popover)
+{
+  gtk_list_box_bind_model (self->transfer_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->transfer_model);
+  self->transfer_filter_model = NULL;
+}
+
+static void
+on_transfer_search_changed (CbCallRow      *self,
+                            GtkSearchEntry *entry)
+{
+  GtkFilter *filter;
+
+  if (self->transfer_model == NULL)
+    return;
+  filter = gtk_filter_list_model_get_filter (self->transfer_filter_model);
+  gtk_filter_changed (filter, GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* Enter forwards to the only match, or to what was typed if it is a number. */
+static void
+on_transfer_search_activate (CbCallRow      *self,
+                             GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *to = NULL;
+
+  if (self->transfer_model != NULL &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->transfer_model)) == 1)
+    {
+      g_autoptr(CbContact) contact = g_list_model_get_item (G_LIST_MODEL (self->transfer_model), 0);
+
+      to = g_strdup (cb_contact_get_extension (contact));
+    }
+  else if (*text != '\0' && strspn (text, "+0123456789*#") == strlen (text))
+    to = g_strdup (text);
+
+  if (to != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "call.forward", "s", to);
 }
 
 /* --- GObject --- */
@@ -265,9 +713,17 @@ cb_call_row_dispose (GObject *object)
   CbCallRow *self = CB_CALL_ROW (object);
 
   if (self->call != NULL)
-    g_signal_handlers_disconnect_by_func (self->call, on_call_notify, self);
+    g_signal_handlers_disconnect_by_data (self->call, self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->transfer_list != NULL)
+    gtk_list_box_bind_model (self->transfer_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->transfer_model);
+  self->transfer_filter_model = NULL;
   g_clear_object (&self->call);
   g_clear_object (&self->softphone);
+  g_clear_object (&self->directory);
+  g_clear_object (&self->favourites);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_CALL_ROW);
   cb_widget_unparent_children (GTK_WIDGET (self));
 
@@ -290,6 +746,12 @@ cb_call_row_get_property (GObject    *object,
     case PROP_SOFTPHONE:
       g_value_set_object (value, self->softphone);
       break;
+    case PROP_DIRECTORY:
+      g_value_set_object (value, self->directory);
+      break;
+    case PROP_FAVOURITES:
+      g_value_set_object (value, self->favourites);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -310,6 +772,13 @@ cb_call_row_set_property (GObject      *object,
       break;
     case PROP_SOFTPHONE:
       g_set_object (&self->softphone, g_value_get_object (value));
+      update (self);
+      break;
+    case PROP_DIRECTORY:
+      g_set_object (&self->directory, g_value_get_object (value));
+      break;
+    case PROP_FAVOURITES:
+      g_set_object (&self->favourites, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -332,6 +801,12 @@ cb_call_row_class_init (CbCallRowClass *klass)
   properties[PROP_SOFTPHONE] =
     g_param_spec_object ("softphone", NULL, NULL, CB_TYPE_SOFTPHONE,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DIRECTORY] =
+    g_param_spec_object ("directory", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAVOURITES] =
+    g_param_spec_object ("favourites", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "cb-call-row");
@@ -340,6 +815,8 @@ cb_call_row_class_init (CbCallRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, avatar);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, number_label);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, context_label);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, consultation_box);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, duration_label);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, controls);
@@ -349,20 +826,46 @@ cb_call_row_class_init (CbCallRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, answer_button);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, hangup_button);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, keypad_grid);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, keypad_popover);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, keypad_digits);
+  gtk_widget_class_bind_template_callback (widget_class, on_keypad_show);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, transfer_button);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, transfer_popover);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, transfer_calls_box);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, transfer_search);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, transfer_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_transfer_popover_show);
+  gtk_widget_class_bind_template_callback (widget_class, on_transfer_popover_closed);
+  gtk_widget_class_bind_template_callback (widget_class, on_transfer_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_transfer_search_activate);
 
   gtk_widget_class_install_action (widget_class, "call.answer", NULL, answer_action);
   gtk_widget_class_install_action (widget_class, "call.hangup", NULL, hangup_action);
   gtk_widget_class_install_action (widget_class, "call.toggle-hold", NULL, toggle_hold_action);
   gtk_widget_class_install_action (widget_class, "call.toggle-mute", NULL, toggle_mute_action);
   gtk_widget_class_install_action (widget_class, "call.dtmf", "s", dtmf_action);
+  gtk_widget_class_install_action (widget_class, "call.forward", "s", forward_action);
+  gtk_widget_class_install_action (widget_class, "call.complete-transfer", "s",
+                                   complete_transfer_action);
+  gtk_widget_class_install_action (widget_class, "call.consult", "s", consult_action);
+  gtk_widget_class_install_action (widget_class, "call.complete-consultation", NULL,
+                                   complete_consultation_action);
+  gtk_widget_class_install_action (widget_class, "call.cancel-consultation", NULL,
+                                   cancel_consultation_action);
 }
 
 static void
 cb_call_row_init (CbCallRow *self)
 {
   static const char keys[] = "123456789*0#";
+  GtkEventController *key_controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  key_controller = gtk_event_controller_key_new ();
+  g_signal_connect_object (key_controller, "key-pressed", G_CALLBACK (on_keypad_key), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->keypad_popover), key_controller);
+  self->cancellable = g_cancellable_new ();
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_HORIZONTAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 12);
@@ -382,9 +885,12 @@ cb_call_row_init (CbCallRow *self)
 
 GtkWidget *
 cb_call_row_new (CbCall      *call,
-                 CbSoftphone *softphone)
+                 CbSoftphone *softphone,
+                 GListModel  *directory,
+                 GListModel  *favourites)
 {
-  return g_object_new (CB_TYPE_CALL_ROW, "softphone", softphone, "call", call, NULL);
+  return g_object_new (CB_TYPE_CALL_ROW, "softphone", softphone, "directory", directory,
+                       "favourites", favourites, "call", call, NULL);
 }
 
 CbCall *

@@ -4,9 +4,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Properties: call (CbCall), softphone (CbSoftphone: answering through it
- * puts the other calls on hold).
+ * puts the other calls on hold), directory (GListModel of CbContact: whom
+ * the transfer picker offers), favourites (GListModel of CbContact: shown
+ * first and starred in the picker).
  * Actions: call.answer, call.hangup, call.toggle-hold, call.toggle-mute,
- * call.dtmf (s: the digits).
+ * call.dtmf (s: the digits), call.forward (s: the number to forward to),
+ * call.complete-transfer (s: the softphone's id of the other call),
+ * call.consult (s: the number to consult), call.complete-consultation and
+ * call.cancel-consultation (while the call is one of a consultation pair).
  */
 
 #pragma once
@@ -21,7 +26,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CbCallRow, cb_call_row, CB, CALL_ROW, GtkWidget)
 
 GtkWidget *cb_call_row_new  (CbCall      *call,
-                             CbSoftphone *softphone);
+                             CbSoftphone *softphone,
+                             GListModel  *directory,
+                             GListModel  *favourites);
 CbCall    *cb_call_row_get_call (CbCallRow *self);
 
 /* "m:ss" or "h:mm:ss". */

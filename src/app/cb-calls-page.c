@@ -5,7 +5,10 @@
  *
  * The list is bound to the softphone's calls model; cards come and go with
  * the calls. The dial entry completes from the directory: names find the
- * extension, so nobody has to remember numbers.
+ * extension, so nobody has to remember numbers. "Call from desk phone" is
+ * third-party call control on the server (POST /calls): the desk phone
+ * rings first; the call then shows here as a card the server's events
+ * drive (the softphone's model holds the user's calls on every device).
  */
 
 #define G_LOG_DOMAIN "cb-calls-page"
@@ -32,6 +35,9 @@ struct _CbCallsPage
 
   CbSession          *session;
   CbSoftphone        *softphone;
+  GSettings          *settings;
+  char               *call_from;
+  GCancellable       *cancellable;
   GtkListStore       *completions;
   GtkEntryCompletion *completion;
 
@@ -39,6 +45,7 @@ struct _CbCallsPage
   GtkImage           *registration_icon;
   GtkLabel           *registration_label;
   GtkEntry           *dial_entry;
+  AdwSplitButton     *call_button;
   GtkStack           *stack;
   GtkListBox         *call_list;
 };
@@ -48,6 +55,7 @@ G_DEFINE_FINAL_TYPE (CbCallsPage, cb_calls_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_SESSION,
+  PROP_CALL_FROM,
   N_PROPS
 };
 
@@ -87,6 +95,12 @@ cb_registration_state_get_icon_name (CbRegistrationState state)
     }
 }
 
+static gboolean
+from_desk (CbCallsPage *self)
+{
+  return g_strcmp0 (self->call_from, "desk") == 0;
+}
+
 static void
 update_registration (CbCallsPage *self)
 {
@@ -108,7 +122,8 @@ update_registration (CbCallsPage *self)
   gtk_image_set_from_icon_name (self->registration_icon, cb_registration_state_get_icon_name (state));
   gtk_label_set_label (self->registration_label, text);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "calls.dial",
-                                 state == CB_REGISTRATION_STATE_REGISTERED);
+                                 from_desk (self) ? self->session != NULL
+                                                  : state == CB_REGISTRATION_STATE_REGISTERED);
 }
 
 static void
@@ -126,9 +141,13 @@ create_call_row (gpointer item,
 {
   CbCallsPage *self = user_data;
   GtkWidget *row = gtk_list_box_row_new ();
+  CbClientStore *store = self->session != NULL ? cb_session_get_store (self->session) : NULL;
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), cb_call_row_new (item, self->softphone));
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row),
+                              cb_call_row_new (item, self->softphone,
+                                               store != NULL ? cb_client_store_get_directory (store) : NULL,
+                                               store != NULL ? cb_client_store_get_favourites (store) : NULL));
   return row;
 }
 
@@ -262,6 +281,55 @@ resolve_number (CbCallsPage *self,
   return g_strdup (text);
 }
 
+static void
+on_desk_call (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CbCallsPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *message = NULL;
+
+  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
+  if (error == NULL)
+    {
+      cb_widget_show_toast (GTK_WIDGET (self), _("Your desk phone rings; pick it up to call."));
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* 409 is the one people can fix themselves: plug the phone in. */
+  if (g_error_matches (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT))
+    reason = g_strdup_printf ("%s (%s)", _("No desk phone registered, or nobody to reach"),
+                              error->message);
+  else
+    reason = cb_describe_error (error);
+  message = g_strdup_printf (_("Could not call from the desk phone: %s"), reason);
+  cb_widget_show_toast (GTK_WIDGET (self), message);
+}
+
+static void
+dial_from_desk (CbCallsPage *self,
+                const char  *number)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "to");
+  json_builder_add_string_value (builder, number);
+  json_builder_set_member_name (builder, "from_device");
+  json_builder_add_string_value (builder, "desk");
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  cb_session_request_async (self->session, "POST", CB_API_PREFIX "/calls", body,
+                            self->cancellable, on_desk_call, g_object_ref (self));
+}
+
 void
 cb_calls_page_dial (CbCallsPage *self,
                     const char  *text)
@@ -275,6 +343,13 @@ cb_calls_page_dial (CbCallsPage *self,
   stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
   if (*stripped == '\0')
     return;
+  if (from_desk (self) && self->session != NULL)
+    {
+      number = resolve_number (self, stripped);
+      dial_from_desk (self, number);
+      gtk_editable_set_text (GTK_EDITABLE (self->dial_entry), "");
+      return;
+    }
   if (self->softphone == NULL)
     {
       cb_widget_show_toast (GTK_WIDGET (self), _("The softphone is not available."));
@@ -346,6 +421,23 @@ cb_calls_page_get_entry (CbCallsPage *self)
   return GTK_EDITABLE (self->dial_entry);
 }
 
+static void
+set_call_from (CbCallsPage *self,
+               const char  *call_from)
+{
+  if (g_strcmp0 (call_from, "desk") != 0)
+    call_from = "softphone";
+  if (g_strcmp0 (self->call_from, call_from) == 0)
+    return;
+
+  g_free (self->call_from);
+  self->call_from = g_strdup (call_from);
+  adw_split_button_set_label (self->call_button,
+                              from_desk (self) ? _("_Call from Desk Phone") : _("_Call"));
+  update_registration (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALL_FROM]);
+}
+
 /* --- GObject --- */
 
 static void
@@ -354,6 +446,9 @@ cb_calls_page_dispose (GObject *object)
   CbCallsPage *self = CB_CALLS_PAGE (object);
 
   cb_calls_page_set_session (self, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
   if (self->dial_entry != NULL)
     gtk_entry_set_completion (self->dial_entry, NULL);
   g_clear_object (&self->completion);
@@ -362,6 +457,16 @@ cb_calls_page_dispose (GObject *object)
   cb_widget_unparent_children (GTK_WIDGET (self));
 
   G_OBJECT_CLASS (cb_calls_page_parent_class)->dispose (object);
+}
+
+static void
+cb_calls_page_finalize (GObject *object)
+{
+  CbCallsPage *self = CB_CALLS_PAGE (object);
+
+  g_free (self->call_from);
+
+  G_OBJECT_CLASS (cb_calls_page_parent_class)->finalize (object);
 }
 
 static void
@@ -376,6 +481,9 @@ cb_calls_page_get_property (GObject    *object,
     {
     case PROP_SESSION:
       g_value_set_object (value, self->session);
+      break;
+    case PROP_CALL_FROM:
+      g_value_set_string (value, self->call_from);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -395,6 +503,9 @@ cb_calls_page_set_property (GObject      *object,
     case PROP_SESSION:
       cb_calls_page_set_session (self, g_value_get_object (value));
       break;
+    case PROP_CALL_FROM:
+      set_call_from (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -407,11 +518,15 @@ cb_calls_page_class_init (CbCallsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cb_calls_page_dispose;
+  object_class->finalize = cb_calls_page_finalize;
   object_class->get_property = cb_calls_page_get_property;
   object_class->set_property = cb_calls_page_set_property;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, CB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CALL_FROM] =
+    g_param_spec_string ("call-from", NULL, NULL, "softphone",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -420,11 +535,13 @@ cb_calls_page_class_init (CbCallsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbCallsPage, registration_icon);
   gtk_widget_class_bind_template_child (widget_class, CbCallsPage, registration_label);
   gtk_widget_class_bind_template_child (widget_class, CbCallsPage, dial_entry);
+  gtk_widget_class_bind_template_child (widget_class, CbCallsPage, call_button);
   gtk_widget_class_bind_template_child (widget_class, CbCallsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, CbCallsPage, call_list);
   gtk_widget_class_bind_template_callback (widget_class, on_dial_activate);
 
   gtk_widget_class_install_action (widget_class, "calls.dial", NULL, dial_action);
+  gtk_widget_class_install_property_action (widget_class, "calls.call-from", "call-from");
 }
 
 static void
@@ -432,7 +549,12 @@ cb_calls_page_init (CbCallsPage *self)
 {
   GtkCellRenderer *cell;
 
+  /* The template's menu reads the calls.call-from state while it is built. */
+  self->call_from = g_strdup ("softphone");
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "call-from", self, "call-from", G_SETTINGS_BIND_DEFAULT);
 
   self->completions = gtk_list_store_new (N_COLUMNS, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   self->completion = gtk_entry_completion_new ();

@@ -3,8 +3,11 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Properties: session (CbSession; the page follows its softphone).
- * Actions: calls.dial (dials what the entry holds).
+ * Properties: session (CbSession; the page follows its softphone),
+ * call-from ("softphone" or "desk": which phone calls.dial uses; kept in
+ * the "call-from" setting).
+ * Actions: calls.dial (dials what the entry holds), calls.call-from (s,
+ * stateful: the call-from property).
  */
 
 #pragma once

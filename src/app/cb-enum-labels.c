@@ -110,3 +110,21 @@ cb_ring_strategy_get_label (CbRingStrategy strategy)
     default:                          return _("Unknown");
     }
 }
+
+/* The protocol names queue orders by strings; an unknown one (a newer
+ * server) is shown as it is. */
+const char *
+cb_queue_order_get_label (const char *order)
+{
+  if (g_strcmp0 (order, "ring-all") == 0)
+    return _("offered to all available agents");
+  if (g_strcmp0 (order, "top-down") == 0)
+    return _("offered top-down");
+  if (g_strcmp0 (order, "round-robin") == 0)
+    return _("offered in turn");
+  if (g_strcmp0 (order, "longest-idle") == 0)
+    return _("offered to the longest idle agent");
+  if (g_strcmp0 (order, "fewest-calls") == 0)
+    return _("offered to the agent with the fewest calls");
+  return order;
+}

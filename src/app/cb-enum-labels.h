@@ -19,6 +19,8 @@ const char *cb_line_state_get_style    (CbLineState    line_state);
 const char *cb_agent_status_get_label  (CbAgentStatus  agent_status);
 const char *cb_agent_status_get_style  (CbAgentStatus  agent_status);
 const char *cb_ring_strategy_get_label (CbRingStrategy strategy);
+/* How a queue hands callers to agents ("longest-idle"…); NULL for NULL. */
+const char *cb_queue_order_get_label   (const char    *order);
 
 /* The number of values, for dropdown models built in enum order. */
 #define CB_N_AVAILABILITIES (CB_AVAILABILITY_OFFLINE + 1)

@@ -7,6 +7,11 @@
  * server; its "state" follows the group's logged-in property, which changes
  * when the server's group-login event reaches the store. Until then the
  * switch shows the pending position.
+ *
+ * A queue shows its callers waiting and how long the longest has waited,
+ * counted here each second from the server's oldest_waiting_since. The
+ * leader, deputy and administrators move members up and down; the new
+ * order shows when the server's group event says so.
  */
 
 #define G_LOG_DOMAIN "cb-group-row"
@@ -17,6 +22,7 @@
 #include <adwaita.h>
 
 #include "cb-app-util.h"
+#include "cb-call-row.h"
 #include "cb-enum-labels.h"
 #include "cb-group-row.h"
 #include "cb-member-row.h"
@@ -28,10 +34,13 @@ struct _CbGroupRow
   CbGroup      *group;
   CbSession    *session;
   GCancellable *cancellable;
+  GCancellable *order_cancellable;
+  guint         queue_tick;
 
   /* Template widgets */
   GtkLabel     *name_label;
   GtkLabel     *details_label;
+  GtkLabel     *queue_label;
   GtkLabel     *count_label;
   AdwActionRow *login_row;
   GtkSwitch    *login_switch;
@@ -57,16 +66,23 @@ update_header (CbGroupRow *self)
   GListModel *members = cb_group_get_members (self->group);
   guint n_members = members ? g_list_model_get_n_items (members) : 0;
   g_autofree char *details = NULL;
+  g_autofree char *strategy = NULL;
   g_autofree char *count = NULL;
   const char *number = cb_group_get_number (self->group);
 
   gtk_label_set_label (self->name_label, cb_group_get_name (self->group));
 
-  if (number != NULL && *number != '\0')
-    details = g_strdup_printf (_("Number %s · %s"), number,
-                               cb_ring_strategy_get_label (cb_group_get_strategy (self->group)));
+  if (cb_group_get_strategy (self->group) == CB_RING_STRATEGY_QUEUE &&
+      cb_group_get_queue_order (self->group) != NULL)
+    /* Translators: "Call queue, offered to the longest idle agent" */
+    strategy = g_strdup_printf (_("%s, %s"), cb_ring_strategy_get_label (cb_group_get_strategy (self->group)),
+                                cb_queue_order_get_label (cb_group_get_queue_order (self->group)));
   else
-    details = g_strdup (cb_ring_strategy_get_label (cb_group_get_strategy (self->group)));
+    strategy = g_strdup (cb_ring_strategy_get_label (cb_group_get_strategy (self->group)));
+  if (number != NULL && *number != '\0')
+    details = g_strdup_printf (_("Number %s · %s"), number, strategy);
+  else
+    details = g_steal_pointer (&strategy);
   gtk_label_set_label (self->details_label, details);
 
   count = g_strdup_printf (ngettext ("%u of %u member logged in",
@@ -85,12 +101,186 @@ update_header (CbGroupRow *self)
     adw_action_row_set_subtitle (self->login_row, _("You do not receive this group's calls"));
 }
 
+/* --- the queue --- */
+
+static void
+update_queue (CbGroupRow *self)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *text = NULL;
+  guint waiting = cb_group_get_queue_waiting (self->group);
+  gint64 since = cb_group_get_queue_oldest_waiting_since (self->group);
+  gboolean queue = cb_group_get_strategy (self->group) == CB_RING_STRATEGY_QUEUE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->queue_label), queue);
+  if (!queue)
+    return;
+
+  if (waiting == 0)
+    g_ptr_array_add (parts, g_strdup (_("Nobody waiting")));
+  else
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u caller waiting", "%u callers waiting", waiting),
+                                             waiting));
+  if (waiting > 0 && since > 0)
+    {
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+      g_autofree char *wait = cb_format_duration ((guint) CLAMP (now - since, 0, G_MAXUINT));
+
+      /* Translators: %s is a duration like 1:05 */
+      g_ptr_array_add (parts, g_strdup_printf (_("longest %s"), wait));
+    }
+  g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u answered", "%u answered",
+                                                     cb_group_get_queue_answered (self->group)),
+                                           cb_group_get_queue_answered (self->group)));
+  g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u abandoned", "%u abandoned",
+                                                     cb_group_get_queue_abandoned (self->group)),
+                                           cb_group_get_queue_abandoned (self->group)));
+  /* Wrap between the parts only, never inside "0 abandoned". */
+  for (guint i = 0; i < parts->len; i++)
+    {
+      g_auto(GStrv) words = g_strsplit (g_ptr_array_index (parts, i), " ", -1);
+
+      g_free (g_ptr_array_index (parts, i));
+      g_ptr_array_index (parts, i) = g_strjoinv ("\u00a0", words);
+    }
+  g_ptr_array_add (parts, NULL);
+  text = g_strjoinv (" · ", (char **) parts->pdata);
+  gtk_label_set_label (self->queue_label, text);
+  if (waiting > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->queue_label), "waiting");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->queue_label), "waiting");
+}
+
+static gboolean
+on_queue_tick (gpointer user_data)
+{
+  update_queue (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The longest wait counts up by itself while anyone waits. */
+static void
+update_queue_tick (CbGroupRow *self)
+{
+  gboolean ticking = cb_group_get_strategy (self->group) == CB_RING_STRATEGY_QUEUE &&
+                     cb_group_get_queue_waiting (self->group) > 0 &&
+                     cb_group_get_queue_oldest_waiting_since (self->group) > 0;
+
+  if (ticking && self->queue_tick == 0)
+    self->queue_tick = g_timeout_add_seconds (1, on_queue_tick, self);
+  else if (!ticking)
+    g_clear_handle_id (&self->queue_tick, g_source_remove);
+  update_queue (self);
+}
+
+/* --- reordering --- */
+
+static gboolean
+may_reorder (CbGroupRow *self)
+{
+  CbContact *me;
+
+  if (self->session == NULL ||
+      (me = cb_client_store_get_me (cb_session_get_store (self->session))) == NULL)
+    return FALSE;
+  return me == cb_group_get_leader (self->group) || me == cb_group_get_deputy (self->group) ||
+         cb_contact_get_admin (me);
+}
+
+static void
+on_order_set (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CbGroupRow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *message = NULL;
+
+  answer = cb_session_request_finish (CB_SESSION (object), result, &error);
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  reason = cb_describe_error (error);
+  message = g_strdup_printf (_("Could not change the order of %s: %s"),
+                             cb_group_get_name (self->group), reason);
+  cb_widget_show_toast (GTK_WIDGET (self), message);
+}
+
+/* PUT /groups/{id}/members/order with @user_id moved one place by @delta. */
+static void
+move_member (CbGroupRow *self,
+             gint64      user_id,
+             int         delta)
+{
+  g_autoptr(GArray) ids = cb_group_dup_member_ids (self->group);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  guint position = G_MAXUINT;
+  guint other;
+  gint64 swap;
+
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == user_id)
+      position = i;
+  if (position == G_MAXUINT || self->session == NULL ||
+      (delta < 0 && position == 0) || (delta > 0 && position + 1 >= ids->len))
+    return;
+  other = delta < 0 ? position - 1 : position + 1;
+  swap = g_array_index (ids, gint64, other);
+  g_array_index (ids, gint64, other) = user_id;
+  g_array_index (ids, gint64, position) = swap;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "members");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < ids->len; i++)
+    json_builder_add_int_value (builder, g_array_index (ids, gint64, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  path = g_strdup_printf (CB_API_PREFIX "/groups/%" G_GINT64_FORMAT "/members/order",
+                          cb_group_get_id (self->group));
+  g_debug ("PUT %s", path);
+  g_cancellable_cancel (self->order_cancellable);
+  g_clear_object (&self->order_cancellable);
+  self->order_cancellable = g_cancellable_new ();
+  cb_session_request_async (self->session, "PUT", path, body, self->order_cancellable,
+                            on_order_set, g_object_ref (self));
+}
+
+static void
+move_up_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  move_member (CB_GROUP_ROW (widget), g_variant_get_int64 (param), -1);
+}
+
+static void
+move_down_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  move_member (CB_GROUP_ROW (widget), g_variant_get_int64 (param), +1);
+}
+
 static void
 on_group_notify (CbGroupRow *self,
                  GParamSpec *pspec,
                  CbGroup    *group)
 {
-  update_header (self);
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "strategy") || g_str_equal (name, "queue-order"))
+    update_header (self);
+  if (g_str_has_prefix (name, "queue-") || g_str_equal (name, "strategy"))
+    update_queue_tick (self);
+  else
+    update_header (self);
 }
 
 static void
@@ -104,10 +294,62 @@ on_members_changed (CbGroupRow *self,
 }
 
 static GtkWidget *
+reorder_button (const char *icon_name,
+                const char *tooltip,
+                const char *action_name,
+                gint64      user_id)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", user_id);
+  return button;
+}
+
+static void
+hide_keeping_space (GtkWidget *button)
+{
+  gtk_widget_set_sensitive (button, FALSE);
+  gtk_widget_set_opacity (button, 0);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+}
+
+static GtkWidget *
 create_member_row (gpointer item,
                    gpointer user_data)
 {
-  return cb_member_row_new (CB_GROUP_MEMBER (item));
+  CbGroupRow *self = user_data;
+  GtkWidget *row = cb_member_row_new (CB_GROUP_MEMBER (item));
+  CbContact *contact = cb_group_member_get_contact (CB_GROUP_MEMBER (item));
+  GListModel *members = cb_group_get_members (self->group);
+  guint n = g_list_model_get_n_items (members);
+  guint position = 0;
+  GtkWidget *up;
+  GtkWidget *down;
+
+  /* Only where the order matters (hunt groups) and for who may change it. */
+  if (contact == NULL || cb_group_get_kind (self->group) != CB_GROUP_KIND_HUNT || !may_reorder (self))
+    return row;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbGroupMember) member = g_list_model_get_item (members, i);
+
+      if (member == item)
+        position = i;
+    }
+  up = reorder_button ("go-up-symbolic", _("Move Up"), "group.move-up", cb_contact_get_id (contact));
+  down = reorder_button ("go-down-symbolic", _("Move Down"), "group.move-down", cb_contact_get_id (contact));
+  /* The first and last keep their space, so the badges line up. */
+  if (position == 0)
+    hide_keeping_space (up);
+  if (position + 1 >= n)
+    hide_keeping_space (down);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), up);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), down);
+  return row;
 }
 
 static void
@@ -197,7 +439,7 @@ cb_group_row_constructed (GObject *object)
   g_return_if_fail (self->group != NULL);
 
   members = cb_group_get_members (self->group);
-  gtk_list_box_bind_model (self->members_list, members, create_member_row, NULL, NULL);
+  gtk_list_box_bind_model (self->members_list, members, create_member_row, self, NULL);
 
   g_object_bind_property (self->group, "logged-in",
                           self->login_switch, "state",
@@ -211,6 +453,7 @@ cb_group_row_constructed (GObject *object)
                              G_CONNECT_SWAPPED);
 
   update_header (self);
+  update_queue_tick (self);
 }
 
 static void
@@ -218,8 +461,13 @@ cb_group_row_dispose (GObject *object)
 {
   CbGroupRow *self = CB_GROUP_ROW (object);
 
+  g_clear_handle_id (&self->queue_tick, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->order_cancellable);
+  g_clear_object (&self->order_cancellable);
+  if (self->members_list != NULL)
+    gtk_list_box_bind_model (self->members_list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_GROUP_ROW);
   cb_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->group);
@@ -296,6 +544,7 @@ cb_group_row_class_init (CbGroupRowClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, CbGroupRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, CbGroupRow, details_label);
+  gtk_widget_class_bind_template_child (widget_class, CbGroupRow, queue_label);
   gtk_widget_class_bind_template_child (widget_class, CbGroupRow, count_label);
   gtk_widget_class_bind_template_child (widget_class, CbGroupRow, login_row);
   gtk_widget_class_bind_template_child (widget_class, CbGroupRow, login_switch);
@@ -303,6 +552,9 @@ cb_group_row_class_init (CbGroupRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbGroupRow, members_list);
   gtk_widget_class_bind_template_child (widget_class, CbGroupRow, members_header);
   gtk_widget_class_bind_template_callback (widget_class, on_switch_state_set);
+
+  gtk_widget_class_install_action (widget_class, "group.move-up", "x", move_up_action);
+  gtk_widget_class_install_action (widget_class, "group.move-down", "x", move_down_action);
 }
 
 static void

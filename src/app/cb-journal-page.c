@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Entries never change, so each row is built once from its entry and the
- * list box follows the store's journal model.
+ * list box follows the store's journal model. A group call shows "for
+ * <group>", and who took it when a colleague did; pickups are marked.
  */
 
 #define G_LOG_DOMAIN "cb-journal-page"
@@ -66,10 +67,21 @@ create_row (gpointer item,
   g_autofree char *time = format_time (cb_journal_entry_get_started_at (entry));
   g_autofree char *duration = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *taken_by = NULL;
+  g_autofree char *for_group = NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
   const char *icon_name;
   const char *what;
 
-  if (cb_journal_entry_get_missed (entry))
+  if (cb_journal_entry_get_taken_by_name (entry) != NULL)
+    {
+      /* A group call a colleague answered: not missed, and who it was. */
+      icon_name = "call-incoming-symbolic";
+      /* Translators: %s is the colleague who answered a group call */
+      taken_by = g_strdup_printf (_("Taken by %s"), cb_journal_entry_get_taken_by_name (entry));
+      what = taken_by;
+    }
+  else if (cb_journal_entry_get_missed (entry))
     {
       icon_name = "call-missed-symbolic";
       what = _("Missed");
@@ -85,13 +97,23 @@ create_row (gpointer item,
       what = cb_journal_entry_get_answered (entry) ? _("Outgoing") : _("Not answered");
     }
 
+  g_ptr_array_add (parts, (gpointer) what);
+  if (cb_journal_entry_get_group_name (entry) != NULL)
+    {
+      /* Translators: %s is the hunt group the call came in for */
+      for_group = g_strdup_printf (_("for %s"), cb_journal_entry_get_group_name (entry));
+      g_ptr_array_add (parts, for_group);
+    }
+  if (cb_journal_entry_get_picked_up (entry))
+    g_ptr_array_add (parts, (gpointer) _("Picked up"));
+  g_ptr_array_add (parts, time);
   if (cb_journal_entry_get_answered (entry))
     {
       duration = cb_format_duration (cb_journal_entry_get_duration (entry));
-      subtitle = g_strdup_printf ("%s · %s · %s", what, time, duration);
+      g_ptr_array_add (parts, duration);
     }
-  else
-    subtitle = g_strdup_printf ("%s · %s", what, time);
+  g_ptr_array_add (parts, NULL);
+  subtitle = g_strjoinv (" · ", (char **) parts->pdata);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cb_journal_entry_get_remote_name (entry));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -100,6 +122,8 @@ create_row (gpointer item,
   icon = gtk_image_new_from_icon_name (icon_name);
   gtk_widget_set_tooltip_text (icon, what);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  if (taken_by != NULL)
+    gtk_widget_add_css_class (icon, "dim-label");
   if (cb_journal_entry_get_missed (entry))
     {
       gtk_widget_add_css_class (icon, "error");

@@ -76,6 +76,12 @@ cb_member_row_update (CbMemberRow *self)
       g_string_append (subtitle, " · ");
     }
   g_string_append (subtitle, cb_availability_get_label (availability));
+  /* The line lamp in words: whether the member is on the phone right now. */
+  if (cb_contact_get_has_line_state (contact))
+    {
+      g_string_append (subtitle, " · ");
+      g_string_append (subtitle, cb_line_state_get_label (cb_contact_get_line_state (contact)));
+    }
   /* For queue calls the agent status decides; logged out is the default. */
   if (has_agent_status && cb_contact_get_agent_status (contact) != CB_AGENT_STATUS_LOGGED_OUT)
     {

@@ -8,6 +8,10 @@
  * and Decline while a call rings, and one for each missed call. Without a
  * notification server (a bare session, tests) the card in the window is
  * still there; the failure is only logged.
+ *
+ * It also rings (CbRinger on the ring device) while any call rings and
+ * the ringtone is on, and hands the softphone the devices chosen in the
+ * preferences; CALLBOARD_AUDIO_SRC/SINK still win over them, for tests.
  */
 
 #define G_LOG_DOMAIN "cb-window-calls"
@@ -105,18 +109,162 @@ on_notification_action (NotifyNotification *notification,
     }
 }
 
+/* --- ringing and devices --- */
+
+static gboolean
+any_call_ringing (CbWindow *self)
+{
+  GListModel *calls;
+  guint n;
+
+  if (self->softphone == NULL)
+    return FALSE;
+  calls = cb_softphone_get_calls (self->softphone);
+  n = g_list_model_get_n_items (calls);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbCall) call = g_list_model_get_item (calls, i);
+
+      /* The desk phone rings by itself. */
+      if (cb_call_get_state (call) == CB_CALL_STATE_RINGING && !cb_call_is_remote (call))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+update_ringer (CbWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->ringer == NULL)
+    return;
+  if (!any_call_ringing (self) || !g_settings_get_boolean (self->settings, "ringtone"))
+    cb_ringer_stop (self->ringer);
+  else if (!cb_ringer_start (self->ringer, &error))
+    g_debug ("No ringtone: %s", error->message);
+}
+
+static char *
+describe_device (CbWindow          *self,
+                 CbAudioDeviceKind  kind,
+                 const char        *settings_key)
+{
+  g_autofree char *key = g_settings_get_string (self->settings, settings_key);
+
+  if (self->audio_devices == NULL)
+    return NULL;
+  return cb_audio_devices_describe (self->audio_devices, kind, key);
+}
+
+static void
+apply_audio_settings (CbWindow *self)
+{
+  g_autofree char *src = NULL;
+  g_autofree char *sink = NULL;
+  g_autofree char *ring = describe_device (self, CB_AUDIO_DEVICE_KIND_SINK, "ring-device");
+
+  /* NULL lets the pipeline take the environment, then the auto elements. */
+  if (g_getenv ("CALLBOARD_AUDIO_SRC") == NULL)
+    src = describe_device (self, CB_AUDIO_DEVICE_KIND_SOURCE, "audio-input");
+  if (g_getenv ("CALLBOARD_AUDIO_SINK") == NULL)
+    sink = describe_device (self, CB_AUDIO_DEVICE_KIND_SINK, "audio-output");
+
+  if (self->softphone != NULL)
+    g_object_set (self->softphone, "audio-src", src, "audio-sink", sink, NULL);
+  if (self->ringer != NULL)
+    cb_ringer_set_sink (self->ringer, ring);
+}
+
+static void
+on_settings_changed (CbWindow   *self,
+                     const char *key,
+                     GSettings  *settings)
+{
+  if (g_str_equal (key, "ringtone"))
+    update_ringer (self);
+  else if (g_str_equal (key, "audio-input") || g_str_equal (key, "audio-output") ||
+           g_str_equal (key, "ring-device"))
+    apply_audio_settings (self);
+}
+
+static void
+ensure_audio (CbWindow *self)
+{
+  if (self->ringer != NULL)
+    return;
+
+  self->ringer = cb_ringer_new ();
+  self->audio_devices = cb_audio_devices_dup_default ();
+  /* A device plugged in again becomes the chosen one again. */
+  g_signal_connect_object (cb_audio_devices_get_sources (self->audio_devices), "items-changed",
+                           G_CALLBACK (apply_audio_settings), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (cb_audio_devices_get_sinks (self->audio_devices), "items-changed",
+                           G_CALLBACK (apply_audio_settings), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self,
+                           G_CONNECT_SWAPPED);
+  /* What was chosen before this window existed. */
+  apply_audio_settings (self);
+}
+
+CbRinger *
+cb_window_get_ringer (CbWindow *self)
+{
+  g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
+
+  ensure_audio (self);
+  return self->ringer;
+}
+
+static void on_call_group (CbWindow *self, GParamSpec *pspec, CbCall *call);
+
 static void
 on_call_state (CbWindow   *self,
                GParamSpec *pspec,
                CbCall     *call)
 {
+  update_ringer (self);
   if (cb_call_get_state (call) == CB_CALL_STATE_RINGING)
     return;
 
   /* Answered, declined or given up: the ringing notification has done its job. */
   g_signal_handlers_disconnect_by_func (call, on_call_state, self);
+  g_signal_handlers_disconnect_by_func (call, on_call_group, self);
   if (self->notifications != NULL)
     g_hash_table_remove (self->notifications, cb_call_get_id (call));
+}
+
+static char *
+incoming_body (CbCall *call)
+{
+  g_autofree char *party = NULL;
+
+  if (g_strcmp0 (cb_call_get_remote_name (call), cb_call_get_remote_number (call)) != 0)
+    party = g_strdup_printf ("%s (%s)", cb_call_get_remote_name (call), cb_call_get_remote_number (call));
+  else
+    party = g_strdup (cb_call_get_remote_number (call));
+  if (cb_call_get_group_name (call) == NULL)
+    return g_steal_pointer (&party);
+  /* Translators: the first %s is the caller, the second a hunt group */
+  return g_strdup_printf (_("%s\nfor %s"), party, cb_call_get_group_name (call));
+}
+
+/* The group is known from the call's event, which may come after the
+ * INVITE that raised the notification. */
+static void
+on_call_group (CbWindow   *self,
+               GParamSpec *pspec,
+               CbCall     *call)
+{
+  NotifyNotification *notification;
+  g_autofree char *body = NULL;
+
+  if (self->notifications == NULL ||
+      (notification = g_hash_table_lookup (self->notifications, cb_call_get_id (call))) == NULL)
+    return;
+  body = incoming_body (call);
+  notify_notification_update (notification, _("Incoming Call"), body, "call-start-symbolic");
+  show_notification (notification);
 }
 
 static void
@@ -130,14 +278,13 @@ on_incoming_call (CbWindow    *self,
   cb_window_show_page (self, "calls");
   g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self,
                            G_CONNECT_SWAPPED);
+  update_ringer (self);
   if (!ensure_notify ())
     return;
 
-  if (g_strcmp0 (cb_call_get_remote_name (call), cb_call_get_remote_number (call)) != 0)
-    body = g_strdup_printf ("%s (%s)", cb_call_get_remote_name (call), cb_call_get_remote_number (call));
-  else
-    body = g_strdup (cb_call_get_remote_number (call));
-
+  body = incoming_body (call);
+  g_signal_connect_object (call, "notify::group-name", G_CALLBACK (on_call_group), self,
+                           G_CONNECT_SWAPPED);
   notification = notify_notification_new (_("Incoming Call"), body, "call-start-symbolic");
   notify_notification_set_urgency (notification, NOTIFY_URGENCY_CRITICAL);
   notify_notification_set_category (notification, "call.incoming");
@@ -227,7 +374,10 @@ set_softphone (CbWindow    *self,
     return;
 
   if (self->softphone != NULL)
-    g_signal_handlers_disconnect_by_data (self->softphone, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->softphone, self);
+      g_signal_handlers_disconnect_by_data (cb_softphone_get_calls (self->softphone), self);
+    }
   if (self->notifications != NULL)
     g_hash_table_remove_all (self->notifications);
   g_set_object (&self->softphone, softphone);
@@ -237,8 +387,13 @@ set_softphone (CbWindow    *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (softphone, "notify::registration-state",
                                G_CALLBACK (update_registration_icon), self, G_CONNECT_SWAPPED);
+      /* A ringing call that goes away without a state change (sign-out). */
+      g_signal_connect_object (cb_softphone_get_calls (softphone), "items-changed",
+                               G_CALLBACK (update_ringer), self, G_CONNECT_SWAPPED);
+      apply_audio_settings (self);
     }
   update_registration_icon (self);
+  update_ringer (self);
 }
 
 static void
@@ -257,6 +412,7 @@ _cb_window_calls_set_session (CbWindow  *self,
 
   if (self->notifications == NULL)
     self->notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, close_notification);
+  ensure_audio (self);
 
   /* The old session's handlers went with cb_window_set_session's
    * disconnect-by-data; only the softphone is left to drop. */
@@ -284,4 +440,15 @@ _cb_window_calls_dispose (CbWindow *self)
 {
   set_softphone (self, NULL);
   g_clear_pointer (&self->notifications, g_hash_table_unref);
+  if (self->audio_devices != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (cb_audio_devices_get_sources (self->audio_devices), self);
+      g_signal_handlers_disconnect_by_data (cb_audio_devices_get_sinks (self->audio_devices), self);
+    }
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_func (self->settings, on_settings_changed, self);
+  if (self->ringer != NULL)
+    cb_ringer_stop (self->ringer);
+  g_clear_object (&self->ringer);
+  g_clear_object (&self->audio_devices);
 }

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "cb-audio-devices.h"
 #include "cb-calls-page.h"
 #include "cb-directory-page.h"
 #include "cb-favourites-page.h"
@@ -32,6 +33,8 @@ struct _CbWindow
   CbSoftphone          *softphone;
   GHashTable           *notifications;     /* call id -> NotifyNotification */
   guint                 missed_seen;       /* missed-count when last notified */
+  CbRinger             *ringer;
+  CbAudioDevices       *audio_devices;     /* maps the chosen devices to elements */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;

@@ -14,6 +14,7 @@
 #include <adwaita.h>
 
 #include "cb-demo-server.h"
+#include "cb-ringer.h"
 #include "cb-session.h"
 #include "cb-sign-in-page.h"
 
@@ -37,5 +38,7 @@ void          cb_window_set_demo_server    (CbWindow       *self,
  * or "journal". */
 void          cb_window_show_page          (CbWindow       *self,
                                             const char     *name);
+/* What rings while a call rings here (the "ringing" property tells). */
+CbRinger     *cb_window_get_ringer         (CbWindow       *self);
 
 G_END_DECLS

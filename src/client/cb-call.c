@@ -6,12 +6,22 @@
  * The SIP call is the truth about the dialog; this object follows its
  * "state" and adds what only the client knows (hold asked from here,
  * mute, who the number belongs to).
+ *
+ * A remote call (one on the user's desk phone, known only from `call`
+ * events) has no SIP call: the server's events are its truth and every
+ * control is a REST request, whose failure comes back as "control-failed".
+ * So is a call the server placed through the softphone (consultation):
+ * its SIP leg is up long before the far end answers, so its state follows
+ * the events too.
  */
 
 #define G_LOG_DOMAIN "cb-client"
 
+#include "config.h"
+
 #include "cb-client-private.h"
 #include "cb-call.h"
+#include "cb-session.h"
 
 struct _CbCall
 {
@@ -31,6 +41,14 @@ struct _CbCall
   guint            tick_source;
   gboolean         muted;
   gboolean         held;
+
+  char            *server_id;
+  GWeakRef         session;        /* remote calls: where controls go */
+  gboolean         server_driven;  /* state follows `call` events */
+  char            *group_name;
+  CbCall          *partner;        /* the other call of a consultation */
+  gboolean         consultation;   /* this one is the consultation call */
+  GCancellable    *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (CbCall, cb_call, G_TYPE_OBJECT)
@@ -60,10 +78,19 @@ enum {
   PROP_MUTED,
   PROP_HELD,
   PROP_SIP_CALL,
+  PROP_SERVER_ID,
+  PROP_GROUP_NAME,
+  PROP_PARTNER,
   N_PROPS
 };
 
+enum {
+  SIGNAL_CONTROL_FAILED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 static gboolean
 on_tick (gpointer user_data)
@@ -102,6 +129,9 @@ set_state (CbCall      *self,
 
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  /* A consultation is over when either of its calls is. */
+  if (state == CB_CALL_STATE_ENDED)
+    _cb_call_set_partner (self, NULL, FALSE);
 }
 
 static void
@@ -109,6 +139,9 @@ on_sip_state (CbCall     *self,
               GParamSpec *pspec,
               CbSipCall  *sip_call)
 {
+  /* Only the end of the leg matters when the server drives the state. */
+  if (self->server_driven && cb_sip_call_get_state (sip_call) != CB_SIP_CALL_STATE_ENDED)
+    return;
   switch (cb_sip_call_get_state (sip_call))
     {
     case CB_SIP_CALL_STATE_INCOMING:
@@ -138,6 +171,9 @@ cb_call_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->sip_call, self);
   g_clear_object (&self->sip_call);
   g_clear_object (&self->contact);
+  g_clear_object (&self->partner);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (cb_call_parent_class)->dispose (object);
 }
@@ -150,6 +186,9 @@ cb_call_finalize (GObject *object)
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->remote_number, g_free);
   g_clear_pointer (&self->remote_name, g_free);
+  g_clear_pointer (&self->server_id, g_free);
+  g_clear_pointer (&self->group_name, g_free);
+  g_weak_ref_clear (&self->session);
 
   G_OBJECT_CLASS (cb_call_parent_class)->finalize (object);
 }
@@ -200,6 +239,15 @@ cb_call_get_property (GObject    *object,
     case PROP_SIP_CALL:
       g_value_set_object (value, self->sip_call);
       break;
+    case PROP_SERVER_ID:
+      g_value_set_string (value, self->server_id);
+      break;
+    case PROP_GROUP_NAME:
+      g_value_set_string (value, self->group_name);
+      break;
+    case PROP_PARTNER:
+      g_value_set_object (value, self->partner);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -231,13 +279,22 @@ cb_call_class_init (CbCallClass *klass)
   properties[PROP_MUTED] = g_param_spec_boolean ("muted", NULL, NULL, FALSE, ro);
   properties[PROP_HELD] = g_param_spec_boolean ("held", NULL, NULL, FALSE, ro);
   properties[PROP_SIP_CALL] = g_param_spec_object ("sip-call", NULL, NULL, CB_TYPE_SIP_CALL, ro);
+  properties[PROP_SERVER_ID] = g_param_spec_string ("server-id", NULL, NULL, NULL, ro);
+  properties[PROP_GROUP_NAME] = g_param_spec_string ("group-name", NULL, NULL, NULL, ro);
+  properties[PROP_PARTNER] = g_param_spec_object ("partner", NULL, NULL, CB_TYPE_CALL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_CONTROL_FAILED] =
+    g_signal_new ("control-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
 cb_call_init (CbCall *self)
 {
+  g_weak_ref_init (&self->session, NULL);
+  self->cancellable = g_cancellable_new ();
 }
 
 CbCall *
@@ -279,6 +336,220 @@ _cb_call_set_contact (CbCall    *self,
   self->remote_name = g_strdup (name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTACT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMOTE_NAME]);
+}
+
+/* --- calls the server tells about --- */
+
+CbCall *
+_cb_call_new_remote (const char *id,
+                     CbSession  *session,
+                     JsonObject *data,
+                     CbContact  *contact)
+{
+  CbCall *self = g_object_new (CB_TYPE_CALL, NULL);
+  const char *direction = json_object_get_string_member_with_default (data, "direction", "in");
+
+  self->id = g_strdup (id);
+  self->server_driven = TRUE;
+  g_weak_ref_set (&self->session, session);
+  self->direction = g_strcmp0 (direction, "out") == 0 ? CB_CALL_DIRECTION_OUT
+                                                      : CB_CALL_DIRECTION_IN;
+  self->state = self->direction == CB_CALL_DIRECTION_IN ? CB_CALL_STATE_RINGING
+                                                        : CB_CALL_STATE_DIALING;
+  self->started_at = json_object_get_int_member_with_default (data, "started_at",
+                                                              g_get_real_time () / G_USEC_PER_SEC);
+  self->remote_number = g_strdup (json_object_get_string_member_with_default (data, "remote_number", ""));
+  _cb_call_set_contact (self, contact);
+  if (contact == NULL)
+    {
+      const char *name = json_object_get_string_member_with_default (data, "remote_name", "");
+
+      if (*name != '\0')
+        {
+          g_free (self->remote_name);
+          self->remote_name = g_strdup (name);
+        }
+    }
+  _cb_call_apply_json (self, data);
+  return self;
+}
+
+void
+_cb_call_set_server_driven (CbCall *self)
+{
+  self->server_driven = TRUE;
+  self->direction = CB_CALL_DIRECTION_OUT;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECTION]);
+  set_state (self, CB_CALL_STATE_DIALING);
+}
+
+static void
+sync_held (CbCall   *self,
+           gboolean  held)
+{
+  if (self->held != held)
+    {
+      self->held = held;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HELD]);
+    }
+  set_state (self, held ? CB_CALL_STATE_HELD : CB_CALL_STATE_CONNECTED);
+}
+
+void
+_cb_call_apply_json (CbCall     *self,
+                     JsonObject *data)
+{
+  const char *call_id = json_object_get_string_member_with_default (data, "call_id", NULL);
+  const char *state = json_object_get_string_member_with_default (data, "state", "");
+  const char *group = NULL;
+  JsonNode *node;
+
+  if (call_id != NULL && g_strcmp0 (self->server_id, call_id) != 0)
+    {
+      g_free (self->server_id);
+      self->server_id = g_strdup (call_id);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_ID]);
+    }
+
+  node = json_object_get_member (data, "group");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    group = json_object_get_string_member_with_default (json_node_get_object (node), "name", NULL);
+  if (group != NULL && *group == '\0')
+    group = NULL;
+  if (g_strcmp0 (self->group_name, group) != 0)
+    {
+      g_free (self->group_name);
+      self->group_name = g_strdup (group);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP_NAME]);
+    }
+
+  if (!self->server_driven)
+    {
+      /* Hold can come from elsewhere (the server, for a consultation). */
+      if ((g_str_equal (state, "connected") || g_str_equal (state, "held")) &&
+          (self->state == CB_CALL_STATE_CONNECTED || self->state == CB_CALL_STATE_HELD))
+        sync_held (self, g_str_equal (state, "held"));
+      return;
+    }
+  if (g_str_equal (state, "ringing"))
+    set_state (self, self->direction == CB_CALL_DIRECTION_IN ? CB_CALL_STATE_RINGING
+                                                             : CB_CALL_STATE_DIALING);
+  else if (g_str_equal (state, "connected") || g_str_equal (state, "held"))
+    sync_held (self, g_str_equal (state, "held"));
+  else if (g_str_equal (state, "ended"))
+    _cb_call_set_ended (self);
+}
+
+void
+_cb_call_set_ended (CbCall *self)
+{
+  set_state (self, CB_CALL_STATE_ENDED);
+}
+
+void
+_cb_call_set_partner (CbCall   *self,
+                      CbCall   *partner,
+                      gboolean  consultation)
+{
+  g_autoptr(CbCall) old = NULL;
+
+  if (self->partner == partner)
+    return;
+  old = g_steal_pointer (&self->partner);
+  self->consultation = partner != NULL && consultation;
+  if (partner != NULL && self->state != CB_CALL_STATE_ENDED)
+    self->partner = g_object_ref (partner);
+  if (old != NULL && old->partner == self)
+    _cb_call_set_partner (old, NULL, FALSE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARTNER]);
+}
+
+const char *
+cb_call_get_server_id (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->server_id;
+}
+
+const char *
+cb_call_get_group_name (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->group_name;
+}
+
+gboolean
+cb_call_is_remote (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), FALSE);
+  return self->sip_call == NULL;
+}
+
+CbCall *
+cb_call_get_partner (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->partner;
+}
+
+gboolean
+cb_call_is_consultation (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), FALSE);
+  return self->partner != NULL && self->consultation;
+}
+
+static void
+on_control_answer (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CbCall) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_debug ("Call %s: control failed: %s", self->id, error->message);
+      g_signal_emit (self, signals[SIGNAL_CONTROL_FAILED], 0, error);
+    }
+}
+
+/* A remote call's control: POST /calls/{id}/verb (or DELETE for NULL). */
+static gboolean
+remote_control (CbCall      *self,
+                const char  *verb,
+                const char  *member,
+                const char  *value,
+                GError     **error)
+{
+  g_autoptr(CbSession) session = g_weak_ref_get (&self->session);
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  if (session == NULL || self->server_id == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "Signed out");
+      return FALSE;
+    }
+  escaped = g_uri_escape_string (self->server_id, NULL, FALSE);
+  if (verb == NULL)
+    path = g_strdup_printf (CB_API_PREFIX "/calls/%s", escaped);
+  else
+    {
+      g_autoptr(JsonObject) object = json_object_new ();
+
+      path = g_strdup_printf (CB_API_PREFIX "/calls/%s/%s", escaped, verb);
+      if (member != NULL)
+        json_object_set_string_member (object, member, value);
+      body = json_node_init_object (json_node_alloc (), object);
+    }
+  g_debug ("%s %s", verb == NULL ? "DELETE" : "POST", path);
+  cb_session_request_async (session, verb == NULL ? "DELETE" : "POST", path, body,
+                            self->cancellable, on_control_answer, g_object_ref (self));
+  return TRUE;
 }
 
 const char *
@@ -373,6 +644,8 @@ cb_call_answer (CbCall  *self,
 
   if (self->state != CB_CALL_STATE_RINGING)
     return TRUE;
+  if (self->sip_call == NULL)
+    return remote_control (self, "answer", NULL, NULL, error);
   return cb_sip_call_answer (self->sip_call, error);
 }
 
@@ -383,6 +656,11 @@ cb_call_hangup (CbCall *self)
 
   if (self->state == CB_CALL_STATE_ENDED)
     return;
+  if (self->sip_call == NULL)
+    {
+      remote_control (self, NULL, NULL, NULL, NULL);
+      return;
+    }
   /* Declining a ringing call is a hang-up too: the phone library answers
    * it with a final response. */
   cb_sip_call_hangup (self->sip_call);
@@ -399,6 +677,9 @@ cb_call_set_held (CbCall    *self,
   if (self->held == held ||
       (self->state != CB_CALL_STATE_CONNECTED && self->state != CB_CALL_STATE_HELD))
     return TRUE;
+  /* The desk phone's hold shows when the server's event says so. */
+  if (self->sip_call == NULL)
+    return remote_control (self, held ? "hold" : "resume", NULL, NULL, error);
   if (!cb_sip_call_set_hold (self->sip_call, held, error))
     return FALSE;
 
@@ -417,7 +698,8 @@ cb_call_set_muted (CbCall   *self,
   g_return_if_fail (CB_IS_CALL (self));
 
   muted = !!muted;
-  if (self->muted == muted)
+  /* A desk phone mutes with its own key. */
+  if (self->muted == muted || self->sip_call == NULL)
     return;
 
   media = cb_sip_call_get_media (self->sip_call);
@@ -441,6 +723,8 @@ cb_call_send_dtmf (CbCall      *self,
                            "Keypad tones need a connected call");
       return FALSE;
     }
+  if (self->sip_call == NULL)
+    return remote_control (self, "dtmf", "digits", digits, error);
   return cb_sip_call_send_dtmf (self->sip_call, digits, error);
 }
 

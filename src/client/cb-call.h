@@ -13,7 +13,15 @@
  * state (CbCallState), started-at (gint64 unix seconds when created),
  * connected-at (gint64 unix seconds, 0 until answered), duration (uint
  * seconds since connected; notifies each second), muted, held (bool),
- * sip-call (CbSipCall).
+ * sip-call (CbSipCall; NULL for a remote call), server-id (string: the
+ * server's call id once known), group-name (string: the hunt group the
+ * call came through, or NULL), partner (CbCall: the other call of a
+ * consultation in progress, or NULL).
+ * Signals: "control-failed" (GError) when a control sent to the server
+ * for a remote call was refused.
+ *
+ * A remote call is one on another of the user's devices (the desk
+ * phone), shown from the server's `call` events and controlled over REST.
  */
 
 #pragma once
@@ -56,6 +64,12 @@ guint            cb_call_get_duration      (CbCall *self);
 gboolean         cb_call_get_muted         (CbCall *self);
 gboolean         cb_call_get_held          (CbCall *self);
 CbSipCall       *cb_call_get_sip_call      (CbCall *self);
+const char      *cb_call_get_server_id     (CbCall *self);
+const char      *cb_call_get_group_name    (CbCall *self);
+gboolean         cb_call_is_remote         (CbCall *self);
+CbCall          *cb_call_get_partner       (CbCall *self);
+/* TRUE for the consultation call of a pair, FALSE for the held original. */
+gboolean         cb_call_is_consultation   (CbCall *self);
 
 /* Control; each is a no-op (returning FALSE where it can fail) when the
  * state does not allow it. */

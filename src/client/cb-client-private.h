@@ -14,6 +14,7 @@
 #include "cb-contact.h"
 #include "cb-group.h"
 #include "cb-group-member.h"
+#include "cb-session.h"
 
 G_BEGIN_DECLS
 
@@ -68,6 +69,9 @@ gboolean    _cb_group_set_member_login    (CbGroup            *self,
                                            gint64              user_id,
                                            gboolean            logged_in,
                                            gint64              my_id);
+/* Takes a queue_stats object (or a queue-stats event's data). */
+void        _cb_group_apply_queue_stats   (CbGroup            *self,
+                                           JsonObject         *stats);
 /* TRUE when the group's member list names user_id (even if hidden). */
 gboolean    _cb_group_lists_user          (CbGroup            *self,
                                            gint64              user_id);
@@ -79,5 +83,21 @@ CbCall     *_cb_call_new                  (const char         *id,
                                            CbContact          *contact);
 void        _cb_call_set_contact          (CbCall             *self,
                                            CbContact          *contact);
+/* A call on another of the user's devices, from its `call` event data. */
+CbCall     *_cb_call_new_remote           (const char         *id,
+                                           CbSession          *session,
+                                           JsonObject         *data,
+                                           CbContact          *contact);
+/* Takes the server id and group from a `call` event (and the state, for
+ * remote and server-placed calls). */
+void        _cb_call_apply_json           (CbCall             *self,
+                                           JsonObject         *data);
+/* The server placed this call through our phone: outgoing, state from events. */
+void        _cb_call_set_server_driven    (CbCall             *self);
+void        _cb_call_set_ended            (CbCall             *self);
+/* Links the two calls of a consultation (NULL unlinks both sides). */
+void        _cb_call_set_partner          (CbCall             *self,
+                                           CbCall             *partner,
+                                           gboolean            consultation);
 
 G_END_DECLS

@@ -848,6 +848,18 @@ apply_group (CbClientStore *self,
 }
 
 static gboolean
+apply_queue_stats (CbClientStore *self,
+                   JsonObject    *data)
+{
+  CbGroup *group = cb_client_store_lookup_group (self, member_int (data, "group_id"));
+
+  if (group == NULL)
+    return FALSE;
+  _cb_group_apply_queue_stats (group, data);
+  return TRUE;
+}
+
+static gboolean
 apply_presence (CbClientStore *self,
                 JsonObject    *data)
 {
@@ -997,6 +1009,8 @@ cb_client_store_apply_event (CbClientStore *self,
     applied = apply_group (self, data);
   else if (g_str_equal (type, "journal"))
     applied = apply_journal_entry (self, data);
+  else if (g_str_equal (type, "queue-stats"))
+    applied = apply_queue_stats (self, data);
   else
     applied = FALSE;
 

@@ -35,6 +35,11 @@ struct _CbGroup
   GListStore     *members;         /* CbGroupMember */
   GHashTable     *member_index;    /* gint64 user id -> CbGroupMember (borrowed) */
   guint           logged_in_count;
+  char           *queue_order;
+  guint           queue_waiting;
+  gint64          queue_oldest_since;  /* unix seconds; 0: nobody waits */
+  guint           queue_answered;
+  guint           queue_abandoned;
 
   guint           wrap_around : 1;
   guint           logged_in : 1;
@@ -60,6 +65,11 @@ enum {
   PROP_IS_MEMBER,
   PROP_MEMBERS,
   PROP_LOGGED_IN_COUNT,
+  PROP_QUEUE_ORDER,
+  PROP_QUEUE_WAITING,
+  PROP_QUEUE_OLDEST_WAITING_SINCE,
+  PROP_QUEUE_ANSWERED,
+  PROP_QUEUE_ABANDONED,
   N_PROPS
 };
 
@@ -87,6 +97,7 @@ cb_group_finalize (GObject *object)
 
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->number, g_free);
+  g_clear_pointer (&self->queue_order, g_free);
   g_clear_pointer (&self->raw_members, g_array_unref);
   g_clear_pointer (&self->member_index, g_hash_table_unref);
   g_clear_object (&self->members);
@@ -149,6 +160,21 @@ cb_group_get_property (GObject    *object,
     case PROP_LOGGED_IN_COUNT:
       g_value_set_uint (value, self->logged_in_count);
       break;
+    case PROP_QUEUE_ORDER:
+      g_value_set_string (value, self->queue_order);
+      break;
+    case PROP_QUEUE_WAITING:
+      g_value_set_uint (value, self->queue_waiting);
+      break;
+    case PROP_QUEUE_OLDEST_WAITING_SINCE:
+      g_value_set_int64 (value, self->queue_oldest_since);
+      break;
+    case PROP_QUEUE_ANSWERED:
+      g_value_set_uint (value, self->queue_answered);
+      break;
+    case PROP_QUEUE_ABANDONED:
+      g_value_set_uint (value, self->queue_abandoned);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -210,6 +236,15 @@ cb_group_class_init (CbGroupClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_LOGGED_IN_COUNT] =
     g_param_spec_uint ("logged-in-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_QUEUE_ORDER] = g_param_spec_string ("queue-order", NULL, NULL, NULL, ro);
+  properties[PROP_QUEUE_WAITING] =
+    g_param_spec_uint ("queue-waiting", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_QUEUE_OLDEST_WAITING_SINCE] =
+    g_param_spec_int64 ("queue-oldest-waiting-since", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_QUEUE_ANSWERED] =
+    g_param_spec_uint ("queue-answered", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_QUEUE_ABANDONED] =
+    g_param_spec_uint ("queue-abandoned", NULL, NULL, 0, G_MAXUINT, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -562,6 +597,15 @@ _cb_group_update_from_json (CbGroup             *self,
   if (member_enum (group, "leader_level", CB_TYPE_LEVEL, &value))
     SET_FIELD (self, leader_level, (CbLevel) value, PROP_LEADER_LEVEL);
 
+  node = json_object_get_member (group, "queue_order");
+  set_string (self, &self->queue_order,
+              node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+              json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL,
+              PROP_QUEUE_ORDER);
+  node = json_object_get_member (group, "queue_stats");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    _cb_group_apply_queue_stats (self, json_node_get_object (node));
+
   id = member_int (group, "leader");
   set_contact (self, &self->leader, id > 0 ? lookup (id, lookup_data) : NULL, PROP_LEADER);
   id = member_int (group, "deputy");
@@ -607,6 +651,30 @@ _cb_group_update_from_json (CbGroup             *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+static guint
+member_count (JsonObject *object,
+              const char *name)
+{
+  return (guint) CLAMP (member_int (object, name), 0, G_MAXUINT);
+}
+
+void
+_cb_group_apply_queue_stats (CbGroup    *self,
+                             JsonObject *stats)
+{
+  g_return_if_fail (CB_IS_GROUP (self));
+  g_return_if_fail (stats != NULL);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  SET_FIELD (self, queue_waiting, member_count (stats, "waiting"), PROP_QUEUE_WAITING);
+  /* null (nobody waits) reads as 0. */
+  SET_FIELD (self, queue_oldest_since, MAX (member_int (stats, "oldest_waiting_since"), 0),
+             PROP_QUEUE_OLDEST_WAITING_SINCE);
+  SET_FIELD (self, queue_answered, member_count (stats, "answered"), PROP_QUEUE_ANSWERED);
+  SET_FIELD (self, queue_abandoned, member_count (stats, "abandoned"), PROP_QUEUE_ABANDONED);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 gboolean
 _cb_group_set_member_login (CbGroup  *self,
                             gint64    user_id,
@@ -638,4 +706,52 @@ _cb_group_set_member_login (CbGroup  *self,
   g_object_thaw_notify (G_OBJECT (self));
 
   return changed;
+}
+
+const char *
+cb_group_get_queue_order (CbGroup *self)
+{
+  g_return_val_if_fail (CB_IS_GROUP (self), NULL);
+  return self->queue_order;
+}
+
+guint
+cb_group_get_queue_waiting (CbGroup *self)
+{
+  g_return_val_if_fail (CB_IS_GROUP (self), 0);
+  return self->queue_waiting;
+}
+
+gint64
+cb_group_get_queue_oldest_waiting_since (CbGroup *self)
+{
+  g_return_val_if_fail (CB_IS_GROUP (self), 0);
+  return self->queue_oldest_since;
+}
+
+guint
+cb_group_get_queue_answered (CbGroup *self)
+{
+  g_return_val_if_fail (CB_IS_GROUP (self), 0);
+  return self->queue_answered;
+}
+
+guint
+cb_group_get_queue_abandoned (CbGroup *self)
+{
+  g_return_val_if_fail (CB_IS_GROUP (self), 0);
+  return self->queue_abandoned;
+}
+
+GArray *
+cb_group_dup_member_ids (CbGroup *self)
+{
+  GArray *ids;
+
+  g_return_val_if_fail (CB_IS_GROUP (self), NULL);
+
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), self->raw_members->len);
+  for (guint i = 0; i < self->raw_members->len; i++)
+    g_array_append_val (ids, g_array_index (self->raw_members, RawMember, i).user_id);
+  return ids;
 }

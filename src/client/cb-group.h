@@ -8,7 +8,10 @@
  * (CbContact, may be NULL), deputy (CbContact, may be NULL), logged-in (bool:
  * the signed-in user's own login), is-member (bool), members (GListModel of
  * CbGroupMember, in ringing order), logged-in-count (uint), wrap-around
- * (bool), leader-level (CbLevel).
+ * (bool), leader-level (CbLevel), and for queues queue-order (string, e.g.
+ * "longest-idle"), queue-waiting (uint: callers waiting now),
+ * queue-oldest-waiting-since (gint64 unix seconds, 0 when nobody waits),
+ * queue-answered and queue-abandoned (uint, since the server started).
  */
 
 #pragma once
@@ -37,6 +40,14 @@ gboolean        cb_group_get_wrap_around   (CbGroup *self);
 /* NULL when unset or not visible to the viewer. */
 CbContact      *cb_group_get_leader        (CbGroup *self);
 CbContact      *cb_group_get_deputy        (CbGroup *self);
+const char     *cb_group_get_queue_order   (CbGroup *self);
+guint           cb_group_get_queue_waiting (CbGroup *self);
+gint64          cb_group_get_queue_oldest_waiting_since (CbGroup *self);
+guint           cb_group_get_queue_answered (CbGroup *self);
+guint           cb_group_get_queue_abandoned (CbGroup *self);
+/* Every member's user id in ringing order, including members the viewer
+ * cannot see (a reordering must name them all). */
+GArray         *cb_group_dup_member_ids    (CbGroup *self);
 /* NULL when the viewer may not see that member's login. */
 CbGroupMember  *cb_group_find_member       (CbGroup *self,
                                             gint64   user_id);

@@ -26,6 +26,11 @@ struct _CbJournalEntry
   gint64    ended_at;
   guint     duration;
   gboolean  answered;
+  gint64    group_id;
+  char     *group_name;
+  gint64    taken_by_user_id;
+  char     *taken_by_name;
+  gboolean  picked_up;
 };
 
 G_DEFINE_FINAL_TYPE (CbJournalEntry, cb_journal_entry, G_TYPE_OBJECT)
@@ -44,6 +49,11 @@ enum {
   PROP_DURATION,
   PROP_ANSWERED,
   PROP_MISSED,
+  PROP_GROUP_ID,
+  PROP_GROUP_NAME,
+  PROP_TAKEN_BY_USER_ID,
+  PROP_TAKEN_BY_NAME,
+  PROP_PICKED_UP,
   N_PROPS
 };
 
@@ -58,6 +68,8 @@ cb_journal_entry_finalize (GObject *object)
   g_free (self->direction);
   g_free (self->remote_number);
   g_free (self->remote_name);
+  g_free (self->group_name);
+  g_free (self->taken_by_name);
 
   G_OBJECT_CLASS (cb_journal_entry_parent_class)->finalize (object);
 }
@@ -108,6 +120,21 @@ cb_journal_entry_get_property (GObject    *object,
     case PROP_MISSED:
       g_value_set_boolean (value, cb_journal_entry_get_missed (self));
       break;
+    case PROP_GROUP_ID:
+      g_value_set_int64 (value, self->group_id);
+      break;
+    case PROP_GROUP_NAME:
+      g_value_set_string (value, self->group_name);
+      break;
+    case PROP_TAKEN_BY_USER_ID:
+      g_value_set_int64 (value, self->taken_by_user_id);
+      break;
+    case PROP_TAKEN_BY_NAME:
+      g_value_set_string (value, self->taken_by_name);
+      break;
+    case PROP_PICKED_UP:
+      g_value_set_boolean (value, self->picked_up);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -135,6 +162,12 @@ cb_journal_entry_class_init (CbJournalEntryClass *klass)
   properties[PROP_DURATION] = g_param_spec_uint ("duration", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_ANSWERED] = g_param_spec_boolean ("answered", NULL, NULL, FALSE, ro);
   properties[PROP_MISSED] = g_param_spec_boolean ("missed", NULL, NULL, FALSE, ro);
+  properties[PROP_GROUP_ID] = g_param_spec_int64 ("group-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_GROUP_NAME] = g_param_spec_string ("group-name", NULL, NULL, NULL, ro);
+  properties[PROP_TAKEN_BY_USER_ID] =
+    g_param_spec_int64 ("taken-by-user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_TAKEN_BY_NAME] = g_param_spec_string ("taken-by-name", NULL, NULL, NULL, ro);
+  properties[PROP_PICKED_UP] = g_param_spec_boolean ("picked-up", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -170,6 +203,16 @@ string_member (JsonObject *object,
   return g_strdup (json_node_get_string (node));
 }
 
+/* The group fields are null when they do not apply: NULL, not "". */
+static char *
+nullable_string_member (JsonObject *object,
+                        const char *name)
+{
+  g_autofree char *value = string_member (object, name);
+
+  return *value != '\0' ? g_steal_pointer (&value) : NULL;
+}
+
 CbJournalEntry *
 cb_journal_entry_new_from_json (JsonObject *entry)
 {
@@ -194,6 +237,11 @@ cb_journal_entry_new_from_json (JsonObject *entry)
   self->ended_at = int_member (entry, "ended_at");
   self->duration = (guint) CLAMP (int_member (entry, "duration"), 0, G_MAXUINT);
   self->answered = json_object_get_boolean_member_with_default (entry, "answered", FALSE);
+  self->group_id = int_member (entry, "group_id");
+  self->group_name = nullable_string_member (entry, "group_name");
+  self->taken_by_user_id = int_member (entry, "taken_by_user_id");
+  self->taken_by_name = nullable_string_member (entry, "taken_by_name");
+  self->picked_up = json_object_get_boolean_member_with_default (entry, "picked_up", FALSE);
 
   return self;
 }
@@ -279,5 +327,42 @@ gboolean
 cb_journal_entry_get_missed (CbJournalEntry *self)
 {
   g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), FALSE);
-  return cb_journal_entry_get_incoming (self) && !self->answered;
+  /* A group call a colleague took was not missed. */
+  return cb_journal_entry_get_incoming (self) && !self->answered && self->taken_by_name == NULL &&
+         self->taken_by_user_id == 0;
+}
+
+gint64
+cb_journal_entry_get_group_id (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), 0);
+  return self->group_id;
+}
+
+const char *
+cb_journal_entry_get_group_name (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), NULL);
+  return self->group_name;
+}
+
+gint64
+cb_journal_entry_get_taken_by_user_id (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), 0);
+  return self->taken_by_user_id;
+}
+
+const char *
+cb_journal_entry_get_taken_by_name (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), NULL);
+  return self->taken_by_name;
+}
+
+gboolean
+cb_journal_entry_get_picked_up (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), FALSE);
+  return self->picked_up;
 }

@@ -8,7 +8,11 @@
  * back to the number), remote-user-id (gint64, 0 when unknown),
  * started-at, answered-at (0: never), ended-at (gint64 unix seconds),
  * duration (uint seconds), answered, missed (bool: incoming, never
- * answered).
+ * answered, and no colleague took it for the group), group-id (gint64, 0
+ * when not a group call), group-name (NULL when not a group call),
+ * taken-by-user-id (gint64, 0), taken-by-name (the colleague who answered
+ * a group call the user was rung for; NULL if nobody or the user),
+ * picked-up (bool: the call was taken by pickup).
  */
 
 #pragma once
@@ -34,5 +38,10 @@ gint64          cb_journal_entry_get_ended_at      (CbJournalEntry *self);
 guint           cb_journal_entry_get_duration      (CbJournalEntry *self);
 gboolean        cb_journal_entry_get_answered      (CbJournalEntry *self);
 gboolean        cb_journal_entry_get_missed        (CbJournalEntry *self);
+gint64          cb_journal_entry_get_group_id      (CbJournalEntry *self);
+const char     *cb_journal_entry_get_group_name    (CbJournalEntry *self);
+gint64          cb_journal_entry_get_taken_by_user_id (CbJournalEntry *self);
+const char     *cb_journal_entry_get_taken_by_name (CbJournalEntry *self);
+gboolean        cb_journal_entry_get_picked_up     (CbJournalEntry *self);
 
 G_END_DECLS

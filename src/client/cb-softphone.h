@@ -13,6 +13,17 @@
  * 2000, so its card can say so), audio-src, audio-sink (GStreamer launch
  * descriptions; NULL: $CALLBOARD_AUDIO_SRC/SINK, then the auto elements).
  * Signals: "incoming-call" (CbCall) when a call starts ringing here.
+ *
+ * Call control beyond the phone itself (blind forward, completing a
+ * transfer) goes through the server's REST API, which names calls by its
+ * own ids: the softphone indexes the session's `call` events by their
+ * device_call_id (the SIP Call-ID of the server's leg to this phone) and
+ * asks GET /calls when a call is not indexed yet.
+ *
+ * The calls model also holds the user's calls on other devices (the desk
+ * phone): remote CbCalls made from `call` events, controlled over REST.
+ * A call the server places through this phone (a consultation) is taken
+ * at once and shows as an outgoing call.
  */
 
 #pragma once
@@ -55,5 +66,47 @@ CbCall              *cb_softphone_dial                   (CbSoftphone *self,
 gboolean             cb_softphone_answer                 (CbSoftphone *self,
                                                           CbCall      *call,
                                                           GError     **error);
+
+
+/* The server's id for @call, when its `call` event has been seen. */
+const char          *cb_softphone_get_server_call_id     (CbSoftphone *self,
+                                                          CbCall      *call);
+/* Blind forward (POST /calls/{id}/forward {"to"}): the other party is
+ * connected to @to and this call ends. */
+void                 cb_softphone_forward_async          (CbSoftphone         *self,
+                                                          CbCall              *call,
+                                                          const char          *to,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean             cb_softphone_forward_finish         (CbSoftphone         *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+/* Completes a consultation transfer (POST /calls/{id}/transfer
+ * {"to_call"}): the parties of @call and @to_call talk, this phone leaves. */
+void                 cb_softphone_transfer_async         (CbSoftphone         *self,
+                                                          CbCall              *call,
+                                                          CbCall              *to_call,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean             cb_softphone_transfer_finish        (CbSoftphone         *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+/* Consultation (POST /calls/{id}/consult {"to"}): @call goes on hold and
+ * the phone it is on calls @to; the new call becomes @call's partner
+ * (cb_call_get_partner) once it shows up. */
+void                 cb_softphone_consult_async          (CbSoftphone         *self,
+                                                          CbCall              *call,
+                                                          const char          *to,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean             cb_softphone_consult_finish         (CbSoftphone         *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+/* Hangs up a consultation call and resumes the call it was about. */
+void                 cb_softphone_cancel_consultation    (CbSoftphone         *self,
+                                                          CbCall              *consultation);
 
 G_END_DECLS

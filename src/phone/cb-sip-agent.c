@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "cb-sip-private.h"
 #include "cb-codec.h"
 
@@ -12,6 +14,7 @@
 #include <sofia-sip/soa_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/msg_header.h>
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/url.h>
 
 #define SHUTDOWN_TIMEOUT_MS 5000
@@ -46,6 +49,9 @@ struct _CbSipAgent {
   guint          retry_id;
 
   GPtrArray     *calls;
+  gboolean       auto_hold;
+  gboolean       answer_after;   /* honour Call-Info answer-after from the registrar */
+  GInetAddress  *registrar_address;  /* where that may come from; NULL: nowhere */
 };
 
 static void cb_sip_agent_initable_iface_init (GInitableIface *iface);
@@ -63,6 +69,8 @@ enum {
   PROP_AUDIO_SRC,
   PROP_AUDIO_SINK,
   PROP_REGISTERED,
+  PROP_AUTO_HOLD,
+  PROP_ANSWER_AFTER,
   N_PROPS
 };
 
@@ -196,6 +204,31 @@ _cb_sip_agent_call_ended (CbSipAgent *self,
   g_ptr_array_remove (self->calls, call);
 }
 
+/* One call talks at a time: answering or resuming `keep` holds the other
+ * calls still sending both ways. Calls the peer holds already (our media
+ * is not sendrecv, e.g. a PBX's hold for a consultation) are left alone,
+ * so their re-INVITEs do not cross. */
+void
+_cb_sip_agent_hold_others (CbSipAgent *self,
+                           CbSipCall  *keep)
+{
+  if (!self->auto_hold)
+    return;
+
+  for (guint i = 0; i < self->calls->len; i++)
+    {
+      CbSipCall *call = g_ptr_array_index (self->calls, i);
+
+      if (call == keep || cb_sip_call_get_state (call) != CB_SIP_CALL_STATE_ACTIVE ||
+          cb_sip_call_get_held (call) ||
+          cb_media_pipeline_get_direction (cb_sip_call_get_media (call)) != CB_MEDIA_DIRECTION_SENDRECV)
+        continue;
+      g_debug ("Holding the call with %s for the one with %s",
+               cb_sip_call_get_remote_uri (call), cb_sip_call_get_remote_uri (keep));
+      _cb_sip_call_auto_hold (call);
+    }
+}
+
 /* ---- events ----------------------------------------------------------- */
 
 static char *
@@ -209,6 +242,58 @@ url_to_string (CbSipAgent  *self,
   return copy;
 }
 
+/* The delay a Call-Info answer-after parameter asks for (a convention of
+ * PBXes and CTI servers that desk phones honour: "answer this yourself,
+ * the user asked for the call"), -1 when none or not to be trusted: only
+ * the registrar we registered with may make this phone answer by itself,
+ * and only when the application allows it. */
+static int
+requested_answer_after (CbSipAgent  *self,
+                        const sip_t *sip)
+{
+  msg_t *msg = nua_current_request (self->nua);
+  su_addrinfo_t *ai = msg != NULL ? msg_addrinfo (msg) : NULL;
+  g_autoptr(GSocketAddress) source = NULL;
+
+  if (!self->answer_after || self->registrar_address == NULL || sip == NULL || ai == NULL ||
+      ai->ai_addr == NULL)
+    return -1;
+  source = g_socket_address_new_from_native (ai->ai_addr, ai->ai_addrlen);
+  if (!G_IS_INET_SOCKET_ADDRESS (source) ||
+      !g_inet_address_equal (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (source)),
+                             self->registrar_address))
+    return -1;
+
+  for (const sip_call_info_t *info = sip->sip_call_info; info != NULL; info = info->ci_next)
+    {
+      const char *value = msg_params_find (info->ci_params, "answer-after=");
+
+      if (value != NULL)
+        return (int) MIN (g_ascii_strtoull (value, NULL, 10), 3600);
+    }
+  return -1;
+}
+
+static void
+answer_now (CbSipCall *call)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The application may have answered (or declined) it already. */
+  if (cb_sip_call_get_state (call) != CB_SIP_CALL_STATE_INCOMING)
+    return;
+  g_debug ("Answering the call from %s as the server asked", cb_sip_call_get_remote_uri (call));
+  if (!cb_sip_call_answer (call, &error))
+    g_debug ("Could not answer: %s", error->message);
+}
+
+static gboolean
+answer_later (gpointer data)
+{
+  answer_now (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 handle_incoming_invite (CbSipAgent   *self,
                         nua_handle_t *nh,
@@ -218,6 +303,7 @@ handle_incoming_invite (CbSipAgent   *self,
   g_autoptr(CbMediaPipeline) media = NULL;
   g_autoptr(CbSipCall) call = NULL;
   g_autofree char *remote = NULL;
+  int answer_after;
 
   media = _cb_sip_agent_new_media (self, &error);
   if (media == NULL)
@@ -230,11 +316,65 @@ handle_incoming_invite (CbSipAgent   *self,
 
   remote = url_to_string (self, sip && sip->sip_from ? sip->sip_from->a_url : NULL);
   call = _cb_sip_call_new (self, nh, TRUE, remote, media);
+  if (sip != NULL && sip->sip_request != NULL)
+    {
+      g_autofree char *request_uri = url_to_string (self, sip->sip_request->rq_url);
+
+      _cb_sip_call_set_request_uri (call, request_uri);
+    }
   g_ptr_array_add (self->calls, g_object_ref (call));
 
   nua_respond (nh, SIP_180_RINGING, TAG_END ());
   g_debug ("Incoming call from %s", remote);
+  answer_after = requested_answer_after (self, sip);
+  _cb_sip_call_set_answer_after (call, answer_after);
   g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
+  if (answer_after == 0)
+    answer_now (call);
+  else if (answer_after > 0)
+    g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, answer_after, answer_later,
+                                g_object_ref (call), g_object_unref);
+}
+
+/* Remote answer, the desk-phone convention of PBXes and CTI servers: an
+ * unsolicited NOTIFY with Event: talk answers the ringing incoming call
+ * in whose dialog it came or, outside any dialog, the oldest one ringing. */
+static void
+handle_notify (CbSipAgent   *self,
+               nua_handle_t *nh,
+               CbSipCall    *call,
+               const sip_t  *sip)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean in_dialog = call != NULL;
+
+  if (sip == NULL || sip->sip_event == NULL ||
+      g_ascii_strcasecmp (sip->sip_event->o_type, "talk") != 0)
+    {
+      nua_respond (nh, SIP_489_BAD_EVENT, NUTAG_WITH_THIS (self->nua), TAG_END ());
+    }
+  else
+    {
+      for (guint i = 0; call == NULL && i < self->calls->len; i++)
+        {
+          CbSipCall *candidate = g_ptr_array_index (self->calls, i);
+
+          if (cb_sip_call_get_state (candidate) == CB_SIP_CALL_STATE_INCOMING)
+            call = candidate;
+        }
+      if (call == NULL || cb_sip_call_get_state (call) != CB_SIP_CALL_STATE_INCOMING)
+        nua_respond (nh, SIP_481_NO_CALL, NUTAG_WITH_THIS (self->nua), TAG_END ());
+      else
+        {
+          nua_respond (nh, SIP_200_OK, NUTAG_WITH_THIS (self->nua), TAG_END ());
+          g_debug ("Remote answer of the call from %s", cb_sip_call_get_remote_uri (call));
+          if (!cb_sip_call_answer (call, &error))
+            g_debug ("Could not answer: %s", error->message);
+        }
+    }
+  /* A NOTIFY outside a dialog came with a handle of its own. */
+  if (!in_dialog)
+    nua_handle_destroy (nh);
 }
 
 static gboolean
@@ -325,6 +465,15 @@ on_nua_event (nua_event_t   event,
           return;
         }
       break;
+
+    case nua_i_notify:
+      {
+        /* Answering may end the call (no media): keep it until we return. */
+        g_autoptr(CbSipCall) hold = call != NULL ? g_object_ref (call) : NULL;
+
+        handle_notify (self, nh, call, sip);
+      }
+      return;
 
     default:
       break;
@@ -427,8 +576,12 @@ cb_sip_agent_initable_init (GInitable     *initable,
       return FALSE;
     }
 
+  /* NOTIFY is ours to answer: only Event: talk (remote answer) means
+   * anything to a phone without subscriptions. */
   nua_set_params (self->nua,
-                  NUTAG_ALLOW ("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"),
+                  NUTAG_ALLOW ("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY"),
+                  NUTAG_APPL_METHOD ("NOTIFY"),
+                  NUTAG_ALLOW_EVENTS ("talk"),
                   SIPTAG_USER_AGENT_STR ("Callboard/" PACKAGE_VERSION),
                   TAG_END ());
   g_debug ("SIP agent %s listening on %s", self->user, url);
@@ -550,6 +703,25 @@ cb_sip_agent_set_codecs (CbSipAgent         *self,
   self->codecs = g_strdupv ((char **) codecs);
 }
 
+/* The registrar's host when it is an address literal ("sip:HOST:PORT",
+ * "sip:[::1]:PORT"): answer-after is trusted from there. A host name is
+ * not resolved for it. */
+static GInetAddress *
+registrar_address (const char *registrar)
+{
+  const char *host = g_str_has_prefix (registrar, "sip:") ? registrar + 4 :
+                     g_str_has_prefix (registrar, "sips:") ? registrar + 5 : registrar;
+  g_autofree char *literal = NULL;
+
+  if (strchr (host, '@') != NULL)
+    host = strchr (host, '@') + 1;
+  if (host[0] == '[')
+    literal = g_strndup (host + 1, strcspn (host + 1, "]"));
+  else
+    literal = g_strndup (host, strcspn (host, ":;>"));
+  return g_inet_address_new_from_string (literal);
+}
+
 /**
  * cb_sip_agent_register:
  * @registrar: the registrar's URI, e.g. "sip:pbx.example.org"
@@ -577,6 +749,8 @@ cb_sip_agent_register (CbSipAgent *self,
 
   /* The AOR is user@registrar-host; the registrar URI may carry a port. */
   uri = g_uri_parse (registrar, G_URI_FLAGS_NONE, NULL);
+  g_clear_object (&self->registrar_address);
+  self->registrar_address = registrar_address (registrar);
   if (uri != NULL && g_uri_get_host (uri) != NULL)
     aor = g_strdup_printf ("sip:%s@%s", self->user, g_uri_get_host (uri));
   else
@@ -666,6 +840,34 @@ cb_sip_agent_dial (CbSipAgent  *self,
   return call;
 }
 
+/**
+ * cb_sip_agent_set_auto_hold:
+ *
+ * With auto-hold, one call talks at a time: answering a call or resuming
+ * a held one puts the other active calls on hold (re-INVITE, a=sendonly).
+ * Off by default: an application that holds calls itself leaves it off.
+ */
+void
+cb_sip_agent_set_auto_hold (CbSipAgent *self,
+                            gboolean    auto_hold)
+{
+  g_return_if_fail (CB_IS_SIP_AGENT (self));
+
+  auto_hold = !!auto_hold;
+  if (self->auto_hold == auto_hold)
+    return;
+  self->auto_hold = auto_hold;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_HOLD]);
+}
+
+gboolean
+cb_sip_agent_get_auto_hold (CbSipAgent *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_AGENT (self), FALSE);
+
+  return self->auto_hold;
+}
+
 /* ---- GObject ---------------------------------------------------------- */
 
 static void
@@ -698,6 +900,7 @@ cb_sip_agent_finalize (GObject *object)
   g_free (self->audio_src);
   g_free (self->audio_sink);
   g_strfreev (self->codecs);
+  g_clear_object (&self->registrar_address);
 
   G_OBJECT_CLASS (cb_sip_agent_parent_class)->finalize (object);
 }
@@ -732,6 +935,12 @@ cb_sip_agent_get_property (GObject    *object,
       break;
     case PROP_REGISTERED:
       g_value_set_boolean (value, self->registered);
+      break;
+    case PROP_AUTO_HOLD:
+      g_value_set_boolean (value, self->auto_hold);
+      break;
+    case PROP_ANSWER_AFTER:
+      g_value_set_boolean (value, self->answer_after);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -771,6 +980,12 @@ cb_sip_agent_set_property (GObject      *object,
       g_free (self->audio_sink);
       self->audio_sink = g_value_dup_string (value);
       break;
+    case PROP_AUTO_HOLD:
+      cb_sip_agent_set_auto_hold (self, g_value_get_boolean (value));
+      break;
+    case PROP_ANSWER_AFTER:
+      self->answer_after = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -808,6 +1023,19 @@ cb_sip_agent_class_init (CbSipAgentClass *klass)
   properties[PROP_REGISTERED] =
     g_param_spec_boolean ("registered", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* Several calls at once: answering or resuming one holds the others. */
+  properties[PROP_AUTO_HOLD] =
+    g_param_spec_boolean ("auto-hold", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* A call the registrar sends with Call-Info ";answer-after=N" (the
+   * user asked for it: "call from desk phone", a pickup from the client)
+   * is answered after N seconds without the application. Off by
+   * default: an application that answers such calls itself leaves it off. */
+  properties[PROP_ANSWER_AFTER] =
+    g_param_spec_boolean ("answer-after", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -30,5 +30,8 @@ CbSipCall   *cb_sip_agent_dial            (CbSipAgent  *self,
                                            const char  *uri,
                                            GError     **error);
 void         cb_sip_agent_shutdown        (CbSipAgent  *self);
+void         cb_sip_agent_set_auto_hold   (CbSipAgent  *self,
+                                           gboolean     auto_hold);
+gboolean     cb_sip_agent_get_auto_hold   (CbSipAgent  *self);
 
 G_END_DECLS

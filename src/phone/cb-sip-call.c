@@ -4,6 +4,8 @@
  * hang-up. */
 #define G_LOG_DOMAIN "cb-phone"
 
+#include <string.h>
+
 #include "cb-sip-private.h"
 #include "cb-codec.h"
 #include "cb-phone-enums.h"
@@ -19,7 +21,13 @@ struct _CbSipCall {
   nua_handle_t     *nh;
   CbMediaPipeline  *media;
   char             *remote_uri;
+  char             *call_id;      /* the dialog's Call-ID, once known */
+  char             *request_uri;  /* an incoming call's INVITE Request-URI */
   gboolean          incoming;
+  gboolean          held;         /* we put it on hold (set_hold) */
+  gboolean          hold_muted;   /* and muted it for that (auto-hold) */
+  gboolean          answering;    /* our 200 is sent */
+  int               answer_after; /* the agent answers by itself after this (s), or -1 */
   CbSipCallState    state;
   guint             end_status;
   guint             auth_attempts;
@@ -38,10 +46,18 @@ enum {
   PROP_REMOTE_URI,
   PROP_INCOMING,
   PROP_MEDIA,
+  PROP_CALL_ID,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_DTMF_RECEIVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 set_state (CbSipCall      *self,
@@ -245,6 +261,58 @@ handle_state (CbSipCall *self,
     }
 }
 
+/* DTMF in SIP INFO: application/dtmf-relay ("Signal=5\r\nDuration=160")
+ * as PBXes and desk phones send it, or application/dtmf (just the digit). */
+static void
+handle_info (CbSipCall   *self,
+             const sip_t *sip)
+{
+  g_autofree char *body = NULL;
+  const char *type;
+  char digit[2] = { 0, 0 };
+
+  if (sip == NULL || sip->sip_content_type == NULL || sip->sip_payload == NULL ||
+      sip->sip_content_type->c_type == NULL)
+    return;
+  type = sip->sip_content_type->c_type;
+  body = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+
+  if (g_ascii_strcasecmp (type, "application/dtmf-relay") == 0)
+    {
+      g_auto(GStrv) lines = g_strsplit (body, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL && digit[0] == '\0'; i++)
+        {
+          char *line = g_strstrip (lines[i]);
+
+          if (g_ascii_strncasecmp (line, "Signal", 6) != 0)
+            continue;
+          line = g_strstrip (line + 6);
+          if (line[0] == '=')
+            digit[0] = g_strstrip (line + 1)[0];
+        }
+    }
+  else if (g_ascii_strcasecmp (type, "application/dtmf") == 0)
+    digit[0] = g_strstrip (body)[0];
+
+  digit[0] = g_ascii_toupper (digit[0]);
+  if (digit[0] == '\0' || strchr ("0123456789*#ABCD", digit[0]) == NULL)
+    {
+      g_debug ("Call %s: INFO without a DTMF digit", self->remote_uri);
+      return;
+    }
+  g_debug ("Call %s: DTMF %s in INFO", self->remote_uri, digit);
+  g_signal_emit (self, signals[SIGNAL_DTMF_RECEIVED], 0, digit);
+}
+
+static void
+on_media_dtmf (CbMediaPipeline *media,
+               const char      *digit,
+               CbSipCall       *self)
+{
+  g_signal_emit (self, signals[SIGNAL_DTMF_RECEIVED], 0, digit);
+}
+
 void
 _cb_sip_call_handle_event (CbSipCall   *self,
                            nua_event_t  event,
@@ -253,6 +321,15 @@ _cb_sip_call_handle_event (CbSipCall   *self,
                            const sip_t *sip,
                            tagi_t       tags[])
 {
+  /* The server names its call legs by our Call-ID; an outgoing call's
+   * is only chosen by sofia when the INVITE leaves. */
+  if (self->call_id == NULL && sip != NULL && sip->sip_call_id != NULL &&
+      sip->sip_call_id->i_id != NULL)
+    {
+      self->call_id = g_strdup (sip->sip_call_id->i_id);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALL_ID]);
+    }
+
   switch (event)
     {
     case nua_i_state:
@@ -270,6 +347,11 @@ _cb_sip_call_handle_event (CbSipCall   *self,
     case nua_i_cancel:
       /* The caller gave up: RFC 3261 has us answer the INVITE with 487. */
       self->end_status = 487;
+      break;
+
+    case nua_i_info:
+      /* sofia has answered 200 already. */
+      handle_info (self, sip);
       break;
 
     default:
@@ -316,6 +398,7 @@ _cb_sip_call_new (CbSipAgent      *agent,
   self->media = g_object_ref (media);
   self->state = incoming ? CB_SIP_CALL_STATE_INCOMING : CB_SIP_CALL_STATE_DIALING;
   nua_handle_bind (nh, self);
+  g_signal_connect_object (media, "dtmf-received", G_CALLBACK (on_media_dtmf), self, 0);
 
   return self;
 }
@@ -342,6 +425,75 @@ cb_sip_call_get_remote_uri (CbSipCall *self)
   g_return_val_if_fail (CB_IS_SIP_CALL (self), NULL);
 
   return self->remote_uri;
+}
+
+/**
+ * cb_sip_call_get_call_id:
+ *
+ * Returns: (nullable): the dialog's SIP Call-ID, or %NULL before sofia has
+ *   one (an outgoing INVITE not sent yet). It stays after the call ended.
+ */
+const char *
+cb_sip_call_get_call_id (CbSipCall *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_CALL (self), NULL);
+
+  /* An incoming INVITE reaches the agent, not us: ask the dialog. */
+  if (self->call_id == NULL && self->nh != NULL)
+    {
+      sip_replaces_t *replaces = nua_handle_make_replaces (self->nh, self->home, 0);
+
+      if (replaces != NULL && replaces->rp_call_id != NULL)
+        self->call_id = g_strdup (replaces->rp_call_id);
+    }
+
+  return self->call_id;
+}
+
+void
+_cb_sip_call_set_answer_after (CbSipCall *self,
+                               int        seconds)
+{
+  self->answer_after = seconds;
+}
+
+/**
+ * cb_sip_call_get_answer_after:
+ *
+ * Returns: for an incoming call the agent answers by itself (its
+ *   registrar asked with Call-Info answer-after and the agent's
+ *   #CbSipAgent:answer-after is on), the delay in seconds; else -1. An
+ *   application need not ring for a call answered at once (0): the user
+ *   asked for it (a pickup, a call placed by the server).
+ */
+int
+cb_sip_call_get_answer_after (CbSipCall *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_CALL (self), -1);
+
+  return self->answer_after;
+}
+
+void
+_cb_sip_call_set_request_uri (CbSipCall  *self,
+                              const char *uri)
+{
+  g_free (self->request_uri);
+  self->request_uri = g_strdup (uri);
+}
+
+/**
+ * cb_sip_call_get_request_uri:
+ *
+ * Returns: (nullable): for an incoming call, the Request-URI of its
+ *   INVITE: whom the caller asked for (a trunk's dialled number).
+ */
+const char *
+cb_sip_call_get_request_uri (CbSipCall *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_CALL (self), NULL);
+
+  return self->request_uri;
 }
 
 /* The SIP status that ended the call (e.g. 486, 487), or 0. */
@@ -380,10 +532,50 @@ cb_sip_call_answer (CbSipCall  *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The call is not ringing");
       return FALSE;
     }
+  /* The agent (answer-after) and the application may both answer; the
+   * call is up once the 200 is acknowledged, one 200 is enough. */
+  if (self->answering)
+    return TRUE;
+  self->answering = TRUE;
 
+  _cb_sip_agent_hold_others (self->agent, self);
   sdp = _cb_sip_agent_build_sdp (self->agent, self->media);
   /* Answer in the caller's order of preference: it offered what it likes. */
   nua_respond (self->nh, SIP_200_OK,
+               SOATAG_USER_SDP_STR (sdp),
+               SOATAG_RTP_SORT (SOA_RTP_SORT_REMOTE),
+               SOATAG_RTP_SELECT (SOA_RTP_SELECT_COMMON),
+               TAG_END ());
+
+  return TRUE;
+}
+
+/**
+ * cb_sip_call_progress_with_media:
+ *
+ * Early media (RFC 3960): answers the ringing call's offer in a 183
+ * Session Progress and starts the media, so the caller hears what this
+ * end sends (an announcement, its own ringback) before the call is
+ * answered. The call stays %CB_SIP_CALL_STATE_INCOMING;
+ * cb_sip_call_answer() later sends the same answer in the 200.
+ */
+gboolean
+cb_sip_call_progress_with_media (CbSipCall  *self,
+                                 GError    **error)
+{
+  g_autofree char *sdp = NULL;
+
+  g_return_val_if_fail (CB_IS_SIP_CALL (self), FALSE);
+
+  if (self->state != CB_SIP_CALL_STATE_INCOMING || self->answering || self->nh == NULL ||
+      self->agent == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The call is not ringing");
+      return FALSE;
+    }
+
+  sdp = _cb_sip_agent_build_sdp (self->agent, self->media);
+  nua_respond (self->nh, SIP_183_SESSION_PROGRESS,
                SOATAG_USER_SDP_STR (sdp),
                SOATAG_RTP_SORT (SOA_RTP_SORT_REMOTE),
                SOATAG_RTP_SELECT (SOA_RTP_SELECT_COMMON),
@@ -439,6 +631,14 @@ cb_sip_call_set_hold (CbSipCall  *self,
       return FALSE;
     }
 
+  if (!hold)
+    {
+      _cb_sip_agent_hold_others (self->agent, self);
+      if (self->hold_muted)
+        cb_media_pipeline_set_mute (self->media, FALSE);
+      self->hold_muted = FALSE;
+    }
+  self->held = hold;
   sdp = _cb_sip_agent_build_sdp (self->agent, self->media);
   nua_invite (self->nh,
               SOATAG_USER_SDP_STR (sdp),
@@ -447,6 +647,36 @@ cb_sip_call_set_hold (CbSipCall  *self,
               TAG_END ());
 
   return TRUE;
+}
+
+/* Held for another call (the agent's auto-hold): a=sendonly as usual,
+ * and the microphone muted towards this party, who must not hear the
+ * other conversation; resuming unmutes it. */
+void
+_cb_sip_call_auto_hold (CbSipCall *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_sip_call_set_hold (self, TRUE, &error))
+    {
+      g_debug ("Could not hold the call with %s: %s", self->remote_uri, error->message);
+      return;
+    }
+  if (!cb_media_pipeline_get_mute (self->media))
+    {
+      cb_media_pipeline_set_mute (self->media, TRUE);
+      self->hold_muted = TRUE;
+    }
+}
+
+/* Whether we put the call on hold (cb_sip_call_set_hold()); a hold by
+ * the peer shows in the media's direction instead. */
+gboolean
+cb_sip_call_get_held (CbSipCall *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_CALL (self), FALSE);
+
+  return self->held;
 }
 
 gboolean
@@ -490,6 +720,8 @@ cb_sip_call_finalize (GObject *object)
   CbSipCall *self = CB_SIP_CALL (object);
 
   g_free (self->remote_uri);
+  g_free (self->call_id);
+  g_free (self->request_uri);
   su_home_unref (self->home);
 
   G_OBJECT_CLASS (cb_sip_call_parent_class)->finalize (object);
@@ -516,6 +748,9 @@ cb_sip_call_get_property (GObject    *object,
       break;
     case PROP_MEDIA:
       g_value_set_object (value, self->media);
+      break;
+    case PROP_CALL_ID:
+      g_value_set_string (value, cb_sip_call_get_call_id (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -544,12 +779,27 @@ cb_sip_call_class_init (CbSipCallClass *klass)
   properties[PROP_MEDIA] =
     g_param_spec_object ("media", NULL, NULL, CB_TYPE_MEDIA_PIPELINE,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CALL_ID] =
+    g_param_spec_string ("call-id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CbSipCall::dtmf-received:
+   * @digit: one of "0"–"9", "*", "#", "A"–"D"
+   *
+   * A digit from the peer, whichever way it came: an RFC 4733 event in
+   * the media (relayed from the pipeline's signal) or a SIP INFO.
+   */
+  signals[SIGNAL_DTMF_RECEIVED] =
+    g_signal_new ("dtmf-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 cb_sip_call_init (CbSipCall *self)
 {
   self->home = su_home_new (sizeof (su_home_t));
+  self->answer_after = -1;
 }

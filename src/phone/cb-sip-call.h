@@ -22,12 +22,18 @@ G_DECLARE_FINAL_TYPE (CbSipCall, cb_sip_call, CB, SIP_CALL, GObject)
 CbSipCallState    cb_sip_call_get_state       (CbSipCall  *self);
 gboolean          cb_sip_call_is_incoming     (CbSipCall  *self);
 const char       *cb_sip_call_get_remote_uri  (CbSipCall  *self);
+const char       *cb_sip_call_get_call_id     (CbSipCall  *self);
+const char       *cb_sip_call_get_request_uri (CbSipCall  *self);
 guint             cb_sip_call_get_end_status  (CbSipCall  *self);
+int               cb_sip_call_get_answer_after (CbSipCall *self);
 CbMediaPipeline  *cb_sip_call_get_media       (CbSipCall  *self);
 
 gboolean          cb_sip_call_answer          (CbSipCall  *self,
                                                GError    **error);
+gboolean          cb_sip_call_progress_with_media (CbSipCall  *self,
+                                                   GError    **error);
 void              cb_sip_call_hangup          (CbSipCall  *self);
+gboolean          cb_sip_call_get_held        (CbSipCall  *self);
 gboolean          cb_sip_call_set_hold        (CbSipCall  *self,
                                                gboolean    hold,
                                                GError    **error);

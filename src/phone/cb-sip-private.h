@@ -27,6 +27,11 @@ void              _cb_sip_call_handle_event  (CbSipCall        *self,
                                               const sip_t      *sip,
                                               tagi_t            tags[]);
 void              _cb_sip_call_terminate     (CbSipCall        *self);
+void              _cb_sip_call_set_request_uri (CbSipCall      *self,
+                                                const char     *uri);
+void              _cb_sip_call_auto_hold     (CbSipCall        *self);
+void              _cb_sip_call_set_answer_after (CbSipCall     *self,
+                                                 int            seconds);
 
 CbMediaPipeline  *_cb_sip_agent_new_media    (CbSipAgent       *self,
                                               GError          **error);
@@ -38,5 +43,7 @@ gboolean          _cb_sip_agent_authenticate (CbSipAgent       *self,
                                               guint            *attempts);
 void              _cb_sip_agent_call_ended   (CbSipAgent       *self,
                                               CbSipCall        *call);
+void              _cb_sip_agent_hold_others  (CbSipAgent       *self,
+                                              CbSipCall        *keep);
 
 G_END_DECLS

@@ -62,6 +62,15 @@ typedef enum {
   CB_RING_STRATEGY_QUEUE,
 } CbRingStrategy;
 
+/* The order in which a queue offers a waiting caller to its agents. */
+typedef enum {
+  CB_QUEUE_ORDER_RING_ALL,
+  CB_QUEUE_ORDER_TOP_DOWN,
+  CB_QUEUE_ORDER_ROUND_ROBIN,
+  CB_QUEUE_ORDER_LONGEST_IDLE,
+  CB_QUEUE_ORDER_FEWEST_CALLS,
+} CbQueueOrder;
+
 /* A person with a client, or a DeviceOnly SIP phone. */
 typedef enum {
   CB_USER_KIND_USER,

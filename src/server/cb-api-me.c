@@ -8,6 +8,7 @@
 
 #include "cb-api.h"
 #include "cb-projection.h"
+#include "cb-sip-registrar.h"
 
 #define MAX_NOTE_CHARS 500
 #define MAX_LIST_LENGTH 1000
@@ -87,6 +88,9 @@ cb_api_set_agent_status (CbApi          *api,
     return FALSE;
   cb_permissions_set_agent_status (api->perms, user_id, status);
   cb_event_hub_flush (api->hub);
+  /* An agent becoming Available may take a waiting queue caller. */
+  if (api->sip != NULL)
+    cb_sip_registrar_agent_changed (api->sip, user_id);
   return TRUE;
 }
 

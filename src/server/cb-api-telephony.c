@@ -273,6 +273,81 @@ post_forward (CbRequest *request,
   reply_call (request, SOUP_STATUS_OK, call, error);
 }
 
+/* The routes below all take an optional or required string field from
+ * the body and act on the call in the path. */
+typedef JsonObject *(*CallAction) (CbSipRegistrar  *self,
+                                   gint64           user_id,
+                                   const char      *call_id,
+                                   const char      *field,
+                                   GError         **error);
+
+static void
+call_action (CbRequest  *request,
+             CbApi      *api,
+             const char *field_name,
+             guint       status,
+             CallAction  action)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) call = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *field = NULL;
+  CbSipRegistrar *sip;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
+    return;
+  if (field_name != NULL)
+    {
+      body = cb_request_parse_body (request, &error);
+      if (body == NULL || !cb_json_get_string (body, field_name, TRUE, &field, &error))
+        {
+          cb_reply_gerror (request->msg, error);
+          return;
+        }
+    }
+  call = action (sip, me, g_hash_table_lookup (request->params, "id"), field, &error);
+  reply_call (request, status, call, error);
+}
+
+static void
+post_consult (CbRequest *request,
+              gpointer   user_data)
+{
+  call_action (request, user_data, "to", SOUP_STATUS_CREATED, cb_sip_registrar_consult);
+}
+
+static void
+post_transfer (CbRequest *request,
+               gpointer   user_data)
+{
+  call_action (request, user_data, "to_call", SOUP_STATUS_OK, cb_sip_registrar_transfer);
+}
+
+static JsonObject *
+answer_action (CbSipRegistrar  *self,
+               gint64           user_id,
+               const char      *call_id,
+               const char      *field,
+               GError         **error)
+{
+  return cb_sip_registrar_answer (self, user_id, call_id, error);
+}
+
+static void
+post_answer (CbRequest *request,
+             gpointer   user_data)
+{
+  call_action (request, user_data, NULL, SOUP_STATUS_OK, answer_action);
+}
+
+static void
+post_dtmf (CbRequest *request,
+           gpointer   user_data)
+{
+  call_action (request, user_data, "digits", SOUP_STATUS_OK, cb_sip_registrar_send_dtmf);
+}
+
 void
 cb_api_telephony_register (CbRouter *router,
                            CbApi    *api)
@@ -285,4 +360,8 @@ cb_api_telephony_register (CbRouter *router,
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/hold", post_hold, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/resume", post_resume, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/forward", post_forward, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/consult", post_consult, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/transfer", post_transfer, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/answer", post_answer, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/dtmf", post_dtmf, api);
 }

@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "cb-demo"
 
 #include "cb-demo-simulator.h"
+#include "cb-sip-registrar.h"
 
 /* The initial shuffle touches at most this many users. */
 #define MAX_SHUFFLE 200
@@ -118,6 +119,15 @@ random_hunt_group (CbDemoSimulator *self,
   return g_ptr_array_index (hunt, g_rand_int_range (self->rand, 0, hunt->len));
 }
 
+/* A user with a registered phone has a real line state from the call
+ * model (the demo phones): a simulated one would contradict it. */
+static gboolean
+has_real_line (CbDemoSimulator *self,
+               gint64           user_id)
+{
+  return self->api->sip != NULL && cb_sip_registrar_is_registered (self->api->sip, user_id);
+}
+
 static void
 change_user (CbDemoSimulator    *self,
              const CbUserRecord *user,
@@ -140,7 +150,8 @@ change_user (CbDemoSimulator    *self,
         break;
       }
     case 1:
-      ok = cb_api_set_line_state (api, user->id, random_line_state (self), &error);
+      if (!has_real_line (self, user->id))
+        ok = cb_api_set_line_state (api, user->id, random_line_state (self), &error);
       break;
     case 2:
       ok = cb_api_set_agent_status (api, user->id, random_agent_status (self), &error);
@@ -148,7 +159,10 @@ change_user (CbDemoSimulator    *self,
     default:
       group = random_hunt_group (self, user->id);
       if (group == NULL)
-        ok = cb_api_set_line_state (api, user->id, random_line_state (self), &error);
+        {
+          if (!has_real_line (self, user->id))
+            ok = cb_api_set_line_state (api, user->id, random_line_state (self), &error);
+        }
       else
         ok = cb_api_set_group_login (api, user->id, group->id,
                                      !cb_permissions_is_logged_in (api->perms, group->id, user->id),

@@ -219,6 +219,10 @@ data_for (CbEventHub          *self,
       return cb_projection_filter_user (data, cb_permissions_level (self->perms, viewer, subject));
     }
 
+  /* Queue statistics go to whoever sees the group. */
+  if (g_str_equal (type, "queue-stats"))
+    return cb_permissions_can_see_group (self->perms, viewer, record->group_id) ? data : NULL;
+
   if (g_str_equal (type, "group"))
     {
       *shared = FALSE;

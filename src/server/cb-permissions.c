@@ -12,6 +12,8 @@
 
 #define G_LOG_DOMAIN "cb-permissions"
 
+#include <string.h>
+
 #include "cb-permissions.h"
 
 typedef struct {
@@ -38,6 +40,7 @@ struct _CbPermissions
   GHashTable *groups;       /* &id → GroupEntry */
   GPtrArray  *user_list;    /* cache: CbUserRecord by id, NULL when stale */
   GPtrArray  *group_list;   /* cache: CbGroupRecord by id, NULL when stale */
+  GHashTable *queue_stats;  /* &group id → CbQueueStats (live, not stored) */
 };
 
 G_DEFINE_FINAL_TYPE (CbPermissions, cb_permissions, G_TYPE_OBJECT)
@@ -70,6 +73,7 @@ cb_permissions_finalize (GObject *object)
   g_clear_pointer (&self->usernames, g_hash_table_unref);
   g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_pointer (&self->groups, g_hash_table_unref);
+  g_clear_pointer (&self->queue_stats, g_hash_table_unref);
   G_OBJECT_CLASS (cb_permissions_parent_class)->finalize (object);
 }
 
@@ -85,6 +89,7 @@ cb_permissions_init (CbPermissions *self)
   self->users = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                        (GDestroyNotify) user_entry_free);
   self->usernames = g_hash_table_new (g_str_hash, g_str_equal);
+  self->queue_stats = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->groups = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                         (GDestroyNotify) group_entry_free);
 }
@@ -530,4 +535,33 @@ cb_permissions_search_key (CbPermissions *self,
   UserEntry *entry = lookup_user (self, user_id);
 
   return entry != NULL ? entry->search_key : NULL;
+}
+
+/* ---- queue statistics ------------------------------------------------------ */
+
+void
+cb_permissions_set_queue_stats (CbPermissions      *self,
+                                gint64              group_id,
+                                const CbQueueStats *stats)
+{
+  g_return_if_fail (CB_IS_PERMISSIONS (self));
+
+  g_hash_table_insert (self->queue_stats, g_memdup2 (&group_id, sizeof group_id),
+                       g_memdup2 (stats, sizeof *stats));
+}
+
+void
+cb_permissions_get_queue_stats (CbPermissions *self,
+                                gint64         group_id,
+                                CbQueueStats  *stats)
+{
+  const CbQueueStats *known;
+
+  g_return_if_fail (CB_IS_PERMISSIONS (self));
+
+  known = g_hash_table_lookup (self->queue_stats, &group_id);
+  if (known != NULL)
+    *stats = *known;
+  else
+    memset (stats, 0, sizeof *stats);
 }

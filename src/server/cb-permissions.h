@@ -72,4 +72,20 @@ const char          *cb_permissions_search_key       (CbPermissions  *self,
                                                       gint64          user_id);
 CbLevel              cb_permissions_get_default_level (CbPermissions *self);
 
+/* A queue's live statistics, counted since the server started. */
+typedef struct {
+  guint   waiting;
+  gint64  oldest_waiting_since;   /* unix s, 0: nobody waits */
+  guint64 answered;
+  guint64 abandoned;
+} CbQueueStats;
+
+/* Zeros for a queue nobody called yet. */
+void                 cb_permissions_set_queue_stats  (CbPermissions      *self,
+                                                      gint64              group_id,
+                                                      const CbQueueStats *stats);
+void                 cb_permissions_get_queue_stats  (CbPermissions      *self,
+                                                      gint64              group_id,
+                                                      CbQueueStats       *stats);
+
 G_END_DECLS

@@ -177,6 +177,33 @@ write_person (CbJsonWriter  *w,
     cb_json_writer_null (w);
 }
 
+/* Live: the event log's copy of a group shows zeros, and
+ * cb_projection_filter_group() puts the current figures in. */
+static void
+write_queue_stats (CbJsonWriter  *w,
+                   CbPermissions *perms,
+                   gint64         group_id)
+{
+  CbQueueStats stats = { 0 };
+
+  if (perms != NULL)
+    cb_permissions_get_queue_stats (perms, group_id, &stats);
+  cb_json_writer_member (w, "queue_stats");
+  cb_json_writer_begin_object (w);
+  cb_json_writer_member (w, "waiting");
+  cb_json_writer_int (w, stats.waiting);
+  cb_json_writer_member (w, "oldest_waiting_since");
+  if (stats.oldest_waiting_since > 0)
+    cb_json_writer_int (w, stats.oldest_waiting_since);
+  else
+    cb_json_writer_null (w);
+  cb_json_writer_member (w, "answered");
+  cb_json_writer_int (w, stats.answered);
+  cb_json_writer_member (w, "abandoned");
+  cb_json_writer_int (w, stats.abandoned);
+  cb_json_writer_end_object (w);
+}
+
 void
 cb_projection_write_group (CbJsonWriter        *w,
                            CbPermissions       *perms,
@@ -196,6 +223,24 @@ cb_projection_write_group (CbJsonWriter        *w,
       cb_json_writer_int (w, group->member_timeout);
       cb_json_writer_member (w, "wrap_around");
       cb_json_writer_bool (w, group->wrap_around);
+      cb_json_writer_member (w, "ring_in_use");
+      cb_json_writer_bool (w, group->ring_in_use);
+      write_string (w, "overflow", group->overflow != NULL ? group->overflow : "");
+      cb_json_writer_member (w, "pickup_oldest");
+      cb_json_writer_bool (w, group->pickup_oldest);
+      if (group->strategy == CB_RING_STRATEGY_QUEUE)
+        {
+          write_string (w, "queue_order", nick (CB_TYPE_QUEUE_ORDER, group->queue_order));
+          cb_json_writer_member (w, "agent_timeout");
+          cb_json_writer_int (w, group->agent_timeout);
+          cb_json_writer_member (w, "max_wait");
+          cb_json_writer_int (w, group->max_wait);
+          cb_json_writer_member (w, "wrap_up");
+          cb_json_writer_int (w, group->wrap_up);
+          cb_json_writer_member (w, "announcement");
+          cb_json_writer_bool (w, group->announcement);
+          write_queue_stats (w, perms, group->id);
+        }
     }
   write_string (w, "level", nick (CB_TYPE_LEVEL, group->level));
   write_string (w, "leader_level", nick (CB_TYPE_LEVEL, group->leader_level));
@@ -259,6 +304,14 @@ cb_projection_filter_group (CbPermissions *perms,
 
       if (g_str_equal (name, "members"))
         continue;
+      if (g_str_equal (name, "queue_stats"))
+        {
+          CbQueueStats stats;
+
+          cb_permissions_get_queue_stats (perms, group_id, &stats);
+          json_object_set_object_member (object, name, cb_projection_queue_stats (0, &stats));
+          continue;
+        }
       if ((g_str_equal (name, "leader") || g_str_equal (name, "deputy")) &&
           !json_object_get_null_member (full, name) &&
           cb_permissions_level (perms, viewer, json_object_get_int_member (full, name)) == CB_LEVEL_NONE)
@@ -314,4 +367,22 @@ cb_projection_id_array (const GArray *ids)
   for (guint i = 0; ids != NULL && i < ids->len; i++)
     json_array_add_int_element (array, g_array_index (ids, gint64, i));
   return array;
+}
+
+JsonObject *
+cb_projection_queue_stats (gint64              group_id,
+                           const CbQueueStats *stats)
+{
+  JsonObject *object = json_object_new ();
+
+  if (group_id > 0)
+    json_object_set_int_member (object, "group_id", group_id);
+  json_object_set_int_member (object, "waiting", stats->waiting);
+  if (stats->oldest_waiting_since > 0)
+    json_object_set_int_member (object, "oldest_waiting_since", stats->oldest_waiting_since);
+  else
+    json_object_set_null_member (object, "oldest_waiting_since");
+  json_object_set_int_member (object, "answered", stats->answered);
+  json_object_set_int_member (object, "abandoned", stats->abandoned);
+  return object;
 }

@@ -47,4 +47,9 @@ JsonObject *cb_projection_filter_group (CbPermissions       *perms,
 
 JsonArray  *cb_projection_id_array     (const GArray        *ids);
 
+/* A queue's statistics: the "queue_stats" of its group object, and with
+ * group_id > 0 the data of a "queue-stats" event. */
+JsonObject *cb_projection_queue_stats  (gint64               group_id,
+                                        const CbQueueStats  *stats);
+
 G_END_DECLS

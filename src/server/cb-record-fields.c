@@ -106,6 +106,23 @@ cb_record_fields_apply_user (CbUserRecord  *record,
   return TRUE;
 }
 
+static gboolean
+check_seconds (const char  *member,
+               gint64       value,
+               gint64       min,
+               gint64       max,
+               GError     **error)
+{
+  if (value < min || value > max)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                   "Field “%s” must be %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " seconds",
+                   member, min, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 cb_record_fields_apply_group (CbGroupRecord  *record,
                               JsonObject     *fields,
@@ -117,6 +134,13 @@ cb_record_fields_apply_group (CbGroupRecord  *record,
   int leader_level = record->leader_level;
   gint64 timeout = record->member_timeout;
   gboolean wrap = record->wrap_around;
+  gboolean ring_in_use = record->ring_in_use;
+  gboolean pickup_oldest = record->pickup_oldest;
+  int queue_order = record->queue_order;
+  gint64 agent_timeout = record->agent_timeout;
+  gint64 max_wait = record->max_wait;
+  gint64 wrap_up = record->wrap_up;
+  gboolean announcement = record->announcement;
 
   if (!apply_string (fields, "name", &record->name, error) ||
       !cb_json_get_enum (fields, "kind", CB_TYPE_GROUP_KIND, FALSE, &kind, error) ||
@@ -125,7 +149,16 @@ cb_record_fields_apply_group (CbGroupRecord  *record,
       !cb_json_get_int (fields, "member_timeout", FALSE, &timeout, error) ||
       !cb_json_get_bool (fields, "wrap_around", FALSE, &wrap, error) ||
       !cb_json_get_enum (fields, "level", CB_TYPE_LEVEL, FALSE, &level, error) ||
-      !cb_json_get_enum (fields, "leader_level", CB_TYPE_LEVEL, FALSE, &leader_level, error))
+      !cb_json_get_enum (fields, "leader_level", CB_TYPE_LEVEL, FALSE, &leader_level, error) ||
+      !cb_json_get_bool (fields, "ring_in_use", FALSE, &ring_in_use, error) ||
+      !apply_string (fields, "overflow", &record->overflow, error) ||
+      !cb_json_get_bool (fields, "pickup_oldest", FALSE, &pickup_oldest, error) ||
+      !cb_json_get_enum (fields, "queue_order", CB_TYPE_QUEUE_ORDER, FALSE, &queue_order,
+                         error) ||
+      !cb_json_get_int (fields, "agent_timeout", FALSE, &agent_timeout, error) ||
+      !cb_json_get_int (fields, "max_wait", FALSE, &max_wait, error) ||
+      !cb_json_get_int (fields, "wrap_up", FALSE, &wrap_up, error) ||
+      !cb_json_get_bool (fields, "announcement", FALSE, &announcement, error))
     return FALSE;
 
   if (record->name == NULL || record->name[0] == '\0')
@@ -141,12 +174,31 @@ cb_record_fields_apply_group (CbGroupRecord  *record,
       return FALSE;
     }
 
+  if (!check_seconds ("agent_timeout", agent_timeout, 1, 3600, error) ||
+      !check_seconds ("max_wait", max_wait, 1, 86400, error) ||
+      !check_seconds ("wrap_up", wrap_up, 0, 3600, error))
+    return FALSE;
+  if (record->overflow != NULL && record->overflow[0] != '\0' &&
+      strspn (record->overflow, "0123456789*#+") != strlen (record->overflow))
+    {
+      g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                           "Field “overflow” must be a number (digits, *, #, +) or empty");
+      return FALSE;
+    }
+
   record->kind = kind;
   record->strategy = strategy;
   record->member_timeout = timeout;
   record->wrap_around = wrap;
   record->level = level;
   record->leader_level = leader_level;
+  record->ring_in_use = ring_in_use;
+  record->pickup_oldest = pickup_oldest;
+  record->queue_order = queue_order;
+  record->agent_timeout = agent_timeout;
+  record->max_wait = max_wait;
+  record->wrap_up = wrap_up;
+  record->announcement = announcement;
   if (record->kind != CB_GROUP_KIND_HUNT)
     g_clear_pointer (&record->number, g_free);
   return TRUE;

@@ -21,7 +21,8 @@ gboolean cb_record_fields_apply_user   (CbUserRecord   *record,
                                         gboolean        fast_hash,
                                         GError        **error);
 /* name, kind, number, strategy, member_timeout, wrap_around, level,
- * leader_level. Members, leader, deputy and lists are the caller's. */
+ * leader_level, ring_in_use, overflow, pickup_oldest, queue_order,
+ * agent_timeout, max_wait, wrap_up, announcement. Members, leader, deputy and lists are the caller's. */
 gboolean cb_record_fields_apply_group  (CbGroupRecord  *record,
                                         JsonObject     *fields,
                                         GError        **error);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
@@ -33,6 +34,7 @@ cb_server_config_new (void)
   config->failure_window = 900;
   config->simulation = TRUE;
   config->simulation_interval_ms = 3000;
+  config->call_interval_ms = 40000;
   config->sip_port = CB_SERVER_DEFAULT_SIP_PORT;
   config->sip_realm = g_strdup ("callboard");
   config->sip_nonce_lifetime = 300;
@@ -55,6 +57,11 @@ cb_server_config_free (CbServerConfig *config)
   g_free (config->demo_dir);
   g_free (config->sip_listen);
   g_free (config->sip_realm);
+  g_free (config->trunk_proxy);
+  g_free (config->trunk_username);
+  g_free (config->trunk_password);
+  g_free (config->trunk_prefix);
+  g_free (config->trunk_caller_id);
   g_free (config);
 }
 
@@ -67,6 +74,28 @@ replace_str (char       **target,
 
   g_free (*target);
   *target = copy;
+}
+
+/* "sip:HOST" or "sip:HOST:PORT" (an IPv6 HOST in brackets): where
+ * external calls go. */
+static gboolean
+check_trunk_proxy (const char  *proxy,
+                   GError     **error)
+{
+  const char *host = g_str_has_prefix (proxy, "sip:") ? proxy + 4 : "";
+  const char *port = host[0] == '[' ? strstr (host, "]:") : strrchr (host, ':');
+  guint64 number;
+
+  if (port != NULL && host[0] == '[')
+    port++;
+  if (host[0] == '\0' || host == port || strpbrk (host, "@;?/ ") != NULL ||
+      (port != NULL && !g_ascii_string_to_unsigned (port + 1, 10, 1, 65535, &number, NULL)))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "trunk proxy “%s” is not sip:HOST or sip:HOST:PORT", proxy);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -239,12 +268,24 @@ cb_server_config_load_file (CbServerConfig  *config,
     return FALSE;
   config->sip_max_expires = v;
 
+  read_string (keyfile, "trunk", "proxy", &config->trunk_proxy);
+  if (config->trunk_proxy != NULL && !check_trunk_proxy (config->trunk_proxy, error))
+    return FALSE;
+  read_string (keyfile, "trunk", "username", &config->trunk_username);
+  read_string (keyfile, "trunk", "password", &config->trunk_password);
+  read_string (keyfile, "trunk", "prefix", &config->trunk_prefix);
+  read_string (keyfile, "trunk", "caller-id", &config->trunk_caller_id);
+
   if (!read_bool (keyfile, "demo", "simulation", &config->simulation, error))
     return FALSE;
   v = config->simulation_interval_ms;
   if (!read_uint (keyfile, "demo", "simulation-interval", 10, 3600000, &v, error))
     return FALSE;
   config->simulation_interval_ms = v;
+  v = config->call_interval_ms;
+  if (!read_uint (keyfile, "demo", "call-interval", 0, 3600000, &v, error))
+    return FALSE;
+  config->call_interval_ms = v;
 
   return TRUE;
 }
@@ -271,9 +312,11 @@ typedef struct {
   int       failure_window;
   gboolean  fast_hash;
   int       sip_port;
+  char     *trunk;
   gboolean  demo;
   gboolean  no_simulation;
   int       simulation_interval;
+  int       call_interval;
 } Flags;
 
 static void
@@ -286,6 +329,7 @@ flags_clear (Flags *flags)
   g_free (flags->tls_key);
   g_free (flags->default_level);
   g_free (flags->import);
+  g_free (flags->trunk);
 }
 
 static gboolean
@@ -387,7 +431,7 @@ cb_server_config_parse_args (CbServerConfig   *config,
     .port = -1, .max_body = -1, .token_lifetime = -1, .keepalive = -1,
     .max_backlog = -1, .event_retention = -1, .failures_before_delay = -1,
     .max_failures = -1, .failure_window = -1, .simulation_interval = -1,
-    .sip_port = -1,
+    .sip_port = -1, .call_interval = -1,
   };
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &f.config_file, "Read settings from FILE (keyfile)", "FILE" },
@@ -409,9 +453,11 @@ cb_server_config_parse_args (CbServerConfig   *config,
     { "failure-window", 0, 0, G_OPTION_ARG_INT, &f.failure_window, "Seconds a failed sign-in counts (default 900)", "SECONDS" },
     { "fast-hash", 0, 0, G_OPTION_ARG_NONE, &f.fast_hash, "Cheap password hashes (tests, benchmarks, demo only)", NULL },
     { "sip-port", 0, 0, G_OPTION_ARG_INT, &f.sip_port, "SIP port, UDP and TCP (default 5060, 0: any free port)", "PORT" },
+    { "trunk", 0, 0, G_OPTION_ARG_STRING, &f.trunk, "Upstream SIP proxy for external numbers", "sip:HOST:PORT" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &f.demo, "Demo: loopback, temporary database, demo directory, simulated colleagues", NULL },
     { "no-simulation", 0, 0, G_OPTION_ARG_NONE, &f.no_simulation, "Demo without simulated colleagues", NULL },
     { "simulation-interval", 0, 0, G_OPTION_ARG_INT, &f.simulation_interval, "Milliseconds between simulated changes (default 3000)", "MS" },
+    { "call-interval", 0, 0, G_OPTION_ARG_INT, &f.call_interval, "Mean milliseconds between simulated calls (default 40000, 0: none)", "MS" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— the Callboard server");
@@ -445,6 +491,12 @@ cb_server_config_parse_args (CbServerConfig   *config,
         goto out;
       config->sip_port = f.sip_port;
       config->sip_port_set = TRUE;
+    }
+  if (f.trunk != NULL)
+    {
+      if (!check_trunk_proxy (f.trunk, error))
+        goto out;
+      replace_str (&config->trunk_proxy, f.trunk);
     }
   if (f.database != NULL)
     replace_str (&config->database, f.database);
@@ -513,6 +565,12 @@ cb_server_config_parse_args (CbServerConfig   *config,
       if (!check_range ("simulation-interval", f.simulation_interval, 10, 3600000, error))
         goto out;
       config->simulation_interval_ms = f.simulation_interval;
+    }
+  if (f.call_interval != -1)
+    {
+      if (!check_range ("call-interval", f.call_interval, 0, 3600000, error))
+        goto out;
+      config->call_interval_ms = f.call_interval;
     }
   if (f.no_simulation)
     config->simulation = FALSE;

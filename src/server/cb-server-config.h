@@ -50,10 +50,18 @@ typedef struct {
   guint     sip_nonce_lifetime; /* seconds */
   guint     sip_max_expires;  /* longest registration granted, seconds */
 
+  /* [trunk]: the upstream proxy for numbers that are not ours */
+  char     *trunk_proxy;      /* "sip:HOST[:PORT]"; NULL: no trunk */
+  char     *trunk_username;   /* digest credentials towards it, if it asks */
+  char     *trunk_password;
+  char     *trunk_prefix;     /* external line code: stripped out, added in */
+  char     *trunk_caller_id;  /* the number shown upstream; NULL: the extension */
+
   /* [demo] */
   gboolean  demo;
   gboolean  simulation;
   guint     simulation_interval_ms;
+  guint     call_interval_ms; /* mean time between simulated calls; 0: none */
   char     *demo_dir;         /* temporary directory removed on exit */
 } CbServerConfig;
 

@@ -8,6 +8,7 @@
 
 #include "cb-api.h"
 #include "cb-api-events.h"
+#include "cb-demo-phones.h"
 #include "cb-demo-simulator.h"
 #include "cb-directory-import.h"
 #include "cb-http-server.h"
@@ -31,6 +32,7 @@ struct _CbServer
   CbRouter             *router;
   CbHttpServer         *http;
   CbDemoSimulator      *simulator;
+  CbDemoPhones         *phones;
   CbSipRegistrar       *sip;
   CbApi                 api;
   guint                 maintenance_id;
@@ -47,6 +49,7 @@ cb_server_dispose (GObject *object)
   if (self->simulator != NULL)
     cb_demo_simulator_stop (self->simulator);
   g_clear_object (&self->simulator);
+  g_clear_object (&self->phones);
   self->api.sip = NULL;
   g_clear_object (&self->sip);
   g_clear_object (&self->http);
@@ -190,6 +193,13 @@ cb_server_start (CbServer  *self,
     {
       self->simulator = cb_demo_simulator_new (&self->api, self->config->simulation_interval_ms);
       cb_demo_simulator_start (self->simulator);
+      /* The colleagues telephone too, through our own registrar. */
+      if (self->sip != NULL)
+        {
+          self->phones = cb_demo_phones_new (&self->api, cb_sip_registrar_get_uri (self->sip),
+                                             self->config->call_interval_ms);
+          cb_demo_phones_start (self->phones);
+        }
     }
   return TRUE;
 }
@@ -202,6 +212,9 @@ cb_server_stop (CbServer *self)
   g_clear_handle_id (&self->maintenance_id, g_source_remove);
   if (self->simulator != NULL)
     cb_demo_simulator_stop (self->simulator);
+  /* Before the registrar: the phones hang up and un-register with it. */
+  if (self->phones != NULL)
+    cb_demo_phones_stop (self->phones);
   if (self->sip != NULL)
     cb_sip_registrar_stop (self->sip);
   cb_event_hub_close_all (self->hub);

@@ -25,6 +25,7 @@
 #include "cb-directory-page.h"
 #include "cb-group-row.h"
 #include "cb-monitor-window.h"
+#include "cb-test-app.h"
 #include "cb-test-server.h"
 #include "cb-window.h"
 
@@ -97,33 +98,9 @@ static char *
 screenshot (GtkWidget  *widget,
             const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  GtkSnapshot *snapshot;
-  char *path;
-  int width, height;
+  g_autofree char *full = g_strdup_printf ("%s%s", name, german ? "-de" : "");
 
-  gtk_test_widget_wait_for_draw (widget);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strdup_printf ("screenshot-%s%s.png", name, german ? "-de" : "");
-  path = g_test_build_filename (G_TEST_BUILT, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-  g_print ("# Screenshot: %s\n", path);
-
-  return path;
+  return cb_test_app_screenshot (widget, full);
 }
 
 static gboolean

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
 
 #include "cb-bench-common.h"
@@ -246,4 +248,25 @@ cb_bench_rss_kib (GPid pid)
     return -1;
   line = strstr (status, "VmRSS:");
   return line != NULL ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
+}
+
+double
+cb_bench_cpu_seconds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+
+  if (pid <= 0 || !g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  /* The command name may hold spaces: fields count from after its ')'. */
+  end = strrchr (text, ')');
+  if (end == NULL)
+    return 0;
+  fields = g_strsplit (end + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) /
+         sysconf (_SC_CLK_TCK);
 }

@@ -40,5 +40,7 @@ double         cb_bench_percentile       (GArray     *sorted_doubles,
                                           double      p);
 void           cb_bench_raise_fd_limit   (void);
 gint64         cb_bench_rss_kib          (GPid        pid);
+/* utime + stime of a process, in seconds; 0 once it is gone. */
+double         cb_bench_cpu_seconds      (GPid        pid);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
  *   cb-bench events [CLIENTS] [ROUNDS]  p50/p99 event delivery latency
  *   cb-bench snapshot [USERS]           snapshot time for a large directory
  *   cb-bench client-start [USERS]       app cold start to first frame, RSS
+ *   cb-bench sip-calls [MAX_CPS] [HOLD] SIP calls through the B2BUA (sipp), not in all
+ *   cb-bench queue [CALLERS] [AGENTS]   queue distribution latency, server CPU, not in all
  *   cb-bench all                        everything with the issue's sizes
  *
  * Prints figures; asserts nothing about them.
@@ -18,6 +20,8 @@
 #include <stdlib.h>
 
 #include "cb-bench-common.h"
+#include "cb-bench-sip.h"
+#include "cb-bench-queue.h"
 
 /* ---- events ------------------------------------------------------------ */
 
@@ -344,6 +348,10 @@ main (int   argc,
     bench_snapshot (arg2 ? arg2 : 10000);
   if (g_str_equal (what, "client-start") || g_str_equal (what, "all"))
     bench_client_start (arg2 ? arg2 : 2000);
+  if (g_str_equal (what, "sip-calls"))
+    cb_bench_sip_calls (arg2 ? arg2 : 2000, argc > 3 ? arg3 : 1000);
+  if (g_str_equal (what, "queue"))
+    cb_bench_queue (arg2 ? arg2 : 200, arg3 ? arg3 : 50);
 
   return 0;
 }

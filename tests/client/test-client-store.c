@@ -559,6 +559,112 @@ test_group_event (void)
   g_assert_true (cb_group_get_is_member (cb_client_store_lookup_group (store, 12)));
 }
 
+
+/* Hunt groups: queue statistics in the group and as queue-stats events,
+ * and journal entries of group calls. */
+static void
+test_queue_and_group_calls (void)
+{
+  g_autoptr(CbClientStore) store = cb_client_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  g_autoptr(CbJournalEntry) taken = NULL;
+  g_autoptr(CbJournalEntry) picked = NULL;
+  g_autoptr(CbJournalEntry) missed = NULL;
+  GListModel *journal;
+  CbGroup *support;
+  guint notified = 0;
+
+  apply_snapshot (store, base_snapshot);
+  support = cb_client_store_lookup_group (store, 3);
+  g_assert_null (cb_group_get_queue_order (support));
+  g_assert_cmpuint (cb_group_get_queue_waiting (support), ==, 0);
+
+  g_assert_true (apply_event (store, 11, "group",
+                              "{\"id\": 3, \"name\": \"Support\", \"kind\": \"hunt\", \"number\": \"600\","
+                              " \"strategy\": \"queue\", \"member_timeout\": 20, \"level\": \"team\","
+                              " \"leader_level\": \"personal\", \"leader\": 2, \"deputy\": null,"
+                              " \"ring_in_use\": false, \"overflow\": \"202\", \"pickup_oldest\": true,"
+                              " \"queue_order\": \"longest-idle\", \"agent_timeout\": 15, \"max_wait\": 300,"
+                              " \"wrap_up\": 30, \"announcement\": false,"
+                              " \"queue_stats\": {\"waiting\": 2, \"oldest_waiting_since\": 1700000000,"
+                              "                   \"answered\": 7, \"abandoned\": 1},"
+                              " \"members\": [{\"user_id\": 1, \"logged_in\": true}]}"));
+  g_assert_cmpstr (cb_group_get_queue_order (support), ==, "longest-idle");
+  g_assert_cmpuint (cb_group_get_queue_waiting (support), ==, 2);
+  g_assert_cmpint (cb_group_get_queue_oldest_waiting_since (support), ==, 1700000000);
+  g_assert_cmpuint (cb_group_get_queue_answered (support), ==, 7);
+  g_assert_cmpuint (cb_group_get_queue_abandoned (support), ==, 1);
+
+  /* The event changes only what changed; null means nobody waits. */
+  g_signal_connect (support, "notify::queue-waiting", G_CALLBACK (count_notify), &notified);
+  g_assert_true (apply_event (store, 12, "queue-stats",
+                              "{\"group_id\": 3, \"waiting\": 0, \"oldest_waiting_since\": null,"
+                              " \"answered\": 8, \"abandoned\": 1}"));
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpuint (cb_group_get_queue_waiting (support), ==, 0);
+  g_assert_cmpint (cb_group_get_queue_oldest_waiting_since (support), ==, 0);
+  g_assert_cmpuint (cb_group_get_queue_answered (support), ==, 8);
+  g_assert_true (apply_event (store, 13, "queue-stats",
+                              "{\"group_id\": 3, \"waiting\": 0, \"oldest_waiting_since\": null,"
+                              " \"answered\": 8, \"abandoned\": 1}"));
+  g_assert_cmpuint (notified, ==, 1);
+  /* A group the viewer cannot see. */
+  g_assert_false (apply_event (store, 14, "queue-stats",
+                               "{\"group_id\": 99, \"waiting\": 1, \"oldest_waiting_since\": 1,"
+                               " \"answered\": 0, \"abandoned\": 0}"));
+
+  /* Journal: taken by a colleague (not missed), picked up, missed. */
+  page = parse ("{\"entries\": ["
+                " {\"id\": 3, \"user_id\": 1, \"call_id\": \"c3\", \"direction\": \"in\","
+                "  \"remote_number\": \"+4930123\", \"remote_name\": \"\", \"remote_user_id\": null,"
+                "  \"started_at\": 1700000300, \"answered_at\": null, \"ended_at\": 1700000310,"
+                "  \"duration\": 0, \"answered\": false, \"group_id\": 3, \"group_name\": \"Support\","
+                "  \"taken_by_user_id\": 2, \"taken_by_name\": \"Ben Carter\", \"picked_up\": false},"
+                " {\"id\": 2, \"user_id\": 1, \"call_id\": \"c2\", \"direction\": \"in\","
+                "  \"remote_number\": \"204\", \"remote_name\": \"carla diaz\", \"remote_user_id\": 4,"
+                "  \"started_at\": 1700000200, \"answered_at\": 1700000205, \"ended_at\": 1700000260,"
+                "  \"duration\": 55, \"answered\": true, \"group_id\": null, \"group_name\": null,"
+                "  \"taken_by_user_id\": null, \"taken_by_name\": null, \"picked_up\": true},"
+                " {\"id\": 1, \"user_id\": 1, \"call_id\": \"c1\", \"direction\": \"in\","
+                "  \"remote_number\": \"+4930999\", \"remote_name\": \"\", \"remote_user_id\": null,"
+                "  \"started_at\": 1700000100, \"answered_at\": null, \"ended_at\": 1700000130,"
+                "  \"duration\": 0, \"answered\": false, \"group_id\": 3, \"group_name\": \"Support\","
+                "  \"taken_by_user_id\": null, \"taken_by_name\": null, \"picked_up\": false}],"
+                " \"missed\": 1}");
+  g_assert_true (cb_client_store_apply_journal (store, page, &error));
+  g_assert_no_error (error);
+  journal = cb_client_store_get_journal (store);
+  g_assert_cmpuint (g_list_model_get_n_items (journal), ==, 3);
+  taken = g_list_model_get_item (journal, 0);
+  picked = g_list_model_get_item (journal, 1);
+  missed = g_list_model_get_item (journal, 2);
+
+  g_assert_cmpint (cb_journal_entry_get_group_id (taken), ==, 3);
+  g_assert_cmpstr (cb_journal_entry_get_group_name (taken), ==, "Support");
+  g_assert_cmpint (cb_journal_entry_get_taken_by_user_id (taken), ==, 2);
+  g_assert_cmpstr (cb_journal_entry_get_taken_by_name (taken), ==, "Ben Carter");
+  g_assert_false (cb_journal_entry_get_missed (taken));
+
+  g_assert_cmpint (cb_journal_entry_get_group_id (picked), ==, 0);
+  g_assert_null (cb_journal_entry_get_group_name (picked));
+  g_assert_null (cb_journal_entry_get_taken_by_name (picked));
+  g_assert_true (cb_journal_entry_get_picked_up (picked));
+
+  g_assert_cmpstr (cb_journal_entry_get_group_name (missed), ==, "Support");
+  g_assert_true (cb_journal_entry_get_missed (missed));
+  g_assert_cmpuint (cb_client_store_get_missed_count (store), ==, 1);
+
+  /* A colleague's take arriving live does not count as missed either. */
+  g_assert_true (apply_event (store, 15, "journal",
+                              "{\"id\": 4, \"user_id\": 1, \"call_id\": \"c4\", \"direction\": \"in\","
+                              " \"remote_number\": \"+4930555\", \"remote_name\": \"\", \"remote_user_id\": null,"
+                              " \"started_at\": 1700000400, \"answered_at\": null, \"ended_at\": 1700000410,"
+                              " \"duration\": 0, \"answered\": false, \"group_id\": 3, \"group_name\": \"Support\","
+                              " \"taken_by_user_id\": 2, \"taken_by_name\": \"Ben Carter\", \"picked_up\": false}"));
+  g_assert_cmpuint (cb_client_store_get_missed_count (store), ==, 1);
+}
+
 static void
 test_favourites (void)
 {
@@ -718,6 +824,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/client-store/snapshot", test_snapshot_basics);
+  g_test_add_func ("/client-store/queue-and-group-calls", test_queue_and_group_calls);
   g_test_add_func ("/client-store/identity", test_identity_across_snapshots);
   g_test_add_func ("/client-store/seq-order", test_seq_order);
   g_test_add_func ("/client-store/level-hidden", test_level_hidden_fields);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cb-sip-agent.h"
+#include "cb-test-server.h"
 #include "cb-tone-detector.h"
 
 #define WAIT_MS 5000
@@ -337,25 +338,11 @@ on_sipp_exited (GObject      *source,
 }
 
 static guint
-free_udp_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-                                            G_SOCKET_PROTOCOL_UDP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static guint
 start_registrar (Registrar *registrar)
 {
   g_autoptr(GError) error = NULL;
   const char *scenario = SOURCE_ROOT "/tests/phone/register-auth.xml";
-  guint port = free_udp_port ();
+  guint port = cb_test_free_udp_port ();
   g_autofree char *port_str = g_strdup_printf ("%u", port);
 
   registrar->sipp = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |

@@ -137,7 +137,7 @@ test_event_types (void)
   JsonObject *api = load_description (parser);
   JsonObject *events;
   const char *types[] = { "presence", "agent-status", "line-state", "group-login", "favourites",
-                          "monitor", "user", "group", "resync", "ping", "pong" };
+                          "monitor", "user", "group", "queue-stats", "resync", "ping", "pong" };
 
   g_assert_true (json_object_has_member (api, "x-events"));
   events = json_object_get_object_member (api, "x-events");

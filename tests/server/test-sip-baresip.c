@@ -20,14 +20,11 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
-#include "cb-sip-agent.h"
-#include "cb-test-server.h"
-#include "cb-tone-detector.h"
+#include "cb-test-phone.h"
 
-#define WAIT_MS 10000
+#define WAIT_MS CB_TEST_PHONE_WAIT_MS
 #define SINE_HZ 1000
-#define SRC "audiotestsrc is-live=true wave=sine freq=440 volume=0.5 samplesperbuffer=480"
-#define SINK "audioconvert ! audio/x-raw,format=S16LE,channels=1 ! fakesink name=tap sync=true"
+#define AGENT_HZ 440
 
 static const char *directory =
   "{\"users\":["
@@ -37,78 +34,11 @@ static const char *directory =
 
 static const char * const server_args[] = { "--sip-port", "0", NULL };
 
-typedef struct {
-  CbSipAgent     *agent;
-  CbSipCall      *call;
-  CbToneDetector *detector;
-  guint           incoming;
-} Phone;
-
-static void
-on_call_state (CbSipCall  *call,
-               GParamSpec *pspec,
-               Phone      *phone)
-{
-  CbMediaPipeline *media = cb_sip_call_get_media (call);
-  g_autoptr(GstElement) tap = NULL;
-  g_autoptr(GstPad) pad = NULL;
-
-  if (cb_sip_call_get_state (call) != CB_SIP_CALL_STATE_ACTIVE ||
-      cb_media_pipeline_get_audio_sink (media) == NULL)
-    return;
-  tap = gst_bin_get_by_name (GST_BIN (cb_media_pipeline_get_audio_sink (media)), "tap");
-  pad = gst_element_get_static_pad (tap, "sink");
-  cb_tone_detector_attach (phone->detector, pad);
-}
-
-static void
-adopt_call (Phone     *phone,
-            CbSipCall *call)
-{
-  if (phone->call != NULL)
-    g_signal_handlers_disconnect_by_data (phone->call, phone);
-  g_clear_object (&phone->call);
-  phone->call = g_object_ref (call);
-  g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), phone);
-}
-
-static void
-on_incoming_call (CbSipAgent *agent,
-                  CbSipCall  *call,
-                  Phone      *phone)
-{
-  g_autoptr(GError) error = NULL;
-
-  phone->incoming++;
-  adopt_call (phone, call);
-  cb_sip_call_answer (call, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-is_registered (gpointer data)
-{
-  return cb_sip_agent_get_registered (((Phone *) data)->agent);
-}
-
-static gboolean
-call_in (gpointer data)
-{
-  Phone *phone = data;
-  return phone->call != NULL && cb_sip_call_get_state (phone->call) == CB_SIP_CALL_STATE_ACTIVE;
-}
-
-static gboolean
-call_ended (gpointer data)
-{
-  Phone *phone = data;
-  return phone->call != NULL && cb_sip_call_get_state (phone->call) == CB_SIP_CALL_STATE_ENDED;
-}
-
+/* Stricter than cb_test_phone_hears(): baresip's sine is loud and clean. */
 static gboolean
 hears (gpointer data)
 {
-  return cb_tone_detector_hears (((Phone *) data)->detector, 5);
+  return cb_tone_detector_hears (((CbTestPhone *) data)->detector, 5);
 }
 
 typedef struct {
@@ -183,22 +113,18 @@ test_desk_phone (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) baresip = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(JsonNode) line_answer = NULL;
   g_autoptr(JsonNode) call_answer = NULL;
-  g_autoptr(CbSipCall) call = NULL;
   g_autoptr(GDir) dir = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *records = NULL;
   g_autofree char *config = NULL;
   g_autofree char *accounts = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *anna_token = NULL;
-  g_autofree char *ben_token = NULL;
   const char *registrar;
   const char *name;
   CbTestServer *server;
   LineCheck check;
-  Phone ben = { 0 };
+  CbTestPhone ben = { 0 };
   guint status = 0;
   guint wavs = 0;
 
@@ -210,10 +136,8 @@ test_desk_phone (void)
 
   server = cb_test_server_start (directory, server_args);
   anna_token = cb_test_sign_in (server, "anna", "pw", NULL);
-  ben_token = cb_test_sign_in (server, "ben", "pw", NULL);
-  line_answer = cb_test_request (server, "GET", "/api/v1/me/line", ben_token, NULL, &status);
-  g_assert_cmpuint (status, ==, 200);
-  registrar = json_object_get_string_member (json_node_get_object (line_answer), "registrar");
+  cb_test_phone_fetch_line (server, &ben, "ben");
+  registrar = ben.registrar;
 
   /* baresip without a terminal: no stdio.so, a sine as microphone, an
    * aubridge as speaker, every call's audio recorded by sndfile.so. */
@@ -257,29 +181,16 @@ test_desk_phone (void)
   check.token = anna_token;
   cb_test_wait_until (desk_registered, &check, WAIT_MS, "baresip to register");
 
-  ben.agent = cb_sip_agent_new ("127.0.0.1", 0, "202", &error);
-  g_assert_no_error (error);
-  {
-    g_autoptr(JsonNode) answer = cb_test_request (server, "GET", "/api/v1/me/line", ben_token, NULL, &status);
-
-    g_object_set (ben.agent, "audio-src", SRC, "audio-sink", SINK, NULL);
-    cb_sip_agent_register (ben.agent, registrar,
-                           json_object_get_string_member (json_node_get_object (answer), "password"));
-  }
-  g_signal_connect (ben.agent, "incoming-call", G_CALLBACK (on_incoming_call), &ben);
-  ben.detector = cb_tone_detector_new (SINE_HZ);
-  cb_test_wait_until (is_registered, &ben, WAIT_MS, "ben to register");
+  cb_test_phone_init (&ben, ben.line, AGENT_HZ, SINE_HZ);
+  cb_test_phone_register (&ben, registrar, NULL);
 
   /* Ben calls anna: only her desk phone is registered; it answers. */
-  uri = g_strdup_printf ("sip:201@%s", registrar + 4);
-  call = cb_sip_agent_dial (ben.agent, uri, &error);
-  g_assert_no_error (error);
-  adopt_call (&ben, call);
-  cb_test_wait_until (call_in, &ben, WAIT_MS, "baresip to answer");
+  cb_test_phone_dial (&ben, "201");
+  cb_test_phone_wait_state (&ben, CB_SIP_CALL_STATE_ACTIVE, "baresip to answer");
   cb_test_wait_until (hears, &ben, WAIT_MS, "ben to hear baresip's sine");
   cb_test_run_for (1500);
   cb_sip_call_hangup (ben.call);
-  cb_test_wait_until (call_ended, &ben, WAIT_MS, "the call to end");
+  cb_test_phone_wait_state (&ben, CB_SIP_CALL_STATE_ENDED, "the call to end");
   cb_tone_detector_detach (ben.detector);
   cb_tone_detector_reset (ben.detector);
 
@@ -287,13 +198,13 @@ test_desk_phone (void)
   cb_test_request (server, "POST", "/api/v1/calls", anna_token,
                    "{\"to\":\"202\",\"from_device\":\"desk\"}", &status);
   g_assert_cmpuint (status, ==, 201);
-  cb_test_wait_until (call_in, &ben, WAIT_MS, "the desk phone call to reach ben");
+  cb_test_phone_wait_state (&ben, CB_SIP_CALL_STATE_ACTIVE, "the desk phone call to reach ben");
   g_assert_cmpuint (ben.incoming, ==, 1);
   cb_test_wait_until (hears, &ben, WAIT_MS, "ben to hear the desk phone");
   g_test_message ("ben hears %d Hz from the desk phone, ratio %.0f", SINE_HZ,
                   cb_tone_detector_get_ratio (ben.detector));
   cb_sip_call_hangup (ben.call);
-  cb_test_wait_until (call_ended, &ben, WAIT_MS, "the call to end");
+  cb_test_phone_wait_state (&ben, CB_SIP_CALL_STATE_ENDED, "the call to end");
 
   /* baresip writes the WAV headers when a call ends; stop it. */
   cb_test_run_for (500);
@@ -309,7 +220,7 @@ test_desk_phone (void)
       /* "-dec" is what baresip received: ben's 440 Hz. */
       if (g_str_has_suffix (name, "-dec.wav"))
         {
-          double ratio = wav_tone_ratio (path, 440);
+          double ratio = wav_tone_ratio (path, AGENT_HZ);
 
           g_test_message ("%s: 440 Hz ratio %.0f", name, ratio);
           g_assert_cmpfloat (ratio, >, 100);
@@ -319,12 +230,7 @@ test_desk_phone (void)
     }
   g_assert_cmpuint (wavs, >=, 1);
 
-  cb_tone_detector_detach (ben.detector);
-  g_clear_object (&ben.detector);
-  g_signal_handlers_disconnect_by_data (ben.call, &ben);
-  g_clear_object (&ben.call);
-  cb_sip_agent_shutdown (ben.agent);
-  g_clear_object (&ben.agent);
+  cb_test_phone_clear (&ben);
   g_rmdir (records);
   {
     g_autofree char *c = g_build_filename (tmp, "config", NULL);

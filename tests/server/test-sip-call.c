@@ -15,13 +15,9 @@
 
 #include <gst/gst.h>
 
-#include "cb-sip-agent.h"
-#include "cb-test-server.h"
-#include "cb-tone-detector.h"
+#include "cb-test-phone.h"
 
-#define WAIT_MS 10000
-#define SRC_FMT "audiotestsrc is-live=true wave=sine freq=%g volume=0.5 samplesperbuffer=480"
-#define SINK "audioconvert ! audio/x-raw,format=S16LE,channels=1 ! fakesink name=tap sync=true"
+#define WAIT_MS CB_TEST_PHONE_WAIT_MS
 
 static const char *directory =
   "{\"users\":["
@@ -33,63 +29,21 @@ static const char *directory =
 
 static const char * const server_args[] = { "--sip-port", "0", NULL };
 
-typedef struct {
-  char           *token;
-  gint64          user_id;
-  char           *line;
-  char           *password;
-  char           *registrar;
-  CbSipAgent     *agent;
-  CbSipCall      *call;
-  CbToneDetector *detector;
-  CbTestStream   *stream;
-} Phone;
+typedef CbTestPhone Phone;
 
 typedef struct {
   CbTestServer *server;
   Phone         anna;
   Phone         ben;
+  CbTestStream *anna_stream;
+  CbTestStream *ben_stream;
 } Fixture;
-
-static void
-on_call_state (CbSipCall  *call,
-               GParamSpec *pspec,
-               Phone      *phone)
-{
-  CbMediaPipeline *media = cb_sip_call_get_media (call);
-  g_autoptr(GstElement) tap = NULL;
-  g_autoptr(GstPad) pad = NULL;
-
-  if (cb_sip_call_get_state (call) != CB_SIP_CALL_STATE_ACTIVE ||
-      cb_media_pipeline_get_audio_sink (media) == NULL)
-    return;
-
-  tap = gst_bin_get_by_name (GST_BIN (cb_media_pipeline_get_audio_sink (media)), "tap");
-  pad = gst_element_get_static_pad (tap, "sink");
-  cb_tone_detector_attach (phone->detector, pad);
-}
 
 static void
 adopt_call (Phone     *phone,
             CbSipCall *call)
 {
-  if (phone->call != NULL)
-    g_signal_handlers_disconnect_by_data (phone->call, phone);
-  g_clear_object (&phone->call);
-  phone->call = g_object_ref (call);
-  g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), phone);
-}
-
-static void
-on_incoming_call (CbSipAgent *agent,
-                  CbSipCall  *call,
-                  Phone      *phone)
-{
-  g_autoptr(GError) error = NULL;
-
-  adopt_call (phone, call);
-  cb_sip_call_answer (call, &error);
-  g_assert_no_error (error);
+  cb_test_phone_adopt (phone, call);
 }
 
 /* Signs in and fetches the line: the user's one password is enough. */
@@ -99,60 +53,29 @@ fetch_line (Fixture    *fixture,
             const char *username)
 {
   g_autoptr(JsonNode) answer = NULL;
-  JsonObject *line;
   guint status = 0;
 
-  if (phone->token == NULL)
-    phone->token = cb_test_sign_in (fixture->server, username, "pw", &phone->user_id);
-  answer = cb_test_request (fixture->server, "GET", "/api/v1/me/line", phone->token, NULL, &status);
-  g_assert_cmpuint (status, ==, 200);
-  line = json_node_get_object (answer);
-  g_clear_pointer (&phone->line, g_free);
-  g_clear_pointer (&phone->password, g_free);
-  g_clear_pointer (&phone->registrar, g_free);
-  phone->line = g_strdup (json_object_get_string_member (line, "username"));
-  phone->password = g_strdup (json_object_get_string_member (line, "password"));
-  phone->registrar = g_strdup (json_object_get_string_member (line, "registrar"));
+  cb_test_phone_fetch_line (fixture->server, phone, username);
   g_assert_cmpuint (strlen (phone->password), >=, 16);
-  g_assert_true (g_str_has_prefix (json_object_get_string_member (line, "sip_uri"), "sip:"));
+  answer = cb_test_request (fixture->server, "GET", "/api/v1/me/line", phone->token, NULL, &status);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (json_node_get_object (answer), "sip_uri"),
+                                   "sip:"));
 }
 
+/* An agent that answers every call, not registered yet, and the user's
+ * event stream. */
 static void
-phone_start (Fixture    *fixture,
-             Phone      *phone,
-             const char *username,
-             double      freq,
-             double      listen_for)
+phone_start (Fixture       *fixture,
+             Phone         *phone,
+             CbTestStream **stream,
+             const char    *username,
+             double         freq,
+             double         listen_for)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *src = g_strdup_printf (SRC_FMT, freq);
-
   fetch_line (fixture, phone, username);
-  phone->agent = cb_sip_agent_new ("127.0.0.1", 0, phone->line, &error);
-  g_assert_no_error (error);
-  g_object_set (phone->agent, "audio-src", src, "audio-sink", SINK, NULL);
-  g_signal_connect (phone->agent, "incoming-call", G_CALLBACK (on_incoming_call), phone);
-  phone->detector = cb_tone_detector_new (listen_for);
-  phone->stream = cb_test_stream_open (fixture->server, phone->token, -1, TRUE);
-  g_assert_null (phone->stream->error);
-}
-
-static void
-phone_clear (Phone *phone)
-{
-  cb_tone_detector_detach (phone->detector);
-  g_clear_object (&phone->detector);
-  if (phone->call != NULL)
-    g_signal_handlers_disconnect_by_data (phone->call, phone);
-  g_clear_object (&phone->call);
-  if (phone->agent != NULL)
-    cb_sip_agent_shutdown (phone->agent);
-  g_clear_object (&phone->agent);
-  g_clear_pointer (&phone->stream, cb_test_stream_close);
-  g_free (phone->token);
-  g_free (phone->line);
-  g_free (phone->password);
-  g_free (phone->registrar);
+  cb_test_phone_init (phone, phone->line, freq, listen_for);
+  *stream = cb_test_stream_open (fixture->server, phone->token, -1, TRUE);
+  g_assert_null ((*stream)->error);
 }
 
 static void
@@ -160,16 +83,18 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   fixture->server = cb_test_server_start (directory, server_args);
-  phone_start (fixture, &fixture->anna, "anna", 440, 880);
-  phone_start (fixture, &fixture->ben, "ben", 880, 440);
+  phone_start (fixture, &fixture->anna, &fixture->anna_stream, "anna", 440, 880);
+  phone_start (fixture, &fixture->ben, &fixture->ben_stream, "ben", 880, 440);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  phone_clear (&fixture->anna);
-  phone_clear (&fixture->ben);
+  cb_test_phone_clear (&fixture->anna);
+  cb_test_phone_clear (&fixture->ben);
+  g_clear_pointer (&fixture->anna_stream, cb_test_stream_close);
+  g_clear_pointer (&fixture->ben_stream, cb_test_stream_close);
   cb_test_server_stop (fixture->server);
 }
 
@@ -181,7 +106,7 @@ static gboolean both_registered (gpointer d)
 static gboolean
 state_is (Phone *phone, CbSipCallState state)
 {
-  return phone->call != NULL && cb_sip_call_get_state (phone->call) == state;
+  return cb_test_phone_state_is (phone, state);
 }
 static gboolean both_active (gpointer d)
 {
@@ -290,7 +215,7 @@ test_call (Fixture       *fixture,
 
   register_both (fixture);
   /* Registration drives the lamp: offline → idle. */
-  wait_event (fixture->anna.stream, "line-state", fixture->ben.user_id, "line_state", "idle");
+  wait_event (fixture->anna_stream, "line-state", fixture->ben.user_id, "line_state", "idle");
 
   cb_sip_agent_set_codecs (fixture->anna.agent, codecs);
   dial (fixture, fixture->ben.line);
@@ -310,15 +235,15 @@ test_call (Fixture       *fixture,
   g_assert_true (ok);
 
   /* Both clients see the call, from their side and the colleague's. */
-  wait_event (fixture->ben.stream, "call", fixture->ben.user_id, "state", "connected");
-  wait_event (fixture->anna.stream, "call", fixture->anna.user_id, "state", "connected");
-  wait_event (fixture->anna.stream, "line-state", fixture->ben.user_id, "line_state", "busy");
+  wait_event (fixture->ben_stream, "call", fixture->ben.user_id, "state", "connected");
+  wait_event (fixture->anna_stream, "call", fixture->anna.user_id, "state", "connected");
+  wait_event (fixture->anna_stream, "line-state", fixture->ben.user_id, "line_state", "busy");
 
   cb_sip_call_hangup (fixture->ben.call);
   cb_test_wait_until (both_ended, fixture, WAIT_MS, "both ends to hang up");
-  wait_event (fixture->anna.stream, "call", fixture->anna.user_id, "state", "ended");
-  wait_event (fixture->ben.stream, "journal", fixture->ben.user_id, "direction", "in");
-  wait_event (fixture->anna.stream, "line-state", fixture->ben.user_id, "line_state", "idle");
+  wait_event (fixture->anna_stream, "call", fixture->anna.user_id, "state", "ended");
+  wait_event (fixture->ben_stream, "journal", fixture->ben.user_id, "direction", "in");
+  wait_event (fixture->anna_stream, "line-state", fixture->ben.user_id, "line_state", "idle");
 
   assert_one_entry (fixture, &fixture->anna, "out", fixture->ben.line, TRUE);
   assert_one_entry (fixture, &fixture->ben, "in", fixture->anna.line, TRUE);
@@ -340,10 +265,10 @@ test_restart (Fixture       *fixture,
   cb_test_wait_until (both_active, fixture, WAIT_MS, "the call to be answered");
   cb_sip_call_hangup (fixture->anna.call);
   cb_test_wait_until (both_ended, fixture, WAIT_MS, "both ends to hang up");
-  wait_event (fixture->anna.stream, "journal", fixture->anna.user_id, "direction", "out");
+  wait_event (fixture->anna_stream, "journal", fixture->anna.user_id, "direction", "out");
 
-  g_clear_pointer (&fixture->anna.stream, cb_test_stream_close);
-  g_clear_pointer (&fixture->ben.stream, cb_test_stream_close);
+  g_clear_pointer (&fixture->anna_stream, cb_test_stream_close);
+  g_clear_pointer (&fixture->ben_stream, cb_test_stream_close);
   cb_test_server_restart (fixture->server);
 
   assert_one_entry (fixture, &fixture->anna, "out", fixture->ben.line, TRUE);

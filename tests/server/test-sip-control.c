@@ -16,13 +16,9 @@
 
 #include <gst/gst.h>
 
-#include "cb-sip-agent.h"
-#include "cb-test-server.h"
-#include "cb-tone-detector.h"
+#include "cb-test-phone.h"
 
-#define WAIT_MS 10000
-#define SRC_FMT "audiotestsrc is-live=true wave=sine freq=%g volume=0.5 samplesperbuffer=480"
-#define SINK "audioconvert ! audio/x-raw,format=S16LE,channels=1 ! fakesink name=tap sync=true"
+#define WAIT_MS CB_TEST_PHONE_WAIT_MS
 
 static const char *directory =
   "{\"users\":["
@@ -34,15 +30,7 @@ static const char *directory =
 
 static const char * const server_args[] = { "--sip-port", "0", NULL };
 
-typedef struct {
-  char           *token;
-  gint64          user_id;
-  CbSipAgent     *agent;
-  CbSipCall      *call;
-  guint           incoming;     /* calls that rang here */
-  gint64          rang_at;      /* monotonic µs of the last one */
-  CbToneDetector *detector;
-} Phone;
+typedef CbTestPhone Phone;
 
 typedef struct {
   CbTestServer *server;
@@ -54,55 +42,14 @@ typedef struct {
 } Fixture;
 
 static void
-on_call_state (CbSipCall  *call,
-               GParamSpec *pspec,
-               Phone      *phone)
-{
-  CbMediaPipeline *media = cb_sip_call_get_media (call);
-  g_autoptr(GstElement) tap = NULL;
-  g_autoptr(GstPad) pad = NULL;
-
-  if (cb_sip_call_get_state (call) != CB_SIP_CALL_STATE_ACTIVE ||
-      cb_media_pipeline_get_audio_sink (media) == NULL)
-    return;
-
-  tap = gst_bin_get_by_name (GST_BIN (cb_media_pipeline_get_audio_sink (media)), "tap");
-  pad = gst_element_get_static_pad (tap, "sink");
-  cb_tone_detector_attach (phone->detector, pad);
-}
-
-static void
 adopt_call (Phone     *phone,
             CbSipCall *call)
 {
-  if (phone->call != NULL)
-    g_signal_handlers_disconnect_by_data (phone->call, phone);
-  g_clear_object (&phone->call);
-  phone->call = g_object_ref (call);
-  g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), phone);
+  cb_test_phone_adopt (phone, call);
 }
 
-/* Every phone here answers at once, like a desk phone on auto-answer. */
-static void
-on_incoming_call (CbSipAgent *agent,
-                  CbSipCall  *call,
-                  Phone      *phone)
-{
-  g_autoptr(GError) error = NULL;
-
-  phone->incoming++;
-  phone->rang_at = g_get_monotonic_time ();
-  adopt_call (phone, call);
-  cb_sip_call_answer (call, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-is_registered (gpointer data)
-{
-  return cb_sip_agent_get_registered (((Phone *) data)->agent);
-}
-
+/* A phone on a line; like a desk phone on auto-answer, it answers every
+ * call at once. */
 static void
 phone_start (Fixture    *fixture,
              Phone      *phone,
@@ -111,16 +58,8 @@ phone_start (Fixture    *fixture,
              double      freq,
              double      listen_for)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *src = g_strdup_printf (SRC_FMT, freq);
-
-  phone->agent = cb_sip_agent_new ("127.0.0.1", 0, line, &error);
-  g_assert_no_error (error);
-  g_object_set (phone->agent, "audio-src", src, "audio-sink", SINK, NULL);
-  g_signal_connect (phone->agent, "incoming-call", G_CALLBACK (on_incoming_call), phone);
-  phone->detector = cb_tone_detector_new (listen_for);
-  cb_sip_agent_register (phone->agent, fixture->registrar, password);
-  cb_test_wait_until (is_registered, phone, WAIT_MS, "a phone to register");
+  cb_test_phone_init (phone, line, freq, listen_for);
+  cb_test_phone_register (phone, fixture->registrar, password);
 }
 
 /* Signs in, fetches the softphone line and registers with it. */
@@ -131,33 +70,10 @@ user_start (Fixture    *fixture,
             double      freq,
             double      listen_for)
 {
-  g_autoptr(JsonNode) answer = NULL;
-  JsonObject *line;
-  guint status = 0;
-
-  phone->token = cb_test_sign_in (fixture->server, username, "pw", &phone->user_id);
-  answer = cb_test_request (fixture->server, "GET", "/api/v1/me/line", phone->token, NULL, &status);
-  g_assert_cmpuint (status, ==, 200);
-  line = json_node_get_object (answer);
+  cb_test_phone_fetch_line (fixture->server, phone, username);
   if (fixture->registrar == NULL)
-    fixture->registrar = g_strdup (json_object_get_string_member (line, "registrar"));
-  phone_start (fixture, phone, json_object_get_string_member (line, "username"),
-               json_object_get_string_member (line, "password"), freq, listen_for);
-}
-
-static void
-phone_clear (Phone *phone)
-{
-  if (phone->detector != NULL)
-    cb_tone_detector_detach (phone->detector);
-  g_clear_object (&phone->detector);
-  if (phone->call != NULL)
-    g_signal_handlers_disconnect_by_data (phone->call, phone);
-  g_clear_object (&phone->call);
-  if (phone->agent != NULL)
-    cb_sip_agent_shutdown (phone->agent);
-  g_clear_object (&phone->agent);
-  g_free (phone->token);
+    fixture->registrar = g_strdup (phone->registrar);
+  phone_start (fixture, phone, phone->line, phone->password, freq, listen_for);
 }
 
 static void
@@ -171,10 +87,7 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  phone_clear (&fixture->desk);
-  phone_clear (&fixture->anna);
-  phone_clear (&fixture->ben);
-  phone_clear (&fixture->carla);
+  cb_test_phone_clear_all (&fixture->desk, &fixture->anna, &fixture->ben, &fixture->carla, NULL);
   g_free (fixture->registrar);
   cb_test_server_stop (fixture->server);
 }
@@ -183,7 +96,7 @@ static gboolean
 state_is (Phone          *phone,
           CbSipCallState  state)
 {
-  return phone->call != NULL && cb_sip_call_get_state (phone->call) == state;
+  return cb_test_phone_state_is (phone, state);
 }
 
 typedef struct {
@@ -233,13 +146,7 @@ request (Fixture     *fixture,
          guint        expected,
          JsonNode   **answer)
 {
-  guint status = 0;
-
-  *answer = cb_test_request (fixture->server, method, path, phone->token, body, &status);
-  if (status != expected)
-    g_error ("%s %s: %u, expected %u (%s)", method, path, status, expected,
-             *answer != NULL ? cb_test_error_code (*answer) : "");
-  return *answer != NULL && JSON_NODE_HOLDS_OBJECT (*answer) ? json_node_get_object (*answer) : NULL;
+  return cb_test_request_expect (fixture->server, method, path, phone->token, body, expected, answer);
 }
 
 static void
@@ -272,8 +179,8 @@ test_lines (Fixture       *fixture,
 
   /* The imported desk line, after the softphone line. */
   path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT "/lines", fixture->anna.user_id);
-  lines = json_object_get_array_member (request (fixture, "GET", path, &fixture->carla, NULL, 200, &answer),
-                                        "lines");
+  lines = json_object_get_array_member (request (fixture, "GET", path, &fixture->carla, NULL, 200,
+                                                 &answer), "lines");
   g_assert_cmpuint (json_array_get_length (lines), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (lines, 0), "kind"), ==, "softphone");
   line = json_array_get_object_element (lines, 1);
@@ -282,7 +189,8 @@ test_lines (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (line, "password"), ==, "desk-secret");
 
   /* A second desk phone with a random secret; it registers with it. */
-  line = request (fixture, "POST", path, &fixture->carla, "{\"username\":\"201-desk2\"}", 201, &created);
+  line = request (fixture, "POST", path, &fixture->carla, "{\"username\":\"201-desk2\"}", 201,
+                  &created);
   g_assert_cmpstr (json_object_get_string_member (line, "kind"), ==, "desk");
   g_assert_cmpuint (strlen (json_object_get_string_member (line, "password")), >=, 16);
   phone_start (fixture, &fixture->desk, "201-desk2", json_object_get_string_member (line, "password"), 440, 880);
@@ -336,6 +244,8 @@ test_desk_call (Fixture       *fixture,
   call_id = g_strdup (call_id_of (call));
   g_assert_cmpstr (json_object_get_string_member (call, "direction"), ==, "out");
   g_assert_cmpstr (json_object_get_string_member (call, "remote_number"), ==, "202");
+  /* Anna's own leg is the one to her desk phone, from the start. */
+  g_assert_cmpstr (json_object_get_string_member (call, "device"), ==, "desk");
 
   cb_test_wait_until (pair_active, &pair, WAIT_MS, "desk phone and ben connected");
   g_assert_cmpuint (fixture->desk.incoming, ==, 1);
@@ -349,6 +259,7 @@ test_desk_call (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (calls), ==, 1);
   g_assert_cmpstr (call_id_of (json_array_get_object_element (calls, 0)), ==, call_id);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (calls, 0), "direction"), ==, "in");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (calls, 0), "device"), ==, "softphone");
   call_path = g_strdup_printf ("/api/v1/calls/%s", call_id);
   hold_path = g_strdup_printf ("/api/v1/calls/%s/hold", call_id);
   resume_path = g_strdup_printf ("/api/v1/calls/%s/resume", call_id);

@@ -1091,6 +1091,113 @@ test_schema (Fixture       *fixture,
   g_assert_null (store);
 }
 
+/* A database of schema 2 (before hunt routing, queues and group calls in
+ * the journal) opens with the current store: the new group and journal
+ * columns get their defaults and every old row survives. The v2 file is
+ * made from a current one by dropping what schema 3 added, so its tables
+ * have exactly the v2 columns; one journal row is then written in the v2
+ * shape by plain SQL, as a v2 server wrote it. */
+static void
+test_migrate_v2 (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  static const char *to_v2 =
+    "ALTER TABLE groups DROP COLUMN ring_in_use;"
+    "ALTER TABLE groups DROP COLUMN overflow;"
+    "ALTER TABLE groups DROP COLUMN pickup_oldest;"
+    "ALTER TABLE groups DROP COLUMN queue_order;"
+    "ALTER TABLE groups DROP COLUMN agent_timeout;"
+    "ALTER TABLE groups DROP COLUMN max_wait;"
+    "ALTER TABLE groups DROP COLUMN wrap_up;"
+    "ALTER TABLE groups DROP COLUMN announcement;"
+    "ALTER TABLE journal DROP COLUMN group_id;"
+    "ALTER TABLE journal DROP COLUMN group_name;"
+    "ALTER TABLE journal DROP COLUMN taken_by_user_id;"
+    "ALTER TABLE journal DROP COLUMN taken_by_name;"
+    "ALTER TABLE journal DROP COLUMN picked_up;"
+    "PRAGMA user_version = 2;";
+  g_autoptr(CbGroupRecord) group = NULL;
+  g_autoptr(CbGroupRecord) got = NULL;
+  g_autoptr(CbSipLineRecord) line = NULL;
+  g_autoptr(GPtrArray) journal = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *insert = NULL;
+  CbJournalRecord *entry;
+  sqlite3 *db = NULL;
+  gint64 a, b, c;
+
+  a = add_user (fixture->store, "anna", "201");
+  b = add_user (fixture->store, "ben", "202");
+  c = add_user (fixture->store, "carla", "203");
+  group = support_group (a, b, c);
+  g_assert_true (cb_store_create_group (fixture->store, group, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (fixture->store);
+  fixture->store = NULL;
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, to_v2, NULL, NULL, NULL), ==, SQLITE_OK);
+  insert = g_strdup_printf ("INSERT INTO journal (user_id, call_id, outgoing, remote_number, "
+                            "remote_name, remote_user_id, started_at, answered_at, ended_at) "
+                            "VALUES (%" G_GINT64_FORMAT ", 'old-call', 0, '202', 'User ben', "
+                            "%" G_GINT64_FORMAT ", 1000, 1005, 1060)", a, b);
+  g_assert_cmpint (sqlite3_exec (db, insert, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpint (peek_int (fixture->path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (peek_int (fixture->path, "SELECT count(*) FROM pragma_table_info('groups')"),
+                   ==, 11);
+  g_assert_cmpint (peek_int (fixture->path, "SELECT count(*) FROM pragma_table_info('journal')"),
+                   ==, 10);
+
+  fixture->store = open_store (fixture->path);
+  g_assert_cmpint (peek_int (fixture->path, "PRAGMA user_version"), ==,
+                   CB_SQLITE_STORE_SCHEMA_VERSION);
+
+  /* The group as it was, the new settings at their defaults. */
+  got = cb_store_get_group (fixture->store, group->id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (got);
+  g_assert_cmpstr (got->name, ==, "Support");
+  g_assert_cmpstr (got->number, ==, "600");
+  g_assert_cmpint (got->strategy, ==, CB_RING_STRATEGY_SEQUENTIAL);
+  g_assert_cmpuint (got->member_timeout, ==, 20);
+  g_assert_true (got->wrap_around);
+  g_assert_cmpint (got->leader_id, ==, a);
+  g_assert_cmpuint (got->members->len, ==, 3);
+  g_assert_cmpint (member_at (got, 1)->user_id, ==, a);
+  g_assert_true (member_at (got, 1)->logged_in);
+  assert_ids (got->favourites, 2, b, a);
+  g_assert_false (got->ring_in_use);
+  g_assert_true (got->overflow == NULL || got->overflow[0] == '\0');
+  g_assert_false (got->pickup_oldest);
+  g_assert_cmpint (got->queue_order, ==, CB_QUEUE_ORDER_RING_ALL);
+  g_assert_cmpuint (got->agent_timeout, ==, 15);
+  g_assert_cmpuint (got->max_wait, ==, 300);
+  g_assert_cmpuint (got->wrap_up, ==, 30);
+  g_assert_false (got->announcement);
+
+  /* The users' lines and the old journal row, not a group call. */
+  line = cb_store_find_sip_line (fixture->store, "202", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_cmpint (line->user_id, ==, b);
+  journal = cb_store_list_journal (fixture->store, a, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (journal->len, ==, 1);
+  entry = g_ptr_array_index (journal, 0);
+  g_assert_cmpstr (entry->call_id, ==, "old-call");
+  g_assert_cmpstr (entry->remote_number, ==, "202");
+  g_assert_cmpint (entry->remote_user_id, ==, b);
+  g_assert_cmpint (entry->answered_at, ==, 1005);
+  g_assert_cmpint (entry->group_id, ==, 0);
+  g_assert_null (entry->group_name);
+  g_assert_cmpint (entry->taken_by_user_id, ==, 0);
+  g_assert_null (entry->taken_by_name);
+  g_assert_false (entry->picked_up);
+  g_assert_cmpint (cb_store_count_missed (fixture->store, a, &error), ==, 0);
+  g_assert_no_error (error);
+}
+
 /* A commit is on disk when it returns: a child process commits, then dies
  * by SIGKILL without closing anything, and the parent finds the change. */
 static void
@@ -1324,6 +1431,7 @@ main (int   argc,
   ADD ("/store/transactions", test_transactions);
   ADD ("/store/reopen", test_reopen);
   ADD ("/store/schema", test_schema);
+  ADD ("/store/schema/migrate-v2", test_migrate_v2);
   ADD ("/store/durability/sigkill", test_sigkill);
   ADD ("/store/demo-directory", test_demo_directory);
 #undef ADD

@@ -69,6 +69,71 @@ cb_test_wait_until (gboolean   (*done) (gpointer),
   CB_TEST_WAIT_FOR (done (data), timeout_ms, what);
 }
 
+guint
+cb_test_free_udp_port (void)
+{
+  g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                           G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  guint port;
+
+  g_assert_true (g_socket_bind (probe, any, FALSE, NULL));
+  bound = g_socket_get_local_address (probe, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (probe, NULL);
+  return port;
+}
+
+gboolean
+cb_test_udp_port_taken (guint port)
+{
+  g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                           G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+
+  if (!g_socket_bind (probe, address, FALSE, NULL))
+    return TRUE;
+  g_socket_close (probe, NULL);
+  return FALSE;
+}
+
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+cb_test_wait_udp_port (guint           port,
+                       const gboolean *gave_up,
+                       guint           timeout_ms,
+                       const char     *what)
+{
+  /* Wakes the main context to probe again. */
+  guint ticker = g_timeout_add (20, tick, NULL);
+
+  CB_TEST_WAIT_FOR (*gave_up || cb_test_udp_port_taken (port), timeout_ms, what);
+  g_source_remove (ticker);
+}
+
+void
+cb_test_remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (path);
+}
+
 void
 cb_test_run_for (guint ms)
 {
@@ -361,6 +426,24 @@ cb_test_request (CbTestServer *server,
                  guint        *status)
 {
   return cb_test_request_full (server, method, path, token, NULL, body, status, NULL);
+}
+
+JsonObject *
+cb_test_request_expect (CbTestServer  *server,
+                        const char    *method,
+                        const char    *path,
+                        const char    *token,
+                        const char    *body,
+                        guint          expected,
+                        JsonNode     **answer)
+{
+  guint status = 0;
+
+  *answer = cb_test_request (server, method, path, token, body, &status);
+  if (status != expected)
+    g_error ("%s %s: %u, expected %u (%s)", method, path, status, expected,
+             *answer != NULL ? cb_test_error_code (*answer) : "");
+  return *answer != NULL && JSON_NODE_HOLDS_OBJECT (*answer) ? json_node_get_object (*answer) : NULL;
 }
 
 char *

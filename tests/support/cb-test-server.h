@@ -50,6 +50,23 @@ void          cb_test_wait_until     (gboolean   (*done) (gpointer),
 /* Lets the main loop run for a while (to prove that nothing arrives). */
 void          cb_test_run_for        (guint        ms);
 
+/* ---- loopback ports and scratch directories ---- */
+
+/* A UDP port on loopback that was free a moment ago (for sipp's -p and
+ * -mp, whose defaults 5060 and 6000 may be in use). */
+guint         cb_test_free_udp_port  (void);
+/* Whether someone has bound this UDP port on loopback. */
+gboolean      cb_test_udp_port_taken (guint        port);
+/* Waits until another process binds port, or *gave_up turns TRUE (the
+ * process exited); a timeout fails the test with `what`. Such a process
+ * tells nobody that it is listening: the port is probed every 20 ms. */
+void          cb_test_wait_udp_port  (guint           port,
+                                      const gboolean *gave_up,
+                                      guint           timeout_ms,
+                                      const char     *what);
+/* Removes the files in the directory path, then the directory. */
+void          cb_test_remove_dir     (const char  *path);
+
 /* ---- the server process ---- */
 
 typedef struct {
@@ -103,6 +120,15 @@ JsonNode     *cb_test_request_full   (CbTestServer        *server,
                                       const char          *body,
                                       guint               *status,
                                       SoupMessageHeaders **response_headers);
+/* A request that must answer `expected`, else the test fails naming the
+ * error code; the answer's object, if it is one (the node in *answer). */
+JsonObject   *cb_test_request_expect (CbTestServer  *server,
+                                      const char    *method,
+                                      const char    *path,
+                                      const char    *token,
+                                      const char    *body,
+                                      guint          expected,
+                                      JsonNode     **answer);
 /* Signs in and returns the token (asserts 201). */
 char         *cb_test_sign_in        (CbTestServer  *server,
                                       const char    *username,

@@ -24,12 +24,19 @@
 
 #include <string.h>
 
+#include "cb-sip-hunt.h"
 #include "cb-sip-private.h"
+#include "cb-sip-queue.h"
+#include "cb-sip-trunk.h"
 
 /* Flow I leaves the desk phone's 200 unacknowledged while the target
  * rings; the phone gives up after 64·T1 = 32 s (RFC 3261 §13.3.1.4), so
  * the target rings a little less than that. */
 #define CLICK_RING_LIMIT_S 28
+
+/* How often an answered call asks its devices whether they still have
+ * it (check_dialogs()); RFC 4028's smallest session interval. */
+#define DIALOG_CHECK_S 90
 
 typedef enum {
   CALL_RINGING,
@@ -64,6 +71,21 @@ struct _Leg {
   guint         version;     /* and its version */
   gboolean      reinviting;  /* our re-INVITE waits for its answer */
   Leg          *relay_to;    /* whose re-INVITE that answer goes back to */
+  char         *call_id;     /* its dialog's Call-ID: clients match their phone's call by it */
+  char         *contact;     /* the device's address, where consultation calls go */
+  char         *kind;        /* the device's line kind ("softphone", "desk"), NULL if unknown */
+  gboolean      early;       /* a 18x with a To tag came: it rings, /answer may pick it up */
+  /* Transfer (RFC 3725 flow I applied to a re-INVITE): our offerless
+   * re-INVITE's 200 carries this leg's offer, which goes to offer_to;
+   * the answer of that leg goes back in our ACK to ack_to. */
+  Leg          *offer_to;
+  Leg          *ack_to;
+  gboolean      ack_pending; /* its 200 (with an offer) waits for our ACK */
+  gboolean      trunk;       /* to the upstream proxy (cb-sip-trunk.c) */
+  guint         auth_attempts; /* its digest challenges we answered */
+  gint64        user_id;     /* a fork ringing a group member or a picker; 0: the callee */
+  gboolean      pickup;      /* a fork to someone taking the call over */
+  Leg          *pickup_offer; /* the caller, until it ACKs: this picker's offer goes to it then */
 };
 
 struct _Call {
@@ -78,11 +100,39 @@ struct _Call {
   char           *callee_number;
   CallState       state;
   gboolean        alerted;
+  Leg            *early_media; /* the fork whose early SDP (18x) the caller got */
   gboolean        forked;    /* the callee's devices were rung */
   gint64          started_at;
   gint64          answered_at;
   guint           ring_limit_id;
+  guint           check_id;  /* check_dialogs() while answered */
+  gboolean        external;  /* callee_number is beyond the trunk (callee_id 0) */
+  CbSipGroupCall *group;     /* a call to a hunt group number (cb-sip-hunt.c) */
+  GArray         *rung;      /* CbSipRung: others it rang (members, a picked-up callee) */
+  gboolean        picked_up;
+  gint64          created_us;  /* monotonic: orders *98's choice within a second */
+  const char     *fork_call_info; /* Call-Info of the forks start_forks() opens now */
+  CbSipCallEnded  ended;     /* a queue call: tells the queue when it ended */
+  gpointer        ended_data;
 };
+
+/* Hunt groups and pickup, at the end of this file. */
+static void     group_answered   (Call *call, Leg *leg);
+static gboolean group_fork_failed (Call *call);
+static gboolean rings_at         (Call *call, gint64 user_id);
+static gboolean record_rung      (CbApi *api, Call *call, GError **error);
+static void     set_group_data   (Call *call, JsonObject *data);
+static void     set_group_entry  (Call *call, CbJournalRecord *entry);
+static gboolean group_new_call   (CbSipRegistrar *self, nua_handle_t *nh, const sip_t *sip,
+                                  gint64 caller_id, const char *line);
+static JsonObject *member_call_data (Call *call, gint64 user_id);
+static JsonObject *member_decline  (Call *call, gint64 user_id);
+static void     pickup_acked     (Leg *leg);
+static gboolean pickup_answered  (Leg *relay_to, int status, const char *phrase, const char *sdp);
+static void     update_pickers   (Call *call);
+
+/* The trunk (cb-sip-trunk.c), with the new calls. */
+static gboolean trunk_fork       (Call *call, const char *offer);
 
 static void
 leg_free (Leg *leg)
@@ -94,6 +144,9 @@ leg_free (Leg *leg)
     }
   g_free (leg->sdp);
   g_free (leg->sent);
+  g_free (leg->call_id);
+  g_free (leg->contact);
+  g_free (leg->kind);
   g_free (leg);
 }
 
@@ -113,10 +166,48 @@ leg_new (Call     *call,
   return leg;
 }
 
+/* The line kind of a registered contact, NULL when it is not one. */
+static const char *
+binding_kind (CbSipRegistrar *self,
+              const char     *contact)
+{
+  for (guint i = 0; contact != NULL && i < self->bindings->len; i++)
+    {
+      CbSipBinding *binding = g_ptr_array_index (self->bindings, i);
+
+      if (g_strcmp0 (binding->contact, contact) == 0)
+        return binding->kind;
+    }
+  return NULL;
+}
+
+/* Our handle for an outgoing INVITE to a device. We choose the Call-ID
+ * (sofia takes it from the handle's headers) so the call model can name
+ * the dialog before the device answers anything. */
+static void
+leg_open (Leg        *leg,
+          const char *contact,
+          const char *from,
+          const char *to)
+{
+  CbSipRegistrar *self = leg->call->reg;
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  leg->call_id = g_strdup_printf ("%s@%s", uuid, self->address);
+  leg->contact = g_strdup (contact);
+  leg->kind = g_strdup (binding_kind (self, contact));
+  leg->nh = nua_handle (self->nua, &leg->magic,
+                        SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to),
+                        SIPTAG_CALL_ID_STR (leg->call_id), TAG_END ());
+}
+
 static void
 call_free (Call *call)
 {
   g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  g_clear_handle_id (&call->check_id, g_source_remove);
+  g_clear_pointer (&call->group, _cb_sip_group_call_free);
+  g_clear_pointer (&call->rung, g_array_unref);
   g_ptr_array_unref (call->legs);
   g_free (call->id);
   g_free (call->caller_number);
@@ -133,6 +224,7 @@ call_new (CbSipRegistrar *self)
   call->id = g_uuid_string_random ();
   call->legs = g_ptr_array_new_with_free_func ((GDestroyNotify) leg_free);
   call->started_at = g_get_real_time () / G_USEC_PER_SEC;
+  call->created_us = g_get_monotonic_time ();
   call->state = CALL_RINGING;
   g_hash_table_insert (self->calls, call->id, call);
   return call;
@@ -157,6 +249,8 @@ _cb_sip_b2bua_line_state (CbSipRegistrar *self,
     {
       if (call->state == CALL_ENDED)
         continue;
+      if (call->callee_id != user_id && rings_at (call, user_id))
+        ringing = TRUE;
       if (call->callee_id == user_id && call->forked)
         {
           ringing |= call->state == CALL_RINGING;
@@ -185,10 +279,58 @@ display_name (CbSipRegistrar *self,
   return user != NULL && user->display_name != NULL ? user->display_name : "";
 }
 
+/* The leg between the server and the user's device on this side. While
+ * the call rings at several of the callee's devices the leg to the
+ * softphone stands for them (the client matches its own phone's call),
+ * else the first one still ringing. */
+static Leg *
+device_leg (Call     *call,
+            gboolean  outgoing)
+{
+  Leg *first = NULL;
+
+  if (outgoing)
+    return call->a;
+  if (call->b != NULL)
+    return call->b;
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      Leg *leg = g_ptr_array_index (call->legs, i);
+
+      if (!leg->fork || leg->state != LEG_CALLING)
+        continue;
+      if (g_strcmp0 (leg->kind, "softphone") == 0)
+        return leg;
+      if (first == NULL)
+        first = leg;
+    }
+  return first;
+}
+
+/* device_call_id names the user's own dialog in the call and device the
+ * kind of line it is on ("softphone", "desk"): a client knows at once
+ * whether a call rings at its own phone or is one for a desk card. Both
+ * null when there is no such dialog, device also for a phone that is not
+ * a registered line's. */
+static void
+set_device_data (Leg        *device,
+                 JsonObject *data)
+{
+  if (device != NULL && device->call_id != NULL)
+    json_object_set_string_member (data, "device_call_id", device->call_id);
+  else
+    json_object_set_null_member (data, "device_call_id");
+  if (device != NULL && device->call_id != NULL && device->kind != NULL)
+    json_object_set_string_member (data, "device", device->kind);
+  else
+    json_object_set_null_member (data, "device");
+}
+
 static JsonObject *
 call_data (Call     *call,
            gboolean  outgoing)
 {
+  Leg *device = device_leg (call, outgoing);
   CbSipRegistrar *self = call->reg;
   JsonObject *data = json_object_new ();
   gint64 remote_id = outgoing ? call->callee_id : call->caller_id;
@@ -211,6 +353,8 @@ call_data (Call     *call,
     json_object_set_int_member (data, "answered_at", call->answered_at);
   else
     json_object_set_null_member (data, "answered_at");
+  set_device_data (device, data);
+  set_group_data (call, data);
   return data;
 }
 
@@ -243,6 +387,26 @@ _cb_sip_journal_entry_to_json (const CbJournalRecord *entry)
   json_object_set_int_member (object, "duration",
                               entry->answered_at > 0 ? entry->ended_at - entry->answered_at : 0);
   json_object_set_boolean_member (object, "answered", entry->answered_at > 0);
+  if (entry->group_id > 0)
+    json_object_set_int_member (object, "group_id", entry->group_id);
+  else
+    json_object_set_null_member (object, "group_id");
+  if (entry->group_id > 0 && entry->group_name != NULL)
+    json_object_set_string_member (object, "group_name", entry->group_name);
+  else
+    json_object_set_null_member (object, "group_name");
+  if (entry->taken_by_user_id > 0)
+    {
+      json_object_set_int_member (object, "taken_by_user_id", entry->taken_by_user_id);
+      json_object_set_string_member (object, "taken_by_name",
+                                     entry->taken_by_name != NULL ? entry->taken_by_name : "");
+    }
+  else
+    {
+      json_object_set_null_member (object, "taken_by_user_id");
+      json_object_set_null_member (object, "taken_by_name");
+    }
+  json_object_set_boolean_member (object, "picked_up", entry->picked_up);
   return object;
 }
 
@@ -278,6 +442,7 @@ record_side (CbApi    *api,
         .ended_at = g_get_real_time () / G_USEC_PER_SEC,
       };
 
+      set_group_entry (call, &entry);
       if (!cb_store_add_journal (api->store, &entry, error))
         return FALSE;
       entry_json = _cb_sip_journal_entry_to_json (&entry);
@@ -292,7 +457,8 @@ record_call (CbApi    *api,
              gpointer  data,
              GError  **error)
 {
-  return record_side (api, data, TRUE, error) && record_side (api, data, FALSE, error);
+  return record_side (api, data, TRUE, error) && record_side (api, data, FALSE, error) &&
+         record_rung (api, data, error);
 }
 
 static void
@@ -310,6 +476,47 @@ publish (Call *call)
     _cb_sip_registrar_update_line_state (self, call->caller_id);
   if (call->callee_id > 0)
     _cb_sip_registrar_update_line_state (self, call->callee_id);
+  for (guint i = 0; call->rung != NULL && i < call->rung->len; i++)
+    _cb_sip_registrar_update_line_state (self, g_array_index (call->rung, CbSipRung, i).user_id);
+  update_pickers (call);
+}
+
+/* A device that forgets a call without a BYE reaching us (a crash, a
+ * power cut, a BYE for another dialog: sipp sends one with a To tag of
+ * an earlier 407 when a late retransmission of it arrives) would leave
+ * the call connected and its lines busy for ever: nothing else in SIP
+ * tells us. So an answered call asks its devices from time to time with
+ * an OPTIONS in each dialog; the nua_r_options case ends the call when a
+ * device answers 481 (RFC 5057: the dialog is gone) or not at all. */
+static gboolean
+check_dialogs (gpointer data)
+{
+  Call *call = data;
+
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      Leg *leg = g_ptr_array_index (call->legs, i);
+
+      if (leg->state == LEG_UP && leg->nh != NULL)
+        nua_options (leg->nh, TAG_END ());
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+dialog_check_interval (void)
+{
+  static guint interval;
+
+  /* CALLBOARD_SIP_DIALOG_CHECK (seconds) lets tests wait less. */
+  if (interval == 0)
+    {
+      const char *env = g_getenv ("CALLBOARD_SIP_DIALOG_CHECK");
+      guint64 value = env != NULL ? g_ascii_strtoull (env, NULL, 10) : 0;
+
+      interval = value > 0 && value <= 3600 ? (guint) value : DIALOG_CHECK_S;
+    }
+  return interval;
 }
 
 static void
@@ -320,7 +527,18 @@ set_state (Call      *call,
     return;
   g_debug ("Call %s: %s → %s", call->id, call_state_names[call->state], call_state_names[state]);
   call->state = state;
+  if (state == CALL_ENDED)
+    g_clear_handle_id (&call->check_id, g_source_remove);
+  else if (state != CALL_RINGING && call->check_id == 0)
+    call->check_id = g_timeout_add_seconds (dialog_check_interval (), check_dialogs, call);
   publish (call);
+  if (state == CALL_ENDED && call->ended != NULL)
+    {
+      CbSipCallEnded ended = call->ended;
+
+      call->ended = NULL;
+      ended (call->ended_data);
+    }
 }
 
 /* ---- SDP ------------------------------------------------------------------------ */
@@ -441,6 +659,9 @@ call_terminate (Call *call,
           nua_bye (leg->nh, TAG_END ());
           break;
         case LEG_UP:
+          if (leg->ack_pending)
+            nua_ack (leg->nh, TAG_END ());
+          leg->ack_pending = FALSE;
           nua_bye (leg->nh, TAG_END ());
           break;
         case LEG_GONE:
@@ -495,11 +716,11 @@ start_forks (Call       *call,
 
       /* A held party offered to someone new still wants to talk. */
       sdp = sdp_for (leg, offer, call->a->state == LEG_UP ? "sendrecv" : NULL);
-      leg->nh = nua_handle (self->nua, &leg->magic,
-                            SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to), TAG_END ());
+      leg_open (leg, g_ptr_array_index (contacts, i), from, to);
       nua_invite (leg->nh,
                   NUTAG_URL (g_ptr_array_index (contacts, i)),
                   SDP_TAGS (sdp),
+                  TAG_IF (call->fork_call_info != NULL, SIPTAG_CALL_INFO_STR (call->fork_call_info)),
                   TAG_END ());
     }
 }
@@ -512,17 +733,28 @@ fork_alerting (Leg         *leg,
   g_autofree char *sdp = NULL;
   g_autofree char *body = NULL;
 
-  if (call->alerted || call->a == NULL || call->a->state != LEG_INCOMING)
+  if (call->a == NULL || call->a->state != LEG_INCOMING)
     return;
 
-  /* Early media (183 with SDP) passes through like the answer. */
-  call->alerted = TRUE;
+  /* Early media (RFC 3960: a 18x with SDP, an announcement or the
+   * callee's own ringback) passes through like the answer, even after a
+   * 180 went out. Of several forks the first early SDP wins: the caller
+   * has one dialog with us and takes one answer to its offer, so the
+   * others' early media is not relayed. Should another device answer,
+   * its SDP comes in the 200 as a new version of our origin. */
   sdp = payload_dup (sip);
-  body = sdp_for (call->a, sdp, NULL);
-  if (body != NULL)
-    nua_respond (call->a->nh, SIP_183_SESSION_PROGRESS, SDP_TAGS (body), TAG_END ());
-  else
-    nua_respond (call->a->nh, SIP_180_RINGING, TAG_END ());
+  if (sdp != NULL && call->early_media == NULL)
+    {
+      body = sdp_for (call->a, sdp, NULL);
+      call->early_media = leg;
+      call->alerted = TRUE;
+      nua_respond (call->a->nh, SIP_183_SESSION_PROGRESS, SDP_TAGS (body), TAG_END ());
+    }
+  else if (!call->alerted)
+    {
+      call->alerted = TRUE;
+      nua_respond (call->a->nh, SIP_180_RINGING, TAG_END ());
+    }
 }
 
 static void
@@ -543,6 +775,7 @@ fork_answered (Leg *leg)
 
   call->b = leg;
   call->answered_at = g_get_real_time () / G_USEC_PER_SEC;
+  group_answered (call, leg);
   g_clear_handle_id (&call->ring_limit_id, g_source_remove);
   for (guint i = 0; i < call->legs->len; i++)
     {
@@ -596,6 +829,8 @@ fork_failed (Leg *leg,
       if (other->fork && other->state == LEG_CALLING)
         return;
     }
+  if (group_fork_failed (call))
+    return;
   /* Every device refused: busy or declined wins over "not reachable". */
   worst = (status == 486 || status == 600 || status == 603) ? status : 480;
   call_terminate (call, worst);
@@ -611,15 +846,40 @@ click_answered (Leg *a)
 
   a->state = LEG_AWAIT_ACK;
   contacts = _cb_sip_registrar_contacts_of (call->reg, call->callee_id);
-  if (a->sdp == NULL || contacts->len == 0)
+  if (a->sdp == NULL || (call->external ? !trunk_fork (call, a->sdp) : contacts->len == 0))
     {
       g_debug ("Call %s: %s", call->id, a->sdp == NULL ? "no offer in the 200" : "target gone");
       call_terminate (call, 0);
       return;
     }
-  start_forks (call, contacts, a->sdp);
+  if (!call->external)
+    start_forks (call, contacts, a->sdp);
   call->ring_limit_id = g_timeout_add_seconds (CLICK_RING_LIMIT_S, ring_limit_reached, call);
   publish (call);
+}
+
+static gboolean
+leg_usable (Leg *leg)
+{
+  return leg != NULL && leg->state == LEG_UP && leg->nh != NULL;
+}
+
+/* Connects two legs that were in different calls: an offerless re-INVITE
+ * to `offerer`, whose 200 holds a fresh offer; that goes to `answerer` in
+ * a re-INVITE, and its answer into our ACK to `offerer` (RFC 3725 flow I,
+ * as re-INVITEs). Passing each side's old SDP to the other instead could
+ * leave them on different codecs: those SDPs were answers to someone else. */
+static void
+bridge_legs (Leg *offerer,
+             Leg *answerer)
+{
+  if (!offerer->manual_ack)
+    {
+      offerer->manual_ack = TRUE;
+      nua_set_hparams (offerer->nh, NUTAG_AUTOACK (0), TAG_END ());
+    }
+  offerer->offer_to = answerer;
+  server_reinvite (offerer, NULL, NULL);
 }
 
 /* The answer to a re-INVITE we sent. */
@@ -631,17 +891,64 @@ reinvite_answered (Leg         *leg,
 {
   g_autofree char *sdp = payload_dup (sip);
   Leg *relay_to = leg->relay_to;
+  Leg *offer_to = leg->offer_to;
+  Leg *ack_to = leg->ack_to;
 
   leg->reinviting = FALSE;
   leg->relay_to = NULL;
+  leg->offer_to = NULL;
+  leg->ack_to = NULL;
   if (status < 300 && sdp != NULL)
     {
       g_free (leg->sdp);
       leg->sdp = g_strdup (sdp);
     }
+
+  if (offer_to != NULL)
+    {
+      g_autofree char *body = NULL;
+
+      if (status < 300 && sdp != NULL && leg_usable (offer_to) && leg->call->state != CALL_ENDED)
+        {
+          /* Our ACK waits for the other side's answer; until then this
+           * leg counts as renegotiating. */
+          leg->reinviting = TRUE;
+          leg->ack_pending = TRUE;
+          offer_to->ack_to = leg;
+          body = sdp_for (offer_to, sdp, NULL);
+          server_reinvite (offer_to, body, NULL);
+          return;
+        }
+      g_debug ("Call %s: bridging failed (%d %s)", leg->call->id, status, phrase);
+      if (status < 300 && leg->manual_ack)
+        nua_ack (leg->nh, TAG_END ());
+      call_terminate (leg->call, 0);
+      return;
+    }
+
   if (status < 300 && leg->manual_ack)
     nua_ack (leg->nh, TAG_END ());
 
+  if (ack_to != NULL)
+    {
+      if (ack_to->nh != NULL && ack_to->ack_pending)
+        {
+          g_autofree char *body = status < 300 ? sdp_for (ack_to, sdp, NULL) : NULL;
+
+          ack_to->reinviting = FALSE;
+          ack_to->ack_pending = FALSE;
+          nua_ack (ack_to->nh, SDP_TAGS (body), TAG_END ());
+        }
+      if (status >= 300 && leg->call->state != CALL_ENDED)
+        {
+          g_debug ("Call %s: bridging failed (%d %s)", leg->call->id, status, phrase);
+          call_terminate (leg->call, 0);
+        }
+      return;
+    }
+
+  if (pickup_answered (relay_to, status, phrase, sdp))
+    return;
   if (relay_to != NULL && relay_to->state == LEG_UP && relay_to->nh != NULL)
     {
       g_autofree char *body = sdp_for (relay_to, sdp, NULL);
@@ -716,6 +1023,67 @@ number_of (CbSipRegistrar *self,
   return g_strdup (line);
 }
 
+/* ---- the trunk ------------------------------------------------------------------- */
+
+/* The callee side of a call to an external number: one leg to the
+ * upstream proxy, the number (prefix stripped) in its Request-URI. FALSE
+ * when the number is not for the trunk (or there is none). */
+static gboolean
+trunk_fork (Call       *call,
+            const char *offer)
+{
+  CbSipRegistrar *self = call->reg;
+  g_autofree char *target = _cb_sip_trunk_request_uri (self, call->callee_number);
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *sdp = NULL;
+  Leg *leg;
+
+  if (target == NULL)
+    return FALSE;
+  g_debug ("Call %s: %s over the trunk to %s", call->id, call->callee_number, target);
+  call->external = TRUE;
+  call->forked = TRUE;
+  leg = leg_new (call, TRUE, LEG_CALLING);
+  leg->trunk = TRUE;
+  from = _cb_sip_trunk_from (self, display_name (self, call->caller_id), call->caller_number);
+  to = g_strdup_printf ("<%s>", target);
+  /* A held party offered to someone new still wants to talk. */
+  sdp = sdp_for (leg, offer, call->a != NULL && call->a->state == LEG_UP ? "sendrecv" : NULL);
+  leg_open (leg, target, from, to);
+  nua_invite (leg->nh, NUTAG_URL (target), SDP_TAGS (sdp), TAG_END ());
+  return TRUE;
+}
+
+/* A user's phone dials an external number. FALSE when it is not one. */
+static gboolean
+trunk_new_call (CbSipRegistrar *self,
+                nua_handle_t   *nh,
+                const sip_t    *sip,
+                gint64          caller_id,
+                const char     *line)
+{
+  const char *number = sip->sip_request->rq_url->url_user;
+  g_autofree char *target = _cb_sip_trunk_request_uri (self, number);
+  Call *call;
+
+  if (target == NULL)
+    return FALSE;
+
+  call = call_new (self);
+  call->caller_id = caller_id;
+  call->caller_number = number_of (self, caller_id, line);
+  call->callee_number = g_strdup (number);
+  call->a = leg_new (call, FALSE, LEG_INCOMING);
+  call->a->nh = nh;
+  call->a->sdp = payload_dup (sip);
+  call->a->call_id = g_strdup (sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL);
+  nua_handle_bind (nh, &call->a->magic);
+  trunk_fork (call, call->a->sdp);
+  publish (call);
+  return TRUE;
+}
+
 static void
 new_call (CbSipRegistrar *self,
           nua_handle_t   *nh,
@@ -728,14 +1096,27 @@ new_call (CbSipRegistrar *self,
   gint64 callee_id;
   Call *call;
 
-  caller_id = _cb_sip_registrar_authenticate (self, nh, sip, TRUE, &line);
-  if (caller_id == 0)
+  if (_cb_sip_trunk_is_upstream (self, sip))
+    {
+      /* From outside: routed like an internal call, with no user behind
+       * it (caller_id 0) and its number as the line. */
+      caller_id = 0;
+      line = _cb_sip_trunk_caller_number (self, sip);
+    }
+  else if ((caller_id = _cb_sip_registrar_authenticate (self, nh, sip, TRUE, &line)) == 0)
     {
       nua_handle_destroy (nh);
       return;
     }
+  if ((caller_id > 0 &&
+       _cb_sip_feature_code (self, nh, sip, caller_id, sip->sip_request->rq_url->url_user)) ||
+      group_new_call (self, nh, sip, caller_id, line))
+    return;
 
   callee_id = resolve_number (self, sip->sip_request->rq_url->url_user, &callee_number);
+  /* Only our own users may call out (no toll fraud through the trunk). */
+  if (callee_id == 0 && caller_id > 0 && trunk_new_call (self, nh, sip, caller_id, line))
+    return;
   if (callee_id == 0)
     {
       nua_respond (nh, SIP_404_NOT_FOUND, TAG_END ());
@@ -758,6 +1139,15 @@ new_call (CbSipRegistrar *self,
   call->a = leg_new (call, FALSE, LEG_INCOMING);
   call->a->nh = nh;
   call->a->sdp = payload_dup (sip);
+  call->a->call_id = g_strdup (sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL);
+  if (sip->sip_contact != NULL)
+    {
+      char *text = url_as_string (self->home, sip->sip_contact->m_url);
+
+      call->a->contact = g_strdup (text);
+      su_free (self->home, text);
+      call->a->kind = g_strdup (binding_kind (self, call->a->contact));
+    }
   nua_handle_bind (nh, &call->a->magic);
 
   start_forks (call, contacts, call->a->sdp);
@@ -793,6 +1183,10 @@ on_invite_answer (Leg         *leg,
   switch (leg->state)
     {
     case LEG_CALLING:
+      /* A To tag: the device itself rings (not just a proxy's 18x). */
+      if (status > 100 && status < 200 && sip != NULL && sip->sip_to != NULL &&
+          sip->sip_to->a_tag != NULL)
+        leg->early = TRUE;
       if (status < 200)
         {
           if (leg->fork && status > 100)
@@ -807,6 +1201,9 @@ on_invite_answer (Leg         *leg,
           else
             click_answered (leg);
         }
+      else if (leg->trunk && (status == 401 || status == 407) &&
+               _cb_sip_trunk_authenticate (leg->call->reg, leg->nh, sip, &leg->auth_attempts))
+        g_debug ("Call %s: the trunk asked for credentials", leg->call->id);
       else if (leg->fork)
         fork_failed (leg, status);
       else
@@ -857,6 +1254,8 @@ _cb_sip_b2bua_event (CbSipRegistrar *self,
         new_call (self, nh, sip);
       else if (event == nua_i_state && callstate == nua_callstate_terminated)
         nua_handle_destroy (nh);
+      else if (event == nua_r_notify && status >= 200)
+        nua_handle_destroy (nh);   /* remote_answer()'s */
       return;
     }
 
@@ -870,6 +1269,10 @@ _cb_sip_b2bua_event (CbSipRegistrar *self,
       on_invite_answer (leg, status, phrase, sip);
       break;
 
+    case nua_i_ack:
+      pickup_acked (leg);
+      break;
+
     case nua_i_cancel:
       /* The caller gave up; sofia has answered 487. */
       leg->state = LEG_GONE;
@@ -880,6 +1283,18 @@ _cb_sip_b2bua_event (CbSipRegistrar *self,
       leg->state = LEG_GONE;
       if (!leg->fork || leg == call->b)
         call_terminate (call, 0);
+      break;
+
+    case nua_r_options:
+      /* check_dialogs()'s question: a 481 (RFC 5057), or no answer at
+       * all (our stack's 408, or its 503 for an ICMP error: the phone's
+       * port is closed), means the device no longer has this call. */
+      if ((status == 481 || status == 408 || status == 503) &&
+          leg->state == LEG_UP && call->state != CALL_ENDED)
+        {
+          g_debug ("Call %s: a device lost its dialog (%d %s)", call->id, status, phrase);
+          call_terminate (call, 0);
+        }
       break;
 
     case nua_i_state:
@@ -941,7 +1356,8 @@ find_own_call (CbSipRegistrar  *self,
   Call *call = call_id != NULL ? g_hash_table_lookup (self->calls, call_id) : NULL;
 
   if (call == NULL || call->state == CALL_ENDED ||
-      (call->caller_id != user_id && !(call->callee_id == user_id && call->forked)))
+      (call->caller_id != user_id && !(call->callee_id == user_id && call->forked) &&
+       !rings_at (call, user_id)))
     {
       /* Someone else's call is forbidden, but only when it exists. */
       if (call != NULL && call->state != CALL_ENDED)
@@ -979,8 +1395,96 @@ cb_sip_registrar_list_calls (CbSipRegistrar *self,
         json_array_add_object_element (array, call_data (call, TRUE));
       else if (call->callee_id == user_id && call->forked)
         json_array_add_object_element (array, call_data (call, FALSE));
+      else if (rings_at (call, user_id))
+        json_array_add_object_element (array, member_call_data (call, user_id));
     }
   return array;
+}
+
+/* resolve_target()'s answer for a number beyond the trunk. */
+#define EXTERNAL_CALLEE ((gint64) -1)
+
+static gboolean
+is_external (CbSipRegistrar *self,
+             const char     *number)
+{
+  g_autofree char *target = _cb_sip_trunk_request_uri (self, number);
+
+  return target != NULL;
+}
+
+/* The user (callee_id) a number reaches, with something registered, or
+ * EXTERNAL_CALLEE for a number that goes to the trunk; else a protocol
+ * error. */
+static gint64
+resolve_target (CbSipRegistrar  *self,
+                const char      *to,
+                char           **callee_number,
+                GError         **error)
+{
+  g_autoptr(GPtrArray) targets = NULL;
+  gint64 callee_id;
+
+  callee_id = resolve_number (self, to, callee_number);
+  if (callee_id == 0 && is_external (self, to))
+    {
+      *callee_number = g_strdup (to);
+      return EXTERNAL_CALLEE;
+    }
+  if (callee_id == 0)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND, "Unknown number “%s”", to);
+      return 0;
+    }
+  targets = _cb_sip_registrar_contacts_of (self, callee_id);
+  if (targets->len == 0)
+    {
+      g_clear_pointer (callee_number, g_free);
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+                   "Nothing is registered for “%s”", to);
+      return 0;
+    }
+  return callee_id;
+}
+
+/* Third-party call control from one of the user's devices (RFC 3725
+ * flow I): an offerless INVITE to the device; its 200 starts the forks. */
+static Call *
+click_call (CbSipRegistrar *self,
+            gint64          user_id,
+            gint64          callee_id,
+            char           *callee_number,
+            const char     *device)
+{
+  g_autoptr(CbSipLineRecord) own = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *dest = NULL;
+  g_autofree char *call_info = NULL;
+  Call *call;
+
+  call = call_new (self);
+  call->caller_id = user_id;
+  call->callee_id = callee_id;
+  own = cb_store_get_softphone_line (self->api->store, user_id, NULL);
+  call->caller_number = number_of (self, user_id, own != NULL ? own->username : "");
+  call->callee_number = callee_number;
+
+  /* The user's phone shows whom it is about to call. */
+  call->a = leg_new (call, FALSE, LEG_CALLING);
+  call->a->manual_ack = TRUE;
+  from = g_strdup_printf ("\"%s\" <sip:%s@%s:%u>", display_name (self, callee_id),
+                          call->callee_number, self->address, self->port);
+  dest = g_strdup_printf ("<%s>", device);
+  call_info = g_strdup_printf ("<%s>;answer-after=0", self->uri);
+  leg_open (call->a, device, from, dest);
+  nua_set_hparams (call->a->nh, NUTAG_AUTOACK (0), TAG_END ());
+  /* No offer: the phone makes it in its 200 (RFC 3725 flow I). */
+  nua_invite (call->a->nh,
+              NUTAG_URL (device),
+              SIPTAG_CALL_INFO_STR (call_info),
+              TAG_END ());
+  publish (call);
+  return call;
 }
 
 JsonObject *
@@ -990,13 +1494,8 @@ cb_sip_registrar_dial (CbSipRegistrar  *self,
                        const char      *device_kind,
                        GError         **error)
 {
-  g_autoptr(CbSipLineRecord) own = NULL;
   g_autoptr(GPtrArray) devices = NULL;
-  g_autoptr(GPtrArray) targets = NULL;
   g_autofree char *callee_number = NULL;
-  g_autofree char *from = NULL;
-  g_autofree char *dest = NULL;
-  g_autofree char *call_info = NULL;
   gint64 callee_id;
   Call *call;
 
@@ -1007,8 +1506,7 @@ cb_sip_registrar_dial (CbSipRegistrar  *self,
       g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_UNAVAILABLE, "SIP is not running");
       return NULL;
     }
-  callee_id = resolve_number (self, to, &callee_number);
-  if (callee_id == 0)
+  if (resolve_number (self, to, NULL) == 0 && !is_external (self, to))
     {
       g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND, "Unknown number “%s”", to);
       return NULL;
@@ -1020,37 +1518,12 @@ cb_sip_registrar_dial (CbSipRegistrar  *self,
                    "No %s phone of yours is registered", device_kind);
       return NULL;
     }
-  targets = _cb_sip_registrar_contacts_of (self, callee_id);
-  if (targets->len == 0)
-    {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
-                   "Nothing is registered for “%s”", to);
-      return NULL;
-    }
+  if ((callee_id = resolve_target (self, to, &callee_number, error)) == 0)
+    return NULL;
 
-  call = call_new (self);
-  call->caller_id = user_id;
-  call->callee_id = callee_id;
-  own = cb_store_get_softphone_line (self->api->store, user_id, NULL);
-  call->caller_number = number_of (self, user_id, own != NULL ? own->username : "");
-  call->callee_number = g_steal_pointer (&callee_number);
-
-  /* The user's phone shows whom it is about to call. */
-  call->a = leg_new (call, FALSE, LEG_CALLING);
-  call->a->manual_ack = TRUE;
-  from = g_strdup_printf ("\"%s\" <sip:%s@%s:%u>", display_name (self, callee_id),
-                          call->callee_number, self->address, self->port);
-  dest = g_strdup_printf ("<%s>", (const char *) g_ptr_array_index (devices, 0));
-  call_info = g_strdup_printf ("<%s>;answer-after=0", self->uri);
-  call->a->nh = nua_handle (self->nua, &call->a->magic,
-                            SIPTAG_FROM_STR (from), SIPTAG_TO_STR (dest), TAG_END ());
-  nua_set_hparams (call->a->nh, NUTAG_AUTOACK (0), TAG_END ());
-  /* No offer: the phone makes it in its 200 (RFC 3725 flow I). */
-  nua_invite (call->a->nh,
-              NUTAG_URL (g_ptr_array_index (devices, 0)),
-              SIPTAG_CALL_INFO_STR (call_info),
-              TAG_END ());
-  publish (call);
+  call = click_call (self, user_id, MAX (callee_id, 0), g_steal_pointer (&callee_number),
+                     g_ptr_array_index (devices, 0));
+  call->external = callee_id == EXTERNAL_CALLEE;
   return call_data (call, TRUE);
 }
 
@@ -1066,6 +1539,8 @@ cb_sip_registrar_hangup (CbSipRegistrar  *self,
 
   if ((call = find_own_call (self, user_id, call_id, error)) == NULL)
     return NULL;
+  if (!is_caller (call, user_id) && call->callee_id != user_id)
+    return member_decline (call, user_id);
   /* A callee hanging up a ringing call declines it. */
   call_terminate (call, is_caller (call, user_id) ? 487 : 603);
   return call_data (call, is_caller (call, user_id));
@@ -1124,6 +1599,40 @@ cb_sip_registrar_hold (CbSipRegistrar  *self,
   return call_data (call, is_caller (call, user_id));
 }
 
+/* Moves a leg from its call to `next` (which owns it from now on). */
+static void
+move_leg (Leg      *leg,
+          Call     *next,
+          gboolean  as_fork)
+{
+  Call *call = leg->call;
+  guint index;
+
+  g_assert (g_ptr_array_find (call->legs, leg, &index));
+  g_ptr_array_add (next->legs, g_ptr_array_steal_index (call->legs, index));
+  if (call->a == leg)
+    call->a = NULL;
+  if (call->b == leg)
+    call->b = NULL;
+  leg->call = next;
+  leg->fork = as_fork;
+}
+
+/* Ends a call the other party's leg was moved out of; the user's side of
+ * it, as ended, is the answer. */
+static JsonObject *
+end_left_call (Call   *call,
+               gint64  user_id)
+{
+  JsonObject *answer = call_data (call, is_caller (call, user_id));
+
+  call_terminate (call, 0);
+  json_object_set_string_member (answer, "state", call_state_names[CALL_ENDED]);
+  if (call_finished (call))
+    g_hash_table_remove (call->reg->calls, call->id);
+  return answer;
+}
+
 JsonObject *
 cb_sip_registrar_forward (CbSipRegistrar  *self,
                           gint64           user_id,
@@ -1137,51 +1646,1127 @@ cb_sip_registrar_forward (CbSipRegistrar  *self,
   gint64 callee_id;
   Leg *mine, *other;
   Call *call, *next;
-  guint index;
 
   g_return_val_if_fail (CB_IS_SIP_REGISTRAR (self), NULL);
 
   if ((call = find_own_call (self, user_id, call_id, error)) == NULL ||
       !connected_legs (call, user_id, &mine, &other, error))
     return NULL;
-  callee_id = resolve_number (self, to, &callee_number);
-  if (callee_id == 0)
-    {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND, "Unknown number “%s”", to);
-      return NULL;
-    }
-  targets = _cb_sip_registrar_contacts_of (self, callee_id);
-  if (targets->len == 0)
-    {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
-                   "Nothing is registered for “%s”", to);
-      return NULL;
-    }
+  if ((callee_id = resolve_target (self, to, &callee_number, error)) == 0)
+    return NULL;
+  targets = _cb_sip_registrar_contacts_of (self, MAX (callee_id, 0));
 
   /* The other party's leg moves to a new call to the target; the old
    * call ends for both (each keeps its journal entry). */
   next = call_new (self);
   next->caller_id = other == call->a ? call->caller_id : call->callee_id;
   next->caller_number = g_strdup (other == call->a ? call->caller_number : call->callee_number);
-  next->callee_id = callee_id;
+  next->callee_id = MAX (callee_id, 0);
   next->callee_number = g_steal_pointer (&callee_number);
-  g_assert (g_ptr_array_find (call->legs, other, &index));
-  g_ptr_array_add (next->legs, g_ptr_array_steal_index (call->legs, index));
-  if (call->a == other)
-    call->a = NULL;
-  else
-    call->b = NULL;
-  other->call = next;
-  other->fork = FALSE;
+  move_leg (other, next, FALSE);
   next->a = other;
 
-  answer = call_data (call, is_caller (call, user_id));
-  call_terminate (call, 0);
-  json_object_set_string_member (answer, "state", call_state_names[CALL_ENDED]);
-  if (call_finished (call))
-    g_hash_table_remove (self->calls, call->id);
+  answer = end_left_call (call, user_id);
 
-  start_forks (next, targets, other->sdp);
+  if (callee_id == EXTERNAL_CALLEE)
+    trunk_fork (next, other->sdp);
+  else
+    start_forks (next, targets, other->sdp);
   publish (next);
+  return answer;
+}
+
+/* The party at the other end of `leg`, which is a or b of its call. */
+static void
+party_of (Leg         *leg,
+          gint64      *user_id,
+          const char **number)
+{
+  Call *call = leg->call;
+
+  *user_id = leg == call->a ? call->caller_id : call->callee_id;
+  *number = leg == call->a ? call->caller_number : call->callee_number;
+}
+
+JsonObject *
+cb_sip_registrar_transfer (CbSipRegistrar  *self,
+                           gint64           user_id,
+                           const char      *call_id,
+                           const char      *to_call_id,
+                           GError         **error)
+{
+  Leg *mine, *other, *consult_mine, *consult_other;
+  Call *call, *consult, *next;
+  JsonObject *answer;
+  const char *number;
+
+  g_return_val_if_fail (CB_IS_SIP_REGISTRAR (self), NULL);
+
+  if ((call = find_own_call (self, user_id, call_id, error)) == NULL)
+    return NULL;
+  if ((consult = find_own_call (self, user_id, to_call_id, error)) == NULL)
+    {
+      /* Say which of the two calls is meant. */
+      g_prefix_error (error, "Field “to_call”: ");
+      return NULL;
+    }
+  if (call == consult)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                   "Field “to_call” must be another call");
+      return NULL;
+    }
+  if (!connected_legs (call, user_id, &mine, &other, error) ||
+      !connected_legs (consult, user_id, &consult_mine, &consult_other, error))
+    return NULL;
+
+  /* The two other parties get a call of their own; the user's two calls
+   * end (journal entries for everyone as usual). */
+  next = call_new (self);
+  party_of (other, &next->caller_id, &number);
+  next->caller_number = g_strdup (number);
+  party_of (consult_other, &next->callee_id, &number);
+  next->callee_number = g_strdup (number);
+  move_leg (other, next, FALSE);
+  move_leg (consult_other, next, TRUE);
+  next->a = other;
+  next->b = consult_other;
+  next->forked = TRUE;
+  next->alerted = TRUE;
+  next->answered_at = next->started_at;
+  next->state = CALL_CONNECTED;
+
+  answer = end_left_call (call, user_id);
+  json_object_unref (end_left_call (consult, user_id));
+
+  bridge_legs (consult_other, other);
+  publish (next);
+  return answer;
+}
+
+JsonObject *
+cb_sip_registrar_consult (CbSipRegistrar  *self,
+                          gint64           user_id,
+                          const char      *call_id,
+                          const char      *to,
+                          GError         **error)
+{
+  g_autofree char *callee_number = NULL;
+  g_autoptr(JsonObject) held = NULL;
+  gint64 callee_id;
+  Leg *mine, *other;
+  Call *call, *consult;
+
+  g_return_val_if_fail (CB_IS_SIP_REGISTRAR (self), NULL);
+
+  if ((call = find_own_call (self, user_id, call_id, error)) == NULL ||
+      !connected_legs (call, user_id, &mine, &other, error))
+    return NULL;
+  if (mine->contact == NULL)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+                   "Your phone in this call cannot be reached");
+      return NULL;
+    }
+  if ((callee_id = resolve_target (self, to, &callee_number, error)) == 0)
+    return NULL;
+
+  if (call->state == CALL_CONNECTED &&
+      (held = cb_sip_registrar_hold (self, user_id, call_id, TRUE, error)) == NULL)
+    return NULL;
+  /* The same phone places the consultation call, as if the user had
+   * dialled on it: it rings (answer-after=0), then the target. */
+  consult = click_call (self, user_id, MAX (callee_id, 0), g_steal_pointer (&callee_number),
+                        mine->contact);
+  consult->external = callee_id == EXTERNAL_CALLEE;
+  return call_data (consult, TRUE);
+}
+
+/* The remote-answer convention of desk phones: an unsolicited NOTIFY
+ * with Event: talk. sofia keeps no dialog for an INVITE still ringing
+ * (it would send the NOTIFY to the To URI, i.e. to us), so it goes to the
+ * device's contact outside the dialog: phones answer the call ringing
+ * there (the oldest one, should there be several). Its handle is freed
+ * when the answer comes (see _cb_sip_b2bua_event). */
+static void
+remote_answer (Leg *leg)
+{
+  CbSipRegistrar *self = leg->call->reg;
+  g_autofree char *to = g_strdup_printf ("<%s>", leg->contact);
+  nua_handle_t *nh;
+
+  nh = nua_handle (self->nua, NULL, NUTAG_URL (leg->contact), SIPTAG_TO_STR (to),
+                   SIPTAG_FROM_STR (self->uri), TAG_END ());
+  nua_notify (nh,
+              NUTAG_NEWSUB (1),
+              NUTAG_SUBSTATE (nua_substate_terminated),
+              SIPTAG_EVENT_STR ("talk"),
+              SIPTAG_SUBSCRIPTION_STATE_STR ("terminated;reason=noresource"),
+              TAG_END ());
+}
+
+JsonObject *
+cb_sip_registrar_answer (CbSipRegistrar  *self,
+                         gint64           user_id,
+                         const char      *call_id,
+                         GError         **error)
+{
+  Leg *target = NULL;
+  Call *call;
+
+  g_return_val_if_fail (CB_IS_SIP_REGISTRAR (self), NULL);
+
+  if ((call = find_own_call (self, user_id, call_id, error)) == NULL)
+    return NULL;
+
+  if (call->state == CALL_RINGING && is_caller (call, user_id))
+    {
+      /* "Call from desk phone": the user's own phone rings first. */
+      if (call->a != NULL && call->a->state == LEG_CALLING && call->a->early &&
+          call->a->contact != NULL)
+        target = call->a;
+    }
+  else if (call->state == CALL_RINGING)
+    {
+      /* A desk phone is the one the user cannot reach from the client;
+       * the softphone otherwise. */
+      for (guint i = 0; i < call->legs->len; i++)
+        {
+          Leg *leg = g_ptr_array_index (call->legs, i);
+
+          if (!leg->fork || leg->state != LEG_CALLING || !leg->early || leg->nh == NULL ||
+              leg->contact == NULL || (leg->user_id > 0 && leg->user_id != user_id))
+            continue;
+          if (target == NULL || (g_strcmp0 (leg->kind, "desk") == 0 &&
+                                 g_strcmp0 (target->kind, "desk") != 0))
+            target = leg;
+        }
+    }
+  if (target == NULL)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+                   "The call is not ringing at your phone");
+      return NULL;
+    }
+
+  remote_answer (target);
+  return call_data (call, is_caller (call, user_id));
+}
+
+#define DTMF_DIGITS "0123456789*#ABCD"
+#define DTMF_MAX_DIGITS 64
+#define DTMF_DURATION_MS 160
+
+JsonObject *
+cb_sip_registrar_send_dtmf (CbSipRegistrar  *self,
+                            gint64           user_id,
+                            const char      *call_id,
+                            const char      *digits,
+                            GError         **error)
+{
+  Leg *mine, *other;
+  Call *call;
+  gsize len;
+
+  g_return_val_if_fail (CB_IS_SIP_REGISTRAR (self), NULL);
+
+  if ((call = find_own_call (self, user_id, call_id, error)) == NULL)
+    return NULL;
+  len = digits != NULL ? strlen (digits) : 0;
+  if (len == 0 || len > DTMF_MAX_DIGITS || strspn (digits, DTMF_DIGITS) != len)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                   "Field “digits” must be 1–%d of 0-9 * # A-D", DTMF_MAX_DIGITS);
+      return NULL;
+    }
+  mine = is_caller (call, user_id) ? call->a : call->b;
+  other = is_caller (call, user_id) ? call->b : call->a;
+  if (call->state == CALL_RINGING || !leg_usable (mine) || !leg_usable (other))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT, "The call is not connected");
+      return NULL;
+    }
+
+  /* SIP INFO (application/dtmf-relay) rather than RFC 4733 events: the
+   * media does not pass through the server. sofia sends the INFOs of one
+   * dialog one after the other, so the digits keep their order. */
+  for (gsize i = 0; i < len; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("Signal=%c\r\nDuration=%d\r\n",
+                                               digits[i], DTMF_DURATION_MS);
+
+      nua_info (other->nh,
+                SIPTAG_CONTENT_TYPE_STR ("application/dtmf-relay"),
+                SIPTAG_PAYLOAD_STR (body),
+                TAG_END ());
+    }
+  return call_data (call, is_caller (call, user_id));
+}
+
+/* ---- hunt groups and pickup ------------------------------------------------------ */
+
+/* Forks of the call to user_id (a group member, a picker) still ring. */
+static gboolean
+rings_at (Call   *call,
+          gint64  user_id)
+{
+  if (call->state != CALL_RINGING || user_id <= 0)
+    return FALSE;
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      Leg *leg = g_ptr_array_index (call->legs, i);
+
+      if (leg->fork && leg->state == LEG_CALLING && leg->user_id == user_id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static CbSipRung *
+rung_add (Call   *call,
+          gint64  user_id)
+{
+  CbSipRung rung = { user_id, FALSE, FALSE };
+
+  if (call->rung == NULL)
+    call->rung = g_array_new (FALSE, TRUE, sizeof (CbSipRung));
+  for (guint i = 0; i < call->rung->len; i++)
+    if (g_array_index (call->rung, CbSipRung, i).user_id == user_id)
+      return &g_array_index (call->rung, CbSipRung, i);
+  g_array_append_val (call->rung, rung);
+  return &g_array_index (call->rung, CbSipRung, call->rung->len - 1);
+}
+
+/* The call as a rung user who is not its callee sees it. */
+static JsonObject *
+member_call_data (Call   *call,
+                  gint64  user_id)
+{
+  JsonObject *data = call_data (call, FALSE);
+  Leg *device = NULL;
+
+  json_object_set_int_member (data, "user_id", user_id);
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      Leg *leg = g_ptr_array_index (call->legs, i);
+
+      if (!leg->fork || leg->state != LEG_CALLING || leg->user_id != user_id)
+        continue;
+      if (device == NULL || g_strcmp0 (leg->kind, "softphone") == 0)
+        device = leg;
+    }
+  set_device_data (device, data);
+  return data;
+}
+
+static void
+set_group_data (Call       *call,
+                JsonObject *data)
+{
+  if (call->group != NULL)
+    {
+      JsonObject *group = json_object_new ();
+
+      json_object_set_int_member (group, "id", call->group->group_id);
+      json_object_set_string_member (group, "name", call->group->group_name);
+      json_object_set_object_member (data, "group", group);
+      /* The caller calls the group until a member takes the call. */
+      if (call->callee_id <= 0 &&
+          g_strcmp0 (json_object_get_string_member (data, "direction"), "out") == 0)
+        json_object_set_string_member (data, "remote_name", call->group->group_name);
+    }
+  else
+    json_object_set_null_member (data, "group");
+  json_object_set_boolean_member (data, "picked_up", call->picked_up);
+}
+
+static void
+set_group_entry (Call            *call,
+                 CbJournalRecord *entry)
+{
+  if (call->group != NULL)
+    {
+      entry->group_id = call->group->group_id;
+      entry->group_name = call->group->group_name;
+      if (entry->outgoing && call->callee_id <= 0)
+        entry->remote_name = call->group->group_name;
+    }
+  entry->picked_up = call->picked_up;
+}
+
+/* Everyone the call rang besides its callee: a "call" event while it
+ * rings there and one when it stopped; a journal entry once it is
+ * decided who took it (answered_at 0, taken_by the colleague). */
+static gboolean
+record_rung (CbApi   *api,
+             Call    *call,
+             GError **error)
+{
+  for (guint i = 0; call->rung != NULL && i < call->rung->len; i++)
+    {
+      CbSipRung *rung = &g_array_index (call->rung, CbSipRung, i);
+      gboolean ringing = rings_at (call, rung->user_id);
+
+      if (rung->user_id == call->callee_id)
+        continue;
+      if (ringing || !rung->ended)
+        {
+          g_autoptr(JsonObject) data = member_call_data (call, rung->user_id);
+
+          if (!ringing)
+            {
+              json_object_set_string_member (data, "state", call_state_names[CALL_ENDED]);
+              rung->ended = TRUE;
+            }
+          if (!cb_event_hub_record (api->hub, "call", rung->user_id, 0, data, error))
+            return FALSE;
+        }
+      if (!ringing && !rung->journaled && (call->answered_at > 0 || call->state == CALL_ENDED))
+        {
+          g_autoptr(JsonObject) entry_json = NULL;
+          gint64 taken_by = call->answered_at > 0 ? call->callee_id : 0;
+          CbJournalRecord entry = {
+            .user_id = rung->user_id,
+            .call_id = call->id,
+            .outgoing = FALSE,
+            .remote_number = call->caller_number,
+            .remote_name = (char *) display_name (call->reg, call->caller_id),
+            .remote_user_id = call->caller_id,
+            .started_at = call->started_at,
+            .ended_at = g_get_real_time () / G_USEC_PER_SEC,
+            .taken_by_user_id = taken_by,
+            .taken_by_name = taken_by > 0 ? (char *) display_name (call->reg, taken_by) : NULL,
+          };
+
+          set_group_entry (call, &entry);
+          rung->journaled = TRUE;
+          if (!cb_store_add_journal (api->store, &entry, error))
+            return FALSE;
+          entry_json = _cb_sip_journal_entry_to_json (&entry);
+          if (!cb_event_hub_record (api->hub, "journal", rung->user_id, 0, entry_json, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Forks to every registered device of user_id, marked as theirs. */
+static gboolean
+ring_user (Call     *call,
+           gint64    user_id,
+           gboolean  pickup,
+           GPtrArray *contacts)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  guint first = call->legs->len;
+
+  /* A member calling their own group is not rung by it. */
+  if (user_id == call->caller_id)
+    return FALSE;
+  if (contacts == NULL)
+    contacts = all = _cb_sip_registrar_contacts_of (call->reg, user_id);
+  if (contacts->len == 0 || call->a == NULL)
+    return FALSE;
+  start_forks (call, contacts, call->a->sdp);
+  for (guint i = first; i < call->legs->len; i++)
+    {
+      Leg *leg = g_ptr_array_index (call->legs, i);
+
+      leg->user_id = user_id;
+      leg->pickup = pickup;
+    }
+  if (!pickup)
+    rung_add (call, user_id)->ended = FALSE;
+  return TRUE;
+}
+
+static void group_ring (Call *call);
+
+/* The overflow number beyond the trunk rings (one leg, as a dialled
+ * external call); the call keeps showing the group's number. */
+static gboolean
+overflow_to_trunk (Call       *call,
+                   const char *number)
+{
+  g_autofree char *group_number = NULL;
+  gboolean forked;
+
+  if (call->a == NULL || !is_external (call->reg, number))
+    return FALSE;
+  group_number = g_steal_pointer (&call->callee_number);
+  call->callee_number = g_strdup (number);
+  forked = trunk_fork (call, call->a->sdp);
+  g_free (call->callee_number);
+  call->callee_number = g_steal_pointer (&group_number);
+  return forked;
+}
+
+/* Rings the overflow: an extension, another hunt group (which starts
+ * ringing by its own strategy) or a number beyond the trunk. FALSE when
+ * none of them rings; a group the call was routed to before is none. */
+static gboolean
+overflow_to (Call       *call,
+             const char *overflow)
+{
+  CbSipGroupCall *group = call->group;
+  const CbGroupRecord *next = _cb_sip_hunt_find_group (call->reg, overflow);
+  gint64 target;
+
+  if (next != NULL)
+    {
+      g_autofree char *from = g_strdup (group->group_name);
+
+      /* A queue answers callers itself, from their INVITE: not here. */
+      if (next->strategy == CB_RING_STRATEGY_QUEUE || !_cb_sip_group_call_overflow_to (group, next))
+        {
+          g_debug ("Call %s: no overflow of “%s” to group “%s” (a loop, or a queue)", call->id,
+                   from, next->name);
+          return FALSE;
+        }
+      g_debug ("Call %s: overflow of “%s” to group “%s”", call->id, from, next->name);
+      group_ring (call);
+      return TRUE;
+    }
+  if ((target = resolve_number (call->reg, overflow, NULL)) > 0)
+    {
+      if (target == call->caller_id || !ring_user (call, target, FALSE, NULL))
+        return FALSE;
+    }
+  else if (!overflow_to_trunk (call, overflow))
+    return FALSE;
+  g_debug ("Call %s: overflow of “%s” to %s", call->id, group->group_name, overflow);
+  publish (call);
+  return TRUE;
+}
+
+/* Nobody (else) takes it: the overflow rings (once), or the caller hears
+ * busy. */
+static void
+overflow_or_busy (Call *call)
+{
+  CbSipGroupCall *group = call->group;
+  g_autofree char *overflow = NULL;
+
+  if (!group->overflowed && group->overflow != NULL)
+    overflow = g_strdup (group->overflow);
+  group->overflowed = TRUE;
+  if (overflow != NULL && overflow_to (call, overflow))
+    return;
+  g_debug ("Call %s: nobody in “%s” takes it", call->id, group->group_name);
+  call_terminate (call, 486);
+}
+
+/* Stops the member ringing now (sequential) without touching pickups. */
+static void
+stop_ringing (Call   *call,
+              gint64  user_id)
+{
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      Leg *leg = g_ptr_array_index (call->legs, i);
+
+      if (leg->fork && leg->state == LEG_CALLING && leg->user_id == user_id && !leg->pickup)
+        {
+          nua_cancel (leg->nh, TAG_END ());
+          leg->state = LEG_GONE;
+        }
+    }
+}
+
+static gboolean member_timed_out (gpointer data);
+
+/* Sequential: the next eligible member rings for the member timeout. */
+static void
+hunt_on (Call     *call,
+         gboolean  first)
+{
+  CbSipGroupCall *group = call->group;
+  gint64 member;
+
+  while ((member = _cb_sip_hunt_next (call->reg, group, first)) != 0)
+    {
+      first = FALSE;
+      if (ring_user (call, member, FALSE, NULL))
+        {
+          g_debug ("Call %s: “%s” rings member %" G_GINT64_FORMAT " for %u s", call->id,
+                   group->group_name, member, group->member_timeout);
+          /* Not g_timeout_add_seconds(): its coalescing adds up to a second. */
+          group->timer_id = g_timeout_add (group->member_timeout * 1000, member_timed_out, call);
+          publish (call);
+          return;
+        }
+    }
+  overflow_or_busy (call);
+}
+
+static gboolean
+member_timed_out (gpointer data)
+{
+  Call *call = data;
+  CbSipGroupCall *group = call->group;
+
+  group->timer_id = 0;
+  if (call->state != CALL_RINGING || call->b != NULL)
+    return G_SOURCE_REMOVE;
+  stop_ringing (call, g_array_index (group->order, gint64, group->position));
+  hunt_on (call, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Every fork of the current member(s) failed; FALSE when the call's own
+ * ending applies (not a group call, or its overflow failed too). */
+static gboolean
+group_fork_failed (Call *call)
+{
+  CbSipGroupCall *group = call->group;
+
+  if (group == NULL || group->overflowed)
+    return FALSE;
+  if (group->strategy == CB_RING_STRATEGY_SEQUENTIAL)
+    {
+      g_clear_handle_id (&group->timer_id, g_source_remove);
+      hunt_on (call, FALSE);
+    }
+  else
+    overflow_or_busy (call);
+  return TRUE;
+}
+
+/* A fork answered: whoever it rang is the callee now; a callee the call
+ * was picked up from stays in the call's history. */
+static void
+group_answered (Call *call,
+                Leg  *leg)
+{
+  if (call->group != NULL)
+    g_clear_handle_id (&call->group->timer_id, g_source_remove);
+  if (leg->user_id <= 0 || leg->user_id == call->callee_id)
+    return;
+  if (leg->pickup)
+    call->picked_up = TRUE;
+  if (call->callee_id > 0)
+    rung_add (call, call->callee_id);
+  call->callee_id = leg->user_id;
+}
+
+/* The leg of an INVITE we received: its offer, dialog and the phone's
+ * address (where a consultation from it goes later). */
+static void
+adopt_invite (Leg          *leg,
+              nua_handle_t *nh,
+              const sip_t  *sip)
+{
+  CbSipRegistrar *self = leg->call->reg;
+
+  leg->nh = nh;
+  leg->sdp = payload_dup (sip);
+  leg->call_id = g_strdup (sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL);
+  if (sip->sip_contact != NULL)
+    {
+      char *text = url_as_string (self->home, sip->sip_contact->m_url);
+
+      leg->contact = g_strdup (text);
+      su_free (self->home, text);
+      leg->kind = g_strdup (binding_kind (self, leg->contact));
+    }
+  nua_handle_bind (nh, &leg->magic);
+}
+
+static gboolean
+group_new_call (CbSipRegistrar *self,
+                nua_handle_t   *nh,
+                const sip_t    *sip,
+                gint64          caller_id,
+                const char     *line)
+{
+  const CbGroupRecord *group = _cb_sip_hunt_find_group (self, sip->sip_request->rq_url->url_user);
+  Call *call;
+
+  if (group == NULL)
+    return FALSE;
+  /* Queues answer and hold the caller themselves (cb-sip-queue.c);
+   * nobody logged in is routed below: overflow or busy. */
+  if (group->strategy == CB_RING_STRATEGY_QUEUE && self->queue != NULL &&
+      _cb_sip_queue_incoming (self->queue, nh, sip, caller_id, line, group))
+    return TRUE;
+
+  call = call_new (self);
+  call->caller_id = caller_id;
+  call->caller_number = number_of (self, caller_id, line);
+  call->callee_number = g_strdup (group->number);
+  call->group = _cb_sip_group_call_new (group);
+  call->a = leg_new (call, FALSE, LEG_INCOMING);
+  adopt_invite (call->a, nh, sip);
+  g_debug ("Call %s: to group “%s” (%s)", call->id, group->name,
+           cb_enum_to_nick (CB_TYPE_RING_STRATEGY, group->strategy));
+  group_ring (call);
+  return TRUE;
+}
+
+/* Starts ringing the call's group, by its strategy. */
+static void
+group_ring (Call *call)
+{
+  switch (call->group->strategy)
+    {
+    case CB_RING_STRATEGY_SEQUENTIAL:
+      hunt_on (call, TRUE);
+      break;
+
+    case CB_RING_STRATEGY_QUEUE:
+      /* Only a queue nobody is logged into gets here (see
+       * group_new_call()): nobody is eligible, so overflow or busy. */
+    case CB_RING_STRATEGY_PARALLEL:
+    default:
+      {
+        g_autoptr(GArray) members = _cb_sip_hunt_all_eligible (call->reg, call->group);
+        gboolean any = FALSE;
+
+        for (guint i = 0; i < members->len; i++)
+          any |= ring_user (call, g_array_index (members, gint64, i), FALSE, NULL);
+        if (any)
+          publish (call);
+        else
+          overflow_or_busy (call);
+      }
+      break;
+    }
+}
+
+/* The users a ringing call rings at now, and whether `picker` may take it. */
+static gboolean
+may_pick_up (Call   *call,
+             gint64  picker,
+             gint64  target)
+{
+  gint64 group_id = call->group != NULL ? call->group->group_id : 0;
+
+  if (call->state != CALL_RINGING || call->b != NULL || call->a == NULL ||
+      (call->a->state != LEG_INCOMING && call->a->state != LEG_AWAIT_ACK))
+    return FALSE;
+  if (target > 0)
+    return (target == call->callee_id ? call->forked : rings_at (call, target)) &&
+           _cb_sip_pickup_allowed (call->reg, picker, target, group_id);
+
+  if (call->callee_id > 0 && call->forked && call->callee_id != picker &&
+      _cb_sip_pickup_allowed (call->reg, picker, call->callee_id, group_id))
+    return TRUE;
+  for (guint i = 0; call->rung != NULL && i < call->rung->len; i++)
+    {
+      gint64 user_id = g_array_index (call->rung, CbSipRung, i).user_id;
+
+      if (user_id != picker && rings_at (call, user_id) &&
+          _cb_sip_pickup_allowed (call->reg, picker, user_id, group_id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A call ringing at target (0: any the picker may take, newest or oldest
+ * first); *forbidden when one rings there that the picker may not take. */
+static Call *
+find_pickup (CbSipRegistrar *self,
+             gint64          picker,
+             gint64          target,
+             gboolean       *forbidden)
+{
+  gboolean oldest = target == 0 && _cb_sip_pickup_oldest (self, picker);
+  GHashTableIter iter;
+  Call *best = NULL;
+  Call *call;
+
+  *forbidden = FALSE;
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
+    {
+      if (call->caller_id == picker)
+        continue;
+      if (!may_pick_up (call, picker, target))
+        {
+          if (target > 0 && call->state == CALL_RINGING &&
+              ((call->callee_id == target && call->forked) || rings_at (call, target)))
+            *forbidden = TRUE;
+          continue;
+        }
+      if (best == NULL || (oldest ? call->created_us < best->created_us
+                                  : call->created_us > best->created_us))
+        best = call;
+    }
+  if (best != NULL)
+    *forbidden = FALSE;
+  return best;
+}
+
+/* An answer to the caller's offer that holds the call until the
+ * picker's offer reaches it: every format of the offer, nothing sent
+ * (RFC 3264 §6: an inactive stream), our address with the discard port
+ * so that no RTCP goes back to the caller itself. */
+static char *
+inactive_answer (CbSipRegistrar *self,
+                 const char     *offer)
+{
+  g_auto(GStrv) lines = g_strsplit (offer, "\n", -1);
+  GString *out = g_string_new (NULL);
+  const char *family = strchr (self->address, ':') != NULL ? "IP6" : "IP4";
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strchomp (lines[i]);
+
+      if (g_str_has_prefix (line, "c="))
+        g_string_append_printf (out, "c=IN %s %s\r\n", family, self->address);
+      else if (g_str_has_prefix (line, "m="))
+        {
+          g_auto(GStrv) fields = g_strsplit (line, " ", 3);
+
+          if (g_strv_length (fields) == 3)
+            g_string_append_printf (out, "%s 9 %s\r\n", fields[0], fields[2]);
+          else
+            g_string_append_printf (out, "%s\r\n", line);
+        }
+      else if (line[0] != '\0' && !g_str_has_prefix (line, "a=rtcp:"))
+        g_string_append_printf (out, "%s\r\n", line);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The caller's leg answered, the picker's offer goes to the caller in a
+ * re-INVITE; its answer will answer the picker's INVITE. */
+static void
+pickup_offer (Leg *a,
+              Leg *picker)
+{
+  g_autofree char *body = sdp_for (a, picker->sdp, NULL);
+
+  server_reinvite (a, body, picker);
+}
+
+static void
+pickup_acked (Leg *leg)
+{
+  Leg *picker = leg->pickup_offer;
+
+  leg->pickup_offer = NULL;
+  if (picker == NULL || leg->call->state == CALL_ENDED || picker->state != LEG_INCOMING)
+    return;
+  pickup_offer (leg, picker);
+}
+
+/* The caller's answer to the picker's offer (relayed by
+ * reinvite_answered()): the 200 to the picker's INVITE, or its failure
+ * ends the call. FALSE when relay_to is not a picker waiting for it. */
+static gboolean
+pickup_answered (Leg        *relay_to,
+                 int         status,
+                 const char *phrase,
+                 const char *sdp)
+{
+  Call *call;
+  g_autofree char *body = NULL;
+
+  if (relay_to == NULL || !relay_to->pickup || relay_to->state != LEG_INCOMING ||
+      relay_to->nh == NULL)
+    return FALSE;
+  call = relay_to->call;
+  if (status >= 300 || sdp == NULL)
+    {
+      g_debug ("Call %s: the caller refused the picker's offer (%d %s)", call->id, status, phrase);
+      nua_respond (relay_to->nh, status >= 300 ? status : 488,
+                   status >= 300 ? phrase : sip_status_phrase (488), TAG_END ());
+      relay_to->state = LEG_GONE;
+      call_terminate (call, 0);
+      return TRUE;
+    }
+  body = sdp_for (relay_to, sdp, NULL);
+  nua_respond (relay_to->nh, SIP_200_OK, SDP_TAGS (body), TAG_END ());
+  relay_to->state = LEG_UP;
+  set_state (call, sdp_holds (sdp) ? CALL_HELD : CALL_CONNECTED);
+  return TRUE;
+}
+
+/* A REST pickup rings the picker's phones, so their line rings too;
+ * pickers are not in call->rung (no journal entry of their own). */
+static void
+update_pickers (Call *call)
+{
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      Leg *leg = g_ptr_array_index (call->legs, i);
+
+      if (leg->pickup && leg->user_id > 0 && leg->user_id != call->callee_id &&
+          leg->user_id != call->caller_id)
+        _cb_sip_registrar_update_line_state (call->reg, leg->user_id);
+    }
+}
+
+void
+_cb_sip_b2bua_pickup_invite (CbSipRegistrar *self,
+                             nua_handle_t   *nh,
+                             const sip_t    *sip,
+                             gint64          picker,
+                             gint64          target)
+{
+  g_autofree char *hold = NULL;
+  g_autofree char *body = NULL;
+  gboolean forbidden = FALSE;
+  Call *call = find_pickup (self, picker, target, &forbidden);
+  Leg *leg;
+  Leg *a;
+
+  if (call == NULL)
+    {
+      if (forbidden)
+        nua_respond (nh, SIP_403_FORBIDDEN, TAG_END ());
+      else
+        nua_respond (nh, 404, "Nothing to pick up", TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+  if (sip->sip_payload == NULL || sip->sip_payload->pl_len == 0 || call->a->sdp == NULL)
+    {
+      /* Both sides offered, or neither did: nothing to build on. */
+      nua_respond (nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
+
+  /* Two offers wait for answers: the caller's (its INVITE, or the 200 of
+   * a "call from desk phone") and the picker's. The caller's gets an
+   * inactive answer from us; once its dialog is up, the picker's offer
+   * goes to it in a re-INVITE, and its answer answers the picker. So
+   * both phones settle on a codec each of them chose, whatever their
+   * preferences. */
+  leg = leg_new (call, TRUE, LEG_INCOMING);
+  leg->user_id = picker;
+  leg->pickup = TRUE;
+  adopt_invite (leg, nh, sip);
+  g_debug ("Call %s: picked up by %" G_GINT64_FORMAT, call->id, picker);
+
+  a = call->a;
+  call->b = leg;
+  call->answered_at = g_get_real_time () / G_USEC_PER_SEC;
+  group_answered (call, leg);
+  g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      Leg *other = g_ptr_array_index (call->legs, i);
+
+      if (other != leg && other->fork && other->state == LEG_CALLING)
+        {
+          nua_cancel (other->nh, TAG_END ());
+          other->state = LEG_GONE;
+        }
+    }
+
+  hold = inactive_answer (self, a->sdp);
+  body = sdp_for (a, hold, "inactive");
+  if (a->state == LEG_AWAIT_ACK)
+    {
+      nua_ack (a->nh, SDP_TAGS (body), TAG_END ());
+      a->state = LEG_UP;
+      pickup_offer (a, leg);
+    }
+  else
+    {
+      /* A re-INVITE must wait for the ACK of our 200 (RFC 3261 §14.1). */
+      nua_respond (a->nh, SIP_200_OK, SDP_TAGS (body), TAG_END ());
+      a->state = LEG_UP;
+      a->pickup_offer = leg;
+    }
+  /* Taken: no other pickup, no ring timeout; "connected" comes with the
+   * picker's 200. */
+  publish (call);
+}
+
+JsonObject *
+cb_sip_registrar_pickup (CbSipRegistrar  *self,
+                         gint64           user_id,
+                         const char      *call_id,
+                         const char      *device_kind,
+                         GError         **error)
+{
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autofree char *call_info = NULL;
+  Call *call;
+
+  g_return_val_if_fail (CB_IS_SIP_REGISTRAR (self), NULL);
+
+  call = call_id != NULL ? g_hash_table_lookup (self->calls, call_id) : NULL;
+  if (call == NULL || call->state == CALL_ENDED)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND, "No such call");
+      return NULL;
+    }
+  if (call->state != CALL_RINGING || call->b != NULL)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT, "The call no longer rings");
+      return NULL;
+    }
+  if (call->caller_id == user_id || call->callee_id == user_id || !may_pick_up (call, user_id, 0))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_FORBIDDEN,
+                   "You may not pick up this call");
+      return NULL;
+    }
+  devices = _cb_sip_registrar_contacts_of_kind (self, user_id,
+                                                device_kind != NULL ? device_kind : "softphone");
+  if (devices->len == 0 && device_kind == NULL)
+    {
+      g_ptr_array_unref (devices);
+      devices = _cb_sip_registrar_contacts_of (self, user_id);
+    }
+  if (devices->len == 0)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+                   "No %s phone of yours is registered", device_kind != NULL ? device_kind : "");
+      return NULL;
+    }
+  /* The picker's phone rings with the call and, having asked for it,
+   * answers at once (answer-after=0, as for "call from desk phone");
+   * first answer wins as usual. */
+  call_info = g_strdup_printf ("<%s>;answer-after=0", self->uri);
+  call->fork_call_info = call_info;
+  ring_user (call, user_id, TRUE, devices);
+  call->fork_call_info = NULL;
+  publish (call);
+  return member_call_data (call, user_id);
+}
+
+/* ---- queues (cb-sip-queue.c) ------------------------------------------------------ */
+
+/* A leg for a dialog the queue answered or rang; our o= towards it goes on. */
+static Leg *
+adopt_leg (Call              *call,
+           gboolean           fork,
+           const CbSipDialog *dialog)
+{
+  Leg *leg = leg_new (call, fork, LEG_UP);
+
+  leg->nh = dialog->nh;
+  leg->sdp = g_strdup (dialog->sdp);
+  leg->session = dialog->session;
+  leg->version = dialog->version;
+  leg->call_id = g_strdup (dialog->call_id);
+  leg->contact = g_strdup (dialog->contact);
+  leg->kind = g_strdup (binding_kind (call->reg, dialog->contact));
+  nua_handle_bind (leg->nh, &leg->magic);
+  return leg;
+}
+
+static Call *
+queue_call_new (CbSipRegistrar      *self,
+                const char          *call_id,
+                const CbGroupRecord *group,
+                gint64               caller_id,
+                const char          *caller_number)
+{
+  Call *call = call_new (self);
+
+  /* Clients knew the call by this id while it waited. */
+  g_hash_table_steal (self->calls, call->id);
+  g_free (call->id);
+  call->id = g_strdup (call_id);
+  g_hash_table_insert (self->calls, call->id, call);
+  call->caller_id = caller_id;
+  call->caller_number = g_strdup (caller_number);
+  call->callee_number = g_strdup (group->number);
+  call->group = _cb_sip_group_call_new (group);
+  return call;
+}
+
+void
+_cb_sip_b2bua_queue_connect (CbSipRegistrar      *self,
+                             const char          *call_id,
+                             const CbGroupRecord *group,
+                             gint64               caller_id,
+                             const char          *caller_number,
+                             const CbSipDialog   *caller,
+                             gint64               agent_id,
+                             const CbSipDialog   *agent,
+                             GArray              *rung,
+                             CbSipCallEnded       ended,
+                             gpointer             user_data)
+{
+  Call *call = queue_call_new (self, call_id, group, caller_id, caller_number);
+  g_autofree char *body = NULL;
+
+  call->a = adopt_leg (call, FALSE, caller);
+  call->b = adopt_leg (call, TRUE, agent);
+  call->b->user_id = agent_id;
+  call->callee_id = agent_id;
+  call->forked = TRUE;
+  call->alerted = TRUE;
+  call->answered_at = g_get_real_time () / G_USEC_PER_SEC;
+  call->state = CALL_CONNECTED;
+  call->ended = ended;
+  call->ended_data = user_data;
+  for (guint i = 0; rung != NULL && i < rung->len; i++)
+    rung_add (call, g_array_index (rung, gint64, i))->ended = TRUE;
+
+  /* The caller hears the agent instead of the music. */
+  body = sdp_for (call->a, call->b->sdp, NULL);
+  server_reinvite (call->a, body, NULL);
+  publish (call);
+}
+
+gboolean
+_cb_sip_b2bua_queue_redirect (CbSipRegistrar      *self,
+                              const char          *call_id,
+                              const CbGroupRecord *group,
+                              gint64               caller_id,
+                              const char          *caller_number,
+                              const CbSipDialog   *caller,
+                              const char          *number)
+{
+  g_autoptr(GPtrArray) contacts = NULL;
+  gint64 target = resolve_number (self, number, NULL);
+  Call *call;
+
+  if (target <= 0 || target == caller_id)
+    return FALSE;
+  contacts = _cb_sip_registrar_contacts_of (self, target);
+  if (contacts->len == 0)
+    return FALSE;
+
+  call = queue_call_new (self, call_id, group, caller_id, caller_number);
+  call->group->overflowed = TRUE;
+  call->a = adopt_leg (call, FALSE, caller);
+  ring_user (call, target, FALSE, contacts);
+  publish (call);
+  return TRUE;
+}
+
+/* A group member (or picker) hangs up a call ringing at them: only their
+ * phones stop; the hunt goes on as if they had refused it. */
+static JsonObject *
+member_decline (Call   *call,
+                gint64  user_id)
+{
+  JsonObject *answer;
+
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      Leg *leg = g_ptr_array_index (call->legs, i);
+
+      if (leg->fork && leg->state == LEG_CALLING && leg->user_id == user_id)
+        {
+          nua_cancel (leg->nh, TAG_END ());
+          leg->state = LEG_GONE;
+        }
+    }
+  answer = member_call_data (call, user_id);
+  json_object_set_string_member (answer, "state", call_state_names[CALL_ENDED]);
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      Leg *leg = g_ptr_array_index (call->legs, i);
+
+      if (leg->fork && leg->state == LEG_CALLING)
+        {
+          publish (call);
+          return answer;
+        }
+    }
+  if (!group_fork_failed (call))
+    call_terminate (call, 603);
   return answer;
 }

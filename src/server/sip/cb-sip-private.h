@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 typedef enum {
   CB_SIP_MAGIC_CALL,
   CB_SIP_MAGIC_LEG,
+  CB_SIP_MAGIC_QUEUE,      /* a waiting caller or an agent's ring (cb-sip-queue.c) */
 } CbSipMagicKind;
 
 struct _CbSipMagic {
@@ -54,6 +55,7 @@ struct _CbSipRegistrar
   GPtrArray    *bindings;   /* CbSipBinding */
   guint         expiry_id;
   GHashTable   *calls;      /* call id → CbSipCallModel (owned by b2bua) */
+  struct _CbSipQueue *queue; /* queue groups, while started */
 };
 
 /* Registrar side, for the B2BUA. */

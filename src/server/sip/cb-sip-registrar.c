@@ -15,9 +15,11 @@
 
 #include "config.h"
 
+#include <malloc.h>
 #include <string.h>
 
 #include "cb-sip-private.h"
+#include "cb-sip-queue.h"
 
 #define SHUTDOWN_TIMEOUT_MS 5000
 #define DEFAULT_EXPIRES 3600
@@ -111,8 +113,14 @@ _cb_sip_registrar_update_line_state (CbSipRegistrar *self,
   /* A call wins over registration: a phone may be in a call while its
    * binding lapses, and the lamp must still say busy. */
   state = _cb_sip_b2bua_line_state (self, user_id);
+  /* Waiting in a queue is busy, a queue offer rings. */
+  if (state == CB_LINE_STATE_OFFLINE && self->queue != NULL)
+    state = _cb_sip_queue_line_state (self->queue, user_id);
   if (state == CB_LINE_STATE_OFFLINE && cb_sip_registrar_is_registered (self, user_id))
     state = CB_LINE_STATE_IDLE;
+  /* Whatever changed may make a queue agent ready or not. */
+  if (self->queue != NULL)
+    _cb_sip_queue_agent_changed (self->queue, user_id);
 
   if (state != user->line_state &&
       !cb_api_set_line_state (self->api, user_id, state, &error))
@@ -412,6 +420,31 @@ handle_register (CbSipRegistrar *self,
 
 /* ---- the stack ----------------------------------------------------------- */
 
+/* The stack runs in a thread of its own (su_clone), so its messages and
+ * transactions come from that thread's glibc arena, which keeps what is
+ * freed there until malloc_trim(): each call's transactions live some
+ * 32 s (RFC 3261 timers), and after a burst of calls the resident size
+ * stayed at its peak (400 MB after 12,000 calls at up to 800 cps, with
+ * 6 MB in use). Trimmed every TRIM_INTERVAL_S unless calls are on the
+ * rise (the memory would be needed again at once). One timer per
+ * process, as the heap is. */
+#define TRIM_INTERVAL_S 30
+
+static guint trim_id;
+static guint trim_calls;
+
+static gboolean
+trim_memory (gpointer data)
+{
+  CbSipRegistrar *self = data;
+  guint calls = g_hash_table_size (self->calls);
+
+  if (calls <= trim_calls)
+    malloc_trim (0);
+  trim_calls = calls;
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_nua_event (nua_event_t      event,
               int              status,
@@ -451,7 +484,10 @@ on_nua_event (nua_event_t      event,
       return;
 
     default:
-      _cb_sip_b2bua_event (self, event, status, phrase, nh, magic, sip, tags);
+      if (magic != NULL && magic->kind == CB_SIP_MAGIC_QUEUE && self->queue != NULL)
+        _cb_sip_queue_event (self->queue, event, status, phrase, nh, magic, sip, tags);
+      else
+        _cb_sip_b2bua_event (self, event, status, phrase, nh, magic, sip, tags);
       return;
     }
 }
@@ -556,6 +592,9 @@ cb_sip_registrar_start (CbSipRegistrar  *self,
   self->address = g_strdup (address);
   self->port = port;
   self->uri = g_strdup_printf ("sip:%s:%u", address, port);
+  self->queue = _cb_sip_queue_new (self);
+  if (trim_id == 0)
+    trim_id = g_timeout_add_seconds (TRIM_INTERVAL_S, trim_memory, self);
   g_debug ("SIP listening on %s", url);
   return TRUE;
 }
@@ -577,7 +616,10 @@ cb_sip_registrar_stop (CbSipRegistrar *self)
   g_clear_handle_id (&self->expiry_id, g_source_remove);
   if (self->nua == NULL)
     return;
+  g_clear_handle_id (&trim_id, g_source_remove);
 
+  if (self->queue != NULL)
+    _cb_sip_queue_shutdown (self->queue);
   _cb_sip_b2bua_shutdown (self);
   nua_shutdown (self->nua);
   deadline = g_get_monotonic_time () + SHUTDOWN_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
@@ -593,6 +635,7 @@ cb_sip_registrar_stop (CbSipRegistrar *self)
   self->nua = NULL;
   su_root_destroy (self->root);
   self->root = NULL;
+  g_clear_object (&self->queue);
   su_home_deinit (self->home);
 }
 

@@ -56,5 +56,46 @@ JsonObject     *cb_sip_registrar_forward       (CbSipRegistrar  *self,
                                                 const char      *call_id,
                                                 const char      *to,
                                                 GError         **error);
+/* Consultation: call_id is held (unless it is already) and the user's
+ * phone in it places a new call to `to` (RFC 3725 flow I); returns the
+ * new call. */
+JsonObject     *cb_sip_registrar_consult       (CbSipRegistrar  *self,
+                                                gint64           user_id,
+                                                const char      *call_id,
+                                                const char      *to,
+                                                GError         **error);
+/* Connects the other parties of two of the user's calls (connected or
+ * held) to each other; the user's legs of both end. Returns call_id from
+ * the user's side, ended. */
+JsonObject     *cb_sip_registrar_transfer      (CbSipRegistrar  *self,
+                                                gint64           user_id,
+                                                const char      *call_id,
+                                                const char      *to_call_id,
+                                                GError         **error);
+/* Remote answer of a call ringing at the user's phone (NOTIFY, Event: talk). */
+JsonObject     *cb_sip_registrar_answer        (CbSipRegistrar  *self,
+                                                gint64           user_id,
+                                                const char      *call_id,
+                                                GError         **error);
+/* digits (0-9 * # A-D) to the other party as SIP INFO application/dtmf-relay. */
+JsonObject     *cb_sip_registrar_send_dtmf     (CbSipRegistrar  *self,
+                                                gint64           user_id,
+                                                const char      *call_id,
+                                                const char      *digits,
+                                                GError         **error);
+/* Directed pickup: the user's phone of device_kind (NULL: the
+ * softphone, else any) rings with a call ringing at someone the user may
+ * pick up from (cb-sip-b2bua.c). FORBIDDEN when not entitled, CONFLICT
+ * when the call no longer rings. Returns the call as the user sees it. */
+JsonObject     *cb_sip_registrar_pickup        (CbSipRegistrar  *self,
+                                                gint64           user_id,
+                                                const char      *call_id,
+                                                const char      *device_kind,
+                                                GError         **error);
+
+/* Whether the user can take queue calls may have changed (agent status,
+ * group login): the queues look again (cb-sip-queue.c). */
+void            cb_sip_registrar_agent_changed (CbSipRegistrar  *self,
+                                                gint64           user_id);
 
 G_END_DECLS

@@ -137,6 +137,23 @@ static const char * const migrations[] = {
   "  ended_at       INTEGER NOT NULL"
   ");"
   "CREATE INDEX journal_user ON journal (user_id, id);",
+
+  /* 3: hunt group routing, queues and group calls in the journal.
+   * DeviceOnly phones are users of kind 'device', so their group logins
+   * live in group_members like anyone's and need no table of their own. */
+  "ALTER TABLE groups ADD COLUMN ring_in_use   INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE groups ADD COLUMN overflow      TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE groups ADD COLUMN pickup_oldest INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE groups ADD COLUMN queue_order   TEXT NOT NULL DEFAULT 'ring-all';"
+  "ALTER TABLE groups ADD COLUMN agent_timeout INTEGER NOT NULL DEFAULT 15;"
+  "ALTER TABLE groups ADD COLUMN max_wait      INTEGER NOT NULL DEFAULT 300;"
+  "ALTER TABLE groups ADD COLUMN wrap_up       INTEGER NOT NULL DEFAULT 30;"
+  "ALTER TABLE groups ADD COLUMN announcement  INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE journal ADD COLUMN group_id         INTEGER;"
+  "ALTER TABLE journal ADD COLUMN group_name       TEXT;"
+  "ALTER TABLE journal ADD COLUMN taken_by_user_id INTEGER;"
+  "ALTER TABLE journal ADD COLUMN taken_by_name    TEXT;"
+  "ALTER TABLE journal ADD COLUMN picked_up        INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -147,7 +164,8 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
 
 #define GROUP_COLUMNS \
   "id, name, kind, number, strategy, member_timeout, wrap_around, level, " \
-  "leader_level, leader_id, deputy_id"
+  "leader_level, leader_id, deputy_id, ring_in_use, overflow, pickup_oldest, " \
+  "queue_order, agent_timeout, max_wait, wrap_up, announcement"
 
 #define EVENT_COLUMNS "seq, type, subject_user_id, group_id, data, created_at"
 
@@ -767,6 +785,14 @@ read_group (CbStmt *stmt)
   record->leader_level = column_enum (stmt, 8, CB_TYPE_LEVEL, CB_LEVEL_TEAM);
   record->leader_id = sqlite3_column_int64 (stmt, 9);   /* NULL reads as 0 */
   record->deputy_id = sqlite3_column_int64 (stmt, 10);
+  record->ring_in_use = sqlite3_column_int (stmt, 11) != 0;
+  record->overflow = column_dup_text (stmt, 12);
+  record->pickup_oldest = sqlite3_column_int (stmt, 13) != 0;
+  record->queue_order = column_enum (stmt, 14, CB_TYPE_QUEUE_ORDER, CB_QUEUE_ORDER_RING_ALL);
+  record->agent_timeout = (guint) CLAMP (sqlite3_column_int64 (stmt, 15), 0, G_MAXUINT);
+  record->max_wait = (guint) CLAMP (sqlite3_column_int64 (stmt, 16), 0, G_MAXUINT);
+  record->wrap_up = (guint) CLAMP (sqlite3_column_int64 (stmt, 17), 0, G_MAXUINT);
+  record->announcement = sqlite3_column_int (stmt, 18) != 0;
 
   return record;
 }
@@ -783,8 +809,17 @@ bind_group (CbStmt               *stmt,
   sqlite3_bind_int (stmt, 6, record->wrap_around ? 1 : 0);
   bind_id (stmt, 9, record->leader_id);
   bind_id (stmt, 10, record->deputy_id);
+  sqlite3_bind_int (stmt, 11, record->ring_in_use ? 1 : 0);
+  sqlite3_bind_text (stmt, 12, record->overflow != NULL ? record->overflow : "", -1,
+                     SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 13, record->pickup_oldest ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 15, record->agent_timeout);
+  sqlite3_bind_int64 (stmt, 16, record->max_wait);
+  sqlite3_bind_int64 (stmt, 17, record->wrap_up);
+  sqlite3_bind_int (stmt, 18, record->announcement ? 1 : 0);
 
   return bind_enum (stmt, 2, CB_TYPE_GROUP_KIND, record->kind, error) &&
+         bind_enum (stmt, 14, CB_TYPE_QUEUE_ORDER, record->queue_order, error) &&
          bind_enum (stmt, 4, CB_TYPE_RING_STRATEGY, record->strategy, error) &&
          bind_enum (stmt, 7, CB_TYPE_LEVEL, record->level, error) &&
          bind_enum (stmt, 8, CB_TYPE_LEVEL, record->leader_level, error);
@@ -1037,8 +1072,11 @@ insert_group (CbSqliteStore        *self,
 
   stmt = get_stmt (self,
                    "INSERT INTO groups (name, kind, number, strategy, member_timeout, "
-                   "wrap_around, level, leader_level, leader_id, deputy_id) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                   "wrap_around, level, leader_level, leader_id, deputy_id, ring_in_use, "
+                   "overflow, pickup_oldest, queue_order, agent_timeout, max_wait, wrap_up, "
+                   "announcement) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                   "?16, ?17, ?18)",
                    error);
   if (stmt == NULL || !bind_group (stmt, record, error))
     return FALSE;
@@ -1116,12 +1154,14 @@ replace_group (CbSqliteStore        *self,
   stmt = get_stmt (self,
                    "UPDATE groups SET name = ?1, kind = ?2, number = ?3, strategy = ?4, "
                    "member_timeout = ?5, wrap_around = ?6, level = ?7, leader_level = ?8, "
-                   "leader_id = ?9, deputy_id = ?10 WHERE id = ?11",
+                   "leader_id = ?9, deputy_id = ?10, ring_in_use = ?11, overflow = ?12, "
+                   "pickup_oldest = ?13, queue_order = ?14, agent_timeout = ?15, "
+                   "max_wait = ?16, wrap_up = ?17, announcement = ?18 WHERE id = ?19",
                    error);
   if (stmt == NULL || !bind_group (stmt, record, error))
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 11, record->id);
+  sqlite3_bind_int64 (stmt, 19, record->id);
   if (!step_update (self, stmt, "Could not update the group", "No such group", error))
     return FALSE;
 
@@ -1623,8 +1663,9 @@ cb_sqlite_store_add_journal (CbStore          *store,
   g_autoptr(CbStmt) stmt = NULL;
 
   stmt = get_stmt (self, "INSERT INTO journal (user_id, call_id, outgoing, remote_number,"
-                         " remote_name, remote_user_id, started_at, answered_at, ended_at)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                         " remote_name, remote_user_id, started_at, answered_at, ended_at,"
+                         " group_id, group_name, taken_by_user_id, taken_by_name, picked_up)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -1637,6 +1678,11 @@ cb_sqlite_store_add_journal (CbStore          *store,
   sqlite3_bind_int64 (stmt, 7, record->started_at);
   bind_id (stmt, 8, record->answered_at);
   sqlite3_bind_int64 (stmt, 9, record->ended_at);
+  bind_id (stmt, 10, record->group_id);
+  bind_text (stmt, 11, record->group_name);
+  bind_id (stmt, 12, record->taken_by_user_id);
+  bind_text (stmt, 13, record->taken_by_name);
+  sqlite3_bind_int (stmt, 14, record->picked_up ? 1 : 0);
   if (!step_done (self, stmt, "Could not add a journal entry", error))
     return FALSE;
 
@@ -1657,7 +1703,8 @@ cb_sqlite_store_list_journal (CbStore  *store,
   int rc;
 
   stmt = get_stmt (self, "SELECT id, user_id, call_id, outgoing, remote_number, remote_name,"
-                         " remote_user_id, started_at, answered_at, ended_at FROM journal"
+                         " remote_user_id, started_at, answered_at, ended_at, group_id,"
+                         " group_name, taken_by_user_id, taken_by_name, picked_up FROM journal"
                          " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
@@ -1681,6 +1728,11 @@ cb_sqlite_store_list_journal (CbStore  *store,
       entry->started_at = sqlite3_column_int64 (stmt, 7);
       entry->answered_at = sqlite3_column_int64 (stmt, 8);
       entry->ended_at = sqlite3_column_int64 (stmt, 9);
+      entry->group_id = sqlite3_column_int64 (stmt, 10);
+      entry->group_name = column_dup_text (stmt, 11);
+      entry->taken_by_user_id = sqlite3_column_int64 (stmt, 12);
+      entry->taken_by_name = column_dup_text (stmt, 13);
+      entry->picked_up = sqlite3_column_int (stmt, 14) != 0;
       g_ptr_array_add (entries, entry);
     }
 
@@ -1701,7 +1753,7 @@ cb_sqlite_store_count_missed (CbStore  *store,
   g_autoptr(CbStmt) stmt = NULL;
 
   stmt = get_stmt (self, "SELECT count(*) FROM journal WHERE user_id = ? AND outgoing = 0"
-                         " AND answered_at IS NULL", error);
+                         " AND answered_at IS NULL AND taken_by_user_id IS NULL", error);
   if (stmt == NULL)
     return -1;
 

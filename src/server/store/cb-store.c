@@ -88,6 +88,10 @@ cb_group_record_new (void)
   record->members = g_array_new (FALSE, TRUE, sizeof (CbGroupMember));
   record->favourites = g_array_new (FALSE, TRUE, sizeof (gint64));
   record->monitor = g_array_new (FALSE, TRUE, sizeof (gint64));
+  record->queue_order = CB_QUEUE_ORDER_RING_ALL;
+  record->agent_timeout = 15;
+  record->max_wait = 300;
+  record->wrap_up = 30;
 
   return record;
 }
@@ -115,6 +119,7 @@ cb_group_record_copy (const CbGroupRecord *record)
   copy = g_memdup2 (record, sizeof *record);
   copy->name = g_strdup (record->name);
   copy->number = g_strdup (record->number);
+  copy->overflow = g_strdup (record->overflow);
   /* A copy always has arrays, even when the original left them NULL. */
   copy->members = copy_array (record->members, sizeof (CbGroupMember));
   copy->favourites = copy_array (record->favourites, sizeof (gint64));
@@ -131,6 +136,7 @@ cb_group_record_free (CbGroupRecord *record)
 
   g_free (record->name);
   g_free (record->number);
+  g_free (record->overflow);
   g_clear_pointer (&record->members, g_array_unref);
   g_clear_pointer (&record->favourites, g_array_unref);
   g_clear_pointer (&record->monitor, g_array_unref);
@@ -169,6 +175,8 @@ cb_journal_record_free (CbJournalRecord *record)
   g_free (record->call_id);
   g_free (record->remote_number);
   g_free (record->remote_name);
+  g_free (record->group_name);
+  g_free (record->taken_by_name);
   g_free (record);
 }
 

@@ -74,6 +74,16 @@ typedef struct {
   GArray         *members;         /* CbGroupMember, ringing order */
   GArray         *favourites;      /* gint64 user ids given to every member */
   GArray         *monitor;         /* gint64 user ids given to every member */
+  /* Hunt group routing (schema 3). */
+  gboolean        ring_in_use;     /* FALSE: busy members are skipped */
+  char           *overflow;        /* number when nobody takes it; NULL or "": busy */
+  gboolean        pickup_oldest;   /* *98 takes the oldest ringing call */
+  /* Queues (strategy "queue"). Times in seconds. */
+  CbQueueOrder    queue_order;
+  guint           agent_timeout;   /* default 15 */
+  guint           max_wait;        /* default 300, then overflow */
+  guint           wrap_up;         /* default 30 */
+  gboolean        announcement;
 } CbGroupRecord;
 
 typedef struct {
@@ -106,6 +116,12 @@ typedef struct {
   gint64    started_at;
   gint64    answered_at;           /* 0: never answered */
   gint64    ended_at;
+  /* Group calls (schema 3). */
+  gint64    group_id;              /* 0: not a group call */
+  char     *group_name;
+  gint64    taken_by_user_id;      /* colleague who answered it; 0: none or self */
+  char     *taken_by_name;
+  gboolean  picked_up;
 } CbJournalRecord;
 
 CbUserRecord  *cb_user_record_new      (void);
@@ -199,7 +215,8 @@ struct _CbStoreInterface
   gboolean       (*add_journal)        (CbStore *self, CbJournalRecord *record, GError **error);
   GPtrArray     *(*list_journal)       (CbStore *self, gint64 user_id, gint64 before,
                                         guint limit, GError **error);
-  /* Incoming calls never answered. */
+  /* Incoming calls never answered, by anyone: a group call a colleague
+   * took is not missed. */
   gint64         (*count_missed)       (CbStore *self, gint64 user_id, GError **error);
 };
 

@@ -1,0 +1,35 @@
+/* cb-hold-music.h: the server's RTP media endpoint that plays hold music to waiting callers
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_HOLD_MUSIC (cb_hold_music_get_type ())
+G_DECLARE_FINAL_TYPE (CbHoldMusic, cb_hold_music, CB, HOLD_MUSIC, GObject)
+
+/* RTP goes out from `address` (the SIP address). The music is the file
+ * named by $CALLBOARD_HOLD_MUSIC (anything GStreamer decodes), else a
+ * generated melody; the announcement a generated chime. */
+CbHoldMusic *cb_hold_music_new           (const char   *address);
+
+/* Answers an SDP offer and starts playing to the offerer: the
+ * announcement first when asked, then the music in a loop. Returns the
+ * stream (> 0) and the answer (sendonly, its o= line is `origin`), or 0
+ * when the offer has no audio we can send. */
+guint        cb_hold_music_play          (CbHoldMusic  *self,
+                                          const char   *offer,
+                                          const char   *origin,
+                                          gboolean      announcement,
+                                          char        **answer,
+                                          GError      **error);
+void         cb_hold_music_stop          (CbHoldMusic  *self,
+                                          guint         stream);
+guint        cb_hold_music_get_n_streams (CbHoldMusic  *self);
+
+G_END_DECLS

@@ -1,0 +1,1242 @@
+/* cb-sip-queue.c: queue groups in callboardd: waiting callers, hold music, offers to agents, wrap-up
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A caller to a queue number is answered at once with the hold music
+ * endpoint's SDP and waits. One CbQueueDispatcher per group decides which
+ * agent rings for whom; this file does the SIP: an INVITE with the
+ * caller's offer to every registered phone of the agent, CANCEL when the
+ * offer is withdrawn. The first agent phone to answer wins: the music
+ * stops and the B2BUA takes both dialogs over as one connected call (it
+ * re-INVITEs the caller with the agent's answer, so media then flows
+ * between the two phones). When the agent's part of that call ends the
+ * agent is in Wrap-up for the group's wrap_up time, then Available again,
+ * through cb_api_set_agent_status() like any other change.
+ *
+ * An agent is ready for a queue when logged into the group, Available
+ * (DeviceOnly phones: logged in is enough), not in do-not-disturb,
+ * registered, and in no call or offer. Whether that holds is looked at
+ * again from the main loop whenever something about a user changed, and
+ * every two seconds while callers wait (logins made elsewhere need no
+ * hook of their own).
+ *
+ * Statistics (waiting, oldest waiting since, answered, abandoned) count
+ * since the server started; each change is a "queue-stats" event.
+ */
+
+#define G_LOG_DOMAIN "cb-queue"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "cb-hold-music.h"
+#include "cb-projection.h"
+#include "cb-queue-dispatcher.h"
+#include "cb-sip-queue.h"
+
+#define REFRESH_INTERVAL_S 2
+
+JsonObject *_cb_sip_journal_entry_to_json (const CbJournalRecord *entry);
+
+typedef enum {
+  QUEUE_CALLER,
+  QUEUE_RING,
+} QueueKind;
+
+typedef struct {
+  CbSipMagic magic;    /* kind CB_SIP_MAGIC_QUEUE */
+  QueueKind  what;
+} QueueMagic;
+
+typedef struct _Queue Queue;
+typedef struct _Caller Caller;
+
+typedef struct {
+  QueueMagic    magic;
+  CbSipQueue   *owner;
+  Caller       *caller;     /* NULL once the caller left */
+  gint64        agent_id;
+  nua_handle_t *nh;
+  char         *call_id;
+  char         *contact;
+  char         *kind;       /* line kind of the phone */
+  guint32       session;
+  guint         version;
+  gboolean      calling;    /* no final answer yet, not cancelled */
+} Ring;
+
+struct _Caller {
+  QueueMagic    magic;
+  Queue        *queue;
+  guint64       serial;     /* the dispatcher's id */
+  char         *id;         /* the call id clients see */
+  nua_handle_t *nh;
+  char         *offer;      /* the caller's SDP */
+  char         *answer;     /* ours */
+  guint32       session;
+  guint         version;
+  char         *dialog_id;  /* its INVITE's Call-ID */
+  char         *contact;
+  guint         stream;     /* hold music, 0: stopped */
+  gint64        caller_id;
+  char         *number;
+  gint64        entered_at; /* unix s */
+  GPtrArray    *rings;      /* Ring, not owned */
+  GArray       *rung;       /* gint64 agents it rang, for their journals */
+  gboolean      acked;      /* its ACK came: offers may start (they end in a re-INVITE) */
+  gboolean      gone;       /* left the queue: answered, abandoned or overflowed */
+};
+
+struct _Queue {
+  CbSipQueue        *owner;
+  gint64             group_id;
+  char              *number;
+  char              *name;
+  CbQueueDispatcher *dispatcher;
+  guint              wrap_up;      /* s */
+  gboolean           announcement;
+  char              *overflow;
+  GQueue             waiting;      /* Caller, arrival order */
+  guint64            answered;
+  guint64            abandoned;
+  gboolean           stats_dirty;
+};
+
+struct _CbSipQueue
+{
+  GObject         parent_instance;
+
+  CbSipRegistrar *reg;
+  CbHoldMusic    *music;
+  GHashTable     *queues;    /* group id → Queue */
+  GHashTable     *callers;   /* serial → Caller */
+  GHashTable     *rings;     /* Ring set, owned */
+  GHashTable     *wrap_ups;  /* agent id → timeout source id */
+  guint64         next_serial;
+  guint           refresh_id;
+  guint           ticker_id;
+  guint           stats_id;
+};
+
+G_DEFINE_FINAL_TYPE (CbSipQueue, cb_sip_queue, G_TYPE_OBJECT)
+
+static void refresh_all  (CbSipQueue *self);
+static void publish_call (Caller *caller, gint64 agent_id, const char *state, gboolean journal);
+static void journal_rung (Caller *caller);
+
+/* ---- lifetime ---------------------------------------------------------------- */
+
+static void
+ring_free (Ring *ring)
+{
+  if (ring->nh != NULL)
+    {
+      nua_handle_bind (ring->nh, NULL);
+      nua_handle_destroy (ring->nh);
+    }
+  g_free (ring->call_id);
+  g_free (ring->contact);
+  g_free (ring->kind);
+  g_free (ring);
+}
+
+static void
+caller_free (Caller *caller)
+{
+  CbSipQueue *self = caller->queue->owner;
+
+  if (caller->stream != 0)
+    cb_hold_music_stop (self->music, caller->stream);
+  for (guint i = 0; i < caller->rings->len; i++)
+    ((Ring *) g_ptr_array_index (caller->rings, i))->caller = NULL;
+  if (caller->nh != NULL)
+    {
+      nua_handle_bind (caller->nh, NULL);
+      nua_handle_destroy (caller->nh);
+    }
+  g_ptr_array_unref (caller->rings);
+  g_array_unref (caller->rung);
+  g_free (caller->id);
+  g_free (caller->offer);
+  g_free (caller->answer);
+  g_free (caller->dialog_id);
+  g_free (caller->contact);
+  g_free (caller->number);
+  g_free (caller);
+}
+
+static void
+queue_free (Queue *queue)
+{
+  g_signal_handlers_disconnect_by_data (queue->dispatcher, queue);
+  g_object_unref (queue->dispatcher);
+  g_queue_clear (&queue->waiting);
+  g_free (queue->number);
+  g_free (queue->name);
+  g_free (queue->overflow);
+  g_free (queue);
+}
+
+static void
+cb_sip_queue_dispose (GObject *object)
+{
+  CbSipQueue *self = CB_SIP_QUEUE (object);
+
+  _cb_sip_queue_shutdown (self);
+  G_OBJECT_CLASS (cb_sip_queue_parent_class)->dispose (object);
+}
+
+static void
+cb_sip_queue_finalize (GObject *object)
+{
+  CbSipQueue *self = CB_SIP_QUEUE (object);
+
+  g_hash_table_unref (self->callers);
+  g_hash_table_unref (self->rings);
+  g_hash_table_unref (self->queues);
+  g_hash_table_unref (self->wrap_ups);
+  g_clear_object (&self->music);
+  G_OBJECT_CLASS (cb_sip_queue_parent_class)->finalize (object);
+}
+
+static void
+cb_sip_queue_class_init (CbSipQueueClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cb_sip_queue_dispose;
+  object_class->finalize = cb_sip_queue_finalize;
+}
+
+static void
+cb_sip_queue_init (CbSipQueue *self)
+{
+  self->queues = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) queue_free);
+  self->callers = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) caller_free);
+  self->rings = g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify) ring_free, NULL);
+  self->wrap_ups = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+CbSipQueue *
+_cb_sip_queue_new (CbSipRegistrar *registrar)
+{
+  CbSipQueue *self = g_object_new (CB_TYPE_SIP_QUEUE, NULL);
+
+  self->reg = registrar;
+  self->music = cb_hold_music_new (registrar->address);
+  return self;
+}
+
+void
+_cb_sip_queue_shutdown (CbSipQueue *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (CB_IS_SIP_QUEUE (self));
+
+  /* Callers still waiting: their calls end here, journals included (as
+   * the B2BUA's calls do). That schedules refreshes: cleared below. */
+  g_hash_table_iter_init (&iter, self->callers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Caller *caller = value;
+
+      if (caller->gone)
+        continue;
+      caller->gone = TRUE;
+      journal_rung (caller);
+      publish_call (caller, 0, "ended", TRUE);
+    }
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->ticker_id, g_source_remove);
+  g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_hash_table_iter_init (&iter, self->wrap_ups);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_source_remove (GPOINTER_TO_UINT (value));
+  g_hash_table_remove_all (self->wrap_ups);
+  /* nua_shutdown() ends the dialogs. */
+  g_hash_table_remove_all (self->callers);
+  g_hash_table_remove_all (self->rings);
+  g_hash_table_remove_all (self->queues);
+}
+
+/* ---- events, journal, statistics ----------------------------------------------- */
+
+static const char *
+user_name (CbSipQueue *self,
+           gint64      user_id)
+{
+  const CbUserRecord *user = user_id > 0 ? cb_permissions_get_user (self->reg->api->perms, user_id) : NULL;
+
+  return user != NULL && user->display_name != NULL ? user->display_name : "";
+}
+
+static void
+set_group (Queue      *queue,
+           JsonObject *data)
+{
+  JsonObject *group = json_object_new ();
+
+  json_object_set_int_member (group, "id", queue->group_id);
+  json_object_set_string_member (group, "name", queue->name);
+  json_object_set_object_member (data, "group", group);
+  json_object_set_boolean_member (data, "picked_up", FALSE);
+}
+
+/* The caller's side: connected to the queue (remote: the group). */
+static JsonObject *
+caller_data (Caller     *caller,
+             const char *state)
+{
+  Queue *queue = caller->queue;
+  JsonObject *data = json_object_new ();
+
+  json_object_set_string_member (data, "call_id", caller->id);
+  json_object_set_string_member (data, "state", state);
+  json_object_set_int_member (data, "user_id", caller->caller_id);
+  json_object_set_string_member (data, "direction", "out");
+  json_object_set_string_member (data, "from", caller->number);
+  json_object_set_string_member (data, "to", queue->number);
+  json_object_set_string_member (data, "remote_number", queue->number);
+  json_object_set_string_member (data, "remote_name", queue->name);
+  json_object_set_null_member (data, "remote_user_id");
+  json_object_set_int_member (data, "started_at", caller->entered_at);
+  json_object_set_int_member (data, "answered_at", caller->entered_at);
+  json_object_set_string_member (data, "device_call_id", caller->dialog_id);
+  set_group (queue, data);
+  return data;
+}
+
+/* An agent's side of an offer: the caller, for the group. */
+static JsonObject *
+agent_data (Caller     *caller,
+            gint64      agent_id,
+            const char *state)
+{
+  CbSipQueue *self = caller->queue->owner;
+  JsonObject *data = json_object_new ();
+  Ring *device = NULL;
+
+  for (guint i = 0; i < caller->rings->len; i++)
+    {
+      Ring *ring = g_ptr_array_index (caller->rings, i);
+
+      if (ring->agent_id == agent_id && ring->calling &&
+          (device == NULL || g_strcmp0 (ring->kind, "softphone") == 0))
+        device = ring;
+    }
+  json_object_set_string_member (data, "call_id", caller->id);
+  json_object_set_string_member (data, "state", state);
+  json_object_set_int_member (data, "user_id", agent_id);
+  json_object_set_string_member (data, "direction", "in");
+  json_object_set_string_member (data, "from", caller->number);
+  json_object_set_string_member (data, "to", caller->queue->number);
+  json_object_set_string_member (data, "remote_number", caller->number);
+  json_object_set_string_member (data, "remote_name", user_name (self, caller->caller_id));
+  if (caller->caller_id > 0)
+    json_object_set_int_member (data, "remote_user_id", caller->caller_id);
+  else
+    json_object_set_null_member (data, "remote_user_id");
+  json_object_set_int_member (data, "started_at", caller->entered_at);
+  json_object_set_null_member (data, "answered_at");
+  if (device != NULL)
+    json_object_set_string_member (data, "device_call_id", device->call_id);
+  else
+    json_object_set_null_member (data, "device_call_id");
+  set_group (caller->queue, data);
+  return data;
+}
+
+typedef struct {
+  Caller     *caller;
+  gint64      agent_id;     /* 0: the caller's own side */
+  const char *state;
+  gboolean    journal;      /* the call ended for them */
+} CallEvent;
+
+static gboolean
+record_call_event (CbApi    *api,
+                   gpointer  data,
+                   GError  **error)
+{
+  CallEvent *event = data;
+  Caller *caller = event->caller;
+  Queue *queue = caller->queue;
+  gint64 user_id = event->agent_id > 0 ? event->agent_id : caller->caller_id;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonObject) entry_json = NULL;
+  CbJournalRecord entry = { 0 };
+
+  object = event->agent_id > 0 ? agent_data (caller, event->agent_id, event->state)
+                               : caller_data (caller, event->state);
+  if (!cb_event_hub_record (api->hub, "call", user_id, 0, object, error))
+    return FALSE;
+  if (!event->journal)
+    return TRUE;
+
+  entry.user_id = user_id;
+  entry.call_id = caller->id;
+  entry.outgoing = event->agent_id == 0;
+  entry.remote_number = event->agent_id > 0 ? caller->number : queue->number;
+  entry.remote_name = (char *) (event->agent_id > 0 ? user_name (queue->owner, caller->caller_id) : queue->name);
+  entry.remote_user_id = event->agent_id > 0 ? caller->caller_id : 0;
+  entry.started_at = caller->entered_at;
+  /* The queue answered the caller; no agent answered for this one. */
+  entry.answered_at = event->agent_id > 0 ? 0 : caller->entered_at;
+  entry.ended_at = g_get_real_time () / G_USEC_PER_SEC;
+  entry.group_id = queue->group_id;
+  entry.group_name = queue->name;
+  if (!cb_store_add_journal (api->store, &entry, error))
+    return FALSE;
+  entry_json = _cb_sip_journal_entry_to_json (&entry);
+  return cb_event_hub_record (api->hub, "journal", user_id, 0, entry_json, error);
+}
+
+static void
+publish_call (Caller     *caller,
+              gint64      agent_id,
+              const char *state,
+              gboolean    journal)
+{
+  CbSipQueue *self = caller->queue->owner;
+  CallEvent event = { caller, agent_id, state, journal };
+  g_autoptr(GError) error = NULL;
+
+  if (agent_id == 0 && caller->caller_id <= 0)
+    return;
+  if (cb_api_transact (self->reg->api, record_call_event, &event, &error))
+    cb_event_hub_flush (self->reg->api->hub);
+  else
+    g_warning ("Could not record queue call %s: %s", caller->id, error->message);
+  _cb_sip_registrar_update_line_state (self->reg, agent_id > 0 ? agent_id : caller->caller_id);
+}
+
+static gboolean
+record_stats (CbApi    *api,
+              gpointer  data,
+              GError  **error)
+{
+  GPtrArray *dirty = data;
+
+  for (guint i = 0; i < dirty->len; i++)
+    {
+      JsonObject *stats = g_ptr_array_index (dirty, i);
+
+      if (!cb_event_hub_record (api->hub, "queue-stats", 0,
+                                json_object_get_int_member (stats, "group_id"), stats, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Changes of one main loop turn go out as one event per group. */
+static gboolean
+publish_stats (gpointer data)
+{
+  CbSipQueue *self = data;
+  g_autoptr(GPtrArray) dirty = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  Queue *queue;
+
+  self->stats_id = 0;
+  g_hash_table_iter_init (&iter, self->queues);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &queue))
+    {
+      CbQueueStats stats = { 0 };
+      Caller *oldest = g_queue_peek_head (&queue->waiting);
+      JsonObject *object;
+
+      if (!queue->stats_dirty)
+        continue;
+      queue->stats_dirty = FALSE;
+      stats.waiting = queue->waiting.length;
+      stats.oldest_waiting_since = oldest != NULL ? oldest->entered_at : 0;
+      stats.answered = queue->answered;
+      stats.abandoned = queue->abandoned;
+      cb_permissions_set_queue_stats (self->reg->api->perms, queue->group_id, &stats);
+      object = cb_projection_queue_stats (queue->group_id, &stats);
+      g_ptr_array_add (dirty, object);
+    }
+  if (dirty->len == 0)
+    return G_SOURCE_REMOVE;
+  if (cb_api_transact (self->reg->api, record_stats, dirty, &error))
+    cb_event_hub_flush (self->reg->api->hub);
+  else
+    g_warning ("Could not record queue statistics: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stats_changed (Queue *queue)
+{
+  CbSipQueue *self = queue->owner;
+
+  queue->stats_dirty = TRUE;
+  if (self->stats_id == 0)
+    self->stats_id = g_idle_add (publish_stats, self);
+}
+
+/* ---- readiness --------------------------------------------------------------------- */
+
+static guint
+rings_of (CbSipQueue *self,
+          gint64      agent_id)
+{
+  GHashTableIter iter;
+  Ring *ring;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->rings);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &ring, NULL))
+    n += ring->calling && ring->agent_id == agent_id;
+  return n;
+}
+
+static gboolean
+waits_in_queue (CbSipQueue *self,
+                gint64      user_id)
+{
+  GHashTableIter iter;
+  Caller *caller;
+
+  g_hash_table_iter_init (&iter, self->callers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &caller))
+    if (caller->caller_id == user_id && !caller->gone)
+      return TRUE;
+  return FALSE;
+}
+
+CbLineState
+_cb_sip_queue_line_state (CbSipQueue *self,
+                          gint64      user_id)
+{
+  g_return_val_if_fail (CB_IS_SIP_QUEUE (self), CB_LINE_STATE_OFFLINE);
+
+  if (waits_in_queue (self, user_id))
+    return CB_LINE_STATE_BUSY;
+  return rings_of (self, user_id) > 0 ? CB_LINE_STATE_RINGING : CB_LINE_STATE_OFFLINE;
+}
+
+static gboolean
+agent_ready (CbSipQueue *self,
+             Queue      *queue,
+             gint64      agent_id)
+{
+  CbPermissions *perms = self->reg->api->perms;
+  const CbUserRecord *user = cb_permissions_get_user (perms, agent_id);
+
+  /* A DeviceOnly phone has no client to set a status: its group login
+   * is its availability. */
+  return user != NULL &&
+         (user->agent_status == CB_AGENT_STATUS_AVAILABLE || user->kind == CB_USER_KIND_DEVICE) &&
+         user->availability != CB_AVAILABILITY_DND &&
+         cb_permissions_is_logged_in (perms, queue->group_id, agent_id) &&
+         cb_sip_registrar_is_registered (self->reg, agent_id) &&
+         _cb_sip_b2bua_line_state (self->reg, agent_id) == CB_LINE_STATE_OFFLINE &&
+         _cb_sip_queue_line_state (self, agent_id) == CB_LINE_STATE_OFFLINE;
+}
+
+/* Takes the group's current settings and members, then tells the
+ * dispatcher who is ready. */
+static void
+refresh (Queue *queue)
+{
+  CbSipQueue *self = queue->owner;
+  const CbGroupRecord *group = cb_permissions_get_group (self->reg->api->perms, queue->group_id);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (group != NULL)
+    {
+      g_free (queue->number);
+      queue->number = g_strdup (group->number != NULL ? group->number : "");
+      g_free (queue->name);
+      queue->name = g_strdup (group->name);
+      g_free (queue->overflow);
+      queue->overflow = g_strdup (group->overflow);
+      queue->wrap_up = group->wrap_up;
+      queue->announcement = group->announcement;
+      cb_queue_dispatcher_set_order (queue->dispatcher, group->queue_order);
+      cb_queue_dispatcher_set_timeouts (queue->dispatcher, group->agent_timeout * 1000,
+                                        group->max_wait * 1000);
+      for (guint i = 0; group->members != NULL && i < group->members->len; i++)
+        g_array_append_val (ids, g_array_index (group->members, CbGroupMember, i).user_id);
+    }
+  cb_queue_dispatcher_set_agents (queue->dispatcher, (gint64 *) ids->data, ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+
+      cb_queue_dispatcher_set_agent_ready (queue->dispatcher, id, agent_ready (self, queue, id));
+    }
+}
+
+static void
+refresh_all (CbSipQueue *self)
+{
+  g_autoptr(GList) queues = g_hash_table_get_values (self->queues);
+
+  for (GList *l = queues; l != NULL; l = l->next)
+    refresh (l->data);
+}
+
+static gboolean
+refresh_idle (gpointer data)
+{
+  CbSipQueue *self = data;
+
+  self->refresh_id = 0;
+  refresh_all (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_cb_sip_queue_agent_changed (CbSipQueue *self,
+                             gint64      user_id)
+{
+  g_return_if_fail (CB_IS_SIP_QUEUE (self));
+
+  if (self->refresh_id == 0 && g_hash_table_size (self->queues) > 0)
+    self->refresh_id = g_idle_add (refresh_idle, self);
+}
+
+static gboolean
+tick_refresh (gpointer data)
+{
+  CbSipQueue *self = data;
+
+  if (g_hash_table_size (self->callers) == 0)
+    {
+      self->ticker_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  refresh_all (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- offers -------------------------------------------------------------------------- */
+
+/* The caller's SDP under our origin for this dialog. */
+static char *
+with_origin (const char *sdp,
+             const char *origin)
+{
+  g_auto(GStrv) lines = g_strsplit (sdp != NULL ? sdp : "", "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strchomp (lines[i]);
+
+      if (line[0] == '\0')
+        continue;
+      g_string_append_printf (out, "%s\r\n", g_str_has_prefix (line, "o=") ? origin : line);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+origin_line (CbSipQueue *self,
+             guint32     session,
+             guint       version)
+{
+  return g_strdup_printf ("o=callboardd %u %u IN %s %s", session, version,
+                          strchr (self->reg->address, ':') != NULL ? "IP6" : "IP4", self->reg->address);
+}
+
+static const char *
+contact_kind (CbSipQueue *self,
+              const char *contact)
+{
+  for (guint i = 0; i < self->reg->bindings->len; i++)
+    {
+      CbSipBinding *binding = g_ptr_array_index (self->reg->bindings, i);
+
+      if (g_strcmp0 (binding->contact, contact) == 0)
+        return binding->kind;
+    }
+  return NULL;
+}
+
+static void
+rung_add (Caller *caller,
+          gint64  agent_id)
+{
+  for (guint i = 0; i < caller->rung->len; i++)
+    if (g_array_index (caller->rung, gint64, i) == agent_id)
+      return;
+  g_array_append_val (caller->rung, agent_id);
+}
+
+static Caller *
+find_caller (CbSipQueue *self,
+             guint64     serial)
+{
+  return g_hash_table_lookup (self->callers, &serial);
+}
+
+static void
+on_offer (CbQueueDispatcher *dispatcher,
+          guint64            serial,
+          gint64             agent_id,
+          Queue             *queue)
+{
+  CbSipQueue *self = queue->owner;
+  Caller *caller = find_caller (self, serial);
+  g_autoptr(GPtrArray) contacts = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  guint started = 0;
+
+  if (caller == NULL || caller->gone)
+    return;
+  contacts = _cb_sip_registrar_contacts_of (self->reg, agent_id);
+  from = g_strdup_printf ("\"%s\" <sip:%s@%s:%u>", user_name (self, caller->caller_id),
+                          caller->number, self->reg->address, self->reg->port);
+  to = g_strdup_printf ("<sip:%s@%s:%u>", queue->number, self->reg->address, self->reg->port);
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      const char *contact = g_ptr_array_index (contacts, i);
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *origin = NULL;
+      g_autofree char *body = NULL;
+      Ring *ring = g_new0 (Ring, 1);
+
+      ring->magic.magic.kind = CB_SIP_MAGIC_QUEUE;
+      ring->magic.what = QUEUE_RING;
+      ring->owner = self;
+      ring->caller = caller;
+      ring->agent_id = agent_id;
+      ring->call_id = g_strdup_printf ("%s@%s", uuid, self->reg->address);
+      ring->contact = g_strdup (contact);
+      ring->kind = g_strdup (contact_kind (self, contact));
+      ring->session = g_random_int_range (1, G_MAXINT32);
+      ring->version = 1;
+      ring->calling = TRUE;
+      origin = origin_line (self, ring->session, ring->version);
+      body = with_origin (caller->offer, origin);
+      ring->nh = nua_handle (self->reg->nua, &ring->magic.magic,
+                             SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to),
+                             SIPTAG_CALL_ID_STR (ring->call_id), TAG_END ());
+      nua_invite (ring->nh,
+                  NUTAG_URL (contact),
+                  SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+                  SIPTAG_PAYLOAD_STR (body),
+                  TAG_END ());
+      g_hash_table_add (self->rings, ring);
+      g_ptr_array_add (caller->rings, ring);
+      started++;
+    }
+  if (started == 0)
+    {
+      /* Unregistered since it was found ready. */
+      cb_queue_dispatcher_offer_failed (dispatcher, serial, agent_id);
+      return;
+    }
+  g_debug ("Queue %s: caller %s rings agent %" G_GINT64_FORMAT, queue->name, caller->id, agent_id);
+  rung_add (caller, agent_id);
+  publish_call (caller, agent_id, "ringing", FALSE);
+}
+
+/* Cancels the caller's rings (of one agent, or all with 0). */
+static void
+cancel_rings (Caller *caller,
+              gint64  agent_id,
+              Ring   *except)
+{
+  g_autoptr(GArray) agents = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = caller->rings->len; i > 0; i--)
+    {
+      Ring *ring = g_ptr_array_index (caller->rings, i - 1);
+      gboolean seen = FALSE;
+
+      if (ring == except || (agent_id != 0 && ring->agent_id != agent_id))
+        continue;
+      if (ring->calling)
+        {
+          nua_cancel (ring->nh, TAG_END ());
+          ring->calling = FALSE;
+          for (guint j = 0; j < agents->len; j++)
+            seen |= g_array_index (agents, gint64, j) == ring->agent_id;
+          if (!seen)
+            g_array_append_val (agents, ring->agent_id);
+        }
+      ring->caller = NULL;
+      g_ptr_array_remove_index (caller->rings, i - 1);
+    }
+  for (guint i = 0; i < agents->len; i++)
+    if (except == NULL || g_array_index (agents, gint64, i) != except->agent_id)
+      publish_call (caller, g_array_index (agents, gint64, i), "ended", FALSE);
+}
+
+static void
+on_withdraw (CbQueueDispatcher *dispatcher,
+             guint64            serial,
+             Queue             *queue)
+{
+  Caller *caller = find_caller (queue->owner, serial);
+
+  if (caller != NULL)
+    cancel_rings (caller, 0, NULL);
+}
+
+/* The caller leaves the queue (abandoned, overflowed, connected). */
+static void
+leave_queue (Caller *caller)
+{
+  Queue *queue = caller->queue;
+
+  caller->gone = TRUE;
+  g_queue_remove (&queue->waiting, caller);
+  if (caller->stream != 0)
+    {
+      cb_hold_music_stop (queue->owner->music, caller->stream);
+      caller->stream = 0;
+    }
+  stats_changed (queue);
+}
+
+/* Agents it rang who never took it get their journal entry now. */
+static void
+journal_rung (Caller *caller)
+{
+  for (guint i = 0; i < caller->rung->len; i++)
+    publish_call (caller, g_array_index (caller->rung, gint64, i), "ended", TRUE);
+}
+
+static void
+on_overflow (CbQueueDispatcher *dispatcher,
+             guint64            serial,
+             Queue             *queue)
+{
+  CbSipQueue *self = queue->owner;
+  Caller *caller = find_caller (self, serial);
+  const CbGroupRecord *group = cb_permissions_get_group (self->reg->api->perms, queue->group_id);
+  CbSipDialog dialog;
+
+  if (caller == NULL || caller->gone)
+    return;
+  g_debug ("Queue %s: caller %s waited %" G_GINT64_FORMAT " s, overflow to “%s”", queue->name,
+           caller->id, g_get_real_time () / G_USEC_PER_SEC - caller->entered_at,
+           queue->overflow != NULL ? queue->overflow : "");
+  cancel_rings (caller, 0, NULL);
+  leave_queue (caller);
+  journal_rung (caller);
+
+  dialog = (CbSipDialog) {
+    .nh = caller->nh, .sdp = caller->offer, .session = caller->session, .version = caller->version,
+    .call_id = caller->dialog_id, .contact = caller->contact,
+  };
+  if (group != NULL && queue->overflow != NULL && queue->overflow[0] != '\0' &&
+      _cb_sip_b2bua_queue_redirect (self->reg, caller->id, group, caller->caller_id,
+                                    caller->number, &dialog, queue->overflow))
+    {
+      /* The B2BUA owns the dialog now. */
+      caller->nh = NULL;
+      g_hash_table_remove (self->callers, &caller->serial);
+      return;
+    }
+  /* Nowhere to go: the caller hears the call end. */
+  nua_bye (caller->nh, TAG_END ());
+  publish_call (caller, 0, "ended", TRUE);
+}
+
+/* ---- the call after an agent answered --------------------------------------------- */
+
+typedef struct {
+  CbSipQueue *self;
+  gint64      agent_id;
+  guint       wrap_up;
+} Answered;
+
+typedef struct {
+  CbSipQueue *self;
+  gint64      agent_id;
+} WrapUp;
+
+static gboolean
+wrap_up_over (gpointer data)
+{
+  WrapUp *wrap = data;
+  CbSipQueue *self = wrap->self;
+  const CbUserRecord *user = cb_permissions_get_user (self->reg->api->perms, wrap->agent_id);
+  g_autoptr(GError) error = NULL;
+
+  g_hash_table_remove (self->wrap_ups, &wrap->agent_id);
+  /* The agent may have chosen another status meanwhile: keep that. */
+  if (user != NULL && user->agent_status == CB_AGENT_STATUS_WRAP_UP &&
+      !cb_api_set_agent_status (self->reg->api, wrap->agent_id, CB_AGENT_STATUS_AVAILABLE, &error))
+    g_warning ("Could not end the wrap-up of %" G_GINT64_FORMAT ": %s", wrap->agent_id, error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_call_ended (gpointer data)
+{
+  Answered *answered = data;
+  CbSipQueue *self = answered->self;
+  const CbUserRecord *user = cb_permissions_get_user (self->reg->api->perms, answered->agent_id);
+  g_autoptr(GError) error = NULL;
+  WrapUp *wrap;
+  guint id;
+
+  if (user == NULL || answered->wrap_up == 0 || user->agent_status != CB_AGENT_STATUS_AVAILABLE)
+    {
+      _cb_sip_queue_agent_changed (self, answered->agent_id);
+      g_free (answered);
+      return;
+    }
+  if (!cb_api_set_agent_status (self->reg->api, answered->agent_id, CB_AGENT_STATUS_WRAP_UP, &error))
+    g_warning ("Could not start the wrap-up of %" G_GINT64_FORMAT ": %s", answered->agent_id, error->message);
+
+  wrap = g_new0 (WrapUp, 1);
+  wrap->self = self;
+  wrap->agent_id = answered->agent_id;
+  if ((id = GPOINTER_TO_UINT (g_hash_table_lookup (self->wrap_ups, &wrap->agent_id))) != 0)
+    g_source_remove (id);
+  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, answered->wrap_up, wrap_up_over, wrap, g_free);
+  g_hash_table_insert (self->wrap_ups, g_memdup2 (&wrap->agent_id, sizeof (gint64)), GUINT_TO_POINTER (id));
+  g_debug ("Agent %" G_GINT64_FORMAT " in wrap-up for %u s", answered->agent_id, answered->wrap_up);
+  g_free (answered);
+}
+
+static void
+ring_answered (Ring        *ring,
+               const sip_t *sip)
+{
+  CbSipQueue *self = ring->owner;
+  Caller *caller = ring->caller;
+  Queue *queue;
+  const CbGroupRecord *group;
+  g_autofree char *sdp = NULL;
+  g_autoptr(GArray) others = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Answered *answered;
+  CbSipDialog from_caller, from_agent;
+
+  ring->calling = FALSE;
+  if (sip != NULL && sip->sip_payload != NULL)
+    sdp = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+  group = caller != NULL ? cb_permissions_get_group (self->reg->api->perms, caller->queue->group_id) : NULL;
+  if (caller == NULL || caller->gone || sdp == NULL || group == NULL)
+    {
+      /* Too late (another phone won, the caller left): hang this one up. */
+      nua_bye (ring->nh, TAG_END ());
+      return;
+    }
+  queue = caller->queue;
+  g_debug ("Queue %s: agent %" G_GINT64_FORMAT " took caller %s", queue->name, ring->agent_id, caller->id);
+
+  cancel_rings (caller, 0, ring);
+  leave_queue (caller);
+  queue->answered++;
+  for (guint i = 0; i < caller->rung->len; i++)
+    if (g_array_index (caller->rung, gint64, i) != ring->agent_id)
+      g_array_append_val (others, g_array_index (caller->rung, gint64, i));
+
+  from_caller = (CbSipDialog) {
+    .nh = caller->nh, .sdp = caller->offer, .session = caller->session, .version = caller->version,
+    .call_id = caller->dialog_id, .contact = caller->contact,
+  };
+  from_agent = (CbSipDialog) {
+    .nh = ring->nh, .sdp = sdp, .session = ring->session, .version = ring->version,
+    .call_id = ring->call_id, .contact = ring->contact,
+  };
+  answered = g_new0 (Answered, 1);
+  answered->self = self;
+  answered->agent_id = ring->agent_id;
+  answered->wrap_up = queue->wrap_up;
+
+  /* Both dialogs belong to the B2BUA from here on. */
+  caller->nh = NULL;
+  ring->nh = NULL;
+  g_ptr_array_remove (caller->rings, ring);
+  ring->caller = NULL;
+  cb_queue_dispatcher_answered (queue->dispatcher, caller->serial, answered->agent_id);
+  _cb_sip_b2bua_queue_connect (self->reg, caller->id, group, caller->caller_id, caller->number,
+                               &from_caller, answered->agent_id, &from_agent, others,
+                               queue_call_ended, answered);
+  g_hash_table_remove (self->rings, ring);
+  g_hash_table_remove (self->callers, &caller->serial);
+  _cb_sip_queue_agent_changed (self, 0);
+}
+
+static void
+ring_failed (Ring *ring,
+             int   status)
+{
+  Caller *caller = ring->caller;
+  gint64 agent_id = ring->agent_id;
+
+  ring->calling = FALSE;
+  if (caller == NULL || caller->gone)
+    return;
+  g_ptr_array_remove (caller->rings, ring);
+  ring->caller = NULL;
+  for (guint i = 0; i < caller->rings->len; i++)
+    if (((Ring *) g_ptr_array_index (caller->rings, i))->agent_id == agent_id)
+      return;
+  g_debug ("Queue %s: agent %" G_GINT64_FORMAT " refused caller %s (%d)", caller->queue->name,
+           agent_id, caller->id, status);
+  publish_call (caller, agent_id, "ended", FALSE);
+  cb_queue_dispatcher_offer_failed (caller->queue->dispatcher, caller->serial, agent_id);
+}
+
+/* ---- the caller ----------------------------------------------------------------------- */
+
+static Queue *
+queue_for (CbSipQueue          *self,
+           const CbGroupRecord *group)
+{
+  Queue *queue = g_hash_table_lookup (self->queues, &group->id);
+
+  if (queue != NULL)
+    return queue;
+  queue = g_new0 (Queue, 1);
+  queue->owner = self;
+  queue->group_id = group->id;
+  queue->dispatcher = cb_queue_dispatcher_new ();
+  g_queue_init (&queue->waiting);
+  g_signal_connect (queue->dispatcher, "offer", G_CALLBACK (on_offer), queue);
+  g_signal_connect (queue->dispatcher, "withdraw", G_CALLBACK (on_withdraw), queue);
+  g_signal_connect (queue->dispatcher, "overflow", G_CALLBACK (on_overflow), queue);
+  g_hash_table_insert (self->queues, &queue->group_id, queue);
+  return queue;
+}
+
+static gboolean
+anyone_logged_in (CbSipQueue          *self,
+                  const CbGroupRecord *group)
+{
+  for (guint i = 0; group->members != NULL && i < group->members->len; i++)
+    if (g_array_index (group->members, CbGroupMember, i).logged_in)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+caller_number (CbSipQueue *self,
+               gint64      user_id,
+               const char *line)
+{
+  const CbUserRecord *user = cb_permissions_get_user (self->reg->api->perms, user_id);
+
+  if (user != NULL && user->extension != NULL && user->extension[0] != '\0')
+    return g_strdup (user->extension);
+  return g_strdup (line != NULL ? line : "");
+}
+
+gboolean
+_cb_sip_queue_incoming (CbSipQueue          *self,
+                        nua_handle_t        *nh,
+                        const sip_t         *sip,
+                        gint64               caller_id,
+                        const char          *line,
+                        const CbGroupRecord *group)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *origin = NULL;
+  Queue *queue;
+  Caller *caller;
+
+  g_return_val_if_fail (CB_IS_SIP_QUEUE (self), FALSE);
+
+  if (!anyone_logged_in (self, group))
+    return FALSE;
+
+  queue = queue_for (self, group);
+  caller = g_new0 (Caller, 1);
+  caller->magic.magic.kind = CB_SIP_MAGIC_QUEUE;
+  caller->magic.what = QUEUE_CALLER;
+  caller->queue = queue;
+  caller->serial = ++self->next_serial;
+  caller->id = g_uuid_string_random ();
+  caller->nh = nh;
+  caller->caller_id = caller_id;
+  caller->number = caller_number (self, caller_id, line);
+  caller->entered_at = g_get_real_time () / G_USEC_PER_SEC;
+  caller->rings = g_ptr_array_new ();
+  caller->rung = g_array_new (FALSE, FALSE, sizeof (gint64));
+  caller->dialog_id = g_strdup (sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL);
+  if (sip->sip_payload != NULL)
+    caller->offer = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+  if (sip->sip_contact != NULL)
+    {
+      char *text = url_as_string (self->reg->home, sip->sip_contact->m_url);
+
+      caller->contact = g_strdup (text);
+      su_free (self->reg->home, text);
+    }
+  caller->session = g_random_int_range (1, G_MAXINT32);
+  caller->version = 1;
+  nua_handle_bind (nh, &caller->magic.magic);
+  g_hash_table_insert (self->callers, &caller->serial, caller);
+
+  refresh (queue);
+  origin = origin_line (self, caller->session, caller->version);
+  caller->stream = cb_hold_music_play (self->music, caller->offer, origin, queue->announcement,
+                                       &caller->answer, &error);
+  if (caller->stream == 0)
+    {
+      g_debug ("Queue %s: %s", queue->name, error->message);
+      nua_respond (nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      caller->gone = TRUE;
+      return TRUE;
+    }
+  nua_respond (nh, SIP_200_OK,
+               SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+               SIPTAG_PAYLOAD_STR (caller->answer),
+               TAG_END ());
+  g_debug ("Queue %s: caller %s (%s) waits", queue->name, caller->id, caller->number);
+
+  g_queue_push_tail (&queue->waiting, caller);
+  stats_changed (queue);
+  publish_call (caller, 0, "connected", FALSE);
+  if (self->ticker_id == 0)
+    self->ticker_id = g_timeout_add_seconds (REFRESH_INTERVAL_S, tick_refresh, self);
+  return TRUE;
+}
+
+/* The caller hung up while waiting. */
+static void
+abandoned (Caller *caller)
+{
+  Queue *queue = caller->queue;
+
+  if (caller->gone)
+    return;
+  g_debug ("Queue %s: caller %s hung up", queue->name, caller->id);
+  cancel_rings (caller, 0, NULL);
+  leave_queue (caller);
+  queue->abandoned++;
+  cb_queue_dispatcher_remove_caller (queue->dispatcher, caller->serial);  /* if it got that far */
+  journal_rung (caller);
+  publish_call (caller, 0, "ended", TRUE);
+}
+
+static void
+caller_event (Caller       *caller,
+              nua_event_t   event,
+              int           status,
+              nua_handle_t *nh,
+              const sip_t  *sip,
+              tagi_t        tags[])
+{
+  CbSipQueue *self = caller->queue->owner;
+  int callstate = -1;
+
+  switch (event)
+    {
+    case nua_i_invite:
+      /* A refresh or the phone's hold key: the music goes on as it was. */
+      nua_respond (nh, SIP_200_OK,
+                   SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+                   SIPTAG_PAYLOAD_STR (caller->answer),
+                   TAG_END ());
+      break;
+
+    case nua_i_ack:
+      /* Only now can a re-INVITE reach the caller: it joins the queue's
+       * distribution (the max wait counts from here). */
+      if (!caller->acked && !caller->gone)
+        {
+          caller->acked = TRUE;
+          cb_queue_dispatcher_add_caller (caller->queue->dispatcher, caller->serial);
+        }
+      break;
+
+    case nua_i_bye:
+    case nua_i_cancel:
+      abandoned (caller);
+      break;
+
+    case nua_i_state:
+      tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
+      if (callstate != nua_callstate_terminated)
+        break;
+      abandoned (caller);
+      g_hash_table_remove (self->callers, &caller->serial);
+      break;
+
+    default:
+      break;
+    }
+}
+
+static void
+ring_event (Ring         *ring,
+            nua_event_t   event,
+            int           status,
+            const sip_t  *sip,
+            tagi_t        tags[])
+{
+  CbSipQueue *self = ring->owner;
+  int callstate = -1;
+
+  switch (event)
+    {
+    case nua_r_invite:
+      if (status < 200)
+        break;
+      if (!ring->calling)
+        {
+          /* A 200 that crossed our CANCEL: the phone is up, end it. */
+          if (status < 300)
+            nua_bye (ring->nh, TAG_END ());
+          break;
+        }
+      if (status < 300)
+        ring_answered (ring, sip);
+      else
+        ring_failed (ring, status);
+      break;
+
+    case nua_i_state:
+      tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
+      if (callstate != nua_callstate_terminated)
+        break;
+      if (ring->calling)
+        ring_failed (ring, 480);
+      if (ring->caller != NULL)
+        g_ptr_array_remove (ring->caller->rings, ring);
+      g_hash_table_remove (self->rings, ring);
+      break;
+
+    default:
+      break;
+    }
+}
+
+void
+_cb_sip_queue_event (CbSipQueue   *self,
+                     nua_event_t   event,
+                     int           status,
+                     const char   *phrase,
+                     nua_handle_t *nh,
+                     CbSipMagic   *magic,
+                     const sip_t  *sip,
+                     tagi_t        tags[])
+{
+  QueueMagic *queue_magic = (QueueMagic *) magic;
+
+  g_return_if_fail (CB_IS_SIP_QUEUE (self));
+
+  if (queue_magic->what == QUEUE_CALLER)
+    caller_event ((Caller *) magic, event, status, nh, sip, tags);
+  else
+    ring_event ((Ring *) magic, event, status, sip, tags);
+}
+
+void
+cb_sip_registrar_agent_changed (CbSipRegistrar *self,
+                                gint64          user_id)
+{
+  g_return_if_fail (CB_IS_SIP_REGISTRAR (self));
+
+  if (self->queue != NULL)
+    _cb_sip_queue_agent_changed (self->queue, user_id);
+}

@@ -1,0 +1,94 @@
+/* cb-sip-queue.h: queue groups in callboardd: waiting callers, hold music, offers to agents, wrap-up
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The queue owns a caller from its INVITE until an agent's phone answers:
+ * it answers with the hold music endpoint's SDP, rings agents with the
+ * caller's offer, and hands both answered dialogs to the B2BUA, which
+ * re-INVITEs the caller with the agent's answer. The B2BUA's side of that
+ * contract is at the end of this header.
+ */
+
+#pragma once
+
+#include "cb-sip-private.h"
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_SIP_QUEUE (cb_sip_queue_get_type ())
+G_DECLARE_FINAL_TYPE (CbSipQueue, cb_sip_queue, CB, SIP_QUEUE, GObject)
+
+/* The registrar owns the queue and outlives it; call after it started. */
+CbSipQueue  *_cb_sip_queue_new           (CbSipRegistrar      *registrar);
+/* An INVITE to a queue group's number (authenticated, caller_id its
+ * user). FALSE, with nothing answered, when nobody is logged into the
+ * group: route it like any hunt group then (overflow or busy). */
+gboolean     _cb_sip_queue_incoming      (CbSipQueue          *self,
+                                          nua_handle_t        *nh,
+                                          const sip_t         *sip,
+                                          gint64               caller_id,
+                                          const char          *line,
+                                          const CbGroupRecord *group);
+/* Events of handles whose magic is CB_SIP_MAGIC_QUEUE. */
+void         _cb_sip_queue_event         (CbSipQueue          *self,
+                                          nua_event_t          event,
+                                          int                  status,
+                                          const char          *phrase,
+                                          nua_handle_t        *nh,
+                                          CbSipMagic          *magic,
+                                          const sip_t         *sip,
+                                          tagi_t               tags[]);
+/* Something that decides whether the user can take queue calls changed
+ * (agent status, login, registration, a call); 0: anyone. Cheap: the
+ * queues look again from the main loop. */
+void         _cb_sip_queue_agent_changed (CbSipQueue          *self,
+                                          gint64               user_id);
+/* RINGING while offered a queue call, BUSY while waiting in a queue,
+ * else OFFLINE (nothing to say). */
+CbLineState  _cb_sip_queue_line_state    (CbSipQueue          *self,
+                                          gint64               user_id);
+/* Lets go of every dialog before the stack shuts down. */
+void         _cb_sip_queue_shutdown      (CbSipQueue          *self);
+
+/* The B2BUA's side (cb-sip-b2bua.c). */
+
+/* An answered dialog handed over by the queue. */
+typedef struct {
+  nua_handle_t *nh;
+  const char   *sdp;       /* the last SDP the device sent */
+  guint32       session;   /* our o= towards it, continued by the B2BUA */
+  guint         version;
+  const char   *call_id;   /* the dialog's Call-ID */
+  const char   *contact;   /* the device's address, if known */
+} CbSipDialog;
+
+typedef void (*CbSipCallEnded) (gpointer user_data);
+
+/* A connected call `call_id` to the group's number between the caller
+ * and the agent whose phone answered the caller's offer; the caller is
+ * re-INVITEd with the agent's answer. `rung`: the other agents who rang
+ * for it (their journals say who took it). `ended` runs once when the
+ * agent's part of the call ends (hang-up, forward, transfer). */
+void         _cb_sip_b2bua_queue_connect  (CbSipRegistrar      *self,
+                                           const char          *call_id,
+                                           const CbGroupRecord *group,
+                                           gint64               caller_id,
+                                           const char          *caller_number,
+                                           const CbSipDialog   *caller,
+                                           gint64               agent_id,
+                                           const CbSipDialog   *agent,
+                                           GArray              *rung,
+                                           CbSipCallEnded       ended,
+                                           gpointer             user_data);
+/* The answered caller goes to `number` (the group's overflow) as a
+ * forward does; FALSE, with nothing changed, when nobody is there. */
+gboolean     _cb_sip_b2bua_queue_redirect (CbSipRegistrar      *self,
+                                           const char          *call_id,
+                                           const CbGroupRecord *group,
+                                           gint64               caller_id,
+                                           const char          *caller_number,
+                                           const CbSipDialog   *caller,
+                                           const char          *number);
+
+G_END_DECLS

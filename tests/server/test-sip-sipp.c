@@ -1,0 +1,492 @@
+/* test-sip-sipp.c: sipp phones register with digest auth and call through callboardd
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A sipp phone is two sipp runs on one port: sip-register-line.xml
+ * registers the line (401, then REGISTER with Authorization), then
+ * sip-uas-answer.xml answers the call the B2BUA sends there (180, 200
+ * with SDP, ACK, BYE, 200). A sipp caller runs sip-uac-call.xml (INVITE,
+ * 407, ACK, INVITE with Proxy-Authorization, 200, ACK, BYE after -d ms).
+ * Each sipp exits 0 only if its scenario ran to the end, and logs the
+ * audio port of the SDP it received: it must be the port the other end
+ * offered, so the SDP went through the B2BUA. While the call is up, sipp
+ * plays a 440 Hz A-law tone where that SDP points; a phone-library agent
+ * at the other end must hear it. The journal has the call for both, and
+ * the event stream saw the lines go busy and back.
+ */
+
+#define G_LOG_DOMAIN "cb-sip"
+
+#include "config.h"
+
+#include <gst/gst.h>
+
+#include "cb-test-phone.h"
+#include "cb-test-sipp.h"
+
+#define WAIT_MS CB_TEST_PHONE_WAIT_MS
+#define HOLD_MS 3000
+#define SIPP_MS 40000     /* a whole sipp run */
+#define TONE 440.0        /* sipp plays it; the agents send AGENT_TONE */
+#define AGENT_TONE 880.0
+
+static const char *directory =
+  "{\"users\":["
+  " {\"username\":\"anna\",\"display_name\":\"Anna\",\"extension\":\"201\",\"password\":\"pw\"},"
+  " {\"username\":\"ben\",\"display_name\":\"Ben\",\"extension\":\"202\",\"password\":\"pw\"}],"
+  "\"groups\":["
+  " {\"name\":\"Team\",\"kind\":\"authorisation\",\"level\":\"team\",\"members\":[\"anna\",\"ben\"]}]}";
+
+static const char * const server_args[] = { "--sip-port", "0", NULL };
+
+typedef struct {
+  CbTestServer *server;
+  char         *tmpdir;
+  char         *target;    /* the SIP address of callboardd, host:port */
+  CbTestPhone   anna;
+  CbTestPhone   ben;
+  CbTestStream *stream;    /* Anna's */
+} Fixture;
+
+static void
+fetch_line (Fixture     *fixture,
+            CbTestPhone *user,
+            const char  *username)
+{
+  cb_test_phone_fetch_line (fixture->server, user, username);
+  g_assert_true (g_str_has_prefix (user->registrar, "sip:"));
+  if (fixture->target == NULL)
+    fixture->target = g_strdup (user->registrar + 4);
+}
+
+/* sipp plays raw codec bytes after a WAV header: one second of TONE
+ * in A-law (a whole number of periods, so the loop has no click). */
+static void
+write_tone (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "sipp-tone.wav", NULL);
+  g_autofree char *description =
+    g_strdup_printf ("audiotestsrc wave=sine freq=%g num-buffers=50 samplesperbuffer=160 ! "
+                     "audio/x-raw,format=S16LE,rate=8000,channels=1 ! alawenc ! wavenc ! "
+                     "filesink location=\"%s\"", TONE, path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) pipeline = gst_parse_launch (description, &error);
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) message = NULL;
+
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  message = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = cb_test_server_start (directory, server_args);
+  fixture->tmpdir = g_dir_make_tmp ("cb-sipp-XXXXXX", &error);
+  g_assert_no_error (error);
+  write_tone (fixture->tmpdir);
+  fetch_line (fixture, &fixture->anna, "anna");
+  fetch_line (fixture, &fixture->ben, "ben");
+  fixture->stream = cb_test_stream_open (fixture->server, fixture->anna.token, -1, TRUE);
+  g_assert_null (fixture->stream->error);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  cb_test_remove_dir (fixture->tmpdir);
+  g_free (fixture->tmpdir);
+  g_free (fixture->target);
+  g_clear_pointer (&fixture->stream, cb_test_stream_close);
+  cb_test_phone_clear_all (&fixture->anna, &fixture->ben, NULL);
+  cb_test_server_stop (fixture->server);
+}
+
+/* ---- phone-library agents ---- */
+
+/* The user's phone is an agent that listens for sipp's TONE and answers
+ * every call; it offers PCMA only, the codec of the sipp scenarios. */
+static void
+agent_start (CbTestPhone *user)
+{
+  static const char * const codecs[] = { "pcma", NULL };
+
+  cb_test_phone_init (user, user->line, AGENT_TONE, TONE);
+  cb_sip_agent_set_codecs (user->agent, codecs);
+  cb_test_phone_register (user, user->registrar, NULL);
+}
+
+static void
+wait_hears_tone (CbTestPhone *user,
+                 guint        timeout_ms,
+                 const char  *what)
+{
+  CB_TEST_WAIT_FOR (cb_test_phone_hears (user, TONE), timeout_ms, what);
+  g_test_message ("%s hears %.0f Hz, ratio %.0f", user->line, TONE,
+                  cb_tone_detector_get_ratio (user->detector));
+}
+
+static guint
+agent_rtp_port (CbTestPhone *user)
+{
+  return cb_media_pipeline_get_local_rtp_port (cb_sip_call_get_media (user->call));
+}
+
+/* ---- sipp ---- */
+
+/* One row of an injection file: line;[authentication …][;extra] */
+static char *
+write_injection (Fixture     *fixture,
+                 const char  *name,
+                 CbTestPhone *user,
+                 const char  *extra)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup_printf ("SEQUENTIAL\n%s;[authentication username=%s password=%s]%s%s\n",
+                                           user->line, user->line, user->password,
+                                           extra != NULL ? ";" : "", extra != NULL ? extra : "");
+  char *path = g_build_filename (fixture->tmpdir, name, NULL);
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* Starts sipp in the fixture's directory (where the tone is) with
+ * SOURCE_ROOT/tests/server/scenario and the arguments given
+ * (NULL-terminated). */
+static CbTestSipp *
+sipp_start (Fixture    *fixture,
+            const char *name,
+            const char *scenario,
+            ...)
+{
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "tests", "server", scenario, NULL);
+  CbTestSipp *sipp;
+  va_list args;
+
+  va_start (args, scenario);
+  sipp = cb_test_sipp_start_va (fixture->tmpdir, name, path, args);
+  va_end (args);
+  return sipp;
+}
+
+/* The user's phone is sipp: registers the line from a free port (401,
+ * then digest) and keeps the binding, then answers one call there with
+ * its audio on media_port, as scenario says. */
+static CbTestSipp *
+sipp_phone_start_with (Fixture     *fixture,
+                       CbTestPhone *user,
+                       guint        media_port,
+                       const char  *scenario)
+{
+  g_autofree char *inf = write_injection (fixture, "callee.csv", user, NULL);
+  guint port = cb_test_free_udp_port ();
+  g_autofree char *port_arg = g_strdup_printf ("%u", port);
+  g_autofree char *media_arg = g_strdup_printf ("%u", media_port);
+  g_autoptr(CbTestSipp) registration = NULL;
+  CbTestSipp *uas;
+
+  registration = sipp_start (fixture, "register", "sip-register-line.xml",
+                             fixture->target, "-p", port_arg, "-inf", inf, NULL);
+  cb_test_sipp_finish (registration, SIPP_MS);
+
+  /* The INVITE must find the registered port bound. */
+  uas = sipp_start (fixture, "uas", scenario, "-p", port_arg, "-mp", media_arg, NULL);
+  cb_test_sipp_wait_port (uas, port, WAIT_MS);
+  return uas;
+}
+
+static CbTestSipp *
+sipp_phone_start (Fixture     *fixture,
+                  CbTestPhone *user,
+                  guint        media_port)
+{
+  return sipp_phone_start_with (fixture, user, media_port, "sip-uas-answer.xml");
+}
+
+/* The caller's phone is sipp: dials callee's extension (407, then
+ * Proxy-Authorization), holds the call for HOLD_MS and hangs up. */
+static CbTestSipp *
+sipp_call_start (Fixture     *fixture,
+                 CbTestPhone *caller,
+                 CbTestPhone *callee,
+                 guint        media_port)
+{
+  g_autofree char *inf = write_injection (fixture, "caller.csv", caller, callee->line);
+  g_autofree char *port_arg = g_strdup_printf ("%u", cb_test_free_udp_port ());
+  g_autofree char *media_arg = g_strdup_printf ("%u", media_port);
+  g_autofree char *hold = g_strdup_printf ("%u", HOLD_MS);
+
+  return sipp_start (fixture, "uac", "sip-uac-call.xml", fixture->target, "-p", port_arg,
+                     "-inf", inf, "-d", hold, "-mp", media_arg, NULL);
+}
+
+/* ---- the server's view ---- */
+
+/* Whether the values of member in the events of this type about
+ * user_id, in the order received, contain the words of expected in
+ * that order (other values may come between). */
+typedef struct {
+  CbTestStream *stream;
+  const char   *type;
+  gint64        user_id;
+  const char   *member;
+  char        **expected;
+} History;
+
+static gboolean
+history_has (gpointer data)
+{
+  History *history = data;
+  CbTestStream *stream = history->stream;
+  guint next = 0;
+
+  for (guint i = 0; i < stream->events->len && history->expected[next] != NULL; i++)
+    {
+      JsonObject *event = g_ptr_array_index (stream->events, i);
+      JsonObject *payload;
+
+      if (g_strcmp0 (json_object_get_string_member (event, "type"), history->type) != 0)
+        continue;
+      payload = json_object_get_object_member (event, "data");
+      if (payload == NULL || json_object_get_int_member_with_default (payload, "user_id", 0) != history->user_id)
+        continue;
+      if (g_strcmp0 (json_object_get_string_member_with_default (payload, history->member, ""),
+                     history->expected[next]) == 0)
+        next++;
+    }
+  return history->expected[next] == NULL;
+}
+
+static void
+wait_history (CbTestStream *stream,
+              const char   *type,
+              gint64        user_id,
+              const char   *member,
+              const char   *expected)
+{
+  g_auto(GStrv) words = g_strsplit (expected, " ", -1);
+  g_autofree char *what = g_strdup_printf ("%s events about user %" G_GINT64_FORMAT " with %s: %s",
+                                           type, user_id, member, expected);
+  History history = { stream, type, user_id, member, words };
+
+  cb_test_wait_until (history_has, &history, WAIT_MS, what);
+}
+
+/* The call was up about min_ms (whole seconds, rounded either way). */
+static void
+assert_journal (Fixture     *fixture,
+                CbTestPhone *user,
+                const char  *direction,
+                CbTestPhone *remote,
+                guint        min_ms)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *page;
+  JsonArray *entries;
+  JsonObject *entry;
+  guint status = 0;
+
+  answer = cb_test_request (fixture->server, "GET", "/api/v1/journal?limit=10", user->token,
+                            NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  page = json_node_get_object (answer);
+  entries = json_object_get_array_member (page, "entries");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 1);
+  entry = json_array_get_object_element (entries, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "direction"), ==, direction);
+  g_assert_cmpstr (json_object_get_string_member (entry, "remote_number"), ==, remote->line);
+  g_assert_cmpint (json_object_get_int_member (entry, "remote_user_id"), ==, remote->user_id);
+  g_assert_true (json_object_get_boolean_member (entry, "answered"));
+  g_assert_cmpint (json_object_get_int_member (entry, "duration"), >=, (gint64) min_ms / 1000 - 1);
+  g_assert_cmpint (json_object_get_int_member (entry, "duration"), <=, HOLD_MS / 1000 + 3);
+  g_assert_cmpint (json_object_get_int_member (page, "missed"), ==, 0);
+}
+
+/* ---- the tests ---- */
+
+/* sipp calls sipp. Anna's sipp never registers: her line goes from
+ * offline to busy and back to offline. */
+static void
+test_sipp_to_sipp (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  guint anna_media = cb_test_free_udp_port ();
+  guint ben_media = cb_test_free_udp_port ();
+  g_autoptr(CbTestSipp) uas = NULL;
+  g_autoptr(CbTestSipp) uac = NULL;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  uas = sipp_phone_start (fixture, &fixture->ben, ben_media);
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle");
+
+  uac = sipp_call_start (fixture, &fixture->anna, &fixture->ben, anna_media);
+
+  /* While the call is up, both lines are busy. */
+  wait_history (fixture->stream, "call", fixture->anna.user_id, "state", "connected");
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle busy");
+  wait_history (fixture->stream, "line-state", fixture->anna.user_id, "line_state", "busy");
+  cb_test_sipp_finish (uac, SIPP_MS);
+  cb_test_sipp_finish (uas, SIPP_MS);
+
+  /* Each end got the other's audio port through the B2BUA. */
+  g_assert_cmpuint (cb_test_sipp_logged (uas, "offer-port"), ==, anna_media);
+  g_assert_cmpuint (cb_test_sipp_logged (uac, "answer-port"), ==, ben_media);
+
+  /* Anna's BYE ended it: the lines are back, and the journal is written. */
+  wait_history (fixture->stream, "call", fixture->anna.user_id, "state", "connected ended");
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle busy idle");
+  wait_history (fixture->stream, "line-state", fixture->anna.user_id, "line_state", "busy offline");
+  wait_history (fixture->stream, "journal", fixture->anna.user_id, "direction", "out");
+
+  assert_journal (fixture, &fixture->anna, "out", &fixture->ben, HOLD_MS);
+  assert_journal (fixture, &fixture->ben, "in", &fixture->anna, HOLD_MS);
+  cb_test_assert_healthy (fixture->server);
+}
+
+/* sipp calls an agent: the agent hears sipp's tone, sent where the SDP
+ * relayed from the agent told sipp to. */
+static void
+test_sipp_to_agent (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  guint anna_media = cb_test_free_udp_port ();
+  g_autoptr(CbTestSipp) uac = NULL;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  agent_start (&fixture->ben);
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle");
+
+  uac = sipp_call_start (fixture, &fixture->anna, &fixture->ben, anna_media);
+  cb_test_phone_wait_state (&fixture->ben, CB_SIP_CALL_STATE_ACTIVE, "Ben's agent to answer");
+  wait_hears_tone (&fixture->ben, HOLD_MS, "Ben to hear the tone of Anna's sipp");
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle busy");
+
+  cb_test_sipp_finish (uac, SIPP_MS);
+  g_assert_cmpuint (cb_test_sipp_logged (uac, "answer-port"), ==, agent_rtp_port (&fixture->ben));
+  cb_test_phone_wait_state (&fixture->ben, CB_SIP_CALL_STATE_ENDED, "Anna's BYE to reach Ben");
+
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle busy idle");
+  wait_history (fixture->stream, "journal", fixture->anna.user_id, "direction", "out");
+  assert_journal (fixture, &fixture->anna, "out", &fixture->ben, HOLD_MS);
+  assert_journal (fixture, &fixture->ben, "in", &fixture->anna, HOLD_MS);
+  cb_test_assert_healthy (fixture->server);
+}
+
+/* The opposite direction: an agent calls the sipp-registered line, sipp
+ * answers and plays its tone, the agent hears it and hangs up. */
+static void
+test_agent_to_sipp (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  guint ben_media = cb_test_free_udp_port ();
+  g_autoptr(CbTestSipp) uas = NULL;
+  guint anna_rtp;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  uas = sipp_phone_start (fixture, &fixture->ben, ben_media);
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle");
+  agent_start (&fixture->anna);
+
+  cb_test_phone_dial (&fixture->anna, fixture->ben.line);
+  cb_test_phone_wait_state (&fixture->anna, CB_SIP_CALL_STATE_ACTIVE, "sipp to answer");
+  wait_hears_tone (&fixture->anna, WAIT_MS, "Anna to hear the tone of Ben's sipp");
+  wait_history (fixture->stream, "call", fixture->anna.user_id, "state", "connected");
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle busy");
+  anna_rtp = agent_rtp_port (&fixture->anna);
+
+  cb_sip_call_hangup (fixture->anna.call);
+  cb_test_phone_wait_state (&fixture->anna, CB_SIP_CALL_STATE_ENDED, "Anna's call to end");
+  cb_test_sipp_finish (uas, SIPP_MS);
+  g_assert_cmpuint (cb_test_sipp_logged (uas, "offer-port"), ==, anna_rtp);
+
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle busy idle");
+  wait_history (fixture->stream, "line-state", fixture->anna.user_id, "line_state", "busy idle");
+  wait_history (fixture->stream, "journal", fixture->anna.user_id, "direction", "out");
+  assert_journal (fixture, &fixture->anna, "out", &fixture->ben, 0);
+  assert_journal (fixture, &fixture->ben, "in", &fixture->anna, 0);
+  cb_test_assert_healthy (fixture->server);
+}
+
+static gboolean
+early_media_or_active (gpointer data)
+{
+  CbTestPhone *user = data;
+
+  return cb_test_phone_state_is (user, CB_SIP_CALL_STATE_ACTIVE) ||
+         (user->call != NULL && cb_test_phone_hears (user, TONE));
+}
+
+/* Early media from a phone that is not ours: sipp answers the agent's
+ * INVITE with 180, then 183 with SDP and its tone, and the 200 only
+ * after six seconds. The agent hears the tone while its call rings. */
+static void
+test_agent_to_sipp_early_media (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  guint ben_media = cb_test_free_udp_port ();
+  g_autoptr(CbTestSipp) uas = NULL;
+  CbSipCall *call;
+  CbMediaPipeline *media;
+  guint anna_rtp;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  uas = sipp_phone_start_with (fixture, &fixture->ben, ben_media, "sip-uas-early-media.xml");
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle");
+  agent_start (&fixture->anna);
+
+  call = cb_test_phone_dial (&fixture->anna, fixture->ben.line);
+  media = cb_sip_call_get_media (call);
+  CB_TEST_WAIT_FOR (cb_media_pipeline_is_running (media), WAIT_MS, "the early media to start");
+  g_assert_cmpint (cb_sip_call_get_state (call), ==, CB_SIP_CALL_STATE_RINGING);
+  cb_test_phone_listen_to (&fixture->anna, call);
+  cb_test_wait_until (early_media_or_active, &fixture->anna, WAIT_MS, "the early tone");
+  g_assert_cmpint (cb_sip_call_get_state (call), ==, CB_SIP_CALL_STATE_RINGING);
+  wait_history (fixture->stream, "call", fixture->anna.user_id, "state", "ringing");
+
+  cb_test_phone_wait_state (&fixture->anna, CB_SIP_CALL_STATE_ACTIVE, "sipp to answer");
+  wait_hears_tone (&fixture->anna, WAIT_MS, "Anna to hear Ben's sipp after the answer");
+  wait_history (fixture->stream, "call", fixture->anna.user_id, "state", "ringing connected");
+  anna_rtp = agent_rtp_port (&fixture->anna);
+
+  cb_sip_call_hangup (fixture->anna.call);
+  cb_test_phone_wait_state (&fixture->anna, CB_SIP_CALL_STATE_ENDED, "Anna's call to end");
+  cb_test_sipp_finish (uas, SIPP_MS);
+  g_assert_cmpuint (cb_test_sipp_logged (uas, "offer-port"), ==, anna_rtp);
+  cb_test_assert_healthy (fixture->server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/sip/sipp/sipp-to-sipp", Fixture, NULL, fixture_setup, test_sipp_to_sipp, fixture_teardown);
+  g_test_add ("/sip/sipp/sipp-to-agent", Fixture, NULL, fixture_setup, test_sipp_to_agent, fixture_teardown);
+  g_test_add ("/sip/sipp/agent-to-sipp", Fixture, NULL, fixture_setup, test_agent_to_sipp, fixture_teardown);
+  g_test_add ("/sip/sipp/agent-to-sipp-early-media", Fixture, NULL, fixture_setup,
+              test_agent_to_sipp_early_media, fixture_teardown);
+
+  return g_test_run ();
+}

@@ -1,0 +1,154 @@
+/* cb-test-sipp.c: sipp runs for the SIP tests, one call each, bounded and logged
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cb-test-sipp"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "cb-test-server.h"
+#include "cb-test-sipp.h"
+
+gboolean
+cb_test_have_sipp (void)
+{
+  g_autofree char *path = g_find_program_in_path ("sipp");
+
+  if (path == NULL)
+    g_test_skip ("sipp (package sip-tester) is not installed");
+  return path != NULL;
+}
+
+static void
+on_sipp_exited (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CbTestSipp *sipp = user_data;
+  g_autoptr(GError) error = NULL;
+
+  sipp->success = g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error);
+  if (error != NULL)
+    g_test_message ("sipp %s: %s", sipp->name, error->message);
+  sipp->exited = TRUE;
+}
+
+CbTestSipp *
+cb_test_sipp_start_va (const char *dir,
+                       const char *name,
+                       const char *scenario,
+                       va_list     args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  CbTestSipp *sipp = g_new0 (CbTestSipp, 1);
+  const char *arg;
+
+  sipp->name = g_strdup (name);
+  sipp->errors = g_strdup_printf ("%s/%s-errors.log", dir, name);
+  sipp->log = g_strdup_printf ("%s/%s-actions.log", dir, name);
+  g_ptr_array_add (argv, g_strdup ("sipp"));
+  g_ptr_array_add (argv, g_strdup ("-sf"));
+  g_ptr_array_add (argv, g_strdup (scenario));
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  {
+    const char * const common[] = {
+      "-i", "127.0.0.1", "-m", "1", "-nostdin", "-timeout", "30s",
+      "-recv_timeout", "15000", "-trace_err", "-error_file", sipp->errors,
+      "-trace_logs", "-log_file", sipp->log,
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+      g_ptr_array_add (argv, g_strdup (common[i]));
+  }
+  g_ptr_array_add (argv, NULL);
+
+  /* Relative paths in the scenarios (a tone to play) are in dir. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_cwd (launcher, dir);
+  sipp->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (sipp->process, NULL, on_sipp_exited, sipp);
+  return sipp;
+}
+
+CbTestSipp *
+cb_test_sipp_start (const char *dir,
+                    const char *name,
+                    const char *scenario,
+                    ...)
+{
+  CbTestSipp *sipp;
+  va_list args;
+
+  va_start (args, scenario);
+  sipp = cb_test_sipp_start_va (dir, name, scenario, args);
+  va_end (args);
+  return sipp;
+}
+
+void
+cb_test_sipp_wait_port (CbTestSipp *sipp,
+                        guint       port,
+                        guint       timeout_ms)
+{
+  g_autofree char *what = g_strdup_printf ("sipp %s to bind its port", sipp->name);
+
+  cb_test_wait_udp_port (port, &sipp->exited, timeout_ms, what);
+  g_assert_false (sipp->exited);
+}
+
+char *
+cb_test_sipp_errors (CbTestSipp *sipp)
+{
+  char *errors = NULL;
+
+  if (!g_file_get_contents (sipp->errors, &errors, NULL, NULL))
+    return NULL;
+  return errors;
+}
+
+void
+cb_test_sipp_finish (CbTestSipp *sipp,
+                     guint       timeout_ms)
+{
+  CB_TEST_WAIT_FOR (sipp->exited, timeout_ms, sipp->name);
+  if (!sipp->success)
+    {
+      g_autofree char *errors = cb_test_sipp_errors (sipp);
+
+      g_test_message ("sipp %s errors:\n%s", sipp->name, errors != NULL ? errors : "(no error file)");
+    }
+  g_assert_true (sipp->success);
+}
+
+guint
+cb_test_sipp_logged (CbTestSipp *sipp,
+                     const char *key)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *prefix = g_strdup_printf ("%s ", key);
+  const char *found;
+
+  g_assert_true (g_file_get_contents (sipp->log, &text, NULL, NULL));
+  found = strstr (text, prefix);
+  g_assert_nonnull (found);
+  return (guint) g_ascii_strtoull (found + strlen (prefix), NULL, 10);
+}
+
+void
+cb_test_sipp_free (CbTestSipp *sipp)
+{
+  g_object_unref (sipp->process);
+  g_free (sipp->errors);
+  g_free (sipp->log);
+  g_free (sipp->name);
+  g_free (sipp);
+}
