@@ -772,9 +772,12 @@ cb_sip_agent_register (CbSipAgent *self,
                                   SIPTAG_TO_STR (aor),
                                   SIPTAG_FROM_STR (aor),
                                   TAG_END ());
+  /* Outbound's validation sends an OPTIONS to our own contact through the
+   * registrar, which is not a proxy: it only ever fails, and loudly. */
   nua_register (self->register_nh,
                 NUTAG_REGISTRAR (registrar),
                 NUTAG_M_USERNAME (self->user),
+                NUTAG_OUTBOUND ("no-validate"),
                 TAG_END ());
 }
 
