@@ -60,11 +60,13 @@ add_device (CbAudioDevices *self,
             GstDevice      *device)
 {
   GListStore *store = store_for (self, device);
+  g_autofree char *name = NULL;
   guint position;
 
   if (store == NULL || g_list_store_find (store, device, &position))
     return;
-  g_debug ("Audio device added: %s", gst_device_get_display_name (device));
+  name = gst_device_get_display_name (device);   /* a copy */
+  g_debug ("Audio device added: %s", name);
   g_list_store_append (store, device);
 }
 
@@ -77,7 +79,9 @@ remove_device (CbAudioDevices *self,
 
   if (store != NULL && g_list_store_find (store, device, &position))
     {
-      g_debug ("Audio device removed: %s", gst_device_get_display_name (device));
+      g_autofree char *name = gst_device_get_display_name (device);   /* a copy */
+
+      g_debug ("Audio device removed: %s", name);
       g_list_store_remove (store, position);
     }
 }

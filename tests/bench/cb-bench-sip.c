@@ -431,8 +431,9 @@ cb_bench_sip_calls (guint max_cps,
   const char *binary = g_getenv ("CALLBOARDD");
   Bench bench = { 0 };
   Step hold = { 0 };
+  g_autofree char *sipp = g_find_program_in_path ("sipp");
 
-  if (g_find_program_in_path ("sipp") == NULL)
+  if (sipp == NULL)
     {
       g_print ("sip-calls: skipped, sipp (package sip-tester) is not installed\n");
       return;

@@ -384,9 +384,10 @@ test_register (Fixture       *fixture,
   gboolean good_password = GPOINTER_TO_INT (data);
   Registrar registrar = { 0 };
   g_autofree char *registrar_uri = NULL;
+  g_autofree char *sipp = g_find_program_in_path ("sipp");
   guint port;
 
-  if (g_find_program_in_path ("sipp") == NULL)
+  if (sipp == NULL)
     {
       g_test_skip ("sipp (package sip-tester) is not installed");
       return;

@@ -127,8 +127,9 @@ test_desk_phone (void)
   CbTestPhone ben = { 0 };
   guint status = 0;
   guint wavs = 0;
+  g_autofree char *program = g_find_program_in_path ("baresip");
 
-  if (g_find_program_in_path ("baresip") == NULL)
+  if (program == NULL)
     {
       g_test_skip ("baresip is not installed (package baresip-core)");
       return;

@@ -231,7 +231,9 @@ static void
 test_sipp_register (Fixture       *fixture,
                     gconstpointer  data)
 {
-  if (g_find_program_in_path ("sipp") == NULL)
+  g_autofree char *sipp = g_find_program_in_path ("sipp");
+
+  if (sipp == NULL)
     {
       g_test_skip ("sipp (package sip-tester) is not installed");
       return;

@@ -9,7 +9,8 @@
  * configured timeout, skip logged-out members and follow a reorder;
  * with wrap_around they start again at the first; busy members are
  * skipped unless ring_in_use; the overflow number rings when nobody can,
- * an overflow to another group rings that group's members, one to an
+ * an overflow to another group rings that group's members, one to a
+ * queue holds the caller with music until an agent takes it, one to an
  * external number goes over the trunk, and a loop of overflows ends in
  * busy; a DeviceOnly desk phone logs in and
  * out by feature code and the login survives a restart.
@@ -51,7 +52,12 @@ static const char *directory =
   " {\"name\":\"Self\",\"kind\":\"hunt\",\"number\":\"680\",\"overflow\":\"680\","
   "  \"members\":[\"dora\"]},"
   " {\"name\":\"Night\",\"kind\":\"hunt\",\"number\":\"690\",\"overflow\":\"030555999\","
-  "  \"members\":[\"dora\"]}]}";
+  "  \"members\":[\"dora\"]},"
+  " {\"name\":\"Desk\",\"kind\":\"hunt\",\"number\":\"645\",\"overflow\":\"655\","
+  "  \"members\":[\"dora\"]},"
+  " {\"name\":\"Lineup\",\"kind\":\"hunt\",\"number\":\"655\",\"strategy\":\"queue\","
+  "  \"queue_order\":\"ring-all\",\"agent_timeout\":15,\"max_wait\":300,\"wrap_up\":1,"
+  "  \"overflow\":\"645\",\"level\":\"team\",\"members\":[\"ben\"]}]}";
 
 static const char * const server_args[] = { "--sip-port", "0", NULL };
 
@@ -431,6 +437,49 @@ test_overflow_group (Fixture       *fixture,
   g_assert_cmpuint (fixture->dora.incoming, ==, 0);
 }
 
+static void
+set_agent_status (Fixture     *fixture,
+                  CbTestPhone *phone,
+                  const char  *status)
+{
+  g_autofree char *body = g_strdup_printf ("{\"agent_status\":\"%s\"}", status);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status_code = 0;
+
+  answer = cb_test_request (fixture->server, "PUT", "/api/v1/me/agent-status", phone->token, body,
+                            &status_code);
+  g_assert_cmpuint (status_code, ==, 200);
+}
+
+/* Desk has nobody logged in and overflows to the queue Lineup: the
+ * queue answers the caller's still unanswered INVITE with its music,
+ * and Ben, once Available, takes the call from there. (Lineup's own
+ * overflow back to Desk is never reached: the loop guard would end it.) */
+static void
+test_overflow_queue (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  login (fixture, &fixture->ben, "Lineup", TRUE);
+  set_agent_status (fixture, &fixture->ben, "not-available");
+  cb_test_phone_dial (&fixture->carl, "645");
+  cb_test_phone_wait_state (&fixture->carl, CB_SIP_CALL_STATE_ACTIVE, "the queue to answer");
+  CB_TEST_WAIT_FOR (cb_tone_detector_get_blocks (fixture->carl.detector) > 0 &&
+                    cb_tone_detector_get_level_db (fixture->carl.detector) > -35.0,
+                    WAIT_MS, "the hold music");
+  cb_test_run_for (300);
+  g_assert_cmpuint (fixture->ben.incoming, ==, 0);
+  g_assert_cmpuint (fixture->dora.incoming, ==, 0);
+
+  set_agent_status (fixture, &fixture->ben, "available");
+  CB_TEST_WAIT_FOR (cb_test_phone_rang (&fixture->ben), WAIT_MS, "the agent to ring");
+  cb_test_phone_answer (&fixture->ben);
+  cb_test_phone_wait_state (&fixture->ben, CB_SIP_CALL_STATE_ACTIVE, "the agent to answer");
+  cb_test_phone_listen_to (&fixture->carl, fixture->carl.call);
+  cb_test_phone_wait_hears (&fixture->carl, 1200, "the caller to hear ben");
+  cb_test_phone_wait_hears (&fixture->ben, 300, "ben to hear the caller");
+  g_assert_cmpuint (fixture->dora.incoming, ==, 0);
+}
+
 /* Otto plays the upstream proxy of a trunk: Night (nobody logged in)
  * overflows to an external number, which goes out over the trunk. */
 static void
@@ -659,6 +708,8 @@ main (int   argc,
   g_test_add ("/sip/hunt/wrap-around", Fixture, NULL, fixture_setup, test_wrap_around,
               fixture_teardown);
   g_test_add ("/sip/hunt/overflow-group", Fixture, NULL, fixture_setup, test_overflow_group,
+              fixture_teardown);
+  g_test_add ("/sip/hunt/overflow-queue", Fixture, NULL, fixture_setup, test_overflow_queue,
               fixture_teardown);
   g_test_add ("/sip/hunt/overflow-trunk", Fixture, NULL, fixture_setup_trunk, test_overflow_trunk,
               fixture_teardown);

@@ -10,8 +10,11 @@
  * (agent-status events); round-robin spreads 20 calls evenly over four
  * agents; an offer nobody answers moves on after the agent timeout; a
  * caller who waits longer than max_wait goes to the overflow number, as
- * does one calling a queue nobody is logged into; queue-stats events
- * count callers waiting, answered, abandoned.
+ * does one calling a queue nobody is logged into; an overflow to a
+ * parallel hunt group rings its member, one to an external number goes
+ * over the trunk; queue-stats events count callers
+ * waiting, answered, abandoned, and the day's counts and a wrap-up in
+ * progress survive a SIGKILL and restart.
  */
 
 #define G_LOG_DOMAIN "cb-test-queue"
@@ -36,11 +39,15 @@ typedef struct {
   CbTestPhone   caller;
   CbTestPhone   agents[4];
   CbTestPhone   overflow;
+  const char   *overflow_to;  /* NULL: olga's 299 */
+  const char   *more_groups;  /* JSON objects after the queue's, with a leading comma */
+  const char   *trunk;        /* --trunk, if any */
 } Fixture;
 
 /* Carl calls; ann, bob, cid and dan are agents; olga takes the overflow. */
 static char *
-directory (const char *order,
+directory (Fixture    *fixture,
+           const char *order,
            guint       agent_timeout,
            guint       wrap_up,
            guint       max_wait,
@@ -58,9 +65,11 @@ directory (const char *order,
     " \"groups\":["
     " {\"name\":\"Hotline\",\"kind\":\"hunt\",\"number\":\"600\",\"strategy\":\"queue\","
     "  \"queue_order\":\"%s\",\"agent_timeout\":%u,\"max_wait\":%u,\"wrap_up\":%u,"
-    "  \"overflow\":\"299\",\"announcement\":%s,\"level\":\"team\","
-    "  \"members\":[\"ann\",\"bob\",\"cid\",\"dan\"]}]}",
-    order, agent_timeout, max_wait, wrap_up, announcement ? "true" : "false");
+    "  \"overflow\":\"%s\",\"announcement\":%s,\"level\":\"team\","
+    "  \"members\":[\"ann\",\"bob\",\"cid\",\"dan\"]}%s]}",
+    order, agent_timeout, max_wait, wrap_up,
+    fixture->overflow_to != NULL ? fixture->overflow_to : "299", announcement ? "true" : "false",
+    fixture->more_groups != NULL ? fixture->more_groups : "");
 }
 
 static void
@@ -71,19 +80,33 @@ fixture_start (Fixture    *fixture,
                guint       max_wait)
 {
   /* The first test hears the announcement before the music. */
-  g_autofree char *json = directory (order, agent_timeout, wrap_up, max_wait,
-                                     g_str_equal (order, "ring-all"));
+  g_autofree char *json = directory (fixture, order, agent_timeout, wrap_up, max_wait,
+                                      g_str_equal (order, "ring-all"));
   g_autoptr(JsonNode) snapshot = NULL;
   JsonArray *groups;
   guint status = 0;
 
-  fixture->server = cb_test_server_start (json, server_args);
+  if (fixture->trunk != NULL)
+    {
+      const char * const args[] = { "--sip-port", "0", "--trunk", fixture->trunk, NULL };
+
+      fixture->server = cb_test_server_start (json, args);
+    }
+  else
+    fixture->server = cb_test_server_start (json, server_args);
   fixture->admin = cb_test_sign_in (fixture->server, "root", "pw", NULL);
   snapshot = cb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->admin, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   groups = json_object_get_array_member (json_node_get_object (snapshot), "groups");
-  g_assert_cmpuint (json_array_get_length (groups), ==, 1);
-  fixture->group_id = json_object_get_int_member (json_array_get_object_element (groups, 0), "id");
+  g_assert_cmpuint (json_array_get_length (groups), >=, 1);
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    {
+      JsonObject *group = json_array_get_object_element (groups, i);
+
+      if (g_str_equal (json_object_get_string_member (group, "name"), "Hotline"))
+        fixture->group_id = json_object_get_int_member (group, "id");
+    }
+  g_assert_cmpint (fixture->group_id, >, 0);
 }
 
 static void
@@ -344,6 +367,182 @@ test_abandon_and_overflow (Fixture       *fixture,
   cb_test_stream_close (stream);
 }
 
+/* The queue's overflow is a parallel hunt group: after max_wait the
+ * waiting caller rings its logged-in member, who answers. */
+static void
+test_overflow_to_group (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(JsonNode) snapshot = NULL;
+  g_autofree char *path = NULL;
+  JsonArray *groups;
+  gint64 backup_id = 0;
+  guint status = 0;
+
+  fixture->overflow_to = "700";
+  fixture->more_groups =
+    ",{\"name\":\"Backup\",\"kind\":\"hunt\",\"number\":\"700\",\"strategy\":\"parallel\","
+    "  \"level\":\"team\",\"members\":[\"olga\"]}";
+  fixture_start (fixture, "top-down", 15, 1, 2);
+  snapshot = cb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->admin, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  groups = json_object_get_array_member (json_node_get_object (snapshot), "groups");
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    {
+      JsonObject *group = json_array_get_object_element (groups, i);
+
+      if (g_str_equal (json_object_get_string_member (group, "name"), "Backup"))
+        backup_id = json_object_get_int_member (group, "id");
+    }
+  g_assert_cmpint (backup_id, >, 0);
+
+  agent_start (fixture, &fixture->agents[0], "ann", AGENT_TONE, "not-available");
+  cb_test_phone_start_user (fixture->server, &fixture->overflow, "olga", OTHER_TONE, CALLER_TONE);
+  path = g_strdup_printf ("/api/v1/groups/%" G_GINT64_FORMAT "/login", backup_id);
+  request_ok (fixture, "PUT", path, fixture->overflow.token, "{\"logged_in\":true}");
+  cb_test_phone_start_user (fixture->server, &fixture->caller, "carl", CALLER_TONE, OTHER_TONE);
+
+  cb_test_phone_dial (&fixture->caller, "600");
+  cb_test_phone_wait_state (&fixture->caller, CB_SIP_CALL_STATE_ACTIVE, "the queue to answer");
+  CB_TEST_WAIT_FOR (fixture->overflow.incoming == 1, WAIT_MS, "the overflow group's member to ring");
+  cb_test_phone_wait_state (&fixture->overflow, CB_SIP_CALL_STATE_ACTIVE, "the member to answer");
+  cb_test_phone_listen_to (&fixture->caller, fixture->caller.call);
+  cb_test_phone_wait_hears (&fixture->caller, OTHER_TONE, "the caller to hear the member");
+  cb_test_phone_wait_hears (&fixture->overflow, CALLER_TONE, "the member to hear the caller");
+  g_assert_cmpuint (fixture->agents[0].incoming, ==, 0);
+}
+
+/* The queue's overflow is an external number: after max_wait the
+ * caller's call goes out over the trunk (the upstream answers). */
+static void
+test_overflow_to_trunk (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CbTestPhone *upstream = &fixture->overflow;
+  g_autofree char *trunk = NULL;
+
+  cb_test_phone_init (upstream, "4930123", OTHER_TONE, CALLER_TONE);
+  trunk = g_strdup_printf ("sip:127.0.0.1:%u", cb_sip_agent_get_port (upstream->agent));
+  fixture->trunk = trunk;
+  fixture->overflow_to = "030555999";
+  fixture_start (fixture, "top-down", 15, 1, 2);
+  agent_start (fixture, &fixture->agents[0], "ann", AGENT_TONE, "not-available");
+  cb_test_phone_start_user (fixture->server, &fixture->caller, "carl", CALLER_TONE, OTHER_TONE);
+
+  cb_test_phone_dial (&fixture->caller, "600");
+  cb_test_phone_wait_state (&fixture->caller, CB_SIP_CALL_STATE_ACTIVE, "the queue to answer");
+  cb_test_phone_wait_state (upstream, CB_SIP_CALL_STATE_ACTIVE, "the upstream to answer");
+  g_assert_true (g_str_has_prefix (cb_sip_call_get_request_uri (upstream->call), "sip:030555999@"));
+  cb_test_phone_listen_to (&fixture->caller, fixture->caller.call);
+  cb_test_phone_wait_hears (&fixture->caller, OTHER_TONE, "the caller to hear the upstream");
+  cb_test_phone_wait_hears (upstream, CALLER_TONE, "the upstream to hear the caller");
+  g_assert_cmpuint (fixture->agents[0].incoming, ==, 0);
+  fixture->trunk = NULL;
+}
+
+/* The agent's snapshot: the Hotline group's queue_stats and her own
+ * agent status. */
+static JsonNode *
+snapshot_of (Fixture     *fixture,
+             CbTestPhone *agent,
+             JsonObject **stats,
+             const char **agent_status)
+{
+  JsonNode *snapshot;
+  JsonArray *array;
+  guint status = 0;
+
+  snapshot = cb_test_request (fixture->server, "GET", "/api/v1/snapshot", agent->token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  *stats = NULL;
+  *agent_status = NULL;
+  array = json_object_get_array_member (json_node_get_object (snapshot), "groups");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *group = json_array_get_object_element (array, i);
+
+      if (json_object_get_int_member (group, "id") == fixture->group_id)
+        *stats = json_object_get_object_member (group, "queue_stats");
+    }
+  array = json_object_get_array_member (json_node_get_object (snapshot), "users");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *user = json_array_get_object_element (array, i);
+
+      if (json_object_get_int_member (user, "id") == agent->user_id)
+        *agent_status = json_object_get_string_member (user, "agent_status");
+    }
+  g_assert_nonnull (*stats);
+  g_assert_nonnull (*agent_status);
+  return snapshot;
+}
+
+/* The day's answered and abandoned counts survive a crash, and so does
+ * the wrap-up a queue started: Ann becomes Available when it would have
+ * ended. */
+static void
+test_restart (Fixture       *fixture,
+              gconstpointer  data)
+{
+  CbTestPhone *ann = &fixture->agents[0];
+  CbTestStream *stream, *ann_stream;
+  JsonObject *stats;
+  const char *agent_status;
+  gint64 wrap_started;
+
+  fixture_start (fixture, "ring-all", 15, 5, 300);
+  agent_start (fixture, ann, "ann", AGENT_TONE, "not-available");
+  stream = cb_test_stream_open (fixture->server, fixture->admin, -1, TRUE);
+  g_assert_no_error (stream->error);
+  ann_stream = cb_test_stream_open (fixture->server, ann->token, -1, TRUE);
+  g_assert_no_error (ann_stream->error);
+  cb_test_phone_start_user (fixture->server, &fixture->caller, "carl", CALLER_TONE, AGENT_TONE);
+
+  /* One caller hangs up while waiting, the next one Ann answers. */
+  cb_test_phone_dial (&fixture->caller, "600");
+  cb_test_phone_wait_state (&fixture->caller, CB_SIP_CALL_STATE_ACTIVE, "the queue to answer");
+  stats = wait_stats (stream, fixture);
+  g_assert_cmpint (json_object_get_int_member (stats, "waiting"), ==, 1);
+  cb_sip_call_hangup (fixture->caller.call);
+  stats = wait_stats (stream, fixture);
+  g_assert_cmpint (json_object_get_int_member (stats, "abandoned"), ==, 1);
+  cb_test_phone_wait_state (&fixture->caller, CB_SIP_CALL_STATE_ENDED, "the call to end");
+  set_agent_status (fixture, ann, "available");
+  g_assert_cmpstr (wait_agent_status (ann_stream, ann->user_id), ==, "available");
+  cb_test_phone_dial (&fixture->caller, "600");
+  cb_test_phone_wait_state (ann, CB_SIP_CALL_STATE_ACTIVE, "the agent to answer");
+  cb_sip_call_hangup (fixture->caller.call);
+  g_assert_cmpstr (wait_agent_status (ann_stream, ann->user_id), ==, "wrap-up");
+  wrap_started = g_get_monotonic_time ();
+  cb_test_stream_close (ann_stream);
+  cb_test_stream_close (stream);
+
+  /* A crash in the middle of the wrap-up. */
+  cb_test_server_kill (fixture->server, SIGKILL);
+  cb_test_server_restart (fixture->server);
+  {
+    g_autoptr(JsonNode) snapshot = snapshot_of (fixture, ann, &stats, &agent_status);
+
+    g_assert_cmpint (json_object_get_int_member (stats, "answered"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (stats, "abandoned"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (stats, "waiting"), ==, 0);
+    g_assert_cmpstr (agent_status, ==, "wrap-up");
+  }
+  for (;;)
+    {
+      g_autoptr(JsonNode) snapshot = snapshot_of (fixture, ann, &stats, &agent_status);
+
+      if (g_str_equal (agent_status, "available"))
+        break;
+      g_assert_cmpstr (agent_status, ==, "wrap-up");
+      g_assert_cmpint (g_get_monotonic_time () - wrap_started, <, WAIT_MS * 1000);
+      cb_test_run_for (200);
+    }
+  /* Its remaining seconds, not a fresh wrap-up nor none at all. */
+  g_assert_cmpint (g_get_monotonic_time () - wrap_started, >=, 3000 * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - wrap_started, <, 8000 * 1000);
+}
+
 /* Top-down: Ann rings first but does not answer; after the agent
  * timeout her phone stops and Bob's rings. */
 static void
@@ -415,8 +614,11 @@ main (int   argc,
   ADD ("/sip-queue/hold-then-agent", test_hold_then_agent);
   ADD ("/sip-queue/round-robin", test_round_robin);
   ADD ("/sip-queue/abandon-and-overflow", test_abandon_and_overflow);
+  ADD ("/sip-queue/overflow-to-group", test_overflow_to_group);
+  ADD ("/sip-queue/overflow-to-trunk", test_overflow_to_trunk);
   ADD ("/sip-queue/agent-timeout", test_agent_timeout);
   ADD ("/sip-queue/nobody-logged-in", test_nobody_logged_in);
+  ADD ("/sip-queue/restart", test_restart);
 #undef ADD
 
   return g_test_run ();

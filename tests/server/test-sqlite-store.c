@@ -1061,7 +1061,8 @@ test_schema (Fixture       *fixture,
   g_assert_cmpint (peek_int (fixture->path, "SELECT count(*) FROM sqlite_master "
                                             "WHERE type = 'table' AND name IN ('users', "
                                             "'groups', 'group_members', 'group_lists', "
-                                            "'user_lists', 'tokens', 'events')"), ==, 7);
+                                            "'user_lists', 'tokens', 'events', "
+                                            "'queue_counts', 'wrap_ups')"), ==, 9);
 
   /* Reopening a current database migrates nothing and keeps the version. */
   reopen (fixture);
@@ -1094,7 +1095,7 @@ test_schema (Fixture       *fixture,
 /* A database of schema 2 (before hunt routing, queues and group calls in
  * the journal) opens with the current store: the new group and journal
  * columns get their defaults and every old row survives. The v2 file is
- * made from a current one by dropping what schema 3 added, so its tables
+ * made from a current one by dropping what schemas 3 and 4 added, so its tables
  * have exactly the v2 columns; one journal row is then written in the v2
  * shape by plain SQL, as a v2 server wrote it. */
 static void
@@ -1115,6 +1116,8 @@ test_migrate_v2 (Fixture       *fixture,
     "ALTER TABLE journal DROP COLUMN taken_by_user_id;"
     "ALTER TABLE journal DROP COLUMN taken_by_name;"
     "ALTER TABLE journal DROP COLUMN picked_up;"
+    "DROP TABLE queue_counts;"
+    "DROP TABLE wrap_ups;"
     "PRAGMA user_version = 2;";
   g_autoptr(CbGroupRecord) group = NULL;
   g_autoptr(CbGroupRecord) got = NULL;
@@ -1412,6 +1415,58 @@ test_demo_directory (Fixture       *fixture,
   g_assert_true (phone_in_hunt);
 }
 
+/* Queue counters add up per group and day and survive a reopen; the
+ * wrap-ups queues started are listed until cleared. */
+static void
+test_queue_counts (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(CbGroupRecord) group = NULL;
+  g_autoptr(GArray) wrap_ups = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 a, b, c, answered = -1, abandoned = -1;
+
+  a = add_user (fixture->store, "anna", "201");
+  b = add_user (fixture->store, "ben", "202");
+  c = add_user (fixture->store, "carla", "203");
+  group = support_group (a, b, c);
+  g_assert_true (cb_store_create_group (fixture->store, group, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (cb_store_add_queue_counts (fixture->store, group->id, "2026-11-21", 1, 0, &error));
+  g_assert_true (cb_store_add_queue_counts (fixture->store, group->id, "2026-11-21", 1, 0, &error));
+  g_assert_true (cb_store_add_queue_counts (fixture->store, group->id, "2026-11-21", 0, 1, &error));
+  g_assert_true (cb_store_add_queue_counts (fixture->store, group->id, "2026-11-22", 0, 1, &error));
+  g_assert_true (cb_store_set_wrap_up (fixture->store, b, 1000, &error));
+  g_assert_true (cb_store_set_wrap_up (fixture->store, c, 2000, &error));
+  g_assert_true (cb_store_set_wrap_up (fixture->store, c, 0, &error));
+  g_assert_true (cb_store_set_wrap_up (fixture->store, a, 3000, &error));
+  g_assert_no_error (error);
+  reopen (fixture);
+
+  g_assert_true (cb_store_get_queue_counts (fixture->store, group->id, "2026-11-21", &answered,
+                                            &abandoned, &error));
+  g_assert_cmpint (answered, ==, 2);
+  g_assert_cmpint (abandoned, ==, 1);
+  g_assert_true (cb_store_get_queue_counts (fixture->store, group->id, "2026-11-22", &answered,
+                                            &abandoned, &error));
+  g_assert_cmpint (answered, ==, 0);
+  g_assert_cmpint (abandoned, ==, 1);
+  g_assert_true (cb_store_get_queue_counts (fixture->store, group->id, "2026-11-23", &answered,
+                                            &abandoned, &error));
+  g_assert_cmpint (answered, ==, 0);
+  g_assert_cmpint (abandoned, ==, 0);
+  g_assert_no_error (error);
+
+  wrap_ups = cb_store_list_wrap_ups (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (wrap_ups->len, ==, 2);
+  g_assert_cmpint (g_array_index (wrap_ups, CbWrapUpRecord, 0).user_id, ==, a);
+  g_assert_cmpint (g_array_index (wrap_ups, CbWrapUpRecord, 0).until, ==, 3000);
+  g_assert_cmpint (g_array_index (wrap_ups, CbWrapUpRecord, 1).user_id, ==, b);
+  g_assert_cmpint (g_array_index (wrap_ups, CbWrapUpRecord, 1).until, ==, 1000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1430,6 +1485,7 @@ main (int   argc,
   ADD ("/store/events", test_events);
   ADD ("/store/transactions", test_transactions);
   ADD ("/store/reopen", test_reopen);
+  ADD ("/store/queue-counts", test_queue_counts);
   ADD ("/store/schema", test_schema);
   ADD ("/store/schema/migrate-v2", test_migrate_v2);
   ADD ("/store/durability/sigkill", test_sigkill);

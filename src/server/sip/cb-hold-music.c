@@ -80,7 +80,7 @@ stream_free (Stream *stream)
 {
   g_socket_close (stream->socket, NULL);
   g_object_unref (stream->socket);
-  g_object_unref (stream->remote);
+  g_clear_object (&stream->remote);   /* NULL when the offer's address was bad */
   g_free (stream);
 }
 

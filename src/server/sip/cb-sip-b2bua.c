@@ -86,6 +86,7 @@ struct _Leg {
   gint64        user_id;     /* a fork ringing a group member or a picker; 0: the callee */
   gboolean      pickup;      /* a fork to someone taking the call over */
   Leg          *pickup_offer; /* the caller, until it ACKs: this picker's offer goes to it then */
+  gboolean      lingering;   /* dialog over, our re-INVITE still unanswered: see nua_i_state */
 };
 
 struct _Call {
@@ -114,6 +115,7 @@ struct _Call {
   const char     *fork_call_info; /* Call-Info of the forks start_forks() opens now */
   CbSipCallEnded  ended;     /* a queue call: tells the queue when it ended */
   gpointer        ended_data;
+  GDestroyNotify  ended_free; /* frees ended_data, called or not */
 };
 
 /* Hunt groups and pickup, at the end of this file. */
@@ -208,6 +210,9 @@ call_free (Call *call)
   g_clear_handle_id (&call->check_id, g_source_remove);
   g_clear_pointer (&call->group, _cb_sip_group_call_free);
   g_clear_pointer (&call->rung, g_array_unref);
+  /* A queue call dropped at shutdown never ended: its data goes too. */
+  if (call->ended_free != NULL)
+    call->ended_free (call->ended_data);
   g_ptr_array_unref (call->legs);
   g_free (call->id);
   g_free (call->caller_number);
@@ -535,9 +540,15 @@ set_state (Call      *call,
   if (state == CALL_ENDED && call->ended != NULL)
     {
       CbSipCallEnded ended = call->ended;
+      GDestroyNotify ended_free = call->ended_free;
+      gpointer ended_data = call->ended_data;
 
       call->ended = NULL;
-      ended (call->ended_data);
+      call->ended_free = NULL;
+      call->ended_data = NULL;
+      ended (ended_data);
+      if (ended_free != NULL)
+        ended_free (ended_data);
     }
 }
 
@@ -1266,6 +1277,21 @@ _cb_sip_b2bua_event (CbSipRegistrar *self,
       break;
 
     case nua_r_invite:
+      if (leg->lingering)
+        {
+          if (status >= 200)
+            {
+              g_debug ("Call %s: the re-INVITE of an ended leg got its answer (%d)", call->id, status);
+              if (status < 300 && leg->manual_ack)
+                nua_ack (nh, TAG_END ());
+              nua_handle_bind (nh, NULL);
+              nua_handle_destroy (nh);
+              leg->nh = NULL;
+              if (call_finished (call))
+                g_hash_table_remove (self->calls, call->id);
+            }
+          break;
+        }
       on_invite_answer (leg, status, phrase, sip);
       break;
 
@@ -1314,6 +1340,16 @@ _cb_sip_b2bua_event (CbSipRegistrar *self,
               leg->state = LEG_GONE;
               call_terminate (call, 0);
             }
+        }
+      /* A BYE that crossed our re-INVITE ends the dialog before that
+       * transaction: sofia-sip 1.12 loses its request and message when
+       * the handle goes now, so the handle waits for the answer (a 481,
+       * or the transaction's own timeout). */
+      if (leg->reinviting && leg->nh != NULL)
+        {
+          g_debug ("Call %s: a leg ended during our re-INVITE", call->id);
+          leg->lingering = TRUE;
+          break;
         }
       nua_handle_bind (nh, NULL);
       nua_handle_destroy (nh);
@@ -2101,6 +2137,64 @@ overflow_to_trunk (Call       *call,
   return forked;
 }
 
+typedef struct {
+  CbSipRegistrar *reg;
+  char           *call_id;
+} DropCall;
+
+static void
+drop_call_free (gpointer data)
+{
+  DropCall *drop = data;
+
+  g_object_unref (drop->reg);
+  g_free (drop->call_id);
+  g_free (drop);
+}
+
+/* A call with no handle left gets no more events to free it after. */
+static gboolean
+drop_if_finished (gpointer data)
+{
+  DropCall *drop = data;
+  Call *call = g_hash_table_lookup (drop->reg->calls, drop->call_id);
+
+  if (call != NULL && call_finished (call))
+    g_hash_table_remove (drop->reg->calls, drop->call_id);
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands the caller's unanswered INVITE to the queue (which answers it
+ * with its music) and ends this call; FALSE, with nothing changed, when
+ * the queue does not take it. */
+static gboolean
+overflow_to_queue (Call                *call,
+                   const CbGroupRecord *queue)
+{
+  Leg *a = call->a;
+  CbSipDialog dialog;
+  DropCall *drop;
+
+  if (call->reg->queue == NULL || a == NULL || a->nh == NULL || a->state != LEG_INCOMING ||
+      call->b != NULL)
+    return FALSE;
+  dialog = (CbSipDialog) {
+    .nh = a->nh, .sdp = a->sdp, .call_id = a->call_id, .contact = a->contact,
+  };
+  if (!_cb_sip_queue_take (call->reg->queue, &dialog, call->caller_id, call->caller_number, queue))
+    return FALSE;
+  g_debug ("Call %s: the caller waits in queue “%s”", call->id, queue->name);
+  /* The queue owns the handle now; whatever still rings stops. */
+  a->nh = NULL;
+  a->state = LEG_GONE;
+  call_terminate (call, 0);
+  drop = g_new0 (DropCall, 1);
+  drop->reg = g_object_ref (call->reg);
+  drop->call_id = g_strdup (call->id);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, drop_if_finished, drop, drop_call_free);
+  return TRUE;
+}
+
 /* Rings the overflow: an extension, another hunt group (which starts
  * ringing by its own strategy) or a number beyond the trunk. FALSE when
  * none of them rings; a group the call was routed to before is none. */
@@ -2116,14 +2210,16 @@ overflow_to (Call       *call,
     {
       g_autofree char *from = g_strdup (group->group_name);
 
-      /* A queue answers callers itself, from their INVITE: not here. */
-      if (next->strategy == CB_RING_STRATEGY_QUEUE || !_cb_sip_group_call_overflow_to (group, next))
+      if (!_cb_sip_group_call_overflow_to (group, next))
         {
-          g_debug ("Call %s: no overflow of “%s” to group “%s” (a loop, or a queue)", call->id,
-                   from, next->name);
+          g_debug ("Call %s: no overflow of “%s” to group “%s” (a loop)", call->id, from, next->name);
           return FALSE;
         }
       g_debug ("Call %s: overflow of “%s” to group “%s”", call->id, from, next->name);
+      /* A queue answers the caller's INVITE itself: only while it is
+       * unanswered (nobody logged in: it rings like any hunt group). */
+      if (next->strategy == CB_RING_STRATEGY_QUEUE && overflow_to_queue (call, next))
+        return TRUE;
       group_ring (call);
       return TRUE;
     }
@@ -2685,7 +2781,8 @@ _cb_sip_b2bua_queue_connect (CbSipRegistrar      *self,
                              const CbSipDialog   *agent,
                              GArray              *rung,
                              CbSipCallEnded       ended,
-                             gpointer             user_data)
+                             gpointer             user_data,
+                             GDestroyNotify       ended_free)
 {
   Call *call = queue_call_new (self, call_id, group, caller_id, caller_number);
   g_autofree char *body = NULL;
@@ -2700,6 +2797,7 @@ _cb_sip_b2bua_queue_connect (CbSipRegistrar      *self,
   call->state = CALL_CONNECTED;
   call->ended = ended;
   call->ended_data = user_data;
+  call->ended_free = ended_free;
   for (guint i = 0; rung != NULL && i < rung->len; i++)
     rung_add (call, g_array_index (rung, gint64, i))->ended = TRUE;
 
@@ -2719,20 +2817,39 @@ _cb_sip_b2bua_queue_redirect (CbSipRegistrar      *self,
                               const char          *number)
 {
   g_autoptr(GPtrArray) contacts = NULL;
-  gint64 target = resolve_number (self, number, NULL);
+  const CbGroupRecord *next = _cb_sip_hunt_find_group (self, number);
+  gint64 target = 0;
   Call *call;
 
-  if (target <= 0 || target == caller_id)
-    return FALSE;
-  contacts = _cb_sip_registrar_contacts_of (self, target);
-  if (contacts->len == 0)
+  /* Decided before the B2BUA takes the dialog, so that FALSE changes
+   * nothing; a group is followed as hunt groups follow their overflow
+   * (and its loop guard), with this queue counted as visited. */
+  if (next != NULL)
+    {
+      if (next->id == group->id || next->strategy == CB_RING_STRATEGY_QUEUE)
+        return FALSE;
+    }
+  else if ((target = resolve_number (self, number, NULL)) > 0)
+    {
+      if (target == caller_id)
+        return FALSE;
+      contacts = _cb_sip_registrar_contacts_of (self, target);
+      if (contacts->len == 0)
+        return FALSE;
+    }
+  else if (!is_external (self, number))
     return FALSE;
 
   call = queue_call_new (self, call_id, group, caller_id, caller_number);
   call->group->overflowed = TRUE;
   call->a = adopt_leg (call, FALSE, caller);
-  ring_user (call, target, FALSE, contacts);
-  publish (call);
+  if (target > 0)
+    {
+      ring_user (call, target, FALSE, contacts);
+      publish (call);
+    }
+  else if (!overflow_to (call, number))
+    call_terminate (call, 0);
   return TRUE;
 }
 

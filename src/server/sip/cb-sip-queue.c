@@ -21,8 +21,11 @@
  * every two seconds while callers wait (logins made elsewhere need no
  * hook of their own).
  *
- * Statistics (waiting, oldest waiting since, answered, abandoned) count
- * since the server started; each change is a "queue-stats" event.
+ * Statistics: waiting and oldest waiting since are live; answered and
+ * abandoned count the server's local day, kept in the store so a restart
+ * keeps them, and start again at local midnight. Each change is a
+ * "queue-stats" event. A wrap-up a queue started is in the store too: a
+ * restart ends it when it would have ended.
  */
 
 #define G_LOG_DOMAIN "cb-queue"
@@ -99,8 +102,9 @@ struct _Queue {
   gboolean           announcement;
   char              *overflow;
   GQueue             waiting;      /* Caller, arrival order */
-  guint64            answered;
+  guint64            answered;     /* today's, see roll_day() */
   guint64            abandoned;
+  char              *day;          /* the local date they count */
   gboolean           stats_dirty;
 };
 
@@ -118,6 +122,7 @@ struct _CbSipQueue
   guint           refresh_id;
   guint           ticker_id;
   guint           stats_id;
+  guint           midnight_id;
 };
 
 G_DEFINE_FINAL_TYPE (CbSipQueue, cb_sip_queue, G_TYPE_OBJECT)
@@ -176,6 +181,7 @@ queue_free (Queue *queue)
   g_free (queue->number);
   g_free (queue->name);
   g_free (queue->overflow);
+  g_free (queue->day);
   g_free (queue);
 }
 
@@ -197,6 +203,7 @@ cb_sip_queue_finalize (GObject *object)
   g_hash_table_unref (self->rings);
   g_hash_table_unref (self->queues);
   g_hash_table_unref (self->wrap_ups);
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
   g_clear_object (&self->music);
   G_OBJECT_CLASS (cb_sip_queue_parent_class)->finalize (object);
 }
@@ -219,6 +226,149 @@ cb_sip_queue_init (CbSipQueue *self)
   self->wrap_ups = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
+static void start_wrap_up  (CbSipQueue *self, gint64 agent_id, guint seconds);
+static void load_counts    (CbSipQueue *self);
+static void stats_changed  (Queue *queue);
+
+/* The day the counters count: the server's local date. */
+static char *
+today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+/* Brings the counters to today's (from the store: zeros on a new day);
+ * TRUE when the day changed. */
+static gboolean
+roll_day (Queue *queue)
+{
+  CbSipQueue *self = queue->owner;
+  g_autofree char *day = today ();
+  g_autoptr(GError) error = NULL;
+  gint64 answered = 0, abandoned = 0;
+
+  if (g_strcmp0 (queue->day, day) == 0)
+    return FALSE;
+  if (!cb_store_get_queue_counts (self->reg->api->store, queue->group_id, day, &answered, &abandoned,
+                                  &error))
+    g_warning ("Could not read the counters of queue %" G_GINT64_FORMAT ": %s", queue->group_id,
+               error->message);
+  g_free (queue->day);
+  queue->day = g_steal_pointer (&day);
+  queue->answered = answered;
+  queue->abandoned = abandoned;
+  return TRUE;
+}
+
+/* A caller answered by an agent, or one who hung up while waiting. */
+static void
+count_call (Queue    *queue,
+            gboolean  answered)
+{
+  CbSipQueue *self = queue->owner;
+  g_autoptr(GError) error = NULL;
+
+  roll_day (queue);
+  if (answered)
+    queue->answered++;
+  else
+    queue->abandoned++;
+  if (!cb_store_add_queue_counts (self->reg->api->store, queue->group_id, queue->day,
+                                  answered ? 1 : 0, answered ? 0 : 1, &error))
+    g_warning ("Could not count a call of queue %" G_GINT64_FORMAT ": %s", queue->group_id,
+               error->message);
+}
+
+static gboolean
+at_midnight (gpointer data)
+{
+  CbSipQueue *self = data;
+
+  self->midnight_id = 0;
+  load_counts (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Today's counters of every queue group into the snapshot's stats (the
+ * queues themselves are made at their first caller), and again at the
+ * next local midnight. */
+static void
+load_counts (CbSipQueue *self)
+{
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) midnight = NULL;
+  g_autofree char *day = today ();
+
+  groups = cb_store_list_groups (self->reg->api->store, &error);
+  for (guint i = 0; groups != NULL && i < groups->len; i++)
+    {
+      CbGroupRecord *group = g_ptr_array_index (groups, i);
+      Queue *queue = g_hash_table_lookup (self->queues, &group->id);
+      CbQueueStats stats = { 0 };
+      gint64 answered = 0, abandoned = 0;
+
+      if (group->strategy != CB_RING_STRATEGY_QUEUE)
+        continue;
+      if (queue != NULL)
+        {
+          if (roll_day (queue))
+            stats_changed (queue);
+          continue;
+        }
+      if (!cb_store_get_queue_counts (self->reg->api->store, group->id, day, &answered, &abandoned,
+                                      NULL))
+        continue;
+      cb_permissions_get_queue_stats (self->reg->api->perms, group->id, &stats);
+      stats.answered = answered;
+      stats.abandoned = abandoned;
+      cb_permissions_set_queue_stats (self->reg->api->perms, group->id, &stats);
+    }
+  if (groups == NULL)
+    g_warning ("Could not load the queue counters: %s", error->message);
+
+  /* A second past midnight: g_timeout_add_seconds() may fire early by
+   * less than that. */
+  start = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                 g_date_time_get_day_of_month (now), 0, 0, 0);
+  midnight = g_date_time_add_days (start, 1);
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
+  self->midnight_id = g_timeout_add_seconds ((guint) (g_date_time_difference (midnight, now) /
+                                                      G_TIME_SPAN_SECOND) + 1,
+                                             at_midnight, self);
+}
+
+/* Wrap-ups a queue started before a restart end when they would have;
+ * one the user set by hand has no record and stays. */
+static void
+resume_wrap_ups (CbSipQueue *self)
+{
+  g_autoptr(GArray) wrap_ups = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  wrap_ups = cb_store_list_wrap_ups (self->reg->api->store, &error);
+  if (wrap_ups == NULL)
+    {
+      g_warning ("Could not list the wrap-ups: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < wrap_ups->len; i++)
+    {
+      CbWrapUpRecord *record = &g_array_index (wrap_ups, CbWrapUpRecord, i);
+      const CbUserRecord *user = cb_permissions_get_user (self->reg->api->perms, record->user_id);
+
+      if (user != NULL && user->agent_status == CB_AGENT_STATUS_WRAP_UP)
+        start_wrap_up (self, record->user_id, (guint) CLAMP (record->until - now, 0, G_MAXUINT));
+      else if (!cb_store_set_wrap_up (self->reg->api->store, record->user_id, 0, NULL))
+        g_debug ("Could not clear the wrap-up of %" G_GINT64_FORMAT, record->user_id);
+    }
+}
+
 CbSipQueue *
 _cb_sip_queue_new (CbSipRegistrar *registrar)
 {
@@ -226,6 +376,8 @@ _cb_sip_queue_new (CbSipRegistrar *registrar)
 
   self->reg = registrar;
   self->music = cb_hold_music_new (registrar->address);
+  load_counts (self);
+  resume_wrap_ups (self);
   return self;
 }
 
@@ -454,6 +606,7 @@ publish_stats (gpointer data)
       if (!queue->stats_dirty)
         continue;
       queue->stats_dirty = FALSE;
+      roll_day (queue);
       stats.waiting = queue->waiting.length;
       stats.oldest_waiting_since = oldest != NULL ? oldest->entered_at : 0;
       stats.answered = queue->answered;
@@ -868,6 +1021,12 @@ wrap_up_over (gpointer data)
   g_autoptr(GError) error = NULL;
 
   g_hash_table_remove (self->wrap_ups, &wrap->agent_id);
+  if (!cb_store_set_wrap_up (self->reg->api->store, wrap->agent_id, 0, &error))
+    {
+      g_warning ("Could not clear the wrap-up of %" G_GINT64_FORMAT ": %s", wrap->agent_id,
+                 error->message);
+      g_clear_error (&error);
+    }
   /* The agent may have chosen another status meanwhile: keep that. */
   if (user != NULL && user->agent_status == CB_AGENT_STATUS_WRAP_UP &&
       !cb_api_set_agent_status (self->reg->api, wrap->agent_id, CB_AGENT_STATUS_AVAILABLE, &error))
@@ -875,6 +1034,7 @@ wrap_up_over (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* `data` belongs to the B2BUA's call, which frees it afterwards. */
 static void
 queue_call_ended (gpointer data)
 {
@@ -882,27 +1042,42 @@ queue_call_ended (gpointer data)
   CbSipQueue *self = answered->self;
   const CbUserRecord *user = cb_permissions_get_user (self->reg->api->perms, answered->agent_id);
   g_autoptr(GError) error = NULL;
-  WrapUp *wrap;
-  guint id;
 
   if (user == NULL || answered->wrap_up == 0 || user->agent_status != CB_AGENT_STATUS_AVAILABLE)
     {
       _cb_sip_queue_agent_changed (self, answered->agent_id);
-      g_free (answered);
       return;
     }
   if (!cb_api_set_agent_status (self->reg->api, answered->agent_id, CB_AGENT_STATUS_WRAP_UP, &error))
-    g_warning ("Could not start the wrap-up of %" G_GINT64_FORMAT ": %s", answered->agent_id, error->message);
+    {
+      g_warning ("Could not start the wrap-up of %" G_GINT64_FORMAT ": %s", answered->agent_id, error->message);
+      g_clear_error (&error);
+    }
+  /* Recorded, so that a restart meanwhile still ends it. */
+  if (!cb_store_set_wrap_up (self->reg->api->store, answered->agent_id,
+                             g_get_real_time () / G_USEC_PER_SEC + answered->wrap_up, &error))
+    g_warning ("Could not record the wrap-up of %" G_GINT64_FORMAT ": %s", answered->agent_id,
+               error->message);
+  start_wrap_up (self, answered->agent_id, answered->wrap_up);
+}
+
+/* The agent, in Wrap-up now, becomes Available after `seconds`. */
+static void
+start_wrap_up (CbSipQueue *self,
+               gint64      agent_id,
+               guint       seconds)
+{
+  WrapUp *wrap;
+  guint id;
 
   wrap = g_new0 (WrapUp, 1);
   wrap->self = self;
-  wrap->agent_id = answered->agent_id;
+  wrap->agent_id = agent_id;
   if ((id = GPOINTER_TO_UINT (g_hash_table_lookup (self->wrap_ups, &wrap->agent_id))) != 0)
     g_source_remove (id);
-  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, answered->wrap_up, wrap_up_over, wrap, g_free);
+  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds, wrap_up_over, wrap, g_free);
   g_hash_table_insert (self->wrap_ups, g_memdup2 (&wrap->agent_id, sizeof (gint64)), GUINT_TO_POINTER (id));
-  g_debug ("Agent %" G_GINT64_FORMAT " in wrap-up for %u s", answered->agent_id, answered->wrap_up);
-  g_free (answered);
+  g_debug ("Agent %" G_GINT64_FORMAT " in wrap-up for %u s", agent_id, seconds);
 }
 
 static void
@@ -933,7 +1108,7 @@ ring_answered (Ring        *ring,
 
   cancel_rings (caller, 0, ring);
   leave_queue (caller);
-  queue->answered++;
+  count_call (queue, TRUE);
   for (guint i = 0; i < caller->rung->len; i++)
     if (g_array_index (caller->rung, gint64, i) != ring->agent_id)
       g_array_append_val (others, g_array_index (caller->rung, gint64, i));
@@ -959,7 +1134,7 @@ ring_answered (Ring        *ring,
   cb_queue_dispatcher_answered (queue->dispatcher, caller->serial, answered->agent_id);
   _cb_sip_b2bua_queue_connect (self->reg, caller->id, group, caller->caller_id, caller->number,
                                &from_caller, answered->agent_id, &from_agent, others,
-                               queue_call_ended, answered);
+                               queue_call_ended, answered, g_free);
   g_hash_table_remove (self->rings, ring);
   g_hash_table_remove (self->callers, &caller->serial);
   _cb_sip_queue_agent_changed (self, 0);
@@ -1005,6 +1180,7 @@ queue_for (CbSipQueue          *self,
   g_signal_connect (queue->dispatcher, "withdraw", G_CALLBACK (on_withdraw), queue);
   g_signal_connect (queue->dispatcher, "overflow", G_CALLBACK (on_overflow), queue);
   g_hash_table_insert (self->queues, &queue->group_id, queue);
+  roll_day (queue);
   return queue;
 }
 
@@ -1030,23 +1206,22 @@ caller_number (CbSipQueue *self,
   return g_strdup (line != NULL ? line : "");
 }
 
-gboolean
-_cb_sip_queue_incoming (CbSipQueue          *self,
-                        nua_handle_t        *nh,
-                        const sip_t         *sip,
-                        gint64               caller_id,
-                        const char          *line,
-                        const CbGroupRecord *group)
+/* The caller (an INVITE not answered yet) waits in the group's queue:
+ * answered with the music. Takes `number`. */
+static void
+enter_queue (CbSipQueue          *self,
+             nua_handle_t        *nh,
+             gint64               caller_id,
+             char                *number,
+             const char          *dialog_id,
+             const char          *offer,
+             const char          *contact,
+             const CbGroupRecord *group)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *origin = NULL;
   Queue *queue;
   Caller *caller;
-
-  g_return_val_if_fail (CB_IS_SIP_QUEUE (self), FALSE);
-
-  if (!anyone_logged_in (self, group))
-    return FALSE;
 
   queue = queue_for (self, group);
   caller = g_new0 (Caller, 1);
@@ -1057,20 +1232,13 @@ _cb_sip_queue_incoming (CbSipQueue          *self,
   caller->id = g_uuid_string_random ();
   caller->nh = nh;
   caller->caller_id = caller_id;
-  caller->number = caller_number (self, caller_id, line);
+  caller->number = number;
   caller->entered_at = g_get_real_time () / G_USEC_PER_SEC;
   caller->rings = g_ptr_array_new ();
   caller->rung = g_array_new (FALSE, FALSE, sizeof (gint64));
-  caller->dialog_id = g_strdup (sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL);
-  if (sip->sip_payload != NULL)
-    caller->offer = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-  if (sip->sip_contact != NULL)
-    {
-      char *text = url_as_string (self->reg->home, sip->sip_contact->m_url);
-
-      caller->contact = g_strdup (text);
-      su_free (self->reg->home, text);
-    }
+  caller->dialog_id = g_strdup (dialog_id);
+  caller->offer = g_strdup (offer);
+  caller->contact = g_strdup (contact);
   caller->session = g_random_int_range (1, G_MAXINT32);
   caller->version = 1;
   nua_handle_bind (nh, &caller->magic.magic);
@@ -1085,7 +1253,7 @@ _cb_sip_queue_incoming (CbSipQueue          *self,
       g_debug ("Queue %s: %s", queue->name, error->message);
       nua_respond (nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
       caller->gone = TRUE;
-      return TRUE;
+      return;
     }
   nua_respond (nh, SIP_200_OK,
                SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
@@ -1098,6 +1266,51 @@ _cb_sip_queue_incoming (CbSipQueue          *self,
   publish_call (caller, 0, "connected", FALSE);
   if (self->ticker_id == 0)
     self->ticker_id = g_timeout_add_seconds (REFRESH_INTERVAL_S, tick_refresh, self);
+}
+
+gboolean
+_cb_sip_queue_incoming (CbSipQueue          *self,
+                        nua_handle_t        *nh,
+                        const sip_t         *sip,
+                        gint64               caller_id,
+                        const char          *line,
+                        const CbGroupRecord *group)
+{
+  g_autofree char *offer = NULL;
+  g_autofree char *contact = NULL;
+
+  g_return_val_if_fail (CB_IS_SIP_QUEUE (self), FALSE);
+
+  if (!anyone_logged_in (self, group))
+    return FALSE;
+
+  if (sip->sip_payload != NULL)
+    offer = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+  if (sip->sip_contact != NULL)
+    {
+      char *text = url_as_string (self->reg->home, sip->sip_contact->m_url);
+
+      contact = g_strdup (text);
+      su_free (self->reg->home, text);
+    }
+  enter_queue (self, nh, caller_id, caller_number (self, caller_id, line),
+               sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL, offer, contact, group);
+  return TRUE;
+}
+
+gboolean
+_cb_sip_queue_take (CbSipQueue          *self,
+                    const CbSipDialog   *caller,
+                    gint64               caller_id,
+                    const char          *number,
+                    const CbGroupRecord *group)
+{
+  g_return_val_if_fail (CB_IS_SIP_QUEUE (self), FALSE);
+
+  if (!anyone_logged_in (self, group))
+    return FALSE;
+  enter_queue (self, caller->nh, caller_id, g_strdup (number), caller->call_id, caller->sdp,
+               caller->contact, group);
   return TRUE;
 }
 
@@ -1112,7 +1325,7 @@ abandoned (Caller *caller)
   g_debug ("Queue %s: caller %s hung up", queue->name, caller->id);
   cancel_rings (caller, 0, NULL);
   leave_queue (caller);
-  queue->abandoned++;
+  count_call (queue, FALSE);
   cb_queue_dispatcher_remove_caller (queue->dispatcher, caller->serial);  /* if it got that far */
   journal_rung (caller);
   publish_call (caller, 0, "ended", TRUE);

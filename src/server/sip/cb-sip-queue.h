@@ -65,11 +65,23 @@ typedef struct {
 
 typedef void (*CbSipCallEnded) (gpointer user_data);
 
+/* A call overflowing from a hunt group into the queue: `caller` is its
+ * INVITE, not answered yet (only nh, sdp (the offer), call_id and contact
+ * count); the queue answers it and owns the handle. FALSE, with nothing
+ * changed, when nobody is logged into the group. */
+gboolean     _cb_sip_queue_take           (CbSipQueue          *self,
+                                           const CbSipDialog   *caller,
+                                           gint64               caller_id,
+                                           const char          *number,
+                                           const CbGroupRecord *group);
+
 /* A connected call `call_id` to the group's number between the caller
  * and the agent whose phone answered the caller's offer; the caller is
  * re-INVITEd with the agent's answer. `rung`: the other agents who rang
  * for it (their journals say who took it). `ended` runs once when the
- * agent's part of the call ends (hang-up, forward, transfer). */
+ * agent's part of the call ends (hang-up, forward, transfer); the call
+ * owns `user_data` and frees it with `ended_free` after that, or when it
+ * is dropped without ending (server shutdown). */
 void         _cb_sip_b2bua_queue_connect  (CbSipRegistrar      *self,
                                            const char          *call_id,
                                            const CbGroupRecord *group,
@@ -80,9 +92,12 @@ void         _cb_sip_b2bua_queue_connect  (CbSipRegistrar      *self,
                                            const CbSipDialog   *agent,
                                            GArray              *rung,
                                            CbSipCallEnded       ended,
-                                           gpointer             user_data);
+                                           gpointer             user_data,
+                                           GDestroyNotify       ended_free);
 /* The answered caller goes to `number` (the group's overflow) as a
- * forward does; FALSE, with nothing changed, when nobody is there. */
+ * forward does: an extension, a hunt group (ringing by its strategy, with
+ * its own overflow and the loop guard) or a number over the trunk; FALSE,
+ * with nothing changed, when nobody is there or it is a queue. */
 gboolean     _cb_sip_b2bua_queue_redirect (CbSipRegistrar      *self,
                                            const char          *call_id,
                                            const CbGroupRecord *group,

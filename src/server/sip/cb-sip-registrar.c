@@ -562,6 +562,7 @@ cb_sip_registrar_start (CbSipRegistrar  *self,
   if (self->root == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not create the sofia-sip root");
+      su_home_deinit (self->home);
       return FALSE;
     }
   /* Borrowed: su_root_destroy() frees it. */
@@ -586,6 +587,8 @@ cb_sip_registrar_start (CbSipRegistrar  *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE, "Could not listen on %s", url);
       su_root_destroy (self->root);
       self->root = NULL;
+      /* stop() does nothing without a nua: the home is released here. */
+      su_home_deinit (self->home);
       return FALSE;
     }
 

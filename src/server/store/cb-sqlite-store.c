@@ -154,6 +154,20 @@ static const char * const migrations[] = {
   "ALTER TABLE journal ADD COLUMN taken_by_user_id INTEGER;"
   "ALTER TABLE journal ADD COLUMN taken_by_name    TEXT;"
   "ALTER TABLE journal ADD COLUMN picked_up        INTEGER NOT NULL DEFAULT 0;",
+
+  /* 4: queue counters per group and local day, and the wrap-ups queues
+   * started (so a restart can end them; a hand-set Wrap-up has no row). */
+  "CREATE TABLE queue_counts ("
+  "  group_id  INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,"
+  "  day       TEXT NOT NULL,"
+  "  answered  INTEGER NOT NULL DEFAULT 0,"
+  "  abandoned INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (group_id, day)"
+  ");"
+  "CREATE TABLE wrap_ups ("
+  "  user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+  "  until   INTEGER NOT NULL"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -1766,6 +1780,119 @@ cb_sqlite_store_count_missed (CbStore  *store,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+/* Queue counters and wrap-ups */
+
+static gboolean
+cb_sqlite_store_add_queue_counts (CbStore     *store,
+                                  gint64       group_id,
+                                  const char  *day,
+                                  gint64       answered,
+                                  gint64       abandoned,
+                                  GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "INSERT INTO queue_counts (group_id, day, answered, abandoned)"
+                         " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (group_id, day) DO UPDATE"
+                         " SET answered = answered + ?3, abandoned = abandoned + ?4", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, group_id);
+  bind_text (stmt, 2, day);
+  sqlite3_bind_int64 (stmt, 3, answered);
+  sqlite3_bind_int64 (stmt, 4, abandoned);
+  return step_done (self, stmt, "Could not count the queue call", error);
+}
+
+static gboolean
+cb_sqlite_store_get_queue_counts (CbStore     *store,
+                                  gint64       group_id,
+                                  const char  *day,
+                                  gint64      *answered,
+                                  gint64      *abandoned,
+                                  GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  int rc;
+
+  *answered = *abandoned = 0;
+  stmt = get_stmt (self, "SELECT answered, abandoned FROM queue_counts WHERE group_id = ? AND day = ?",
+                   error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, group_id);
+  bind_text (stmt, 2, day);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *answered = sqlite3_column_int64 (stmt, 0);
+      *abandoned = sqlite3_column_int64 (stmt, 1);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Could not read the queue counts");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+cb_sqlite_store_set_wrap_up (CbStore  *store,
+                             gint64    user_id,
+                             gint64    until,
+                             GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  if (until > 0)
+    stmt = get_stmt (self, "INSERT OR REPLACE INTO wrap_ups (user_id, until) VALUES (?, ?)", error);
+  else
+    stmt = get_stmt (self, "DELETE FROM wrap_ups WHERE user_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (until > 0)
+    sqlite3_bind_int64 (stmt, 2, until);
+  return step_done (self, stmt, "Could not record the wrap-up", error);
+}
+
+static GArray *
+cb_sqlite_store_list_wrap_ups (CbStore  *store,
+                               GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  g_autoptr(GArray) wrap_ups = g_array_new (FALSE, FALSE, sizeof (CbWrapUpRecord));
+  int rc;
+
+  stmt = get_stmt (self, "SELECT user_id, until FROM wrap_ups ORDER BY user_id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CbWrapUpRecord record = {
+        .user_id = sqlite3_column_int64 (stmt, 0),
+        .until = sqlite3_column_int64 (stmt, 1),
+      };
+
+      g_array_append_val (wrap_ups, record);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Could not list the wrap-ups");
+      return NULL;
+    }
+  return g_steal_pointer (&wrap_ups);
+}
+
 /* Opening and migrating */
 
 static gboolean
@@ -1948,6 +2075,10 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->add_journal = cb_sqlite_store_add_journal;
   iface->list_journal = cb_sqlite_store_list_journal;
   iface->count_missed = cb_sqlite_store_count_missed;
+  iface->add_queue_counts = cb_sqlite_store_add_queue_counts;
+  iface->get_queue_counts = cb_sqlite_store_get_queue_counts;
+  iface->set_wrap_up = cb_sqlite_store_set_wrap_up;
+  iface->list_wrap_ups = cb_sqlite_store_list_wrap_ups;
 }
 
 /* GObject */

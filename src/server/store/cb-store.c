@@ -569,3 +569,55 @@ cb_store_count_missed (CbStore  *self,
 
   return STORE_IFACE (self)->count_missed (self, user_id, error);
 }
+
+gboolean
+cb_store_add_queue_counts (CbStore     *self,
+                           gint64       group_id,
+                           const char  *day,
+                           gint64       answered,
+                           gint64       abandoned,
+                           GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (day != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->add_queue_counts (self, group_id, day, answered, abandoned, error);
+}
+
+gboolean
+cb_store_get_queue_counts (CbStore     *self,
+                           gint64       group_id,
+                           const char  *day,
+                           gint64      *answered,
+                           gint64      *abandoned,
+                           GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (day != NULL && answered != NULL && abandoned != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->get_queue_counts (self, group_id, day, answered, abandoned, error);
+}
+
+gboolean
+cb_store_set_wrap_up (CbStore  *self,
+                      gint64    user_id,
+                      gint64    until,
+                      GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_wrap_up (self, user_id, until, error);
+}
+
+GArray *
+cb_store_list_wrap_ups (CbStore  *self,
+                        GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->list_wrap_ups (self, error);
+}

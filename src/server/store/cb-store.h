@@ -55,6 +55,11 @@ typedef struct {
 } CbUserRecord;
 
 typedef struct {
+  gint64 user_id;
+  gint64 until;     /* seconds since the epoch */
+} CbWrapUpRecord;
+
+typedef struct {
   gint64   user_id;
   gboolean logged_in;
 } CbGroupMember;
@@ -218,6 +223,18 @@ struct _CbStoreInterface
   /* Incoming calls never answered, by anyone: a group call a colleague
    * took is not missed. */
   gint64         (*count_missed)       (CbStore *self, gint64 user_id, GError **error);
+
+  /* Queue counters of a group for one day ("YYYY-MM-DD", the server's
+   * local date): add adds to them, get gives zeros for a day without. */
+  gboolean       (*add_queue_counts)   (CbStore *self, gint64 group_id, const char *day,
+                                        gint64 answered, gint64 abandoned, GError **error);
+  gboolean       (*get_queue_counts)   (CbStore *self, gint64 group_id, const char *day,
+                                        gint64 *answered, gint64 *abandoned, GError **error);
+  /* Wrap-ups a queue started, to end them after a restart: until in
+   * seconds since the epoch; 0 clears. list: CbWrapUpRecord elements. */
+  gboolean       (*set_wrap_up)        (CbStore *self, gint64 user_id, gint64 until,
+                                        GError **error);
+  GArray        *(*list_wrap_ups)      (CbStore *self, GError **error);
 };
 
 gboolean       cb_store_begin            (CbStore *self, GError **error);
@@ -264,5 +281,12 @@ gboolean       cb_store_add_journal      (CbStore *self, CbJournalRecord *record
 GPtrArray     *cb_store_list_journal     (CbStore *self, gint64 user_id, gint64 before,
                                           guint limit, GError **error);
 gint64         cb_store_count_missed     (CbStore *self, gint64 user_id, GError **error);
+gboolean       cb_store_add_queue_counts (CbStore *self, gint64 group_id, const char *day,
+                                          gint64 answered, gint64 abandoned, GError **error);
+gboolean       cb_store_get_queue_counts (CbStore *self, gint64 group_id, const char *day,
+                                          gint64 *answered, gint64 *abandoned, GError **error);
+gboolean       cb_store_set_wrap_up      (CbStore *self, gint64 user_id, gint64 until,
+                                          GError **error);
+GArray        *cb_store_list_wrap_ups    (CbStore *self, GError **error);
 
 G_END_DECLS
