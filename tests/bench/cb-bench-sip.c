@@ -455,16 +455,33 @@ cb_bench_sip_calls (guint max_cps,
   g_print ("%6s %8s %8s %10s %7s %9s %8s %10s %8s %9s %9s\n", "cps", "offered", "created",
            "successful", "failed", "setup p50", "p99 (ms)", "server CPU", "sipp CPU", "RSS (KiB)",
            "UDP drops");
-  for (guint i = 0; i < G_N_ELEMENTS (rates) && rates[i] <= max_cps; i++)
+  /* CB_BENCH_ROUNDS=N runs the rate steps N times on the same server: a
+   * leak grows round after round, the allocator's high-water mark does not. */
+  for (guint64 round = 1, rounds = g_ascii_strtoull (g_getenv ("CB_BENCH_ROUNDS") != NULL ?
+                                                      g_getenv ("CB_BENCH_ROUNDS") : "1", NULL, 10);
+       round <= MAX (rounds, 1); round++)
     {
-      Step step = { 0 };
-
-      run_step (&bench, &step, rates[i], MAX (rates[i] * STEP_SECONDS, 50u), SHORT_CALL_MS, FALSE);
-      print_step (&step);
-      if (step.failed > 0 || step.successful < step.offered)
+      for (guint i = 0; i < G_N_ELEMENTS (rates) && rates[i] <= max_cps; i++)
         {
-          g_print ("sip-calls: calls start to fail at %u cps\n", rates[i]);
-          break;
+          Step step = { 0 };
+
+          run_step (&bench, &step, rates[i], MAX (rates[i] * STEP_SECONDS, 50u), SHORT_CALL_MS, FALSE);
+          print_step (&step);
+          if (step.failed > 0 || step.successful < step.offered)
+            {
+              g_print ("sip-calls: calls start to fail at %u cps\n", rates[i]);
+              break;
+            }
+        }
+      if (rounds > 1)
+        {
+          g_autofree char *split = NULL;
+
+          /* Transactions linger for 32 s after their calls (RFC 3261 timers). */
+          cb_test_run_for (35000);
+          split = memory_split (bench.pid);
+          g_print ("sip-calls: after round %" G_GUINT64_FORMAT " and 35 s idle: %s, connected calls %u\n",
+                   round, split, connected_calls (&bench));
         }
     }
 

@@ -13,7 +13,9 @@
  * offered, so the SDP went through the B2BUA. While the call is up, sipp
  * plays a 440 Hz A-law tone where that SDP points; a phone-library agent
  * at the other end must hear it. The journal has the call for both, and
- * the event stream saw the lines go busy and back.
+ * the event stream saw the lines go busy and back. The sipp phones do the
+ * same over TCP (-t t1): the registrar keeps the transport of the
+ * binding and the B2BUA reaches the phone over it.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -47,6 +49,7 @@ typedef struct {
   CbTestPhone   anna;
   CbTestPhone   ben;
   CbTestStream *stream;    /* Anna's */
+  const char   *transport; /* sipp's -t: "u1" (UDP) or "t1" (TCP) */
 } Fixture;
 
 static void
@@ -90,6 +93,7 @@ fixture_setup (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
+  fixture->transport = data != NULL ? data : "u1";
   fixture->server = cb_test_server_start (directory, server_args);
   fixture->tmpdir = g_dir_make_tmp ("cb-sipp-XXXXXX", &error);
   g_assert_no_error (error);
@@ -163,8 +167,8 @@ write_injection (Fixture     *fixture,
 }
 
 /* Starts sipp in the fixture's directory (where the tone is) with
- * SOURCE_ROOT/tests/server/scenario and the arguments given
- * (NULL-terminated). */
+ * SOURCE_ROOT/tests/server/scenario, the fixture's transport and the
+ * arguments given (NULL-terminated). */
 static CbTestSipp *
 sipp_start (Fixture    *fixture,
             const char *name,
@@ -172,13 +176,18 @@ sipp_start (Fixture    *fixture,
             ...)
 {
   g_autofree char *path = g_build_filename (SOURCE_ROOT, "tests", "server", scenario, NULL);
-  CbTestSipp *sipp;
-  va_list args;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  va_list list;
 
-  va_start (args, scenario);
-  sipp = cb_test_sipp_start_va (fixture->tmpdir, name, path, args);
-  va_end (args);
-  return sipp;
+  g_ptr_array_add (args, (gpointer) "-t");
+  g_ptr_array_add (args, (gpointer) fixture->transport);
+  va_start (list, scenario);
+  while ((arg = va_arg (list, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (list);
+  g_ptr_array_add (args, NULL);
+  return cb_test_sipp_start_argv (fixture->tmpdir, name, path, (const char * const *) args->pdata);
 }
 
 /* The user's phone is sipp: registers the line from a free port (401,
@@ -203,7 +212,10 @@ sipp_phone_start_with (Fixture     *fixture,
 
   /* The INVITE must find the registered port bound. */
   uas = sipp_start (fixture, "uas", scenario, "-p", port_arg, "-mp", media_arg, NULL);
-  cb_test_sipp_wait_port (uas, port, WAIT_MS);
+  if (g_str_equal (fixture->transport, "t1"))
+    cb_test_sipp_wait_tcp_port (uas, port, WAIT_MS);
+  else
+    cb_test_sipp_wait_port (uas, port, WAIT_MS);
   return uas;
 }
 
@@ -487,6 +499,11 @@ main (int   argc,
   g_test_add ("/sip/sipp/agent-to-sipp", Fixture, NULL, fixture_setup, test_agent_to_sipp, fixture_teardown);
   g_test_add ("/sip/sipp/agent-to-sipp-early-media", Fixture, NULL, fixture_setup,
               test_agent_to_sipp_early_media, fixture_teardown);
+  /* The same phones over TCP: REGISTER, INVITE with digest, BYE. */
+  g_test_add ("/sip/sipp/tcp/sipp-to-sipp", Fixture, "t1", fixture_setup, test_sipp_to_sipp,
+              fixture_teardown);
+  g_test_add ("/sip/sipp/tcp/sipp-to-agent", Fixture, "t1", fixture_setup, test_sipp_to_agent,
+              fixture_teardown);
 
   return g_test_run ();
 }

@@ -119,6 +119,44 @@ cb_test_wait_udp_port (guint           port,
   g_source_remove (ticker);
 }
 
+gboolean
+cb_test_tcp_port_listening (guint port)
+{
+  g_autofree char *table = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *local = g_strdup_printf ("0100007F:%04X", port);
+
+  if (!g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL))
+    return FALSE;
+  lines = g_strsplit (table, "\n", -1);
+  /* "sl local_address rem_address st ...": 0A is LISTEN. */
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+      for (guint j = 0; fields[j] != NULL; j++)
+        if (fields[j][0] != '\0')
+          g_ptr_array_add (words, fields[j]);
+      if (words->len > 3 && g_strcmp0 (g_ptr_array_index (words, 1), local) == 0 &&
+          g_strcmp0 (g_ptr_array_index (words, 3), "0A") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+cb_test_wait_tcp_port (guint           port,
+                       const gboolean *gave_up,
+                       guint           timeout_ms,
+                       const char     *what)
+{
+  guint ticker = g_timeout_add (20, tick, NULL);
+
+  CB_TEST_WAIT_FOR (*gave_up || cb_test_tcp_port_listening (port), timeout_ms, what);
+  g_source_remove (ticker);
+}
+
 void
 cb_test_remove_dir (const char *path)
 {

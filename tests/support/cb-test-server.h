@@ -64,6 +64,14 @@ void          cb_test_wait_udp_port  (guint           port,
                                       const gboolean *gave_up,
                                       guint           timeout_ms,
                                       const char     *what);
+/* Whether a socket listens on this TCP port on loopback (from
+ * /proc/net/tcp: a bind probe would also see a connection in TIME_WAIT). */
+gboolean      cb_test_tcp_port_listening (guint    port);
+/* As cb_test_wait_udp_port(), until a socket listens on the TCP port. */
+void          cb_test_wait_tcp_port  (guint           port,
+                                      const gboolean *gave_up,
+                                      guint           timeout_ms,
+                                      const char     *what);
 /* Removes the files in the directory path, then the directory. */
 void          cb_test_remove_dir     (const char  *path);
 

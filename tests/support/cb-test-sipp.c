@@ -43,11 +43,25 @@ cb_test_sipp_start_va (const char *dir,
                        const char *scenario,
                        va_list     args)
 {
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+  const char *arg;
+
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (list, (gpointer) arg);
+  g_ptr_array_add (list, NULL);
+  return cb_test_sipp_start_argv (dir, name, scenario, (const char * const *) list->pdata);
+}
+
+CbTestSipp *
+cb_test_sipp_start_argv (const char         *dir,
+                         const char         *name,
+                         const char         *scenario,
+                         const char * const *args)
+{
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   CbTestSipp *sipp = g_new0 (CbTestSipp, 1);
-  const char *arg;
 
   sipp->name = g_strdup (name);
   sipp->errors = g_strdup_printf ("%s/%s-errors.log", dir, name);
@@ -55,8 +69,8 @@ cb_test_sipp_start_va (const char *dir,
   g_ptr_array_add (argv, g_strdup ("sipp"));
   g_ptr_array_add (argv, g_strdup ("-sf"));
   g_ptr_array_add (argv, g_strdup (scenario));
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, g_strdup (arg));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
   {
     const char * const common[] = {
       "-i", "127.0.0.1", "-m", "1", "-nostdin", "-timeout", "30s",
@@ -102,6 +116,17 @@ cb_test_sipp_wait_port (CbTestSipp *sipp,
   g_autofree char *what = g_strdup_printf ("sipp %s to bind its port", sipp->name);
 
   cb_test_wait_udp_port (port, &sipp->exited, timeout_ms, what);
+  g_assert_false (sipp->exited);
+}
+
+void
+cb_test_sipp_wait_tcp_port (CbTestSipp *sipp,
+                            guint       port,
+                            guint       timeout_ms)
+{
+  g_autofree char *what = g_strdup_printf ("sipp %s to listen on its TCP port", sipp->name);
+
+  cb_test_wait_tcp_port (port, &sipp->exited, timeout_ms, what);
   g_assert_false (sipp->exited);
 }
 

@@ -37,11 +37,20 @@ CbTestSipp *cb_test_sipp_start_va    (const char  *dir,
                                       const char  *name,
                                       const char  *scenario,
                                       va_list      args);
+/* The same with the arguments as a NULL-terminated array. */
+CbTestSipp *cb_test_sipp_start_argv  (const char  *dir,
+                                      const char  *name,
+                                      const char  *scenario,
+                                      const char * const *args);
 /* Waits until sipp has bound port (it tells nobody) and asserts that it
  * is still running. */
 void        cb_test_sipp_wait_port   (CbTestSipp  *sipp,
                                       guint        port,
                                       guint        timeout_ms);
+/* The same for a sipp listening on TCP (-t t1). */
+void        cb_test_sipp_wait_tcp_port (CbTestSipp *sipp,
+                                        guint       port,
+                                        guint       timeout_ms);
 /* Waits for the exit and asserts that sipp succeeded; on failure its
  * error log goes to the test output first. */
 void        cb_test_sipp_finish      (CbTestSipp  *sipp,
