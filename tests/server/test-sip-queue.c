@@ -318,6 +318,10 @@ test_round_robin (Fixture       *fixture,
     }
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_assert_cmpuint (fixture->agents[i].incoming, ==, 5);
+  /* The caller hangs up as the agent answers: a BYE that overtakes the
+   * server's re-INVITE must not make that re-INVITE a new call to it. */
+  cb_test_run_for (500);
+  g_assert_cmpuint (fixture->caller.incoming, ==, 0);
 }
 
 /* A caller who hangs up is abandoned; one who waits past max_wait goes

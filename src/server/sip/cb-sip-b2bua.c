@@ -73,6 +73,7 @@ struct _Leg {
   Leg          *relay_to;    /* whose re-INVITE that answer goes back to */
   char         *call_id;     /* its dialog's Call-ID: clients match their phone's call by it */
   char         *contact;     /* the device's address, where consultation calls go */
+  char         *remote;      /* its To with the dialog's tag, see _cb_sip_remote_party() */
   char         *kind;        /* the device's line kind ("softphone", "desk"), NULL if unknown */
   gboolean      early;       /* a 18x with a To tag came: it rings, /answer may pick it up */
   /* Transfer (RFC 3725 flow I applied to a re-INVITE): our offerless
@@ -148,6 +149,7 @@ leg_free (Leg *leg)
   g_free (leg->sent);
   g_free (leg->call_id);
   g_free (leg->contact);
+  g_free (leg->remote);
   g_free (leg->kind);
   g_free (leg);
 }
@@ -697,6 +699,10 @@ ring_limit_reached (gpointer data)
 
 /* ---- the legs -------------------------------------------------------------------- */
 
+/* Our re-INVITE to a device. Its To names the dialog's remote tag: in
+ * the dialog that changes nothing, but should the device's BYE end the
+ * dialog before sofia-sip sends the request, it goes out as an initial
+ * INVITE, and with a To tag the device answers 481 instead of ringing. */
 static void
 server_reinvite (Leg        *leg,
                  const char *sdp,
@@ -704,7 +710,9 @@ server_reinvite (Leg        *leg,
 {
   leg->reinviting = TRUE;
   leg->relay_to = relay_to;
-  nua_invite (leg->nh, SDP_TAGS (sdp), TAG_END ());
+  nua_invite (leg->nh,
+              TAG_IF (leg->remote != NULL, SIPTAG_TO_STR (leg->remote)),
+              SDP_TAGS (sdp), TAG_END ());
 }
 
 static void
@@ -1089,6 +1097,7 @@ trunk_new_call (CbSipRegistrar *self,
   call->a->nh = nh;
   call->a->sdp = payload_dup (sip);
   call->a->call_id = g_strdup (sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL);
+  call->a->remote = _cb_sip_remote_party (sip, TRUE);
   nua_handle_bind (nh, &call->a->magic);
   trunk_fork (call, call->a->sdp);
   publish (call);
@@ -1151,6 +1160,7 @@ new_call (CbSipRegistrar *self,
   call->a->nh = nh;
   call->a->sdp = payload_dup (sip);
   call->a->call_id = g_strdup (sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL);
+  call->a->remote = _cb_sip_remote_party (sip, TRUE);
   if (sip->sip_contact != NULL)
     {
       char *text = url_as_string (self->home, sip->sip_contact->m_url);
@@ -1277,6 +1287,19 @@ _cb_sip_b2bua_event (CbSipRegistrar *self,
       break;
 
     case nua_r_invite:
+      /* The device's tag: a 2xx's wins over an earlier 18x's (a proxy
+       * beyond the trunk may fork). */
+      if (!leg->reinviting && status > 100 && status < 300 &&
+          (leg->remote == NULL || status >= 200))
+        {
+          char *remote = _cb_sip_remote_party (sip, FALSE);
+
+          if (remote != NULL)
+            {
+              g_free (leg->remote);
+              leg->remote = remote;
+            }
+        }
       if (leg->lingering)
         {
           if (status >= 200)
@@ -1342,9 +1365,15 @@ _cb_sip_b2bua_event (CbSipRegistrar *self,
             }
         }
       /* A BYE that crossed our re-INVITE ends the dialog before that
-       * transaction: sofia-sip 1.12 loses its request and message when
-       * the handle goes now, so the handle waits for the answer (a 481,
-       * or the transaction's own timeout). */
+       * transaction does: the handle waits for its answer (a 481, or the
+       * transaction's own timeout), so that no event comes for a handle
+       * we destroyed. Its To carries the dialog's tag (server_reinvite()),
+       * so a re-INVITE sofia-sip sends only after the dialog ended is
+       * refused with 481 rather than ringing the phone as a new call.
+       * (sofia-sip 1.12.11 as Debian ships it keeps one reference too
+       * many to a re-INVITE in flight when its session ends, about 2 KiB
+       * per such crossing; freeswitch's fork, which the Flatpak builds,
+       * has that fixed in nua_session_usage_remove().) */
       if (leg->reinviting && leg->nh != NULL)
         {
           g_debug ("Call %s: a leg ended during our re-INVITE", call->id);
@@ -2179,7 +2208,7 @@ overflow_to_queue (Call                *call,
       call->b != NULL)
     return FALSE;
   dialog = (CbSipDialog) {
-    .nh = a->nh, .sdp = a->sdp, .call_id = a->call_id, .contact = a->contact,
+    .nh = a->nh, .sdp = a->sdp, .call_id = a->call_id, .contact = a->contact, .remote = a->remote,
   };
   if (!_cb_sip_queue_take (call->reg->queue, &dialog, call->caller_id, call->caller_number, queue))
     return FALSE;
@@ -2357,6 +2386,7 @@ adopt_invite (Leg          *leg,
   leg->nh = nh;
   leg->sdp = payload_dup (sip);
   leg->call_id = g_strdup (sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL);
+  leg->remote = _cb_sip_remote_party (sip, TRUE);
   if (sip->sip_contact != NULL)
     {
       char *text = url_as_string (self->home, sip->sip_contact->m_url);
@@ -2744,6 +2774,7 @@ adopt_leg (Call              *call,
   leg->version = dialog->version;
   leg->call_id = g_strdup (dialog->call_id);
   leg->contact = g_strdup (dialog->contact);
+  leg->remote = g_strdup (dialog->remote);
   leg->kind = g_strdup (binding_kind (call->reg, dialog->contact));
   nua_handle_bind (leg->nh, &leg->magic);
   return leg;

@@ -82,6 +82,7 @@ struct _Caller {
   guint         version;
   char         *dialog_id;  /* its INVITE's Call-ID */
   char         *contact;
+  char         *remote;     /* its From: our To towards it, with the tag */
   guint         stream;     /* hold music, 0: stopped */
   gint64        caller_id;
   char         *number;
@@ -168,6 +169,7 @@ caller_free (Caller *caller)
   g_free (caller->answer);
   g_free (caller->dialog_id);
   g_free (caller->contact);
+  g_free (caller->remote);
   g_free (caller->number);
   g_free (caller);
 }
@@ -983,7 +985,7 @@ on_overflow (CbQueueDispatcher *dispatcher,
 
   dialog = (CbSipDialog) {
     .nh = caller->nh, .sdp = caller->offer, .session = caller->session, .version = caller->version,
-    .call_id = caller->dialog_id, .contact = caller->contact,
+    .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
   };
   if (group != NULL && queue->overflow != NULL && queue->overflow[0] != '\0' &&
       _cb_sip_b2bua_queue_redirect (self->reg, caller->id, group, caller->caller_id,
@@ -1089,6 +1091,7 @@ ring_answered (Ring        *ring,
   Queue *queue;
   const CbGroupRecord *group;
   g_autofree char *sdp = NULL;
+  g_autofree char *agent_remote = NULL;
   g_autoptr(GArray) others = g_array_new (FALSE, FALSE, sizeof (gint64));
   Answered *answered;
   CbSipDialog from_caller, from_agent;
@@ -1113,13 +1116,14 @@ ring_answered (Ring        *ring,
     if (g_array_index (caller->rung, gint64, i) != ring->agent_id)
       g_array_append_val (others, g_array_index (caller->rung, gint64, i));
 
+  agent_remote = _cb_sip_remote_party (sip, FALSE);
   from_caller = (CbSipDialog) {
     .nh = caller->nh, .sdp = caller->offer, .session = caller->session, .version = caller->version,
-    .call_id = caller->dialog_id, .contact = caller->contact,
+    .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
   };
   from_agent = (CbSipDialog) {
     .nh = ring->nh, .sdp = sdp, .session = ring->session, .version = ring->version,
-    .call_id = ring->call_id, .contact = ring->contact,
+    .call_id = ring->call_id, .contact = ring->contact, .remote = agent_remote,
   };
   answered = g_new0 (Answered, 1);
   answered->self = self;
@@ -1216,6 +1220,7 @@ enter_queue (CbSipQueue          *self,
              const char          *dialog_id,
              const char          *offer,
              const char          *contact,
+             const char          *remote,
              const CbGroupRecord *group)
 {
   g_autoptr(GError) error = NULL;
@@ -1239,6 +1244,7 @@ enter_queue (CbSipQueue          *self,
   caller->dialog_id = g_strdup (dialog_id);
   caller->offer = g_strdup (offer);
   caller->contact = g_strdup (contact);
+  caller->remote = g_strdup (remote);
   caller->session = g_random_int_range (1, G_MAXINT32);
   caller->version = 1;
   nua_handle_bind (nh, &caller->magic.magic);
@@ -1278,6 +1284,7 @@ _cb_sip_queue_incoming (CbSipQueue          *self,
 {
   g_autofree char *offer = NULL;
   g_autofree char *contact = NULL;
+  g_autofree char *remote = NULL;
 
   g_return_val_if_fail (CB_IS_SIP_QUEUE (self), FALSE);
 
@@ -1293,8 +1300,10 @@ _cb_sip_queue_incoming (CbSipQueue          *self,
       contact = g_strdup (text);
       su_free (self->reg->home, text);
     }
+  remote = _cb_sip_remote_party (sip, TRUE);
   enter_queue (self, nh, caller_id, caller_number (self, caller_id, line),
-               sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL, offer, contact, group);
+               sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL, offer, contact, remote,
+               group);
   return TRUE;
 }
 
@@ -1310,7 +1319,7 @@ _cb_sip_queue_take (CbSipQueue          *self,
   if (!anyone_logged_in (self, group))
     return FALSE;
   enter_queue (self, caller->nh, caller_id, g_strdup (number), caller->call_id, caller->sdp,
-               caller->contact, group);
+               caller->contact, caller->remote, group);
   return TRUE;
 }
 

@@ -61,6 +61,7 @@ typedef struct {
   guint         version;
   const char   *call_id;   /* the dialog's Call-ID */
   const char   *contact;   /* the device's address, if known */
+  const char   *remote;    /* its To with the dialog's tag, if known */
 } CbSipDialog;
 
 typedef void (*CbSipCallEnded) (gpointer user_data);

@@ -21,6 +21,8 @@
 #include "cb-sip-private.h"
 #include "cb-sip-queue.h"
 
+#include <sofia-sip/sip_header.h>
+
 #define SHUTDOWN_TIMEOUT_MS 5000
 #define DEFAULT_EXPIRES 3600
 #define MIN_EXPIRES 10
@@ -654,4 +656,23 @@ cb_sip_registrar_get_uri (CbSipRegistrar *self)
 {
   g_return_val_if_fail (CB_IS_SIP_REGISTRAR (self), NULL);
   return self->uri;
+}
+
+char *
+_cb_sip_remote_party (const sip_t *sip,
+                      gboolean     request)
+{
+  const sip_addr_t *party;
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  char *text, *copy;
+
+  if (sip == NULL)
+    return NULL;
+  party = request ? (const sip_addr_t *) sip->sip_from : (const sip_addr_t *) sip->sip_to;
+  if (party == NULL || party->a_tag == NULL)
+    return NULL;
+  text = sip_header_as_string (home, (const sip_header_t *) party);
+  copy = g_strdup (text);
+  su_home_deinit (home);
+  return copy;
 }
