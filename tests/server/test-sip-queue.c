@@ -184,6 +184,20 @@ wait_stats (CbTestStream *stream,
     }
 }
 
+
+/* The admin's stream sees every group; the agent's its own status. */
+static void
+open_streams (Fixture       *fixture,
+              CbTestPhone   *agent,
+              CbTestStream **admin_stream,
+              CbTestStream **agent_stream)
+{
+  *admin_stream = cb_test_stream_open (fixture->server, fixture->admin, -1, TRUE);
+  g_assert_no_error ((*admin_stream)->error);
+  *agent_stream = cb_test_stream_open (fixture->server, agent->token, -1, TRUE);
+  g_assert_no_error ((*agent_stream)->error);
+}
+
 /* The next agent-status event about the user; its status. */
 static const char *
 wait_agent_status (CbTestStream *stream,
@@ -208,11 +222,7 @@ test_hold_then_agent (Fixture       *fixture,
   fixture_start (fixture, "ring-all", 15, 1, 300);
   agent_start (fixture, ann, "ann", AGENT_TONE, "logged-in");
   agent_start (fixture, bob, "bob", OTHER_TONE, "not-available");
-  /* The admin sees every group; Ann her own agent status. */
-  stream = cb_test_stream_open (fixture->server, fixture->admin, -1, TRUE);
-  g_assert_no_error (stream->error);
-  ann_stream = cb_test_stream_open (fixture->server, ann->token, -1, TRUE);
-  g_assert_no_error (ann_stream->error);
+  open_streams (fixture, ann, &stream, &ann_stream);
   cb_test_phone_start_user (fixture->server, &fixture->caller, "carl", CALLER_TONE, AGENT_TONE);
 
   /* Answered by the queue, the caller hears music, and no agent rings:
@@ -496,10 +506,7 @@ test_restart (Fixture       *fixture,
 
   fixture_start (fixture, "ring-all", 15, 5, 300);
   agent_start (fixture, ann, "ann", AGENT_TONE, "not-available");
-  stream = cb_test_stream_open (fixture->server, fixture->admin, -1, TRUE);
-  g_assert_no_error (stream->error);
-  ann_stream = cb_test_stream_open (fixture->server, ann->token, -1, TRUE);
-  g_assert_no_error (ann_stream->error);
+  open_streams (fixture, ann, &stream, &ann_stream);
   cb_test_phone_start_user (fixture->server, &fixture->caller, "carl", CALLER_TONE, AGENT_TONE);
 
   /* One caller hangs up while waiting, the next one Ann answers. */

@@ -106,17 +106,28 @@ tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Probes every 20 ms until taken (port) or *gave_up. */
+static void
+wait_port (gboolean      (*taken) (guint port),
+           guint           port,
+           const gboolean *gave_up,
+           guint           timeout_ms,
+           const char     *what)
+{
+  /* Wakes the main context to probe again. */
+  guint ticker = g_timeout_add (20, tick, NULL);
+
+  CB_TEST_WAIT_FOR (*gave_up || taken (port), timeout_ms, what);
+  g_source_remove (ticker);
+}
+
 void
 cb_test_wait_udp_port (guint           port,
                        const gboolean *gave_up,
                        guint           timeout_ms,
                        const char     *what)
 {
-  /* Wakes the main context to probe again. */
-  guint ticker = g_timeout_add (20, tick, NULL);
-
-  CB_TEST_WAIT_FOR (*gave_up || cb_test_udp_port_taken (port), timeout_ms, what);
-  g_source_remove (ticker);
+  wait_port (cb_test_udp_port_taken, port, gave_up, timeout_ms, what);
 }
 
 gboolean
@@ -151,10 +162,7 @@ cb_test_wait_tcp_port (guint           port,
                        guint           timeout_ms,
                        const char     *what)
 {
-  guint ticker = g_timeout_add (20, tick, NULL);
-
-  CB_TEST_WAIT_FOR (*gave_up || cb_test_tcp_port_listening (port), timeout_ms, what);
-  g_source_remove (ticker);
+  wait_port (cb_test_tcp_port_listening, port, gave_up, timeout_ms, what);
 }
 
 void

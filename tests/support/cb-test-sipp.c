@@ -108,15 +108,27 @@ cb_test_sipp_start (const char *dir,
   return sipp;
 }
 
+typedef void (*WaitPort) (guint port, const gboolean *gave_up, guint timeout_ms, const char *what);
+
+static void
+wait_port (CbTestSipp *sipp,
+           WaitPort    wait,
+           const char *transport,
+           guint       port,
+           guint       timeout_ms)
+{
+  g_autofree char *what = g_strdup_printf ("sipp %s to take its %s port %u", sipp->name, transport, port);
+
+  wait (port, &sipp->exited, timeout_ms, what);
+  g_assert_false (sipp->exited);
+}
+
 void
 cb_test_sipp_wait_port (CbTestSipp *sipp,
                         guint       port,
                         guint       timeout_ms)
 {
-  g_autofree char *what = g_strdup_printf ("sipp %s to bind its port", sipp->name);
-
-  cb_test_wait_udp_port (port, &sipp->exited, timeout_ms, what);
-  g_assert_false (sipp->exited);
+  wait_port (sipp, cb_test_wait_udp_port, "UDP", port, timeout_ms);
 }
 
 void
@@ -124,10 +136,7 @@ cb_test_sipp_wait_tcp_port (CbTestSipp *sipp,
                             guint       port,
                             guint       timeout_ms)
 {
-  g_autofree char *what = g_strdup_printf ("sipp %s to listen on its TCP port", sipp->name);
-
-  cb_test_wait_tcp_port (port, &sipp->exited, timeout_ms, what);
-  g_assert_false (sipp->exited);
+  wait_port (sipp, cb_test_wait_tcp_port, "TCP", port, timeout_ms);
 }
 
 char *

@@ -1252,6 +1252,20 @@ on_invite_answer (Leg         *leg,
     }
 }
 
+/* The leg's dialog is over: its handle goes, and the call with its
+ * last handle. */
+static void
+leg_let_go (Leg *leg)
+{
+  Call *call = leg->call;
+
+  nua_handle_bind (leg->nh, NULL);
+  nua_handle_destroy (leg->nh);
+  leg->nh = NULL;
+  if (call_finished (call))
+    g_hash_table_remove (call->reg->calls, call->id);
+}
+
 void
 _cb_sip_b2bua_event (CbSipRegistrar *self,
                      nua_event_t     event,
@@ -1307,11 +1321,7 @@ _cb_sip_b2bua_event (CbSipRegistrar *self,
               g_debug ("Call %s: the re-INVITE of an ended leg got its answer (%d)", call->id, status);
               if (status < 300 && leg->manual_ack)
                 nua_ack (nh, TAG_END ());
-              nua_handle_bind (nh, NULL);
-              nua_handle_destroy (nh);
-              leg->nh = NULL;
-              if (call_finished (call))
-                g_hash_table_remove (self->calls, call->id);
+              leg_let_go (leg);
             }
           break;
         }
@@ -1380,11 +1390,7 @@ _cb_sip_b2bua_event (CbSipRegistrar *self,
           leg->lingering = TRUE;
           break;
         }
-      nua_handle_bind (nh, NULL);
-      nua_handle_destroy (nh);
-      leg->nh = NULL;
-      if (call_finished (call))
-        g_hash_table_remove (self->calls, call->id);
+      leg_let_go (leg);
       break;
 
     default:
