@@ -67,8 +67,8 @@ typedef struct {
 typedef void (*CbSipCallEnded) (gpointer user_data);
 
 /* A call overflowing from a hunt group into the queue: `caller` is its
- * INVITE, not answered yet (only nh, sdp (the offer), call_id and contact
- * count); the queue answers it and owns the handle. FALSE, with nothing
+ * INVITE, not answered yet (only nh, sdp (the offer), call_id, contact
+ * and remote count); the queue answers it and owns the handle. FALSE, with nothing
  * changed, when nobody is logged into the group. */
 gboolean     _cb_sip_queue_take           (CbSipQueue          *self,
                                            const CbSipDialog   *caller,
