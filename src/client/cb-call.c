@@ -53,9 +53,6 @@ struct _CbCall
 
 G_DEFINE_FINAL_TYPE (CbCall, cb_call, G_TYPE_OBJECT)
 
-G_DEFINE_ENUM_TYPE (CbCallDirection, cb_call_direction,
-  G_DEFINE_ENUM_VALUE (CB_CALL_DIRECTION_IN, "in"),
-  G_DEFINE_ENUM_VALUE (CB_CALL_DIRECTION_OUT, "out"))
 
 G_DEFINE_ENUM_TYPE (CbCallState, cb_call_state,
   G_DEFINE_ENUM_VALUE (CB_CALL_STATE_RINGING, "ringing"),

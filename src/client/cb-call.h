@@ -32,11 +32,6 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  CB_CALL_DIRECTION_IN,
-  CB_CALL_DIRECTION_OUT,
-} CbCallDirection;
-
-typedef enum {
   CB_CALL_STATE_RINGING,    /* incoming, not answered yet */
   CB_CALL_STATE_DIALING,    /* outgoing, not answered yet */
   CB_CALL_STATE_CONNECTED,
@@ -44,8 +39,6 @@ typedef enum {
   CB_CALL_STATE_ENDED,
 } CbCallState;
 
-#define CB_TYPE_CALL_DIRECTION (cb_call_direction_get_type ())
-GType cb_call_direction_get_type (void);
 #define CB_TYPE_CALL_STATE (cb_call_state_get_type ())
 GType cb_call_state_get_type (void);
 

@@ -77,4 +77,36 @@ typedef enum {
   CB_USER_KIND_DEVICE,
 } CbUserKind;
 
+/* The events of the WebSocket stream; the nick is the frame's "type".
+ * Who receives each is cb_wire_event_audience()'s answer. */
+typedef enum {
+  CB_EVENT_TYPE_PRESENCE,
+  CB_EVENT_TYPE_LINE_STATE,
+  CB_EVENT_TYPE_AGENT_STATUS,
+  CB_EVENT_TYPE_GROUP_LOGIN,
+  CB_EVENT_TYPE_USER,
+  CB_EVENT_TYPE_GROUP,
+  CB_EVENT_TYPE_FAVOURITES,
+  CB_EVENT_TYPE_MONITOR,
+  CB_EVENT_TYPE_CALL,
+  CB_EVENT_TYPE_JOURNAL,
+  CB_EVENT_TYPE_QUEUE_STATS,
+  CB_EVENT_TYPE_RESYNC,
+} CbEventType;
+
+/* A call as one side sees it: placed ("out") or received ("in"). */
+typedef enum {
+  CB_CALL_DIRECTION_IN,
+  CB_CALL_DIRECTION_OUT,
+} CbCallDirection;
+
+/* A call's state on the server (the client folds more into its own
+ * CbCallState: dialling, held here or there). */
+typedef enum {
+  CB_WIRE_CALL_STATE_RINGING,
+  CB_WIRE_CALL_STATE_CONNECTED,
+  CB_WIRE_CALL_STATE_HELD,
+  CB_WIRE_CALL_STATE_ENDED,
+} CbWireCallState;
+
 G_END_DECLS

@@ -25,7 +25,7 @@ require_admin (CbApi     *api,
 
   if (me == 0)
     return 0;
-  user = cb_permissions_get_user (api->perms, me);
+  user = cb_directory_get_user (api->directory, me);
   if (user == NULL || !user->admin)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_FORBIDDEN, "Only administrators may do this");
@@ -108,7 +108,7 @@ save_user (CbApi     *api,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  cb_permissions_put_user (api->perms, change->record);
+  cb_directory_put_user (api->directory, change->record);
   cb_event_hub_flush (api->hub);
 
   reply = cb_api_full_user (api, change->record);
@@ -150,7 +150,7 @@ post_user (CbRequest *request,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  if (cb_permissions_find_user (api->perms, change.record->username) != NULL)
+  if (cb_directory_find_user (api->directory, change.record->username) != NULL)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
                       "User name “%s” is taken", change.record->username);
@@ -179,7 +179,7 @@ patch_user (CbRequest *request,
   if (!cb_request_get_id (request, "id", &id))
     return;
 
-  current = cb_permissions_get_user (api->perms, id);
+  current = cb_directory_get_user (api->directory, id);
   if (current == NULL)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND, "No user %" G_GINT64_FORMAT, id);
@@ -200,7 +200,7 @@ patch_user (CbRequest *request,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  holder = cb_permissions_find_user (api->perms, change.record->username);
+  holder = cb_directory_find_user (api->directory, change.record->username);
   if (holder != NULL && holder->id != id)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
@@ -225,7 +225,7 @@ check_user_ids (CbApi        *api,
     {
       gint64 id = g_array_index (ids, gint64, i);
 
-      if (cb_permissions_get_user (api->perms, id) == NULL)
+      if (cb_directory_get_user (api->directory, id) == NULL)
         {
           g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
                        "Field “%s” names user %" G_GINT64_FORMAT ", who does not exist",
@@ -273,7 +273,7 @@ apply_person (CbApi       *api,
       g_prefix_error (error, "(an id or null) ");
       return FALSE;
     }
-  if (cb_permissions_get_user (api->perms, id) == NULL)
+  if (cb_directory_get_user (api->directory, id) == NULL)
     {
       g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
                    "Field “%s” names user %" G_GINT64_FORMAT ", who does not exist", member, id);
@@ -397,10 +397,10 @@ save_group (CbApi       *api,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  cb_permissions_put_group (api->perms, change->record);
+  cb_directory_put_group (api->directory, change->record);
   cb_event_hub_flush (api->hub);
 
-  reply = cb_projection_group (api->perms, change->record, me);
+  reply = cb_projection_group (api->directory, change->record, me);
   cb_reply_object (request->msg, create ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, reply);
 }
 
@@ -409,7 +409,7 @@ group_name_taken (CbApi      *api,
                   const char *name,
                   gint64      except)
 {
-  GPtrArray *groups = cb_permissions_list_groups (api->perms);
+  GPtrArray *groups = cb_directory_list_groups (api->directory);
 
   for (guint i = 0; i < groups->len; i++)
     {
@@ -480,7 +480,7 @@ patch_group (CbRequest *request,
   if (!cb_request_get_id (request, "id", &id))
     return;
 
-  current = cb_permissions_get_group (api->perms, id);
+  current = cb_directory_get_group (api->directory, id);
   if (current == NULL)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND, "No group %" G_GINT64_FORMAT, id);
@@ -549,7 +549,7 @@ get_user_lines (CbRequest *request,
 
   if (require_admin (api, request) == 0 || !cb_request_get_id (request, "id", &id))
     return;
-  if (cb_permissions_get_user (api->perms, id) == NULL)
+  if (cb_directory_get_user (api->directory, id) == NULL)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND, "No user %" G_GINT64_FORMAT, id);
       return;
@@ -586,7 +586,7 @@ post_user_line (CbRequest *request,
 
   if (require_admin (api, request) == 0 || !cb_request_get_id (request, "id", &id))
     return;
-  if (cb_permissions_get_user (api->perms, id) == NULL)
+  if (cb_directory_get_user (api->directory, id) == NULL)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND, "No user %" G_GINT64_FORMAT, id);
       return;

@@ -53,19 +53,19 @@ get_directory (CbRequest *request,
   cb_json_writer_begin_object (w);
   cb_json_writer_member (w, "users");
   cb_json_writer_begin_array (w);
-  users = cb_permissions_list_users (api->perms);
+  users = cb_directory_list_users (api->directory);
   for (guint i = 0; i < users->len && found < limit; i++)
     {
       const CbUserRecord *user = g_ptr_array_index (users, i);
-      const char *key = cb_permissions_search_key (api->perms, user->id);
+      const char *key = cb_directory_search_key (api->directory, user->id);
       CbLevel level;
 
       if (needle[0] != '\0' && (key == NULL || strstr (key, needle) == NULL))
         continue;
-      level = cb_permissions_level (api->perms, me, user->id);
+      level = cb_directory_level (api->directory, me, user->id);
       if (level < CB_LEVEL_PUBLIC)
         continue;
-      cb_projection_write_user (w, api->perms, user, level);
+      cb_projection_write_user (w, api->directory, user, level);
       found++;
     }
   cb_json_writer_end_array (w);

@@ -42,7 +42,7 @@ cb_api_set_group_login (CbApi     *api,
                         gboolean   logged_in,
                         GError   **error)
 {
-  const CbGroupRecord *group = cb_permissions_get_group (api->perms, group_id);
+  const CbGroupRecord *group = cb_directory_get_group (api->directory, group_id);
   LoginChange change = { user_id, group, logged_in };
 
   if (group == NULL)
@@ -51,7 +51,7 @@ cb_api_set_group_login (CbApi     *api,
                    "No group %" G_GINT64_FORMAT, group_id);
       return FALSE;
     }
-  if (!cb_permissions_is_member (api->perms, group_id, user_id))
+  if (!cb_directory_is_member (api->directory, group_id, user_id))
     {
       g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_FORBIDDEN,
                    "Not a member of “%s”", group->name);
@@ -64,12 +64,12 @@ cb_api_set_group_login (CbApi     *api,
       return FALSE;
     }
   /* Nothing changes, nothing to tell anyone. */
-  if (cb_permissions_is_logged_in (api->perms, group_id, user_id) == !!logged_in)
+  if (cb_directory_is_logged_in (api->directory, group_id, user_id) == !!logged_in)
     return TRUE;
 
   if (!cb_api_transact (api, login_in_store, &change, error))
     return FALSE;
-  cb_permissions_set_group_login (api->perms, group_id, user_id, logged_in);
+  cb_directory_set_group_login (api->directory, group_id, user_id, logged_in);
   cb_event_hub_flush (api->hub);
   return TRUE;
 }
@@ -90,7 +90,7 @@ put_login (CbRequest *request,
     return;
   if (!cb_request_get_id (request, "id", &group_id))
     return;
-  if (!cb_permissions_can_see_group (api->perms, me, group_id))
+  if (!cb_directory_can_see_group (api->directory, me, group_id))
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND,
                       "No group %" G_GINT64_FORMAT, group_id);
@@ -106,7 +106,7 @@ put_login (CbRequest *request,
       return;
     }
 
-  reply = cb_projection_group (api->perms, cb_permissions_get_group (api->perms, group_id), me);
+  reply = cb_projection_group (api->directory, cb_directory_get_group (api->directory, group_id), me);
   cb_reply_object (request->msg, SOUP_STATUS_OK, reply);
 }
 
@@ -220,14 +220,14 @@ put_members_order (CbRequest *request,
     return;
   if (!cb_request_get_id (request, "id", &group_id))
     return;
-  group = cb_permissions_get_group (api->perms, group_id);
-  if (group == NULL || !cb_permissions_can_see_group (api->perms, me, group_id))
+  group = cb_directory_get_group (api->directory, group_id);
+  if (group == NULL || !cb_directory_can_see_group (api->directory, me, group_id))
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND,
                       "No group %" G_GINT64_FORMAT, group_id);
       return;
     }
-  user = cb_permissions_get_user (api->perms, me);
+  user = cb_directory_get_user (api->directory, me);
   if (group->leader_id != me && group->deputy_id != me && (user == NULL || !user->admin))
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_FORBIDDEN,
@@ -252,10 +252,10 @@ put_members_order (CbRequest *request,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  cb_permissions_put_group (api->perms, change.record);
+  cb_directory_put_group (api->directory, change.record);
   cb_event_hub_flush (api->hub);
 
-  reply = cb_projection_group (api->perms, change.record, me);
+  reply = cb_projection_group (api->directory, change.record, me);
   cb_group_record_free (change.record);
   cb_reply_object (request->msg, SOUP_STATUS_OK, reply);
 }

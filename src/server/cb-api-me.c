@@ -50,7 +50,7 @@ cb_api_set_presence (CbApi           *api,
 
   if (!cb_api_transact (api, presence_in_store, &change, error))
     return FALSE;
-  cb_permissions_set_presence (api->perms, user_id, availability, note);
+  cb_directory_set_presence (api->directory, user_id, availability, note);
   cb_event_hub_flush (api->hub);
   return TRUE;
 }
@@ -86,7 +86,7 @@ cb_api_set_agent_status (CbApi          *api,
 
   if (!cb_api_transact (api, agent_status_in_store, &change, error))
     return FALSE;
-  cb_permissions_set_agent_status (api->perms, user_id, status);
+  cb_directory_set_agent_status (api->directory, user_id, status);
   cb_event_hub_flush (api->hub);
   /* An agent becoming Available may take a waiting queue caller. */
   if (api->sip != NULL)
@@ -125,7 +125,7 @@ cb_api_set_line_state (CbApi        *api,
 
   if (!cb_api_transact (api, line_state_in_store, &change, error))
     return FALSE;
-  cb_permissions_set_line_state (api->perms, user_id, state);
+  cb_directory_set_line_state (api->directory, user_id, state);
   cb_event_hub_flush (api->hub);
   return TRUE;
 }
@@ -138,7 +138,7 @@ reply_me (CbApi     *api,
           gint64     me)
 {
   g_autoptr(JsonObject) object =
-    cb_projection_user (api->perms, cb_permissions_get_user (api->perms, me), CB_LEVEL_PERSONAL);
+    cb_projection_user (api->directory, cb_directory_get_user (api->directory, me), CB_LEVEL_PERSONAL);
 
   cb_reply_object (request->msg, SOUP_STATUS_OK, object);
 }
@@ -282,7 +282,7 @@ check_visible (CbApi     *api,
                gint64     me,
                gint64     id)
 {
-  if (cb_permissions_level (api->perms, me, id) == CB_LEVEL_NONE)
+  if (cb_directory_level (api->directory, me, id) == CB_LEVEL_NONE)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND,
                       "No user %" G_GINT64_FORMAT, id);

@@ -103,7 +103,7 @@ static void
 sign_in_verify (SignIn *sign_in)
 {
   CbApi *api = sign_in->api;
-  const CbUserRecord *user = cb_permissions_find_user (api->perms, sign_in->username);
+  const CbUserRecord *user = cb_directory_find_user (api->directory, sign_in->username);
 
   /* Devices have no password: they cannot sign in. An unknown name is
    * still checked against a dummy hash so timing tells nothing. */

@@ -51,36 +51,36 @@ get_snapshot (CbRequest *request,
       return;
     }
 
-  users = cb_permissions_list_users (api->perms);
+  users = cb_directory_list_users (api->directory);
   /* About 400 bytes a user: one allocation for most directories. */
   w = cb_json_writer_new (512 + users->len * 400);
   cb_json_writer_begin_object (w);
   cb_json_writer_member (w, "seq");
   cb_json_writer_int (w, cb_store_last_seq (api->store));
   cb_json_writer_member (w, "me");
-  cb_projection_write_user (w, api->perms, cb_permissions_get_user (api->perms, me), CB_LEVEL_PERSONAL);
+  cb_projection_write_user (w, api->directory, cb_directory_get_user (api->directory, me), CB_LEVEL_PERSONAL);
 
   cb_json_writer_member (w, "users");
   cb_json_writer_begin_array (w);
   for (guint i = 0; i < users->len; i++)
     {
       const CbUserRecord *user = g_ptr_array_index (users, i);
-      CbLevel level = cb_permissions_level (api->perms, me, user->id);
+      CbLevel level = cb_directory_level (api->directory, me, user->id);
 
       if (level > CB_LEVEL_NONE)
-        cb_projection_write_user (w, api->perms, user, level);
+        cb_projection_write_user (w, api->directory, user, level);
     }
   cb_json_writer_end_array (w);
 
-  groups = cb_permissions_list_groups (api->perms);
+  groups = cb_directory_list_groups (api->directory);
   cb_json_writer_member (w, "groups");
   cb_json_writer_begin_array (w);
   for (guint i = 0; i < groups->len; i++)
     {
       const CbGroupRecord *group = g_ptr_array_index (groups, i);
 
-      if (cb_permissions_can_see_group (api->perms, me, group->id))
-        cb_projection_write_group (w, api->perms, group, me);
+      if (cb_directory_can_see_group (api->directory, me, group->id))
+        cb_projection_write_group (w, api->directory, group, me);
     }
   cb_json_writer_end_array (w);
 

@@ -31,7 +31,7 @@ cb_api_require_user (CbApi      *api,
 {
   gint64 user_id = cb_auth_authenticate (api->auth, request->msg, token_hash);
 
-  if (user_id <= 0 || cb_permissions_get_user (api->perms, user_id) == NULL)
+  if (user_id <= 0 || cb_directory_get_user (api->directory, user_id) == NULL)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
                                     "WWW-Authenticate", "Bearer");
@@ -89,7 +89,7 @@ cb_api_effective_list (CbApi       *api,
   /* Candidates first, then the visible ones without repeats. */
   ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_array_append_vals (ids, own->data, own->len);
-  groups = cb_permissions_member_of (api->perms, user_id);
+  groups = cb_directory_member_of (api->directory, user_id);
   for (guint i = 0; i < groups->len; i++)
     {
       const CbGroupRecord *g = g_ptr_array_index (groups, i);
@@ -109,7 +109,7 @@ cb_api_effective_list (CbApi       *api,
     {
       gint64 id = g_array_index (ids, gint64, i);
 
-      if (cb_permissions_level (api->perms, user_id, id) > CB_LEVEL_NONE)
+      if (cb_directory_level (api->directory, user_id, id) > CB_LEVEL_NONE)
         append_unique (result, seen, id);
     }
   return result;
@@ -119,7 +119,7 @@ JsonObject *
 cb_api_full_user (CbApi              *api,
                   const CbUserRecord *user)
 {
-  return cb_projection_user (api->perms, user, CB_LEVEL_PERSONAL);
+  return cb_projection_user (api->directory, user, CB_LEVEL_PERSONAL);
 }
 
 gboolean

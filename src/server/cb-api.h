@@ -13,7 +13,7 @@
 
 #include "cb-auth.h"
 #include "cb-event-hub.h"
-#include "cb-permissions.h"
+#include "cb-directory.h"
 #include "cb-router.h"
 #include "cb-server-config.h"
 
@@ -25,7 +25,7 @@ typedef struct {
   const CbServerConfig *config;
   CbStore              *store;
   CbAuth               *auth;
-  CbPermissions        *perms;
+  CbDirectory        *directory;
   CbEventHub           *hub;
   CbSipRegistrarRef    *sip;     /* NULL when SIP is not running */
 } CbApi;

@@ -284,7 +284,7 @@ static const CbGroupRecord *
 random_hunt_group (CbDemoPhones *self,
                    DemoPhone    *caller)
 {
-  GPtrArray *groups = cb_permissions_list_groups (self->api->perms);
+  GPtrArray *groups = cb_directory_list_groups (self->api->directory);
   g_autoptr(GPtrArray) hunt = g_ptr_array_new ();
 
   for (guint i = 0; i < groups->len; i++)
@@ -292,7 +292,7 @@ random_hunt_group (CbDemoPhones *self,
       const CbGroupRecord *group = g_ptr_array_index (groups, i);
 
       if (group->kind == CB_GROUP_KIND_HUNT && group->number != NULL && group->number[0] != '\0' &&
-          !cb_permissions_is_member (self->api->perms, group->id, caller->user_id))
+          !cb_directory_is_member (self->api->directory, group->id, caller->user_id))
         g_ptr_array_add (hunt, (gpointer) group);
     }
   if (hunt->len == 0)
@@ -363,7 +363,7 @@ static gboolean
 user_call_tick (gpointer user_data)
 {
   CbDemoPhones *self = user_data;
-  const CbUserRecord *user = cb_permissions_get_user (self->api->perms, self->user_id);
+  const CbUserRecord *user = cb_directory_get_user (self->api->directory, self->user_id);
   g_autoptr(GPtrArray) idle = idle_phones (self);
   guint interval = self->call_interval_ms;
 
@@ -418,7 +418,7 @@ consider (CbDemoPhones *self,
   if (self->phones->len >= MAX_PHONES || user_id == self->user_id ||
       !g_hash_table_add (tried, g_memdup2 (&user_id, sizeof user_id)))
     return;
-  user = cb_permissions_get_user (self->api->perms, user_id);
+  user = cb_directory_get_user (self->api->directory, user_id);
   if (user == NULL || user->kind != CB_USER_KIND_USER ||
       user->extension == NULL || user->extension[0] == '\0')
     return;
@@ -454,14 +454,14 @@ consider (CbDemoPhones *self,
 static void
 add_phones (CbDemoPhones *self)
 {
-  CbPermissions *perms = self->api->perms;
+  CbDirectory *directory = self->api->directory;
   g_autoptr(GHashTable) tried = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   GPtrArray *users;
 
   if (self->user_id != 0)
     {
       static const CbListKind kinds[] = { CB_LIST_FAVOURITES, CB_LIST_MONITOR };
-      g_autoptr(GPtrArray) groups = cb_permissions_member_of (perms, self->user_id);
+      g_autoptr(GPtrArray) groups = cb_directory_member_of (directory, self->user_id);
 
       for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
         {
@@ -479,7 +479,7 @@ add_phones (CbDemoPhones *self)
         }
     }
 
-  users = cb_permissions_list_users (perms);
+  users = cb_directory_list_users (directory);
   for (guint i = 0; i < users->len && self->phones->len < MAX_PHONES; i++)
     consider (self, tried, ((const CbUserRecord *) g_ptr_array_index (users, i))->id);
 }
@@ -509,7 +509,7 @@ cb_demo_phones_start (CbDemoPhones *self)
   if (self->phones->len > 0 || self->stopped)
     return;
 
-  user = cb_permissions_find_user (self->api->perms, CB_DEMO_USERNAME);
+  user = cb_directory_find_user (self->api->directory, CB_DEMO_USERNAME);
   if (user != NULL && user->extension != NULL && user->extension[0] != '\0')
     {
       self->user_id = user->id;

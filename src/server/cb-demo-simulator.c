@@ -104,7 +104,7 @@ static const CbGroupRecord *
 random_hunt_group (CbDemoSimulator *self,
                    gint64           user_id)
 {
-  g_autoptr(GPtrArray) groups = cb_permissions_member_of (self->api->perms, user_id);
+  g_autoptr(GPtrArray) groups = cb_directory_member_of (self->api->directory, user_id);
   g_autoptr(GPtrArray) hunt = g_ptr_array_new ();
 
   for (guint i = 0; i < groups->len; i++)
@@ -165,7 +165,7 @@ change_user (CbDemoSimulator    *self,
         }
       else
         ok = cb_api_set_group_login (api, user->id, group->id,
-                                     !cb_permissions_is_logged_in (api->perms, group->id, user->id),
+                                     !cb_directory_is_logged_in (api->directory, group->id, user->id),
                                      &error);
       break;
     }
@@ -177,7 +177,7 @@ change_user (CbDemoSimulator    *self,
 void
 cb_demo_simulator_step (CbDemoSimulator *self)
 {
-  GPtrArray *users = cb_permissions_list_users (self->api->perms);
+  GPtrArray *users = cb_directory_list_users (self->api->directory);
   const CbUserRecord *user = NULL;
 
   /* A few tries find a colleague even in a directory with many devices. */
@@ -207,7 +207,7 @@ tick (gpointer user_data)
 void
 cb_demo_simulator_start (CbDemoSimulator *self)
 {
-  GPtrArray *users = cb_permissions_list_users (self->api->perms);
+  GPtrArray *users = cb_directory_list_users (self->api->directory);
   g_autoptr(GArray) colleagues = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   g_return_if_fail (CB_IS_DEMO_SIMULATOR (self));
@@ -228,10 +228,10 @@ cb_demo_simulator_start (CbDemoSimulator *self)
     {
       gint64 id = g_array_index (colleagues, gint64, i);
 
-      change_user (self, cb_permissions_get_user (self->api->perms, id), 0);
-      change_user (self, cb_permissions_get_user (self->api->perms, id), 1);
+      change_user (self, cb_directory_get_user (self->api->directory, id), 0);
+      change_user (self, cb_directory_get_user (self->api->directory, id), 1);
       if (g_rand_boolean (self->rand))
-        change_user (self, cb_permissions_get_user (self->api->perms, id), 3);
+        change_user (self, cb_directory_get_user (self->api->directory, id), 3);
     }
 
   self->timer_id = g_timeout_add (self->interval_ms, tick, self);

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Everything runs on the main thread, so an event recorded by a request
- * handler is committed, mirrored in CbPermissions and sent before any
+ * handler is committed, mirrored in CbDirectory and sent before any
  * other callback runs: a client that replays and then goes live can
  * neither miss an event nor get one twice.
  *
@@ -47,7 +47,7 @@ struct _CbEventHub
   GObject        parent_instance;
 
   CbStore       *store;
-  CbPermissions *perms;
+  CbDirectory *directory;
   CbAuth        *auth;
   guint          keepalive_ms;
   guint          max_backlog;
@@ -86,7 +86,7 @@ cb_event_hub_dispose (GObject *object)
   g_clear_pointer (&self->clients, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_object (&self->store);
-  g_clear_object (&self->perms);
+  g_clear_object (&self->directory);
   g_clear_object (&self->auth);
   G_OBJECT_CLASS (cb_event_hub_parent_class)->dispose (object);
 }
@@ -106,14 +106,14 @@ cb_event_hub_init (CbEventHub *self)
 
 CbEventHub *
 cb_event_hub_new (CbStore              *store,
-                  CbPermissions        *perms,
+                  CbDirectory        *directory,
                   CbAuth               *auth,
                   const CbServerConfig *config)
 {
   CbEventHub *self = g_object_new (CB_TYPE_EVENT_HUB, NULL);
 
   self->store = g_object_ref (store);
-  self->perms = g_object_ref (perms);
+  self->directory = g_object_ref (directory);
   self->auth = g_object_ref (auth);
   self->keepalive_ms = config->keepalive * 1000;
   self->max_backlog = config->max_backlog;
@@ -196,14 +196,14 @@ data_for (CbEventHub          *self,
   *shared = TRUE;
 
   if (g_str_equal (type, "presence"))
-    return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_PUBLIC ? data : NULL;
+    return cb_directory_level (self->directory, viewer, subject) >= CB_LEVEL_PUBLIC ? data : NULL;
   if (g_str_equal (type, "line-state"))
-    return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_BUSINESS ? data : NULL;
+    return cb_directory_level (self->directory, viewer, subject) >= CB_LEVEL_BUSINESS ? data : NULL;
   if (g_str_equal (type, "agent-status"))
-    return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
+    return cb_directory_level (self->directory, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
   /* Calls carry the remote party: team-level detail (DESIGN.md). */
   if (g_str_equal (type, "call"))
-    return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
+    return cb_directory_level (self->directory, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
   if (g_str_equal (type, "favourites") || g_str_equal (type, "monitor") ||
       g_str_equal (type, "journal"))
     return viewer == subject ? data : NULL;
@@ -211,22 +211,22 @@ data_for (CbEventHub          *self,
   /* Group logins are team-level detail, as in the member lists of group
    * objects: seeing the group alone does not entitle a viewer to them. */
   if (g_str_equal (type, "group-login"))
-    return cb_permissions_level (self->perms, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
+    return cb_directory_level (self->directory, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
 
   if (g_str_equal (type, "user"))
     {
       *shared = FALSE;
-      return cb_projection_filter_user (data, cb_permissions_level (self->perms, viewer, subject));
+      return cb_projection_filter_user (data, cb_directory_level (self->directory, viewer, subject));
     }
 
   /* Queue statistics go to whoever sees the group. */
   if (g_str_equal (type, "queue-stats"))
-    return cb_permissions_can_see_group (self->perms, viewer, record->group_id) ? data : NULL;
+    return cb_directory_can_see_group (self->directory, viewer, record->group_id) ? data : NULL;
 
   if (g_str_equal (type, "group"))
     {
       *shared = FALSE;
-      return cb_projection_filter_group (self->perms, data, viewer);
+      return cb_projection_filter_group (self->directory, data, viewer);
     }
 
   if (g_str_equal (type, CB_EVENT_RESYNC))

@@ -9,7 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "cb-auth.h"
-#include "cb-permissions.h"
+#include "cb-directory.h"
 #include "cb-server-config.h"
 
 G_BEGIN_DECLS
@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CbEventHub, cb_event_hub, CB, EVENT_HUB, GObject)
 
 CbEventHub *cb_event_hub_new           (CbStore                 *store,
-                                        CbPermissions           *perms,
+                                        CbDirectory           *directory,
                                         CbAuth                  *auth,
                                         const CbServerConfig    *config);
 

@@ -54,17 +54,17 @@ write_string (CbJsonWriter *w,
 
 static void
 write_group_logins (CbJsonWriter  *w,
-                    CbPermissions *perms,
+                    CbDirectory *directory,
                     gint64         user_id)
 {
-  g_autoptr(GPtrArray) groups = cb_permissions_member_of (perms, user_id);
+  g_autoptr(GPtrArray) groups = cb_directory_member_of (directory, user_id);
 
   cb_json_writer_begin_array (w);
   for (guint i = 0; i < groups->len; i++)
     {
       const CbGroupRecord *g = g_ptr_array_index (groups, i);
 
-      if (g->kind != CB_GROUP_KIND_HUNT || !cb_permissions_is_logged_in (perms, g->id, user_id))
+      if (g->kind != CB_GROUP_KIND_HUNT || !cb_directory_is_logged_in (directory, g->id, user_id))
         continue;
       cb_json_writer_begin_object (w);
       cb_json_writer_member (w, "id");
@@ -77,7 +77,7 @@ write_group_logins (CbJsonWriter  *w,
 
 void
 cb_projection_write_user (CbJsonWriter       *w,
-                          CbPermissions      *perms,
+                          CbDirectory      *directory,
                           const CbUserRecord *user,
                           CbLevel             level)
 {
@@ -108,13 +108,13 @@ cb_projection_write_user (CbJsonWriter       *w,
     {
       write_string (w, "agent_status", nick (CB_TYPE_AGENT_STATUS, user->agent_status));
       cb_json_writer_member (w, "group_logins");
-      write_group_logins (w, perms, user->id);
+      write_group_logins (w, directory, user->id);
     }
   cb_json_writer_end_object (w);
 }
 
 JsonObject *
-cb_projection_user (CbPermissions      *perms,
+cb_projection_user (CbDirectory      *directory,
                     const CbUserRecord *user,
                     CbLevel             level)
 {
@@ -123,7 +123,7 @@ cb_projection_user (CbPermissions      *perms,
   if (user == NULL || level == CB_LEVEL_NONE)
     return NULL;
   writer = cb_json_writer_new (512);
-  cb_projection_write_user (writer, perms, user, level);
+  cb_projection_write_user (writer, directory, user, level);
   return parse_written (writer);
 }
 
@@ -164,14 +164,14 @@ cb_projection_filter_user (JsonObject *full,
 
 static void
 write_person (CbJsonWriter  *w,
-              CbPermissions *perms,
+              CbDirectory *directory,
               const char    *member,
               gint64         id,
               gint64         viewer)
 {
   cb_json_writer_member (w, member);
   /* Someone the viewer cannot see does not exist for them. */
-  if (id > 0 && (viewer == 0 || cb_permissions_level (perms, viewer, id) > CB_LEVEL_NONE))
+  if (id > 0 && (viewer == 0 || cb_directory_level (directory, viewer, id) > CB_LEVEL_NONE))
     cb_json_writer_int (w, id);
   else
     cb_json_writer_null (w);
@@ -181,13 +181,13 @@ write_person (CbJsonWriter  *w,
  * cb_projection_filter_group() puts the current figures in. */
 static void
 write_queue_stats (CbJsonWriter  *w,
-                   CbPermissions *perms,
+                   CbDirectory *directory,
                    gint64         group_id)
 {
   CbQueueStats stats = { 0 };
 
-  if (perms != NULL)
-    cb_permissions_get_queue_stats (perms, group_id, &stats);
+  if (directory != NULL)
+    cb_directory_get_queue_stats (directory, group_id, &stats);
   cb_json_writer_member (w, "queue_stats");
   cb_json_writer_begin_object (w);
   cb_json_writer_member (w, "waiting");
@@ -206,7 +206,7 @@ write_queue_stats (CbJsonWriter  *w,
 
 void
 cb_projection_write_group (CbJsonWriter        *w,
-                           CbPermissions       *perms,
+                           CbDirectory       *directory,
                            const CbGroupRecord *group,
                            gint64               viewer)
 {
@@ -239,20 +239,20 @@ cb_projection_write_group (CbJsonWriter        *w,
           cb_json_writer_int (w, group->wrap_up);
           cb_json_writer_member (w, "announcement");
           cb_json_writer_bool (w, group->announcement);
-          write_queue_stats (w, perms, group->id);
+          write_queue_stats (w, directory, group->id);
         }
     }
   write_string (w, "level", nick (CB_TYPE_LEVEL, group->level));
   write_string (w, "leader_level", nick (CB_TYPE_LEVEL, group->leader_level));
-  write_person (w, perms, "leader", group->leader_id, viewer);
-  write_person (w, perms, "deputy", group->deputy_id, viewer);
+  write_person (w, directory, "leader", group->leader_id, viewer);
+  write_person (w, directory, "deputy", group->deputy_id, viewer);
 
   cb_json_writer_member (w, "members");
   cb_json_writer_begin_array (w);
   for (guint i = 0; group->members != NULL && i < group->members->len; i++)
     {
       const CbGroupMember *m = &g_array_index (group->members, CbGroupMember, i);
-      CbLevel level = viewer == 0 ? CB_LEVEL_PERSONAL : cb_permissions_level (perms, viewer, m->user_id);
+      CbLevel level = viewer == 0 ? CB_LEVEL_PERSONAL : cb_directory_level (directory, viewer, m->user_id);
 
       if (level == CB_LEVEL_NONE)
         continue;
@@ -280,7 +280,7 @@ cb_projection_group_full (const CbGroupRecord *group)
 }
 
 JsonObject *
-cb_projection_filter_group (CbPermissions *perms,
+cb_projection_filter_group (CbDirectory *directory,
                             JsonObject    *full,
                             gint64         viewer)
 {
@@ -293,7 +293,7 @@ cb_projection_filter_group (CbPermissions *perms,
   if (full == NULL || !json_object_has_member (full, "id"))
     return NULL;
   group_id = json_object_get_int_member (full, "id");
-  if (!cb_permissions_can_see_group (perms, viewer, group_id))
+  if (!cb_directory_can_see_group (directory, viewer, group_id))
     return NULL;
 
   object = json_object_new ();
@@ -308,13 +308,13 @@ cb_projection_filter_group (CbPermissions *perms,
         {
           CbQueueStats stats;
 
-          cb_permissions_get_queue_stats (perms, group_id, &stats);
+          cb_directory_get_queue_stats (directory, group_id, &stats);
           json_object_set_object_member (object, name, cb_projection_queue_stats (0, &stats));
           continue;
         }
       if ((g_str_equal (name, "leader") || g_str_equal (name, "deputy")) &&
           !json_object_get_null_member (full, name) &&
-          cb_permissions_level (perms, viewer, json_object_get_int_member (full, name)) == CB_LEVEL_NONE)
+          cb_directory_level (directory, viewer, json_object_get_int_member (full, name)) == CB_LEVEL_NONE)
         {
           /* Someone the viewer cannot see does not exist for them. */
           json_object_set_null_member (object, name);
@@ -329,7 +329,7 @@ cb_projection_filter_group (CbPermissions *perms,
     {
       JsonObject *m = json_array_get_object_element (members, i);
       gint64 uid = json_object_get_int_member (m, "user_id");
-      CbLevel level = cb_permissions_level (perms, viewer, uid);
+      CbLevel level = cb_directory_level (directory, viewer, uid);
       JsonObject *entry;
 
       if (level == CB_LEVEL_NONE)
@@ -346,16 +346,16 @@ cb_projection_filter_group (CbPermissions *perms,
 }
 
 JsonObject *
-cb_projection_group (CbPermissions       *perms,
+cb_projection_group (CbDirectory       *directory,
                      const CbGroupRecord *group,
                      gint64               viewer)
 {
   CbJsonWriter *writer;
 
-  if (group == NULL || viewer <= 0 || !cb_permissions_can_see_group (perms, viewer, group->id))
+  if (group == NULL || viewer <= 0 || !cb_directory_can_see_group (directory, viewer, group->id))
     return NULL;
   writer = cb_json_writer_new (256);
-  cb_projection_write_group (writer, perms, group, viewer);
+  cb_projection_write_group (writer, directory, group, viewer);
   return parse_written (writer);
 }
 

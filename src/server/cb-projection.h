@@ -7,25 +7,25 @@
 #pragma once
 
 #include "cb-json-writer.h"
-#include "cb-permissions.h"
+#include "cb-directory.h"
 
 G_BEGIN_DECLS
 
 /* The writers are the projections; the JsonObject forms below parse what
  * they write, for the small answers and the event log. */
 void        cb_projection_write_user   (CbJsonWriter        *writer,
-                                        CbPermissions       *perms,
+                                        CbDirectory       *directory,
                                         const CbUserRecord  *user,
                                         CbLevel              level);
 /* viewer 0: the full group, every member with `logged_in`. The caller
  * checks that the viewer may see the group. */
 void        cb_projection_write_group  (CbJsonWriter        *writer,
-                                        CbPermissions       *perms,
+                                        CbDirectory       *directory,
                                         const CbGroupRecord *group,
                                         gint64               viewer);
 
 /* A user object at `level` (PROTOCOL.md, "Objects"); NULL at NONE. */
-JsonObject *cb_projection_user         (CbPermissions       *perms,
+JsonObject *cb_projection_user         (CbDirectory       *directory,
                                         const CbUserRecord  *user,
                                         CbLevel              level);
 /* Cuts a user object made at PERSONAL level down to `level`. */
@@ -37,11 +37,11 @@ JsonObject *cb_projection_group_full   (const CbGroupRecord *group);
 /* A group as `viewer` sees it: members at NONE left out, `logged_in`
  * only towards members at TEAM or above (or the viewer). NULL when the
  * viewer may not see the group. */
-JsonObject *cb_projection_group        (CbPermissions       *perms,
+JsonObject *cb_projection_group        (CbDirectory       *directory,
                                         const CbGroupRecord *group,
                                         gint64               viewer);
 /* The same cut applied to a group object from the event log. */
-JsonObject *cb_projection_filter_group (CbPermissions       *perms,
+JsonObject *cb_projection_filter_group (CbDirectory       *directory,
                                         JsonObject          *full,
                                         gint64               viewer);
 

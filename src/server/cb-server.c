@@ -27,7 +27,7 @@ struct _CbServer
   const CbServerConfig *config;
   CbStore              *store;
   CbAuth               *auth;
-  CbPermissions        *perms;
+  CbDirectory        *directory;
   CbEventHub           *hub;
   CbRouter             *router;
   CbHttpServer         *http;
@@ -55,7 +55,7 @@ cb_server_dispose (GObject *object)
   g_clear_object (&self->http);
   g_clear_object (&self->hub);
   g_clear_object (&self->router);
-  g_clear_object (&self->perms);
+  g_clear_object (&self->directory);
   g_clear_object (&self->auth);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (cb_server_parent_class)->dispose (object);
@@ -120,18 +120,18 @@ cb_server_new (const CbServerConfig  *config,
       g_message ("Imported %u users and %u groups from %s", n_users, n_groups, config->import);
     }
 
-  self->perms = cb_permissions_new (config->default_level);
-  if (!cb_permissions_load (self->perms, self->store, error))
+  self->directory = cb_directory_new (config->default_level);
+  if (!cb_directory_load (self->directory, self->store, error))
     return NULL;
 
   self->auth = cb_auth_new (self->store, config);
-  self->hub = cb_event_hub_new (self->store, self->perms, self->auth, config);
+  self->hub = cb_event_hub_new (self->store, self->directory, self->auth, config);
   self->router = cb_router_new ();
 
   self->api.config = config;
   self->api.store = self->store;
   self->api.auth = self->auth;
-  self->api.perms = self->perms;
+  self->api.directory = self->directory;
   self->api.hub = self->hub;
   cb_api_register_all (self->router, &self->api);
 

@@ -281,7 +281,7 @@ static const char *
 display_name (CbSipRegistrar *self,
               gint64          user_id)
 {
-  const CbUserRecord *user = user_id > 0 ? cb_permissions_get_user (self->api->perms, user_id) : NULL;
+  const CbUserRecord *user = user_id > 0 ? cb_directory_get_user (self->api->directory, user_id) : NULL;
 
   return user != NULL && user->display_name != NULL ? user->display_name : "";
 }
@@ -1035,7 +1035,7 @@ number_of (CbSipRegistrar *self,
            gint64          user_id,
            const char     *line)
 {
-  const CbUserRecord *user = cb_permissions_get_user (self->api->perms, user_id);
+  const CbUserRecord *user = cb_directory_get_user (self->api->directory, user_id);
 
   if (user != NULL && user->extension != NULL && user->extension[0] != '\0')
     return g_strdup (user->extension);

@@ -3,7 +3,7 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Eligibility is read live from the permissions mirror (logins, presence)
+ * Eligibility is read live from the in-memory directory (logins, presence)
  * and the registrar (bindings, calls) each time a member is about to be
  * rung, so a member who logs out or picks up another call while the hunt
  * runs is passed over. The member order is the one at call start. An
@@ -25,7 +25,7 @@ _cb_sip_hunt_find_group (CbSipRegistrar *self,
 
   if (number == NULL || number[0] == '\0')
     return NULL;
-  groups = cb_permissions_list_groups (self->api->perms);
+  groups = cb_directory_list_groups (self->api->directory);
   for (guint i = 0; i < groups->len; i++)
     {
       const CbGroupRecord *group = g_ptr_array_index (groups, i);
@@ -104,12 +104,12 @@ _cb_sip_hunt_eligible (CbSipRegistrar *self,
                        CbSipGroupCall *group_call,
                        gint64          user_id)
 {
-  CbPermissions *perms = self->api->perms;
-  const CbUserRecord *user = cb_permissions_get_user (perms, user_id);
+  CbDirectory *directory = self->api->directory;
+  const CbUserRecord *user = cb_directory_get_user (directory, user_id);
   g_autoptr(GPtrArray) contacts = NULL;
   CbLineState line;
 
-  if (user == NULL || !cb_permissions_is_logged_in (perms, group_call->group_id, user_id))
+  if (user == NULL || !cb_directory_is_logged_in (directory, group_call->group_id, user_id))
     return FALSE;
   if (user->availability == CB_AVAILABILITY_DND)
     return FALSE;

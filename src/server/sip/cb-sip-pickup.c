@@ -20,21 +20,21 @@ _cb_sip_pickup_allowed (CbSipRegistrar *self,
                         gint64          ringing_user,
                         gint64          group_id)
 {
-  CbPermissions *perms = self->api->perms;
+  CbDirectory *directory = self->api->directory;
 
   if (picker <= 0 || picker == ringing_user)
     return FALSE;
-  if (group_id > 0 && cb_permissions_is_logged_in (perms, group_id, picker))
+  if (group_id > 0 && cb_directory_is_logged_in (directory, group_id, picker))
     return TRUE;
-  return ringing_user > 0 && cb_permissions_level (perms, picker, ringing_user) >= CB_LEVEL_TEAM;
+  return ringing_user > 0 && cb_directory_level (directory, picker, ringing_user) >= CB_LEVEL_TEAM;
 }
 
 gboolean
 _cb_sip_pickup_oldest (CbSipRegistrar *self,
                        gint64          picker)
 {
-  CbPermissions *perms = self->api->perms;
-  g_autoptr(GPtrArray) groups = cb_permissions_member_of (perms, picker);
+  CbDirectory *directory = self->api->directory;
+  g_autoptr(GPtrArray) groups = cb_directory_member_of (directory, picker);
 
   for (guint i = 0; groups != NULL && i < groups->len; i++)
     {

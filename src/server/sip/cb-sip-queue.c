@@ -325,10 +325,10 @@ load_counts (CbSipQueue *self)
       if (!cb_store_get_queue_counts (self->reg->api->store, group->id, day, &answered, &abandoned,
                                       NULL))
         continue;
-      cb_permissions_get_queue_stats (self->reg->api->perms, group->id, &stats);
+      cb_directory_get_queue_stats (self->reg->api->directory, group->id, &stats);
       stats.answered = answered;
       stats.abandoned = abandoned;
-      cb_permissions_set_queue_stats (self->reg->api->perms, group->id, &stats);
+      cb_directory_set_queue_stats (self->reg->api->directory, group->id, &stats);
     }
   if (groups == NULL)
     g_warning ("Could not load the queue counters: %s", error->message);
@@ -362,7 +362,7 @@ resume_wrap_ups (CbSipQueue *self)
   for (guint i = 0; i < wrap_ups->len; i++)
     {
       CbWrapUpRecord *record = &g_array_index (wrap_ups, CbWrapUpRecord, i);
-      const CbUserRecord *user = cb_permissions_get_user (self->reg->api->perms, record->user_id);
+      const CbUserRecord *user = cb_directory_get_user (self->reg->api->directory, record->user_id);
 
       if (user != NULL && user->agent_status == CB_AGENT_STATUS_WRAP_UP)
         start_wrap_up (self, record->user_id, (guint) CLAMP (record->until - now, 0, G_MAXUINT));
@@ -424,7 +424,7 @@ static const char *
 user_name (CbSipQueue *self,
            gint64      user_id)
 {
-  const CbUserRecord *user = user_id > 0 ? cb_permissions_get_user (self->reg->api->perms, user_id) : NULL;
+  const CbUserRecord *user = user_id > 0 ? cb_directory_get_user (self->reg->api->directory, user_id) : NULL;
 
   return user != NULL && user->display_name != NULL ? user->display_name : "";
 }
@@ -613,7 +613,7 @@ publish_stats (gpointer data)
       stats.oldest_waiting_since = oldest != NULL ? oldest->entered_at : 0;
       stats.answered = queue->answered;
       stats.abandoned = queue->abandoned;
-      cb_permissions_set_queue_stats (self->reg->api->perms, queue->group_id, &stats);
+      cb_directory_set_queue_stats (self->reg->api->directory, queue->group_id, &stats);
       object = cb_projection_queue_stats (queue->group_id, &stats);
       g_ptr_array_add (dirty, object);
     }
@@ -682,15 +682,15 @@ agent_ready (CbSipQueue *self,
              Queue      *queue,
              gint64      agent_id)
 {
-  CbPermissions *perms = self->reg->api->perms;
-  const CbUserRecord *user = cb_permissions_get_user (perms, agent_id);
+  CbDirectory *directory = self->reg->api->directory;
+  const CbUserRecord *user = cb_directory_get_user (directory, agent_id);
 
   /* A DeviceOnly phone has no client to set a status: its group login
    * is its availability. */
   return user != NULL &&
          (user->agent_status == CB_AGENT_STATUS_AVAILABLE || user->kind == CB_USER_KIND_DEVICE) &&
          user->availability != CB_AVAILABILITY_DND &&
-         cb_permissions_is_logged_in (perms, queue->group_id, agent_id) &&
+         cb_directory_is_logged_in (directory, queue->group_id, agent_id) &&
          cb_sip_registrar_is_registered (self->reg, agent_id) &&
          _cb_sip_b2bua_line_state (self->reg, agent_id) == CB_LINE_STATE_OFFLINE &&
          _cb_sip_queue_line_state (self, agent_id) == CB_LINE_STATE_OFFLINE;
@@ -702,7 +702,7 @@ static void
 refresh (Queue *queue)
 {
   CbSipQueue *self = queue->owner;
-  const CbGroupRecord *group = cb_permissions_get_group (self->reg->api->perms, queue->group_id);
+  const CbGroupRecord *group = cb_directory_get_group (self->reg->api->directory, queue->group_id);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   if (group != NULL)
@@ -971,7 +971,7 @@ on_overflow (CbQueueDispatcher *dispatcher,
 {
   CbSipQueue *self = queue->owner;
   Caller *caller = find_caller (self, serial);
-  const CbGroupRecord *group = cb_permissions_get_group (self->reg->api->perms, queue->group_id);
+  const CbGroupRecord *group = cb_directory_get_group (self->reg->api->directory, queue->group_id);
   CbSipDialog dialog;
 
   if (caller == NULL || caller->gone)
@@ -1019,7 +1019,7 @@ wrap_up_over (gpointer data)
 {
   WrapUp *wrap = data;
   CbSipQueue *self = wrap->self;
-  const CbUserRecord *user = cb_permissions_get_user (self->reg->api->perms, wrap->agent_id);
+  const CbUserRecord *user = cb_directory_get_user (self->reg->api->directory, wrap->agent_id);
   g_autoptr(GError) error = NULL;
 
   g_hash_table_remove (self->wrap_ups, &wrap->agent_id);
@@ -1042,7 +1042,7 @@ queue_call_ended (gpointer data)
 {
   Answered *answered = data;
   CbSipQueue *self = answered->self;
-  const CbUserRecord *user = cb_permissions_get_user (self->reg->api->perms, answered->agent_id);
+  const CbUserRecord *user = cb_directory_get_user (self->reg->api->directory, answered->agent_id);
   g_autoptr(GError) error = NULL;
 
   if (user == NULL || answered->wrap_up == 0 || user->agent_status != CB_AGENT_STATUS_AVAILABLE)
@@ -1099,7 +1099,7 @@ ring_answered (Ring        *ring,
   ring->calling = FALSE;
   if (sip != NULL && sip->sip_payload != NULL)
     sdp = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-  group = caller != NULL ? cb_permissions_get_group (self->reg->api->perms, caller->queue->group_id) : NULL;
+  group = caller != NULL ? cb_directory_get_group (self->reg->api->directory, caller->queue->group_id) : NULL;
   if (caller == NULL || caller->gone || sdp == NULL || group == NULL)
     {
       /* Too late (another phone won, the caller left): hang this one up. */
@@ -1203,7 +1203,7 @@ caller_number (CbSipQueue *self,
                gint64      user_id,
                const char *line)
 {
-  const CbUserRecord *user = cb_permissions_get_user (self->reg->api->perms, user_id);
+  const CbUserRecord *user = cb_directory_get_user (self->reg->api->directory, user_id);
 
   if (user != NULL && user->extension != NULL && user->extension[0] != '\0')
     return g_strdup (user->extension);

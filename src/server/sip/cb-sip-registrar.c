@@ -105,7 +105,7 @@ void
 _cb_sip_registrar_update_line_state (CbSipRegistrar *self,
                                      gint64          user_id)
 {
-  const CbUserRecord *user = cb_permissions_get_user (self->api->perms, user_id);
+  const CbUserRecord *user = cb_directory_get_user (self->api->directory, user_id);
   g_autoptr(GError) error = NULL;
   CbLineState state;
 

@@ -1,4 +1,4 @@
-/* cb-permissions.h: the in-memory directory and who may see whom
+/* cb-directory.h: the in-memory directory and who may see whom
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,67 +10,67 @@
 
 G_BEGIN_DECLS
 
-#define CB_TYPE_PERMISSIONS (cb_permissions_get_type ())
-G_DECLARE_FINAL_TYPE (CbPermissions, cb_permissions, CB, PERMISSIONS, GObject)
+#define CB_TYPE_DIRECTORY (cb_directory_get_type ())
+G_DECLARE_FINAL_TYPE (CbDirectory, cb_directory, CB, DIRECTORY, GObject)
 
-CbPermissions       *cb_permissions_new              (CbLevel         default_level);
+CbDirectory       *cb_directory_new              (CbLevel         default_level);
 /* Replaces everything with the store's users and groups. */
-gboolean             cb_permissions_load             (CbPermissions  *self,
+gboolean             cb_directory_load             (CbDirectory  *self,
                                                       CbStore        *store,
                                                       GError        **error);
 
 /* Mirror of what was committed to the store (copies are kept). */
-void                 cb_permissions_put_user         (CbPermissions        *self,
+void                 cb_directory_put_user         (CbDirectory        *self,
                                                       const CbUserRecord   *record);
-void                 cb_permissions_put_group        (CbPermissions        *self,
+void                 cb_directory_put_group        (CbDirectory        *self,
                                                       const CbGroupRecord  *record);
-void                 cb_permissions_set_presence     (CbPermissions  *self,
+void                 cb_directory_set_presence     (CbDirectory  *self,
                                                       gint64          user_id,
                                                       CbAvailability  availability,
                                                       const char     *note);
-void                 cb_permissions_set_agent_status (CbPermissions  *self,
+void                 cb_directory_set_agent_status (CbDirectory  *self,
                                                       gint64          user_id,
                                                       CbAgentStatus   status);
-void                 cb_permissions_set_line_state   (CbPermissions  *self,
+void                 cb_directory_set_line_state   (CbDirectory  *self,
                                                       gint64          user_id,
                                                       CbLineState     state);
-void                 cb_permissions_set_group_login  (CbPermissions  *self,
+void                 cb_directory_set_group_login  (CbDirectory  *self,
                                                       gint64          group_id,
                                                       gint64          user_id,
                                                       gboolean        logged_in);
 
 /* Borrowed; valid until the next put for that id. */
-const CbUserRecord  *cb_permissions_get_user         (CbPermissions  *self,
+const CbUserRecord  *cb_directory_get_user         (CbDirectory  *self,
                                                       gint64          user_id);
-const CbGroupRecord *cb_permissions_get_group        (CbPermissions  *self,
+const CbGroupRecord *cb_directory_get_group        (CbDirectory  *self,
                                                       gint64          group_id);
-const CbUserRecord  *cb_permissions_find_user        (CbPermissions  *self,
+const CbUserRecord  *cb_directory_find_user        (CbDirectory  *self,
                                                       const char     *username);
 /* Borrowed arrays of borrowed records, ordered by id. */
-GPtrArray           *cb_permissions_list_users       (CbPermissions  *self);
-GPtrArray           *cb_permissions_list_groups      (CbPermissions  *self);
+GPtrArray           *cb_directory_list_users       (CbDirectory  *self);
+GPtrArray           *cb_directory_list_groups      (CbDirectory  *self);
 /* Groups the user is a member of (borrowed CbGroupRecord), by id. */
-GPtrArray           *cb_permissions_member_of        (CbPermissions  *self,
+GPtrArray           *cb_directory_member_of        (CbDirectory  *self,
                                                       gint64          user_id);
 
 /* level(viewer, target) as PROTOCOL.md defines it; NONE for unknown ids. */
-CbLevel              cb_permissions_level            (CbPermissions  *self,
+CbLevel              cb_directory_level            (CbDirectory  *self,
                                                       gint64          viewer,
                                                       gint64          target);
 /* Member, leader, deputy, or admin. */
-gboolean             cb_permissions_can_see_group    (CbPermissions  *self,
+gboolean             cb_directory_can_see_group    (CbDirectory  *self,
                                                       gint64          viewer,
                                                       gint64          group_id);
-gboolean             cb_permissions_is_member        (CbPermissions  *self,
+gboolean             cb_directory_is_member        (CbDirectory  *self,
                                                       gint64          group_id,
                                                       gint64          user_id);
-gboolean             cb_permissions_is_logged_in     (CbPermissions  *self,
+gboolean             cb_directory_is_logged_in     (CbDirectory  *self,
                                                       gint64          group_id,
                                                       gint64          user_id);
 /* Case-folded "display name, username, extension, email" for search. */
-const char          *cb_permissions_search_key       (CbPermissions  *self,
+const char          *cb_directory_search_key       (CbDirectory  *self,
                                                       gint64          user_id);
-CbLevel              cb_permissions_get_default_level (CbPermissions *self);
+CbLevel              cb_directory_get_default_level (CbDirectory *self);
 
 /* A queue's live statistics, counted since the server started. */
 typedef struct {
@@ -81,10 +81,10 @@ typedef struct {
 } CbQueueStats;
 
 /* Zeros for a queue nobody called yet. */
-void                 cb_permissions_set_queue_stats  (CbPermissions      *self,
+void                 cb_directory_set_queue_stats  (CbDirectory      *self,
                                                       gint64              group_id,
                                                       const CbQueueStats *stats);
-void                 cb_permissions_get_queue_stats  (CbPermissions      *self,
+void                 cb_directory_get_queue_stats  (CbDirectory      *self,
                                                       gint64              group_id,
                                                       CbQueueStats       *stats);
 

@@ -1,4 +1,4 @@
-/* cb-permissions.c: the in-memory directory and who may see whom
+/* cb-directory.c: the in-memory directory and who may see whom
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,11 +10,11 @@
  * with one hash lookup each, whatever the size of the directory.
  */
 
-#define G_LOG_DOMAIN "cb-permissions"
+#define G_LOG_DOMAIN "cb-directory"
 
 #include <string.h>
 
-#include "cb-permissions.h"
+#include "cb-directory.h"
 
 typedef struct {
   gint64         id;
@@ -30,7 +30,7 @@ typedef struct {
   char         *search_key;
 } UserEntry;
 
-struct _CbPermissions
+struct _CbDirectory
 {
   GObject     parent_instance;
 
@@ -43,7 +43,7 @@ struct _CbPermissions
   GHashTable *queue_stats;  /* &group id → CbQueueStats (live, not stored) */
 };
 
-G_DEFINE_FINAL_TYPE (CbPermissions, cb_permissions, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (CbDirectory, cb_directory, G_TYPE_OBJECT)
 
 static void
 group_entry_free (GroupEntry *entry)
@@ -64,9 +64,9 @@ user_entry_free (UserEntry *entry)
 }
 
 static void
-cb_permissions_finalize (GObject *object)
+cb_directory_finalize (GObject *object)
 {
-  CbPermissions *self = CB_PERMISSIONS (object);
+  CbDirectory *self = CB_DIRECTORY (object);
 
   g_clear_pointer (&self->user_list, g_ptr_array_unref);
   g_clear_pointer (&self->group_list, g_ptr_array_unref);
@@ -74,17 +74,17 @@ cb_permissions_finalize (GObject *object)
   g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_pointer (&self->groups, g_hash_table_unref);
   g_clear_pointer (&self->queue_stats, g_hash_table_unref);
-  G_OBJECT_CLASS (cb_permissions_parent_class)->finalize (object);
+  G_OBJECT_CLASS (cb_directory_parent_class)->finalize (object);
 }
 
 static void
-cb_permissions_class_init (CbPermissionsClass *klass)
+cb_directory_class_init (CbDirectoryClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = cb_permissions_finalize;
+  G_OBJECT_CLASS (klass)->finalize = cb_directory_finalize;
 }
 
 static void
-cb_permissions_init (CbPermissions *self)
+cb_directory_init (CbDirectory *self)
 {
   self->users = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                        (GDestroyNotify) user_entry_free);
@@ -94,17 +94,17 @@ cb_permissions_init (CbPermissions *self)
                                         (GDestroyNotify) group_entry_free);
 }
 
-CbPermissions *
-cb_permissions_new (CbLevel default_level)
+CbDirectory *
+cb_directory_new (CbLevel default_level)
 {
-  CbPermissions *self = g_object_new (CB_TYPE_PERMISSIONS, NULL);
+  CbDirectory *self = g_object_new (CB_TYPE_DIRECTORY, NULL);
 
   self->default_level = default_level;
   return self;
 }
 
 CbLevel
-cb_permissions_get_default_level (CbPermissions *self)
+cb_directory_get_default_level (CbDirectory *self)
 {
   return self->default_level;
 }
@@ -132,19 +132,19 @@ compare_group_entries (gconstpointer a,
 }
 
 static void
-invalidate_lists (CbPermissions *self)
+invalidate_lists (CbDirectory *self)
 {
   g_clear_pointer (&self->user_list, g_ptr_array_unref);
   g_clear_pointer (&self->group_list, g_ptr_array_unref);
 }
 
 void
-cb_permissions_put_user (CbPermissions      *self,
+cb_directory_put_user (CbDirectory      *self,
                          const CbUserRecord *record)
 {
   UserEntry *entry;
 
-  g_return_if_fail (CB_IS_PERMISSIONS (self));
+  g_return_if_fail (CB_IS_DIRECTORY (self));
   g_return_if_fail (record != NULL && record->id > 0);
 
   entry = g_hash_table_lookup (self->users, &record->id);
@@ -172,7 +172,7 @@ cb_permissions_put_user (CbPermissions      *self,
 }
 
 static void
-unlink_group (CbPermissions *self,
+unlink_group (CbDirectory *self,
               GroupEntry    *group)
 {
   const CbGroupRecord *r = group->record;
@@ -197,7 +197,7 @@ unlink_group (CbPermissions *self,
 }
 
 static void
-link_group (CbPermissions *self,
+link_group (CbDirectory *self,
             GroupEntry    *group)
 {
   const CbGroupRecord *r = group->record;
@@ -228,12 +228,12 @@ link_group (CbPermissions *self,
 }
 
 void
-cb_permissions_put_group (CbPermissions       *self,
+cb_directory_put_group (CbDirectory       *self,
                           const CbGroupRecord *record)
 {
   GroupEntry *entry;
 
-  g_return_if_fail (CB_IS_PERMISSIONS (self));
+  g_return_if_fail (CB_IS_DIRECTORY (self));
   g_return_if_fail (record != NULL && record->id > 0);
 
   entry = g_hash_table_lookup (self->groups, &record->id);
@@ -264,14 +264,14 @@ cb_permissions_put_group (CbPermissions       *self,
 }
 
 gboolean
-cb_permissions_load (CbPermissions  *self,
+cb_directory_load (CbDirectory  *self,
                      CbStore        *store,
                      GError        **error)
 {
   g_autoptr(GPtrArray) users = NULL;
   g_autoptr(GPtrArray) groups = NULL;
 
-  g_return_val_if_fail (CB_IS_PERMISSIONS (self), FALSE);
+  g_return_val_if_fail (CB_IS_DIRECTORY (self), FALSE);
 
   users = cb_store_list_users (store, error);
   if (users == NULL)
@@ -286,30 +286,30 @@ cb_permissions_load (CbPermissions  *self,
   g_hash_table_remove_all (self->users);
 
   for (guint i = 0; i < users->len; i++)
-    cb_permissions_put_user (self, g_ptr_array_index (users, i));
+    cb_directory_put_user (self, g_ptr_array_index (users, i));
   for (guint i = 0; i < groups->len; i++)
-    cb_permissions_put_group (self, g_ptr_array_index (groups, i));
+    cb_directory_put_group (self, g_ptr_array_index (groups, i));
 
   g_debug ("Directory loaded: %u users, %u groups", users->len, groups->len);
   return TRUE;
 }
 
 static UserEntry *
-lookup_user (CbPermissions *self,
+lookup_user (CbDirectory *self,
              gint64         id)
 {
   return g_hash_table_lookup (self->users, &id);
 }
 
 static GroupEntry *
-lookup_group (CbPermissions *self,
+lookup_group (CbDirectory *self,
               gint64         id)
 {
   return g_hash_table_lookup (self->groups, &id);
 }
 
 void
-cb_permissions_set_presence (CbPermissions  *self,
+cb_directory_set_presence (CbDirectory  *self,
                              gint64          user_id,
                              CbAvailability  availability,
                              const char     *note)
@@ -324,7 +324,7 @@ cb_permissions_set_presence (CbPermissions  *self,
 }
 
 void
-cb_permissions_set_agent_status (CbPermissions *self,
+cb_directory_set_agent_status (CbDirectory *self,
                                  gint64         user_id,
                                  CbAgentStatus  status)
 {
@@ -335,7 +335,7 @@ cb_permissions_set_agent_status (CbPermissions *self,
 }
 
 void
-cb_permissions_set_line_state (CbPermissions *self,
+cb_directory_set_line_state (CbDirectory *self,
                                gint64         user_id,
                                CbLineState    state)
 {
@@ -346,7 +346,7 @@ cb_permissions_set_line_state (CbPermissions *self,
 }
 
 void
-cb_permissions_set_group_login (CbPermissions *self,
+cb_directory_set_group_login (CbDirectory *self,
                                 gint64         group_id,
                                 gint64         user_id,
                                 gboolean       logged_in)
@@ -363,7 +363,7 @@ cb_permissions_set_group_login (CbPermissions *self,
 }
 
 const CbUserRecord *
-cb_permissions_get_user (CbPermissions *self,
+cb_directory_get_user (CbDirectory *self,
                          gint64         user_id)
 {
   UserEntry *entry = lookup_user (self, user_id);
@@ -372,7 +372,7 @@ cb_permissions_get_user (CbPermissions *self,
 }
 
 const CbGroupRecord *
-cb_permissions_get_group (CbPermissions *self,
+cb_directory_get_group (CbDirectory *self,
                           gint64         group_id)
 {
   GroupEntry *entry = lookup_group (self, group_id);
@@ -381,7 +381,7 @@ cb_permissions_get_group (CbPermissions *self,
 }
 
 const CbUserRecord *
-cb_permissions_find_user (CbPermissions *self,
+cb_directory_find_user (CbDirectory *self,
                           const char    *username)
 {
   UserEntry *entry = username != NULL ? g_hash_table_lookup (self->usernames, username) : NULL;
@@ -410,7 +410,7 @@ compare_group_records (gconstpointer a,
 }
 
 GPtrArray *
-cb_permissions_list_users (CbPermissions *self)
+cb_directory_list_users (CbDirectory *self)
 {
   if (self->user_list == NULL)
     {
@@ -427,7 +427,7 @@ cb_permissions_list_users (CbPermissions *self)
 }
 
 GPtrArray *
-cb_permissions_list_groups (CbPermissions *self)
+cb_directory_list_groups (CbDirectory *self)
 {
   if (self->group_list == NULL)
     {
@@ -444,7 +444,7 @@ cb_permissions_list_groups (CbPermissions *self)
 }
 
 GPtrArray *
-cb_permissions_member_of (CbPermissions *self,
+cb_directory_member_of (CbDirectory *self,
                           gint64         user_id)
 {
   UserEntry *entry = lookup_user (self, user_id);
@@ -458,7 +458,7 @@ cb_permissions_member_of (CbPermissions *self,
 }
 
 CbLevel
-cb_permissions_level (CbPermissions *self,
+cb_directory_level (CbDirectory *self,
                       gint64         viewer,
                       gint64         target)
 {
@@ -489,7 +489,7 @@ cb_permissions_level (CbPermissions *self,
 }
 
 gboolean
-cb_permissions_can_see_group (CbPermissions *self,
+cb_directory_can_see_group (CbDirectory *self,
                               gint64         viewer,
                               gint64         group_id)
 {
@@ -504,7 +504,7 @@ cb_permissions_can_see_group (CbPermissions *self,
 }
 
 gboolean
-cb_permissions_is_member (CbPermissions *self,
+cb_directory_is_member (CbDirectory *self,
                           gint64         group_id,
                           gint64         user_id)
 {
@@ -514,7 +514,7 @@ cb_permissions_is_member (CbPermissions *self,
 }
 
 gboolean
-cb_permissions_is_logged_in (CbPermissions *self,
+cb_directory_is_logged_in (CbDirectory *self,
                              gint64         group_id,
                              gint64         user_id)
 {
@@ -529,7 +529,7 @@ cb_permissions_is_logged_in (CbPermissions *self,
 }
 
 const char *
-cb_permissions_search_key (CbPermissions *self,
+cb_directory_search_key (CbDirectory *self,
                            gint64         user_id)
 {
   UserEntry *entry = lookup_user (self, user_id);
@@ -540,24 +540,24 @@ cb_permissions_search_key (CbPermissions *self,
 /* ---- queue statistics ------------------------------------------------------ */
 
 void
-cb_permissions_set_queue_stats (CbPermissions      *self,
+cb_directory_set_queue_stats (CbDirectory      *self,
                                 gint64              group_id,
                                 const CbQueueStats *stats)
 {
-  g_return_if_fail (CB_IS_PERMISSIONS (self));
+  g_return_if_fail (CB_IS_DIRECTORY (self));
 
   g_hash_table_insert (self->queue_stats, g_memdup2 (&group_id, sizeof group_id),
                        g_memdup2 (stats, sizeof *stats));
 }
 
 void
-cb_permissions_get_queue_stats (CbPermissions *self,
+cb_directory_get_queue_stats (CbDirectory *self,
                                 gint64         group_id,
                                 CbQueueStats  *stats)
 {
   const CbQueueStats *known;
 
-  g_return_if_fail (CB_IS_PERMISSIONS (self));
+  g_return_if_fail (CB_IS_DIRECTORY (self));
 
   known = g_hash_table_lookup (self->queue_stats, &group_id);
   if (known != NULL)

@@ -1,0 +1,68 @@
+/* cb-wire-call.h: one side of a call on the wire (the data of a "call" event)
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * {"call_id", "state", "user_id" (whose side), "direction",
+ *  "from", "from_user_id", "to", "to_user_id",
+ *  "remote_number", "remote_name", "remote_user_id",
+ *  "started_at", "answered_at", "device_call_id", "device",
+ *  "group": {"id", "name"} | null, "picked_up"}
+ *
+ * The remote party is `to` for an outgoing side and `from` for an
+ * incoming one. Ids are null when the party is not one of our users (a
+ * number beyond the trunk, a group), times null when not reached yet.
+ *
+ * Written for a viewer, a party the viewer may not see
+ * (cb_wire_viewer_may_see()) loses its number, name and id: the call
+ * reads as an internal call without a name.
+ */
+
+#pragma once
+
+#include "cb-wire-fields.h"
+#include "cb-wire-sink.h"
+
+G_BEGIN_DECLS
+
+/* Someone at one end of a call. */
+typedef struct {
+  gint64      user_id;   /* 0: not one of our users */
+  const char *number;    /* what was dialled, or the caller's number */
+  const char *name;      /* display name, the group's name, or "" */
+} CbWireParty;
+
+typedef struct {
+  const char      *call_id;
+  CbWireCallState  state;
+  gint64           user_id;         /* whose side this is */
+  CbCallDirection  direction;
+  CbWireParty      from;            /* the caller */
+  CbWireParty      to;              /* the callee (the group, until a member takes it) */
+  gint64           started_at;      /* unix s */
+  gint64           answered_at;     /* 0: not answered */
+  const char      *device_call_id;  /* the SIP Call-ID of this side's device dialog, or NULL */
+  const char      *device;          /* that device's line kind ("softphone", "desk"), or NULL */
+  gint64           group_id;        /* 0: not a group call */
+  const char      *group_name;
+  gboolean         picked_up;
+} CbWireCall;
+
+/* The party on the other side from call->user_id's point of view. */
+const CbWireParty *cb_wire_call_remote    (const CbWireCall   *call);
+
+void               cb_wire_call_write     (CbWireSink         *sink,
+                                           const CbWireCall   *call,
+                                           const CbWireViewer *viewer);
+JsonObject        *cb_wire_call_to_json   (const CbWireCall   *call,
+                                           const CbWireViewer *viewer);
+/* Reads a call object; the result keeps a reference to object. A call
+ * object without from_user_id/to_user_id (an older server) reads the
+ * remote party's id from remote_user_id. */
+CbWireCall        *cb_wire_call_from_json (JsonObject         *object,
+                                           GError            **error);
+void               cb_wire_call_free      (CbWireCall         *call);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbWireCall, cb_wire_call_free)
+
+G_END_DECLS

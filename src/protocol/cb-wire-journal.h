@@ -1,0 +1,51 @@
+/* cb-wire-journal.h: one journal entry on the wire (one user's record of one call)
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * {"id", "user_id", "call_id", "direction",
+ *  "remote_number", "remote_name", "remote_user_id",
+ *  "started_at", "answered_at", "ended_at", "duration", "answered",
+ *  "group_id", "group_name", "taken_by_user_id", "taken_by_name",
+ *  "picked_up"}
+ *
+ * Written for a viewer, the remote party and the colleague who took the
+ * call lose their names, numbers and ids when the viewer may not see
+ * them (cb_wire_viewer_may_see()); the store keeps them, so a viewer who
+ * is granted the level later sees them again.
+ */
+
+#pragma once
+
+#include "cb-wire-call.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gint64           id;
+  gint64           user_id;
+  const char      *call_id;
+  CbCallDirection  direction;
+  CbWireParty      remote;
+  gint64           started_at;    /* unix s */
+  gint64           answered_at;   /* 0: not answered (by this user) */
+  gint64           ended_at;
+  gint64           group_id;      /* 0: not a group call */
+  const char      *group_name;
+  CbWireParty      taken_by;      /* the colleague who answered it (user_id 0: none); no number */
+  gboolean         picked_up;
+} CbWireJournalEntry;
+
+void                cb_wire_journal_entry_write     (CbWireSink               *sink,
+                                                     const CbWireJournalEntry *entry,
+                                                     const CbWireViewer       *viewer);
+JsonObject         *cb_wire_journal_entry_to_json   (const CbWireJournalEntry *entry,
+                                                     const CbWireViewer       *viewer);
+/* The result keeps a reference to object. */
+CbWireJournalEntry *cb_wire_journal_entry_from_json (JsonObject               *object,
+                                                     GError                  **error);
+void                cb_wire_journal_entry_free      (CbWireJournalEntry       *entry);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbWireJournalEntry, cb_wire_journal_entry_free)
+
+G_END_DECLS

@@ -1,0 +1,67 @@
+/* cb-wire-user.h: a user (a colleague, a DeviceOnly phone) on the wire
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * {"id", "username", "display_name", "kind", "extension", "email",
+ *  "mobile", "language", "time_zone", "admin", "level",
+ *  "presence": {"availability", "note"},
+ *  "line_state"                       (business and above),
+ *  "agent_status", "group_logins": [{"id", "name"}]   (team and above)}
+ *
+ * `level` is the viewer's level towards the user; the fields it does not
+ * reach (cb_wire_user_field_shown()) are left out by the writer and
+ * read as unknown.
+ */
+
+#pragma once
+
+#include "cb-wire-fields.h"
+#include "cb-wire-sink.h"
+
+G_BEGIN_DECLS
+
+/* A hunt group a user is logged into. */
+typedef struct {
+  gint64      id;
+  const char *name;
+} CbWireGroupRef;
+
+/* Strings are borrowed: from the server's records, or from the JsonObject
+ * a CbWireUser was read from (which it keeps alive). */
+typedef struct {
+  gint64                id;
+  const char           *username;
+  const char           *display_name;
+  CbUserKind            kind;
+  const char           *extension;
+  const char           *email;
+  const char           *mobile;
+  const char           *language;
+  const char           *time_zone;
+  gboolean              admin;
+  CbLevel               level;
+  CbAvailability        availability;
+  const char           *note;
+  CbLineState           line_state;      /* only where level shows it */
+  CbAgentStatus         agent_status;    /* likewise */
+  const CbWireGroupRef *group_logins;    /* likewise */
+  guint                 n_group_logins;
+} CbWireUser;
+
+void        cb_wire_user_write     (CbWireSink       *sink,
+                                    const CbWireUser *user);
+JsonObject *cb_wire_user_to_json   (const CbWireUser *user);
+/* Reads a user object (what the writer writes, at any level). The
+ * result keeps a reference to object. Errors: CB_PROTOCOL_ERROR_INVALID_FIELD. */
+CbWireUser *cb_wire_user_from_json (JsonObject       *object,
+                                    GError          **error);
+void        cb_wire_user_free      (CbWireUser       *user);
+/* A user object written at a higher level, cut down to `level` (the
+ * "user" event: the log keeps it at personal level). NULL at NONE. */
+JsonObject *cb_wire_user_cut       (JsonObject       *object,
+                                    CbLevel           level);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbWireUser, cb_wire_user_free)
+
+G_END_DECLS
