@@ -3,9 +3,9 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * An edit that can change who sees whom (membership, levels, leader,
- * deputy, admin flag, distributed lists) also records a "resync" for
- * everyone it touches: their snapshot is no longer right.
+ * Handlers check the request and build the new record; the service
+ * layer (cb_changes_save_user/group) stores it and decides who must
+ * resync.
  */
 
 #define G_LOG_DOMAIN "cb-api-admin"
@@ -34,85 +34,25 @@ require_admin (CbApi     *api,
   return me;
 }
 
-static void
-add_id (GHashTable *set,
-        gint64      id)
-{
-  if (id > 0)
-    {
-      gint64 *key = g_new (gint64, 1);
-
-      *key = id;
-      g_hash_table_add (set, key);
-    }
-}
-
-static GHashTable *
-id_set_new (void)
-{
-  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-}
-
 /* ---- users -------------------------------------------------------------- */
 
-typedef struct {
-  CbUserRecord *record;     /* in: the new state; out: as stored */
-  gboolean      create;
-  gboolean      admin_changed;
-} UserChange;
-
-static gboolean
-user_in_store (CbApi    *api,
-               gpointer  data,
-               GError  **error)
-{
-  UserChange *change = data;
-  g_autoptr(JsonObject) event = NULL;
-  g_autoptr(CbUserRecord) stored = NULL;
-
-  if (change->create ? !cb_store_create_user (api->store, change->record, error)
-                     : !cb_store_update_user (api->store, change->record, error))
-    return FALSE;
-
-  stored = cb_store_get_user (api->store, change->record->id, error);
-  if (stored == NULL)
-    return FALSE;
-  cb_user_record_free (change->record);
-  change->record = g_steal_pointer (&stored);
-
-  event = cb_api_full_user (api, change->record);
-  if (!cb_event_hub_record (api->hub, "user", change->record->id, 0, event, error))
-    return FALSE;
-
-  if (change->admin_changed)
-    {
-      /* Admins see every group: the user's group list changed. */
-      g_autoptr(GHashTable) affected = id_set_new ();
-
-      add_id (affected, change->record->id);
-      return cb_api_record_resync (api, affected, error);
-    }
-  return TRUE;
-}
-
+/* Creates (record->id 0) or replaces a user and answers with it. */
 static void
-save_user (CbApi     *api,
-           CbRequest *request,
-           UserChange *change)
+save_user (CbApi         *api,
+           CbRequest     *request,
+           CbUserRecord **record)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) reply = NULL;
+  gboolean create = (*record)->id == 0;
 
-  if (!cb_api_transact (api, user_in_store, change, &error))
+  if (!cb_changes_save_user (api->changes, record, &error))
     {
       cb_reply_gerror (request->msg, error);
       return;
     }
-  cb_directory_put_user (api->directory, change->record);
-  cb_event_hub_flush (api->hub);
-
-  reply = cb_api_full_user (api, change->record);
-  cb_reply_object (request->msg, change->create ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, reply);
+  reply = cb_projection_user (api->directory, *record, CB_LEVEL_PERSONAL);
+  cb_reply_object (request->msg, create ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, reply);
 }
 
 static void
@@ -122,7 +62,7 @@ post_user (CbRequest *request,
   CbApi *api = user_data;
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) error = NULL;
-  UserChange change = { NULL, TRUE, FALSE };
+  g_autoptr(CbUserRecord) record = NULL;
 
   if (require_admin (api, request) == 0)
     return;
@@ -140,26 +80,22 @@ post_user (CbRequest *request,
       return;
     }
 
-  change.record = cb_user_record_new ();
-  change.record->availability = CB_AVAILABILITY_OFFLINE;
-  change.record->line_state = CB_LINE_STATE_OFFLINE;
-  change.record->agent_status = CB_AGENT_STATUS_LOGGED_OUT;
-  if (!cb_record_fields_apply_user (change.record, body, api->config->fast_hash, &error))
+  record = cb_user_record_new ();
+  record->availability = CB_AVAILABILITY_OFFLINE;
+  record->line_state = CB_LINE_STATE_OFFLINE;
+  record->agent_status = CB_AGENT_STATUS_LOGGED_OUT;
+  if (!cb_record_fields_apply_user (record, body, api->config->fast_hash, &error))
     {
-      cb_user_record_free (change.record);
       cb_reply_gerror (request->msg, error);
       return;
     }
-  if (cb_directory_find_user (api->directory, change.record->username) != NULL)
+  if (cb_directory_find_user (api->directory, record->username) != NULL)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
-                      "User name “%s” is taken", change.record->username);
-      cb_user_record_free (change.record);
+                      "User name “%s” is taken", record->username);
       return;
     }
-  change.admin_changed = change.record->admin;
-  save_user (api, request, &change);
-  cb_user_record_free (change.record);
+  save_user (api, request, &record);
 }
 
 static void
@@ -171,7 +107,7 @@ patch_user (CbRequest *request,
   g_autoptr(GError) error = NULL;
   const CbUserRecord *current;
   const CbUserRecord *holder;
-  UserChange change = { NULL, FALSE, FALSE };
+  g_autoptr(CbUserRecord) record = NULL;
   gint64 id;
 
   if (require_admin (api, request) == 0)
@@ -193,33 +129,29 @@ patch_user (CbRequest *request,
       return;
     }
 
-  change.record = cb_user_record_copy (current);
-  if (!cb_record_fields_apply_user (change.record, body, api->config->fast_hash, &error))
+  record = cb_user_record_copy (current);
+  if (!cb_record_fields_apply_user (record, body, api->config->fast_hash, &error))
     {
-      cb_user_record_free (change.record);
       cb_reply_gerror (request->msg, error);
       return;
     }
-  holder = cb_directory_find_user (api->directory, change.record->username);
+  holder = cb_directory_find_user (api->directory, record->username);
   if (holder != NULL && holder->id != id)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
-                      "User name “%s” is taken", change.record->username);
-      cb_user_record_free (change.record);
+                      "User name “%s” is taken", record->username);
       return;
     }
-  change.admin_changed = change.record->admin != current->admin;
-  save_user (api, request, &change);
-  cb_user_record_free (change.record);
+  save_user (api, request, &record);
 }
 
 /* ---- groups ------------------------------------------------------------- */
 
 static gboolean
-check_user_ids (CbApi        *api,
-                const GArray *ids,
-                const char   *member,
-                GError      **error)
+check_user_ids (CbApi         *api,
+                const GArray  *ids,
+                const char    *member,
+                GError       **error)
 {
   for (guint i = 0; ids != NULL && i < ids->len; i++)
     {
@@ -335,72 +267,24 @@ apply_group_body (CbApi          *api,
   return TRUE;
 }
 
+/* Creates (record->id 0) or replaces a group and answers with it as
+ * the administrator sees it. */
 static void
-add_people (GHashTable          *set,
-            const CbGroupRecord *record)
-{
-  if (record == NULL)
-    return;
-  add_id (set, record->leader_id);
-  add_id (set, record->deputy_id);
-  for (guint i = 0; record->members != NULL && i < record->members->len; i++)
-    add_id (set, g_array_index (record->members, CbGroupMember, i).user_id);
-}
-
-typedef struct {
-  CbGroupRecord       *record;   /* in: new state; out: as stored */
-  const CbGroupRecord *before;   /* NULL when creating */
-} GroupChange;
-
-static gboolean
-group_in_store (CbApi    *api,
-                gpointer  data,
-                GError  **error)
-{
-  GroupChange *change = data;
-  g_autoptr(CbGroupRecord) stored = NULL;
-  g_autoptr(JsonObject) event = NULL;
-  g_autoptr(GHashTable) affected = id_set_new ();
-
-  if (change->before == NULL ? !cb_store_create_group (api->store, change->record, error)
-                             : !cb_store_update_group (api->store, change->record, error))
-    return FALSE;
-
-  stored = cb_store_get_group (api->store, change->record->id, error);
-  if (stored == NULL)
-    return FALSE;
-  cb_group_record_free (change->record);
-  change->record = g_steal_pointer (&stored);
-
-  event = cb_projection_group_full (change->record);
-  if (!cb_event_hub_record (api->hub, "group", 0, change->record->id, event, error))
-    return FALSE;
-
-  /* Whoever was or is in the group may see others differently now. */
-  add_people (affected, change->before);
-  add_people (affected, change->record);
-  return cb_api_record_resync (api, affected, error);
-}
-
-static void
-save_group (CbApi       *api,
-            CbRequest   *request,
-            gint64       me,
-            GroupChange *change)
+save_group (CbApi          *api,
+            CbRequest      *request,
+            gint64          me,
+            CbGroupRecord **record)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) reply = NULL;
-  gboolean create = change->before == NULL;
+  gboolean create = (*record)->id == 0;
 
-  if (!cb_api_transact (api, group_in_store, change, &error))
+  if (!cb_changes_save_group (api->changes, record, &error))
     {
       cb_reply_gerror (request->msg, error);
       return;
     }
-  cb_directory_put_group (api->directory, change->record);
-  cb_event_hub_flush (api->hub);
-
-  reply = cb_projection_group (api->directory, change->record, me);
+  reply = cb_projection_group (api->directory, *record, me);
   cb_reply_object (request->msg, create ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, reply);
 }
 
@@ -428,7 +312,7 @@ post_group (CbRequest *request,
   CbApi *api = user_data;
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) error = NULL;
-  GroupChange change = { NULL, NULL };
+  g_autoptr(CbGroupRecord) record = NULL;
   gint64 me;
 
   if ((me = require_admin (api, request)) == 0)
@@ -446,20 +330,19 @@ post_group (CbRequest *request,
       return;
     }
 
-  change.record = cb_group_record_new ();
-  change.record->member_timeout = 15;
-  change.record->level = CB_LEVEL_BUSINESS;
-  change.record->leader_level = CB_LEVEL_TEAM;
-  if (change.record->members == NULL)
-    change.record->members = g_array_new (FALSE, TRUE, sizeof (CbGroupMember));
-  if (!apply_group_body (api, change.record, body, &error))
+  record = cb_group_record_new ();
+  record->member_timeout = 15;
+  record->level = CB_LEVEL_BUSINESS;
+  record->leader_level = CB_LEVEL_TEAM;
+  if (record->members == NULL)
+    record->members = g_array_new (FALSE, TRUE, sizeof (CbGroupMember));
+  if (!apply_group_body (api, record, body, &error))
     cb_reply_gerror (request->msg, error);
-  else if (group_name_taken (api, change.record->name, 0))
+  else if (group_name_taken (api, record->name, 0))
     cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
-                    "Group name “%s” is taken", change.record->name);
+                    "Group name “%s” is taken", record->name);
   else
-    save_group (api, request, me, &change);
-  cb_group_record_free (change.record);
+    save_group (api, request, me, &record);
 }
 
 static void
@@ -469,9 +352,8 @@ patch_group (CbRequest *request,
   CbApi *api = user_data;
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CbGroupRecord) before = NULL;
+  g_autoptr(CbGroupRecord) record = NULL;
   const CbGroupRecord *current;
-  GroupChange change = { NULL, NULL };
   gint64 id;
   gint64 me;
 
@@ -494,18 +376,14 @@ patch_group (CbRequest *request,
       return;
     }
 
-  /* A copy: the cached record is replaced when the change is mirrored. */
-  before = cb_group_record_copy (current);
-  change.before = before;
-  change.record = cb_group_record_copy (current);
-  if (!apply_group_body (api, change.record, body, &error))
+  record = cb_group_record_copy (current);
+  if (!apply_group_body (api, record, body, &error))
     cb_reply_gerror (request->msg, error);
-  else if (group_name_taken (api, change.record->name, id))
+  else if (group_name_taken (api, record->name, id))
     cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
-                    "Group name “%s” is taken", change.record->name);
+                    "Group name “%s” is taken", record->name);
   else
-    save_group (api, request, me, &change);
-  cb_group_record_free (change.record);
+    save_group (api, request, me, &record);
 }
 
 /* ---- SIP lines ---------------------------------------------------------- */

@@ -8,71 +8,6 @@
 
 #include "cb-api.h"
 #include "cb-projection.h"
-#include "cb-sip-registrar.h"
-
-typedef struct {
-  gint64               user_id;
-  const CbGroupRecord *group;
-  gboolean             logged_in;
-} LoginChange;
-
-static gboolean
-login_in_store (CbApi    *api,
-                gpointer  data,
-                GError  **error)
-{
-  LoginChange *change = data;
-  g_autoptr(JsonObject) event = json_object_new ();
-
-  json_object_set_int_member (event, "group_id", change->group->id);
-  json_object_set_string_member (event, "group_name", change->group->name != NULL ? change->group->name : "");
-  json_object_set_int_member (event, "user_id", change->user_id);
-  json_object_set_boolean_member (event, "logged_in", change->logged_in);
-
-  return cb_store_set_group_login (api->store, change->group->id, change->user_id,
-                                   change->logged_in, error) &&
-         cb_event_hub_record (api->hub, "group-login", change->user_id, change->group->id,
-                              event, error);
-}
-
-gboolean
-cb_api_set_group_login (CbApi     *api,
-                        gint64     user_id,
-                        gint64     group_id,
-                        gboolean   logged_in,
-                        GError   **error)
-{
-  const CbGroupRecord *group = cb_directory_get_group (api->directory, group_id);
-  LoginChange change = { user_id, group, logged_in };
-
-  if (group == NULL)
-    {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
-                   "No group %" G_GINT64_FORMAT, group_id);
-      return FALSE;
-    }
-  if (!cb_directory_is_member (api->directory, group_id, user_id))
-    {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_FORBIDDEN,
-                   "Not a member of “%s”", group->name);
-      return FALSE;
-    }
-  if (group->kind != CB_GROUP_KIND_HUNT)
-    {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
-                   "“%s” is not a hunt group: there is nothing to log into", group->name);
-      return FALSE;
-    }
-  /* Nothing changes, nothing to tell anyone. */
-  if (cb_directory_is_logged_in (api->directory, group_id, user_id) == !!logged_in)
-    return TRUE;
-
-  if (!cb_api_transact (api, login_in_store, &change, error))
-    return FALSE;
-  cb_directory_set_group_login (api->directory, group_id, user_id, logged_in);
-  cb_event_hub_flush (api->hub);
-  return TRUE;
-}
 
 static void
 put_login (CbRequest *request,
@@ -100,7 +35,7 @@ put_login (CbRequest *request,
   body = cb_request_parse_body (request, &error);
   if (body == NULL ||
       !cb_json_get_bool (body, "logged_in", TRUE, &logged_in, &error) ||
-      !cb_api_set_group_login (api, me, group_id, logged_in, &error))
+      !cb_changes_set_group_login (api->changes, me, group_id, logged_in, &error))
     {
       cb_reply_gerror (request->msg, error);
       return;
@@ -108,31 +43,6 @@ put_login (CbRequest *request,
 
   reply = cb_projection_group (api->directory, cb_directory_get_group (api->directory, group_id), me);
   cb_reply_object (request->msg, SOUP_STATUS_OK, reply);
-}
-
-typedef struct {
-  CbGroupRecord *record;   /* in: the new order; out: as stored */
-} OrderChange;
-
-static gboolean
-order_in_store (CbApi    *api,
-                gpointer  data,
-                GError  **error)
-{
-  OrderChange *change = data;
-  g_autoptr(CbGroupRecord) stored = NULL;
-  g_autoptr(JsonObject) event = NULL;
-
-  if (!cb_store_update_group (api->store, change->record, error))
-    return FALSE;
-  stored = cb_store_get_group (api->store, change->record->id, error);
-  if (stored == NULL)
-    return FALSE;
-  cb_group_record_free (change->record);
-  change->record = g_steal_pointer (&stored);
-
-  event = cb_projection_group_full (change->record);
-  return cb_event_hub_record (api->hub, "group", 0, change->record->id, event, error);
 }
 
 /* The new order must name every current member exactly once (else 400,
@@ -212,7 +122,7 @@ put_members_order (CbRequest *request,
   g_autoptr(GArray) members = NULL;
   const CbGroupRecord *group;
   const CbUserRecord *user;
-  OrderChange change = { NULL };
+  g_autoptr(CbGroupRecord) record = NULL;
   gint64 group_id;
   gint64 me;
 
@@ -243,20 +153,15 @@ put_members_order (CbRequest *request,
       return;
     }
 
-  change.record = cb_group_record_copy (group);
-  g_array_unref (change.record->members);
-  change.record->members = g_steal_pointer (&members);
-  if (!cb_api_transact (api, order_in_store, &change, &error))
+  record = cb_group_record_copy (group);
+  g_array_unref (record->members);
+  record->members = g_steal_pointer (&members);
+  if (!cb_changes_save_group (api->changes, &record, &error))
     {
-      cb_group_record_free (change.record);
       cb_reply_gerror (request->msg, error);
       return;
     }
-  cb_directory_put_group (api->directory, change.record);
-  cb_event_hub_flush (api->hub);
-
-  reply = cb_projection_group (api->directory, change.record, me);
-  cb_group_record_free (change.record);
+  reply = cb_projection_group (api->directory, record, me);
   cb_reply_object (request->msg, SOUP_STATUS_OK, reply);
 }
 
@@ -270,7 +175,7 @@ post_pickup (CbRequest *request,
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) call = NULL;
   g_autoptr(GError) error = NULL;
-  CbSipRegistrar *sip = (CbSipRegistrar *) api->sip;
+  CbSipRegistrar *sip = api->sip;
   const char *device = NULL;
   gint64 me;
 

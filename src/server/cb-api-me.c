@@ -8,127 +8,9 @@
 
 #include "cb-api.h"
 #include "cb-projection.h"
-#include "cb-sip-registrar.h"
 
 #define MAX_NOTE_CHARS 500
 #define MAX_LIST_LENGTH 1000
-
-/* ---- the changes -------------------------------------------------------- */
-
-typedef struct {
-  gint64          user_id;
-  CbAvailability  availability;
-  const char     *note;
-} PresenceChange;
-
-static gboolean
-presence_in_store (CbApi    *api,
-                   gpointer  data,
-                   GError  **error)
-{
-  PresenceChange *change = data;
-  g_autoptr(JsonObject) event = json_object_new ();
-
-  json_object_set_int_member (event, "user_id", change->user_id);
-  json_object_set_string_member (event, "availability",
-                                 cb_enum_to_nick (CB_TYPE_AVAILABILITY, change->availability));
-  json_object_set_string_member (event, "note", change->note != NULL ? change->note : "");
-
-  return cb_store_set_presence (api->store, change->user_id, change->availability,
-                                change->note, error) &&
-         cb_event_hub_record (api->hub, "presence", change->user_id, 0, event, error);
-}
-
-gboolean
-cb_api_set_presence (CbApi           *api,
-                     gint64           user_id,
-                     CbAvailability   availability,
-                     const char      *note,
-                     GError         **error)
-{
-  PresenceChange change = { user_id, availability, note };
-
-  if (!cb_api_transact (api, presence_in_store, &change, error))
-    return FALSE;
-  cb_directory_set_presence (api->directory, user_id, availability, note);
-  cb_event_hub_flush (api->hub);
-  return TRUE;
-}
-
-typedef struct {
-  gint64        user_id;
-  CbAgentStatus status;
-} AgentChange;
-
-static gboolean
-agent_status_in_store (CbApi    *api,
-                       gpointer  data,
-                       GError  **error)
-{
-  AgentChange *change = data;
-  g_autoptr(JsonObject) event = json_object_new ();
-
-  json_object_set_int_member (event, "user_id", change->user_id);
-  json_object_set_string_member (event, "agent_status",
-                                 cb_enum_to_nick (CB_TYPE_AGENT_STATUS, change->status));
-
-  return cb_store_set_agent_status (api->store, change->user_id, change->status, error) &&
-         cb_event_hub_record (api->hub, "agent-status", change->user_id, 0, event, error);
-}
-
-gboolean
-cb_api_set_agent_status (CbApi          *api,
-                         gint64          user_id,
-                         CbAgentStatus   status,
-                         GError        **error)
-{
-  AgentChange change = { user_id, status };
-
-  if (!cb_api_transact (api, agent_status_in_store, &change, error))
-    return FALSE;
-  cb_directory_set_agent_status (api->directory, user_id, status);
-  cb_event_hub_flush (api->hub);
-  /* An agent becoming Available may take a waiting queue caller. */
-  if (api->sip != NULL)
-    cb_sip_registrar_agent_changed (api->sip, user_id);
-  return TRUE;
-}
-
-typedef struct {
-  gint64      user_id;
-  CbLineState state;
-} LineChange;
-
-static gboolean
-line_state_in_store (CbApi    *api,
-                     gpointer  data,
-                     GError  **error)
-{
-  LineChange *change = data;
-  g_autoptr(JsonObject) event = json_object_new ();
-
-  json_object_set_int_member (event, "user_id", change->user_id);
-  json_object_set_string_member (event, "line_state",
-                                 cb_enum_to_nick (CB_TYPE_LINE_STATE, change->state));
-
-  return cb_store_set_line_state (api->store, change->user_id, change->state, error) &&
-         cb_event_hub_record (api->hub, "line-state", change->user_id, 0, event, error);
-}
-
-gboolean
-cb_api_set_line_state (CbApi        *api,
-                       gint64        user_id,
-                       CbLineState   state,
-                       GError      **error)
-{
-  LineChange change = { user_id, state };
-
-  if (!cb_api_transact (api, line_state_in_store, &change, error))
-    return FALSE;
-  cb_directory_set_line_state (api->directory, user_id, state);
-  cb_event_hub_flush (api->hub);
-  return TRUE;
-}
 
 /* ---- presence and agent status ------------------------------------------ */
 
@@ -172,7 +54,7 @@ put_presence (CbRequest *request,
       return;
     }
 
-  if (!cb_api_set_presence (api, me, availability, note, &error))
+  if (!cb_changes_set_presence (api->changes, me, availability, note, &error))
     {
       cb_reply_gerror (request->msg, error);
       return;
@@ -196,7 +78,7 @@ put_agent_status (CbRequest *request,
   body = cb_request_parse_body (request, &error);
   if (body == NULL ||
       !cb_json_get_enum (body, "agent_status", CB_TYPE_AGENT_STATUS, TRUE, &status, &error) ||
-      !cb_api_set_agent_status (api, me, status, &error))
+      !cb_changes_set_agent_status (api->changes, me, status, &error))
     {
       cb_reply_gerror (request->msg, error);
       return;
@@ -213,12 +95,6 @@ list_kind (CbRequest *request)
                                                                         : CB_LIST_FAVOURITES;
 }
 
-static const char *
-list_event_type (CbListKind kind)
-{
-  return kind == CB_LIST_MONITOR ? "monitor" : "favourites";
-}
-
 static JsonObject *
 ids_object (const GArray *ids)
 {
@@ -228,51 +104,23 @@ ids_object (const GArray *ids)
   return object;
 }
 
-typedef struct {
-  gint64      user_id;
-  CbListKind  kind;
-  GArray     *own;
-  GArray     *effective;   /* out */
-} ListChange;
-
-static gboolean
-list_in_store (CbApi    *api,
-               gpointer  data,
-               GError  **error)
-{
-  ListChange *change = data;
-  g_autoptr(JsonObject) event = NULL;
-
-  if (!cb_store_set_list (api->store, change->user_id, change->kind, change->own, error))
-    return FALSE;
-  change->effective = cb_api_effective_list (api, change->user_id, change->kind, error);
-  if (change->effective == NULL)
-    return FALSE;
-  event = ids_object (change->effective);
-  return cb_event_hub_record (api->hub, list_event_type (change->kind), change->user_id, 0,
-                              event, error);
-}
-
 static void
-store_list (CbApi     *api,
-            CbRequest *request,
-            gint64     me,
-            CbListKind kind,
-            GArray    *own)
+store_list (CbApi      *api,
+            CbRequest  *request,
+            gint64      me,
+            CbListKind  kind,
+            GArray     *own)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) effective = NULL;
   g_autoptr(JsonObject) reply = NULL;
-  ListChange change = { me, kind, own, NULL };
 
-  if (!cb_api_transact (api, list_in_store, &change, &error))
+  if (!cb_changes_set_list (api->changes, me, kind, own, &effective, &error))
     {
-      g_clear_pointer (&change.effective, g_array_unref);
       cb_reply_gerror (request->msg, error);
       return;
     }
-  cb_event_hub_flush (api->hub);
-  reply = ids_object (change.effective);
-  g_array_unref (change.effective);
+  reply = ids_object (effective);
   cb_reply_object (request->msg, SOUP_STATUS_OK, reply);
 }
 
@@ -319,7 +167,7 @@ get_list (CbRequest *request,
   if ((me = cb_api_require_user (api, request, NULL)) == 0)
     return;
 
-  ids = cb_api_effective_list (api, me, list_kind (request), &error);
+  ids = cb_changes_effective_list (api->changes, me, list_kind (request), &error);
   if (ids == NULL)
     {
       cb_reply_gerror (request->msg, error);
@@ -437,7 +285,7 @@ delete_list_entry (CbRequest *request,
     }
   if (!contains_id (own, id, &index))
     {
-      effective = cb_api_effective_list (api, me, kind, NULL);
+      effective = cb_changes_effective_list (api->changes, me, kind, NULL);
       if (effective != NULL && contains_id (effective, id, NULL))
         cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
                         "User %" G_GINT64_FORMAT " is on the list through a group", id);

@@ -48,8 +48,8 @@ sign_in_message_finished (SoupServerMessage *msg,
 }
 
 static void
-sign_in_answer (SignIn  *sign_in,
-                gboolean ok)
+sign_in_answer (SignIn   *sign_in,
+                gboolean  ok)
 {
   CbApi *api = sign_in->api;
   g_autoptr(GError) error = NULL;

@@ -42,9 +42,9 @@ get_snapshot (CbRequest *request,
   if ((me = cb_api_require_user (api, request, NULL)) == 0)
     return;
 
-  favourites = cb_api_effective_list (api, me, CB_LIST_FAVOURITES, &error);
+  favourites = cb_changes_effective_list (api->changes, me, CB_LIST_FAVOURITES, &error);
   if (favourites != NULL)
-    monitor = cb_api_effective_list (api, me, CB_LIST_MONITOR, &error);
+    monitor = cb_changes_effective_list (api->changes, me, CB_LIST_MONITOR, &error);
   if (monitor == NULL)
     {
       cb_reply_gerror (request->msg, error);

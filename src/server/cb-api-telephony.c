@@ -7,12 +7,10 @@
 #define G_LOG_DOMAIN "cb-api-telephony"
 
 #include "cb-api.h"
-#include "cb-sip-registrar.h"
+#include "cb-projection.h"
 
 #define DEFAULT_LIMIT 50
 #define MAX_LIMIT 500
-
-JsonObject *_cb_sip_journal_entry_to_json (const CbJournalRecord *entry);
 
 /* The signed-in user's softphone credentials: the client registers with
  * them, so the user only ever types their own password. */
@@ -25,7 +23,7 @@ get_line (CbRequest *request,
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *sip_uri = NULL;
-  CbSipRegistrar *sip = (CbSipRegistrar *) api->sip;
+  CbSipRegistrar *sip = api->sip;
   gint64 me;
 
   if ((me = cb_api_require_user (api, request, NULL)) == 0)
@@ -111,7 +109,7 @@ get_journal (CbRequest *request,
   answer = json_object_new ();
   array = json_array_new ();
   for (guint i = 0; i < entries->len && i < limit; i++)
-    json_array_add_object_element (array, _cb_sip_journal_entry_to_json (g_ptr_array_index (entries, i)));
+    json_array_add_object_element (array, cb_projection_journal_entry (g_ptr_array_index (entries, i)));
   json_object_set_array_member (answer, "entries", array);
   json_object_set_int_member (answer, "missed", missed);
   if (entries->len > limit)
@@ -128,7 +126,7 @@ static CbSipRegistrar *
 require_sip (CbApi     *api,
              CbRequest *request)
 {
-  CbSipRegistrar *sip = (CbSipRegistrar *) api->sip;
+  CbSipRegistrar *sip = api->sip;
 
   if (sip == NULL || cb_sip_registrar_get_uri (sip) == NULL)
     {

@@ -388,7 +388,7 @@ static gboolean
 watch_user (gpointer user_data)
 {
   CbDemoPhones *self = user_data;
-  CbSipRegistrar *sip = (CbSipRegistrar *) self->api->sip;
+  CbSipRegistrar *sip = self->api->sip;
   gboolean registered = sip != NULL && cb_sip_registrar_is_registered (sip, self->user_id);
 
   if (registered && !self->user_registered)
@@ -465,7 +465,7 @@ add_phones (CbDemoPhones *self)
 
       for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
         {
-          g_autoptr(GArray) list = cb_api_effective_list (self->api, self->user_id, kinds[k], NULL);
+          g_autoptr(GArray) list = cb_changes_effective_list (self->api->changes, self->user_id, kinds[k], NULL);
 
           for (guint i = 0; list != NULL && i < list->len; i++)
             consider (self, tried, g_array_index (list, gint64, i));
@@ -552,8 +552,8 @@ all_unregistered (CbDemoPhones *self)
 
 /* The registrar answers on this very main context: iterate it. */
 static void
-wait_for (CbDemoPhones *self,
-          gboolean    (*done) (CbDemoPhones *))
+wait_for (CbDemoPhones  *self,
+          gboolean    ( *done) (CbDemoPhones *))
 {
   gint64 deadline = g_get_monotonic_time () + SHUTDOWN_WAIT * G_TIME_SPAN_MILLISECOND;
   guint ticker = g_timeout_add (50, keep_waking, NULL);

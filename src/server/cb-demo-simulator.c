@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Changes go through the same functions as the REST handlers
- * (cb_api_set_presence() …), so they are persisted and published like
+ * (cb_changes_set_presence() …), so they are persisted and published like
  * anyone's: the demo exercises the real event path.
  */
 
@@ -146,25 +146,25 @@ change_user (CbDemoSimulator    *self,
         const char *note = availability == CB_AVAILABILITY_AVAILABLE ? ""
                            : notes[g_rand_int_range (self->rand, 0, G_N_ELEMENTS (notes))];
 
-        ok = cb_api_set_presence (api, user->id, availability, note, &error);
+        ok = cb_changes_set_presence (api->changes, user->id, availability, note, &error);
         break;
       }
     case 1:
       if (!has_real_line (self, user->id))
-        ok = cb_api_set_line_state (api, user->id, random_line_state (self), &error);
+        ok = cb_changes_set_line_state (api->changes, user->id, random_line_state (self), &error);
       break;
     case 2:
-      ok = cb_api_set_agent_status (api, user->id, random_agent_status (self), &error);
+      ok = cb_changes_set_agent_status (api->changes, user->id, random_agent_status (self), &error);
       break;
     default:
       group = random_hunt_group (self, user->id);
       if (group == NULL)
         {
           if (!has_real_line (self, user->id))
-            ok = cb_api_set_line_state (api, user->id, random_line_state (self), &error);
+            ok = cb_changes_set_line_state (api->changes, user->id, random_line_state (self), &error);
         }
       else
-        ok = cb_api_set_group_login (api, user->id, group->id,
+        ok = cb_changes_set_group_login (api->changes, user->id, group->id,
                                      !cb_directory_is_logged_in (api->directory, group->id, user->id),
                                      &error);
       break;

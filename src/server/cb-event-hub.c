@@ -27,11 +27,6 @@
 #define REPLAY_BATCH 1000
 
 typedef struct {
-  CbEventRecord *record;
-  JsonObject    *data;
-} Pending;
-
-typedef struct {
   CbEventHub              *hub;
   SoupWebsocketConnection *conn;
   gint64                   user_id;
@@ -51,20 +46,11 @@ struct _CbEventHub
   CbAuth        *auth;
   guint          keepalive_ms;
   guint          max_backlog;
-  guint          retention;
-  GPtrArray     *pending;   /* Pending, recorded in the open transaction */
+  CbEventLog    *log;
   GPtrArray     *clients;   /* Client */
 };
 
 G_DEFINE_FINAL_TYPE (CbEventHub, cb_event_hub, G_TYPE_OBJECT)
-
-static void
-pending_free (Pending *pending)
-{
-  g_clear_pointer (&pending->record, cb_event_record_free);
-  g_clear_pointer (&pending->data, json_object_unref);
-  g_free (pending);
-}
 
 static void
 client_free (Client *client)
@@ -83,8 +69,10 @@ cb_event_hub_dispose (GObject *object)
 {
   CbEventHub *self = CB_EVENT_HUB (object);
 
+  if (self->log != NULL)
+    g_signal_handlers_disconnect_by_data (self->log, self);
+  g_clear_object (&self->log);
   g_clear_pointer (&self->clients, g_ptr_array_unref);
-  g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->directory);
   g_clear_object (&self->auth);
@@ -100,13 +88,18 @@ cb_event_hub_class_init (CbEventHubClass *klass)
 static void
 cb_event_hub_init (CbEventHub *self)
 {
-  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
 }
 
+static void on_published (CbEventLog          *log,
+                          const CbEventRecord *record,
+                          JsonObject          *data,
+                          CbEventHub          *self);
+
 CbEventHub *
 cb_event_hub_new (CbStore              *store,
-                  CbDirectory        *directory,
+                  CbDirectory          *directory,
+                  CbEventLog           *log,
                   CbAuth               *auth,
                   const CbServerConfig *config)
 {
@@ -114,10 +107,11 @@ cb_event_hub_new (CbStore              *store,
 
   self->store = g_object_ref (store);
   self->directory = g_object_ref (directory);
+  self->log = g_object_ref (log);
   self->auth = g_object_ref (auth);
   self->keepalive_ms = config->keepalive * 1000;
   self->max_backlog = config->max_backlog;
-  self->retention = config->event_retention;
+  g_signal_connect (log, "published", G_CALLBACK (on_published), self);
   return self;
 }
 
@@ -125,41 +119,6 @@ guint
 cb_event_hub_get_n_clients (CbEventHub *self)
 {
   return self->clients->len;
-}
-
-/* ---- recording ---------------------------------------------------------- */
-
-gboolean
-cb_event_hub_record (CbEventHub  *self,
-                     const char  *type,
-                     gint64       subject_user_id,
-                     gint64       group_id,
-                     JsonObject  *data,
-                     GError     **error)
-{
-  g_autoptr(CbEventRecord) record = g_new0 (CbEventRecord, 1);
-  Pending *pending;
-
-  record->type = g_strdup (type);
-  record->subject_user_id = subject_user_id;
-  record->group_id = group_id;
-  record->data = cb_json_object_to_string (data);
-  record->created_at = g_get_real_time () / G_USEC_PER_SEC;
-
-  if (!cb_store_append_event (self->store, record, error))
-    return FALSE;
-
-  pending = g_new0 (Pending, 1);
-  pending->record = g_steal_pointer (&record);
-  pending->data = json_object_ref (data);
-  g_ptr_array_add (self->pending, pending);
-  return TRUE;
-}
-
-void
-cb_event_hub_discard (CbEventHub *self)
-{
-  g_ptr_array_set_size (self->pending, 0);
 }
 
 /* ---- filtering ---------------------------------------------------------- */
@@ -522,9 +481,12 @@ clients_copy (CbEventHub *self)
   return copy;
 }
 
+/* A change was committed: its event goes to every entitled stream. */
 static void
-fan_out (CbEventHub *self,
-         Pending    *pending)
+on_published (CbEventLog          *log,
+              const CbEventRecord *record,
+              JsonObject          *data,
+              CbEventHub          *self)
 {
   g_autofree char *shared_frame = NULL;
   g_autoptr(GPtrArray) clients = clients_copy (self);
@@ -537,7 +499,7 @@ fan_out (CbEventHub *self,
 
       if (client->closing)
         continue;
-      mine = data_for (self, pending->record, pending->data, client->user_id, &shared);
+      mine = data_for (self, record, data, client->user_id, &shared);
       if (mine == NULL)
         continue;
 
@@ -545,47 +507,20 @@ fan_out (CbEventHub *self,
         {
           if (shared_frame == NULL)
             {
-              g_autofree char *json = cb_json_object_to_string (pending->data);
-              shared_frame = frame (pending->record->seq, pending->record->type, json);
+              g_autofree char *json = cb_json_object_to_string (data);
+              shared_frame = frame (record->seq, record->type, json);
             }
-          client_send_event (client, pending->record->seq, shared_frame);
+          client_send_event (client, record->seq, shared_frame);
         }
       else
         {
           g_autofree char *json = cb_json_object_to_string (mine);
-          g_autofree char *text = frame (pending->record->seq, pending->record->type, json);
+          g_autofree char *text = frame (record->seq, record->type, json);
 
           json_object_unref (mine);
-          client_send_event (client, pending->record->seq, text);
+          client_send_event (client, record->seq, text);
         }
     }
-}
-
-/* The log is trimmed when it outgrows the retention by a tenth, so the
- * DELETE runs once per many events rather than on every one. */
-static void
-trim_if_due (CbEventHub *self)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 held = cb_store_last_seq (self->store) - cb_store_first_seq (self->store) + 1;
-
-  if (held <= (gint64) self->retention + MAX (1, self->retention / 10))
-    return;
-  if (!cb_store_trim_events (self->store, self->retention, &error))
-    g_message ("Could not trim the event log: %s", error->message);
-}
-
-void
-cb_event_hub_flush (CbEventHub *self)
-{
-  g_autoptr(GPtrArray) pending = self->pending;
-
-  /* Sending may run code that records again: start a fresh list. */
-  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
-  for (guint i = 0; i < pending->len; i++)
-    fan_out (self, g_ptr_array_index (pending, i));
-
-  trim_if_due (self);
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include "cb-auth.h"
 #include "cb-directory.h"
+#include "cb-event-log.h"
 #include "cb-server-config.h"
 
 G_BEGIN_DECLS
@@ -21,23 +22,12 @@ G_BEGIN_DECLS
 #define CB_TYPE_EVENT_HUB (cb_event_hub_get_type ())
 G_DECLARE_FINAL_TYPE (CbEventHub, cb_event_hub, CB, EVENT_HUB, GObject)
 
-CbEventHub *cb_event_hub_new           (CbStore                 *store,
-                                        CbDirectory           *directory,
-                                        CbAuth                  *auth,
-                                        const CbServerConfig    *config);
-
-/* Publishing, in three steps around the store transaction that makes the
- * change: record() appends to the log inside the transaction; after
- * cb_store_commit() and the in-memory update, flush() sends; after a
- * rollback, discard() forgets. */
-gboolean    cb_event_hub_record        (CbEventHub              *self,
-                                        const char              *type,
-                                        gint64                   subject_user_id,
-                                        gint64                   group_id,
-                                        JsonObject              *data,
-                                        GError                 **error);
-void        cb_event_hub_flush         (CbEventHub              *self);
-void        cb_event_hub_discard       (CbEventHub              *self);
+/* Sends what `log` publishes to the streams of those entitled. */
+CbEventHub *cb_event_hub_new           (CbStore              *store,
+                                        CbDirectory          *directory,
+                                        CbEventLog           *log,
+                                        CbAuth               *auth,
+                                        const CbServerConfig *config);
 
 /* Takes over an accepted WebSocket: replays after since (-1: live only),
  * then streams. */
@@ -47,8 +37,8 @@ void        cb_event_hub_accept        (CbEventHub              *self,
                                         const char              *token_hash,
                                         gint64                   since);
 /* Closes the streams opened with a token that was just revoked. */
-void        cb_event_hub_close_token   (CbEventHub              *self,
-                                        const char              *token_hash);
+void        cb_event_hub_close_token   (CbEventHub *self,
+                                        const char *token_hash);
 /* Closes every stream (server shutdown). */
 void        cb_event_hub_close_all     (CbEventHub              *self);
 guint       cb_event_hub_get_n_clients (CbEventHub              *self);

@@ -15,7 +15,6 @@
 #include "cb-password.h"
 #include "cb-server.h"
 #include "cb-sqlite-store.h"
-#include "cb-sip-registrar.h"
 
 /* Trimming the log and forgetting old failures: cheap, not urgent. */
 #define MAINTENANCE_INTERVAL_S 60
@@ -27,12 +26,15 @@ struct _CbServer
   const CbServerConfig *config;
   CbStore              *store;
   CbAuth               *auth;
-  CbDirectory        *directory;
+  CbDirectory          *directory;
+  CbEventLog           *log;
+  CbChanges            *changes;
   CbEventHub           *hub;
   CbRouter             *router;
   CbHttpServer         *http;
   CbDemoSimulator      *simulator;
   CbDemoPhones         *phones;
+  CbSipSettings         sip_settings;
   CbSipRegistrar       *sip;
   CbApi                 api;
   guint                 maintenance_id;
@@ -54,6 +56,8 @@ cb_server_dispose (GObject *object)
   g_clear_object (&self->sip);
   g_clear_object (&self->http);
   g_clear_object (&self->hub);
+  g_clear_object (&self->changes);
+  g_clear_object (&self->log);
   g_clear_object (&self->router);
   g_clear_object (&self->directory);
   g_clear_object (&self->auth);
@@ -125,13 +129,16 @@ cb_server_new (const CbServerConfig  *config,
     return NULL;
 
   self->auth = cb_auth_new (self->store, config);
-  self->hub = cb_event_hub_new (self->store, self->directory, self->auth, config);
+  self->log = cb_event_log_new (self->store, config->event_retention);
+  self->changes = cb_changes_new (self->store, self->directory, self->log);
+  self->hub = cb_event_hub_new (self->store, self->directory, self->log, self->auth, config);
   self->router = cb_router_new ();
 
   self->api.config = config;
   self->api.store = self->store;
   self->api.auth = self->auth;
   self->api.directory = self->directory;
+  self->api.changes = self->changes;
   self->api.hub = self->hub;
   cb_api_register_all (self->router, &self->api);
 
@@ -148,7 +155,17 @@ start_sip (CbServer  *self,
   const char *address = config->sip_listen != NULL ? config->sip_listen : config->listen;
   g_autoptr(GError) local_error = NULL;
 
-  self->sip = cb_sip_registrar_new (&self->api);
+  self->sip_settings = (CbSipSettings) {
+    .realm = config->sip_realm,
+    .nonce_lifetime = config->sip_nonce_lifetime,
+    .max_expires = config->sip_max_expires,
+    .trunk_proxy = config->trunk_proxy,
+    .trunk_prefix = config->trunk_prefix,
+    .trunk_caller_id = config->trunk_caller_id,
+    .trunk_username = config->trunk_username,
+    .trunk_password = config->trunk_password,
+  };
+  self->sip = cb_sip_registrar_new (self->changes, &self->sip_settings);
   if (!cb_sip_registrar_start (self->sip, address, config->sip_port, &local_error))
     {
       g_clear_object (&self->sip);
@@ -160,7 +177,7 @@ start_sip (CbServer  *self,
       g_warning ("SIP disabled: %s", local_error->message);
       return TRUE;
     }
-  self->api.sip = (CbSipRegistrarRef *) self->sip;
+  self->api.sip = self->sip;
   return TRUE;
 }
 

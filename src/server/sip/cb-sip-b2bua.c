@@ -123,11 +123,11 @@ struct _Call {
 static void     group_answered   (Call *call, Leg *leg);
 static gboolean group_fork_failed (Call *call);
 static gboolean rings_at         (Call *call, gint64 user_id);
-static gboolean record_rung      (CbApi *api, Call *call, GError **error);
+static gboolean record_rung      (CbChanges *changes, Call *call, GError **error);
 static void     set_group_data   (Call *call, JsonObject *data);
 static void     set_group_entry  (Call *call, CbJournalRecord *entry);
 static gboolean group_new_call   (CbSipRegistrar *self, nua_handle_t *nh, const sip_t *sip,
-                                  gint64 caller_id, const char *line);
+                                  gint64          caller_id, const char *line);
 static JsonObject *member_call_data (Call *call, gint64 user_id);
 static JsonObject *member_decline  (Call *call, gint64 user_id);
 static void     pickup_acked     (Leg *leg);
@@ -281,7 +281,7 @@ static const char *
 display_name (CbSipRegistrar *self,
               gint64          user_id)
 {
-  const CbUserRecord *user = user_id > 0 ? cb_directory_get_user (self->api->directory, user_id) : NULL;
+  const CbUserRecord *user = user_id > 0 ? cb_directory_get_user (self->directory, user_id) : NULL;
 
   return user != NULL && user->display_name != NULL ? user->display_name : "";
 }
@@ -365,63 +365,11 @@ call_data (Call     *call,
   return data;
 }
 
-JsonObject *
-_cb_sip_journal_entry_to_json (const CbJournalRecord *entry);
-
-JsonObject *
-_cb_sip_journal_entry_to_json (const CbJournalRecord *entry)
-{
-  JsonObject *object = json_object_new ();
-
-  json_object_set_int_member (object, "id", entry->id);
-  json_object_set_int_member (object, "user_id", entry->user_id);
-  json_object_set_string_member (object, "call_id", entry->call_id);
-  json_object_set_string_member (object, "direction", entry->outgoing ? "out" : "in");
-  json_object_set_string_member (object, "remote_number",
-                                 entry->remote_number != NULL ? entry->remote_number : "");
-  json_object_set_string_member (object, "remote_name",
-                                 entry->remote_name != NULL ? entry->remote_name : "");
-  if (entry->remote_user_id > 0)
-    json_object_set_int_member (object, "remote_user_id", entry->remote_user_id);
-  else
-    json_object_set_null_member (object, "remote_user_id");
-  json_object_set_int_member (object, "started_at", entry->started_at);
-  if (entry->answered_at > 0)
-    json_object_set_int_member (object, "answered_at", entry->answered_at);
-  else
-    json_object_set_null_member (object, "answered_at");
-  json_object_set_int_member (object, "ended_at", entry->ended_at);
-  json_object_set_int_member (object, "duration",
-                              entry->answered_at > 0 ? entry->ended_at - entry->answered_at : 0);
-  json_object_set_boolean_member (object, "answered", entry->answered_at > 0);
-  if (entry->group_id > 0)
-    json_object_set_int_member (object, "group_id", entry->group_id);
-  else
-    json_object_set_null_member (object, "group_id");
-  if (entry->group_id > 0 && entry->group_name != NULL)
-    json_object_set_string_member (object, "group_name", entry->group_name);
-  else
-    json_object_set_null_member (object, "group_name");
-  if (entry->taken_by_user_id > 0)
-    {
-      json_object_set_int_member (object, "taken_by_user_id", entry->taken_by_user_id);
-      json_object_set_string_member (object, "taken_by_name",
-                                     entry->taken_by_name != NULL ? entry->taken_by_name : "");
-    }
-  else
-    {
-      json_object_set_null_member (object, "taken_by_user_id");
-      json_object_set_null_member (object, "taken_by_name");
-    }
-  json_object_set_boolean_member (object, "picked_up", entry->picked_up);
-  return object;
-}
-
 static gboolean
-record_side (CbApi    *api,
-             Call     *call,
-             gboolean  outgoing,
-             GError  **error)
+record_side (CbChanges  *changes,
+             Call       *call,
+             gboolean    outgoing,
+             GError    **error)
 {
   gint64 user_id = outgoing ? call->caller_id : call->callee_id;
   g_autoptr(JsonObject) data = NULL;
@@ -431,12 +379,11 @@ record_side (CbApi    *api,
     return TRUE;
 
   data = call_data (call, outgoing);
-  if (!cb_event_hub_record (api->hub, "call", user_id, 0, data, error))
+  if (!cb_changes_record (changes, CB_EVENT_TYPE_CALL, user_id, 0, data, error))
     return FALSE;
 
   if (call->state == CALL_ENDED)
     {
-      g_autoptr(JsonObject) entry_json = NULL;
       CbJournalRecord entry = {
         .user_id = user_id,
         .call_id = call->id,
@@ -450,22 +397,19 @@ record_side (CbApi    *api,
       };
 
       set_group_entry (call, &entry);
-      if (!cb_store_add_journal (api->store, &entry, error))
-        return FALSE;
-      entry_json = _cb_sip_journal_entry_to_json (&entry);
-      if (!cb_event_hub_record (api->hub, "journal", user_id, 0, entry_json, error))
+      if (!cb_changes_record_journal (changes, &entry, error))
         return FALSE;
     }
   return TRUE;
 }
 
 static gboolean
-record_call (CbApi    *api,
-             gpointer  data,
-             GError  **error)
+record_call (CbChanges  *changes,
+             gpointer    data,
+             GError    **error)
 {
-  return record_side (api, data, TRUE, error) && record_side (api, data, FALSE, error) &&
-         record_rung (api, data, error);
+  return record_side (changes, data, TRUE, error) && record_side (changes, data, FALSE, error) &&
+         record_rung (changes, data, error);
 }
 
 static void
@@ -474,9 +418,7 @@ publish (Call *call)
   CbSipRegistrar *self = call->reg;
   g_autoptr(GError) error = NULL;
 
-  if (cb_api_transact (self->api, record_call, call, &error))
-    cb_event_hub_flush (self->api->hub);
-  else
+  if (!cb_changes_run (self->changes, record_call, NULL, call, &error))
     g_warning ("Could not record call %s: %s", call->id, error->message);
 
   if (call->caller_id > 0)
@@ -1021,7 +963,7 @@ resolve_number (CbSipRegistrar  *self,
   g_autoptr(CbSipLineRecord) target = NULL;
 
   if (number != NULL)
-    target = cb_store_find_sip_line (self->api->store, number, NULL);
+    target = cb_store_find_sip_line (self->store, number, NULL);
   if (target == NULL || g_strcmp0 (target->kind, "softphone") != 0)
     return 0;
   if (canonical != NULL)
@@ -1035,7 +977,7 @@ number_of (CbSipRegistrar *self,
            gint64          user_id,
            const char     *line)
 {
-  const CbUserRecord *user = cb_directory_get_user (self->api->directory, user_id);
+  const CbUserRecord *user = cb_directory_get_user (self->directory, user_id);
 
   if (user != NULL && user->extension != NULL && user->extension[0] != '\0')
     return g_strdup (user->extension);
@@ -1536,7 +1478,7 @@ click_call (CbSipRegistrar *self,
   call = call_new (self);
   call->caller_id = user_id;
   call->callee_id = callee_id;
-  own = cb_store_get_softphone_line (self->api->store, user_id, NULL);
+  own = cb_store_get_softphone_line (self->store, user_id, NULL);
   call->caller_number = number_of (self, user_id, own != NULL ? own->username : "");
   call->callee_number = callee_number;
 
@@ -2069,9 +2011,9 @@ set_group_entry (Call            *call,
  * rings there and one when it stopped; a journal entry once it is
  * decided who took it (answered_at 0, taken_by the colleague). */
 static gboolean
-record_rung (CbApi   *api,
-             Call    *call,
-             GError **error)
+record_rung (CbChanges  *changes,
+             Call       *call,
+             GError    **error)
 {
   for (guint i = 0; call->rung != NULL && i < call->rung->len; i++)
     {
@@ -2089,12 +2031,11 @@ record_rung (CbApi   *api,
               json_object_set_string_member (data, "state", call_state_names[CALL_ENDED]);
               rung->ended = TRUE;
             }
-          if (!cb_event_hub_record (api->hub, "call", rung->user_id, 0, data, error))
+          if (!cb_changes_record (changes, CB_EVENT_TYPE_CALL, rung->user_id, 0, data, error))
             return FALSE;
         }
       if (!ringing && !rung->journaled && (call->answered_at > 0 || call->state == CALL_ENDED))
         {
-          g_autoptr(JsonObject) entry_json = NULL;
           gint64 taken_by = call->answered_at > 0 ? call->callee_id : 0;
           CbJournalRecord entry = {
             .user_id = rung->user_id,
@@ -2111,10 +2052,7 @@ record_rung (CbApi   *api,
 
           set_group_entry (call, &entry);
           rung->journaled = TRUE;
-          if (!cb_store_add_journal (api->store, &entry, error))
-            return FALSE;
-          entry_json = _cb_sip_journal_entry_to_json (&entry);
-          if (!cb_event_hub_record (api->hub, "journal", rung->user_id, 0, entry_json, error))
+          if (!cb_changes_record_journal (changes, &entry, error))
             return FALSE;
         }
     }
@@ -2123,9 +2061,9 @@ record_rung (CbApi   *api,
 
 /* Forks to every registered device of user_id, marked as theirs. */
 static gboolean
-ring_user (Call     *call,
-           gint64    user_id,
-           gboolean  pickup,
+ring_user (Call      *call,
+           gint64     user_id,
+           gboolean   pickup,
            GPtrArray *contacts)
 {
   g_autoptr(GPtrArray) all = NULL;

@@ -33,7 +33,7 @@ group_login (CbSipRegistrar *self,
       nua_respond (nh, 404, "No such hunt group", TAG_END ());
       return;
     }
-  if (!cb_api_set_group_login (self->api, caller_id, group->id, logged_in, &error))
+  if (!cb_changes_set_group_login (self->changes, caller_id, group->id, logged_in, &error))
     {
       g_debug ("Feature code login of user %" G_GINT64_FORMAT " to %s refused: %s",
                caller_id, number, error->message);
@@ -65,7 +65,7 @@ _cb_sip_feature_code (CbSipRegistrar *self,
     {
       g_autoptr(CbSipLineRecord) target = NULL;
 
-      target = cb_store_find_sip_line (self->api->store, number + strlen (CB_SIP_CODE_PICKUP), NULL);
+      target = cb_store_find_sip_line (self->store, number + strlen (CB_SIP_CODE_PICKUP), NULL);
       if (target == NULL || g_strcmp0 (target->kind, "softphone") != 0)
         {
           nua_respond (nh, SIP_404_NOT_FOUND, TAG_END ());

@@ -25,7 +25,7 @@ _cb_sip_hunt_find_group (CbSipRegistrar *self,
 
   if (number == NULL || number[0] == '\0')
     return NULL;
-  groups = cb_directory_list_groups (self->api->directory);
+  groups = cb_directory_list_groups (self->directory);
   for (guint i = 0; i < groups->len; i++)
     {
       const CbGroupRecord *group = g_ptr_array_index (groups, i);
@@ -104,7 +104,7 @@ _cb_sip_hunt_eligible (CbSipRegistrar *self,
                        CbSipGroupCall *group_call,
                        gint64          user_id)
 {
-  CbDirectory *directory = self->api->directory;
+  CbDirectory *directory = self->directory;
   const CbUserRecord *user = cb_directory_get_user (directory, user_id);
   g_autoptr(GPtrArray) contacts = NULL;
   CbLineState line;

@@ -20,7 +20,7 @@ _cb_sip_pickup_allowed (CbSipRegistrar *self,
                         gint64          ringing_user,
                         gint64          group_id)
 {
-  CbDirectory *directory = self->api->directory;
+  CbDirectory *directory = self->directory;
 
   if (picker <= 0 || picker == ringing_user)
     return FALSE;
@@ -33,7 +33,7 @@ gboolean
 _cb_sip_pickup_oldest (CbSipRegistrar *self,
                        gint64          picker)
 {
-  CbDirectory *directory = self->api->directory;
+  CbDirectory *directory = self->directory;
   g_autoptr(GPtrArray) groups = cb_directory_member_of (directory, picker);
 
   for (guint i = 0; groups != NULL && i < groups->len; i++)

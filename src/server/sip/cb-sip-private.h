@@ -43,7 +43,10 @@ struct _CbSipRegistrar
 {
   GObject       parent_instance;
 
-  CbApi        *api;
+  CbChanges    *changes;
+  CbDirectory  *directory;  /* the changes' */
+  CbStore      *store;      /* likewise */
+  const CbSipSettings *settings;
   su_root_t    *root;
   su_home_t     home[1];
   nua_t        *nua;
@@ -67,18 +70,18 @@ GPtrArray *_cb_sip_registrar_contacts_of_kind (CbSipRegistrar *self,
                                                const char     *kind);
 /* Authenticates a request against a line (Proxy-Authorization for
  * INVITE); on failure it has answered and returns 0. */
-gint64     _cb_sip_registrar_authenticate (CbSipRegistrar *self,
-                                           nua_handle_t   *nh,
-                                           const sip_t    *sip,
-                                           gboolean        proxy,
-                                           char          **line);
+gint64     _cb_sip_registrar_authenticate (CbSipRegistrar  *self,
+                                           nua_handle_t    *nh,
+                                           const sip_t     *sip,
+                                           gboolean         proxy,
+                                           char           **line);
 /* The remote party of a dialog as a To header with its tag ("…;tag=…"):
  * the From of a request it sent us, or the To of a tagged answer of it;
  * NULL without a tag. Our re-INVITEs carry it, so that one that reaches
  * the device after its dialog ended (a crossing BYE) gets 481 instead of
  * ringing it as a new call. */
-char      *_cb_sip_remote_party         (const sip_t    *sip,
-                                         gboolean        request);
+char      *_cb_sip_remote_party         (const sip_t *sip,
+                                         gboolean     request);
 /* Derives the user's line state from calls and bindings and publishes it
  * when it changed. */
 void       _cb_sip_registrar_update_line_state (CbSipRegistrar *self,

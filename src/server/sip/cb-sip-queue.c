@@ -12,14 +12,14 @@
  * re-INVITEs the caller with the agent's answer, so media then flows
  * between the two phones). When the agent's part of that call ends the
  * agent is in Wrap-up for the group's wrap_up time, then Available again,
- * through cb_api_set_agent_status() like any other change.
+ * through cb_changes_set_agent_status() like any other change.
  *
  * An agent is ready for a queue when logged into the group, Available
  * (DeviceOnly phones: logged in is enough), not in do-not-disturb,
  * registered, and in no call or offer. Whether that holds is looked at
- * again from the main loop whenever something about a user changed, and
- * every two seconds while callers wait (logins made elsewhere need no
- * hook of their own).
+ * again from the main loop whenever something about a user changed: the
+ * service layer's signals (status, presence, logins, group edits) and
+ * the registrar (registrations, calls) say when.
  *
  * Statistics: waiting and oldest waiting since are live; answered and
  * abandoned count the server's local day, kept in the store so a restart
@@ -35,13 +35,8 @@
 #include <string.h>
 
 #include "cb-hold-music.h"
-#include "cb-projection.h"
 #include "cb-queue-dispatcher.h"
 #include "cb-sip-queue.h"
-
-#define REFRESH_INTERVAL_S 2
-
-JsonObject *_cb_sip_journal_entry_to_json (const CbJournalRecord *entry);
 
 typedef enum {
   QUEUE_CALLER,
@@ -121,7 +116,6 @@ struct _CbSipQueue
   GHashTable     *wrap_ups;  /* agent id → timeout source id */
   guint64         next_serial;
   guint           refresh_id;
-  guint           ticker_id;
   guint           stats_id;
   guint           midnight_id;
 };
@@ -192,6 +186,8 @@ cb_sip_queue_dispose (GObject *object)
 {
   CbSipQueue *self = CB_SIP_QUEUE (object);
 
+  if (self->reg != NULL && self->reg->changes != NULL)
+    g_signal_handlers_disconnect_by_data (self->reg->changes, self);
   _cb_sip_queue_shutdown (self);
   G_OBJECT_CLASS (cb_sip_queue_parent_class)->dispose (object);
 }
@@ -253,7 +249,7 @@ roll_day (Queue *queue)
 
   if (g_strcmp0 (queue->day, day) == 0)
     return FALSE;
-  if (!cb_store_get_queue_counts (self->reg->api->store, queue->group_id, day, &answered, &abandoned,
+  if (!cb_store_get_queue_counts (self->reg->store, queue->group_id, day, &answered, &abandoned,
                                   &error))
     g_warning ("Could not read the counters of queue %" G_GINT64_FORMAT ": %s", queue->group_id,
                error->message);
@@ -277,7 +273,7 @@ count_call (Queue    *queue,
     queue->answered++;
   else
     queue->abandoned++;
-  if (!cb_store_add_queue_counts (self->reg->api->store, queue->group_id, queue->day,
+  if (!cb_store_add_queue_counts (self->reg->store, queue->group_id, queue->day,
                                   answered ? 1 : 0, answered ? 0 : 1, &error))
     g_warning ("Could not count a call of queue %" G_GINT64_FORMAT ": %s", queue->group_id,
                error->message);
@@ -306,7 +302,7 @@ load_counts (CbSipQueue *self)
   g_autoptr(GDateTime) midnight = NULL;
   g_autofree char *day = today ();
 
-  groups = cb_store_list_groups (self->reg->api->store, &error);
+  groups = cb_store_list_groups (self->reg->store, &error);
   for (guint i = 0; groups != NULL && i < groups->len; i++)
     {
       CbGroupRecord *group = g_ptr_array_index (groups, i);
@@ -322,13 +318,13 @@ load_counts (CbSipQueue *self)
             stats_changed (queue);
           continue;
         }
-      if (!cb_store_get_queue_counts (self->reg->api->store, group->id, day, &answered, &abandoned,
+      if (!cb_store_get_queue_counts (self->reg->store, group->id, day, &answered, &abandoned,
                                       NULL))
         continue;
-      cb_directory_get_queue_stats (self->reg->api->directory, group->id, &stats);
+      cb_directory_get_queue_stats (self->reg->directory, group->id, &stats);
       stats.answered = answered;
       stats.abandoned = abandoned;
-      cb_directory_set_queue_stats (self->reg->api->directory, group->id, &stats);
+      cb_directory_set_queue_stats (self->reg->directory, group->id, &stats);
     }
   if (groups == NULL)
     g_warning ("Could not load the queue counters: %s", error->message);
@@ -353,7 +349,7 @@ resume_wrap_ups (CbSipQueue *self)
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  wrap_ups = cb_store_list_wrap_ups (self->reg->api->store, &error);
+  wrap_ups = cb_store_list_wrap_ups (self->reg->store, &error);
   if (wrap_ups == NULL)
     {
       g_warning ("Could not list the wrap-ups: %s", error->message);
@@ -362,13 +358,28 @@ resume_wrap_ups (CbSipQueue *self)
   for (guint i = 0; i < wrap_ups->len; i++)
     {
       CbWrapUpRecord *record = &g_array_index (wrap_ups, CbWrapUpRecord, i);
-      const CbUserRecord *user = cb_directory_get_user (self->reg->api->directory, record->user_id);
+      const CbUserRecord *user = cb_directory_get_user (self->reg->directory, record->user_id);
 
       if (user != NULL && user->agent_status == CB_AGENT_STATUS_WRAP_UP)
         start_wrap_up (self, record->user_id, (guint) CLAMP (record->until - now, 0, G_MAXUINT));
-      else if (!cb_store_set_wrap_up (self->reg->api->store, record->user_id, 0, NULL))
+      else if (!cb_store_set_wrap_up (self->reg->store, record->user_id, 0, NULL))
         g_debug ("Could not clear the wrap-up of %" G_GINT64_FORMAT, record->user_id);
     }
+}
+
+/* Whether someone can take queue calls may have changed. */
+static void
+on_user_changed (CbSipQueue *self,
+                 gint64      user_id)
+{
+  _cb_sip_queue_agent_changed (self, user_id);
+}
+
+static void
+on_group_changed (CbSipQueue *self,
+                  gint64      group_id)
+{
+  _cb_sip_queue_agent_changed (self, 0);
 }
 
 CbSipQueue *
@@ -380,6 +391,11 @@ _cb_sip_queue_new (CbSipRegistrar *registrar)
   self->music = cb_hold_music_new (registrar->address);
   load_counts (self);
   resume_wrap_ups (self);
+  g_signal_connect_swapped (registrar->changes, "presence-changed", G_CALLBACK (on_user_changed), self);
+  g_signal_connect_swapped (registrar->changes, "agent-status-changed", G_CALLBACK (on_user_changed), self);
+  g_signal_connect_swapped (registrar->changes, "user-changed", G_CALLBACK (on_user_changed), self);
+  g_signal_connect_swapped (registrar->changes, "group-login-changed", G_CALLBACK (on_group_changed), self);
+  g_signal_connect_swapped (registrar->changes, "group-changed", G_CALLBACK (on_group_changed), self);
   return self;
 }
 
@@ -406,7 +422,6 @@ _cb_sip_queue_shutdown (CbSipQueue *self)
     }
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  g_clear_handle_id (&self->ticker_id, g_source_remove);
   g_clear_handle_id (&self->stats_id, g_source_remove);
   g_hash_table_iter_init (&iter, self->wrap_ups);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -424,7 +439,7 @@ static const char *
 user_name (CbSipQueue *self,
            gint64      user_id)
 {
-  const CbUserRecord *user = user_id > 0 ? cb_directory_get_user (self->reg->api->directory, user_id) : NULL;
+  const CbUserRecord *user = user_id > 0 ? cb_directory_get_user (self->reg->directory, user_id) : NULL;
 
   return user != NULL && user->display_name != NULL ? user->display_name : "";
 }
@@ -513,21 +528,20 @@ typedef struct {
 } CallEvent;
 
 static gboolean
-record_call_event (CbApi    *api,
-                   gpointer  data,
-                   GError  **error)
+record_call_event (CbChanges  *changes,
+                   gpointer    data,
+                   GError    **error)
 {
   CallEvent *event = data;
   Caller *caller = event->caller;
   Queue *queue = caller->queue;
   gint64 user_id = event->agent_id > 0 ? event->agent_id : caller->caller_id;
   g_autoptr(JsonObject) object = NULL;
-  g_autoptr(JsonObject) entry_json = NULL;
   CbJournalRecord entry = { 0 };
 
   object = event->agent_id > 0 ? agent_data (caller, event->agent_id, event->state)
                                : caller_data (caller, event->state);
-  if (!cb_event_hub_record (api->hub, "call", user_id, 0, object, error))
+  if (!cb_changes_record (changes, CB_EVENT_TYPE_CALL, user_id, 0, object, error))
     return FALSE;
   if (!event->journal)
     return TRUE;
@@ -544,10 +558,7 @@ record_call_event (CbApi    *api,
   entry.ended_at = g_get_real_time () / G_USEC_PER_SEC;
   entry.group_id = queue->group_id;
   entry.group_name = queue->name;
-  if (!cb_store_add_journal (api->store, &entry, error))
-    return FALSE;
-  entry_json = _cb_sip_journal_entry_to_json (&entry);
-  return cb_event_hub_record (api->hub, "journal", user_id, 0, entry_json, error);
+  return cb_changes_record_journal (changes, &entry, error);
 }
 
 static void
@@ -562,29 +573,9 @@ publish_call (Caller     *caller,
 
   if (agent_id == 0 && caller->caller_id <= 0)
     return;
-  if (cb_api_transact (self->reg->api, record_call_event, &event, &error))
-    cb_event_hub_flush (self->reg->api->hub);
-  else
+  if (!cb_changes_run (self->reg->changes, record_call_event, NULL, &event, &error))
     g_warning ("Could not record queue call %s: %s", caller->id, error->message);
   _cb_sip_registrar_update_line_state (self->reg, agent_id > 0 ? agent_id : caller->caller_id);
-}
-
-static gboolean
-record_stats (CbApi    *api,
-              gpointer  data,
-              GError  **error)
-{
-  GPtrArray *dirty = data;
-
-  for (guint i = 0; i < dirty->len; i++)
-    {
-      JsonObject *stats = g_ptr_array_index (dirty, i);
-
-      if (!cb_event_hub_record (api->hub, "queue-stats", 0,
-                                json_object_get_int_member (stats, "group_id"), stats, error))
-        return FALSE;
-    }
-  return TRUE;
 }
 
 /* Changes of one main loop turn go out as one event per group. */
@@ -592,7 +583,8 @@ static gboolean
 publish_stats (gpointer data)
 {
   CbSipQueue *self = data;
-  g_autoptr(GPtrArray) dirty = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) figures = g_array_new (FALSE, FALSE, sizeof (CbQueueStats));
   g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   Queue *queue;
@@ -603,7 +595,6 @@ publish_stats (gpointer data)
     {
       CbQueueStats stats = { 0 };
       Caller *oldest = g_queue_peek_head (&queue->waiting);
-      JsonObject *object;
 
       if (!queue->stats_dirty)
         continue;
@@ -613,15 +604,12 @@ publish_stats (gpointer data)
       stats.oldest_waiting_since = oldest != NULL ? oldest->entered_at : 0;
       stats.answered = queue->answered;
       stats.abandoned = queue->abandoned;
-      cb_directory_set_queue_stats (self->reg->api->directory, queue->group_id, &stats);
-      object = cb_projection_queue_stats (queue->group_id, &stats);
-      g_ptr_array_add (dirty, object);
+      g_array_append_val (ids, queue->group_id);
+      g_array_append_val (figures, stats);
     }
-  if (dirty->len == 0)
-    return G_SOURCE_REMOVE;
-  if (cb_api_transact (self->reg->api, record_stats, dirty, &error))
-    cb_event_hub_flush (self->reg->api->hub);
-  else
+  if (ids->len > 0 &&
+      !cb_changes_set_queue_stats (self->reg->changes, ids->len, (gint64 *) ids->data,
+                                   (CbQueueStats *) figures->data, &error))
     g_warning ("Could not record queue statistics: %s", error->message);
   return G_SOURCE_REMOVE;
 }
@@ -682,7 +670,7 @@ agent_ready (CbSipQueue *self,
              Queue      *queue,
              gint64      agent_id)
 {
-  CbDirectory *directory = self->reg->api->directory;
+  CbDirectory *directory = self->reg->directory;
   const CbUserRecord *user = cb_directory_get_user (directory, agent_id);
 
   /* A DeviceOnly phone has no client to set a status: its group login
@@ -702,7 +690,7 @@ static void
 refresh (Queue *queue)
 {
   CbSipQueue *self = queue->owner;
-  const CbGroupRecord *group = cb_directory_get_group (self->reg->api->directory, queue->group_id);
+  const CbGroupRecord *group = cb_directory_get_group (self->reg->directory, queue->group_id);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   if (group != NULL)
@@ -757,20 +745,6 @@ _cb_sip_queue_agent_changed (CbSipQueue *self,
 
   if (self->refresh_id == 0 && g_hash_table_size (self->queues) > 0)
     self->refresh_id = g_idle_add (refresh_idle, self);
-}
-
-static gboolean
-tick_refresh (gpointer data)
-{
-  CbSipQueue *self = data;
-
-  if (g_hash_table_size (self->callers) == 0)
-    {
-      self->ticker_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  refresh_all (self);
-  return G_SOURCE_CONTINUE;
 }
 
 /* ---- offers -------------------------------------------------------------------------- */
@@ -971,7 +945,7 @@ on_overflow (CbQueueDispatcher *dispatcher,
 {
   CbSipQueue *self = queue->owner;
   Caller *caller = find_caller (self, serial);
-  const CbGroupRecord *group = cb_directory_get_group (self->reg->api->directory, queue->group_id);
+  const CbGroupRecord *group = cb_directory_get_group (self->reg->directory, queue->group_id);
   CbSipDialog dialog;
 
   if (caller == NULL || caller->gone)
@@ -1019,11 +993,11 @@ wrap_up_over (gpointer data)
 {
   WrapUp *wrap = data;
   CbSipQueue *self = wrap->self;
-  const CbUserRecord *user = cb_directory_get_user (self->reg->api->directory, wrap->agent_id);
+  const CbUserRecord *user = cb_directory_get_user (self->reg->directory, wrap->agent_id);
   g_autoptr(GError) error = NULL;
 
   g_hash_table_remove (self->wrap_ups, &wrap->agent_id);
-  if (!cb_store_set_wrap_up (self->reg->api->store, wrap->agent_id, 0, &error))
+  if (!cb_store_set_wrap_up (self->reg->store, wrap->agent_id, 0, &error))
     {
       g_warning ("Could not clear the wrap-up of %" G_GINT64_FORMAT ": %s", wrap->agent_id,
                  error->message);
@@ -1031,7 +1005,7 @@ wrap_up_over (gpointer data)
     }
   /* The agent may have chosen another status meanwhile: keep that. */
   if (user != NULL && user->agent_status == CB_AGENT_STATUS_WRAP_UP &&
-      !cb_api_set_agent_status (self->reg->api, wrap->agent_id, CB_AGENT_STATUS_AVAILABLE, &error))
+      !cb_changes_set_agent_status (self->reg->changes, wrap->agent_id, CB_AGENT_STATUS_AVAILABLE, &error))
     g_warning ("Could not end the wrap-up of %" G_GINT64_FORMAT ": %s", wrap->agent_id, error->message);
   return G_SOURCE_REMOVE;
 }
@@ -1042,7 +1016,7 @@ queue_call_ended (gpointer data)
 {
   Answered *answered = data;
   CbSipQueue *self = answered->self;
-  const CbUserRecord *user = cb_directory_get_user (self->reg->api->directory, answered->agent_id);
+  const CbUserRecord *user = cb_directory_get_user (self->reg->directory, answered->agent_id);
   g_autoptr(GError) error = NULL;
 
   if (user == NULL || answered->wrap_up == 0 || user->agent_status != CB_AGENT_STATUS_AVAILABLE)
@@ -1050,13 +1024,13 @@ queue_call_ended (gpointer data)
       _cb_sip_queue_agent_changed (self, answered->agent_id);
       return;
     }
-  if (!cb_api_set_agent_status (self->reg->api, answered->agent_id, CB_AGENT_STATUS_WRAP_UP, &error))
+  if (!cb_changes_set_agent_status (self->reg->changes, answered->agent_id, CB_AGENT_STATUS_WRAP_UP, &error))
     {
       g_warning ("Could not start the wrap-up of %" G_GINT64_FORMAT ": %s", answered->agent_id, error->message);
       g_clear_error (&error);
     }
   /* Recorded, so that a restart meanwhile still ends it. */
-  if (!cb_store_set_wrap_up (self->reg->api->store, answered->agent_id,
+  if (!cb_store_set_wrap_up (self->reg->store, answered->agent_id,
                              g_get_real_time () / G_USEC_PER_SEC + answered->wrap_up, &error))
     g_warning ("Could not record the wrap-up of %" G_GINT64_FORMAT ": %s", answered->agent_id,
                error->message);
@@ -1099,7 +1073,7 @@ ring_answered (Ring        *ring,
   ring->calling = FALSE;
   if (sip != NULL && sip->sip_payload != NULL)
     sdp = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-  group = caller != NULL ? cb_directory_get_group (self->reg->api->directory, caller->queue->group_id) : NULL;
+  group = caller != NULL ? cb_directory_get_group (self->reg->directory, caller->queue->group_id) : NULL;
   if (caller == NULL || caller->gone || sdp == NULL || group == NULL)
     {
       /* Too late (another phone won, the caller left): hang this one up. */
@@ -1203,7 +1177,7 @@ caller_number (CbSipQueue *self,
                gint64      user_id,
                const char *line)
 {
-  const CbUserRecord *user = cb_directory_get_user (self->reg->api->directory, user_id);
+  const CbUserRecord *user = cb_directory_get_user (self->reg->directory, user_id);
 
   if (user != NULL && user->extension != NULL && user->extension[0] != '\0')
     return g_strdup (user->extension);
@@ -1270,8 +1244,6 @@ enter_queue (CbSipQueue          *self,
   g_queue_push_tail (&queue->waiting, caller);
   stats_changed (queue);
   publish_call (caller, 0, "connected", FALSE);
-  if (self->ticker_id == 0)
-    self->ticker_id = g_timeout_add_seconds (REFRESH_INTERVAL_S, tick_refresh, self);
 }
 
 gboolean
@@ -1390,11 +1362,11 @@ caller_event (Caller       *caller,
 }
 
 static void
-ring_event (Ring         *ring,
-            nua_event_t   event,
-            int           status,
-            const sip_t  *sip,
-            tagi_t        tags[])
+ring_event (Ring        *ring,
+            nua_event_t  event,
+            int          status,
+            const sip_t *sip,
+            tagi_t       tags[])
 {
   CbSipQueue *self = ring->owner;
   int callstate = -1;
@@ -1451,14 +1423,4 @@ _cb_sip_queue_event (CbSipQueue   *self,
     caller_event ((Caller *) magic, event, status, nh, sip, tags);
   else
     ring_event ((Ring *) magic, event, status, sip, tags);
-}
-
-void
-cb_sip_registrar_agent_changed (CbSipRegistrar *self,
-                                gint64          user_id)
-{
-  g_return_if_fail (CB_IS_SIP_REGISTRAR (self));
-
-  if (self->queue != NULL)
-    _cb_sip_queue_agent_changed (self->queue, user_id);
 }

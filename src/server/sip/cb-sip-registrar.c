@@ -55,6 +55,7 @@ cb_sip_registrar_finalize (GObject *object)
   g_clear_pointer (&self->bindings, g_ptr_array_unref);
   g_clear_pointer (&self->calls, g_hash_table_unref);
   g_clear_pointer (&self->digest, cb_sip_digest_free);
+  g_clear_object (&self->changes);
   g_free (self->address);
   g_free (self->uri);
   G_OBJECT_CLASS (cb_sip_registrar_parent_class)->finalize (object);
@@ -76,13 +77,16 @@ cb_sip_registrar_init (CbSipRegistrar *self)
 }
 
 CbSipRegistrar *
-cb_sip_registrar_new (CbApi *api)
+cb_sip_registrar_new (CbChanges           *changes,
+                      const CbSipSettings *settings)
 {
   CbSipRegistrar *self = g_object_new (CB_TYPE_SIP_REGISTRAR, NULL);
 
-  self->api = api;
-  self->digest = cb_sip_digest_new (api->config->sip_realm,
-                                    api->config->sip_nonce_lifetime);
+  self->changes = g_object_ref (changes);
+  self->directory = cb_changes_get_directory (changes);
+  self->store = cb_changes_get_store (changes);
+  self->settings = settings;
+  self->digest = cb_sip_digest_new (settings->realm, settings->nonce_lifetime);
   _cb_sip_b2bua_init (self);
   return self;
 }
@@ -105,7 +109,7 @@ void
 _cb_sip_registrar_update_line_state (CbSipRegistrar *self,
                                      gint64          user_id)
 {
-  const CbUserRecord *user = cb_directory_get_user (self->api->directory, user_id);
+  const CbUserRecord *user = cb_directory_get_user (self->directory, user_id);
   g_autoptr(GError) error = NULL;
   CbLineState state;
 
@@ -125,7 +129,7 @@ _cb_sip_registrar_update_line_state (CbSipRegistrar *self,
     _cb_sip_queue_agent_changed (self->queue, user_id);
 
   if (state != user->line_state &&
-      !cb_api_set_line_state (self->api, user_id, state, &error))
+      !cb_changes_set_line_state (self->changes, user_id, state, &error))
     g_warning ("Could not set the line state of user %" G_GINT64_FORMAT ": %s",
                user_id, error->message);
 }
@@ -288,7 +292,7 @@ _cb_sip_registrar_authenticate (CbSipRegistrar  *self,
 
   username = cb_sip_digest_param (auth->au_params, "username");
   if (username != NULL)
-    record = cb_store_find_sip_line (self->api->store, username, NULL);
+    record = cb_store_find_sip_line (self->store, username, NULL);
   if (record == NULL)
     {
       /* Unknown user: the same answer as a wrong password, so line
@@ -349,7 +353,7 @@ handle_register (CbSipRegistrar *self,
     }
 
   /* The kind decides which phone "call from desk phone" rings. */
-  record = cb_store_find_sip_line (self->api->store, line, NULL);
+  record = cb_store_find_sip_line (self->store, line, NULL);
 
   if (sip->sip_expires != NULL)
     default_expires = sip->sip_expires->ex_delta;
@@ -376,7 +380,7 @@ handle_register (CbSipRegistrar *self,
       if (m->m_expires != NULL)
         expires = (guint) g_ascii_strtoull (m->m_expires, NULL, 10);
       if (expires > 0)
-        expires = CLAMP (expires, MIN_EXPIRES, self->api->config->sip_max_expires);
+        expires = CLAMP (expires, MIN_EXPIRES, self->settings->max_expires);
 
       text = url_as_string (self->home, m->m_url);
       uri = g_strdup (text);
@@ -448,15 +452,15 @@ trim_memory (gpointer data)
 }
 
 static void
-on_nua_event (nua_event_t      event,
-              int              status,
-              char const      *phrase,
-              nua_t           *nua,
-              CbSipRegistrar  *self,
-              nua_handle_t    *nh,
-              CbSipMagic      *magic,
-              sip_t const     *sip,
-              tagi_t           tags[])
+on_nua_event (nua_event_t     event,
+              int             status,
+              char const     *phrase,
+              nua_t          *nua,
+              CbSipRegistrar *self,
+              nua_handle_t   *nh,
+              CbSipMagic     *magic,
+              sip_t const    *sip,
+              tagi_t          tags[])
 {
   g_debug ("%s %d %s", nua_event_name (event), status, phrase ? phrase : "");
 

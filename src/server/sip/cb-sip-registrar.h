@@ -6,15 +6,30 @@
 
 #pragma once
 
-#include "cb-api.h"
+#include "cb-changes.h"
 
 G_BEGIN_DECLS
+
+/* What the SIP side is configured with (callboardd.conf, [sip] and
+ * [trunk]); strings borrowed, NULL when not set. */
+typedef struct {
+  const char *realm;            /* digest realm */
+  guint       nonce_lifetime;   /* s */
+  guint       max_expires;      /* s, the longest registration granted */
+  const char *trunk_proxy;      /* sip:host[:port] of the upstream, NULL: no trunk */
+  const char *trunk_prefix;     /* dialled before an external number */
+  const char *trunk_caller_id;  /* From user part towards the trunk */
+  const char *trunk_username;
+  const char *trunk_password;
+} CbSipSettings;
 
 #define CB_TYPE_SIP_REGISTRAR (cb_sip_registrar_get_type ())
 G_DECLARE_FINAL_TYPE (CbSipRegistrar, cb_sip_registrar, CB, SIP_REGISTRAR, GObject)
 
-/* api must outlive the registrar. */
-CbSipRegistrar *cb_sip_registrar_new           (CbApi           *api);
+/* Every change (line state, logins by feature code, calls and journal)
+ * goes through `changes`; settings must outlive the registrar. */
+CbSipRegistrar *cb_sip_registrar_new           (CbChanges           *changes,
+                                                const CbSipSettings *settings);
 /* Listens on UDP and TCP at address:port (0: one free port for both). */
 gboolean        cb_sip_registrar_start         (CbSipRegistrar  *self,
                                                 const char      *address,
@@ -25,15 +40,15 @@ void            cb_sip_registrar_stop          (CbSipRegistrar  *self);
 guint           cb_sip_registrar_get_port      (CbSipRegistrar  *self);
 /* "sip:ADDRESS:PORT" once started. */
 const char     *cb_sip_registrar_get_uri       (CbSipRegistrar  *self);
-gboolean        cb_sip_registrar_is_registered (CbSipRegistrar  *self,
-                                                gint64           user_id);
+gboolean        cb_sip_registrar_is_registered (CbSipRegistrar *self,
+                                                gint64          user_id);
 
 /* REST call control on the CTI call model (cb-sip-b2bua.c). A call
  * object is the data of a "call" event from the user's side. Errors are
  * CB_PROTOCOL_ERROR: NOT_FOUND (no such call or number), FORBIDDEN (not
  * the user's call), CONFLICT (wrong state, no phone registered). */
-JsonArray      *cb_sip_registrar_list_calls    (CbSipRegistrar  *self,
-                                                gint64           user_id);
+JsonArray      *cb_sip_registrar_list_calls    (CbSipRegistrar *self,
+                                                gint64          user_id);
 /* Third-party call control: rings the user's phone of device_kind
  * ("desk" or "softphone") first, then the number, and bridges them. */
 JsonObject     *cb_sip_registrar_dial          (CbSipRegistrar  *self,
@@ -92,10 +107,5 @@ JsonObject     *cb_sip_registrar_pickup        (CbSipRegistrar  *self,
                                                 const char      *call_id,
                                                 const char      *device_kind,
                                                 GError         **error);
-
-/* Whether the user can take queue calls may have changed (agent status,
- * group login): the queues look again (cb-sip-queue.c). */
-void            cb_sip_registrar_agent_changed (CbSipRegistrar  *self,
-                                                gint64           user_id);
 
 G_END_DECLS

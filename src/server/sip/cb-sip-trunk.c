@@ -31,7 +31,7 @@ proxy_address (CbSipRegistrar  *self,
                char           **host,
                guint           *port)
 {
-  const char *proxy = self->api->config->trunk_proxy;
+  const char *proxy = self->settings->trunk_proxy;
   const char *start, *colon;
 
   if (proxy == NULL || !g_str_has_prefix (proxy, "sip:"))
@@ -57,7 +57,7 @@ char *
 _cb_sip_trunk_request_uri (CbSipRegistrar *self,
                            const char     *number)
 {
-  const char *prefix = self->api->config->trunk_prefix;
+  const char *prefix = self->settings->trunk_prefix;
   g_autofree char *host = NULL;
   guint port;
 
@@ -77,7 +77,7 @@ _cb_sip_trunk_from (CbSipRegistrar *self,
                     const char     *display,
                     const char     *number)
 {
-  const char *caller_id = self->api->config->trunk_caller_id;
+  const char *caller_id = self->settings->trunk_caller_id;
   g_autofree char *host = NULL;
   guint port;
 
@@ -116,7 +116,7 @@ char *
 _cb_sip_trunk_caller_number (CbSipRegistrar *self,
                              const sip_t    *sip)
 {
-  const char *prefix = self->api->config->trunk_prefix;
+  const char *prefix = self->settings->trunk_prefix;
   const char *user = sip->sip_from != NULL ? sip->sip_from->a_url->url_user : NULL;
 
   if (user == NULL || user[0] == '\0')
@@ -132,7 +132,7 @@ _cb_sip_trunk_authenticate (CbSipRegistrar *self,
                             const sip_t    *sip,
                             guint          *attempts)
 {
-  const CbServerConfig *config = self->api->config;
+  const CbSipSettings *config = self->settings;
   const msg_auth_t *challenge = NULL;
   g_autofree char *auth = NULL;
   const char *realm;

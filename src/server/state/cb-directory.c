@@ -139,8 +139,8 @@ invalidate_lists (CbDirectory *self)
 }
 
 void
-cb_directory_put_user (CbDirectory      *self,
-                         const CbUserRecord *record)
+cb_directory_put_user (CbDirectory        *self,
+                       const CbUserRecord *record)
 {
   UserEntry *entry;
 
@@ -173,7 +173,7 @@ cb_directory_put_user (CbDirectory      *self,
 
 static void
 unlink_group (CbDirectory *self,
-              GroupEntry    *group)
+              GroupEntry  *group)
 {
   const CbGroupRecord *r = group->record;
 
@@ -198,7 +198,7 @@ unlink_group (CbDirectory *self,
 
 static void
 link_group (CbDirectory *self,
-            GroupEntry    *group)
+            GroupEntry  *group)
 {
   const CbGroupRecord *r = group->record;
 
@@ -228,8 +228,8 @@ link_group (CbDirectory *self,
 }
 
 void
-cb_directory_put_group (CbDirectory       *self,
-                          const CbGroupRecord *record)
+cb_directory_put_group (CbDirectory         *self,
+                        const CbGroupRecord *record)
 {
   GroupEntry *entry;
 
@@ -265,8 +265,8 @@ cb_directory_put_group (CbDirectory       *self,
 
 gboolean
 cb_directory_load (CbDirectory  *self,
-                     CbStore        *store,
-                     GError        **error)
+                   CbStore      *store,
+                   GError      **error)
 {
   g_autoptr(GPtrArray) users = NULL;
   g_autoptr(GPtrArray) groups = NULL;
@@ -296,23 +296,23 @@ cb_directory_load (CbDirectory  *self,
 
 static UserEntry *
 lookup_user (CbDirectory *self,
-             gint64         id)
+             gint64       id)
 {
   return g_hash_table_lookup (self->users, &id);
 }
 
 static GroupEntry *
 lookup_group (CbDirectory *self,
-              gint64         id)
+              gint64       id)
 {
   return g_hash_table_lookup (self->groups, &id);
 }
 
 void
-cb_directory_set_presence (CbDirectory  *self,
-                             gint64          user_id,
-                             CbAvailability  availability,
-                             const char     *note)
+cb_directory_set_presence (CbDirectory    *self,
+                           gint64          user_id,
+                           CbAvailability  availability,
+                           const char     *note)
 {
   UserEntry *entry = lookup_user (self, user_id);
 
@@ -324,9 +324,9 @@ cb_directory_set_presence (CbDirectory  *self,
 }
 
 void
-cb_directory_set_agent_status (CbDirectory *self,
-                                 gint64         user_id,
-                                 CbAgentStatus  status)
+cb_directory_set_agent_status (CbDirectory   *self,
+                               gint64         user_id,
+                               CbAgentStatus  status)
 {
   UserEntry *entry = lookup_user (self, user_id);
 
@@ -336,8 +336,8 @@ cb_directory_set_agent_status (CbDirectory *self,
 
 void
 cb_directory_set_line_state (CbDirectory *self,
-                               gint64         user_id,
-                               CbLineState    state)
+                             gint64       user_id,
+                             CbLineState  state)
 {
   UserEntry *entry = lookup_user (self, user_id);
 
@@ -347,9 +347,9 @@ cb_directory_set_line_state (CbDirectory *self,
 
 void
 cb_directory_set_group_login (CbDirectory *self,
-                                gint64         group_id,
-                                gint64         user_id,
-                                gboolean       logged_in)
+                              gint64       group_id,
+                              gint64       user_id,
+                              gboolean     logged_in)
 {
   GroupEntry *group = lookup_group (self, group_id);
   guint position;
@@ -364,7 +364,7 @@ cb_directory_set_group_login (CbDirectory *self,
 
 const CbUserRecord *
 cb_directory_get_user (CbDirectory *self,
-                         gint64         user_id)
+                       gint64       user_id)
 {
   UserEntry *entry = lookup_user (self, user_id);
 
@@ -373,7 +373,7 @@ cb_directory_get_user (CbDirectory *self,
 
 const CbGroupRecord *
 cb_directory_get_group (CbDirectory *self,
-                          gint64         group_id)
+                        gint64       group_id)
 {
   GroupEntry *entry = lookup_group (self, group_id);
 
@@ -382,7 +382,7 @@ cb_directory_get_group (CbDirectory *self,
 
 const CbUserRecord *
 cb_directory_find_user (CbDirectory *self,
-                          const char    *username)
+                        const char  *username)
 {
   UserEntry *entry = username != NULL ? g_hash_table_lookup (self->usernames, username) : NULL;
 
@@ -445,7 +445,7 @@ cb_directory_list_groups (CbDirectory *self)
 
 GPtrArray *
 cb_directory_member_of (CbDirectory *self,
-                          gint64         user_id)
+                        gint64       user_id)
 {
   UserEntry *entry = lookup_user (self, user_id);
   GPtrArray *result = g_ptr_array_new ();
@@ -459,8 +459,8 @@ cb_directory_member_of (CbDirectory *self,
 
 CbLevel
 cb_directory_level (CbDirectory *self,
-                      gint64         viewer,
-                      gint64         target)
+                    gint64       viewer,
+                    gint64       target)
 {
   UserEntry *v;
   CbLevel best;
@@ -490,8 +490,8 @@ cb_directory_level (CbDirectory *self,
 
 gboolean
 cb_directory_can_see_group (CbDirectory *self,
-                              gint64         viewer,
-                              gint64         group_id)
+                            gint64       viewer,
+                            gint64       group_id)
 {
   GroupEntry *g = lookup_group (self, group_id);
   UserEntry *v = lookup_user (self, viewer);
@@ -505,8 +505,8 @@ cb_directory_can_see_group (CbDirectory *self,
 
 gboolean
 cb_directory_is_member (CbDirectory *self,
-                          gint64         group_id,
-                          gint64         user_id)
+                        gint64       group_id,
+                        gint64       user_id)
 {
   GroupEntry *g = lookup_group (self, group_id);
 
@@ -515,8 +515,8 @@ cb_directory_is_member (CbDirectory *self,
 
 gboolean
 cb_directory_is_logged_in (CbDirectory *self,
-                             gint64         group_id,
-                             gint64         user_id)
+                           gint64       group_id,
+                           gint64       user_id)
 {
   GroupEntry *g = lookup_group (self, group_id);
   guint position;
@@ -530,7 +530,7 @@ cb_directory_is_logged_in (CbDirectory *self,
 
 const char *
 cb_directory_search_key (CbDirectory *self,
-                           gint64         user_id)
+                         gint64       user_id)
 {
   UserEntry *entry = lookup_user (self, user_id);
 
@@ -540,9 +540,9 @@ cb_directory_search_key (CbDirectory *self,
 /* ---- queue statistics ------------------------------------------------------ */
 
 void
-cb_directory_set_queue_stats (CbDirectory      *self,
-                                gint64              group_id,
-                                const CbQueueStats *stats)
+cb_directory_set_queue_stats (CbDirectory        *self,
+                              gint64              group_id,
+                              const CbQueueStats *stats)
 {
   g_return_if_fail (CB_IS_DIRECTORY (self));
 
@@ -551,9 +551,9 @@ cb_directory_set_queue_stats (CbDirectory      *self,
 }
 
 void
-cb_directory_get_queue_stats (CbDirectory *self,
-                                gint64         group_id,
-                                CbQueueStats  *stats)
+cb_directory_get_queue_stats (CbDirectory  *self,
+                              gint64        group_id,
+                              CbQueueStats *stats)
 {
   const CbQueueStats *known;
 

@@ -53,9 +53,9 @@ write_string (CbJsonWriter *w,
 }
 
 static void
-write_group_logins (CbJsonWriter  *w,
-                    CbDirectory *directory,
-                    gint64         user_id)
+write_group_logins (CbJsonWriter *w,
+                    CbDirectory  *directory,
+                    gint64        user_id)
 {
   g_autoptr(GPtrArray) groups = cb_directory_member_of (directory, user_id);
 
@@ -77,7 +77,7 @@ write_group_logins (CbJsonWriter  *w,
 
 void
 cb_projection_write_user (CbJsonWriter       *w,
-                          CbDirectory      *directory,
+                          CbDirectory        *directory,
                           const CbUserRecord *user,
                           CbLevel             level)
 {
@@ -114,7 +114,7 @@ cb_projection_write_user (CbJsonWriter       *w,
 }
 
 JsonObject *
-cb_projection_user (CbDirectory      *directory,
+cb_projection_user (CbDirectory        *directory,
                     const CbUserRecord *user,
                     CbLevel             level)
 {
@@ -163,11 +163,11 @@ cb_projection_filter_user (JsonObject *full,
 }
 
 static void
-write_person (CbJsonWriter  *w,
-              CbDirectory *directory,
-              const char    *member,
-              gint64         id,
-              gint64         viewer)
+write_person (CbJsonWriter *w,
+              CbDirectory  *directory,
+              const char   *member,
+              gint64        id,
+              gint64        viewer)
 {
   cb_json_writer_member (w, member);
   /* Someone the viewer cannot see does not exist for them. */
@@ -180,9 +180,9 @@ write_person (CbJsonWriter  *w,
 /* Live: the event log's copy of a group shows zeros, and
  * cb_projection_filter_group() puts the current figures in. */
 static void
-write_queue_stats (CbJsonWriter  *w,
-                   CbDirectory *directory,
-                   gint64         group_id)
+write_queue_stats (CbJsonWriter *w,
+                   CbDirectory  *directory,
+                   gint64        group_id)
 {
   CbQueueStats stats = { 0 };
 
@@ -206,7 +206,7 @@ write_queue_stats (CbJsonWriter  *w,
 
 void
 cb_projection_write_group (CbJsonWriter        *w,
-                           CbDirectory       *directory,
+                           CbDirectory         *directory,
                            const CbGroupRecord *group,
                            gint64               viewer)
 {
@@ -281,8 +281,8 @@ cb_projection_group_full (const CbGroupRecord *group)
 
 JsonObject *
 cb_projection_filter_group (CbDirectory *directory,
-                            JsonObject    *full,
-                            gint64         viewer)
+                            JsonObject  *full,
+                            gint64       viewer)
 {
   g_autoptr(GList) names = NULL;
   JsonObject *object;
@@ -346,7 +346,7 @@ cb_projection_filter_group (CbDirectory *directory,
 }
 
 JsonObject *
-cb_projection_group (CbDirectory       *directory,
+cb_projection_group (CbDirectory         *directory,
                      const CbGroupRecord *group,
                      gint64               viewer)
 {
@@ -384,5 +384,54 @@ cb_projection_queue_stats (gint64              group_id,
     json_object_set_null_member (object, "oldest_waiting_since");
   json_object_set_int_member (object, "answered", stats->answered);
   json_object_set_int_member (object, "abandoned", stats->abandoned);
+  return object;
+}
+
+JsonObject *
+cb_projection_journal_entry (const CbJournalRecord *entry)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_int_member (object, "id", entry->id);
+  json_object_set_int_member (object, "user_id", entry->user_id);
+  json_object_set_string_member (object, "call_id", entry->call_id);
+  json_object_set_string_member (object, "direction", entry->outgoing ? "out" : "in");
+  json_object_set_string_member (object, "remote_number",
+                                 entry->remote_number != NULL ? entry->remote_number : "");
+  json_object_set_string_member (object, "remote_name",
+                                 entry->remote_name != NULL ? entry->remote_name : "");
+  if (entry->remote_user_id > 0)
+    json_object_set_int_member (object, "remote_user_id", entry->remote_user_id);
+  else
+    json_object_set_null_member (object, "remote_user_id");
+  json_object_set_int_member (object, "started_at", entry->started_at);
+  if (entry->answered_at > 0)
+    json_object_set_int_member (object, "answered_at", entry->answered_at);
+  else
+    json_object_set_null_member (object, "answered_at");
+  json_object_set_int_member (object, "ended_at", entry->ended_at);
+  json_object_set_int_member (object, "duration",
+                              entry->answered_at > 0 ? entry->ended_at - entry->answered_at : 0);
+  json_object_set_boolean_member (object, "answered", entry->answered_at > 0);
+  if (entry->group_id > 0)
+    json_object_set_int_member (object, "group_id", entry->group_id);
+  else
+    json_object_set_null_member (object, "group_id");
+  if (entry->group_id > 0 && entry->group_name != NULL)
+    json_object_set_string_member (object, "group_name", entry->group_name);
+  else
+    json_object_set_null_member (object, "group_name");
+  if (entry->taken_by_user_id > 0)
+    {
+      json_object_set_int_member (object, "taken_by_user_id", entry->taken_by_user_id);
+      json_object_set_string_member (object, "taken_by_name",
+                                     entry->taken_by_name != NULL ? entry->taken_by_name : "");
+    }
+  else
+    {
+      json_object_set_null_member (object, "taken_by_user_id");
+      json_object_set_null_member (object, "taken_by_name");
+    }
+  json_object_set_boolean_member (object, "picked_up", entry->picked_up);
   return object;
 }

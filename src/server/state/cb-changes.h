@@ -1,0 +1,125 @@
+/* cb-changes.h: every change to the server's state, in one place
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The service layer under REST, SIP and the demo: a change is validated,
+ * written to the store together with the events it causes (one
+ * transaction, see CbEventLog), mirrored in the in-memory CbDirectory,
+ * published, and then announced by a signal so that other parts (the
+ * queues) react without polling. Nothing here knows HTTP or SIP.
+ *
+ * Signals, emitted after the change is committed, mirrored and published:
+ *   "presence-changed"     (gint64 user_id)
+ *   "agent-status-changed" (gint64 user_id)
+ *   "line-state-changed"   (gint64 user_id)
+ *   "group-login-changed"  (gint64 group_id, gint64 user_id)
+ *   "user-changed"         (gint64 user_id)   an administrator's edit
+ *   "group-changed"        (gint64 group_id)  an edit or a new member order
+ */
+
+#pragma once
+
+#include "cb-directory.h"
+#include "cb-event-log.h"
+
+G_BEGIN_DECLS
+
+#define CB_TYPE_CHANGES (cb_changes_get_type ())
+G_DECLARE_FINAL_TYPE (CbChanges, cb_changes, CB, CHANGES, GObject)
+
+CbChanges   *cb_changes_new              (CbStore     *store,
+                                          CbDirectory *directory,
+                                          CbEventLog  *log);
+CbStore     *cb_changes_get_store        (CbChanges      *self);
+CbDirectory *cb_changes_get_directory    (CbChanges      *self);
+CbEventLog  *cb_changes_get_event_log    (CbChanges      *self);
+
+/* ---- a change of one's own ------------------------------------------------
+ * store() runs inside a transaction: store writes and cb_changes_record*()
+ * calls. On commit apply() (may be NULL) mirrors the change in memory,
+ * then the events go out; on failure everything is rolled back and no
+ * event is sent. */
+typedef gboolean (*CbChangesStoreFunc) (CbChanges  *self,
+                                        gpointer    data,
+                                        GError    **error);
+typedef void     (*CbChangesApplyFunc) (CbChanges  *self,
+                                        gpointer    data);
+gboolean     cb_changes_run              (CbChanges           *self,
+                                          CbChangesStoreFunc   store,
+                                          CbChangesApplyFunc   apply,
+                                          gpointer             data,
+                                          GError             **error);
+/* Inside store(): an event (data: the full form, every field). */
+gboolean     cb_changes_record           (CbChanges    *self,
+                                          CbEventType   type,
+                                          gint64        subject_user_id,
+                                          gint64        group_id,
+                                          JsonObject   *data,
+                                          GError      **error);
+/* Inside store(): a journal entry (entry->id is set) and its event. */
+gboolean     cb_changes_record_journal   (CbChanges        *self,
+                                          CbJournalRecord  *entry,
+                                          GError          **error);
+/* Inside store(): "resync" for the users in user_ids (a set of gint64 *):
+ * their view of others changed and their snapshot is stale. */
+gboolean     cb_changes_record_resync    (CbChanges   *self,
+                                          GHashTable  *user_ids,
+                                          GError     **error);
+
+/* ---- the changes ------------------------------------------------------- */
+gboolean     cb_changes_set_presence     (CbChanges       *self,
+                                          gint64           user_id,
+                                          CbAvailability   availability,
+                                          const char      *note,
+                                          GError         **error);
+gboolean     cb_changes_set_agent_status (CbChanges      *self,
+                                          gint64          user_id,
+                                          CbAgentStatus   status,
+                                          GError        **error);
+/* Derived from calls and registrations by the SIP side. */
+gboolean     cb_changes_set_line_state   (CbChanges    *self,
+                                          gint64        user_id,
+                                          CbLineState   state,
+                                          GError      **error);
+/* Errors: NOT_FOUND (no such group), FORBIDDEN (not a member), CONFLICT
+ * (not a hunt group). Logging in twice changes nothing. */
+gboolean     cb_changes_set_group_login  (CbChanges  *self,
+                                          gint64      user_id,
+                                          gint64      group_id,
+                                          gboolean    logged_in,
+                                          GError    **error);
+/* The user's own list (favourites, monitor); *effective (may be NULL)
+ * is the list they see, with what their groups distribute. */
+gboolean     cb_changes_set_list         (CbChanges     *self,
+                                          gint64         user_id,
+                                          CbListKind     kind,
+                                          const GArray  *own,
+                                          GArray       **effective,
+                                          GError       **error);
+/* The user's list followed by what their groups distribute, without
+ * repeats or users the owner cannot see. */
+GArray      *cb_changes_effective_list   (CbChanges   *self,
+                                          gint64       user_id,
+                                          CbListKind   kind,
+                                          GError     **error);
+/* Creates (record->id 0) or replaces a user; *record becomes the stored
+ * one. An admin flag that changed resyncs the user (admins see every group). */
+gboolean     cb_changes_save_user        (CbChanges     *self,
+                                          CbUserRecord **record,
+                                          GError       **error);
+/* Creates (record->id 0) or replaces a group; *record becomes the stored
+ * one. Only an edit that changes who sees whom (members, levels, leader,
+ * deputy, distributed lists) resyncs the people it touches. */
+gboolean     cb_changes_save_group       (CbChanges      *self,
+                                          CbGroupRecord **record,
+                                          GError        **error);
+/* A queue's figures: mirrored and published as "queue-stats" events
+ * (several queues in one transaction). */
+gboolean     cb_changes_set_queue_stats  (CbChanges           *self,
+                                          guint                n_queues,
+                                          const gint64        *group_ids,
+                                          const CbQueueStats  *stats,
+                                          GError             **error);
+
+G_END_DECLS
