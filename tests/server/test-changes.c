@@ -1,0 +1,411 @@
+/* test-changes.c: the service layer alone: transactions, events, mirror, signals
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * In process, on a real SQLite store in a temporary directory: no HTTP,
+ * no SIP. What the event log publishes is recorded as it happens.
+ */
+
+#define G_LOG_DOMAIN "cb-test-changes"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "cb-changes.h"
+#include "cb-sqlite-store.h"
+
+typedef struct {
+  char        *dir;
+  CbStore     *store;
+  CbDirectory *directory;
+  CbEventLog  *log;
+  CbChanges   *changes;
+  GPtrArray   *published;   /* "type" or "type:user_ids" strings, in order */
+  GPtrArray   *signalled;   /* "signal-name:id" strings, in order */
+  gint64       a, b, c;     /* users */
+} Fixture;
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+on_published (CbEventLog          *log,
+              const CbEventRecord *record,
+              JsonObject          *data,
+              Fixture             *fixture)
+{
+  g_autoptr(GString) text = g_string_new (record->type);
+
+  if (json_object_has_member (data, "user_ids"))
+    {
+      JsonArray *ids = json_object_get_array_member (data, "user_ids");
+      g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      for (guint i = 0; i < json_array_get_length (ids); i++)
+        {
+          gint64 id = json_array_get_int_element (ids, i);
+          g_array_append_val (sorted, id);
+        }
+      g_array_sort (sorted, compare_ids);
+      g_string_append_c (text, ':');
+      for (guint i = 0; i < sorted->len; i++)
+        g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                                g_array_index (sorted, gint64, i));
+    }
+  g_ptr_array_add (fixture->published, g_string_free (g_steal_pointer (&text), FALSE));
+}
+
+static void
+on_user_signal (CbChanges *changes,
+                gint64     id,
+                Fixture   *fixture)
+{
+  const char *name = g_signal_name (g_signal_get_invocation_hint (changes)->signal_id);
+
+  g_ptr_array_add (fixture->signalled, g_strdup_printf ("%s:%" G_GINT64_FORMAT, name, id));
+}
+
+static gint64
+add_user (Fixture    *fixture,
+          const char *username)
+{
+  g_autoptr(CbUserRecord) record = cb_user_record_new ();
+  g_autoptr(GError) error = NULL;
+
+  record->username = g_strdup (username);
+  record->display_name = g_strdup (username);
+  record->availability = CB_AVAILABILITY_OFFLINE;
+  g_assert_true (cb_changes_save_user (fixture->changes, &record, &error));
+  g_assert_no_error (error);
+  return record->id;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->dir = g_dir_make_tmp ("cb-test-changes-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "cb.db", NULL);
+  fixture->store = CB_STORE (cb_sqlite_store_new (path, &error));
+  g_assert_no_error (error);
+  fixture->directory = cb_directory_new (CB_LEVEL_NONE);
+  g_assert_true (cb_directory_load (fixture->directory, fixture->store, &error));
+  fixture->log = cb_event_log_new (fixture->store, 1000);
+  fixture->changes = cb_changes_new (fixture->store, fixture->directory, fixture->log);
+  fixture->published = g_ptr_array_new_with_free_func (g_free);
+  fixture->signalled = g_ptr_array_new_with_free_func (g_free);
+
+  fixture->a = add_user (fixture, "anna");
+  fixture->b = add_user (fixture, "ben");
+  fixture->c = add_user (fixture, "clara");
+
+  g_signal_connect (fixture->log, "published", G_CALLBACK (on_published), fixture);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char * const names[] = {
+        "presence-changed", "agent-status-changed", "user-changed", "group-changed",
+      };
+      g_signal_connect (fixture->changes, names[i], G_CALLBACK (on_user_signal), fixture);
+    }
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  g_clear_object (&fixture->changes);
+  g_clear_object (&fixture->log);
+  g_clear_object (&fixture->directory);
+  g_assert_finalize_object (fixture->store);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_ptr_array_unref (fixture->published);
+  g_ptr_array_unref (fixture->signalled);
+}
+
+/* The published types since the last call, joined by spaces. */
+static char *
+take_published (Fixture *fixture)
+{
+  char *text;
+
+  g_ptr_array_add (fixture->published, NULL);
+  text = g_strjoinv (" ", (char **) fixture->published->pdata);
+  g_ptr_array_set_size (fixture->published, 0);
+  return text;
+}
+
+static gint64
+add_group (Fixture *fixture)
+{
+  g_autoptr(CbGroupRecord) record = cb_group_record_new ();
+  g_autoptr(GError) error = NULL;
+  CbGroupMember members[] = { { fixture->a, FALSE }, { fixture->b, FALSE } };
+
+  record->name = g_strdup ("Sales");
+  record->kind = CB_GROUP_KIND_HUNT;
+  record->number = g_strdup ("700");
+  record->member_timeout = 15;
+  record->level = CB_LEVEL_TEAM;
+  record->leader_level = CB_LEVEL_TEAM;
+  record->members = g_array_new (FALSE, TRUE, sizeof (CbGroupMember));
+  g_array_append_vals (record->members, members, G_N_ELEMENTS (members));
+  g_assert_true (cb_changes_save_group (fixture->changes, &record, &error));
+  g_assert_no_error (error);
+  return record->id;
+}
+
+static void
+edit_group (Fixture  *fixture,
+            gint64    group_id,
+            void    (*edit) (CbGroupRecord *record, Fixture *fixture))
+{
+  g_autoptr(CbGroupRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = cb_group_record_copy (cb_directory_get_group (fixture->directory, group_id));
+  edit (record, fixture);
+  g_assert_true (cb_changes_save_group (fixture->changes, &record, &error));
+  g_assert_no_error (error);
+}
+
+static void
+edit_timeout (CbGroupRecord *record,
+              Fixture       *fixture)
+{
+  record->member_timeout = 20;
+  g_free (record->overflow);
+  record->overflow = g_strdup ("201");
+}
+
+static void
+edit_order (CbGroupRecord *record,
+            Fixture       *fixture)
+{
+  CbGroupMember first = g_array_index (record->members, CbGroupMember, 0);
+
+  g_array_remove_index (record->members, 0);
+  g_array_append_val (record->members, first);
+}
+
+static void
+edit_add_member (CbGroupRecord *record,
+                 Fixture       *fixture)
+{
+  CbGroupMember clara = { fixture->c, FALSE };
+
+  g_array_append_val (record->members, clara);
+}
+
+static void
+edit_level (CbGroupRecord *record,
+            Fixture       *fixture)
+{
+  record->level = CB_LEVEL_BUSINESS;
+}
+
+/* Only an edit that changes who sees whom makes its people fetch a new
+ * snapshot; settings and the ringing order are a "group" event alone. */
+static void
+test_group_edit_resync (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *created = NULL;
+  g_autofree char *timeout = NULL;
+  g_autofree char *order = NULL;
+  g_autofree char *added = NULL;
+  g_autofree char *level = NULL;
+  g_autofree char *expect_created = NULL;
+  g_autofree char *expect_added = NULL;
+  gint64 group_id;
+
+  g_ptr_array_set_size (fixture->published, 0);
+  group_id = add_group (fixture);
+  created = take_published (fixture);
+  expect_created = g_strdup_printf ("group resync:%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT,
+                                    fixture->a, fixture->b);
+  g_assert_cmpstr (created, ==, expect_created);
+
+  edit_group (fixture, group_id, edit_timeout);
+  timeout = take_published (fixture);
+  g_assert_cmpstr (timeout, ==, "group");
+  g_assert_cmpuint (cb_directory_get_group (fixture->directory, group_id)->member_timeout, ==, 20);
+
+  edit_group (fixture, group_id, edit_order);
+  order = take_published (fixture);
+  g_assert_cmpstr (order, ==, "group");
+
+  edit_group (fixture, group_id, edit_add_member);
+  added = take_published (fixture);
+  expect_added = g_strdup_printf ("group resync:%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                                  ",%" G_GINT64_FORMAT, fixture->a, fixture->b, fixture->c);
+  g_assert_cmpstr (added, ==, expect_added);
+  g_assert_cmpint (cb_directory_level (fixture->directory, fixture->a, fixture->c), ==, CB_LEVEL_TEAM);
+
+  edit_group (fixture, group_id, edit_level);
+  level = take_published (fixture);
+  g_assert_true (g_str_has_prefix (level, "group resync:"));
+  g_assert_cmpint (cb_directory_level (fixture->directory, fixture->a, fixture->c), ==,
+                   CB_LEVEL_BUSINESS);
+}
+
+typedef struct {
+  Fixture        *fixture;
+  CbAvailability  seen;
+  guint           events;
+} MirrorCheck;
+
+static void
+check_mirrored (CbEventLog          *log,
+                const CbEventRecord *record,
+                JsonObject          *data,
+                MirrorCheck         *check)
+{
+  /* Filters read the directory while sending: it must be up to date. */
+  check->seen = cb_directory_get_user (check->fixture->directory, check->fixture->a)->availability;
+  check->events++;
+}
+
+/* The store, the event, the mirror, then the signal: in that order. */
+static void
+test_presence_order (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expect = g_strdup_printf ("presence-changed:%" G_GINT64_FORMAT, fixture->a);
+  g_autoptr(CbUserRecord) stored = NULL;
+  MirrorCheck check = { fixture, CB_AVAILABILITY_OFFLINE, 0 };
+  gulong handler;
+
+  handler = g_signal_connect (fixture->log, "published", G_CALLBACK (check_mirrored), &check);
+  g_ptr_array_set_size (fixture->signalled, 0);
+  g_assert_true (cb_changes_set_presence (fixture->changes, fixture->a, CB_AVAILABILITY_AWAY,
+                                          "Back at 2", &error));
+  g_assert_no_error (error);
+  g_signal_handler_disconnect (fixture->log, handler);
+
+  g_assert_cmpuint (check.events, ==, 1);
+  g_assert_cmpint (check.seen, ==, CB_AVAILABILITY_AWAY);
+  g_assert_cmpuint (fixture->signalled->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->signalled, 0), ==, expect);
+  stored = cb_store_get_user (fixture->store, fixture->a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->availability, ==, CB_AVAILABILITY_AWAY);
+  g_assert_cmpstr (stored->note, ==, "Back at 2");
+}
+
+static gboolean
+record_then_fail (CbChanges  *changes,
+                  gpointer    data,
+                  GError    **error)
+{
+  g_autoptr(JsonObject) event = json_object_new ();
+  gint64 *user_id = data;
+
+  json_object_set_int_member (event, "user_id", *user_id);
+  if (!cb_store_set_agent_status (cb_changes_get_store (changes), *user_id,
+                                  CB_AGENT_STATUS_AVAILABLE, error) ||
+      !cb_changes_record (changes, CB_EVENT_TYPE_AGENT_STATUS, *user_id, 0, event, error))
+    return FALSE;
+  g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT, "changed my mind");
+  return FALSE;
+}
+
+static void
+never_applied (CbChanges *changes,
+               gpointer   data)
+{
+  g_assert_not_reached ();
+}
+
+/* A failed change leaves nothing behind: no row, no event, no mirror. */
+static void
+test_rollback (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbUserRecord) stored = NULL;
+  g_autofree char *published = NULL;
+  gint64 seq = cb_store_last_seq (fixture->store);
+  gint64 user_id = fixture->b;
+
+  g_ptr_array_set_size (fixture->published, 0);
+  g_assert_false (cb_changes_run (fixture->changes, record_then_fail, never_applied, &user_id,
+                                  &error));
+  g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT);
+  g_assert_cmpint (cb_store_last_seq (fixture->store), ==, seq);
+  stored = cb_store_get_user (fixture->store, user_id, NULL);
+  g_assert_cmpint (stored->agent_status, !=, CB_AGENT_STATUS_AVAILABLE);
+
+  /* The next change publishes only its own event. */
+  g_assert_true (cb_changes_set_agent_status (fixture->changes, user_id, CB_AGENT_STATUS_WRAP_UP,
+                                              NULL));
+  published = take_published (fixture);
+  g_assert_cmpstr (published, ==, "agent-status");
+  g_assert_cmpint (cb_store_last_seq (fixture->store), ==, seq + 1);
+}
+
+/* Group logins: only members of hunt groups, and a repeat is no change. */
+static void
+test_group_login (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  gint64 group_id = add_group (fixture);
+
+  g_assert_false (cb_changes_set_group_login (fixture->changes, fixture->c, group_id, TRUE, &error));
+  g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  g_assert_false (cb_changes_set_group_login (fixture->changes, fixture->a, 999, TRUE, &error));
+  g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_ptr_array_set_size (fixture->published, 0);
+  g_assert_true (cb_changes_set_group_login (fixture->changes, fixture->a, group_id, TRUE, &error));
+  first = take_published (fixture);
+  g_assert_cmpstr (first, ==, "group-login");
+  g_assert_true (cb_directory_is_logged_in (fixture->directory, group_id, fixture->a));
+  g_assert_true (cb_changes_set_group_login (fixture->changes, fixture->a, group_id, TRUE, &error));
+  again = take_published (fixture);
+  g_assert_cmpstr (again, ==, "");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/changes/group-edit-resync", Fixture, NULL, fixture_set_up,
+              test_group_edit_resync, fixture_tear_down);
+  g_test_add ("/changes/presence-order", Fixture, NULL, fixture_set_up,
+              test_presence_order, fixture_tear_down);
+  g_test_add ("/changes/rollback", Fixture, NULL, fixture_set_up,
+              test_rollback, fixture_tear_down);
+  g_test_add ("/changes/group-login", Fixture, NULL, fixture_set_up,
+              test_group_login, fixture_tear_down);
+  return g_test_run ();
+}
