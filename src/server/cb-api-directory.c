@@ -26,6 +26,7 @@ get_directory (CbRequest *request,
   guint found = 0;
   GPtrArray *users;
   CbJsonWriter *w;
+  CbWireSink sink;
   char *text;
   gsize length;
   gint64 me;
@@ -50,6 +51,7 @@ get_directory (CbRequest *request,
   needle = g_utf8_casefold (q != NULL ? q : "", -1);
 
   w = cb_json_writer_new (4096);
+  sink = CB_WIRE_SINK_TEXT (w);
   cb_json_writer_begin_object (w);
   cb_json_writer_member (w, "users");
   cb_json_writer_begin_array (w);
@@ -65,7 +67,7 @@ get_directory (CbRequest *request,
       level = cb_directory_level (api->directory, me, user->id);
       if (level < CB_LEVEL_PUBLIC)
         continue;
-      cb_projection_write_user (w, api->directory, user, level);
+      cb_projection_write_user (&sink, api->directory, user, level);
       found++;
     }
   cb_json_writer_end_array (w);

@@ -33,6 +33,7 @@ get_snapshot (CbRequest *request,
   g_autoptr(GArray) monitor = NULL;
   g_autoptr(GError) error = NULL;
   CbJsonWriter *w;
+  CbWireSink sink;
   GPtrArray *users;
   GPtrArray *groups;
   char *text;
@@ -54,11 +55,12 @@ get_snapshot (CbRequest *request,
   users = cb_directory_list_users (api->directory);
   /* About 400 bytes a user: one allocation for most directories. */
   w = cb_json_writer_new (512 + users->len * 400);
+  sink = CB_WIRE_SINK_TEXT (w);
   cb_json_writer_begin_object (w);
   cb_json_writer_member (w, "seq");
   cb_json_writer_int (w, cb_store_last_seq (api->store));
   cb_json_writer_member (w, "me");
-  cb_projection_write_user (w, api->directory, cb_directory_get_user (api->directory, me), CB_LEVEL_PERSONAL);
+  cb_projection_write_user (&sink, api->directory, cb_directory_get_user (api->directory, me), CB_LEVEL_PERSONAL);
 
   cb_json_writer_member (w, "users");
   cb_json_writer_begin_array (w);
@@ -68,7 +70,7 @@ get_snapshot (CbRequest *request,
       CbLevel level = cb_directory_level (api->directory, me, user->id);
 
       if (level > CB_LEVEL_NONE)
-        cb_projection_write_user (w, api->directory, user, level);
+        cb_projection_write_user (&sink, api->directory, user, level);
     }
   cb_json_writer_end_array (w);
 
@@ -80,7 +82,7 @@ get_snapshot (CbRequest *request,
       const CbGroupRecord *group = g_ptr_array_index (groups, i);
 
       if (cb_directory_can_see_group (api->directory, me, group->id))
-        cb_projection_write_group (w, api->directory, group, me);
+        cb_projection_write_group (&sink, api->directory, group, me);
     }
   cb_json_writer_end_array (w);
 

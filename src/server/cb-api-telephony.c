@@ -87,6 +87,7 @@ get_journal (CbRequest *request,
   guint64 before = 0;
   guint64 limit = DEFAULT_LIMIT;
   JsonArray *array;
+  CbWireViewer viewer;
   gint64 missed;
   gint64 me;
 
@@ -106,10 +107,12 @@ get_journal (CbRequest *request,
       return;
     }
 
+  /* Colleagues the user may not see are left out of their own entries. */
+  cb_projection_viewer (api->directory, me, &viewer);
   answer = json_object_new ();
   array = json_array_new ();
   for (guint i = 0; i < entries->len && i < limit; i++)
-    json_array_add_object_element (array, cb_projection_journal_entry (g_ptr_array_index (entries, i)));
+    json_array_add_object_element (array, cb_projection_journal_entry (g_ptr_array_index (entries, i), &viewer));
   json_object_set_array_member (answer, "entries", array);
   json_object_set_int_member (answer, "missed", missed);
   if (entries->len > limit)

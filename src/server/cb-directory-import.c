@@ -369,7 +369,7 @@ import_all (CbStore     *store,
 
   /* Clients that resume across the import must refetch their snapshot. */
   resync = g_new0 (CbEventRecord, 1);
-  resync->type = g_strdup (CB_EVENT_RESYNC);
+  resync->type = g_strdup (cb_event_type_to_string (CB_EVENT_TYPE_RESYNC));
   resync->data = g_strdup ("{}");
   resync->created_at = g_get_real_time () / G_USEC_PER_SEC;
   if (!cb_store_append_event (store, resync, error))

@@ -8,9 +8,9 @@
  * other callback runs: a client that replays and then goes live can
  * neither miss an event nor get one twice.
  *
- * Each event is filtered for each recipient with the permission rules.
- * Frames whose data does not depend on the recipient are serialised once
- * per event; user and group objects once per recipient.
+ * Each event is filtered for each recipient by CbEventFilter (the
+ * protocol's table of who sees what): frames that are the same for
+ * everyone are serialised once per event, the others once per recipient.
  */
 
 #define G_LOG_DOMAIN "cb-events"
@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "cb-event-hub.h"
-#include "cb-projection.h"
+#include "cb-event-filter.h"
 
 #define CLOSE_NO_PONG 4000
 #define CLOSE_TOO_SLOW 4008
@@ -121,92 +121,6 @@ cb_event_hub_get_n_clients (CbEventHub *self)
   return self->clients->len;
 }
 
-/* ---- filtering ---------------------------------------------------------- */
-
-static gboolean
-in_id_list (JsonObject *data,
-            const char *member,
-            gint64      id)
-{
-  JsonArray *ids;
-
-  if (!json_object_has_member (data, member))
-    return TRUE;
-  ids = json_object_get_array_member (data, member);
-  for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
-    if (json_array_get_int_element (ids, i) == id)
-      return TRUE;
-  return FALSE;
-}
-
-/* The data `viewer` gets for an event, or NULL when not entitled.
- * *shared is set when the data does not depend on the viewer (and is
- * then the event's own object, not a new one). */
-static JsonObject *
-data_for (CbEventHub          *self,
-          const CbEventRecord *record,
-          JsonObject          *data,
-          gint64               viewer,
-          gboolean            *shared)
-{
-  const char *type = record->type;
-  gint64 subject = record->subject_user_id;
-
-  *shared = TRUE;
-
-  if (g_str_equal (type, "presence"))
-    return cb_directory_level (self->directory, viewer, subject) >= CB_LEVEL_PUBLIC ? data : NULL;
-  if (g_str_equal (type, "line-state"))
-    return cb_directory_level (self->directory, viewer, subject) >= CB_LEVEL_BUSINESS ? data : NULL;
-  if (g_str_equal (type, "agent-status"))
-    return cb_directory_level (self->directory, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
-  /* Calls carry the remote party: team-level detail (DESIGN.md). */
-  if (g_str_equal (type, "call"))
-    return cb_directory_level (self->directory, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
-  if (g_str_equal (type, "favourites") || g_str_equal (type, "monitor") ||
-      g_str_equal (type, "journal"))
-    return viewer == subject ? data : NULL;
-
-  /* Group logins are team-level detail, as in the member lists of group
-   * objects: seeing the group alone does not entitle a viewer to them. */
-  if (g_str_equal (type, "group-login"))
-    return cb_directory_level (self->directory, viewer, subject) >= CB_LEVEL_TEAM ? data : NULL;
-
-  if (g_str_equal (type, "user"))
-    {
-      *shared = FALSE;
-      return cb_projection_filter_user (data, cb_directory_level (self->directory, viewer, subject));
-    }
-
-  /* Queue statistics go to whoever sees the group. */
-  if (g_str_equal (type, "queue-stats"))
-    return cb_directory_can_see_group (self->directory, viewer, record->group_id) ? data : NULL;
-
-  if (g_str_equal (type, "group"))
-    {
-      *shared = FALSE;
-      return cb_projection_filter_group (self->directory, data, viewer);
-    }
-
-  if (g_str_equal (type, CB_EVENT_RESYNC))
-    {
-      *shared = FALSE;
-      return in_id_list (data, "user_ids", viewer) ? json_object_new () : NULL;
-    }
-
-  g_debug ("Event type “%s” has no recipients", type);
-  return NULL;
-}
-
-static char *
-frame (gint64      seq,
-       const char *type,
-       const char *data_json)
-{
-  return g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"%s\",\"data\":%s}",
-                          seq, type, data_json);
-}
-
 /* ---- clients ------------------------------------------------------------ */
 
 static void
@@ -248,7 +162,8 @@ client_send_event (Client     *client,
 static void
 client_send_resync (Client *client)
 {
-  g_autofree char *text = frame (cb_store_last_seq (client->hub->store), "resync", "{}");
+  g_autofree char *text = cb_wire_frame_event (cb_store_last_seq (client->hub->store),
+                                               CB_EVENT_TYPE_RESYNC, "{}");
 
   if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_send_text (client->conn, text);
@@ -277,8 +192,7 @@ client_ping (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  text = g_strdup_printf ("{\"type\":\"ping\",\"seq\":%" G_GINT64_FORMAT "}",
-                          cb_store_last_seq (hub->store));
+  text = cb_wire_frame_ping (cb_store_last_seq (hub->store));
   soup_websocket_connection_send_text (client->conn, text);
   return G_SOURCE_CONTINUE;
 }
@@ -303,10 +217,8 @@ client_message (SoupWebsocketConnection *conn,
                 gpointer                 user_data)
 {
   Client *client = user_data;
-  g_autoptr(JsonObject) object = NULL;
+  g_auto(CbWireFrame) frame = { 0 };
   g_autoptr(GError) error = NULL;
-  const char *kind = NULL;
-  gint64 seq = 0;
   gsize length;
   const char *data = g_bytes_get_data (message, &length);
 
@@ -316,20 +228,17 @@ client_message (SoupWebsocketConnection *conn,
       return;
     }
 
-  object = cb_json_parse_object (data, length, &error);
-  if (object == NULL ||
-      !cb_json_get_string (object, "type", TRUE, &kind, &error) ||
-      !cb_json_get_int (object, "seq", FALSE, &seq, &error))
+  if (!cb_wire_frame_parse (data, length, &frame, &error))
     {
       g_debug ("Ignoring a frame from user %" G_GINT64_FORMAT ": %s",
                client->user_id, error->message);
       return;
     }
 
-  if (g_str_equal (kind, "pong"))
-    client_acknowledge (client, seq);
+  if (frame.kind == CB_WIRE_FRAME_PONG)
+    client_acknowledge (client, frame.seq);
   else
-    g_debug ("Ignoring a “%s” frame from user %" G_GINT64_FORMAT, kind, client->user_id);
+    g_debug ("Ignoring a frame other than a pong from user %" G_GINT64_FORMAT, client->user_id);
 }
 
 static void
@@ -404,20 +313,17 @@ replay (CbEventHub *self,
         {
           CbEventRecord *record = g_ptr_array_index (batch, i);
           g_autoptr(JsonObject) data = cb_json_parse_object (record->data, strlen (record->data), NULL);
-          JsonObject *mine;
-          gboolean shared;
-          g_autofree char *json = NULL;
+          g_autoptr(CbEventFilter) filter = NULL;
+          const char *text;
 
           after = record->seq;
           if (data == NULL)
             continue;
-          mine = data_for (self, record, data, client->user_id, &shared);
-          if (mine == NULL)
+          filter = cb_event_filter_new (self->directory, record, data);
+          text = cb_event_filter_frame (filter, client->user_id);
+          if (text == NULL)
             continue;
-          json = cb_json_object_to_string (mine);
-          if (!shared)
-            json_object_unref (mine);
-          g_ptr_array_add (frames, frame (record->seq, record->type, json));
+          g_ptr_array_add (frames, g_strdup (text));
           g_array_append_val (seqs, record->seq);
 
           if (frames->len > self->max_backlog)
@@ -488,38 +394,19 @@ on_published (CbEventLog          *log,
               JsonObject          *data,
               CbEventHub          *self)
 {
-  g_autofree char *shared_frame = NULL;
   g_autoptr(GPtrArray) clients = clients_copy (self);
+  g_autoptr(CbEventFilter) filter = cb_event_filter_new (self->directory, record, data);
 
   for (guint i = 0; i < clients->len; i++)
     {
       Client *client = g_ptr_array_index (clients, i);
-      JsonObject *mine;
-      gboolean shared;
+      const char *text;
 
       if (client->closing)
         continue;
-      mine = data_for (self, record, data, client->user_id, &shared);
-      if (mine == NULL)
-        continue;
-
-      if (shared)
-        {
-          if (shared_frame == NULL)
-            {
-              g_autofree char *json = cb_json_object_to_string (data);
-              shared_frame = frame (record->seq, record->type, json);
-            }
-          client_send_event (client, record->seq, shared_frame);
-        }
-      else
-        {
-          g_autofree char *json = cb_json_object_to_string (mine);
-          g_autofree char *text = frame (record->seq, record->type, json);
-
-          json_object_unref (mine);
-          client_send_event (client, record->seq, text);
-        }
+      text = cb_event_filter_frame (filter, client->user_id);
+      if (text != NULL)
+        client_send_event (client, record->seq, text);
     }
 }
 

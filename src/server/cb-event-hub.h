@@ -15,10 +15,6 @@
 
 G_BEGIN_DECLS
 
-/* Persisted, never sent as such: tells the users in data["user_ids"]
- * (everyone when absent) that their view changed; they get "resync". */
-#define CB_EVENT_RESYNC "resync"
-
 #define CB_TYPE_EVENT_HUB (cb_event_hub_get_type ())
 G_DECLARE_FINAL_TYPE (CbEventHub, cb_event_hub, CB, EVENT_HUB, GObject)
 

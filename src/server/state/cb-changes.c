@@ -150,7 +150,7 @@ cb_changes_record_journal (CbChanges        *self,
 
   if (!cb_store_add_journal (self->store, entry, error))
     return FALSE;
-  data = cb_projection_journal_entry (entry);
+  data = cb_projection_journal_entry (entry, NULL);
   return cb_changes_record (self, CB_EVENT_TYPE_JOURNAL, entry->user_id, 0, data, error);
 }
 

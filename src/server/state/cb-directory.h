@@ -72,13 +72,9 @@ const char          *cb_directory_search_key       (CbDirectory *self,
                                                     gint64       user_id);
 CbLevel              cb_directory_get_default_level (CbDirectory *self);
 
-/* A queue's live statistics, counted since the server started. */
-typedef struct {
-  guint   waiting;
-  gint64  oldest_waiting_since;   /* unix s, 0: nobody waits */
-  guint64 answered;
-  guint64 abandoned;
-} CbQueueStats;
+/* A queue's live figures (the wire's): waiting now, answered and
+ * abandoned today. */
+typedef CbWireQueueStats CbQueueStats;
 
 /* Zeros for a queue nobody called yet. */
 void                 cb_directory_set_queue_stats  (CbDirectory        *self,

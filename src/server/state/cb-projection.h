@@ -1,58 +1,60 @@
-/* cb-projection.h: users and groups as JSON, cut to what a viewer may see
+/* cb-projection.h: the server's records as wire objects, for one viewer
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The JSON of every object is written by the protocol's codecs
+ * (src/protocol/cb-wire-*.h), which also hold the one table of which
+ * field needs which level. What only the server knows is here: how a
+ * store record becomes a wire object (a user's group logins, a queue's
+ * live figures) and each viewer's level from the directory.
  */
 
 #pragma once
 
-#include "cb-json-writer.h"
 #include "cb-directory.h"
 
 G_BEGIN_DECLS
 
-/* The writers are the projections; the JsonObject forms below parse what
- * they write, for the small answers and the event log. */
-void        cb_projection_write_user   (CbJsonWriter       *writer,
-                                        CbDirectory        *directory,
-                                        const CbUserRecord *user,
-                                        CbLevel             level);
-/* viewer 0: the full group, every member with `logged_in`. The caller
- * checks that the viewer may see the group. */
-void        cb_projection_write_group  (CbJsonWriter        *writer,
-                                        CbDirectory         *directory,
-                                        const CbGroupRecord *group,
-                                        gint64               viewer);
+/* `viewer` as the codecs ask: their level towards others, from the
+ * directory (which must outlive the viewer). */
+void        cb_projection_viewer        (CbDirectory          *directory,
+                                         gint64                viewer_id,
+                                         CbWireViewer         *viewer);
 
-/* A user object at `level` (PROTOCOL.md, "Objects"); NULL at NONE. */
-JsonObject *cb_projection_user         (CbDirectory        *directory,
-                                        const CbUserRecord *user,
-                                        CbLevel             level);
-/* Cuts a user object made at PERSONAL level down to `level`. */
-JsonObject *cb_projection_filter_user  (JsonObject *full,
-                                        CbLevel     level);
+/* A user at `level` (the viewer's towards them). */
+void        cb_projection_write_user    (CbWireSink           *sink,
+                                         CbDirectory          *directory,
+                                         const CbUserRecord   *user,
+                                         CbLevel               level);
+/* NULL at CB_LEVEL_NONE. */
+JsonObject *cb_projection_user          (CbDirectory          *directory,
+                                         const CbUserRecord   *user,
+                                         CbLevel               level);
 
-/* A group with every member's login: what the event log keeps. */
-JsonObject *cb_projection_group_full   (const CbGroupRecord *group);
-/* A group as `viewer` sees it: members at NONE left out, `logged_in`
- * only towards members at TEAM or above (or the viewer). NULL when the
- * viewer may not see the group. */
-JsonObject *cb_projection_group        (CbDirectory         *directory,
-                                        const CbGroupRecord *group,
-                                        gint64               viewer);
-/* The same cut applied to a group object from the event log. */
-JsonObject *cb_projection_filter_group (CbDirectory *directory,
-                                        JsonObject  *full,
-                                        gint64       viewer);
+/* viewer 0: the full group (the event log's form). The caller checks
+ * that the viewer may see the group. */
+void        cb_projection_write_group   (CbWireSink           *sink,
+                                         CbDirectory          *directory,
+                                         const CbGroupRecord  *group,
+                                         gint64                viewer);
+/* NULL when the viewer may not see the group. */
+JsonObject *cb_projection_group         (CbDirectory          *directory,
+                                         const CbGroupRecord  *group,
+                                         gint64                viewer);
+/* The full group, every member with its login (the event log's form). */
+JsonObject *cb_projection_group_full    (const CbGroupRecord  *group);
 
-JsonArray  *cb_projection_id_array     (const GArray        *ids);
+/* With group_id > 0: the data of a "queue-stats" event. */
+JsonObject *cb_projection_queue_stats   (gint64                group_id,
+                                         const CbQueueStats   *stats);
 
-/* A queue's statistics: the "queue_stats" of its group object, and with
- * group_id > 0 the data of a "queue-stats" event. */
-JsonObject *cb_projection_queue_stats  (gint64              group_id,
-                                        const CbQueueStats *stats);
+/* A journal entry as `viewer` may see it (NULL: in full). */
+void        cb_projection_journal_entry_wire (const CbJournalRecord *entry,
+                                              CbWireJournalEntry    *wire);
+JsonObject *cb_projection_journal_entry (const CbJournalRecord *entry,
+                                         const CbWireViewer    *viewer);
 
-/* One journal entry (PROTOCOL.md, "Journal"). */
-JsonObject *cb_projection_journal_entry (const CbJournalRecord *entry);
+JsonArray  *cb_projection_id_array      (const GArray         *ids);
 
 G_END_DECLS

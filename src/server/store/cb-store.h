@@ -59,10 +59,8 @@ typedef struct {
   gint64 until;     /* seconds since the epoch */
 } CbWrapUpRecord;
 
-typedef struct {
-  gint64   user_id;
-  gboolean logged_in;
-} CbGroupMember;
+/* A member in ringing order, as the wire shows it (cb-wire-group.h). */
+typedef CbWireMember CbGroupMember;
 
 typedef struct {
   gint64          id;
