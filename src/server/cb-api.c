@@ -8,21 +8,6 @@
 
 #include "cb-api.h"
 
-void
-cb_api_register_all (CbRouter *router,
-                     CbApi    *api)
-{
-  cb_api_health_register (router, api);
-  cb_api_session_register (router, api);
-  cb_api_snapshot_register (router, api);
-  cb_api_me_register (router, api);
-  cb_api_telephony_register (router, api);
-  cb_api_groups_register (router, api);
-  cb_api_directory_register (router, api);
-  cb_api_admin_register (router, api);
-  cb_api_events_register (router, api);
-}
-
 gint64
 cb_api_require_user (CbApi      *api,
                      CbRequest  *request,

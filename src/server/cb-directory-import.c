@@ -7,7 +7,6 @@
 #define G_LOG_DOMAIN "cb-import"
 
 #include "cb-directory-import.h"
-#include "cb-event-hub.h"
 #include "cb-record-fields.h"
 
 static gboolean
