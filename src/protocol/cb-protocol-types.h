@@ -77,6 +77,16 @@ typedef enum {
   CB_USER_KIND_DEVICE,
 } CbUserKind;
 
+/* What a busy lamp field key points at: a colleague or a DeviceOnly
+ * phone (both users; the lamp is their line state), a hunt group (the
+ * lamp: calls ringing or waiting in it) or a plain number (speed dial,
+ * no lamp). */
+typedef enum {
+  CB_BLF_KEY_KIND_USER,
+  CB_BLF_KEY_KIND_GROUP,
+  CB_BLF_KEY_KIND_NUMBER,
+} CbBlfKeyKind;
+
 /* The events of the WebSocket stream; the nick is the frame's "type".
  * Who receives each is cb_wire_event_audience()'s answer. */
 typedef enum {
@@ -92,6 +102,8 @@ typedef enum {
   CB_EVENT_TYPE_JOURNAL,
   CB_EVENT_TYPE_QUEUE_STATS,
   CB_EVENT_TYPE_RESYNC,
+  CB_EVENT_TYPE_BLF,
+  CB_EVENT_TYPE_GROUP_CALLS,
 } CbEventType;
 
 /* A call as one side sees it: placed ("out") or received ("in"). */

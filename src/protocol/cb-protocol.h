@@ -17,3 +17,4 @@
 #include "cb-wire-call.h"
 #include "cb-wire-journal.h"
 #include "cb-wire-event.h"
+#include "cb-wire-blf.h"

@@ -74,9 +74,15 @@ static const EventRow events[] = {
   /* Recipients get {}: the list of whom it concerns stays on the server. */
   [CB_EVENT_TYPE_RESYNC] =
     { CB_EVENT_TYPE_RESYNC, CB_WIRE_AUDIENCE_LISTED, NULL, FALSE },
+  /* The user's own busy lamp field keys. */
+  [CB_EVENT_TYPE_BLF] =
+    { CB_EVENT_TYPE_BLF, CB_WIRE_AUDIENCE_SUBJECT_ONLY, NULL, TRUE },
+  /* A hunt group's lamp: calls ringing at its members now. */
+  [CB_EVENT_TYPE_GROUP_CALLS] =
+    { CB_EVENT_TYPE_GROUP_CALLS, CB_WIRE_AUDIENCE_GROUP, NULL, TRUE },
 };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (events) == CB_EVENT_TYPE_RESYNC + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (events) == CB_EVENT_TYPE_GROUP_CALLS + 1);
 
 const CbWireField *
 cb_wire_user_fields (guint *n_fields)

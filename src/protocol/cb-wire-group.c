@@ -128,6 +128,7 @@ cb_wire_group_write (CbWireSink         *sink,
       cb_wire_sink_put_bool (sink, "ring_in_use", group->ring_in_use);
       cb_wire_sink_put_string (sink, "overflow", group->overflow);
       cb_wire_sink_put_bool (sink, "pickup_oldest", group->pickup_oldest);
+      cb_wire_sink_put_int (sink, "ringing", group->ringing);
       if (group->strategy == CB_RING_STRATEGY_QUEUE)
         {
           cb_wire_sink_put_nick (sink, "queue_order", CB_TYPE_QUEUE_ORDER, group->queue_order);
@@ -235,6 +236,7 @@ cb_wire_group_from_json (JsonObject  *object,
   int level = CB_LEVEL_NONE;
   int leader_level = CB_LEVEL_NONE;
   guint64 member_timeout = 0;
+  guint64 ringing = 0;
   guint64 agent_timeout = 0;
   guint64 max_wait = 0;
   guint64 wrap_up = 0;
@@ -255,6 +257,7 @@ cb_wire_group_from_json (JsonObject  *object,
       !cb_json_get_bool (object, "ring_in_use", FALSE, &group->ring_in_use, error) ||
       !cb_json_get_string (object, "overflow", FALSE, &group->overflow, error) ||
       !cb_json_get_bool (object, "pickup_oldest", FALSE, &group->pickup_oldest, error) ||
+      !_cb_wire_get_uint (object, "ringing", G_MAXUINT, &ringing, error) ||
       !cb_json_get_enum (object, "queue_order", CB_TYPE_QUEUE_ORDER, FALSE, &queue_order, error) ||
       !_cb_wire_get_uint (object, "agent_timeout", G_MAXUINT, &agent_timeout, error) ||
       !_cb_wire_get_uint (object, "max_wait", G_MAXUINT, &max_wait, error) ||
@@ -277,6 +280,7 @@ cb_wire_group_from_json (JsonObject  *object,
   group->level = level;
   group->leader_level = leader_level;
   group->member_timeout = (guint) member_timeout;
+  group->ringing = (guint) ringing;
   group->agent_timeout = (guint) agent_timeout;
   group->max_wait = (guint) max_wait;
   group->wrap_up = (guint) wrap_up;

@@ -5,7 +5,7 @@
  *
  * {"id", "name", "kind",
  *  hunt groups: "number", "strategy", "member_timeout", "wrap_around",
- *               "ring_in_use", "overflow", "pickup_oldest",
+ *               "ring_in_use", "overflow", "pickup_oldest", "ringing",
  *  queues:      "queue_order", "agent_timeout", "max_wait", "wrap_up",
  *               "announcement", "queue_stats": {…},
  *  "level", "leader_level", "leader", "deputy",
@@ -49,6 +49,7 @@ typedef struct {
   gboolean            ring_in_use;
   const char         *overflow;
   gboolean            pickup_oldest;
+  guint               ringing;       /* calls ringing at its members now (live) */
   /* Queues (strategy queue). */
   CbQueueOrder        queue_order;
   guint               agent_timeout;

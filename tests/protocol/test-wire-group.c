@@ -76,7 +76,7 @@ test_hunt_group_text (void)
   g_assert_cmpstr (text, ==,
                    "{\"id\":3,\"name\":\"Sales\",\"kind\":\"hunt\",\"number\":\"300\","
                    "\"strategy\":\"sequential\",\"member_timeout\":15,\"wrap_around\":true,"
-                   "\"ring_in_use\":false,\"overflow\":\"\",\"pickup_oldest\":true,"
+                   "\"ring_in_use\":false,\"overflow\":\"\",\"pickup_oldest\":true,\"ringing\":0,"
                    "\"level\":\"team\",\"leader_level\":\"personal\",\"leader\":7,\"deputy\":null,"
                    MEMBERS_ALL);
 }
@@ -90,7 +90,7 @@ test_queue_text (void)
   g_assert_cmpstr (text, ==,
                    "{\"id\":3,\"name\":\"Sales\",\"kind\":\"hunt\",\"number\":\"300\","
                    "\"strategy\":\"queue\",\"member_timeout\":15,\"wrap_around\":true,"
-                   "\"ring_in_use\":false,\"overflow\":\"\",\"pickup_oldest\":true,"
+                   "\"ring_in_use\":false,\"overflow\":\"\",\"pickup_oldest\":true,\"ringing\":0,"
                    "\"queue_order\":\"longest-idle\",\"agent_timeout\":20,\"max_wait\":300,"
                    "\"wrap_up\":10,\"announcement\":true,"
                    "\"queue_stats\":{\"waiting\":2,\"oldest_waiting_since\":1700000000,"
