@@ -675,6 +675,86 @@ test_group_logins (Fixture       *fixture,
   g_clear_error (&error);
 }
 
+static CbBlfKeyRecord *
+blf_key (CbBlfKeyKind  kind,
+         gint64        target_id,
+         const char   *number,
+         const char   *label)
+{
+  CbBlfKeyRecord *key = cb_blf_key_record_new ();
+
+  key->kind = kind;
+  key->target_id = target_id;
+  key->number = g_strdup (number);
+  key->label = g_strdup (label);
+  return key;
+}
+
+/* A user's own keys in order, kept ids, and keys a group distributes. */
+static void
+test_blf_keys (Fixture       *fixture,
+               gconstpointer  data)
+{
+  CbStore *store = fixture->store;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_blf_key_record_free);
+  g_autoptr(GPtrArray) got = NULL;
+  g_autoptr(CbGroupRecord) group = cb_group_record_new ();
+  g_autoptr(CbGroupRecord) read = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 a = add_user (store, "anna", "201");
+  gint64 b = add_user (store, "ben", "202");
+  gint64 first_id;
+  CbBlfKeyRecord *key;
+
+  g_ptr_array_add (keys, blf_key (CB_BLF_KEY_KIND_USER, b, NULL, "Ben at the desk"));
+  g_ptr_array_add (keys, blf_key (CB_BLF_KEY_KIND_NUMBER, 0, "110", NULL));
+  g_assert_true (cb_store_set_blf_keys (store, a, keys, &error));
+  g_assert_no_error (error);
+  first_id = ((CbBlfKeyRecord *) g_ptr_array_index (keys, 0))->id;
+  g_assert_cmpint (first_id, >, 0);
+
+  got = cb_store_list_blf_keys (store, a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->len, ==, 2);
+  key = g_ptr_array_index (got, 0);
+  g_assert_cmpint (key->id, ==, first_id);
+  g_assert_cmpint (key->kind, ==, CB_BLF_KEY_KIND_USER);
+  g_assert_cmpint (key->target_id, ==, b);
+  g_assert_cmpstr (key->label, ==, "Ben at the desk");
+  g_assert_cmpint (key->group_id, ==, 0);
+  key = g_ptr_array_index (got, 1);
+  g_assert_cmpstr (key->number, ==, "110");
+  g_assert_null (key->label);
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* Reordered: the ids stay with their keys. */
+  g_ptr_array_add (keys, g_ptr_array_steal_index (keys, 0));
+  g_assert_true (cb_store_set_blf_keys (store, a, keys, &error));
+  got = cb_store_list_blf_keys (store, a, &error);
+  g_assert_cmpuint (got->len, ==, 2);
+  g_assert_cmpint (((CbBlfKeyRecord *) g_ptr_array_index (got, 1))->id, ==, first_id);
+  g_clear_pointer (&got, g_ptr_array_unref);
+
+  /* A group hands out keys with the group. */
+  group->name = g_strdup ("Reception");
+  g_ptr_array_add (group->blf, blf_key (CB_BLF_KEY_KIND_USER, a, NULL, NULL));
+  g_assert_true (cb_store_create_group (store, group, &error));
+  g_assert_no_error (error);
+  read = cb_store_get_group (store, group->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->blf->len, ==, 1);
+  key = g_ptr_array_index (read->blf, 0);
+  g_assert_cmpint (key->group_id, ==, group->id);
+  g_assert_cmpint (key->target_id, ==, a);
+
+  /* Group keys are no one's own. */
+  got = cb_store_list_blf_keys (store, b, &error);
+  g_assert_cmpuint (got->len, ==, 0);
+  g_clear_pointer (&got, g_ptr_array_unref);
+  g_assert_null (cb_store_list_blf_keys (store, 9999, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+}
+
 static void
 test_lists (Fixture       *fixture,
             gconstpointer  data)
@@ -1095,7 +1175,7 @@ test_schema (Fixture       *fixture,
 /* A database of schema 2 (before hunt routing, queues and group calls in
  * the journal) opens with the current store: the new group and journal
  * columns get their defaults and every old row survives. The v2 file is
- * made from a current one by dropping what schemas 3 and 4 added, so its tables
+ * made from a current one by dropping what schemas 3 to 5 added, so its tables
  * have exactly the v2 columns; one journal row is then written in the v2
  * shape by plain SQL, as a v2 server wrote it. */
 static void
@@ -1118,6 +1198,7 @@ test_migrate_v2 (Fixture       *fixture,
     "ALTER TABLE journal DROP COLUMN picked_up;"
     "DROP TABLE queue_counts;"
     "DROP TABLE wrap_ups;"
+    "DROP TABLE blf_keys;"
     "PRAGMA user_version = 2;";
   g_autoptr(CbGroupRecord) group = NULL;
   g_autoptr(CbGroupRecord) got = NULL;
@@ -1481,6 +1562,7 @@ main (int   argc,
   ADD ("/store/groups", test_groups);
   ADD ("/store/groups/logins", test_group_logins);
   ADD ("/store/lists", test_lists);
+  ADD ("/store/blf-keys", test_blf_keys);
   ADD ("/store/tokens", test_tokens);
   ADD ("/store/events", test_events);
   ADD ("/store/transactions", test_transactions);

@@ -6,6 +6,8 @@
 
 #define G_LOG_DOMAIN "cb-changes"
 
+#include <string.h>
+
 #include "cb-changes.h"
 #include "cb-projection.h"
 
@@ -482,6 +484,247 @@ cb_changes_set_list (CbChanges     *self,
   return TRUE;
 }
 
+/* ---- busy lamp field ---------------------------------------------------------- */
+
+static gboolean
+same_target (const CbBlfKeyRecord *a,
+             const CbBlfKeyRecord *b)
+{
+  if (a->kind != b->kind)
+    return FALSE;
+  if (a->kind == CB_BLF_KEY_KIND_NUMBER)
+    return g_strcmp0 (a->number, b->number) == 0;
+  return a->target_id == b->target_id;
+}
+
+/* Whether the key's target exists for the user. */
+static gboolean
+key_visible (CbChanges            *self,
+             gint64                user_id,
+             const CbBlfKeyRecord *key)
+{
+  switch (key->kind)
+    {
+    case CB_BLF_KEY_KIND_USER:
+      return cb_directory_level (self->directory, user_id, key->target_id) > CB_LEVEL_NONE;
+    case CB_BLF_KEY_KIND_GROUP:
+      return cb_directory_can_see_group (self->directory, user_id, key->target_id);
+    case CB_BLF_KEY_KIND_NUMBER:
+    default:
+      return TRUE;
+    }
+}
+
+GPtrArray *
+cb_changes_effective_blf (CbChanges  *self,
+                          gint64      user_id,
+                          GError    **error)
+{
+  g_autoptr(GPtrArray) own = cb_store_list_blf_keys (self->store, user_id, error);
+  g_autoptr(GPtrArray) groups = NULL;
+  GPtrArray *keys;
+
+  if (own == NULL)
+    return NULL;
+  keys = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_blf_key_record_free);
+  for (guint i = 0; i < own->len; i++)
+    if (key_visible (self, user_id, g_ptr_array_index (own, i)))
+      g_ptr_array_add (keys, cb_blf_key_record_copy (g_ptr_array_index (own, i)));
+
+  groups = cb_directory_member_of (self->directory, user_id);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const CbGroupRecord *group = g_ptr_array_index (groups, i);
+
+      for (guint k = 0; group->blf != NULL && k < group->blf->len; k++)
+        {
+          const CbBlfKeyRecord *key = g_ptr_array_index (group->blf, k);
+          gboolean had = FALSE;
+
+          /* A group's key for the member themself lights nothing for them. */
+          if ((key->kind == CB_BLF_KEY_KIND_USER && key->target_id == user_id) ||
+              !key_visible (self, user_id, key))
+            continue;
+          for (guint j = 0; j < keys->len && !had; j++)
+            had = same_target (g_ptr_array_index (keys, j), key);
+          if (!had)
+            g_ptr_array_add (keys, cb_blf_key_record_copy (key));
+        }
+    }
+  return keys;
+}
+
+/* Digits, *, #, + and the spaces people write numbers with. */
+static gboolean
+valid_number (const char *number)
+{
+  gsize len = number != NULL ? strlen (number) : 0;
+
+  if (len == 0 || len > 32)
+    return FALSE;
+  for (const char *c = number; *c != '\0'; c++)
+    if (!g_ascii_isdigit (*c) && strchr ("*#+ ", *c) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_key (CbChanges             *self,
+           gint64                 user_id,
+           const CbBlfKeyRecord  *key,
+           GHashTable            *own_ids,
+           GError               **error)
+{
+  const CbGroupRecord *group;
+
+  if (key->id > 0 && !g_hash_table_contains (own_ids, &key->id))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
+                   "You have no key %" G_GINT64_FORMAT, key->id);
+      return FALSE;
+    }
+  if (key->label != NULL && (!g_utf8_validate (key->label, -1, NULL) ||
+                             g_utf8_strlen (key->label, -1) > 64))
+    {
+      g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                           "Field “label” must be text of at most 64 characters");
+      return FALSE;
+    }
+  switch (key->kind)
+    {
+    case CB_BLF_KEY_KIND_USER:
+      if (cb_directory_level (self->directory, user_id, key->target_id) > CB_LEVEL_NONE)
+        return TRUE;
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
+                   "No user %" G_GINT64_FORMAT, key->target_id);
+      return FALSE;
+
+    case CB_BLF_KEY_KIND_GROUP:
+      group = cb_directory_get_group (self->directory, key->target_id);
+      if (group == NULL || !cb_directory_can_see_group (self->directory, user_id, group->id))
+        {
+          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
+                       "No group %" G_GINT64_FORMAT, key->target_id);
+          return FALSE;
+        }
+      if (group->kind != CB_GROUP_KIND_HUNT)
+        {
+          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                       "“%s” is not a hunt group: it has no lamp", group->name);
+          return FALSE;
+        }
+      return TRUE;
+
+    case CB_BLF_KEY_KIND_NUMBER:
+    default:
+      if (valid_number (key->number))
+        return TRUE;
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                   "Field “number” must be 1–32 of 0-9 * # + and spaces");
+      return FALSE;
+    }
+}
+
+typedef struct {
+  gint64     user_id;
+  GPtrArray *keys;
+} BlfChange;
+
+static gboolean
+blf_store (CbChanges  *self,
+           gpointer    data,
+           GError    **error)
+{
+  BlfChange *change = data;
+  g_autoptr(GPtrArray) effective = NULL;
+  g_autoptr(JsonObject) event = NULL;
+
+  if (!cb_store_set_blf_keys (self->store, change->user_id, change->keys, error))
+    return FALSE;
+  effective = cb_changes_effective_blf (self, change->user_id, error);
+  if (effective == NULL)
+    return FALSE;
+  event = cb_projection_blf_keys (effective);
+  return cb_changes_record (self, CB_EVENT_TYPE_BLF, change->user_id, 0, event, error);
+}
+
+gboolean
+cb_changes_set_blf_keys (CbChanges  *self,
+                         gint64      user_id,
+                         GPtrArray  *keys,
+                         GError    **error)
+{
+  g_autoptr(GPtrArray) own = cb_store_list_blf_keys (self->store, user_id, error);
+  g_autoptr(GHashTable) own_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  BlfChange change = { user_id, keys };
+
+  if (own == NULL)
+    return FALSE;
+  if (keys->len > CB_CHANGES_MAX_BLF_KEYS)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                   "A busy lamp field holds at most %d keys", CB_CHANGES_MAX_BLF_KEYS);
+      return FALSE;
+    }
+  for (guint i = 0; i < own->len; i++)
+    g_hash_table_add (own_ids, &((CbBlfKeyRecord *) g_ptr_array_index (own, i))->id);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      CbBlfKeyRecord *key = g_ptr_array_index (keys, i);
+
+      if (!check_key (self, user_id, key, own_ids, error))
+        return FALSE;
+      /* Named twice: once is enough. */
+      if (key->id > 0 && !g_hash_table_add (seen, &key->id))
+        {
+          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                       "Key %" G_GINT64_FORMAT " is listed twice", key->id);
+          return FALSE;
+        }
+      key->group_id = 0;
+    }
+  return cb_changes_run (self, blf_store, NULL, &change, error);
+}
+
+typedef struct {
+  gint64 group_id;
+  guint  ringing;
+} RingingChange;
+
+static gboolean
+ringing_store (CbChanges  *self,
+               gpointer    data,
+               GError    **error)
+{
+  RingingChange *change = data;
+  g_autoptr(JsonObject) event = cb_wire_group_calls_to_json (change->group_id, change->ringing);
+
+  return cb_changes_record (self, CB_EVENT_TYPE_GROUP_CALLS, 0, change->group_id, event, error);
+}
+
+static void
+ringing_apply (CbChanges *self,
+               gpointer   data)
+{
+  RingingChange *change = data;
+
+  cb_directory_set_group_ringing (self->directory, change->group_id, change->ringing);
+}
+
+gboolean
+cb_changes_set_group_ringing (CbChanges  *self,
+                              gint64      group_id,
+                              guint       ringing,
+                              GError    **error)
+{
+  RingingChange change = { group_id, ringing };
+
+  if (cb_directory_get_group_ringing (self->directory, group_id) == ringing)
+    return TRUE;
+  return cb_changes_run (self, ringing_store, ringing_apply, &change, error);
+}
+
 /* ---- users and groups (administrators) ------------------------------------ */
 
 static void
@@ -597,6 +840,26 @@ same_ids (const GArray *a,
 }
 
 static gboolean
+same_keys (const GPtrArray *a,
+           const GPtrArray *b)
+{
+  guint len_a = a != NULL ? a->len : 0;
+  guint len_b = b != NULL ? b->len : 0;
+
+  if (len_a != len_b)
+    return FALSE;
+  for (guint i = 0; i < len_a; i++)
+    {
+      const CbBlfKeyRecord *x = g_ptr_array_index ((GPtrArray *) a, i);
+      const CbBlfKeyRecord *y = g_ptr_array_index ((GPtrArray *) b, i);
+
+      if (!same_target (x, y) || g_strcmp0 (x->label, y->label) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 same_members (const CbGroupRecord *a,
               const CbGroupRecord *b)
 {
@@ -625,7 +888,8 @@ changes_visibility (const CbGroupRecord *before,
          before->leader_id != after->leader_id || before->deputy_id != after->deputy_id ||
          !same_members (before, after) ||
          !same_ids (before->favourites, after->favourites) ||
-         !same_ids (before->monitor, after->monitor);
+         !same_ids (before->monitor, after->monitor) ||
+         !same_keys (before->blf, after->blf);
 }
 
 typedef struct {

@@ -103,6 +103,27 @@ GArray      *cb_changes_effective_list   (CbChanges   *self,
                                           gint64       user_id,
                                           CbListKind   kind,
                                           GError     **error);
+/* The user's busy lamp field: their own keys, then those their groups
+ * distribute (group_id set), without keys whose target they cannot see
+ * and without a distributed key they have themselves (CbBlfKeyRecord). */
+GPtrArray   *cb_changes_effective_blf    (CbChanges      *self,
+                                          gint64          user_id,
+                                          GError        **error);
+/* Replaces the user's own keys (CbBlfKeyRecord; an id names a key they
+ * have, 0 a new one). Checked: a user target they can see, a hunt group
+ * they can see, a number of digits, *, # and +, a label of at most 64
+ * characters, at most CB_CHANGES_MAX_BLF_KEYS keys. Errors:
+ * CB_PROTOCOL_ERROR NOT_FOUND (target or id), INVALID_FIELD. */
+#define CB_CHANGES_MAX_BLF_KEYS 1000
+gboolean     cb_changes_set_blf_keys     (CbChanges      *self,
+                                          gint64          user_id,
+                                          GPtrArray      *keys,
+                                          GError        **error);
+/* A hunt group's lamp: calls ringing at its members now. */
+gboolean     cb_changes_set_group_ringing (CbChanges     *self,
+                                           gint64         group_id,
+                                           guint          ringing,
+                                           GError       **error);
 /* Creates (record->id 0) or replaces a user; *record becomes the stored
  * one. An admin flag that changed resyncs the user (admins see every group). */
 gboolean     cb_changes_save_user        (CbChanges     *self,
@@ -110,7 +131,7 @@ gboolean     cb_changes_save_user        (CbChanges     *self,
                                           GError       **error);
 /* Creates (record->id 0) or replaces a group; *record becomes the stored
  * one. Only an edit that changes who sees whom (members, levels, leader,
- * deputy, distributed lists) resyncs the people it touches. */
+ * deputy, distributed lists and keys) resyncs the people it touches. */
 gboolean     cb_changes_save_group       (CbChanges      *self,
                                           CbGroupRecord **record,
                                           GError        **error);

@@ -41,6 +41,7 @@ struct _CbDirectory
   GPtrArray  *user_list;    /* cache: CbUserRecord by id, NULL when stale */
   GPtrArray  *group_list;   /* cache: CbGroupRecord by id, NULL when stale */
   GHashTable *queue_stats;  /* &group id → CbQueueStats (live, not stored) */
+  GHashTable *ringing;      /* &group id → calls ringing at its members (live) */
 };
 
 G_DEFINE_FINAL_TYPE (CbDirectory, cb_directory, G_TYPE_OBJECT)
@@ -74,6 +75,7 @@ cb_directory_finalize (GObject *object)
   g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_pointer (&self->groups, g_hash_table_unref);
   g_clear_pointer (&self->queue_stats, g_hash_table_unref);
+  g_clear_pointer (&self->ringing, g_hash_table_unref);
   G_OBJECT_CLASS (cb_directory_parent_class)->finalize (object);
 }
 
@@ -90,6 +92,7 @@ cb_directory_init (CbDirectory *self)
                                        (GDestroyNotify) user_entry_free);
   self->usernames = g_hash_table_new (g_str_hash, g_str_equal);
   self->queue_stats = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->ringing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->groups = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                         (GDestroyNotify) group_entry_free);
 }
@@ -564,4 +567,27 @@ cb_directory_get_queue_stats (CbDirectory  *self,
     *stats = *known;
   else
     memset (stats, 0, sizeof *stats);
+}
+
+void
+cb_directory_set_group_ringing (CbDirectory *self,
+                                gint64       group_id,
+                                guint        ringing)
+{
+  g_return_if_fail (CB_IS_DIRECTORY (self));
+
+  if (ringing == 0)
+    g_hash_table_remove (self->ringing, &group_id);
+  else
+    g_hash_table_insert (self->ringing, g_memdup2 (&group_id, sizeof group_id),
+                         GUINT_TO_POINTER (ringing));
+}
+
+guint
+cb_directory_get_group_ringing (CbDirectory *self,
+                                gint64       group_id)
+{
+  g_return_val_if_fail (CB_IS_DIRECTORY (self), 0);
+
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->ringing, &group_id));
 }

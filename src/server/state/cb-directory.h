@@ -84,4 +84,11 @@ void                 cb_directory_get_queue_stats  (CbDirectory  *self,
                                                     gint64        group_id,
                                                     CbQueueStats *stats);
 
+/* Calls ringing at a hunt group's members now (its lamp); 0 by default. */
+void                 cb_directory_set_group_ringing (CbDirectory *self,
+                                                     gint64       group_id,
+                                                     guint        ringing);
+guint                cb_directory_get_group_ringing (CbDirectory *self,
+                                                     gint64       group_id);
+
 G_END_DECLS

@@ -134,7 +134,10 @@ group_to_wire (CbDirectory         *directory,
     .n_members = group->members != NULL ? group->members->len : 0,
   };
   if (directory != NULL)
-    cb_directory_get_queue_stats (directory, group->id, &wire->queue_stats);
+    {
+      cb_directory_get_queue_stats (directory, group->id, &wire->queue_stats);
+      wire->ringing = cb_directory_get_group_ringing (directory, group->id);
+    }
 }
 
 void
@@ -212,6 +215,42 @@ cb_projection_journal_entry (const CbJournalRecord *entry,
 
   cb_projection_journal_entry_wire (entry, &wire);
   return cb_wire_journal_entry_to_json (&wire, viewer);
+}
+
+/* ---- busy lamp field --------------------------------------------------------------- */
+
+void
+cb_projection_write_blf_keys (CbWireSink *sink,
+                              GPtrArray  *keys)
+{
+  cb_wire_sink_begin_array (sink);
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    {
+      const CbBlfKeyRecord *key = g_ptr_array_index (keys, i);
+      CbWireBlfKey wire = {
+        key->id, key->kind, key->target_id, key->number, key->label, key->group_id > 0,
+      };
+
+      cb_wire_blf_key_write (sink, &wire);
+    }
+  cb_wire_sink_end_array (sink);
+}
+
+static void
+write_keys_object (CbWireSink    *sink,
+                   gconstpointer  keys,
+                   gconstpointer  unused)
+{
+  cb_wire_sink_begin_object (sink);
+  cb_wire_sink_member (sink, "keys");
+  cb_projection_write_blf_keys (sink, (GPtrArray *) keys);
+  cb_wire_sink_end_object (sink);
+}
+
+JsonObject *
+cb_projection_blf_keys (GPtrArray *keys)
+{
+  return cb_wire_build_object (write_keys_object, keys, NULL);
 }
 
 JsonArray *

@@ -55,6 +55,12 @@ void        cb_projection_journal_entry_wire (const CbJournalRecord *entry,
 JsonObject *cb_projection_journal_entry (const CbJournalRecord *entry,
                                          const CbWireViewer    *viewer);
 
+/* Busy lamp field keys (CbBlfKeyRecord; group_id > 0: distributed): an
+ * array, or {"keys": [...]} (answers and the "blf" event). */
+void        cb_projection_write_blf_keys (CbWireSink          *sink,
+                                          GPtrArray           *keys);
+JsonObject *cb_projection_blf_keys      (GPtrArray            *keys);
+
 JsonArray  *cb_projection_id_array      (const GArray         *ids);
 
 G_END_DECLS

@@ -175,6 +175,21 @@ static const char * const migrations[] = {
   "  user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
   "  until   INTEGER NOT NULL"
   ");",
+
+  /* 5: busy lamp field keys, a user's own or distributed by a group. */
+  "CREATE TABLE blf_keys ("
+  "  id        INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  owner_id  INTEGER REFERENCES users (id) ON DELETE CASCADE,"
+  "  group_id  INTEGER REFERENCES groups (id) ON DELETE CASCADE,"
+  "  position  INTEGER NOT NULL,"
+  "  kind      TEXT NOT NULL CHECK (kind IN ('user', 'group', 'number')),"
+  "  target_id INTEGER,"
+  "  number    TEXT,"
+  "  label     TEXT,"
+  "  CHECK ((owner_id IS NULL) <> (group_id IS NULL))"
+  ");"
+  "CREATE INDEX blf_keys_owner ON blf_keys (owner_id, position);"
+  "CREATE INDEX blf_keys_group ON blf_keys (group_id, position);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -846,6 +861,126 @@ bind_group (CbStmt               *stmt,
          bind_enum (stmt, 8, CB_TYPE_LEVEL, record->leader_level, error);
 }
 
+/* Busy lamp field keys */
+
+#define BLF_COLUMNS "id, group_id, kind, target_id, number, label"
+
+/* Appends the keys of an owner or a group (`by` names the column) to keys. */
+static gboolean
+read_blf_keys (CbSqliteStore  *self,
+               const char     *by,
+               gint64          id,
+               GPtrArray      *keys,
+               GError        **error)
+{
+  g_autoptr(CbStmt) stmt = NULL;
+  int rc;
+
+  stmt = get_stmt (self, g_str_equal (by, "group_id")
+                   ? "SELECT " BLF_COLUMNS " FROM blf_keys WHERE group_id = ? ORDER BY position"
+                   : "SELECT " BLF_COLUMNS " FROM blf_keys WHERE owner_id = ? ORDER BY position",
+                   error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CbBlfKeyRecord *key = cb_blf_key_record_new ();
+
+      key->id = sqlite3_column_int64 (stmt, 0);
+      key->group_id = sqlite3_column_int64 (stmt, 1);
+      key->kind = column_enum (stmt, 2, CB_TYPE_BLF_KEY_KIND, CB_BLF_KEY_KIND_NUMBER);
+      key->target_id = sqlite3_column_int64 (stmt, 3);
+      key->number = column_dup_text (stmt, 4);
+      key->label = column_dup_text (stmt, 5);
+      g_ptr_array_add (keys, key);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Could not read busy lamp field keys");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Replaces the keys of an owner (group_id 0) or a group. A key with an id
+ * keeps it; a new one's id is written back into its record. */
+static gboolean
+write_blf_keys (CbSqliteStore  *self,
+                gint64          owner_id,
+                gint64          group_id,
+                GPtrArray      *keys,
+                GError        **error)
+{
+  g_autoptr(CbStmt) clear = NULL;
+
+  clear = get_stmt (self, owner_id > 0 ? "DELETE FROM blf_keys WHERE owner_id = ?"
+                                       : "DELETE FROM blf_keys WHERE group_id = ?", error);
+  if (clear == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (clear, 1, owner_id > 0 ? owner_id : group_id);
+  if (!step_done (self, clear, "Could not clear busy lamp field keys", error))
+    return FALSE;
+
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    {
+      CbBlfKeyRecord *key = g_ptr_array_index (keys, i);
+      g_autoptr(CbStmt) insert = NULL;
+
+      insert = get_stmt (self,
+                         "INSERT INTO blf_keys (id, owner_id, group_id, position, kind, "
+                         "target_id, number, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         error);
+      if (insert == NULL)
+        return FALSE;
+      bind_id (insert, 1, key->id);
+      bind_id (insert, 2, owner_id);
+      bind_id (insert, 3, group_id);
+      sqlite3_bind_int (insert, 4, (int) i);
+      if (!bind_enum (insert, 5, CB_TYPE_BLF_KEY_KIND, key->kind, error))
+        return FALSE;
+      bind_id (insert, 6, key->kind == CB_BLF_KEY_KIND_NUMBER ? 0 : key->target_id);
+      bind_text (insert, 7, key->kind == CB_BLF_KEY_KIND_NUMBER ? key->number : NULL);
+      bind_text (insert, 8, key->label);
+      if (!step_done (self, insert, "Could not write a busy lamp field key", error))
+        return FALSE;
+      key->id = sqlite3_last_insert_rowid (self->db);
+      key->group_id = group_id;
+    }
+  return TRUE;
+}
+
+static GPtrArray *
+cb_sqlite_store_list_blf_keys (CbStore  *store,
+                               gint64    user_id,
+                               GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_blf_key_record_free);
+
+  if (!user_exists (self, user_id, error) ||
+      !read_blf_keys (self, "owner_id", user_id, keys, error))
+    return NULL;
+  return g_steal_pointer (&keys);
+}
+
+static gboolean
+cb_sqlite_store_set_blf_keys (CbStore    *store,
+                              gint64      user_id,
+                              GPtrArray  *keys,
+                              GError    **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+
+  if (!cb_sqlite_store_begin (store, error))
+    return FALSE;
+  return finish_change (self,
+                        user_exists (self, user_id, error) &&
+                        write_blf_keys (self, user_id, 0, keys, error),
+                        error);
+}
+
 /* Fills members, favourites and monitor of a record read by read_group(). */
 static gboolean
 load_group_details (CbSqliteStore  *self,
@@ -905,7 +1040,7 @@ load_group_details (CbSqliteStore  *self,
       return FALSE;
     }
 
-  return TRUE;
+  return read_blf_keys (self, "group_id", record->id, record->blf, error);
 }
 
 static GPtrArray *
@@ -1107,7 +1242,8 @@ insert_group (CbSqliteStore        *self,
 
   *group_id = sqlite3_last_insert_rowid (self->db);
   return write_members (self, *group_id, record->members, NULL, error) &&
-         write_group_lists (self, record, *group_id, error);
+         write_group_lists (self, record, *group_id, error) &&
+         write_blf_keys (self, 0, *group_id, record->blf, error);
 }
 
 static gboolean
@@ -1197,7 +1333,8 @@ replace_group (CbSqliteStore        *self,
   sqlite3_bind_int64 (clear, 1, record->id);
   return step_done (self, clear, "Could not clear group members", error) &&
          write_members (self, record->id, record->members, logins, error) &&
-         write_group_lists (self, record, record->id, error);
+         write_group_lists (self, record, record->id, error) &&
+         write_blf_keys (self, 0, record->id, record->blf, error);
 }
 
 static gboolean
@@ -2066,6 +2203,8 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->set_group_login = cb_sqlite_store_set_group_login;
   iface->get_list = cb_sqlite_store_get_list;
   iface->set_list = cb_sqlite_store_set_list;
+  iface->list_blf_keys = cb_sqlite_store_list_blf_keys;
+  iface->set_blf_keys = cb_sqlite_store_set_blf_keys;
   iface->add_token = cb_sqlite_store_add_token;
   iface->lookup_token = cb_sqlite_store_lookup_token;
   iface->revoke_token = cb_sqlite_store_revoke_token;

@@ -88,6 +88,7 @@ cb_group_record_new (void)
   record->members = g_array_new (FALSE, TRUE, sizeof (CbGroupMember));
   record->favourites = g_array_new (FALSE, TRUE, sizeof (gint64));
   record->monitor = g_array_new (FALSE, TRUE, sizeof (gint64));
+  record->blf = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_blf_key_record_free);
   record->queue_order = CB_QUEUE_ORDER_RING_ALL;
   record->agent_timeout = 15;
   record->max_wait = 300;
@@ -124,6 +125,9 @@ cb_group_record_copy (const CbGroupRecord *record)
   copy->members = copy_array (record->members, sizeof (CbGroupMember));
   copy->favourites = copy_array (record->favourites, sizeof (gint64));
   copy->monitor = copy_array (record->monitor, sizeof (gint64));
+  copy->blf = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_blf_key_record_free);
+  for (guint i = 0; record->blf != NULL && i < record->blf->len; i++)
+    g_ptr_array_add (copy->blf, cb_blf_key_record_copy (g_ptr_array_index (record->blf, i)));
 
   return copy;
 }
@@ -140,6 +144,36 @@ cb_group_record_free (CbGroupRecord *record)
   g_clear_pointer (&record->members, g_array_unref);
   g_clear_pointer (&record->favourites, g_array_unref);
   g_clear_pointer (&record->monitor, g_array_unref);
+  g_clear_pointer (&record->blf, g_ptr_array_unref);
+  g_free (record);
+}
+
+CbBlfKeyRecord *
+cb_blf_key_record_new (void)
+{
+  return g_new0 (CbBlfKeyRecord, 1);
+}
+
+CbBlfKeyRecord *
+cb_blf_key_record_copy (const CbBlfKeyRecord *record)
+{
+  CbBlfKeyRecord *copy;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  copy = g_memdup2 (record, sizeof *record);
+  copy->number = g_strdup (record->number);
+  copy->label = g_strdup (record->label);
+  return copy;
+}
+
+void
+cb_blf_key_record_free (CbBlfKeyRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->number);
+  g_free (record->label);
   g_free (record);
 }
 
@@ -375,6 +409,30 @@ cb_store_get_list (CbStore     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return STORE_IFACE (self)->get_list (self, user_id, kind, error);
+}
+
+GPtrArray *
+cb_store_list_blf_keys (CbStore  *self,
+                        gint64    user_id,
+                        GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->list_blf_keys (self, user_id, error);
+}
+
+gboolean
+cb_store_set_blf_keys (CbStore    *self,
+                       gint64      user_id,
+                       GPtrArray  *keys,
+                       GError    **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (keys != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_blf_keys (self, user_id, keys, error);
 }
 
 gboolean

@@ -59,6 +59,17 @@ typedef struct {
   gint64 until;     /* seconds since the epoch */
 } CbWrapUpRecord;
 
+/* A busy lamp field key: a user's own (group_id 0) or one a group gives
+ * every member (group_id: that group). */
+typedef struct {
+  gint64        id;
+  gint64        group_id;
+  CbBlfKeyKind  kind;
+  gint64        target_id;       /* the user or group it lights for */
+  char         *number;          /* CB_BLF_KEY_KIND_NUMBER: what it dials */
+  char         *label;           /* NULL: the target's own name */
+} CbBlfKeyRecord;
+
 /* A member in ringing order, as the wire shows it (cb-wire-group.h). */
 typedef CbWireMember CbGroupMember;
 
@@ -77,6 +88,7 @@ typedef struct {
   GArray         *members;         /* CbGroupMember, ringing order */
   GArray         *favourites;      /* gint64 user ids given to every member */
   GArray         *monitor;         /* gint64 user ids given to every member */
+  GPtrArray      *blf;             /* CbBlfKeyRecord given to every member (schema 5) */
   /* Hunt group routing (schema 3). */
   gboolean        ring_in_use;     /* FALSE: busy members are skipped */
   char           *overflow;        /* number when nobody takes it; NULL or "": busy */
@@ -127,6 +139,9 @@ typedef struct {
   gboolean  picked_up;
 } CbJournalRecord;
 
+CbBlfKeyRecord *cb_blf_key_record_new  (void);
+CbBlfKeyRecord *cb_blf_key_record_copy (const CbBlfKeyRecord *record);
+void           cb_blf_key_record_free  (CbBlfKeyRecord *record);
 CbUserRecord  *cb_user_record_new      (void);
 CbUserRecord  *cb_user_record_copy     (const CbUserRecord *record);
 void           cb_user_record_free     (CbUserRecord *record);
@@ -137,6 +152,7 @@ void           cb_event_record_free    (CbEventRecord *record);
 void           cb_sip_line_record_free (CbSipLineRecord *record);
 void           cb_journal_record_free  (CbJournalRecord *record);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbBlfKeyRecord, cb_blf_key_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbUserRecord, cb_user_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbGroupRecord, cb_group_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbEventRecord, cb_event_record_free)
@@ -182,6 +198,13 @@ struct _CbStoreInterface
                                         GError **error);
   gboolean       (*set_list)           (CbStore *self, gint64 user_id, CbListKind kind,
                                         const GArray *user_ids, GError **error);
+
+  /* A user's own busy lamp field keys in order (CbBlfKeyRecord, free func
+   * set). set replaces them: a key with an id keeps it, one with id 0 gets
+   * a new one (written back into the record). */
+  GPtrArray     *(*list_blf_keys)      (CbStore *self, gint64 user_id, GError **error);
+  gboolean       (*set_blf_keys)       (CbStore *self, gint64 user_id, GPtrArray *keys,
+                                        GError **error);
 
   /* Sessions: only a hash of the token is stored. */
   gboolean       (*add_token)          (CbStore *self, const char *token_hash, gint64 user_id,
@@ -256,6 +279,9 @@ gboolean       cb_store_update_group     (CbStore *self, const CbGroupRecord *re
 gboolean       cb_store_set_group_login  (CbStore *self, gint64 group_id, gint64 user_id,
                                           gboolean logged_in, GError **error);
 GArray        *cb_store_get_list         (CbStore *self, gint64 user_id, CbListKind kind,
+                                          GError **error);
+GPtrArray     *cb_store_list_blf_keys    (CbStore *self, gint64 user_id, GError **error);
+gboolean       cb_store_set_blf_keys     (CbStore *self, gint64 user_id, GPtrArray *keys,
                                           GError **error);
 gboolean       cb_store_set_list         (CbStore *self, gint64 user_id, CbListKind kind,
                                           const GArray *user_ids, GError **error);
