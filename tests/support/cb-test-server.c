@@ -281,6 +281,14 @@ spawn (CbTestServer *server,
     }
   for (guint i = 0; server->extra_args != NULL && server->extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (server->extra_args[i]));
+  /* Never the default 5060: tests running at the same time (and any
+   * phone on this machine) would fight over it, and the loser would run
+   * without SIP after a warning. */
+  if (server->extra_args == NULL || !g_strv_contains ((const char * const *) server->extra_args, "--sip-port"))
+    {
+      g_ptr_array_add (argv, g_strdup ("--sip-port"));
+      g_ptr_array_add (argv, g_strdup ("0"));
+    }
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);

@@ -99,7 +99,8 @@ typedef struct {
 /* Starts $CALLBOARDD (prefixed by $CALLBOARDD_WRAPPER, e.g. "valgrind -q")
  * on 127.0.0.1, any free port, a fresh database in a temporary directory,
  * importing directory_json (may be NULL), with --fast-hash and extra_args
- * (NULL-terminated); waits for its READY line. Its further output goes to
+ * (NULL-terminated; without --sip-port among them, SIP takes any free
+ * port too); waits for its READY line. Its further output goes to
  * g_test_message(). */
 CbTestServer *cb_test_server_start   (const char          *directory_json,
                                       const char * const  *extra_args);
