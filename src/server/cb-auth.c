@@ -28,6 +28,7 @@ struct _CbAuth
   GObject     parent_instance;
 
   CbStore    *store;
+  CbClock    *clock;
   gint64      token_lifetime;
   guint       failures_before_delay;
   guint       max_failures;
@@ -43,6 +44,7 @@ cb_auth_finalize (GObject *object)
   CbAuth *self = CB_AUTH (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->clock);
   g_clear_pointer (&self->failures, g_hash_table_unref);
   G_OBJECT_CLASS (cb_auth_parent_class)->finalize (object);
 }
@@ -56,6 +58,7 @@ cb_auth_class_init (CbAuthClass *klass)
 static void
 cb_auth_init (CbAuth *self)
 {
+  self->clock = g_object_ref (cb_clock_get_system ());
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) g_array_unref);
 }
@@ -74,10 +77,21 @@ cb_auth_new (CbStore              *store,
   return self;
 }
 
-static gint64
-now_seconds (void)
+void
+cb_auth_set_clock (CbAuth  *self,
+                   CbClock *clock)
 {
-  return g_get_real_time () / G_USEC_PER_SEC;
+  CbClock *next = clock != NULL ? clock : cb_clock_get_system ();
+
+  g_return_if_fail (CB_IS_AUTH (self));
+  g_return_if_fail (clock == NULL || CB_IS_CLOCK (clock));
+  g_set_object (&self->clock, next);
+}
+
+static gint64
+now_seconds (CbAuth *self)
+{
+  return cb_clock_get_real_seconds (self->clock);
 }
 
 char *
@@ -95,7 +109,7 @@ cb_auth_create_session (CbAuth  *self,
   guchar bytes[TOKEN_BYTES];
   char token[sodium_base64_ENCODED_LEN (TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
   g_autofree char *hash = NULL;
-  gint64 expires = now_seconds () + self->token_lifetime;
+  gint64 expires = now_seconds (self) + self->token_lifetime;
 
   randombytes_buf (bytes, sizeof bytes);
   sodium_bin2base64 (token, sizeof token, bytes, sizeof bytes,
@@ -118,7 +132,7 @@ cb_auth_lookup_hash (CbAuth     *self,
   g_autoptr(GError) error = NULL;
   gint64 user_id;
 
-  user_id = cb_store_lookup_token (self->store, token_hash, now_seconds (), &error);
+  user_id = cb_store_lookup_token (self->store, token_hash, now_seconds (self), &error);
   if (error != NULL)
     {
       g_message ("Token lookup failed: %s", error->message);
@@ -229,7 +243,7 @@ cb_auth_throttle (CbAuth     *self,
 {
   g_autofree char *ukey = throttle_key ('u', username);
   g_autofree char *akey = throttle_key ('a', address);
-  gint64 now = now_seconds ();
+  gint64 now = now_seconds (self);
   CbThrottle verdict = CB_THROTTLE_ALLOW;
 
   *delay_ms = 0;
@@ -265,7 +279,7 @@ cb_auth_record_failure (CbAuth     *self,
 {
   g_autofree char *ukey = throttle_key ('u', username);
   g_autofree char *akey = throttle_key ('a', address);
-  gint64 now = now_seconds ();
+  gint64 now = now_seconds (self);
 
   g_message ("Failed sign-in for “%s” from %s", username != NULL ? username : "",
              address != NULL ? address : "?");
@@ -291,7 +305,7 @@ cb_auth_prune (CbAuth *self)
   g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   const char *key;
-  gint64 now = now_seconds ();
+  gint64 now = now_seconds (self);
 
   g_hash_table_iter_init (&iter, self->failures);
   while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))

@@ -8,6 +8,7 @@
 
 #include <libsoup/soup.h>
 
+#include "cb-clock.h"
 #include "cb-server-config.h"
 #include "cb-store.h"
 
@@ -24,6 +25,10 @@ G_DECLARE_FINAL_TYPE (CbAuth, cb_auth, CB, AUTH, GObject)
 
 CbAuth     *cb_auth_new             (CbStore               *store,
                                      const CbServerConfig  *config);
+/* The clock for token expiry and the throttle's window; NULL (the
+ * default): the system clock. */
+void        cb_auth_set_clock       (CbAuth                *self,
+                                     CbClock               *clock);
 
 /* SHA-256 hex of a token: the only form that is stored. */
 char       *cb_auth_hash_token      (const char            *token);

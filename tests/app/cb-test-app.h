@@ -2,6 +2,10 @@
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Screenshots wait for a frame, never for a fixed time: with animations
+ * off, a change shows in full on the first frame after the state that
+ * causes it.
  */
 
 #pragma once
@@ -10,10 +14,18 @@
 
 G_BEGIN_DECLS
 
-/* Renders widget, once drawn, with its window's renderer into
- * G_TEST_BUILT/screenshot-NAME.png, names the file in the test log and
- * returns its path. */
-char *cb_test_app_screenshot (GtkWidget  *widget,
-                              const char *name);
+/* Turns animations off (GtkSettings:gtk-enable-animations, which the
+ * widgets, libadwaita and CSS follow) and installs the log writer that
+ * lets through the one GTK warning this provokes (see cb-test-app.c).
+ * Call once, after gtk_test_init() and adw_init(). */
+void  cb_test_app_setup              (void);
+/* Asks for a new frame of widget's window and waits until it has been
+ * painted (the frame clock's after-paint). */
+void  cb_test_app_wait_for_frame     (GtkWidget  *widget);
+/* Renders widget, once a new frame is painted, with its window's
+ * renderer into G_TEST_BUILT/screenshot-NAME.png, names the file in the
+ * test log and returns its path. */
+char *cb_test_app_screenshot         (GtkWidget  *widget,
+                                      const char *name);
 
 G_END_DECLS

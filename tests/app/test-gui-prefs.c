@@ -205,6 +205,7 @@ main (int   argc,
   setlocale (LC_ALL, "");
   adw_init ();
   cb_app_init_style ();
+  cb_test_app_setup ();
 
   g_test_add_func ("/app/preferences", test_preferences);
   g_test_add_func ("/app/preferences/live-devices", test_live_devices);

@@ -23,6 +23,7 @@
 #include "cb-contact-row.h"
 #include "cb-demo-server.h"
 #include "cb-directory-page.h"
+#include "cb-favourites-page.h"
 #include "cb-group-row.h"
 #include "cb-monitor-window.h"
 #include "cb-test-app.h"
@@ -190,8 +191,8 @@ test_wrong_password (void)
   g_assert_nonnull (error_label);
   g_test_message ("Error shown: %s", gtk_label_get_text (GTK_LABEL (error_label)));
 
-  /* Let the entry rows finish moving their titles aside. */
-  cb_test_run_for (500);
+  /* Animations are off: the entry rows' titles are aside on the next
+   * frame. */
   g_free (screenshot (GTK_WIDGET (window), "sign-in-error"));
   destroy_and_check_finalized (window);
 }
@@ -339,6 +340,50 @@ match_contact_row (GtkWidget *widget,
   return contact != NULL && g_strcmp0 (cb_contact_get_username (contact), data) == 0;
 }
 
+/* Mapped contact rows under root that show a contact (a list view keeps
+ * unbound rows for recycling). */
+static guint
+count_contact_rows (GtkWidget *root)
+{
+  guint count = 0;
+
+  if (CB_IS_CONTACT_ROW (root) && gtk_widget_get_mapped (root) &&
+      cb_contact_row_get_contact (CB_CONTACT_ROW (root)) != NULL)
+    return 1;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count += count_contact_rows (child);
+  return count;
+}
+
+typedef struct {
+  GtkWidget *root;
+  guint      rows;   /* 0: any number but none */
+} RowsWait;
+
+static gboolean
+rows_shown (gpointer data)
+{
+  RowsWait *wait = data;
+  guint rows = count_contact_rows (wait->root);
+
+  return wait->rows == 0 ? rows > 0 : rows == wait->rows;
+}
+
+typedef struct {
+  GtkWidget  *root;
+  const char *username;
+} RowWait;
+
+static gboolean
+row_shown (gpointer data)
+{
+  RowWait *wait = data;
+
+  return find_widget (wait->root, match_contact_row, (gpointer) wait->username) != NULL;
+}
+
 static gboolean
 model_has_one_item (gpointer data)
 {
@@ -386,6 +431,8 @@ check_search_and_monitor (CbWindow *window)
   GtkWidget *row;
   CbContact *greta;
   ListWait wait;
+  RowsWait rows;
+  RowWait greta_shown;
 
   g_assert_nonnull (entry);
   g_assert_nonnull (page);
@@ -393,7 +440,9 @@ check_search_and_monitor (CbWindow *window)
   cb_window_show_page (window, "directory");
   gtk_editable_set_text (GTK_EDITABLE (entry), "lindq");
   WAIT_UNTIL (model_has_one_item, cb_directory_page_get_model (CB_DIRECTORY_PAGE (page)));
-  cb_test_run_for (300);
+  /* The list shows the one hit, and no other row. */
+  rows = (RowsWait) { page, 1 };
+  WAIT_UNTIL (rows_shown, &rows);
   row = find_widget (page, match_contact_row, (gpointer) "greta");
   g_assert_nonnull (row);
   greta = cb_contact_row_get_contact (CB_CONTACT_ROW (row));
@@ -406,9 +455,8 @@ check_search_and_monitor (CbWindow *window)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-monitor", NULL));
   monitor = find_monitor_window ();
   g_assert_nonnull (monitor);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (monitor));
-  cb_test_run_for (300);
-  g_assert_nonnull (find_widget (GTK_WIDGET (monitor), match_contact_row, (gpointer) "greta"));
+  greta_shown = (RowWait) { GTK_WIDGET (monitor), "greta" };
+  WAIT_UNTIL (row_shown, &greta_shown);
   g_free (screenshot (GTK_WIDGET (monitor), "monitor"));
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
@@ -500,6 +548,13 @@ banner_reflects (gpointer data)
          gtk_revealer_get_reveal_child (wait->banner) == wait->reconnecting;
 }
 
+/* Fully shown: with animations off, at once. */
+static gboolean
+banner_revealed (gpointer data)
+{
+  return gtk_revealer_get_child_revealed (data);
+}
+
 /* A dropped connection shows the banner until the session is back. */
 static void
 check_reconnect_banner (CbWindow *window)
@@ -516,7 +571,7 @@ check_reconnect_banner (CbWindow *window)
   g_assert_nonnull (find_widget (banner, match_label_text,
                                  german ? "Verbindung verloren – neuer Verbindungsversuch …"
                                         : "Connection lost — reconnecting…"));
-  cb_test_run_for (400);
+  WAIT_UNTIL (banner_revealed, banner);
   g_free (screenshot (GTK_WIDGET (window), "reconnecting"));
 
   wait.reconnecting = FALSE;
@@ -535,6 +590,8 @@ test_sign_in_and_group_login (void)
   GtkSwitch *sw;
   SwitchWait wait;
   GroupWait other_wait;
+  RowsWait rows;
+  CbClientStore *store;
   gboolean before;
 
   /* The first thing a user sees, in the language asked for. */
@@ -549,11 +606,23 @@ test_sign_in_and_group_login (void)
   WAIT_UNTIL (signed_in, window);
 
   check_status_dropdowns (window);
-  cb_test_run_for (300);
+  /* Every favourite has its row. */
+  store = cb_session_get_store (cb_window_get_session (window));
+  rows = (RowsWait) {
+    find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_FAVOURITES_PAGE)),
+    g_list_model_get_n_items (cb_client_store_get_favourites (store)),
+  };
+  g_assert_nonnull (rows.root);
+  g_assert_cmpuint (rows.rows, >, 0);
+  WAIT_UNTIL (rows_shown, &rows);
   g_free (screenshot (GTK_WIDGET (window), "favourites"));
 
   cb_window_show_page (window, "directory");
-  cb_test_run_for (300);
+  rows = (RowsWait) {
+    find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_DIRECTORY_PAGE)), 0,
+  };
+  g_assert_nonnull (rows.root);
+  WAIT_UNTIL (rows_shown, &rows);
   g_free (screenshot (GTK_WIDGET (window), "directory"));
 
   check_search_and_monitor (window);
@@ -586,7 +655,7 @@ test_sign_in_and_group_login (void)
   other_wait = (GroupWait) { other_group, !before };
   WAIT_UNTIL (group_reflects, &other_wait);
 
-  cb_test_run_for (300);
+  /* The switch shows the new state on the next frame (no animation). */
   g_free (screenshot (GTK_WIDGET (window), "groups"));
 
   /* And back. */
@@ -623,6 +692,7 @@ main (int   argc,
   setlocale (LC_ALL, "");
   adw_init ();
   cb_app_init_style ();
+  cb_test_app_setup ();
 
   german = language != NULL && g_str_has_prefix (language, "de");
 

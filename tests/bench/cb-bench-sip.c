@@ -23,6 +23,7 @@
 
 #include "cb-bench-common.h"
 #include "cb-bench-sip.h"
+#include "cb-test-sipp.h"
 
 #define SHORT_CALL_MS 1000   /* the calls of the rate steps */
 #define STEP_SECONDS  5      /* a rate step offers rate × this many calls */
@@ -36,9 +37,8 @@ typedef struct {
   char         *target;       /* callboardd's SIP address, host:port */
   char         *caller_token;
   char         *caller_inf;
-  GSubprocess  *uas;
+  CbTestSipp   *uas;
   GPid          uas_pid;
-  gboolean      uas_exited;
 } Bench;
 
 typedef struct {
@@ -111,35 +111,6 @@ static gboolean
 tick (gpointer data)
 {
   return G_SOURCE_CONTINUE;
-}
-
-static void
-on_exited (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
-static GSubprocess *
-sipp_spawn (Bench              *bench,
-            const char * const *argv,
-            gboolean           *exited)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_autoptr(GError) error = NULL;
-  GSubprocess *process;
-
-  /* sipp writes its statistics files to its working directory. */
-  g_subprocess_launcher_set_cwd (launcher, bench->dir);
-  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  if (process == NULL)
-    g_error ("Cannot start sipp: %s", error->message);
-  *exited = FALSE;
-  g_subprocess_wait_async (process, NULL, on_exited, exited);
-  return process;
 }
 
 /* The calls the caller has in state connected, as the server sees them. */
@@ -262,20 +233,18 @@ run_step (Bench   *bench,
   guint timeout_s = offered / rate + call_ms / 1000 + 60;
   g_autofree char *timeout_arg = g_strdup_printf ("%us", timeout_s);
   const char *kind = watch ? "hold" : "rate";
-  g_autofree char *stat_file = g_strdup_printf ("%s/uac-%s-%u.csv", bench->dir, kind, rate);
-  g_autofree char *error_file = g_strdup_printf ("%s/uac-%s-%u-errors.log", bench->dir, kind, rate);
-  const char *argv[] = {
-    "sipp", "-sf", scenario, bench->target, "-i", "127.0.0.1", "-p", port,
+  g_autofree char *name = g_strdup_printf ("uac-%s-%u", kind, rate);
+  g_autofree char *stat_file = g_strdup_printf ("%s/%s.csv", bench->dir, name);
+  const char *args[] = {
+    bench->target, "-p", port,
     "-inf", bench->caller_inf, "-r", rate_arg, "-m", calls_arg, "-d", length_arg,
-    "-l", limit_arg, "-nostdin", "-timeout", timeout_arg, "-recv_timeout", "10000",
+    "-l", limit_arg, "-timeout", timeout_arg, "-recv_timeout", "10000",
     "-timer_resol", "1",  /* finer timing than the default 10 ms */
-    "-trace_stat", "-stf", stat_file, "-fd", "1", "-trace_rtt", "-rtt_freq", "1",
-    "-trace_err", "-error_file", error_file, NULL,
+    "-trace_stat", "-stf", stat_file, "-fd", "1", "-trace_rtt", "-rtt_freq", "1", NULL,
   };
-  g_autoptr(GSubprocess) uac = NULL;
+  g_autoptr(CbTestSipp) uac = NULL;
   g_autoptr(GHashTable) stats = NULL;
   g_autofree char *rtt_file = NULL;
-  gboolean exited = FALSE;
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = start + (gint64) (timeout_s + 30) * G_USEC_PER_SEC;
   double server_before = cb_bench_cpu_seconds (bench->pid);
@@ -290,15 +259,16 @@ run_step (Bench   *bench,
   step->offered = offered;
   if (watch)
     step->stale = connected_calls (bench);
-  uac = sipp_spawn (bench, argv, &exited);
-  uac_pid = atoi (g_subprocess_get_identifier (uac));
+  /* sipp writes its statistics files to bench->dir. */
+  uac = cb_test_sipp_spawn (bench->dir, name, scenario, CB_TEST_SIPP_OPEN_ENDED, args);
+  uac_pid = atoi (g_subprocess_get_identifier (uac->process));
   ticker = g_timeout_add_seconds (1, tick, NULL);
-  while (!exited)
+  while (!uac->exited)
     {
       g_main_context_iteration (NULL, TRUE);
-      if (!exited)
+      if (!uac->exited)
         uac_cpu = cb_bench_cpu_seconds (uac_pid);  /* gone after the exit */
-      if (watch && !exited && g_get_monotonic_time () >= next_poll)
+      if (watch && !uac->exited && g_get_monotonic_time () >= next_poll)
         {
           guint now = connected_calls (bench);
 
@@ -307,7 +277,7 @@ run_step (Bench   *bench,
         }
       if (g_get_monotonic_time () > deadline)
         g_error ("sipp did not end its %u cps step", rate);
-      if (bench->uas_exited)
+      if (bench->uas->exited)
         g_error ("The sipp UAS exited");
     }
   g_source_remove (ticker);
@@ -325,7 +295,7 @@ run_step (Bench   *bench,
   rtt_file = g_strdup_printf ("%s/sip-bench-uac_%d_rtt.csv", bench->dir, (int) uac_pid);
   read_setup_times (rtt_file, step);
   if (step->failed > 0)
-    print_first_errors (error_file);
+    print_first_errors (uac->errors);
 }
 
 static void
@@ -393,27 +363,18 @@ start_callee (Bench *bench)
   g_autofree char *uas_xml = g_build_filename (SOURCE_ROOT, "tests", "bench", "sip-bench-uas.xml", NULL);
   guint port = cb_test_free_udp_port ();
   g_autofree char *port_arg = g_strdup_printf ("%u", port);
-  const char *register_argv[] = {
-    "sipp", "-sf", register_xml, bench->target, "-i", "127.0.0.1", "-p", port_arg,
-    "-inf", inf, "-m", "1", "-nostdin", "-timeout", "30s", NULL,
-  };
-  const char *uas_argv[] = {
-    "sipp", "-sf", uas_xml, "-i", "127.0.0.1", "-p", port_arg, "-nostdin", NULL,
-  };
-  g_autoptr(GSubprocess) registration = NULL;
-  gboolean registered = FALSE;
+  const char *register_args[] = { bench->target, "-p", port_arg, "-inf", inf, NULL };
+  const char *uas_args[] = { "-p", port_arg, NULL };
+  g_autoptr(CbTestSipp) registration = NULL;
 
-  registration = sipp_spawn (bench, register_argv, &registered);
-  CB_TEST_WAIT_FOR (registered, 40000, "sipp to register the callee");
-  if (!g_subprocess_get_if_exited (registration) || g_subprocess_get_exit_status (registration) != 0)
+  registration = cb_test_sipp_start_argv (bench->dir, "register", register_xml, register_args);
+  if (!cb_test_sipp_wait (registration, 40000))
     g_error ("sipp could not register the callee's line %s", line);
 
-  bench->uas = sipp_spawn (bench, uas_argv, &bench->uas_exited);
-  bench->uas_pid = atoi (g_subprocess_get_identifier (bench->uas));
+  bench->uas = cb_test_sipp_spawn (bench->dir, "uas", uas_xml, CB_TEST_SIPP_OPEN_ENDED, uas_args);
+  bench->uas_pid = atoi (g_subprocess_get_identifier (bench->uas->process));
   /* The first INVITE must find the port bound. */
-  cb_test_wait_udp_port (port, &bench->uas_exited, 10000, "the sipp UAS to bind its port");
-  if (bench->uas_exited)
-    g_error ("The sipp UAS exited at once");
+  cb_test_sipp_wait_port (bench->uas, port, 10000);
   return line;
 }
 
@@ -431,9 +392,8 @@ cb_bench_sip_calls (guint max_cps,
   const char *binary = g_getenv ("CALLBOARDD");
   Bench bench = { 0 };
   Step hold = { 0 };
-  g_autofree char *sipp = g_find_program_in_path ("sipp");
 
-  if (sipp == NULL)
+  if (!cb_test_sipp_installed ())
     {
       g_print ("sip-calls: skipped, sipp (package sip-tester) is not installed\n");
       return;
@@ -520,9 +480,7 @@ cb_bench_sip_calls (guint max_cps,
                idle, split, connected_calls (&bench));
     }
 
-  g_subprocess_force_exit (bench.uas);
-  CB_TEST_WAIT_FOR (bench.uas_exited, 10000, "the sipp UAS to exit");
-  g_clear_object (&bench.uas);
+  g_clear_pointer (&bench.uas, cb_test_sipp_free);
   cb_test_server_stop (bench.server);
   /* CB_BENCH_KEEP=1 keeps sipp's statistics and error logs. */
   if (g_getenv ("CB_BENCH_KEEP") != NULL)

@@ -53,7 +53,7 @@ test_live_devices (void)
 
   if (pulse == NULL)
     {
-      g_test_skip ("pulseaudio is not installed");
+      g_test_skip ("pulseaudio or pactl (packages pulseaudio, pulseaudio-utils) is not installed");
       return;
     }
 

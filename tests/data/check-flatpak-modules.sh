@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Keeps the Flatpak manifest in step with meson: every pkg-config dependency
 # the build asks for is either in the GNOME 43 runtime or built as a module.
+# Prints TAP, one line per dependency the runtime lacks.
 set -euo pipefail
 src="${1:?source root}"
 manifest="$src/flatpak/org.callboard.Callboard.json"
@@ -22,18 +23,19 @@ declare -A module_of=(
 modules=$(grep -o '"name": *"[^"]*"' "$manifest" | sed 's/.*"\([^"]*\)"$/\1/')
 deps=$(grep -rhoE "dependency\('[^']+'" --include=meson.build "$src" | sed "s/dependency('//; s/'$//" | sort -u)
 
-status=0
+n=0
+lines=""
 for dep in $deps; do
   case "$runtime" in *" $dep "*) continue ;; esac
+  n=$((n + 1))
   module="${module_of[$dep]:-}"
   if [ -z "$module" ]; then
-    echo "FAIL: meson needs '$dep', which the runtime lacks and no module maps to"
-    status=1
+    lines+="not ok $n - meson needs '$dep', which the runtime lacks and no module maps to"$'\n'
   elif ! grep -qx "$module" <<<"$modules"; then
-    echo "FAIL: meson needs '$dep' but the manifest has no module '$module'"
-    status=1
+    lines+="not ok $n - meson needs '$dep' but the manifest has no module '$module'"$'\n'
   else
-    echo "ok: $dep built by module $module"
+    lines+="ok $n - $dep built by module $module"$'\n'
   fi
 done
-exit $status
+echo "1..$n"
+printf '%s' "$lines"

@@ -7,6 +7,7 @@
 
 #include "cb-sip-agent.h"
 #include "cb-test-server.h"
+#include "cb-test-sipp.h"
 #include "cb-tone-detector.h"
 
 #define WAIT_MS 5000
@@ -320,58 +321,7 @@ test_decline (Fixture       *fixture,
 
 /* ---- REGISTER against sipp --------------------------------------------- */
 
-typedef struct {
-  GSubprocess *sipp;
-  gboolean     exited;
-  gboolean     success;
-} Registrar;
-
-static void
-on_sipp_exited (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Registrar *registrar = user_data;
-
-  registrar->success = g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, NULL);
-  registrar->exited = TRUE;
-}
-
-static guint
-start_registrar (Registrar *registrar)
-{
-  g_autoptr(GError) error = NULL;
-  const char *scenario = SOURCE_ROOT "/tests/phone/register-auth.xml";
-  guint port = cb_test_free_udp_port ();
-  g_autofree char *port_str = g_strdup_printf ("%u", port);
-
-  registrar->sipp = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                      G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                      "sipp", "-sf", scenario, "-i", "127.0.0.1",
-                                      "-p", port_str, "-m", "1", "-nostdin",
-                                      "-timeout", "20s", NULL);
-  g_assert_no_error (error);
-  g_subprocess_wait_check_async (registrar->sipp, NULL, on_sipp_exited, registrar);
-
-  return port;
-}
-
-static Fixture *current_fixture;
-static Registrar *current_registrar;
-static guint registrar_port;
-
-/* sipp is up once its port can no longer be bound. */
-static gboolean
-registrar_listening (Fixture *f)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-                                            G_SOCKET_PROTOCOL_UDP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, registrar_port);
-
-  /* Stop waiting, too, if sipp died (bad scenario, missing file). */
-  return current_registrar->exited || !g_socket_bind (socket, address, FALSE, NULL);
-}
+static CbTestSipp *current_registrar;
 
 static gboolean alice_registered (Fixture *f) { return cb_sip_agent_get_registered (f->alice.agent); }
 static gboolean alice_unregistered (Fixture *f) { return !cb_sip_agent_get_registered (f->alice.agent); }
@@ -382,25 +332,24 @@ test_register (Fixture       *fixture,
                gconstpointer  data)
 {
   gboolean good_password = GPOINTER_TO_INT (data);
-  Registrar registrar = { 0 };
+  g_autoptr(CbTestSipp) registrar = NULL;
   g_autofree char *registrar_uri = NULL;
-  g_autofree char *sipp = g_find_program_in_path ("sipp");
+  g_autofree char *port_arg = NULL;
+  g_autofree char *dir = NULL;
   guint port;
 
-  if (sipp == NULL)
-    {
-      g_test_skip ("sipp (package sip-tester) is not installed");
-      return;
-    }
+  if (!cb_test_have_sipp ())
+    return;
 
-  current_fixture = fixture;
-  current_registrar = &registrar;
-  port = start_registrar (&registrar);
+  dir = g_dir_make_tmp ("cb-phone-sip-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  port = cb_test_free_udp_port ();
+  port_arg = g_strdup_printf ("%u", port);
+  registrar = cb_test_sipp_start (dir, "registrar", SOURCE_ROOT "/tests/phone/register-auth.xml",
+                                  "-p", port_arg, "-timeout", "20s", NULL);
+  current_registrar = registrar;
+  cb_test_sipp_wait_port (registrar, port, WAIT_MS);
   registrar_uri = g_strdup_printf ("sip:127.0.0.1:%u", port);
-
-  registrar_port = port;
-  g_assert_true (wait_for (fixture, registrar_listening, WAIT_MS));
-  g_assert_false (registrar.exited);
   cb_sip_agent_register (fixture->alice.agent, registrar_uri,
                          good_password ? "secret" : "wrong");
 
@@ -416,10 +365,10 @@ test_register (Fixture       *fixture,
       g_assert_false (cb_sip_agent_get_registered (fixture->alice.agent));
     }
 
-  g_assert_true (wait_for (fixture, sipp_exited, 10000));
-  g_assert_true (registrar.success);
-  g_clear_object (&registrar.sipp);
+  cb_test_sipp_finish (registrar, 10000);
   current_registrar = NULL;
+  g_clear_pointer (&registrar, cb_test_sipp_free);
+  cb_test_remove_dir (dir);
 }
 
 int

@@ -103,9 +103,10 @@ test_resume (void)
   stream = cb_test_stream_open (server, anna, first_seq, TRUE);
   g_assert_no_error (stream->error);
   g_assert_nonnull (cb_test_stream_wait (stream, "group-login", ben_id, WAIT_MS));
-  /* Nothing more may follow: exactly the missed events, in order. */
-  cb_test_run_for (300);
-  g_assert_cmpuint (stream->events->len, ==, 3);
+  /* Nothing more may follow: exactly the missed events, in order, then
+   * anna's own change (the barrier) as the first live event. */
+  g_assert_cmpuint (cb_test_stream_barrier (server, stream, anna), ==, 3);
+  g_assert_cmpuint (stream->events->len, ==, 4);
   g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (stream->events, 0), "type"), ==, "presence");
   g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (stream->events, 1), "type"), ==, "agent-status");
   g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (stream->events, 2), "type"), ==, "group-login");
@@ -117,18 +118,19 @@ test_resume (void)
       first_seq = seq;
     }
 
-  /* Live events follow the replay on the same stream. */
+  /* More live events follow on the same stream. */
   put (server, "/api/v1/me/presence", ben, "{\"availability\":\"available\"}");
   event = cb_test_stream_wait (stream, "presence", ben_id, WAIT_MS);
   g_assert_nonnull (event);
   g_assert_cmpint (json_object_get_int_member (event, "seq"), >, first_seq);
-  g_assert_cmpuint (stream->events->len, ==, 4);
+  g_assert_cmpuint (stream->events->len, ==, 5);
   cb_test_stream_close (stream);
 
-  /* Resuming at the current seq replays nothing. */
+  /* Resuming at the current seq replays nothing: the barrier is the
+   * first event. */
   stream = cb_test_stream_open (server, anna, snapshot_seq (server, anna), TRUE);
-  cb_test_run_for (300);
-  g_assert_cmpuint (stream->events->len, ==, 0);
+  g_assert_cmpuint (cb_test_stream_barrier (server, stream, anna), ==, 0);
+  g_assert_cmpuint (stream->events->len, ==, 1);
   cb_test_stream_close (stream);
 
   cb_test_server_stop (server);
@@ -156,11 +158,13 @@ test_resync (void)
   g_assert_nonnull (event);
   g_assert_cmpint (json_object_get_int_member (event, "seq"), ==, current);
   g_assert_cmpuint (json_object_get_size (json_object_get_object_member (event, "data")), ==, 0);
-  cb_test_run_for (200);
-  g_assert_cmpuint (stream->events->len, ==, 1);
+  /* Nothing is replayed after the resync: the barrier comes next. */
+  g_assert_cmpuint (cb_test_stream_barrier (server, stream, anna), ==, 1);
+  g_assert_cmpuint (stream->events->len, ==, 2);
   cb_test_stream_close (stream);
 
-  /* Newer than the server's current seq. */
+  /* Newer than the server's current seq (the barrier moved it). */
+  current = snapshot_seq (server, anna);
   stream = cb_test_stream_open (server, anna, current + 100, TRUE);
   event = cb_test_stream_wait (stream, "resync", 0, WAIT_MS);
   g_assert_nonnull (event);

@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A simulated owner answers offers at once (or never) and reports agents
- * ready again after each call, as callboardd does after wrap-up. Timers
- * are real GLib timeouts in milliseconds.
+ * ready again after each call, as callboardd does after wrap-up. Idle
+ * times come from a manual clock that the test moves; timers are real
+ * GLib timeouts in milliseconds.
  */
 
 #define G_LOG_DOMAIN "cb-test-queue-dispatcher"
@@ -17,6 +18,7 @@
 
 typedef struct {
   CbQueueDispatcher *dispatcher;
+  CbClock           *clock;       /* manual */
   GArray            *offers;      /* Offer, as signalled */
   GArray            *withdrawn;   /* guint64 callers */
   GArray            *overflowed;  /* guint64 callers */
@@ -46,6 +48,8 @@ answer_later (gpointer data)
       g_hash_table_insert (fixture->calls, g_memdup2 (&offer.agent, sizeof (gint64)),
                            GUINT_TO_POINTER (calls + 1));
       cb_queue_dispatcher_answered (fixture->dispatcher, offer.caller, offer.agent);
+      /* Every call takes a second: agents come back one after the other. */
+      cb_clock_advance (fixture->clock, G_USEC_PER_SEC);
       if (fixture->ready_after)
         cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, offer.agent, TRUE);
     }
@@ -87,6 +91,9 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   fixture->dispatcher = cb_queue_dispatcher_new ();
+  fixture->clock = cb_clock_new_manual (G_GINT64_CONSTANT (1000) * G_USEC_PER_SEC,
+                                        G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC);
+  cb_queue_dispatcher_set_clock (fixture->dispatcher, fixture->clock);
   fixture->offers = g_array_new (FALSE, FALSE, sizeof (Offer));
   fixture->withdrawn = g_array_new (FALSE, FALSE, sizeof (guint64));
   fixture->overflowed = g_array_new (FALSE, FALSE, sizeof (guint64));
@@ -104,6 +111,7 @@ fixture_teardown (Fixture       *fixture,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (fixture->dispatcher);
+  g_assert_finalize_object (fixture->clock);
   g_array_unref (fixture->offers);
   g_array_unref (fixture->withdrawn);
   g_array_unref (fixture->overflowed);
@@ -210,7 +218,21 @@ test_top_down_timeout (Fixture       *fixture,
   g_assert_cmpint (g_array_index (fixture->offers, Offer, 3).agent, ==, 1);
 }
 
-/* Longest idle and fewest calls pick by history, not by list position. */
+/* The ready agent with the given idle history: one offer at a time. */
+static gint64
+next_offer_agent (Fixture *fixture,
+                  guint64  caller)
+{
+  guint before = fixture->offers->len;
+
+  cb_queue_dispatcher_add_caller (fixture->dispatcher, caller);
+  g_assert_cmpuint (fixture->offers->len, ==, before + 1);
+  CB_TEST_WAIT_FOR (cb_queue_dispatcher_get_n_waiting (fixture->dispatcher) == 0, 2000, "an answer");
+  return g_array_index (fixture->offers, Offer, before).agent;
+}
+
+/* Longest idle and fewest calls pick by history, not by list position;
+ * the list position only breaks ties. */
 static void
 test_longest_idle_fewest_calls (Fixture       *fixture,
                                 gconstpointer  data)
@@ -218,35 +240,39 @@ test_longest_idle_fewest_calls (Fixture       *fixture,
   fixture->answer = TRUE;
   fixture->ready_after = TRUE;
   cb_queue_dispatcher_set_order (fixture->dispatcher, CB_QUEUE_ORDER_LONGEST_IDLE);
-  add_agents (fixture, 3, TRUE);
-  /* Agent 1 comes back last: it has been idle the shortest time. */
-  cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, 1, FALSE);
-  g_usleep (2000);
-  cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, 1, TRUE);
-  for (guint64 caller = 1; caller <= 3; caller++)
+  add_agents (fixture, 3, FALSE);
+  /* Ready in the order 3, 2, 1, a second apart: 3 has waited longest. */
+  for (gint64 agent = 3; agent >= 1; agent--)
     {
-      cb_queue_dispatcher_add_caller (fixture->dispatcher, caller);
-      CB_TEST_WAIT_FOR (cb_queue_dispatcher_get_n_waiting (fixture->dispatcher) == 0, 2000, "an answer");
-      g_usleep (2000);
+      cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, agent, TRUE);
+      cb_clock_advance (fixture->clock, G_USEC_PER_SEC);
     }
-  g_assert_cmpint (g_array_index (fixture->offers, Offer, 0).agent, ==, 2);
-  g_assert_cmpint (g_array_index (fixture->offers, Offer, 1).agent, ==, 3);
-  g_assert_cmpint (g_array_index (fixture->offers, Offer, 2).agent, ==, 1);
+  g_assert_cmpint (next_offer_agent (fixture, 1), ==, 3);
+  /* 3 is back after its call, now the most recently idle. */
+  g_assert_cmpint (next_offer_agent (fixture, 2), ==, 2);
+  g_assert_cmpint (next_offer_agent (fixture, 3), ==, 1);
+  g_assert_cmpint (next_offer_agent (fixture, 4), ==, 3);
 
-  /* Fewest calls: everyone has one; agent 2 gets no call for a while. */
-  cb_queue_dispatcher_set_order (fixture->dispatcher, CB_QUEUE_ORDER_FEWEST_CALLS);
+  /* Idle since the same instant: the member list decides. */
   cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, 2, FALSE);
-  for (guint64 caller = 4; caller <= 7; caller++)
-    {
-      cb_queue_dispatcher_add_caller (fixture->dispatcher, caller);
-      CB_TEST_WAIT_FOR (cb_queue_dispatcher_get_n_waiting (fixture->dispatcher) == 0, 2000, "an answer");
-    }
-  g_assert_cmpuint (cb_queue_dispatcher_get_agent_calls (fixture->dispatcher, 1), ==, 3);
-  g_assert_cmpuint (cb_queue_dispatcher_get_agent_calls (fixture->dispatcher, 3), ==, 3);
+  cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, 1, FALSE);
+  cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, 3, FALSE);
+  cb_clock_advance (fixture->clock, G_USEC_PER_SEC);
   cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, 2, TRUE);
-  cb_queue_dispatcher_add_caller (fixture->dispatcher, 8);
-  CB_TEST_WAIT_FOR (cb_queue_dispatcher_get_n_waiting (fixture->dispatcher) == 0, 2000, "an answer");
-  g_assert_cmpint (g_array_index (fixture->offers, Offer, fixture->offers->len - 1).agent, ==, 2);
+  cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, 1, TRUE);
+  g_assert_cmpint (next_offer_agent (fixture, 5), ==, 1);
+
+  /* Fewest calls: 1 and 3 have two each, 2 has one; 2 is away a while. */
+  cb_queue_dispatcher_set_order (fixture->dispatcher, CB_QUEUE_ORDER_FEWEST_CALLS);
+  cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, 3, TRUE);
+  cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, 2, FALSE);
+  for (guint64 caller = 6; caller <= 9; caller++)
+    next_offer_agent (fixture, caller);
+  g_assert_cmpuint (cb_queue_dispatcher_get_agent_calls (fixture->dispatcher, 1), ==, 4);
+  g_assert_cmpuint (cb_queue_dispatcher_get_agent_calls (fixture->dispatcher, 3), ==, 4);
+  g_assert_cmpuint (cb_queue_dispatcher_get_agent_calls (fixture->dispatcher, 2), ==, 1);
+  cb_queue_dispatcher_set_agent_ready (fixture->dispatcher, 2, TRUE);
+  g_assert_cmpint (next_offer_agent (fixture, 10), ==, 2);
 }
 
 /* The maximum wait sends the caller to overflow, withdrawing its offer;

@@ -41,28 +41,36 @@ hears (gpointer data)
   return cb_tone_detector_hears (((CbTestPhone *) data)->detector, 5);
 }
 
-typedef struct {
-  CbTestServer *server;
-  const char   *token;
-} LineCheck;
-
 static gboolean
-desk_registered (gpointer data)
+tick (gpointer data)
 {
-  LineCheck *check = data;
-  g_autoptr(JsonNode) answer = NULL;
-  guint status = 0;
-  gboolean idle;
+  return G_SOURCE_CONTINUE;
+}
 
-  /* The lamp follows registration: idle once baresip is bound. */
-  answer = cb_test_request (check->server, "GET", "/api/v1/snapshot", check->token, NULL, &status);
-  g_assert_cmpuint (status, ==, 200);
-  idle = g_strcmp0 (json_object_get_string_member_with_default (
-                              json_object_get_object_member (json_node_get_object (answer), "me"),
-                              "line_state", ""), "idle") == 0;
-  if (!idle)
-    cb_test_run_for (200);
-  return idle;
+/* Whether every WAV in dir has its final header: libsndfile writes the
+ * sizes when baresip closes the file at the end of a call. */
+static gboolean
+recordings_closed (gpointer data)
+{
+  const char *dir_path = data;
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint wavs = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *head = NULL;
+      gsize length = 0;
+
+      if (!g_str_has_suffix (name, ".wav"))
+        continue;
+      if (!g_file_get_contents (path, &head, &length, NULL) || length <= 44 ||
+          GUINT32_FROM_LE (*(guint32 *) (head + 4)) != length - 8)
+        return FALSE;
+      wavs++;
+    }
+  return wavs > 0;
 }
 
 /* The largest Goertzel ratio at freq over the WAV's 100 ms blocks. */
@@ -123,8 +131,10 @@ test_desk_phone (void)
   const char *registrar;
   const char *name;
   CbTestServer *server;
-  LineCheck check;
+  CbTestStream *stream;
   CbTestPhone ben = { 0 };
+  gint64 anna_id = 0;
+  guint ticker;
   guint status = 0;
   guint wavs = 0;
   g_autofree char *program = g_find_program_in_path ("baresip");
@@ -136,7 +146,9 @@ test_desk_phone (void)
     }
 
   server = cb_test_server_start (directory, server_args);
-  anna_token = cb_test_sign_in (server, "anna", "pw", NULL);
+  anna_token = cb_test_sign_in (server, "anna", "pw", &anna_id);
+  stream = cb_test_stream_open (server, anna_token, -1, TRUE);
+  g_assert_no_error (stream->error);
   cb_test_phone_fetch_line (server, &ben, "ben");
   registrar = ben.registrar;
 
@@ -178,9 +190,8 @@ test_desk_phone (void)
                                          "-f", tmp, "-t", "50", NULL);
   g_assert_no_error (error);
 
-  check.server = server;
-  check.token = anna_token;
-  cb_test_wait_until (desk_registered, &check, WAIT_MS, "baresip to register");
+  /* The lamp follows registration: idle once baresip is bound. */
+  g_assert_nonnull (cb_test_stream_wait_data (stream, "line-state", anna_id, "line_state", "idle", WAIT_MS));
 
   cb_test_phone_init (&ben, ben.line, AGENT_HZ, SINE_HZ);
   cb_test_phone_register (&ben, registrar, NULL);
@@ -189,6 +200,8 @@ test_desk_phone (void)
   cb_test_phone_dial (&ben, "201");
   cb_test_phone_wait_state (&ben, CB_SIP_CALL_STATE_ACTIVE, "baresip to answer");
   cb_test_wait_until (hears, &ben, WAIT_MS, "ben to hear baresip's sine");
+  /* A duration, not a wait for something: baresip records 1.5 s of the
+   * call, enough 100 ms blocks of ben's tone for the check below. */
   cb_test_run_for (1500);
   cb_sip_call_hangup (ben.call);
   cb_test_phone_wait_state (&ben, CB_SIP_CALL_STATE_ENDED, "the call to end");
@@ -207,8 +220,11 @@ test_desk_phone (void)
   cb_sip_call_hangup (ben.call);
   cb_test_phone_wait_state (&ben, CB_SIP_CALL_STATE_ENDED, "the call to end");
 
-  /* baresip writes the WAV headers when a call ends; stop it. */
-  cb_test_run_for (500);
+  /* baresip writes the WAV headers when its side of the call ends (the
+   * server's BYE reaches it after ben's); then stop it. */
+  ticker = g_timeout_add (20, tick, NULL);
+  cb_test_wait_until (recordings_closed, records, WAIT_MS, "baresip to close its recordings");
+  g_source_remove (ticker);
   g_subprocess_send_signal (baresip, SIGTERM);
   g_subprocess_wait (baresip, NULL, NULL);
 
@@ -241,6 +257,7 @@ test_desk_phone (void)
     g_unlink (a);
   }
   g_rmdir (tmp);
+  cb_test_stream_close (stream);
   cb_test_server_stop (server);
 }
 

@@ -242,7 +242,10 @@ test_hold_then_agent (Fixture       *fixture,
   g_assert_false (json_object_get_null_member (stats, "oldest_waiting_since"));
   CB_TEST_WAIT_FOR (hears_music (&fixture->caller), WAIT_MS, "the hold music");
   g_assert_false (cb_test_phone_hears (&fixture->caller, AGENT_TONE));
-  cb_test_run_for (500);
+  /* The queue would have rung them when the caller arrived: a REGISTER
+   * round trip after that shows any INVITE it sent. */
+  cb_test_phone_barrier (ann);
+  cb_test_phone_barrier (bob);
   g_assert_cmpuint (ann->incoming, ==, 0);
   g_assert_cmpuint (bob->incoming, ==, 0);
 
@@ -259,6 +262,7 @@ test_hold_then_agent (Fixture       *fixture,
   cb_test_phone_listen_to (&fixture->caller, fixture->caller.call);
   cb_test_phone_wait_hears (&fixture->caller, AGENT_TONE, "the caller to hear the agent");
   cb_test_phone_wait_hears (ann, CALLER_TONE, "the agent to hear the caller");
+  cb_test_phone_barrier (bob);
   g_assert_cmpuint (bob->incoming, ==, 0);
 
   /* Hang-up: Wrap-up for the group's 1 s, then Available. */
@@ -268,6 +272,7 @@ test_hold_then_agent (Fixture       *fixture,
   wrap_started = g_get_monotonic_time ();
   g_assert_cmpstr (wait_agent_status (ann_stream, ann->user_id), ==, "available");
   g_assert_cmpint (g_get_monotonic_time () - wrap_started, >=, 800 * 1000);
+  cb_test_phone_barrier (bob);
   g_assert_cmpuint (bob->incoming, ==, 0);
 
   /* The group object carries the figures; Ann's journal the group. */
@@ -337,8 +342,9 @@ test_round_robin (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_assert_cmpuint (fixture->agents[i].incoming, ==, 5);
   /* The caller hangs up as the agent answers: a BYE that overtakes the
-   * server's re-INVITE must not make that re-INVITE a new call to it. */
-  cb_test_run_for (500);
+   * server's re-INVITE must not make that re-INVITE a new call to it.
+   * The server answers a REGISTER after anything it sent before. */
+  cb_test_phone_barrier (&fixture->caller);
   g_assert_cmpuint (fixture->caller.incoming, ==, 0);
 }
 
@@ -384,6 +390,7 @@ test_abandon_and_overflow (Fixture       *fixture,
   cb_test_phone_listen_to (&fixture->caller, fixture->caller.call);
   cb_test_phone_wait_hears (&fixture->caller, OTHER_TONE, "the caller to hear the overflow");
   cb_test_phone_wait_hears (&fixture->overflow, CALLER_TONE, "the overflow to hear the caller");
+  cb_test_phone_barrier (&fixture->agents[0]);
   g_assert_cmpuint (fixture->agents[0].incoming, ==, 0);
 
   cb_test_stream_close (stream);
@@ -418,6 +425,7 @@ test_overflow_to_group (Fixture       *fixture,
   cb_test_phone_listen_to (&fixture->caller, fixture->caller.call);
   cb_test_phone_wait_hears (&fixture->caller, OTHER_TONE, "the caller to hear the member");
   cb_test_phone_wait_hears (&fixture->overflow, CALLER_TONE, "the member to hear the caller");
+  cb_test_phone_barrier (&fixture->agents[0]);
   g_assert_cmpuint (fixture->agents[0].incoming, ==, 0);
 }
 
@@ -445,6 +453,7 @@ test_overflow_to_trunk (Fixture       *fixture,
   cb_test_phone_listen_to (&fixture->caller, fixture->caller.call);
   cb_test_phone_wait_hears (&fixture->caller, OTHER_TONE, "the caller to hear the upstream");
   cb_test_phone_wait_hears (upstream, CALLER_TONE, "the upstream to hear the caller");
+  cb_test_phone_barrier (&fixture->agents[0]);
   g_assert_cmpuint (fixture->agents[0].incoming, ==, 0);
   fixture->trunk = NULL;
 }
@@ -567,6 +576,7 @@ test_agent_timeout (Fixture       *fixture,
   cb_test_phone_dial (&fixture->caller, "600");
   CB_TEST_WAIT_FOR (ann->incoming == 1, WAIT_MS, "the first agent to ring");
   rang = g_get_monotonic_time ();
+  cb_test_phone_barrier (bob);
   g_assert_cmpuint (bob->incoming, ==, 0);
   cb_test_phone_wait_state (ann, CB_SIP_CALL_STATE_ENDED, "the first agent's ringing to stop");
   g_assert_cmpint (g_get_monotonic_time () - rang, >=, 800 * 1000);
@@ -600,6 +610,7 @@ test_nobody_logged_in (Fixture       *fixture,
   CB_TEST_WAIT_FOR (fixture->overflow.incoming == 1, WAIT_MS, "the overflow number to ring");
   cb_test_phone_wait_state (&fixture->caller, CB_SIP_CALL_STATE_ACTIVE, "the overflow to answer");
   cb_test_phone_wait_hears (&fixture->caller, OTHER_TONE, "the caller to hear the overflow");
+  cb_test_phone_barrier (&fixture->agents[0]);
   g_assert_cmpuint (fixture->agents[0].incoming, ==, 0);
 }
 

@@ -24,8 +24,11 @@
 #include <string.h>
 
 #include "cb-test-server.h"
+#include "cb-test-sipp.h"
 
 #define WAIT_MS 20000
+/* A sipp's whole run: its own -timeout (40 s) and some slack. */
+#define SIPP_MS 45000
 
 static const char *directory =
   "{\"users\":["
@@ -37,9 +40,11 @@ static const char *directory =
 static const char * const server_args[] = { "--sip-port", "0", NULL };
 
 typedef struct {
-  char *token;
-  char *line;
-  char *password;
+  char         *token;
+  gint64        id;
+  char         *line;
+  char         *password;
+  CbTestStream *stream;   /* the user's own events */
 } User;
 
 typedef struct {
@@ -50,14 +55,6 @@ typedef struct {
   User          ben;
 } Fixture;
 
-typedef struct {
-  GSubprocess *process;
-  char        *name;
-  char        *errors;
-  gboolean     exited;
-  gboolean     success;
-} Sipp;
-
 static void
 fetch_line (Fixture    *fixture,
             User       *user,
@@ -67,7 +64,9 @@ fetch_line (Fixture    *fixture,
   JsonObject *line;
   guint status = 0;
 
-  user->token = cb_test_sign_in (fixture->server, username, "pw", NULL);
+  user->token = cb_test_sign_in (fixture->server, username, "pw", &user->id);
+  user->stream = cb_test_stream_open (fixture->server, user->token, -1, TRUE);
+  g_assert_no_error (user->stream->error);
   answer = cb_test_request (fixture->server, "GET", "/api/v1/me/line", user->token, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   line = json_node_get_object (answer);
@@ -93,6 +92,7 @@ fixture_setup (Fixture       *fixture,
 static void
 user_clear (User *user)
 {
+  g_clear_pointer (&user->stream, cb_test_stream_close);
   g_free (user->token);
   g_free (user->line);
   g_free (user->password);
@@ -127,103 +127,30 @@ write_injection (Fixture    *fixture,
   return path;
 }
 
-static void
-on_sipp_exited (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Sipp *sipp = user_data;
-
-  sipp->success = g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, NULL);
-  sipp->exited = TRUE;
-}
-
-static gboolean
-sipp_done (gpointer data)
-{
-  return ((Sipp *) data)->exited;
-}
-
-/* sipp with SOURCE_ROOT/scenario, one call, bounded waits, then the
- * arguments given (NULL-terminated). */
-static Sipp *
+/* sipp with SOURCE_ROOT/scenario (or an absolute path), one call, then
+ * the arguments given (NULL-terminated). */
+static CbTestSipp *
 sipp_start (Fixture    *fixture,
             const char *name,
             const char *scenario,
             ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  Sipp *sipp = g_new0 (Sipp, 1);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *path = g_path_is_absolute (scenario) ? g_strdup (scenario) :
+                          g_build_filename (SOURCE_ROOT, scenario, NULL);
   const char *arg;
-  va_list args;
+  va_list list;
 
-  sipp->name = g_strdup (name);
-  sipp->errors = g_strdup_printf ("%s/%s-errors.log", fixture->tmpdir, name);
-  g_ptr_array_add (argv, g_strdup ("sipp"));
-  g_ptr_array_add (argv, g_strdup ("-sf"));
-  g_ptr_array_add (argv, g_path_is_absolute (scenario) ? g_strdup (scenario) :
-                        g_build_filename (SOURCE_ROOT, scenario, NULL));
-  va_start (args, scenario);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, g_strdup (arg));
-  va_end (args);
-  {
-    const char * const common[] = {
-      "-i", "127.0.0.1", "-m", "1", "-nostdin", "-timeout", "40s",
-      "-recv_timeout", "15000", "-trace_err", "-error_file", sipp->errors,
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS (common); i++)
-      g_ptr_array_add (argv, g_strdup (common[i]));
-  }
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_cwd (launcher, fixture->tmpdir);
-  sipp->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_check_async (sipp->process, NULL, on_sipp_exited, sipp);
-  return sipp;
+  va_start (list, scenario);
+  while ((arg = va_arg (list, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (list);
+  /* The dialog check comes after 3 s, its answers may be retransmitted. */
+  g_ptr_array_add (args, "-timeout");
+  g_ptr_array_add (args, "40s");
+  g_ptr_array_add (args, NULL);
+  return cb_test_sipp_start_argv (fixture->tmpdir, name, path, (const char * const *) args->pdata);
 }
-
-/* Waits for the exit (killing a sipp that outstays it) and asserts that
- * sipp ran its scenario to the end. */
-static void
-sipp_finish (Sipp *sipp)
-{
-  g_autofree char *errors = NULL;
-  g_autofree char *what = g_strdup_printf ("sipp %s to finish", sipp->name);
-
-  if (!sipp->exited)
-    {
-      gint64 deadline = g_get_monotonic_time () + 45 * G_USEC_PER_SEC;
-
-      while (!sipp->exited && g_get_monotonic_time () < deadline)
-        cb_test_run_for (100);
-      if (!sipp->exited)
-        g_subprocess_force_exit (sipp->process);
-    }
-  cb_test_wait_until (sipp_done, sipp, 5000, what);
-  if (!sipp->success && g_file_get_contents (sipp->errors, &errors, NULL, NULL))
-    g_test_message ("sipp %s errors:\n%s", sipp->name, errors);
-  g_assert_true (sipp->success);
-}
-
-static void
-sipp_free (Sipp *sipp)
-{
-  if (!sipp->exited)
-    g_subprocess_force_exit (sipp->process);
-  g_object_unref (sipp->process);
-  g_free (sipp->errors);
-  g_free (sipp->name);
-  g_free (sipp);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sipp, sipp_free)
 
 /* The calls the server lists for the user, in state (NULL: any). */
 static guint
@@ -277,22 +204,17 @@ test_lost_dialog (Fixture       *fixture,
 {
   gboolean gone = GPOINTER_TO_INT (data);
   g_autofree char *scenario = NULL;
-  g_autofree char *path = g_find_program_in_path ("sipp");
   g_autofree char *callee_inf = NULL;
   g_autofree char *caller_inf = NULL;
   g_autofree char *callee_port = NULL;
   g_autofree char *caller_port = NULL;
-  g_autoptr(Sipp) registration = NULL;
-  g_autoptr(Sipp) uas = NULL;
-  g_autoptr(Sipp) uac = NULL;
-  gint64 deadline;
+  g_autoptr(CbTestSipp) registration = NULL;
+  g_autoptr(CbTestSipp) uas = NULL;
+  g_autoptr(CbTestSipp) uac = NULL;
   guint port;
 
-  if (path == NULL)
-    {
-      g_test_skip ("sipp (package sip-tester) is not installed");
-      return;
-    }
+  if (!cb_test_have_sipp ())
+    return;
 
   /* Ben's phone: registers, then answers on that port. */
   callee_inf = write_injection (fixture, "callee.csv", &fixture->ben, NULL);
@@ -300,9 +222,9 @@ test_lost_dialog (Fixture       *fixture,
   callee_port = g_strdup_printf ("%u", port);
   registration = sipp_start (fixture, "register", "tests/server/sip-register-line.xml",
                              fixture->target, "-p", callee_port, "-inf", callee_inf, NULL);
-  sipp_finish (registration);
+  cb_test_sipp_finish (registration, SIPP_MS);
   uas = sipp_start (fixture, "uas", "tests/bench/sip-bench-uas.xml", "-p", callee_port, "-aa", NULL);
-  cb_test_wait_udp_port (port, &uas->exited, WAIT_MS, "the sipp callee to bind its port");
+  cb_test_sipp_wait_port (uas, port, WAIT_MS);
 
   caller_inf = write_injection (fixture, "caller.csv", &fixture->anna, fixture->ben.line);
   caller_port = g_strdup_printf ("%u", cb_test_free_udp_port ());
@@ -310,23 +232,21 @@ test_lost_dialog (Fixture       *fixture,
   uac = sipp_start (fixture, "uac", scenario, fixture->target,
                     "-p", caller_port, "-inf", caller_inf, NULL);
 
-  /* Answered: the call is listed as connected. */
-  deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
-  while (count_calls (fixture, &fixture->anna, "connected") == 0 && !uac->exited)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      cb_test_run_for (50);
-    }
+  /* Answered: the server tells the caller. */
+  if (cb_test_stream_wait_data (fixture->anna.stream, "call", fixture->anna.id, "state", "connected",
+                                WAIT_MS) == NULL)
+    cb_test_sipp_finish (uac, SIPP_MS);  /* its errors say why */
+  g_assert_cmpuint (count_calls (fixture, &fixture->anna, "connected"), ==, 1);
 
-  /* The 481 to the BYE, the dialog check, the 481 to its OPTIONS. */
-  sipp_finish (uac);
-  sipp_finish (uas);
-  deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
-  while (count_calls (fixture, &fixture->anna, NULL) > 0)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      cb_test_run_for (100);
-    }
+  /* The 481 to the BYE, the dialog check, the 481 to its OPTIONS; then
+   * the call ends on both sides and is listed no more. */
+  cb_test_sipp_finish (uac, SIPP_MS);
+  cb_test_sipp_finish (uas, SIPP_MS);
+  g_assert_nonnull (cb_test_stream_wait_data (fixture->anna.stream, "call", fixture->anna.id,
+                                              "state", "ended", WAIT_MS));
+  g_assert_nonnull (cb_test_stream_wait_data (fixture->ben.stream, "call", fixture->ben.id,
+                                              "state", "ended", WAIT_MS));
+  g_assert_cmpuint (count_calls (fixture, &fixture->anna, NULL), ==, 0);
   g_assert_cmpuint (count_calls (fixture, &fixture->ben, NULL), ==, 0);
   cb_test_assert_healthy (fixture->server);
 }

@@ -52,6 +52,12 @@ void        cb_test_phone_listen_for (CbTestPhone    *phone,
 void        cb_test_phone_register   (CbTestPhone    *phone,
                                       const char     *registrar,
                                       const char     *password);
+/* A barrier on the phone's SIP socket: registers again and waits for the
+ * server's 200. The server answers after whatever it sent this phone
+ * before (an INVITE, a BYE), and the phone handles messages in order:
+ * once this returns, a call the server had started towards the phone has
+ * rung (phone->incoming counts it). */
+void        cb_test_phone_barrier    (CbTestPhone    *phone);
 /* Sign in, fetch the line, init and register in one go. */
 void        cb_test_phone_start_user (CbTestServer   *server,
                                       CbTestPhone    *phone,

@@ -281,6 +281,14 @@ spawn (CbTestServer *server,
     }
   for (guint i = 0; server->extra_args != NULL && server->extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (server->extra_args[i]));
+  /* Never the default 5060: tests running at the same time (and any
+   * phone on this machine) would fight over it, and the loser would run
+   * without SIP after a warning. */
+  if (server->extra_args == NULL || !g_strv_contains ((const char * const *) server->extra_args, "--sip-port"))
+    {
+      g_ptr_array_add (argv, g_strdup ("--sip-port"));
+      g_ptr_array_add (argv, g_strdup ("0"));
+    }
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -664,8 +672,24 @@ typedef struct {
   CbTestStream *stream;
   const char   *type;
   gint64        user_id;
+  const char   *member;   /* NULL: any data */
+  const char   *value;
   JsonObject   *found;
 } Search;
+
+static gboolean
+data_matches (JsonObject *event,
+              const char *member,
+              const char *value)
+{
+  JsonObject *data;
+
+  if (member == NULL)
+    return TRUE;
+  data = json_object_get_object_member (event, "data");
+  return data != NULL &&
+         g_strcmp0 (json_object_get_string_member_with_default (data, member, NULL), value) == 0;
+}
 
 static gboolean
 search_done (gpointer data)
@@ -674,7 +698,8 @@ search_done (gpointer data)
   CbTestStream *stream = search->stream;
 
   for (guint i = stream->cursor; i < stream->events->len; i++)
-    if (event_matches (g_ptr_array_index (stream->events, i), search->type, search->user_id))
+    if (event_matches (g_ptr_array_index (stream->events, i), search->type, search->user_id) &&
+        data_matches (g_ptr_array_index (stream->events, i), search->member, search->value))
       {
         search->found = g_ptr_array_index (stream->events, i);
         stream->cursor = i + 1;
@@ -684,12 +709,14 @@ search_done (gpointer data)
 }
 
 JsonObject *
-cb_test_stream_wait (CbTestStream *stream,
-                     const char   *type,
-                     gint64        user_id,
-                     guint         timeout_ms)
+cb_test_stream_wait_data (CbTestStream *stream,
+                          const char   *type,
+                          gint64        user_id,
+                          const char   *member,
+                          const char   *value,
+                          guint         timeout_ms)
 {
-  Search search = { stream, type, user_id, NULL };
+  Search search = { stream, type, user_id, member, value, NULL };
   CbTestTimer timer;
 
   /* A timeout is an answer here (NULL), not a failure. */
@@ -698,6 +725,47 @@ cb_test_stream_wait (CbTestStream *stream,
     g_main_context_iteration (NULL, TRUE);
   cb_test_timer_stop (&timer);
   return search.found;
+}
+
+JsonObject *
+cb_test_stream_wait (CbTestStream *stream,
+                     const char   *type,
+                     gint64        user_id,
+                     guint         timeout_ms)
+{
+  return cb_test_stream_wait_data (stream, type, user_id, NULL, NULL, timeout_ms);
+}
+
+guint
+cb_test_stream_barrier (CbTestServer *server,
+                        CbTestStream *stream,
+                        const char   *token)
+{
+  static guint barriers;
+  g_autoptr(JsonNode) snapshot = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *note = g_strdup_printf ("barrier %u", ++barriers);
+  g_autofree char *body = NULL;
+  JsonObject *me;
+  JsonObject *event;
+  guint status = 0;
+
+  snapshot = cb_test_request (server, "GET", "/api/v1/snapshot", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  me = json_object_get_object_member (json_node_get_object (snapshot), "me");
+  g_assert_nonnull (me);
+  /* A new note is a change whatever the server skips as a no-op. */
+  body = g_strdup_printf ("{\"availability\":\"%s\",\"note\":\"%s\"}",
+                          json_object_get_string_member (json_object_get_object_member (me, "presence"),
+                                                         "availability"),
+                          note);
+  answer = cb_test_request (server, "PUT", "/api/v1/me/presence", token, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  event = cb_test_stream_wait_data (stream, "presence", json_object_get_int_member (me, "id"),
+                                    "note", note, REQUEST_TIMEOUT_MS);
+  if (event == NULL)
+    g_error ("The barrier event (%s) did not arrive", note);
+  return stream->cursor - 1;
 }
 
 gboolean

@@ -47,7 +47,10 @@ void          cb_test_wait_until     (gboolean   (*done) (gpointer),
                                       gpointer     data,
                                       guint        timeout_ms,
                                       const char  *what);
-/* Lets the main loop run for a while (to prove that nothing arrives). */
+/* Lets the main loop run for a while. Only for what takes time by
+ * design (a duration under test, a retry's pause): to show that something
+ * did not happen, wait for a later event instead (a barrier, such as
+ * cb_test_stream_barrier() or cb_test_phone_barrier()). */
 void          cb_test_run_for        (guint        ms);
 
 /* ---- loopback ports and scratch directories ---- */
@@ -96,7 +99,8 @@ typedef struct {
 /* Starts $CALLBOARDD (prefixed by $CALLBOARDD_WRAPPER, e.g. "valgrind -q")
  * on 127.0.0.1, any free port, a fresh database in a temporary directory,
  * importing directory_json (may be NULL), with --fast-hash and extra_args
- * (NULL-terminated); waits for its READY line. Its further output goes to
+ * (NULL-terminated; without --sip-port among them, SIP takes any free
+ * port too); waits for its READY line. Its further output goes to
  * g_test_message(). */
 CbTestServer *cb_test_server_start   (const char          *directory_json,
                                       const char * const  *extra_args);
@@ -174,6 +178,24 @@ JsonObject   *cb_test_stream_wait    (CbTestStream  *stream,
                                       const char    *type,
                                       gint64         user_id,
                                       guint          timeout_ms);
+/* As cb_test_stream_wait(), for an event whose data has member (a
+ * string) equal to value; events before it are passed over. */
+JsonObject   *cb_test_stream_wait_data (CbTestStream *stream,
+                                        const char   *type,
+                                        gint64        user_id,
+                                        const char   *member,
+                                        const char   *value,
+                                        guint         timeout_ms);
+/* A barrier: the stream's owner (token) sets its own presence note to a
+ * new value, keeping its availability, and this waits for that event.
+ * The server sends a stream's events in order, so whatever it queued for
+ * this stream before has arrived once this returns (and an event that
+ * must not come has had its chance). Returns the index of the barrier
+ * event in stream->events; the cursor moves past it. Fails the test on
+ * a timeout. */
+guint         cb_test_stream_barrier (CbTestServer  *server,
+                                      CbTestStream  *stream,
+                                      const char    *token);
 /* Any received event about user_id of this type (NULL: any type). */
 gboolean      cb_test_stream_has     (CbTestStream  *stream,
                                       const char    *type,

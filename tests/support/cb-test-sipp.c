@@ -1,4 +1,4 @@
-/* cb-test-sipp.c: sipp runs for the SIP tests, one call each, bounded and logged
+/* cb-test-sipp.c: sipp runs for the SIP tests and benchmarks, bounded and logged
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,14 +13,35 @@
 #include "cb-test-server.h"
 #include "cb-test-sipp.h"
 
+/* Generous: a sipp that was killed exits at once. */
+#define KILL_TIMEOUT_MS 10000
+
+static const char *
+sipp_program (void)
+{
+  const char *program = g_getenv ("CB_TEST_SIPP");
+
+  return program != NULL && program[0] != '\0' ? program : "sipp";
+}
+
+gboolean
+cb_test_sipp_installed (void)
+{
+  g_autofree char *path = g_find_program_in_path (sipp_program ());
+
+  return path != NULL;
+}
+
 gboolean
 cb_test_have_sipp (void)
 {
-  g_autofree char *path = g_find_program_in_path ("sipp");
-
-  if (path == NULL)
+  if (cb_test_sipp_installed ())
+    return TRUE;
+  if (g_getenv ("CB_TEST_SIPP") != NULL)
+    g_test_skip_printf ("sipp is hidden (CB_TEST_SIPP=%s)", sipp_program ());
+  else
     g_test_skip ("sipp (package sip-tester) is not installed");
-  return path != NULL;
+  return FALSE;
 }
 
 static void
@@ -32,8 +53,11 @@ on_sipp_exited (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   sipp->success = g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error);
-  if (error != NULL)
+  /* The benchmarks are no test programs. */
+  if (error != NULL && g_test_initialized ())
     g_test_message ("sipp %s: %s", sipp->name, error->message);
+  else if (error != NULL)
+    g_debug ("sipp %s: %s", sipp->name, error->message);
   sipp->exited = TRUE;
 }
 
@@ -53,37 +77,49 @@ cb_test_sipp_start_va (const char *dir,
 }
 
 CbTestSipp *
-cb_test_sipp_start_argv (const char         *dir,
-                         const char         *name,
-                         const char         *scenario,
-                         const char * const *args)
+cb_test_sipp_spawn (const char         *dir,
+                    const char         *name,
+                    const char         *scenario,
+                    CbTestSippFlags     flags,
+                    const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *program = g_find_program_in_path (sipp_program ());
   CbTestSipp *sipp = g_new0 (CbTestSipp, 1);
+  const char * const one_call[] = {
+    "-m", "1", "-timeout", "30s", "-recv_timeout", "15000",
+  };
 
+  g_assert_nonnull (program);
+  g_assert_true (g_path_is_absolute (scenario));
   sipp->name = g_strdup (name);
   sipp->errors = g_strdup_printf ("%s/%s-errors.log", dir, name);
   sipp->log = g_strdup_printf ("%s/%s-actions.log", dir, name);
-  g_ptr_array_add (argv, g_strdup ("sipp"));
+  g_ptr_array_add (argv, g_steal_pointer (&program));
   g_ptr_array_add (argv, g_strdup ("-sf"));
   g_ptr_array_add (argv, g_strdup (scenario));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
   {
     const char * const common[] = {
-      "-i", "127.0.0.1", "-m", "1", "-nostdin", "-timeout", "30s",
-      "-recv_timeout", "15000", "-trace_err", "-error_file", sipp->errors,
+      "-i", "127.0.0.1", "-nostdin",
+      "-trace_err", "-error_file", sipp->errors,
       "-trace_logs", "-log_file", sipp->log,
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (common); i++)
       g_ptr_array_add (argv, g_strdup (common[i]));
   }
+  if (!(flags & CB_TEST_SIPP_OPEN_ENDED))
+    for (guint i = 0; i < G_N_ELEMENTS (one_call); i++)
+      g_ptr_array_add (argv, g_strdup (one_call[i]));
+  /* Last, so that they override the defaults above. */
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
   g_ptr_array_add (argv, NULL);
 
-  /* Relative paths in the scenarios (a tone to play) are in dir. */
+  /* Relative paths in the scenarios (a tone to play) and sipp's
+   * statistics files are in dir. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_subprocess_launcher_set_cwd (launcher, dir);
@@ -91,6 +127,15 @@ cb_test_sipp_start_argv (const char         *dir,
   g_assert_no_error (error);
   g_subprocess_wait_check_async (sipp->process, NULL, on_sipp_exited, sipp);
   return sipp;
+}
+
+CbTestSipp *
+cb_test_sipp_start_argv (const char         *dir,
+                         const char         *name,
+                         const char         *scenario,
+                         const char * const *args)
+{
+  return cb_test_sipp_spawn (dir, name, scenario, CB_TEST_SIPP_ONE_CALL, args);
 }
 
 CbTestSipp *
@@ -149,18 +194,37 @@ cb_test_sipp_errors (CbTestSipp *sipp)
   return errors;
 }
 
+gboolean
+cb_test_sipp_wait (CbTestSipp *sipp,
+                   guint       timeout_ms)
+{
+  g_autofree char *what = g_strdup_printf ("sipp %s to exit", sipp->name);
+
+  CB_TEST_WAIT_FOR (sipp->exited, timeout_ms, what);
+  return sipp->success;
+}
+
 void
 cb_test_sipp_finish (CbTestSipp *sipp,
                      guint       timeout_ms)
 {
-  CB_TEST_WAIT_FOR (sipp->exited, timeout_ms, sipp->name);
-  if (!sipp->success)
+  if (!cb_test_sipp_wait (sipp, timeout_ms))
     {
       g_autofree char *errors = cb_test_sipp_errors (sipp);
 
       g_test_message ("sipp %s errors:\n%s", sipp->name, errors != NULL ? errors : "(no error file)");
     }
   g_assert_true (sipp->success);
+}
+
+void
+cb_test_sipp_kill (CbTestSipp *sipp)
+{
+  if (sipp->exited)
+    return;
+  g_subprocess_force_exit (sipp->process);
+  /* The exit callback must run before sipp can be freed. */
+  cb_test_sipp_wait (sipp, KILL_TIMEOUT_MS);
 }
 
 guint
@@ -180,6 +244,9 @@ cb_test_sipp_logged (CbTestSipp *sipp,
 void
 cb_test_sipp_free (CbTestSipp *sipp)
 {
+  if (sipp == NULL)
+    return;
+  cb_test_sipp_kill (sipp);
   g_object_unref (sipp->process);
   g_free (sipp->errors);
   g_free (sipp->log);

@@ -22,7 +22,7 @@ typedef struct {
   gint64   id;
   gboolean ready;
   guint64  offered_to;    /* the caller it rings for, 0: none */
-  gint64   idle_since;    /* monotonic µs it last became ready */
+  gint64   idle_since;    /* clock's monotonic µs it last became ready */
   guint    calls;         /* answered from this queue */
   guint    position;      /* in the member list */
 } Agent;
@@ -40,6 +40,7 @@ struct _CbQueueDispatcher
 {
   GObject       parent_instance;
 
+  CbClock      *clock;
   CbQueueOrder  order;
   guint         agent_timeout_ms;
   guint         max_wait_ms;
@@ -84,6 +85,7 @@ cb_queue_dispatcher_finalize (GObject *object)
   g_hash_table_unref (self->caller_index);
   g_hash_table_unref (self->agent_index);
   g_ptr_array_unref (self->agents);
+  g_clear_object (&self->clock);
   G_OBJECT_CLASS (cb_queue_dispatcher_parent_class)->finalize (object);
 }
 
@@ -106,6 +108,7 @@ cb_queue_dispatcher_class_init (CbQueueDispatcherClass *klass)
 static void
 cb_queue_dispatcher_init (CbQueueDispatcher *self)
 {
+  self->clock = g_object_ref (cb_clock_get_system ());
   self->order = CB_QUEUE_ORDER_RING_ALL;
   self->agents = g_ptr_array_new_with_free_func (g_free);
   self->agent_index = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -117,6 +120,17 @@ CbQueueDispatcher *
 cb_queue_dispatcher_new (void)
 {
   return g_object_new (CB_TYPE_QUEUE_DISPATCHER, NULL);
+}
+
+void
+cb_queue_dispatcher_set_clock (CbQueueDispatcher *self,
+                               CbClock           *clock)
+{
+  CbClock *next = clock != NULL ? clock : cb_clock_get_system ();
+
+  g_return_if_fail (CB_IS_QUEUE_DISPATCHER (self));
+  g_return_if_fail (clock == NULL || CB_IS_CLOCK (clock));
+  g_set_object (&self->clock, next);
 }
 
 void
@@ -213,7 +227,7 @@ cb_queue_dispatcher_set_agents (CbQueueDispatcher *self,
       else
         {
           agent->id = agent_ids[i];
-          agent->idle_since = g_get_monotonic_time ();
+          agent->idle_since = cb_clock_get_monotonic (self->clock);
         }
       agent->position = agents->len;
       g_ptr_array_add (agents, agent);
@@ -257,7 +271,7 @@ cb_queue_dispatcher_set_agent_ready (CbQueueDispatcher *self,
   /* Longest idle counts from the end of the last call (or wrap-up). */
   if (ready)
     {
-      agent->idle_since = g_get_monotonic_time ();
+      agent->idle_since = cb_clock_get_monotonic (self->clock);
       dispatch (self);
     }
 }

@@ -8,6 +8,7 @@
 
 #include <glib-object.h>
 
+#include "cb-clock.h"
 #include "cb-protocol.h"
 
 G_BEGIN_DECLS
@@ -22,8 +23,14 @@ G_DECLARE_FINAL_TYPE (CbQueueDispatcher, cb_queue_dispatcher, CB, QUEUE_DISPATCH
  *   ::withdraw (caller)      stop ringing every agent for it (ring timeout);
  *   ::overflow (caller)      the maximum wait passed: the caller has left
  *                            the queue, send it to the overflow destination.
- * Callers are served first come, first served. Timers are GLib timeouts. */
+ * Callers are served first come, first served. Timers are GLib timeouts;
+ * the idle times of longest-idle come from the clock. */
 CbQueueDispatcher *cb_queue_dispatcher_new              (void);
+
+/* The clock for idle times; NULL (the default): the system clock. Set it
+ * before adding agents. */
+void               cb_queue_dispatcher_set_clock        (CbQueueDispatcher *self,
+                                                         CbClock           *clock);
 
 void               cb_queue_dispatcher_set_order        (CbQueueDispatcher *self,
                                                          CbQueueOrder       order);

@@ -16,9 +16,10 @@
 
 struct _CbSipDigest
 {
-  char   *realm;
-  guint8  key[32];
-  gint64  lifetime_us;
+  char    *realm;
+  guint8   key[32];
+  gint64   lifetime_us;
+  CbClock *clock;
 };
 
 CbSipDigest *
@@ -29,6 +30,7 @@ cb_sip_digest_new (const char *realm,
 
   self->realm = g_strdup (realm);
   self->lifetime_us = (gint64) nonce_lifetime_s * G_USEC_PER_SEC;
+  self->clock = g_object_ref (cb_clock_get_system ());
   for (guint i = 0; i < sizeof self->key; i += 4)
     {
       guint32 r = g_random_int ();
@@ -42,8 +44,18 @@ cb_sip_digest_free (CbSipDigest *self)
 {
   if (self == NULL)
     return;
+  g_clear_object (&self->clock);
   g_free (self->realm);
   g_free (self);
+}
+
+void
+cb_sip_digest_set_clock (CbSipDigest *self,
+                         CbClock     *clock)
+{
+  CbClock *next = clock != NULL ? clock : cb_clock_get_system ();
+
+  g_set_object (&self->clock, next);
 }
 
 const char *
@@ -65,7 +77,7 @@ char *
 cb_sip_digest_challenge (CbSipDigest *self,
                          gboolean     stale)
 {
-  g_autofree char *issued = g_strdup_printf ("%" G_GINT64_MODIFIER "x", g_get_monotonic_time ());
+  g_autofree char *issued = g_strdup_printf ("%" G_GINT64_MODIFIER "x", cb_clock_get_monotonic (self->clock));
   g_autofree char *mac = nonce_mac (self, issued);
 
   return g_strdup_printf ("Digest realm=\"%s\", nonce=\"%s.%s\", qop=\"auth\", "
@@ -101,6 +113,30 @@ md5_hex (const char *text)
   return g_compute_checksum_for_string (G_CHECKSUM_MD5, text, -1);
 }
 
+char *
+cb_sip_digest_response (const char *username,
+                        const char *realm,
+                        const char *password,
+                        const char *method,
+                        const char *uri,
+                        const char *nonce,
+                        const char *nc,
+                        const char *cnonce,
+                        const char *qop)
+{
+  g_autofree char *a1 = g_strdup_printf ("%s:%s:%s", username, realm, password);
+  g_autofree char *a2 = g_strdup_printf ("%s:%s", method, uri);
+  g_autofree char *ha1 = md5_hex (a1);
+  g_autofree char *ha2 = md5_hex (a2);
+  g_autofree char *kd = NULL;
+
+  if (qop != NULL)
+    kd = g_strdup_printf ("%s:%s:%s:%s:%s:%s", ha1, nonce, nc, cnonce, qop, ha2);
+  else
+    kd = g_strdup_printf ("%s:%s:%s", ha1, nonce, ha2);
+  return md5_hex (kd);
+}
+
 CbSipDigestResult
 cb_sip_digest_verify (CbSipDigest        *self,
                       const char * const *params,
@@ -116,10 +152,7 @@ cb_sip_digest_verify (CbSipDigest        *self,
   g_autofree char *nc = cb_sip_digest_param (params, "nc");
   g_autofree char *cnonce = cb_sip_digest_param (params, "cnonce");
   g_autofree char *algorithm = cb_sip_digest_param (params, "algorithm");
-  g_autofree char *ha1 = NULL;
-  g_autofree char *ha2 = NULL;
   g_autofree char *expected = NULL;
-  g_autofree char *a = NULL;
   g_autofree char *mac = NULL;
   const char *dot;
   gint64 issued;
@@ -145,26 +178,14 @@ cb_sip_digest_verify (CbSipDigest        *self,
       return CB_SIP_DIGEST_WRONG;
   }
 
-  a = g_strdup_printf ("%s:%s:%s", username, realm, password);
-  ha1 = md5_hex (a);
-  g_free (a);
-  a = g_strdup_printf ("%s:%s", method, uri);
-  ha2 = md5_hex (a);
-  g_free (a);
-  if (qop != NULL)
-    {
-      if (g_ascii_strcasecmp (qop, "auth") != 0 || nc == NULL || cnonce == NULL)
-        return CB_SIP_DIGEST_WRONG;
-      a = g_strdup_printf ("%s:%s:%s:%s:%s:%s", ha1, nonce, nc, cnonce, qop, ha2);
-    }
-  else
-    a = g_strdup_printf ("%s:%s:%s", ha1, nonce, ha2);
-  expected = md5_hex (a);
+  if (qop != NULL && (g_ascii_strcasecmp (qop, "auth") != 0 || nc == NULL || cnonce == NULL))
+    return CB_SIP_DIGEST_WRONG;
+  expected = cb_sip_digest_response (username, realm, password, method, uri, nonce, nc, cnonce, qop);
 
   if (g_ascii_strcasecmp (expected, response) != 0)
     return CB_SIP_DIGEST_WRONG;
   /* Checked last: "stale" promises the password was right. */
-  if (g_get_monotonic_time () - issued > self->lifetime_us)
+  if (cb_clock_get_monotonic (self->clock) - issued > self->lifetime_us)
     return CB_SIP_DIGEST_STALE;
   return CB_SIP_DIGEST_OK;
 }

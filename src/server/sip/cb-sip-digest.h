@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "cb-clock.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -22,6 +24,9 @@ CbSipDigest       *cb_sip_digest_new         (const char   *realm,
                                               guint         nonce_lifetime_s);
 void               cb_sip_digest_free        (CbSipDigest  *self);
 const char        *cb_sip_digest_get_realm   (CbSipDigest  *self);
+/* The clock that dates nonces; NULL (the default): the system clock. */
+void               cb_sip_digest_set_clock   (CbSipDigest  *self,
+                                              CbClock      *clock);
 
 /* A WWW-/Proxy-Authenticate value with a fresh nonce. */
 char              *cb_sip_digest_challenge   (CbSipDigest  *self,
@@ -33,6 +38,17 @@ CbSipDigestResult  cb_sip_digest_verify      (CbSipDigest        *self,
                                               const char * const *params,
                                               const char         *method,
                                               const char         *password);
+/* The request-digest of RFC 2617 §3.2.2.1 with MD5: with qop ("auth")
+ * over nc and cnonce, without (qop NULL) as in RFC 2069. */
+char              *cb_sip_digest_response    (const char         *username,
+                                              const char         *realm,
+                                              const char         *password,
+                                              const char         *method,
+                                              const char         *uri,
+                                              const char         *nonce,
+                                              const char         *nc,
+                                              const char         *cnonce,
+                                              const char         *qop);
 /* The unquoted value of a parameter, or NULL. */
 char              *cb_sip_digest_param       (const char * const *params,
                                               const char         *name);
