@@ -215,6 +215,58 @@ apply_person (CbApi       *api,
   return TRUE;
 }
 
+/* "blf": the keys the group gives every member, as a user adds keys. */
+static gboolean
+apply_blf (CbApi          *api,
+           CbGroupRecord  *record,
+           JsonObject     *body,
+           GError        **error)
+{
+  JsonNode *node = json_object_get_member (body, "blf");
+  g_autoptr(GPtrArray) keys = NULL;
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node) ||
+      json_array_get_length (json_node_get_array (node)) > CB_CHANGES_MAX_BLF_KEYS)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                   "Field “blf” must be an array of at most %d keys", CB_CHANGES_MAX_BLF_KEYS);
+      return FALSE;
+    }
+  array = json_node_get_array (node);
+  keys = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_blf_key_record_free);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(CbWireBlfKey) wire = NULL;
+      CbBlfKeyRecord *key;
+
+      if (JSON_NODE_HOLDS_OBJECT (element))
+        wire = cb_wire_blf_key_from_json (json_node_get_object (element), error);
+      else
+        g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                             "Field “blf” must be an array of keys");
+      if (wire == NULL)
+        return FALSE;
+      key = cb_blf_key_record_new ();
+      key->kind = wire->kind;
+      key->target_id = wire->target_id;
+      key->number = g_strdup (wire->number);
+      key->label = wire->label != NULL && wire->label[0] != '\0' ? g_strdup (wire->label) : NULL;
+      g_ptr_array_add (keys, key);
+      if (!cb_changes_check_blf_key (api->changes, 0, key, error))
+        {
+          g_prefix_error (error, "Field “blf”, key %u: ", i + 1);
+          return FALSE;
+        }
+    }
+  g_clear_pointer (&record->blf, g_ptr_array_unref);
+  record->blf = g_steal_pointer (&keys);
+  return TRUE;
+}
+
 /* Applies body to record; members keep their login state. */
 static gboolean
 apply_group_body (CbApi          *api,
@@ -234,7 +286,8 @@ apply_group_body (CbApi          *api,
       !cb_json_get_id_array (body, "monitor", FALSE, &monitor, error) ||
       !check_user_ids (api, members, "members", error) ||
       !check_user_ids (api, favourites, "favourites", error) ||
-      !check_user_ids (api, monitor, "monitor", error))
+      !check_user_ids (api, monitor, "monitor", error) ||
+      !apply_blf (api, record, body, error))
     return FALSE;
 
   if (members != NULL)

@@ -31,6 +31,7 @@ get_snapshot (CbRequest *request,
   CbApi *api = user_data;
   g_autoptr(GArray) favourites = NULL;
   g_autoptr(GArray) monitor = NULL;
+  g_autoptr(GPtrArray) blf = NULL;
   g_autoptr(GError) error = NULL;
   CbJsonWriter *w;
   CbWireSink sink;
@@ -46,7 +47,9 @@ get_snapshot (CbRequest *request,
   favourites = cb_changes_effective_list (api->changes, me, CB_LIST_FAVOURITES, &error);
   if (favourites != NULL)
     monitor = cb_changes_effective_list (api->changes, me, CB_LIST_MONITOR, &error);
-  if (monitor == NULL)
+  if (monitor != NULL)
+    blf = cb_changes_effective_blf (api->changes, me, &error);
+  if (blf == NULL)
     {
       cb_reply_gerror (request->msg, error);
       return;
@@ -88,6 +91,8 @@ get_snapshot (CbRequest *request,
 
   write_ids (w, "favourites", favourites);
   write_ids (w, "monitor", monitor);
+  cb_json_writer_member (w, "blf");
+  cb_projection_write_blf_keys (&sink, blf);
   cb_json_writer_end_object (w);
 
   text = cb_json_writer_free_to_text (w, &length);

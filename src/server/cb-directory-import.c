@@ -228,6 +228,87 @@ resolve_person (GHashTable  *ids,
   return resolve (ids, store, name, member, target, error);
 }
 
+/* Busy lamp field keys by name: [{"user": NAME} | {"group": NAME} |
+ * {"number": "110"}, each with an optional "label"]; groups must be
+ * stored already (earlier in the file, or before). NULL *result: absent. */
+static gboolean
+resolve_blf (GHashTable  *ids,
+             CbStore     *store,
+             GPtrArray   *groups,
+             JsonObject  *object,
+             GPtrArray  **result,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  JsonArray *array;
+
+  *result = NULL;
+  if (!get_array (object, "blf", &array, error))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+
+  keys = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_blf_key_record_free);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      g_autoptr(CbBlfKeyRecord) key = cb_blf_key_record_new ();
+      JsonObject *spec;
+      const char *user = NULL, *group = NULL, *number = NULL, *label = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                               "Field “blf” must be an array of keys");
+          return FALSE;
+        }
+      spec = json_node_get_object (node);
+      if (!cb_json_get_string (spec, "user", FALSE, &user, error) ||
+          !cb_json_get_string (spec, "group", FALSE, &group, error) ||
+          !cb_json_get_string (spec, "number", FALSE, &number, error) ||
+          !cb_json_get_string (spec, "label", FALSE, &label, error))
+        return FALSE;
+      if (user != NULL)
+        {
+          key->kind = CB_BLF_KEY_KIND_USER;
+          if (!resolve (ids, store, user, "blf", &key->target_id, error))
+            return FALSE;
+        }
+      else if (group != NULL)
+        {
+          key->kind = CB_BLF_KEY_KIND_GROUP;
+          for (guint k = 0; k < groups->len && key->target_id == 0; k++)
+            {
+              CbGroupRecord *g = g_ptr_array_index (groups, k);
+
+              if (g_strcmp0 (g->name, group) == 0 && g->kind == CB_GROUP_KIND_HUNT)
+                key->target_id = g->id;
+            }
+          if (key->target_id == 0)
+            {
+              g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
+                           "Field “blf” names unknown hunt group “%s”", group);
+              return FALSE;
+            }
+        }
+      else if (number != NULL)
+        {
+          key->kind = CB_BLF_KEY_KIND_NUMBER;
+          key->number = g_strdup (number);
+        }
+      else
+        {
+          g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                               "A key of “blf” needs “user”, “group” or “number”");
+          return FALSE;
+        }
+      key->label = g_strdup (label);
+      g_ptr_array_add (keys, g_steal_pointer (&key));
+    }
+  *result = g_steal_pointer (&keys);
+  return TRUE;
+}
+
 static gboolean
 import_group (CbStore     *store,
               JsonObject  *object,
@@ -239,6 +320,7 @@ import_group (CbStore     *store,
   g_autoptr(GArray) members = NULL;
   g_autoptr(GArray) favourites = NULL;
   g_autoptr(GArray) monitor = NULL;
+  g_autoptr(GPtrArray) blf = NULL;
   const char *name = NULL;
   gboolean create = TRUE;
 
@@ -271,7 +353,8 @@ import_group (CbStore     *store,
       !resolve_person (ids, store, object, "deputy", &record->deputy_id, error) ||
       !resolve_names (ids, store, object, "members", &members, error) ||
       !resolve_names (ids, store, object, "favourites", &favourites, error) ||
-      !resolve_names (ids, store, object, "monitor", &monitor, error))
+      !resolve_names (ids, store, object, "monitor", &monitor, error) ||
+      !resolve_blf (ids, store, existing, object, &blf, error))
     return FALSE;
 
   if (members != NULL)
@@ -300,6 +383,11 @@ import_group (CbStore     *store,
     {
       g_clear_pointer (&record->monitor, g_array_unref);
       record->monitor = g_steal_pointer (&monitor);
+    }
+  if (blf != NULL)
+    {
+      g_clear_pointer (&record->blf, g_ptr_array_unref);
+      record->blf = g_steal_pointer (&blf);
     }
 
   if (create)
@@ -362,6 +450,24 @@ import_all (CbStore     *store,
       if (!import_group (store, json_node_get_object (node), ids, existing, error))
         {
           g_prefix_error (error, "groups[%u]: ", i);
+          return FALSE;
+        }
+    }
+
+  /* A user's own keys may name any user or group of the file. */
+  for (guint i = 0; users != NULL && i < json_array_get_length (users); i++)
+    {
+      JsonObject *object = json_array_get_object_element (users, i);
+      g_autoptr(GPtrArray) blf = NULL;
+      gint64 user_id = 0;
+
+      if (!resolve_blf (ids, store, existing, object, &blf, error) ||
+          (blf != NULL &&
+           (!resolve (ids, store, json_object_get_string_member (object, "username"), "username",
+                      &user_id, error) ||
+            !cb_store_set_blf_keys (store, user_id, blf, error))))
+        {
+          g_prefix_error (error, "users[%u]: ", i);
           return FALSE;
         }
     }

@@ -568,21 +568,14 @@ valid_number (const char *number)
   return TRUE;
 }
 
-static gboolean
-check_key (CbChanges             *self,
-           gint64                 user_id,
-           const CbBlfKeyRecord  *key,
-           GHashTable            *own_ids,
-           GError               **error)
+gboolean
+cb_changes_check_blf_key (CbChanges             *self,
+                          gint64                 owner,
+                          const CbBlfKeyRecord  *key,
+                          GError               **error)
 {
   const CbGroupRecord *group;
 
-  if (key->id > 0 && !g_hash_table_contains (own_ids, &key->id))
-    {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
-                   "You have no key %" G_GINT64_FORMAT, key->id);
-      return FALSE;
-    }
   if (key->label != NULL && (!g_utf8_validate (key->label, -1, NULL) ||
                              g_utf8_strlen (key->label, -1) > 64))
     {
@@ -593,7 +586,8 @@ check_key (CbChanges             *self,
   switch (key->kind)
     {
     case CB_BLF_KEY_KIND_USER:
-      if (cb_directory_level (self->directory, user_id, key->target_id) > CB_LEVEL_NONE)
+      if (owner > 0 ? cb_directory_level (self->directory, owner, key->target_id) > CB_LEVEL_NONE
+                    : cb_directory_get_user (self->directory, key->target_id) != NULL)
         return TRUE;
       g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
                    "No user %" G_GINT64_FORMAT, key->target_id);
@@ -601,7 +595,8 @@ check_key (CbChanges             *self,
 
     case CB_BLF_KEY_KIND_GROUP:
       group = cb_directory_get_group (self->directory, key->target_id);
-      if (group == NULL || !cb_directory_can_see_group (self->directory, user_id, group->id))
+      if (group == NULL ||
+          (owner > 0 && !cb_directory_can_see_group (self->directory, owner, group->id)))
         {
           g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
                        "No group %" G_GINT64_FORMAT, key->target_id);
@@ -673,7 +668,13 @@ cb_changes_set_blf_keys (CbChanges  *self,
     {
       CbBlfKeyRecord *key = g_ptr_array_index (keys, i);
 
-      if (!check_key (self, user_id, key, own_ids, error))
+      if (key->id > 0 && !g_hash_table_contains (own_ids, &key->id))
+        {
+          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND,
+                       "You have no key %" G_GINT64_FORMAT, key->id);
+          return FALSE;
+        }
+      if (!cb_changes_check_blf_key (self, user_id, key, error))
         return FALSE;
       /* Named twice: once is enough. */
       if (key->id > 0 && !g_hash_table_add (seen, &key->id))

@@ -119,6 +119,12 @@ gboolean     cb_changes_set_blf_keys     (CbChanges      *self,
                                           gint64          user_id,
                                           GPtrArray      *keys,
                                           GError        **error);
+/* One key: for `owner`, whose targets they must see, or (owner 0) for a
+ * group to distribute, whose targets must exist. Errors as above. */
+gboolean     cb_changes_check_blf_key    (CbChanges            *self,
+                                          gint64                owner,
+                                          const CbBlfKeyRecord *key,
+                                          GError              **error);
 /* A hunt group's lamp: calls ringing at its members now. */
 gboolean     cb_changes_set_group_ringing (CbChanges     *self,
                                            gint64         group_id,
