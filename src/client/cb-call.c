@@ -21,7 +21,7 @@
 
 #include "cb-client-private.h"
 #include "cb-call.h"
-#include "cb-session.h"
+#include "cb-rest-client.h"
 
 struct _CbCall
 {
@@ -43,7 +43,7 @@ struct _CbCall
   gboolean         held;
 
   char            *server_id;
-  GWeakRef         session;        /* remote calls: where controls go */
+  GWeakRef         rest;           /* remote calls: where controls go */
   gboolean         server_driven;  /* state follows `call` events */
   char            *group_name;
   CbCall          *partner;        /* the other call of a consultation */
@@ -185,7 +185,7 @@ cb_call_finalize (GObject *object)
   g_clear_pointer (&self->remote_name, g_free);
   g_clear_pointer (&self->server_id, g_free);
   g_clear_pointer (&self->group_name, g_free);
-  g_weak_ref_clear (&self->session);
+  g_weak_ref_clear (&self->rest);
 
   G_OBJECT_CLASS (cb_call_parent_class)->finalize (object);
 }
@@ -290,7 +290,7 @@ cb_call_class_init (CbCallClass *klass)
 static void
 cb_call_init (CbCall *self)
 {
-  g_weak_ref_init (&self->session, NULL);
+  g_weak_ref_init (&self->rest, NULL);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -339,7 +339,7 @@ _cb_call_set_contact (CbCall    *self,
 
 CbCall *
 _cb_call_new_remote (const char *id,
-                     CbSession  *session,
+                     CbRestClient *rest,
                      JsonObject *data,
                      CbContact  *contact)
 {
@@ -348,7 +348,7 @@ _cb_call_new_remote (const char *id,
 
   self->id = g_strdup (id);
   self->server_driven = TRUE;
-  g_weak_ref_set (&self->session, session);
+  g_weak_ref_set (&self->rest, rest);
   self->direction = g_strcmp0 (direction, "out") == 0 ? CB_CALL_DIRECTION_OUT
                                                       : CB_CALL_DIRECTION_IN;
   self->state = self->direction == CB_CALL_DIRECTION_IN ? CB_CALL_STATE_RINGING
@@ -502,50 +502,59 @@ on_control_answer (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(CbCall) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
 
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!cb_rest_client_finish (CB_REST_CLIENT (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_debug ("Call %s: control failed: %s", self->id, error->message);
       g_signal_emit (self, signals[SIGNAL_CONTROL_FAILED], 0, error);
     }
 }
 
-/* A remote call's control: POST /calls/{id}/verb (or DELETE for NULL). */
-static gboolean
-remote_control (CbCall      *self,
-                const char  *verb,
-                const char  *member,
-                const char  *value,
-                GError     **error)
-{
-  g_autoptr(CbSession) session = g_weak_ref_get (&self->session);
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
+typedef enum {
+  REMOTE_ANSWER,
+  REMOTE_HANGUP,
+  REMOTE_HOLD,
+  REMOTE_RESUME,
+  REMOTE_DTMF,
+} RemoteControl;
 
-  if (session == NULL || self->server_id == NULL)
+/* A remote call's control, through the server. */
+static gboolean
+remote_control (CbCall         *self,
+                RemoteControl   control,
+                const char     *digits,
+                GError        **error)
+{
+  g_autoptr(CbRestClient) rest = g_weak_ref_get (&self->rest);
+
+  if (rest == NULL || self->server_id == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "Signed out");
       return FALSE;
     }
-  escaped = g_uri_escape_string (self->server_id, NULL, FALSE);
-  if (verb == NULL)
-    path = g_strdup_printf (CB_API_PREFIX "/calls/%s", escaped);
-  else
+  switch (control)
     {
-      g_autoptr(JsonObject) object = json_object_new ();
-
-      path = g_strdup_printf (CB_API_PREFIX "/calls/%s/%s", escaped, verb);
-      if (member != NULL)
-        json_object_set_string_member (object, member, value);
-      body = json_node_init_object (json_node_alloc (), object);
+    case REMOTE_ANSWER:
+      cb_rest_client_answer_async (rest, self->server_id, self->cancellable,
+                                   on_control_answer, g_object_ref (self));
+      break;
+    case REMOTE_HANGUP:
+      cb_rest_client_hangup_async (rest, self->server_id, self->cancellable,
+                                   on_control_answer, g_object_ref (self));
+      break;
+    case REMOTE_HOLD:
+    case REMOTE_RESUME:
+      cb_rest_client_set_held_async (rest, self->server_id, control == REMOTE_HOLD,
+                                     self->cancellable, on_control_answer, g_object_ref (self));
+      break;
+    case REMOTE_DTMF:
+    default:
+      cb_rest_client_send_dtmf_async (rest, self->server_id, digits, self->cancellable,
+                                      on_control_answer, g_object_ref (self));
+      break;
     }
-  g_debug ("%s %s", verb == NULL ? "DELETE" : "POST", path);
-  cb_session_request_async (session, verb == NULL ? "DELETE" : "POST", path, body,
-                            self->cancellable, on_control_answer, g_object_ref (self));
   return TRUE;
 }
 
@@ -642,7 +651,7 @@ cb_call_answer (CbCall  *self,
   if (self->state != CB_CALL_STATE_RINGING)
     return TRUE;
   if (self->sip_call == NULL)
-    return remote_control (self, "answer", NULL, NULL, error);
+    return remote_control (self, REMOTE_ANSWER, NULL, error);
   return cb_sip_call_answer (self->sip_call, error);
 }
 
@@ -655,7 +664,7 @@ cb_call_hangup (CbCall *self)
     return;
   if (self->sip_call == NULL)
     {
-      remote_control (self, NULL, NULL, NULL, NULL);
+      remote_control (self, REMOTE_HANGUP, NULL, NULL);
       return;
     }
   /* Declining a ringing call is a hang-up too: the phone library answers
@@ -676,7 +685,7 @@ cb_call_set_held (CbCall    *self,
     return TRUE;
   /* The desk phone's hold shows when the server's event says so. */
   if (self->sip_call == NULL)
-    return remote_control (self, held ? "hold" : "resume", NULL, NULL, error);
+    return remote_control (self, held ? REMOTE_HOLD : REMOTE_RESUME, NULL, error);
   if (!cb_sip_call_set_hold (self->sip_call, held, error))
     return FALSE;
 
@@ -721,7 +730,7 @@ cb_call_send_dtmf (CbCall      *self,
       return FALSE;
     }
   if (self->sip_call == NULL)
-    return remote_control (self, "dtmf", "digits", digits, error);
+    return remote_control (self, REMOTE_DTMF, digits, error);
   return cb_sip_call_send_dtmf (self->sip_call, digits, error);
 }
 

@@ -14,7 +14,7 @@
 #include "cb-contact.h"
 #include "cb-group.h"
 #include "cb-group-member.h"
-#include "cb-session.h"
+#include "cb-rest-client.h"
 
 G_BEGIN_DECLS
 
@@ -85,7 +85,7 @@ void        _cb_call_set_contact          (CbCall             *self,
                                            CbContact          *contact);
 /* A call on another of the user's devices, from its `call` event data. */
 CbCall     *_cb_call_new_remote           (const char         *id,
-                                           CbSession          *session,
+                                           CbRestClient       *rest,
                                            JsonObject         *data,
                                            CbContact          *contact);
 /* Takes the server id and group from a `call` event (and the state, for

@@ -3,8 +3,8 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The session owns the softphone and the softphone only holds a weak
- * reference back: the phone must not keep a signed-out session alive.
+ * The softphone follows the session's events but holds no reference to
+ * it: its owner (the window) drops the phone before the session.
  * Everything runs on the default main context, where sofia-sip's source
  * is attached too.
  */
@@ -33,7 +33,8 @@ struct _CbSoftphone
 {
   GObject              parent_instance;
 
-  GWeakRef             session;
+  CbRestClient        *rest;
+  gint64               user_id;
   CbClientStore       *store;
   CbSipAgent          *agent;
   GListStore          *calls;
@@ -319,14 +320,11 @@ add_remote_call (CbSoftphone *self,
                  const char  *call_id,
                  JsonObject  *data)
 {
-  g_autoptr(CbSession) session = g_weak_ref_get (&self->session);
   g_autofree char *id = g_strdup_printf ("%u", ++self->next_call_id);
   const char *number = json_object_get_string_member_with_default (data, "remote_number", "");
   g_autoptr(CbCall) call = NULL;
 
-  if (session == NULL)
-    return;
-  call = _cb_call_new_remote (id, session, data, cb_client_store_lookup_number (self->store, number));
+  call = _cb_call_new_remote (id, self->rest, data, cb_client_store_lookup_number (self->store, number));
   g_debug ("Remote call %s (%s) with %s", id, call_id, number);
   g_hash_table_replace (self->remote_calls, g_strdup (call_id), g_object_ref (call));
   g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self,
@@ -434,12 +432,11 @@ index_server_call (CbSoftphone *self,
   g_autofree char *call_id = dup_id_member (call, "call_id");
   g_autofree char *device_call_id = dup_id_member (call, "device_call_id");
   gboolean ended = g_strcmp0 (json_object_get_string_member_with_default (call, "state", ""), "ended") == 0;
-  g_autoptr(CbSession) session = g_weak_ref_get (&self->session);
   CbCall *local;
 
   /* Colleagues' calls (seen at team level) are not ours to show. */
-  if (call_id == NULL || session == NULL ||
-      json_object_get_int_member_with_default (call, "user_id", 0) != cb_session_get_user_id (session))
+  if (call_id == NULL ||
+      json_object_get_int_member_with_default (call, "user_id", 0) != self->user_id)
     return;
 
   local = find_local_call (self, device_call_id);
@@ -531,9 +528,8 @@ control_data_free (gpointer data)
 static void
 start_consultation (CbSoftphone *self,
                     CbCall      *held,
-                    JsonObject  *consult)
+                    const char  *call_id)
 {
-  const char *call_id = json_object_get_string_member_with_default (consult, "call_id", NULL);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
 
   if (call_id == NULL)
@@ -557,10 +553,13 @@ on_control_answer (GObject      *source,
   g_autoptr(GTask) task = user_data;
   CbSoftphone *self = g_task_get_source_object (task);
   ControlData *control = g_task_get_task_data (task);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *consultation = NULL;
   GError *error = NULL;
 
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
+  if (g_str_equal (control->verb, "consult"))
+    consultation = cb_rest_client_consult_finish (CB_REST_CLIENT (source), result, &error);
+  else
+    cb_rest_client_finish (CB_REST_CLIENT (source), result, &error);
   if (error != NULL && g_str_equal (control->verb, "consult"))
     g_hash_table_remove (self->consulting, control->to);
   if (error != NULL)
@@ -568,8 +567,8 @@ on_control_answer (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  if (g_str_equal (control->verb, "consult") && answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
-    start_consultation (self, control->call, json_node_get_object (answer));
+  if (consultation != NULL)
+    start_consultation (self, control->call, consultation);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -578,20 +577,11 @@ post_control (GTask *task)
 {
   CbSoftphone *self = g_task_get_source_object (task);
   ControlData *control = g_task_get_task_data (task);
-  g_autoptr(CbSession) session = g_weak_ref_get (&self->session);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   const char *id = cb_softphone_get_server_call_id (self, control->call);
   const char *to_id = control->to_call != NULL
                       ? cb_softphone_get_server_call_id (self, control->to_call) : NULL;
 
-  if (session == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "Signed out");
-      return;
-    }
   if (id == NULL || (control->to_call != NULL && to_id == NULL))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -599,17 +589,15 @@ post_control (GTask *task)
       return;
     }
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, control->to_call != NULL ? "to_call" : "to");
-  json_builder_add_string_value (builder, control->to_call != NULL ? to_id : control->to);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  escaped = g_uri_escape_string (id, NULL, FALSE);
-  path = g_strdup_printf (CB_API_PREFIX "/calls/%s/%s", escaped, control->verb);
-  g_debug ("POST %s", path);
-  cb_session_request_async (session, "POST", path, body, g_task_get_cancellable (task),
-                            on_control_answer, g_object_ref (task));
+  if (g_str_equal (control->verb, "forward"))
+    cb_rest_client_forward_async (self->rest, id, control->to, cancellable,
+                                  on_control_answer, g_object_ref (task));
+  else if (g_str_equal (control->verb, "consult"))
+    cb_rest_client_consult_async (self->rest, id, control->to, cancellable,
+                                  on_control_answer, g_object_ref (task));
+  else
+    cb_rest_client_transfer_async (self->rest, id, to_id, cancellable,
+                                   on_control_answer, g_object_ref (task));
 }
 
 static void
@@ -619,28 +607,17 @@ on_server_calls (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   CbSoftphone *self = g_task_get_source_object (task);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
   GError *error = NULL;
-  JsonArray *calls;
 
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
-  if (error != NULL)
+  calls = cb_rest_client_list_calls_finish (CB_REST_CLIENT (source), result, &error);
+  if (calls == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) &&
-      json_object_has_member (json_node_get_object (answer), "calls") &&
-      (calls = json_object_get_array_member (json_node_get_object (answer), "calls")) != NULL)
-    {
-      for (guint i = 0; i < json_array_get_length (calls); i++)
-        {
-          JsonNode *node = json_array_get_element (calls, i);
-
-          if (JSON_NODE_HOLDS_OBJECT (node))
-            index_server_call (self, json_node_get_object (node));
-        }
-    }
+  for (guint i = 0; i < calls->len; i++)
+    index_server_call (self, g_ptr_array_index (calls, i));
   post_control (task);
 }
 
@@ -651,15 +628,12 @@ start_control (CbSoftphone *self,
                GTask       *task)
 {
   ControlData *control = g_task_get_task_data (task);
-  g_autoptr(CbSession) session = g_weak_ref_get (&self->session);
 
-  if (session != NULL &&
-      (cb_softphone_get_server_call_id (self, control->call) == NULL ||
-       (control->to_call != NULL && cb_softphone_get_server_call_id (self, control->to_call) == NULL)))
+  if (cb_softphone_get_server_call_id (self, control->call) == NULL ||
+      (control->to_call != NULL && cb_softphone_get_server_call_id (self, control->to_call) == NULL))
     {
-      cb_session_request_async (session, "GET", CB_API_PREFIX "/calls", NULL,
-                                g_task_get_cancellable (task), on_server_calls,
-                                g_object_ref (task));
+      cb_rest_client_list_calls_async (self->rest, g_task_get_cancellable (task), on_server_calls,
+                                       g_object_ref (task));
       return;
     }
   post_control (task);
@@ -795,27 +769,17 @@ on_existing_calls (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(CbSoftphone) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
   g_autoptr(GError) error = NULL;
-  JsonArray *calls;
 
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
-  if (error != NULL)
+  calls = cb_rest_client_list_calls_finish (CB_REST_CLIENT (source), result, &error);
+  if (calls == NULL)
     {
       g_debug ("No call list: %s", error->message);
       return;
     }
-  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) ||
-      !json_object_has_member (json_node_get_object (answer), "calls") ||
-      (calls = json_object_get_array_member (json_node_get_object (answer), "calls")) == NULL)
-    return;
-  for (guint i = 0; i < json_array_get_length (calls); i++)
-    {
-      JsonNode *node = json_array_get_element (calls, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        index_server_call (self, json_node_get_object (node));
-    }
+  for (guint i = 0; i < calls->len; i++)
+    index_server_call (self, g_ptr_array_index (calls, i));
 }
 
 /* --- registration --- */
@@ -886,34 +850,20 @@ on_line (GObject      *source,
 {
   g_autoptr(CbSoftphone) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(CbLineCredentials) line = NULL;
   g_autofree char *host = NULL;
   g_autofree char *local = NULL;
-  const char *username = NULL;
-  const char *password = NULL;
-  const char *registrar = NULL;
-  JsonObject *line;
 
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
+  line = cb_rest_client_get_line_finish (CB_REST_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (error == NULL && (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer)))
-    error = g_error_new_literal (CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_JSON,
-                                 "The line answer is not a JSON object");
   if (error == NULL)
     {
-      line = json_node_get_object (answer);
-      if (cb_json_get_string (line, "username", TRUE, &username, &error) &&
-          cb_json_get_string (line, "password", TRUE, &password, &error))
-        cb_json_get_string (line, "registrar", TRUE, &registrar, &error);
-    }
-  if (error == NULL)
-    {
-      host = registrar_host (registrar);
+      host = registrar_host (line->registrar);
       local = local_address_for (host, &error);
     }
   if (error == NULL)
-    self->agent = cb_sip_agent_new (local, 0, username, &error);
+    self->agent = cb_sip_agent_new (local, 0, line->username, &error);
   if (error != NULL)
     {
       g_debug ("No softphone: %s", error->message);
@@ -923,10 +873,10 @@ on_line (GObject      *source,
     }
 
   g_free (self->line);
-  self->line = g_strdup (username);
+  self->line = g_strdup (line->username);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINE]);
   g_free (self->registrar);
-  self->registrar = g_strdup (registrar);
+  self->registrar = g_strdup (line->registrar);
 
   g_object_set (self->agent, "audio-src", self->audio_src, "audio-sink", self->audio_sink, NULL);
   /* The server's own calls through us (pickup, call from this phone,
@@ -936,30 +886,25 @@ on_line (GObject      *source,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->agent, "notify::registered", G_CALLBACK (on_registered), self,
                            G_CONNECT_SWAPPED);
-  g_debug ("Registering line %s at %s from %s", username, registrar, local);
-  cb_sip_agent_register (self->agent, registrar, password);
+  g_debug ("Registering line %s at %s from %s", line->username, line->registrar, local);
+  cb_sip_agent_register (self->agent, line->registrar, line->password);
 }
 
 void
 cb_softphone_start (CbSoftphone *self)
 {
-  g_autoptr(CbSession) session = NULL;
-
   g_return_if_fail (CB_IS_SOFTPHONE (self));
 
-  session = g_weak_ref_get (&self->session);
-  if (session == NULL || self->agent != NULL ||
-      self->registration_state == CB_REGISTRATION_STATE_REGISTERING)
+  if (self->agent != NULL || self->registration_state == CB_REGISTRATION_STATE_REGISTERING)
     return;
 
   set_last_error (self, NULL);
   set_registration_state (self, CB_REGISTRATION_STATE_REGISTERING);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  cb_session_request_async (session, "GET", CB_API_PREFIX "/me/line", NULL, self->cancellable,
-                            on_line, g_object_ref (self));
-  cb_session_request_async (session, "GET", CB_API_PREFIX "/calls", NULL, self->cancellable,
-                            on_existing_calls, g_object_ref (self));
+  cb_rest_client_get_line_async (self->rest, self->cancellable, on_line, g_object_ref (self));
+  cb_rest_client_list_calls_async (self->rest, self->cancellable, on_existing_calls,
+                                   g_object_ref (self));
 }
 
 void
@@ -991,6 +936,7 @@ cb_softphone_dispose (GObject *object)
   cb_softphone_stop (self);
   g_clear_object (&self->calls);
   g_clear_object (&self->store);
+  g_clear_object (&self->rest);
 
   G_OBJECT_CLASS (cb_softphone_parent_class)->dispose (object);
 }
@@ -1000,7 +946,6 @@ cb_softphone_finalize (GObject *object)
 {
   CbSoftphone *self = CB_SOFTPHONE (object);
 
-  g_weak_ref_clear (&self->session);
   g_free (self->line);
   g_free (self->registrar);
   g_free (self->last_error);
@@ -1132,7 +1077,6 @@ cb_softphone_class_init (CbSoftphoneClass *klass)
 static void
 cb_softphone_init (CbSoftphone *self)
 {
-  g_weak_ref_init (&self->session, NULL);
   self->calls = g_list_store_new (CB_TYPE_CALL);
   self->ended_linger_ms = ENDED_LINGER_MS_DEFAULT;
   self->server_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -1152,8 +1096,9 @@ cb_softphone_new (CbSession *session)
   g_return_val_if_fail (CB_IS_SESSION (session), NULL);
 
   self = g_object_new (CB_TYPE_SOFTPHONE, NULL);
-  g_weak_ref_set (&self->session, session);
   self->store = g_object_ref (cb_session_get_store (session));
+  self->rest = g_object_ref (cb_session_get_rest_client (session));
+  self->user_id = cb_session_get_user_id (session);
   g_signal_connect_object (session, "event-received", G_CALLBACK (on_event_received), self,
                            G_CONNECT_SWAPPED);
   return self;

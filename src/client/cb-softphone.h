@@ -3,9 +3,11 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Owned by a CbSession once signed in (when its softphone-enabled is
- * set): fetches the line's credentials (GET /api/v1/me/line), registers a
- * CbSipAgent at the server's registrar, and shows the calls as a model.
+ * Made for a signed-in CbSession by whoever wants the user's phone (the
+ * window), which owns it and stops it before the session signs out.
+ * Started, it fetches the line's credentials through the session's REST
+ * client, registers a CbSipAgent at the server's registrar, and shows the
+ * calls as a model.
  *
  * Properties: registration-state (CbRegistrationState), line (string: the
  * extension), last-error (string), calls (GListModel of CbCall: current
