@@ -6,6 +6,12 @@
  * For the big answers (a snapshot of ten thousand users): building a
  * JsonNode tree first costs an allocation per value, which dominated the
  * time. The writer places commas itself; callers only nest correctly.
+ *
+ * Measured (tests/protocol/bench-wire, 10,000 users through the wire
+ * codec, 338 bytes each; 2 shared cores, debugoptimized): 0.74 µs a user,
+ * 455 MB/s, against 12.4 µs (27 MB/s) for the same snapshot built as a
+ * JsonBuilder tree and serialised by json_generator, and 3.4 µs for a
+ * JsonObject per user without serialising. Figures: cb-wire-sink.h.
  */
 
 #pragma once

@@ -58,7 +58,9 @@ JsonObject        *cb_wire_call_to_json   (const CbWireCall   *call,
                                            const CbWireViewer *viewer);
 /* Reads a call object; the result keeps a reference to object. A call
  * object without from_user_id/to_user_id (an older server) reads the
- * remote party's id from remote_user_id. */
+ * remote party's id from remote_user_id. Only the remote party has a
+ * name on the wire: the other party's name reads as NULL. Required:
+ * call_id, state, user_id, direction. */
 CbWireCall        *cb_wire_call_from_json (JsonObject         *object,
                                            GError            **error);
 void               cb_wire_call_free      (CbWireCall         *call);

@@ -33,6 +33,7 @@ typedef struct {
   JsonObject      *data;    /* CB_WIRE_FRAME_EVENT, owned */
 } CbWireFrame;
 
+/* The nick; NULL for a value that is not a CbEventType. */
 const char *cb_event_type_to_string   (CbEventType    type);
 gboolean    cb_event_type_from_string (const char    *text,
                                        CbEventType   *type);
@@ -43,8 +44,10 @@ char       *cb_wire_frame_event       (gint64         seq,
                                        const char    *data_json);
 char       *cb_wire_frame_ping        (gint64         seq);
 char       *cb_wire_frame_pong        (gint64         seq);
-/* Errors: CB_PROTOCOL_ERROR_INVALID_JSON / _INVALID_FIELD for frames that
- * are not one of the above. */
+/* Every frame needs an integer "seq" and a string "type"; an event of a
+ * known type an object "data". Errors: CB_PROTOCOL_ERROR_INVALID_JSON /
+ * _INVALID_FIELD (naming the member) for frames that are not one of the
+ * above; *frame is then left untouched. */
 gboolean    cb_wire_frame_parse       (const char    *text,
                                        gsize          length,
                                        CbWireFrame   *frame,

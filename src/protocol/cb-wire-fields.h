@@ -56,7 +56,9 @@ CbWireAudience     cb_wire_event_audience   (CbEventType  type);
 CbLevel            cb_wire_event_level      (CbEventType  type);
 /* Whether the event's data is the same for every recipient (serialised
  * once); FALSE for those a codec writes per viewer (user, group, call,
- * journal). */
+ * journal) and for resync, whose recipients get {} (the log's user_ids
+ * list stays on the server). An unknown type: FALSE, audience
+ * SUBJECT_ONLY, level PERSONAL. */
 gboolean           cb_wire_event_is_shared  (CbEventType  type);
 
 /* A viewer's level towards another user, from the server's directory.
@@ -72,7 +74,8 @@ typedef struct {
 } CbWireViewer;
 
 /* CB_LEVEL_PERSONAL towards themself, and for viewer NULL: the full form
- * the server's event log keeps. */
+ * the server's event log keeps. CB_LEVEL_NONE for user_id <= 0 (no such
+ * user) and for a viewer without a level function. */
 CbLevel            cb_wire_viewer_level     (const CbWireViewer *viewer,
                                              gint64              user_id);
 /* Whether a field naming user_id may be shown: TRUE for user_id <= 0 (not

@@ -71,7 +71,10 @@ void         cb_wire_group_write       (CbWireSink         *sink,
 JsonObject  *cb_wire_group_to_json     (const CbWireGroup  *group,
                                         const CbWireViewer *viewer);
 /* Reads a group object; members whose login was not shown read as not
- * logged in with *login_known (per member: cb_wire_group_login_known()) FALSE. */
+ * logged in with *login_known (per member: cb_wire_group_login_known()) FALSE.
+ * Members may also be plain ids (the admin API's form): login unknown.
+ * Only "id" is required. cb_wire_group_login_known() and
+ * cb_wire_group_free() take only groups this returned. */
 CbWireGroup *cb_wire_group_from_json   (JsonObject         *object,
                                         GError            **error);
 gboolean     cb_wire_group_login_known (const CbWireGroup  *group,

@@ -13,6 +13,11 @@
  * call lose their names, numbers and ids when the viewer may not see
  * them (cb_wire_viewer_may_see()); the store keeps them, so a viewer who
  * is granted the level later sees them again.
+ *
+ * "group_name" is null without a group; "taken_by_user_id" and
+ * "taken_by_name" are both null when nobody took the call, and null and
+ * "" when someone the viewer may not see took it (clients read "" as no
+ * name, so nobody is named).
  */
 
 #pragma once

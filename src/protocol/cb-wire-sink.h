@@ -6,8 +6,19 @@
  * Every object is mapped to JSON once, by a codec writing to a sink. The
  * sink is either a CbJsonWriter (text straight into a string: the
  * snapshot of ten thousand users) or a JsonBuilder (a tree, for answers
- * and events that are handled as JsonObjects). Building a tree directly
- * costs a third of writing text and parsing it back.
+ * and events that are handled as JsonObjects).
+ *
+ * Measured with tests/protocol/bench-wire (10,000 users, 338 bytes of
+ * JSON each; 2 shared cores, AMD EPYC, debugoptimized, json-glib 1.6.6;
+ * best of 9 rounds, five runs agreeing within 10 %):
+ *   text sink, the snapshot's one array         0.74 µs a user, 455 MB/s
+ *   tree sink, a JsonObject per user            3.4  µs a user  (99 MB/s)
+ *   text per user parsed back (the old way)     8.3  µs a user  (41 MB/s)
+ *   tree sink, the snapshot as one tree + json_generator
+ *                                               12.4 µs a user  (27 MB/s)
+ * (MB/s of the same JSON text.) So a tree built directly costs about 40 %
+ * of text parsed back, and the streaming text sink stays for the big
+ * answers: 4.6× faster than trees, 17× faster than a tree serialised.
  */
 
 #pragma once

@@ -11,7 +11,10 @@
  *
  * `level` is the viewer's level towards the user; the fields it does not
  * reach (cb_wire_user_field_shown()) are left out by the writer and
- * read as unknown.
+ * read as unknown. The writer walks the field table, which gives the
+ * members' order too. A user at CB_LEVEL_NONE is not written at all:
+ * cb_wire_user_to_json() returns NULL, cb_wire_user_write() is a caller
+ * error (it writes null and a critical).
  */
 
 #pragma once
@@ -52,13 +55,21 @@ typedef struct {
 void        cb_wire_user_write     (CbWireSink       *sink,
                                     const CbWireUser *user);
 JsonObject *cb_wire_user_to_json   (const CbWireUser *user);
-/* Reads a user object (what the writer writes, at any level). The
- * result keeps a reference to object. Errors: CB_PROTOCOL_ERROR_INVALID_FIELD. */
+/* Reads a user object (what the writer writes, at any level). "id" and
+ * "level" are required; fields the level does not reach are ignored even
+ * when present, so unknown ones read as availability/line state
+ * offline, agent status logged out, no logins. The result keeps a
+ * reference to object; free it with cb_wire_user_free() (only those).
+ * Errors: CB_PROTOCOL_ERROR_INVALID_FIELD. */
 CbWireUser *cb_wire_user_from_json (JsonObject       *object,
                                     GError          **error);
 void        cb_wire_user_free      (CbWireUser       *user);
 /* A user object written at a higher level, cut down to `level` (the
- * "user" event: the log keeps it at personal level). NULL at NONE. */
+ * "user" event: the log keeps it at personal level). NULL at NONE. The
+ * result is what the writer gives at that level, member order included
+ * ("level" stays in its place; today's filter moved it last). A cut never
+ * raises: an object written lower keeps its level. Members the table does
+ * not know are kept only at PERSONAL. */
 JsonObject *cb_wire_user_cut       (JsonObject       *object,
                                     CbLevel           level);
 

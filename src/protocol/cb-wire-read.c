@@ -1,0 +1,128 @@
+/* cb-wire-read.c: typed member access the wire codecs' readers share
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The writers put null where an id or a time does not apply; the
+ * cb_json_get_* helpers reject null, so these read it as absent.
+ */
+
+#define G_LOG_DOMAIN "cb-wire"
+
+#include "cb-protocol-json.h"
+#include "cb-wire-private.h"
+
+static gboolean
+is_null (JsonObject *object,
+         const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_NULL (node);
+}
+
+static gboolean
+wrong_type (const char  *member,
+            const char  *expected,
+            GError     **error)
+{
+  g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+               "Field “%s” must be %s", member, expected);
+  return FALSE;
+}
+
+gboolean
+_cb_wire_get_nullable_int (JsonObject  *object,
+                           const char  *member,
+                           gint64      *value,
+                           GError     **error)
+{
+  if (is_null (object, member))
+    return TRUE;
+  return cb_json_get_int (object, member, FALSE, value, error);
+}
+
+gboolean
+_cb_wire_get_nullable_string (JsonObject  *object,
+                              const char  *member,
+                              const char **value,
+                              GError     **error)
+{
+  if (is_null (object, member))
+    return TRUE;
+  return cb_json_get_string (object, member, FALSE, value, error);
+}
+
+gboolean
+_cb_wire_get_uint (JsonObject  *object,
+                   const char  *member,
+                   guint64      max,
+                   guint64     *value,
+                   GError     **error)
+{
+  gint64 number = -1;
+
+  if (!cb_json_get_int (object, member, FALSE, &number, error))
+    return FALSE;
+  if (!json_object_has_member (object, member))
+    return TRUE;
+  if (number < 0 || (guint64) number > max)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                   "Field “%s” must be an integer from 0 to %" G_GUINT64_FORMAT, member, max);
+      return FALSE;
+    }
+  *value = (guint64) number;
+  return TRUE;
+}
+
+gboolean
+_cb_wire_get_nullable_object (JsonObject  *object,
+                              const char  *member,
+                              JsonObject **value,
+                              GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return wrong_type (member, "an object", error);
+  *value = json_node_get_object (node);
+  return TRUE;
+}
+
+gboolean
+_cb_wire_get_array (JsonObject  *object,
+                    const char  *member,
+                    JsonArray  **value,
+                    GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return wrong_type (member, "an array", error);
+  *value = json_node_get_array (node);
+  return TRUE;
+}
+
+gboolean
+_cb_wire_get_element_object (JsonArray   *array,
+                             const char  *member,
+                             guint        index,
+                             JsonObject **value,
+                             GError     **error)
+{
+  JsonNode *node = json_array_get_element (array, index);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                   "Field “%s” must hold objects (element %u does not)", member, index);
+      return FALSE;
+    }
+  *value = json_node_get_object (node);
+  return TRUE;
+}

@@ -1,0 +1,349 @@
+/* test-wire-call.c: the call codec: exact text, parties a viewer may not see, the reader
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include "wire-test-support.h"
+
+/* X (7) is the subject the viewer (9) watches at team; C (4242) is the
+ * colleague the viewer must not know of. */
+#define X_ID 7
+#define C_ID 4242
+#define C_NAME "Zelda Hiddenhouse"
+#define C_NUMBER "5550199"
+
+static const char * const c_traces[] = { "4242", C_NAME, "Zelda", "Hiddenhouse", C_NUMBER, NULL };
+
+static const WireTestLevel c_at_none[] = {
+  { X_ID, CB_LEVEL_TEAM },
+  { 8, CB_LEVEL_TEAM },
+  { 0 },
+};
+
+static const WireTestLevel c_at_public[] = {
+  { X_ID, CB_LEVEL_TEAM },
+  { 8, CB_LEVEL_TEAM },
+  { C_ID, CB_LEVEL_PUBLIC },
+  { 0 },
+};
+
+static const WireTestLevel c_at_team[] = {
+  { X_ID, CB_LEVEL_TEAM },
+  { 8, CB_LEVEL_TEAM },
+  { C_ID, CB_LEVEL_TEAM },
+  { 0 },
+};
+
+static const CbWireParty party_x = { X_ID, "201", "Xaver Hub" };
+static const CbWireParty party_c = { C_ID, C_NUMBER, C_NAME };
+static const CbWireParty party_trunk = { 0, "+4930123", "" };
+static const CbWireParty party_group = { 0, "300", "Sales" };
+
+static void
+write_call (CbWireSink    *sink,
+            gconstpointer  call,
+            gconstpointer  viewer)
+{
+  cb_wire_call_write (sink, call, viewer);
+}
+
+static void
+test_exact_text (void)
+{
+  CbWireCall call = {
+    .call_id = "c1",
+    .state = CB_WIRE_CALL_STATE_CONNECTED,
+    .user_id = X_ID,
+    .direction = CB_CALL_DIRECTION_OUT,
+    .from = party_x,
+    .to = { 8, "202", "Ben Oak" },
+    .started_at = 1700000000,
+    .answered_at = 1700000005,
+    .device_call_id = "abc@host",
+    .device = "softphone",
+  };
+  g_autofree char *text = wire_test_assert_sinks_agree (write_call, &call, NULL);
+
+  g_assert_cmpstr (text, ==,
+                   "{\"call_id\":\"c1\",\"state\":\"connected\",\"user_id\":7,\"direction\":\"out\","
+                   "\"from\":\"201\",\"from_user_id\":7,\"to\":\"202\",\"to_user_id\":8,"
+                   "\"remote_number\":\"202\",\"remote_name\":\"Ben Oak\",\"remote_user_id\":8,"
+                   "\"started_at\":1700000000,\"answered_at\":1700000005,"
+                   "\"device_call_id\":\"abc@host\",\"device\":\"softphone\","
+                   "\"group\":null,\"picked_up\":false}");
+}
+
+static void
+test_exact_text_group_call (void)
+{
+  /* A trunk caller rings the group; a member's side while it rings there. */
+  CbWireCall call = {
+    .call_id = "c2",
+    .state = CB_WIRE_CALL_STATE_RINGING,
+    .user_id = 8,
+    .direction = CB_CALL_DIRECTION_IN,
+    .from = party_trunk,
+    .to = party_group,
+    .started_at = 1700000000,
+    .device_call_id = NULL,
+    .device = "desk",
+    .group_id = 3,
+    .group_name = "Sales",
+    .picked_up = TRUE,
+  };
+  g_autofree char *text = wire_test_assert_sinks_agree (write_call, &call, NULL);
+
+  g_assert_cmpstr (text, ==,
+                   "{\"call_id\":\"c2\",\"state\":\"ringing\",\"user_id\":8,\"direction\":\"in\","
+                   "\"from\":\"+4930123\",\"from_user_id\":null,\"to\":\"300\",\"to_user_id\":null,"
+                   "\"remote_number\":\"+4930123\",\"remote_name\":\"\",\"remote_user_id\":null,"
+                   "\"started_at\":1700000000,\"answered_at\":null,"
+                   "\"device_call_id\":null,\"device\":null,"
+                   "\"group\":{\"id\":3,\"name\":\"Sales\"},\"picked_up\":true}");
+}
+
+static void
+test_device_without_kind (void)
+{
+  CbWireCall call = {
+    .call_id = "c3",
+    .user_id = X_ID,
+    .from = party_c,
+    .to = party_x,
+    .device_call_id = "d@h",
+    .device = NULL,
+  };
+  g_autofree char *text = wire_test_assert_sinks_agree (write_call, &call, NULL);
+
+  g_assert_nonnull (strstr (text, "\"device_call_id\":\"d@h\",\"device\":null,"));
+}
+
+static void
+test_remote (void)
+{
+  CbWireCall call = { .from = party_c, .to = party_x, .direction = CB_CALL_DIRECTION_IN };
+
+  g_assert_true (cb_wire_call_remote (&call) == &call.from);
+  call.direction = CB_CALL_DIRECTION_OUT;
+  g_assert_true (cb_wire_call_remote (&call) == &call.to);
+}
+
+/* Every shape in which C can be in a call X's viewer watches. */
+static GArray *
+calls_naming_c (void)
+{
+  GArray *calls = g_array_new (FALSE, TRUE, sizeof (CbWireCall));
+  CbWireCall call;
+
+  /* C calls X: X's incoming side. */
+  call = (CbWireCall) { .call_id = "k1", .user_id = X_ID, .direction = CB_CALL_DIRECTION_IN,
+                        .from = party_c, .to = party_x, .started_at = 1700000000,
+                        .state = CB_WIRE_CALL_STATE_RINGING, .device_call_id = "x-dialog",
+                        .device = "softphone" };
+  g_array_append_val (calls, call);
+  /* X calls C: X's outgoing side, answered. */
+  call = (CbWireCall) { .call_id = "k2", .user_id = X_ID, .direction = CB_CALL_DIRECTION_OUT,
+                        .from = party_x, .to = party_c, .started_at = 1700000000,
+                        .answered_at = 1700000003, .state = CB_WIRE_CALL_STATE_HELD };
+  g_array_append_val (calls, call);
+  /* C calls the group; X, a member, is rung (to: the group). */
+  call = (CbWireCall) { .call_id = "k3", .user_id = X_ID, .direction = CB_CALL_DIRECTION_IN,
+                        .from = party_c, .to = party_group, .group_id = 3, .group_name = "Sales",
+                        .started_at = 1700000000, .state = CB_WIRE_CALL_STATE_RINGING };
+  g_array_append_val (calls, call);
+  /* A trunk caller's group call that C answered: X's side as a rung member. */
+  call = (CbWireCall) { .call_id = "k4", .user_id = X_ID, .direction = CB_CALL_DIRECTION_IN,
+                        .from = party_trunk, .to = party_c, .group_id = 3, .group_name = "Sales",
+                        .started_at = 1700000000, .answered_at = 1700000009,
+                        .state = CB_WIRE_CALL_STATE_ENDED, .picked_up = TRUE };
+  g_array_append_val (calls, call);
+  /* X calls the group and C takes it: X's outgoing side. */
+  call = (CbWireCall) { .call_id = "k5", .user_id = X_ID, .direction = CB_CALL_DIRECTION_OUT,
+                        .from = party_x, .to = party_c, .group_id = 3, .group_name = "Sales",
+                        .started_at = 1700000000, .answered_at = 1700000001,
+                        .state = CB_WIRE_CALL_STATE_CONNECTED };
+  g_array_append_val (calls, call);
+  return calls;
+}
+
+static void
+test_hidden_party (void)
+{
+  g_autoptr(GArray) calls = calls_naming_c ();
+  CbWireViewer none = WIRE_TEST_VIEWER (9, c_at_none);
+  CbWireViewer at_public = WIRE_TEST_VIEWER (9, c_at_public);
+  CbWireViewer at_team = WIRE_TEST_VIEWER (9, c_at_team);
+
+  for (guint i = 0; i < calls->len; i++)
+    {
+      const CbWireCall *call = &g_array_index (calls, CbWireCall, i);
+      g_autofree char *hidden = wire_test_assert_sinks_agree (write_call, call, &none);
+      g_autoptr(JsonObject) tree = cb_wire_call_to_json (call, &none);
+      g_autofree char *tree_text = wire_test_serialise (tree);
+      g_autofree char *seen_public = wire_test_assert_sinks_agree (write_call, call, &at_public);
+      g_autofree char *seen_team = wire_test_assert_sinks_agree (write_call, call, &at_team);
+      g_autofree char *seen_all = wire_test_assert_sinks_agree (write_call, call, NULL);
+      const CbWireParty *remote = cb_wire_call_remote (call);
+      /* C's name is on the wire only as the remote party's. */
+      const char * const c_seen[] = { "4242", C_NUMBER, remote->user_id == C_ID ? C_NAME : NULL, NULL };
+
+      g_test_message ("%s hidden: %s", call->call_id, hidden);
+      wire_test_assert_absent (hidden, c_traces);
+      wire_test_assert_absent (tree_text, c_traces);
+      /* The viewer still sees X's side and the group. */
+      g_assert_nonnull (strstr (hidden, "\"user_id\":7,"));
+      if (call->group_id > 0)
+        g_assert_nonnull (strstr (hidden, "\"group\":{\"id\":3,\"name\":\"Sales\"}"));
+      /* The remote party, when it is C, reads as an internal call without a name. */
+      if (remote->user_id == C_ID)
+        g_assert_nonnull (strstr (hidden, "\"remote_number\":\"\",\"remote_name\":\"\","
+                                          "\"remote_user_id\":null"));
+
+      wire_test_assert_present (seen_public, c_seen);
+      wire_test_assert_present (seen_team, c_seen);
+      wire_test_assert_present (seen_all, c_seen);
+      g_assert_cmpstr (seen_public, ==, seen_all);
+    }
+}
+
+static void
+test_hidden_subject_side_unchanged (void)
+{
+  /* The viewer's own call with C: the viewer is X. */
+  static const WireTestLevel nobody[] = { { 0 } };
+  CbWireViewer viewer = WIRE_TEST_VIEWER (X_ID, nobody);
+  CbWireCall call = { .call_id = "k6", .user_id = X_ID, .direction = CB_CALL_DIRECTION_OUT,
+                      .from = party_x, .to = party_c, .started_at = 1 };
+  g_autofree char *text = wire_test_assert_sinks_agree (write_call, &call, &viewer);
+
+  wire_test_assert_absent (text, c_traces);
+  g_assert_nonnull (strstr (text, "\"from\":\"201\",\"from_user_id\":7,\"to\":\"\",\"to_user_id\":null,"));
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(GArray) calls = calls_naming_c ();
+
+  for (guint i = 0; i < calls->len; i++)
+    {
+      const CbWireCall *call = &g_array_index (calls, CbWireCall, i);
+      g_autofree char *text = wire_test_text (write_call, call, NULL);
+      g_autoptr(JsonObject) object = wire_test_parse (text);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CbWireCall) read = cb_wire_call_from_json (object, &error);
+      g_autofree char *again = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (read->call_id, ==, call->call_id);
+      g_assert_cmpint (read->state, ==, call->state);
+      g_assert_cmpint (read->direction, ==, call->direction);
+      g_assert_cmpint (read->from.user_id, ==, call->from.user_id);
+      g_assert_cmpint (read->to.user_id, ==, call->to.user_id);
+      g_assert_cmpstr (cb_wire_call_remote (read)->name, ==, cb_wire_call_remote (call)->name);
+      g_assert_cmpint (read->group_id, ==, call->group_id);
+      g_assert_cmpint (read->answered_at, ==, call->answered_at);
+      g_clear_pointer (&object, json_object_unref);
+      /* The local party's name is not on the wire: it reads as NULL, written as "". */
+      again = wire_test_text (write_call, read, NULL);
+      g_assert_cmpstr (again, ==, text);
+    }
+}
+
+static void
+test_reader_older_server (void)
+{
+  /* Today's call_data(): no from_user_id/to_user_id. */
+  const char *json = "{\"call_id\":\"c1\",\"state\":\"ringing\",\"user_id\":7,\"direction\":\"in\","
+                     "\"from\":\"202\",\"to\":\"201\",\"remote_number\":\"202\","
+                     "\"remote_name\":\"Ben Oak\",\"remote_user_id\":8,\"started_at\":1700000000,"
+                     "\"answered_at\":null,\"device_call_id\":\"d@h\",\"device\":\"desk\","
+                     "\"group\":null,\"picked_up\":false}";
+  /* Today's queue caller_data(): no device, the queue as remote. */
+  const char *queue = "{\"call_id\":\"q1\",\"state\":\"connected\",\"user_id\":7,\"direction\":\"out\","
+                      "\"from\":\"201\",\"to\":\"400\",\"remote_number\":\"400\","
+                      "\"remote_name\":\"Queue\",\"remote_user_id\":null,\"started_at\":5,"
+                      "\"answered_at\":5,\"device_call_id\":\"q@h\","
+                      "\"group\":{\"id\":4,\"name\":\"Queue\"},\"picked_up\":false}";
+  g_autoptr(JsonObject) object = wire_test_parse (json);
+  g_autoptr(JsonObject) queue_object = wire_test_parse (queue);
+  g_autoptr(CbWireCall) call = cb_wire_call_from_json (object, NULL);
+  g_autoptr(CbWireCall) queue_call = cb_wire_call_from_json (queue_object, NULL);
+
+  g_assert_nonnull (call);
+  g_assert_cmpint (call->from.user_id, ==, 8);
+  g_assert_cmpstr (call->from.name, ==, "Ben Oak");
+  g_assert_cmpstr (call->from.number, ==, "202");
+  g_assert_cmpint (call->to.user_id, ==, 0);
+  g_assert_cmpstr (call->device, ==, "desk");
+
+  g_assert_nonnull (queue_call);
+  g_assert_cmpint (queue_call->to.user_id, ==, 0);
+  g_assert_cmpstr (queue_call->to.name, ==, "Queue");
+  g_assert_cmpstr (queue_call->device_call_id, ==, "q@h");
+  g_assert_null (queue_call->device);
+  g_assert_cmpint (queue_call->group_id, ==, 4);
+  g_assert_cmpstr (queue_call->group_name, ==, "Queue");
+}
+
+static void
+test_reader_errors (void)
+{
+  static const char base[] = "\"call_id\":\"c\",\"state\":\"ringing\",\"user_id\":7,\"direction\":\"in\"";
+  static const struct {
+    const char *json;
+    const char *names;
+  } cases[] = {
+    { "{\"state\":\"ringing\",\"user_id\":7,\"direction\":\"in\"}", "“call_id”" },
+    { "{\"call_id\":1,\"state\":\"ringing\",\"user_id\":7,\"direction\":\"in\"}", "“call_id”" },
+    { "{\"call_id\":\"c\",\"state\":\"dialling\",\"user_id\":7,\"direction\":\"in\"}", "“state”" },
+    { "{\"call_id\":\"c\",\"state\":\"ringing\",\"user_id\":7,\"direction\":\"sideways\"}", "“direction”" },
+    { "{\"call_id\":\"c\",\"state\":\"ringing\",\"direction\":\"in\"}", "“user_id”" },
+    { ",\"from_user_id\":\"8\"}", "“from_user_id”" },
+    { ",\"to\":null}", "“to”" },
+    { ",\"remote_user_id\":true}", "“remote_user_id”" },
+    { ",\"answered_at\":\"soon\"}", "“answered_at”" },
+    { ",\"device_call_id\":5}", "“device_call_id”" },
+    { ",\"group\":5}", "“group”" },
+    { ",\"group\":{\"name\":\"x\"}}", "“group”" },
+    { ",\"picked_up\":\"no\"}", "“picked_up”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* A case starting with a comma adds to a valid base. */
+      g_autofree char *json = cases[i].json[0] == ','
+                              ? g_strconcat ("{", base, cases[i].json, NULL)
+                              : g_strdup (cases[i].json);
+      g_autoptr(JsonObject) object = wire_test_parse (json);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CbWireCall) call = cb_wire_call_from_json (object, &error);
+
+      g_test_message ("%s: %s", json, error != NULL ? error->message : "(no error)");
+      g_assert_null (call);
+      g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD);
+      g_assert_nonnull (strstr (error->message, cases[i].names));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/wire-call/exact-text", test_exact_text);
+  g_test_add_func ("/wire-call/exact-text-group-call", test_exact_text_group_call);
+  g_test_add_func ("/wire-call/device-without-kind", test_device_without_kind);
+  g_test_add_func ("/wire-call/remote", test_remote);
+  g_test_add_func ("/wire-call/hidden-party", test_hidden_party);
+  g_test_add_func ("/wire-call/hidden-party-own-call", test_hidden_subject_side_unchanged);
+  g_test_add_func ("/wire-call/round-trip", test_round_trip);
+  g_test_add_func ("/wire-call/reader-older-server", test_reader_older_server);
+  g_test_add_func ("/wire-call/reader-errors", test_reader_errors);
+
+  return g_test_run ();
+}
