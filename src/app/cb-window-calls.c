@@ -318,14 +318,14 @@ on_incoming_call (CbWindow    *self,
 static void
 on_event_applied (CbWindow      *self,
                   gint64         seq,
-                  const char    *type,
+                  CbEventType    type,
                   CbClientStore *store)
 {
   g_autoptr(CbJournalEntry) entry = NULL;
   NotifyNotification *notification;
   g_autofree char *body = NULL;
 
-  if (g_strcmp0 (type, "journal") != 0)
+  if (type != CB_EVENT_TYPE_JOURNAL)
     return;
   entry = g_list_model_get_item (cb_client_store_get_journal (store), 0);
   if (entry == NULL || !cb_journal_entry_get_missed (entry) || !ensure_notify ())

@@ -407,7 +407,7 @@ add_remote (CbCallTracker    *self,
             const CbWireCall *call)
 {
   g_autofree char *id = next_id (self);
-  const CbWireParty *party = call->direction == CB_CALL_DIRECTION_OUT ? &call->to : &call->from;
+  const CbWireParty *party = cb_wire_call_remote (call);
   CbCall *remote = _cb_call_new_remote (id, call, lookup_number (self, party->number));
 
   g_debug ("Remote call %s (%s) with %s", id, call->call_id, party->number);

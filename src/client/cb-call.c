@@ -339,20 +339,13 @@ _cb_call_set_contact (CbCall    *self,
 
 /* --- calls the server tells about --- */
 
-/* The other party, as the side named by call->user_id sees it. */
-static const CbWireParty *
-remote_party (const CbWireCall *call)
-{
-  return call->direction == CB_CALL_DIRECTION_OUT ? &call->to : &call->from;
-}
-
 CbCall *
 _cb_call_new_remote (const char       *id,
                      const CbWireCall *call,
                      CbContact        *contact)
 {
   CbCall *self = g_object_new (CB_TYPE_CALL, NULL);
-  const CbWireParty *party = remote_party (call);
+  const CbWireParty *party = cb_wire_call_remote (call);
 
   self->id = g_strdup (id);
   self->remote = TRUE;

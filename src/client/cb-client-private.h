@@ -15,11 +15,16 @@
 #include "cb-contact.h"
 #include "cb-group.h"
 #include "cb-group-member.h"
+#include "cb-journal-entry.h"
 #include "cb-protocol.h"
 
 G_BEGIN_DECLS
 
 /* CbContact */
+/* Updates from a user object as read off the wire; notifies only what
+ * changed. */
+void        _cb_contact_update            (CbContact        *self,
+                                           const CbWireUser *user);
 void        _cb_contact_set_is_self       (CbContact      *self,
                                            gboolean        is_self);
 void        _cb_contact_set_presence      (CbContact      *self,
@@ -41,6 +46,9 @@ int         _cb_contact_compare           (gconstpointer   a,
                                            gconstpointer   b,
                                            gpointer        user_data);
 
+/* CbJournalEntry: NULL for an entry without an id. */
+CbJournalEntry *_cb_journal_entry_new     (const CbWireJournalEntry *entry);
+
 /* CbGroupMember */
 CbGroupMember *_cb_group_member_new        (CbContact     *contact);
 void        _cb_group_member_set_login    (CbGroupMember  *self,
@@ -53,11 +61,11 @@ void        _cb_group_member_set_position (CbGroupMember  *self,
 typedef CbContact *(*CbContactLookupFunc) (gint64 user_id, gpointer user_data);
 
 CbGroup    *_cb_group_new                 (gint64          id);
-/* Updates fields and members from a protocol group object. Members whose
- * contact the lookup does not know are left out (the viewer cannot see
- * them); _cb_group_refresh_members() retries them once they appear. */
-void        _cb_group_update_from_json    (CbGroup            *self,
-                                           JsonObject         *group,
+/* Updates fields and members from a group as read off the wire. Members
+ * whose contact the lookup does not know are left out (the viewer cannot
+ * see them); _cb_group_refresh_members() retries them once they appear. */
+void        _cb_group_update              (CbGroup            *self,
+                                           const CbWireGroup  *group,
                                            gint64              my_id,
                                            CbContactLookupFunc lookup,
                                            gpointer            lookup_data);
@@ -70,9 +78,9 @@ gboolean    _cb_group_set_member_login    (CbGroup            *self,
                                            gint64              user_id,
                                            gboolean            logged_in,
                                            gint64              my_id);
-/* Takes a queue_stats object (or a queue-stats event's data). */
-void        _cb_group_apply_queue_stats   (CbGroup            *self,
-                                           JsonObject         *stats);
+/* A group's queue figures (a queue-stats event's, or its object's). */
+void        _cb_group_apply_queue_stats   (CbGroup                *self,
+                                           const CbWireQueueStats *stats);
 /* TRUE when the group's member list names user_id (even if hidden). */
 gboolean    _cb_group_lists_user          (CbGroup            *self,
                                            gint64              user_id);

@@ -40,6 +40,7 @@ enum {
 
 enum {
   SIGNAL_EVENT,
+  SIGNAL_UNKNOWN_EVENT,
   SIGNAL_CLOSED,
   N_SIGNALS
 };
@@ -108,7 +109,7 @@ send_pong (CbEventStream *self)
       soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
     return;
 
-  text = g_strdup_printf ("{\"type\":\"pong\",\"seq\":%" G_GINT64_FORMAT "}", self->seq);
+  text = cb_wire_frame_pong (self->seq);
   soup_websocket_connection_send_text (self->ws, text);
 }
 
@@ -121,13 +122,8 @@ on_ws_message (SoupWebsocketConnection *ws,
   CbEventStream *self = user_data;
   g_autoptr(CbEventStream) hold = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) frame = NULL;
-  g_autoptr(JsonObject) empty = NULL;
+  g_auto(CbWireFrame) frame = { 0 };
   const char *data;
-  const char *frame_type = NULL;
-  JsonNode *node;
-  JsonObject *payload;
-  gint64 seq = 0;
   gint64 now;
   gsize length;
 
@@ -136,10 +132,7 @@ on_ws_message (SoupWebsocketConnection *ws,
   self->last_frame_us = now;
 
   data = g_bytes_get_data (message, &length);
-  frame = cb_json_parse_object (data, length, &error);
-  if (frame == NULL ||
-      !cb_json_get_string (frame, "type", TRUE, &frame_type, &error) ||
-      !cb_json_get_int (frame, "seq", FALSE, &seq, &error))
+  if (!cb_wire_frame_parse (data, length, &frame, &error))
     {
       /* A frame we cannot read is a server bug; skipping it is all a
        * client can do, and resuming later would not fix it. */
@@ -147,21 +140,23 @@ on_ws_message (SoupWebsocketConnection *ws,
       return;
     }
 
-  if (g_str_equal (frame_type, "ping"))
-    {
-      send_pong (self);
-      return;
-    }
-
-  node = json_object_get_member (frame, "data");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    payload = json_node_get_object (node);
-  else
-    payload = empty = json_object_new ();
-
   /* A handler may drop the last reference to the stream. */
   hold = g_object_ref (self);
-  g_signal_emit (self, signals[SIGNAL_EVENT], 0, seq, frame_type, payload);
+  switch (frame.kind)
+    {
+    case CB_WIRE_FRAME_PING:
+      send_pong (self);
+      break;
+    case CB_WIRE_FRAME_EVENT:
+      g_signal_emit (self, signals[SIGNAL_EVENT], 0, frame.seq, frame.type, frame.data);
+      break;
+    case CB_WIRE_FRAME_UNKNOWN:
+      g_signal_emit (self, signals[SIGNAL_UNKNOWN_EVENT], 0, frame.seq);
+      break;
+    case CB_WIRE_FRAME_PONG:
+    default:
+      break;
+    }
 }
 
 static void
@@ -361,7 +356,10 @@ cb_event_stream_class_init (CbEventStreamClass *klass)
   signals[SIGNAL_EVENT] =
     g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_STRING, JSON_TYPE_OBJECT);
+                  G_TYPE_NONE, 3, G_TYPE_INT64, CB_TYPE_EVENT_TYPE, JSON_TYPE_OBJECT);
+  signals[SIGNAL_UNKNOWN_EVENT] =
+    g_signal_new ("unknown-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);

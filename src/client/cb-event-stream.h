@@ -17,10 +17,12 @@
  * pongs), timeout-ms (uint: a stream silent for three times the longest
  * gap between frames seen, and at least this long, is dead; default
  * 65000, or $CALLBOARD_STREAM_TIMEOUT_MS: the server pings every 20 s).
- * Signals: "event" (gint64 seq, const char *type, JsonObject *data) for
- * every frame but pings, "resync" included; "closed" (const char *reason)
- * once when the open connection ends or is found dead, never after
- * cb_event_stream_close().
+ * Signals: "event" (gint64 seq, CbEventType type, JsonObject *data) for
+ * every event frame, resync included; "unknown-event" (gint64 seq) for an
+ * event of a type this build does not know (a newer server's: its seq
+ * still counts); "closed" (const char *reason) once when the open
+ * connection ends or is found dead, never after cb_event_stream_close().
+ * Frames are read with cb_wire_frame_parse().
  */
 
 #pragma once

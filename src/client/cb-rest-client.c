@@ -290,22 +290,6 @@ answer_object (JsonNode    *answer,
   return json_node_get_object (answer);
 }
 
-/* Call ids are strings in the protocol; a number is taken as well. */
-static char *
-dup_id_member (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  return NULL;
-}
-
 /* --- answers --- */
 
 static void
@@ -388,15 +372,23 @@ parse_calls (GTask    *task,
       g_task_return_error (task, error);
       return;
     }
-  calls = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  calls = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_wire_call_free);
   node = json_object_get_member (object, "calls");
   array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(GError) call_error = NULL;
+      CbWireCall *call = JSON_NODE_HOLDS_OBJECT (element)
+                         ? cb_wire_call_from_json (json_node_get_object (element), &call_error)
+                         : NULL;
 
-      if (JSON_NODE_HOLDS_OBJECT (element))
-        g_ptr_array_add (calls, json_object_ref (json_node_get_object (element)));
+      /* One call we cannot read does not cost the others. */
+      if (call != NULL)
+        g_ptr_array_add (calls, call);
+      else
+        g_debug ("Skipping call %u of the list: %s", i,
+                 call_error != NULL ? call_error->message : "not an object");
     }
   g_task_return_pointer (task, g_steal_pointer (&calls), (GDestroyNotify) g_ptr_array_unref);
 }
@@ -408,19 +400,12 @@ parse_call_id (GTask    *task,
 {
   GError *error = NULL;
   JsonObject *object = answer_object (answer, "call", &error);
-  char *call_id;
+  g_autoptr(CbWireCall) call = NULL;
 
-  if (object == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  call_id = dup_id_member (object, "call_id");
-  if (call_id == NULL)
-    g_task_return_new_error (task, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
-                             "The call has no “call_id”");
+  if (object == NULL || (call = cb_wire_call_from_json (object, &error)) == NULL)
+    g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, call_id, g_free);
+    g_task_return_pointer (task, g_strdup (call->call_id), g_free);
 }
 
 gboolean

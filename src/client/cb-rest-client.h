@@ -172,7 +172,8 @@ void          cb_rest_client_list_calls_async            (CbRestClient        *s
                                                           GCancellable        *cancellable,
                                                           GAsyncReadyCallback  callback,
                                                           gpointer             user_data);
-/* A GPtrArray of JsonObject, one `call` object each. */
+/* A GPtrArray of CbWireCall (cb_wire_call_from_json()); calls it cannot
+ * read are left out. */
 GPtrArray    *cb_rest_client_list_calls_finish           (CbRestClient        *self,
                                                           GAsyncResult        *result,
                                                           GError             **error);

@@ -202,13 +202,13 @@ on_unauthorized (CbSession    *self,
 static void
 on_stream_event (CbSession     *self,
                  gint64         seq,
-                 const char    *type,
+                 CbEventType    type,
                  JsonObject    *data,
                  CbEventStream *stream)
 {
   g_autoptr(CbSession) hold = NULL;
 
-  if (g_str_equal (type, "resync"))
+  if (type == CB_EVENT_TYPE_RESYNC)
     {
       g_debug ("Server asked for a resync at seq %" G_GINT64_FORMAT, seq);
       start_resync (self);
@@ -221,6 +221,15 @@ on_stream_event (CbSession     *self,
   cb_client_store_apply_event (self->store, seq, type, data);
   if (self->stream == stream)
     cb_event_stream_set_seq (stream, cb_client_store_get_seq (self->store));
+}
+
+static void
+on_stream_unknown_event (CbSession     *self,
+                         gint64         seq,
+                         CbEventStream *stream)
+{
+  cb_client_store_skip_event (self->store, seq);
+  cb_event_stream_set_seq (stream, cb_client_store_get_seq (self->store));
 }
 
 static void
@@ -276,6 +285,8 @@ on_stream_open (GObject      *source,
   drop_stream (self);
   self->stream = g_object_ref (stream);
   g_signal_connect_object (stream, "event", G_CALLBACK (on_stream_event), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (stream, "unknown-event", G_CALLBACK (on_stream_unknown_event), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (stream, "closed", G_CALLBACK (on_stream_closed), self,
                            G_CONNECT_SWAPPED);
@@ -796,7 +807,7 @@ cb_session_class_init (CbSessionClass *klass)
   signals[SIGNAL_EVENT_RECEIVED] =
     g_signal_new ("event-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_STRING, JSON_TYPE_OBJECT);
+                  G_TYPE_NONE, 3, G_TYPE_INT64, CB_TYPE_EVENT_TYPE, JSON_TYPE_OBJECT);
 }
 
 static void

@@ -16,7 +16,7 @@
  * 250 and 30000 can be overridden by the environment variables
  * CALLBOARD_RECONNECT_MIN_MS and CALLBOARD_RECONNECT_MAX_MS). Signing in
  * also loads the journal into the store.
- * Signals: "event-received" (gint64 seq, const char *type, JsonObject *data)
+ * Signals: "event-received" (gint64 seq, CbEventType type, JsonObject *data)
  * for every event frame, before the store decides whether to apply it.
  *
  * Every REST call, the session's own included, goes through its

@@ -270,67 +270,27 @@ on_tracker_incoming_call (CbSoftphone   *self,
   g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
 }
 
-/* A string member, NULL when absent, null or not a string. */
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* Reads a `call` object into @call, whose strings @data keeps. */
-static gboolean
-read_call (JsonObject *data,
-           CbWireCall *call)
-{
-  CbWireParty *remote;
-  JsonNode *group;
-  int state;
-
-  memset (call, 0, sizeof *call);
-  if (!cb_enum_from_nick (CB_TYPE_WIRE_CALL_STATE, member_string (data, "state"), &state))
-    return FALSE;
-  call->call_id = member_string (data, "call_id");
-  call->state = state;
-  call->user_id = json_object_get_int_member_with_default (data, "user_id", 0);
-  call->direction = g_strcmp0 (member_string (data, "direction"), "out") == 0
-                    ? CB_CALL_DIRECTION_OUT : CB_CALL_DIRECTION_IN;
-  remote = call->direction == CB_CALL_DIRECTION_OUT ? &call->to : &call->from;
-  remote->number = member_string (data, "remote_number");
-  remote->name = member_string (data, "remote_name");
-  call->started_at = json_object_get_int_member_with_default (data, "started_at", 0);
-  call->device_call_id = member_string (data, "device_call_id");
-  call->device = member_string (data, "device");
-  group = json_object_get_member (data, "group");
-  if (group != NULL && JSON_NODE_HOLDS_OBJECT (group))
-    call->group_name = member_string (json_node_get_object (group), "name");
-  return TRUE;
-}
-
 static void
 apply_call (CbSoftphone *self,
             JsonObject  *data)
 {
-  CbWireCall call;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbWireCall) call = cb_wire_call_from_json (data, &error);
 
-  if (read_call (data, &call))
-    cb_call_tracker_apply_call (self->tracker, &call);
+  if (call != NULL)
+    cb_call_tracker_apply_call (self->tracker, call);
   else
-    g_debug ("Ignoring a call without a known state");
+    g_debug ("Ignoring an unreadable call: %s", error->message);
 }
 
 static void
 on_event_received (CbSoftphone *self,
                    gint64       seq,
-                   const char  *type,
+                   CbEventType  type,
                    JsonObject  *data,
                    CbSession   *session)
 {
-  if (g_strcmp0 (type, "call") == 0 && data != NULL)
+  if (type == CB_EVENT_TYPE_CALL && data != NULL)
     apply_call (self, data);
 }
 
@@ -438,7 +398,7 @@ on_server_calls (GObject      *source,
       return;
     }
   for (guint i = 0; i < calls->len; i++)
-    apply_call (self, g_ptr_array_index (calls, i));
+    cb_call_tracker_apply_call (self->tracker, g_ptr_array_index (calls, i));
   post_control (task);
 }
 
@@ -603,7 +563,7 @@ on_existing_calls (GObject      *source,
       return;
     }
   for (guint i = 0; i < calls->len; i++)
-    apply_call (self, g_ptr_array_index (calls, i));
+    cb_call_tracker_apply_call (self->tracker, g_ptr_array_index (calls, i));
 }
 
 /* --- registration --- */

@@ -101,12 +101,13 @@ event_clear (gpointer data)
 }
 
 static void
-on_event_received (CbSession  *session,
-                   gint64      seq,
-                   const char *type,
-                   JsonObject *data,
-                   Client     *client)
+on_event_received (CbSession   *session,
+                   gint64       seq,
+                   CbEventType  event_type,
+                   JsonObject  *data,
+                   Client      *client)
 {
+  const char *type = cb_event_type_to_string (event_type);
   Event event = { seq, g_strdup (type), 0 };
 
   if (json_object_has_member (data, "user_id"))
@@ -119,9 +120,10 @@ on_event_received (CbSession  *session,
 static void
 on_event_applied (CbClientStore *store,
                   gint64         seq,
-                  const char    *type,
+                  CbEventType    event_type,
                   Client        *client)
 {
+  const char *type = cb_event_type_to_string (event_type);
   const Event *last;
   Event event;
 
