@@ -3,7 +3,8 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The list is bound to the softphone's calls model; cards come and go with
+ * The list is bound to the softphone's calls model (the window hands the
+ * page its softphone); cards come and go with
  * the calls. The dial entry completes from the directory: names find the
  * extension, so nobody has to remember numbers. "Call from desk phone" is
  * third-party call control on the server (POST /calls): the desk phone
@@ -151,10 +152,12 @@ create_call_row (gpointer item,
   return row;
 }
 
-static void
-set_softphone (CbCallsPage *self,
-               CbSoftphone *softphone)
+void
+cb_calls_page_set_softphone (CbCallsPage *self,
+                             CbSoftphone *softphone)
 {
+  g_return_if_fail (CB_IS_CALLS_PAGE (self));
+
   if (self->softphone == softphone)
     return;
 
@@ -178,14 +181,6 @@ set_softphone (CbCallsPage *self,
     }
   update_registration (self);
   update_stack (self);
-}
-
-static void
-on_softphone_changed (CbCallsPage *self,
-                      GParamSpec  *pspec,
-                      CbSession   *session)
-{
-  set_softphone (self, cb_session_get_softphone (session));
 }
 
 /* --- completion from the directory --- */
@@ -287,13 +282,13 @@ on_desk_call (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(CbCallsPage) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *call_id = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *message = NULL;
 
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
-  if (error == NULL)
+  call_id = cb_rest_client_dial_finish (CB_REST_CLIENT (source), result, &error);
+  if (call_id != NULL)
     {
       cb_widget_show_toast (GTK_WIDGET (self), _("Your desk phone rings; pick it up to call."));
       return;
@@ -315,19 +310,8 @@ static void
 dial_from_desk (CbCallsPage *self,
                 const char  *number)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "to");
-  json_builder_add_string_value (builder, number);
-  json_builder_set_member_name (builder, "from_device");
-  json_builder_add_string_value (builder, "desk");
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  cb_session_request_async (self->session, "POST", CB_API_PREFIX "/calls", body,
-                            self->cancellable, on_desk_call, g_object_ref (self));
+  cb_rest_client_dial_async (cb_session_get_rest_client (self->session), number, CB_PHONE_DESK,
+                             self->cancellable, on_desk_call, g_object_ref (self));
 }
 
 void
@@ -401,8 +385,6 @@ cb_calls_page_set_session (CbCallsPage *self,
   g_set_object (&self->session, session);
   if (session != NULL)
     {
-      g_signal_connect_object (session, "notify::softphone",
-                               G_CALLBACK (on_softphone_changed), self, G_CONNECT_SWAPPED);
       /* Rebuilt whole: the directory changes rarely, and a GtkListStore
        * offers no cheap keyed update. */
       g_signal_connect_object (cb_client_store_get_directory (cb_session_get_store (session)),
@@ -410,7 +392,6 @@ cb_calls_page_set_session (CbCallsPage *self,
                                G_CONNECT_SWAPPED);
     }
   fill_completions (self);
-  set_softphone (self, session != NULL ? cb_session_get_softphone (session) : NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
@@ -446,6 +427,7 @@ cb_calls_page_dispose (GObject *object)
   CbCallsPage *self = CB_CALLS_PAGE (object);
 
   cb_calls_page_set_session (self, NULL);
+  cb_calls_page_set_softphone (self, NULL);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);

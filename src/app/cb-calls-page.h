@@ -3,7 +3,8 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Properties: session (CbSession; the page follows its softphone),
+ * Properties: session (CbSession: the directory to complete from, and the
+ * REST client for calls from the desk phone),
  * call-from ("softphone" or "desk": which phone calls.dial uses; kept in
  * the "call-from" setting).
  * Actions: calls.dial (dials what the entry holds), calls.call-from (s,
@@ -24,6 +25,9 @@ G_DECLARE_FINAL_TYPE (CbCallsPage, cb_calls_page, CB, CALLS_PAGE, GtkWidget)
 
 void        cb_calls_page_set_session (CbCallsPage *self,
                                        CbSession   *session);
+/* The phone whose calls the page shows and dials from (NULL: none). */
+void        cb_calls_page_set_softphone (CbCallsPage *self,
+                                         CbSoftphone *softphone);
 /* Dials @text: an extension, a number, or a colleague's name. */
 void        cb_calls_page_dial        (CbCallsPage *self,
                                        const char  *text);

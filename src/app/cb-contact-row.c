@@ -274,11 +274,9 @@ on_list_changed (GObject      *object,
 {
   g_autoptr(ListChange) change = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
 
   /* The lists themselves update from the server's event, not from here. */
-  answer = cb_session_request_finish (CB_SESSION (object), result, &error);
-  if (error != NULL)
+  if (!cb_rest_client_finish (CB_REST_CLIENT (object), result, &error))
     {
       g_autofree char *message = cb_describe_error (error);
 
@@ -293,7 +291,7 @@ on_list_changed (GObject      *object,
 /* Takes @done_message: the toast shown once the server agreed. */
 static void
 change_list (CbContactRow *self,
-             const char   *list,
+             CbUserList    list,
              gboolean      add,
              char         *done_message)
 {
@@ -312,9 +310,11 @@ change_list (CbContactRow *self,
   change->done_message = done_message;
 
   if (add)
-    cb_session_add_to_list_async (self->session, list, id, NULL, on_list_changed, change);
+    cb_rest_client_add_to_list_async (cb_session_get_rest_client (self->session), list, id,
+                                      NULL, on_list_changed, change);
   else
-    cb_session_remove_from_list_async (self->session, list, id, NULL, on_list_changed, change);
+    cb_rest_client_remove_from_list_async (cb_session_get_rest_client (self->session), list, id,
+                                           NULL, on_list_changed, change);
 }
 
 static void
@@ -325,7 +325,7 @@ add_favourite_action (GtkWidget  *widget,
   CbContactRow *self = CB_CONTACT_ROW (widget);
 
   if (self->contact != NULL)
-    change_list (self, "favourites", TRUE,
+    change_list (self, CB_USER_LIST_FAVOURITES, TRUE,
                  g_strdup_printf (_("%s was added to your favourites"),
                                   cb_contact_get_display_name (self->contact)));
 }
@@ -335,7 +335,7 @@ remove_favourite_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *param)
 {
-  change_list (CB_CONTACT_ROW (widget), "favourites", FALSE, NULL);
+  change_list (CB_CONTACT_ROW (widget), CB_USER_LIST_FAVOURITES, FALSE, NULL);
 }
 
 static void
@@ -346,7 +346,7 @@ add_monitor_action (GtkWidget  *widget,
   CbContactRow *self = CB_CONTACT_ROW (widget);
 
   if (self->contact != NULL)
-    change_list (self, "monitor", TRUE,
+    change_list (self, CB_USER_LIST_MONITOR, TRUE,
                  g_strdup_printf (_("%s is now on your monitor"),
                                   cb_contact_get_display_name (self->contact)));
 }
@@ -356,7 +356,7 @@ remove_monitor_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
 {
-  change_list (CB_CONTACT_ROW (widget), "monitor", FALSE, NULL);
+  change_list (CB_CONTACT_ROW (widget), CB_USER_LIST_MONITOR, FALSE, NULL);
 }
 
 CbContact *

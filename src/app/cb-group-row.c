@@ -195,12 +195,11 @@ on_order_set (GObject      *object,
 {
   g_autoptr(CbGroupRow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *message = NULL;
 
-  answer = cb_session_request_finish (CB_SESSION (object), result, &error);
-  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (cb_rest_client_finish (CB_REST_CLIENT (object), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   reason = cb_describe_error (error);
   message = g_strdup_printf (_("Could not change the order of %s: %s"),
@@ -208,16 +207,13 @@ on_order_set (GObject      *object,
   cb_widget_show_toast (GTK_WIDGET (self), message);
 }
 
-/* PUT /groups/{id}/members/order with @user_id moved one place by @delta. */
+/* Asks for the member order with @user_id moved one place by @delta. */
 static void
 move_member (CbGroupRow *self,
              gint64      user_id,
              int         delta)
 {
   g_autoptr(GArray) ids = cb_group_dup_member_ids (self->group);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = NULL;
   guint position = G_MAXUINT;
   guint other;
   gint64 swap;
@@ -233,23 +229,15 @@ move_member (CbGroupRow *self,
   g_array_index (ids, gint64, other) = user_id;
   g_array_index (ids, gint64, position) = swap;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "members");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < ids->len; i++)
-    json_builder_add_int_value (builder, g_array_index (ids, gint64, i));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  path = g_strdup_printf (CB_API_PREFIX "/groups/%" G_GINT64_FORMAT "/members/order",
-                          cb_group_get_id (self->group));
-  g_debug ("PUT %s", path);
+  g_debug ("New order of group %s", cb_group_get_name (self->group));
   g_cancellable_cancel (self->order_cancellable);
   g_clear_object (&self->order_cancellable);
   self->order_cancellable = g_cancellable_new ();
-  cb_session_request_async (self->session, "PUT", path, body, self->order_cancellable,
-                            on_order_set, g_object_ref (self));
+  cb_rest_client_set_member_order_async (cb_session_get_rest_client (self->session),
+                                         cb_group_get_id (self->group),
+                                         &g_array_index (ids, gint64, 0), ids->len,
+                                         self->order_cancellable, on_order_set,
+                                         g_object_ref (self));
 }
 
 static void
@@ -359,10 +347,8 @@ on_login_set (GObject      *object,
 {
   g_autoptr(CbGroupRow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
 
-  answer = cb_session_request_finish (CB_SESSION (object), result, &error);
-  if (error == NULL)
+  if (cb_rest_client_finish (CB_REST_CLIENT (object), result, &error))
     return;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -401,12 +387,12 @@ on_switch_state_set (GtkSwitch  *sw,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  cb_session_set_group_login_async (self->session,
-                                    cb_group_get_id (self->group),
-                                    state,
-                                    self->cancellable,
-                                    on_login_set,
-                                    g_object_ref (self));
+  cb_rest_client_set_group_login_async (cb_session_get_rest_client (self->session),
+                                        cb_group_get_id (self->group),
+                                        state,
+                                        self->cancellable,
+                                        on_login_set,
+                                        g_object_ref (self));
 
   /* Handled: the state moves only when the server's event arrives. */
   return TRUE;

@@ -3,7 +3,10 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The window turns the session's softphone on, and tells the user about
+ * The window makes the signed-in user's softphone (unless
+ * CALLBOARD_SOFTPHONE=0) and owns it: it stops the phone before the
+ * session signs out, so the line is un-registered while the server still
+ * knows us. It tells the user about
  * calls when the window may not be looked at: a notification with Answer
  * and Decline while a call rings, and one for each missed call. Without a
  * notification server (a bare session, tests) the card in the window is
@@ -207,6 +210,13 @@ ensure_audio (CbWindow *self)
   apply_audio_settings (self);
 }
 
+CbSoftphone *
+cb_window_get_softphone (CbWindow *self)
+{
+  g_return_val_if_fail (CB_IS_WINDOW (self), NULL);
+  return self->softphone;
+}
+
 CbRinger *
 cb_window_get_ringer (CbWindow *self)
 {
@@ -308,14 +318,14 @@ on_incoming_call (CbWindow    *self,
 static void
 on_event_applied (CbWindow      *self,
                   gint64         seq,
-                  const char    *type,
+                  CbEventType    type,
                   CbClientStore *store)
 {
   g_autoptr(CbJournalEntry) entry = NULL;
   NotifyNotification *notification;
   g_autofree char *body = NULL;
 
-  if (g_strcmp0 (type, "journal") != 0)
+  if (type != CB_EVENT_TYPE_JOURNAL)
     return;
   entry = g_list_model_get_item (cb_client_store_get_journal (store), 0);
   if (entry == NULL || !cb_journal_entry_get_missed (entry) || !ensure_notify ())
@@ -370,17 +380,23 @@ static void
 set_softphone (CbWindow    *self,
                CbSoftphone *softphone)
 {
+  g_autoptr(CbSoftphone) old = NULL;
+
   if (self->softphone == softphone)
     return;
 
-  if (self->softphone != NULL)
+  old = g_steal_pointer (&self->softphone);
+  if (old != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->softphone, self);
-      g_signal_handlers_disconnect_by_data (cb_softphone_get_calls (self->softphone), self);
+      g_signal_handlers_disconnect_by_data (old, self);
+      g_signal_handlers_disconnect_by_data (cb_softphone_get_calls (old), self);
+      /* Un-registers and ends our calls now, not whenever the last
+       * reference goes. */
+      cb_softphone_stop (old);
     }
   if (self->notifications != NULL)
     g_hash_table_remove_all (self->notifications);
-  g_set_object (&self->softphone, softphone);
+  self->softphone = softphone != NULL ? g_object_ref (softphone) : NULL;
   if (softphone != NULL)
     {
       g_signal_connect_object (softphone, "incoming-call", G_CALLBACK (on_incoming_call), self,
@@ -392,16 +408,9 @@ set_softphone (CbWindow    *self,
                                G_CALLBACK (update_ringer), self, G_CONNECT_SWAPPED);
       apply_audio_settings (self);
     }
+  cb_calls_page_set_softphone (self->calls_page, softphone);
   update_registration_icon (self);
   update_ringer (self);
-}
-
-static void
-on_softphone_changed (CbWindow   *self,
-                      GParamSpec *pspec,
-                      CbSession  *session)
-{
-  set_softphone (self, cb_session_get_softphone (session));
 }
 
 void
@@ -420,8 +429,6 @@ _cb_window_calls_set_session (CbWindow  *self,
   if (session != NULL)
     {
       store = cb_session_get_store (session);
-      g_signal_connect_object (session, "notify::softphone",
-                               G_CALLBACK (on_softphone_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (store, "notify::missed-count",
                                G_CALLBACK (update_journal_badge), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (store, "event-applied",
@@ -429,8 +436,13 @@ _cb_window_calls_set_session (CbWindow  *self,
       /* CALLBOARD_SOFTPHONE=0 keeps the line free for a desk phone or
        * another softphone on the same account. */
       if (g_strcmp0 (g_getenv ("CALLBOARD_SOFTPHONE"), "0") != 0)
-        cb_session_set_softphone_enabled (session, TRUE);
-      set_softphone (self, cb_session_get_softphone (session));
+        {
+          g_autoptr(CbSoftphone) softphone = cb_softphone_new (session);
+
+          /* Devices first: the phone hands them to its calls. */
+          set_softphone (self, softphone);
+          cb_softphone_start (softphone);
+        }
     }
   update_journal_badge (self);
 }

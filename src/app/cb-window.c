@@ -148,11 +148,10 @@ on_status_set (GObject      *object,
 {
   g_autoptr(CbWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
 
-  answer = cb_session_request_finish (CB_SESSION (object), result, &error);
   /* The window may have been closed meanwhile. */
-  if (error != NULL && self->toast_overlay != NULL)
+  if (!cb_rest_client_finish (CB_REST_CLIENT (object), result, &error) &&
+      self->toast_overlay != NULL)
     {
       g_autofree char *reason = cb_describe_error (error);
       g_autofree char *message = g_strdup_printf (_("Your status could not be changed: %s"), reason);
@@ -176,9 +175,9 @@ on_presence_selected (CbWindow    *self,
     return;
 
   g_debug ("Asking for availability %u", selected);
-  cb_session_set_presence_async (self->session, (CbAvailability) selected,
-                                 cb_contact_get_note (self->me), NULL,
-                                 on_status_set, g_object_ref (self));
+  cb_rest_client_set_presence_async (cb_session_get_rest_client (self->session),
+                                     (CbAvailability) selected, cb_contact_get_note (self->me),
+                                     NULL, on_status_set, g_object_ref (self));
 }
 
 static void
@@ -194,8 +193,9 @@ on_agent_status_selected (CbWindow    *self,
     return;
 
   g_debug ("Asking for agent status %u", selected);
-  cb_session_set_agent_status_async (self->session, (CbAgentStatus) selected, NULL,
-                                     on_status_set, g_object_ref (self));
+  cb_rest_client_set_agent_status_async (cb_session_get_rest_client (self->session),
+                                         (CbAgentStatus) selected, NULL,
+                                         on_status_set, g_object_ref (self));
 }
 
 static void
@@ -294,9 +294,9 @@ on_signed_in (CbWindow     *self,
   /* Signing in is coming online: whoever was offline becomes available;
    * any other choice (away, do not disturb) is kept. */
   if (self->me != NULL && cb_contact_get_availability (self->me) == CB_AVAILABILITY_OFFLINE)
-    cb_session_set_presence_async (session, CB_AVAILABILITY_AVAILABLE,
-                                   cb_contact_get_note (self->me), NULL,
-                                   on_status_set, g_object_ref (self));
+    cb_rest_client_set_presence_async (cb_session_get_rest_client (session),
+                                       CB_AVAILABILITY_AVAILABLE, cb_contact_get_note (self->me),
+                                       NULL, on_status_set, g_object_ref (self));
 }
 
 /* user_data of the sign-out chain: the application, held until the server
@@ -326,21 +326,26 @@ on_signed_out (GObject      *object,
   release_application (user_data);
 }
 
+typedef struct {
+  CbSession    *session;
+  GApplication *application;   /* as for on_signed_out */
+} OfflineThenSignOut;
+
 static void
 on_offline_set (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  CbSession *session = CB_SESSION (object);
+  OfflineThenSignOut *leave = user_data;
+  g_autoptr(CbSession) session = g_steal_pointer (&leave->session);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
 
-  answer = cb_session_request_finish (session, result, &error);
-  if (error != NULL)
+  if (!cb_rest_client_finish (CB_REST_CLIENT (object), result, &error))
     g_debug ("Could not go offline before signing out: %s", error->message);
 
   /* Only now: the presence call needs the token that signing out revokes. */
-  cb_session_sign_out_async (session, NULL, on_signed_out, user_data);
+  cb_session_sign_out_async (session, NULL, on_signed_out, leave->application);
+  g_free (leave);
 }
 
 void
@@ -374,8 +379,15 @@ _cb_window_sign_out (CbWindow   *self,
         }
 
       if (go_offline)
-        cb_session_set_presence_async (session, CB_AVAILABILITY_OFFLINE, NULL, NULL,
-                                       on_offline_set, application);
+        {
+          OfflineThenSignOut *leave = g_new0 (OfflineThenSignOut, 1);
+
+          leave->session = g_object_ref (session);
+          leave->application = application;
+          cb_rest_client_set_presence_async (cb_session_get_rest_client (session),
+                                             CB_AVAILABILITY_OFFLINE, NULL, NULL,
+                                             on_offline_set, leave);
+        }
       else
         cb_session_sign_out_async (session, NULL, on_signed_out, application);
     }

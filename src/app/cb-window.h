@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Properties: session (CbSession, read-only: NULL while signed out).
+ * While signed in the window owns the user's softphone
+ * (cb_window_get_softphone(); NULL with CALLBOARD_SOFTPHONE=0).
  * Actions: win.sign-out, win.show-monitor, win.focus-search,
  * win.dial (s: number or name), win.answer-call / win.hangup-call (s: the
  * call id, for notifications).
@@ -17,6 +19,7 @@
 #include "cb-ringer.h"
 #include "cb-session.h"
 #include "cb-sign-in-page.h"
+#include "cb-softphone.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +41,7 @@ void          cb_window_set_demo_server    (CbWindow       *self,
  * or "journal". */
 void          cb_window_show_page          (CbWindow       *self,
                                             const char     *name);
+CbSoftphone  *cb_window_get_softphone      (CbWindow       *self);
 /* What rings while a call rings here (the "ringing" property tells). */
 CbRinger     *cb_window_get_ringer         (CbWindow       *self);
 

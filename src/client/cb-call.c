@@ -3,16 +3,19 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The SIP call is the truth about the dialog; this object follows its
- * "state" and adds what only the client knows (hold asked from here,
- * mute, who the number belongs to).
+ * The SIP dialog is the truth about a call on this phone: the call
+ * tracker hands its state in (_cb_call_set_dialog_state) and this object
+ * adds what only the client knows (hold asked from here, mute, who the
+ * number belongs to).
  *
  * A remote call (one on the user's desk phone, known only from `call`
- * events) has no SIP call: the server's events are its truth and every
- * control is a REST request, whose failure comes back as "control-failed".
- * So is a call the server placed through the softphone (consultation):
- * its SIP leg is up long before the far end answers, so its state follows
- * the events too.
+ * events) has no dialog: the server's events are its truth. So is a call
+ * the server placed through the softphone (consultation): its SIP leg is
+ * up long before the far end answers, so its state follows the events too.
+ *
+ * The call carries out no control itself: its owner sets the controls
+ * (the dialog's, or REST requests whose failure comes back as
+ * "control-failed"). Nothing here knows the session or the server.
  */
 
 #define G_LOG_DOMAIN "cb-client"
@@ -21,34 +24,34 @@
 
 #include "cb-client-private.h"
 #include "cb-call.h"
-#include "cb-session.h"
 
 struct _CbCall
 {
-  GObject          parent_instance;
+  GObject               parent_instance;
 
-  char            *id;
-  CbSipCall       *sip_call;
-  CbContact       *contact;
-  char            *remote_number;
-  char            *remote_name;
-  CbCallDirection  direction;
-  CbCallState      state;
-  gint64           started_at;
-  gint64           connected_at;
-  gint64           connected_us;   /* monotonic, for the duration */
-  guint            duration;
-  guint            tick_source;
-  gboolean         muted;
-  gboolean         held;
+  char                 *id;
+  CbSipCall            *sip_call;
+  CbContact            *contact;
+  char                 *remote_number;
+  char                 *remote_name;
+  CbCallDirection       direction;
+  CbCallState           state;
+  gint64                started_at;
+  gint64                connected_at;
+  gint64                connected_us;    /* monotonic, for the duration */
+  guint                 duration;
+  guint                 tick_source;
+  gboolean              muted;
+  gboolean              held;
 
-  char            *server_id;
-  GWeakRef         session;        /* remote calls: where controls go */
-  gboolean         server_driven;  /* state follows `call` events */
-  char            *group_name;
-  CbCall          *partner;        /* the other call of a consultation */
-  gboolean         consultation;   /* this one is the consultation call */
-  GCancellable    *cancellable;
+  char                 *server_id;
+  gboolean              remote;          /* on another device: no dialog here */
+  gboolean              server_driven;   /* state follows `call` events */
+  const CbCallControls *controls;        /* set by the owner; NULL: none */
+  gpointer              controls_data;
+  char                 *group_name;
+  CbCall               *partner;         /* the other call of a consultation */
+  gboolean              consultation;    /* this one is the consultation call */
 };
 
 G_DEFINE_FINAL_TYPE (CbCall, cb_call, G_TYPE_OBJECT)
@@ -131,15 +134,16 @@ set_state (CbCall      *self,
     _cb_call_set_partner (self, NULL, FALSE);
 }
 
-static void
-on_sip_state (CbCall     *self,
-              GParamSpec *pspec,
-              CbSipCall  *sip_call)
+void
+_cb_call_set_dialog_state (CbCall         *self,
+                           CbSipCallState  state)
 {
-  /* Only the end of the leg matters when the server drives the state. */
-  if (self->server_driven && cb_sip_call_get_state (sip_call) != CB_SIP_CALL_STATE_ENDED)
+  if (self->remote)
     return;
-  switch (cb_sip_call_get_state (sip_call))
+  /* Only the end of the leg matters when the server drives the state. */
+  if (self->server_driven && state != CB_SIP_CALL_STATE_ENDED)
+    return;
+  switch (state)
     {
     case CB_SIP_CALL_STATE_INCOMING:
       set_state (self, CB_CALL_STATE_RINGING);
@@ -164,13 +168,9 @@ cb_call_dispose (GObject *object)
   CbCall *self = CB_CALL (object);
 
   g_clear_handle_id (&self->tick_source, g_source_remove);
-  if (self->sip_call != NULL)
-    g_signal_handlers_disconnect_by_data (self->sip_call, self);
   g_clear_object (&self->sip_call);
   g_clear_object (&self->contact);
   g_clear_object (&self->partner);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (cb_call_parent_class)->dispose (object);
 }
@@ -185,7 +185,6 @@ cb_call_finalize (GObject *object)
   g_clear_pointer (&self->remote_name, g_free);
   g_clear_pointer (&self->server_id, g_free);
   g_clear_pointer (&self->group_name, g_free);
-  g_weak_ref_clear (&self->session);
 
   G_OBJECT_CLASS (cb_call_parent_class)->finalize (object);
 }
@@ -290,32 +289,35 @@ cb_call_class_init (CbCallClass *klass)
 static void
 cb_call_init (CbCall *self)
 {
-  g_weak_ref_init (&self->session, NULL);
-  self->cancellable = g_cancellable_new ();
 }
 
 CbCall *
-_cb_call_new (const char *id,
-              CbSipCall  *sip_call,
-              const char *remote_number,
-              CbContact  *contact)
+_cb_call_new_local (const char      *id,
+                    CbCallDirection  direction,
+                    const char      *remote_number,
+                    CbContact       *contact,
+                    CbSipCall       *sip_call)
 {
   CbCall *self = g_object_new (CB_TYPE_CALL, NULL);
 
   self->id = g_strdup (id);
-  self->sip_call = g_object_ref (sip_call);
-  self->direction = cb_sip_call_is_incoming (sip_call) ? CB_CALL_DIRECTION_IN
-                                                       : CB_CALL_DIRECTION_OUT;
-  self->state = self->direction == CB_CALL_DIRECTION_IN ? CB_CALL_STATE_RINGING
-                                                        : CB_CALL_STATE_DIALING;
+  self->sip_call = sip_call != NULL ? g_object_ref (sip_call) : NULL;
+  self->direction = direction;
+  self->state = direction == CB_CALL_DIRECTION_IN ? CB_CALL_STATE_RINGING : CB_CALL_STATE_DIALING;
   self->started_at = g_get_real_time () / G_USEC_PER_SEC;
   self->remote_number = g_strdup (remote_number != NULL ? remote_number : "");
   _cb_call_set_contact (self, contact);
-  g_signal_connect_object (sip_call, "notify::state", G_CALLBACK (on_sip_state), self,
-                           G_CONNECT_SWAPPED);
-  on_sip_state (self, NULL, sip_call);
 
   return self;
+}
+
+void
+_cb_call_set_controls (CbCall               *self,
+                       const CbCallControls *controls,
+                       gpointer              user_data)
+{
+  self->controls = controls;
+  self->controls_data = user_data;
 }
 
 void
@@ -338,36 +340,29 @@ _cb_call_set_contact (CbCall    *self,
 /* --- calls the server tells about --- */
 
 CbCall *
-_cb_call_new_remote (const char *id,
-                     CbSession  *session,
-                     JsonObject *data,
-                     CbContact  *contact)
+_cb_call_new_remote (const char       *id,
+                     const CbWireCall *call,
+                     CbContact        *contact)
 {
   CbCall *self = g_object_new (CB_TYPE_CALL, NULL);
-  const char *direction = json_object_get_string_member_with_default (data, "direction", "in");
+  const CbWireParty *party = cb_wire_call_remote (call);
 
   self->id = g_strdup (id);
+  self->remote = TRUE;
   self->server_driven = TRUE;
-  g_weak_ref_set (&self->session, session);
-  self->direction = g_strcmp0 (direction, "out") == 0 ? CB_CALL_DIRECTION_OUT
-                                                      : CB_CALL_DIRECTION_IN;
+  self->direction = call->direction;
   self->state = self->direction == CB_CALL_DIRECTION_IN ? CB_CALL_STATE_RINGING
                                                         : CB_CALL_STATE_DIALING;
-  self->started_at = json_object_get_int_member_with_default (data, "started_at",
-                                                              g_get_real_time () / G_USEC_PER_SEC);
-  self->remote_number = g_strdup (json_object_get_string_member_with_default (data, "remote_number", ""));
+  self->started_at = call->started_at > 0 ? call->started_at
+                                          : g_get_real_time () / G_USEC_PER_SEC;
+  self->remote_number = g_strdup (party->number != NULL ? party->number : "");
   _cb_call_set_contact (self, contact);
-  if (contact == NULL)
+  if (contact == NULL && party->name != NULL && *party->name != '\0')
     {
-      const char *name = json_object_get_string_member_with_default (data, "remote_name", "");
-
-      if (*name != '\0')
-        {
-          g_free (self->remote_name);
-          self->remote_name = g_strdup (name);
-        }
+      g_free (self->remote_name);
+      self->remote_name = g_strdup (party->name);
     }
-  _cb_call_apply_json (self, data);
+  _cb_call_apply_server (self, call);
   return self;
 }
 
@@ -393,24 +388,18 @@ sync_held (CbCall   *self,
 }
 
 void
-_cb_call_apply_json (CbCall     *self,
-                     JsonObject *data)
+_cb_call_apply_server (CbCall           *self,
+                       const CbWireCall *call)
 {
-  const char *call_id = json_object_get_string_member_with_default (data, "call_id", NULL);
-  const char *state = json_object_get_string_member_with_default (data, "state", "");
-  const char *group = NULL;
-  JsonNode *node;
+  const char *group = call->group_name;
 
-  if (call_id != NULL && g_strcmp0 (self->server_id, call_id) != 0)
+  if (call->call_id != NULL && g_strcmp0 (self->server_id, call->call_id) != 0)
     {
       g_free (self->server_id);
-      self->server_id = g_strdup (call_id);
+      self->server_id = g_strdup (call->call_id);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_ID]);
     }
 
-  node = json_object_get_member (data, "group");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    group = json_object_get_string_member_with_default (json_node_get_object (node), "name", NULL);
   if (group != NULL && *group == '\0')
     group = NULL;
   if (g_strcmp0 (self->group_name, group) != 0)
@@ -423,18 +412,47 @@ _cb_call_apply_json (CbCall     *self,
   if (!self->server_driven)
     {
       /* Hold can come from elsewhere (the server, for a consultation). */
-      if ((g_str_equal (state, "connected") || g_str_equal (state, "held")) &&
+      if ((call->state == CB_WIRE_CALL_STATE_CONNECTED || call->state == CB_WIRE_CALL_STATE_HELD) &&
           (self->state == CB_CALL_STATE_CONNECTED || self->state == CB_CALL_STATE_HELD))
-        sync_held (self, g_str_equal (state, "held"));
+        sync_held (self, call->state == CB_WIRE_CALL_STATE_HELD);
       return;
     }
-  if (g_str_equal (state, "ringing"))
-    set_state (self, self->direction == CB_CALL_DIRECTION_IN ? CB_CALL_STATE_RINGING
-                                                             : CB_CALL_STATE_DIALING);
-  else if (g_str_equal (state, "connected") || g_str_equal (state, "held"))
-    sync_held (self, g_str_equal (state, "held"));
-  else if (g_str_equal (state, "ended"))
-    _cb_call_set_ended (self);
+  switch (call->state)
+    {
+    case CB_WIRE_CALL_STATE_RINGING:
+      set_state (self, self->direction == CB_CALL_DIRECTION_IN ? CB_CALL_STATE_RINGING
+                                                               : CB_CALL_STATE_DIALING);
+      break;
+    case CB_WIRE_CALL_STATE_CONNECTED:
+    case CB_WIRE_CALL_STATE_HELD:
+      sync_held (self, call->state == CB_WIRE_CALL_STATE_HELD);
+      break;
+    case CB_WIRE_CALL_STATE_ENDED:
+    default:
+      _cb_call_set_ended (self);
+      break;
+    }
+}
+
+gboolean
+_cb_call_answer_dialog (CbCall  *self,
+                        GError **error)
+{
+  if (self->controls == NULL || self->controls->answer == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "This call cannot be controlled from here");
+      return FALSE;
+    }
+  return self->controls->answer (self, self->controls_data, error);
+}
+
+void
+_cb_call_report_control_failed (CbCall       *self,
+                                const GError *error)
+{
+  g_debug ("Call %s: control failed: %s", self->id, error->message);
+  g_signal_emit (self, signals[SIGNAL_CONTROL_FAILED], 0, error);
 }
 
 void
@@ -479,7 +497,7 @@ gboolean
 cb_call_is_remote (CbCall *self)
 {
   g_return_val_if_fail (CB_IS_CALL (self), FALSE);
-  return self->sip_call == NULL;
+  return self->remote;
 }
 
 CbCall *
@@ -496,58 +514,20 @@ cb_call_is_consultation (CbCall *self)
   return self->partner != NULL && self->consultation;
 }
 
-static void
-on_control_answer (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(CbCall) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
-
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_debug ("Call %s: control failed: %s", self->id, error->message);
-      g_signal_emit (self, signals[SIGNAL_CONTROL_FAILED], 0, error);
-    }
-}
-
-/* A remote call's control: POST /calls/{id}/verb (or DELETE for NULL). */
+/* FALSE with @error when the owner gave this call no such control. */
 static gboolean
-remote_control (CbCall      *self,
-                const char  *verb,
-                const char  *member,
-                const char  *value,
-                GError     **error)
+has_control (CbCall   *self,
+             gpointer  control,
+             GError  **error)
 {
-  g_autoptr(CbSession) session = g_weak_ref_get (&self->session);
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
-  if (session == NULL || self->server_id == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "Signed out");
-      return FALSE;
-    }
-  escaped = g_uri_escape_string (self->server_id, NULL, FALSE);
-  if (verb == NULL)
-    path = g_strdup_printf (CB_API_PREFIX "/calls/%s", escaped);
-  else
-    {
-      g_autoptr(JsonObject) object = json_object_new ();
-
-      path = g_strdup_printf (CB_API_PREFIX "/calls/%s/%s", escaped, verb);
-      if (member != NULL)
-        json_object_set_string_member (object, member, value);
-      body = json_node_init_object (json_node_alloc (), object);
-    }
-  g_debug ("%s %s", verb == NULL ? "DELETE" : "POST", path);
-  cb_session_request_async (session, verb == NULL ? "DELETE" : "POST", path, body,
-                            self->cancellable, on_control_answer, g_object_ref (self));
-  return TRUE;
+  if (self->controls != NULL && control != NULL)
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       "This call cannot be controlled from here");
+  return FALSE;
 }
+
+#define CONTROL(self, name) ((self)->controls != NULL ? (gpointer) (self)->controls->name : NULL)
 
 const char *
 cb_call_get_id (CbCall *self)
@@ -641,9 +621,9 @@ cb_call_answer (CbCall  *self,
 
   if (self->state != CB_CALL_STATE_RINGING)
     return TRUE;
-  if (self->sip_call == NULL)
-    return remote_control (self, "answer", NULL, NULL, error);
-  return cb_sip_call_answer (self->sip_call, error);
+  if (!has_control (self, CONTROL (self, answer), error))
+    return FALSE;
+  return self->controls->answer (self, self->controls_data, error);
 }
 
 void
@@ -651,16 +631,11 @@ cb_call_hangup (CbCall *self)
 {
   g_return_if_fail (CB_IS_CALL (self));
 
-  if (self->state == CB_CALL_STATE_ENDED)
+  if (self->state == CB_CALL_STATE_ENDED || !has_control (self, CONTROL (self, hangup), NULL))
     return;
-  if (self->sip_call == NULL)
-    {
-      remote_control (self, NULL, NULL, NULL, NULL);
-      return;
-    }
   /* Declining a ringing call is a hang-up too: the phone library answers
    * it with a final response. */
-  cb_sip_call_hangup (self->sip_call);
+  self->controls->hangup (self, self->controls_data);
 }
 
 gboolean
@@ -674,11 +649,12 @@ cb_call_set_held (CbCall    *self,
   if (self->held == held ||
       (self->state != CB_CALL_STATE_CONNECTED && self->state != CB_CALL_STATE_HELD))
     return TRUE;
-  /* The desk phone's hold shows when the server's event says so. */
-  if (self->sip_call == NULL)
-    return remote_control (self, held ? "hold" : "resume", NULL, NULL, error);
-  if (!cb_sip_call_set_hold (self->sip_call, held, error))
+  if (!has_control (self, CONTROL (self, set_held), error) ||
+      !self->controls->set_held (self, held, self->controls_data, error))
     return FALSE;
+  /* The desk phone's hold shows when the server's event says so. */
+  if (self->remote)
+    return TRUE;
 
   self->held = held;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HELD]);
@@ -690,18 +666,14 @@ void
 cb_call_set_muted (CbCall   *self,
                    gboolean  muted)
 {
-  CbMediaPipeline *media;
-
   g_return_if_fail (CB_IS_CALL (self));
 
   muted = !!muted;
   /* A desk phone mutes with its own key. */
-  if (self->muted == muted || self->sip_call == NULL)
+  if (self->muted == muted || self->remote || !has_control (self, CONTROL (self, set_muted), NULL))
     return;
 
-  media = cb_sip_call_get_media (self->sip_call);
-  if (media != NULL)
-    cb_media_pipeline_set_mute (media, muted);
+  self->controls->set_muted (self, muted, self->controls_data);
   self->muted = muted;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MUTED]);
 }
@@ -720,9 +692,9 @@ cb_call_send_dtmf (CbCall      *self,
                            "Keypad tones need a connected call");
       return FALSE;
     }
-  if (self->sip_call == NULL)
-    return remote_control (self, "dtmf", "digits", digits, error);
-  return cb_sip_call_send_dtmf (self->sip_call, digits, error);
+  if (!has_control (self, CONTROL (self, send_dtmf), error))
+    return FALSE;
+  return self->controls->send_dtmf (self, digits, self->controls_data, error);
 }
 
 char *

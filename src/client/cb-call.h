@@ -3,9 +3,10 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Wraps the phone library's CbSipCall with what a call card needs: the
- * remote party resolved through the directory, a state that folds hold
- * in, mute, and a duration that ticks while the call is connected.
+ * What a call card needs, for a SIP dialog on this phone or a call on
+ * another of the user's devices: the remote party resolved through the
+ * directory, a state that folds hold in, mute, and a duration that ticks
+ * while the call is connected. CbCallTracker makes and updates them.
  *
  * Properties (all notify): id (string, unique per softphone),
  * direction (CbCallDirection), remote-number, remote-name (strings; the
@@ -13,10 +14,10 @@
  * state (CbCallState), started-at (gint64 unix seconds when created),
  * connected-at (gint64 unix seconds, 0 until answered), duration (uint
  * seconds since connected; notifies each second), muted, held (bool),
- * sip-call (CbSipCall; NULL for a remote call), server-id (string: the
- * server's call id once known), group-name (string: the hunt group the
- * call came through, or NULL), partner (CbCall: the other call of a
- * consultation in progress, or NULL).
+ * sip-call (CbSipCall: the dialog of a call on this phone; NULL for a
+ * remote call), server-id (string: the server's call id once known),
+ * group-name (string: the hunt group the call came through, or NULL),
+ * partner (CbCall: the other call of a consultation in progress, or NULL).
  * Signals: "control-failed" (GError) when a control sent to the server
  * for a remote call was refused.
  *
@@ -64,8 +65,9 @@ CbCall          *cb_call_get_partner       (CbCall *self);
 /* TRUE for the consultation call of a pair, FALSE for the held original. */
 gboolean         cb_call_is_consultation   (CbCall *self);
 
-/* Control; each is a no-op (returning FALSE where it can fail) when the
- * state does not allow it. */
+/* Control; each is a no-op (returning TRUE where it can fail) when the
+ * state does not allow it, and fails (G_IO_ERROR_NOT_SUPPORTED) for a
+ * call nobody can control (its phone was stopped). */
 gboolean         cb_call_answer            (CbCall     *self,
                                             GError    **error);
 void             cb_call_hangup            (CbCall     *self);

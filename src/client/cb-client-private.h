@@ -1,10 +1,11 @@
-/* cb-client-private.h: what the store and session use of the item objects
+/* cb-client-private.h: what the store, the call tracker and the softphone use of the item objects
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Widgets only read contacts, members and groups; the store is the only
- * writer. These setters are therefore kept out of the public headers.
+ * Widgets only read contacts, members, groups and calls; the store and
+ * the call tracker are the only writers, the softphone carries out calls'
+ * controls. These setters are therefore kept out of the public headers.
  */
 
 #pragma once
@@ -14,11 +15,16 @@
 #include "cb-contact.h"
 #include "cb-group.h"
 #include "cb-group-member.h"
-#include "cb-session.h"
+#include "cb-journal-entry.h"
+#include "cb-protocol.h"
 
 G_BEGIN_DECLS
 
 /* CbContact */
+/* Updates from a user object as read off the wire; notifies only what
+ * changed. */
+void        _cb_contact_update            (CbContact        *self,
+                                           const CbWireUser *user);
 void        _cb_contact_set_is_self       (CbContact      *self,
                                            gboolean        is_self);
 void        _cb_contact_set_presence      (CbContact      *self,
@@ -40,6 +46,9 @@ int         _cb_contact_compare           (gconstpointer   a,
                                            gconstpointer   b,
                                            gpointer        user_data);
 
+/* CbJournalEntry: NULL for an entry without an id. */
+CbJournalEntry *_cb_journal_entry_new     (const CbWireJournalEntry *entry);
+
 /* CbGroupMember */
 CbGroupMember *_cb_group_member_new        (CbContact     *contact);
 void        _cb_group_member_set_login    (CbGroupMember  *self,
@@ -52,11 +61,11 @@ void        _cb_group_member_set_position (CbGroupMember  *self,
 typedef CbContact *(*CbContactLookupFunc) (gint64 user_id, gpointer user_data);
 
 CbGroup    *_cb_group_new                 (gint64          id);
-/* Updates fields and members from a protocol group object. Members whose
- * contact the lookup does not know are left out (the viewer cannot see
- * them); _cb_group_refresh_members() retries them once they appear. */
-void        _cb_group_update_from_json    (CbGroup            *self,
-                                           JsonObject         *group,
+/* Updates fields and members from a group as read off the wire. Members
+ * whose contact the lookup does not know are left out (the viewer cannot
+ * see them); _cb_group_refresh_members() retries them once they appear. */
+void        _cb_group_update              (CbGroup            *self,
+                                           const CbWireGroup  *group,
                                            gint64              my_id,
                                            CbContactLookupFunc lookup,
                                            gpointer            lookup_data);
@@ -69,35 +78,76 @@ gboolean    _cb_group_set_member_login    (CbGroup            *self,
                                            gint64              user_id,
                                            gboolean            logged_in,
                                            gint64              my_id);
-/* Takes a queue_stats object (or a queue-stats event's data). */
-void        _cb_group_apply_queue_stats   (CbGroup            *self,
-                                           JsonObject         *stats);
+/* A group's queue figures (a queue-stats event's, or its object's). */
+void        _cb_group_apply_queue_stats   (CbGroup                *self,
+                                           const CbWireQueueStats *stats);
 /* TRUE when the group's member list names user_id (even if hidden). */
 gboolean    _cb_group_lists_user          (CbGroup            *self,
                                            gint64              user_id);
 
-/* CbCall: only the softphone creates calls and resolves their party. */
-CbCall     *_cb_call_new                  (const char         *id,
-                                           CbSipCall          *sip_call,
+/* CbCall: only the call tracker creates calls and resolves their party;
+ * its owner (the softphone) carries out their controls. */
+
+/* How a call's controls are carried out: on the SIP dialog for a call on
+ * this phone, through the server for a remote one. The call has checked
+ * its state first. A control that fails later (a refused REST request)
+ * is reported with _cb_call_report_control_failed(). */
+typedef struct {
+  gboolean (*answer)    (CbCall      *call,
+                         gpointer     user_data,
+                         GError     **error);
+  void     (*hangup)    (CbCall      *call,
+                         gpointer     user_data);
+  gboolean (*set_held)  (CbCall      *call,
+                         gboolean     held,
+                         gpointer     user_data,
+                         GError     **error);
+  void     (*set_muted) (CbCall      *call,
+                         gboolean     muted,
+                         gpointer     user_data);
+  gboolean (*send_dtmf) (CbCall      *call,
+                         const char  *digits,
+                         gpointer     user_data,
+                         GError     **error);
+} CbCallControls;
+
+/* A call on this phone: @sip_call is its dialog (NULL where there is no
+ * SIP, in tests); its state follows _cb_call_set_dialog_state(). */
+CbCall     *_cb_call_new_local            (const char         *id,
+                                           CbCallDirection     direction,
                                            const char         *remote_number,
+                                           CbContact          *contact,
+                                           CbSipCall          *sip_call);
+/* A call on another of the user's devices, from its `call` event. */
+CbCall     *_cb_call_new_remote           (const char         *id,
+                                           const CbWireCall   *call,
                                            CbContact          *contact);
+/* @controls must outlive the call (a static table); NULL: none. */
+void        _cb_call_set_controls         (CbCall               *self,
+                                           const CbCallControls *controls,
+                                           gpointer              user_data);
 void        _cb_call_set_contact          (CbCall             *self,
                                            CbContact          *contact);
-/* A call on another of the user's devices, from its `call` event data. */
-CbCall     *_cb_call_new_remote           (const char         *id,
-                                           CbSession          *session,
-                                           JsonObject         *data,
-                                           CbContact          *contact);
+/* The local dialog's state changed (ignored for remote calls). */
+void        _cb_call_set_dialog_state     (CbCall             *self,
+                                           CbSipCallState      state);
 /* Takes the server id and group from a `call` event (and the state, for
  * remote and server-placed calls). */
-void        _cb_call_apply_json           (CbCall             *self,
-                                           JsonObject         *data);
+void        _cb_call_apply_server         (CbCall             *self,
+                                           const CbWireCall   *call);
 /* The server placed this call through our phone: outgoing, state from events. */
 void        _cb_call_set_server_driven    (CbCall             *self);
+/* Answers the dialog whatever the call's state says (a call the server
+ * placed through us is taken at once). */
+gboolean    _cb_call_answer_dialog        (CbCall             *self,
+                                           GError            **error);
 void        _cb_call_set_ended            (CbCall             *self);
 /* Links the two calls of a consultation (NULL unlinks both sides). */
 void        _cb_call_set_partner          (CbCall             *self,
                                            CbCall             *partner,
                                            gboolean            consultation);
+/* Emits "control-failed". */
+void        _cb_call_report_control_failed (CbCall            *self,
+                                            const GError      *error);
 
 G_END_DECLS

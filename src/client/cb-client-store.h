@@ -12,7 +12,8 @@
  * display name), groups (GListModel of CbGroup), applied-count (uint),
  * journal (GListModel of CbJournalEntry, newest first), missed-count
  * (uint: incoming calls never answered, as the server counts them).
- * Signals: "event-applied" (seq, type) after each applied event,
+ * Signals: "event-applied" (gint64 seq, CbEventType type) after each
+ *          applied event,
  *          "snapshot-applied".
  */
 
@@ -44,8 +45,12 @@ gboolean       cb_client_store_apply_snapshot   (CbClientStore *self,
 /* FALSE when skipped (seq already applied) or not understood. */
 gboolean       cb_client_store_apply_event      (CbClientStore *self,
                                                  gint64         seq,
-                                                 const char    *type,
+                                                 CbEventType    type,
                                                  JsonObject    *data);
+/* An event of a type this build does not know (a newer server's): its
+ * seq counts as applied. */
+void           cb_client_store_skip_event       (CbClientStore *self,
+                                                 gint64         seq);
 GListModel    *cb_client_store_get_journal      (CbClientStore *self);
 guint          cb_client_store_get_missed_count (CbClientStore *self);
 /* The contact whose extension is @number, or NULL. */

@@ -175,7 +175,7 @@ cb_contact_set_property (GObject      *object,
   CbContact *self = CB_CONTACT (object);
 
   /* Only the id is writable from outside (construct-only); every other
-   * field is the server's, applied through cb_contact_update_from_json(). */
+   * field is the server's, applied through _cb_contact_update(). */
   switch (prop_id)
     {
     case PROP_ID:
@@ -573,38 +573,12 @@ _cb_contact_compare (gconstpointer a,
   return (ca->id > cb->id) - (ca->id < cb->id);
 }
 
-/* --- JSON --- */
-
-/* NULL when absent, null or not a string: the protocol omits what the
- * viewer may not see. */
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-member_enum (JsonObject *object,
-             const char *member,
-             GType       enum_type,
-             int        *value)
-{
-  return cb_enum_from_nick (enum_type, member_string (object, member), value);
-}
+/* --- the wire --- */
 
 void
-cb_contact_update_from_json (CbContact  *self,
-                             JsonObject *user)
+_cb_contact_update (CbContact        *self,
+                    const CbWireUser *user)
 {
-  JsonNode *node;
-  int value;
-
   g_return_if_fail (CB_IS_CONTACT (self));
   g_return_if_fail (user != NULL);
 
@@ -612,46 +586,29 @@ cb_contact_update_from_json (CbContact  *self,
    * properties redraws once. */
   g_object_freeze_notify (G_OBJECT (self));
 
-  set_display_fields (self, member_string (user, "username"),
-                      member_string (user, "display_name"));
-  set_string (self, &self->extension, member_string (user, "extension"), PROP_EXTENSION);
-  set_string (self, &self->email, member_string (user, "email"), PROP_EMAIL);
-  set_string (self, &self->mobile, member_string (user, "mobile"), PROP_MOBILE);
-  set_string (self, &self->language, member_string (user, "language"), PROP_LANGUAGE);
-  set_string (self, &self->time_zone, member_string (user, "time_zone"), PROP_TIME_ZONE);
+  set_display_fields (self, user->username, user->display_name);
+  set_string (self, &self->extension, user->extension, PROP_EXTENSION);
+  set_string (self, &self->email, user->email, PROP_EMAIL);
+  set_string (self, &self->mobile, user->mobile, PROP_MOBILE);
+  set_string (self, &self->language, user->language, PROP_LANGUAGE);
+  set_string (self, &self->time_zone, user->time_zone, PROP_TIME_ZONE);
+  SET_FIELD (self, kind, user->kind, PROP_KIND);
+  SET_FIELD (self, admin, !!user->admin, PROP_ADMIN);
+  SET_FIELD (self, level, user->level, PROP_LEVEL);
+  _cb_contact_set_presence (self, user->availability, user->note);
 
-  if (member_enum (user, "kind", CB_TYPE_USER_KIND, &value))
-    SET_FIELD (self, kind, (CbUserKind) value, PROP_KIND);
-  if (json_object_has_member (user, "admin"))
-    SET_FIELD (self, admin, !!json_object_get_boolean_member_with_default (user, "admin", FALSE),
-               PROP_ADMIN);
-  if (member_enum (user, "level", CB_TYPE_LEVEL, &value))
-    SET_FIELD (self, level, (CbLevel) value, PROP_LEVEL);
-
-  /* Each state field: present means known, absent means the viewer's
-   * level hides it, and the documented default is shown instead. */
-  node = json_object_get_member (user, "presence");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *presence = json_node_get_object (node);
-
-      if (!member_enum (presence, "availability", CB_TYPE_AVAILABILITY, &value))
-        value = CB_AVAILABILITY_OFFLINE;
-      _cb_contact_set_presence (self, value, member_string (presence, "note"));
-    }
-  else
-    _cb_contact_set_presence (self, CB_AVAILABILITY_OFFLINE, NULL);
-
-  if (member_enum (user, "line_state", CB_TYPE_LINE_STATE, &value))
-    _cb_contact_set_line_state (self, value);
+  /* A state field the user's level does not reach is unknown: the
+   * documented default is shown, and has-* says so. */
+  if (cb_wire_user_field_shown ("line_state", user->level))
+    _cb_contact_set_line_state (self, user->line_state);
   else
     {
       SET_FIELD (self, line_state, CB_LINE_STATE_OFFLINE, PROP_LINE_STATE);
       SET_FIELD (self, has_line_state, FALSE, PROP_HAS_LINE_STATE);
     }
 
-  if (member_enum (user, "agent_status", CB_TYPE_AGENT_STATUS, &value))
-    _cb_contact_set_agent_status (self, value);
+  if (cb_wire_user_field_shown ("agent_status", user->level))
+    _cb_contact_set_agent_status (self, user->agent_status);
   else
     {
       SET_FIELD (self, agent_status, CB_AGENT_STATUS_LOGGED_OUT, PROP_AGENT_STATUS);
@@ -659,31 +616,16 @@ cb_contact_update_from_json (CbContact  *self,
     }
 
   g_hash_table_remove_all (self->group_login_table);
-  node = json_object_get_member (user, "group_logins");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+  for (guint i = 0; i < user->n_group_logins; i++)
     {
-      JsonArray *logins = json_node_get_array (node);
+      const CbWireGroupRef *login = &user->group_logins[i];
 
-      for (guint i = 0; i < json_array_get_length (logins); i++)
-        {
-          JsonNode *element = json_array_get_element (logins, i);
-          JsonObject *login;
-          gint64 group_id;
-
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            continue;
-          login = json_node_get_object (element);
-          group_id = json_object_get_int_member_with_default (login, "id", 0);
-          if (group_id <= 0)
-            continue;
-          g_hash_table_insert (self->group_login_table,
-                               g_memdup2 (&group_id, sizeof group_id),
-                               g_strdup (member_string (login, "name") ?: ""));
-        }
-      SET_FIELD (self, has_group_logins, TRUE, PROP_HAS_GROUP_LOGINS);
+      if (login->id > 0)
+        g_hash_table_insert (self->group_login_table, g_memdup2 (&login->id, sizeof login->id),
+                             g_strdup (login->name != NULL ? login->name : ""));
     }
-  else
-    SET_FIELD (self, has_group_logins, FALSE, PROP_HAS_GROUP_LOGINS);
+  SET_FIELD (self, has_group_logins, cb_wire_user_field_shown ("group_logins", user->level),
+             PROP_HAS_GROUP_LOGINS);
   sync_group_logins (self);
 
   g_object_thaw_notify (G_OBJECT (self));

@@ -16,8 +16,6 @@
 
 #pragma once
 
-#include <json-glib/json-glib.h>
-
 #include "cb-protocol.h"
 
 G_BEGIN_DECLS
@@ -46,9 +44,5 @@ gboolean        cb_contact_get_admin         (CbContact  *self);
 gboolean        cb_contact_get_has_line_state   (CbContact *self);
 gboolean        cb_contact_get_has_agent_status (CbContact *self);
 gboolean        cb_contact_get_has_group_logins (CbContact *self);
-
-/* Updates from a protocol user object; notifies only what changed. */
-void            cb_contact_update_from_json  (CbContact  *self,
-                                              JsonObject *user);
 
 G_END_DECLS

@@ -426,51 +426,12 @@ set_contact (CbGroup    *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-member_int (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  /* null (no leader) and absent both read as 0. */
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
+/* Whether this viewer may know the member's login: the server writes
+ * logged_in exactly then. */
 static gboolean
-member_enum (JsonObject *object,
-             const char *member,
-             GType       enum_type,
-             int        *value)
+login_visible (const RawMember *raw)
 {
-  return cb_enum_from_nick (enum_type, member_string (object, member), value);
-}
-
-/* Whether this viewer may know the member's login: the protocol sends
- * logged_in only then, but reads it also from the contact's level in case
- * the server omits a FALSE. */
-static gboolean
-login_visible (const RawMember *raw,
-               CbContact       *contact,
-               gint64           my_id)
-{
-  return raw->has_logged_in ||
-         raw->user_id == my_id ||
-         cb_contact_get_level (contact) >= CB_LEVEL_TEAM;
+  return raw->has_logged_in;
 }
 
 static void
@@ -542,7 +503,7 @@ _cb_group_refresh_members (CbGroup             *self,
       else
         member = _cb_group_member_new (contact);
 
-      _cb_group_member_set_login (member, login_visible (raw, contact, my_id), raw->logged_in);
+      _cb_group_member_set_login (member, login_visible (raw), raw->logged_in);
       _cb_group_member_set_position (member, items->len);
       g_hash_table_insert (self->member_index,
                            g_memdup2 (&raw->user_id, sizeof raw->user_id), member);
@@ -565,83 +526,51 @@ _cb_group_refresh_members (CbGroup             *self,
 }
 
 void
-_cb_group_update_from_json (CbGroup             *self,
-                            JsonObject          *group,
-                            gint64               my_id,
-                            CbContactLookupFunc  lookup,
-                            gpointer             lookup_data)
+_cb_group_update (CbGroup             *self,
+                  const CbWireGroup   *group,
+                  gint64               my_id,
+                  CbContactLookupFunc  lookup,
+                  gpointer             lookup_data)
 {
-  g_autoptr(GArray) raw_members = g_array_new (FALSE, TRUE, sizeof (RawMember));
-  JsonNode *node;
-  int value;
-  gint64 id;
+  g_autoptr(GArray) raw_members = g_array_sized_new (FALSE, TRUE, sizeof (RawMember),
+                                                      group->n_members);
+  gboolean queue = group->strategy == CB_RING_STRATEGY_QUEUE;
 
   g_return_if_fail (CB_IS_GROUP (self));
-  g_return_if_fail (group != NULL);
 
   g_object_freeze_notify (G_OBJECT (self));
 
-  set_string (self, &self->name, member_string (group, "name"), PROP_NAME);
-  set_string (self, &self->number, member_string (group, "number"), PROP_NUMBER);
-  if (member_enum (group, "kind", CB_TYPE_GROUP_KIND, &value))
-    SET_FIELD (self, kind, (CbGroupKind) value, PROP_KIND);
-  if (member_enum (group, "strategy", CB_TYPE_RING_STRATEGY, &value))
-    SET_FIELD (self, strategy, (CbRingStrategy) value, PROP_STRATEGY);
-  SET_FIELD (self, member_timeout, (guint) CLAMP (member_int (group, "member_timeout"), 0, G_MAXUINT),
-             PROP_MEMBER_TIMEOUT);
-  SET_FIELD (self, wrap_around,
-             !!json_object_get_boolean_member_with_default (group, "wrap_around", FALSE),
-             PROP_WRAP_AROUND);
-  if (member_enum (group, "level", CB_TYPE_LEVEL, &value))
-    SET_FIELD (self, level, (CbLevel) value, PROP_LEVEL);
-  if (member_enum (group, "leader_level", CB_TYPE_LEVEL, &value))
-    SET_FIELD (self, leader_level, (CbLevel) value, PROP_LEADER_LEVEL);
+  set_string (self, &self->name, group->name, PROP_NAME);
+  set_string (self, &self->number, group->number, PROP_NUMBER);
+  SET_FIELD (self, kind, group->kind, PROP_KIND);
+  SET_FIELD (self, strategy, group->strategy, PROP_STRATEGY);
+  SET_FIELD (self, member_timeout, group->member_timeout, PROP_MEMBER_TIMEOUT);
+  SET_FIELD (self, wrap_around, !!group->wrap_around, PROP_WRAP_AROUND);
+  SET_FIELD (self, level, group->level, PROP_LEVEL);
+  SET_FIELD (self, leader_level, group->leader_level, PROP_LEADER_LEVEL);
 
-  node = json_object_get_member (group, "queue_order");
+  /* Queues only: the other groups have neither order nor figures. */
   set_string (self, &self->queue_order,
-              node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-              json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL,
+              queue ? cb_enum_to_nick (CB_TYPE_QUEUE_ORDER, group->queue_order) : NULL,
               PROP_QUEUE_ORDER);
-  node = json_object_get_member (group, "queue_stats");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    _cb_group_apply_queue_stats (self, json_node_get_object (node));
+  if (queue)
+    _cb_group_apply_queue_stats (self, &group->queue_stats);
 
-  id = member_int (group, "leader");
-  set_contact (self, &self->leader, id > 0 ? lookup (id, lookup_data) : NULL, PROP_LEADER);
-  id = member_int (group, "deputy");
-  set_contact (self, &self->deputy, id > 0 ? lookup (id, lookup_data) : NULL, PROP_DEPUTY);
+  set_contact (self, &self->leader,
+               group->leader_id > 0 ? lookup (group->leader_id, lookup_data) : NULL, PROP_LEADER);
+  set_contact (self, &self->deputy,
+               group->deputy_id > 0 ? lookup (group->deputy_id, lookup_data) : NULL, PROP_DEPUTY);
 
-  node = json_object_get_member (group, "members");
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+  for (guint i = 0; i < group->n_members; i++)
     {
-      JsonArray *array = json_node_get_array (node);
+      RawMember raw = {
+        .user_id = group->members[i].user_id,
+        .has_logged_in = cb_wire_group_login_known (group, i),
+        .logged_in = group->members[i].logged_in,
+      };
 
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          JsonObject *object;
-          RawMember raw = { 0, };
-          JsonNode *login;
-
-          /* Members as plain ids are accepted too (the admin API's form). */
-          if (JSON_NODE_HOLDS_VALUE (element) &&
-              json_node_get_value_type (element) == G_TYPE_INT64)
-            raw.user_id = json_node_get_int (element);
-          else if (JSON_NODE_HOLDS_OBJECT (element))
-            {
-              object = json_node_get_object (element);
-              raw.user_id = member_int (object, "user_id");
-              login = json_object_get_member (object, "logged_in");
-              if (login != NULL && JSON_NODE_HOLDS_VALUE (login) &&
-                  json_node_get_value_type (login) == G_TYPE_BOOLEAN)
-                {
-                  raw.has_logged_in = TRUE;
-                  raw.logged_in = json_node_get_boolean (login);
-                }
-            }
-          if (raw.user_id > 0)
-            g_array_append_val (raw_members, raw);
-        }
+      if (raw.user_id > 0)
+        g_array_append_val (raw_members, raw);
     }
 
   g_clear_pointer (&self->raw_members, g_array_unref);
@@ -651,27 +580,19 @@ _cb_group_update_from_json (CbGroup             *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-static guint
-member_count (JsonObject *object,
-              const char *name)
-{
-  return (guint) CLAMP (member_int (object, name), 0, G_MAXUINT);
-}
-
 void
-_cb_group_apply_queue_stats (CbGroup    *self,
-                             JsonObject *stats)
+_cb_group_apply_queue_stats (CbGroup                *self,
+                             const CbWireQueueStats *stats)
 {
   g_return_if_fail (CB_IS_GROUP (self));
   g_return_if_fail (stats != NULL);
 
   g_object_freeze_notify (G_OBJECT (self));
-  SET_FIELD (self, queue_waiting, member_count (stats, "waiting"), PROP_QUEUE_WAITING);
-  /* null (nobody waits) reads as 0. */
-  SET_FIELD (self, queue_oldest_since, MAX (member_int (stats, "oldest_waiting_since"), 0),
+  SET_FIELD (self, queue_waiting, stats->waiting, PROP_QUEUE_WAITING);
+  SET_FIELD (self, queue_oldest_since, MAX (stats->oldest_waiting_since, 0),
              PROP_QUEUE_OLDEST_WAITING_SINCE);
-  SET_FIELD (self, queue_answered, member_count (stats, "answered"), PROP_QUEUE_ANSWERED);
-  SET_FIELD (self, queue_abandoned, member_count (stats, "abandoned"), PROP_QUEUE_ABANDONED);
+  SET_FIELD (self, queue_answered, (guint) MIN (stats->answered, G_MAXUINT), PROP_QUEUE_ANSWERED);
+  SET_FIELD (self, queue_abandoned, (guint) MIN (stats->abandoned, G_MAXUINT), PROP_QUEUE_ABANDONED);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

@@ -9,6 +9,7 @@
 
 #define G_LOG_DOMAIN "cb-client"
 
+#include "cb-client-private.h"
 #include "cb-journal-entry.h"
 
 struct _CbJournalEntry
@@ -177,71 +178,41 @@ cb_journal_entry_init (CbJournalEntry *self)
 {
 }
 
-/* Nulls and missing members read as 0 / "": the protocol allows null for
- * answered_at and remote_user_id. */
-static gint64
-int_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
+/* "" (a name the viewer may not know) reads as no name. */
 static char *
-string_member (JsonObject *object,
-               const char *name)
+dup_nonempty (const char *text)
 {
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return g_strdup ("");
-  return g_strdup (json_node_get_string (node));
-}
-
-/* The group fields are null when they do not apply: NULL, not "". */
-static char *
-nullable_string_member (JsonObject *object,
-                        const char *name)
-{
-  g_autofree char *value = string_member (object, name);
-
-  return *value != '\0' ? g_steal_pointer (&value) : NULL;
+  return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
 }
 
 CbJournalEntry *
-cb_journal_entry_new_from_json (JsonObject *entry)
+_cb_journal_entry_new (const CbWireJournalEntry *entry)
 {
   CbJournalEntry *self;
-  gint64 id;
 
   g_return_val_if_fail (entry != NULL, NULL);
 
-  id = int_member (entry, "id");
-  if (id <= 0)
+  if (entry->id <= 0)
     return NULL;
 
   self = g_object_new (CB_TYPE_JOURNAL_ENTRY, NULL);
-  self->id = id;
-  self->call_id = string_member (entry, "call_id");
-  self->direction = string_member (entry, "direction");
-  self->remote_number = string_member (entry, "remote_number");
-  self->remote_name = string_member (entry, "remote_name");
-  self->remote_user_id = int_member (entry, "remote_user_id");
-  self->started_at = int_member (entry, "started_at");
-  self->answered_at = int_member (entry, "answered_at");
-  self->ended_at = int_member (entry, "ended_at");
-  self->duration = (guint) CLAMP (int_member (entry, "duration"), 0, G_MAXUINT);
-  self->answered = json_object_get_boolean_member_with_default (entry, "answered", FALSE);
-  self->group_id = int_member (entry, "group_id");
-  self->group_name = nullable_string_member (entry, "group_name");
-  self->taken_by_user_id = int_member (entry, "taken_by_user_id");
-  self->taken_by_name = nullable_string_member (entry, "taken_by_name");
-  self->picked_up = json_object_get_boolean_member_with_default (entry, "picked_up", FALSE);
+  self->id = entry->id;
+  self->call_id = g_strdup (entry->call_id != NULL ? entry->call_id : "");
+  self->direction = g_strdup (cb_enum_to_nick (CB_TYPE_CALL_DIRECTION, entry->direction));
+  self->remote_number = g_strdup (entry->remote.number != NULL ? entry->remote.number : "");
+  self->remote_name = g_strdup (entry->remote.name != NULL ? entry->remote.name : "");
+  self->remote_user_id = MAX (entry->remote.user_id, 0);
+  self->started_at = entry->started_at;
+  self->answered_at = MAX (entry->answered_at, 0);
+  self->ended_at = entry->ended_at;
+  self->answered = entry->answered_at > 0;
+  self->duration = self->answered ? (guint) CLAMP (entry->ended_at - entry->answered_at, 0, G_MAXUINT)
+                                  : 0;
+  self->group_id = MAX (entry->group_id, 0);
+  self->group_name = dup_nonempty (entry->group_name);
+  self->taken_by_user_id = MAX (entry->taken_by.user_id, 0);
+  self->taken_by_name = dup_nonempty (entry->taken_by.name);
+  self->picked_up = entry->picked_up;
 
   return self;
 }

@@ -17,15 +17,13 @@
 
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
 #define CB_TYPE_JOURNAL_ENTRY (cb_journal_entry_get_type ())
 G_DECLARE_FINAL_TYPE (CbJournalEntry, cb_journal_entry, CB, JOURNAL_ENTRY, GObject)
 
-/* NULL when the object lacks an id. */
-CbJournalEntry *cb_journal_entry_new_from_json     (JsonObject     *entry);
 gint64          cb_journal_entry_get_id            (CbJournalEntry *self);
 const char     *cb_journal_entry_get_call_id       (CbJournalEntry *self);
 gboolean        cb_journal_entry_get_incoming      (CbJournalEntry *self);

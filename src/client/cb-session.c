@@ -3,9 +3,9 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Only libsoup's async API is used, on the thread-default main context:
- * callboardd may run on the same loop (tests, the demo), where a
- * synchronous call would wait for itself.
+ * The session is the policy: when to sign in and out, when to reconnect
+ * and how long to wait, when a new snapshot is needed. The wire is
+ * elsewhere: REST in CbRestClient, the WebSocket in CbEventStream.
  *
  * Operations the session starts on its own (reconnects, resyncs) hold only
  * a weak reference to it, so dropping the last reference to a session
@@ -16,25 +16,15 @@
 
 #include "config.h"
 
-#include <libsoup/soup.h>
-
+#include "cb-event-stream.h"
 #include "cb-session.h"
-#include "cb-softphone.h"
 
 #define RECONNECT_MIN_MS_DEFAULT 250
 #define RECONNECT_MAX_MS_DEFAULT 30000
 #define RECONNECT_JITTER 0.3
-/* A "group" event lists every member; allow large groups. */
-#define MAX_EVENT_FRAME (16 * 1024 * 1024)
-/* The server pings every 20 s by default. A stream silent for three times
- * the longest gap seen (and at least this long; CALLBOARD_STREAM_TIMEOUT_MS
- * overrides it) is taken for dead: a laptop that changed networks gets no
- * FIN, only silence. */
-#define STREAM_TIMEOUT_MS_DEFAULT 65000
-#define WATCHDOG_INTERVAL_MS 5000
 /* The journal page loaded after signing in; older entries are paged in
  * on demand (not yet). */
-#define JOURNAL_PAGE CB_API_PREFIX "/journal?limit=200"
+#define JOURNAL_PAGE_LIMIT 200
 
 G_DEFINE_ENUM_TYPE (CbConnectionState, cb_connection_state,
   G_DEFINE_ENUM_VALUE (CB_CONNECTION_STATE_SIGNED_OUT, "signed-out"),
@@ -44,36 +34,28 @@ G_DEFINE_ENUM_TYPE (CbConnectionState, cb_connection_state,
 
 struct _CbSession
 {
-  GObject                  parent_instance;
+  GObject            parent_instance;
 
-  char                    *server_url;
-  char                    *username;
-  gint64                   user_id;
-  char                    *token;
-  CbConnectionState        state;
-  CbClientStore           *store;
-  CbSoftphone             *softphone;
-  char                    *last_error;
-  guint                    reconnect_min_ms;
-  guint                    reconnect_max_ms;
+  char              *server_url;
+  char              *username;
+  gint64             user_id;
+  CbConnectionState  state;
+  CbClientStore     *store;
+  char              *last_error;
+  guint              reconnect_min_ms;
+  guint              reconnect_max_ms;
 
-  SoupSession             *soup;
-  SoupWebsocketConnection *ws;
+  CbRestClient      *rest;
+  CbEventStream     *stream;
   /* Cancelled on sign-out and dispose: everything the session runs for
    * one sign-in (WebSocket handshakes, resync snapshots). */
-  GCancellable            *life;
-  guint                    reconnect_source;
-  guint                    attempt;
-  guint                    watchdog_source;
-  gint64                   last_frame_us;   /* monotonic */
-  gint64                   longest_gap_us;
-  gint64                   stream_timeout_us;
+  GCancellable      *life;
+  guint              reconnect_source;
+  guint              attempt;
 
-  guint                    accept_invalid_certificates : 1;
-  guint                    softphone_enabled : 1;
-  guint                    attempt_in_flight : 1;
+  guint              attempt_in_flight : 1;
   /* Set by "resync" until a new snapshot is in the store. */
-  guint                    need_snapshot : 1;
+  guint              need_snapshot : 1;
 };
 
 G_DEFINE_FINAL_TYPE (CbSession, cb_session, G_TYPE_OBJECT)
@@ -90,8 +72,6 @@ enum {
   PROP_LAST_ERROR,
   PROP_RECONNECT_MIN_MS,
   PROP_RECONNECT_MAX_MS,
-  PROP_SOFTPHONE_ENABLED,
-  PROP_SOFTPHONE,
   N_PROPS
 };
 
@@ -103,11 +83,12 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void open_websocket   (CbSession *self);
-static void load_journal     (CbSession *self);
-static void stop_softphone   (CbSession *self);
-static void start_resync     (CbSession *self);
-static void drop_websocket   (CbSession *self);
+static void open_stream        (CbSession  *self);
+static void load_journal       (CbSession  *self);
+static void start_resync       (CbSession  *self);
+static void drop_stream        (CbSession  *self);
+static void schedule_reconnect (CbSession  *self,
+                                const char *reason);
 
 /* --- small state helpers --- */
 
@@ -137,11 +118,16 @@ static void
 set_token (CbSession  *self,
            const char *token)
 {
-  if (g_strcmp0 (self->token, token) == 0)
+  if (g_strcmp0 (cb_rest_client_get_token (self->rest), token) == 0)
     return;
-  g_free (self->token);
-  self->token = g_strdup (token);
+  cb_rest_client_set_token (self->rest, token);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
+}
+
+static gboolean
+signed_in (CbSession *self)
+{
+  return cb_rest_client_get_token (self->rest) != NULL;
 }
 
 static guint
@@ -156,8 +142,28 @@ env_ms (const char *name,
   return (guint) parsed;
 }
 
+/* Background work holds the session weakly. */
+static GWeakRef *
+weak_self (CbSession *self)
+{
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (weak, self);
+  return weak;
+}
+
+static CbSession *
+take_weak_self (GWeakRef *weak)
+{
+  CbSession *self = g_weak_ref_get (weak);
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  return self;
+}
+
 /* Stops everything belonging to the current sign-in: timers, handshakes,
- * the WebSocket. The token and store stay. */
+ * the event stream. The token and store stay. */
 static void
 stop_connection (CbSession *self)
 {
@@ -168,14 +174,15 @@ stop_connection (CbSession *self)
   self->attempt_in_flight = FALSE;
   self->need_snapshot = FALSE;
   self->attempt = 0;
-  drop_websocket (self);
+  drop_stream (self);
 }
 
 /* The server no longer knows our token (revoked, expired, user removed):
  * retrying cannot help; the user has to sign in again. */
 static void
-token_gone (CbSession  *self,
-            const char *message)
+on_unauthorized (CbSession    *self,
+                 const char   *message,
+                 CbRestClient *rest)
 {
   g_autofree char *text = NULL;
 
@@ -185,443 +192,104 @@ token_gone (CbSession  *self,
   text = g_strdup_printf ("Signed out by the server: %s", message);
   g_debug ("%s", text);
   stop_connection (self);
-  stop_softphone (self);
   set_token (self, NULL);
   set_last_error (self, text);
   set_state (self, CB_CONNECTION_STATE_SIGNED_OUT);
 }
 
-/* --- REST --- */
-
-typedef struct {
-  GWeakRef     session;
-  SoupMessage *msg;
-  char        *token;   /* the token the request was sent with, or NULL */
-} Request;
-
-static void
-request_free (Request *request)
-{
-  g_weak_ref_clear (&request->session);
-  g_clear_object (&request->msg);
-  g_clear_pointer (&request->token, g_free);
-  g_free (request);
-}
-
-static gboolean
-accept_any_certificate (SoupMessage          *msg,
-                        GTlsCertificate      *certificate,
-                        GTlsCertificateFlags  errors,
-                        gpointer              user_data)
-{
-  g_debug ("Accepting an invalid TLS certificate (flags 0x%x) as configured", errors);
-  return TRUE;
-}
-
-/* Error for a non-2xx answer whose body is not our error object (a proxy
- * page, say): pick the protocol code that has that HTTP status. */
-static GError *
-error_from_status (guint status)
-{
-  CbProtocolError code = status >= 500 ? CB_PROTOCOL_ERROR_INTERNAL : CB_PROTOCOL_ERROR_BAD_REQUEST;
-
-  for (int i = CB_PROTOCOL_ERROR_BAD_REQUEST; i <= CB_PROTOCOL_ERROR_UNAVAILABLE; i++)
-    if (cb_protocol_error_to_http_status (i) == status)
-      {
-        code = i;
-        break;
-      }
-
-  return g_error_new (CB_PROTOCOL_ERROR, code, "The server answered %u %s",
-                      status, soup_status_get_phrase (status));
-}
-
-static SoupMessage *
-new_message (CbSession   *self,
-             const char  *method,
-             const char  *path_and_query,
-             const char  *token,
-             GError     **error)
-{
-  g_autofree char *uri = g_strconcat (self->server_url, path_and_query, NULL);
-  SoupMessage *msg = soup_message_new (method, uri);
-
-  if (msg == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a valid server address", uri);
-      return NULL;
-    }
-
-  if (token != NULL)
-    {
-      g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg),
-                                    "Authorization", bearer);
-    }
-  if (self->accept_invalid_certificates)
-    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
-
-  return msg;
-}
-
-static void
-on_request_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  const char *data;
-  gsize length;
-  guint status;
-
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL)
-    {
-      /* Transport failures are reported in one domain, whatever layer
-       * (resolver, TLS, libsoup) produced them. */
-      if (error->domain != G_IO_ERROR)
-        {
-          GError *io_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, error->message);
-
-          g_clear_error (&error);
-          error = io_error;
-        }
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  status = soup_message_get_status (request->msg);
-  data = g_bytes_get_data (bytes, &length);
-
-  if (status < 200 || status >= 300)
-    {
-      if (!cb_json_parse_error_body (data, length, &error))
-        error = error_from_status (status);
-
-      if (status == SOUP_STATUS_UNAUTHORIZED && request->token != NULL)
-        {
-          g_autoptr(CbSession) self = g_weak_ref_get (&request->session);
-
-          /* Only if it is still the current token: an old request must not
-           * sign out a newer session. */
-          if (self != NULL && g_strcmp0 (self->token, request->token) == 0)
-            token_gone (self, error->message);
-        }
-
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (status == SOUP_STATUS_NO_CONTENT || length == 0)
-    {
-      g_task_return_pointer (task, NULL, NULL);
-      return;
-    }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &error))
-    {
-      g_task_return_new_error (task, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_JSON,
-                               "The server sent malformed JSON: %s", error->message);
-      return;
-    }
-
-  g_task_return_pointer (task, json_node_ref (json_parser_get_root (parser)),
-                         (GDestroyNotify) json_node_unref);
-}
-
-/* source_object: the session for calls a caller waits on (so _finish can
- * check it), NULL for the session's own background work. */
-static void
-send_request (CbSession           *self,
-              gpointer             source_object,
-              const char          *method,
-              const char          *path,
-              JsonNode            *body,
-              const char          *token,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (source_object, cancellable, callback, user_data);
-  g_autoptr(GError) error = NULL;
-  Request *request;
-  SoupMessage *msg;
-
-  g_task_set_source_tag (task, send_request);
-
-  msg = new_message (self, method, path, token, &error);
-  if (msg == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  request = g_new0 (Request, 1);
-  g_weak_ref_init (&request->session, self);
-  request->msg = msg;
-  request->token = g_strdup (token);
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg),
-                                "Accept", "application/json");
-  if (body != NULL)
-    {
-      g_autofree char *text = cb_json_to_string (body);
-      gsize length = strlen (text);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-
-  soup_session_send_and_read_async (self->soup, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    on_request_done, g_steal_pointer (&task));
-}
-
-static JsonNode *
-send_request_finish (GAsyncResult  *result,
-                     GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* --- the event stream --- */
 
 static void
-send_pong (CbSession *self)
+on_stream_event (CbSession     *self,
+                 gint64         seq,
+                 CbEventType    type,
+                 JsonObject    *data,
+                 CbEventStream *stream)
 {
-  g_autofree char *text = NULL;
-
-  if (self->ws == NULL ||
-      soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
-    return;
-
-  text = g_strdup_printf ("{\"type\":\"pong\",\"seq\":%" G_GINT64_FORMAT "}",
-                          cb_client_store_get_seq (self->store));
-  soup_websocket_connection_send_text (self->ws, text);
-}
-
-static void
-on_ws_message (SoupWebsocketConnection *ws,
-               SoupWebsocketDataType    type,
-               GBytes                  *message,
-               gpointer                 user_data)
-{
-  CbSession *self = user_data;
   g_autoptr(CbSession) hold = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) frame = NULL;
-  g_autoptr(JsonObject) empty = NULL;
-  const char *data;
-  const char *frame_type = NULL;
-  JsonNode *node;
-  JsonObject *payload;
-  gint64 seq = 0;
-  gint64 now;
-  gsize length;
 
-  now = g_get_monotonic_time ();
-  self->longest_gap_us = MAX (self->longest_gap_us, now - self->last_frame_us);
-  self->last_frame_us = now;
-
-  data = g_bytes_get_data (message, &length);
-  frame = cb_json_parse_object (data, length, &error);
-  if (frame == NULL ||
-      !cb_json_get_string (frame, "type", TRUE, &frame_type, &error) ||
-      !cb_json_get_int (frame, "seq", FALSE, &seq, &error))
-    {
-      /* A frame we cannot read is a server bug; skipping it is all a
-       * client can do, and resuming later would not fix it. */
-      g_warning ("Ignoring an unreadable event frame: %s", error->message);
-      return;
-    }
-
-  if (g_str_equal (frame_type, "ping"))
-    {
-      send_pong (self);
-      return;
-    }
-
-  if (g_str_equal (frame_type, "resync"))
+  if (type == CB_EVENT_TYPE_RESYNC)
     {
       g_debug ("Server asked for a resync at seq %" G_GINT64_FORMAT, seq);
       start_resync (self);
       return;
     }
 
-  node = json_object_get_member (frame, "data");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    payload = json_node_get_object (node);
-  else
-    payload = empty = json_object_new ();
-
   /* A handler may drop the last reference to the session. */
   hold = g_object_ref (self);
-  g_signal_emit (self, signals[SIGNAL_EVENT_RECEIVED], 0, seq, frame_type, payload);
-  cb_client_store_apply_event (self->store, seq, frame_type, payload);
-}
-
-static void schedule_reconnect (CbSession *self, const char *reason);
-
-static void
-on_ws_error (SoupWebsocketConnection *ws,
-             GError                  *error,
-             gpointer                 user_data)
-{
-  g_debug ("Event stream error: %s", error->message);
+  g_signal_emit (self, signals[SIGNAL_EVENT_RECEIVED], 0, seq, type, data);
+  cb_client_store_apply_event (self->store, seq, type, data);
+  if (self->stream == stream)
+    cb_event_stream_set_seq (stream, cb_client_store_get_seq (self->store));
 }
 
 static void
-on_ws_closed (SoupWebsocketConnection *ws,
-              gpointer                 user_data)
+on_stream_unknown_event (CbSession     *self,
+                         gint64         seq,
+                         CbEventStream *stream)
 {
-  CbSession *self = user_data;
-  g_autofree char *reason = NULL;
-  gushort code = soup_websocket_connection_get_close_code (ws);
+  cb_client_store_skip_event (self->store, seq);
+  cb_event_stream_set_seq (stream, cb_client_store_get_seq (self->store));
+}
 
-  /* 4000: missed pongs; 4008: too slow. Both are worth a plain resume. */
-  if (code != 0)
-    reason = g_strdup_printf ("The event stream was closed (code %u)", code);
-  else
-    reason = g_strdup ("The connection to the server was lost");
-
-  drop_websocket (self);
+static void
+on_stream_closed (CbSession     *self,
+                  const char    *reason,
+                  CbEventStream *stream)
+{
+  drop_stream (self);
   schedule_reconnect (self, reason);
 }
 
-static gboolean
-release_cb (gpointer data)
-{
-  return G_SOURCE_REMOVE;  /* the destroy notify does the work */
-}
-
 static void
-unref_later (gpointer object)
+drop_stream (CbSession *self)
 {
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, release_cb, object, g_object_unref);
-}
+  g_autoptr(CbEventStream) stream = g_steal_pointer (&self->stream);
 
-static void
-on_stale_ws_closed (SoupWebsocketConnection *ws,
-                    gpointer                 user_data)
-{
-  /* Not from inside its own signal emission. */
-  unref_later (ws);
-}
-
-/* Detaches the WebSocket from the session and lets it finish closing in
- * the background. */
-static void
-drop_websocket (CbSession *self)
-{
-  SoupWebsocketConnection *ws = g_steal_pointer (&self->ws);
-
-  g_clear_handle_id (&self->watchdog_source, g_source_remove);
-  if (ws == NULL)
+  if (stream == NULL)
     return;
-
-  g_signal_handlers_disconnect_by_data (ws, self);
-  if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_CLOSED)
-    {
-      unref_later (ws);
-      return;
-    }
-
-  g_signal_connect (ws, "closed", G_CALLBACK (on_stale_ws_closed), NULL);
-  if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  g_signal_handlers_disconnect_by_data (stream, self);
+  cb_event_stream_close (stream);
 }
-
-static gboolean
-on_watchdog (gpointer user_data)
-{
-  CbSession *self = user_data;
-  gint64 limit = MAX (self->stream_timeout_us, 3 * self->longest_gap_us);
-
-  if (g_get_monotonic_time () - self->last_frame_us < limit)
-    return G_SOURCE_CONTINUE;
-
-  self->watchdog_source = 0;
-  g_debug ("No frame from the server for %" G_GINT64_FORMAT " s", limit / G_USEC_PER_SEC);
-  drop_websocket (self);
-  schedule_reconnect (self, "The server stopped answering");
-  return G_SOURCE_REMOVE;
-}
-
-typedef struct {
-  GWeakRef     session;
-  SoupMessage *msg;
-} Handshake;
 
 static void
-handshake_free (Handshake *handshake)
+on_stream_open (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  g_weak_ref_clear (&handshake->session);
-  g_clear_object (&handshake->msg);
-  g_free (handshake);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Handshake, handshake_free)
-
-static void
-on_ws_connected (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(Handshake) handshake = user_data;
+  g_autoptr(CbEventStream) stream = CB_EVENT_STREAM (source);
+  g_autoptr(CbSession) self = take_weak_self (user_data);
   g_autoptr(GError) error = NULL;
-  g_autoptr(SoupWebsocketConnection) ws = NULL;
-  g_autoptr(CbSession) self = NULL;
-  guint status;
 
-  ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  self = g_weak_ref_get (&handshake->session);
-
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!cb_event_stream_connect_finish (stream, result, &error))
     {
       /* Signed out (or gone) while the handshake ran. */
-      if (ws != NULL)
-        {
-          g_signal_connect (ws, "closed", G_CALLBACK (on_stale_ws_closed), NULL);
-          soup_websocket_connection_close (g_steal_pointer (&ws),
-                                           SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
-        }
+      if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->attempt_in_flight = FALSE;
+      /* A 401 signed us out already ("unauthorized"). */
+      if (!g_error_matches (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_UNAUTHORIZED))
+        schedule_reconnect (self, error->message);
+      return;
+    }
+  if (self == NULL)
+    {
+      cb_event_stream_close (stream);
       return;
     }
 
   self->attempt_in_flight = FALSE;
-
-  if (ws == NULL)
-    {
-      status = soup_message_get_status (handshake->msg);
-      if (status == SOUP_STATUS_UNAUTHORIZED)
-        {
-          token_gone (self, "the session token is no longer valid");
-          return;
-        }
-      schedule_reconnect (self, error->message);
-      return;
-    }
-
   g_debug ("Event stream open for %s at seq %" G_GINT64_FORMAT,
            self->username, cb_client_store_get_seq (self->store));
 
-  self->ws = g_steal_pointer (&ws);
-  soup_websocket_connection_set_max_incoming_payload_size (self->ws, MAX_EVENT_FRAME);
-  g_signal_connect (self->ws, "message", G_CALLBACK (on_ws_message), self);
-  g_signal_connect (self->ws, "error", G_CALLBACK (on_ws_error), self);
-  g_signal_connect (self->ws, "closed", G_CALLBACK (on_ws_closed), self);
-  self->last_frame_us = g_get_monotonic_time ();
-  self->longest_gap_us = 0;
-  self->watchdog_source = g_timeout_add (MIN (WATCHDOG_INTERVAL_MS,
-                                              self->stream_timeout_us / 1000 / 2 + 1),
-                                         on_watchdog, self);
+  drop_stream (self);
+  self->stream = g_object_ref (stream);
+  g_signal_connect_object (stream, "event", G_CALLBACK (on_stream_event), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (stream, "unknown-event", G_CALLBACK (on_stream_unknown_event), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (stream, "closed", G_CALLBACK (on_stream_closed), self,
+                           G_CONNECT_SWAPPED);
 
   self->attempt = 0;
   set_last_error (self, NULL);
@@ -629,31 +297,14 @@ on_ws_connected (GObject      *source,
 }
 
 static void
-open_websocket (CbSession *self)
+open_stream (CbSession *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  Handshake *handshake;
-  SoupMessage *msg;
-
-  path = g_strdup_printf (CB_API_PREFIX "/events?since=%" G_GINT64_FORMAT,
-                          cb_client_store_get_seq (self->store));
-  /* The token goes in the handshake's header, never in the URL (which
-   * ends up in proxy and server logs). */
-  msg = new_message (self, SOUP_METHOD_GET, path, self->token, &error);
-  if (msg == NULL)
-    {
-      schedule_reconnect (self, error->message);
-      return;
-    }
-
-  handshake = g_new0 (Handshake, 1);
-  g_weak_ref_init (&handshake->session, self);
-  handshake->msg = msg;
+  /* The callback takes this reference. */
+  CbEventStream *stream = cb_event_stream_new (self->rest);
 
   self->attempt_in_flight = TRUE;
-  soup_session_websocket_connect_async (self->soup, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        self->life, on_ws_connected, handshake);
+  cb_event_stream_connect_async (stream, cb_client_store_get_seq (self->store), self->life,
+                                 on_stream_open, weak_self (self));
 }
 
 /* --- reconnecting --- */
@@ -666,7 +317,7 @@ attempt_reconnect (CbSession *self)
   if (self->need_snapshot)
     start_resync (self);
   else
-    open_websocket (self);
+    open_stream (self);
 }
 
 static gboolean
@@ -700,7 +351,7 @@ schedule_reconnect (CbSession  *self,
 {
   guint delay;
 
-  if (self->state == CB_CONNECTION_STATE_SIGNED_OUT || self->token == NULL)
+  if (self->state == CB_CONNECTION_STATE_SIGNED_OUT || !signed_in (self))
     return;
 
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
@@ -722,15 +373,11 @@ on_resync_snapshot (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  GWeakRef *weak = user_data;
-  g_autoptr(CbSession) self = g_weak_ref_get (weak);
+  g_autoptr(CbSession) self = take_weak_self (user_data);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonObject) snapshot = NULL;
 
-  g_weak_ref_clear (weak);
-  g_free (weak);
-
-  node = send_request_finish (result, &error);
+  snapshot = cb_rest_client_get_snapshot_finish (CB_REST_CLIENT (source), result, &error);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -738,23 +385,15 @@ on_resync_snapshot (GObject      *source,
   if (self->state == CB_CONNECTION_STATE_SIGNED_OUT)
     return;  /* a 401 already signed us out */
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      if (error == NULL)
-        error = g_error_new_literal (CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_JSON,
-                                     "The snapshot is not a JSON object");
-      schedule_reconnect (self, error->message);
-      return;
-    }
-
-  if (!cb_client_store_apply_snapshot (self->store, json_node_get_object (node), &error))
+  if (snapshot == NULL ||
+      !cb_client_store_apply_snapshot (self->store, snapshot, &error))
     {
       schedule_reconnect (self, error->message);
       return;
     }
 
   self->need_snapshot = FALSE;
-  open_websocket (self);
+  open_stream (self);
   /* Events were lost; the journal may have missed entries too. */
   load_journal (self);
 }
@@ -762,18 +401,242 @@ on_resync_snapshot (GObject      *source,
 static void
 start_resync (CbSession *self)
 {
-  GWeakRef *weak = g_new0 (GWeakRef, 1);
-
   /* The old stream is useless now: its seq no longer fits a snapshot. */
-  drop_websocket (self);
+  drop_stream (self);
   self->need_snapshot = TRUE;
   if (self->state == CB_CONNECTION_STATE_CONNECTED)
     set_state (self, CB_CONNECTION_STATE_RECONNECTING);
 
-  g_weak_ref_init (weak, self);
   self->attempt_in_flight = TRUE;
-  send_request (self, NULL, SOUP_METHOD_GET, CB_API_PREFIX "/snapshot", NULL, self->token,
-                self->life, on_resync_snapshot, weak);
+  cb_rest_client_get_snapshot_async (self->rest, self->life, on_resync_snapshot, weak_self (self));
+}
+
+/* --- the journal --- */
+
+static void
+on_journal (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CbSession) self = take_weak_self (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) page = NULL;
+
+  page = cb_rest_client_get_journal_finish (CB_REST_CLIENT (source), result, &error);
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (page != NULL)
+    cb_client_store_apply_journal (self->store, page, &error);
+  /* Not fatal: the journal stays as it was and events keep adding to it. */
+  if (error != NULL)
+    g_debug ("Could not load the journal: %s", error->message);
+}
+
+static void
+load_journal (CbSession *self)
+{
+  cb_rest_client_get_journal_async (self->rest, JOURNAL_PAGE_LIMIT, self->life, on_journal,
+                                    weak_self (self));
+}
+
+/* --- signing in --- */
+
+static void
+fail_sign_in (GTask  *task,
+              GError *error)
+{
+  CbSession *self = g_task_get_source_object (task);
+
+  if (signed_in (self))
+    {
+      /* Signed in but could not load the snapshot: do not leave a live
+       * token behind on the server. Nobody waits for the answer. */
+      cb_rest_client_sign_out_async (self->rest, NULL, NULL, NULL);
+      set_token (self, NULL);
+    }
+  set_last_error (self, error->message);
+  set_state (self, CB_CONNECTION_STATE_SIGNED_OUT);
+  g_task_return_error (task, error);
+}
+
+static void
+on_sign_in_snapshot (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CbSession *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) snapshot = NULL;
+  GError *error = NULL;
+
+  snapshot = cb_rest_client_get_snapshot_finish (CB_REST_CLIENT (source), result, &error);
+  if (snapshot != NULL)
+    cb_client_store_apply_snapshot (self->store, snapshot, &error);
+  if (error != NULL)
+    {
+      fail_sign_in (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+  open_stream (self);
+  load_journal (self);
+}
+
+static void
+on_session_created (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CbSession *self = g_task_get_source_object (task);
+  g_autofree char *token = NULL;
+  GError *error = NULL;
+  gint64 user_id = 0;
+
+  token = cb_rest_client_sign_in_finish (CB_REST_CLIENT (source), result, &user_id, &error);
+  if (token == NULL)
+    {
+      fail_sign_in (task, error);
+      return;
+    }
+
+  set_token (self, token);
+  if (self->user_id != user_id)
+    {
+      self->user_id = user_id;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_ID]);
+    }
+
+  cb_rest_client_get_snapshot_async (self->rest, g_task_get_cancellable (task),
+                                     on_sign_in_snapshot, g_object_ref (task));
+}
+
+void
+cb_session_sign_in_async (CbSession           *self,
+                          const char          *username,
+                          const char          *password,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CB_IS_SESSION (self));
+  g_return_if_fail (username != NULL);
+  g_return_if_fail (password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cb_session_sign_in_async);
+
+  if (self->state != CB_CONNECTION_STATE_SIGNED_OUT)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               "Already signed in; sign out first");
+      return;
+    }
+
+  stop_connection (self);
+  if (g_strcmp0 (self->username, username) != 0)
+    {
+      g_free (self->username);
+      self->username = g_strdup (username);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
+    }
+  set_last_error (self, NULL);
+  set_state (self, CB_CONNECTION_STATE_CONNECTING);
+
+  cb_rest_client_sign_in_async (self->rest, username, password, cancellable,
+                                on_session_created, g_steal_pointer (&task));
+}
+
+gboolean
+cb_session_sign_in_finish (CbSession     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- signing out --- */
+
+static void
+on_session_deleted (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!cb_rest_client_finish (CB_REST_CLIENT (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+cb_session_sign_out_async (CbSession           *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CB_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cb_session_sign_out_async);
+
+  if (!signed_in (self))
+    {
+      stop_connection (self);
+      set_state (self, CB_CONNECTION_STATE_SIGNED_OUT);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Sent with the token as it is now; locally signed out at once,
+   * whatever the server says: the user asked for it, and a token that
+   * cannot be revoked now expires anyway. */
+  cb_rest_client_sign_out_async (self->rest, cancellable, on_session_deleted,
+                                 g_steal_pointer (&task));
+  stop_connection (self);
+  set_token (self, NULL);
+  set_state (self, CB_CONNECTION_STATE_SIGNED_OUT);
+}
+
+gboolean
+cb_session_sign_out_finish (CbSession     *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- connection control --- */
+
+void
+cb_session_disconnect_for_test (CbSession *self)
+{
+  g_return_if_fail (CB_IS_SESSION (self));
+
+  if (self->stream == NULL)
+    return;
+
+  drop_stream (self);
+  schedule_reconnect (self, "Disconnected");
+}
+
+void
+cb_session_reconnect_now (CbSession *self)
+{
+  g_return_if_fail (CB_IS_SESSION (self));
+
+  if (self->state != CB_CONNECTION_STATE_RECONNECTING || self->attempt_in_flight)
+    return;
+  attempt_reconnect (self);
 }
 
 /* --- GObject --- */
@@ -784,14 +647,13 @@ cb_session_dispose (GObject *object)
   CbSession *self = CB_SESSION (object);
 
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
-  stop_softphone (self);
   if (self->life != NULL)
     g_cancellable_cancel (self->life);
-  drop_websocket (self);
+  drop_stream (self);
   g_clear_object (&self->life);
-  if (self->soup != NULL)
-    soup_session_abort (self->soup);
-  g_clear_object (&self->soup);
+  if (self->rest != NULL)
+    g_signal_handlers_disconnect_by_data (self->rest, self);
+  g_clear_object (&self->rest);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (cb_session_parent_class)->dispose (object);
@@ -804,7 +666,6 @@ cb_session_finalize (GObject *object)
 
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->username, g_free);
-  g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->last_error, g_free);
 
   G_OBJECT_CLASS (cb_session_parent_class)->finalize (object);
@@ -830,7 +691,7 @@ cb_session_get_property (GObject    *object,
       g_value_set_int64 (value, self->user_id);
       break;
     case PROP_TOKEN:
-      g_value_set_string (value, self->token);
+      g_value_set_string (value, cb_session_get_token (self));
       break;
     case PROP_STATE:
       g_value_set_enum (value, self->state);
@@ -839,7 +700,7 @@ cb_session_get_property (GObject    *object,
       g_value_set_object (value, self->store);
       break;
     case PROP_ACCEPT_INVALID_CERTIFICATES:
-      g_value_set_boolean (value, self->accept_invalid_certificates);
+      g_value_set_boolean (value, cb_session_get_accept_invalid_certificates (self));
       break;
     case PROP_LAST_ERROR:
       g_value_set_string (value, self->last_error);
@@ -849,12 +710,6 @@ cb_session_get_property (GObject    *object,
       break;
     case PROP_RECONNECT_MAX_MS:
       g_value_set_uint (value, self->reconnect_max_ms);
-      break;
-    case PROP_SOFTPHONE_ENABLED:
-      g_value_set_boolean (value, self->softphone_enabled);
-      break;
-    case PROP_SOFTPHONE:
-      g_value_set_object (value, self->softphone);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -872,16 +727,8 @@ cb_session_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SERVER_URL:
-      {
-        const char *url = g_value_get_string (value);
-        gsize len = url != NULL ? strlen (url) : 0;
-
-        /* Paths are appended as "/api/v1/...": no double slash. */
-        while (len > 0 && url[len - 1] == '/')
-          len--;
-        g_free (self->server_url);
-        self->server_url = g_strndup (url != NULL ? url : "", len);
-      }
+      g_free (self->server_url);
+      self->server_url = g_value_dup_string (value);
       break;
     case PROP_ACCEPT_INVALID_CERTIFICATES:
       cb_session_set_accept_invalid_certificates (self, g_value_get_boolean (value));
@@ -900,12 +747,24 @@ cb_session_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
-    case PROP_SOFTPHONE_ENABLED:
-      cb_session_set_softphone_enabled (self, g_value_get_boolean (value));
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+cb_session_constructed (GObject *object)
+{
+  CbSession *self = CB_SESSION (object);
+
+  G_OBJECT_CLASS (cb_session_parent_class)->constructed (object);
+
+  self->rest = cb_rest_client_new (self->server_url != NULL ? self->server_url : "");
+  /* The REST client drops trailing slashes; the session shows the same URL. */
+  g_free (self->server_url);
+  self->server_url = g_strdup (cb_rest_client_get_base_url (self->rest));
+  g_signal_connect_object (self->rest, "unauthorized", G_CALLBACK (on_unauthorized), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static void
@@ -915,6 +774,7 @@ cb_session_class_init (CbSessionClass *klass)
   const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
   const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
+  object_class->constructed = cb_session_constructed;
   object_class->dispose = cb_session_dispose;
   object_class->finalize = cb_session_finalize;
   object_class->get_property = cb_session_get_property;
@@ -941,17 +801,13 @@ cb_session_class_init (CbSessionClass *klass)
   properties[PROP_RECONNECT_MAX_MS] =
     g_param_spec_uint ("reconnect-max-ms", NULL, NULL, 1, G_MAXUINT,
                        RECONNECT_MAX_MS_DEFAULT, rw);
-  properties[PROP_SOFTPHONE_ENABLED] =
-    g_param_spec_boolean ("softphone-enabled", NULL, NULL, FALSE, rw);
-  properties[PROP_SOFTPHONE] =
-    g_param_spec_object ("softphone", NULL, NULL, CB_TYPE_SOFTPHONE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_EVENT_RECEIVED] =
     g_signal_new ("event-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_STRING, JSON_TYPE_OBJECT);
+                  G_TYPE_NONE, 3, G_TYPE_INT64, CB_TYPE_EVENT_TYPE, JSON_TYPE_OBJECT);
 }
 
 static void
@@ -959,12 +815,8 @@ cb_session_init (CbSession *self)
 {
   self->store = cb_client_store_new ();
   self->life = g_cancellable_new ();
-  self->soup = soup_session_new_with_options ("user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
-                                              NULL);
   self->reconnect_min_ms = env_ms ("CALLBOARD_RECONNECT_MIN_MS", RECONNECT_MIN_MS_DEFAULT);
   self->reconnect_max_ms = env_ms ("CALLBOARD_RECONNECT_MAX_MS", RECONNECT_MAX_MS_DEFAULT);
-  self->stream_timeout_us = (gint64) env_ms ("CALLBOARD_STREAM_TIMEOUT_MS",
-                                             STREAM_TIMEOUT_MS_DEFAULT) * 1000;
 }
 
 CbSession *
@@ -979,6 +831,13 @@ cb_session_get_store (CbSession *self)
 {
   g_return_val_if_fail (CB_IS_SESSION (self), NULL);
   return self->store;
+}
+
+CbRestClient *
+cb_session_get_rest_client (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+  return self->rest;
 }
 
 CbConnectionState
@@ -1013,7 +872,7 @@ const char *
 cb_session_get_token (CbSession *self)
 {
   g_return_val_if_fail (CB_IS_SESSION (self), NULL);
-  return self->token;
+  return self->rest != NULL ? cb_rest_client_get_token (self->rest) : NULL;
 }
 
 const char *
@@ -1027,7 +886,7 @@ gboolean
 cb_session_get_accept_invalid_certificates (CbSession *self)
 {
   g_return_val_if_fail (CB_IS_SESSION (self), FALSE);
-  return self->accept_invalid_certificates;
+  return self->rest != NULL && cb_rest_client_get_accept_invalid_certificates (self->rest);
 }
 
 void
@@ -1036,507 +895,8 @@ cb_session_set_accept_invalid_certificates (CbSession *self,
 {
   g_return_if_fail (CB_IS_SESSION (self));
 
-  accept = !!accept;
-  if (self->accept_invalid_certificates == (guint) accept)
+  if (self->rest == NULL || cb_session_get_accept_invalid_certificates (self) == !!accept)
     return;
-  self->accept_invalid_certificates = accept;
+  cb_rest_client_set_accept_invalid_certificates (self->rest, accept);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPT_INVALID_CERTIFICATES]);
-}
-
-CbSoftphone *
-cb_session_get_softphone (CbSession *self)
-{
-  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
-  return self->softphone;
-}
-
-gboolean
-cb_session_get_softphone_enabled (CbSession *self)
-{
-  g_return_val_if_fail (CB_IS_SESSION (self), FALSE);
-  return self->softphone_enabled;
-}
-
-static void
-start_softphone (CbSession *self)
-{
-  if (self->softphone != NULL || !self->softphone_enabled || self->token == NULL)
-    return;
-
-  self->softphone = cb_softphone_new (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOFTPHONE]);
-  cb_softphone_start (self->softphone);
-}
-
-static void
-stop_softphone (CbSession *self)
-{
-  g_autoptr(CbSoftphone) softphone = g_steal_pointer (&self->softphone);
-
-  if (softphone == NULL)
-    return;
-  /* Un-registers while the token and server are still there. */
-  cb_softphone_stop (softphone);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOFTPHONE]);
-}
-
-void
-cb_session_set_softphone_enabled (CbSession *self,
-                                  gboolean   enabled)
-{
-  g_return_if_fail (CB_IS_SESSION (self));
-
-  enabled = !!enabled;
-  if (self->softphone_enabled == (guint) enabled)
-    return;
-  self->softphone_enabled = enabled;
-  if (enabled && self->state != CB_CONNECTION_STATE_SIGNED_OUT)
-    start_softphone (self);
-  else if (!enabled)
-    stop_softphone (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOFTPHONE_ENABLED]);
-}
-
-/* --- the journal --- */
-
-static void
-on_journal (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GWeakRef *weak = user_data;
-  g_autoptr(CbSession) self = g_weak_ref_get (weak);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  g_weak_ref_clear (weak);
-  g_free (weak);
-
-  node = send_request_finish (result, &error);
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (error == NULL && (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)))
-    error = g_error_new_literal (CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_JSON,
-                                 "The journal is not a JSON object");
-  if (error == NULL)
-    cb_client_store_apply_journal (self->store, json_node_get_object (node), &error);
-  /* Not fatal: the journal stays as it was and events keep adding to it. */
-  if (error != NULL)
-    g_debug ("Could not load the journal: %s", error->message);
-}
-
-static void
-load_journal (CbSession *self)
-{
-  GWeakRef *weak = g_new0 (GWeakRef, 1);
-
-  g_weak_ref_init (weak, self);
-  send_request (self, NULL, SOUP_METHOD_GET, JOURNAL_PAGE, NULL, self->token,
-                self->life, on_journal, weak);
-}
-
-/* --- signing in --- */
-
-static void
-fail_sign_in (GTask  *task,
-              GError *error)
-{
-  CbSession *self = g_task_get_source_object (task);
-
-  if (self->token != NULL)
-    {
-      /* Signed in but could not load the snapshot: do not leave a live
-       * token behind on the server. Nobody waits for the answer. */
-      send_request (self, NULL, SOUP_METHOD_DELETE, CB_API_PREFIX "/session", NULL,
-                    self->token, NULL, NULL, NULL);
-      set_token (self, NULL);
-    }
-  set_last_error (self, error->message);
-  set_state (self, CB_CONNECTION_STATE_SIGNED_OUT);
-  g_task_return_error (task, error);
-}
-
-static void
-on_sign_in_snapshot (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CbSession *self = g_task_get_source_object (task);
-  g_autoptr(JsonNode) node = NULL;
-  GError *error = NULL;
-
-  node = send_request_finish (result, &error);
-  if (node == NULL && error == NULL)
-    error = g_error_new_literal (CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_JSON,
-                                 "The server sent an empty snapshot");
-  if (error == NULL && !JSON_NODE_HOLDS_OBJECT (node))
-    error = g_error_new_literal (CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_JSON,
-                                 "The snapshot is not a JSON object");
-  if (error == NULL)
-    cb_client_store_apply_snapshot (self->store, json_node_get_object (node), &error);
-  if (error != NULL)
-    {
-      fail_sign_in (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-  open_websocket (self);
-  load_journal (self);
-  start_softphone (self);
-}
-
-static void
-on_session_created (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CbSession *self = g_task_get_source_object (task);
-  g_autoptr(JsonNode) node = NULL;
-  GError *error = NULL;
-  const char *token = NULL;
-  gint64 user_id = 0;
-  JsonObject *answer;
-
-  node = send_request_finish (result, &error);
-  if (error == NULL && (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)))
-    error = g_error_new_literal (CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_JSON,
-                                 "The sign-in answer is not a JSON object");
-  if (error == NULL)
-    {
-      answer = json_node_get_object (node);
-      if (cb_json_get_string (answer, "token", TRUE, &token, &error))
-        cb_json_get_int (answer, "user_id", FALSE, &user_id, &error);
-    }
-  if (error != NULL)
-    {
-      fail_sign_in (task, error);
-      return;
-    }
-
-  set_token (self, token);
-  if (self->user_id != user_id)
-    {
-      self->user_id = user_id;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_ID]);
-    }
-
-  send_request (self, NULL, SOUP_METHOD_GET, CB_API_PREFIX "/snapshot", NULL, self->token,
-                g_task_get_cancellable (task), on_sign_in_snapshot, g_object_ref (task));
-}
-
-void
-cb_session_sign_in_async (CbSession           *self,
-                          const char          *username,
-                          const char          *password,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) body = NULL;
-
-  g_return_if_fail (CB_IS_SESSION (self));
-  g_return_if_fail (username != NULL);
-  g_return_if_fail (password != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cb_session_sign_in_async);
-
-  if (self->state != CB_CONNECTION_STATE_SIGNED_OUT)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
-                               "Already signed in; sign out first");
-      return;
-    }
-
-  stop_connection (self);
-  if (g_strcmp0 (self->username, username) != 0)
-    {
-      g_free (self->username);
-      self->username = g_strdup (username);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
-    }
-  set_last_error (self, NULL);
-  set_state (self, CB_CONNECTION_STATE_CONNECTING);
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, username);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, password);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  send_request (self, NULL, SOUP_METHOD_POST, CB_API_PREFIX "/session", body, NULL,
-                cancellable, on_session_created, g_steal_pointer (&task));
-}
-
-gboolean
-cb_session_sign_in_finish (CbSession     *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* --- signing out --- */
-
-static void
-on_session_deleted (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  GError *error = NULL;
-
-  node = send_request_finish (result, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-void
-cb_session_sign_out_async (CbSession           *self,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *token = NULL;
-
-  g_return_if_fail (CB_IS_SESSION (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cb_session_sign_out_async);
-
-  /* Locally signed out at once, whatever the server says: the user asked
-   * for it, and a token that cannot be revoked now expires anyway. */
-  token = g_strdup (self->token);
-  stop_softphone (self);
-  stop_connection (self);
-  set_token (self, NULL);
-  set_state (self, CB_CONNECTION_STATE_SIGNED_OUT);
-
-  if (token == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  send_request (self, NULL, SOUP_METHOD_DELETE, CB_API_PREFIX "/session", NULL, token,
-                cancellable, on_session_deleted, g_steal_pointer (&task));
-}
-
-gboolean
-cb_session_sign_out_finish (CbSession     *self,
-                            GAsyncResult  *result,
-                            GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* --- requests --- */
-
-static void
-on_public_request_done (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  JsonNode *node;
-
-  node = send_request_finish (result, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
-}
-
-void
-cb_session_request_async (CbSession           *self,
-                          const char          *method,
-                          const char          *path,
-                          JsonNode            *body,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (CB_IS_SESSION (self));
-  g_return_if_fail (method != NULL);
-  g_return_if_fail (path != NULL && path[0] == '/');
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cb_session_request_async);
-
-  if (self->token == NULL)
-    {
-      g_task_return_new_error (task, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_UNAUTHORIZED,
-                               "Not signed in");
-      return;
-    }
-
-  send_request (self, NULL, method, path, body, self->token, cancellable,
-                on_public_request_done, g_steal_pointer (&task));
-}
-
-JsonNode *
-cb_session_request_finish (CbSession     *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static JsonNode *
-object_node (JsonBuilder *builder)
-{
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-void
-cb_session_set_presence_async (CbSession           *self,
-                               CbAvailability       availability,
-                               const char          *note,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "availability");
-  json_builder_add_string_value (builder, cb_enum_to_nick (CB_TYPE_AVAILABILITY, availability));
-  if (note != NULL)
-    {
-      json_builder_set_member_name (builder, "note");
-      json_builder_add_string_value (builder, note);
-    }
-  body = object_node (builder);
-
-  cb_session_request_async (self, SOUP_METHOD_PUT, CB_API_PREFIX "/me/presence", body,
-                            cancellable, callback, user_data);
-}
-
-void
-cb_session_set_agent_status_async (CbSession           *self,
-                                   CbAgentStatus        status,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "agent_status");
-  json_builder_add_string_value (builder, cb_enum_to_nick (CB_TYPE_AGENT_STATUS, status));
-  body = object_node (builder);
-
-  cb_session_request_async (self, SOUP_METHOD_PUT, CB_API_PREFIX "/me/agent-status", body,
-                            cancellable, callback, user_data);
-}
-
-void
-cb_session_set_group_login_async (CbSession           *self,
-                                  gint64               group_id,
-                                  gboolean             logged_in,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "logged_in");
-  json_builder_add_boolean_value (builder, logged_in);
-  body = object_node (builder);
-
-  path = g_strdup_printf (CB_API_PREFIX "/groups/%" G_GINT64_FORMAT "/login", group_id);
-  cb_session_request_async (self, SOUP_METHOD_PUT, path, body, cancellable, callback, user_data);
-}
-
-static gboolean
-valid_list (const char *list)
-{
-  return g_strcmp0 (list, "favourites") == 0 || g_strcmp0 (list, "monitor") == 0;
-}
-
-void
-cb_session_add_to_list_async (CbSession           *self,
-                              const char          *list,
-                              gint64               user_id,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (valid_list (list));
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "user_id");
-  json_builder_add_int_value (builder, user_id);
-  body = object_node (builder);
-
-  path = g_strdup_printf (CB_API_PREFIX "/me/%s", list);
-  cb_session_request_async (self, SOUP_METHOD_POST, path, body, cancellable, callback, user_data);
-}
-
-void
-cb_session_remove_from_list_async (CbSession           *self,
-                                   const char          *list,
-                                   gint64               user_id,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (valid_list (list));
-
-  path = g_strdup_printf (CB_API_PREFIX "/me/%s/%" G_GINT64_FORMAT, list, user_id);
-  cb_session_request_async (self, SOUP_METHOD_DELETE, path, NULL, cancellable, callback, user_data);
-}
-
-/* --- connection control --- */
-
-void
-cb_session_disconnect_for_test (CbSession *self)
-{
-  g_return_if_fail (CB_IS_SESSION (self));
-
-  if (self->ws == NULL)
-    return;
-
-  drop_websocket (self);
-  schedule_reconnect (self, "Disconnected");
-}
-
-void
-cb_session_reconnect_now (CbSession *self)
-{
-  g_return_if_fail (CB_IS_SESSION (self));
-
-  if (self->state != CB_CONNECTION_STATE_RECONNECTING || self->attempt_in_flight)
-    return;
-  attempt_reconnect (self);
 }

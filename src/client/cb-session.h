@@ -14,17 +14,21 @@
  * self-signed office servers), last-error (string), reconnect-min-ms and
  * reconnect-max-ms (uint: first and longest backoff delay; the defaults
  * 250 and 30000 can be overridden by the environment variables
- * CALLBOARD_RECONNECT_MIN_MS and CALLBOARD_RECONNECT_MAX_MS),
- * softphone-enabled (bool, default FALSE: whether signing in starts the
- * embedded softphone), softphone (CbSoftphone while signed in with it
- * enabled, else NULL). Signing in also loads the journal into the store.
- * Signals: "event-received" (gint64 seq, const char *type, JsonObject *data)
+ * CALLBOARD_RECONNECT_MIN_MS and CALLBOARD_RECONNECT_MAX_MS). Signing in
+ * also loads the journal into the store.
+ * Signals: "event-received" (gint64 seq, CbEventType type, JsonObject *data)
  * for every event frame, before the store decides whether to apply it.
+ *
+ * Every REST call, the session's own included, goes through its
+ * CbRestClient (cb_session_get_rest_client()), which carries the token;
+ * the event stream is a CbEventStream. Whoever wants a softphone for the
+ * signed-in user makes one (cb_softphone_new()).
  */
 
 #pragma once
 
 #include "cb-client-store.h"
+#include "cb-rest-client.h"
 
 G_BEGIN_DECLS
 
@@ -38,9 +42,6 @@ typedef enum {
 #define CB_TYPE_CONNECTION_STATE (cb_connection_state_get_type ())
 GType cb_connection_state_get_type (void);
 
-/* cb-softphone.h includes this header; the pointer type is enough here. */
-typedef struct _CbSoftphone CbSoftphone;
-
 #define CB_TYPE_SESSION (cb_session_get_type ())
 G_DECLARE_FINAL_TYPE (CbSession, cb_session, CB, SESSION, GObject)
 
@@ -52,10 +53,8 @@ const char       *cb_session_get_server_url (CbSession           *self);
 const char       *cb_session_get_username  (CbSession           *self);
 const char       *cb_session_get_token     (CbSession           *self);
 const char       *cb_session_get_last_error (CbSession          *self);
-CbSoftphone      *cb_session_get_softphone  (CbSession           *self);
-gboolean          cb_session_get_softphone_enabled (CbSession    *self);
-void              cb_session_set_softphone_enabled (CbSession    *self,
-                                                    gboolean      enabled);
+/* Where every change goes: the REST client with this session's token. */
+CbRestClient     *cb_session_get_rest_client (CbSession          *self);
 gboolean          cb_session_get_accept_invalid_certificates (CbSession *self);
 void              cb_session_set_accept_invalid_certificates (CbSession *self,
                                                               gboolean   accept);
@@ -78,36 +77,6 @@ void     cb_session_sign_out_async        (CbSession           *self,
 gboolean cb_session_sign_out_finish       (CbSession           *self,
                                            GAsyncResult        *result,
                                            GError             **error);
-
-/* Any authenticated REST call; body may be NULL. The result is the parsed
- * answer (NULL for 204); server errors become CB_PROTOCOL_ERROR errors. */
-void      cb_session_request_async        (CbSession           *self,
-                                           const char          *method,
-                                           const char          *path,
-                                           JsonNode            *body,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data);
-JsonNode *cb_session_request_finish       (CbSession           *self,
-                                           GAsyncResult        *result,
-                                           GError             **error);
-
-/* Convenience calls; each finishes with cb_session_request_finish(). */
-void cb_session_set_presence_async        (CbSession *self, CbAvailability availability,
-                                           const char *note, GCancellable *cancellable,
-                                           GAsyncReadyCallback callback, gpointer user_data);
-void cb_session_set_agent_status_async    (CbSession *self, CbAgentStatus status,
-                                           GCancellable *cancellable,
-                                           GAsyncReadyCallback callback, gpointer user_data);
-void cb_session_set_group_login_async     (CbSession *self, gint64 group_id, gboolean logged_in,
-                                           GCancellable *cancellable,
-                                           GAsyncReadyCallback callback, gpointer user_data);
-void cb_session_add_to_list_async         (CbSession *self, const char *list /* "favourites" or "monitor" */,
-                                           gint64 user_id, GCancellable *cancellable,
-                                           GAsyncReadyCallback callback, gpointer user_data);
-void cb_session_remove_from_list_async    (CbSession *self, const char *list, gint64 user_id,
-                                           GCancellable *cancellable,
-                                           GAsyncReadyCallback callback, gpointer user_data);
 
 /* Drops the WebSocket as if the network failed (tests, and "reconnect now"). */
 void     cb_session_disconnect_for_test   (CbSession           *self);

@@ -3,10 +3,15 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The session owns the softphone and the softphone only holds a weak
- * reference back: the phone must not keep a signed-out session alive.
- * Everything runs on the default main context, where sofia-sip's source
- * is attached too.
+ * The softphone feeds its CbCallTracker: the agent's dialogs and their
+ * states, the session's `call` events, the answers to control requests.
+ * It carries out the calls' controls: on the dialog for a call here,
+ * through the REST client for a call on another device.
+ *
+ * It follows the session's events but holds no reference to the session:
+ * its owner (the window) drops the phone before the session. Everything
+ * runs on the default main context, where sofia-sip's source is attached
+ * too.
  */
 
 #define G_LOG_DOMAIN "cb-client"
@@ -15,13 +20,9 @@
 
 #include <sofia-sip/su_uniqueid.h>
 
-#include "cb-client-private.h"
+#include "cb-call-tracker.h"
 #include "cb-sip-agent.h"
 #include "cb-softphone.h"
-
-#define ENDED_LINGER_MS_DEFAULT 2000
-/* How long a ringing call's event may wait for its INVITE to reach us. */
-#define REMOTE_GRACE_MS 1000
 
 G_DEFINE_ENUM_TYPE (CbRegistrationState, cb_registration_state,
   G_DEFINE_ENUM_VALUE (CB_REGISTRATION_STATE_OFFLINE, "offline"),
@@ -33,10 +34,9 @@ struct _CbSoftphone
 {
   GObject              parent_instance;
 
-  GWeakRef             session;
-  CbClientStore       *store;
+  CbRestClient        *rest;
+  CbCallTracker       *tracker;
   CbSipAgent          *agent;
-  GListStore          *calls;
   GCancellable        *cancellable;
   CbRegistrationState  registration_state;
   char                *line;
@@ -44,14 +44,6 @@ struct _CbSoftphone
   char                *last_error;
   char                *audio_src;
   char                *audio_sink;
-  guint                ended_linger_ms;
-  guint                next_call_id;
-  GHashTable          *server_calls;  /* device_call_id -> server call_id */
-  GHashTable          *click_calls;   /* device_call_ids the server placed through us */
-  GHashTable          *remote_calls;  /* server call_id -> CbCall on another device */
-  GHashTable          *consultations; /* consultation's server call_id -> held CbCall */
-  GHashTable          *deferred;      /* server call_id -> JsonObject, waiting for our leg */
-  GHashTable          *consulting;    /* number being consulted -> until (monotonic s) */
 };
 
 G_DEFINE_FINAL_TYPE (CbSoftphone, cb_softphone, G_TYPE_OBJECT)
@@ -97,6 +89,7 @@ set_registration_state (CbSoftphone         *self,
     return;
   g_debug ("Softphone %s: registration %d -> %d", self->line, self->registration_state, state);
   self->registration_state = state;
+  cb_call_tracker_set_line_registered (self->tracker, state == CB_REGISTRATION_STATE_REGISTERED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REGISTRATION_STATE]);
 }
 
@@ -111,81 +104,151 @@ set_last_error (CbSoftphone *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
 }
 
-/* --- calls --- */
+/* --- the calls' controls --- */
 
-typedef struct {
-  GWeakRef softphone;
-  CbCall  *call;
-} Removal;
+static void
+on_remote_control_done (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(CbCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_rest_client_finish (CB_REST_CLIENT (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _cb_call_report_control_failed (call, error);
+}
+
+/* A remote call's id on the server, which its controls name. */
+static const char *
+remote_id (CbCall  *call,
+           GError **error)
+{
+  const char *id = cb_call_get_server_id (call);
+
+  if (id == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                         "The server does not know this call");
+  return id;
+}
 
 static gboolean
-remove_call_cb (gpointer user_data)
+control_answer (CbCall   *call,
+                gpointer  user_data,
+                GError  **error)
 {
-  Removal *removal = user_data;
-  g_autoptr(CbSoftphone) self = g_weak_ref_get (&removal->softphone);
-  guint position;
+  CbSoftphone *self = user_data;
+  const char *id;
 
-  if (self != NULL && self->calls != NULL &&
-      g_list_store_find (self->calls, removal->call, &position))
-    g_list_store_remove (self->calls, position);
-
-  return G_SOURCE_REMOVE;
+  if (!cb_call_is_remote (call))
+    return cb_sip_call_answer (cb_call_get_sip_call (call), error);
+  if ((id = remote_id (call, error)) == NULL)
+    return FALSE;
+  cb_rest_client_answer_async (self->rest, id, self->cancellable, on_remote_control_done,
+                               g_object_ref (call));
+  return TRUE;
 }
 
 static void
-removal_free (gpointer data)
+control_hangup (CbCall   *call,
+                gpointer  user_data)
 {
-  Removal *removal = data;
+  CbSoftphone *self = user_data;
+  const char *id;
 
-  g_weak_ref_clear (&removal->softphone);
-  g_object_unref (removal->call);
-  g_free (removal);
+  if (!cb_call_is_remote (call))
+    cb_sip_call_hangup (cb_call_get_sip_call (call));
+  else if ((id = remote_id (call, NULL)) != NULL)
+    cb_rest_client_hangup_async (self->rest, id, self->cancellable, on_remote_control_done,
+                                 g_object_ref (call));
+}
+
+static gboolean
+control_set_held (CbCall    *call,
+                  gboolean   held,
+                  gpointer   user_data,
+                  GError   **error)
+{
+  CbSoftphone *self = user_data;
+  const char *id;
+
+  if (!cb_call_is_remote (call))
+    return cb_sip_call_set_hold (cb_call_get_sip_call (call), held, error);
+  if ((id = remote_id (call, error)) == NULL)
+    return FALSE;
+  cb_rest_client_set_held_async (self->rest, id, held, self->cancellable,
+                                 on_remote_control_done, g_object_ref (call));
+  return TRUE;
 }
 
 static void
-on_call_state (CbSoftphone *self,
-               GParamSpec  *pspec,
-               CbCall      *call)
+control_set_muted (CbCall   *call,
+                   gboolean  muted,
+                   gpointer  user_data)
 {
-  Removal *removal;
+  CbMediaPipeline *media = cb_call_get_sip_call (call) != NULL
+                           ? cb_sip_call_get_media (cb_call_get_sip_call (call)) : NULL;
 
-  if (cb_call_get_state (call) != CB_CALL_STATE_ENDED)
-    return;
-
-  g_signal_handlers_disconnect_by_func (call, on_call_state, self);
-  removal = g_new0 (Removal, 1);
-  g_weak_ref_init (&removal->softphone, self);
-  removal->call = g_object_ref (call);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, self->ended_linger_ms, remove_call_cb,
-                      removal, removal_free);
+  if (media != NULL)
+    cb_media_pipeline_set_mute (media, muted);
 }
 
+static gboolean
+control_send_dtmf (CbCall      *call,
+                   const char  *digits,
+                   gpointer     user_data,
+                   GError     **error)
+{
+  CbSoftphone *self = user_data;
+  const char *id;
+
+  if (!cb_call_is_remote (call))
+    return cb_sip_call_send_dtmf (cb_call_get_sip_call (call), digits, error);
+  if ((id = remote_id (call, error)) == NULL)
+    return FALSE;
+  cb_rest_client_send_dtmf_async (self->rest, id, digits, self->cancellable,
+                                  on_remote_control_done, g_object_ref (call));
+  return TRUE;
+}
+
+static const CbCallControls controls = {
+  .answer = control_answer,
+  .hangup = control_hangup,
+  .set_held = control_set_held,
+  .set_muted = control_set_muted,
+  .send_dtmf = control_send_dtmf,
+};
+
+/* --- the tracker's inputs --- */
+
+static void
+on_dialog_state (CbSoftphone *self,
+                 GParamSpec  *pspec,
+                 CbSipCall   *sip_call)
+{
+  cb_call_tracker_update_dialog (self->tracker, cb_sip_call_get_call_id (sip_call),
+                                 cb_sip_call_get_state (sip_call));
+}
+
+/* A new dialog of the agent's, incoming or dialled. */
 static CbCall *
-add_call (CbSoftphone *self,
-          CbSipCall   *sip_call,
-          const char  *number)
+track_dialog (CbSoftphone *self,
+              CbSipCall   *sip_call,
+              const char  *number)
 {
-  g_autofree char *id = g_strdup_printf ("%u", ++self->next_call_id);
-  CbContact *contact = cb_client_store_lookup_number (self->store, number);
-  CbCall *call = _cb_call_new (id, sip_call, number, contact);
+  CbCallTrackerDialog dialog = {
+    .call_id = cb_sip_call_get_call_id (sip_call),
+    .direction = cb_sip_call_is_incoming (sip_call) ? CB_CALL_DIRECTION_IN : CB_CALL_DIRECTION_OUT,
+    .remote_number = number,
+    .answers_itself = cb_sip_call_get_answer_after (sip_call) == 0,
+    .sip_call = sip_call,
+  };
+  CbCall *call = cb_call_tracker_add_dialog (self->tracker, &dialog);
 
-  g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self,
+  g_signal_connect_object (sip_call, "notify::state", G_CALLBACK (on_dialog_state), self,
                            G_CONNECT_SWAPPED);
-  g_list_store_append (self->calls, call);
+  on_dialog_state (self, NULL, sip_call);
   return call;
-}
-
-static void index_server_call (CbSoftphone *self, JsonObject *call);
-
-/* Asked for a consultation with @number in the last few seconds. */
-static gboolean
-is_consulting (CbSoftphone *self,
-               const char  *number)
-{
-  gpointer until;
-
-  return g_hash_table_lookup_extended (self->consulting, number, NULL, &until) &&
-         GPOINTER_TO_SIZE (until) >= (gsize) (g_get_monotonic_time () / G_USEC_PER_SEC);
 }
 
 static void
@@ -194,326 +257,60 @@ on_incoming_call (CbSoftphone *self,
                   CbSipAgent  *agent)
 {
   g_autofree char *number = cb_call_number_from_uri (cb_sip_call_get_remote_uri (sip_call));
-  g_autoptr(CbCall) call = add_call (self, sip_call, number);
-  const char *device_call_id = cb_sip_call_get_call_id (sip_call);
-  GHashTableIter iter;
-  JsonObject *data;
+  CbCall *call = track_dialog (self, sip_call, number);
 
   g_debug ("Incoming call %s from %s", cb_call_get_id (call), number);
-
-  /* Its event may have come first and waits for this leg. */
-  g_hash_table_iter_init (&iter, self->deferred);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &data))
-    if (g_strcmp0 (json_object_get_string_member_with_default (data, "device_call_id", NULL),
-                   device_call_id) == 0)
-      {
-        g_autoptr(JsonObject) found = json_object_ref (data);
-
-        g_hash_table_iter_remove (&iter);
-        index_server_call (self, found);
-        break;
-      }
-
-  /* A call the server placed through us does not ring, also when its
-   * event is still on the way (the INVITE shows the consulted number),
-   * nor one the phone answers by itself at once. */
-  if (cb_call_get_direction (call) == CB_CALL_DIRECTION_IN && !is_consulting (self, number) &&
-      cb_sip_call_get_answer_after (sip_call) != 0)
-    g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
 }
 
 static void
-end_all_calls (CbSoftphone *self)
+on_tracker_incoming_call (CbSoftphone   *self,
+                          CbCall        *call,
+                          CbCallTracker *tracker)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CbCall) call = g_list_model_get_item (G_LIST_MODEL (self->calls), i);
-
-      g_signal_handlers_disconnect_by_func (call, on_call_state, self);
-      /* The desk phone's calls go on without us. */
-      if (cb_call_is_remote (call))
-        _cb_call_set_ended (call);
-      else
-        cb_call_hangup (call);
-    }
-  g_list_store_remove_all (self->calls);
-  g_hash_table_remove_all (self->remote_calls);
-  g_hash_table_remove_all (self->consultations);
-  g_hash_table_remove_all (self->deferred);
-}
-
-/* --- the server's view of our calls --- */
-
-/* Call ids are strings in the protocol; a number is taken as well. */
-static char *
-dup_id_member (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  return NULL;
-}
-
-static CbCall *
-find_local_call (CbSoftphone *self,
-                 const char  *device_call_id)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
-
-  if (device_call_id == NULL)
-    return NULL;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CbCall) call = g_list_model_get_item (G_LIST_MODEL (self->calls), i);
-      CbSipCall *sip_call = cb_call_get_sip_call (call);
-
-      if (sip_call != NULL && g_strcmp0 (cb_sip_call_get_call_id (sip_call), device_call_id) == 0)
-        return call;
-    }
-  return NULL;
-}
-
-/* Pairs a consultation call with the held call it consults about, once
- * both ends are known. */
-static void
-link_consultation (CbSoftphone *self,
-                   CbCall      *call)
-{
-  CbCall *held;
-
-  if (cb_call_get_server_id (call) == NULL ||
-      (held = g_hash_table_lookup (self->consultations, cb_call_get_server_id (call))) == NULL)
-    return;
-  _cb_call_set_partner (held, call, FALSE);
-  _cb_call_set_partner (call, held, TRUE);
-  g_hash_table_remove (self->consultations, cb_call_get_server_id (call));
-  g_hash_table_remove (self->consulting, cb_call_get_remote_number (call));
+  g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call);
 }
 
 static void
-drop_remote_call (CbSoftphone *self,
-                  const char  *call_id)
+apply_call (CbSoftphone *self,
+            JsonObject  *data)
 {
-  CbCall *remote = g_hash_table_lookup (self->remote_calls, call_id);
-  guint position;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbWireCall) call = cb_wire_call_from_json (data, &error);
 
-  if (remote == NULL)
-    return;
-  if (g_list_store_find (self->calls, remote, &position))
-    g_list_store_remove (self->calls, position);
-  g_hash_table_remove (self->remote_calls, call_id);
-}
-
-static void apply_remote_call (CbSoftphone *self, JsonObject *data, gboolean deferred);
-
-static void
-add_remote_call (CbSoftphone *self,
-                 const char  *call_id,
-                 JsonObject  *data)
-{
-  g_autoptr(CbSession) session = g_weak_ref_get (&self->session);
-  g_autofree char *id = g_strdup_printf ("%u", ++self->next_call_id);
-  const char *number = json_object_get_string_member_with_default (data, "remote_number", "");
-  g_autoptr(CbCall) call = NULL;
-
-  if (session == NULL)
-    return;
-  call = _cb_call_new_remote (id, session, data, cb_client_store_lookup_number (self->store, number));
-  g_debug ("Remote call %s (%s) with %s", id, call_id, number);
-  g_hash_table_replace (self->remote_calls, g_strdup (call_id), g_object_ref (call));
-  g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self,
-                           G_CONNECT_SWAPPED);
-  g_list_store_append (self->calls, call);
-  link_consultation (self, call);
-}
-
-static gboolean
-show_deferred (gpointer user_data)
-{
-  g_autoptr(CbSoftphone) self = g_weak_ref_get (user_data);
-  g_autoptr(GList) values = NULL;
-
-  if (self == NULL)
-    return G_SOURCE_REMOVE;
-  values = g_hash_table_get_values (self->deferred);
-  for (GList *l = values; l != NULL; l = l->next)
-    json_object_ref (l->data);
-  g_hash_table_remove_all (self->deferred);
-  for (GList *l = values; l != NULL; l = l->next)
-    {
-      apply_remote_call (self, l->data, TRUE);
-      json_object_unref (l->data);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
-}
-
-/* Whether the call's event may be about our own phone, whose INVITE may
- * still be on the way. The server names the kind of line the user's leg
- * is on ("device"): a desk phone's call, or one with no leg of ours, is
- * a card at once; a softphone's is ours (unless another client of ours
- * has the line, hence still a short wait). An older server without the
- * field leaves only the guess from device_call_id. */
-static gboolean
-may_ring_here (JsonObject *data)
-{
-  JsonNode *device = json_object_get_member (data, "device");
-
-  if (json_object_get_string_member_with_default (data, "device_call_id", NULL) == NULL)
-    return FALSE;
-  if (device == NULL)
-    return TRUE;
-  return JSON_NODE_HOLDS_VALUE (device) && json_node_get_value_type (device) == G_TYPE_STRING &&
-         g_strcmp0 (json_node_get_string (device), "softphone") == 0;
-}
-
-/* A call of ours that is not on this phone: a card of its own, driven
- * by the events. One that rings here as well shows as our own call, and
- * the SIP INVITE may come a moment after the event: wait for it briefly. */
-static void
-apply_remote_call (CbSoftphone *self,
-                   JsonObject  *data,
-                   gboolean     deferred)
-{
-  const char *call_id = json_object_get_string_member_with_default (data, "call_id", NULL);
-  const char *state = json_object_get_string_member_with_default (data, "state", "");
-  const char *device_call_id = json_object_get_string_member_with_default (data, "device_call_id", NULL);
-  CbCall *remote;
-
-  if (call_id == NULL)
-    return;
-  if ((remote = g_hash_table_lookup (self->remote_calls, call_id)) != NULL)
-    {
-      _cb_call_apply_json (remote, data);
-      if (cb_call_get_state (remote) == CB_CALL_STATE_ENDED)
-        g_hash_table_remove (self->remote_calls, call_id);
-      return;
-    }
-  if (g_str_equal (state, "ended"))
-    {
-      g_hash_table_remove (self->deferred, call_id);
-      return;
-    }
-  if (!deferred && g_str_equal (state, "ringing") &&
-      self->registration_state == CB_REGISTRATION_STATE_REGISTERED && may_ring_here (data) &&
-      !g_hash_table_contains (self->server_calls, device_call_id))
-    {
-      GWeakRef *ref = g_new0 (GWeakRef, 1);
-
-      g_weak_ref_init (ref, self);
-      if (g_hash_table_size (self->deferred) == 0)
-        g_timeout_add_full (G_PRIORITY_DEFAULT, REMOTE_GRACE_MS, show_deferred, ref, weak_ref_free);
-      else
-        weak_ref_free (ref);
-      g_hash_table_replace (self->deferred, g_strdup (call_id), json_object_ref (data));
-      return;
-    }
-  if (deferred && device_call_id != NULL && find_local_call (self, device_call_id) != NULL)
-    return;
-  add_remote_call (self, call_id, data);
-}
-
-static void
-index_server_call (CbSoftphone *self,
-                   JsonObject  *call)
-{
-  g_autofree char *call_id = dup_id_member (call, "call_id");
-  g_autofree char *device_call_id = dup_id_member (call, "device_call_id");
-  gboolean ended = g_strcmp0 (json_object_get_string_member_with_default (call, "state", ""), "ended") == 0;
-  g_autoptr(CbSession) session = g_weak_ref_get (&self->session);
-  CbCall *local;
-
-  /* Colleagues' calls (seen at team level) are not ours to show. */
-  if (call_id == NULL || session == NULL ||
-      json_object_get_int_member_with_default (call, "user_id", 0) != cb_session_get_user_id (session))
-    return;
-
-  local = find_local_call (self, device_call_id);
-  if (local == NULL)
-    {
-      apply_remote_call (self, call, FALSE);
-      return;
-    }
-
-  /* The call moved to this phone (or was here all along). */
-  drop_remote_call (self, call_id);
-  g_hash_table_remove (self->deferred, call_id);
-
-  /* Outgoing for the server, yet it rang here: the server placed it
-   * through our phone (a consultation, RFC 3725 with answer-after=0). */
-  if (g_strcmp0 (json_object_get_string_member_with_default (call, "direction", ""), "out") == 0 &&
-      cb_call_get_direction (local) == CB_CALL_DIRECTION_IN &&
-      !g_hash_table_contains (self->click_calls, device_call_id))
-    {
-      g_autoptr(GError) error = NULL;
-
-      g_hash_table_add (self->click_calls, g_strdup (device_call_id));
-      _cb_call_set_server_driven (local);
-      /* With answer-after the phone library has answered it already. */
-      if (cb_sip_call_get_state (cb_call_get_sip_call (local)) == CB_SIP_CALL_STATE_INCOMING &&
-          !cb_sip_call_answer (cb_call_get_sip_call (local), &error))
-        g_debug ("Could not take the server's call: %s", error->message);
-    }
-  _cb_call_apply_json (local, call);
-  link_consultation (self, local);
-
-  if (ended)
-    {
-      g_hash_table_remove (self->server_calls, device_call_id);
-      g_hash_table_remove (self->click_calls, device_call_id);
-    }
+  if (call != NULL)
+    cb_call_tracker_apply_call (self->tracker, call);
   else
-    g_hash_table_replace (self->server_calls, g_steal_pointer (&device_call_id),
-                          g_steal_pointer (&call_id));
+    g_debug ("Ignoring an unreadable call: %s", error->message);
 }
 
 static void
 on_event_received (CbSoftphone *self,
                    gint64       seq,
-                   const char  *type,
+                   CbEventType  type,
                    JsonObject  *data,
                    CbSession   *session)
 {
-  if (g_strcmp0 (type, "call") == 0 && data != NULL)
-    index_server_call (self, data);
+  if (type == CB_EVENT_TYPE_CALL && data != NULL)
+    apply_call (self, data);
 }
 
 const char *
 cb_softphone_get_server_call_id (CbSoftphone *self,
                                  CbCall      *call)
 {
-  const char *sip_call_id;
-
   g_return_val_if_fail (CB_IS_SOFTPHONE (self), NULL);
   g_return_val_if_fail (CB_IS_CALL (call), NULL);
 
-  if (cb_call_get_server_id (call) != NULL)
-    return cb_call_get_server_id (call);
-  if (cb_call_get_sip_call (call) == NULL)
-    return NULL;
-  sip_call_id = cb_sip_call_get_call_id (cb_call_get_sip_call (call));
-  return sip_call_id != NULL ? g_hash_table_lookup (self->server_calls, sip_call_id) : NULL;
+  return cb_call_tracker_get_server_id (self->tracker, call);
 }
+
+/* --- control through the server --- */
 
 typedef struct {
   CbCall *call;
   CbCall *to_call;   /* transfer only */
-  char   *verb;      /* "forward" or "transfer" */
-  char   *to;        /* forward only */
+  char   *verb;      /* "forward", "consult" or "transfer" */
+  char   *to;        /* forward and consult */
 } ControlData;
 
 static void
@@ -529,27 +326,6 @@ control_data_free (gpointer data)
 }
 
 static void
-start_consultation (CbSoftphone *self,
-                    CbCall      *held,
-                    JsonObject  *consult)
-{
-  const char *call_id = json_object_get_string_member_with_default (consult, "call_id", NULL);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
-
-  if (call_id == NULL)
-    return;
-  g_hash_table_replace (self->consultations, g_strdup (call_id), g_object_ref (held));
-  /* Its event may have been first. */
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CbCall) call = g_list_model_get_item (G_LIST_MODEL (self->calls), i);
-
-      if (g_strcmp0 (cb_call_get_server_id (call), call_id) == 0)
-        link_consultation (self, call);
-    }
-}
-
-static void
 on_control_answer (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -557,19 +333,23 @@ on_control_answer (GObject      *source,
   g_autoptr(GTask) task = user_data;
   CbSoftphone *self = g_task_get_source_object (task);
   ControlData *control = g_task_get_task_data (task);
-  g_autoptr(JsonNode) answer = NULL;
+  gboolean consult = g_str_equal (control->verb, "consult");
+  g_autofree char *consultation = NULL;
   GError *error = NULL;
 
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
-  if (error != NULL && g_str_equal (control->verb, "consult"))
-    g_hash_table_remove (self->consulting, control->to);
+  if (consult)
+    consultation = cb_rest_client_consult_finish (CB_REST_CLIENT (source), result, &error);
+  else
+    cb_rest_client_finish (CB_REST_CLIENT (source), result, &error);
   if (error != NULL)
     {
+      if (consult)
+        cb_call_tracker_forget_consultation (self->tracker, control->to);
       g_task_return_error (task, error);
       return;
     }
-  if (g_str_equal (control->verb, "consult") && answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
-    start_consultation (self, control->call, json_node_get_object (answer));
+  if (consultation != NULL)
+    cb_call_tracker_consultation_started (self->tracker, control->call, consultation);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -578,20 +358,11 @@ post_control (GTask *task)
 {
   CbSoftphone *self = g_task_get_source_object (task);
   ControlData *control = g_task_get_task_data (task);
-  g_autoptr(CbSession) session = g_weak_ref_get (&self->session);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   const char *id = cb_softphone_get_server_call_id (self, control->call);
   const char *to_id = control->to_call != NULL
                       ? cb_softphone_get_server_call_id (self, control->to_call) : NULL;
 
-  if (session == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "Signed out");
-      return;
-    }
   if (id == NULL || (control->to_call != NULL && to_id == NULL))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -599,17 +370,15 @@ post_control (GTask *task)
       return;
     }
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, control->to_call != NULL ? "to_call" : "to");
-  json_builder_add_string_value (builder, control->to_call != NULL ? to_id : control->to);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  escaped = g_uri_escape_string (id, NULL, FALSE);
-  path = g_strdup_printf (CB_API_PREFIX "/calls/%s/%s", escaped, control->verb);
-  g_debug ("POST %s", path);
-  cb_session_request_async (session, "POST", path, body, g_task_get_cancellable (task),
-                            on_control_answer, g_object_ref (task));
+  if (g_str_equal (control->verb, "forward"))
+    cb_rest_client_forward_async (self->rest, id, control->to, cancellable,
+                                  on_control_answer, g_object_ref (task));
+  else if (g_str_equal (control->verb, "consult"))
+    cb_rest_client_consult_async (self->rest, id, control->to, cancellable,
+                                  on_control_answer, g_object_ref (task));
+  else
+    cb_rest_client_transfer_async (self->rest, id, to_id, cancellable,
+                                   on_control_answer, g_object_ref (task));
 }
 
 static void
@@ -619,50 +388,70 @@ on_server_calls (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   CbSoftphone *self = g_task_get_source_object (task);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
   GError *error = NULL;
-  JsonArray *calls;
 
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
-  if (error != NULL)
+  calls = cb_rest_client_list_calls_finish (CB_REST_CLIENT (source), result, &error);
+  if (calls == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) &&
-      json_object_has_member (json_node_get_object (answer), "calls") &&
-      (calls = json_object_get_array_member (json_node_get_object (answer), "calls")) != NULL)
-    {
-      for (guint i = 0; i < json_array_get_length (calls); i++)
-        {
-          JsonNode *node = json_array_get_element (calls, i);
-
-          if (JSON_NODE_HOLDS_OBJECT (node))
-            index_server_call (self, json_node_get_object (node));
-        }
-    }
+  for (guint i = 0; i < calls->len; i++)
+    cb_call_tracker_apply_call (self->tracker, g_ptr_array_index (calls, i));
   post_control (task);
 }
 
-/* Posts at once when both calls are indexed, else first asks the server
- * for our calls: the `call` event may not have arrived yet. */
+/* Posts at once when both calls are known to the server, else first asks
+ * it for our calls: the `call` event may not have arrived yet. */
 static void
 start_control (CbSoftphone *self,
                GTask       *task)
 {
   ControlData *control = g_task_get_task_data (task);
-  g_autoptr(CbSession) session = g_weak_ref_get (&self->session);
 
-  if (session != NULL &&
-      (cb_softphone_get_server_call_id (self, control->call) == NULL ||
-       (control->to_call != NULL && cb_softphone_get_server_call_id (self, control->to_call) == NULL)))
+  if (cb_softphone_get_server_call_id (self, control->call) == NULL ||
+      (control->to_call != NULL && cb_softphone_get_server_call_id (self, control->to_call) == NULL))
     {
-      cb_session_request_async (session, "GET", CB_API_PREFIX "/calls", NULL,
-                                g_task_get_cancellable (task), on_server_calls,
-                                g_object_ref (task));
+      cb_rest_client_list_calls_async (self->rest, g_task_get_cancellable (task), on_server_calls,
+                                       g_object_ref (task));
       return;
     }
   post_control (task);
+}
+
+static void
+control_async (CbSoftphone         *self,
+               gpointer             source_tag,
+               const char          *verb,
+               CbCall              *call,
+               const char          *to,
+               CbCall              *to_call,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ControlData *control = g_new0 (ControlData, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  control->call = g_object_ref (call);
+  control->to_call = to_call != NULL ? g_object_ref (to_call) : NULL;
+  control->verb = g_strdup (verb);
+  control->to = g_strdup (to);
+  g_task_set_task_data (task, control, control_data_free);
+  start_control (self, task);
+}
+
+static gboolean
+control_finish (CbSoftphone   *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -673,21 +462,12 @@ cb_softphone_forward_async (CbSoftphone         *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ControlData *control;
-
   g_return_if_fail (CB_IS_SOFTPHONE (self));
   g_return_if_fail (CB_IS_CALL (call));
   g_return_if_fail (to != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cb_softphone_forward_async);
-  control = g_new0 (ControlData, 1);
-  control->call = g_object_ref (call);
-  control->verb = g_strdup ("forward");
-  control->to = g_strdup (to);
-  g_task_set_task_data (task, control, control_data_free);
-  start_control (self, task);
+  control_async (self, cb_softphone_forward_async, "forward", call, to, NULL,
+                 cancellable, callback, user_data);
 }
 
 gboolean
@@ -695,8 +475,7 @@ cb_softphone_forward_finish (CbSoftphone   *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return control_finish (self, result, cb_softphone_forward_async, error);
 }
 
 void
@@ -707,21 +486,12 @@ cb_softphone_transfer_async (CbSoftphone         *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ControlData *control;
-
   g_return_if_fail (CB_IS_SOFTPHONE (self));
   g_return_if_fail (CB_IS_CALL (call));
   g_return_if_fail (CB_IS_CALL (to_call));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cb_softphone_transfer_async);
-  control = g_new0 (ControlData, 1);
-  control->call = g_object_ref (call);
-  control->to_call = g_object_ref (to_call);
-  control->verb = g_strdup ("transfer");
-  g_task_set_task_data (task, control, control_data_free);
-  start_control (self, task);
+  control_async (self, cb_softphone_transfer_async, "transfer", call, NULL, to_call,
+                 cancellable, callback, user_data);
 }
 
 gboolean
@@ -729,8 +499,7 @@ cb_softphone_transfer_finish (CbSoftphone   *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return control_finish (self, result, cb_softphone_transfer_async, error);
 }
 
 void
@@ -741,24 +510,14 @@ cb_softphone_consult_async (CbSoftphone         *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ControlData *control;
-
   g_return_if_fail (CB_IS_SOFTPHONE (self));
   g_return_if_fail (CB_IS_CALL (call));
   g_return_if_fail (to != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cb_softphone_consult_async);
-  control = g_new0 (ControlData, 1);
-  control->call = g_object_ref (call);
-  control->verb = g_strdup ("consult");
-  control->to = g_strdup (to);
-  g_task_set_task_data (task, control, control_data_free);
-  /* Until the answer, or a few seconds if it never comes. */
-  g_hash_table_insert (self->consulting, g_strdup (to),
-                       GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / G_USEC_PER_SEC + 10)));
-  start_control (self, task);
+  /* The consultation's INVITE may reach us before the answer. */
+  cb_call_tracker_expect_consultation (self->tracker, to);
+  control_async (self, cb_softphone_consult_async, "consult", call, to, NULL,
+                 cancellable, callback, user_data);
 }
 
 gboolean
@@ -766,8 +525,7 @@ cb_softphone_consult_finish (CbSoftphone   *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return control_finish (self, result, cb_softphone_consult_async, error);
 }
 
 void
@@ -795,27 +553,17 @@ on_existing_calls (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(CbSoftphone) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
   g_autoptr(GError) error = NULL;
-  JsonArray *calls;
 
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
-  if (error != NULL)
+  calls = cb_rest_client_list_calls_finish (CB_REST_CLIENT (source), result, &error);
+  if (calls == NULL)
     {
       g_debug ("No call list: %s", error->message);
       return;
     }
-  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) ||
-      !json_object_has_member (json_node_get_object (answer), "calls") ||
-      (calls = json_object_get_array_member (json_node_get_object (answer), "calls")) == NULL)
-    return;
-  for (guint i = 0; i < json_array_get_length (calls); i++)
-    {
-      JsonNode *node = json_array_get_element (calls, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        index_server_call (self, json_node_get_object (node));
-    }
+  for (guint i = 0; i < calls->len; i++)
+    cb_call_tracker_apply_call (self->tracker, g_ptr_array_index (calls, i));
 }
 
 /* --- registration --- */
@@ -886,34 +634,20 @@ on_line (GObject      *source,
 {
   g_autoptr(CbSoftphone) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(CbLineCredentials) line = NULL;
   g_autofree char *host = NULL;
   g_autofree char *local = NULL;
-  const char *username = NULL;
-  const char *password = NULL;
-  const char *registrar = NULL;
-  JsonObject *line;
 
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
+  line = cb_rest_client_get_line_finish (CB_REST_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (error == NULL && (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer)))
-    error = g_error_new_literal (CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_JSON,
-                                 "The line answer is not a JSON object");
   if (error == NULL)
     {
-      line = json_node_get_object (answer);
-      if (cb_json_get_string (line, "username", TRUE, &username, &error) &&
-          cb_json_get_string (line, "password", TRUE, &password, &error))
-        cb_json_get_string (line, "registrar", TRUE, &registrar, &error);
-    }
-  if (error == NULL)
-    {
-      host = registrar_host (registrar);
+      host = registrar_host (line->registrar);
       local = local_address_for (host, &error);
     }
   if (error == NULL)
-    self->agent = cb_sip_agent_new (local, 0, username, &error);
+    self->agent = cb_sip_agent_new (local, 0, line->username, &error);
   if (error != NULL)
     {
       g_debug ("No softphone: %s", error->message);
@@ -923,10 +657,10 @@ on_line (GObject      *source,
     }
 
   g_free (self->line);
-  self->line = g_strdup (username);
+  self->line = g_strdup (line->username);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINE]);
   g_free (self->registrar);
-  self->registrar = g_strdup (registrar);
+  self->registrar = g_strdup (line->registrar);
 
   g_object_set (self->agent, "audio-src", self->audio_src, "audio-sink", self->audio_sink, NULL);
   /* The server's own calls through us (pickup, call from this phone,
@@ -936,30 +670,25 @@ on_line (GObject      *source,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->agent, "notify::registered", G_CALLBACK (on_registered), self,
                            G_CONNECT_SWAPPED);
-  g_debug ("Registering line %s at %s from %s", username, registrar, local);
-  cb_sip_agent_register (self->agent, registrar, password);
+  g_debug ("Registering line %s at %s from %s", line->username, line->registrar, local);
+  cb_sip_agent_register (self->agent, line->registrar, line->password);
 }
 
 void
 cb_softphone_start (CbSoftphone *self)
 {
-  g_autoptr(CbSession) session = NULL;
-
   g_return_if_fail (CB_IS_SOFTPHONE (self));
 
-  session = g_weak_ref_get (&self->session);
-  if (session == NULL || self->agent != NULL ||
-      self->registration_state == CB_REGISTRATION_STATE_REGISTERING)
+  if (self->agent != NULL || self->registration_state == CB_REGISTRATION_STATE_REGISTERING)
     return;
 
   set_last_error (self, NULL);
   set_registration_state (self, CB_REGISTRATION_STATE_REGISTERING);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  cb_session_request_async (session, "GET", CB_API_PREFIX "/me/line", NULL, self->cancellable,
-                            on_line, g_object_ref (self));
-  cb_session_request_async (session, "GET", CB_API_PREFIX "/calls", NULL, self->cancellable,
-                            on_existing_calls, g_object_ref (self));
+  cb_rest_client_get_line_async (self->rest, self->cancellable, on_line, g_object_ref (self));
+  cb_rest_client_list_calls_async (self->rest, self->cancellable, on_existing_calls,
+                                   g_object_ref (self));
 }
 
 void
@@ -970,8 +699,8 @@ cb_softphone_stop (CbSoftphone *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->calls != NULL)
-    end_all_calls (self);
+  if (self->tracker != NULL)
+    cb_call_tracker_clear (self->tracker);
   if (self->agent != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->agent, self);
@@ -988,9 +717,13 @@ cb_softphone_dispose (GObject *object)
 {
   CbSoftphone *self = CB_SOFTPHONE (object);
 
-  cb_softphone_stop (self);
-  g_clear_object (&self->calls);
-  g_clear_object (&self->store);
+  if (self->tracker != NULL)
+    {
+      cb_softphone_stop (self);
+      g_signal_handlers_disconnect_by_data (self->tracker, self);
+      cb_call_tracker_set_controls (self->tracker, NULL, NULL);
+    }
+  g_clear_object (&self->rest);
 
   G_OBJECT_CLASS (cb_softphone_parent_class)->dispose (object);
 }
@@ -1000,20 +733,24 @@ cb_softphone_finalize (GObject *object)
 {
   CbSoftphone *self = CB_SOFTPHONE (object);
 
-  g_weak_ref_clear (&self->session);
   g_free (self->line);
   g_free (self->registrar);
   g_free (self->last_error);
   g_free (self->audio_src);
   g_free (self->audio_sink);
-  g_clear_pointer (&self->server_calls, g_hash_table_unref);
-  g_clear_pointer (&self->click_calls, g_hash_table_unref);
-  g_clear_pointer (&self->remote_calls, g_hash_table_unref);
-  g_clear_pointer (&self->consultations, g_hash_table_unref);
-  g_clear_pointer (&self->deferred, g_hash_table_unref);
-  g_clear_pointer (&self->consulting, g_hash_table_unref);
+  /* Kept until now: the calls model outlives a dispose. */
+  g_clear_object (&self->tracker);
 
   G_OBJECT_CLASS (cb_softphone_parent_class)->finalize (object);
+}
+
+static guint
+get_linger_ms (CbSoftphone *self)
+{
+  CbCallTrackerTiming timing;
+
+  cb_call_tracker_get_timing (self->tracker, &timing);
+  return timing.ended_linger_ms;
 }
 
 static void
@@ -1036,7 +773,7 @@ cb_softphone_get_property (GObject    *object,
       g_value_set_string (value, self->last_error);
       break;
     case PROP_CALLS:
-      g_value_set_object (value, self->calls);
+      g_value_set_object (value, cb_call_tracker_get_calls (self->tracker));
       break;
     case PROP_AUDIO_SRC:
       g_value_set_string (value, self->audio_src);
@@ -1045,7 +782,7 @@ cb_softphone_get_property (GObject    *object,
       g_value_set_string (value, self->audio_sink);
       break;
     case PROP_ENDED_LINGER_MS:
-      g_value_set_uint (value, self->ended_linger_ms);
+      g_value_set_uint (value, get_linger_ms (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1085,9 +822,13 @@ cb_softphone_set_property (GObject      *object,
       set_string (self, &self->audio_sink, g_value_get_string (value), pspec);
       break;
     case PROP_ENDED_LINGER_MS:
-      if (self->ended_linger_ms != g_value_get_uint (value))
+      if (get_linger_ms (self) != g_value_get_uint (value))
         {
-          self->ended_linger_ms = g_value_get_uint (value);
+          CbCallTrackerTiming timing;
+
+          cb_call_tracker_get_timing (self->tracker, &timing);
+          timing.ended_linger_ms = g_value_get_uint (value);
+          cb_call_tracker_set_timing (self->tracker, &timing);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -1119,7 +860,7 @@ cb_softphone_class_init (CbSoftphoneClass *klass)
   properties[PROP_AUDIO_SRC] = g_param_spec_string ("audio-src", NULL, NULL, NULL, rw);
   properties[PROP_AUDIO_SINK] = g_param_spec_string ("audio-sink", NULL, NULL, NULL, rw);
   properties[PROP_ENDED_LINGER_MS] =
-    g_param_spec_uint ("ended-linger-ms", NULL, NULL, 0, G_MAXUINT, ENDED_LINGER_MS_DEFAULT, rw);
+    g_param_spec_uint ("ended-linger-ms", NULL, NULL, 0, G_MAXUINT, 2000, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1132,16 +873,6 @@ cb_softphone_class_init (CbSoftphoneClass *klass)
 static void
 cb_softphone_init (CbSoftphone *self)
 {
-  g_weak_ref_init (&self->session, NULL);
-  self->calls = g_list_store_new (CB_TYPE_CALL);
-  self->ended_linger_ms = ENDED_LINGER_MS_DEFAULT;
-  self->server_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->click_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->remote_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->consultations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->deferred = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify) json_object_unref);
-  self->consulting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 CbSoftphone *
@@ -1152,8 +883,12 @@ cb_softphone_new (CbSession *session)
   g_return_val_if_fail (CB_IS_SESSION (session), NULL);
 
   self = g_object_new (CB_TYPE_SOFTPHONE, NULL);
-  g_weak_ref_set (&self->session, session);
-  self->store = g_object_ref (cb_session_get_store (session));
+  self->rest = g_object_ref (cb_session_get_rest_client (session));
+  self->tracker = cb_call_tracker_new (cb_session_get_user_id (session),
+                                       cb_session_get_store (session));
+  cb_call_tracker_set_controls (self->tracker, &controls, self);
+  g_signal_connect_object (self->tracker, "incoming-call", G_CALLBACK (on_tracker_incoming_call),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "event-received", G_CALLBACK (on_event_received), self,
                            G_CONNECT_SWAPPED);
   return self;
@@ -1184,26 +919,15 @@ GListModel *
 cb_softphone_get_calls (CbSoftphone *self)
 {
   g_return_val_if_fail (CB_IS_SOFTPHONE (self), NULL);
-  return G_LIST_MODEL (self->calls);
+  return cb_call_tracker_get_calls (self->tracker);
 }
 
 CbCall *
 cb_softphone_lookup_call (CbSoftphone *self,
                           const char  *id)
 {
-  guint n;
-
   g_return_val_if_fail (CB_IS_SOFTPHONE (self), NULL);
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CbCall) call = g_list_model_get_item (G_LIST_MODEL (self->calls), i);
-
-      if (g_strcmp0 (cb_call_get_id (call), id) == 0)
-        return call;  /* the store keeps its reference */
-    }
-  return NULL;
+  return cb_call_tracker_lookup (self->tracker, id);
 }
 
 /* One call talks at a time: the others go on hold. */
@@ -1211,11 +935,12 @@ static void
 hold_others (CbSoftphone *self,
              CbCall      *keep)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->calls));
+  GListModel *calls = cb_call_tracker_get_calls (self->tracker);
+  guint n = g_list_model_get_n_items (calls);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CbCall) call = g_list_model_get_item (G_LIST_MODEL (self->calls), i);
+      g_autoptr(CbCall) call = g_list_model_get_item (calls, i);
       g_autoptr(GError) error = NULL;
 
       if (call != keep && !cb_call_is_remote (call) &&
@@ -1231,7 +956,6 @@ cb_softphone_dial (CbSoftphone  *self,
                    GError      **error)
 {
   g_autoptr(CbSipCall) sip_call = NULL;
-  g_autoptr(CbCall) call = NULL;
   g_autofree char *clean = NULL;
   g_autofree char *uri = NULL;
 
@@ -1270,8 +994,7 @@ cb_softphone_dial (CbSoftphone  *self,
   if (sip_call == NULL)
     return NULL;
 
-  call = add_call (self, sip_call, clean);
-  return call;  /* the calls model keeps it */
+  return track_dialog (self, sip_call, clean);  /* the calls model keeps it */
 }
 
 gboolean

@@ -3,9 +3,11 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Owned by a CbSession once signed in (when its softphone-enabled is
- * set): fetches the line's credentials (GET /api/v1/me/line), registers a
- * CbSipAgent at the server's registrar, and shows the calls as a model.
+ * Made for a signed-in CbSession by whoever wants the user's phone (the
+ * window), which owns it and stops it before the session signs out.
+ * Started, it fetches the line's credentials through the session's REST
+ * client, registers a CbSipAgent at the server's registrar, and shows the
+ * calls as a model.
  *
  * Properties: registration-state (CbRegistrationState), line (string: the
  * extension), last-error (string), calls (GListModel of CbCall: current
@@ -14,16 +16,16 @@
  * descriptions; NULL: $CALLBOARD_AUDIO_SRC/SINK, then the auto elements).
  * Signals: "incoming-call" (CbCall) when a call starts ringing here.
  *
- * Call control beyond the phone itself (blind forward, completing a
- * transfer) goes through the server's REST API, which names calls by its
- * own ids: the softphone indexes the session's `call` events by their
- * device_call_id (the SIP Call-ID of the server's leg to this phone) and
- * asks GET /calls when a call is not indexed yet.
+ * The calls model is its CbCallTracker's: the agent's dialogs joined with
+ * the session's `call` events (which name this phone's dialog by its SIP
+ * Call-ID), and the user's calls on other devices (the desk phone) as
+ * remote CbCalls, controlled over REST. A call the server places through
+ * this phone (a consultation) is taken at once and shows as outgoing.
  *
- * The calls model also holds the user's calls on other devices (the desk
- * phone): remote CbCalls made from `call` events, controlled over REST.
- * A call the server places through this phone (a consultation) is taken
- * at once and shows as an outgoing call.
+ * Call control beyond the phone itself (blind forward, completing a
+ * transfer) goes through the REST client, which names calls by the
+ * server's ids; when a call's id is not known yet, the phone first asks
+ * for the user's calls.
  */
 
 #pragma once

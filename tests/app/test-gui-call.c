@@ -263,9 +263,7 @@ attach_detector (Ben *ben)
 static CbSoftphone *
 window_softphone (CbWindow *window)
 {
-  CbSession *session = cb_window_get_session (window);
-
-  return session != NULL ? cb_session_get_softphone (session) : NULL;
+  return cb_window_get_softphone (window);
 }
 
 /* Anna's window, signed in, its softphone registered. */
@@ -776,10 +774,9 @@ on_login_done (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
 
-  answer = cb_session_request_finish (CB_SESSION (source), result, &error);
+  g_assert_true (cb_rest_client_finish (CB_REST_CLIENT (source), result, &error));
   g_assert_no_error (error);
 }
 
@@ -813,8 +810,10 @@ test_groups (gconstpointer data)
   /* The queue: Ben waits; Anna is logged in but not available. */
   row = find_widget (GTK_WIDGET (window), match_group_row, hotline);
   g_assert_nonnull (row);
-  cb_session_set_agent_status_async (session, CB_AGENT_STATUS_NOT_AVAILABLE, NULL, on_login_done, NULL);
-  cb_session_set_group_login_async (session, cb_group_get_id (hotline), TRUE, NULL, on_login_done, NULL);
+  cb_rest_client_set_agent_status_async (cb_session_get_rest_client (session),
+                                         CB_AGENT_STATUS_NOT_AVAILABLE, NULL, on_login_done, NULL);
+  cb_rest_client_set_group_login_async (cb_session_get_rest_client (session),
+                                        cb_group_get_id (hotline), TRUE, NULL, on_login_done, NULL);
   CB_TEST_WAIT_FOR (cb_group_get_logged_in (hotline) &&
                     cb_contact_get_agent_status (cb_client_store_get_me (cb_session_get_store (session))) ==
                     CB_AGENT_STATUS_NOT_AVAILABLE,
@@ -834,7 +833,8 @@ test_groups (gconstpointer data)
                     TIMEOUT_MS, "the abandoned call counted");
 
   /* A call for Sales rings Anna, logged in there, and says so. */
-  cb_session_set_group_login_async (session, cb_group_get_id (sales), TRUE, NULL, on_login_done, NULL);
+  cb_rest_client_set_group_login_async (cb_session_get_rest_client (session),
+                                        cb_group_get_id (sales), TRUE, NULL, on_login_done, NULL);
   CB_TEST_WAIT_FOR (cb_group_get_logged_in (sales), TIMEOUT_MS, "Anna logged into Sales");
   peer_dial (&ben, "610");
   card = wait_for_row (window, "202", FALSE);

@@ -264,19 +264,20 @@ static gboolean
 server_says_logged_in (CbSession *other,
                        gint64     group_id)
 {
+  CbRestClient *rest = cb_session_get_rest_client (other);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) snapshot = NULL;
   AsyncWait wait = { NULL };
   gint64 me = cb_session_get_user_id (other);
   JsonArray *groups;
 
-  cb_session_request_async (other, "GET", CB_API_PREFIX "/snapshot", NULL, NULL, on_async_done, &wait);
+  cb_rest_client_get_snapshot_async (rest, NULL, on_async_done, &wait);
   WAIT_UNTIL (async_done, &wait);
-  answer = cb_session_request_finish (other, wait.result, &error);
+  snapshot = cb_rest_client_get_snapshot_finish (rest, wait.result, &error);
   g_assert_no_error (error);
   g_clear_object (&wait.result);
 
-  groups = json_object_get_array_member (json_node_get_object (answer), "groups");
+  groups = json_object_get_array_member (snapshot, "groups");
   for (guint i = 0; i < json_array_get_length (groups); i++)
     {
       JsonObject *group = json_array_get_object_element (groups, i);

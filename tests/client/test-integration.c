@@ -101,12 +101,13 @@ event_clear (gpointer data)
 }
 
 static void
-on_event_received (CbSession  *session,
-                   gint64      seq,
-                   const char *type,
-                   JsonObject *data,
-                   Client     *client)
+on_event_received (CbSession   *session,
+                   gint64       seq,
+                   CbEventType  event_type,
+                   JsonObject  *data,
+                   Client      *client)
 {
+  const char *type = cb_event_type_to_string (event_type);
   Event event = { seq, g_strdup (type), 0 };
 
   if (json_object_has_member (data, "user_id"))
@@ -119,9 +120,10 @@ on_event_received (CbSession  *session,
 static void
 on_event_applied (CbClientStore *store,
                   gint64         seq,
-                  const char    *type,
+                  CbEventType    event_type,
                   Client        *client)
 {
+  const char *type = cb_event_type_to_string (event_type);
   const Event *last;
   Event event;
 
@@ -229,6 +231,12 @@ store_of (Client *client)
   return cb_session_get_store (client->session);
 }
 
+static CbRestClient *
+rest_of (Client *client)
+{
+  return cb_session_get_rest_client (client->session);
+}
+
 static void
 sign_in (Client     *client,
          const char *username,
@@ -251,10 +259,9 @@ finish_ok (Client        *client,
            GAsyncResult **result)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
 
   WAIT_FOR (*result != NULL, "a REST answer");
-  answer = cb_session_request_finish (client->session, *result, &error);
+  g_assert_true (cb_rest_client_finish (rest_of (client), *result, &error));
   g_assert_no_error (error);
   g_clear_object (result);
 }
@@ -364,7 +371,7 @@ test_scenario (void)
 
   /* 1. anna logs into Support, sets her agent status and presence; ben's
    *    store shows each change. */
-  cb_session_set_group_login_async (a->session, cb_group_get_id (support_at_a), TRUE,
+  cb_rest_client_set_group_login_async (rest_of (a), cb_group_get_id (support_at_a), TRUE,
                                     NULL, store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (strv_has (cb_contact_get_group_logins (anna_at_b), "Support"),
@@ -373,13 +380,13 @@ test_scenario (void)
   WAIT_FOR (cb_group_get_logged_in (support_at_a), "anna to see her own login");
   g_assert_cmpuint (cb_group_get_logged_in_count (support_at_b), ==, 1);
 
-  cb_session_set_agent_status_async (a->session, CB_AGENT_STATUS_AVAILABLE, NULL,
+  cb_rest_client_set_agent_status_async (rest_of (a), CB_AGENT_STATUS_AVAILABLE, NULL,
                                      store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_agent_status (anna_at_b) == CB_AGENT_STATUS_AVAILABLE,
             "ben to see anna's agent status");
 
-  cb_session_set_presence_async (a->session, CB_AVAILABILITY_AWAY, "back at 2", NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AWAY, "back at 2", NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_AWAY,
@@ -425,7 +432,7 @@ test_scenario (void)
   }
 
   /* A change after the restart arrives exactly once. */
-  cb_session_set_presence_async (a->session, CB_AVAILABILITY_BUSY, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_BUSY, NULL, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_BUSY,
@@ -441,10 +448,10 @@ test_scenario (void)
   cb_session_disconnect_for_test (b->session);
   g_assert_cmpint (state_of (b), ==, CB_CONNECTION_STATE_RECONNECTING);
 
-  cb_session_set_agent_status_async (a->session, CB_AGENT_STATUS_NOT_AVAILABLE, NULL,
+  cb_rest_client_set_agent_status_async (rest_of (a), CB_AGENT_STATUS_NOT_AVAILABLE, NULL,
                                      store_result, &result);
   finish_ok (a, &result);
-  cb_session_set_group_login_async (a->session, cb_group_get_id (support_at_a), FALSE,
+  cb_rest_client_set_group_login_async (rest_of (a), cb_group_get_id (support_at_a), FALSE,
                                     NULL, store_result, &result);
   finish_ok (a, &result);
   /* anna receives her own events: once she has both, the server has sent
@@ -478,17 +485,17 @@ test_scenario (void)
   g_assert_cmpuint (g_list_model_get_n_items (cb_client_store_get_directory (store_of (c))), ==, 2);
   g_assert_null (find_group (c, "Support"));
 
-  cb_session_set_presence_async (c->session, CB_AVAILABILITY_DND, "hidden", NULL,
+  cb_rest_client_set_presence_async (rest_of (c), CB_AVAILABILITY_DND, "hidden", NULL,
                                  store_result, &result);
   finish_ok (c, &result);
-  cb_session_set_agent_status_async (c->session, CB_AGENT_STATUS_AVAILABLE, NULL,
+  cb_rest_client_set_agent_status_async (rest_of (c), CB_AGENT_STATUS_AVAILABLE, NULL,
                                      store_result, &result);
   finish_ok (c, &result);
   WAIT_FOR (cb_contact_get_availability (cb_client_store_get_me (store_of (c)))
             == CB_AVAILABILITY_DND, "carl to see his own presence");
   /* anna's change comes after carl's in the server's order: once ben has
    * it, carl's would have arrived before it. */
-  cb_session_set_presence_async (a->session, CB_AVAILABILITY_AVAILABLE, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AVAILABLE, NULL, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_AVAILABLE,
@@ -546,7 +553,6 @@ test_request_errors (void)
   g_autoptr(Client) a = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   CbGroup *team;
 
   if (server == NULL)
@@ -561,30 +567,29 @@ test_request_errors (void)
   g_assert_nonnull (team);
 
   /* Team is not a hunt group: 409. */
-  cb_session_set_group_login_async (a->session, cb_group_get_id (team), TRUE, NULL,
+  cb_rest_client_set_group_login_async (rest_of (a), cb_group_get_id (team), TRUE, NULL,
                                     store_result, &result);
   WAIT_FOR (result != NULL, "the login answer");
-  answer = cb_session_request_finish (a->session, result, &error);
-  g_assert_null (answer);
+  g_assert_false (cb_rest_client_finish (rest_of (a), result, &error));
   g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT);
   g_clear_error (&error);
   g_clear_object (&result);
 
   /* A user nobody may see: 404. */
-  cb_session_add_to_list_async (a->session, "favourites", 999999, NULL, store_result, &result);
+  cb_rest_client_add_to_list_async (rest_of (a), CB_USER_LIST_FAVOURITES, 999999, NULL, store_result, &result);
   WAIT_FOR (result != NULL, "the favourites answer");
-  answer = cb_session_request_finish (a->session, result, &error);
+  g_assert_false (cb_rest_client_finish (rest_of (a), result, &error));
   g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_clear_object (&result);
 
   /* Favourites: the answer and the event agree, in server order. */
-  cb_session_add_to_list_async (a->session, "favourites", cb_session_get_user_id (a->session),
+  cb_rest_client_add_to_list_async (rest_of (a), CB_USER_LIST_FAVOURITES, cb_session_get_user_id (a->session),
                                 NULL, store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (g_list_model_get_n_items (cb_client_store_get_favourites (store_of (a))) == 1,
             "the favourites event");
-  cb_session_remove_from_list_async (a->session, "favourites",
+  cb_rest_client_remove_from_list_async (rest_of (a), CB_USER_LIST_FAVOURITES,
                                      cb_session_get_user_id (a->session),
                                      NULL, store_result, &result);
   finish_ok (a, &result);
@@ -709,7 +714,7 @@ test_resync (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
     {
-      cb_session_set_presence_async (a->session, changes[i], NULL, NULL, store_result, &result);
+      cb_rest_client_set_presence_async (rest_of (a), changes[i], NULL, NULL, store_result, &result);
       finish_ok (a, &result);
     }
   WAIT_FOR (cb_contact_get_availability (cb_client_store_get_me (store_of (a)))
@@ -726,7 +731,7 @@ test_resync (void)
   g_assert_cmpuint (count_applied (b, "presence", anna), ==, 0);
 
   /* Live again from the snapshot's seq. */
-  cb_session_set_presence_async (a->session, CB_AVAILABILITY_AVAILABLE, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AVAILABLE, NULL, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_AVAILABLE,
@@ -760,7 +765,7 @@ test_silent_server (void)
   g_subprocess_send_signal (server->process, SIGCONT);
   WAIT_FOR (state_of (a) == CB_CONNECTION_STATE_CONNECTED, "anna to be back");
 
-  cb_session_set_presence_async (a->session, CB_AVAILABILITY_BUSY, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_BUSY, NULL, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (cb_client_store_get_me (store_of (a)))
@@ -798,7 +803,7 @@ test_self_signed_tls (void)
   relaxed = client_new_for (tls->url);
   cb_session_set_accept_invalid_certificates (relaxed->session, TRUE);
   sign_in (relaxed, "anna", "anna-secret");
-  cb_session_set_presence_async (relaxed->session, CB_AVAILABILITY_DND, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (relaxed), CB_AVAILABILITY_DND, NULL, NULL,
                                  store_result, &result);
   finish_ok (relaxed, &result);
   WAIT_FOR (cb_contact_get_availability (cb_client_store_get_me (store_of (relaxed)))

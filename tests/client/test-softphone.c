@@ -3,8 +3,8 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A real callboardd with SIP on a free port. Anna and Ben sign in with
- * their softphones enabled; both register with the line credentials the
+ * A real callboardd with SIP on a free port. Anna and Ben sign in and
+ * each starts a softphone for the session; both register with the line credentials the
  * server hands out. Anna dials Ben's extension, Ben's calls model shows
  * the ringing call with Anna's name from the directory, Ben answers, a
  * 440 Hz tone from Anna is detected at Ben, Anna hangs up and the call
@@ -69,12 +69,11 @@ side_start (Fixture    *fixture,
   gboolean done = FALSE;
 
   side->session = cb_session_new (fixture->server->url);
-  cb_session_set_softphone_enabled (side->session, TRUE);
   cb_session_sign_in_async (side->session, username, "pw", NULL, on_sign_in, &done);
   CB_TEST_WAIT_FOR (done, WAIT_MS, "signed in");
-  side->phone = cb_session_get_softphone (side->session);
-  g_assert_nonnull (side->phone);
+  side->phone = cb_softphone_new (side->session);
   g_object_set (side->phone, "audio-src", src, "audio-sink", SINK, NULL);
+  cb_softphone_start (side->phone);
   side->detector = cb_tone_detector_new (listen_freq);
 }
 
@@ -84,6 +83,8 @@ side_clear (Side *side)
   cb_tone_detector_detach (side->detector);
   g_clear_object (&side->detector);
   g_clear_object (&side->call);
+  cb_softphone_stop (side->phone);
+  g_clear_object (&side->phone);
   g_clear_object (&side->session);
 }
 

@@ -1,0 +1,264 @@
+/* cb-rest-client.h: typed calls to callboardd's REST API, and the event stream's handshake
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The only place in the client that knows the API's paths and request
+ * bodies: one async method per route the client uses, each with a
+ * finish that returns the parsed answer. Routes whose answer the caller
+ * does not need finish with cb_rest_client_finish().
+ *
+ * Errors: CB_PROTOCOL_ERROR from the server's error body (or, for a body
+ * that is not one, the code with that HTTP status); G_IO_ERROR for
+ * transport failures, whatever layer produced them.
+ *
+ * Properties: base-url (string, construct-only, e.g.
+ * "http://127.0.0.1:8480"; trailing slashes are dropped), token (string:
+ * the bearer token sent with every request but signing in; NULL while
+ * signed out), accept-invalid-certificates (bool, for tests and
+ * self-signed office servers).
+ * Signals: "unauthorized" (const char *message) when a request sent with
+ * the current token is answered 401: the server no longer knows the token
+ * (revoked, expired, user removed). An answer to an older token is not
+ * reported: it must not sign out a newer session.
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "cb-protocol.h"
+
+G_BEGIN_DECLS
+
+/* The user's own lists of colleagues. */
+typedef enum {
+  CB_USER_LIST_FAVOURITES,
+  CB_USER_LIST_MONITOR,
+} CbUserList;
+
+/* Which of the user's phones the server rings first for a call it places. */
+typedef enum {
+  CB_PHONE_DESK,
+  CB_PHONE_SOFTPHONE,
+} CbPhone;
+
+/* The credentials the user's softphone registers with (GET /me/line). */
+typedef struct {
+  char *username;    /* the line, which is the extension */
+  char *password;
+  char *registrar;   /* "sip:host:port" */
+} CbLineCredentials;
+
+void cb_line_credentials_free (CbLineCredentials *credentials);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbLineCredentials, cb_line_credentials_free)
+
+#define CB_TYPE_REST_CLIENT (cb_rest_client_get_type ())
+G_DECLARE_FINAL_TYPE (CbRestClient, cb_rest_client, CB, REST_CLIENT, GObject)
+
+CbRestClient *cb_rest_client_new                         (const char    *base_url);
+const char   *cb_rest_client_get_base_url                (CbRestClient  *self);
+const char   *cb_rest_client_get_token                   (CbRestClient  *self);
+void          cb_rest_client_set_token                   (CbRestClient  *self,
+                                                          const char    *token);
+gboolean      cb_rest_client_get_accept_invalid_certificates (CbRestClient *self);
+void          cb_rest_client_set_accept_invalid_certificates (CbRestClient *self,
+                                                              gboolean      accept);
+
+/* Finishes any route below that has no finish of its own. */
+gboolean      cb_rest_client_finish                      (CbRestClient  *self,
+                                                          GAsyncResult  *result,
+                                                          GError       **error);
+
+/* --- the session --- */
+
+/* POST /session; never sends the token property. */
+void          cb_rest_client_sign_in_async               (CbRestClient        *self,
+                                                          const char          *username,
+                                                          const char          *password,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* The new token; *user_id the signed-in user's id (0 if the server did
+ * not say). */
+char         *cb_rest_client_sign_in_finish              (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          gint64              *user_id,
+                                                          GError             **error);
+/* DELETE /session with the token as it is now: the caller may forget the
+ * token at once. Finish: cb_rest_client_finish(). */
+void          cb_rest_client_sign_out_async              (CbRestClient        *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+
+/* --- what the user sees --- */
+
+/* GET /snapshot: everything this user may see, with the event seq. */
+void          cb_rest_client_get_snapshot_async          (CbRestClient        *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+JsonObject   *cb_rest_client_get_snapshot_finish         (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+/* GET /journal: the newest @limit entries ({"entries", "missed"}). */
+void          cb_rest_client_get_journal_async           (CbRestClient        *self,
+                                                          guint                limit,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+JsonObject   *cb_rest_client_get_journal_finish          (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+/* GET /me/line. */
+void          cb_rest_client_get_line_async              (CbRestClient        *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+CbLineCredentials *cb_rest_client_get_line_finish        (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
+/* --- changes; each effect comes back as an event --- */
+
+/* PUT /me/presence; @note may be NULL. */
+void          cb_rest_client_set_presence_async          (CbRestClient        *self,
+                                                          CbAvailability       availability,
+                                                          const char          *note,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* PUT /me/agent-status. */
+void          cb_rest_client_set_agent_status_async      (CbRestClient        *self,
+                                                          CbAgentStatus        status,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* PUT /groups/{id}/login. */
+void          cb_rest_client_set_group_login_async       (CbRestClient        *self,
+                                                          gint64               group_id,
+                                                          gboolean             logged_in,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* PUT /groups/{id}/members/order: every member, in the new ringing order. */
+void          cb_rest_client_set_member_order_async      (CbRestClient        *self,
+                                                          gint64               group_id,
+                                                          const gint64        *user_ids,
+                                                          guint                n_user_ids,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* POST /me/favourites or /me/monitor. */
+void          cb_rest_client_add_to_list_async           (CbRestClient        *self,
+                                                          CbUserList           list,
+                                                          gint64               user_id,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* DELETE /me/favourites/{user_id} or /me/monitor/{user_id}. */
+void          cb_rest_client_remove_from_list_async      (CbRestClient        *self,
+                                                          CbUserList           list,
+                                                          gint64               user_id,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+
+/* --- call control; call ids are the server's --- */
+
+/* GET /calls: the user's calls now, on every device. */
+void          cb_rest_client_list_calls_async            (CbRestClient        *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* A GPtrArray of CbWireCall (cb_wire_call_from_json()); calls it cannot
+ * read are left out. */
+GPtrArray    *cb_rest_client_list_calls_finish           (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+/* POST /calls: the server rings @from first, then @to. */
+void          cb_rest_client_dial_async                  (CbRestClient        *self,
+                                                          const char          *to,
+                                                          CbPhone              from,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* The new call's id. */
+char         *cb_rest_client_dial_finish                 (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+/* DELETE /calls/{id}. */
+void          cb_rest_client_hangup_async                (CbRestClient        *self,
+                                                          const char          *call_id,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* POST /calls/{id}/answer. */
+void          cb_rest_client_answer_async                (CbRestClient        *self,
+                                                          const char          *call_id,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* POST /calls/{id}/hold or /calls/{id}/resume. */
+void          cb_rest_client_set_held_async              (CbRestClient        *self,
+                                                          const char          *call_id,
+                                                          gboolean             held,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* POST /calls/{id}/dtmf. */
+void          cb_rest_client_send_dtmf_async             (CbRestClient        *self,
+                                                          const char          *call_id,
+                                                          const char          *digits,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* POST /calls/{id}/forward: blind; the other party is connected to @to. */
+void          cb_rest_client_forward_async               (CbRestClient        *self,
+                                                          const char          *call_id,
+                                                          const char          *to,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* POST /calls/{id}/consult: the call goes on hold and its phone calls @to. */
+void          cb_rest_client_consult_async               (CbRestClient        *self,
+                                                          const char          *call_id,
+                                                          const char          *to,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* The consultation call's id. */
+char         *cb_rest_client_consult_finish              (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+/* POST /calls/{id}/transfer: the parties of both calls talk; we leave. */
+void          cb_rest_client_transfer_async              (CbRestClient        *self,
+                                                          const char          *call_id,
+                                                          const char          *to_call_id,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* POST /calls/{id}/pickup: a colleague's ringing call rings @phone instead. */
+void          cb_rest_client_pickup_async                (CbRestClient        *self,
+                                                          const char          *call_id,
+                                                          CbPhone              phone,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+
+/* --- the event stream --- */
+
+/* The WebSocket handshake of GET /events?since=@since, the token in the
+ * Authorization header (never in the URL, which ends up in logs). A 401
+ * fails with CB_PROTOCOL_ERROR_UNAUTHORIZED (and "unauthorized"). */
+void          cb_rest_client_connect_events_async        (CbRestClient        *self,
+                                                          gint64               since,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+SoupWebsocketConnection *cb_rest_client_connect_events_finish (CbRestClient   *self,
+                                                               GAsyncResult   *result,
+                                                               GError        **error);
+
+G_END_DECLS
