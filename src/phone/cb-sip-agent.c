@@ -813,6 +813,8 @@ cb_sip_agent_dial (CbSipAgent  *self,
 {
   g_autoptr(CbMediaPipeline) media = NULL;
   g_autofree char *sdp = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *call_id = NULL;
   nua_handle_t *nh;
   CbSipCall *call;
 
@@ -829,8 +831,14 @@ cb_sip_agent_dial (CbSipAgent  *self,
   if (media == NULL)
     return NULL;
 
-  nh = nua_handle (self->nua, NULL, SIPTAG_TO_STR (uri), TAG_END ());
+  /* Our own Call-ID, so the call is known by it before the INVITE goes
+   * out (the client matches the server's events to its dialogs by it). */
+  uuid = g_uuid_string_random ();
+  call_id = g_strdup_printf ("%s@%s", uuid, self->local_address != NULL ? self->local_address
+                                                                         : "callboard");
+  nh = nua_handle (self->nua, NULL, SIPTAG_TO_STR (uri), SIPTAG_CALL_ID_STR (call_id), TAG_END ());
   call = _cb_sip_call_new (self, nh, FALSE, uri, media);
+  _cb_sip_call_set_call_id (call, call_id);
   g_ptr_array_add (self->calls, g_object_ref (call));
 
   sdp = _cb_sip_agent_build_sdp (self, media);

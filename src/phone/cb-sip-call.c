@@ -430,9 +430,17 @@ cb_sip_call_get_remote_uri (CbSipCall *self)
 /**
  * cb_sip_call_get_call_id:
  *
- * Returns: (nullable): the dialog's SIP Call-ID, or %NULL before sofia has
- *   one (an outgoing INVITE not sent yet). It stays after the call ended.
+ * Returns: (nullable): the dialog's SIP Call-ID (an outgoing call's from
+ *   the start). It stays after the call ended.
  */
+void
+_cb_sip_call_set_call_id (CbSipCall  *self,
+                          const char *call_id)
+{
+  g_free (self->call_id);
+  self->call_id = g_strdup (call_id);
+}
+
 const char *
 cb_sip_call_get_call_id (CbSipCall *self)
 {

@@ -27,6 +27,9 @@ void              _cb_sip_call_handle_event  (CbSipCall        *self,
                                               const sip_t      *sip,
                                               tagi_t            tags[]);
 void              _cb_sip_call_terminate     (CbSipCall        *self);
+/* An outgoing call's Call-ID, chosen before its INVITE goes out. */
+void              _cb_sip_call_set_call_id   (CbSipCall        *self,
+                                              const char       *call_id);
 void              _cb_sip_call_set_request_uri (CbSipCall      *self,
                                                 const char     *uri);
 void              _cb_sip_call_auto_hold     (CbSipCall        *self);
