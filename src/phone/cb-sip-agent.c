@@ -316,6 +316,8 @@ handle_incoming_invite (CbSipAgent   *self,
 
   remote = url_to_string (self, sip && sip->sip_from ? sip->sip_from->a_url : NULL);
   call = _cb_sip_call_new (self, nh, TRUE, remote, media);
+  if (sip != NULL && sip->sip_call_id != NULL)
+    _cb_sip_call_set_call_id (call, sip->sip_call_id->i_id);
   if (sip != NULL && sip->sip_request != NULL)
     {
       g_autofree char *request_uri = url_to_string (self, sip->sip_request->rq_url);

@@ -321,8 +321,8 @@ _cb_sip_call_handle_event (CbSipCall   *self,
                            const sip_t *sip,
                            tagi_t       tags[])
 {
-  /* The server names its call legs by our Call-ID; an outgoing call's
-   * is only chosen by sofia when the INVITE leaves. */
+  /* The server names its call legs by our Call-ID: known from the start
+   * (the INVITE we sent or got); this is only a fallback. */
   if (self->call_id == NULL && sip != NULL && sip->sip_call_id != NULL &&
       sip->sip_call_id->i_id != NULL)
     {
