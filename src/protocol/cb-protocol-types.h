@@ -104,6 +104,7 @@ typedef enum {
   CB_EVENT_TYPE_RESYNC,
   CB_EVENT_TYPE_BLF,
   CB_EVENT_TYPE_GROUP_CALLS,
+  CB_EVENT_TYPE_JOURNAL_SEEN,
 } CbEventType;
 
 /* A call as one side sees it: placed ("out") or received ("in"). */
@@ -111,6 +112,19 @@ typedef enum {
   CB_CALL_DIRECTION_IN,
   CB_CALL_DIRECTION_OUT,
 } CbCallDirection;
+
+/* How a call ended for one user: their journal entry's "outcome". */
+typedef enum {
+  CB_CALL_OUTCOME_ANSWERED,     /* talked */
+  CB_CALL_OUTCOME_MISSED,       /* rang here; nobody took it */
+  CB_CALL_OUTCOME_TAKEN,        /* rang here; a colleague took it (group call, pickup) */
+  CB_CALL_OUTCOME_DECLINED,     /* rang here; this user declined it */
+  CB_CALL_OUTCOME_CANCELLED,    /* placed; given up before an answer */
+  CB_CALL_OUTCOME_BUSY,         /* placed; not reached: busy */
+  CB_CALL_OUTCOME_REJECTED,     /* placed; not reached: declined or refused */
+  CB_CALL_OUTCOME_UNREACHABLE,  /* placed; not reached: nothing registered, no answer */
+  CB_CALL_OUTCOME_NOT_FOUND,    /* placed; not reached: no such number */
+} CbCallOutcome;
 
 /* A call's state on the server (the client folds more into its own
  * CbCallState: dialling, held here or there). */

@@ -80,9 +80,12 @@ static const EventRow events[] = {
   /* A hunt group's lamp: calls ringing at its members now. */
   [CB_EVENT_TYPE_GROUP_CALLS] =
     { CB_EVENT_TYPE_GROUP_CALLS, CB_WIRE_AUDIENCE_GROUP, NULL, TRUE },
+  /* How far the user has looked at their journal (all their devices). */
+  [CB_EVENT_TYPE_JOURNAL_SEEN] =
+    { CB_EVENT_TYPE_JOURNAL_SEEN, CB_WIRE_AUDIENCE_SUBJECT_ONLY, NULL, TRUE },
 };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (events) == CB_EVENT_TYPE_GROUP_CALLS + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (events) == CB_EVENT_TYPE_JOURNAL_SEEN + 1);
 
 const CbWireField *
 cb_wire_user_fields (guint *n_fields)

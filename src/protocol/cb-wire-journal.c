@@ -65,6 +65,7 @@ cb_wire_journal_entry_write (CbWireSink               *sink,
       cb_wire_sink_put_string (sink, "taken_by_name", "");
     }
   cb_wire_sink_put_bool (sink, "picked_up", entry->picked_up);
+  cb_wire_sink_put_nick (sink, "outcome", CB_TYPE_CALL_OUTCOME, entry->outcome);
   cb_wire_sink_end_object (sink);
 }
 
@@ -93,6 +94,7 @@ cb_wire_journal_entry_from_json (JsonObject  *object,
   int direction = CB_CALL_DIRECTION_IN;
   gint64 duration = 0;
   gboolean answered = FALSE;
+  int outcome = -1;
 
   g_return_val_if_fail (object != NULL, NULL);
 
@@ -117,13 +119,29 @@ cb_wire_journal_entry_from_json (JsonObject  *object,
       !_cb_wire_get_nullable_string (object, "group_name", &entry->group_name, error) ||
       !_cb_wire_get_nullable_int (object, "taken_by_user_id", &entry->taken_by.user_id, error) ||
       !_cb_wire_get_nullable_string (object, "taken_by_name", &entry->taken_by.name, error) ||
-      !cb_json_get_bool (object, "picked_up", FALSE, &entry->picked_up, error))
+      !cb_json_get_bool (object, "picked_up", FALSE, &entry->picked_up, error) ||
+      !cb_json_get_enum (object, "outcome", CB_TYPE_CALL_OUTCOME, FALSE, &outcome, error))
     {
       cb_wire_journal_entry_free (entry);
       return NULL;
     }
   entry->direction = direction;
+  entry->outcome = outcome >= 0 ? (CbCallOutcome) outcome
+                                : cb_wire_journal_guess_outcome (entry->direction, entry->answered_at,
+                                                                 entry->taken_by.user_id);
   return entry;
+}
+
+CbCallOutcome
+cb_wire_journal_guess_outcome (CbCallDirection direction,
+                               gint64          answered_at,
+                               gint64          taken_by)
+{
+  if (answered_at > 0)
+    return CB_CALL_OUTCOME_ANSWERED;
+  if (direction == CB_CALL_DIRECTION_OUT)
+    return CB_CALL_OUTCOME_CANCELLED;
+  return taken_by > 0 ? CB_CALL_OUTCOME_TAKEN : CB_CALL_OUTCOME_MISSED;
 }
 
 void

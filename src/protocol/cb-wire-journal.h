@@ -7,7 +7,7 @@
  *  "remote_number", "remote_name", "remote_user_id",
  *  "started_at", "answered_at", "ended_at", "duration", "answered",
  *  "group_id", "group_name", "taken_by_user_id", "taken_by_name",
- *  "picked_up"}
+ *  "picked_up", "outcome"}
  *
  * Written for a viewer, the remote party and the colleague who took the
  * call lose their names, numbers and ids when the viewer may not see
@@ -39,6 +39,7 @@ typedef struct {
   const char      *group_name;
   CbWireParty      taken_by;      /* the colleague who answered it (user_id 0: none); no number */
   gboolean         picked_up;
+  CbCallOutcome    outcome;
 } CbWireJournalEntry;
 
 void                cb_wire_journal_entry_write     (CbWireSink               *sink,
@@ -50,6 +51,12 @@ JsonObject         *cb_wire_journal_entry_to_json   (const CbWireJournalEntry *e
 CbWireJournalEntry *cb_wire_journal_entry_from_json (JsonObject               *object,
                                                      GError                  **error);
 void                cb_wire_journal_entry_free      (CbWireJournalEntry       *entry);
+/* The outcome of an entry recorded before outcomes were (or by a writer
+ * that did not know the reason): answered, taken by a colleague, missed,
+ * or, for a call placed, cancelled. */
+CbCallOutcome       cb_wire_journal_guess_outcome   (CbCallDirection           direction,
+                                                     gint64                    answered_at,
+                                                     gint64                    taken_by);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbWireJournalEntry, cb_wire_journal_entry_free)
 

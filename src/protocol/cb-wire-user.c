@@ -82,6 +82,7 @@ write_field (CbWireSink       *sink,
       cb_wire_sink_begin_object (sink);
       cb_wire_sink_put_nick (sink, "availability", CB_TYPE_AVAILABILITY, user->availability);
       cb_wire_sink_put_string (sink, "note", user->note);
+      cb_wire_sink_put_id (sink, "note_until", user->note_until);
       cb_wire_sink_end_object (sink);
       break;
     case CB_WIRE_USER_FIELD_LINE_STATE:
@@ -156,7 +157,8 @@ read_presence (JsonObject  *object,
   if (presence == NULL)
     return TRUE;
   if (!cb_json_get_enum (presence, "availability", CB_TYPE_AVAILABILITY, FALSE, &availability, error) ||
-      !cb_json_get_string (presence, "note", FALSE, &user->note, error))
+      !cb_json_get_string (presence, "note", FALSE, &user->note, error) ||
+      !_cb_wire_get_nullable_int (presence, "note_until", &user->note_until, error))
     {
       g_prefix_error (error, "In “presence”: ");
       return FALSE;

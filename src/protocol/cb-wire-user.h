@@ -5,7 +5,7 @@
  *
  * {"id", "username", "display_name", "kind", "extension", "email",
  *  "mobile", "language", "time_zone", "admin", "level",
- *  "presence": {"availability", "note"},
+ *  "presence": {"availability", "note", "note_until"},
  *  "line_state"                       (business and above),
  *  "agent_status", "group_logins": [{"id", "name"}]   (team and above)}
  *
@@ -46,6 +46,7 @@ typedef struct {
   CbLevel               level;
   CbAvailability        availability;
   const char           *note;
+  gint64                note_until;      /* unix s the note goes by itself; 0: it stays */
   CbLineState           line_state;      /* only where level shows it */
   CbAgentStatus         agent_status;    /* likewise */
   const CbWireGroupRef *group_logins;    /* likewise */

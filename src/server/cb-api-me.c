@@ -8,8 +8,10 @@
 
 #include "cb-api.h"
 #include "cb-projection.h"
+#include "cb-record-fields.h"
 
 #define MAX_NOTE_CHARS 500
+#define MAX_NOTE_LIFETIME_S (366 * 24 * 3600)
 #define MAX_LIST_LENGTH 1000
 
 /* ---- presence and agent status ------------------------------------------ */
@@ -34,6 +36,8 @@ put_presence (CbRequest *request,
   g_autoptr(GError) error = NULL;
   const char *note = NULL;
   int availability = 0;
+  gint64 note_until = 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 me;
 
   if ((me = cb_api_require_user (api, request, NULL)) == 0)
@@ -42,7 +46,9 @@ put_presence (CbRequest *request,
   body = cb_request_parse_body (request, &error);
   if (body == NULL ||
       !cb_json_get_enum (body, "availability", CB_TYPE_AVAILABILITY, TRUE, &availability, &error) ||
-      !cb_json_get_string (body, "note", FALSE, &note, &error))
+      !cb_json_get_string (body, "note", FALSE, &note, &error) ||
+      (!cb_record_fields_is_null (body, "note_until") &&
+       !cb_json_get_int (body, "note_until", FALSE, &note_until, &error)))
     {
       cb_reply_gerror (request->msg, error);
       return;
@@ -53,8 +59,15 @@ put_presence (CbRequest *request,
                       "Field “note” is longer than %d characters", MAX_NOTE_CHARS);
       return;
     }
+  /* A note that goes by itself: some time in the coming year. */
+  if (note_until != 0 && (note_until <= now || note_until > now + MAX_NOTE_LIFETIME_S))
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                      "Field “note_until” must be a time (unix seconds) within the coming year");
+      return;
+    }
 
-  if (!cb_changes_set_presence (api->changes, me, availability, note, &error))
+  if (!cb_changes_set_presence (api->changes, me, availability, note, note_until, &error))
     {
       cb_reply_gerror (request->msg, error);
       return;

@@ -20,6 +20,7 @@ cb_api_register_all (CbRouter *router,
   cb_api_snapshot_register (router, api);
   cb_api_me_register (router, api);
   cb_api_blf_register (router, api);
+  cb_api_journal_register (router, api);
   cb_api_telephony_register (router, api);
   cb_api_groups_register (router, api);
   cb_api_directory_register (router, api);

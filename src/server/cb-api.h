@@ -36,6 +36,7 @@ void        cb_api_session_register   (CbRouter *router, CbApi *api);
 void        cb_api_snapshot_register  (CbRouter *router, CbApi *api);
 void        cb_api_me_register        (CbRouter *router, CbApi *api);
 void        cb_api_blf_register       (CbRouter *router, CbApi *api);
+void        cb_api_journal_register   (CbRouter *router, CbApi *api);
 void        cb_api_groups_register    (CbRouter *router, CbApi *api);
 void        cb_api_directory_register (CbRouter *router, CbApi *api);
 void        cb_api_admin_register     (CbRouter *router, CbApi *api);

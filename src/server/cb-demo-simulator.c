@@ -146,7 +146,7 @@ change_user (CbDemoSimulator    *self,
         const char *note = availability == CB_AVAILABILITY_AVAILABLE ? ""
                            : notes[g_rand_int_range (self->rand, 0, G_N_ELEMENTS (notes))];
 
-        ok = cb_changes_set_presence (api->changes, user->id, availability, note, &error);
+        ok = cb_changes_set_presence (api->changes, user->id, availability, note, 0, &error);
         break;
       }
     case 1:

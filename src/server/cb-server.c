@@ -12,6 +12,7 @@
 #include "cb-demo-simulator.h"
 #include "cb-directory-import.h"
 #include "cb-http-server.h"
+#include "cb-note-expiry.h"
 #include "cb-password.h"
 #include "cb-server.h"
 #include "cb-sqlite-store.h"
@@ -29,6 +30,7 @@ struct _CbServer
   CbDirectory          *directory;
   CbEventLog           *log;
   CbChanges            *changes;
+  CbNoteExpiry         *note_expiry;
   CbEventHub           *hub;
   CbRouter             *router;
   CbHttpServer         *http;
@@ -56,6 +58,7 @@ cb_server_dispose (GObject *object)
   g_clear_object (&self->sip);
   g_clear_object (&self->http);
   g_clear_object (&self->hub);
+  g_clear_object (&self->note_expiry);
   g_clear_object (&self->changes);
   g_clear_object (&self->log);
   g_clear_object (&self->router);
@@ -131,6 +134,7 @@ cb_server_new (const CbServerConfig  *config,
   self->auth = cb_auth_new (self->store, config);
   self->log = cb_event_log_new (self->store, config->event_retention);
   self->changes = cb_changes_new (self->store, self->directory, self->log);
+  self->note_expiry = cb_note_expiry_new (self->changes, NULL);
   self->hub = cb_event_hub_new (self->store, self->directory, self->log, self->auth, config);
   self->router = cb_router_new ();
 

@@ -41,7 +41,7 @@ sample_user (CbLevel level)
   "{\"id\":7,\"username\":\"anna\",\"display_name\":\"Anna Meyer\",\"kind\":\"user\"," \
   "\"extension\":\"201\",\"email\":\"anna@example.org\",\"mobile\":\"\",\"language\":\"de\"," \
   "\"time_zone\":\"Europe/Berlin\",\"admin\":false,\"level\":\"%s\"," \
-  "\"presence\":{\"availability\":\"away\",\"note\":\"lunch\"}"
+  "\"presence\":{\"availability\":\"away\",\"note\":\"lunch\",\"note_until\":null}"
 #define BUSINESS_PART ",\"line_state\":\"on-hold\""
 #define TEAM_PART \
   ",\"agent_status\":\"wrap-up\"," \

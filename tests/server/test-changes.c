@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "cb-changes.h"
+#include "cb-note-expiry.h"
 #include "cb-sqlite-store.h"
 
 typedef struct {
@@ -301,7 +302,7 @@ test_presence_order (Fixture       *fixture,
   handler = g_signal_connect (fixture->log, "published", G_CALLBACK (check_mirrored), &check);
   g_ptr_array_set_size (fixture->signalled, 0);
   g_assert_true (cb_changes_set_presence (fixture->changes, fixture->a, CB_AVAILABILITY_AWAY,
-                                          "Back at 2", &error));
+                                          "Back at 2", 0, &error));
   g_assert_no_error (error);
   g_signal_handler_disconnect (fixture->log, handler);
 
@@ -393,6 +394,97 @@ test_group_login (Fixture       *fixture,
   g_assert_cmpstr (again, ==, "");
 }
 
+/* A note with an end goes by itself at that time, as a change like any other. */
+static void
+test_note_expiry (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(CbClock) clock = cb_clock_new_manual (0, G_GINT64_CONSTANT (1800000000) * G_USEC_PER_SEC);
+  g_autoptr(CbNoteExpiry) expiry = cb_note_expiry_new (fixture->changes, clock);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbUserRecord) stored = NULL;
+  g_autofree char *published = NULL;
+  const CbUserRecord *user;
+
+  g_assert_cmpint (cb_note_expiry_get_next (expiry), ==, 0);
+  g_assert_true (cb_changes_set_presence (fixture->changes, fixture->a, CB_AVAILABILITY_AWAY,
+                                          "Back at 2", 1800000060, &error));
+  g_assert_no_error (error);
+  /* Without a note there is nothing to go. */
+  g_assert_true (cb_changes_set_presence (fixture->changes, fixture->b, CB_AVAILABILITY_BUSY,
+                                          NULL, 1800000030, &error));
+  g_assert_cmpint (cb_directory_get_user (fixture->directory, fixture->b)->note_until, ==, 0);
+  g_assert_cmpint (cb_note_expiry_get_next (expiry), ==, 1800000060);
+
+  g_ptr_array_set_size (fixture->published, 0);
+  g_assert_cmpuint (cb_note_expiry_run_due (expiry), ==, 0);
+  cb_clock_advance (clock, 59 * G_USEC_PER_SEC);
+  g_assert_cmpuint (cb_note_expiry_run_due (expiry), ==, 0);
+  cb_clock_advance (clock, 1 * G_USEC_PER_SEC);
+  g_assert_cmpuint (cb_note_expiry_run_due (expiry), ==, 1);
+
+  published = take_published (fixture);
+  g_assert_cmpstr (published, ==, "presence");
+  user = cb_directory_get_user (fixture->directory, fixture->a);
+  g_assert_null (user->note);
+  g_assert_cmpint (user->availability, ==, CB_AVAILABILITY_AWAY);
+  g_assert_cmpint (cb_note_expiry_get_next (expiry), ==, 0);
+  stored = cb_store_get_user (fixture->store, fixture->a, &error);
+  g_assert_null (stored->note);
+  g_assert_cmpint (stored->note_until, ==, 0);
+}
+
+static gboolean
+add_journal (CbChanges  *changes,
+             gpointer    data,
+             GError    **error)
+{
+  return cb_changes_record_journal (changes, data, error);
+}
+
+/* Missed calls count until looked at (on any device); declined and
+ * taken ones never count. */
+static void
+test_journal_seen (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  CbCallOutcome outcomes[] = { CB_CALL_OUTCOME_MISSED, CB_CALL_OUTCOME_DECLINED,
+                               CB_CALL_OUTCOME_MISSED, CB_CALL_OUTCOME_TAKEN };
+  gint64 ids[G_N_ELEMENTS (outcomes)];
+  g_autoptr(GError) error = NULL;
+  g_autofree char *published = NULL;
+  gint64 seen = -1, missed = -1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+    {
+      CbJournalRecord entry = {
+        .user_id = fixture->a, .call_id = (char *) "c", .remote_number = (char *) "0301234",
+        .started_at = 1, .ended_at = 2, .outcome = outcomes[i],
+        .taken_by_user_id = outcomes[i] == CB_CALL_OUTCOME_TAKEN ? fixture->b : 0,
+      };
+
+      g_assert_true (cb_changes_run (fixture->changes, add_journal, NULL, &entry, &error));
+      ids[i] = entry.id;
+    }
+  g_assert_cmpint (cb_store_count_missed (fixture->store, fixture->a, NULL), ==, 2);
+
+  g_ptr_array_set_size (fixture->published, 0);
+  g_assert_true (cb_changes_set_journal_seen (fixture->changes, fixture->a, ids[0], &seen, &missed,
+                                              &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (seen, ==, ids[0]);
+  g_assert_cmpint (missed, ==, 1);
+  published = take_published (fixture);
+  g_assert_cmpstr (published, ==, "journal-seen");
+
+  /* An older page seen later moves nothing back. */
+  g_assert_true (cb_changes_set_journal_seen (fixture->changes, fixture->a, 0, &seen, &missed, NULL));
+  g_assert_cmpint (seen, ==, ids[0]);
+  g_assert_cmpint (missed, ==, 1);
+  g_assert_true (cb_changes_set_journal_seen (fixture->changes, fixture->a, ids[3], &seen, &missed, NULL));
+  g_assert_cmpint (missed, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -407,5 +499,9 @@ main (int   argc,
               test_rollback, fixture_tear_down);
   g_test_add ("/changes/group-login", Fixture, NULL, fixture_set_up,
               test_group_login, fixture_tear_down);
+  g_test_add ("/changes/note-expiry", Fixture, NULL, fixture_set_up,
+              test_note_expiry, fixture_tear_down);
+  g_test_add ("/changes/journal-seen", Fixture, NULL, fixture_set_up,
+              test_journal_seen, fixture_tear_down);
   return g_test_run ();
 }

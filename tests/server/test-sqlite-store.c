@@ -342,7 +342,7 @@ test_users (Fixture       *fixture,
 
   /* The state setters. */
   g_assert_true (cb_store_set_presence (store, anna->id, CB_AVAILABILITY_AWAY, "back at 2",
-                                        &error));
+                                        1900000000, &error));
   g_assert_no_error (error);
   g_assert_true (cb_store_set_agent_status (store, anna->id, CB_AGENT_STATUS_AVAILABLE,
                                             &error));
@@ -353,17 +353,19 @@ test_users (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (got->availability, ==, CB_AVAILABILITY_AWAY);
   g_assert_cmpstr (got->note, ==, "back at 2");
+  g_assert_cmpint (got->note_until, ==, 1900000000);
   g_assert_cmpint (got->agent_status, ==, CB_AGENT_STATUS_AVAILABLE);
   g_assert_cmpint (got->line_state, ==, CB_LINE_STATE_RINGING);
   g_clear_pointer (&got, cb_user_record_free);
 
-  g_assert_true (cb_store_set_presence (store, anna->id, CB_AVAILABILITY_AVAILABLE, NULL,
+  g_assert_true (cb_store_set_presence (store, anna->id, CB_AVAILABILITY_AVAILABLE, NULL, 0,
                                         &error));
   got = cb_store_get_user (store, anna->id, &error);
   g_assert_no_error (error);
   g_assert_null (got->note);
-
-  g_assert_false (cb_store_set_presence (store, 9999, CB_AVAILABILITY_AWAY, NULL, &error));
+  g_assert_null (got->note);
+  g_assert_cmpint (got->note_until, ==, 0);
+  g_assert_false (cb_store_set_presence (store, 9999, CB_AVAILABILITY_AWAY, NULL, 0, &error));
   g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_assert_false (cb_store_set_agent_status (store, 9999, CB_AGENT_STATUS_AVAILABLE, &error));
@@ -1074,7 +1076,7 @@ test_reopen (Fixture       *fixture,
   a = add_user (fixture->store, "anna", "201");
   b = add_user (fixture->store, "ben", "202");
   c = add_user (fixture->store, "carla", "203");
-  g_assert_true (cb_store_set_presence (fixture->store, b, CB_AVAILABILITY_BUSY, "call",
+  g_assert_true (cb_store_set_presence (fixture->store, b, CB_AVAILABILITY_BUSY, "call", 0,
                                         &error));
   g_assert_true (cb_store_set_agent_status (fixture->store, c, CB_AGENT_STATUS_NOT_AVAILABLE,
                                             &error));
@@ -1175,7 +1177,7 @@ test_schema (Fixture       *fixture,
 /* A database of schema 2 (before hunt routing, queues and group calls in
  * the journal) opens with the current store: the new group and journal
  * columns get their defaults and every old row survives. The v2 file is
- * made from a current one by dropping what schemas 3 to 5 added, so its tables
+ * made from a current one by dropping what schemas 3 to 6 added, so its tables
  * have exactly the v2 columns; one journal row is then written in the v2
  * shape by plain SQL, as a v2 server wrote it. */
 static void
@@ -1196,6 +1198,9 @@ test_migrate_v2 (Fixture       *fixture,
     "ALTER TABLE journal DROP COLUMN taken_by_user_id;"
     "ALTER TABLE journal DROP COLUMN taken_by_name;"
     "ALTER TABLE journal DROP COLUMN picked_up;"
+    "ALTER TABLE journal DROP COLUMN outcome;"
+    "ALTER TABLE users DROP COLUMN note_until;"
+    "DROP TABLE journal_seen;"
     "DROP TABLE queue_counts;"
     "DROP TABLE wrap_ups;"
     "DROP TABLE blf_keys;"
@@ -1311,7 +1316,7 @@ test_sigkill (Fixture       *fixture,
           !cb_store_create_user (store, child, NULL) ||
           !cb_store_append_event (store, &event, NULL) ||
           !cb_store_commit (store, NULL) ||
-          !cb_store_set_presence (store, child->id, CB_AVAILABILITY_AWAY, "autocommit", NULL))
+          !cb_store_set_presence (store, child->id, CB_AVAILABILITY_AWAY, "autocommit", 0, NULL))
         _exit (1);
 
       kill (getpid (), SIGKILL);

@@ -177,6 +177,7 @@ typedef struct {
   gint64         user_id;
   int            value;      /* CbAvailability, CbAgentStatus or CbLineState */
   const char    *note;       /* presence only */
+  gint64         note_until; /* likewise */
 } UserField;
 
 static JsonObject *
@@ -202,7 +203,12 @@ presence_store (CbChanges  *self,
                                                   CB_TYPE_AVAILABILITY, change->value);
 
   json_object_set_string_member (event, "note", change->note != NULL ? change->note : "");
-  return cb_store_set_presence (self->store, change->user_id, change->value, change->note, error) &&
+  if (change->note_until > 0)
+    json_object_set_int_member (event, "note_until", change->note_until);
+  else
+    json_object_set_null_member (event, "note_until");
+  return cb_store_set_presence (self->store, change->user_id, change->value, change->note,
+                                change->note_until, error) &&
          cb_changes_record (self, CB_EVENT_TYPE_PRESENCE, change->user_id, 0, event, error);
 }
 
@@ -212,7 +218,8 @@ presence_apply (CbChanges *self,
 {
   UserField *change = data;
 
-  cb_directory_set_presence (self->directory, change->user_id, change->value, change->note);
+  cb_directory_set_presence (self->directory, change->user_id, change->value, change->note,
+                             change->note_until);
 }
 
 gboolean
@@ -220,9 +227,12 @@ cb_changes_set_presence (CbChanges       *self,
                          gint64           user_id,
                          CbAvailability   availability,
                          const char      *note,
+                         gint64           note_until,
                          GError         **error)
 {
-  UserField change = { user_id, availability, note };
+  /* A note that goes needs a note to go. */
+  UserField change = { user_id, availability, note,
+                       note != NULL && note[0] != '\0' ? MAX (note_until, 0) : 0 };
 
   if (!cb_changes_run (self, presence_store, presence_apply, &change, error))
     return FALSE;
@@ -258,7 +268,7 @@ cb_changes_set_agent_status (CbChanges      *self,
                              CbAgentStatus   status,
                              GError        **error)
 {
-  UserField change = { user_id, status, NULL };
+  UserField change = { user_id, status, NULL, 0 };
 
   if (!cb_changes_run (self, agent_status_store, agent_status_apply, &change, error))
     return FALSE;
@@ -294,7 +304,7 @@ cb_changes_set_line_state (CbChanges    *self,
                            CbLineState   state,
                            GError      **error)
 {
-  UserField change = { user_id, state, NULL };
+  UserField change = { user_id, state, NULL, 0 };
 
   if (!cb_changes_run (self, line_state_store, line_state_apply, &change, error))
     return FALSE;
@@ -481,6 +491,51 @@ cb_changes_set_list (CbChanges     *self,
     *effective = change.effective;
   else
     g_array_unref (change.effective);
+  return TRUE;
+}
+
+/* ---- journal ---------------------------------------------------------------- */
+
+typedef struct {
+  gint64 user_id;
+  gint64 up_to;
+  gint64 seen;     /* out: as stored (never backwards) */
+  gint64 missed;   /* out */
+} SeenChange;
+
+static gboolean
+seen_store (CbChanges  *self,
+            gpointer    data,
+            GError    **error)
+{
+  SeenChange *change = data;
+  g_autoptr(JsonObject) event = json_object_new ();
+
+  if (!cb_store_set_journal_seen (self->store, change->user_id, change->up_to, error) ||
+      (change->seen = cb_store_get_journal_seen (self->store, change->user_id, error)) < 0 ||
+      (change->missed = cb_store_count_missed (self->store, change->user_id, error)) < 0)
+    return FALSE;
+  json_object_set_int_member (event, "seen_up_to", change->seen);
+  json_object_set_int_member (event, "missed", change->missed);
+  return cb_changes_record (self, CB_EVENT_TYPE_JOURNAL_SEEN, change->user_id, 0, event, error);
+}
+
+gboolean
+cb_changes_set_journal_seen (CbChanges  *self,
+                             gint64      user_id,
+                             gint64      up_to,
+                             gint64     *seen,
+                             gint64     *missed,
+                             GError    **error)
+{
+  SeenChange change = { user_id, MAX (up_to, 0), 0, 0 };
+
+  if (!cb_changes_run (self, seen_store, NULL, &change, error))
+    return FALSE;
+  if (seen != NULL)
+    *seen = change.seen;
+  if (missed != NULL)
+    *missed = change.missed;
   return TRUE;
 }
 

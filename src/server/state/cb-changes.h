@@ -68,10 +68,12 @@ gboolean     cb_changes_record_resync    (CbChanges   *self,
                                           GError     **error);
 
 /* ---- the changes ------------------------------------------------------- */
+/* note_until: unix s the note goes by itself (CbNoteExpiry), 0: it stays. */
 gboolean     cb_changes_set_presence     (CbChanges       *self,
                                           gint64           user_id,
                                           CbAvailability   availability,
                                           const char      *note,
+                                          gint64           note_until,
                                           GError         **error);
 gboolean     cb_changes_set_agent_status (CbChanges      *self,
                                           gint64          user_id,
@@ -103,6 +105,15 @@ GArray      *cb_changes_effective_list   (CbChanges   *self,
                                           gint64       user_id,
                                           CbListKind   kind,
                                           GError     **error);
+/* The user has looked at their journal up to entry up_to (it never moves
+ * back): *seen as stored, *missed what still counts as missed; a
+ * "journal-seen" event tells their other devices. */
+gboolean     cb_changes_set_journal_seen (CbChanges      *self,
+                                          gint64          user_id,
+                                          gint64          up_to,
+                                          gint64         *seen,
+                                          gint64         *missed,
+                                          GError        **error);
 /* The user's busy lamp field: their own keys, then those their groups
  * distribute (group_id set), without keys whose target they cannot see
  * and without a distributed key they have themselves (CbBlfKeyRecord). */

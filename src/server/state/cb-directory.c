@@ -315,7 +315,8 @@ void
 cb_directory_set_presence (CbDirectory    *self,
                            gint64          user_id,
                            CbAvailability  availability,
-                           const char     *note)
+                           const char     *note,
+                           gint64          note_until)
 {
   UserEntry *entry = lookup_user (self, user_id);
 
@@ -324,6 +325,7 @@ cb_directory_set_presence (CbDirectory    *self,
   entry->record->availability = availability;
   g_free (entry->record->note);
   entry->record->note = g_strdup (note);
+  entry->record->note_until = note_until;
 }
 
 void

@@ -27,7 +27,8 @@ void                 cb_directory_put_group        (CbDirectory         *self,
 void                 cb_directory_set_presence     (CbDirectory    *self,
                                                     gint64          user_id,
                                                     CbAvailability  availability,
-                                                    const char     *note);
+                                                    const char     *note,
+                                                    gint64          note_until);
 void                 cb_directory_set_agent_status (CbDirectory   *self,
                                                     gint64         user_id,
                                                     CbAgentStatus  status);

@@ -51,6 +51,7 @@ user_to_wire (CbDirectory        *directory,
     .level = level,
     .availability = user->availability,
     .note = user->note,
+    .note_until = user->note_until,
     .line_state = user->line_state,
     .agent_status = user->agent_status,
   };
@@ -204,6 +205,7 @@ cb_projection_journal_entry_wire (const CbJournalRecord *entry,
     .group_name = entry->group_name,
     .taken_by = { entry->taken_by_user_id, NULL, entry->taken_by_name },
     .picked_up = entry->picked_up,
+    .outcome = entry->outcome,
   };
 }
 

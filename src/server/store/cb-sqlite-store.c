@@ -190,13 +190,22 @@ static const char * const migrations[] = {
   ");"
   "CREATE INDEX blf_keys_owner ON blf_keys (owner_id, position);"
   "CREATE INDEX blf_keys_group ON blf_keys (group_id, position);",
+
+  /* 6: how each call ended for each user, how far they have looked at
+   * their journal, and presence notes that go by themselves. */
+  "ALTER TABLE journal ADD COLUMN outcome TEXT;"
+  "CREATE TABLE journal_seen ("
+  "  user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+  "  seen_id INTEGER NOT NULL"
+  ");"
+  "ALTER TABLE users ADD COLUMN note_until INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
 
 #define USER_COLUMNS \
   "id, username, display_name, extension, email, mobile, language, time_zone, " \
-  "password_hash, kind, admin, availability, note, agent_status, line_state"
+  "password_hash, kind, admin, availability, note, agent_status, line_state, note_until"
 
 #define GROUP_COLUMNS \
   "id, name, kind, number, strategy, member_timeout, wrap_around, level, " \
@@ -551,6 +560,7 @@ read_user (CbStmt *stmt)
   record->agent_status = column_enum (stmt, 13, CB_TYPE_AGENT_STATUS,
                                       CB_AGENT_STATUS_LOGGED_OUT);
   record->line_state = column_enum (stmt, 14, CB_TYPE_LINE_STATE, CB_LINE_STATE_OFFLINE);
+  record->note_until = sqlite3_column_int64 (stmt, 15);
 
   return record;
 }
@@ -728,17 +738,20 @@ cb_sqlite_store_set_presence (CbStore         *store,
                               gint64           user_id,
                               CbAvailability   availability,
                               const char      *note,
+                              gint64           note_until,
                               GError         **error)
 {
   CbSqliteStore *self = CB_SQLITE_STORE (store);
   g_autoptr(CbStmt) stmt = NULL;
 
-  stmt = get_stmt (self, "UPDATE users SET availability = ?, note = ? WHERE id = ?", error);
+  stmt = get_stmt (self, "UPDATE users SET availability = ?, note = ?, note_until = ? WHERE id = ?",
+                   error);
   if (stmt == NULL || !bind_enum (stmt, 1, CB_TYPE_AVAILABILITY, availability, error))
     return FALSE;
 
   bind_text (stmt, 2, note);
-  sqlite3_bind_int64 (stmt, 3, user_id);
+  bind_id (stmt, 3, note_until);
+  sqlite3_bind_int64 (stmt, 4, user_id);
   return step_update (self, stmt, "Could not set the presence", "No such user", error);
 }
 
@@ -1822,9 +1835,11 @@ cb_sqlite_store_add_journal (CbStore          *store,
 
   stmt = get_stmt (self, "INSERT INTO journal (user_id, call_id, outgoing, remote_number,"
                          " remote_name, remote_user_id, started_at, answered_at, ended_at,"
-                         " group_id, group_name, taken_by_user_id, taken_by_name, picked_up)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
+                         " group_id, group_name, taken_by_user_id, taken_by_name, picked_up,"
+                         " outcome)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL ||
+      !bind_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, record->outcome, error))
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, record->user_id);
@@ -1862,7 +1877,8 @@ cb_sqlite_store_list_journal (CbStore  *store,
 
   stmt = get_stmt (self, "SELECT id, user_id, call_id, outgoing, remote_number, remote_name,"
                          " remote_user_id, started_at, answered_at, ended_at, group_id,"
-                         " group_name, taken_by_user_id, taken_by_name, picked_up FROM journal"
+                         " group_name, taken_by_user_id, taken_by_name, picked_up, outcome"
+                         " FROM journal"
                          " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
@@ -1891,6 +1907,13 @@ cb_sqlite_store_list_journal (CbStore  *store,
       entry->taken_by_user_id = sqlite3_column_int64 (stmt, 12);
       entry->taken_by_name = column_dup_text (stmt, 13);
       entry->picked_up = sqlite3_column_int (stmt, 14) != 0;
+      /* Entries from before schema 6 have no outcome: it follows from the times. */
+      if (sqlite3_column_type (stmt, 15) == SQLITE_NULL)
+        entry->outcome = cb_wire_journal_guess_outcome (entry->outgoing ? CB_CALL_DIRECTION_OUT
+                                                                        : CB_CALL_DIRECTION_IN,
+                                                        entry->answered_at, entry->taken_by_user_id);
+      else
+        entry->outcome = column_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, CB_CALL_OUTCOME_MISSED);
       g_ptr_array_add (entries, entry);
     }
 
@@ -1910,8 +1933,13 @@ cb_sqlite_store_count_missed (CbStore  *store,
   CbSqliteStore *self = CB_SQLITE_STORE (store);
   g_autoptr(CbStmt) stmt = NULL;
 
-  stmt = get_stmt (self, "SELECT count(*) FROM journal WHERE user_id = ? AND outgoing = 0"
-                         " AND answered_at IS NULL AND taken_by_user_id IS NULL", error);
+  /* Missed: rang here, taken by nobody, not declined; and not looked at
+   * yet (entries before schema 6 have no outcome and count by the times). */
+  stmt = get_stmt (self, "SELECT count(*) FROM journal WHERE user_id = ?1 AND outgoing = 0"
+                         " AND (outcome = 'missed' OR (outcome IS NULL AND answered_at IS NULL"
+                         " AND taken_by_user_id IS NULL))"
+                         " AND id > coalesce ((SELECT seen_id FROM journal_seen"
+                         " WHERE user_id = ?1), 0)", error);
   if (stmt == NULL)
     return -1;
 
@@ -1922,6 +1950,49 @@ cb_sqlite_store_count_missed (CbStore  *store,
       return -1;
     }
   return sqlite3_column_int64 (stmt, 0);
+}
+
+static gboolean
+cb_sqlite_store_set_journal_seen (CbStore  *store,
+                                  gint64    user_id,
+                                  gint64    seen_id,
+                                  GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  if (!user_exists (self, user_id, error))
+    return FALSE;
+  /* Only ever forward: a device that looked at an older page moves nothing back. */
+  stmt = get_stmt (self, "INSERT INTO journal_seen (user_id, seen_id) VALUES (?1, ?2)"
+                         " ON CONFLICT (user_id) DO UPDATE SET seen_id = max (seen_id, ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, seen_id);
+  return step_done (self, stmt, "Could not mark the journal seen", error);
+}
+
+static gint64
+cb_sqlite_store_get_journal_seen (CbStore  *store,
+                                  gint64    user_id,
+                                  GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  int rc;
+
+  stmt = get_stmt (self, "SELECT seen_id FROM journal_seen WHERE user_id = ?", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  if (rc == SQLITE_DONE)
+    return 0;
+  set_db_error (self, error, "Could not read how far the journal was seen");
+  return -1;
 }
 
 /* Queue counters and wrap-ups */
@@ -2221,6 +2292,8 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->add_journal = cb_sqlite_store_add_journal;
   iface->list_journal = cb_sqlite_store_list_journal;
   iface->count_missed = cb_sqlite_store_count_missed;
+  iface->set_journal_seen = cb_sqlite_store_set_journal_seen;
+  iface->get_journal_seen = cb_sqlite_store_get_journal_seen;
   iface->add_queue_counts = cb_sqlite_store_add_queue_counts;
   iface->get_queue_counts = cb_sqlite_store_get_queue_counts;
   iface->set_wrap_up = cb_sqlite_store_set_wrap_up;

@@ -308,12 +308,13 @@ cb_store_set_presence (CbStore         *self,
                        gint64           user_id,
                        CbAvailability   availability,
                        const char      *note,
+                       gint64           note_until,
                        GError         **error)
 {
   g_return_val_if_fail (CB_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return STORE_IFACE (self)->set_presence (self, user_id, availability, note, error);
+  return STORE_IFACE (self)->set_presence (self, user_id, availability, note, note_until, error);
 }
 
 gboolean
@@ -626,6 +627,28 @@ cb_store_count_missed (CbStore  *self,
   g_return_val_if_fail (CB_IS_STORE (self), -1);
 
   return STORE_IFACE (self)->count_missed (self, user_id, error);
+}
+
+gboolean
+cb_store_set_journal_seen (CbStore  *self,
+                           gint64    user_id,
+                           gint64    seen_id,
+                           GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_journal_seen (self, user_id, seen_id, error);
+}
+
+gint64
+cb_store_get_journal_seen (CbStore  *self,
+                           gint64    user_id,
+                           GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), -1);
+
+  return STORE_IFACE (self)->get_journal_seen (self, user_id, error);
 }
 
 gboolean

@@ -50,6 +50,7 @@ typedef struct {
   gboolean        admin;
   CbAvailability  availability;
   char           *note;
+  gint64          note_until;      /* unix s the note goes by itself; 0: it stays */
   CbAgentStatus   agent_status;
   CbLineState     line_state;
 } CbUserRecord;
@@ -137,6 +138,7 @@ typedef struct {
   gint64    taken_by_user_id;      /* colleague who answered it; 0: none or self */
   char     *taken_by_name;
   gboolean  picked_up;
+  CbCallOutcome outcome;           /* schema 6; older entries: guessed from the times */
 } CbJournalRecord;
 
 CbBlfKeyRecord *cb_blf_key_record_new  (void);
@@ -178,7 +180,7 @@ struct _CbStoreInterface
   gboolean       (*create_user)        (CbStore *self, CbUserRecord *record, GError **error);
   gboolean       (*update_user)        (CbStore *self, const CbUserRecord *record, GError **error);
   gboolean       (*set_presence)       (CbStore *self, gint64 user_id, CbAvailability availability,
-                                        const char *note, GError **error);
+                                        const char *note, gint64 note_until, GError **error);
   gboolean       (*set_agent_status)   (CbStore *self, gint64 user_id, CbAgentStatus status,
                                         GError **error);
   gboolean       (*set_line_state)     (CbStore *self, gint64 user_id, CbLineState state,
@@ -244,6 +246,12 @@ struct _CbStoreInterface
   /* Incoming calls never answered, by anyone: a group call a colleague
    * took is not missed. */
   gint64         (*count_missed)       (CbStore *self, gint64 user_id, GError **error);
+  /* How far the user has looked at their journal (an entry id; only ever
+   * moves forward): entries up to it no longer count as missed. get: 0
+   * when never, -1 on error. */
+  gboolean       (*set_journal_seen)   (CbStore *self, gint64 user_id, gint64 seen_id,
+                                        GError **error);
+  gint64         (*get_journal_seen)   (CbStore *self, gint64 user_id, GError **error);
 
   /* Queue counters of a group for one day ("YYYY-MM-DD", the server's
    * local date): add adds to them, get gives zeros for a day without. */
@@ -267,7 +275,7 @@ CbUserRecord  *cb_store_find_user        (CbStore *self, const char *username, G
 gboolean       cb_store_create_user      (CbStore *self, CbUserRecord *record, GError **error);
 gboolean       cb_store_update_user      (CbStore *self, const CbUserRecord *record, GError **error);
 gboolean       cb_store_set_presence     (CbStore *self, gint64 user_id, CbAvailability availability,
-                                          const char *note, GError **error);
+                                          const char *note, gint64 note_until, GError **error);
 gboolean       cb_store_set_agent_status (CbStore *self, gint64 user_id, CbAgentStatus status,
                                           GError **error);
 gboolean       cb_store_set_line_state   (CbStore *self, gint64 user_id, CbLineState state,
@@ -305,6 +313,9 @@ gboolean       cb_store_add_journal      (CbStore *self, CbJournalRecord *record
 GPtrArray     *cb_store_list_journal     (CbStore *self, gint64 user_id, gint64 before,
                                           guint limit, GError **error);
 gint64         cb_store_count_missed     (CbStore *self, gint64 user_id, GError **error);
+gboolean       cb_store_set_journal_seen (CbStore *self, gint64 user_id, gint64 seen_id,
+                                          GError **error);
+gint64         cb_store_get_journal_seen (CbStore *self, gint64 user_id, GError **error);
 gboolean       cb_store_add_queue_counts (CbStore *self, gint64 group_id, const char *day,
                                           gint64 answered, gint64 abandoned, GError **error);
 gboolean       cb_store_get_queue_counts (CbStore *self, gint64 group_id, const char *day,
