@@ -24,9 +24,11 @@
 
 #include <string.h>
 
+#include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-private.h"
 #include "cb-sip-queue.h"
+#include "cb-sip-sdp.h"
 #include "cb-sip-trunk.h"
 
 /* Flow I leaves the desk phone's 200 unacknowledged while the target
@@ -66,9 +68,7 @@ struct _Leg {
   gboolean      fork;        /* a callee device (else the A leg) */
   gboolean      manual_ack;  /* NUTAG_AUTOACK(0) on this handle */
   char         *sdp;         /* the last SDP the device sent */
-  char         *sent;        /* the last SDP sent to it, origin left out */
-  guint32       session;     /* our o= session id towards it */
-  guint         version;     /* and its version */
+  CbSipOrigin   origin;      /* our o= towards it */
   gboolean      reinviting;  /* our re-INVITE waits for its answer */
   Leg          *relay_to;    /* whose re-INVITE that answer goes back to */
   char         *call_id;     /* its dialog's Call-ID: clients match their phone's call by it */
@@ -146,7 +146,7 @@ leg_free (Leg *leg)
       nua_handle_destroy (leg->nh);
     }
   g_free (leg->sdp);
-  g_free (leg->sent);
+  cb_sip_origin_clear (&leg->origin);
   g_free (leg->call_id);
   g_free (leg->contact);
   g_free (leg->remote);
@@ -165,7 +165,7 @@ leg_new (Call     *call,
   leg->call = call;
   leg->fork = fork;
   leg->state = state;
-  leg->session = g_random_int_range (1, G_MAXINT32);
+  cb_sip_origin_init (&leg->origin);
   g_ptr_array_add (call->legs, leg);
   return leg;
 }
@@ -498,87 +498,13 @@ set_state (Call      *call,
 
 /* ---- SDP ------------------------------------------------------------------------ */
 
+/* What to send to `to`: sdp under our origin for that leg. */
 static char *
-payload_dup (const sip_t *sip)
+sdp_for (Leg               *to,
+         const char        *sdp,
+         CbSipSdpDirection  direction)
 {
-  if (sip == NULL || sip->sip_payload == NULL || sip->sip_payload->pl_len == 0)
-    return NULL;
-  return g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-}
-
-/* Held when the SDP no longer sends both ways (RFC 3264 §8.4). */
-static gboolean
-sdp_holds (const char *sdp)
-{
-  return sdp != NULL && (strstr (sdp, "a=sendonly") != NULL || strstr (sdp, "a=inactive") != NULL ||
-                         strstr (sdp, "a=recvonly") != NULL);
-}
-
-static gboolean
-is_direction (const char *line)
-{
-  return g_str_equal (line, "a=sendrecv") || g_str_equal (line, "a=sendonly") ||
-         g_str_equal (line, "a=recvonly") || g_str_equal (line, "a=inactive");
-}
-
-/* The SDP without its o= line (that goes first, from `origin`) and, when
- * direction is set, with that direction on every media section. */
-static char *
-sdp_rewrite (const char *sdp,
-             const char *origin,
-             const char *direction)
-{
-  g_auto(GStrv) lines = g_strsplit (sdp, "\n", -1);
-  GString *out = g_string_new (NULL);
-  gboolean in_media = FALSE;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *line = g_strchomp (lines[i]);
-
-      if (line[0] == '\0')
-        continue;
-      if (g_str_has_prefix (line, "o="))
-        {
-          if (origin != NULL)
-            g_string_append_printf (out, "%s\r\n", origin);
-          continue;
-        }
-      if (direction != NULL && is_direction (line))
-        continue;
-      if (g_str_has_prefix (line, "m=") && in_media && direction != NULL)
-        g_string_append_printf (out, "a=%s\r\n", direction);
-      in_media |= g_str_has_prefix (line, "m=");
-      g_string_append_printf (out, "%s\r\n", line);
-    }
-  if (in_media && direction != NULL)
-    g_string_append_printf (out, "a=%s\r\n", direction);
-  return g_string_free (out, FALSE);
-}
-
-/* What to send to `to`: sdp with our origin for that leg, its version
- * raised when the content changed (RFC 3264 §8). */
-static char *
-sdp_for (Leg        *to,
-         const char *sdp,
-         const char *direction)
-{
-  CbSipRegistrar *self = to->call->reg;
-  g_autofree char *body = NULL;
-  g_autofree char *origin = NULL;
-
-  if (sdp == NULL)
-    return NULL;
-  body = sdp_rewrite (sdp, NULL, direction);
-  if (g_strcmp0 (body, to->sent) != 0)
-    {
-      to->version++;
-      g_free (to->sent);
-      to->sent = g_strdup (body);
-    }
-  origin = g_strdup_printf ("o=callboardd %u %u IN %s %s", to->session, to->version,
-                            strchr (self->address, ':') != NULL ? "IP6" : "IP4", self->address);
-  return sdp_rewrite (sdp, origin, direction);
+  return cb_sip_origin_apply (&to->origin, to->call->reg->address, sdp, direction);
 }
 
 #define SDP_TAGS(sdp) \
@@ -666,9 +592,9 @@ start_forks (Call       *call,
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
 
-  from = g_strdup_printf ("\"%s\" <sip:%s@%s:%u>", display_name (self, call->caller_id),
-                          call->caller_number, self->address, self->port);
-  to = g_strdup_printf ("<sip:%s@%s:%u>", call->callee_number, self->address, self->port);
+  from = cb_sip_name_addr_at (display_name (self, call->caller_id), call->caller_number,
+                              self->address, self->port);
+  to = cb_sip_name_addr_at (NULL, call->callee_number, self->address, self->port);
   call->forked = TRUE;
   for (guint i = 0; i < contacts->len; i++)
     {
@@ -676,7 +602,7 @@ start_forks (Call       *call,
       g_autofree char *sdp = NULL;
 
       /* A held party offered to someone new still wants to talk. */
-      sdp = sdp_for (leg, offer, call->a->state == LEG_UP ? "sendrecv" : NULL);
+      sdp = sdp_for (leg, offer, call->a->state == LEG_UP ? CB_SIP_SDP_SENDRECV : CB_SIP_SDP_KEEP);
       leg_open (leg, g_ptr_array_index (contacts, i), from, to);
       nua_invite (leg->nh,
                   NUTAG_URL (g_ptr_array_index (contacts, i)),
@@ -703,10 +629,10 @@ fork_alerting (Leg         *leg,
    * has one dialog with us and takes one answer to its offer, so the
    * others' early media is not relayed. Should another device answer,
    * its SDP comes in the 200 as a new version of our origin. */
-  sdp = payload_dup (sip);
+  sdp = cb_sip_payload_dup (sip);
   if (sdp != NULL && call->early_media == NULL)
     {
-      body = sdp_for (call->a, sdp, NULL);
+      body = sdp_for (call->a, sdp, CB_SIP_SDP_KEEP);
       call->early_media = leg;
       call->alerted = TRUE;
       nua_respond (call->a->nh, SIP_183_SESSION_PROGRESS, SDP_TAGS (body), TAG_END ());
@@ -749,7 +675,7 @@ fork_answered (Leg *leg)
         }
     }
 
-  body = sdp_for (a, leg->sdp, NULL);
+  body = sdp_for (a, leg->sdp, CB_SIP_SDP_KEEP);
   switch (a->state)
     {
     case LEG_INCOMING:
@@ -769,7 +695,7 @@ fork_answered (Leg *leg)
       break;
     }
   a->state = LEG_UP;
-  set_state (call, sdp_holds (leg->sdp) ? CALL_HELD : CALL_CONNECTED);
+  set_state (call, cb_sip_sdp_holds (leg->sdp) ? CALL_HELD : CALL_CONNECTED);
 }
 
 static void
@@ -850,7 +776,7 @@ reinvite_answered (Leg         *leg,
                    const char  *phrase,
                    const sip_t *sip)
 {
-  g_autofree char *sdp = payload_dup (sip);
+  g_autofree char *sdp = cb_sip_payload_dup (sip);
   Leg *relay_to = leg->relay_to;
   Leg *offer_to = leg->offer_to;
   Leg *ack_to = leg->ack_to;
@@ -876,7 +802,7 @@ reinvite_answered (Leg         *leg,
           leg->reinviting = TRUE;
           leg->ack_pending = TRUE;
           offer_to->ack_to = leg;
-          body = sdp_for (offer_to, sdp, NULL);
+          body = sdp_for (offer_to, sdp, CB_SIP_SDP_KEEP);
           server_reinvite (offer_to, body, NULL);
           return;
         }
@@ -894,7 +820,7 @@ reinvite_answered (Leg         *leg,
     {
       if (ack_to->nh != NULL && ack_to->ack_pending)
         {
-          g_autofree char *body = status < 300 ? sdp_for (ack_to, sdp, NULL) : NULL;
+          g_autofree char *body = status < 300 ? sdp_for (ack_to, sdp, CB_SIP_SDP_KEEP) : NULL;
 
           ack_to->reinviting = FALSE;
           ack_to->ack_pending = FALSE;
@@ -912,7 +838,7 @@ reinvite_answered (Leg         *leg,
     return;
   if (relay_to != NULL && relay_to->state == LEG_UP && relay_to->nh != NULL)
     {
-      g_autofree char *body = sdp_for (relay_to, sdp, NULL);
+      g_autofree char *body = sdp_for (relay_to, sdp, CB_SIP_SDP_KEEP);
 
       nua_respond (relay_to->nh, status, phrase, SDP_TAGS (body), TAG_END ());
     }
@@ -925,7 +851,7 @@ on_reinvite (Leg         *leg,
              const sip_t *sip)
 {
   Call *call = leg->call;
-  g_autofree char *sdp = payload_dup (sip);
+  g_autofree char *sdp = cb_sip_payload_dup (sip);
   g_autofree char *body = NULL;
   Leg *other;
 
@@ -946,9 +872,9 @@ on_reinvite (Leg         *leg,
       g_free (leg->sdp);
       leg->sdp = g_strdup (sdp);
     }
-  body = sdp_for (other, sdp, NULL);
+  body = sdp_for (other, sdp, CB_SIP_SDP_KEEP);
   server_reinvite (other, body, leg);
-  set_state (call, sdp_holds (sdp) ? CALL_HELD : CALL_CONNECTED);
+  set_state (call, cb_sip_sdp_holds (sdp) ? CALL_HELD : CALL_CONNECTED);
 }
 
 /* ---- new calls ----------------------------------------------------------------- */
@@ -994,7 +920,7 @@ trunk_fork (Call       *call,
             const char *offer)
 {
   CbSipRegistrar *self = call->reg;
-  g_autofree char *target = _cb_sip_trunk_request_uri (self, call->callee_number);
+  g_autofree char *target = cb_sip_trunk_request_uri (self->trunk, call->callee_number);
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_autofree char *sdp = NULL;
@@ -1007,10 +933,10 @@ trunk_fork (Call       *call,
   call->forked = TRUE;
   leg = leg_new (call, TRUE, LEG_CALLING);
   leg->trunk = TRUE;
-  from = _cb_sip_trunk_from (self, display_name (self, call->caller_id), call->caller_number);
-  to = g_strdup_printf ("<%s>", target);
+  from = cb_sip_trunk_from (self->trunk, display_name (self, call->caller_id), call->caller_number);
+  to = cb_sip_name_addr (NULL, target);
   /* A held party offered to someone new still wants to talk. */
-  sdp = sdp_for (leg, offer, call->a != NULL && call->a->state == LEG_UP ? "sendrecv" : NULL);
+  sdp = sdp_for (leg, offer, call->a != NULL && call->a->state == LEG_UP ? CB_SIP_SDP_SENDRECV : CB_SIP_SDP_KEEP);
   leg_open (leg, target, from, to);
   nua_invite (leg->nh, NUTAG_URL (target), SDP_TAGS (sdp), TAG_END ());
   return TRUE;
@@ -1025,7 +951,7 @@ trunk_new_call (CbSipRegistrar *self,
                 const char     *line)
 {
   const char *number = sip->sip_request->rq_url->url_user;
-  g_autofree char *target = _cb_sip_trunk_request_uri (self, number);
+  g_autofree char *target = cb_sip_trunk_request_uri (self->trunk, number);
   Call *call;
 
   if (target == NULL)
@@ -1037,9 +963,9 @@ trunk_new_call (CbSipRegistrar *self,
   call->callee_number = g_strdup (number);
   call->a = leg_new (call, FALSE, LEG_INCOMING);
   call->a->nh = nh;
-  call->a->sdp = payload_dup (sip);
-  call->a->call_id = g_strdup (sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL);
-  call->a->remote = _cb_sip_remote_party (sip, TRUE);
+  call->a->sdp = cb_sip_payload_dup (sip);
+  call->a->call_id = g_strdup (cb_sip_call_id (sip));
+  call->a->remote = cb_sip_remote_party (sip, TRUE);
   nua_handle_bind (nh, &call->a->magic);
   trunk_fork (call, call->a->sdp);
   publish (call);
@@ -1058,12 +984,12 @@ new_call (CbSipRegistrar *self,
   gint64 callee_id;
   Call *call;
 
-  if (_cb_sip_trunk_is_upstream (self, sip))
+  if (cb_sip_trunk_is_upstream (self->trunk, sip))
     {
       /* From outside: routed like an internal call, with no user behind
        * it (caller_id 0) and its number as the line. */
       caller_id = 0;
-      line = _cb_sip_trunk_caller_number (self, sip);
+      line = cb_sip_trunk_caller_number (self->trunk, sip);
     }
   else if ((caller_id = _cb_sip_registrar_authenticate (self, nh, sip, TRUE, &line)) == 0)
     {
@@ -1100,17 +1026,11 @@ new_call (CbSipRegistrar *self,
   call->callee_number = g_steal_pointer (&callee_number);
   call->a = leg_new (call, FALSE, LEG_INCOMING);
   call->a->nh = nh;
-  call->a->sdp = payload_dup (sip);
-  call->a->call_id = g_strdup (sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL);
-  call->a->remote = _cb_sip_remote_party (sip, TRUE);
-  if (sip->sip_contact != NULL)
-    {
-      char *text = url_as_string (self->home, sip->sip_contact->m_url);
-
-      call->a->contact = g_strdup (text);
-      su_free (self->home, text);
-      call->a->kind = g_strdup (binding_kind (self, call->a->contact));
-    }
+  call->a->sdp = cb_sip_payload_dup (sip);
+  call->a->call_id = g_strdup (cb_sip_call_id (sip));
+  call->a->remote = cb_sip_remote_party (sip, TRUE);
+  call->a->contact = cb_sip_contact_uri (sip);
+  call->a->kind = g_strdup (binding_kind (self, call->a->contact));
   nua_handle_bind (nh, &call->a->magic);
 
   start_forks (call, contacts, call->a->sdp);
@@ -1158,14 +1078,14 @@ on_invite_answer (Leg         *leg,
       else if (status < 300)
         {
           g_free (leg->sdp);
-          leg->sdp = payload_dup (sip);
+          leg->sdp = cb_sip_payload_dup (sip);
           if (leg->fork)
             fork_answered (leg);
           else
             click_answered (leg);
         }
       else if (leg->trunk && (status == 401 || status == 407) &&
-               _cb_sip_trunk_authenticate (leg->call->reg, leg->nh, sip, &leg->auth_attempts))
+               cb_sip_trunk_authenticate (leg->call->reg->trunk, leg->nh, sip, &leg->auth_attempts))
         g_debug ("Call %s: the trunk asked for credentials", leg->call->id);
       else if (leg->fork)
         fork_failed (leg, status);
@@ -1248,7 +1168,7 @@ _cb_sip_b2bua_event (CbSipRegistrar *self,
       if (!leg->reinviting && status > 100 && status < 300 &&
           (leg->remote == NULL || status >= 200))
         {
-          char *remote = _cb_sip_remote_party (sip, FALSE);
+          char *remote = cb_sip_remote_party (sip, FALSE);
 
           if (remote != NULL)
             {
@@ -1421,7 +1341,7 @@ static gboolean
 is_external (CbSipRegistrar *self,
              const char     *number)
 {
-  g_autofree char *target = _cb_sip_trunk_request_uri (self, number);
+  g_autofree char *target = cb_sip_trunk_request_uri (self->trunk, number);
 
   return target != NULL;
 }
@@ -1485,9 +1405,9 @@ click_call (CbSipRegistrar *self,
   /* The user's phone shows whom it is about to call. */
   call->a = leg_new (call, FALSE, LEG_CALLING);
   call->a->manual_ack = TRUE;
-  from = g_strdup_printf ("\"%s\" <sip:%s@%s:%u>", display_name (self, callee_id),
-                          call->callee_number, self->address, self->port);
-  dest = g_strdup_printf ("<%s>", device);
+  from = cb_sip_name_addr_at (display_name (self, callee_id), call->callee_number,
+                              self->address, self->port);
+  dest = cb_sip_name_addr (NULL, device);
   call_info = g_strdup_printf ("<%s>;answer-after=0", self->uri);
   leg_open (call->a, device, from, dest);
   nua_set_hparams (call->a->nh, NUTAG_AUTOACK (0), TAG_END ());
@@ -1592,7 +1512,7 @@ cb_sip_registrar_hold (CbSipRegistrar  *self,
 {
   g_autofree char *to_other = NULL;
   g_autofree char *to_mine = NULL;
-  const char *direction = hold ? "sendonly" : "sendrecv";
+  CbSipSdpDirection direction = hold ? CB_SIP_SDP_SENDONLY : CB_SIP_SDP_SENDRECV;
   Leg *mine, *other;
   Call *call;
 
@@ -1805,7 +1725,7 @@ static void
 remote_answer (Leg *leg)
 {
   CbSipRegistrar *self = leg->call->reg;
-  g_autofree char *to = g_strdup_printf ("<%s>", leg->contact);
+  g_autofree char *to = cb_sip_name_addr (NULL, leg->contact);
   nua_handle_t *nh;
 
   nh = nua_handle (self->nua, NULL, NUTAG_URL (leg->contact), SIPTAG_TO_STR (to),
@@ -2328,17 +2248,11 @@ adopt_invite (Leg          *leg,
   CbSipRegistrar *self = leg->call->reg;
 
   leg->nh = nh;
-  leg->sdp = payload_dup (sip);
-  leg->call_id = g_strdup (sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL);
-  leg->remote = _cb_sip_remote_party (sip, TRUE);
-  if (sip->sip_contact != NULL)
-    {
-      char *text = url_as_string (self->home, sip->sip_contact->m_url);
-
-      leg->contact = g_strdup (text);
-      su_free (self->home, text);
-      leg->kind = g_strdup (binding_kind (self, leg->contact));
-    }
+  leg->sdp = cb_sip_payload_dup (sip);
+  leg->call_id = g_strdup (cb_sip_call_id (sip));
+  leg->remote = cb_sip_remote_party (sip, TRUE);
+  leg->contact = cb_sip_contact_uri (sip);
+  leg->kind = g_strdup (binding_kind (self, leg->contact));
   nua_handle_bind (nh, &leg->magic);
 }
 
@@ -2467,46 +2381,13 @@ find_pickup (CbSipRegistrar *self,
   return best;
 }
 
-/* An answer to the caller's offer that holds the call until the
- * picker's offer reaches it: every format of the offer, nothing sent
- * (RFC 3264 §6: an inactive stream), our address with the discard port
- * so that no RTCP goes back to the caller itself. */
-static char *
-inactive_answer (CbSipRegistrar *self,
-                 const char     *offer)
-{
-  g_auto(GStrv) lines = g_strsplit (offer, "\n", -1);
-  GString *out = g_string_new (NULL);
-  const char *family = strchr (self->address, ':') != NULL ? "IP6" : "IP4";
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *line = g_strchomp (lines[i]);
-
-      if (g_str_has_prefix (line, "c="))
-        g_string_append_printf (out, "c=IN %s %s\r\n", family, self->address);
-      else if (g_str_has_prefix (line, "m="))
-        {
-          g_auto(GStrv) fields = g_strsplit (line, " ", 3);
-
-          if (g_strv_length (fields) == 3)
-            g_string_append_printf (out, "%s 9 %s\r\n", fields[0], fields[2]);
-          else
-            g_string_append_printf (out, "%s\r\n", line);
-        }
-      else if (line[0] != '\0' && !g_str_has_prefix (line, "a=rtcp:"))
-        g_string_append_printf (out, "%s\r\n", line);
-    }
-  return g_string_free (out, FALSE);
-}
-
 /* The caller's leg answered, the picker's offer goes to the caller in a
  * re-INVITE; its answer will answer the picker's INVITE. */
 static void
 pickup_offer (Leg *a,
               Leg *picker)
 {
-  g_autofree char *body = sdp_for (a, picker->sdp, NULL);
+  g_autofree char *body = sdp_for (a, picker->sdp, CB_SIP_SDP_KEEP);
 
   server_reinvite (a, body, picker);
 }
@@ -2547,10 +2428,10 @@ pickup_answered (Leg        *relay_to,
       call_terminate (call, 0);
       return TRUE;
     }
-  body = sdp_for (relay_to, sdp, NULL);
+  body = sdp_for (relay_to, sdp, CB_SIP_SDP_KEEP);
   nua_respond (relay_to->nh, SIP_200_OK, SDP_TAGS (body), TAG_END ());
   relay_to->state = LEG_UP;
-  set_state (call, sdp_holds (sdp) ? CALL_HELD : CALL_CONNECTED);
+  set_state (call, cb_sip_sdp_holds (sdp) ? CALL_HELD : CALL_CONNECTED);
   return TRUE;
 }
 
@@ -2592,7 +2473,11 @@ _cb_sip_b2bua_pickup_invite (CbSipRegistrar *self,
       nua_handle_destroy (nh);
       return;
     }
-  if (sip->sip_payload == NULL || sip->sip_payload->pl_len == 0 || call->a->sdp == NULL)
+  /* An answer to the caller's offer that holds the call until the
+   * picker's offer reaches it. */
+  if (call->a->sdp != NULL)
+    hold = cb_sip_sdp_inactive_answer (call->a->sdp, self->address);
+  if (sip->sip_payload == NULL || sip->sip_payload->pl_len == 0 || hold == NULL)
     {
       /* Both sides offered, or neither did: nothing to build on. */
       nua_respond (nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
@@ -2628,8 +2513,7 @@ _cb_sip_b2bua_pickup_invite (CbSipRegistrar *self,
         }
     }
 
-  hold = inactive_answer (self, a->sdp);
-  body = sdp_for (a, hold, "inactive");
+  body = sdp_for (a, hold, CB_SIP_SDP_INACTIVE);
   if (a->state == LEG_AWAIT_ACK)
     {
       nua_ack (a->nh, SDP_TAGS (body), TAG_END ());
@@ -2714,8 +2598,7 @@ adopt_leg (Call              *call,
 
   leg->nh = dialog->nh;
   leg->sdp = g_strdup (dialog->sdp);
-  leg->session = dialog->session;
-  leg->version = dialog->version;
+  cb_sip_origin_copy (&leg->origin, dialog->origin);
   leg->call_id = g_strdup (dialog->call_id);
   leg->contact = g_strdup (dialog->contact);
   leg->remote = g_strdup (dialog->remote);
@@ -2777,7 +2660,7 @@ _cb_sip_b2bua_queue_connect (CbSipRegistrar      *self,
     rung_add (call, g_array_index (rung, gint64, i))->ended = TRUE;
 
   /* The caller hears the agent instead of the music. */
-  body = sdp_for (call->a, call->b->sdp, NULL);
+  body = sdp_for (call->a, call->b->sdp, CB_SIP_SDP_KEEP);
   server_reinvite (call->a, body, NULL);
   publish (call);
 }

@@ -6,29 +6,10 @@
 
 #pragma once
 
-/* Handle magic: calls and their outgoing legs, told apart by `kind`. */
-typedef struct _CbSipMagic CbSipMagic;
-#define NUA_HMAGIC_T CbSipMagic
-#define NUA_MAGIC_T  struct _CbSipRegistrar
-
-#include <sofia-sip/nua.h>
-#include <sofia-sip/sip_status.h>
-#include <sofia-sip/su_glib.h>
-
 #include "cb-sip-digest.h"
-#include "cb-sip-registrar.h"
+#include "cb-sip-types.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-  CB_SIP_MAGIC_CALL,
-  CB_SIP_MAGIC_LEG,
-  CB_SIP_MAGIC_QUEUE,      /* a waiting caller or an agent's ring (cb-sip-queue.c) */
-} CbSipMagicKind;
-
-struct _CbSipMagic {
-  CbSipMagicKind kind;
-};
 
 /* A location binding: one registered contact of one line. */
 typedef struct {
@@ -59,6 +40,7 @@ struct _CbSipRegistrar
   guint         expiry_id;
   GHashTable   *calls;      /* call id → CbSipCallModel (owned by b2bua) */
   struct _CbSipQueue *queue; /* queue groups, while started */
+  struct _CbSipTrunk *trunk; /* while started */
 };
 
 /* Registrar side, for the B2BUA. */
@@ -75,13 +57,6 @@ gint64     _cb_sip_registrar_authenticate (CbSipRegistrar  *self,
                                            const sip_t     *sip,
                                            gboolean         proxy,
                                            char           **line);
-/* The remote party of a dialog as a To header with its tag ("…;tag=…"):
- * the From of a request it sent us, or the To of a tagged answer of it;
- * NULL without a tag. Our re-INVITEs carry it, so that one that reaches
- * the device after its dialog ended (a crossing BYE) gets 481 instead of
- * ringing it as a new call. */
-char      *_cb_sip_remote_party         (const sip_t *sip,
-                                         gboolean     request);
 /* Derives the user's line state from calls and bindings and publishes it
  * when it changed. */
 void       _cb_sip_registrar_update_line_state (CbSipRegistrar *self,

@@ -36,7 +36,9 @@
 
 #include "cb-hold-music.h"
 #include "cb-queue-dispatcher.h"
+#include "cb-sip-headers.h"
 #include "cb-sip-queue.h"
+#include "cb-sip-sdp.h"
 
 typedef enum {
   QUEUE_CALLER,
@@ -60,8 +62,7 @@ typedef struct {
   char         *call_id;
   char         *contact;
   char         *kind;       /* line kind of the phone */
-  guint32       session;
-  guint         version;
+  CbSipOrigin   origin;     /* our o= towards it */
   gboolean      calling;    /* no final answer yet, not cancelled */
 } Ring;
 
@@ -73,8 +74,7 @@ struct _Caller {
   nua_handle_t *nh;
   char         *offer;      /* the caller's SDP */
   char         *answer;     /* ours */
-  guint32       session;
-  guint         version;
+  CbSipOrigin   origin;     /* our o= towards it */
   char         *dialog_id;  /* its INVITE's Call-ID */
   char         *contact;
   char         *remote;     /* its From: our To towards it, with the tag */
@@ -139,6 +139,7 @@ ring_free (Ring *ring)
   g_free (ring->call_id);
   g_free (ring->contact);
   g_free (ring->kind);
+  cb_sip_origin_clear (&ring->origin);
   g_free (ring);
 }
 
@@ -161,6 +162,7 @@ caller_free (Caller *caller)
   g_free (caller->id);
   g_free (caller->offer);
   g_free (caller->answer);
+  cb_sip_origin_clear (&caller->origin);
   g_free (caller->dialog_id);
   g_free (caller->contact);
   g_free (caller->remote);
@@ -749,34 +751,6 @@ _cb_sip_queue_agent_changed (CbSipQueue *self,
 
 /* ---- offers -------------------------------------------------------------------------- */
 
-/* The caller's SDP under our origin for this dialog. */
-static char *
-with_origin (const char *sdp,
-             const char *origin)
-{
-  g_auto(GStrv) lines = g_strsplit (sdp != NULL ? sdp : "", "\n", -1);
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *line = g_strchomp (lines[i]);
-
-      if (line[0] == '\0')
-        continue;
-      g_string_append_printf (out, "%s\r\n", g_str_has_prefix (line, "o=") ? origin : line);
-    }
-  return g_string_free (out, FALSE);
-}
-
-static char *
-origin_line (CbSipQueue *self,
-             guint32     session,
-             guint       version)
-{
-  return g_strdup_printf ("o=callboardd %u %u IN %s %s", session, version,
-                          strchr (self->reg->address, ':') != NULL ? "IP6" : "IP4", self->reg->address);
-}
-
 static const char *
 contact_kind (CbSipQueue *self,
               const char *contact)
@@ -824,14 +798,13 @@ on_offer (CbQueueDispatcher *dispatcher,
   if (caller == NULL || caller->gone)
     return;
   contacts = _cb_sip_registrar_contacts_of (self->reg, agent_id);
-  from = g_strdup_printf ("\"%s\" <sip:%s@%s:%u>", user_name (self, caller->caller_id),
-                          caller->number, self->reg->address, self->reg->port);
-  to = g_strdup_printf ("<sip:%s@%s:%u>", queue->number, self->reg->address, self->reg->port);
+  from = cb_sip_name_addr_at (user_name (self, caller->caller_id), caller->number,
+                              self->reg->address, self->reg->port);
+  to = cb_sip_name_addr_at (NULL, queue->number, self->reg->address, self->reg->port);
   for (guint i = 0; i < contacts->len; i++)
     {
       const char *contact = g_ptr_array_index (contacts, i);
       g_autofree char *uuid = g_uuid_string_random ();
-      g_autofree char *origin = NULL;
       g_autofree char *body = NULL;
       Ring *ring = g_new0 (Ring, 1);
 
@@ -843,11 +816,9 @@ on_offer (CbQueueDispatcher *dispatcher,
       ring->call_id = g_strdup_printf ("%s@%s", uuid, self->reg->address);
       ring->contact = g_strdup (contact);
       ring->kind = g_strdup (contact_kind (self, contact));
-      ring->session = g_random_int_range (1, G_MAXINT32);
-      ring->version = 1;
       ring->calling = TRUE;
-      origin = origin_line (self, ring->session, ring->version);
-      body = with_origin (caller->offer, origin);
+      cb_sip_origin_init (&ring->origin);
+      body = cb_sip_origin_apply (&ring->origin, self->reg->address, caller->offer, CB_SIP_SDP_KEEP);
       ring->nh = nua_handle (self->reg->nua, &ring->magic.magic,
                              SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to),
                              SIPTAG_CALL_ID_STR (ring->call_id), TAG_END ());
@@ -958,7 +929,7 @@ on_overflow (CbQueueDispatcher *dispatcher,
   journal_rung (caller);
 
   dialog = (CbSipDialog) {
-    .nh = caller->nh, .sdp = caller->offer, .session = caller->session, .version = caller->version,
+    .nh = caller->nh, .sdp = caller->offer, .origin = &caller->origin,
     .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
   };
   if (group != NULL && queue->overflow != NULL && queue->overflow[0] != '\0' &&
@@ -1071,8 +1042,7 @@ ring_answered (Ring        *ring,
   CbSipDialog from_caller, from_agent;
 
   ring->calling = FALSE;
-  if (sip != NULL && sip->sip_payload != NULL)
-    sdp = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+  sdp = cb_sip_payload_dup (sip);
   group = caller != NULL ? cb_directory_get_group (self->reg->directory, caller->queue->group_id) : NULL;
   if (caller == NULL || caller->gone || sdp == NULL || group == NULL)
     {
@@ -1090,13 +1060,13 @@ ring_answered (Ring        *ring,
     if (g_array_index (caller->rung, gint64, i) != ring->agent_id)
       g_array_append_val (others, g_array_index (caller->rung, gint64, i));
 
-  agent_remote = _cb_sip_remote_party (sip, FALSE);
+  agent_remote = cb_sip_remote_party (sip, FALSE);
   from_caller = (CbSipDialog) {
-    .nh = caller->nh, .sdp = caller->offer, .session = caller->session, .version = caller->version,
+    .nh = caller->nh, .sdp = caller->offer, .origin = &caller->origin,
     .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
   };
   from_agent = (CbSipDialog) {
-    .nh = ring->nh, .sdp = sdp, .session = ring->session, .version = ring->version,
+    .nh = ring->nh, .sdp = sdp, .origin = &ring->origin,
     .call_id = ring->call_id, .contact = ring->contact, .remote = agent_remote,
   };
   answered = g_new0 (Answered, 1);
@@ -1198,7 +1168,7 @@ enter_queue (CbSipQueue          *self,
              const CbGroupRecord *group)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *origin = NULL;
+  g_autofree char *music = NULL;
   Queue *queue;
   Caller *caller;
 
@@ -1219,15 +1189,13 @@ enter_queue (CbSipQueue          *self,
   caller->offer = g_strdup (offer);
   caller->contact = g_strdup (contact);
   caller->remote = g_strdup (remote);
-  caller->session = g_random_int_range (1, G_MAXINT32);
-  caller->version = 1;
+  cb_sip_origin_init (&caller->origin);
   nua_handle_bind (nh, &caller->magic.magic);
   g_hash_table_insert (self->callers, &caller->serial, caller);
 
   refresh (queue);
-  origin = origin_line (self, caller->session, caller->version);
-  caller->stream = cb_hold_music_play (self->music, caller->offer, origin, queue->announcement,
-                                       &caller->answer, &error);
+  caller->stream = cb_hold_music_play (self->music, caller->offer, queue->announcement,
+                                       &music, &error);
   if (caller->stream == 0)
     {
       g_debug ("Queue %s: %s", queue->name, error->message);
@@ -1235,6 +1203,7 @@ enter_queue (CbSipQueue          *self,
       caller->gone = TRUE;
       return;
     }
+  caller->answer = cb_sip_origin_apply (&caller->origin, self->reg->address, music, CB_SIP_SDP_KEEP);
   nua_respond (nh, SIP_200_OK,
                SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
                SIPTAG_PAYLOAD_STR (caller->answer),
@@ -1263,18 +1232,11 @@ _cb_sip_queue_incoming (CbSipQueue          *self,
   if (!anyone_logged_in (self, group))
     return FALSE;
 
-  if (sip->sip_payload != NULL)
-    offer = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-  if (sip->sip_contact != NULL)
-    {
-      char *text = url_as_string (self->reg->home, sip->sip_contact->m_url);
-
-      contact = g_strdup (text);
-      su_free (self->reg->home, text);
-    }
-  remote = _cb_sip_remote_party (sip, TRUE);
+  offer = cb_sip_payload_dup (sip);
+  contact = cb_sip_contact_uri (sip);
+  remote = cb_sip_remote_party (sip, TRUE);
   enter_queue (self, nh, caller_id, caller_number (self, caller_id, line),
-               sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL, offer, contact, remote,
+               cb_sip_call_id (sip), offer, contact, remote,
                group);
   return TRUE;
 }

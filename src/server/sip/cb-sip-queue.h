@@ -13,6 +13,7 @@
 #pragma once
 
 #include "cb-sip-private.h"
+#include "cb-sip-sdp.h"
 
 G_BEGIN_DECLS
 
@@ -57,8 +58,7 @@ void         _cb_sip_queue_shutdown      (CbSipQueue          *self);
 typedef struct {
   nua_handle_t *nh;
   const char   *sdp;       /* the last SDP the device sent */
-  guint32       session;   /* our o= towards it, continued by the B2BUA */
-  guint         version;
+  const CbSipOrigin *origin; /* our o= towards it, continued by the B2BUA */
   const char   *call_id;   /* the dialog's Call-ID */
   const char   *contact;   /* the device's address, if known */
   const char   *remote;    /* its To with the dialog's tag, if known */

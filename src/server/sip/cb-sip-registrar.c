@@ -20,6 +20,7 @@
 
 #include "cb-sip-private.h"
 #include "cb-sip-queue.h"
+#include "cb-sip-trunk.h"
 
 #include <sofia-sip/sip_header.h>
 
@@ -55,6 +56,7 @@ cb_sip_registrar_finalize (GObject *object)
   g_clear_pointer (&self->bindings, g_ptr_array_unref);
   g_clear_pointer (&self->calls, g_hash_table_unref);
   g_clear_pointer (&self->digest, cb_sip_digest_free);
+  g_clear_pointer (&self->trunk, cb_sip_trunk_free);
   g_clear_object (&self->changes);
   g_free (self->address);
   g_free (self->uri);
@@ -601,6 +603,8 @@ cb_sip_registrar_start (CbSipRegistrar  *self,
   self->address = g_strdup (address);
   self->port = port;
   self->uri = g_strdup_printf ("sip:%s:%u", address, port);
+  g_clear_pointer (&self->trunk, cb_sip_trunk_free);
+  self->trunk = cb_sip_trunk_new (self->settings, address, port);
   self->queue = _cb_sip_queue_new (self);
   if (trim_id == 0)
     trim_id = g_timeout_add_seconds (TRIM_INTERVAL_S, trim_memory, self);
@@ -660,23 +664,4 @@ cb_sip_registrar_get_uri (CbSipRegistrar *self)
 {
   g_return_val_if_fail (CB_IS_SIP_REGISTRAR (self), NULL);
   return self->uri;
-}
-
-char *
-_cb_sip_remote_party (const sip_t *sip,
-                      gboolean     request)
-{
-  const sip_addr_t *party;
-  su_home_t home[1] = { SU_HOME_INIT (home) };
-  char *text, *copy;
-
-  if (sip == NULL)
-    return NULL;
-  party = request ? (const sip_addr_t *) sip->sip_from : (const sip_addr_t *) sip->sip_to;
-  if (party == NULL || party->a_tag == NULL)
-    return NULL;
-  text = sip_header_as_string (home, (const sip_header_t *) party);
-  copy = g_strdup (text);
-  su_home_deinit (home);
-  return copy;
 }

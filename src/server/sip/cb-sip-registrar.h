@@ -23,6 +23,10 @@ typedef struct {
   const char *trunk_password;
 } CbSipSettings;
 
+/* Whether `uri` is a trunk proxy the SIP side can use: sip:HOST or
+ * sip:HOST:PORT (an IPv6 HOST in brackets), read by sofia-sip's parser. */
+gboolean        cb_sip_settings_check_proxy    (const char *uri);
+
 #define CB_TYPE_SIP_REGISTRAR (cb_sip_registrar_get_type ())
 G_DECLARE_FINAL_TYPE (CbSipRegistrar, cb_sip_registrar, CB, SIP_REGISTRAR, GObject)
 
