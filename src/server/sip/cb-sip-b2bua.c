@@ -24,6 +24,7 @@
 
 #include <string.h>
 
+#include "cb-sip-call-events.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-private.h"
@@ -40,14 +41,12 @@
  * it (check_dialogs()); RFC 4028's smallest session interval. */
 #define DIALOG_CHECK_S 90
 
-typedef enum {
-  CALL_RINGING,
-  CALL_CONNECTED,
-  CALL_HELD,
-  CALL_ENDED,
-} CallState;
-
-static const char * const call_state_names[] = { "ringing", "connected", "held", "ended" };
+/* A call's state is what its "call" events say. */
+typedef CbWireCallState CallState;
+#define CALL_RINGING   CB_WIRE_CALL_STATE_RINGING
+#define CALL_CONNECTED CB_WIRE_CALL_STATE_CONNECTED
+#define CALL_HELD      CB_WIRE_CALL_STATE_HELD
+#define CALL_ENDED     CB_WIRE_CALL_STATE_ENDED
 
 typedef enum {
   LEG_CALLING,     /* our INVITE, no final answer yet */
@@ -124,11 +123,8 @@ static void     group_answered   (Call *call, Leg *leg);
 static gboolean group_fork_failed (Call *call);
 static gboolean rings_at         (Call *call, gint64 user_id);
 static gboolean record_rung      (CbChanges *changes, Call *call, GError **error);
-static void     set_group_data   (Call *call, JsonObject *data);
-static void     set_group_entry  (Call *call, CbJournalRecord *entry);
 static gboolean group_new_call   (CbSipRegistrar *self, nua_handle_t *nh, const sip_t *sip,
                                   gint64          caller_id, const char *line);
-static JsonObject *member_call_data (Call *call, gint64 user_id);
 static JsonObject *member_decline  (Call *call, gint64 user_id);
 static void     pickup_acked     (Leg *leg);
 static gboolean pickup_answered  (Leg *relay_to, int status, const char *phrase, const char *sdp);
@@ -286,25 +282,27 @@ display_name (CbSipRegistrar *self,
   return user != NULL && user->display_name != NULL ? user->display_name : "";
 }
 
-/* The leg between the server and the user's device on this side. While
- * the call rings at several of the callee's devices the leg to the
- * softphone stands for them (the client matches its own phone's call),
- * else the first one still ringing. */
+/* The leg of the user's own device in the call: the caller's A leg, the
+ * callee's answered leg, else one still ringing at the user. While the
+ * call rings at several of their devices the leg to the softphone stands
+ * for them (the client matches its own phone's call), else the first. */
 static Leg *
-device_leg (Call     *call,
-            gboolean  outgoing)
+device_of (Call     *call,
+           gint64    user_id,
+           gboolean  outgoing)
 {
   Leg *first = NULL;
 
   if (outgoing)
     return call->a;
-  if (call->b != NULL)
+  if (call->b != NULL && user_id == call->callee_id)
     return call->b;
   for (guint i = 0; i < call->legs->len; i++)
     {
       Leg *leg = g_ptr_array_index (call->legs, i);
 
-      if (!leg->fork || leg->state != LEG_CALLING)
+      if (!leg->fork || leg->state != LEG_CALLING ||
+          (leg->user_id != user_id && !(leg->user_id == 0 && user_id == call->callee_id)))
         continue;
       if (g_strcmp0 (leg->kind, "softphone") == 0)
         return leg;
@@ -314,55 +312,57 @@ device_leg (Call     *call,
   return first;
 }
 
-/* device_call_id names the user's own dialog in the call and device the
- * kind of line it is on ("softphone", "desk"): a client knows at once
- * whether a call rings at its own phone or is one for a desk card. Both
- * null when there is no such dialog, device also for a phone that is not
- * a registered line's. */
+/* The call as user_id sees it: the caller's side (outgoing), or that of
+ * its callee or of someone else it rings (a member, a picker). The
+ * device is the user's own dialog in it, so a client knows at once
+ * whether the call rings at its own phone or is one for a desk card. A
+ * group call is the group's until a member takes it. */
 static void
-set_device_data (Leg        *device,
-                 JsonObject *data)
+call_side (Call       *call,
+           gint64      user_id,
+           gboolean    outgoing,
+           CbWireCall *side)
 {
-  if (device != NULL && device->call_id != NULL)
-    json_object_set_string_member (data, "device_call_id", device->call_id);
-  else
-    json_object_set_null_member (data, "device_call_id");
-  if (device != NULL && device->call_id != NULL && device->kind != NULL)
-    json_object_set_string_member (data, "device", device->kind);
-  else
-    json_object_set_null_member (data, "device");
+  CbSipRegistrar *self = call->reg;
+  Leg *device = device_of (call, user_id, outgoing);
+  gboolean to_group = call->group != NULL && call->callee_id <= 0;
+
+  *side = (CbWireCall) {
+    .call_id = call->id,
+    .state = call->state,
+    .user_id = user_id,
+    .direction = outgoing ? CB_CALL_DIRECTION_OUT : CB_CALL_DIRECTION_IN,
+    .from = { call->caller_id, call->caller_number, display_name (self, call->caller_id) },
+    .to = { call->callee_id, call->callee_number,
+            to_group ? call->group->group_name : display_name (self, call->callee_id) },
+    .started_at = call->started_at,
+    .answered_at = call->answered_at,
+    .device_call_id = device != NULL ? device->call_id : NULL,
+    .device = device != NULL ? device->kind : NULL,
+    .group_id = call->group != NULL ? call->group->group_id : 0,
+    .group_name = call->group != NULL ? call->group->group_name : NULL,
+    .picked_up = call->picked_up,
+  };
+}
+
+/* The call as user_id sees it, as a REST answer; `state` overrides. */
+static JsonObject *
+call_data_in (Call      *call,
+              gint64     user_id,
+              CallState  state)
+{
+  CbWireCall side;
+
+  call_side (call, user_id, call->caller_id == user_id, &side);
+  side.state = state;
+  return cb_sip_call_event_data (&side);
 }
 
 static JsonObject *
-call_data (Call     *call,
-           gboolean  outgoing)
+call_data (Call   *call,
+           gint64  user_id)
 {
-  Leg *device = device_leg (call, outgoing);
-  CbSipRegistrar *self = call->reg;
-  JsonObject *data = json_object_new ();
-  gint64 remote_id = outgoing ? call->callee_id : call->caller_id;
-
-  json_object_set_string_member (data, "call_id", call->id);
-  json_object_set_string_member (data, "state", call_state_names[call->state]);
-  json_object_set_int_member (data, "user_id", outgoing ? call->caller_id : call->callee_id);
-  json_object_set_string_member (data, "direction", outgoing ? "out" : "in");
-  json_object_set_string_member (data, "from", call->caller_number);
-  json_object_set_string_member (data, "to", call->callee_number);
-  json_object_set_string_member (data, "remote_number",
-                                 outgoing ? call->callee_number : call->caller_number);
-  json_object_set_string_member (data, "remote_name", display_name (self, remote_id));
-  if (remote_id > 0)
-    json_object_set_int_member (data, "remote_user_id", remote_id);
-  else
-    json_object_set_null_member (data, "remote_user_id");
-  json_object_set_int_member (data, "started_at", call->started_at);
-  if (call->answered_at > 0)
-    json_object_set_int_member (data, "answered_at", call->answered_at);
-  else
-    json_object_set_null_member (data, "answered_at");
-  set_device_data (device, data);
-  set_group_data (call, data);
-  return data;
+  return call_data_in (call, user_id, call->state);
 }
 
 static gboolean
@@ -372,35 +372,16 @@ record_side (CbChanges  *changes,
              GError    **error)
 {
   gint64 user_id = outgoing ? call->caller_id : call->callee_id;
-  g_autoptr(JsonObject) data = NULL;
+  CbWireCall side;
 
   /* The callee hears of a click-to-dial call once their phones ring. */
   if (user_id <= 0 || (!outgoing && !call->forked))
     return TRUE;
 
-  data = call_data (call, outgoing);
-  if (!cb_changes_record (changes, CB_EVENT_TYPE_CALL, user_id, 0, data, error))
+  call_side (call, user_id, outgoing, &side);
+  if (!cb_sip_record_call_event (changes, &side, error))
     return FALSE;
-
-  if (call->state == CALL_ENDED)
-    {
-      CbJournalRecord entry = {
-        .user_id = user_id,
-        .call_id = call->id,
-        .outgoing = outgoing,
-        .remote_number = outgoing ? call->callee_number : call->caller_number,
-        .remote_name = (char *) display_name (call->reg, outgoing ? call->callee_id : call->caller_id),
-        .remote_user_id = outgoing ? call->callee_id : call->caller_id,
-        .started_at = call->started_at,
-        .answered_at = call->answered_at,
-        .ended_at = g_get_real_time () / G_USEC_PER_SEC,
-      };
-
-      set_group_entry (call, &entry);
-      if (!cb_changes_record_journal (changes, &entry, error))
-        return FALSE;
-    }
-  return TRUE;
+  return call->state != CALL_ENDED || cb_sip_record_journal (changes, &side, NULL, error);
 }
 
 static gboolean
@@ -474,7 +455,8 @@ set_state (Call      *call,
 {
   if (call->state == state)
     return;
-  g_debug ("Call %s: %s → %s", call->id, call_state_names[call->state], call_state_names[state]);
+  g_debug ("Call %s: %s → %s", call->id, cb_enum_to_nick (CB_TYPE_WIRE_CALL_STATE, call->state),
+           cb_enum_to_nick (CB_TYPE_WIRE_CALL_STATE, state));
   call->state = state;
   if (state == CALL_ENDED)
     g_clear_handle_id (&call->check_id, g_source_remove);
@@ -1324,12 +1306,9 @@ cb_sip_registrar_list_calls (CbSipRegistrar *self,
     {
       if (call->state == CALL_ENDED)
         continue;
-      if (call->caller_id == user_id)
-        json_array_add_object_element (array, call_data (call, TRUE));
-      else if (call->callee_id == user_id && call->forked)
-        json_array_add_object_element (array, call_data (call, FALSE));
-      else if (rings_at (call, user_id))
-        json_array_add_object_element (array, member_call_data (call, user_id));
+      if (call->caller_id == user_id || (call->callee_id == user_id && call->forked) ||
+          rings_at (call, user_id))
+        json_array_add_object_element (array, call_data (call, user_id));
     }
   return array;
 }
@@ -1457,7 +1436,7 @@ cb_sip_registrar_dial (CbSipRegistrar  *self,
   call = click_call (self, user_id, MAX (callee_id, 0), g_steal_pointer (&callee_number),
                      g_ptr_array_index (devices, 0));
   call->external = callee_id == EXTERNAL_CALLEE;
-  return call_data (call, TRUE);
+  return call_data (call, user_id);
 }
 
 JsonObject *
@@ -1476,7 +1455,7 @@ cb_sip_registrar_hangup (CbSipRegistrar  *self,
     return member_decline (call, user_id);
   /* A callee hanging up a ringing call declines it. */
   call_terminate (call, is_caller (call, user_id) ? 487 : 603);
-  return call_data (call, is_caller (call, user_id));
+  return call_data (call, user_id);
 }
 
 /* The user's leg and the other party's, both up and not renegotiating. */
@@ -1529,7 +1508,7 @@ cb_sip_registrar_hold (CbSipRegistrar  *self,
   server_reinvite (other, to_other, NULL);
   server_reinvite (mine, to_mine, NULL);
   set_state (call, hold ? CALL_HELD : CALL_CONNECTED);
-  return call_data (call, is_caller (call, user_id));
+  return call_data (call, user_id);
 }
 
 /* Moves a leg from its call to `next` (which owns it from now on). */
@@ -1557,10 +1536,9 @@ static JsonObject *
 end_left_call (Call   *call,
                gint64  user_id)
 {
-  JsonObject *answer = call_data (call, is_caller (call, user_id));
+  JsonObject *answer = call_data_in (call, user_id, CALL_ENDED);
 
   call_terminate (call, 0);
-  json_object_set_string_member (answer, "state", call_state_names[CALL_ENDED]);
   if (call_finished (call))
     g_hash_table_remove (call->reg->calls, call->id);
   return answer;
@@ -1712,7 +1690,7 @@ cb_sip_registrar_consult (CbSipRegistrar  *self,
   consult = click_call (self, user_id, MAX (callee_id, 0), g_steal_pointer (&callee_number),
                         mine->contact);
   consult->external = callee_id == EXTERNAL_CALLEE;
-  return call_data (consult, TRUE);
+  return call_data (consult, user_id);
 }
 
 /* The remote-answer convention of desk phones: an unsolicited NOTIFY
@@ -1783,7 +1761,7 @@ cb_sip_registrar_answer (CbSipRegistrar  *self,
     }
 
   remote_answer (target);
-  return call_data (call, is_caller (call, user_id));
+  return call_data (call, user_id);
 }
 
 #define DTMF_DIGITS "0123456789*#ABCD"
@@ -1833,7 +1811,7 @@ cb_sip_registrar_send_dtmf (CbSipRegistrar  *self,
                 SIPTAG_PAYLOAD_STR (body),
                 TAG_END ());
     }
-  return call_data (call, is_caller (call, user_id));
+  return call_data (call, user_id);
 }
 
 /* ---- hunt groups and pickup ------------------------------------------------------ */
@@ -1870,63 +1848,6 @@ rung_add (Call   *call,
   return &g_array_index (call->rung, CbSipRung, call->rung->len - 1);
 }
 
-/* The call as a rung user who is not its callee sees it. */
-static JsonObject *
-member_call_data (Call   *call,
-                  gint64  user_id)
-{
-  JsonObject *data = call_data (call, FALSE);
-  Leg *device = NULL;
-
-  json_object_set_int_member (data, "user_id", user_id);
-  for (guint i = 0; i < call->legs->len; i++)
-    {
-      Leg *leg = g_ptr_array_index (call->legs, i);
-
-      if (!leg->fork || leg->state != LEG_CALLING || leg->user_id != user_id)
-        continue;
-      if (device == NULL || g_strcmp0 (leg->kind, "softphone") == 0)
-        device = leg;
-    }
-  set_device_data (device, data);
-  return data;
-}
-
-static void
-set_group_data (Call       *call,
-                JsonObject *data)
-{
-  if (call->group != NULL)
-    {
-      JsonObject *group = json_object_new ();
-
-      json_object_set_int_member (group, "id", call->group->group_id);
-      json_object_set_string_member (group, "name", call->group->group_name);
-      json_object_set_object_member (data, "group", group);
-      /* The caller calls the group until a member takes the call. */
-      if (call->callee_id <= 0 &&
-          g_strcmp0 (json_object_get_string_member (data, "direction"), "out") == 0)
-        json_object_set_string_member (data, "remote_name", call->group->group_name);
-    }
-  else
-    json_object_set_null_member (data, "group");
-  json_object_set_boolean_member (data, "picked_up", call->picked_up);
-}
-
-static void
-set_group_entry (Call            *call,
-                 CbJournalRecord *entry)
-{
-  if (call->group != NULL)
-    {
-      entry->group_id = call->group->group_id;
-      entry->group_name = call->group->group_name;
-      if (entry->outgoing && call->callee_id <= 0)
-        entry->remote_name = call->group->group_name;
-    }
-  entry->picked_up = call->picked_up;
-}
-
 /* Everyone the call rang besides its callee: a "call" event while it
  * rings there and one when it stopped; a journal entry once it is
  * decided who took it (answered_at 0, taken_by the colleague). */
@@ -1939,40 +1860,31 @@ record_rung (CbChanges  *changes,
     {
       CbSipRung *rung = &g_array_index (call->rung, CbSipRung, i);
       gboolean ringing = rings_at (call, rung->user_id);
+      CbWireCall side;
 
       if (rung->user_id == call->callee_id)
         continue;
+      call_side (call, rung->user_id, FALSE, &side);
       if (ringing || !rung->ended)
         {
-          g_autoptr(JsonObject) data = member_call_data (call, rung->user_id);
-
           if (!ringing)
             {
-              json_object_set_string_member (data, "state", call_state_names[CALL_ENDED]);
+              side.state = CALL_ENDED;
               rung->ended = TRUE;
             }
-          if (!cb_changes_record (changes, CB_EVENT_TYPE_CALL, rung->user_id, 0, data, error))
+          if (!cb_sip_record_call_event (changes, &side, error))
             return FALSE;
         }
       if (!ringing && !rung->journaled && (call->answered_at > 0 || call->state == CALL_ENDED))
         {
-          gint64 taken_by = call->answered_at > 0 ? call->callee_id : 0;
-          CbJournalRecord entry = {
-            .user_id = rung->user_id,
-            .call_id = call->id,
-            .outgoing = FALSE,
-            .remote_number = call->caller_number,
-            .remote_name = (char *) display_name (call->reg, call->caller_id),
-            .remote_user_id = call->caller_id,
-            .started_at = call->started_at,
-            .ended_at = g_get_real_time () / G_USEC_PER_SEC,
-            .taken_by_user_id = taken_by,
-            .taken_by_name = taken_by > 0 ? (char *) display_name (call->reg, taken_by) : NULL,
-          };
+          CbWireParty taken_by = { 0 };
 
-          set_group_entry (call, &entry);
+          if (call->answered_at > 0)
+            taken_by = (CbWireParty) { call->callee_id, NULL, display_name (call->reg, call->callee_id) };
+          /* Not answered by them. */
+          side.answered_at = 0;
           rung->journaled = TRUE;
-          if (!cb_changes_record_journal (changes, &entry, error))
+          if (!cb_sip_record_journal (changes, &side, &taken_by, error))
             return FALSE;
         }
     }
@@ -2583,7 +2495,7 @@ cb_sip_registrar_pickup (CbSipRegistrar  *self,
   ring_user (call, user_id, TRUE, devices);
   call->fork_call_info = NULL;
   publish (call);
-  return member_call_data (call, user_id);
+  return call_data (call, user_id);
 }
 
 /* ---- queues (cb-sip-queue.c) ------------------------------------------------------ */
@@ -2729,8 +2641,7 @@ member_decline (Call   *call,
           leg->state = LEG_GONE;
         }
     }
-  answer = member_call_data (call, user_id);
-  json_object_set_string_member (answer, "state", call_state_names[CALL_ENDED]);
+  answer = call_data_in (call, user_id, CALL_ENDED);
   for (guint i = 0; i < call->legs->len; i++)
     {
       Leg *leg = g_ptr_array_index (call->legs, i);

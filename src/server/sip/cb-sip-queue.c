@@ -36,6 +36,7 @@
 
 #include "cb-hold-music.h"
 #include "cb-queue-dispatcher.h"
+#include "cb-sip-call-events.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-queue.h"
 #include "cb-sip-sdp.h"
@@ -123,7 +124,7 @@ struct _CbSipQueue
 G_DEFINE_FINAL_TYPE (CbSipQueue, cb_sip_queue, G_TYPE_OBJECT)
 
 static void refresh_all  (CbSipQueue *self);
-static void publish_call (Caller *caller, gint64 agent_id, const char *state, gboolean journal);
+static void publish_call (Caller *caller, gint64 agent_id, CbWireCallState state, gboolean journal);
 static void journal_rung (Caller *caller);
 
 /* ---- lifetime ---------------------------------------------------------------- */
@@ -420,7 +421,7 @@ _cb_sip_queue_shutdown (CbSipQueue *self)
         continue;
       caller->gone = TRUE;
       journal_rung (caller);
-      publish_call (caller, 0, "ended", TRUE);
+      publish_call (caller, 0, CB_WIRE_CALL_STATE_ENDED, TRUE);
     }
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
@@ -446,50 +447,42 @@ user_name (CbSipQueue *self,
   return user != NULL && user->display_name != NULL ? user->display_name : "";
 }
 
+static const char *contact_kind (CbSipQueue *self, const char *contact);
+
+/* The caller's side: connected to the queue (remote: the group), from
+ * their own phone's dialog. */
 static void
-set_group (Queue      *queue,
-           JsonObject *data)
-{
-  JsonObject *group = json_object_new ();
-
-  json_object_set_int_member (group, "id", queue->group_id);
-  json_object_set_string_member (group, "name", queue->name);
-  json_object_set_object_member (data, "group", group);
-  json_object_set_boolean_member (data, "picked_up", FALSE);
-}
-
-/* The caller's side: connected to the queue (remote: the group). */
-static JsonObject *
-caller_data (Caller     *caller,
-             const char *state)
+caller_side (Caller          *caller,
+             CbWireCallState  state,
+             CbWireCall      *side)
 {
   Queue *queue = caller->queue;
-  JsonObject *data = json_object_new ();
+  CbSipQueue *self = queue->owner;
 
-  json_object_set_string_member (data, "call_id", caller->id);
-  json_object_set_string_member (data, "state", state);
-  json_object_set_int_member (data, "user_id", caller->caller_id);
-  json_object_set_string_member (data, "direction", "out");
-  json_object_set_string_member (data, "from", caller->number);
-  json_object_set_string_member (data, "to", queue->number);
-  json_object_set_string_member (data, "remote_number", queue->number);
-  json_object_set_string_member (data, "remote_name", queue->name);
-  json_object_set_null_member (data, "remote_user_id");
-  json_object_set_int_member (data, "started_at", caller->entered_at);
-  json_object_set_int_member (data, "answered_at", caller->entered_at);
-  json_object_set_string_member (data, "device_call_id", caller->dialog_id);
-  set_group (queue, data);
-  return data;
+  *side = (CbWireCall) {
+    .call_id = caller->id,
+    .state = state,
+    .user_id = caller->caller_id,
+    .direction = CB_CALL_DIRECTION_OUT,
+    .from = { caller->caller_id, caller->number, user_name (self, caller->caller_id) },
+    .to = { 0, queue->number, queue->name },
+    .started_at = caller->entered_at,
+    .answered_at = caller->entered_at,
+    .device_call_id = caller->dialog_id,
+    .device = contact_kind (self, caller->contact),
+    .group_id = queue->group_id,
+    .group_name = queue->name,
+  };
 }
 
-/* An agent's side of an offer: the caller, for the group. */
-static JsonObject *
-agent_data (Caller     *caller,
-            gint64      agent_id,
-            const char *state)
+/* An agent's side of an offer: the caller, for the group, on the phone
+ * of theirs that rings (the softphone of several). */
+static void
+agent_side (Caller          *caller,
+            gint64           agent_id,
+            CbWireCallState  state,
+            CbWireCall      *side)
 {
-  CbSipQueue *self = caller->queue->owner;
-  JsonObject *data = json_object_new ();
   Ring *device = NULL;
 
   for (guint i = 0; i < caller->rings->len; i++)
@@ -500,33 +493,19 @@ agent_data (Caller     *caller,
           (device == NULL || g_strcmp0 (ring->kind, "softphone") == 0))
         device = ring;
     }
-  json_object_set_string_member (data, "call_id", caller->id);
-  json_object_set_string_member (data, "state", state);
-  json_object_set_int_member (data, "user_id", agent_id);
-  json_object_set_string_member (data, "direction", "in");
-  json_object_set_string_member (data, "from", caller->number);
-  json_object_set_string_member (data, "to", caller->queue->number);
-  json_object_set_string_member (data, "remote_number", caller->number);
-  json_object_set_string_member (data, "remote_name", user_name (self, caller->caller_id));
-  if (caller->caller_id > 0)
-    json_object_set_int_member (data, "remote_user_id", caller->caller_id);
-  else
-    json_object_set_null_member (data, "remote_user_id");
-  json_object_set_int_member (data, "started_at", caller->entered_at);
-  json_object_set_null_member (data, "answered_at");
-  if (device != NULL)
-    json_object_set_string_member (data, "device_call_id", device->call_id);
-  else
-    json_object_set_null_member (data, "device_call_id");
-  set_group (caller->queue, data);
-  return data;
+  caller_side (caller, state, side);
+  side->user_id = agent_id;
+  side->direction = CB_CALL_DIRECTION_IN;
+  side->answered_at = 0;
+  side->device_call_id = device != NULL ? device->call_id : NULL;
+  side->device = device != NULL ? device->kind : NULL;
 }
 
 typedef struct {
-  Caller     *caller;
-  gint64      agent_id;     /* 0: the caller's own side */
-  const char *state;
-  gboolean    journal;      /* the call ended for them */
+  Caller          *caller;
+  gint64           agent_id;     /* 0: the caller's own side */
+  CbWireCallState  state;
+  gboolean         journal;      /* the call ended for them */
 } CallEvent;
 
 static gboolean
@@ -535,39 +514,22 @@ record_call_event (CbChanges  *changes,
                    GError    **error)
 {
   CallEvent *event = data;
-  Caller *caller = event->caller;
-  Queue *queue = caller->queue;
-  gint64 user_id = event->agent_id > 0 ? event->agent_id : caller->caller_id;
-  g_autoptr(JsonObject) object = NULL;
-  CbJournalRecord entry = { 0 };
+  CbWireCall side;
 
-  object = event->agent_id > 0 ? agent_data (caller, event->agent_id, event->state)
-                               : caller_data (caller, event->state);
-  if (!cb_changes_record (changes, CB_EVENT_TYPE_CALL, user_id, 0, object, error))
-    return FALSE;
-  if (!event->journal)
-    return TRUE;
-
-  entry.user_id = user_id;
-  entry.call_id = caller->id;
-  entry.outgoing = event->agent_id == 0;
-  entry.remote_number = event->agent_id > 0 ? caller->number : queue->number;
-  entry.remote_name = (char *) (event->agent_id > 0 ? user_name (queue->owner, caller->caller_id) : queue->name);
-  entry.remote_user_id = event->agent_id > 0 ? caller->caller_id : 0;
-  entry.started_at = caller->entered_at;
-  /* The queue answered the caller; no agent answered for this one. */
-  entry.answered_at = event->agent_id > 0 ? 0 : caller->entered_at;
-  entry.ended_at = g_get_real_time () / G_USEC_PER_SEC;
-  entry.group_id = queue->group_id;
-  entry.group_name = queue->name;
-  return cb_changes_record_journal (changes, &entry, error);
+  if (event->agent_id > 0)
+    agent_side (event->caller, event->agent_id, event->state, &side);
+  else
+    caller_side (event->caller, event->state, &side);
+  /* The queue answered the caller; an agent it rang answered nothing. */
+  return cb_sip_record_call_event (changes, &side, error) &&
+         (!event->journal || cb_sip_record_journal (changes, &side, NULL, error));
 }
 
 static void
-publish_call (Caller     *caller,
-              gint64      agent_id,
-              const char *state,
-              gboolean    journal)
+publish_call (Caller          *caller,
+              gint64           agent_id,
+              CbWireCallState  state,
+              gboolean         journal)
 {
   CbSipQueue *self = caller->queue->owner;
   CallEvent event = { caller, agent_id, state, journal };
@@ -839,7 +801,7 @@ on_offer (CbQueueDispatcher *dispatcher,
     }
   g_debug ("Queue %s: caller %s rings agent %" G_GINT64_FORMAT, queue->name, caller->id, agent_id);
   rung_add (caller, agent_id);
-  publish_call (caller, agent_id, "ringing", FALSE);
+  publish_call (caller, agent_id, CB_WIRE_CALL_STATE_RINGING, FALSE);
 }
 
 /* Cancels the caller's rings (of one agent, or all with 0). */
@@ -871,7 +833,7 @@ cancel_rings (Caller *caller,
     }
   for (guint i = 0; i < agents->len; i++)
     if (except == NULL || g_array_index (agents, gint64, i) != except->agent_id)
-      publish_call (caller, g_array_index (agents, gint64, i), "ended", FALSE);
+      publish_call (caller, g_array_index (agents, gint64, i), CB_WIRE_CALL_STATE_ENDED, FALSE);
 }
 
 static void
@@ -906,7 +868,7 @@ static void
 journal_rung (Caller *caller)
 {
   for (guint i = 0; i < caller->rung->len; i++)
-    publish_call (caller, g_array_index (caller->rung, gint64, i), "ended", TRUE);
+    publish_call (caller, g_array_index (caller->rung, gint64, i), CB_WIRE_CALL_STATE_ENDED, TRUE);
 }
 
 static void
@@ -943,7 +905,7 @@ on_overflow (CbQueueDispatcher *dispatcher,
     }
   /* Nowhere to go: the caller hears the call end. */
   nua_bye (caller->nh, TAG_END ());
-  publish_call (caller, 0, "ended", TRUE);
+  publish_call (caller, 0, CB_WIRE_CALL_STATE_ENDED, TRUE);
 }
 
 /* ---- the call after an agent answered --------------------------------------------- */
@@ -1022,7 +984,10 @@ start_wrap_up (CbSipQueue *self,
   wrap->agent_id = agent_id;
   if ((id = GPOINTER_TO_UINT (g_hash_table_lookup (self->wrap_ups, &wrap->agent_id))) != 0)
     g_source_remove (id);
-  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds, wrap_up_over, wrap, g_free);
+  /* Not g_timeout_add_seconds(): it may end a wrap-up a quarter of a
+   * second early. */
+  id = g_timeout_add_full (G_PRIORITY_DEFAULT, MIN (seconds, G_MAXUINT / 1000) * 1000, wrap_up_over,
+                           wrap, g_free);
   g_hash_table_insert (self->wrap_ups, g_memdup2 (&wrap->agent_id, sizeof (gint64)), GUINT_TO_POINTER (id));
   g_debug ("Agent %" G_GINT64_FORMAT " in wrap-up for %u s", agent_id, seconds);
 }
@@ -1105,7 +1070,7 @@ ring_failed (Ring *ring,
       return;
   g_debug ("Queue %s: agent %" G_GINT64_FORMAT " refused caller %s (%d)", caller->queue->name,
            agent_id, caller->id, status);
-  publish_call (caller, agent_id, "ended", FALSE);
+  publish_call (caller, agent_id, CB_WIRE_CALL_STATE_ENDED, FALSE);
   cb_queue_dispatcher_offer_failed (caller->queue->dispatcher, caller->serial, agent_id);
 }
 
@@ -1212,7 +1177,7 @@ enter_queue (CbSipQueue          *self,
 
   g_queue_push_tail (&queue->waiting, caller);
   stats_changed (queue);
-  publish_call (caller, 0, "connected", FALSE);
+  publish_call (caller, 0, CB_WIRE_CALL_STATE_CONNECTED, FALSE);
 }
 
 gboolean
@@ -1271,7 +1236,7 @@ abandoned (Caller *caller)
   count_call (queue, FALSE);
   cb_queue_dispatcher_remove_caller (queue->dispatcher, caller->serial);  /* if it got that far */
   journal_rung (caller);
-  publish_call (caller, 0, "ended", TRUE);
+  publish_call (caller, 0, CB_WIRE_CALL_STATE_ENDED, TRUE);
 }
 
 static void
