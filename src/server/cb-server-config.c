@@ -9,12 +9,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <string.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
 #include "cb-server-config.h"
-#include "cb-sip-registrar.h"
+#include "cb-sip-server.h"
 
 CbServerConfig *
 cb_server_config_new (void)

@@ -15,8 +15,12 @@
 
 G_BEGIN_DECLS
 
+/* A user's display name, "" for nobody (0) or no name. */
+const char        *cb_sip_user_name         (CbDirectory *directory,
+                                             gint64       user_id);
+
 /* The party at the other end from side->user_id's point of view. */
-const CbWireParty *cb_sip_call_side_remote   (const CbWireCall   *side);
+const CbWireParty *cb_sip_call_side_remote  (const CbWireCall *side);
 
 /* The data of a "call" event (and of a call in REST answers):
  * {"call_id", "state", "user_id", "direction", "from", "from_user_id",
@@ -24,19 +28,19 @@ const CbWireParty *cb_sip_call_side_remote   (const CbWireCall   *side);
  *  "started_at", "answered_at", "device_call_id", "device",
  *  "group": {"id", "name"} | null, "picked_up"}; ids of parties that are
  * not our users and times not reached yet are null. */
-JsonObject        *cb_sip_call_event_data    (const CbWireCall   *side);
+JsonObject        *cb_sip_call_event_data   (const CbWireCall *side);
 
 /* Inside a CbChanges transaction: the side's "call" event. */
-gboolean           cb_sip_record_call_event  (CbChanges          *changes,
-                                              const CbWireCall   *side,
-                                              GError            **error);
+gboolean           cb_sip_record_call_event (CbChanges         *changes,
+                                             const CbWireCall  *side,
+                                             GError           **error);
 /* Inside a CbChanges transaction: the journal entry (and its event) of a
  * call that ended for side->user_id: its remote party, group and times
  * (answered_at 0: not answered by this user), ended now. taken_by: the
  * colleague who answered it instead, or NULL. */
-gboolean           cb_sip_record_journal     (CbChanges          *changes,
-                                              const CbWireCall   *side,
-                                              const CbWireParty  *taken_by,
-                                              GError            **error);
+gboolean           cb_sip_record_journal    (CbChanges          *changes,
+                                             const CbWireCall   *side,
+                                             const CbWireParty  *taken_by,
+                                             GError            **error);
 
 G_END_DECLS

@@ -111,16 +111,21 @@ cb_sip_remote_party (const sip_t *sip,
 }
 
 char *
-cb_sip_contact_uri (const sip_t *sip)
+cb_sip_url_dup (const url_t *url)
 {
   su_home_t home[1] = { SU_HOME_INIT (home) };
-  char *copy;
+  char *copy = g_strdup (url_as_string (home, url));
 
-  if (sip == NULL || sip->sip_contact == NULL)
-    return NULL;
-  copy = g_strdup (url_as_string (home, sip->sip_contact->m_url));
   su_home_deinit (home);
   return copy;
+}
+
+char *
+cb_sip_contact_uri (const sip_t *sip)
+{
+  if (sip == NULL || sip->sip_contact == NULL)
+    return NULL;
+  return cb_sip_url_dup (sip->sip_contact->m_url);
 }
 
 char *

@@ -32,14 +32,14 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "cb-hold-music.h"
 #include "cb-queue-dispatcher.h"
+#include "cb-sip-b2bua.h"
 #include "cb-sip-call-events.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-queue.h"
-#include "cb-sip-sdp.h"
+#include "cb-sip-registrar.h"
+#include "cb-sip-router.h"
 
 typedef enum {
   QUEUE_CALLER,
@@ -109,7 +109,10 @@ struct _CbSipQueue
 {
   GObject         parent_instance;
 
-  CbSipRegistrar *reg;
+  CbSipServer    *server;
+  CbChanges      *changes;    /* the server's */
+  CbDirectory    *directory;  /* likewise */
+  CbStore        *store;      /* likewise */
   CbHoldMusic    *music;
   GHashTable     *queues;    /* group id → Queue */
   GHashTable     *callers;   /* serial → Caller */
@@ -189,9 +192,9 @@ cb_sip_queue_dispose (GObject *object)
 {
   CbSipQueue *self = CB_SIP_QUEUE (object);
 
-  if (self->reg != NULL && self->reg->changes != NULL)
-    g_signal_handlers_disconnect_by_data (self->reg->changes, self);
-  _cb_sip_queue_shutdown (self);
+  if (self->changes != NULL)
+    g_signal_handlers_disconnect_by_data (self->changes, self);
+  cb_sip_queue_shutdown (self);
   G_OBJECT_CLASS (cb_sip_queue_parent_class)->dispose (object);
 }
 
@@ -252,7 +255,7 @@ roll_day (Queue *queue)
 
   if (g_strcmp0 (queue->day, day) == 0)
     return FALSE;
-  if (!cb_store_get_queue_counts (self->reg->store, queue->group_id, day, &answered, &abandoned,
+  if (!cb_store_get_queue_counts (self->store, queue->group_id, day, &answered, &abandoned,
                                   &error))
     g_warning ("Could not read the counters of queue %" G_GINT64_FORMAT ": %s", queue->group_id,
                error->message);
@@ -276,7 +279,7 @@ count_call (Queue    *queue,
     queue->answered++;
   else
     queue->abandoned++;
-  if (!cb_store_add_queue_counts (self->reg->store, queue->group_id, queue->day,
+  if (!cb_store_add_queue_counts (self->store, queue->group_id, queue->day,
                                   answered ? 1 : 0, answered ? 0 : 1, &error))
     g_warning ("Could not count a call of queue %" G_GINT64_FORMAT ": %s", queue->group_id,
                error->message);
@@ -305,7 +308,7 @@ load_counts (CbSipQueue *self)
   g_autoptr(GDateTime) midnight = NULL;
   g_autofree char *day = today ();
 
-  groups = cb_store_list_groups (self->reg->store, &error);
+  groups = cb_store_list_groups (self->store, &error);
   for (guint i = 0; groups != NULL && i < groups->len; i++)
     {
       CbGroupRecord *group = g_ptr_array_index (groups, i);
@@ -321,13 +324,13 @@ load_counts (CbSipQueue *self)
             stats_changed (queue);
           continue;
         }
-      if (!cb_store_get_queue_counts (self->reg->store, group->id, day, &answered, &abandoned,
+      if (!cb_store_get_queue_counts (self->store, group->id, day, &answered, &abandoned,
                                       NULL))
         continue;
-      cb_directory_get_queue_stats (self->reg->directory, group->id, &stats);
+      cb_directory_get_queue_stats (self->directory, group->id, &stats);
       stats.answered = answered;
       stats.abandoned = abandoned;
-      cb_directory_set_queue_stats (self->reg->directory, group->id, &stats);
+      cb_directory_set_queue_stats (self->directory, group->id, &stats);
     }
   if (groups == NULL)
     g_warning ("Could not load the queue counters: %s", error->message);
@@ -352,7 +355,7 @@ resume_wrap_ups (CbSipQueue *self)
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  wrap_ups = cb_store_list_wrap_ups (self->reg->store, &error);
+  wrap_ups = cb_store_list_wrap_ups (self->store, &error);
   if (wrap_ups == NULL)
     {
       g_warning ("Could not list the wrap-ups: %s", error->message);
@@ -361,11 +364,11 @@ resume_wrap_ups (CbSipQueue *self)
   for (guint i = 0; i < wrap_ups->len; i++)
     {
       CbWrapUpRecord *record = &g_array_index (wrap_ups, CbWrapUpRecord, i);
-      const CbUserRecord *user = cb_directory_get_user (self->reg->directory, record->user_id);
+      const CbUserRecord *user = cb_directory_get_user (self->directory, record->user_id);
 
       if (user != NULL && user->agent_status == CB_AGENT_STATUS_WRAP_UP)
         start_wrap_up (self, record->user_id, (guint) CLAMP (record->until - now, 0, G_MAXUINT));
-      else if (!cb_store_set_wrap_up (self->reg->store, record->user_id, 0, NULL))
+      else if (!cb_store_set_wrap_up (self->store, record->user_id, 0, NULL))
         g_debug ("Could not clear the wrap-up of %" G_GINT64_FORMAT, record->user_id);
     }
 }
@@ -375,35 +378,38 @@ static void
 on_user_changed (CbSipQueue *self,
                  gint64      user_id)
 {
-  _cb_sip_queue_agent_changed (self, user_id);
+  cb_sip_queue_agent_changed (self, user_id);
 }
 
 static void
 on_group_changed (CbSipQueue *self,
                   gint64      group_id)
 {
-  _cb_sip_queue_agent_changed (self, 0);
+  cb_sip_queue_agent_changed (self, 0);
 }
 
 CbSipQueue *
-_cb_sip_queue_new (CbSipRegistrar *registrar)
+cb_sip_queue_new (CbSipServer *server)
 {
   CbSipQueue *self = g_object_new (CB_TYPE_SIP_QUEUE, NULL);
 
-  self->reg = registrar;
-  self->music = cb_hold_music_new (registrar->address);
+  self->server = server;
+  self->changes = cb_sip_server_get_changes (server);
+  self->directory = cb_sip_server_get_directory (server);
+  self->store = cb_sip_server_get_store (server);
+  self->music = cb_hold_music_new (cb_sip_server_get_address (server));
   load_counts (self);
   resume_wrap_ups (self);
-  g_signal_connect_swapped (registrar->changes, "presence-changed", G_CALLBACK (on_user_changed), self);
-  g_signal_connect_swapped (registrar->changes, "agent-status-changed", G_CALLBACK (on_user_changed), self);
-  g_signal_connect_swapped (registrar->changes, "user-changed", G_CALLBACK (on_user_changed), self);
-  g_signal_connect_swapped (registrar->changes, "group-login-changed", G_CALLBACK (on_group_changed), self);
-  g_signal_connect_swapped (registrar->changes, "group-changed", G_CALLBACK (on_group_changed), self);
+  g_signal_connect_swapped (self->changes, "presence-changed", G_CALLBACK (on_user_changed), self);
+  g_signal_connect_swapped (self->changes, "agent-status-changed", G_CALLBACK (on_user_changed), self);
+  g_signal_connect_swapped (self->changes, "user-changed", G_CALLBACK (on_user_changed), self);
+  g_signal_connect_swapped (self->changes, "group-login-changed", G_CALLBACK (on_group_changed), self);
+  g_signal_connect_swapped (self->changes, "group-changed", G_CALLBACK (on_group_changed), self);
   return self;
 }
 
 void
-_cb_sip_queue_shutdown (CbSipQueue *self)
+cb_sip_queue_shutdown (CbSipQueue *self)
 {
   GHashTableIter iter;
   gpointer value;
@@ -438,15 +444,6 @@ _cb_sip_queue_shutdown (CbSipQueue *self)
 
 /* ---- events, journal, statistics ----------------------------------------------- */
 
-static const char *
-user_name (CbSipQueue *self,
-           gint64      user_id)
-{
-  const CbUserRecord *user = user_id > 0 ? cb_directory_get_user (self->reg->directory, user_id) : NULL;
-
-  return user != NULL && user->display_name != NULL ? user->display_name : "";
-}
-
 static const char *contact_kind (CbSipQueue *self, const char *contact);
 
 /* The caller's side: connected to the queue (remote: the group), from
@@ -464,7 +461,7 @@ caller_side (Caller          *caller,
     .state = state,
     .user_id = caller->caller_id,
     .direction = CB_CALL_DIRECTION_OUT,
-    .from = { caller->caller_id, caller->number, user_name (self, caller->caller_id) },
+    .from = { caller->caller_id, caller->number, cb_sip_user_name (self->directory, caller->caller_id) },
     .to = { 0, queue->number, queue->name },
     .started_at = caller->entered_at,
     .answered_at = caller->entered_at,
@@ -537,9 +534,9 @@ publish_call (Caller          *caller,
 
   if (agent_id == 0 && caller->caller_id <= 0)
     return;
-  if (!cb_changes_run (self->reg->changes, record_call_event, NULL, &event, &error))
+  if (!cb_changes_run (self->changes, record_call_event, NULL, &event, &error))
     g_warning ("Could not record queue call %s: %s", caller->id, error->message);
-  _cb_sip_registrar_update_line_state (self->reg, agent_id > 0 ? agent_id : caller->caller_id);
+  cb_sip_server_update_line_state (self->server, agent_id > 0 ? agent_id : caller->caller_id);
 }
 
 /* Changes of one main loop turn go out as one event per group. */
@@ -572,7 +569,7 @@ publish_stats (gpointer data)
       g_array_append_val (figures, stats);
     }
   if (ids->len > 0 &&
-      !cb_changes_set_queue_stats (self->reg->changes, ids->len, (gint64 *) ids->data,
+      !cb_changes_set_queue_stats (self->changes, ids->len, (gint64 *) ids->data,
                                    (CbQueueStats *) figures->data, &error))
     g_warning ("Could not record queue statistics: %s", error->message);
   return G_SOURCE_REMOVE;
@@ -619,7 +616,7 @@ waits_in_queue (CbSipQueue *self,
 }
 
 CbLineState
-_cb_sip_queue_line_state (CbSipQueue *self,
+cb_sip_queue_line_state (CbSipQueue *self,
                           gint64      user_id)
 {
   g_return_val_if_fail (CB_IS_SIP_QUEUE (self), CB_LINE_STATE_OFFLINE);
@@ -634,7 +631,7 @@ agent_ready (CbSipQueue *self,
              Queue      *queue,
              gint64      agent_id)
 {
-  CbDirectory *directory = self->reg->directory;
+  CbDirectory *directory = self->directory;
   const CbUserRecord *user = cb_directory_get_user (directory, agent_id);
 
   /* A DeviceOnly phone has no client to set a status: its group login
@@ -643,9 +640,9 @@ agent_ready (CbSipQueue *self,
          (user->agent_status == CB_AGENT_STATUS_AVAILABLE || user->kind == CB_USER_KIND_DEVICE) &&
          user->availability != CB_AVAILABILITY_DND &&
          cb_directory_is_logged_in (directory, queue->group_id, agent_id) &&
-         cb_sip_registrar_is_registered (self->reg, agent_id) &&
-         _cb_sip_b2bua_line_state (self->reg, agent_id) == CB_LINE_STATE_OFFLINE &&
-         _cb_sip_queue_line_state (self, agent_id) == CB_LINE_STATE_OFFLINE;
+         cb_sip_server_is_registered (self->server, agent_id) &&
+         cb_sip_b2bua_line_state (cb_sip_server_get_b2bua (self->server), agent_id) == CB_LINE_STATE_OFFLINE &&
+         cb_sip_queue_line_state (self, agent_id) == CB_LINE_STATE_OFFLINE;
 }
 
 /* Takes the group's current settings and members, then tells the
@@ -654,7 +651,7 @@ static void
 refresh (Queue *queue)
 {
   CbSipQueue *self = queue->owner;
-  const CbGroupRecord *group = cb_directory_get_group (self->reg->directory, queue->group_id);
+  const CbGroupRecord *group = cb_directory_get_group (self->directory, queue->group_id);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   if (group != NULL)
@@ -702,7 +699,7 @@ refresh_idle (gpointer data)
 }
 
 void
-_cb_sip_queue_agent_changed (CbSipQueue *self,
+cb_sip_queue_agent_changed (CbSipQueue *self,
                              gint64      user_id)
 {
   g_return_if_fail (CB_IS_SIP_QUEUE (self));
@@ -717,14 +714,7 @@ static const char *
 contact_kind (CbSipQueue *self,
               const char *contact)
 {
-  for (guint i = 0; i < self->reg->bindings->len; i++)
-    {
-      CbSipBinding *binding = g_ptr_array_index (self->reg->bindings, i);
-
-      if (g_strcmp0 (binding->contact, contact) == 0)
-        return binding->kind;
-    }
-  return NULL;
+  return cb_sip_registrar_contact_kind (cb_sip_server_get_registrar (self->server), contact);
 }
 
 static void
@@ -755,14 +745,15 @@ on_offer (CbQueueDispatcher *dispatcher,
   g_autoptr(GPtrArray) contacts = NULL;
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
+  const char *address = cb_sip_server_get_address (self->server);
   guint started = 0;
 
   if (caller == NULL || caller->gone)
     return;
-  contacts = _cb_sip_registrar_contacts_of (self->reg, agent_id);
-  from = cb_sip_name_addr_at (user_name (self, caller->caller_id), caller->number,
-                              self->reg->address, self->reg->port);
-  to = cb_sip_name_addr_at (NULL, queue->number, self->reg->address, self->reg->port);
+  contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self->server), agent_id);
+  from = cb_sip_name_addr_at (cb_sip_user_name (self->directory, caller->caller_id), caller->number,
+                              address, cb_sip_server_get_port (self->server));
+  to = cb_sip_name_addr_at (NULL, queue->number, address, cb_sip_server_get_port (self->server));
   for (guint i = 0; i < contacts->len; i++)
     {
       const char *contact = g_ptr_array_index (contacts, i);
@@ -775,13 +766,13 @@ on_offer (CbQueueDispatcher *dispatcher,
       ring->owner = self;
       ring->caller = caller;
       ring->agent_id = agent_id;
-      ring->call_id = g_strdup_printf ("%s@%s", uuid, self->reg->address);
+      ring->call_id = g_strdup_printf ("%s@%s", uuid, address);
       ring->contact = g_strdup (contact);
       ring->kind = g_strdup (contact_kind (self, contact));
       ring->calling = TRUE;
       cb_sip_origin_init (&ring->origin);
-      body = cb_sip_origin_apply (&ring->origin, self->reg->address, caller->offer, CB_SIP_SDP_KEEP);
-      ring->nh = nua_handle (self->reg->nua, &ring->magic.magic,
+      body = cb_sip_origin_apply (&ring->origin, address, caller->offer, CB_SIP_SDP_KEEP);
+      ring->nh = nua_handle (cb_sip_server_get_nua (self->server), &ring->magic.magic,
                              SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to),
                              SIPTAG_CALL_ID_STR (ring->call_id), TAG_END ());
       nua_invite (ring->nh,
@@ -878,7 +869,7 @@ on_overflow (CbQueueDispatcher *dispatcher,
 {
   CbSipQueue *self = queue->owner;
   Caller *caller = find_caller (self, serial);
-  const CbGroupRecord *group = cb_directory_get_group (self->reg->directory, queue->group_id);
+  const CbGroupRecord *group = cb_directory_get_group (self->directory, queue->group_id);
   CbSipDialog dialog;
 
   if (caller == NULL || caller->gone)
@@ -895,7 +886,7 @@ on_overflow (CbQueueDispatcher *dispatcher,
     .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
   };
   if (group != NULL && queue->overflow != NULL && queue->overflow[0] != '\0' &&
-      _cb_sip_b2bua_queue_redirect (self->reg, caller->id, group, caller->caller_id,
+      cb_sip_b2bua_queue_redirect (cb_sip_server_get_b2bua (self->server), caller->id, group, caller->caller_id,
                                     caller->number, &dialog, queue->overflow))
     {
       /* The B2BUA owns the dialog now. */
@@ -926,11 +917,11 @@ wrap_up_over (gpointer data)
 {
   WrapUp *wrap = data;
   CbSipQueue *self = wrap->self;
-  const CbUserRecord *user = cb_directory_get_user (self->reg->directory, wrap->agent_id);
+  const CbUserRecord *user = cb_directory_get_user (self->directory, wrap->agent_id);
   g_autoptr(GError) error = NULL;
 
   g_hash_table_remove (self->wrap_ups, &wrap->agent_id);
-  if (!cb_store_set_wrap_up (self->reg->store, wrap->agent_id, 0, &error))
+  if (!cb_store_set_wrap_up (self->store, wrap->agent_id, 0, &error))
     {
       g_warning ("Could not clear the wrap-up of %" G_GINT64_FORMAT ": %s", wrap->agent_id,
                  error->message);
@@ -938,7 +929,7 @@ wrap_up_over (gpointer data)
     }
   /* The agent may have chosen another status meanwhile: keep that. */
   if (user != NULL && user->agent_status == CB_AGENT_STATUS_WRAP_UP &&
-      !cb_changes_set_agent_status (self->reg->changes, wrap->agent_id, CB_AGENT_STATUS_AVAILABLE, &error))
+      !cb_changes_set_agent_status (self->changes, wrap->agent_id, CB_AGENT_STATUS_AVAILABLE, &error))
     g_warning ("Could not end the wrap-up of %" G_GINT64_FORMAT ": %s", wrap->agent_id, error->message);
   return G_SOURCE_REMOVE;
 }
@@ -949,21 +940,21 @@ queue_call_ended (gpointer data)
 {
   Answered *answered = data;
   CbSipQueue *self = answered->self;
-  const CbUserRecord *user = cb_directory_get_user (self->reg->directory, answered->agent_id);
+  const CbUserRecord *user = cb_directory_get_user (self->directory, answered->agent_id);
   g_autoptr(GError) error = NULL;
 
   if (user == NULL || answered->wrap_up == 0 || user->agent_status != CB_AGENT_STATUS_AVAILABLE)
     {
-      _cb_sip_queue_agent_changed (self, answered->agent_id);
+      cb_sip_queue_agent_changed (self, answered->agent_id);
       return;
     }
-  if (!cb_changes_set_agent_status (self->reg->changes, answered->agent_id, CB_AGENT_STATUS_WRAP_UP, &error))
+  if (!cb_changes_set_agent_status (self->changes, answered->agent_id, CB_AGENT_STATUS_WRAP_UP, &error))
     {
       g_warning ("Could not start the wrap-up of %" G_GINT64_FORMAT ": %s", answered->agent_id, error->message);
       g_clear_error (&error);
     }
   /* Recorded, so that a restart meanwhile still ends it. */
-  if (!cb_store_set_wrap_up (self->reg->store, answered->agent_id,
+  if (!cb_store_set_wrap_up (self->store, answered->agent_id,
                              g_get_real_time () / G_USEC_PER_SEC + answered->wrap_up, &error))
     g_warning ("Could not record the wrap-up of %" G_GINT64_FORMAT ": %s", answered->agent_id,
                error->message);
@@ -1008,7 +999,7 @@ ring_answered (Ring        *ring,
 
   ring->calling = FALSE;
   sdp = cb_sip_payload_dup (sip);
-  group = caller != NULL ? cb_directory_get_group (self->reg->directory, caller->queue->group_id) : NULL;
+  group = caller != NULL ? cb_directory_get_group (self->directory, caller->queue->group_id) : NULL;
   if (caller == NULL || caller->gone || sdp == NULL || group == NULL)
     {
       /* Too late (another phone won, the caller left): hang this one up. */
@@ -1045,12 +1036,12 @@ ring_answered (Ring        *ring,
   g_ptr_array_remove (caller->rings, ring);
   ring->caller = NULL;
   cb_queue_dispatcher_answered (queue->dispatcher, caller->serial, answered->agent_id);
-  _cb_sip_b2bua_queue_connect (self->reg, caller->id, group, caller->caller_id, caller->number,
+  cb_sip_b2bua_queue_connect (cb_sip_server_get_b2bua (self->server), caller->id, group, caller->caller_id, caller->number,
                                &from_caller, answered->agent_id, &from_agent, others,
                                queue_call_ended, answered, g_free);
   g_hash_table_remove (self->rings, ring);
   g_hash_table_remove (self->callers, &caller->serial);
-  _cb_sip_queue_agent_changed (self, 0);
+  cb_sip_queue_agent_changed (self, 0);
 }
 
 static void
@@ -1107,18 +1098,6 @@ anyone_logged_in (CbSipQueue          *self,
   return FALSE;
 }
 
-static char *
-caller_number (CbSipQueue *self,
-               gint64      user_id,
-               const char *line)
-{
-  const CbUserRecord *user = cb_directory_get_user (self->reg->directory, user_id);
-
-  if (user != NULL && user->extension != NULL && user->extension[0] != '\0')
-    return g_strdup (user->extension);
-  return g_strdup (line != NULL ? line : "");
-}
-
 /* The caller (an INVITE not answered yet) waits in the group's queue:
  * answered with the music. Takes `number`. */
 static void
@@ -1168,7 +1147,8 @@ enter_queue (CbSipQueue          *self,
       caller->gone = TRUE;
       return;
     }
-  caller->answer = cb_sip_origin_apply (&caller->origin, self->reg->address, music, CB_SIP_SDP_KEEP);
+  caller->answer = cb_sip_origin_apply (&caller->origin, cb_sip_server_get_address (self->server), music,
+                                        CB_SIP_SDP_KEEP);
   nua_respond (nh, SIP_200_OK,
                SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
                SIPTAG_PAYLOAD_STR (caller->answer),
@@ -1181,7 +1161,7 @@ enter_queue (CbSipQueue          *self,
 }
 
 gboolean
-_cb_sip_queue_incoming (CbSipQueue          *self,
+cb_sip_queue_incoming (CbSipQueue          *self,
                         nua_handle_t        *nh,
                         const sip_t         *sip,
                         gint64               caller_id,
@@ -1200,14 +1180,14 @@ _cb_sip_queue_incoming (CbSipQueue          *self,
   offer = cb_sip_payload_dup (sip);
   contact = cb_sip_contact_uri (sip);
   remote = cb_sip_remote_party (sip, TRUE);
-  enter_queue (self, nh, caller_id, caller_number (self, caller_id, line),
+  enter_queue (self, nh, caller_id, cb_sip_user_number (self->directory, caller_id, line),
                cb_sip_call_id (sip), offer, contact, remote,
                group);
   return TRUE;
 }
 
 gboolean
-_cb_sip_queue_take (CbSipQueue          *self,
+cb_sip_queue_take (CbSipQueue          *self,
                     const CbSipDialog   *caller,
                     gint64               caller_id,
                     const char          *number,
@@ -1333,7 +1313,7 @@ ring_event (Ring        *ring,
 }
 
 void
-_cb_sip_queue_event (CbSipQueue   *self,
+cb_sip_queue_event (CbSipQueue   *self,
                      nua_event_t   event,
                      int           status,
                      const char   *phrase,

@@ -1,4 +1,4 @@
-/* cb-sip-types.h: what every file of the SIP side shares: sofia's nua with our handle magic
+/* cb-sip-types.h: what every file of the SIP side shares: sofia's nua with our handle magic, the parts' types
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,24 +12,40 @@
 /* Handle magic: what a nua handle belongs to, told apart by `kind`. */
 typedef struct _CbSipMagic CbSipMagic;
 #define NUA_HMAGIC_T CbSipMagic
-#define NUA_MAGIC_T  struct _CbSipRegistrar
+#define NUA_MAGIC_T  struct _CbSipServer
 
 #include <sofia-sip/nua.h>
 #include <sofia-sip/sip_status.h>
-#include <sofia-sip/su_glib.h>
 
-#include "cb-sip-registrar.h"
+#include "cb-sip-sdp.h"
+#include "cb-sip-server.h"
 
 G_BEGIN_DECLS
 
 typedef enum {
-  CB_SIP_MAGIC_CALL,
-  CB_SIP_MAGIC_LEG,        /* a B2BUA call's dialog with one device */
+  CB_SIP_MAGIC_LEG,        /* a B2BUA call's dialog with one device (cb-sip-b2bua.c) */
   CB_SIP_MAGIC_QUEUE,      /* a waiting caller or an agent's ring (cb-sip-queue.c) */
 } CbSipMagicKind;
 
 struct _CbSipMagic {
   CbSipMagicKind kind;
 };
+
+/* The parts of the SIP server (cb-sip-server.c owns them). */
+typedef struct _CbSipRegistrar CbSipRegistrar;   /* REGISTER, bindings, digest */
+typedef struct _CbSipB2bua     CbSipB2bua;       /* calls and their legs */
+typedef struct _CbSipQueue     CbSipQueue;       /* queue groups */
+typedef struct _CbSipTrunk     CbSipTrunk;       /* the upstream proxy */
+
+/* An answered dialog one part hands to another (the queue to the B2BUA,
+ * the B2BUA to the queue); strings borrowed. */
+typedef struct {
+  nua_handle_t      *nh;
+  const char        *sdp;      /* the last SDP the device sent */
+  const CbSipOrigin *origin;   /* our o= towards it, continued; NULL: a new one */
+  const char        *call_id;  /* the dialog's Call-ID */
+  const char        *contact;  /* the device's address, if known */
+  const char        *remote;   /* its To with the dialog's tag, if known */
+} CbSipDialog;
 
 G_END_DECLS
