@@ -96,8 +96,6 @@ struct _CbB2buaCall {
   gint64           created_us;  /* monotonic: orders *98's choice within a second */
   const char      *fork_call_info; /* Call-Info of the forks start_forks() opens now */
   CbSipCallEnded   ended;     /* a queue call: tells the queue when it ended */
-  gpointer         ended_data;
-  GDestroyNotify   ended_free; /* frees ended_data, called or not */
 };
 
 struct _CbSipB2bua {
@@ -106,30 +104,19 @@ struct _CbSipB2bua {
   GHashTable  *calls;      /* call id → CbB2buaCall */
 };
 
-#define CB_B2BUA_SDP_TAGS(sdp) \
-  TAG_IF ((sdp) != NULL, SIPTAG_CONTENT_TYPE_STR ("application/sdp")), \
-  TAG_IF ((sdp) != NULL, SIPTAG_PAYLOAD_STR (sdp))
-
 /* ---- calls (cb-sip-b2bua.c) ---------------------------------------------- */
 
 /* A new call, ringing; its id is `id` (NULL: a new one). */
 CbB2buaCall *cb_b2bua_call_new              (CbSipB2bua *b2bua,
                                              const char *id);
-/* A call for an INVITE we received (authenticated as caller_id on
- * `line`, 0 from the trunk): its A leg is the caller's dialog. */
-CbB2buaCall *cb_b2bua_call_new_incoming     (CbSipB2bua   *b2bua,
-                                             nua_handle_t *nh,
-                                             const sip_t  *sip,
-                                             gint64        caller_id,
-                                             const char   *line,
-                                             const char   *callee_number);
-/* A call to a group's number whose id clients knew while it waited in
- * a queue. */
-CbB2buaCall *cb_b2bua_call_new_for_group    (CbSipB2bua          *b2bua,
-                                             const char          *id,
-                                             const CbGroupRecord *group,
-                                             gint64               caller_id,
-                                             const char          *caller_number);
+/* A call for an INVITE we received: its A leg is the caller's dialog. */
+CbB2buaCall *cb_b2bua_call_new_incoming     (CbSipB2bua        *b2bua,
+                                             const CbSipInvite *invite,
+                                             const char        *callee_number);
+/* A call to the group's number of a caller a queue answered, known to
+ * clients by the id it had while it waited; no leg yet. */
+CbB2buaCall *cb_b2bua_call_new_for_group    (CbSipB2bua              *b2bua,
+                                             const CbSipQueuedCaller *caller);
 CbB2buaCall *cb_sip_b2bua_lookup            (CbSipB2bua *b2bua,
                                              const char *call_id);
 /* Forgets the call once it ended and has no handle left (no event will

@@ -59,11 +59,7 @@ address_of (CbB2buaCall *call)
 static void
 leg_free (CbB2buaLeg *leg)
 {
-  if (leg->nh != NULL)
-    {
-      nua_handle_bind (leg->nh, NULL);
-      nua_handle_destroy (leg->nh);
-    }
+  cb_sip_handle_release (&leg->nh);
   g_free (leg->sdp);
   cb_sip_origin_clear (&leg->origin);
   g_free (leg->call_id);
@@ -134,14 +130,9 @@ cb_b2bua_leg_adopt_invite (CbB2buaLeg   *leg,
                            nua_handle_t *nh,
                            const sip_t  *sip)
 {
-  g_autofree char *sdp = cb_sip_payload_dup (sip);
-  g_autofree char *contact = cb_sip_contact_uri (sip);
-  g_autofree char *remote = cb_sip_remote_party (sip, TRUE);
-  CbSipDialog dialog = {
-    .nh = nh, .sdp = sdp, .call_id = cb_sip_call_id (sip), .contact = contact, .remote = remote,
-  };
+  g_autoptr(CbSipInviteDialog) dialog = cb_sip_invite_dialog_new (nh, sip);
 
-  cb_b2bua_leg_adopt (leg, &dialog);
+  cb_b2bua_leg_adopt (leg, &dialog->dialog);
 }
 
 gboolean
@@ -189,7 +180,7 @@ cb_b2bua_leg_reinvite (CbB2buaLeg *leg,
   leg->relay_to = relay_to;
   nua_invite (leg->nh,
               TAG_IF (leg->remote != NULL, SIPTAG_TO_STR (leg->remote)),
-              CB_B2BUA_SDP_TAGS (sdp), TAG_END ());
+              CB_SIP_SDP_TAGS (sdp), TAG_END ());
 }
 
 /* ---- calls --------------------------------------------------------------- */
@@ -202,8 +193,8 @@ call_free (CbB2buaCall *call)
   g_clear_pointer (&call->group, cb_sip_group_call_free);
   g_clear_pointer (&call->rung, g_array_unref);
   /* A queue call dropped at shutdown never ended: its data goes too. */
-  if (call->ended_free != NULL)
-    call->ended_free (call->ended_data);
+  if (call->ended.free != NULL)
+    call->ended.free (call->ended.data);
   g_ptr_array_unref (call->legs);
   g_free (call->id);
   g_free (call->caller_number);
@@ -228,36 +219,30 @@ cb_b2bua_call_new (CbSipB2bua *b2bua,
 }
 
 CbB2buaCall *
-cb_b2bua_call_new_incoming (CbSipB2bua   *b2bua,
-                            nua_handle_t *nh,
-                            const sip_t  *sip,
-                            gint64        caller_id,
-                            const char   *line,
-                            const char   *callee_number)
+cb_b2bua_call_new_incoming (CbSipB2bua        *b2bua,
+                            const CbSipInvite *invite,
+                            const char        *callee_number)
 {
   CbB2buaCall *call = cb_b2bua_call_new (b2bua, NULL);
 
-  call->caller_id = caller_id;
-  call->caller_number = cb_sip_user_number (b2bua->directory, caller_id, line);
+  call->caller_id = invite->caller_id;
+  call->caller_number = cb_sip_user_number (b2bua->directory, invite->caller_id, invite->line);
   call->callee_number = g_strdup (callee_number);
   call->a = cb_b2bua_leg_new (call, FALSE, CB_B2BUA_LEG_INCOMING);
-  cb_b2bua_leg_adopt_invite (call->a, nh, sip);
+  cb_b2bua_leg_adopt_invite (call->a, invite->nh, invite->sip);
   return call;
 }
 
 CbB2buaCall *
-cb_b2bua_call_new_for_group (CbSipB2bua          *b2bua,
-                             const char          *id,
-                             const CbGroupRecord *group,
-                             gint64               caller_id,
-                             const char          *caller_number)
+cb_b2bua_call_new_for_group (CbSipB2bua              *b2bua,
+                             const CbSipQueuedCaller *caller)
 {
-  CbB2buaCall *call = cb_b2bua_call_new (b2bua, id);
+  CbB2buaCall *call = cb_b2bua_call_new (b2bua, caller->call_id);
 
-  call->caller_id = caller_id;
-  call->caller_number = g_strdup (caller_number);
-  call->callee_number = g_strdup (group->number);
-  call->group = cb_sip_group_call_new (group);
+  call->caller_id = caller->caller_id;
+  call->caller_number = g_strdup (caller->number);
+  call->callee_number = g_strdup (caller->group->number);
+  call->group = cb_sip_group_call_new (caller->group);
   return call;
 }
 
@@ -410,18 +395,14 @@ cb_b2bua_call_set_state (CbB2buaCall     *call,
   else if (state != CB_WIRE_CALL_STATE_RINGING && call->check_id == 0)
     call->check_id = g_timeout_add_seconds (dialog_check_interval (), check_dialogs, call);
   cb_b2bua_call_publish (call);
-  if (state == CB_WIRE_CALL_STATE_ENDED && call->ended != NULL)
+  if (state == CB_WIRE_CALL_STATE_ENDED && call->ended.func != NULL)
     {
       CbSipCallEnded ended = call->ended;
-      GDestroyNotify ended_free = call->ended_free;
-      gpointer ended_data = call->ended_data;
 
-      call->ended = NULL;
-      call->ended_free = NULL;
-      call->ended_data = NULL;
-      ended (ended_data);
-      if (ended_free != NULL)
-        ended_free (ended_data);
+      call->ended = (CbSipCallEnded) { NULL };
+      ended.func (ended.data);
+      if (ended.free != NULL)
+        ended.free (ended.data);
     }
 }
 
@@ -508,7 +489,7 @@ cb_b2bua_call_start_forks (CbB2buaCall *call,
       cb_b2bua_leg_open (leg, g_ptr_array_index (contacts, i), from, to);
       nua_invite (leg->nh,
                   NUTAG_URL (g_ptr_array_index (contacts, i)),
-                  CB_B2BUA_SDP_TAGS (sdp),
+                  CB_SIP_SDP_TAGS (sdp),
                   TAG_IF (call->fork_call_info != NULL, SIPTAG_CALL_INFO_STR (call->fork_call_info)),
                   TAG_END ());
     }
@@ -566,7 +547,7 @@ cb_b2bua_call_trunk_fork (CbB2buaCall *call,
   to = cb_sip_name_addr (NULL, target);
   sdp = cb_b2bua_leg_sdp_for (leg, offer, fork_direction (call));
   cb_b2bua_leg_open (leg, target, from, to);
-  nua_invite (leg->nh, NUTAG_URL (target), CB_B2BUA_SDP_TAGS (sdp), TAG_END ());
+  nua_invite (leg->nh, NUTAG_URL (target), CB_SIP_SDP_TAGS (sdp), TAG_END ());
   return TRUE;
 }
 
@@ -593,7 +574,7 @@ fork_alerting (CbB2buaLeg  *leg,
       body = cb_b2bua_leg_sdp_for (call->a, sdp, CB_SIP_SDP_KEEP);
       call->early_media = leg;
       call->alerted = TRUE;
-      nua_respond (call->a->nh, SIP_183_SESSION_PROGRESS, CB_B2BUA_SDP_TAGS (body), TAG_END ());
+      nua_respond (call->a->nh, SIP_183_SESSION_PROGRESS, CB_SIP_SDP_TAGS (body), TAG_END ());
     }
   else if (!call->alerted)
     {
@@ -637,11 +618,11 @@ answer_caller (CbB2buaCall *call)
   switch (a->state)
     {
     case CB_B2BUA_LEG_INCOMING:
-      nua_respond (a->nh, SIP_200_OK, CB_B2BUA_SDP_TAGS (body), TAG_END ());
+      nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (body), TAG_END ());
       break;
     case CB_B2BUA_LEG_AWAIT_ACK:
       /* Flow I: the target's answer completes the desk phone's offer. */
-      nua_ack (a->nh, CB_B2BUA_SDP_TAGS (body), TAG_END ());
+      nua_ack (a->nh, CB_SIP_SDP_TAGS (body), TAG_END ());
       break;
     case CB_B2BUA_LEG_UP:
       /* The other party learns where the new target is. */
@@ -802,7 +783,7 @@ reinvite_answered (CbB2buaLeg  *leg,
             body = cb_b2bua_leg_sdp_for (ack_to, sdp, CB_SIP_SDP_KEEP);
           ack_to->reinviting = FALSE;
           ack_to->ack_pending = FALSE;
-          nua_ack (ack_to->nh, CB_B2BUA_SDP_TAGS (body), TAG_END ());
+          nua_ack (ack_to->nh, CB_SIP_SDP_TAGS (body), TAG_END ());
         }
       if (status >= 300 && call->state != CB_WIRE_CALL_STATE_ENDED)
         {
@@ -818,7 +799,7 @@ reinvite_answered (CbB2buaLeg  *leg,
     {
       g_autofree char *body = cb_b2bua_leg_sdp_for (relay_to, sdp, CB_SIP_SDP_KEEP);
 
-      nua_respond (relay_to->nh, status, phrase, CB_B2BUA_SDP_TAGS (body), TAG_END ());
+      nua_respond (relay_to->nh, status, phrase, CB_SIP_SDP_TAGS (body), TAG_END ());
     }
 }
 
@@ -863,10 +844,7 @@ on_reinvite (CbB2buaLeg  *leg,
  * registered on it rings. */
 static void
 user_new_call (CbSipB2bua        *self,
-               nua_handle_t      *nh,
-               const sip_t       *sip,
-               gint64             caller_id,
-               const char        *line,
+               const CbSipInvite *invite,
                const CbSipTarget *target)
 {
   CbSipRegistrar *registrar = cb_sip_server_get_registrar (self->server);
@@ -875,28 +853,13 @@ user_new_call (CbSipB2bua        *self,
 
   if (contacts->len == 0)
     {
-      nua_respond (nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
-      nua_handle_destroy (nh);
+      nua_respond (invite->nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
+      nua_handle_destroy (invite->nh);
       return;
     }
-  call = cb_b2bua_call_new_incoming (self, nh, sip, caller_id, line, target->number);
+  call = cb_b2bua_call_new_incoming (self, invite, target->number);
   call->callee_id = target->user_id;
   cb_b2bua_call_start_forks (call, contacts, call->a->sdp);
-  cb_b2bua_call_publish (call);
-}
-
-/* A user's phone dials an external number: one leg to the upstream. */
-static void
-trunk_new_call (CbSipB2bua        *self,
-                nua_handle_t      *nh,
-                const sip_t       *sip,
-                gint64             caller_id,
-                const char        *line,
-                const CbSipTarget *target)
-{
-  CbB2buaCall *call = cb_b2bua_call_new_incoming (self, nh, sip, caller_id, line, target->number);
-
-  cb_b2bua_call_trunk_fork (call, call->a->sdp);
   cb_b2bua_call_publish (call);
 }
 
@@ -910,50 +873,55 @@ new_call (CbSipB2bua   *self,
   CbSipQueue *queue = cb_sip_server_get_queue (server);
   g_auto(CbSipTarget) target = { 0 };
   g_autofree char *line = NULL;
-  gint64 caller_id;
+  CbSipInvite invite = { nh, sip, 0, NULL };
+  CbB2buaCall *call;
 
   if (cb_sip_trunk_is_upstream (trunk, sip))
     {
       /* From outside: routed like an internal call, with no user behind
        * it (caller_id 0) and its number as the line. */
-      caller_id = 0;
       line = cb_sip_trunk_caller_number (trunk, sip);
     }
-  else if ((caller_id = cb_sip_registrar_authenticate (cb_sip_server_get_registrar (server), nh, sip,
-                                                       TRUE, &line)) == 0)
+  else if ((invite.caller_id = cb_sip_registrar_authenticate (cb_sip_server_get_registrar (server),
+                                                              nh, sip, TRUE, &line)) == 0)
     {
       nua_handle_destroy (nh);
       return;
     }
+  invite.line = line;
 
   /* Only our own users dial feature codes and call out (no toll fraud
    * through the trunk). */
   cb_sip_route (server, sip->sip_request->rq_url->url_user,
-                caller_id > 0 ? CB_SIP_ROUTE_ALL : CB_SIP_ROUTE_USERS | CB_SIP_ROUTE_GROUPS, &target);
+                invite.caller_id > 0 ? CB_SIP_ROUTE_ALL : CB_SIP_ROUTE_USERS | CB_SIP_ROUTE_GROUPS,
+                &target);
   switch (target.kind)
     {
     case CB_SIP_TARGET_FEATURE_CODE:
-      cb_sip_feature_code (server, nh, sip, caller_id, &target);
+      cb_sip_feature_code (server, &invite, &target);
       break;
 
     case CB_SIP_TARGET_QUEUE:
       /* Queues answer and hold the caller themselves (cb-sip-queue.c);
        * one nobody is logged into rings like any hunt group: overflow
        * or busy. */
-      if (queue != NULL && cb_sip_queue_incoming (queue, nh, sip, caller_id, line, target.group))
+      if (queue != NULL && cb_sip_queue_incoming (queue, &invite, target.group))
         break;
       G_GNUC_FALLTHROUGH;
     case CB_SIP_TARGET_HUNT_GROUP:
-      cb_sip_hunt_new_call (self, nh, sip, caller_id, line, target.group);
+      cb_sip_hunt_new_call (self, &invite, target.group);
       break;
 
     case CB_SIP_TARGET_USER:
     case CB_SIP_TARGET_DEVICE:
-      user_new_call (self, nh, sip, caller_id, line, &target);
+      user_new_call (self, &invite, &target);
       break;
 
     case CB_SIP_TARGET_TRUNK:
-      trunk_new_call (self, nh, sip, caller_id, line, &target);
+      /* One leg to the upstream. */
+      call = cb_b2bua_call_new_incoming (self, &invite, target.number);
+      cb_b2bua_call_trunk_fork (call, call->a->sdp);
+      cb_b2bua_call_publish (call);
       break;
 
     case CB_SIP_TARGET_NONE:
@@ -967,33 +935,23 @@ new_call (CbSipB2bua   *self,
 /* ---- queue calls --------------------------------------------------------- */
 
 void
-cb_sip_b2bua_queue_connect (CbSipB2bua          *self,
-                            const char          *call_id,
-                            const CbGroupRecord *group,
-                            gint64               caller_id,
-                            const char          *caller_number,
-                            const CbSipDialog   *caller,
-                            gint64               agent_id,
-                            const CbSipDialog   *agent,
-                            GArray              *rung,
-                            CbSipCallEnded       ended,
-                            gpointer             user_data,
-                            GDestroyNotify       ended_free)
+cb_sip_b2bua_queue_connect (CbSipB2bua              *self,
+                            const CbSipQueuedCaller *caller,
+                            gint64                   agent_id,
+                            const CbSipDialog       *agent,
+                            const CbSipCallEnded    *ended)
 {
-  /* Clients knew the call by its id while it waited. */
-  CbB2buaCall *call = cb_b2bua_call_new_for_group (self, call_id, group, caller_id, caller_number);
+  CbB2buaCall *call = cb_b2bua_call_new_for_group (self, caller);
   CbB2buaLeg *leg;
 
   call->forked = TRUE;
   call->alerted = TRUE;
-  call->ended = ended;
-  call->ended_data = user_data;
-  call->ended_free = ended_free;
-  for (guint i = 0; rung != NULL && i < rung->len; i++)
-    cb_b2bua_call_rung_add (call, g_array_index (rung, gint64, i))->ended = TRUE;
+  call->ended = *ended;
+  for (guint i = 0; caller->rung != NULL && i < caller->rung->len; i++)
+    cb_b2bua_call_rung_add (call, g_array_index (caller->rung, gint64, i))->ended = TRUE;
 
   call->a = cb_b2bua_leg_new (call, FALSE, CB_B2BUA_LEG_UP);
-  cb_b2bua_leg_adopt (call->a, caller);
+  cb_b2bua_leg_adopt (call->a, &caller->dialog);
   leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_UP);
   cb_b2bua_leg_adopt (leg, agent);
   leg->user_id = agent_id;
@@ -1078,28 +1036,26 @@ on_invite_answer (CbB2buaLeg  *leg,
 static void
 leg_let_go (CbB2buaLeg *leg)
 {
-  nua_handle_bind (leg->nh, NULL);
-  nua_handle_destroy (leg->nh);
-  leg->nh = NULL;
+  cb_sip_handle_release (&leg->nh);
   cb_b2bua_call_drop_if_finished (leg->call);
 }
 
 void
-cb_sip_b2bua_event (CbSipB2bua   *self,
-                    nua_event_t   event,
-                    int           status,
-                    const char   *phrase,
-                    nua_handle_t *nh,
-                    CbSipMagic   *magic,
-                    const sip_t  *sip,
-                    tagi_t        tags[])
+cb_sip_b2bua_event (CbSipB2bua       *self,
+                    const CbSipEvent *ev)
 {
-  CbB2buaLeg *leg = magic != NULL && magic->kind == CB_SIP_MAGIC_LEG ? (CbB2buaLeg *) magic : NULL;
+  nua_event_t event = ev->event;
+  int status = ev->status;
+  const char *phrase = ev->phrase;
+  nua_handle_t *nh = ev->nh;
+  const sip_t *sip = ev->sip;
+  CbB2buaLeg *leg = ev->magic != NULL && ev->magic->kind == CB_SIP_MAGIC_LEG ? (CbB2buaLeg *) ev->magic
+                                                                             : NULL;
   CbB2buaCall *call = leg != NULL ? leg->call : NULL;
   int callstate = -1;
 
   if (event == nua_i_state)
-    tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
+    tl_gets (ev->tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
 
   if (call == NULL)
     {

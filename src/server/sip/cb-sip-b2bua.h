@@ -18,14 +18,8 @@ G_BEGIN_DECLS
 CbSipB2bua *cb_sip_b2bua_new        (CbSipServer *server);
 void        cb_sip_b2bua_free       (CbSipB2bua *self);
 /* Events of handles whose magic is a leg, and new INVITEs (no magic). */
-void        cb_sip_b2bua_event      (CbSipB2bua   *self,
-                                     nua_event_t   event,
-                                     int           status,
-                                     const char   *phrase,
-                                     nua_handle_t *nh,
-                                     CbSipMagic   *magic,
-                                     const sip_t  *sip,
-                                     tagi_t        tags[]);
+void        cb_sip_b2bua_event      (CbSipB2bua       *self,
+                                     const CbSipEvent *event);
 /* Records the end of every call (nua_shutdown() ends the dialogs). */
 void        cb_sip_b2bua_shutdown   (CbSipB2bua *self);
 /* BUSY, ON_HOLD or RINGING by the user's calls; OFFLINE when in none. */

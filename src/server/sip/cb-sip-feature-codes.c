@@ -50,9 +50,7 @@ group_login (CbSipServer  *server,
 
 void
 cb_sip_feature_code (CbSipServer       *server,
-                     nua_handle_t      *nh,
-                     const sip_t       *sip,
-                     gint64             caller_id,
+                     const CbSipInvite *invite,
                      const CbSipTarget *target)
 {
   CbSipB2bua *b2bua = cb_sip_server_get_b2bua (server);
@@ -62,26 +60,26 @@ cb_sip_feature_code (CbSipServer       *server,
     {
     case CB_SIP_FEATURE_GROUP_LOGIN:
     case CB_SIP_FEATURE_GROUP_LOGOUT:
-      group_login (server, nh, caller_id, target->argument,
+      group_login (server, invite->nh, invite->caller_id, target->argument,
                    target->feature == CB_SIP_FEATURE_GROUP_LOGIN);
-      nua_handle_destroy (nh);
+      nua_handle_destroy (invite->nh);
       return;
 
     case CB_SIP_FEATURE_PICKUP:
       cb_sip_route (server, target->argument, CB_SIP_ROUTE_USERS, &ringing);
       if (ringing.kind == CB_SIP_TARGET_NONE)
         {
-          nua_respond (nh, SIP_404_NOT_FOUND, TAG_END ());
-          nua_handle_destroy (nh);
+          nua_respond (invite->nh, SIP_404_NOT_FOUND, TAG_END ());
+          nua_handle_destroy (invite->nh);
           return;
         }
-      /* Answers and drops nh itself. */
-      cb_sip_pickup_invite (b2bua, nh, sip, caller_id, ringing.user_id);
+      /* Answers and drops the handle itself. */
+      cb_sip_pickup_invite (b2bua, invite, ringing.user_id);
       return;
 
     case CB_SIP_FEATURE_GROUP_PICKUP:
     default:
-      cb_sip_pickup_invite (b2bua, nh, sip, caller_id, 0);
+      cb_sip_pickup_invite (b2bua, invite, 0);
       return;
     }
 }

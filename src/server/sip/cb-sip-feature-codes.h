@@ -10,12 +10,10 @@
 
 G_BEGIN_DECLS
 
-/* Handles an INVITE (nh, ours to answer and drop) from user caller_id to
- * a feature code (target->kind CB_SIP_TARGET_FEATURE_CODE). */
+/* Handles an INVITE from one of our users to a feature code
+ * (target->kind CB_SIP_TARGET_FEATURE_CODE): answers and drops it. */
 void cb_sip_feature_code (CbSipServer       *server,
-                          nua_handle_t      *nh,
-                          const sip_t       *sip,
-                          gint64             caller_id,
+                          const CbSipInvite *invite,
                           const CbSipTarget *target);
 
 G_END_DECLS

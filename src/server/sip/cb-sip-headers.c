@@ -141,3 +141,30 @@ cb_sip_call_id (const sip_t *sip)
 {
   return sip != NULL && sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL;
 }
+
+CbSipInviteDialog *
+cb_sip_invite_dialog_new (nua_handle_t *nh,
+                          const sip_t  *sip)
+{
+  CbSipInviteDialog *self = g_new0 (CbSipInviteDialog, 1);
+
+  self->sdp = cb_sip_payload_dup (sip);
+  self->contact = cb_sip_contact_uri (sip);
+  self->remote = cb_sip_remote_party (sip, TRUE);
+  self->dialog = (CbSipDialog) {
+    .nh = nh, .sdp = self->sdp, .call_id = cb_sip_call_id (sip), .contact = self->contact,
+    .remote = self->remote,
+  };
+  return self;
+}
+
+void
+cb_sip_invite_dialog_free (CbSipInviteDialog *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->sdp);
+  g_free (self->contact);
+  g_free (self->remote);
+  g_free (self);
+}

@@ -6,8 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
-#include <sofia-sip/sip.h>
+#include "cb-sip-types.h"
 
 G_BEGIN_DECLS
 
@@ -44,5 +43,21 @@ char       *cb_sip_contact_uri  (const sip_t *sip);
 char       *cb_sip_payload_dup  (const sip_t *sip);
 /* The Call-ID of a message, NULL without one (borrowed). */
 const char *cb_sip_call_id      (const sip_t *sip);
+
+/* What an INVITE we received says of its dialog: the offer, the phone's
+ * Contact and the caller's From with its tag; `dialog` borrows the
+ * copies kept here. */
+typedef struct {
+  CbSipDialog  dialog;
+  char        *sdp;
+  char        *contact;
+  char        *remote;
+} CbSipInviteDialog;
+
+CbSipInviteDialog *cb_sip_invite_dialog_new  (nua_handle_t      *nh,
+                                              const sip_t       *sip);
+void               cb_sip_invite_dialog_free (CbSipInviteDialog *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipInviteDialog, cb_sip_invite_dialog_free)
 
 G_END_DECLS

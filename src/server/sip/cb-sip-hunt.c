@@ -397,13 +397,10 @@ group_ring (CbB2buaCall *call)
 
 void
 cb_sip_hunt_new_call (CbSipB2bua          *b2bua,
-                      nua_handle_t        *nh,
-                      const sip_t         *sip,
-                      gint64               caller_id,
-                      const char          *line,
+                      const CbSipInvite   *invite,
                       const CbGroupRecord *group)
 {
-  CbB2buaCall *call = cb_b2bua_call_new_incoming (b2bua, nh, sip, caller_id, line, group->number);
+  CbB2buaCall *call = cb_b2bua_call_new_incoming (b2bua, invite, group->number);
 
   call->group = cb_sip_group_call_new (group);
   g_debug ("Call %s: to group “%s” (%s)", call->id, group->name,
@@ -459,13 +456,9 @@ cb_sip_hunt_decline (CbB2buaCall *call,
 }
 
 gboolean
-cb_sip_b2bua_queue_redirect (CbSipB2bua          *self,
-                             const char          *call_id,
-                             const CbGroupRecord *group,
-                             gint64               caller_id,
-                             const char          *caller_number,
-                             const CbSipDialog   *caller,
-                             const char          *number)
+cb_sip_b2bua_queue_redirect (CbSipB2bua              *self,
+                             const CbSipQueuedCaller *caller,
+                             const char              *number)
 {
   g_auto(CbSipTarget) target = { 0 };
   g_autoptr(GPtrArray) contacts = NULL;
@@ -479,13 +472,13 @@ cb_sip_b2bua_queue_redirect (CbSipB2bua          *self,
   switch (target.kind)
     {
     case CB_SIP_TARGET_HUNT_GROUP:
-      if (target.group->id == group->id)
+      if (target.group->id == caller->group->id)
         return FALSE;
       break;
 
     case CB_SIP_TARGET_USER:
     case CB_SIP_TARGET_DEVICE:
-      if (target.user_id == caller_id)
+      if (target.user_id == caller->caller_id)
         return FALSE;
       contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self->server),
                                                target.user_id);
@@ -503,10 +496,10 @@ cb_sip_b2bua_queue_redirect (CbSipB2bua          *self,
       return FALSE;
     }
 
-  call = cb_b2bua_call_new_for_group (self, call_id, group, caller_id, caller_number);
+  call = cb_b2bua_call_new_for_group (self, caller);
   call->group->overflowed = TRUE;
   call->a = cb_b2bua_leg_new (call, FALSE, CB_B2BUA_LEG_UP);
-  cb_b2bua_leg_adopt (call->a, caller);
+  cb_b2bua_leg_adopt (call->a, &caller->dialog);
   if (contacts != NULL)
     {
       cb_b2bua_call_ring_user (call, target.user_id, FALSE, contacts);

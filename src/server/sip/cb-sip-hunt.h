@@ -41,14 +41,10 @@ struct _CbSipGroupCall {
 CbSipGroupCall *cb_sip_group_call_new   (const CbGroupRecord *group);
 void            cb_sip_group_call_free  (CbSipGroupCall *group_call);
 
-/* An INVITE (authenticated as caller_id on `line`, 0 from the trunk) to a
- * hunt group's number, or to a queue nobody is logged into: a new call
- * that rings the group's members by its strategy. */
+/* An INVITE to a hunt group's number, or to a queue nobody is logged
+ * into: a new call that rings the group's members by its strategy. */
 void            cb_sip_hunt_new_call    (CbSipB2bua          *b2bua,
-                                         nua_handle_t        *nh,
-                                         const sip_t         *sip,
-                                         gint64               caller_id,
-                                         const char          *line,
+                                         const CbSipInvite   *invite,
                                          const CbGroupRecord *group);
 /* A fork answered: the hunt is over. */
 void            cb_sip_hunt_answered    (CbB2buaCall *call);

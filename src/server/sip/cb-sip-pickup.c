@@ -167,7 +167,7 @@ cb_sip_pickup_answered (CbB2buaLeg *relay_to,
       return TRUE;
     }
   body = cb_b2bua_leg_sdp_for (relay_to, sdp, CB_SIP_SDP_KEEP);
-  nua_respond (relay_to->nh, SIP_200_OK, CB_B2BUA_SDP_TAGS (body), TAG_END ());
+  nua_respond (relay_to->nh, SIP_200_OK, CB_SIP_SDP_TAGS (body), TAG_END ());
   relay_to->state = CB_B2BUA_LEG_UP;
   cb_b2bua_call_set_state (call, cb_sip_sdp_holds (sdp) ? CB_WIRE_CALL_STATE_HELD
                                                         : CB_WIRE_CALL_STATE_CONNECTED);
@@ -177,12 +177,13 @@ cb_sip_pickup_answered (CbB2buaLeg *relay_to,
 /* ---- by dialling --------------------------------------------------------- */
 
 void
-cb_sip_pickup_invite (CbSipB2bua   *b2bua,
-                      nua_handle_t *nh,
-                      const sip_t  *sip,
-                      gint64        picker,
-                      gint64        target)
+cb_sip_pickup_invite (CbSipB2bua        *b2bua,
+                      const CbSipInvite *invite,
+                      gint64             target)
 {
+  nua_handle_t *nh = invite->nh;
+  const sip_t *sip = invite->sip;
+  gint64 picker = invite->caller_id;
   g_autofree char *hold = NULL;
   g_autofree char *body = NULL;
   gboolean forbidden = FALSE;
@@ -228,14 +229,14 @@ cb_sip_pickup_invite (CbSipB2bua   *b2bua,
   body = cb_b2bua_leg_sdp_for (a, hold, CB_SIP_SDP_INACTIVE);
   if (a->state == CB_B2BUA_LEG_AWAIT_ACK)
     {
-      nua_ack (a->nh, CB_B2BUA_SDP_TAGS (body), TAG_END ());
+      nua_ack (a->nh, CB_SIP_SDP_TAGS (body), TAG_END ());
       a->state = CB_B2BUA_LEG_UP;
       offer_to_caller (a, leg);
     }
   else
     {
       /* A re-INVITE must wait for the ACK of our 200 (RFC 3261 §14.1). */
-      nua_respond (a->nh, SIP_200_OK, CB_B2BUA_SDP_TAGS (body), TAG_END ());
+      nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (body), TAG_END ());
       a->state = CB_B2BUA_LEG_UP;
       a->pickup_offer = leg;
     }

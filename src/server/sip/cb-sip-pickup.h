@@ -10,15 +10,12 @@
 
 G_BEGIN_DECLS
 
-/* Pickup by INVITE: the picker's INVITE (nh) is answered with a call
- * ringing at `target` (*97), or with target 0 the newest (or oldest) call
- * the picker may take (*98). Answers and drops nh itself, also on
- * failure. */
-void     cb_sip_pickup_invite   (CbSipB2bua   *b2bua,
-                                 nua_handle_t *nh,
-                                 const sip_t  *sip,
-                                 gint64        picker,
-                                 gint64        target);
+/* Pickup by INVITE: the picker's INVITE is answered with a call ringing
+ * at `target` (*97), or with target 0 the newest (or oldest) call the
+ * picker may take (*98). Answers (and on failure drops) it itself. */
+void     cb_sip_pickup_invite   (CbSipB2bua        *b2bua,
+                                 const CbSipInvite *invite,
+                                 gint64             target);
 /* The ACK of our 200 to the caller came: a picker's offer waiting for it
  * goes to the caller now. */
 void     cb_sip_pickup_acked    (CbB2buaLeg *leg);

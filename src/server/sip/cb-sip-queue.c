@@ -135,11 +135,7 @@ static void journal_rung (Caller *caller);
 static void
 ring_free (Ring *ring)
 {
-  if (ring->nh != NULL)
-    {
-      nua_handle_bind (ring->nh, NULL);
-      nua_handle_destroy (ring->nh);
-    }
+  cb_sip_handle_release (&ring->nh);
   g_free (ring->call_id);
   g_free (ring->contact);
   g_free (ring->kind);
@@ -156,11 +152,7 @@ caller_free (Caller *caller)
     cb_hold_music_stop (self->music, caller->stream);
   for (guint i = 0; i < caller->rings->len; i++)
     ((Ring *) g_ptr_array_index (caller->rings, i))->caller = NULL;
-  if (caller->nh != NULL)
-    {
-      nua_handle_bind (caller->nh, NULL);
-      nua_handle_destroy (caller->nh);
-    }
+  cb_sip_handle_release (&caller->nh);
   g_ptr_array_unref (caller->rings);
   g_array_unref (caller->rung);
   g_free (caller->id);
@@ -775,11 +767,7 @@ on_offer (CbQueueDispatcher *dispatcher,
       ring->nh = nua_handle (cb_sip_server_get_nua (self->server), &ring->magic.magic,
                              SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to),
                              SIPTAG_CALL_ID_STR (ring->call_id), TAG_END ());
-      nua_invite (ring->nh,
-                  NUTAG_URL (contact),
-                  SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-                  SIPTAG_PAYLOAD_STR (body),
-                  TAG_END ());
+      nua_invite (ring->nh, NUTAG_URL (contact), CB_SIP_SDP_TAGS (body), TAG_END ());
       g_hash_table_add (self->rings, ring);
       g_ptr_array_add (caller->rings, ring);
       started++;
@@ -862,6 +850,24 @@ journal_rung (Caller *caller)
     publish_call (caller, g_array_index (caller->rung, gint64, i), CB_WIRE_CALL_STATE_ENDED, TRUE);
 }
 
+/* The caller as the B2BUA takes it over. */
+static void
+queued_caller (Caller              *caller,
+               const CbGroupRecord *group,
+               CbSipQueuedCaller   *queued)
+{
+  *queued = (CbSipQueuedCaller) {
+    .call_id = caller->id,
+    .group = group,
+    .caller_id = caller->caller_id,
+    .number = caller->number,
+    .dialog = {
+      .nh = caller->nh, .sdp = caller->offer, .origin = &caller->origin,
+      .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
+    },
+  };
+}
+
 static void
 on_overflow (CbQueueDispatcher *dispatcher,
              guint64            serial,
@@ -870,7 +876,7 @@ on_overflow (CbQueueDispatcher *dispatcher,
   CbSipQueue *self = queue->owner;
   Caller *caller = find_caller (self, serial);
   const CbGroupRecord *group = cb_directory_get_group (self->directory, queue->group_id);
-  CbSipDialog dialog;
+  CbSipQueuedCaller queued;
 
   if (caller == NULL || caller->gone)
     return;
@@ -881,13 +887,9 @@ on_overflow (CbQueueDispatcher *dispatcher,
   leave_queue (caller);
   journal_rung (caller);
 
-  dialog = (CbSipDialog) {
-    .nh = caller->nh, .sdp = caller->offer, .origin = &caller->origin,
-    .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
-  };
+  queued_caller (caller, group, &queued);
   if (group != NULL && queue->overflow != NULL && queue->overflow[0] != '\0' &&
-      cb_sip_b2bua_queue_redirect (cb_sip_server_get_b2bua (self->server), caller->id, group, caller->caller_id,
-                                    caller->number, &dialog, queue->overflow))
+      cb_sip_b2bua_queue_redirect (cb_sip_server_get_b2bua (self->server), &queued, queue->overflow))
     {
       /* The B2BUA owns the dialog now. */
       caller->nh = NULL;
@@ -995,7 +997,8 @@ ring_answered (Ring        *ring,
   g_autofree char *agent_remote = NULL;
   g_autoptr(GArray) others = g_array_new (FALSE, FALSE, sizeof (gint64));
   Answered *answered;
-  CbSipDialog from_caller, from_agent;
+  CbSipQueuedCaller queued;
+  CbSipDialog from_agent;
 
   ring->calling = FALSE;
   sdp = cb_sip_payload_dup (sip);
@@ -1017,10 +1020,7 @@ ring_answered (Ring        *ring,
       g_array_append_val (others, g_array_index (caller->rung, gint64, i));
 
   agent_remote = cb_sip_remote_party (sip, FALSE);
-  from_caller = (CbSipDialog) {
-    .nh = caller->nh, .sdp = caller->offer, .origin = &caller->origin,
-    .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
-  };
+  queued_caller (caller, group, &queued);
   from_agent = (CbSipDialog) {
     .nh = ring->nh, .sdp = sdp, .origin = &ring->origin,
     .call_id = ring->call_id, .contact = ring->contact, .remote = agent_remote,
@@ -1036,9 +1036,9 @@ ring_answered (Ring        *ring,
   g_ptr_array_remove (caller->rings, ring);
   ring->caller = NULL;
   cb_queue_dispatcher_answered (queue->dispatcher, caller->serial, answered->agent_id);
-  cb_sip_b2bua_queue_connect (cb_sip_server_get_b2bua (self->server), caller->id, group, caller->caller_id, caller->number,
-                               &from_caller, answered->agent_id, &from_agent, others,
-                               queue_call_ended, answered, g_free);
+  queued.rung = others;
+  cb_sip_b2bua_queue_connect (cb_sip_server_get_b2bua (self->server), &queued, answered->agent_id,
+                              &from_agent, &(CbSipCallEnded) { queue_call_ended, answered, g_free });
   g_hash_table_remove (self->rings, ring);
   g_hash_table_remove (self->callers, &caller->serial);
   cb_sip_queue_agent_changed (self, 0);
@@ -1102,13 +1102,9 @@ anyone_logged_in (CbSipQueue          *self,
  * answered with the music. Takes `number`. */
 static void
 enter_queue (CbSipQueue          *self,
-             nua_handle_t        *nh,
+             const CbSipDialog   *dialog,
              gint64               caller_id,
              char                *number,
-             const char          *dialog_id,
-             const char          *offer,
-             const char          *contact,
-             const char          *remote,
              const CbGroupRecord *group)
 {
   g_autoptr(GError) error = NULL;
@@ -1123,18 +1119,18 @@ enter_queue (CbSipQueue          *self,
   caller->queue = queue;
   caller->serial = ++self->next_serial;
   caller->id = g_uuid_string_random ();
-  caller->nh = nh;
+  caller->nh = dialog->nh;
   caller->caller_id = caller_id;
   caller->number = number;
   caller->entered_at = g_get_real_time () / G_USEC_PER_SEC;
   caller->rings = g_ptr_array_new ();
   caller->rung = g_array_new (FALSE, FALSE, sizeof (gint64));
-  caller->dialog_id = g_strdup (dialog_id);
-  caller->offer = g_strdup (offer);
-  caller->contact = g_strdup (contact);
-  caller->remote = g_strdup (remote);
+  caller->dialog_id = g_strdup (dialog->call_id);
+  caller->offer = g_strdup (dialog->sdp);
+  caller->contact = g_strdup (dialog->contact);
+  caller->remote = g_strdup (dialog->remote);
   cb_sip_origin_init (&caller->origin);
-  nua_handle_bind (nh, &caller->magic.magic);
+  nua_handle_bind (caller->nh, &caller->magic.magic);
   g_hash_table_insert (self->callers, &caller->serial, caller);
 
   refresh (queue);
@@ -1143,16 +1139,13 @@ enter_queue (CbSipQueue          *self,
   if (caller->stream == 0)
     {
       g_debug ("Queue %s: %s", queue->name, error->message);
-      nua_respond (nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_respond (caller->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
       caller->gone = TRUE;
       return;
     }
   caller->answer = cb_sip_origin_apply (&caller->origin, cb_sip_server_get_address (self->server), music,
                                         CB_SIP_SDP_KEEP);
-  nua_respond (nh, SIP_200_OK,
-               SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-               SIPTAG_PAYLOAD_STR (caller->answer),
-               TAG_END ());
+  nua_respond (caller->nh, SIP_200_OK, CB_SIP_SDP_TAGS (caller->answer), TAG_END ());
   g_debug ("Queue %s: caller %s (%s) waits", queue->name, caller->id, caller->number);
 
   g_queue_push_tail (&queue->waiting, caller);
@@ -1162,43 +1155,33 @@ enter_queue (CbSipQueue          *self,
 
 gboolean
 cb_sip_queue_incoming (CbSipQueue          *self,
-                        nua_handle_t        *nh,
-                        const sip_t         *sip,
-                        gint64               caller_id,
-                        const char          *line,
-                        const CbGroupRecord *group)
+                       const CbSipInvite   *invite,
+                       const CbGroupRecord *group)
 {
-  g_autofree char *offer = NULL;
-  g_autofree char *contact = NULL;
-  g_autofree char *remote = NULL;
+  g_autoptr(CbSipInviteDialog) dialog = NULL;
 
   g_return_val_if_fail (CB_IS_SIP_QUEUE (self), FALSE);
 
   if (!anyone_logged_in (self, group))
     return FALSE;
-
-  offer = cb_sip_payload_dup (sip);
-  contact = cb_sip_contact_uri (sip);
-  remote = cb_sip_remote_party (sip, TRUE);
-  enter_queue (self, nh, caller_id, cb_sip_user_number (self->directory, caller_id, line),
-               cb_sip_call_id (sip), offer, contact, remote,
-               group);
+  dialog = cb_sip_invite_dialog_new (invite->nh, invite->sip);
+  enter_queue (self, &dialog->dialog, invite->caller_id,
+               cb_sip_user_number (self->directory, invite->caller_id, invite->line), group);
   return TRUE;
 }
 
 gboolean
 cb_sip_queue_take (CbSipQueue          *self,
-                    const CbSipDialog   *caller,
-                    gint64               caller_id,
-                    const char          *number,
-                    const CbGroupRecord *group)
+                   const CbSipDialog   *caller,
+                   gint64               caller_id,
+                   const char          *number,
+                   const CbGroupRecord *group)
 {
   g_return_val_if_fail (CB_IS_SIP_QUEUE (self), FALSE);
 
   if (!anyone_logged_in (self, group))
     return FALSE;
-  enter_queue (self, caller->nh, caller_id, g_strdup (number), caller->call_id, caller->sdp,
-               caller->contact, caller->remote, group);
+  enter_queue (self, caller, caller_id, g_strdup (number), group);
   return TRUE;
 }
 
@@ -1220,24 +1203,17 @@ abandoned (Caller *caller)
 }
 
 static void
-caller_event (Caller       *caller,
-              nua_event_t   event,
-              int           status,
-              nua_handle_t *nh,
-              const sip_t  *sip,
-              tagi_t        tags[])
+caller_event (Caller           *caller,
+              const CbSipEvent *event)
 {
   CbSipQueue *self = caller->queue->owner;
   int callstate = -1;
 
-  switch (event)
+  switch (event->event)
     {
     case nua_i_invite:
       /* A refresh or the phone's hold key: the music goes on as it was. */
-      nua_respond (nh, SIP_200_OK,
-                   SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-                   SIPTAG_PAYLOAD_STR (caller->answer),
-                   TAG_END ());
+      nua_respond (event->nh, SIP_200_OK, CB_SIP_SDP_TAGS (caller->answer), TAG_END ());
       break;
 
     case nua_i_ack:
@@ -1256,7 +1232,7 @@ caller_event (Caller       *caller,
       break;
 
     case nua_i_state:
-      tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
+      tl_gets (event->tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
       if (callstate != nua_callstate_terminated)
         break;
       abandoned (caller);
@@ -1269,16 +1245,14 @@ caller_event (Caller       *caller,
 }
 
 static void
-ring_event (Ring        *ring,
-            nua_event_t  event,
-            int          status,
-            const sip_t *sip,
-            tagi_t       tags[])
+ring_event (Ring             *ring,
+            const CbSipEvent *event)
 {
   CbSipQueue *self = ring->owner;
+  int status = event->status;
   int callstate = -1;
 
-  switch (event)
+  switch (event->event)
     {
     case nua_r_invite:
       if (status < 200)
@@ -1291,13 +1265,13 @@ ring_event (Ring        *ring,
           break;
         }
       if (status < 300)
-        ring_answered (ring, sip);
+        ring_answered (ring, event->sip);
       else
         ring_failed (ring, status);
       break;
 
     case nua_i_state:
-      tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
+      tl_gets (event->tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
       if (callstate != nua_callstate_terminated)
         break;
       if (ring->calling)
@@ -1313,21 +1287,15 @@ ring_event (Ring        *ring,
 }
 
 void
-cb_sip_queue_event (CbSipQueue   *self,
-                     nua_event_t   event,
-                     int           status,
-                     const char   *phrase,
-                     nua_handle_t *nh,
-                     CbSipMagic   *magic,
-                     const sip_t  *sip,
-                     tagi_t        tags[])
+cb_sip_queue_event (CbSipQueue       *self,
+                    const CbSipEvent *event)
 {
-  QueueMagic *queue_magic = (QueueMagic *) magic;
+  QueueMagic *queue_magic = (QueueMagic *) event->magic;
 
   g_return_if_fail (CB_IS_SIP_QUEUE (self));
 
   if (queue_magic->what == QUEUE_CALLER)
-    caller_event ((Caller *) magic, event, status, nh, sip, tags);
+    caller_event ((Caller *) event->magic, event);
   else
-    ring_event ((Ring *) magic, event, status, sip, tags);
+    ring_event ((Ring *) event->magic, event);
 }

@@ -281,10 +281,14 @@ on_nua_event (nua_event_t   event,
       return;
 
     default:
-      if (magic != NULL && magic->kind == CB_SIP_MAGIC_QUEUE && self->queue != NULL)
-        cb_sip_queue_event (self->queue, event, status, phrase, nh, magic, sip, tags);
-      else
-        cb_sip_b2bua_event (self->b2bua, event, status, phrase, nh, magic, sip, tags);
+      {
+        CbSipEvent ev = { event, status, phrase, nh, magic, sip, tags };
+
+        if (magic != NULL && magic->kind == CB_SIP_MAGIC_QUEUE && self->queue != NULL)
+          cb_sip_queue_event (self->queue, &ev);
+        else
+          cb_sip_b2bua_event (self->b2bua, &ev);
+      }
       return;
     }
 }

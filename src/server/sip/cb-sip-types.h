@@ -37,6 +37,44 @@ typedef struct _CbSipB2bua     CbSipB2bua;       /* calls and their legs */
 typedef struct _CbSipQueue     CbSipQueue;       /* queue groups */
 typedef struct _CbSipTrunk     CbSipTrunk;       /* the upstream proxy */
 
+/* One nua event, as the server hands it to the part whose handle it
+ * is. */
+typedef struct {
+  nua_event_t   event;
+  int           status;
+  const char   *phrase;
+  nua_handle_t *nh;
+  CbSipMagic   *magic;
+  const sip_t  *sip;
+  tagi_t       *tags;
+} CbSipEvent;
+
+/* An INVITE that starts a call, authenticated: caller_id is its user (0:
+ * it came over the trunk), line the line it came on (from the trunk: the
+ * caller's number). Whoever takes it answers nh and owns it. */
+typedef struct {
+  nua_handle_t *nh;
+  const sip_t  *sip;
+  gint64        caller_id;
+  const char   *line;
+} CbSipInvite;
+
+/* An SDP body, or none for NULL. */
+#define CB_SIP_SDP_TAGS(sdp) \
+  TAG_IF ((sdp) != NULL, SIPTAG_CONTENT_TYPE_STR ("application/sdp")), \
+  TAG_IF ((sdp) != NULL, SIPTAG_PAYLOAD_STR (sdp))
+
+/* Lets go of a handle: no event comes for it any more (NULL: nothing). */
+static inline void
+cb_sip_handle_release (nua_handle_t **nh)
+{
+  if (*nh == NULL)
+    return;
+  nua_handle_bind (*nh, NULL);
+  nua_handle_destroy (*nh);
+  *nh = NULL;
+}
+
 /* An answered dialog one part hands to another (the queue to the B2BUA,
  * the B2BUA to the queue); strings borrowed. */
 typedef struct {
@@ -47,5 +85,16 @@ typedef struct {
   const char        *contact;  /* the device's address, if known */
   const char        *remote;   /* its To with the dialog's tag, if known */
 } CbSipDialog;
+
+/* A caller a queue answered, as the B2BUA takes it over: clients knew
+ * the call by call_id while it waited; borrowed. */
+typedef struct {
+  const char          *call_id;
+  const CbGroupRecord *group;
+  gint64               caller_id;
+  const char          *number;   /* the caller's */
+  CbSipDialog          dialog;
+  GArray              *rung;     /* gint64: agents it rang who did not take it, or NULL */
+} CbSipQueuedCaller;
 
 G_END_DECLS
