@@ -3,7 +3,8 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The core (cb-sip-b2bua.c) owns calls and legs and drives their SIP;
+ * The core (cb-sip-b2bua.c) owns calls and legs and drives their SIP,
+ * what the devices answer comes in through cb-sip-b2bua-dialogs.c;
  * hunting (cb-sip-hunt.c), pickup (cb-sip-pickup.c), REST call control
  * (cb-sip-call-control.c) and call events (cb-sip-call-events.c) work on
  * them through what is declared here.
@@ -156,10 +157,20 @@ void         cb_b2bua_call_cancel_forks     (CbB2buaCall *call,
                                              gint64       user_id,
                                              CbB2buaLeg  *except,
                                              gboolean     keep_pickups);
+/* The caller learns b's answer: in the 200 to its INVITE, in the ACK of
+ * a "call from desk phone", or, already connected (forwarded, or waiting
+ * in a queue), in a re-INVITE. */
+void         cb_b2bua_call_answer_caller    (CbB2buaCall *call);
 /* `leg` wins the call: whoever it rang is the callee now, the call is
  * answered, no other fork rings any more. */
 void         cb_b2bua_call_take_leg         (CbB2buaCall *call,
                                              CbB2buaLeg  *leg);
+
+/* An INVITE outside any dialog: authenticated, routed, and answered by
+ * whoever the number reaches. */
+void         cb_sip_b2bua_new_call          (CbSipB2bua   *self,
+                                             nua_handle_t *nh,
+                                             const sip_t  *sip);
 
 /* ---- legs (cb-sip-b2bua.c) ----------------------------------------------- */
 
