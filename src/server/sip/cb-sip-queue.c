@@ -21,10 +21,8 @@
  * service layer's signals (status, presence, logins, group edits) and
  * the registrar (registrations, calls) say when.
  *
- * Statistics: waiting and oldest waiting since are live; answered and
- * abandoned count the server's local day, kept in the store so a restart
- * keeps them, and start again at local midnight. Each change is a
- * "queue-stats" event. A wrap-up a queue started is in the store too: a
+ * Its figures (waiting, answered and abandoned today) are kept by
+ * cb-sip-queue-stats.c. A wrap-up a queue started is in the store: a
  * restart ends it when it would have ended.
  */
 
@@ -38,6 +36,7 @@
 #include "cb-sip-call-events.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-queue.h"
+#include "cb-sip-queue-stats.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
 
@@ -99,10 +98,6 @@ struct _Queue {
   gboolean           announcement;
   char              *overflow;
   GQueue             waiting;      /* Caller, arrival order */
-  guint64            answered;     /* today's, see roll_day() */
-  guint64            abandoned;
-  char              *day;          /* the local date they count */
-  gboolean           stats_dirty;
 };
 
 struct _CbSipQueue
@@ -114,14 +109,13 @@ struct _CbSipQueue
   CbDirectory    *directory;  /* likewise */
   CbStore        *store;      /* likewise */
   CbHoldMusic    *music;
+  CbSipQueueStats *stats;
   GHashTable     *queues;    /* group id → Queue */
   GHashTable     *callers;   /* serial → Caller */
   GHashTable     *rings;     /* Ring set, owned */
   GHashTable     *wrap_ups;  /* agent id → timeout source id */
   guint64         next_serial;
   guint           refresh_id;
-  guint           stats_id;
-  guint           midnight_id;
 };
 
 G_DEFINE_FINAL_TYPE (CbSipQueue, cb_sip_queue, G_TYPE_OBJECT)
@@ -175,7 +169,6 @@ queue_free (Queue *queue)
   g_free (queue->number);
   g_free (queue->name);
   g_free (queue->overflow);
-  g_free (queue->day);
   g_free (queue);
 }
 
@@ -199,7 +192,7 @@ cb_sip_queue_finalize (GObject *object)
   g_hash_table_unref (self->rings);
   g_hash_table_unref (self->queues);
   g_hash_table_unref (self->wrap_ups);
-  g_clear_handle_id (&self->midnight_id, g_source_remove);
+  g_clear_pointer (&self->stats, cb_sip_queue_stats_free);
   g_clear_object (&self->music);
   G_OBJECT_CLASS (cb_sip_queue_parent_class)->finalize (object);
 }
@@ -223,120 +216,7 @@ cb_sip_queue_init (CbSipQueue *self)
 }
 
 static void start_wrap_up  (CbSipQueue *self, gint64 agent_id, guint seconds);
-static void load_counts    (CbSipQueue *self);
 static void stats_changed  (Queue *queue);
-
-/* The day the counters count: the server's local date. */
-static char *
-today (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  return g_date_time_format (now, "%Y-%m-%d");
-}
-
-/* Brings the counters to today's (from the store: zeros on a new day);
- * TRUE when the day changed. */
-static gboolean
-roll_day (Queue *queue)
-{
-  CbSipQueue *self = queue->owner;
-  g_autofree char *day = today ();
-  g_autoptr(GError) error = NULL;
-  gint64 answered = 0, abandoned = 0;
-
-  if (g_strcmp0 (queue->day, day) == 0)
-    return FALSE;
-  if (!cb_store_get_queue_counts (self->store, queue->group_id, day, &answered, &abandoned,
-                                  &error))
-    g_warning ("Could not read the counters of queue %" G_GINT64_FORMAT ": %s", queue->group_id,
-               error->message);
-  g_free (queue->day);
-  queue->day = g_steal_pointer (&day);
-  queue->answered = answered;
-  queue->abandoned = abandoned;
-  return TRUE;
-}
-
-/* A caller answered by an agent, or one who hung up while waiting. */
-static void
-count_call (Queue    *queue,
-            gboolean  answered)
-{
-  CbSipQueue *self = queue->owner;
-  g_autoptr(GError) error = NULL;
-
-  roll_day (queue);
-  if (answered)
-    queue->answered++;
-  else
-    queue->abandoned++;
-  if (!cb_store_add_queue_counts (self->store, queue->group_id, queue->day,
-                                  answered ? 1 : 0, answered ? 0 : 1, &error))
-    g_warning ("Could not count a call of queue %" G_GINT64_FORMAT ": %s", queue->group_id,
-               error->message);
-}
-
-static gboolean
-at_midnight (gpointer data)
-{
-  CbSipQueue *self = data;
-
-  self->midnight_id = 0;
-  load_counts (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Today's counters of every queue group into the snapshot's stats (the
- * queues themselves are made at their first caller), and again at the
- * next local midnight. */
-static void
-load_counts (CbSipQueue *self)
-{
-  g_autoptr(GPtrArray) groups = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) start = NULL;
-  g_autoptr(GDateTime) midnight = NULL;
-  g_autofree char *day = today ();
-
-  groups = cb_store_list_groups (self->store, &error);
-  for (guint i = 0; groups != NULL && i < groups->len; i++)
-    {
-      CbGroupRecord *group = g_ptr_array_index (groups, i);
-      Queue *queue = g_hash_table_lookup (self->queues, &group->id);
-      CbQueueStats stats = { 0 };
-      gint64 answered = 0, abandoned = 0;
-
-      if (group->strategy != CB_RING_STRATEGY_QUEUE)
-        continue;
-      if (queue != NULL)
-        {
-          if (roll_day (queue))
-            stats_changed (queue);
-          continue;
-        }
-      if (!cb_store_get_queue_counts (self->store, group->id, day, &answered, &abandoned,
-                                      NULL))
-        continue;
-      cb_directory_get_queue_stats (self->directory, group->id, &stats);
-      stats.answered = answered;
-      stats.abandoned = abandoned;
-      cb_directory_set_queue_stats (self->directory, group->id, &stats);
-    }
-  if (groups == NULL)
-    g_warning ("Could not load the queue counters: %s", error->message);
-
-  /* A second past midnight: g_timeout_add_seconds() may fire early by
-   * less than that. */
-  start = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                 g_date_time_get_day_of_month (now), 0, 0, 0);
-  midnight = g_date_time_add_days (start, 1);
-  g_clear_handle_id (&self->midnight_id, g_source_remove);
-  self->midnight_id = g_timeout_add_seconds ((guint) (g_date_time_difference (midnight, now) /
-                                                      G_TIME_SPAN_SECOND) + 1,
-                                             at_midnight, self);
-}
 
 /* Wrap-ups a queue started before a restart end when they would have;
  * one the user set by hand has no record and stays. */
@@ -380,6 +260,21 @@ on_group_changed (CbSipQueue *self,
   cb_sip_queue_agent_changed (self, 0);
 }
 
+/* The live figures of a queue group, for its statistics. */
+static void
+waiting_in (gint64    group_id,
+            guint    *waiting,
+            gint64   *oldest_since,
+            gpointer  data)
+{
+  CbSipQueue *self = data;
+  Queue *queue = g_hash_table_lookup (self->queues, &group_id);
+  Caller *oldest = queue != NULL ? g_queue_peek_head (&queue->waiting) : NULL;
+
+  *waiting = queue != NULL ? queue->waiting.length : 0;
+  *oldest_since = oldest != NULL ? oldest->entered_at : 0;
+}
+
 CbSipQueue *
 cb_sip_queue_new (CbSipServer *server)
 {
@@ -390,7 +285,7 @@ cb_sip_queue_new (CbSipServer *server)
   self->directory = cb_sip_server_get_directory (server);
   self->store = cb_sip_server_get_store (server);
   self->music = cb_hold_music_new (cb_sip_server_get_address (server));
-  load_counts (self);
+  self->stats = cb_sip_queue_stats_new (self->changes, waiting_in, self);
   resume_wrap_ups (self);
   g_signal_connect_swapped (self->changes, "presence-changed", G_CALLBACK (on_user_changed), self);
   g_signal_connect_swapped (self->changes, "agent-status-changed", G_CALLBACK (on_user_changed), self);
@@ -423,7 +318,7 @@ cb_sip_queue_shutdown (CbSipQueue *self)
     }
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  g_clear_handle_id (&self->stats_id, g_source_remove);
+  cb_sip_queue_stats_stop (self->stats);
   g_hash_table_iter_init (&iter, self->wrap_ups);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_source_remove (GPOINTER_TO_UINT (value));
@@ -531,50 +426,10 @@ publish_call (Caller          *caller,
   cb_sip_server_update_line_state (self->server, agent_id > 0 ? agent_id : caller->caller_id);
 }
 
-/* Changes of one main loop turn go out as one event per group. */
-static gboolean
-publish_stats (gpointer data)
-{
-  CbSipQueue *self = data;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) figures = g_array_new (FALSE, FALSE, sizeof (CbQueueStats));
-  g_autoptr(GError) error = NULL;
-  GHashTableIter iter;
-  Queue *queue;
-
-  self->stats_id = 0;
-  g_hash_table_iter_init (&iter, self->queues);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &queue))
-    {
-      CbQueueStats stats = { 0 };
-      Caller *oldest = g_queue_peek_head (&queue->waiting);
-
-      if (!queue->stats_dirty)
-        continue;
-      queue->stats_dirty = FALSE;
-      roll_day (queue);
-      stats.waiting = queue->waiting.length;
-      stats.oldest_waiting_since = oldest != NULL ? oldest->entered_at : 0;
-      stats.answered = queue->answered;
-      stats.abandoned = queue->abandoned;
-      g_array_append_val (ids, queue->group_id);
-      g_array_append_val (figures, stats);
-    }
-  if (ids->len > 0 &&
-      !cb_changes_set_queue_stats (self->changes, ids->len, (gint64 *) ids->data,
-                                   (CbQueueStats *) figures->data, &error))
-    g_warning ("Could not record queue statistics: %s", error->message);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 stats_changed (Queue *queue)
 {
-  CbSipQueue *self = queue->owner;
-
-  queue->stats_dirty = TRUE;
-  if (self->stats_id == 0)
-    self->stats_id = g_idle_add (publish_stats, self);
+  cb_sip_queue_stats_changed (queue->owner->stats, queue->group_id);
 }
 
 /* ---- readiness --------------------------------------------------------------------- */
@@ -1014,7 +869,7 @@ ring_answered (Ring        *ring,
 
   cancel_rings (caller, 0, ring);
   leave_queue (caller);
-  count_call (queue, TRUE);
+  cb_sip_queue_stats_count (self->stats, queue->group_id, TRUE);
   for (guint i = 0; i < caller->rung->len; i++)
     if (g_array_index (caller->rung, gint64, i) != ring->agent_id)
       g_array_append_val (others, g_array_index (caller->rung, gint64, i));
@@ -1084,7 +939,6 @@ queue_for (CbSipQueue          *self,
   g_signal_connect (queue->dispatcher, "withdraw", G_CALLBACK (on_withdraw), queue);
   g_signal_connect (queue->dispatcher, "overflow", G_CALLBACK (on_overflow), queue);
   g_hash_table_insert (self->queues, &queue->group_id, queue);
-  roll_day (queue);
   return queue;
 }
 
@@ -1196,7 +1050,7 @@ abandoned (Caller *caller)
   g_debug ("Queue %s: caller %s hung up", queue->name, caller->id);
   cancel_rings (caller, 0, NULL);
   leave_queue (caller);
-  count_call (queue, FALSE);
+  cb_sip_queue_stats_count (queue->owner->stats, queue->group_id, FALSE);
   cb_queue_dispatcher_remove_caller (queue->dispatcher, caller->serial);  /* if it got that far */
   journal_rung (caller);
   publish_call (caller, 0, CB_WIRE_CALL_STATE_ENDED, TRUE);
