@@ -95,7 +95,7 @@ struct _CbB2buaCall {
   GArray          *rung;      /* CbSipRung: others it rang (members, a picked-up callee) */
   gboolean         picked_up;
   gint64           created_us;  /* monotonic: orders *98's choice within a second */
-  const char      *fork_call_info; /* Call-Info of the forks start_forks() opens now */
+  const char      *fork_call_info; /* Call-Info of the forks opened now */
   CbSipCallEnded   ended;     /* a queue call: tells the queue when it ended */
 };
 

@@ -70,6 +70,8 @@ cb_sip_uri_at (const char *user,
   url_t url[1];
   char *uri;
 
+  if (host == NULL)
+    return NULL;
   if (strchr (host, ':') != NULL && host[0] != '[')
     host = bracketed = g_strdup_printf ("[%s]", host);
   url_init (url, url_sip);

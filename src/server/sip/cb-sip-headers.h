@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * with a backslash, control characters (which cannot be) left out. */
 char       *cb_sip_quote        (const char *text);
 
-/* sip:user@host:port (an IPv6 host gets its brackets). */
+/* sip:user@host:port (an IPv6 host gets its brackets); NULL without a
+ * host. */
 char       *cb_sip_uri_at       (const char *user,
                                  const char *host,
                                  guint       port);

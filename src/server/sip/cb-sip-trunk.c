@@ -125,7 +125,7 @@ cb_sip_trunk_from (CbSipTrunk *self,
 
   if (caller_id == NULL || caller_id[0] == '\0')
     caller_id = number;
-  if (self->host == NULL)
+  if (self->host == NULL || self->address == NULL)
     return NULL;
   /* Our own address as the host: the upstream sees who calls, and
    * answers to us. */
