@@ -329,7 +329,7 @@ cb_sip_queue_shutdown (CbSipQueue *self)
   g_hash_table_remove_all (self->queues);
 }
 
-/* ---- events, journal, statistics ----------------------------------------------- */
+/* ---- call events and journal --------------------------------------------------- */
 
 static const char *contact_kind (CbSipQueue *self, const char *contact);
 

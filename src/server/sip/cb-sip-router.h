@@ -45,7 +45,7 @@ typedef enum {
 typedef struct {
   CbSipTargetKind      kind;
   gint64               user_id;    /* USER, DEVICE */
-  char                *number;     /* USER, DEVICE: their line; TRUNK: the number as dialled */
+  char                *number;     /* USER, DEVICE: their line; groups: theirs; TRUNK: as dialled */
   const CbGroupRecord *group;      /* HUNT_GROUP, QUEUE: the directory's */
   CbSipFeature         feature;    /* FEATURE_CODE */
   char                *argument;   /* FEATURE_CODE: what follows the code */
