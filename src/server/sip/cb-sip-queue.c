@@ -464,7 +464,7 @@ waits_in_queue (CbSipQueue *self,
 
 CbLineState
 cb_sip_queue_line_state (CbSipQueue *self,
-                          gint64      user_id)
+                         gint64      user_id)
 {
   g_return_val_if_fail (CB_IS_SIP_QUEUE (self), CB_LINE_STATE_OFFLINE);
 
@@ -547,7 +547,7 @@ refresh_idle (gpointer data)
 
 void
 cb_sip_queue_agent_changed (CbSipQueue *self,
-                             gint64      user_id)
+                            gint64      user_id)
 {
   g_return_if_fail (CB_IS_SIP_QUEUE (self));
 

@@ -206,7 +206,7 @@ remove_bindings_of_line (CbSipRegistrar *self,
 
 GPtrArray *
 cb_sip_registrar_contacts_of (CbSipRegistrar *self,
-                               gint64          user_id)
+                              gint64          user_id)
 {
   GPtrArray *contacts = g_ptr_array_new_with_free_func (g_free);
   gint64 now = g_get_monotonic_time ();
@@ -223,8 +223,8 @@ cb_sip_registrar_contacts_of (CbSipRegistrar *self,
 
 GPtrArray *
 cb_sip_registrar_contacts_of_kind (CbSipRegistrar *self,
-                                    gint64          user_id,
-                                    const char     *kind)
+                                   gint64          user_id,
+                                   const char     *kind)
 {
   GPtrArray *contacts = g_ptr_array_new_with_free_func (g_free);
   gint64 now = g_get_monotonic_time ();
