@@ -175,7 +175,7 @@ post_pickup (CbRequest *request,
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) call = NULL;
   g_autoptr(GError) error = NULL;
-  CbSipRegistrar *sip = api->sip;
+  CbSipServer *sip = api->sip;
   const char *device = NULL;
   gint64 me;
 
@@ -198,7 +198,7 @@ post_pickup (CbRequest *request,
                       "Field “device” must be “desk” or “softphone”");
       return;
     }
-  call = cb_sip_registrar_pickup (sip, me, g_hash_table_lookup (request->params, "id"), device,
+  call = cb_sip_server_pickup (sip, me, g_hash_table_lookup (request->params, "id"), device,
                                   &error);
   if (call == NULL)
     cb_reply_gerror (request->msg, error);

@@ -21,13 +21,13 @@ get_line (CbRequest *request,
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *sip_uri = NULL;
-  CbSipRegistrar *sip = api->sip;
+  CbSipServer *sip = api->sip;
   gint64 me;
 
   if ((me = cb_api_require_user (api, request, NULL)) == 0)
     return;
 
-  if (sip == NULL || cb_sip_registrar_get_uri (sip) == NULL)
+  if (sip == NULL || cb_sip_server_get_uri (sip) == NULL)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_UNAVAILABLE, "SIP is not running");
       return;
@@ -43,25 +43,25 @@ get_line (CbRequest *request,
     }
 
   sip_uri = g_strdup_printf ("sip:%s@%s", line->username,
-                             cb_sip_registrar_get_uri (sip) + 4);
+                             cb_sip_server_get_uri (sip) + 4);
   answer = json_object_new ();
   json_object_set_string_member (answer, "sip_uri", sip_uri);
   json_object_set_string_member (answer, "username", line->username);
   json_object_set_string_member (answer, "password", line->secret);
   json_object_set_string_member (answer, "realm", api->config->sip_realm);
-  json_object_set_string_member (answer, "registrar", cb_sip_registrar_get_uri (sip));
+  json_object_set_string_member (answer, "registrar", cb_sip_server_get_uri (sip));
   cb_reply_object (request->msg, SOUP_STATUS_OK, answer);
 }
 
 /* ---- call control --------------------------------------------------------- */
 
-static CbSipRegistrar *
+static CbSipServer *
 require_sip (CbApi     *api,
              CbRequest *request)
 {
-  CbSipRegistrar *sip = api->sip;
+  CbSipServer *sip = api->sip;
 
-  if (sip == NULL || cb_sip_registrar_get_uri (sip) == NULL)
+  if (sip == NULL || cb_sip_server_get_uri (sip) == NULL)
     {
       cb_reply_error (request->msg, CB_PROTOCOL_ERROR_UNAVAILABLE, "SIP is not running");
       return NULL;
@@ -87,13 +87,13 @@ get_calls (CbRequest *request,
 {
   CbApi *api = user_data;
   g_autoptr(JsonObject) answer = NULL;
-  CbSipRegistrar *sip;
+  CbSipServer *sip;
   gint64 me;
 
   if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
     return;
   answer = json_object_new ();
-  json_object_set_array_member (answer, "calls", cb_sip_registrar_list_calls (sip, me));
+  json_object_set_array_member (answer, "calls", cb_sip_server_list_calls (sip, me));
   cb_reply_object (request->msg, SOUP_STATUS_OK, answer);
 }
 
@@ -109,7 +109,7 @@ post_call (CbRequest *request,
   g_autoptr(GError) error = NULL;
   const char *to = NULL;
   const char *device = NULL;
-  CbSipRegistrar *sip;
+  CbSipServer *sip;
   gint64 me;
 
   if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
@@ -130,7 +130,7 @@ post_call (CbRequest *request,
                       "Field “from_device” must be “desk” or “softphone”");
       return;
     }
-  call = cb_sip_registrar_dial (sip, me, to, device, &error);
+  call = cb_sip_server_dial (sip, me, to, device, &error);
   reply_call (request, SOUP_STATUS_CREATED, call, error);
 }
 
@@ -141,12 +141,12 @@ delete_call (CbRequest *request,
   CbApi *api = user_data;
   g_autoptr(JsonObject) call = NULL;
   g_autoptr(GError) error = NULL;
-  CbSipRegistrar *sip;
+  CbSipServer *sip;
   gint64 me;
 
   if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
     return;
-  call = cb_sip_registrar_hangup (sip, me, g_hash_table_lookup (request->params, "id"), &error);
+  call = cb_sip_server_hangup (sip, me, g_hash_table_lookup (request->params, "id"), &error);
   reply_call (request, SOUP_STATUS_OK, call, error);
 }
 
@@ -157,12 +157,12 @@ set_hold (CbRequest *request,
 {
   g_autoptr(JsonObject) call = NULL;
   g_autoptr(GError) error = NULL;
-  CbSipRegistrar *sip;
+  CbSipServer *sip;
   gint64 me;
 
   if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
     return;
-  call = cb_sip_registrar_hold (sip, me, g_hash_table_lookup (request->params, "id"), hold, &error);
+  call = cb_sip_server_hold (sip, me, g_hash_table_lookup (request->params, "id"), hold, &error);
   reply_call (request, SOUP_STATUS_OK, call, error);
 }
 
@@ -189,7 +189,7 @@ post_forward (CbRequest *request,
   g_autoptr(JsonObject) call = NULL;
   g_autoptr(GError) error = NULL;
   const char *to = NULL;
-  CbSipRegistrar *sip;
+  CbSipServer *sip;
   gint64 me;
 
   if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
@@ -200,17 +200,17 @@ post_forward (CbRequest *request,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  call = cb_sip_registrar_forward (sip, me, g_hash_table_lookup (request->params, "id"), to, &error);
+  call = cb_sip_server_forward (sip, me, g_hash_table_lookup (request->params, "id"), to, &error);
   reply_call (request, SOUP_STATUS_OK, call, error);
 }
 
 /* The routes below all take an optional or required string field from
  * the body and act on the call in the path. */
-typedef JsonObject *(*CallAction) (CbSipRegistrar  *self,
-                                   gint64           user_id,
-                                   const char      *call_id,
-                                   const char      *field,
-                                   GError         **error);
+typedef JsonObject *(*CallAction) (CbSipServer  *self,
+                                   gint64        user_id,
+                                   const char   *call_id,
+                                   const char   *field,
+                                   GError      **error);
 
 static void
 call_action (CbRequest  *request,
@@ -223,7 +223,7 @@ call_action (CbRequest  *request,
   g_autoptr(JsonObject) call = NULL;
   g_autoptr(GError) error = NULL;
   const char *field = NULL;
-  CbSipRegistrar *sip;
+  CbSipServer *sip;
   gint64 me;
 
   if ((me = cb_api_require_user (api, request, NULL)) == 0 || (sip = require_sip (api, request)) == NULL)
@@ -245,24 +245,24 @@ static void
 post_consult (CbRequest *request,
               gpointer   user_data)
 {
-  call_action (request, user_data, "to", SOUP_STATUS_CREATED, cb_sip_registrar_consult);
+  call_action (request, user_data, "to", SOUP_STATUS_CREATED, cb_sip_server_consult);
 }
 
 static void
 post_transfer (CbRequest *request,
                gpointer   user_data)
 {
-  call_action (request, user_data, "to_call", SOUP_STATUS_OK, cb_sip_registrar_transfer);
+  call_action (request, user_data, "to_call", SOUP_STATUS_OK, cb_sip_server_transfer);
 }
 
 static JsonObject *
-answer_action (CbSipRegistrar  *self,
-               gint64           user_id,
-               const char      *call_id,
-               const char      *field,
-               GError         **error)
+answer_action (CbSipServer  *self,
+               gint64        user_id,
+               const char   *call_id,
+               const char   *field,
+               GError      **error)
 {
-  return cb_sip_registrar_answer (self, user_id, call_id, error);
+  return cb_sip_server_answer (self, user_id, call_id, error);
 }
 
 static void
@@ -276,7 +276,7 @@ static void
 post_dtmf (CbRequest *request,
            gpointer   user_data)
 {
-  call_action (request, user_data, "digits", SOUP_STATUS_OK, cb_sip_registrar_send_dtmf);
+  call_action (request, user_data, "digits", SOUP_STATUS_OK, cb_sip_server_send_dtmf);
 }
 
 void

@@ -14,7 +14,7 @@
 #include "cb-event-hub.h"
 #include "cb-router.h"
 #include "cb-server-config.h"
-#include "cb-sip-registrar.h"
+#include "cb-sip-server.h"
 
 G_BEGIN_DECLS
 
@@ -27,7 +27,7 @@ typedef struct {
   CbDirectory          *directory;
   CbChanges            *changes;
   CbEventHub           *hub;
-  CbSipRegistrar       *sip;     /* NULL when SIP is not running */
+  CbSipServer          *sip;     /* NULL when SIP is not running */
 } CbApi;
 
 /* Route registration, one per file. */

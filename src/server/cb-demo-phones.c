@@ -17,7 +17,7 @@
 #include "cb-demo-phones.h"
 #include "cb-demo-simulator.h"
 #include "cb-sip-agent.h"
-#include "cb-sip-registrar.h"
+#include "cb-sip-server.h"
 
 /* Enough for a lively office, few enough for a laptop. */
 #define MAX_PHONES 10
@@ -388,8 +388,8 @@ static gboolean
 watch_user (gpointer user_data)
 {
   CbDemoPhones *self = user_data;
-  CbSipRegistrar *sip = self->api->sip;
-  gboolean registered = sip != NULL && cb_sip_registrar_is_registered (sip, self->user_id);
+  CbSipServer *sip = self->api->sip;
+  gboolean registered = sip != NULL && cb_sip_server_is_registered (sip, self->user_id);
 
   if (registered && !self->user_registered)
     schedule_user_call (self, MIN (self->call_interval_ms, FIRST_USER_CALL));

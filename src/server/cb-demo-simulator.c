@@ -11,7 +11,7 @@
 #define G_LOG_DOMAIN "cb-demo"
 
 #include "cb-demo-simulator.h"
-#include "cb-sip-registrar.h"
+#include "cb-sip-server.h"
 
 /* The initial shuffle touches at most this many users. */
 #define MAX_SHUFFLE 200
@@ -125,7 +125,7 @@ static gboolean
 has_real_line (CbDemoSimulator *self,
                gint64           user_id)
 {
-  return self->api->sip != NULL && cb_sip_registrar_is_registered (self->api->sip, user_id);
+  return self->api->sip != NULL && cb_sip_server_is_registered (self->api->sip, user_id);
 }
 
 static void

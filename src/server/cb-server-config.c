@@ -9,11 +9,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <string.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
 #include "cb-server-config.h"
+#include "cb-sip-server.h"
 
 CbServerConfig *
 cb_server_config_new (void)
@@ -77,19 +77,12 @@ replace_str (char       **target,
 }
 
 /* "sip:HOST" or "sip:HOST:PORT" (an IPv6 HOST in brackets): where
- * external calls go. */
+ * external calls go; the SIP side reads it with sofia-sip's parser. */
 static gboolean
 check_trunk_proxy (const char  *proxy,
                    GError     **error)
 {
-  const char *host = g_str_has_prefix (proxy, "sip:") ? proxy + 4 : "";
-  const char *port = host[0] == '[' ? strstr (host, "]:") : strrchr (host, ':');
-  guint64 number;
-
-  if (port != NULL && host[0] == '[')
-    port++;
-  if (host[0] == '\0' || host == port || strpbrk (host, "@;?/ ") != NULL ||
-      (port != NULL && !g_ascii_string_to_unsigned (port + 1, 10, 1, 65535, &number, NULL)))
+  if (!cb_sip_settings_check_proxy (proxy))
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
                    "trunk proxy “%s” is not sip:HOST or sip:HOST:PORT", proxy);

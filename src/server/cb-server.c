@@ -37,7 +37,7 @@ struct _CbServer
   CbDemoSimulator      *simulator;
   CbDemoPhones         *phones;
   CbSipSettings         sip_settings;
-  CbSipRegistrar       *sip;
+  CbSipServer          *sip;
   CbApi                 api;
   guint                 maintenance_id;
 };
@@ -169,8 +169,8 @@ start_sip (CbServer  *self,
     .trunk_username = config->trunk_username,
     .trunk_password = config->trunk_password,
   };
-  self->sip = cb_sip_registrar_new (self->changes, &self->sip_settings);
-  if (!cb_sip_registrar_start (self->sip, address, config->sip_port, &local_error))
+  self->sip = cb_sip_server_new (self->changes, &self->sip_settings);
+  if (!cb_sip_server_start (self->sip, address, config->sip_port, &local_error))
     {
       g_clear_object (&self->sip);
       if (config->sip_port_set)
@@ -217,7 +217,7 @@ cb_server_start (CbServer  *self,
       /* The colleagues telephone too, through our own registrar. */
       if (self->sip != NULL)
         {
-          self->phones = cb_demo_phones_new (&self->api, cb_sip_registrar_get_uri (self->sip),
+          self->phones = cb_demo_phones_new (&self->api, cb_sip_server_get_uri (self->sip),
                                              self->config->call_interval_ms);
           cb_demo_phones_start (self->phones);
         }
@@ -237,7 +237,7 @@ cb_server_stop (CbServer *self)
   if (self->phones != NULL)
     cb_demo_phones_stop (self->phones);
   if (self->sip != NULL)
-    cb_sip_registrar_stop (self->sip);
+    cb_sip_server_stop (self->sip);
   cb_event_hub_close_all (self->hub);
   if (self->http != NULL)
     cb_http_server_disconnect (self->http);
@@ -269,5 +269,5 @@ const char *
 cb_server_get_sip_uri (CbServer *self)
 {
   g_return_val_if_fail (CB_IS_SERVER (self), NULL);
-  return self->sip != NULL ? cb_sip_registrar_get_uri (self->sip) : NULL;
+  return self->sip != NULL ? cb_sip_server_get_uri (self->sip) : NULL;
 }

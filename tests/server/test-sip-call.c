@@ -148,8 +148,9 @@ dial (Fixture    *fixture,
   adopt_call (&fixture->anna, call);
 }
 
-/* The first event of this type about user_id with the field at value. */
-static void
+/* The first event of this type about user_id with the field at value;
+ * returns its data. */
+static JsonObject *
 wait_event (CbTestStream *stream,
             const char   *type,
             gint64        user_id,
@@ -166,9 +167,10 @@ wait_event (CbTestStream *stream,
       g_assert_nonnull (event);
       data = json_object_get_object_member (event, "data");
       if (g_strcmp0 (json_object_get_string_member_with_default (data, member, ""), value) == 0)
-        return;
+        return data;
     }
   g_error ("No %s event with %s=%s", type, member, value);
+  return NULL;
 }
 
 static JsonObject *
@@ -235,7 +237,16 @@ test_call (Fixture       *fixture,
   g_assert_true (ok);
 
   /* Both clients see the call, from their side and the colleague's. */
-  wait_event (fixture->ben_stream, "call", fixture->ben.user_id, "state", "connected");
+  {
+    JsonObject *event;
+
+    event = wait_event (fixture->ben_stream, "call", fixture->ben.user_id, "state", "connected");
+    g_assert_cmpint (json_object_get_int_member (event, "from_user_id"), ==, fixture->anna.user_id);
+    g_assert_cmpint (json_object_get_int_member (event, "to_user_id"), ==, fixture->ben.user_id);
+    g_assert_cmpint (json_object_get_int_member (event, "remote_user_id"), ==, fixture->anna.user_id);
+    g_assert_cmpstr (json_object_get_string_member (event, "remote_name"), ==, "Anna");
+    g_assert_cmpstr (json_object_get_string_member (event, "device"), ==, "softphone");
+  }
   wait_event (fixture->anna_stream, "call", fixture->anna.user_id, "state", "connected");
   wait_event (fixture->anna_stream, "line-state", fixture->ben.user_id, "line_state", "busy");
 

@@ -217,14 +217,39 @@ wait_agent_status (CbTestStream *stream,
   return json_object_get_string_member (json_object_get_object_member (frame, "data"), "agent_status");
 }
 
+/* The user's next call event in `state`: it is on their softphone. */
+static JsonObject *
+assert_call_device (CbTestStream *stream,
+                    gint64        user_id,
+                    const char   *state)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      JsonObject *frame = cb_test_stream_wait (stream, "call", user_id, WAIT_MS);
+      JsonObject *data;
+
+      g_assert_nonnull (frame);
+      data = json_object_get_object_member (frame, "data");
+      if (g_strcmp0 (json_object_get_string_member (data, "state"), state) != 0)
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (data, "device"), ==, "softphone");
+      g_assert_nonnull (json_object_get_string_member (data, "device_call_id"));
+      return data;
+    }
+  g_error ("No %s call event about user %" G_GINT64_FORMAT, state, user_id);
+  return NULL;
+}
+
 static void
 test_hold_then_agent (Fixture       *fixture,
                       gconstpointer  data)
 {
   CbTestPhone *ann = &fixture->agents[0];
   CbTestPhone *bob = &fixture->agents[1];
-  CbTestStream *stream, *ann_stream;
-  JsonObject *stats;
+  CbTestStream *stream, *ann_stream, *carl_stream, *offer_stream;
+  JsonObject *stats, *frame;
   gint64 wrap_started;
 
   fixture_start (fixture, "ring-all", 15, 1, 300);
@@ -232,6 +257,8 @@ test_hold_then_agent (Fixture       *fixture,
   agent_start (fixture, bob, "bob", OTHER_TONE, "not-available");
   open_streams (fixture, ann, &stream, &ann_stream);
   cb_test_phone_start_user (fixture->server, &fixture->caller, "carl", CALLER_TONE, AGENT_TONE);
+  carl_stream = cb_test_stream_open (fixture->server, fixture->caller.token, -1, TRUE);
+  offer_stream = cb_test_stream_open (fixture->server, ann->token, -1, TRUE);
 
   /* Answered by the queue, the caller hears music, and no agent rings:
    * nobody is Available. */
@@ -249,10 +276,16 @@ test_hold_then_agent (Fixture       *fixture,
   g_assert_cmpuint (ann->incoming, ==, 0);
   g_assert_cmpuint (bob->incoming, ==, 0);
 
+  /* The caller's call, like every call, names the device it is on. */
+  assert_call_device (carl_stream, fixture->caller.user_id, "connected");
+
   /* Ann becomes Available: her phone rings (auto-answer), Bob's never. */
   set_agent_status (fixture, ann, "available");
   cb_test_phone_wait_state (ann, CB_SIP_CALL_STATE_ACTIVE, "the agent to answer");
   g_assert_cmpuint (ann->incoming, ==, 1);
+  frame = assert_call_device (offer_stream, ann->user_id, "ringing");
+  g_assert_cmpint (json_object_get_int_member (frame, "from_user_id"), ==, fixture->caller.user_id);
+  g_assert_true (json_object_get_null_member (frame, "to_user_id"));
   stats = wait_stats (stream, fixture);
   g_assert_cmpint (json_object_get_int_member (stats, "waiting"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (stats, "answered"), ==, 1);
@@ -301,6 +334,8 @@ test_hold_then_agent (Fixture       *fixture,
     g_assert_cmpstr (json_object_get_string_member (entry, "remote_number"), ==, "201");
   }
 
+  cb_test_stream_close (offer_stream);
+  cb_test_stream_close (carl_stream);
   cb_test_stream_close (ann_stream);
   cb_test_stream_close (stream);
 }

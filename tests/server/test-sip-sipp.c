@@ -15,7 +15,10 @@
  * at the other end must hear it. The journal has the call for both, and
  * the event stream saw the lines go busy and back. The sipp phones do the
  * same over TCP (-t t1): the registrar keeps the transport of the
- * binding and the B2BUA reaches the phone over it.
+ * binding and the B2BUA reaches the phone over it. A user whose display
+ * name holds quotes, a backslash, angle brackets and letters beyond
+ * ASCII calls and is called: sipp reads the name back from the From, the
+ * other side's call event and journal show it intact.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -23,6 +26,8 @@
 #include "config.h"
 
 #include <gst/gst.h>
+#include <sofia-sip/msg_parser.h>
+#include <sofia-sip/sip_header.h>
 
 #include "cb-test-phone.h"
 #include "cb-test-sipp.h"
@@ -36,9 +41,14 @@
 static const char *directory =
   "{\"users\":["
   " {\"username\":\"anna\",\"display_name\":\"Anna\",\"extension\":\"201\",\"password\":\"pw\"},"
-  " {\"username\":\"ben\",\"display_name\":\"Ben\",\"extension\":\"202\",\"password\":\"pw\"}],"
+  " {\"username\":\"ben\",\"display_name\":\"Ben\",\"extension\":\"202\",\"password\":\"pw\"},"
+  " {\"username\":\"zoe\",\"display_name\":\"Zoë \\\"Z\\\\\\\" <Ünal>\",\"extension\":\"203\","
+  "  \"password\":\"pw\"}],"
   "\"groups\":["
   " {\"name\":\"Team\",\"kind\":\"authorisation\",\"level\":\"team\",\"members\":[\"anna\",\"ben\"]}]}";
+
+/* Zoë's display name, as the directory above has it. */
+#define ZOE_NAME "Zoë \"Z\\\" <Ünal>"
 
 static const char * const server_args[] = { "--sip-port", "0", NULL };
 
@@ -487,6 +497,120 @@ test_agent_to_sipp_early_media (Fixture       *fixture,
   cb_test_assert_healthy (fixture->server);
 }
 
+/* The display name in the From that sipp logged ("from VALUE"), unquoted
+ * by sofia-sip's parser: what a phone shows. */
+static char *
+logged_from_display (CbTestSipp *sipp)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  g_autofree char *text = NULL;
+  g_autofree char *value = NULL;
+  const char *found;
+  const char *end;
+  sip_from_t *from;
+  char *display;
+
+  g_assert_true (g_file_get_contents (sipp->log, &text, NULL, NULL));
+  found = strstr (text, "from ");
+  g_assert_nonnull (found);
+  found += strlen ("from ");
+  end = strchr (found, '\n');
+  value = g_strstrip (g_strndup (found, end != NULL ? (gsize) (end - found) : strlen (found)));
+  from = sip_from_make (home, value);
+  g_assert_nonnull (from);
+  g_assert_nonnull (from->a_display);
+  display = g_strdup (msg_unquote_dup (home, from->a_display));
+  su_home_deinit (home);
+  return display;
+}
+
+/* The user's next call event in `state`; its remote party's name must be
+ * `name`. */
+static void
+assert_remote_name (CbTestStream *stream,
+                    gint64        user_id,
+                    const char   *state,
+                    const char   *name)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      JsonObject *event = cb_test_stream_wait (stream, "call", user_id, WAIT_MS);
+      JsonObject *payload;
+
+      g_assert_nonnull (event);
+      payload = json_object_get_object_member (event, "data");
+      if (g_strcmp0 (json_object_get_string_member (payload, "state"), state) != 0)
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (payload, "remote_name"), ==, name);
+      return;
+    }
+  g_error ("No %s call event about user %" G_GINT64_FORMAT, state, user_id);
+}
+
+/* Zoë calls Ben's sipp phone: the INVITE's From carries her name as a
+ * quoted-string sofia (and sipp) can read. Then Anna calls Zoë: Zoë's
+ * phone rings and answers, Anna's call shows Zoë's name. */
+static void
+test_display_name (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  CbTestPhone zoe = { 0 };
+  g_autoptr(CbTestSipp) uas = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *display = NULL;
+  CbTestStream *ben_stream;
+  CbTestStream *zoe_stream;
+  JsonObject *entry;
+  guint status = 0;
+
+  if (!cb_test_have_sipp ())
+    {
+      g_test_skip ("sipp (sip-tester) is not installed");
+      return;
+    }
+
+  fetch_line (fixture, &zoe, "zoe");
+  ben_stream = cb_test_stream_open (fixture->server, fixture->ben.token, -1, TRUE);
+  zoe_stream = cb_test_stream_open (fixture->server, zoe.token, -1, TRUE);
+  g_assert_null (ben_stream->error);
+  g_assert_null (zoe_stream->error);
+
+  uas = sipp_phone_start (fixture, &fixture->ben, cb_test_free_udp_port ());
+  agent_start (&zoe);
+  cb_test_phone_dial (&zoe, fixture->ben.line);
+  cb_test_phone_wait_state (&zoe, CB_SIP_CALL_STATE_ACTIVE, "Ben's sipp to answer Zoë");
+  assert_remote_name (ben_stream, fixture->ben.user_id, "connected", ZOE_NAME);
+  assert_remote_name (zoe_stream, zoe.user_id, "connected", "Ben");
+  cb_sip_call_hangup (zoe.call);
+  cb_test_phone_wait_state (&zoe, CB_SIP_CALL_STATE_ENDED, "Zoë's call to end");
+  cb_test_sipp_finish (uas, SIPP_MS);
+  display = logged_from_display (uas);
+  g_assert_cmpstr (display, ==, ZOE_NAME);
+  wait_history (ben_stream, "journal", fixture->ben.user_id, "direction", "in");
+  answer = cb_test_request (fixture->server, "GET", "/api/v1/journal?limit=1", fixture->ben.token,
+                            NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  entry = json_array_get_object_element (json_object_get_array_member (json_node_get_object (answer),
+                                                                       "entries"), 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "remote_name"), ==, ZOE_NAME);
+
+  agent_start (&fixture->anna);
+  cb_test_phone_dial (&fixture->anna, zoe.line);
+  cb_test_phone_wait_state (&fixture->anna, CB_SIP_CALL_STATE_ACTIVE, "Zoë's phone to answer Anna");
+  cb_test_phone_wait_state (&zoe, CB_SIP_CALL_STATE_ACTIVE, "Zoë's phone to answer");
+  assert_remote_name (fixture->stream, fixture->anna.user_id, "connected", ZOE_NAME);
+  assert_remote_name (zoe_stream, zoe.user_id, "connected", "Anna");
+  cb_sip_call_hangup (zoe.call);
+  cb_test_phone_wait_state (&fixture->anna, CB_SIP_CALL_STATE_ENDED, "Anna's call to end");
+
+  cb_test_stream_close (ben_stream);
+  cb_test_stream_close (zoe_stream);
+  cb_test_phone_clear (&zoe);
+  cb_test_assert_healthy (fixture->server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -499,6 +623,8 @@ main (int   argc,
   g_test_add ("/sip/sipp/agent-to-sipp", Fixture, NULL, fixture_setup, test_agent_to_sipp, fixture_teardown);
   g_test_add ("/sip/sipp/agent-to-sipp-early-media", Fixture, NULL, fixture_setup,
               test_agent_to_sipp_early_media, fixture_teardown);
+  g_test_add ("/sip/sipp/display-name", Fixture, NULL, fixture_setup, test_display_name,
+              fixture_teardown);
   /* The same phones over TCP: REGISTER, INVITE with digest, BYE. */
   g_test_add ("/sip/sipp/tcp/sipp-to-sipp", Fixture, "t1", fixture_setup, test_sipp_to_sipp,
               fixture_teardown);

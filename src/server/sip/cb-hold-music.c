@@ -385,7 +385,6 @@ find_audio (const sdp_session_t *sdp)
 guint
 cb_hold_music_play (CbHoldMusic  *self,
                     const char   *offer,
-                    const char   *origin,
                     gboolean      announcement,
                     char        **answer,
                     GError      **error)
@@ -405,6 +404,7 @@ cb_hold_music_play (CbHoldMusic  *self,
   Stream *stream;
   Track *track = NULL;
   guint port, remote_port = 0;
+  const char *family = strchr (self->address, ':') != NULL ? "IP6" : "IP4";
 
   g_return_val_if_fail (CB_IS_HOLD_MUSIC (self), 0);
   g_return_val_if_fail (answer != NULL, 0);
@@ -469,8 +469,8 @@ cb_hold_music_play (CbHoldMusic  *self,
   stream->started = g_get_monotonic_time ();
 
   body = g_string_new ("v=0\r\n");
-  g_string_append_printf (body, "%s\r\ns=callboardd\r\nc=IN %s %s\r\nt=0 0\r\n",
-                          origin, strchr (self->address, ':') != NULL ? "IP6" : "IP4", self->address);
+  g_string_append_printf (body, "o=callboardd 0 0 IN %s %s\r\ns=callboardd\r\nc=IN %s %s\r\nt=0 0\r\n",
+                          family, self->address, family, self->address);
   g_string_append_printf (body, "m=audio %u RTP/AVP %u\r\n", port, stream->pt);
   if (codec->sdp_channels > 0)
     g_string_append_printf (body, "a=rtpmap:%u %s/%u/%u\r\n", stream->pt, codec->encoding_name,

@@ -20,11 +20,10 @@ CbHoldMusic *cb_hold_music_new           (const char   *address);
 
 /* Answers an SDP offer and starts playing to the offerer: the
  * announcement first when asked, then the music in a loop. Returns the
- * stream (> 0) and the answer (sendonly, its o= line is `origin`), or 0
- * when the offer has no audio we can send. */
+ * stream (> 0) and the answer (sendonly; the caller puts its own origin
+ * on it), or 0 when the offer has no audio we can send. */
 guint        cb_hold_music_play          (CbHoldMusic  *self,
                                           const char   *offer,
-                                          const char   *origin,
                                           gboolean      announcement,
                                           char        **answer,
                                           GError      **error);

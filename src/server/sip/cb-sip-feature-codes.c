@@ -14,26 +14,27 @@
 
 #include "config.h"
 
-#include <string.h>
-
-#include "cb-sip-hunt.h"
+#include "cb-sip-feature-codes.h"
+#include "cb-sip-pickup.h"
 
 static void
-group_login (CbSipRegistrar *self,
-             nua_handle_t   *nh,
-             gint64          caller_id,
-             const char     *number,
-             gboolean        logged_in)
+group_login (CbSipServer  *server,
+             nua_handle_t *nh,
+             gint64        caller_id,
+             const char   *number,
+             gboolean      logged_in)
 {
-  const CbGroupRecord *group = _cb_sip_hunt_find_group (self, number);
+  g_auto(CbSipTarget) group = { 0 };
   g_autoptr(GError) error = NULL;
 
-  if (group == NULL)
+  cb_sip_route (server, number, CB_SIP_ROUTE_GROUPS, &group);
+  if (group.kind == CB_SIP_TARGET_NONE)
     {
       nua_respond (nh, 404, "No such hunt group", TAG_END ());
       return;
     }
-  if (!cb_changes_set_group_login (self->changes, caller_id, group->id, logged_in, &error))
+  if (!cb_changes_set_group_login (cb_sip_server_get_changes (server), caller_id, group.group->id,
+                                   logged_in, &error))
     {
       g_debug ("Feature code login of user %" G_GINT64_FORMAT " to %s refused: %s",
                caller_id, number, error->message);
@@ -47,42 +48,38 @@ group_login (CbSipRegistrar *self,
   nua_respond (nh, 603, logged_in ? "Logged in" : "Logged out", TAG_END ());
 }
 
-gboolean
-_cb_sip_feature_code (CbSipRegistrar *self,
-                      nua_handle_t   *nh,
-                      const sip_t    *sip,
-                      gint64          caller_id,
-                      const char     *number)
+void
+cb_sip_feature_code (CbSipServer       *server,
+                     const CbSipInvite *invite,
+                     const CbSipTarget *target)
 {
-  if (number == NULL || number[0] != '*')
-    return FALSE;
+  CbSipB2bua *b2bua = cb_sip_server_get_b2bua (server);
+  g_auto(CbSipTarget) ringing = { 0 };
 
-  if (g_str_has_prefix (number, CB_SIP_CODE_GROUP_LOGIN))
-    group_login (self, nh, caller_id, number + strlen (CB_SIP_CODE_GROUP_LOGIN), TRUE);
-  else if (g_str_has_prefix (number, CB_SIP_CODE_GROUP_LOGOUT))
-    group_login (self, nh, caller_id, number + strlen (CB_SIP_CODE_GROUP_LOGOUT), FALSE);
-  else if (g_str_has_prefix (number, CB_SIP_CODE_PICKUP) && number[strlen (CB_SIP_CODE_PICKUP)] != '\0')
+  switch (target->feature)
     {
-      g_autoptr(CbSipLineRecord) target = NULL;
+    case CB_SIP_FEATURE_GROUP_LOGIN:
+    case CB_SIP_FEATURE_GROUP_LOGOUT:
+      group_login (server, invite->nh, invite->caller_id, target->argument,
+                   target->feature == CB_SIP_FEATURE_GROUP_LOGIN);
+      nua_handle_destroy (invite->nh);
+      return;
 
-      target = cb_store_find_sip_line (self->store, number + strlen (CB_SIP_CODE_PICKUP), NULL);
-      if (target == NULL || g_strcmp0 (target->kind, "softphone") != 0)
+    case CB_SIP_FEATURE_PICKUP:
+      cb_sip_route (server, target->argument, CB_SIP_ROUTE_USERS, &ringing);
+      if (ringing.kind == CB_SIP_TARGET_NONE)
         {
-          nua_respond (nh, SIP_404_NOT_FOUND, TAG_END ());
-          nua_handle_destroy (nh);
-          return TRUE;
+          nua_respond (invite->nh, SIP_404_NOT_FOUND, TAG_END ());
+          nua_handle_destroy (invite->nh);
+          return;
         }
-      _cb_sip_b2bua_pickup_invite (self, nh, sip, caller_id, target->user_id);
-      return TRUE;
-    }
-  else if (g_str_equal (number, CB_SIP_CODE_GROUP_PICKUP))
-    {
-      _cb_sip_b2bua_pickup_invite (self, nh, sip, caller_id, 0);
-      return TRUE;
-    }
-  else
-    return FALSE;
+      /* Answers and drops the handle itself. */
+      cb_sip_pickup_invite (b2bua, invite, ringing.user_id);
+      return;
 
-  nua_handle_destroy (nh);
-  return TRUE;
+    case CB_SIP_FEATURE_GROUP_PICKUP:
+    default:
+      cb_sip_pickup_invite (b2bua, invite, 0);
+      return;
+    }
 }

@@ -21,10 +21,8 @@
  * service layer's signals (status, presence, logins, group edits) and
  * the registrar (registrations, calls) say when.
  *
- * Statistics: waiting and oldest waiting since are live; answered and
- * abandoned count the server's local day, kept in the store so a restart
- * keeps them, and start again at local midnight. Each change is a
- * "queue-stats" event. A wrap-up a queue started is in the store too: a
+ * Its figures (waiting, answered and abandoned today) are kept by
+ * cb-sip-queue-stats.c. A wrap-up a queue started is in the store: a
  * restart ends it when it would have ended.
  */
 
@@ -32,11 +30,15 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "cb-hold-music.h"
 #include "cb-queue-dispatcher.h"
+#include "cb-sip-b2bua.h"
+#include "cb-sip-call-events.h"
+#include "cb-sip-headers.h"
 #include "cb-sip-queue.h"
+#include "cb-sip-queue-stats.h"
+#include "cb-sip-registrar.h"
+#include "cb-sip-router.h"
 
 typedef enum {
   QUEUE_CALLER,
@@ -60,8 +62,7 @@ typedef struct {
   char         *call_id;
   char         *contact;
   char         *kind;       /* line kind of the phone */
-  guint32       session;
-  guint         version;
+  CbSipOrigin   origin;     /* our o= towards it */
   gboolean      calling;    /* no final answer yet, not cancelled */
 } Ring;
 
@@ -73,8 +74,7 @@ struct _Caller {
   nua_handle_t *nh;
   char         *offer;      /* the caller's SDP */
   char         *answer;     /* ours */
-  guint32       session;
-  guint         version;
+  CbSipOrigin   origin;     /* our o= towards it */
   char         *dialog_id;  /* its INVITE's Call-ID */
   char         *contact;
   char         *remote;     /* its From: our To towards it, with the tag */
@@ -98,32 +98,30 @@ struct _Queue {
   gboolean           announcement;
   char              *overflow;
   GQueue             waiting;      /* Caller, arrival order */
-  guint64            answered;     /* today's, see roll_day() */
-  guint64            abandoned;
-  char              *day;          /* the local date they count */
-  gboolean           stats_dirty;
 };
 
 struct _CbSipQueue
 {
   GObject         parent_instance;
 
-  CbSipRegistrar *reg;
+  CbSipServer    *server;
+  CbChanges      *changes;    /* the server's */
+  CbDirectory    *directory;  /* likewise */
+  CbStore        *store;      /* likewise */
   CbHoldMusic    *music;
+  CbSipQueueStats *stats;
   GHashTable     *queues;    /* group id → Queue */
   GHashTable     *callers;   /* serial → Caller */
   GHashTable     *rings;     /* Ring set, owned */
   GHashTable     *wrap_ups;  /* agent id → timeout source id */
   guint64         next_serial;
   guint           refresh_id;
-  guint           stats_id;
-  guint           midnight_id;
 };
 
 G_DEFINE_FINAL_TYPE (CbSipQueue, cb_sip_queue, G_TYPE_OBJECT)
 
 static void refresh_all  (CbSipQueue *self);
-static void publish_call (Caller *caller, gint64 agent_id, const char *state, gboolean journal);
+static void publish_call (Caller *caller, gint64 agent_id, CbWireCallState state, gboolean journal);
 static void journal_rung (Caller *caller);
 
 /* ---- lifetime ---------------------------------------------------------------- */
@@ -131,14 +129,11 @@ static void journal_rung (Caller *caller);
 static void
 ring_free (Ring *ring)
 {
-  if (ring->nh != NULL)
-    {
-      nua_handle_bind (ring->nh, NULL);
-      nua_handle_destroy (ring->nh);
-    }
+  cb_sip_handle_release (&ring->nh);
   g_free (ring->call_id);
   g_free (ring->contact);
   g_free (ring->kind);
+  cb_sip_origin_clear (&ring->origin);
   g_free (ring);
 }
 
@@ -151,16 +146,13 @@ caller_free (Caller *caller)
     cb_hold_music_stop (self->music, caller->stream);
   for (guint i = 0; i < caller->rings->len; i++)
     ((Ring *) g_ptr_array_index (caller->rings, i))->caller = NULL;
-  if (caller->nh != NULL)
-    {
-      nua_handle_bind (caller->nh, NULL);
-      nua_handle_destroy (caller->nh);
-    }
+  cb_sip_handle_release (&caller->nh);
   g_ptr_array_unref (caller->rings);
   g_array_unref (caller->rung);
   g_free (caller->id);
   g_free (caller->offer);
   g_free (caller->answer);
+  cb_sip_origin_clear (&caller->origin);
   g_free (caller->dialog_id);
   g_free (caller->contact);
   g_free (caller->remote);
@@ -177,7 +169,6 @@ queue_free (Queue *queue)
   g_free (queue->number);
   g_free (queue->name);
   g_free (queue->overflow);
-  g_free (queue->day);
   g_free (queue);
 }
 
@@ -186,9 +177,9 @@ cb_sip_queue_dispose (GObject *object)
 {
   CbSipQueue *self = CB_SIP_QUEUE (object);
 
-  if (self->reg != NULL && self->reg->changes != NULL)
-    g_signal_handlers_disconnect_by_data (self->reg->changes, self);
-  _cb_sip_queue_shutdown (self);
+  if (self->changes != NULL)
+    g_signal_handlers_disconnect_by_data (self->changes, self);
+  cb_sip_queue_shutdown (self);
   G_OBJECT_CLASS (cb_sip_queue_parent_class)->dispose (object);
 }
 
@@ -201,7 +192,7 @@ cb_sip_queue_finalize (GObject *object)
   g_hash_table_unref (self->rings);
   g_hash_table_unref (self->queues);
   g_hash_table_unref (self->wrap_ups);
-  g_clear_handle_id (&self->midnight_id, g_source_remove);
+  g_clear_pointer (&self->stats, cb_sip_queue_stats_free);
   g_clear_object (&self->music);
   G_OBJECT_CLASS (cb_sip_queue_parent_class)->finalize (object);
 }
@@ -225,120 +216,7 @@ cb_sip_queue_init (CbSipQueue *self)
 }
 
 static void start_wrap_up  (CbSipQueue *self, gint64 agent_id, guint seconds);
-static void load_counts    (CbSipQueue *self);
 static void stats_changed  (Queue *queue);
-
-/* The day the counters count: the server's local date. */
-static char *
-today (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  return g_date_time_format (now, "%Y-%m-%d");
-}
-
-/* Brings the counters to today's (from the store: zeros on a new day);
- * TRUE when the day changed. */
-static gboolean
-roll_day (Queue *queue)
-{
-  CbSipQueue *self = queue->owner;
-  g_autofree char *day = today ();
-  g_autoptr(GError) error = NULL;
-  gint64 answered = 0, abandoned = 0;
-
-  if (g_strcmp0 (queue->day, day) == 0)
-    return FALSE;
-  if (!cb_store_get_queue_counts (self->reg->store, queue->group_id, day, &answered, &abandoned,
-                                  &error))
-    g_warning ("Could not read the counters of queue %" G_GINT64_FORMAT ": %s", queue->group_id,
-               error->message);
-  g_free (queue->day);
-  queue->day = g_steal_pointer (&day);
-  queue->answered = answered;
-  queue->abandoned = abandoned;
-  return TRUE;
-}
-
-/* A caller answered by an agent, or one who hung up while waiting. */
-static void
-count_call (Queue    *queue,
-            gboolean  answered)
-{
-  CbSipQueue *self = queue->owner;
-  g_autoptr(GError) error = NULL;
-
-  roll_day (queue);
-  if (answered)
-    queue->answered++;
-  else
-    queue->abandoned++;
-  if (!cb_store_add_queue_counts (self->reg->store, queue->group_id, queue->day,
-                                  answered ? 1 : 0, answered ? 0 : 1, &error))
-    g_warning ("Could not count a call of queue %" G_GINT64_FORMAT ": %s", queue->group_id,
-               error->message);
-}
-
-static gboolean
-at_midnight (gpointer data)
-{
-  CbSipQueue *self = data;
-
-  self->midnight_id = 0;
-  load_counts (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Today's counters of every queue group into the snapshot's stats (the
- * queues themselves are made at their first caller), and again at the
- * next local midnight. */
-static void
-load_counts (CbSipQueue *self)
-{
-  g_autoptr(GPtrArray) groups = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) start = NULL;
-  g_autoptr(GDateTime) midnight = NULL;
-  g_autofree char *day = today ();
-
-  groups = cb_store_list_groups (self->reg->store, &error);
-  for (guint i = 0; groups != NULL && i < groups->len; i++)
-    {
-      CbGroupRecord *group = g_ptr_array_index (groups, i);
-      Queue *queue = g_hash_table_lookup (self->queues, &group->id);
-      CbQueueStats stats = { 0 };
-      gint64 answered = 0, abandoned = 0;
-
-      if (group->strategy != CB_RING_STRATEGY_QUEUE)
-        continue;
-      if (queue != NULL)
-        {
-          if (roll_day (queue))
-            stats_changed (queue);
-          continue;
-        }
-      if (!cb_store_get_queue_counts (self->reg->store, group->id, day, &answered, &abandoned,
-                                      NULL))
-        continue;
-      cb_directory_get_queue_stats (self->reg->directory, group->id, &stats);
-      stats.answered = answered;
-      stats.abandoned = abandoned;
-      cb_directory_set_queue_stats (self->reg->directory, group->id, &stats);
-    }
-  if (groups == NULL)
-    g_warning ("Could not load the queue counters: %s", error->message);
-
-  /* A second past midnight: g_timeout_add_seconds() may fire early by
-   * less than that. */
-  start = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                 g_date_time_get_day_of_month (now), 0, 0, 0);
-  midnight = g_date_time_add_days (start, 1);
-  g_clear_handle_id (&self->midnight_id, g_source_remove);
-  self->midnight_id = g_timeout_add_seconds ((guint) (g_date_time_difference (midnight, now) /
-                                                      G_TIME_SPAN_SECOND) + 1,
-                                             at_midnight, self);
-}
 
 /* Wrap-ups a queue started before a restart end when they would have;
  * one the user set by hand has no record and stays. */
@@ -349,7 +227,7 @@ resume_wrap_ups (CbSipQueue *self)
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  wrap_ups = cb_store_list_wrap_ups (self->reg->store, &error);
+  wrap_ups = cb_store_list_wrap_ups (self->store, &error);
   if (wrap_ups == NULL)
     {
       g_warning ("Could not list the wrap-ups: %s", error->message);
@@ -358,11 +236,11 @@ resume_wrap_ups (CbSipQueue *self)
   for (guint i = 0; i < wrap_ups->len; i++)
     {
       CbWrapUpRecord *record = &g_array_index (wrap_ups, CbWrapUpRecord, i);
-      const CbUserRecord *user = cb_directory_get_user (self->reg->directory, record->user_id);
+      const CbUserRecord *user = cb_directory_get_user (self->directory, record->user_id);
 
       if (user != NULL && user->agent_status == CB_AGENT_STATUS_WRAP_UP)
         start_wrap_up (self, record->user_id, (guint) CLAMP (record->until - now, 0, G_MAXUINT));
-      else if (!cb_store_set_wrap_up (self->reg->store, record->user_id, 0, NULL))
+      else if (!cb_store_set_wrap_up (self->store, record->user_id, 0, NULL))
         g_debug ("Could not clear the wrap-up of %" G_GINT64_FORMAT, record->user_id);
     }
 }
@@ -372,35 +250,53 @@ static void
 on_user_changed (CbSipQueue *self,
                  gint64      user_id)
 {
-  _cb_sip_queue_agent_changed (self, user_id);
+  cb_sip_queue_agent_changed (self, user_id);
 }
 
 static void
 on_group_changed (CbSipQueue *self,
                   gint64      group_id)
 {
-  _cb_sip_queue_agent_changed (self, 0);
+  cb_sip_queue_agent_changed (self, 0);
+}
+
+/* The live figures of a queue group, for its statistics. */
+static void
+waiting_in (gint64    group_id,
+            guint    *waiting,
+            gint64   *oldest_since,
+            gpointer  data)
+{
+  CbSipQueue *self = data;
+  Queue *queue = g_hash_table_lookup (self->queues, &group_id);
+  Caller *oldest = queue != NULL ? g_queue_peek_head (&queue->waiting) : NULL;
+
+  *waiting = queue != NULL ? queue->waiting.length : 0;
+  *oldest_since = oldest != NULL ? oldest->entered_at : 0;
 }
 
 CbSipQueue *
-_cb_sip_queue_new (CbSipRegistrar *registrar)
+cb_sip_queue_new (CbSipServer *server)
 {
   CbSipQueue *self = g_object_new (CB_TYPE_SIP_QUEUE, NULL);
 
-  self->reg = registrar;
-  self->music = cb_hold_music_new (registrar->address);
-  load_counts (self);
+  self->server = server;
+  self->changes = cb_sip_server_get_changes (server);
+  self->directory = cb_sip_server_get_directory (server);
+  self->store = cb_sip_server_get_store (server);
+  self->music = cb_hold_music_new (cb_sip_server_get_address (server));
+  self->stats = cb_sip_queue_stats_new (self->changes, waiting_in, self);
   resume_wrap_ups (self);
-  g_signal_connect_swapped (registrar->changes, "presence-changed", G_CALLBACK (on_user_changed), self);
-  g_signal_connect_swapped (registrar->changes, "agent-status-changed", G_CALLBACK (on_user_changed), self);
-  g_signal_connect_swapped (registrar->changes, "user-changed", G_CALLBACK (on_user_changed), self);
-  g_signal_connect_swapped (registrar->changes, "group-login-changed", G_CALLBACK (on_group_changed), self);
-  g_signal_connect_swapped (registrar->changes, "group-changed", G_CALLBACK (on_group_changed), self);
+  g_signal_connect_swapped (self->changes, "presence-changed", G_CALLBACK (on_user_changed), self);
+  g_signal_connect_swapped (self->changes, "agent-status-changed", G_CALLBACK (on_user_changed), self);
+  g_signal_connect_swapped (self->changes, "user-changed", G_CALLBACK (on_user_changed), self);
+  g_signal_connect_swapped (self->changes, "group-login-changed", G_CALLBACK (on_group_changed), self);
+  g_signal_connect_swapped (self->changes, "group-changed", G_CALLBACK (on_group_changed), self);
   return self;
 }
 
 void
-_cb_sip_queue_shutdown (CbSipQueue *self)
+cb_sip_queue_shutdown (CbSipQueue *self)
 {
   GHashTableIter iter;
   gpointer value;
@@ -418,11 +314,11 @@ _cb_sip_queue_shutdown (CbSipQueue *self)
         continue;
       caller->gone = TRUE;
       journal_rung (caller);
-      publish_call (caller, 0, "ended", TRUE);
+      publish_call (caller, 0, CB_WIRE_CALL_STATE_ENDED, TRUE);
     }
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  g_clear_handle_id (&self->stats_id, g_source_remove);
+  cb_sip_queue_stats_stop (self->stats);
   g_hash_table_iter_init (&iter, self->wrap_ups);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_source_remove (GPOINTER_TO_UINT (value));
@@ -433,61 +329,44 @@ _cb_sip_queue_shutdown (CbSipQueue *self)
   g_hash_table_remove_all (self->queues);
 }
 
-/* ---- events, journal, statistics ----------------------------------------------- */
+/* ---- call events and journal --------------------------------------------------- */
 
-static const char *
-user_name (CbSipQueue *self,
-           gint64      user_id)
-{
-  const CbUserRecord *user = user_id > 0 ? cb_directory_get_user (self->reg->directory, user_id) : NULL;
+static const char *contact_kind (CbSipQueue *self, const char *contact);
 
-  return user != NULL && user->display_name != NULL ? user->display_name : "";
-}
-
+/* The caller's side: connected to the queue (remote: the group), from
+ * their own phone's dialog. */
 static void
-set_group (Queue      *queue,
-           JsonObject *data)
-{
-  JsonObject *group = json_object_new ();
-
-  json_object_set_int_member (group, "id", queue->group_id);
-  json_object_set_string_member (group, "name", queue->name);
-  json_object_set_object_member (data, "group", group);
-  json_object_set_boolean_member (data, "picked_up", FALSE);
-}
-
-/* The caller's side: connected to the queue (remote: the group). */
-static JsonObject *
-caller_data (Caller     *caller,
-             const char *state)
+caller_side (Caller          *caller,
+             CbWireCallState  state,
+             CbWireCall      *side)
 {
   Queue *queue = caller->queue;
-  JsonObject *data = json_object_new ();
+  CbSipQueue *self = queue->owner;
 
-  json_object_set_string_member (data, "call_id", caller->id);
-  json_object_set_string_member (data, "state", state);
-  json_object_set_int_member (data, "user_id", caller->caller_id);
-  json_object_set_string_member (data, "direction", "out");
-  json_object_set_string_member (data, "from", caller->number);
-  json_object_set_string_member (data, "to", queue->number);
-  json_object_set_string_member (data, "remote_number", queue->number);
-  json_object_set_string_member (data, "remote_name", queue->name);
-  json_object_set_null_member (data, "remote_user_id");
-  json_object_set_int_member (data, "started_at", caller->entered_at);
-  json_object_set_int_member (data, "answered_at", caller->entered_at);
-  json_object_set_string_member (data, "device_call_id", caller->dialog_id);
-  set_group (queue, data);
-  return data;
+  *side = (CbWireCall) {
+    .call_id = caller->id,
+    .state = state,
+    .user_id = caller->caller_id,
+    .direction = CB_CALL_DIRECTION_OUT,
+    .from = { caller->caller_id, caller->number, cb_sip_user_name (self->directory, caller->caller_id) },
+    .to = { 0, queue->number, queue->name },
+    .started_at = caller->entered_at,
+    .answered_at = caller->entered_at,
+    .device_call_id = caller->dialog_id,
+    .device = contact_kind (self, caller->contact),
+    .group_id = queue->group_id,
+    .group_name = queue->name,
+  };
 }
 
-/* An agent's side of an offer: the caller, for the group. */
-static JsonObject *
-agent_data (Caller     *caller,
-            gint64      agent_id,
-            const char *state)
+/* An agent's side of an offer: the caller, for the group, on the phone
+ * of theirs that rings (the softphone of several). */
+static void
+agent_side (Caller          *caller,
+            gint64           agent_id,
+            CbWireCallState  state,
+            CbWireCall      *side)
 {
-  CbSipQueue *self = caller->queue->owner;
-  JsonObject *data = json_object_new ();
   Ring *device = NULL;
 
   for (guint i = 0; i < caller->rings->len; i++)
@@ -498,33 +377,19 @@ agent_data (Caller     *caller,
           (device == NULL || g_strcmp0 (ring->kind, "softphone") == 0))
         device = ring;
     }
-  json_object_set_string_member (data, "call_id", caller->id);
-  json_object_set_string_member (data, "state", state);
-  json_object_set_int_member (data, "user_id", agent_id);
-  json_object_set_string_member (data, "direction", "in");
-  json_object_set_string_member (data, "from", caller->number);
-  json_object_set_string_member (data, "to", caller->queue->number);
-  json_object_set_string_member (data, "remote_number", caller->number);
-  json_object_set_string_member (data, "remote_name", user_name (self, caller->caller_id));
-  if (caller->caller_id > 0)
-    json_object_set_int_member (data, "remote_user_id", caller->caller_id);
-  else
-    json_object_set_null_member (data, "remote_user_id");
-  json_object_set_int_member (data, "started_at", caller->entered_at);
-  json_object_set_null_member (data, "answered_at");
-  if (device != NULL)
-    json_object_set_string_member (data, "device_call_id", device->call_id);
-  else
-    json_object_set_null_member (data, "device_call_id");
-  set_group (caller->queue, data);
-  return data;
+  caller_side (caller, state, side);
+  side->user_id = agent_id;
+  side->direction = CB_CALL_DIRECTION_IN;
+  side->answered_at = 0;
+  side->device_call_id = device != NULL ? device->call_id : NULL;
+  side->device = device != NULL ? device->kind : NULL;
 }
 
 typedef struct {
-  Caller     *caller;
-  gint64      agent_id;     /* 0: the caller's own side */
-  const char *state;
-  gboolean    journal;      /* the call ended for them */
+  Caller          *caller;
+  gint64           agent_id;     /* 0: the caller's own side */
+  CbWireCallState  state;
+  gboolean         journal;      /* the call ended for them */
 } CallEvent;
 
 static gboolean
@@ -533,39 +398,22 @@ record_call_event (CbChanges  *changes,
                    GError    **error)
 {
   CallEvent *event = data;
-  Caller *caller = event->caller;
-  Queue *queue = caller->queue;
-  gint64 user_id = event->agent_id > 0 ? event->agent_id : caller->caller_id;
-  g_autoptr(JsonObject) object = NULL;
-  CbJournalRecord entry = { 0 };
+  CbWireCall side;
 
-  object = event->agent_id > 0 ? agent_data (caller, event->agent_id, event->state)
-                               : caller_data (caller, event->state);
-  if (!cb_changes_record (changes, CB_EVENT_TYPE_CALL, user_id, 0, object, error))
-    return FALSE;
-  if (!event->journal)
-    return TRUE;
-
-  entry.user_id = user_id;
-  entry.call_id = caller->id;
-  entry.outgoing = event->agent_id == 0;
-  entry.remote_number = event->agent_id > 0 ? caller->number : queue->number;
-  entry.remote_name = (char *) (event->agent_id > 0 ? user_name (queue->owner, caller->caller_id) : queue->name);
-  entry.remote_user_id = event->agent_id > 0 ? caller->caller_id : 0;
-  entry.started_at = caller->entered_at;
-  /* The queue answered the caller; no agent answered for this one. */
-  entry.answered_at = event->agent_id > 0 ? 0 : caller->entered_at;
-  entry.ended_at = g_get_real_time () / G_USEC_PER_SEC;
-  entry.group_id = queue->group_id;
-  entry.group_name = queue->name;
-  return cb_changes_record_journal (changes, &entry, error);
+  if (event->agent_id > 0)
+    agent_side (event->caller, event->agent_id, event->state, &side);
+  else
+    caller_side (event->caller, event->state, &side);
+  /* The queue answered the caller; an agent it rang answered nothing. */
+  return cb_sip_record_call_event (changes, &side, error) &&
+         (!event->journal || cb_sip_record_journal (changes, &side, NULL, error));
 }
 
 static void
-publish_call (Caller     *caller,
-              gint64      agent_id,
-              const char *state,
-              gboolean    journal)
+publish_call (Caller          *caller,
+              gint64           agent_id,
+              CbWireCallState  state,
+              gboolean         journal)
 {
   CbSipQueue *self = caller->queue->owner;
   CallEvent event = { caller, agent_id, state, journal };
@@ -573,55 +421,15 @@ publish_call (Caller     *caller,
 
   if (agent_id == 0 && caller->caller_id <= 0)
     return;
-  if (!cb_changes_run (self->reg->changes, record_call_event, NULL, &event, &error))
+  if (!cb_changes_run (self->changes, record_call_event, NULL, &event, &error))
     g_warning ("Could not record queue call %s: %s", caller->id, error->message);
-  _cb_sip_registrar_update_line_state (self->reg, agent_id > 0 ? agent_id : caller->caller_id);
-}
-
-/* Changes of one main loop turn go out as one event per group. */
-static gboolean
-publish_stats (gpointer data)
-{
-  CbSipQueue *self = data;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) figures = g_array_new (FALSE, FALSE, sizeof (CbQueueStats));
-  g_autoptr(GError) error = NULL;
-  GHashTableIter iter;
-  Queue *queue;
-
-  self->stats_id = 0;
-  g_hash_table_iter_init (&iter, self->queues);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &queue))
-    {
-      CbQueueStats stats = { 0 };
-      Caller *oldest = g_queue_peek_head (&queue->waiting);
-
-      if (!queue->stats_dirty)
-        continue;
-      queue->stats_dirty = FALSE;
-      roll_day (queue);
-      stats.waiting = queue->waiting.length;
-      stats.oldest_waiting_since = oldest != NULL ? oldest->entered_at : 0;
-      stats.answered = queue->answered;
-      stats.abandoned = queue->abandoned;
-      g_array_append_val (ids, queue->group_id);
-      g_array_append_val (figures, stats);
-    }
-  if (ids->len > 0 &&
-      !cb_changes_set_queue_stats (self->reg->changes, ids->len, (gint64 *) ids->data,
-                                   (CbQueueStats *) figures->data, &error))
-    g_warning ("Could not record queue statistics: %s", error->message);
-  return G_SOURCE_REMOVE;
+  cb_sip_server_update_line_state (self->server, agent_id > 0 ? agent_id : caller->caller_id);
 }
 
 static void
 stats_changed (Queue *queue)
 {
-  CbSipQueue *self = queue->owner;
-
-  queue->stats_dirty = TRUE;
-  if (self->stats_id == 0)
-    self->stats_id = g_idle_add (publish_stats, self);
+  cb_sip_queue_stats_changed (queue->owner->stats, queue->group_id);
 }
 
 /* ---- readiness --------------------------------------------------------------------- */
@@ -655,8 +463,8 @@ waits_in_queue (CbSipQueue *self,
 }
 
 CbLineState
-_cb_sip_queue_line_state (CbSipQueue *self,
-                          gint64      user_id)
+cb_sip_queue_line_state (CbSipQueue *self,
+                         gint64      user_id)
 {
   g_return_val_if_fail (CB_IS_SIP_QUEUE (self), CB_LINE_STATE_OFFLINE);
 
@@ -670,7 +478,7 @@ agent_ready (CbSipQueue *self,
              Queue      *queue,
              gint64      agent_id)
 {
-  CbDirectory *directory = self->reg->directory;
+  CbDirectory *directory = self->directory;
   const CbUserRecord *user = cb_directory_get_user (directory, agent_id);
 
   /* A DeviceOnly phone has no client to set a status: its group login
@@ -679,9 +487,9 @@ agent_ready (CbSipQueue *self,
          (user->agent_status == CB_AGENT_STATUS_AVAILABLE || user->kind == CB_USER_KIND_DEVICE) &&
          user->availability != CB_AVAILABILITY_DND &&
          cb_directory_is_logged_in (directory, queue->group_id, agent_id) &&
-         cb_sip_registrar_is_registered (self->reg, agent_id) &&
-         _cb_sip_b2bua_line_state (self->reg, agent_id) == CB_LINE_STATE_OFFLINE &&
-         _cb_sip_queue_line_state (self, agent_id) == CB_LINE_STATE_OFFLINE;
+         cb_sip_server_is_registered (self->server, agent_id) &&
+         cb_sip_b2bua_line_state (cb_sip_server_get_b2bua (self->server), agent_id) == CB_LINE_STATE_OFFLINE &&
+         cb_sip_queue_line_state (self, agent_id) == CB_LINE_STATE_OFFLINE;
 }
 
 /* Takes the group's current settings and members, then tells the
@@ -690,7 +498,7 @@ static void
 refresh (Queue *queue)
 {
   CbSipQueue *self = queue->owner;
-  const CbGroupRecord *group = cb_directory_get_group (self->reg->directory, queue->group_id);
+  const CbGroupRecord *group = cb_directory_get_group (self->directory, queue->group_id);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   if (group != NULL)
@@ -738,8 +546,8 @@ refresh_idle (gpointer data)
 }
 
 void
-_cb_sip_queue_agent_changed (CbSipQueue *self,
-                             gint64      user_id)
+cb_sip_queue_agent_changed (CbSipQueue *self,
+                            gint64      user_id)
 {
   g_return_if_fail (CB_IS_SIP_QUEUE (self));
 
@@ -749,46 +557,11 @@ _cb_sip_queue_agent_changed (CbSipQueue *self,
 
 /* ---- offers -------------------------------------------------------------------------- */
 
-/* The caller's SDP under our origin for this dialog. */
-static char *
-with_origin (const char *sdp,
-             const char *origin)
-{
-  g_auto(GStrv) lines = g_strsplit (sdp != NULL ? sdp : "", "\n", -1);
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *line = g_strchomp (lines[i]);
-
-      if (line[0] == '\0')
-        continue;
-      g_string_append_printf (out, "%s\r\n", g_str_has_prefix (line, "o=") ? origin : line);
-    }
-  return g_string_free (out, FALSE);
-}
-
-static char *
-origin_line (CbSipQueue *self,
-             guint32     session,
-             guint       version)
-{
-  return g_strdup_printf ("o=callboardd %u %u IN %s %s", session, version,
-                          strchr (self->reg->address, ':') != NULL ? "IP6" : "IP4", self->reg->address);
-}
-
 static const char *
 contact_kind (CbSipQueue *self,
               const char *contact)
 {
-  for (guint i = 0; i < self->reg->bindings->len; i++)
-    {
-      CbSipBinding *binding = g_ptr_array_index (self->reg->bindings, i);
-
-      if (g_strcmp0 (binding->contact, contact) == 0)
-        return binding->kind;
-    }
-  return NULL;
+  return cb_sip_registrar_contact_kind (cb_sip_server_get_registrar (self->server), contact);
 }
 
 static void
@@ -819,19 +592,19 @@ on_offer (CbQueueDispatcher *dispatcher,
   g_autoptr(GPtrArray) contacts = NULL;
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
+  const char *address = cb_sip_server_get_address (self->server);
   guint started = 0;
 
   if (caller == NULL || caller->gone)
     return;
-  contacts = _cb_sip_registrar_contacts_of (self->reg, agent_id);
-  from = g_strdup_printf ("\"%s\" <sip:%s@%s:%u>", user_name (self, caller->caller_id),
-                          caller->number, self->reg->address, self->reg->port);
-  to = g_strdup_printf ("<sip:%s@%s:%u>", queue->number, self->reg->address, self->reg->port);
+  contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self->server), agent_id);
+  from = cb_sip_name_addr_at (cb_sip_user_name (self->directory, caller->caller_id), caller->number,
+                              address, cb_sip_server_get_port (self->server));
+  to = cb_sip_name_addr_at (NULL, queue->number, address, cb_sip_server_get_port (self->server));
   for (guint i = 0; i < contacts->len; i++)
     {
       const char *contact = g_ptr_array_index (contacts, i);
       g_autofree char *uuid = g_uuid_string_random ();
-      g_autofree char *origin = NULL;
       g_autofree char *body = NULL;
       Ring *ring = g_new0 (Ring, 1);
 
@@ -840,22 +613,16 @@ on_offer (CbQueueDispatcher *dispatcher,
       ring->owner = self;
       ring->caller = caller;
       ring->agent_id = agent_id;
-      ring->call_id = g_strdup_printf ("%s@%s", uuid, self->reg->address);
+      ring->call_id = g_strdup_printf ("%s@%s", uuid, address);
       ring->contact = g_strdup (contact);
       ring->kind = g_strdup (contact_kind (self, contact));
-      ring->session = g_random_int_range (1, G_MAXINT32);
-      ring->version = 1;
       ring->calling = TRUE;
-      origin = origin_line (self, ring->session, ring->version);
-      body = with_origin (caller->offer, origin);
-      ring->nh = nua_handle (self->reg->nua, &ring->magic.magic,
+      cb_sip_origin_init (&ring->origin);
+      body = cb_sip_origin_apply (&ring->origin, address, caller->offer, CB_SIP_SDP_KEEP);
+      ring->nh = nua_handle (cb_sip_server_get_nua (self->server), &ring->magic.magic,
                              SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to),
                              SIPTAG_CALL_ID_STR (ring->call_id), TAG_END ());
-      nua_invite (ring->nh,
-                  NUTAG_URL (contact),
-                  SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-                  SIPTAG_PAYLOAD_STR (body),
-                  TAG_END ());
+      nua_invite (ring->nh, NUTAG_URL (contact), CB_SIP_SDP_TAGS (body), TAG_END ());
       g_hash_table_add (self->rings, ring);
       g_ptr_array_add (caller->rings, ring);
       started++;
@@ -868,7 +635,7 @@ on_offer (CbQueueDispatcher *dispatcher,
     }
   g_debug ("Queue %s: caller %s rings agent %" G_GINT64_FORMAT, queue->name, caller->id, agent_id);
   rung_add (caller, agent_id);
-  publish_call (caller, agent_id, "ringing", FALSE);
+  publish_call (caller, agent_id, CB_WIRE_CALL_STATE_RINGING, FALSE);
 }
 
 /* Cancels the caller's rings (of one agent, or all with 0). */
@@ -900,7 +667,7 @@ cancel_rings (Caller *caller,
     }
   for (guint i = 0; i < agents->len; i++)
     if (except == NULL || g_array_index (agents, gint64, i) != except->agent_id)
-      publish_call (caller, g_array_index (agents, gint64, i), "ended", FALSE);
+      publish_call (caller, g_array_index (agents, gint64, i), CB_WIRE_CALL_STATE_ENDED, FALSE);
 }
 
 static void
@@ -935,7 +702,25 @@ static void
 journal_rung (Caller *caller)
 {
   for (guint i = 0; i < caller->rung->len; i++)
-    publish_call (caller, g_array_index (caller->rung, gint64, i), "ended", TRUE);
+    publish_call (caller, g_array_index (caller->rung, gint64, i), CB_WIRE_CALL_STATE_ENDED, TRUE);
+}
+
+/* The caller as the B2BUA takes it over. */
+static void
+queued_caller (Caller              *caller,
+               const CbGroupRecord *group,
+               CbSipQueuedCaller   *queued)
+{
+  *queued = (CbSipQueuedCaller) {
+    .call_id = caller->id,
+    .group = group,
+    .caller_id = caller->caller_id,
+    .number = caller->number,
+    .dialog = {
+      .nh = caller->nh, .sdp = caller->offer, .origin = &caller->origin,
+      .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
+    },
+  };
 }
 
 static void
@@ -945,8 +730,8 @@ on_overflow (CbQueueDispatcher *dispatcher,
 {
   CbSipQueue *self = queue->owner;
   Caller *caller = find_caller (self, serial);
-  const CbGroupRecord *group = cb_directory_get_group (self->reg->directory, queue->group_id);
-  CbSipDialog dialog;
+  const CbGroupRecord *group = cb_directory_get_group (self->directory, queue->group_id);
+  CbSipQueuedCaller queued;
 
   if (caller == NULL || caller->gone)
     return;
@@ -957,13 +742,9 @@ on_overflow (CbQueueDispatcher *dispatcher,
   leave_queue (caller);
   journal_rung (caller);
 
-  dialog = (CbSipDialog) {
-    .nh = caller->nh, .sdp = caller->offer, .session = caller->session, .version = caller->version,
-    .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
-  };
+  queued_caller (caller, group, &queued);
   if (group != NULL && queue->overflow != NULL && queue->overflow[0] != '\0' &&
-      _cb_sip_b2bua_queue_redirect (self->reg, caller->id, group, caller->caller_id,
-                                    caller->number, &dialog, queue->overflow))
+      cb_sip_b2bua_queue_redirect (cb_sip_server_get_b2bua (self->server), &queued, queue->overflow))
     {
       /* The B2BUA owns the dialog now. */
       caller->nh = NULL;
@@ -972,7 +753,7 @@ on_overflow (CbQueueDispatcher *dispatcher,
     }
   /* Nowhere to go: the caller hears the call end. */
   nua_bye (caller->nh, TAG_END ());
-  publish_call (caller, 0, "ended", TRUE);
+  publish_call (caller, 0, CB_WIRE_CALL_STATE_ENDED, TRUE);
 }
 
 /* ---- the call after an agent answered --------------------------------------------- */
@@ -993,11 +774,11 @@ wrap_up_over (gpointer data)
 {
   WrapUp *wrap = data;
   CbSipQueue *self = wrap->self;
-  const CbUserRecord *user = cb_directory_get_user (self->reg->directory, wrap->agent_id);
+  const CbUserRecord *user = cb_directory_get_user (self->directory, wrap->agent_id);
   g_autoptr(GError) error = NULL;
 
   g_hash_table_remove (self->wrap_ups, &wrap->agent_id);
-  if (!cb_store_set_wrap_up (self->reg->store, wrap->agent_id, 0, &error))
+  if (!cb_store_set_wrap_up (self->store, wrap->agent_id, 0, &error))
     {
       g_warning ("Could not clear the wrap-up of %" G_GINT64_FORMAT ": %s", wrap->agent_id,
                  error->message);
@@ -1005,7 +786,7 @@ wrap_up_over (gpointer data)
     }
   /* The agent may have chosen another status meanwhile: keep that. */
   if (user != NULL && user->agent_status == CB_AGENT_STATUS_WRAP_UP &&
-      !cb_changes_set_agent_status (self->reg->changes, wrap->agent_id, CB_AGENT_STATUS_AVAILABLE, &error))
+      !cb_changes_set_agent_status (self->changes, wrap->agent_id, CB_AGENT_STATUS_AVAILABLE, &error))
     g_warning ("Could not end the wrap-up of %" G_GINT64_FORMAT ": %s", wrap->agent_id, error->message);
   return G_SOURCE_REMOVE;
 }
@@ -1016,21 +797,21 @@ queue_call_ended (gpointer data)
 {
   Answered *answered = data;
   CbSipQueue *self = answered->self;
-  const CbUserRecord *user = cb_directory_get_user (self->reg->directory, answered->agent_id);
+  const CbUserRecord *user = cb_directory_get_user (self->directory, answered->agent_id);
   g_autoptr(GError) error = NULL;
 
   if (user == NULL || answered->wrap_up == 0 || user->agent_status != CB_AGENT_STATUS_AVAILABLE)
     {
-      _cb_sip_queue_agent_changed (self, answered->agent_id);
+      cb_sip_queue_agent_changed (self, answered->agent_id);
       return;
     }
-  if (!cb_changes_set_agent_status (self->reg->changes, answered->agent_id, CB_AGENT_STATUS_WRAP_UP, &error))
+  if (!cb_changes_set_agent_status (self->changes, answered->agent_id, CB_AGENT_STATUS_WRAP_UP, &error))
     {
       g_warning ("Could not start the wrap-up of %" G_GINT64_FORMAT ": %s", answered->agent_id, error->message);
       g_clear_error (&error);
     }
   /* Recorded, so that a restart meanwhile still ends it. */
-  if (!cb_store_set_wrap_up (self->reg->store, answered->agent_id,
+  if (!cb_store_set_wrap_up (self->store, answered->agent_id,
                              g_get_real_time () / G_USEC_PER_SEC + answered->wrap_up, &error))
     g_warning ("Could not record the wrap-up of %" G_GINT64_FORMAT ": %s", answered->agent_id,
                error->message);
@@ -1051,7 +832,10 @@ start_wrap_up (CbSipQueue *self,
   wrap->agent_id = agent_id;
   if ((id = GPOINTER_TO_UINT (g_hash_table_lookup (self->wrap_ups, &wrap->agent_id))) != 0)
     g_source_remove (id);
-  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds, wrap_up_over, wrap, g_free);
+  /* Not g_timeout_add_seconds(): it may end a wrap-up a quarter of a
+   * second early. */
+  id = g_timeout_add_full (G_PRIORITY_DEFAULT, MIN (seconds, G_MAXUINT / 1000) * 1000, wrap_up_over,
+                           wrap, g_free);
   g_hash_table_insert (self->wrap_ups, g_memdup2 (&wrap->agent_id, sizeof (gint64)), GUINT_TO_POINTER (id));
   g_debug ("Agent %" G_GINT64_FORMAT " in wrap-up for %u s", agent_id, seconds);
 }
@@ -1068,12 +852,12 @@ ring_answered (Ring        *ring,
   g_autofree char *agent_remote = NULL;
   g_autoptr(GArray) others = g_array_new (FALSE, FALSE, sizeof (gint64));
   Answered *answered;
-  CbSipDialog from_caller, from_agent;
+  CbSipQueuedCaller queued;
+  CbSipDialog from_agent;
 
   ring->calling = FALSE;
-  if (sip != NULL && sip->sip_payload != NULL)
-    sdp = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-  group = caller != NULL ? cb_directory_get_group (self->reg->directory, caller->queue->group_id) : NULL;
+  sdp = cb_sip_payload_dup (sip);
+  group = caller != NULL ? cb_directory_get_group (self->directory, caller->queue->group_id) : NULL;
   if (caller == NULL || caller->gone || sdp == NULL || group == NULL)
     {
       /* Too late (another phone won, the caller left): hang this one up. */
@@ -1085,18 +869,15 @@ ring_answered (Ring        *ring,
 
   cancel_rings (caller, 0, ring);
   leave_queue (caller);
-  count_call (queue, TRUE);
+  cb_sip_queue_stats_count (self->stats, queue->group_id, TRUE);
   for (guint i = 0; i < caller->rung->len; i++)
     if (g_array_index (caller->rung, gint64, i) != ring->agent_id)
       g_array_append_val (others, g_array_index (caller->rung, gint64, i));
 
-  agent_remote = _cb_sip_remote_party (sip, FALSE);
-  from_caller = (CbSipDialog) {
-    .nh = caller->nh, .sdp = caller->offer, .session = caller->session, .version = caller->version,
-    .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
-  };
+  agent_remote = cb_sip_remote_party (sip, FALSE);
+  queued_caller (caller, group, &queued);
   from_agent = (CbSipDialog) {
-    .nh = ring->nh, .sdp = sdp, .session = ring->session, .version = ring->version,
+    .nh = ring->nh, .sdp = sdp, .origin = &ring->origin,
     .call_id = ring->call_id, .contact = ring->contact, .remote = agent_remote,
   };
   answered = g_new0 (Answered, 1);
@@ -1110,12 +891,12 @@ ring_answered (Ring        *ring,
   g_ptr_array_remove (caller->rings, ring);
   ring->caller = NULL;
   cb_queue_dispatcher_answered (queue->dispatcher, caller->serial, answered->agent_id);
-  _cb_sip_b2bua_queue_connect (self->reg, caller->id, group, caller->caller_id, caller->number,
-                               &from_caller, answered->agent_id, &from_agent, others,
-                               queue_call_ended, answered, g_free);
+  queued.rung = others;
+  cb_sip_b2bua_queue_connect (cb_sip_server_get_b2bua (self->server), &queued, answered->agent_id,
+                              &from_agent, &(CbSipCallEnded) { queue_call_ended, answered, g_free });
   g_hash_table_remove (self->rings, ring);
   g_hash_table_remove (self->callers, &caller->serial);
-  _cb_sip_queue_agent_changed (self, 0);
+  cb_sip_queue_agent_changed (self, 0);
 }
 
 static void
@@ -1135,7 +916,7 @@ ring_failed (Ring *ring,
       return;
   g_debug ("Queue %s: agent %" G_GINT64_FORMAT " refused caller %s (%d)", caller->queue->name,
            agent_id, caller->id, status);
-  publish_call (caller, agent_id, "ended", FALSE);
+  publish_call (caller, agent_id, CB_WIRE_CALL_STATE_ENDED, FALSE);
   cb_queue_dispatcher_offer_failed (caller->queue->dispatcher, caller->serial, agent_id);
 }
 
@@ -1158,7 +939,6 @@ queue_for (CbSipQueue          *self,
   g_signal_connect (queue->dispatcher, "withdraw", G_CALLBACK (on_withdraw), queue);
   g_signal_connect (queue->dispatcher, "overflow", G_CALLBACK (on_overflow), queue);
   g_hash_table_insert (self->queues, &queue->group_id, queue);
-  roll_day (queue);
   return queue;
 }
 
@@ -1172,33 +952,17 @@ anyone_logged_in (CbSipQueue          *self,
   return FALSE;
 }
 
-static char *
-caller_number (CbSipQueue *self,
-               gint64      user_id,
-               const char *line)
-{
-  const CbUserRecord *user = cb_directory_get_user (self->reg->directory, user_id);
-
-  if (user != NULL && user->extension != NULL && user->extension[0] != '\0')
-    return g_strdup (user->extension);
-  return g_strdup (line != NULL ? line : "");
-}
-
 /* The caller (an INVITE not answered yet) waits in the group's queue:
  * answered with the music. Takes `number`. */
 static void
 enter_queue (CbSipQueue          *self,
-             nua_handle_t        *nh,
+             const CbSipDialog   *dialog,
              gint64               caller_id,
              char                *number,
-             const char          *dialog_id,
-             const char          *offer,
-             const char          *contact,
-             const char          *remote,
              const CbGroupRecord *group)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *origin = NULL;
+  g_autofree char *music = NULL;
   Queue *queue;
   Caller *caller;
 
@@ -1209,89 +973,69 @@ enter_queue (CbSipQueue          *self,
   caller->queue = queue;
   caller->serial = ++self->next_serial;
   caller->id = g_uuid_string_random ();
-  caller->nh = nh;
+  caller->nh = dialog->nh;
   caller->caller_id = caller_id;
   caller->number = number;
   caller->entered_at = g_get_real_time () / G_USEC_PER_SEC;
   caller->rings = g_ptr_array_new ();
   caller->rung = g_array_new (FALSE, FALSE, sizeof (gint64));
-  caller->dialog_id = g_strdup (dialog_id);
-  caller->offer = g_strdup (offer);
-  caller->contact = g_strdup (contact);
-  caller->remote = g_strdup (remote);
-  caller->session = g_random_int_range (1, G_MAXINT32);
-  caller->version = 1;
-  nua_handle_bind (nh, &caller->magic.magic);
+  caller->dialog_id = g_strdup (dialog->call_id);
+  caller->offer = g_strdup (dialog->sdp);
+  caller->contact = g_strdup (dialog->contact);
+  caller->remote = g_strdup (dialog->remote);
+  cb_sip_origin_init (&caller->origin);
+  nua_handle_bind (caller->nh, &caller->magic.magic);
   g_hash_table_insert (self->callers, &caller->serial, caller);
 
   refresh (queue);
-  origin = origin_line (self, caller->session, caller->version);
-  caller->stream = cb_hold_music_play (self->music, caller->offer, origin, queue->announcement,
-                                       &caller->answer, &error);
+  caller->stream = cb_hold_music_play (self->music, caller->offer, queue->announcement,
+                                       &music, &error);
   if (caller->stream == 0)
     {
       g_debug ("Queue %s: %s", queue->name, error->message);
-      nua_respond (nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_respond (caller->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
       caller->gone = TRUE;
       return;
     }
-  nua_respond (nh, SIP_200_OK,
-               SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-               SIPTAG_PAYLOAD_STR (caller->answer),
-               TAG_END ());
+  caller->answer = cb_sip_origin_apply (&caller->origin, cb_sip_server_get_address (self->server), music,
+                                        CB_SIP_SDP_KEEP);
+  nua_respond (caller->nh, SIP_200_OK, CB_SIP_SDP_TAGS (caller->answer), TAG_END ());
   g_debug ("Queue %s: caller %s (%s) waits", queue->name, caller->id, caller->number);
 
   g_queue_push_tail (&queue->waiting, caller);
   stats_changed (queue);
-  publish_call (caller, 0, "connected", FALSE);
+  publish_call (caller, 0, CB_WIRE_CALL_STATE_CONNECTED, FALSE);
 }
 
 gboolean
-_cb_sip_queue_incoming (CbSipQueue          *self,
-                        nua_handle_t        *nh,
-                        const sip_t         *sip,
-                        gint64               caller_id,
-                        const char          *line,
-                        const CbGroupRecord *group)
+cb_sip_queue_incoming (CbSipQueue          *self,
+                       const CbSipInvite   *invite,
+                       const CbGroupRecord *group)
 {
-  g_autofree char *offer = NULL;
-  g_autofree char *contact = NULL;
-  g_autofree char *remote = NULL;
+  g_autoptr(CbSipInviteDialog) dialog = NULL;
 
   g_return_val_if_fail (CB_IS_SIP_QUEUE (self), FALSE);
 
   if (!anyone_logged_in (self, group))
     return FALSE;
-
-  if (sip->sip_payload != NULL)
-    offer = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-  if (sip->sip_contact != NULL)
-    {
-      char *text = url_as_string (self->reg->home, sip->sip_contact->m_url);
-
-      contact = g_strdup (text);
-      su_free (self->reg->home, text);
-    }
-  remote = _cb_sip_remote_party (sip, TRUE);
-  enter_queue (self, nh, caller_id, caller_number (self, caller_id, line),
-               sip->sip_call_id != NULL ? sip->sip_call_id->i_id : NULL, offer, contact, remote,
-               group);
+  dialog = cb_sip_invite_dialog_new (invite->nh, invite->sip);
+  enter_queue (self, &dialog->dialog, invite->caller_id,
+               cb_sip_user_number (self->directory, invite->caller_id, invite->line), group);
   return TRUE;
 }
 
 gboolean
-_cb_sip_queue_take (CbSipQueue          *self,
-                    const CbSipDialog   *caller,
-                    gint64               caller_id,
-                    const char          *number,
-                    const CbGroupRecord *group)
+cb_sip_queue_take (CbSipQueue          *self,
+                   const CbSipDialog   *caller,
+                   gint64               caller_id,
+                   const char          *number,
+                   const CbGroupRecord *group)
 {
   g_return_val_if_fail (CB_IS_SIP_QUEUE (self), FALSE);
 
   if (!anyone_logged_in (self, group))
     return FALSE;
-  enter_queue (self, caller->nh, caller_id, g_strdup (number), caller->call_id, caller->sdp,
-               caller->contact, caller->remote, group);
+  enter_queue (self, caller, caller_id, g_strdup (number), group);
   return TRUE;
 }
 
@@ -1306,31 +1050,24 @@ abandoned (Caller *caller)
   g_debug ("Queue %s: caller %s hung up", queue->name, caller->id);
   cancel_rings (caller, 0, NULL);
   leave_queue (caller);
-  count_call (queue, FALSE);
+  cb_sip_queue_stats_count (queue->owner->stats, queue->group_id, FALSE);
   cb_queue_dispatcher_remove_caller (queue->dispatcher, caller->serial);  /* if it got that far */
   journal_rung (caller);
-  publish_call (caller, 0, "ended", TRUE);
+  publish_call (caller, 0, CB_WIRE_CALL_STATE_ENDED, TRUE);
 }
 
 static void
-caller_event (Caller       *caller,
-              nua_event_t   event,
-              int           status,
-              nua_handle_t *nh,
-              const sip_t  *sip,
-              tagi_t        tags[])
+caller_event (Caller           *caller,
+              const CbSipEvent *event)
 {
   CbSipQueue *self = caller->queue->owner;
   int callstate = -1;
 
-  switch (event)
+  switch (event->event)
     {
     case nua_i_invite:
       /* A refresh or the phone's hold key: the music goes on as it was. */
-      nua_respond (nh, SIP_200_OK,
-                   SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
-                   SIPTAG_PAYLOAD_STR (caller->answer),
-                   TAG_END ());
+      nua_respond (event->nh, SIP_200_OK, CB_SIP_SDP_TAGS (caller->answer), TAG_END ());
       break;
 
     case nua_i_ack:
@@ -1349,7 +1086,7 @@ caller_event (Caller       *caller,
       break;
 
     case nua_i_state:
-      tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
+      tl_gets (event->tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
       if (callstate != nua_callstate_terminated)
         break;
       abandoned (caller);
@@ -1362,16 +1099,14 @@ caller_event (Caller       *caller,
 }
 
 static void
-ring_event (Ring        *ring,
-            nua_event_t  event,
-            int          status,
-            const sip_t *sip,
-            tagi_t       tags[])
+ring_event (Ring             *ring,
+            const CbSipEvent *event)
 {
   CbSipQueue *self = ring->owner;
+  int status = event->status;
   int callstate = -1;
 
-  switch (event)
+  switch (event->event)
     {
     case nua_r_invite:
       if (status < 200)
@@ -1384,13 +1119,13 @@ ring_event (Ring        *ring,
           break;
         }
       if (status < 300)
-        ring_answered (ring, sip);
+        ring_answered (ring, event->sip);
       else
         ring_failed (ring, status);
       break;
 
     case nua_i_state:
-      tl_gets (tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
+      tl_gets (event->tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
       if (callstate != nua_callstate_terminated)
         break;
       if (ring->calling)
@@ -1406,21 +1141,15 @@ ring_event (Ring        *ring,
 }
 
 void
-_cb_sip_queue_event (CbSipQueue   *self,
-                     nua_event_t   event,
-                     int           status,
-                     const char   *phrase,
-                     nua_handle_t *nh,
-                     CbSipMagic   *magic,
-                     const sip_t  *sip,
-                     tagi_t        tags[])
+cb_sip_queue_event (CbSipQueue       *self,
+                    const CbSipEvent *event)
 {
-  QueueMagic *queue_magic = (QueueMagic *) magic;
+  QueueMagic *queue_magic = (QueueMagic *) event->magic;
 
   g_return_if_fail (CB_IS_SIP_QUEUE (self));
 
   if (queue_magic->what == QUEUE_CALLER)
-    caller_event ((Caller *) magic, event, status, nh, sip, tags);
+    caller_event ((Caller *) event->magic, event);
   else
-    ring_event ((Ring *) magic, event, status, sip, tags);
+    ring_event ((Ring *) event->magic, event);
 }

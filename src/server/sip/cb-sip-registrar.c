@@ -1,31 +1,57 @@
-/* cb-sip-registrar.c: callboardd's SIP endpoint: registrar and location service
+/* cb-sip-registrar.c: the registrar and location service: REGISTER, bindings, digest authentication
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One sofia-sip nua on the GLib main loop with media handling off: the
- * application answers REGISTER itself (digest against the per-line secret
- * in the store, bindings kept in memory with their expiry) and the B2BUA
- * in cb-sip-b2bua.c takes INVITE and the rest. Malformed requests never
- * reach us: sofia's parser answers 400 or drops them (RFC 3261 §16.3,
- * §18.3), which the hostile-SIP test checks.
+ * The application answers REGISTER itself: digest against the per-line
+ * secret in the store, bindings kept in memory with their expiry. A
+ * binding carries its line's kind, which decides which phone "call from
+ * desk phone" rings and what a call event says the device is. INVITEs
+ * authenticate here too (Proxy-Authorization) before the B2BUA routes
+ * them.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
 
 #include "config.h"
 
-#include <malloc.h>
 #include <string.h>
-
-#include "cb-sip-private.h"
-#include "cb-sip-queue.h"
 
 #include <sofia-sip/sip_header.h>
 
-#define SHUTDOWN_TIMEOUT_MS 5000
+#include "cb-sip-digest.h"
+#include "cb-sip-headers.h"
+#include "cb-sip-registrar.h"
+
 #define DEFAULT_EXPIRES 3600
 #define MIN_EXPIRES 10
+
+/* A location binding: one registered contact of one line. */
+typedef struct {
+  char   *line;           /* digest user name */
+  char   *kind;           /* the line's kind: "softphone" or "desk" */
+  gint64  user_id;
+  char   *contact;        /* the Contact URI, as registered */
+  gint64  expires_at;     /* monotonic µs */
+} CbSipBinding;
+
+struct _CbSipRegistrar
+{
+  GObject       parent_instance;
+
+  CbSipServer  *server;
+  CbStore      *store;      /* the server's */
+  CbSipDigest  *digest;
+  GPtrArray    *bindings;   /* CbSipBinding, in the order they appeared */
+  guint         expiry_id;
+};
+
+enum {
+  BINDINGS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CbSipRegistrar, cb_sip_registrar, G_TYPE_OBJECT)
 
@@ -39,25 +65,13 @@ binding_free (CbSipBinding *binding)
 }
 
 static void
-cb_sip_registrar_dispose (GObject *object)
-{
-  CbSipRegistrar *self = CB_SIP_REGISTRAR (object);
-
-  cb_sip_registrar_stop (self);
-  G_OBJECT_CLASS (cb_sip_registrar_parent_class)->dispose (object);
-}
-
-static void
 cb_sip_registrar_finalize (GObject *object)
 {
   CbSipRegistrar *self = CB_SIP_REGISTRAR (object);
 
+  g_clear_handle_id (&self->expiry_id, g_source_remove);
   g_clear_pointer (&self->bindings, g_ptr_array_unref);
-  g_clear_pointer (&self->calls, g_hash_table_unref);
   g_clear_pointer (&self->digest, cb_sip_digest_free);
-  g_clear_object (&self->changes);
-  g_free (self->address);
-  g_free (self->uri);
   G_OBJECT_CLASS (cb_sip_registrar_parent_class)->finalize (object);
 }
 
@@ -66,8 +80,11 @@ cb_sip_registrar_class_init (CbSipRegistrarClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = cb_sip_registrar_dispose;
   object_class->finalize = cb_sip_registrar_finalize;
+
+  signals[BINDINGS_CHANGED] =
+    g_signal_new ("bindings-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -77,21 +94,33 @@ cb_sip_registrar_init (CbSipRegistrar *self)
 }
 
 CbSipRegistrar *
-cb_sip_registrar_new (CbChanges           *changes,
-                      const CbSipSettings *settings)
+cb_sip_registrar_new (CbSipServer *server)
 {
   CbSipRegistrar *self = g_object_new (CB_TYPE_SIP_REGISTRAR, NULL);
+  const CbSipSettings *settings = cb_sip_server_get_settings (server);
 
-  self->changes = g_object_ref (changes);
-  self->directory = cb_changes_get_directory (changes);
-  self->store = cb_changes_get_store (changes);
-  self->settings = settings;
+  self->server = server;
+  self->store = cb_sip_server_get_store (server);
   self->digest = cb_sip_digest_new (settings->realm, settings->nonce_lifetime);
-  _cb_sip_b2bua_init (self);
   return self;
 }
 
-/* ---- line state ---------------------------------------------------------- */
+void
+cb_sip_registrar_stop (CbSipRegistrar *self)
+{
+  g_return_if_fail (CB_IS_SIP_REGISTRAR (self));
+
+  g_clear_handle_id (&self->expiry_id, g_source_remove);
+}
+
+static void
+bindings_changed (CbSipRegistrar *self,
+                  gint64          user_id)
+{
+  g_signal_emit (self, signals[BINDINGS_CHANGED], 0, user_id);
+}
+
+/* ---- bindings ------------------------------------------------------------ */
 
 gboolean
 cb_sip_registrar_is_registered (CbSipRegistrar *self,
@@ -104,37 +133,6 @@ cb_sip_registrar_is_registered (CbSipRegistrar *self,
       return TRUE;
   return FALSE;
 }
-
-void
-_cb_sip_registrar_update_line_state (CbSipRegistrar *self,
-                                     gint64          user_id)
-{
-  const CbUserRecord *user = cb_directory_get_user (self->directory, user_id);
-  g_autoptr(GError) error = NULL;
-  CbLineState state;
-
-  if (user == NULL)
-    return;
-
-  /* A call wins over registration: a phone may be in a call while its
-   * binding lapses, and the lamp must still say busy. */
-  state = _cb_sip_b2bua_line_state (self, user_id);
-  /* Waiting in a queue is busy, a queue offer rings. */
-  if (state == CB_LINE_STATE_OFFLINE && self->queue != NULL)
-    state = _cb_sip_queue_line_state (self->queue, user_id);
-  if (state == CB_LINE_STATE_OFFLINE && cb_sip_registrar_is_registered (self, user_id))
-    state = CB_LINE_STATE_IDLE;
-  /* Whatever changed may make a queue agent ready or not. */
-  if (self->queue != NULL)
-    _cb_sip_queue_agent_changed (self->queue, user_id);
-
-  if (state != user->line_state &&
-      !cb_changes_set_line_state (self->changes, user_id, state, &error))
-    g_warning ("Could not set the line state of user %" G_GINT64_FORMAT ": %s",
-               user_id, error->message);
-}
-
-/* ---- bindings ------------------------------------------------------------ */
 
 static gboolean expire_bindings (gpointer user_data);
 
@@ -173,7 +171,7 @@ expire_bindings (gpointer user_data)
         }
     }
   for (guint i = 0; i < touched->len; i++)
-    _cb_sip_registrar_update_line_state (self, g_array_index (touched, gint64, i));
+    bindings_changed (self, g_array_index (touched, gint64, i));
   schedule_expiry (self);
   return G_SOURCE_REMOVE;
 }
@@ -207,8 +205,8 @@ remove_bindings_of_line (CbSipRegistrar *self,
 }
 
 GPtrArray *
-_cb_sip_registrar_contacts_of (CbSipRegistrar *self,
-                               gint64          user_id)
+cb_sip_registrar_contacts_of (CbSipRegistrar *self,
+                              gint64          user_id)
 {
   GPtrArray *contacts = g_ptr_array_new_with_free_func (g_free);
   gint64 now = g_get_monotonic_time ();
@@ -224,9 +222,9 @@ _cb_sip_registrar_contacts_of (CbSipRegistrar *self,
 }
 
 GPtrArray *
-_cb_sip_registrar_contacts_of_kind (CbSipRegistrar *self,
-                                    gint64          user_id,
-                                    const char     *kind)
+cb_sip_registrar_contacts_of_kind (CbSipRegistrar *self,
+                                   gint64          user_id,
+                                   const char     *kind)
 {
   GPtrArray *contacts = g_ptr_array_new_with_free_func (g_free);
   gint64 now = g_get_monotonic_time ();
@@ -244,6 +242,20 @@ _cb_sip_registrar_contacts_of_kind (CbSipRegistrar *self,
   return contacts;
 }
 
+const char *
+cb_sip_registrar_contact_kind (CbSipRegistrar *self,
+                               const char     *contact)
+{
+  for (guint i = 0; contact != NULL && i < self->bindings->len; i++)
+    {
+      CbSipBinding *binding = g_ptr_array_index (self->bindings, i);
+
+      if (g_strcmp0 (binding->contact, contact) == 0)
+        return binding->kind;
+    }
+  return NULL;
+}
+
 /* ---- authentication ------------------------------------------------------ */
 
 static void
@@ -255,19 +267,19 @@ challenge (CbSipRegistrar *self,
   g_autofree char *value = cb_sip_digest_challenge (self->digest, stale);
 
   if (proxy)
-    nua_respond (nh, SIP_407_PROXY_AUTH_REQUIRED, NUTAG_WITH_THIS (self->nua),
+    nua_respond (nh, SIP_407_PROXY_AUTH_REQUIRED, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)),
                  SIPTAG_PROXY_AUTHENTICATE_STR (value), TAG_END ());
   else
-    nua_respond (nh, SIP_401_UNAUTHORIZED, NUTAG_WITH_THIS (self->nua),
+    nua_respond (nh, SIP_401_UNAUTHORIZED, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)),
                  SIPTAG_WWW_AUTHENTICATE_STR (value), TAG_END ());
 }
 
 gint64
-_cb_sip_registrar_authenticate (CbSipRegistrar  *self,
-                                nua_handle_t    *nh,
-                                const sip_t     *sip,
-                                gboolean         proxy,
-                                char           **line)
+cb_sip_registrar_authenticate (CbSipRegistrar  *self,
+                               nua_handle_t    *nh,
+                               const sip_t     *sip,
+                               gboolean         proxy,
+                               char           **line)
 {
   const msg_auth_t *auth = proxy ? sip->sip_proxy_authorization : sip->sip_authorization;
   g_autoptr(CbSipLineRecord) record = NULL;
@@ -297,7 +309,7 @@ _cb_sip_registrar_authenticate (CbSipRegistrar  *self,
     {
       /* Unknown user: the same answer as a wrong password, so line
        * names cannot be probed. */
-      nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (self->nua), TAG_END ());
+      nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)), TAG_END ());
       return 0;
     }
 
@@ -315,17 +327,17 @@ _cb_sip_registrar_authenticate (CbSipRegistrar  *self,
     case CB_SIP_DIGEST_WRONG:
     default:
       g_debug ("Wrong digest credentials for line %s", username);
-      nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (self->nua), TAG_END ());
+      nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)), TAG_END ());
       return 0;
     }
 }
 
 /* ---- REGISTER ------------------------------------------------------------ */
 
-static void
-handle_register (CbSipRegistrar *self,
-                 nua_handle_t   *nh,
-                 const sip_t    *sip)
+void
+cb_sip_registrar_handle_register (CbSipRegistrar *self,
+                                  nua_handle_t   *nh,
+                                  const sip_t    *sip)
 {
   g_autofree char *line = NULL;
   g_autoptr(GString) contacts = g_string_new (NULL);
@@ -333,22 +345,23 @@ handle_register (CbSipRegistrar *self,
   gint64 user_id;
   gint64 now = g_get_monotonic_time ();
   guint default_expires = DEFAULT_EXPIRES;
+  guint max_expires = cb_sip_server_get_settings (self->server)->max_expires;
   const char *aor_user;
 
   if (sip->sip_to == NULL || sip->sip_to->a_url->url_user == NULL)
     {
-      nua_respond (nh, SIP_400_BAD_REQUEST, NUTAG_WITH_THIS (self->nua), TAG_END ());
+      nua_respond (nh, SIP_400_BAD_REQUEST, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)), TAG_END ());
       return;
     }
   aor_user = sip->sip_to->a_url->url_user;
 
-  user_id = _cb_sip_registrar_authenticate (self, nh, sip, FALSE, &line);
+  user_id = cb_sip_registrar_authenticate (self, nh, sip, FALSE, &line);
   if (user_id == 0)
     return;
   /* A line registers its own address of record only. */
   if (g_ascii_strcasecmp (aor_user, line) != 0)
     {
-      nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (self->nua), TAG_END ());
+      nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)), TAG_END ());
       return;
     }
 
@@ -361,7 +374,6 @@ handle_register (CbSipRegistrar *self,
   for (const sip_contact_t *m = sip->sip_contact; m != NULL; m = m->m_next)
     {
       g_autofree char *uri = NULL;
-      char *text;
       guint expires = default_expires;
       CbSipBinding *binding;
 
@@ -370,7 +382,7 @@ handle_register (CbSipRegistrar *self,
         {
           if (default_expires != 0 || sip->sip_contact->m_next != NULL)
             {
-              nua_respond (nh, SIP_400_BAD_REQUEST, NUTAG_WITH_THIS (self->nua), TAG_END ());
+              nua_respond (nh, SIP_400_BAD_REQUEST, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)), TAG_END ());
               return;
             }
           remove_bindings_of_line (self, line);
@@ -380,11 +392,9 @@ handle_register (CbSipRegistrar *self,
       if (m->m_expires != NULL)
         expires = (guint) g_ascii_strtoull (m->m_expires, NULL, 10);
       if (expires > 0)
-        expires = CLAMP (expires, MIN_EXPIRES, self->settings->max_expires);
+        expires = CLAMP (expires, MIN_EXPIRES, max_expires);
 
-      text = url_as_string (self->home, m->m_url);
-      uri = g_strdup (text);
-      su_free (self->home, text);
+      uri = cb_sip_url_dup (m->m_url);
       binding = find_binding (self, line, uri);
       if (expires == 0)
         {
@@ -417,266 +427,9 @@ handle_register (CbSipRegistrar *self,
                               (binding->expires_at - now + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC);
     }
 
-  nua_respond (nh, SIP_200_OK, NUTAG_WITH_THIS (self->nua),
+  nua_respond (nh, SIP_200_OK, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)),
                TAG_IF (contacts->len > 0, SIPTAG_CONTACT_STR (contacts->str)),
                TAG_END ());
   schedule_expiry (self);
-  _cb_sip_registrar_update_line_state (self, user_id);
-}
-
-/* ---- the stack ----------------------------------------------------------- */
-
-/* The stack runs in a thread of its own (su_clone), so its messages and
- * transactions come from that thread's glibc arena, which keeps what is
- * freed there until malloc_trim(): each call's transactions live some
- * 32 s (RFC 3261 timers), and after a burst of calls the resident size
- * stayed at its peak (400 MB after 12,000 calls at up to 800 cps, with
- * 6 MB in use). Trimmed every TRIM_INTERVAL_S unless calls are on the
- * rise (the memory would be needed again at once). One timer per
- * process, as the heap is. */
-#define TRIM_INTERVAL_S 30
-
-static guint trim_id;
-static guint trim_calls;
-
-static gboolean
-trim_memory (gpointer data)
-{
-  CbSipRegistrar *self = data;
-  guint calls = g_hash_table_size (self->calls);
-
-  if (calls <= trim_calls)
-    malloc_trim (0);
-  trim_calls = calls;
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-on_nua_event (nua_event_t     event,
-              int             status,
-              char const     *phrase,
-              nua_t          *nua,
-              CbSipRegistrar *self,
-              nua_handle_t   *nh,
-              CbSipMagic     *magic,
-              sip_t const    *sip,
-              tagi_t          tags[])
-{
-  g_debug ("%s %d %s", nua_event_name (event), status, phrase ? phrase : "");
-
-  switch (event)
-    {
-    case nua_r_shutdown:
-      if (status >= 200)
-        self->shutdown_done = TRUE;
-      return;
-
-    case nua_i_register:
-      if (sip != NULL)
-        handle_register (self, nh, sip);
-      else
-        nua_respond (nh, SIP_400_BAD_REQUEST, NUTAG_WITH_THIS (self->nua), TAG_END ());
-      nua_handle_destroy (nh);
-      return;
-
-    case nua_i_options:
-    case nua_i_message:
-    case nua_i_publish:
-    case nua_i_subscribe:
-      /* Answered by sofia (200 to OPTIONS, 405/501 otherwise); the
-       * handle is ours to drop. */
-      if (magic == NULL)
-        nua_handle_destroy (nh);
-      return;
-
-    default:
-      if (magic != NULL && magic->kind == CB_SIP_MAGIC_QUEUE && self->queue != NULL)
-        _cb_sip_queue_event (self->queue, event, status, phrase, nh, magic, sip, tags);
-      else
-        _cb_sip_b2bua_event (self, event, status, phrase, nh, magic, sip, tags);
-      return;
-    }
-}
-
-/* One free port for both transports: sofia binds UDP and TCP separately,
- * and with port 0 each would get a different one. */
-static guint
-pick_free_port (const char  *address,
-                GError     **error)
-{
-  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
-  g_autoptr(GError) local_error = NULL;
-
-  if (inet == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Not an IP address: %s", address);
-      return 0;
-    }
-
-  for (guint attempt = 0; attempt < 20; attempt++)
-    {
-      g_autoptr(GSocket) udp = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_DATAGRAM,
-                                             G_SOCKET_PROTOCOL_UDP, error);
-      g_autoptr(GSocket) tcp = NULL;
-      g_autoptr(GSocketAddress) any = g_inet_socket_address_new (inet, 0);
-      g_autoptr(GSocketAddress) bound = NULL;
-      g_autoptr(GSocketAddress) same = NULL;
-      guint port;
-
-      if (udp == NULL || !g_socket_bind (udp, any, FALSE, error))
-        return 0;
-      bound = g_socket_get_local_address (udp, error);
-      if (bound == NULL)
-        return 0;
-      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-
-      tcp = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
-                          G_SOCKET_PROTOCOL_TCP, error);
-      if (tcp == NULL)
-        return 0;
-      same = g_inet_socket_address_new (inet, port);
-      if (g_socket_bind (tcp, same, TRUE, NULL))
-        return port;
-    }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE, "No free SIP port on %s", address);
-  return 0;
-}
-
-gboolean
-cb_sip_registrar_start (CbSipRegistrar  *self,
-                        const char      *address,
-                        guint            port,
-                        GError         **error)
-{
-  g_autofree char *url = NULL;
-  GSource *source;
-
-  g_return_val_if_fail (CB_IS_SIP_REGISTRAR (self), FALSE);
-  g_return_val_if_fail (self->nua == NULL, FALSE);
-
-  if (port == 0)
-    {
-      port = pick_free_port (address, error);
-      if (port == 0)
-        return FALSE;
-    }
-
-  su_init ();
-  su_home_init (self->home);
-  self->root = su_glib_root_create (self);
-  if (self->root == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not create the sofia-sip root");
-      su_home_deinit (self->home);
-      return FALSE;
-    }
-  /* Borrowed: su_root_destroy() frees it. */
-  source = su_glib_root_gsource (self->root);
-  g_source_attach (source, NULL);
-
-  /* No transport parameter: UDP and TCP on the same port. */
-  url = g_strdup_printf ("sip:%s:%u", address, port);
-  self->nua = nua_create (self->root, on_nua_event, self,
-                          NUTAG_URL (url),
-                          /* SDP is passed through, never negotiated here. */
-                          NUTAG_MEDIA_ENABLE (0),
-                          NUTAG_AUTOANSWER (0),
-                          NUTAG_AUTOALERT (0),
-                          NUTAG_AUTOACK (1),
-                          NUTAG_APPL_METHOD ("REGISTER"),
-                          NUTAG_ALLOW ("INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER"),
-                          SIPTAG_USER_AGENT_STR ("callboardd/" PACKAGE_VERSION),
-                          TAG_END ());
-  if (self->nua == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE, "Could not listen on %s", url);
-      su_root_destroy (self->root);
-      self->root = NULL;
-      /* stop() does nothing without a nua: the home is released here. */
-      su_home_deinit (self->home);
-      return FALSE;
-    }
-
-  self->address = g_strdup (address);
-  self->port = port;
-  self->uri = g_strdup_printf ("sip:%s:%u", address, port);
-  self->queue = _cb_sip_queue_new (self);
-  if (trim_id == 0)
-    trim_id = g_timeout_add_seconds (TRIM_INTERVAL_S, trim_memory, self);
-  g_debug ("SIP listening on %s", url);
-  return TRUE;
-}
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-void
-cb_sip_registrar_stop (CbSipRegistrar *self)
-{
-  gint64 deadline;
-  guint ticker;
-
-  g_return_if_fail (CB_IS_SIP_REGISTRAR (self));
-
-  g_clear_handle_id (&self->expiry_id, g_source_remove);
-  if (self->nua == NULL)
-    return;
-  g_clear_handle_id (&trim_id, g_source_remove);
-
-  if (self->queue != NULL)
-    _cb_sip_queue_shutdown (self->queue);
-  _cb_sip_b2bua_shutdown (self);
-  nua_shutdown (self->nua);
-  deadline = g_get_monotonic_time () + SHUTDOWN_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-  ticker = g_timeout_add (50, wake_up, NULL);
-  while (!self->shutdown_done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (ticker);
-
-  if (self->shutdown_done)
-    nua_destroy (self->nua);
-  else
-    g_warning ("SIP stack did not shut down in time; leaking it");
-  self->nua = NULL;
-  su_root_destroy (self->root);
-  self->root = NULL;
-  g_clear_object (&self->queue);
-  su_home_deinit (self->home);
-}
-
-guint
-cb_sip_registrar_get_port (CbSipRegistrar *self)
-{
-  g_return_val_if_fail (CB_IS_SIP_REGISTRAR (self), 0);
-  return self->port;
-}
-
-const char *
-cb_sip_registrar_get_uri (CbSipRegistrar *self)
-{
-  g_return_val_if_fail (CB_IS_SIP_REGISTRAR (self), NULL);
-  return self->uri;
-}
-
-char *
-_cb_sip_remote_party (const sip_t *sip,
-                      gboolean     request)
-{
-  const sip_addr_t *party;
-  su_home_t home[1] = { SU_HOME_INIT (home) };
-  char *text, *copy;
-
-  if (sip == NULL)
-    return NULL;
-  party = request ? (const sip_addr_t *) sip->sip_from : (const sip_addr_t *) sip->sip_to;
-  if (party == NULL || party->a_tag == NULL)
-    return NULL;
-  text = sip_header_as_string (home, (const sip_header_t *) party);
-  copy = g_strdup (text);
-  su_home_deinit (home);
-  return copy;
+  bindings_changed (self, user_id);
 }

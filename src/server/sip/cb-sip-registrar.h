@@ -1,4 +1,4 @@
-/* cb-sip-registrar.h: callboardd's SIP endpoint: registrar, location service, B2BUA
+/* cb-sip-registrar.h: the registrar and location service: REGISTER, bindings, digest authentication
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,106 +6,46 @@
 
 #pragma once
 
-#include "cb-changes.h"
+#include "cb-sip-server-private.h"
 
 G_BEGIN_DECLS
-
-/* What the SIP side is configured with (callboardd.conf, [sip] and
- * [trunk]); strings borrowed, NULL when not set. */
-typedef struct {
-  const char *realm;            /* digest realm */
-  guint       nonce_lifetime;   /* s */
-  guint       max_expires;      /* s, the longest registration granted */
-  const char *trunk_proxy;      /* sip:host[:port] of the upstream, NULL: no trunk */
-  const char *trunk_prefix;     /* dialled before an external number */
-  const char *trunk_caller_id;  /* From user part towards the trunk */
-  const char *trunk_username;
-  const char *trunk_password;
-} CbSipSettings;
 
 #define CB_TYPE_SIP_REGISTRAR (cb_sip_registrar_get_type ())
 G_DECLARE_FINAL_TYPE (CbSipRegistrar, cb_sip_registrar, CB, SIP_REGISTRAR, GObject)
 
-/* Every change (line state, logins by feature code, calls and journal)
- * goes through `changes`; settings must outlive the registrar. */
-CbSipRegistrar *cb_sip_registrar_new           (CbChanges           *changes,
-                                                const CbSipSettings *settings);
-/* Listens on UDP and TCP at address:port (0: one free port for both). */
-gboolean        cb_sip_registrar_start         (CbSipRegistrar  *self,
-                                                const char      *address,
-                                                guint            port,
-                                                GError         **error);
-/* Ends calls and shuts the stack down (iterates the default context). */
-void            cb_sip_registrar_stop          (CbSipRegistrar  *self);
-guint           cb_sip_registrar_get_port      (CbSipRegistrar  *self);
-/* "sip:ADDRESS:PORT" once started. */
-const char     *cb_sip_registrar_get_uri       (CbSipRegistrar  *self);
-gboolean        cb_sip_registrar_is_registered (CbSipRegistrar *self,
-                                                gint64          user_id);
+/* Signals:
+ *   "bindings-changed" (gint64 user_id)  a registration came, went or lapsed */
 
-/* REST call control on the CTI call model (cb-sip-b2bua.c). A call
- * object is the data of a "call" event from the user's side. Errors are
- * CB_PROTOCOL_ERROR: NOT_FOUND (no such call or number), FORBIDDEN (not
- * the user's call), CONFLICT (wrong state, no phone registered). */
-JsonArray      *cb_sip_registrar_list_calls    (CbSipRegistrar *self,
-                                                gint64          user_id);
-/* Third-party call control: rings the user's phone of device_kind
- * ("desk" or "softphone") first, then the number, and bridges them. */
-JsonObject     *cb_sip_registrar_dial          (CbSipRegistrar  *self,
-                                                gint64           user_id,
-                                                const char      *to,
-                                                const char      *device_kind,
-                                                GError         **error);
-JsonObject     *cb_sip_registrar_hangup        (CbSipRegistrar  *self,
-                                                gint64           user_id,
-                                                const char      *call_id,
-                                                GError         **error);
-JsonObject     *cb_sip_registrar_hold          (CbSipRegistrar  *self,
-                                                gint64           user_id,
-                                                const char      *call_id,
-                                                gboolean         hold,
-                                                GError         **error);
-/* Blind: the other party is connected to `to`, the user's leg ends. */
-JsonObject     *cb_sip_registrar_forward       (CbSipRegistrar  *self,
-                                                gint64           user_id,
-                                                const char      *call_id,
-                                                const char      *to,
-                                                GError         **error);
-/* Consultation: call_id is held (unless it is already) and the user's
- * phone in it places a new call to `to` (RFC 3725 flow I); returns the
- * new call. */
-JsonObject     *cb_sip_registrar_consult       (CbSipRegistrar  *self,
-                                                gint64           user_id,
-                                                const char      *call_id,
-                                                const char      *to,
-                                                GError         **error);
-/* Connects the other parties of two of the user's calls (connected or
- * held) to each other; the user's legs of both end. Returns call_id from
- * the user's side, ended. */
-JsonObject     *cb_sip_registrar_transfer      (CbSipRegistrar  *self,
-                                                gint64           user_id,
-                                                const char      *call_id,
-                                                const char      *to_call_id,
-                                                GError         **error);
-/* Remote answer of a call ringing at the user's phone (NOTIFY, Event: talk). */
-JsonObject     *cb_sip_registrar_answer        (CbSipRegistrar  *self,
-                                                gint64           user_id,
-                                                const char      *call_id,
-                                                GError         **error);
-/* digits (0-9 * # A-D) to the other party as SIP INFO application/dtmf-relay. */
-JsonObject     *cb_sip_registrar_send_dtmf     (CbSipRegistrar  *self,
-                                                gint64           user_id,
-                                                const char      *call_id,
-                                                const char      *digits,
-                                                GError         **error);
-/* Directed pickup: the user's phone of device_kind (NULL: the
- * softphone, else any) rings with a call ringing at someone the user may
- * pick up from (cb-sip-b2bua.c). FORBIDDEN when not entitled, CONFLICT
- * when the call no longer rings. Returns the call as the user sees it. */
-JsonObject     *cb_sip_registrar_pickup        (CbSipRegistrar  *self,
-                                                gint64           user_id,
-                                                const char      *call_id,
-                                                const char      *device_kind,
-                                                GError         **error);
+/* The server outlives the registrar. */
+CbSipRegistrar *cb_sip_registrar_new              (CbSipServer *server);
+
+/* Answers a REGISTER (nh is the caller's to destroy). */
+void            cb_sip_registrar_handle_register  (CbSipRegistrar *self,
+                                                   nua_handle_t   *nh,
+                                                   const sip_t    *sip);
+/* Authenticates a request against a line (Proxy-Authorization for
+ * INVITE); on failure it has answered and returns 0. *line (may be NULL)
+ * is the line's user name. */
+gint64          cb_sip_registrar_authenticate     (CbSipRegistrar  *self,
+                                                   nua_handle_t    *nh,
+                                                   const sip_t     *sip,
+                                                   gboolean         proxy,
+                                                   char           **line);
+
+gboolean        cb_sip_registrar_is_registered    (CbSipRegistrar *self,
+                                                   gint64          user_id);
+/* The Contact URIs the user's phones registered. */
+GPtrArray      *cb_sip_registrar_contacts_of      (CbSipRegistrar *self,
+                                                   gint64          user_id);
+/* Only the lines of this kind, most recently registered first. */
+GPtrArray      *cb_sip_registrar_contacts_of_kind (CbSipRegistrar *self,
+                                                   gint64          user_id,
+                                                   const char     *kind);
+/* The line kind ("softphone", "desk") of a registered contact, NULL when
+ * it is none. */
+const char     *cb_sip_registrar_contact_kind     (CbSipRegistrar *self,
+                                                   const char     *contact);
+/* Stops the expiry timer (the bindings stay). */
+void            cb_sip_registrar_stop             (CbSipRegistrar *self);
 
 G_END_DECLS

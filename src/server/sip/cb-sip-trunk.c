@@ -17,32 +17,78 @@
 
 #include <string.h>
 
+#include <sofia-sip/hostdomain.h>
 #include <sofia-sip/msg_header.h>
+#include <sofia-sip/url.h>
 
+#include "cb-sip-headers.h"
 #include "cb-sip-trunk.h"
 
 #define MAX_NUMBER_LENGTH 32
 #define MAX_AUTH_ATTEMPTS 2
+#define DEFAULT_PORT 5060
 
-/* The proxy's host (brackets kept for IPv6) and port, from "sip:HOST[:PORT]"
- * (checked by the configuration). */
-static gboolean
-proxy_address (CbSipRegistrar  *self,
-               char           **host,
-               guint           *port)
+struct _CbSipTrunk {
+  const CbSipSettings *settings;
+  char                *host;     /* the proxy's, NULL: no trunk */
+  guint                port;
+  char                *address;  /* ours */
+  guint                our_port;
+};
+
+gboolean
+cb_sip_trunk_parse_proxy (const char  *proxy,
+                          char       **host,
+                          guint       *port)
 {
-  const char *proxy = self->settings->trunk_proxy;
-  const char *start, *colon;
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  url_t *url = proxy != NULL ? url_make (home, proxy) : NULL;
+  guint64 number = DEFAULT_PORT;
+  gboolean valid;
 
-  if (proxy == NULL || !g_str_has_prefix (proxy, "sip:"))
-    return FALSE;
-  start = proxy + 4;
-  colon = start[0] == '[' ? strstr (start, "]:") : strrchr (start, ':');
-  if (colon != NULL && start[0] == '[')
-    colon++;
-  *host = colon != NULL ? g_strndup (start, colon - start) : g_strdup (start);
-  *port = colon != NULL ? (guint) g_ascii_strtoull (colon + 1, NULL, 10) : 5060;
-  return TRUE;
+  valid = url != NULL && url->url_type == url_sip && url->url_user == NULL &&
+          url->url_password == NULL && url->url_params == NULL && url->url_headers == NULL &&
+          url->url_path == NULL && url->url_fragment == NULL &&
+          url->url_host != NULL && host_is_valid (url->url_host) &&
+          (url->url_port == NULL ||
+           g_ascii_string_to_unsigned (url->url_port, 10, 1, 65535, &number, NULL));
+  if (valid && host != NULL)
+    *host = g_strdup (url->url_host);
+  if (valid && port != NULL)
+    *port = (guint) number;
+  su_home_deinit (home);
+  return valid;
+}
+
+gboolean
+cb_sip_settings_check_proxy (const char *proxy)
+{
+  return cb_sip_trunk_parse_proxy (proxy, NULL, NULL);
+}
+
+CbSipTrunk *
+cb_sip_trunk_new (const CbSipSettings *settings,
+                  const char          *address,
+                  guint                port)
+{
+  CbSipTrunk *self = g_new0 (CbSipTrunk, 1);
+
+  self->settings = settings;
+  self->address = g_strdup (address);
+  self->our_port = port;
+  if (!cb_sip_trunk_parse_proxy (settings->trunk_proxy, &self->host, &self->port))
+    self->host = NULL;
+  return self;
+}
+
+void
+cb_sip_trunk_free (CbSipTrunk *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->host);
+  g_free (self->address);
+  g_free (self);
 }
 
 static gboolean
@@ -54,14 +100,12 @@ is_dialable (const char *number)
 }
 
 char *
-_cb_sip_trunk_request_uri (CbSipRegistrar *self,
-                           const char     *number)
+cb_sip_trunk_request_uri (CbSipTrunk *self,
+                          const char *number)
 {
   const char *prefix = self->settings->trunk_prefix;
-  g_autofree char *host = NULL;
-  guint port;
 
-  if (!proxy_address (self, &host, &port) || !is_dialable (number))
+  if (self->host == NULL || !is_dialable (number))
     return NULL;
   if (prefix != NULL && prefix[0] != '\0')
     {
@@ -69,38 +113,34 @@ _cb_sip_trunk_request_uri (CbSipRegistrar *self,
         return NULL;
       number += strlen (prefix);
     }
-  return g_strdup_printf ("sip:%s@%s:%u", number, host, port);
+  return cb_sip_uri_at (number, self->host, self->port);
 }
 
 char *
-_cb_sip_trunk_from (CbSipRegistrar *self,
-                    const char     *display,
-                    const char     *number)
+cb_sip_trunk_from (CbSipTrunk *self,
+                   const char *display,
+                   const char *number)
 {
   const char *caller_id = self->settings->trunk_caller_id;
-  g_autofree char *host = NULL;
-  guint port;
 
   if (caller_id == NULL || caller_id[0] == '\0')
     caller_id = number;
-  if (!proxy_address (self, &host, &port))
+  if (self->host == NULL || self->address == NULL)
     return NULL;
   /* Our own address as the host: the upstream sees who calls, and
    * answers to us. */
-  return g_strdup_printf ("\"%s\" <sip:%s@%s:%u>", display != NULL ? display : "",
-                          caller_id, self->address, self->port);
+  return cb_sip_name_addr_at (display, caller_id, self->address, self->our_port);
 }
 
 gboolean
-_cb_sip_trunk_is_upstream (CbSipRegistrar *self,
-                           const sip_t    *sip)
+cb_sip_trunk_is_upstream (CbSipTrunk  *self,
+                          const sip_t *sip)
 {
-  g_autofree char *host = NULL;
   const sip_via_t *via;
   const char *source;
-  guint port, source_port;
+  guint source_port;
 
-  if (sip == NULL || (via = sip->sip_via) == NULL || !proxy_address (self, &host, &port))
+  if (sip == NULL || (via = sip->sip_via) == NULL || self->host == NULL)
     return FALSE;
   /* The stack puts where the request really came from into received= and
    * rport= when it differs from what the Via claims. */
@@ -108,13 +148,14 @@ _cb_sip_trunk_is_upstream (CbSipRegistrar *self,
   if (via->v_rport != NULL && via->v_rport[0] != '\0')
     source_port = (guint) g_ascii_strtoull (via->v_rport, NULL, 10);
   else
-    source_port = via->v_port != NULL ? (guint) g_ascii_strtoull (via->v_port, NULL, 10) : 5060;
-  return source != NULL && g_ascii_strcasecmp (source, host) == 0 && source_port == port;
+    source_port = via->v_port != NULL ? (guint) g_ascii_strtoull (via->v_port, NULL, 10)
+                                      : DEFAULT_PORT;
+  return source != NULL && g_ascii_strcasecmp (source, self->host) == 0 && source_port == self->port;
 }
 
 char *
-_cb_sip_trunk_caller_number (CbSipRegistrar *self,
-                             const sip_t    *sip)
+cb_sip_trunk_caller_number (CbSipTrunk  *self,
+                            const sip_t *sip)
 {
   const char *prefix = self->settings->trunk_prefix;
   const char *user = sip->sip_from != NULL ? sip->sip_from->a_url->url_user : NULL;
@@ -127,10 +168,10 @@ _cb_sip_trunk_caller_number (CbSipRegistrar *self,
 }
 
 gboolean
-_cb_sip_trunk_authenticate (CbSipRegistrar *self,
-                            nua_handle_t   *nh,
-                            const sip_t    *sip,
-                            guint          *attempts)
+cb_sip_trunk_authenticate (CbSipTrunk   *self,
+                           nua_handle_t *nh,
+                           const sip_t  *sip,
+                           guint        *attempts)
 {
   const CbSipSettings *config = self->settings;
   const msg_auth_t *challenge = NULL;

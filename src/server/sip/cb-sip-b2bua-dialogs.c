@@ -1,0 +1,466 @@
+/* cb-sip-b2bua-dialogs.c: what the devices' dialogs tell the B2BUA: answers, re-INVITEs, ACK, CANCEL, BYE, dialogs gone
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every nua event of a leg comes here (cb_sip_b2bua_event()): a fork's
+ * 18x, answer or failure, the answer of the user's own phone to "call
+ * from desk phone", the answers to our re-INVITEs (relayed to whoever
+ * asked, or the next step of a transfer's bridging), a device's own
+ * re-INVITE, and the end of a dialog, however it came. The calls they
+ * change are the core's (cb-sip-b2bua.c).
+ */
+
+#define G_LOG_DOMAIN "cb-sip"
+
+#include "config.h"
+
+#include "cb-sip-headers.h"
+#include "cb-sip-hunt.h"
+#include "cb-sip-pickup.h"
+#include "cb-sip-registrar.h"
+#include "cb-sip-trunk.h"
+
+/* Flow I leaves the desk phone's 200 unacknowledged while the target
+ * rings; the phone gives up after 64·T1 = 32 s (RFC 3261 §13.3.1.4), so
+ * the target rings a little less than that. */
+#define CLICK_RING_LIMIT_S 28
+
+/* ---- our INVITEs --------------------------------------------------------- */
+
+static gboolean
+ring_limit_reached (gpointer data)
+{
+  CbB2buaCall *call = data;
+
+  call->ring_limit_id = 0;
+  g_debug ("Call %s: the target did not answer in time", call->id);
+  cb_b2bua_call_terminate (call, 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fork_alerting (CbB2buaLeg  *leg,
+               const sip_t *sip)
+{
+  CbB2buaCall *call = leg->call;
+  g_autofree char *sdp = NULL;
+  g_autofree char *body = NULL;
+
+  if (call->a == NULL || call->a->state != CB_B2BUA_LEG_INCOMING)
+    return;
+
+  /* Early media (RFC 3960: a 18x with SDP, an announcement or the
+   * callee's own ringback) passes through like the answer, even after a
+   * 180 went out. Of several forks the first early SDP wins: the caller
+   * has one dialog with us and takes one answer to its offer, so the
+   * others' early media is not relayed. Should another device answer,
+   * its SDP comes in the 200 as a new version of our origin. */
+  sdp = cb_sip_payload_dup (sip);
+  if (sdp != NULL && call->early_media == NULL)
+    {
+      body = cb_b2bua_leg_sdp_for (call->a, sdp, CB_SIP_SDP_KEEP);
+      call->early_media = leg;
+      call->alerted = TRUE;
+      nua_respond (call->a->nh, SIP_183_SESSION_PROGRESS, CB_SIP_SDP_TAGS (body), TAG_END ());
+    }
+  else if (!call->alerted)
+    {
+      call->alerted = TRUE;
+      nua_respond (call->a->nh, SIP_180_RINGING, TAG_END ());
+    }
+}
+
+static void
+fork_answered (CbB2buaLeg *leg)
+{
+  CbB2buaCall *call = leg->call;
+
+  leg->state = CB_B2BUA_LEG_UP;
+  if (call->b != NULL || call->state == CB_WIRE_CALL_STATE_ENDED || call->a == NULL ||
+      call->a->state == CB_B2BUA_LEG_GONE)
+    {
+      /* Lost the race with another device: hang this one up. */
+      nua_bye (leg->nh, TAG_END ());
+      leg->state = CB_B2BUA_LEG_GONE;
+      return;
+    }
+  cb_b2bua_call_take_leg (call, leg);
+  cb_b2bua_call_answer_caller (call);
+}
+
+static void
+fork_failed (CbB2buaLeg *leg,
+             int         status)
+{
+  CbB2buaCall *call = leg->call;
+  int worst;
+
+  leg->state = CB_B2BUA_LEG_GONE;
+  if (call->b != NULL || call->state == CB_WIRE_CALL_STATE_ENDED)
+    return;
+
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      CbB2buaLeg *other = g_ptr_array_index (call->legs, i);
+
+      if (other->fork && other->state == CB_B2BUA_LEG_CALLING)
+        return;
+    }
+  if (cb_sip_hunt_fork_failed (call))
+    return;
+  /* Every device refused: busy or declined wins over "not reachable". */
+  worst = (status == 486 || status == 600 || status == 603) ? status : 480;
+  cb_b2bua_call_terminate (call, worst);
+}
+
+/* The user's own phone answered a "call from desk phone": its 200 holds
+ * the offer, which goes to the target; the ACK waits for their answer. */
+static void
+click_answered (CbB2buaLeg *a)
+{
+  CbB2buaCall *call = a->call;
+  g_autoptr(GPtrArray) contacts = NULL;
+
+  a->state = CB_B2BUA_LEG_AWAIT_ACK;
+  contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (call->b2bua->server),
+                                           call->callee_id);
+  if (a->sdp == NULL ||
+      (call->external ? !cb_b2bua_call_trunk_fork (call, a->sdp) : contacts->len == 0))
+    {
+      g_debug ("Call %s: %s", call->id, a->sdp == NULL ? "no offer in the 200" : "target gone");
+      cb_b2bua_call_terminate (call, 0);
+      return;
+    }
+  if (!call->external)
+    cb_b2bua_call_start_forks (call, contacts, a->sdp);
+  call->ring_limit_id = g_timeout_add_seconds (CLICK_RING_LIMIT_S, ring_limit_reached, call);
+  cb_b2bua_call_publish (call);
+}
+
+/* ---- re-INVITEs ---------------------------------------------------------- */
+
+/* The answer to a re-INVITE we sent. */
+static void
+reinvite_answered (CbB2buaLeg  *leg,
+                   int          status,
+                   const char  *phrase,
+                   const sip_t *sip)
+{
+  g_autofree char *sdp = cb_sip_payload_dup (sip);
+  CbB2buaLeg *relay_to = leg->relay_to;
+  CbB2buaLeg *offer_to = leg->offer_to;
+  CbB2buaLeg *ack_to = leg->ack_to;
+  CbB2buaCall *call = leg->call;
+
+  leg->reinviting = FALSE;
+  leg->relay_to = NULL;
+  leg->offer_to = NULL;
+  leg->ack_to = NULL;
+  if (status < 300 && sdp != NULL)
+    {
+      g_free (leg->sdp);
+      leg->sdp = g_strdup (sdp);
+    }
+
+  if (offer_to != NULL)
+    {
+      g_autofree char *body = NULL;
+
+      if (status < 300 && sdp != NULL && cb_b2bua_leg_usable (offer_to) &&
+          call->state != CB_WIRE_CALL_STATE_ENDED)
+        {
+          /* Our ACK waits for the other side's answer; until then this
+           * leg counts as renegotiating. */
+          leg->reinviting = TRUE;
+          leg->ack_pending = TRUE;
+          offer_to->ack_to = leg;
+          body = cb_b2bua_leg_sdp_for (offer_to, sdp, CB_SIP_SDP_KEEP);
+          cb_b2bua_leg_reinvite (offer_to, body, NULL);
+          return;
+        }
+      g_debug ("Call %s: bridging failed (%d %s)", call->id, status, phrase);
+      if (status < 300 && leg->manual_ack)
+        nua_ack (leg->nh, TAG_END ());
+      cb_b2bua_call_terminate (call, 0);
+      return;
+    }
+
+  if (status < 300 && leg->manual_ack)
+    nua_ack (leg->nh, TAG_END ());
+
+  if (ack_to != NULL)
+    {
+      if (ack_to->nh != NULL && ack_to->ack_pending)
+        {
+          g_autofree char *body = NULL;
+
+          if (status < 300)
+            body = cb_b2bua_leg_sdp_for (ack_to, sdp, CB_SIP_SDP_KEEP);
+          ack_to->reinviting = FALSE;
+          ack_to->ack_pending = FALSE;
+          nua_ack (ack_to->nh, CB_SIP_SDP_TAGS (body), TAG_END ());
+        }
+      if (status >= 300 && call->state != CB_WIRE_CALL_STATE_ENDED)
+        {
+          g_debug ("Call %s: bridging failed (%d %s)", call->id, status, phrase);
+          cb_b2bua_call_terminate (call, 0);
+        }
+      return;
+    }
+
+  if (cb_sip_pickup_answered (relay_to, status, phrase, sdp))
+    return;
+  if (relay_to != NULL && relay_to->state == CB_B2BUA_LEG_UP && relay_to->nh != NULL)
+    {
+      g_autofree char *body = cb_b2bua_leg_sdp_for (relay_to, sdp, CB_SIP_SDP_KEEP);
+
+      nua_respond (relay_to->nh, status, phrase, CB_SIP_SDP_TAGS (body), TAG_END ());
+    }
+}
+
+/* A re-INVITE from a device (its own hold, a media change) is relayed to
+ * the other side, and the answer back. */
+static void
+on_reinvite (CbB2buaLeg  *leg,
+             const sip_t *sip)
+{
+  CbB2buaCall *call = leg->call;
+  g_autofree char *sdp = cb_sip_payload_dup (sip);
+  g_autofree char *body = NULL;
+  CbB2buaLeg *other;
+
+  other = leg == call->a ? call->b : call->a;
+  if (call->state == CB_WIRE_CALL_STATE_ENDED || other == NULL ||
+      other->state != CB_B2BUA_LEG_UP || other->nh == NULL)
+    {
+      nua_respond (leg->nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      return;
+    }
+  if (leg->reinviting || other->reinviting)
+    {
+      nua_respond (leg->nh, SIP_491_REQUEST_PENDING, TAG_END ());
+      return;
+    }
+
+  if (sdp != NULL)
+    {
+      g_free (leg->sdp);
+      leg->sdp = g_strdup (sdp);
+    }
+  body = cb_b2bua_leg_sdp_for (other, sdp, CB_SIP_SDP_KEEP);
+  cb_b2bua_leg_reinvite (other, body, leg);
+  cb_b2bua_call_set_state (call, cb_sip_sdp_holds (sdp) ? CB_WIRE_CALL_STATE_HELD
+                                                        : CB_WIRE_CALL_STATE_CONNECTED);
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+static void
+on_invite_answer (CbB2buaLeg  *leg,
+                  int          status,
+                  const char  *phrase,
+                  const sip_t *sip)
+{
+  CbB2buaCall *call = leg->call;
+
+  if (leg->reinviting)
+    {
+      if (status >= 200)
+        reinvite_answered (leg, status, phrase, sip);
+      return;
+    }
+
+  switch (leg->state)
+    {
+    case CB_B2BUA_LEG_CALLING:
+      /* A To tag: the device itself rings (not just a proxy's 18x). */
+      if (status > 100 && status < 200 && sip != NULL && sip->sip_to != NULL &&
+          sip->sip_to->a_tag != NULL)
+        leg->early = TRUE;
+      if (status < 200)
+        {
+          if (leg->fork && status > 100)
+            fork_alerting (leg, sip);
+        }
+      else if (status < 300)
+        {
+          g_free (leg->sdp);
+          leg->sdp = cb_sip_payload_dup (sip);
+          if (leg->fork)
+            fork_answered (leg);
+          else
+            click_answered (leg);
+        }
+      else if (leg->trunk && (status == 401 || status == 407) &&
+               cb_sip_trunk_authenticate (cb_sip_server_get_trunk (call->b2bua->server), leg->nh, sip,
+                                          &leg->auth_attempts))
+        g_debug ("Call %s: the trunk asked for credentials", call->id);
+      else if (leg->fork)
+        fork_failed (leg, status);
+      else
+        {
+          leg->state = CB_B2BUA_LEG_GONE;
+          cb_b2bua_call_terminate (call, 0);
+        }
+      break;
+
+    case CB_B2BUA_LEG_GONE:
+      /* A 200 that crossed our CANCEL: the device is up, end it. */
+      if (status >= 200 && status < 300 && leg->nh != NULL)
+        {
+          if (leg->manual_ack)
+            nua_ack (leg->nh, TAG_END ());
+          nua_bye (leg->nh, TAG_END ());
+        }
+      break;
+
+    case CB_B2BUA_LEG_INCOMING:
+    case CB_B2BUA_LEG_AWAIT_ACK:
+    case CB_B2BUA_LEG_UP:
+    default:
+      break;
+    }
+}
+
+/* The leg's dialog is over: its handle goes, and the call with its
+ * last handle. */
+static void
+leg_let_go (CbB2buaLeg *leg)
+{
+  cb_sip_handle_release (&leg->nh);
+  cb_b2bua_call_drop_if_finished (leg->call);
+}
+
+void
+cb_sip_b2bua_event (CbSipB2bua       *self,
+                    const CbSipEvent *ev)
+{
+  nua_event_t event = ev->event;
+  int status = ev->status;
+  const char *phrase = ev->phrase;
+  nua_handle_t *nh = ev->nh;
+  const sip_t *sip = ev->sip;
+  CbB2buaLeg *leg = ev->magic != NULL && ev->magic->kind == CB_SIP_MAGIC_LEG ? (CbB2buaLeg *) ev->magic
+                                                                             : NULL;
+  CbB2buaCall *call = leg != NULL ? leg->call : NULL;
+  int callstate = -1;
+
+  if (event == nua_i_state)
+    tl_gets (ev->tags, NUTAG_CALLSTATE_REF (callstate), TAG_END ());
+
+  if (call == NULL)
+    {
+      if (event == nua_i_invite && sip != NULL)
+        cb_sip_b2bua_new_call (self, nh, sip);
+      else if (event == nua_i_state && callstate == nua_callstate_terminated)
+        nua_handle_destroy (nh);
+      else if (event == nua_r_notify && status >= 200)
+        nua_handle_destroy (nh);   /* a remote answer's (cb-sip-call-control.c) */
+      return;
+    }
+
+  switch (event)
+    {
+    case nua_i_invite:
+      on_reinvite (leg, sip);
+      break;
+
+    case nua_r_invite:
+      /* The device's tag: a 2xx's wins over an earlier 18x's (a proxy
+       * beyond the trunk may fork). */
+      if (!leg->reinviting && status > 100 && status < 300 &&
+          (leg->remote == NULL || status >= 200))
+        {
+          char *remote = cb_sip_remote_party (sip, FALSE);
+
+          if (remote != NULL)
+            {
+              g_free (leg->remote);
+              leg->remote = remote;
+            }
+        }
+      if (leg->lingering)
+        {
+          if (status >= 200)
+            {
+              g_debug ("Call %s: the re-INVITE of an ended leg got its answer (%d)", call->id, status);
+              if (status < 300 && leg->manual_ack)
+                nua_ack (nh, TAG_END ());
+              leg_let_go (leg);
+            }
+          break;
+        }
+      on_invite_answer (leg, status, phrase, sip);
+      break;
+
+    case nua_i_ack:
+      cb_sip_pickup_acked (leg);
+      break;
+
+    case nua_i_cancel:
+      /* The caller gave up; sofia has answered 487. */
+      leg->state = CB_B2BUA_LEG_GONE;
+      cb_b2bua_call_terminate (call, 0);
+      break;
+
+    case nua_i_bye:
+      leg->state = CB_B2BUA_LEG_GONE;
+      if (!leg->fork || leg == call->b)
+        cb_b2bua_call_terminate (call, 0);
+      break;
+
+    case nua_r_options:
+      /* check_dialogs()'s question: a 481 (RFC 5057), or no answer at
+       * all (our stack's 408, or its 503 for an ICMP error: the phone's
+       * port is closed), means the device no longer has this call. */
+      if ((status == 481 || status == 408 || status == 503) &&
+          leg->state == CB_B2BUA_LEG_UP && call->state != CB_WIRE_CALL_STATE_ENDED)
+        {
+          g_debug ("Call %s: a device lost its dialog (%d %s)", call->id, status, phrase);
+          cb_b2bua_call_terminate (call, 0);
+        }
+      break;
+
+    case nua_i_state:
+      if (callstate != nua_callstate_terminated)
+        break;
+      /* A leg vanished (timeout, transport error) or finished. */
+      if (leg->state != CB_B2BUA_LEG_GONE)
+        {
+          if (leg->fork && leg != call->b)
+            {
+              if (leg->state == CB_B2BUA_LEG_CALLING)
+                fork_failed (leg, 480);
+              leg->state = CB_B2BUA_LEG_GONE;
+            }
+          else
+            {
+              leg->state = CB_B2BUA_LEG_GONE;
+              cb_b2bua_call_terminate (call, 0);
+            }
+        }
+      /* A BYE that crossed our re-INVITE ends the dialog before that
+       * transaction does: the handle waits for its answer (a 481, or the
+       * transaction's own timeout), so that no event comes for a handle
+       * we destroyed. Its To carries the dialog's tag
+       * (cb_b2bua_leg_reinvite()), so a re-INVITE sofia-sip sends only
+       * after the dialog ended is refused with 481 rather than ringing
+       * the phone as a new call. (sofia-sip 1.12.11 as Debian ships it
+       * keeps one reference too many to a re-INVITE in flight when its
+       * session ends, about 2 KiB per such crossing; freeswitch's fork,
+       * which the Flatpak builds, has that fixed in
+       * nua_session_usage_remove().) */
+      if (leg->reinviting && leg->nh != NULL)
+        {
+          g_debug ("Call %s: a leg ended during our re-INVITE", call->id);
+          leg->lingering = TRUE;
+          break;
+        }
+      leg_let_go (leg);
+      break;
+
+    default:
+      break;
+    }
+}

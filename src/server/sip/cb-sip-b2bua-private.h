@@ -1,0 +1,231 @@
+/* cb-sip-b2bua-private.h: the B2BUA's calls and legs, for the files that work on them
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The core (cb-sip-b2bua.c) owns calls and legs and drives their SIP,
+ * what the devices answer comes in through cb-sip-b2bua-dialogs.c;
+ * hunting (cb-sip-hunt.c), pickup (cb-sip-pickup.c), REST call control
+ * (cb-sip-call-control.c) and call events (cb-sip-call-events.c) work on
+ * them through what is declared here.
+ */
+
+#pragma once
+
+#include "cb-sip-b2bua.h"
+#include "cb-sip-call-events.h"
+#include "cb-sip-queue.h"
+#include "cb-sip-sdp.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CB_B2BUA_LEG_CALLING,     /* our INVITE, no final answer yet */
+  CB_B2BUA_LEG_INCOMING,    /* their INVITE, not answered yet */
+  CB_B2BUA_LEG_AWAIT_ACK,   /* flow I: their 200 holds the offer, our ACK waits for the answer */
+  CB_B2BUA_LEG_UP,
+  CB_B2BUA_LEG_GONE,        /* ended, or being ended by us */
+} CbB2buaLegState;
+
+typedef struct _CbB2buaCall    CbB2buaCall;
+typedef struct _CbB2buaLeg     CbB2buaLeg;
+typedef struct _CbSipGroupCall CbSipGroupCall;   /* cb-sip-hunt.h */
+
+/* One dialog between the server and a device. */
+struct _CbB2buaLeg {
+  CbSipMagic       magic;       /* kind CB_SIP_MAGIC_LEG */
+  CbB2buaCall     *call;
+  nua_handle_t    *nh;
+  CbB2buaLegState  state;
+  gboolean         fork;        /* a callee device (else the A leg) */
+  gboolean         manual_ack;  /* NUTAG_AUTOACK(0) on this handle */
+  char            *sdp;         /* the last SDP the device sent */
+  CbSipOrigin      origin;      /* our o= towards it */
+  gboolean         reinviting;  /* our re-INVITE waits for its answer */
+  CbB2buaLeg      *relay_to;    /* whose re-INVITE that answer goes back to */
+  char            *call_id;     /* its dialog's Call-ID: clients match their phone's call by it */
+  char            *contact;     /* the device's address, where consultation calls go */
+  char            *remote;      /* its To with the dialog's tag, see cb_sip_remote_party() */
+  char            *kind;        /* the device's line kind ("softphone", "desk"), NULL if unknown */
+  gboolean         early;       /* a 18x with a To tag came: it rings, /answer may pick it up */
+  /* Transfer (RFC 3725 flow I applied to a re-INVITE): our offerless
+   * re-INVITE's 200 carries this leg's offer, which goes to offer_to;
+   * the answer of that leg goes back in our ACK to ack_to. */
+  CbB2buaLeg      *offer_to;
+  CbB2buaLeg      *ack_to;
+  gboolean         ack_pending; /* its 200 (with an offer) waits for our ACK */
+  gboolean         trunk;       /* to the upstream proxy (cb-sip-trunk.c) */
+  guint            auth_attempts; /* its digest challenges we answered */
+  gint64           user_id;     /* a fork ringing a group member or a picker; 0: the callee */
+  gboolean         pickup;      /* a fork to someone taking the call over */
+  CbB2buaLeg      *pickup_offer; /* the caller, until it ACKs: this picker's offer goes to it then */
+  gboolean         lingering;   /* dialog over, our re-INVITE still unanswered: see nua_i_state */
+};
+
+/* Someone rung by a call who is not (or no longer) its callee: group
+ * members, and the callee a pickup took the call from. */
+typedef struct {
+  gint64   user_id;
+  gboolean ended;       /* their "ended" call event went out */
+  gboolean journaled;
+} CbSipRung;
+
+/* A call has two sides: the A leg is the caller's device, the B side one
+ * fork per device rung, of which the first to answer is b. */
+struct _CbB2buaCall {
+  CbSipB2bua      *b2bua;
+  char            *id;
+  CbB2buaLeg      *a;
+  CbB2buaLeg      *b;         /* the fork that answered */
+  GPtrArray       *legs;      /* CbB2buaLeg, owned: a and the forks */
+  gint64           caller_id;
+  gint64           callee_id;
+  char            *caller_number;
+  char            *callee_number;
+  CbWireCallState  state;     /* what its "call" events say */
+  gboolean         alerted;
+  CbB2buaLeg      *early_media; /* the fork whose early SDP (18x) the caller got */
+  gboolean         forked;    /* the callee's devices were rung */
+  gint64           started_at;
+  gint64           answered_at;
+  guint            ring_limit_id;
+  guint            check_id;  /* check_dialogs() while answered */
+  gboolean         external;  /* callee_number is beyond the trunk (callee_id 0) */
+  CbSipGroupCall  *group;     /* a call to a hunt group number (cb-sip-hunt.c) */
+  GArray          *rung;      /* CbSipRung: others it rang (members, a picked-up callee) */
+  gboolean         picked_up;
+  gint64           created_us;  /* monotonic: orders *98's choice within a second */
+  const char      *fork_call_info; /* Call-Info of the forks opened now */
+  CbSipCallEnded   ended;     /* a queue call: tells the queue when it ended */
+};
+
+struct _CbSipB2bua {
+  CbSipServer *server;
+  CbDirectory *directory;  /* the server's */
+  GHashTable  *calls;      /* call id → CbB2buaCall */
+};
+
+/* ---- calls (cb-sip-b2bua.c) ---------------------------------------------- */
+
+/* A new call, ringing; its id is `id` (NULL: a new one). */
+CbB2buaCall *cb_b2bua_call_new              (CbSipB2bua *b2bua,
+                                             const char *id);
+/* A call for an INVITE we received: its A leg is the caller's dialog. */
+CbB2buaCall *cb_b2bua_call_new_incoming     (CbSipB2bua        *b2bua,
+                                             const CbSipInvite *invite,
+                                             const char        *callee_number);
+/* A call to the group's number of a caller a queue answered, known to
+ * clients by the id it had while it waited; no leg yet. */
+CbB2buaCall *cb_b2bua_call_new_for_group    (CbSipB2bua              *b2bua,
+                                             const CbSipQueuedCaller *caller);
+CbB2buaCall *cb_sip_b2bua_lookup            (CbSipB2bua *b2bua,
+                                             const char *call_id);
+/* Forgets the call once it ended and has no handle left (no event will
+ * come to free it after). */
+void         cb_b2bua_call_drop_if_finished (CbB2buaCall *call);
+/* Its events and journal entries for everyone in it, then their lines. */
+void         cb_b2bua_call_publish          (CbB2buaCall *call);
+void         cb_b2bua_call_set_state        (CbB2buaCall     *call,
+                                             CbWireCallState  state);
+/* Ends every leg still up or ringing; status answers an unanswered
+ * incoming INVITE (0: 480). */
+void         cb_b2bua_call_terminate        (CbB2buaCall *call,
+                                             int          status);
+/* Forks of the call to user_id (a group member, a picker) still ring. */
+gboolean     cb_b2bua_call_rings_at         (CbB2buaCall *call,
+                                             gint64       user_id);
+CbSipRung   *cb_b2bua_call_rung_add         (CbB2buaCall *call,
+                                             gint64       user_id);
+/* One fork per contact with the offer, From the caller, To the callee. */
+void         cb_b2bua_call_start_forks      (CbB2buaCall *call,
+                                             GPtrArray   *contacts,
+                                             const char  *offer);
+/* Forks to every registered device of user_id (contacts NULL) or to
+ * `contacts`, marked as theirs; a member is remembered as rung, a picker
+ * not. FALSE when nothing rings (nothing registered, or the caller). */
+gboolean     cb_b2bua_call_ring_user        (CbB2buaCall *call,
+                                             gint64       user_id,
+                                             gboolean     pickup,
+                                             GPtrArray   *contacts);
+/* The callee side of a call to an external number: one leg to the
+ * upstream proxy. FALSE when the number is not for the trunk. */
+gboolean     cb_b2bua_call_trunk_fork       (CbB2buaCall *call,
+                                             const char  *offer);
+/* Stops the forks still ringing: user_id's (0: everyone's) but
+ * `except`, pickups too unless keep_pickups. */
+void         cb_b2bua_call_cancel_forks     (CbB2buaCall *call,
+                                             gint64       user_id,
+                                             CbB2buaLeg  *except,
+                                             gboolean     keep_pickups);
+/* The caller learns b's answer: in the 200 to its INVITE, in the ACK of
+ * a "call from desk phone", or, already connected (forwarded, or waiting
+ * in a queue), in a re-INVITE. */
+void         cb_b2bua_call_answer_caller    (CbB2buaCall *call);
+/* `leg` wins the call: whoever it rang is the callee now, the call is
+ * answered, no other fork rings any more. */
+void         cb_b2bua_call_take_leg         (CbB2buaCall *call,
+                                             CbB2buaLeg  *leg);
+
+/* An INVITE outside any dialog: authenticated, routed, and answered by
+ * whoever the number reaches. */
+void         cb_sip_b2bua_new_call          (CbSipB2bua   *self,
+                                             nua_handle_t *nh,
+                                             const sip_t  *sip);
+
+/* ---- legs (cb-sip-b2bua.c) ----------------------------------------------- */
+
+CbB2buaLeg  *cb_b2bua_leg_new               (CbB2buaCall     *call,
+                                             gboolean         fork,
+                                             CbB2buaLegState  state);
+/* Our handle for an outgoing INVITE to a device (From, To as given). */
+void         cb_b2bua_leg_open              (CbB2buaLeg *leg,
+                                             const char *contact,
+                                             const char *from,
+                                             const char *to);
+/* Takes over a dialog someone else set up: its handle, SDP, origin,
+ * dialog and device. */
+void         cb_b2bua_leg_adopt             (CbB2buaLeg        *leg,
+                                             const CbSipDialog *dialog);
+/* The same for an INVITE we received. */
+void         cb_b2bua_leg_adopt_invite      (CbB2buaLeg   *leg,
+                                             nua_handle_t *nh,
+                                             const sip_t  *sip);
+/* What to send to the leg's device: sdp under our origin for it. */
+char        *cb_b2bua_leg_sdp_for           (CbB2buaLeg        *leg,
+                                             const char        *sdp,
+                                             CbSipSdpDirection  direction);
+/* Our re-INVITE to the device; the answer goes back to relay_to's
+ * re-INVITE (NULL: nobody's). */
+void         cb_b2bua_leg_reinvite          (CbB2buaLeg *leg,
+                                             const char *sdp,
+                                             CbB2buaLeg *relay_to);
+/* Up, with a handle. */
+gboolean     cb_b2bua_leg_usable            (CbB2buaLeg *leg);
+/* Moves a leg from its call to `next` (which owns it from now on). */
+void         cb_b2bua_leg_move              (CbB2buaLeg  *leg,
+                                             CbB2buaCall *next,
+                                             gboolean     as_fork);
+/* Connects two legs that were in different calls (RFC 3725 flow I, as
+ * re-INVITEs): `offerer` makes a fresh offer, `answerer` answers it. */
+void         cb_b2bua_legs_bridge           (CbB2buaLeg *offerer,
+                                             CbB2buaLeg *answerer);
+
+/* ---- events (cb-sip-call-events.c) --------------------------------------- */
+
+/* The call as user_id sees it: the caller's side (outgoing), or that of
+ * its callee or of someone else it rings. */
+void         cb_b2bua_call_side             (CbB2buaCall *call,
+                                             gint64       user_id,
+                                             gboolean     outgoing,
+                                             CbWireCall  *side);
+/* The call as user_id sees it as a REST answer, in `state`. */
+JsonObject  *cb_b2bua_call_data             (CbB2buaCall     *call,
+                                             gint64           user_id,
+                                             CbWireCallState  state);
+/* Inside a CbChanges transaction (a CbChangesStoreFunc, data: the call):
+ * the call's events and journal entries for everyone it concerns. */
+gboolean     cb_b2bua_call_record           (CbChanges  *changes,
+                                             gpointer    call,
+                                             GError    **error);
+
+G_END_DECLS

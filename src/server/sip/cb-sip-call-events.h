@@ -1,0 +1,46 @@
+/* cb-sip-call-events.h: one user's side of a call as its "call" event and journal entry
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every call the SIP side knows (the B2BUA's calls and the views of the
+ * members and pickers they ring, the queue's waiting callers and its
+ * offers to agents) is described as a CbWireCall, the protocol's model of
+ * one side of a call, and written by these functions alone.
+ */
+
+#pragma once
+
+#include "cb-changes.h"
+
+G_BEGIN_DECLS
+
+/* A user's display name, "" for nobody (0) or no name. */
+const char        *cb_sip_user_name         (CbDirectory *directory,
+                                             gint64       user_id);
+
+/* The party at the other end from side->user_id's point of view. */
+const CbWireParty *cb_sip_call_side_remote  (const CbWireCall *side);
+
+/* The data of a "call" event (and of a call in REST answers):
+ * {"call_id", "state", "user_id", "direction", "from", "from_user_id",
+ *  "to", "to_user_id", "remote_number", "remote_name", "remote_user_id",
+ *  "started_at", "answered_at", "device_call_id", "device",
+ *  "group": {"id", "name"} | null, "picked_up"}; ids of parties that are
+ * not our users and times not reached yet are null. */
+JsonObject        *cb_sip_call_event_data   (const CbWireCall *side);
+
+/* Inside a CbChanges transaction: the side's "call" event. */
+gboolean           cb_sip_record_call_event (CbChanges         *changes,
+                                             const CbWireCall  *side,
+                                             GError           **error);
+/* Inside a CbChanges transaction: the journal entry (and its event) of a
+ * call that ended for side->user_id: its remote party, group and times
+ * (answered_at 0: not answered by this user), ended now. taken_by: the
+ * colleague who answered it instead, or NULL. */
+gboolean           cb_sip_record_journal    (CbChanges          *changes,
+                                             const CbWireCall   *side,
+                                             const CbWireParty  *taken_by,
+                                             GError            **error);
+
+G_END_DECLS
