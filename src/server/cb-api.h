@@ -35,6 +35,7 @@ void        cb_api_health_register    (CbRouter *router, CbApi *api);
 void        cb_api_session_register   (CbRouter *router, CbApi *api);
 void        cb_api_snapshot_register  (CbRouter *router, CbApi *api);
 void        cb_api_me_register        (CbRouter *router, CbApi *api);
+void        cb_api_call_settings_register (CbRouter *router, CbApi *api);
 void        cb_api_blf_register       (CbRouter *router, CbApi *api);
 void        cb_api_journal_register   (CbRouter *router, CbApi *api);
 void        cb_api_groups_register    (CbRouter *router, CbApi *api);
