@@ -14,18 +14,6 @@
 
 #include "cb-api.h"
 #include "cb-audio-format.h"
-#include "cb-projection.h"
-
-static void
-reply_me (CbApi     *api,
-          CbRequest *request,
-          gint64     me)
-{
-  g_autoptr(JsonObject) object =
-    cb_projection_user (api->directory, cb_directory_get_user (api->directory, me), CB_LEVEL_PERSONAL);
-
-  cb_reply_object (request->msg, SOUP_STATUS_OK, object);
-}
 
 /* The whole diversion: what the body leaves out is off. */
 static void
@@ -49,7 +37,7 @@ put_diversion (CbRequest *request,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  reply_me (api, request, me);
+  cb_api_reply_me (api, request, me);
 }
 
 static void
@@ -85,7 +73,7 @@ put_mobile_ringing (CbRequest *request,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  reply_me (api, request, me);
+  cb_api_reply_me (api, request, me);
 }
 
 static void
@@ -132,7 +120,7 @@ put_announcement (CbRequest *request,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  reply_me (api, request, me);
+  cb_api_reply_me (api, request, me);
 }
 
 static void
@@ -178,7 +166,7 @@ delete_announcement (CbRequest *request,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  reply_me (api, request, me);
+  cb_api_reply_me (api, request, me);
 }
 
 void

@@ -9,6 +9,26 @@
 #include "cb-api.h"
 #include "cb-projection.h"
 
+/* The signed-in user and the {id} of a group they see; FALSE when the
+ * request has been answered (401, or 404 for a group they do not see). */
+static gboolean
+visible_group (CbApi     *api,
+               CbRequest *request,
+               gint64    *me,
+               gint64    *group_id)
+{
+  if ((*me = cb_api_require_user (api, request, NULL)) == 0 ||
+      !cb_request_get_id (request, "id", group_id))
+    return FALSE;
+  if (!cb_directory_can_see_group (api->directory, *me, *group_id))
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND,
+                      "No group %" G_GINT64_FORMAT, *group_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 put_login (CbRequest *request,
            gpointer   user_data)
@@ -21,16 +41,8 @@ put_login (CbRequest *request,
   gint64 group_id;
   gint64 me;
 
-  if ((me = cb_api_require_user (api, request, NULL)) == 0)
+  if (!visible_group (api, request, &me, &group_id))
     return;
-  if (!cb_request_get_id (request, "id", &group_id))
-    return;
-  if (!cb_directory_can_see_group (api->directory, me, group_id))
-    {
-      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND,
-                      "No group %" G_GINT64_FORMAT, group_id);
-      return;
-    }
 
   body = cb_request_parse_body (request, &error);
   if (body == NULL ||
@@ -183,16 +195,8 @@ put_filter (CbRequest *request,
   gint64 group_id;
   gint64 me;
 
-  if ((me = cb_api_require_user (api, request, NULL)) == 0)
+  if (!visible_group (api, request, &me, &group_id))
     return;
-  if (!cb_request_get_id (request, "id", &group_id))
-    return;
-  if (!cb_directory_can_see_group (api->directory, me, group_id))
-    {
-      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND,
-                      "No group %" G_GINT64_FORMAT, group_id);
-      return;
-    }
 
   body = cb_request_parse_body (request, &error);
   if (body == NULL ||

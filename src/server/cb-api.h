@@ -46,6 +46,11 @@ void        cb_api_telephony_register (CbRouter *router, CbApi *api);
 /* All of the above, in the order PROTOCOL.md lists the routes. */
 void        cb_api_register_all       (CbRouter *router, CbApi *api);
 
+/* Answers 200 with the user's own object (personal level): what the
+ * routes that change one's own state answer. */
+void        cb_api_reply_me           (CbApi      *api,
+                                       CbRequest  *request,
+                                       gint64      me);
 /* The signed-in user, or 0 after answering 401. */
 gint64      cb_api_require_user       (CbApi      *api,
                                        CbRequest  *request,
