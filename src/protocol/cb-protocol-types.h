@@ -51,9 +51,12 @@ typedef enum {
   CB_LEVEL_PERSONAL,  /* journal and private notes */
 } CbLevel;
 
+/* An assistant group's leader is the person assisted; its members are
+ * the assistants, who log into it like into a hunt group. */
 typedef enum {
   CB_GROUP_KIND_AUTHORISATION,
   CB_GROUP_KIND_HUNT,
+  CB_GROUP_KIND_ASSISTANT,
 } CbGroupKind;
 
 typedef enum {
@@ -61,6 +64,16 @@ typedef enum {
   CB_RING_STRATEGY_SEQUENTIAL,
   CB_RING_STRATEGY_QUEUE,
 } CbRingStrategy;
+
+/* Whom the calls to an assistant group's leader ring while the group's
+ * filter is on ("first": the others after the group's filter_delay). */
+typedef enum {
+  CB_ASSISTANT_FILTER_LEADER_ONLY,
+  CB_ASSISTANT_FILTER_ASSISTANTS_ONLY,
+  CB_ASSISTANT_FILTER_ASSISTANTS_FIRST,
+  CB_ASSISTANT_FILTER_LEADER_FIRST,
+  CB_ASSISTANT_FILTER_ALL,
+} CbAssistantFilter;
 
 /* The order in which a queue offers a waiting caller to its agents. */
 typedef enum {

@@ -80,6 +80,18 @@ cb_wire_call_write (CbWireSink         *sink,
     }
   else
     cb_wire_sink_null (sink);
+
+  /* Nobody is named to a viewer who may not see them. */
+  cb_wire_sink_member (sink, "for");
+  if (call->for_user_id > 0 && cb_wire_viewer_may_see (viewer, call->for_user_id))
+    {
+      cb_wire_sink_begin_object (sink);
+      cb_wire_sink_put_int (sink, "user_id", call->for_user_id);
+      cb_wire_sink_put_string (sink, "name", call->for_name);
+      cb_wire_sink_end_object (sink);
+    }
+  else
+    cb_wire_sink_null (sink);
   cb_wire_sink_put_bool (sink, "picked_up", call->picked_up);
   cb_wire_sink_end_object (sink);
 }
@@ -120,6 +132,26 @@ read_group (JsonObject  *object,
   return TRUE;
 }
 
+static gboolean
+read_for (JsonObject  *object,
+          CbWireCall  *call,
+          GError     **error)
+{
+  JsonObject *leader = NULL;
+
+  if (!_cb_wire_get_nullable_object (object, "for", &leader, error))
+    return FALSE;
+  if (leader == NULL)
+    return TRUE;
+  if (!cb_json_get_int (leader, "user_id", TRUE, &call->for_user_id, error) ||
+      !cb_json_get_string (leader, "name", FALSE, &call->for_name, error))
+    {
+      g_prefix_error (error, "In “for”: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 CbWireCall *
 cb_wire_call_from_json (JsonObject  *object,
                         GError     **error)
@@ -155,6 +187,7 @@ cb_wire_call_from_json (JsonObject  *object,
       !_cb_wire_get_nullable_string (object, "device_call_id", &call->device_call_id, error) ||
       !_cb_wire_get_nullable_string (object, "device", &call->device, error) ||
       !read_group (object, call, error) ||
+      !read_for (object, call, error) ||
       !cb_json_get_bool (object, "picked_up", FALSE, &call->picked_up, error))
     {
       cb_wire_call_free (call);

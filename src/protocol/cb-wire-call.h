@@ -7,15 +7,21 @@
  *  "from", "from_user_id", "to", "to_user_id",
  *  "remote_number", "remote_name", "remote_user_id",
  *  "started_at", "answered_at", "device_call_id", "device",
- *  "group": {"id", "name"} | null, "picked_up"}
+ *  "group": {"id", "name"} | null, "for": {"user_id", "name"} | null,
+ *  "picked_up"}
  *
  * The remote party is `to` for an outgoing side and `from` for an
  * incoming one. Ids are null when the party is not one of our users (a
  * number beyond the trunk, a group), times null when not reached yet.
  *
+ * "for" is the assistant group leader the call is for: a call to the
+ * leader offered to an assistant ("Call for Dr. Krause"), or one an
+ * assistant placed as the leader; null otherwise.
+ *
  * Written for a viewer, a party the viewer may not see
  * (cb_wire_viewer_may_see()) loses its number, name and id: the call
- * reads as an internal call without a name.
+ * reads as an internal call without a name. A "for" leader the viewer
+ * may not see is null.
  */
 
 #pragma once
@@ -46,6 +52,8 @@ typedef struct {
   gint64           group_id;        /* 0: not a group call */
   const char      *group_name;
   gboolean         picked_up;
+  gint64           for_user_id;     /* the leader it is for; 0: none */
+  const char      *for_name;        /* their display name */
 } CbWireCall;
 
 /* The party on the other side from call->user_id's point of view. */

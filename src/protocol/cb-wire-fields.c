@@ -15,25 +15,30 @@
 
 /* DESIGN.md, "Authorisation groups": public sees the directory entry and
  * availability, business adds line state, team adds call details, group
- * logins, agent status and pickup. */
+ * logins, agent status, pickup and where the user's calls are diverted
+ * (colleagues see "diverted to …"); the settings only the user acts on
+ * (ringing their mobile, their announcement) stay personal. */
 static const CbWireField user_fields[] = {
-  [CB_WIRE_USER_FIELD_ID]           = { "id",           CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_USERNAME]     = { "username",     CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_DISPLAY_NAME] = { "display_name", CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_KIND]         = { "kind",         CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_EXTENSION]    = { "extension",    CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_EMAIL]        = { "email",        CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_MOBILE]       = { "mobile",       CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_LANGUAGE]     = { "language",     CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_TIME_ZONE]    = { "time_zone",    CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_ADMIN]        = { "admin",        CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_LEVEL]        = { "level",        CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_PRESENCE]     = { "presence",     CB_LEVEL_PUBLIC },
-  [CB_WIRE_USER_FIELD_LINE_STATE]   = { "line_state",   CB_LEVEL_BUSINESS },
-  [CB_WIRE_USER_FIELD_AGENT_STATUS] = { "agent_status", CB_LEVEL_TEAM },
-  [CB_WIRE_USER_FIELD_GROUP_LOGINS] = { "group_logins", CB_LEVEL_TEAM },
-  [CB_WIRE_USER_FIELD_CALLS]        = { "calls",        CB_LEVEL_TEAM },
-  [CB_WIRE_USER_FIELD_PICKUP]       = { "pickup",       CB_LEVEL_TEAM },
+  [CB_WIRE_USER_FIELD_ID]               = { "id",             CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_USERNAME]         = { "username",       CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_DISPLAY_NAME]     = { "display_name",   CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_KIND]             = { "kind",           CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_EXTENSION]        = { "extension",      CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_EMAIL]            = { "email",          CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_MOBILE]           = { "mobile",         CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_LANGUAGE]         = { "language",       CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_TIME_ZONE]        = { "time_zone",      CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_ADMIN]            = { "admin",          CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_LEVEL]            = { "level",          CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_PRESENCE]         = { "presence",       CB_LEVEL_PUBLIC },
+  [CB_WIRE_USER_FIELD_LINE_STATE]       = { "line_state",     CB_LEVEL_BUSINESS },
+  [CB_WIRE_USER_FIELD_AGENT_STATUS]     = { "agent_status",   CB_LEVEL_TEAM },
+  [CB_WIRE_USER_FIELD_GROUP_LOGINS]     = { "group_logins",   CB_LEVEL_TEAM },
+  [CB_WIRE_USER_FIELD_DIVERSION]        = { "diversion",      CB_LEVEL_TEAM },
+  [CB_WIRE_USER_FIELD_MOBILE_RINGING]   = { "mobile_ringing", CB_LEVEL_PERSONAL },
+  [CB_WIRE_USER_FIELD_ANNOUNCEMENT]     = { "announcement",   CB_LEVEL_PERSONAL },
+  [CB_WIRE_USER_FIELD_CALLS]            = { "calls",          CB_LEVEL_TEAM },
+  [CB_WIRE_USER_FIELD_PICKUP]           = { "pickup",         CB_LEVEL_TEAM },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (user_fields) == CB_WIRE_N_USER_FIELDS);

@@ -1,4 +1,4 @@
-/* cb-wire-group.c: a group (authorisation or hunt group, queue) on the wire
+/* cb-wire-group.c: a group (authorisation, hunt or assistant group, queue) on the wire
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -140,6 +140,13 @@ cb_wire_group_write (CbWireSink         *sink,
           cb_wire_queue_stats_write (sink, 0, &group->queue_stats);
         }
     }
+  else if (group->kind == CB_GROUP_KIND_ASSISTANT)
+    {
+      cb_wire_sink_put_bool (sink, "filter_enabled", group->filter_enabled);
+      cb_wire_sink_put_nick (sink, "filter", CB_TYPE_ASSISTANT_FILTER, group->filter);
+      cb_wire_sink_put_int (sink, "filter_delay", group->filter_delay);
+      cb_wire_sink_put_bool (sink, "logout_allowed", group->logout_allowed);
+    }
   cb_wire_sink_put_nick (sink, "level", CB_TYPE_LEVEL, group->level);
   cb_wire_sink_put_nick (sink, "leader_level", CB_TYPE_LEVEL, group->leader_level);
   put_person (sink, "leader", group->leader_id, viewer);
@@ -233,6 +240,7 @@ cb_wire_group_from_json (JsonObject  *object,
   int kind = CB_GROUP_KIND_AUTHORISATION;
   int strategy = CB_RING_STRATEGY_PARALLEL;
   int queue_order = CB_QUEUE_ORDER_RING_ALL;
+  int filter = CB_ASSISTANT_FILTER_ASSISTANTS_FIRST;
   int level = CB_LEVEL_NONE;
   int leader_level = CB_LEVEL_NONE;
   guint64 member_timeout = 0;
@@ -240,12 +248,14 @@ cb_wire_group_from_json (JsonObject  *object,
   guint64 agent_timeout = 0;
   guint64 max_wait = 0;
   guint64 wrap_up = 0;
+  guint64 filter_delay = CB_WIRE_FILTER_DELAY_DEFAULT;
 
   g_return_val_if_fail (object != NULL, NULL);
 
   read = g_new0 (GroupRead, 1);
   read->object = json_object_ref (object);
   group = &read->group;
+  group->logout_allowed = TRUE;
 
   if (!cb_json_get_int (object, "id", TRUE, &group->id, error) ||
       !cb_json_get_string (object, "name", FALSE, &group->name, error) ||
@@ -264,6 +274,10 @@ cb_wire_group_from_json (JsonObject  *object,
       !_cb_wire_get_uint (object, "wrap_up", G_MAXUINT, &wrap_up, error) ||
       !cb_json_get_bool (object, "announcement", FALSE, &group->announcement, error) ||
       !read_queue_stats (object, group, error) ||
+      !cb_json_get_bool (object, "filter_enabled", FALSE, &group->filter_enabled, error) ||
+      !cb_json_get_enum (object, "filter", CB_TYPE_ASSISTANT_FILTER, FALSE, &filter, error) ||
+      !_cb_wire_get_uint (object, "filter_delay", G_MAXUINT, &filter_delay, error) ||
+      !cb_json_get_bool (object, "logout_allowed", FALSE, &group->logout_allowed, error) ||
       !cb_json_get_enum (object, "level", CB_TYPE_LEVEL, FALSE, &level, error) ||
       !cb_json_get_enum (object, "leader_level", CB_TYPE_LEVEL, FALSE, &leader_level, error) ||
       !_cb_wire_get_nullable_int (object, "leader", &group->leader_id, error) ||
@@ -284,6 +298,8 @@ cb_wire_group_from_json (JsonObject  *object,
   group->agent_timeout = (guint) agent_timeout;
   group->max_wait = (guint) max_wait;
   group->wrap_up = (guint) wrap_up;
+  group->filter = filter;
+  group->filter_delay = (guint) filter_delay;
   return group;
 }
 

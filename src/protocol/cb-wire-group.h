@@ -1,4 +1,4 @@
-/* cb-wire-group.h: a group (authorisation or hunt group, queue) on the wire
+/* cb-wire-group.h: a group (authorisation, hunt or assistant group, queue) on the wire
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,6 +8,8 @@
  *               "ring_in_use", "overflow", "pickup_oldest", "ringing",
  *  queues:      "queue_order", "agent_timeout", "max_wait", "wrap_up",
  *               "announcement", "queue_stats": {…},
+ *  assistant groups: "filter_enabled", "filter", "filter_delay",
+ *               "logout_allowed",
  *  "level", "leader_level", "leader", "deputy",
  *  "members": [{"user_id", "logged_in"}]}
  *
@@ -23,6 +25,11 @@
 #include "cb-wire-sink.h"
 
 G_BEGIN_DECLS
+
+/* An assistant group's filter_delay unless set, and its range. */
+#define CB_WIRE_FILTER_DELAY_DEFAULT 15
+#define CB_WIRE_FILTER_DELAY_MIN     1
+#define CB_WIRE_FILTER_DELAY_MAX     300
 
 typedef struct {
   gint64   user_id;
@@ -57,6 +64,11 @@ typedef struct {
   guint               wrap_up;
   gboolean            announcement;
   CbWireQueueStats    queue_stats;
+  /* Assistant groups: the leader is the person assisted. */
+  gboolean            filter_enabled;
+  CbAssistantFilter   filter;
+  guint               filter_delay;  /* seconds, for the "first" filters */
+  gboolean            logout_allowed;
   CbLevel             level;
   CbLevel             leader_level;
   gint64              leader_id;     /* 0: none */
@@ -74,7 +86,9 @@ JsonObject  *cb_wire_group_to_json     (const CbWireGroup  *group,
 /* Reads a group object; members whose login was not shown read as not
  * logged in with *login_known (per member: cb_wire_group_login_known()) FALSE.
  * Members may also be plain ids (the admin API's form): login unknown.
- * Only "id" is required. cb_wire_group_login_known() and
+ * Only "id" is required; assistant fields left out read as a new group
+ * has them (filter off, assistants-first, 15 s, logging out allowed).
+ * cb_wire_group_login_known() and
  * cb_wire_group_free() take only groups this returned. */
 CbWireGroup *cb_wire_group_from_json   (JsonObject         *object,
                                         GError            **error);

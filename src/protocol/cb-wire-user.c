@@ -36,6 +36,31 @@ write_group_logins (CbWireSink       *sink,
   cb_wire_sink_end_array (sink);
 }
 
+/* A diversion that is off is null, not "": a number or nothing. */
+static void
+put_number_or_null (CbWireSink *sink,
+                    const char *name,
+                    const char *number)
+{
+  cb_wire_sink_member (sink, name);
+  if (number != NULL && number[0] != '\0')
+    cb_wire_sink_string (sink, number);
+  else
+    cb_wire_sink_null (sink);
+}
+
+static void
+write_diversion (CbWireSink            *sink,
+                 const CbWireDiversion *diversion)
+{
+  cb_wire_sink_begin_object (sink);
+  put_number_or_null (sink, "unconditional", diversion->unconditional);
+  put_number_or_null (sink, "busy", diversion->busy);
+  put_number_or_null (sink, "no_answer", diversion->no_answer);
+  cb_wire_sink_put_int (sink, "no_answer_after", diversion->no_answer_after);
+  cb_wire_sink_end_object (sink);
+}
+
 static void
 write_field (CbWireSink       *sink,
              const CbWireUser *user,
@@ -94,6 +119,20 @@ write_field (CbWireSink       *sink,
     case CB_WIRE_USER_FIELD_GROUP_LOGINS:
       cb_wire_sink_member (sink, name);
       write_group_logins (sink, user);
+      break;
+    case CB_WIRE_USER_FIELD_DIVERSION:
+      cb_wire_sink_member (sink, name);
+      write_diversion (sink, &user->diversion);
+      break;
+    case CB_WIRE_USER_FIELD_MOBILE_RINGING:
+      cb_wire_sink_member (sink, name);
+      cb_wire_sink_begin_object (sink);
+      cb_wire_sink_put_bool (sink, "enabled", user->mobile_ringing.enabled);
+      cb_wire_sink_put_int (sink, "delay", user->mobile_ringing.delay);
+      cb_wire_sink_end_object (sink);
+      break;
+    case CB_WIRE_USER_FIELD_ANNOUNCEMENT:
+      cb_wire_sink_put_bool (sink, name, user->announcement);
       break;
     case CB_WIRE_USER_FIELD_CALLS:
     case CB_WIRE_USER_FIELD_PICKUP:
@@ -200,6 +239,66 @@ read_group_logins (JsonObject  *object,
   return TRUE;
 }
 
+gboolean
+cb_wire_diversion_from_json (JsonObject       *object,
+                             CbWireDiversion  *diversion,
+                             GError          **error)
+{
+  CbWireDiversion read = { .no_answer_after = CB_WIRE_NO_ANSWER_AFTER_DEFAULT };
+  guint64 after = read.no_answer_after;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (diversion != NULL, FALSE);
+
+  if (!_cb_wire_get_nullable_string (object, "unconditional", &read.unconditional, error) ||
+      !_cb_wire_get_nullable_string (object, "busy", &read.busy, error) ||
+      !_cb_wire_get_nullable_string (object, "no_answer", &read.no_answer, error) ||
+      !_cb_wire_get_uint (object, "no_answer_after", G_MAXUINT, &after, error))
+    return FALSE;
+  read.no_answer_after = (guint) after;
+  *diversion = read;
+  return TRUE;
+}
+
+static gboolean
+read_diversion (JsonObject  *object,
+                CbWireUser  *user,
+                GError     **error)
+{
+  JsonObject *diversion = NULL;
+
+  if (!_cb_wire_get_nullable_object (object, "diversion", &diversion, error))
+    return FALSE;
+  if (diversion != NULL && !cb_wire_diversion_from_json (diversion, &user->diversion, error))
+    {
+      g_prefix_error (error, "In “diversion”: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_mobile_ringing (JsonObject  *object,
+                     CbWireUser  *user,
+                     GError     **error)
+{
+  JsonObject *ringing = NULL;
+  guint64 delay = 0;
+
+  if (!_cb_wire_get_nullable_object (object, "mobile_ringing", &ringing, error))
+    return FALSE;
+  if (ringing == NULL)
+    return TRUE;
+  if (!cb_json_get_bool (ringing, "enabled", FALSE, &user->mobile_ringing.enabled, error) ||
+      !_cb_wire_get_uint (ringing, "delay", G_MAXUINT, &delay, error))
+    {
+      g_prefix_error (error, "In “mobile_ringing”: ");
+      return FALSE;
+    }
+  user->mobile_ringing.delay = (guint) delay;
+  return TRUE;
+}
+
 CbWireUser *
 cb_wire_user_from_json (JsonObject  *object,
                         GError     **error)
@@ -216,8 +315,9 @@ cb_wire_user_from_json (JsonObject  *object,
   read = g_new0 (UserRead, 1);
   read->object = json_object_ref (object);
   user = &read->user;
-  /* What nobody told us: offline, logged out. */
+  /* What nobody told us: offline, logged out, not diverted. */
   user->availability = CB_AVAILABILITY_OFFLINE;
+  user->diversion.no_answer_after = CB_WIRE_NO_ANSWER_AFTER_DEFAULT;
 
   if (!cb_json_get_int (object, "id", TRUE, &user->id, error) ||
       !cb_json_get_enum (object, "level", CB_TYPE_LEVEL, TRUE, &level, error) ||
@@ -244,6 +344,15 @@ cb_wire_user_from_json (JsonObject  *object,
     goto fail;
   if (cb_wire_user_field_shown ("group_logins", user->level) &&
       !read_group_logins (object, read, error))
+    goto fail;
+  if (cb_wire_user_field_shown ("diversion", user->level) &&
+      !read_diversion (object, user, error))
+    goto fail;
+  if (cb_wire_user_field_shown ("mobile_ringing", user->level) &&
+      !read_mobile_ringing (object, user, error))
+    goto fail;
+  if (cb_wire_user_field_shown ("announcement", user->level) &&
+      !cb_json_get_bool (object, "announcement", FALSE, &user->announcement, error))
     goto fail;
   user->line_state = line_state;
   user->agent_status = agent_status;

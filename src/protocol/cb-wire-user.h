@@ -7,7 +7,13 @@
  *  "mobile", "language", "time_zone", "admin", "level",
  *  "presence": {"availability", "note", "note_until"},
  *  "line_state"                       (business and above),
- *  "agent_status", "group_logins": [{"id", "name"}]   (team and above)}
+ *  "agent_status", "group_logins": [{"id", "name"}],
+ *  "diversion": {"unconditional", "busy", "no_answer", "no_answer_after"}
+ *                                                      (team and above),
+ *  "mobile_ringing": {"enabled", "delay"}, "announcement"  (personal)}
+ *
+ * A diversion target is a number (an extension, a group number or an
+ * external one), null when that diversion is off.
  *
  * `level` is the viewer's level towards the user; the fields it does not
  * reach (cb_wire_user_field_shown()) are left out by the writer and
@@ -24,11 +30,34 @@
 
 G_BEGIN_DECLS
 
-/* A hunt group a user is logged into. */
+/* Diversion on no answer: after this many seconds (PROTOCOL.md); and
+ * the longest delay before a user's mobile rings too. */
+#define CB_WIRE_NO_ANSWER_AFTER_DEFAULT  20
+#define CB_WIRE_NO_ANSWER_AFTER_MIN      5
+#define CB_WIRE_NO_ANSWER_AFTER_MAX      120
+#define CB_WIRE_MOBILE_RINGING_DELAY_MAX 60
+/* A diversion target: 1 to this many of 0-9 * # +. */
+#define CB_WIRE_DIVERSION_NUMBER_MAX     32
+
+/* A hunt group or assistant group a user is logged into. */
 typedef struct {
   gint64      id;
   const char *name;
 } CbWireGroupRef;
+
+/* Where a user's calls go instead of ringing them. */
+typedef struct {
+  const char *unconditional;    /* every call; NULL: off */
+  const char *busy;             /* while they are in a call; NULL: off */
+  const char *no_answer;        /* after no_answer_after s of ringing; NULL: off */
+  guint       no_answer_after;  /* seconds */
+} CbWireDiversion;
+
+/* The user's mobile (the "mobile" field) rings with their phones. */
+typedef struct {
+  gboolean enabled;
+  guint    delay;               /* seconds after their phones start */
+} CbWireMobileRinging;
 
 /* Strings are borrowed: from the server's records, or from the JsonObject
  * a CbWireUser was read from (which it keeps alive). */
@@ -51,6 +80,9 @@ typedef struct {
   CbAgentStatus         agent_status;    /* likewise */
   const CbWireGroupRef *group_logins;    /* likewise */
   guint                 n_group_logins;
+  CbWireDiversion       diversion;       /* likewise */
+  CbWireMobileRinging   mobile_ringing;  /* personal only */
+  gboolean              announcement;    /* personal only: one is uploaded */
 } CbWireUser;
 
 void        cb_wire_user_write     (CbWireSink       *sink,
@@ -59,7 +91,8 @@ JsonObject *cb_wire_user_to_json   (const CbWireUser *user);
 /* Reads a user object (what the writer writes, at any level). "id" and
  * "level" are required; fields the level does not reach are ignored even
  * when present, so unknown ones read as availability/line state
- * offline, agent status logged out, no logins. The result keeps a
+ * offline, agent status logged out, no logins, no diversion (no answer
+ * after the default), mobile ringing off, no announcement. The result keeps a
  * reference to object; free it with cb_wire_user_free() (only those).
  * Errors: CB_PROTOCOL_ERROR_INVALID_FIELD. */
 CbWireUser *cb_wire_user_from_json (JsonObject       *object,
@@ -73,6 +106,15 @@ void        cb_wire_user_free      (CbWireUser       *user);
  * not know are kept only at PERSONAL. */
 JsonObject *cb_wire_user_cut       (JsonObject       *object,
                                     CbLevel           level);
+
+/* A "diversion" object (the user's field, and the body of PUT
+ * /me/diversion): a member left out or null is off, no_answer_after
+ * left out is the default. Only the types are checked here; the strings
+ * point into object. Errors: CB_PROTOCOL_ERROR_INVALID_FIELD naming the
+ * member. */
+gboolean    cb_wire_diversion_from_json (JsonObject       *object,
+                                         CbWireDiversion  *diversion,
+                                         GError          **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbWireUser, cb_wire_user_free)
 

@@ -317,7 +317,7 @@ apply_group_body (CbApi          *api,
       g_clear_pointer (&record->monitor, g_array_unref);
       record->monitor = unique_ids (monitor);
     }
-  return TRUE;
+  return cb_record_fields_check_group (record, error);
 }
 
 /* Creates (record->id 0) or replaces a group and answers with it as

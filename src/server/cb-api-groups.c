@@ -1,4 +1,4 @@
-/* cb-api-groups.c: hunt groups: logging in and out, member order, pickup
+/* cb-api-groups.c: hunt and assistant groups: logging in and out, member order, the assistants' filter, pickup
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,6 +8,26 @@
 
 #include "cb-api.h"
 #include "cb-projection.h"
+
+/* The signed-in user and the {id} of a group they see; FALSE when the
+ * request has been answered (401, or 404 for a group they do not see). */
+static gboolean
+visible_group (CbApi     *api,
+               CbRequest *request,
+               gint64    *me,
+               gint64    *group_id)
+{
+  if ((*me = cb_api_require_user (api, request, NULL)) == 0 ||
+      !cb_request_get_id (request, "id", group_id))
+    return FALSE;
+  if (!cb_directory_can_see_group (api->directory, *me, *group_id))
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND,
+                      "No group %" G_GINT64_FORMAT, *group_id);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 static void
 put_login (CbRequest *request,
@@ -21,16 +41,8 @@ put_login (CbRequest *request,
   gint64 group_id;
   gint64 me;
 
-  if ((me = cb_api_require_user (api, request, NULL)) == 0)
+  if (!visible_group (api, request, &me, &group_id))
     return;
-  if (!cb_request_get_id (request, "id", &group_id))
-    return;
-  if (!cb_directory_can_see_group (api->directory, me, group_id))
-    {
-      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND,
-                      "No group %" G_GINT64_FORMAT, group_id);
-      return;
-    }
 
   body = cb_request_parse_body (request, &error);
   if (body == NULL ||
@@ -165,6 +177,65 @@ put_members_order (CbRequest *request,
   cb_reply_object (request->msg, SOUP_STATUS_OK, reply);
 }
 
+/* An assistant group's filter: the leader sets it, a logged-in assistant
+ * switches it on and off (the rights are the service layer's). */
+static void
+put_filter (CbRequest *request,
+            gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean enabled = FALSE;
+  int strategy = 0;
+  gint64 delay = 0;
+  guint delay_s;
+  CbAssistantFilter filter;
+  gint64 group_id;
+  gint64 me;
+
+  if (!visible_group (api, request, &me, &group_id))
+    return;
+
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL ||
+      !cb_json_get_bool (body, "enabled", FALSE, &enabled, &error) ||
+      !cb_json_get_enum (body, "strategy", CB_TYPE_ASSISTANT_FILTER, FALSE, &strategy, &error) ||
+      !cb_json_get_int (body, "delay", FALSE, &delay, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  if (!json_object_has_member (body, "enabled") && !json_object_has_member (body, "strategy") &&
+      !json_object_has_member (body, "delay"))
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                      "Give at least one of “enabled”, “strategy” and “delay”");
+      return;
+    }
+  if (delay < 0 || delay > G_MAXUINT)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                      "Field “delay” must be %d to %d seconds", CB_WIRE_FILTER_DELAY_MIN,
+                      CB_WIRE_FILTER_DELAY_MAX);
+      return;
+    }
+  filter = strategy;
+  delay_s = (guint) delay;
+  if (!cb_changes_set_assistant_filter (api->changes, me, group_id,
+                                        json_object_has_member (body, "enabled") ? &enabled : NULL,
+                                        json_object_has_member (body, "strategy") ? &filter : NULL,
+                                        json_object_has_member (body, "delay") ? &delay_s : NULL,
+                                        &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  reply = cb_projection_group (api->directory, cb_directory_get_group (api->directory, group_id), me);
+  cb_reply_object (request->msg, SOUP_STATUS_OK, reply);
+}
+
 /* Directed pickup (the BLF's "pick up"): the caller's phone rings with a
  * call ringing at a colleague; the permission check is the server's. */
 static void
@@ -212,5 +283,6 @@ cb_api_groups_register (CbRouter *router,
 {
   cb_router_add (router, "PUT", CB_API_PREFIX "/groups/{id}/login", put_login, api);
   cb_router_add (router, "PUT", CB_API_PREFIX "/groups/{id}/members/order", put_members_order, api);
+  cb_router_add (router, "PUT", CB_API_PREFIX "/groups/{id}/filter", put_filter, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/pickup", post_pickup, api);
 }

@@ -17,17 +17,6 @@
 /* ---- presence and agent status ------------------------------------------ */
 
 static void
-reply_me (CbApi     *api,
-          CbRequest *request,
-          gint64     me)
-{
-  g_autoptr(JsonObject) object =
-    cb_projection_user (api->directory, cb_directory_get_user (api->directory, me), CB_LEVEL_PERSONAL);
-
-  cb_reply_object (request->msg, SOUP_STATUS_OK, object);
-}
-
-static void
 put_presence (CbRequest *request,
               gpointer   user_data)
 {
@@ -72,7 +61,7 @@ put_presence (CbRequest *request,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  reply_me (api, request, me);
+  cb_api_reply_me (api, request, me);
 }
 
 static void
@@ -96,7 +85,7 @@ put_agent_status (CbRequest *request,
       cb_reply_gerror (request->msg, error);
       return;
     }
-  reply_me (api, request, me);
+  cb_api_reply_me (api, request, me);
 }
 
 /* ---- favourites and monitor --------------------------------------------- */

@@ -19,6 +19,7 @@ cb_api_register_all (CbRouter *router,
   cb_api_session_register (router, api);
   cb_api_snapshot_register (router, api);
   cb_api_me_register (router, api);
+  cb_api_call_settings_register (router, api);
   cb_api_blf_register (router, api);
   cb_api_journal_register (router, api);
   cb_api_telephony_register (router, api);

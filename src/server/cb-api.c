@@ -7,6 +7,18 @@
 #define G_LOG_DOMAIN "cb-api"
 
 #include "cb-api.h"
+#include "cb-projection.h"
+
+void
+cb_api_reply_me (CbApi     *api,
+                 CbRequest *request,
+                 gint64     me)
+{
+  g_autoptr(JsonObject) object =
+    cb_projection_user (api->directory, cb_directory_get_user (api->directory, me), CB_LEVEL_PERSONAL);
+
+  cb_reply_object (request->msg, SOUP_STATUS_OK, object);
+}
 
 gint64
 cb_api_require_user (CbApi      *api,

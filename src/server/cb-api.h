@@ -35,6 +35,7 @@ void        cb_api_health_register    (CbRouter *router, CbApi *api);
 void        cb_api_session_register   (CbRouter *router, CbApi *api);
 void        cb_api_snapshot_register  (CbRouter *router, CbApi *api);
 void        cb_api_me_register        (CbRouter *router, CbApi *api);
+void        cb_api_call_settings_register (CbRouter *router, CbApi *api);
 void        cb_api_blf_register       (CbRouter *router, CbApi *api);
 void        cb_api_journal_register   (CbRouter *router, CbApi *api);
 void        cb_api_groups_register    (CbRouter *router, CbApi *api);
@@ -45,6 +46,11 @@ void        cb_api_telephony_register (CbRouter *router, CbApi *api);
 /* All of the above, in the order PROTOCOL.md lists the routes. */
 void        cb_api_register_all       (CbRouter *router, CbApi *api);
 
+/* Answers 200 with the user's own object (personal level): what the
+ * routes that change one's own state answer. */
+void        cb_api_reply_me           (CbApi      *api,
+                                       CbRequest  *request,
+                                       gint64      me);
 /* The signed-in user, or 0 after answering 401. */
 gint64      cb_api_require_user       (CbApi      *api,
                                        CbRequest  *request,

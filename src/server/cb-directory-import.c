@@ -389,6 +389,8 @@ import_group (CbStore     *store,
       g_clear_pointer (&record->blf, g_ptr_array_unref);
       record->blf = g_steal_pointer (&blf);
     }
+  if (!cb_record_fields_check_group (record, error))
+    return FALSE;
 
   if (create)
     {

@@ -6,7 +6,8 @@
  * Besides listening, this enforces the request body limit before a body
  * is read: a Content-Length over the limit, or a chunked body growing
  * past it, is answered 413 at once on a connection taken over from
- * libsoup (which would otherwise read the whole body first).
+ * libsoup (which would otherwise read the whole body first). The limit
+ * is max_body, or an upload route's own (cb_router_body_limit()).
  */
 
 #define G_LOG_DOMAIN "cb-http"
@@ -28,6 +29,7 @@ struct _CbHttpServer
 G_DEFINE_FINAL_TYPE (CbHttpServer, cb_http_server, G_TYPE_OBJECT)
 
 #define BODY_SIZE_KEY "cb-body-size"
+#define BODY_LIMIT_KEY "cb-body-limit"
 /* How long and how much a rejected body is drained before closing, so
  * that the client reads our 413 instead of a connection reset. */
 #define DRAIN_TIMEOUT_MS 2000
@@ -135,6 +137,13 @@ rejection_written (GObject      *source,
   drain_next (rejection);
 }
 
+/* The limit early_handler() chose for this request. */
+static gsize
+body_limit (SoupServerMessage *msg)
+{
+  return GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), BODY_LIMIT_KEY));
+}
+
 static void
 reject_too_large (CbHttpServer      *self,
                   SoupServerMessage *msg,
@@ -145,7 +154,7 @@ reject_too_large (CbHttpServer      *self,
   GSocket *socket;
   Rejection *rejection;
 
-  message = g_strdup_printf ("The request body is larger than %" G_GSIZE_FORMAT " bytes", self->max_body);
+  message = g_strdup_printf ("The request body is larger than %" G_GSIZE_FORMAT " bytes", body_limit (msg));
   g_debug ("%s %s → 413: %s", soup_server_message_get_method (msg),
            g_uri_get_path (soup_server_message_get_uri (msg)), why);
 
@@ -181,7 +190,7 @@ got_chunk (SoupServerMessage *msg,
 
   total += g_bytes_get_size (chunk);
   g_object_set_data (G_OBJECT (msg), BODY_SIZE_KEY, GSIZE_TO_POINTER (total));
-  if (total > self->max_body)
+  if (total > body_limit (msg))
     {
       g_signal_handlers_disconnect_by_func (msg, got_chunk, self);
       reject_too_large (self, msg, "chunked body over the limit");
@@ -197,11 +206,13 @@ early_handler (SoupServer        *server,
 {
   CbHttpServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  gsize limit = cb_router_body_limit (self->router, soup_server_message_get_method (msg), path);
 
+  g_object_set_data (G_OBJECT (msg), BODY_LIMIT_KEY, GSIZE_TO_POINTER (limit > 0 ? limit : self->max_body));
   switch (soup_message_headers_get_encoding (headers))
     {
     case SOUP_ENCODING_CONTENT_LENGTH:
-      if (soup_message_headers_get_content_length (headers) > (goffset) self->max_body)
+      if (soup_message_headers_get_content_length (headers) > (goffset) body_limit (msg))
         reject_too_large (self, msg, "Content-Length over the limit");
       break;
 

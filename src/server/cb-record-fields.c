@@ -124,6 +124,23 @@ check_seconds (const char  *member,
 }
 
 gboolean
+cb_record_fields_check_group (const CbGroupRecord  *record,
+                              GError              **error)
+{
+  if (record->kind != CB_GROUP_KIND_ASSISTANT || record->leader_id <= 0)
+    return TRUE;
+  for (guint i = 0; record->members != NULL && i < record->members->len; i++)
+    if (g_array_index (record->members, CbGroupMember, i).user_id == record->leader_id)
+      {
+        g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                             "Field “members”: the leader of an assistant group is the person "
+                             "assisted, not one of the assistants");
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
 cb_record_fields_apply_group (CbGroupRecord  *record,
                               JsonObject     *fields,
                               GError        **error)
@@ -141,6 +158,10 @@ cb_record_fields_apply_group (CbGroupRecord  *record,
   gint64 max_wait = record->max_wait;
   gint64 wrap_up = record->wrap_up;
   gboolean announcement = record->announcement;
+  gboolean filter_enabled = record->filter_enabled;
+  int filter = record->filter;
+  gint64 filter_delay = record->filter_delay;
+  gboolean logout_allowed = record->logout_allowed;
 
   if (!apply_string (fields, "name", &record->name, error) ||
       !cb_json_get_enum (fields, "kind", CB_TYPE_GROUP_KIND, FALSE, &kind, error) ||
@@ -158,7 +179,11 @@ cb_record_fields_apply_group (CbGroupRecord  *record,
       !cb_json_get_int (fields, "agent_timeout", FALSE, &agent_timeout, error) ||
       !cb_json_get_int (fields, "max_wait", FALSE, &max_wait, error) ||
       !cb_json_get_int (fields, "wrap_up", FALSE, &wrap_up, error) ||
-      !cb_json_get_bool (fields, "announcement", FALSE, &announcement, error))
+      !cb_json_get_bool (fields, "announcement", FALSE, &announcement, error) ||
+      !cb_json_get_bool (fields, "filter_enabled", FALSE, &filter_enabled, error) ||
+      !cb_json_get_enum (fields, "filter", CB_TYPE_ASSISTANT_FILTER, FALSE, &filter, error) ||
+      !cb_json_get_int (fields, "filter_delay", FALSE, &filter_delay, error) ||
+      !cb_json_get_bool (fields, "logout_allowed", FALSE, &logout_allowed, error))
     return FALSE;
 
   if (record->name == NULL || record->name[0] == '\0')
@@ -176,7 +201,9 @@ cb_record_fields_apply_group (CbGroupRecord  *record,
 
   if (!check_seconds ("agent_timeout", agent_timeout, 1, 3600, error) ||
       !check_seconds ("max_wait", max_wait, 1, 86400, error) ||
-      !check_seconds ("wrap_up", wrap_up, 0, 3600, error))
+      !check_seconds ("wrap_up", wrap_up, 0, 3600, error) ||
+      !check_seconds ("filter_delay", filter_delay, CB_WIRE_FILTER_DELAY_MIN,
+                      CB_WIRE_FILTER_DELAY_MAX, error))
     return FALSE;
   if (record->overflow != NULL && record->overflow[0] != '\0' &&
       strspn (record->overflow, "0123456789*#+") != strlen (record->overflow))
@@ -199,6 +226,10 @@ cb_record_fields_apply_group (CbGroupRecord  *record,
   record->max_wait = max_wait;
   record->wrap_up = wrap_up;
   record->announcement = announcement;
+  record->filter_enabled = filter_enabled;
+  record->filter = filter;
+  record->filter_delay = filter_delay;
+  record->logout_allowed = logout_allowed;
   if (record->kind != CB_GROUP_KIND_HUNT)
     g_clear_pointer (&record->number, g_free);
   return TRUE;

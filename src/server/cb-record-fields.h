@@ -22,10 +22,16 @@ gboolean cb_record_fields_apply_user   (CbUserRecord   *record,
                                         GError        **error);
 /* name, kind, number, strategy, member_timeout, wrap_around, level,
  * leader_level, ring_in_use, overflow, pickup_oldest, queue_order,
- * agent_timeout, max_wait, wrap_up, announcement. Members, leader, deputy and lists are the caller's. */
+ * agent_timeout, max_wait, wrap_up, announcement, filter_enabled,
+ * filter, filter_delay, logout_allowed. Members, leader, deputy and
+ * lists are the caller's; cb_record_fields_check_group() then. */
 gboolean cb_record_fields_apply_group  (CbGroupRecord  *record,
                                         JsonObject     *fields,
                                         GError        **error);
+/* What holds between fields the caller filled in: the leader of an
+ * assistant group is not one of its assistants (INVALID_FIELD). */
+gboolean cb_record_fields_check_group  (const CbGroupRecord *record,
+                                        GError             **error);
 /* A present member that is null: how "no leader" is written. */
 gboolean cb_record_fields_is_null      (JsonObject     *fields,
                                         const char     *member);

@@ -15,6 +15,8 @@ typedef struct {
   char            *method;
   char            *pattern;
   char           **segments;   /* pattern split at '/', without the leading "" */
+  char           **media_types; /* an upload's; NULL: JSON */
+  gsize            max_body;   /* an upload's; 0: the server's */
   CbRouteHandler   handler;
   gpointer         user_data;
 } Route;
@@ -33,6 +35,7 @@ route_free (Route *route)
   g_free (route->method);
   g_free (route->pattern);
   g_strfreev (route->segments);
+  g_strfreev (route->media_types);
   g_free (route);
 }
 
@@ -88,6 +91,24 @@ split_path (const char *path)
   return g_steal_pointer (&parts);
 }
 
+static Route *
+add_route (CbRouter       *self,
+           const char     *method,
+           const char     *pattern,
+           CbRouteHandler  handler,
+           gpointer        user_data)
+{
+  Route *route = g_new0 (Route, 1);
+
+  route->method = g_strdup (method);
+  route->pattern = g_strdup (pattern);
+  route->segments = split_path (pattern);
+  route->handler = handler;
+  route->user_data = user_data;
+  g_ptr_array_add (self->routes, route);
+  return route;
+}
+
 void
 cb_router_add (CbRouter       *self,
                const char     *method,
@@ -95,18 +116,30 @@ cb_router_add (CbRouter       *self,
                CbRouteHandler  handler,
                gpointer        user_data)
 {
+  g_return_if_fail (CB_IS_ROUTER (self));
+  g_return_if_fail (method != NULL && pattern != NULL && pattern[0] == '/');
+
+  add_route (self, method, pattern, handler, user_data);
+}
+
+void
+cb_router_add_upload (CbRouter            *self,
+                      const char          *method,
+                      const char          *pattern,
+                      const char * const  *media_types,
+                      gsize                max_body,
+                      CbRouteHandler       handler,
+                      gpointer             user_data)
+{
   Route *route;
 
   g_return_if_fail (CB_IS_ROUTER (self));
   g_return_if_fail (method != NULL && pattern != NULL && pattern[0] == '/');
+  g_return_if_fail (media_types != NULL && media_types[0] != NULL && max_body > 0);
 
-  route = g_new0 (Route, 1);
-  route->method = g_strdup (method);
-  route->pattern = g_strdup (pattern);
-  route->segments = split_path (pattern);
-  route->handler = handler;
-  route->user_data = user_data;
-  g_ptr_array_add (self->routes, route);
+  route = add_route (self, method, pattern, handler, user_data);
+  route->media_types = g_strdupv ((char **) media_types);
+  route->max_body = max_body;
 }
 
 GPtrArray *
@@ -169,6 +202,28 @@ route_matches (Route       *route,
   return TRUE;
 }
 
+gsize
+cb_router_body_limit (CbRouter   *self,
+                      const char *method,
+                      const char *path)
+{
+  g_auto(GStrv) segments = NULL;
+
+  g_return_val_if_fail (CB_IS_ROUTER (self), 0);
+
+  if (method == NULL || path == NULL)
+    return 0;
+  segments = split_path (path);
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      Route *route = g_ptr_array_index (self->routes, i);
+
+      if (g_str_equal (route->method, method) && route_matches (route, segments, NULL))
+        return route->max_body;
+    }
+  return 0;
+}
+
 static gboolean
 method_has_body (const char *method)
 {
@@ -177,16 +232,25 @@ method_has_body (const char *method)
 }
 
 static gboolean
-content_type_acceptable (SoupServerMessage *msg)
+content_type_acceptable (Route             *route,
+                         SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   const char *type = soup_message_headers_get_content_type (headers, NULL);
 
-  /* Without a body there is nothing to misread; with one, it must be JSON. */
+  /* Without a body there is nothing to misread; with one, it must be JSON
+   * (or what an upload route takes). */
   if (type == NULL && (body == NULL || body->length == 0))
     return TRUE;
-  return type != NULL && g_ascii_strcasecmp (type, "application/json") == 0;
+  if (type == NULL)
+    return FALSE;
+  if (route->media_types == NULL)
+    return g_ascii_strcasecmp (type, "application/json") == 0;
+  for (guint i = 0; route->media_types[i] != NULL; i++)
+    if (g_ascii_strcasecmp (type, route->media_types[i]) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 void
@@ -217,10 +281,14 @@ cb_router_dispatch (CbRouter          *self,
           continue;
         }
 
-      if (method_has_body (method) && !content_type_acceptable (msg))
+      if (method_has_body (method) && !content_type_acceptable (route, msg))
         {
+          g_autofree char *types = route->media_types != NULL
+                                   ? g_strjoinv (", ", route->media_types)
+                                   : g_strdup ("application/json");
+
           cb_reply_error (msg, CB_PROTOCOL_ERROR_UNSUPPORTED_MEDIA,
-                          "The body must be application/json");
+                          "The body must be %s", types);
           return;
         }
 

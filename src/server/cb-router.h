@@ -45,9 +45,26 @@ void        cb_router_add          (CbRouter       *self,
                                     const char     *pattern,
                                     CbRouteHandler  handler,
                                     gpointer        user_data);
+/* A route whose body is not JSON (an upload): a body of one of
+ * media_types (NULL-terminated, such as "audio/wav"; others get 415) of
+ * at most max_body bytes, which the HTTP server asks for with
+ * cb_router_body_limit() before it reads the body. */
+void        cb_router_add_upload   (CbRouter            *self,
+                                    const char          *method,
+                                    const char          *pattern,
+                                    const char * const  *media_types,
+                                    gsize                max_body,
+                                    CbRouteHandler       handler,
+                                    gpointer             user_data);
+/* The body limit of the route a request would go to: an upload route's
+ * own, 0 for every other (the server's limit applies). */
+gsize       cb_router_body_limit   (CbRouter            *self,
+                                    const char          *method,
+                                    const char          *path);
 /* CbRouteInfo elements in registration order. */
 GPtrArray  *cb_router_list_routes  (CbRouter       *self);
-/* Finds the route and calls it; answers 404, 405 or 415 itself. */
+/* Finds the route and calls it; answers 404, 405 or 415 itself (a body
+ * must be application/json, or for an upload route one of its types). */
 void        cb_router_dispatch     (CbRouter          *self,
                                     SoupServerMessage *msg,
                                     const char        *path,

@@ -25,6 +25,7 @@ cb_server_config_new (void)
   config->database = g_strdup ("callboard.db");
   config->default_level = CB_LEVEL_PUBLIC;
   config->max_body = 64 * 1024;
+  config->max_announcement = 2 * 1024 * 1024;
   config->token_lifetime = 7 * 24 * 3600;
   config->keepalive = 20;
   config->max_backlog = 5000;
@@ -210,6 +211,10 @@ cb_server_config_load_file (CbServerConfig  *config,
   if (!read_uint (keyfile, "limits", "max-body", 1, G_MAXINT32, &v, error))
     return FALSE;
   config->max_body = v;
+  v = config->max_announcement;
+  if (!read_uint (keyfile, "limits", "max-announcement", 1, G_MAXINT32, &v, error))
+    return FALSE;
+  config->max_announcement = v;
   v = config->token_lifetime;
   if (!read_uint (keyfile, "limits", "token-lifetime", 1, G_MAXINT32, &v, error))
     return FALSE;
@@ -296,6 +301,7 @@ typedef struct {
   char     *import;
   gboolean  import_only;
   gint64    max_body;
+  gint64    max_announcement;
   gint64    token_lifetime;
   int       keepalive;
   int       max_backlog;
@@ -421,7 +427,7 @@ cb_server_config_parse_args (CbServerConfig   *config,
                              GError          **error)
 {
   Flags f = {
-    .port = -1, .max_body = -1, .token_lifetime = -1, .keepalive = -1,
+    .port = -1, .max_body = -1, .max_announcement = -1, .token_lifetime = -1, .keepalive = -1,
     .max_backlog = -1, .event_retention = -1, .failures_before_delay = -1,
     .max_failures = -1, .failure_window = -1, .simulation_interval = -1,
     .sip_port = -1, .call_interval = -1,
@@ -437,6 +443,7 @@ cb_server_config_parse_args (CbServerConfig   *config,
     { "import", 'i', 0, G_OPTION_ARG_FILENAME, &f.import, "Import a directory JSON file at start", "FILE" },
     { "import-only", 0, 0, G_OPTION_ARG_NONE, &f.import_only, "Exit after --import", NULL },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &f.max_body, "Largest request body in bytes (default 65536)", "BYTES" },
+    { "max-announcement", 0, 0, G_OPTION_ARG_INT64, &f.max_announcement, "Largest announcement upload in bytes (default 2097152)", "BYTES" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &f.token_lifetime, "Session lifetime in seconds (default 7 days)", "SECONDS" },
     { "keepalive", 0, 0, G_OPTION_ARG_INT, &f.keepalive, "WebSocket ping interval in seconds (default 20)", "SECONDS" },
     { "max-backlog", 0, 0, G_OPTION_ARG_INT, &f.max_backlog, "Unacknowledged events before a client is dropped (default 5000)", "EVENTS" },
@@ -508,6 +515,12 @@ cb_server_config_parse_args (CbServerConfig   *config,
       if (!check_range ("max-body", f.max_body, 1, G_MAXINT32, error))
         goto out;
       config->max_body = f.max_body;
+    }
+  if (f.max_announcement != -1)
+    {
+      if (!check_range ("max-announcement", f.max_announcement, 1, G_MAXINT32, error))
+        goto out;
+      config->max_announcement = f.max_announcement;
     }
   if (f.token_lifetime != -1)
     {

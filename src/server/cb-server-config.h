@@ -31,6 +31,7 @@ typedef struct {
 
   /* [limits] */
   gsize     max_body;         /* bytes */
+  gsize     max_announcement; /* bytes of an uploaded announcement */
   gint64    token_lifetime;   /* seconds */
   guint     keepalive;        /* seconds */
   guint     max_backlog;      /* events */

@@ -73,7 +73,7 @@ test_exact_text (void)
                    "\"remote_number\":\"202\",\"remote_name\":\"Ben Oak\",\"remote_user_id\":8,"
                    "\"started_at\":1700000000,\"answered_at\":1700000005,"
                    "\"device_call_id\":\"abc@host\",\"device\":\"softphone\","
-                   "\"group\":null,\"picked_up\":false}");
+                   "\"group\":null,\"for\":null,\"picked_up\":false}");
 }
 
 static void
@@ -102,7 +102,35 @@ test_exact_text_group_call (void)
                    "\"remote_number\":\"+4930123\",\"remote_name\":\"\",\"remote_user_id\":null,"
                    "\"started_at\":1700000000,\"answered_at\":null,"
                    "\"device_call_id\":null,\"device\":null,"
-                   "\"group\":{\"id\":3,\"name\":\"Sales\"},\"picked_up\":true}");
+                   "\"group\":{\"id\":3,\"name\":\"Sales\"},\"for\":null,\"picked_up\":true}");
+}
+
+/* A caller beyond the trunk rings the leader, C; X assists C and is
+ * offered the call ("Call for Zelda Hiddenhouse"). */
+static const CbWireCall call_for_c = {
+  .call_id = "f1",
+  .state = CB_WIRE_CALL_STATE_RINGING,
+  .user_id = X_ID,
+  .direction = CB_CALL_DIRECTION_IN,
+  .from = { 0, "+4930123", "" },
+  .to = { C_ID, C_NUMBER, C_NAME },
+  .started_at = 1700000000,
+  .for_user_id = C_ID,
+  .for_name = C_NAME,
+};
+
+static void
+test_exact_text_for (void)
+{
+  g_autofree char *text = wire_test_assert_sinks_agree (write_call, &call_for_c, NULL);
+
+  g_assert_cmpstr (text, ==,
+                   "{\"call_id\":\"f1\",\"state\":\"ringing\",\"user_id\":7,\"direction\":\"in\","
+                   "\"from\":\"+4930123\",\"from_user_id\":null,\"to\":\"5550199\",\"to_user_id\":4242,"
+                   "\"remote_number\":\"+4930123\",\"remote_name\":\"\",\"remote_user_id\":null,"
+                   "\"started_at\":1700000000,\"answered_at\":null,"
+                   "\"device_call_id\":null,\"device\":null,\"group\":null,"
+                   "\"for\":{\"user_id\":4242,\"name\":\"Zelda Hiddenhouse\"},\"picked_up\":false}");
 }
 
 static void
@@ -166,6 +194,14 @@ calls_naming_c (void)
                         .started_at = 1700000000, .answered_at = 1700000001,
                         .state = CB_WIRE_CALL_STATE_CONNECTED };
   g_array_append_val (calls, call);
+  /* A call to C offered to X, C's assistant: for C. */
+  g_array_append_val (calls, call_for_c);
+  /* X calls the trunk as C, the leader X assists. */
+  call = (CbWireCall) { .call_id = "k7", .user_id = X_ID, .direction = CB_CALL_DIRECTION_OUT,
+                        .from = party_x, .to = party_trunk, .started_at = 1700000000,
+                        .state = CB_WIRE_CALL_STATE_RINGING, .for_user_id = C_ID,
+                        .for_name = C_NAME };
+  g_array_append_val (calls, call);
   return calls;
 }
 
@@ -187,8 +223,13 @@ test_hidden_party (void)
       g_autofree char *seen_team = wire_test_assert_sinks_agree (write_call, call, &at_team);
       g_autofree char *seen_all = wire_test_assert_sinks_agree (write_call, call, NULL);
       const CbWireParty *remote = cb_wire_call_remote (call);
-      /* C's name is on the wire only as the remote party's. */
-      const char * const c_seen[] = { "4242", C_NUMBER, remote->user_id == C_ID ? C_NAME : NULL, NULL };
+      /* C's name is on the wire only as the remote party's and the leader's. */
+      const char * const c_seen[] = { "4242",
+                                      call->to.user_id == C_ID || call->from.user_id == C_ID
+                                      ? C_NUMBER : NULL,
+                                      remote->user_id == C_ID || call->for_user_id == C_ID
+                                      ? C_NAME : NULL,
+                                      NULL };
 
       g_test_message ("%s hidden: %s", call->call_id, hidden);
       wire_test_assert_absent (hidden, c_traces);
@@ -201,6 +242,10 @@ test_hidden_party (void)
       if (remote->user_id == C_ID)
         g_assert_nonnull (strstr (hidden, "\"remote_number\":\"\",\"remote_name\":\"\","
                                           "\"remote_user_id\":null"));
+      /* A leader C is nobody: the call is for no one. */
+      g_assert_nonnull (strstr (hidden, "\"for\":null,"));
+      if (call->for_user_id == C_ID)
+        g_assert_nonnull (strstr (seen_public, "\"for\":{\"user_id\":4242,"));
 
       wire_test_assert_present (seen_public, c_seen);
       wire_test_assert_present (seen_team, c_seen);
@@ -246,6 +291,8 @@ test_round_trip (void)
       g_assert_cmpstr (cb_wire_call_remote (read)->name, ==, cb_wire_call_remote (call)->name);
       g_assert_cmpint (read->group_id, ==, call->group_id);
       g_assert_cmpint (read->answered_at, ==, call->answered_at);
+      g_assert_cmpint (read->for_user_id, ==, call->for_user_id);
+      g_assert_cmpstr (read->for_name, ==, call->for_name);
       g_clear_pointer (&object, json_object_unref);
       /* The local party's name is not on the wire: it reads as NULL, written as "". */
       again = wire_test_text (write_call, read, NULL);
@@ -287,6 +334,9 @@ test_reader_older_server (void)
   g_assert_null (queue_call->device);
   g_assert_cmpint (queue_call->group_id, ==, 4);
   g_assert_cmpstr (queue_call->group_name, ==, "Queue");
+  /* Before assistants: for nobody. */
+  g_assert_cmpint (call->for_user_id, ==, 0);
+  g_assert_null (call->for_name);
 }
 
 static void
@@ -310,6 +360,9 @@ test_reader_errors (void)
     { ",\"group\":5}", "“group”" },
     { ",\"group\":{\"name\":\"x\"}}", "“group”" },
     { ",\"picked_up\":\"no\"}", "“picked_up”" },
+    { ",\"for\":7}", "“for”" },
+    { ",\"for\":{\"name\":\"x\"}}", "“for”" },
+    { ",\"for\":{\"user_id\":7,\"name\":2}}", "“for”" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -337,6 +390,7 @@ main (int   argc,
 
   g_test_add_func ("/wire-call/exact-text", test_exact_text);
   g_test_add_func ("/wire-call/exact-text-group-call", test_exact_text_group_call);
+  g_test_add_func ("/wire-call/exact-text-for", test_exact_text_for);
   g_test_add_func ("/wire-call/device-without-kind", test_device_without_kind);
   g_test_add_func ("/wire-call/remote", test_remote);
   g_test_add_func ("/wire-call/hidden-party", test_hidden_party);

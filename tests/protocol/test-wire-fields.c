@@ -30,6 +30,9 @@ test_user_field_levels (void)
     { "line_state", CB_LEVEL_BUSINESS },
     { "agent_status", CB_LEVEL_TEAM },
     { "group_logins", CB_LEVEL_TEAM },
+    { "diversion", CB_LEVEL_TEAM },
+    { "mobile_ringing", CB_LEVEL_PERSONAL },
+    { "announcement", CB_LEVEL_PERSONAL },
     { "calls", CB_LEVEL_TEAM },
     { "pickup", CB_LEVEL_TEAM },
   };
@@ -68,6 +71,12 @@ test_field_shown (void)
   g_assert_false (cb_wire_user_field_shown ("calls", CB_LEVEL_BUSINESS));
   g_assert_true (cb_wire_user_field_shown ("calls", CB_LEVEL_TEAM));
   g_assert_true (cb_wire_user_field_shown ("pickup", CB_LEVEL_PERSONAL));
+  /* Colleagues see where calls go; what the user alone acts on is theirs. */
+  g_assert_false (cb_wire_user_field_shown ("diversion", CB_LEVEL_BUSINESS));
+  g_assert_true (cb_wire_user_field_shown ("diversion", CB_LEVEL_TEAM));
+  g_assert_false (cb_wire_user_field_shown ("mobile_ringing", CB_LEVEL_TEAM));
+  g_assert_false (cb_wire_user_field_shown ("announcement", CB_LEVEL_TEAM));
+  g_assert_true (cb_wire_user_field_shown ("announcement", CB_LEVEL_PERSONAL));
 }
 
 static void

@@ -55,6 +55,28 @@ queue_group (void)
   return group;
 }
 
+/* Dr. Krause (7) is assisted by 4242 and 8. */
+static CbWireGroup
+assistant_group (void)
+{
+  return (CbWireGroup) {
+    .id = 5,
+    .name = "Krause's office",
+    .kind = CB_GROUP_KIND_ASSISTANT,
+    /* Hunt group settings are not written for an assistant group. */
+    .number = "999",
+    .filter_enabled = TRUE,
+    .filter = CB_ASSISTANT_FILTER_LEADER_FIRST,
+    .filter_delay = 10,
+    .logout_allowed = FALSE,
+    .level = CB_LEVEL_TEAM,
+    .leader_level = CB_LEVEL_TEAM,
+    .leader_id = 7,
+    .members = members + 1,
+    .n_members = 2,
+  };
+}
+
 static void
 write_group (CbWireSink    *sink,
              gconstpointer  group,
@@ -118,6 +140,60 @@ test_authorisation_group_text (void)
                    "{\"id\":1,\"name\":\"Office\",\"kind\":\"authorisation\","
                    "\"level\":\"business\",\"leader_level\":\"team\",\"leader\":null,"
                    "\"deputy\":null,\"members\":[]}");
+}
+
+static void
+test_assistant_group_text (void)
+{
+  CbWireGroup group = assistant_group ();
+  g_autofree char *text = wire_test_assert_sinks_agree (write_group, &group, NULL);
+
+  g_assert_cmpstr (text, ==,
+                   "{\"id\":5,\"name\":\"Krause's office\",\"kind\":\"assistant\","
+                   "\"filter_enabled\":true,\"filter\":\"leader-first\",\"filter_delay\":10,"
+                   "\"logout_allowed\":false,"
+                   "\"level\":\"team\",\"leader_level\":\"team\",\"leader\":7,\"deputy\":null,"
+                   "\"members\":[{\"user_id\":4242,\"logged_in\":true},"
+                   "{\"user_id\":8,\"logged_in\":false}]}");
+}
+
+static void
+test_assistant_filters (void)
+{
+  static const char * const nicks[] = {
+    [CB_ASSISTANT_FILTER_LEADER_ONLY] = "leader-only",
+    [CB_ASSISTANT_FILTER_ASSISTANTS_ONLY] = "assistants-only",
+    [CB_ASSISTANT_FILTER_ASSISTANTS_FIRST] = "assistants-first",
+    [CB_ASSISTANT_FILTER_LEADER_FIRST] = "leader-first",
+    [CB_ASSISTANT_FILTER_ALL] = "all",
+  };
+  g_autoptr(GEnumClass) klass = g_type_class_ref (CB_TYPE_ASSISTANT_FILTER);
+
+  g_assert_cmpuint (klass->n_values, ==, G_N_ELEMENTS (nicks));
+  for (guint i = 0; i < G_N_ELEMENTS (nicks); i++)
+    {
+      int value = -1;
+
+      g_assert_cmpstr (cb_enum_to_nick (CB_TYPE_ASSISTANT_FILTER, i), ==, nicks[i]);
+      g_assert_true (cb_enum_from_nick (CB_TYPE_ASSISTANT_FILTER, nicks[i], &value));
+      g_assert_cmpint (value, ==, i);
+    }
+  g_assert_cmpstr (cb_enum_to_nick (CB_TYPE_GROUP_KIND, CB_GROUP_KIND_ASSISTANT), ==, "assistant");
+}
+
+/* What a reader fills in for an assistant group that leaves fields out. */
+static void
+test_assistant_defaults (void)
+{
+  g_autoptr(JsonObject) object = wire_test_parse ("{\"id\":5,\"kind\":\"assistant\"}");
+  g_autoptr(CbWireGroup) group = cb_wire_group_from_json (object, NULL);
+
+  g_assert_nonnull (group);
+  g_assert_cmpint (group->kind, ==, CB_GROUP_KIND_ASSISTANT);
+  g_assert_false (group->filter_enabled);
+  g_assert_cmpint (group->filter, ==, CB_ASSISTANT_FILTER_ASSISTANTS_FIRST);
+  g_assert_cmpuint (group->filter_delay, ==, CB_WIRE_FILTER_DELAY_DEFAULT);
+  g_assert_true (group->logout_allowed);
 }
 
 static void
@@ -211,7 +287,7 @@ static void
 test_round_trip (void)
 {
   CbWireViewer viewer = WIRE_TEST_VIEWER (9, business_levels);
-  CbWireGroup groups[] = { hunt_group (), queue_group () };
+  CbWireGroup groups[] = { hunt_group (), queue_group (), assistant_group () };
 
   for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
     {
@@ -222,14 +298,21 @@ test_round_trip (void)
       g_autofree char *again = NULL;
 
       g_assert_no_error (error);
-      g_assert_cmpuint (read->n_members, ==, 3);
+      g_assert_cmpuint (read->n_members, ==, groups[i].n_members);
       for (guint m = 0; m < read->n_members; m++)
         {
           g_assert_true (cb_wire_group_login_known (read, m));
-          g_assert_cmpint (read->members[m].user_id, ==, members[m].user_id);
-          g_assert_cmpint (read->members[m].logged_in, ==, members[m].logged_in);
+          g_assert_cmpint (read->members[m].user_id, ==, groups[i].members[m].user_id);
+          g_assert_cmpint (read->members[m].logged_in, ==, groups[i].members[m].logged_in);
         }
-      g_assert_false (cb_wire_group_login_known (read, 3));
+      g_assert_false (cb_wire_group_login_known (read, groups[i].n_members));
+      if (groups[i].kind == CB_GROUP_KIND_ASSISTANT)
+        {
+          g_assert_true (read->filter_enabled);
+          g_assert_cmpint (read->filter, ==, CB_ASSISTANT_FILTER_LEADER_FIRST);
+          g_assert_cmpuint (read->filter_delay, ==, 10);
+          g_assert_false (read->logout_allowed);
+        }
       g_clear_pointer (&object, json_object_unref);
       again = wire_test_text (write_group, read, NULL);
       g_assert_cmpstr (again, ==, text);
@@ -271,6 +354,10 @@ test_reader_errors (void)
     { "{\"id\":1,\"members\":[{\"user_id\":7,\"logged_in\":1}]}", "“logged_in”" },
     { "{\"id\":1,\"queue_stats\":{\"waiting\":\"2\"}}", "“queue_stats”" },
     { "{\"id\":1,\"queue_stats\":[]}", "“queue_stats”" },
+    { "{\"id\":1,\"filter_enabled\":\"yes\"}", "“filter_enabled”" },
+    { "{\"id\":1,\"filter\":\"boss-only\"}", "“filter”" },
+    { "{\"id\":1,\"filter_delay\":-5}", "“filter_delay”" },
+    { "{\"id\":1,\"logout_allowed\":0}", "“logout_allowed”" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -307,6 +394,9 @@ main (int   argc,
   g_test_add_func ("/wire-group/hunt-group-text", test_hunt_group_text);
   g_test_add_func ("/wire-group/queue-text", test_queue_text);
   g_test_add_func ("/wire-group/authorisation-group-text", test_authorisation_group_text);
+  g_test_add_func ("/wire-group/assistant-group-text", test_assistant_group_text);
+  g_test_add_func ("/wire-group/assistant-filters", test_assistant_filters);
+  g_test_add_func ("/wire-group/assistant-defaults", test_assistant_defaults);
   g_test_add_func ("/wire-group/queue-stats", test_queue_stats);
   g_test_add_func ("/wire-group/viewer-cut", test_viewer_cut);
   g_test_add_func ("/wire-group/viewer-sees-own-login", test_viewer_sees_own_login);

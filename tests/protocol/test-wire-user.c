@@ -34,6 +34,9 @@ sample_user (CbLevel level)
     .agent_status = CB_AGENT_STATUS_WRAP_UP,
     .group_logins = logins,
     .n_group_logins = G_N_ELEMENTS (logins),
+    .diversion = { NULL, "250", "+4917012345", 25 },
+    .mobile_ringing = { TRUE, 5 },
+    .announcement = TRUE,
   };
 }
 
@@ -45,7 +48,10 @@ sample_user (CbLevel level)
 #define BUSINESS_PART ",\"line_state\":\"on-hold\""
 #define TEAM_PART \
   ",\"agent_status\":\"wrap-up\"," \
-  "\"group_logins\":[{\"id\":3,\"name\":\"Sales\"},{\"id\":5,\"name\":\"Support \\\"1st\\\"\"}]"
+  "\"group_logins\":[{\"id\":3,\"name\":\"Sales\"},{\"id\":5,\"name\":\"Support \\\"1st\\\"\"}]," \
+  "\"diversion\":{\"unconditional\":null,\"busy\":\"250\",\"no_answer\":\"+4917012345\"," \
+  "\"no_answer_after\":25}"
+#define PERSONAL_PART ",\"mobile_ringing\":{\"enabled\":true,\"delay\":5},\"announcement\":true"
 
 /* Today's cb_projection_write_user() text, level by level. */
 static char *
@@ -58,6 +64,8 @@ expected_text (CbLevel level)
     g_string_append (text, BUSINESS_PART);
   if (level >= CB_LEVEL_TEAM)
     g_string_append (text, TEAM_PART);
+  if (level >= CB_LEVEL_PERSONAL)
+    g_string_append (text, PERSONAL_PART);
   g_string_append_c (text, '}');
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -95,11 +103,14 @@ test_device_without_logins (void)
   user.group_logins = NULL;
   user.n_group_logins = 0;
   user.note = NULL;
+  /* "" is no number: off, like NULL. */
+  user.diversion = (CbWireDiversion) { "", NULL, NULL, 20 };
   text = wire_test_assert_sinks_agree (write_user, &user, NULL);
   g_assert_nonnull (strstr (text, "\"kind\":\"device\""));
   g_assert_nonnull (strstr (text, "\"admin\":true"));
   g_assert_nonnull (strstr (text, "\"note\":\"\""));
-  g_assert_true (g_str_has_suffix (text, "\"group_logins\":[]}"));
+  g_assert_true (g_str_has_suffix (text, "\"group_logins\":[],\"diversion\":{\"unconditional\":null,"
+                                         "\"busy\":null,\"no_answer\":null,\"no_answer_after\":20}}"));
 }
 
 static void
@@ -192,6 +203,22 @@ test_round_trip (void)
         }
       g_assert_cmpint (read->line_state, ==,
                        level >= CB_LEVEL_BUSINESS ? CB_LINE_STATE_ON_HOLD : CB_LINE_STATE_OFFLINE);
+      if (level >= CB_LEVEL_TEAM)
+        {
+          g_assert_null (read->diversion.unconditional);
+          g_assert_cmpstr (read->diversion.busy, ==, "250");
+          g_assert_cmpstr (read->diversion.no_answer, ==, "+4917012345");
+          g_assert_cmpuint (read->diversion.no_answer_after, ==, 25);
+        }
+      else
+        {
+          g_assert_null (read->diversion.busy);
+          g_assert_null (read->diversion.no_answer);
+          g_assert_cmpuint (read->diversion.no_answer_after, ==, CB_WIRE_NO_ANSWER_AFTER_DEFAULT);
+        }
+      g_assert_cmpint (read->mobile_ringing.enabled, ==, level == CB_LEVEL_PERSONAL);
+      g_assert_cmpuint (read->mobile_ringing.delay, ==, level == CB_LEVEL_PERSONAL ? 5 : 0);
+      g_assert_cmpint (read->announcement, ==, level == CB_LEVEL_PERSONAL);
 
       /* Strings stay valid while only the read user holds the object. */
       g_clear_pointer (&object, json_object_unref);
@@ -204,7 +231,9 @@ static void
 test_reader_ignores_what_the_level_hides (void)
 {
   const char *json = "{\"id\":9,\"level\":\"public\",\"line_state\":\"busy\","
-                     "\"agent_status\":\"available\",\"group_logins\":[{\"id\":1,\"name\":\"x\"}]}";
+                     "\"agent_status\":\"available\",\"group_logins\":[{\"id\":1,\"name\":\"x\"}],"
+                     "\"diversion\":{\"busy\":\"200\"},\"mobile_ringing\":{\"enabled\":true},"
+                     "\"announcement\":true}";
   g_autoptr(JsonObject) object = wire_test_parse (json);
   g_autoptr(GError) error = NULL;
   g_autoptr(CbWireUser) user = cb_wire_user_from_json (object, &error);
@@ -213,6 +242,9 @@ test_reader_ignores_what_the_level_hides (void)
   g_assert_cmpint (user->line_state, ==, CB_LINE_STATE_OFFLINE);
   g_assert_cmpint (user->agent_status, ==, CB_AGENT_STATUS_LOGGED_OUT);
   g_assert_cmpuint (user->n_group_logins, ==, 0);
+  g_assert_null (user->diversion.busy);
+  g_assert_false (user->mobile_ringing.enabled);
+  g_assert_false (user->announcement);
   /* Absent: unknown, not invented. */
   g_assert_null (user->username);
   g_assert_cmpint (user->availability, ==, CB_AVAILABILITY_OFFLINE);
@@ -239,6 +271,12 @@ test_reader_errors (void)
     { "{\"id\":7,\"level\":\"team\",\"group_logins\":{}}", "“group_logins”" },
     { "{\"id\":7,\"level\":\"team\",\"group_logins\":[1]}", "“group_logins”" },
     { "{\"id\":7,\"level\":\"team\",\"group_logins\":[{\"id\":\"3\"}]}", "“group_logins”" },
+    { "{\"id\":7,\"level\":\"team\",\"diversion\":\"250\"}", "“diversion”" },
+    { "{\"id\":7,\"level\":\"team\",\"diversion\":{\"busy\":250}}", "“busy”" },
+    { "{\"id\":7,\"level\":\"team\",\"diversion\":{\"no_answer_after\":-1}}", "“no_answer_after”" },
+    { "{\"id\":7,\"level\":\"personal\",\"mobile_ringing\":true}", "“mobile_ringing”" },
+    { "{\"id\":7,\"level\":\"personal\",\"mobile_ringing\":{\"delay\":\"5\"}}", "“delay”" },
+    { "{\"id\":7,\"level\":\"personal\",\"announcement\":1}", "“announcement”" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -252,6 +290,37 @@ test_reader_errors (void)
       g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD);
       g_assert_nonnull (strstr (error->message, cases[i].names));
     }
+}
+
+/* The body of PUT /me/diversion: off unless given, the default delay. */
+static void
+test_diversion_reader (void)
+{
+  g_autoptr(JsonObject) empty = wire_test_parse ("{}");
+  g_autoptr(JsonObject) full = wire_test_parse ("{\"unconditional\":\"*5\",\"busy\":null,"
+                                                "\"no_answer\":\"300\",\"no_answer_after\":7}");
+  g_autoptr(JsonObject) bad = wire_test_parse ("{\"no_answer\":[\"300\"]}");
+  g_autoptr(GError) error = NULL;
+  CbWireDiversion diversion = { "x", "x", "x", 1 };
+
+  g_assert_true (cb_wire_diversion_from_json (empty, &diversion, &error));
+  g_assert_no_error (error);
+  g_assert_null (diversion.unconditional);
+  g_assert_null (diversion.busy);
+  g_assert_null (diversion.no_answer);
+  g_assert_cmpuint (diversion.no_answer_after, ==, CB_WIRE_NO_ANSWER_AFTER_DEFAULT);
+
+  g_assert_true (cb_wire_diversion_from_json (full, &diversion, &error));
+  g_assert_cmpstr (diversion.unconditional, ==, "*5");
+  g_assert_null (diversion.busy);
+  g_assert_cmpstr (diversion.no_answer, ==, "300");
+  g_assert_cmpuint (diversion.no_answer_after, ==, 7);
+
+  /* A failed read leaves the result alone. */
+  g_assert_false (cb_wire_diversion_from_json (bad, &diversion, &error));
+  g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD);
+  g_assert_nonnull (strstr (error->message, "“no_answer”"));
+  g_assert_cmpstr (diversion.unconditional, ==, "*5");
 }
 
 int
@@ -269,6 +338,7 @@ main (int   argc,
   g_test_add_func ("/wire-user/round-trip", test_round_trip);
   g_test_add_func ("/wire-user/reader-ignores-hidden-fields", test_reader_ignores_what_the_level_hides);
   g_test_add_func ("/wire-user/reader-errors", test_reader_errors);
+  g_test_add_func ("/wire-user/diversion-reader", test_diversion_reader);
 
   return g_test_run ();
 }

@@ -11,10 +11,12 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "cb-changes.h"
 #include "cb-note-expiry.h"
+#include "cb-projection.h"
 #include "cb-sqlite-store.h"
 
 typedef struct {
@@ -25,6 +27,7 @@ typedef struct {
   CbChanges   *changes;
   GPtrArray   *published;   /* "type" or "type:user_ids" strings, in order */
   GPtrArray   *signalled;   /* "signal-name:id" strings, in order */
+  JsonObject  *last_data;   /* the data of the last event published */
   gint64       a, b, c;     /* users */
 } Fixture;
 
@@ -46,6 +49,8 @@ on_published (CbEventLog          *log,
 {
   g_autoptr(GString) text = g_string_new (record->type);
 
+  g_clear_pointer (&fixture->last_data, json_object_unref);
+  fixture->last_data = json_object_ref (data);
   if (json_object_has_member (data, "user_ids"))
     {
       JsonArray *ids = json_object_get_array_member (data, "user_ids");
@@ -143,6 +148,7 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
   g_ptr_array_unref (fixture->published);
   g_ptr_array_unref (fixture->signalled);
+  g_clear_pointer (&fixture->last_data, json_object_unref);
 }
 
 /* The published types since the last call, joined by spaces. */
@@ -485,6 +491,396 @@ test_journal_seen (Fixture       *fixture,
   g_assert_cmpint (missed, ==, 0);
 }
 
+/* The signals since the last call, joined by spaces. */
+static char *
+take_signalled (Fixture *fixture)
+{
+  char *text;
+
+  g_ptr_array_add (fixture->signalled, NULL);
+  text = g_strjoinv (" ", (char **) fixture->signalled->pdata);
+  g_ptr_array_set_size (fixture->signalled, 0);
+  return text;
+}
+
+/* An administrator's edit of a user. */
+static void
+edit_user (Fixture    *fixture,
+           gint64      user_id,
+           const char *extension,
+           const char *mobile)
+{
+  g_autoptr(CbUserRecord) record = cb_user_record_copy (cb_directory_get_user (fixture->directory,
+                                                                               user_id));
+  g_autoptr(GError) error = NULL;
+
+  g_free (record->extension);
+  record->extension = g_strdup (extension);
+  g_free (record->mobile);
+  record->mobile = g_strdup (mobile);
+  g_assert_true (cb_changes_save_user (fixture->changes, &record, &error));
+  g_assert_no_error (error);
+}
+
+/* A refused change: the error, and nothing stored, published or signalled. */
+static void
+assert_refused (Fixture    *fixture,
+                gboolean    ok,
+                GError     *error,
+                int         code,
+                const char *names)
+{
+  g_autofree char *published = take_published (fixture);
+  g_autofree char *signalled = take_signalled (fixture);
+
+  g_test_message ("refused: %s", error != NULL ? error->message : "(no error)");
+  g_assert_false (ok);
+  g_assert_error (error, CB_PROTOCOL_ERROR, code);
+  if (names != NULL)
+    g_assert_nonnull (strstr (error->message, names));
+  g_assert_cmpstr (published, ==, "");
+  g_assert_cmpstr (signalled, ==, "");
+}
+
+/* Diversions: checked, stored, mirrored, one "user" event whose cut shows
+ * them to colleagues at team, not at business. */
+static void
+test_diversion (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const struct {
+    CbWireDiversion diversion;
+    const char     *names;
+  } refused[] = {
+    { { "call me", NULL, NULL, 20 }, "“unconditional”" },
+    { { NULL, "12 34", NULL, 20 }, "“busy”" },
+    { { NULL, NULL, "012345678901234567890123456789012", 20 }, "“no_answer”" },
+    { { NULL, "201", NULL, 20 }, "own extension" },
+    { { NULL, NULL, "300", 4 }, "“no_answer_after”" },
+    { { NULL, NULL, "300", 121 }, "“no_answer_after”" },
+  };
+  CbWireDiversion diversion = { "", "*300", "+49301234", 5 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbUserRecord) stored = NULL;
+  g_autoptr(JsonObject) team = NULL;
+  g_autoptr(JsonObject) business = NULL;
+  g_autofree char *published = NULL;
+  g_autofree char *signalled = NULL;
+  g_autofree char *expect_signal = g_strdup_printf ("user-changed:%" G_GINT64_FORMAT, fixture->a);
+  const CbUserRecord *mirrored;
+  JsonObject *shown;
+
+  edit_user (fixture, fixture->a, "201", NULL);
+  g_ptr_array_set_size (fixture->published, 0);
+  g_ptr_array_set_size (fixture->signalled, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      gboolean ok = cb_changes_set_diversion (fixture->changes, fixture->a, &refused[i].diversion,
+                                              &error);
+
+      assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_INVALID_FIELD, refused[i].names);
+      g_clear_error (&error);
+    }
+  g_assert_false (cb_changes_set_diversion (fixture->changes, 999, &diversion, &error));
+  g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (cb_changes_set_diversion (fixture->changes, fixture->a, &diversion, &error));
+  g_assert_no_error (error);
+  published = take_published (fixture);
+  signalled = take_signalled (fixture);
+  g_assert_cmpstr (published, ==, "user");
+  g_assert_cmpstr (signalled, ==, expect_signal);
+
+  mirrored = cb_directory_get_user (fixture->directory, fixture->a);
+  g_assert_null (mirrored->diversion.unconditional);
+  g_assert_cmpstr (mirrored->diversion.busy, ==, "*300");
+  g_assert_cmpstr (mirrored->diversion.no_answer, ==, "+49301234");
+  g_assert_cmpuint (mirrored->diversion.no_answer_after, ==, 5);
+  stored = cb_store_get_user (fixture->store, fixture->a, &error);
+  g_assert_cmpstr (stored->diversion.busy, ==, "*300");
+  g_assert_cmpuint (stored->diversion.no_answer_after, ==, 5);
+
+  /* The log keeps the whole object; a colleague gets it cut to their level. */
+  g_assert_cmpstr (json_object_get_string_member (fixture->last_data, "level"), ==, "personal");
+  team = cb_wire_user_cut (fixture->last_data, CB_LEVEL_TEAM);
+  business = cb_wire_user_cut (fixture->last_data, CB_LEVEL_BUSINESS);
+  shown = json_object_get_object_member (team, "diversion");
+  g_assert_nonnull (shown);
+  g_assert_true (json_object_get_null_member (shown, "unconditional"));
+  g_assert_cmpstr (json_object_get_string_member (shown, "busy"), ==, "*300");
+  g_assert_cmpint (json_object_get_int_member (shown, "no_answer_after"), ==, 5);
+  g_assert_false (json_object_has_member (team, "mobile_ringing"));
+  g_assert_false (json_object_has_member (business, "diversion"));
+
+  /* Off again. */
+  diversion = (CbWireDiversion) { NULL, NULL, NULL, 20 };
+  g_assert_true (cb_changes_set_diversion (fixture->changes, fixture->a, &diversion, &error));
+  g_assert_null (cb_directory_get_user (fixture->directory, fixture->a)->diversion.busy);
+}
+
+/* Ringing the mobile too needs a mobile number a trunk can dial. */
+static void
+test_mobile_ringing (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *published = NULL;
+  const CbUserRecord *mirrored;
+  gboolean ok;
+
+  g_ptr_array_set_size (fixture->published, 0);
+  g_ptr_array_set_size (fixture->signalled, 0);
+  ok = cb_changes_set_mobile_ringing (fixture->changes, fixture->a, TRUE, 0, &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_CONFLICT, "no mobile number");
+  g_clear_error (&error);
+
+  edit_user (fixture, fixture->a, "201", "on request");
+  take_published (fixture);
+  take_signalled (fixture);
+  ok = cb_changes_set_mobile_ringing (fixture->changes, fixture->a, TRUE, 0, &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_CONFLICT, "“on request”");
+  g_clear_error (&error);
+
+  edit_user (fixture, fixture->a, "201", "+49 (170) 1234-567");
+  take_published (fixture);
+  take_signalled (fixture);
+  ok = cb_changes_set_mobile_ringing (fixture->changes, fixture->a, TRUE, 61, &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_INVALID_FIELD, "“delay”");
+  g_clear_error (&error);
+
+  g_assert_true (cb_changes_set_mobile_ringing (fixture->changes, fixture->a, TRUE, 60, &error));
+  g_assert_no_error (error);
+  published = take_published (fixture);
+  g_assert_cmpstr (published, ==, "user");
+  mirrored = cb_directory_get_user (fixture->directory, fixture->a);
+  g_assert_true (mirrored->mobile_ringing);
+  g_assert_cmpuint (mirrored->mobile_ringing_delay, ==, 60);
+
+  /* Off needs no number. */
+  edit_user (fixture, fixture->a, "201", NULL);
+  g_assert_true (cb_directory_get_user (fixture->directory, fixture->a)->mobile_ringing);
+  g_assert_true (cb_changes_set_mobile_ringing (fixture->changes, fixture->a, FALSE, 0, &error));
+  g_assert_false (cb_directory_get_user (fixture->directory, fixture->a)->mobile_ringing);
+}
+
+static void
+test_announcement (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char audio[] = "RIFF\0\0\0\0WAVE";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (audio, sizeof audio);
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *type = NULL;
+  g_autofree char *published = NULL;
+  gboolean ok;
+
+  g_ptr_array_set_size (fixture->published, 0);
+  g_assert_true (cb_changes_set_announcement (fixture->changes, fixture->a, "audio/wav", bytes,
+                                              &error));
+  g_assert_no_error (error);
+  published = take_published (fixture);
+  g_assert_cmpstr (published, ==, "user");
+  g_assert_true (json_object_get_boolean_member (fixture->last_data, "announcement"));
+  g_assert_true (cb_directory_get_user (fixture->directory, fixture->a)->announcement);
+  stored = cb_store_get_announcement (fixture->store, fixture->a, &type, &error);
+  g_assert_true (g_bytes_equal (stored, bytes));
+  g_assert_cmpstr (type, ==, "audio/wav");
+
+  g_assert_true (cb_changes_delete_announcement (fixture->changes, fixture->a, &error));
+  g_assert_false (cb_directory_get_user (fixture->directory, fixture->a)->announcement);
+  g_assert_false (json_object_get_boolean_member (fixture->last_data, "announcement"));
+  take_published (fixture);
+  take_signalled (fixture);
+  ok = cb_changes_delete_announcement (fixture->changes, fixture->a, &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_NOT_FOUND, NULL);
+}
+
+/* Clara leads an assistant group; Anna and Ben assist her. */
+static gint64
+add_assistant_group (Fixture *fixture)
+{
+  g_autoptr(CbGroupRecord) record = cb_group_record_new ();
+  g_autoptr(GError) error = NULL;
+  CbGroupMember members[] = { { fixture->a, FALSE }, { fixture->b, FALSE } };
+
+  record->name = g_strdup ("Clara's office");
+  record->kind = CB_GROUP_KIND_ASSISTANT;
+  record->level = CB_LEVEL_TEAM;
+  record->leader_level = CB_LEVEL_TEAM;
+  record->leader_id = fixture->c;
+  g_array_append_vals (record->members, members, G_N_ELEMENTS (members));
+  g_assert_true (cb_changes_save_group (fixture->changes, &record, &error));
+  g_assert_no_error (error);
+  return record->id;
+}
+
+static void
+forbid_logout (CbGroupRecord *record,
+               Fixture       *fixture)
+{
+  record->logout_allowed = FALSE;
+}
+
+/* Assistants see their leader; they log in and out like hunt group
+ * members (unless logging out is forbidden), and show it in
+ * group_logins; who assists whom. */
+static void
+test_assistant_logins (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) led = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(JsonObject) projected = NULL;
+  g_autofree char *published = NULL;
+  gint64 group_id = add_assistant_group (fixture);
+  JsonArray *logins;
+  gboolean ok;
+
+  /* Anna sees Clara, whom she assists, as Clara sees her; Anna and Ben
+   * see each other as members do. */
+  g_assert_cmpint (cb_directory_level (fixture->directory, fixture->a, fixture->c), ==, CB_LEVEL_TEAM);
+  g_assert_cmpint (cb_directory_level (fixture->directory, fixture->c, fixture->a), ==, CB_LEVEL_TEAM);
+  g_assert_cmpint (cb_directory_level (fixture->directory, fixture->a, fixture->b), ==, CB_LEVEL_TEAM);
+
+  led = cb_directory_assistant_groups (fixture->directory, fixture->c);
+  g_assert_cmpuint (led->len, ==, 1);
+  g_assert_cmpint (((CbGroupRecord *) g_ptr_array_index (led, 0))->id, ==, group_id);
+  none = cb_directory_assistant_groups (fixture->directory, fixture->a);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_true (cb_directory_assists (fixture->directory, fixture->a, fixture->c, FALSE));
+  g_assert_false (cb_directory_assists (fixture->directory, fixture->a, fixture->c, TRUE));
+  g_assert_false (cb_directory_assists (fixture->directory, fixture->c, fixture->a, FALSE));
+
+  g_ptr_array_set_size (fixture->published, 0);
+  g_ptr_array_set_size (fixture->signalled, 0);
+  g_assert_true (cb_changes_set_group_login (fixture->changes, fixture->a, group_id, TRUE, &error));
+  g_assert_no_error (error);
+  published = take_published (fixture);
+  g_assert_cmpstr (published, ==, "group-login");
+  g_assert_true (cb_directory_assists (fixture->directory, fixture->a, fixture->c, TRUE));
+  projected = cb_projection_user (fixture->directory,
+                                  cb_directory_get_user (fixture->directory, fixture->a),
+                                  CB_LEVEL_TEAM);
+  logins = json_object_get_array_member (projected, "group_logins");
+  g_assert_cmpuint (json_array_get_length (logins), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (logins, 0), "id"), ==,
+                   group_id);
+
+  /* The leader is no assistant: nothing to log into. */
+  ok = cb_changes_set_group_login (fixture->changes, fixture->c, group_id, TRUE, &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_FORBIDDEN, NULL);
+  g_clear_error (&error);
+
+  /* Logging out, until the administrator forbids it. */
+  g_assert_true (cb_changes_set_group_login (fixture->changes, fixture->a, group_id, FALSE, &error));
+  g_assert_true (cb_changes_set_group_login (fixture->changes, fixture->a, group_id, TRUE, &error));
+  edit_group (fixture, group_id, forbid_logout);
+  take_published (fixture);
+  take_signalled (fixture);
+  ok = cb_changes_set_group_login (fixture->changes, fixture->a, group_id, FALSE, &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_FORBIDDEN, "logging out");
+  g_clear_error (&error);
+  g_assert_true (cb_directory_is_logged_in (fixture->directory, group_id, fixture->a));
+  /* Ben, not logged in, may still log in; logging out of nothing is no change. */
+  g_assert_true (cb_changes_set_group_login (fixture->changes, fixture->b, group_id, FALSE, &error));
+  g_assert_true (cb_changes_set_group_login (fixture->changes, fixture->b, group_id, TRUE, &error));
+  g_assert_no_error (error);
+}
+
+static void
+no_longer_assistant (CbGroupRecord *record,
+                Fixture       *fixture)
+{
+  record->kind = CB_GROUP_KIND_AUTHORISATION;
+}
+
+/* The filter: the leader sets it all, a logged-in assistant switches it
+ * on and off; a "group" event each, no resync. */
+static void
+test_assistant_filter (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *published = NULL;
+  g_autofree char *signalled = NULL;
+  g_autofree char *expect_signal = NULL;
+  gint64 group_id = add_assistant_group (fixture);
+  gint64 hunt_id = add_group (fixture);
+  const CbGroupRecord *group;
+  gboolean on = TRUE;
+  CbAssistantFilter all = CB_ASSISTANT_FILTER_ALL;
+  CbAssistantFilter first = CB_ASSISTANT_FILTER_ASSISTANTS_FIRST;
+  guint delay = 30;
+  guint too_long = 301;
+  guint same_delay = 15;
+  gboolean ok;
+
+  g_assert_true (cb_changes_set_group_login (fixture->changes, fixture->a, group_id, TRUE, &error));
+  g_ptr_array_set_size (fixture->published, 0);
+  g_ptr_array_set_size (fixture->signalled, 0);
+
+  /* Ben is not logged in; a hunt group has no filter; no such group. */
+  ok = cb_changes_set_assistant_filter (fixture->changes, fixture->b, group_id, &on, NULL, NULL, &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_FORBIDDEN, "Log into");
+  g_clear_error (&error);
+  ok = cb_changes_set_assistant_filter (fixture->changes, fixture->a, hunt_id, &on, NULL, NULL, &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_CONFLICT, NULL);
+  g_clear_error (&error);
+  ok = cb_changes_set_assistant_filter (fixture->changes, fixture->a, 999, &on, NULL, NULL, &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_NOT_FOUND, NULL);
+  g_clear_error (&error);
+
+  /* Anna switches it on; she may send the strategy and delay as they are. */
+  g_assert_true (cb_changes_set_assistant_filter (fixture->changes, fixture->a, group_id, &on,
+                                                  &first, &same_delay, &error));
+  g_assert_no_error (error);
+  published = take_published (fixture);
+  signalled = take_signalled (fixture);
+  expect_signal = g_strdup_printf ("group-changed:%" G_GINT64_FORMAT, group_id);
+  g_assert_cmpstr (published, ==, "group");
+  g_assert_cmpstr (signalled, ==, expect_signal);
+  g_assert_true (cb_directory_get_group (fixture->directory, group_id)->filter_enabled);
+  g_assert_true (json_object_get_boolean_member (fixture->last_data, "filter_enabled"));
+
+  /* Again: no change, no event. */
+  g_assert_true (cb_changes_set_assistant_filter (fixture->changes, fixture->a, group_id, &on,
+                                                  NULL, NULL, &error));
+  g_clear_pointer (&published, g_free);
+  published = take_published (fixture);
+  g_assert_cmpstr (published, ==, "");
+
+  /* The strategy and delay are the leader's. */
+  ok = cb_changes_set_assistant_filter (fixture->changes, fixture->a, group_id, NULL, &all, NULL, &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_FORBIDDEN, "leader");
+  g_clear_error (&error);
+  ok = cb_changes_set_assistant_filter (fixture->changes, fixture->a, group_id, NULL, NULL, &delay, &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_FORBIDDEN, "leader");
+  g_clear_error (&error);
+  ok = cb_changes_set_assistant_filter (fixture->changes, fixture->c, group_id, NULL, NULL, &too_long,
+                                        &error);
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_INVALID_FIELD, "“delay”");
+  g_clear_error (&error);
+
+  g_assert_true (cb_changes_set_assistant_filter (fixture->changes, fixture->c, group_id, NULL, &all,
+                                                  &delay, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&published, g_free);
+  published = take_published (fixture);
+  g_assert_cmpstr (published, ==, "group");
+  group = cb_directory_get_group (fixture->directory, group_id);
+  g_assert_true (group->filter_enabled);
+  g_assert_cmpint (group->filter, ==, CB_ASSISTANT_FILTER_ALL);
+  g_assert_cmpuint (group->filter_delay, ==, 30);
+
+  /* Once the group is no assistant group, Anna's login counts for nothing. */
+  edit_group (fixture, group_id, no_longer_assistant);
+  g_assert_false (cb_directory_assists (fixture->directory, fixture->a, fixture->c, FALSE));
+  g_assert_cmpint (cb_directory_level (fixture->directory, fixture->a, fixture->c), ==, CB_LEVEL_NONE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -503,5 +899,15 @@ main (int   argc,
               test_note_expiry, fixture_tear_down);
   g_test_add ("/changes/journal-seen", Fixture, NULL, fixture_set_up,
               test_journal_seen, fixture_tear_down);
+  g_test_add ("/changes/diversion", Fixture, NULL, fixture_set_up,
+              test_diversion, fixture_tear_down);
+  g_test_add ("/changes/mobile-ringing", Fixture, NULL, fixture_set_up,
+              test_mobile_ringing, fixture_tear_down);
+  g_test_add ("/changes/announcement", Fixture, NULL, fixture_set_up,
+              test_announcement, fixture_tear_down);
+  g_test_add ("/changes/assistant-logins", Fixture, NULL, fixture_set_up,
+              test_assistant_logins, fixture_tear_down);
+  g_test_add ("/changes/assistant-filter", Fixture, NULL, fixture_set_up,
+              test_assistant_filter, fixture_tear_down);
   return g_test_run ();
 }

@@ -201,6 +201,11 @@ test_user_cut (Fixture       *fixture,
 
   g_assert_cmpstr (json_object_get_string_member (team, "level"), ==, "team");
   g_assert_cmpstr (json_object_get_string_member (team, "agent_status"), ==, "wrap-up");
+  /* Where her calls go, from team; what only she acts on, to nobody else. */
+  g_assert_true (json_object_has_member (team, "diversion"));
+  g_assert_false (json_object_has_member (team, "mobile_ringing"));
+  g_assert_false (json_object_has_member (team, "announcement"));
+  g_assert_false (json_object_has_member (business, "diversion"));
   g_assert_cmpstr (json_object_get_string_member (business, "level"), ==, "business");
   g_assert_cmpstr (json_object_get_string_member (business, "line_state"), ==, "busy");
   g_assert_false (json_object_has_member (business, "agent_status"));
@@ -243,6 +248,39 @@ test_call_hides_party (Fixture       *fixture,
 
   /* Carl is at business towards Anna: no call events of hers. */
   g_assert_false (receives (fixture, "call", fixture->anna, full, fixture->carl));
+}
+
+/* A call for Carl (a leader Anna assists) on Anna's side: Ben, at none
+ * towards Carl, gets it for nobody; Anna sees whom it is for. */
+static void
+test_call_for_hidden_leader (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  CbWireCall call = {
+    .call_id = "c3",
+    .state = CB_WIRE_CALL_STATE_RINGING,
+    .user_id = fixture->anna,
+    .direction = CB_CALL_DIRECTION_IN,
+    .from = { 0, "+4930555", "" },
+    .to = { fixture->anna, "201", "Anna Adler" },
+    .started_at = 1700000000,
+    .for_user_id = fixture->carl,
+    .for_name = "Carl Cramer",
+  };
+  g_autoptr(JsonObject) full = cb_wire_call_to_json (&call, NULL);
+  g_autoptr(JsonObject) ben = receive (fixture, "call", fixture->anna, 0, full, fixture->ben);
+  g_autoptr(JsonObject) anna = receive (fixture, "call", fixture->anna, 0, full, fixture->anna);
+  g_autofree char *ben_text = NULL;
+  JsonObject *leader;
+
+  g_assert_nonnull (ben);
+  ben_text = cb_json_object_to_string (ben);
+  g_assert_null (strstr (ben_text, "Carl"));
+  g_assert_true (json_object_get_null_member (ben, "for"));
+  leader = json_object_get_object_member (anna, "for");
+  g_assert_nonnull (leader);
+  g_assert_cmpint (json_object_get_int_member (leader, "user_id"), ==, fixture->carl);
+  g_assert_cmpstr (json_object_get_string_member (leader, "name"), ==, "Carl Cramer");
 }
 
 /* Ben's journal entry of a call Carl took: only Ben gets it, without Carl. */
@@ -316,6 +354,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/event-filter/call-hides-party", Fixture, NULL, fixture_set_up,
               test_call_hides_party, fixture_tear_down);
+  g_test_add ("/event-filter/call-for-hidden-leader", Fixture, NULL, fixture_set_up,
+              test_call_for_hidden_leader, fixture_tear_down);
   g_test_add ("/event-filter/journal-hides-taker", Fixture, NULL, fixture_set_up,
               test_journal_hides_taker, fixture_tear_down);
   g_test_add ("/event-filter/group", Fixture, NULL, fixture_set_up, test_group,

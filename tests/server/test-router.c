@@ -95,7 +95,11 @@ static Route routes[] = {
   { NULL, "member" },
   { NULL, "id" },
   { NULL, "create" },
+  { NULL, "upload" },
+  { NULL, "upload-get" },
 };
+
+static const char * const audio_types[] = { "audio/wav", "audio/ogg", NULL };
 
 static void
 fixture_setup (Fixture       *fixture,
@@ -115,6 +119,9 @@ fixture_setup (Fixture       *fixture,
   cb_router_add (fixture->router, "DELETE", "/api/v1/groups/{group}/members/{user}", on_route, &routes[4]);
   cb_router_add (fixture->router, "GET", "/api/v1/things/{id}", on_id_route, &routes[5]);
   cb_router_add (fixture->router, "POST", "/api/v1/users", on_route, &routes[6]);
+  cb_router_add_upload (fixture->router, "PUT", "/api/v1/users/{id}/sound", audio_types, 4096,
+                        on_route, &routes[7]);
+  cb_router_add (fixture->router, "GET", "/api/v1/users/{id}/sound", on_route, &routes[8]);
 
   fixture->soup = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->soup, NULL, dispatch_handler, fixture, NULL);
@@ -326,6 +333,42 @@ test_unsupported_media (Fixture       *fixture,
   ASSERT_REQUEST ("DELETE", "/api/v1/users", "text/plain", "x", 405, "method-not-allowed");
 }
 
+/* An upload route takes its own media types, and only them; JSON routes
+ * still take JSON alone. */
+static void
+test_upload_media (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  ASSERT_REQUEST ("PUT", "/api/v1/users/3/sound", "audio/wav", "RIFF", 200, "");
+  ASSERT_REQUEST ("PUT", "/api/v1/users/3/sound", "Audio/Ogg; codecs=opus", "OggS", 200, "");
+  ASSERT_REQUEST ("PUT", "/api/v1/users/3/sound", NULL, NULL, 200, "");
+  ASSERT_CALLS ("upload PUT /api/v1/users/3/sound id=3; upload PUT /api/v1/users/3/sound id=3; "
+                "upload PUT /api/v1/users/3/sound id=3");
+
+  ASSERT_REQUEST ("PUT", "/api/v1/users/3/sound", "application/json", "{}", 415, "unsupported-media-type");
+  ASSERT_REQUEST ("PUT", "/api/v1/users/3/sound", "audio/mpeg", "ID3", 415, "unsupported-media-type");
+  ASSERT_REQUEST ("PUT", "/api/v1/users/3/sound", "text/plain", "hello", 415, "unsupported-media-type");
+  ASSERT_REQUEST ("PUT", "/api/v1/users/3", "audio/wav", "RIFF", 415, "unsupported-media-type");
+  ASSERT_REQUEST ("POST", "/api/v1/users", "audio/wav", "RIFF", 415, "unsupported-media-type");
+  ASSERT_CALLS ("");
+}
+
+/* The body limit a request is held to: an upload route's own, else 0 (the
+ * server's), by method and path as routing finds it. */
+static void
+test_body_limit (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_assert_cmpuint (cb_router_body_limit (fixture->router, "PUT", "/api/v1/users/3/sound"), ==, 4096);
+  g_assert_cmpuint (cb_router_body_limit (fixture->router, "PUT", "/api/v1/users/3/sound/"), ==, 4096);
+  g_assert_cmpuint (cb_router_body_limit (fixture->router, "GET", "/api/v1/users/3/sound"), ==, 0);
+  g_assert_cmpuint (cb_router_body_limit (fixture->router, "POST", "/api/v1/users/3/sound"), ==, 0);
+  g_assert_cmpuint (cb_router_body_limit (fixture->router, "PUT", "/api/v1/users/3"), ==, 0);
+  g_assert_cmpuint (cb_router_body_limit (fixture->router, "PUT", "/api/v1/users//sound"), ==, 0);
+  g_assert_cmpuint (cb_router_body_limit (fixture->router, "PUT", "/nowhere"), ==, 0);
+  g_assert_cmpuint (cb_router_body_limit (fixture->router, NULL, "/api/v1/users/3/sound"), ==, 0);
+}
+
 /* cb_request_get_id(): a positive decimal integer that fits in 63 bits,
  * else the request is answered 404. */
 static void
@@ -366,6 +409,8 @@ main (int   argc,
   ADD ("/router/method-not-allowed", test_method_not_allowed);
   ADD ("/router/unsupported-media", test_unsupported_media);
   ADD ("/router/request-get-id", test_request_get_id);
+  ADD ("/router/upload-media", test_upload_media);
+  ADD ("/router/body-limit", test_body_limit);
 #undef ADD
 
   return g_test_run ();

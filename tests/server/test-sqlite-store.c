@@ -1200,6 +1200,17 @@ test_migrate_v2 (Fixture       *fixture,
     "ALTER TABLE journal DROP COLUMN picked_up;"
     "ALTER TABLE journal DROP COLUMN outcome;"
     "ALTER TABLE users DROP COLUMN note_until;"
+    "ALTER TABLE users DROP COLUMN divert_unconditional;"
+    "ALTER TABLE users DROP COLUMN divert_busy;"
+    "ALTER TABLE users DROP COLUMN divert_no_answer;"
+    "ALTER TABLE users DROP COLUMN divert_no_answer_after;"
+    "ALTER TABLE users DROP COLUMN mobile_ringing;"
+    "ALTER TABLE users DROP COLUMN mobile_ringing_delay;"
+    "ALTER TABLE groups DROP COLUMN filter_enabled;"
+    "ALTER TABLE groups DROP COLUMN filter;"
+    "ALTER TABLE groups DROP COLUMN filter_delay;"
+    "ALTER TABLE groups DROP COLUMN logout_allowed;"
+    "DROP TABLE announcements;"
     "DROP TABLE journal_seen;"
     "DROP TABLE queue_counts;"
     "DROP TABLE wrap_ups;"
@@ -1208,6 +1219,7 @@ test_migrate_v2 (Fixture       *fixture,
   g_autoptr(CbGroupRecord) group = NULL;
   g_autoptr(CbGroupRecord) got = NULL;
   g_autoptr(CbSipLineRecord) line = NULL;
+  g_autoptr(CbUserRecord) user = NULL;
   g_autoptr(GPtrArray) journal = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *insert = NULL;
@@ -1264,6 +1276,21 @@ test_migrate_v2 (Fixture       *fixture,
   g_assert_cmpuint (got->max_wait, ==, 300);
   g_assert_cmpuint (got->wrap_up, ==, 30);
   g_assert_false (got->announcement);
+  g_assert_false (got->filter_enabled);
+  g_assert_cmpint (got->filter, ==, CB_ASSISTANT_FILTER_ASSISTANTS_FIRST);
+  g_assert_cmpuint (got->filter_delay, ==, 15);
+  g_assert_true (got->logout_allowed);
+
+  /* The users' call settings at their defaults: nothing diverted. */
+  user = cb_store_get_user (fixture->store, a, &error);
+  g_assert_no_error (error);
+  g_assert_null (user->diversion.unconditional);
+  g_assert_null (user->diversion.busy);
+  g_assert_null (user->diversion.no_answer);
+  g_assert_cmpuint (user->diversion.no_answer_after, ==, 20);
+  g_assert_false (user->mobile_ringing);
+  g_assert_cmpuint (user->mobile_ringing_delay, ==, 0);
+  g_assert_false (user->announcement);
 
   /* The users' lines and the old journal row, not a group call. */
   line = cb_store_find_sip_line (fixture->store, "202", &error);
@@ -1285,6 +1312,232 @@ test_migrate_v2 (Fixture       *fixture,
   g_assert_false (entry->picked_up);
   g_assert_cmpint (cb_store_count_missed (fixture->store, a, &error), ==, 0);
   g_assert_no_error (error);
+}
+
+static CbUserRecord *
+get_user (CbStore *store,
+          gint64   id)
+{
+  g_autoptr(GError) error = NULL;
+  CbUserRecord *user = cb_store_get_user (store, id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (user);
+  return user;
+}
+
+/* A user's diversions and mobile ringing: written only by their own
+ * setters (an administrator's edit keeps them), kept across a restart. */
+static void
+test_call_settings (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  CbDiversionRecord diversion = { "", "250", "+49 171", 30 };
+  g_autoptr(CbUserRecord) user = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 a = add_user (fixture->store, "anna", "201");
+  gint64 b = add_user (fixture->store, "ben", "202");
+
+  user = get_user (fixture->store, a);
+  g_assert_null (user->diversion.busy);
+  g_assert_cmpuint (user->diversion.no_answer_after, ==, 20);
+  g_assert_false (user->mobile_ringing);
+  g_clear_pointer (&user, cb_user_record_free);
+
+  g_assert_true (cb_store_set_diversion (fixture->store, a, &diversion, &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_set_mobile_ringing (fixture->store, a, TRUE, 10, &error));
+  g_assert_no_error (error);
+
+  /* An administrator renames her with a record that holds no settings. */
+  user = get_user (fixture->store, a);
+  g_free (user->display_name);
+  user->display_name = g_strdup ("Anna B.");
+  g_clear_pointer (&user->diversion.busy, g_free);
+  user->mobile_ringing = FALSE;
+  g_assert_true (cb_store_update_user (fixture->store, user, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&user, cb_user_record_free);
+
+  reopen (fixture);
+  user = get_user (fixture->store, a);
+  g_assert_cmpstr (user->display_name, ==, "Anna B.");
+  g_assert_null (user->diversion.unconditional);   /* "" is off */
+  g_assert_cmpstr (user->diversion.busy, ==, "250");
+  g_assert_cmpstr (user->diversion.no_answer, ==, "+49 171");
+  g_assert_cmpuint (user->diversion.no_answer_after, ==, 30);
+  g_assert_true (user->mobile_ringing);
+  g_assert_cmpuint (user->mobile_ringing_delay, ==, 10);
+
+  /* The listing reads them too; Ben has none. */
+  users = cb_store_list_users (fixture->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < users->len; i++)
+    {
+      CbUserRecord *listed = g_ptr_array_index (users, i);
+
+      g_assert_cmpstr (listed->diversion.busy, ==, listed->id == a ? "250" : NULL);
+      g_assert_cmpint (listed->mobile_ringing, ==, listed->id == a);
+    }
+
+  /* Off again. */
+  diversion = (CbDiversionRecord) { NULL, NULL, NULL, 20 };
+  g_assert_true (cb_store_set_diversion (fixture->store, a, &diversion, &error));
+  g_clear_pointer (&user, cb_user_record_free);
+  user = get_user (fixture->store, a);
+  g_assert_null (user->diversion.busy);
+  g_assert_null (user->diversion.no_answer);
+
+  g_assert_false (cb_store_set_diversion (fixture->store, b + 100, &diversion, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (cb_store_set_mobile_ringing (fixture->store, b + 100, TRUE, 0, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+}
+
+/* The announcement's bytes as uploaded (NULs and all), its type, the
+ * user's flag; replaced, rolled back with its transaction, deleted. */
+static void
+test_announcement (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const guint8 wav[] = { 'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E', 0, 1, 2 };
+  static const guint8 ogg[] = { 'O', 'g', 'g', 'S', 0, 2, 0, 0 };
+  g_autoptr(GBytes) first = g_bytes_new_static (wav, sizeof wav);
+  g_autoptr(GBytes) second = g_bytes_new_static (ogg, sizeof ogg);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(CbUserRecord) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *type = NULL;
+  gint64 a = add_user (fixture->store, "anna", "201");
+  gint64 b = add_user (fixture->store, "ben", "202");
+
+  g_assert_null (cb_store_get_announcement (fixture->store, a, &type, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (cb_store_set_announcement (fixture->store, a, "audio/wav", first, &error));
+  g_assert_no_error (error);
+  reopen (fixture);
+  got = cb_store_get_announcement (fixture->store, a, &type, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, first));
+  g_assert_cmpstr (type, ==, "audio/wav");
+  user = get_user (fixture->store, a);
+  g_assert_true (user->announcement);
+  g_clear_pointer (&user, cb_user_record_free);
+  user = get_user (fixture->store, b);
+  g_assert_false (user->announcement);
+  g_clear_pointer (&user, cb_user_record_free);
+
+  /* Replaced, but not by a transaction that is rolled back. */
+  g_assert_true (cb_store_begin (fixture->store, &error));
+  g_assert_true (cb_store_set_announcement (fixture->store, a, "audio/ogg", second, &error));
+  cb_store_rollback (fixture->store);
+  g_clear_pointer (&got, g_bytes_unref);
+  g_clear_pointer (&type, g_free);
+  got = cb_store_get_announcement (fixture->store, a, &type, &error);
+  g_assert_true (g_bytes_equal (got, first));
+  g_assert_true (cb_store_set_announcement (fixture->store, a, "audio/ogg", second, &error));
+  g_clear_pointer (&got, g_bytes_unref);
+  g_clear_pointer (&type, g_free);
+  got = cb_store_get_announcement (fixture->store, a, &type, &error);
+  g_assert_true (g_bytes_equal (got, second));
+  g_assert_cmpstr (type, ==, "audio/ogg");
+
+  g_assert_true (cb_store_delete_announcement (fixture->store, a, &error));
+  g_assert_no_error (error);
+  user = get_user (fixture->store, a);
+  g_assert_false (user->announcement);
+  g_assert_false (cb_store_delete_announcement (fixture->store, a, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (cb_store_set_announcement (fixture->store, b + 100, "audio/wav", first, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+}
+
+/* What a trunk dials for "ring my mobile too". */
+static void
+test_mobile_number (void)
+{
+  static const struct {
+    const char *mobile;
+    const char *dialled;
+  } cases[] = {
+    { "+49 (170) 123-45/67", "+491701234567" },
+    { "0170 1234567", "01701234567" },
+    { "*31#0170", "*31#0170" },
+    { "", NULL },
+    { " - ", NULL },
+    { "0170 ext. 5", NULL },
+    { "012345678901234567890123456789012", NULL },   /* 33 digits */
+    { NULL, NULL },
+  };
+  g_autoptr(CbUserRecord) user = cb_user_record_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dialled = NULL;
+
+      g_free (user->mobile);
+      user->mobile = g_strdup (cases[i].mobile);
+      dialled = cb_user_record_mobile_number (user);
+      g_assert_cmpstr (dialled, ==, cases[i].dialled);
+    }
+}
+
+/* An assistant group's settings round-trip; a new group has the defaults. */
+static void
+test_assistant_group (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(CbGroupRecord) group = cb_group_record_new ();
+  g_autoptr(CbGroupRecord) got = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 leader = add_user (fixture->store, "krause", "100");
+  gint64 a = add_user (fixture->store, "anna", "201");
+  gint64 b = add_user (fixture->store, "ben", "202");
+
+  g_assert_false (group->filter_enabled);
+  g_assert_cmpint (group->filter, ==, CB_ASSISTANT_FILTER_ASSISTANTS_FIRST);
+  g_assert_cmpuint (group->filter_delay, ==, 15);
+  g_assert_true (group->logout_allowed);
+
+  group->name = g_strdup ("Krause's office");
+  group->kind = CB_GROUP_KIND_ASSISTANT;
+  group->leader_id = leader;
+  group->filter_enabled = TRUE;
+  group->filter = CB_ASSISTANT_FILTER_LEADER_FIRST;
+  group->filter_delay = 8;
+  group->logout_allowed = FALSE;
+  add_member (group, a, TRUE);
+  add_member (group, b, FALSE);
+  g_assert_true (cb_store_create_group (fixture->store, group, &error));
+  g_assert_no_error (error);
+
+  reopen (fixture);
+  got = cb_store_get_group (fixture->store, group->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (got->kind, ==, CB_GROUP_KIND_ASSISTANT);
+  g_assert_true (got->filter_enabled);
+  g_assert_cmpint (got->filter, ==, CB_ASSISTANT_FILTER_LEADER_FIRST);
+  g_assert_cmpuint (got->filter_delay, ==, 8);
+  g_assert_false (got->logout_allowed);
+  g_assert_true (member_at (got, 0)->logged_in);
+
+  got->filter_enabled = FALSE;
+  got->filter = CB_ASSISTANT_FILTER_ALL;
+  got->logout_allowed = TRUE;
+  g_assert_true (cb_store_update_group (fixture->store, got, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&got, cb_group_record_free);
+  got = cb_store_get_group (fixture->store, group->id, &error);
+  g_assert_false (got->filter_enabled);
+  g_assert_cmpint (got->filter, ==, CB_ASSISTANT_FILTER_ALL);
+  g_assert_true (got->logout_allowed);
+  /* The login survived the edit. */
+  g_assert_true (member_at (got, 0)->logged_in);
 }
 
 /* A commit is on disk when it returns: a child process commits, then dies
@@ -1560,6 +1813,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store/records", test_records);
+  g_test_add_func ("/store/records/mobile-number", test_mobile_number);
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/store/users", test_users);
@@ -1573,6 +1827,9 @@ main (int   argc,
   ADD ("/store/transactions", test_transactions);
   ADD ("/store/reopen", test_reopen);
   ADD ("/store/queue-counts", test_queue_counts);
+  ADD ("/store/call-settings", test_call_settings);
+  ADD ("/store/announcement", test_announcement);
+  ADD ("/store/groups/assistant", test_assistant_group);
   ADD ("/store/schema", test_schema);
   ADD ("/store/schema/migrate-v2", test_migrate_v2);
   ADD ("/store/durability/sigkill", test_sigkill);

@@ -2,23 +2,17 @@
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A user's own call settings and assistant groups' filter are in
+ * cb-changes-call-settings.c.
  */
 
 #define G_LOG_DOMAIN "cb-changes"
 
 #include <string.h>
 
-#include "cb-changes.h"
+#include "cb-changes-private.h"
 #include "cb-projection.h"
-
-struct _CbChanges
-{
-  GObject      parent_instance;
-
-  CbStore     *store;
-  CbDirectory *directory;
-  CbEventLog  *log;
-};
 
 G_DEFINE_FINAL_TYPE (CbChanges, cb_changes, G_TYPE_OBJECT)
 
@@ -33,6 +27,13 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+void
+_cb_changes_emit_user_changed (CbChanges *self,
+                               gint64     user_id)
+{
+  g_signal_emit (self, signals[USER_CHANGED], 0, user_id);
+}
 
 static void
 cb_changes_dispose (GObject *object)
@@ -372,15 +373,22 @@ cb_changes_set_group_login (CbChanges  *self,
                    "Not a member of “%s”", group->name);
       return FALSE;
     }
-  if (group->kind != CB_GROUP_KIND_HUNT)
+  if (group->kind != CB_GROUP_KIND_HUNT && group->kind != CB_GROUP_KIND_ASSISTANT)
     {
       g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
-                   "“%s” is not a hunt group: there is nothing to log into", group->name);
+                   "“%s” is not a hunt group or an assistant group: there is nothing to log into",
+                   group->name);
       return FALSE;
     }
   /* Nothing changes, nothing to tell anyone. */
   if (cb_directory_is_logged_in (self->directory, group_id, user_id) == !!logged_in)
     return TRUE;
+  if (group->kind == CB_GROUP_KIND_ASSISTANT && !logged_in && !group->logout_allowed)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_FORBIDDEN,
+                   "The administrator does not allow logging out of “%s”", group->name);
+      return FALSE;
+    }
 
   if (!cb_changes_run (self, login_store, login_apply, &change, error))
     return FALSE;

@@ -14,8 +14,12 @@
  *   "agent-status-changed" (gint64 user_id)
  *   "line-state-changed"   (gint64 user_id)
  *   "group-login-changed"  (gint64 group_id, gint64 user_id)
- *   "user-changed"         (gint64 user_id)   an administrator's edit
- *   "group-changed"        (gint64 group_id)  an edit or a new member order
+ *   "user-changed"         (gint64 user_id)   an administrator's edit, or the
+ *                                             user's own call settings
+ *                                             (diversion, mobile ringing,
+ *                                             announcement)
+ *   "group-changed"        (gint64 group_id)  an edit, a new member order or
+ *                                             an assistant group's filter
  */
 
 #pragma once
@@ -84,8 +88,10 @@ gboolean     cb_changes_set_line_state   (CbChanges    *self,
                                           gint64        user_id,
                                           CbLineState   state,
                                           GError      **error);
-/* Errors: NOT_FOUND (no such group), FORBIDDEN (not a member), CONFLICT
- * (not a hunt group). Logging in twice changes nothing. */
+/* Hunt groups and assistant groups. Errors: NOT_FOUND (no such group),
+ * FORBIDDEN (not a member; logging out of an assistant group whose
+ * logout_allowed is off), CONFLICT (neither kind). Logging in twice
+ * changes nothing. */
 gboolean     cb_changes_set_group_login  (CbChanges  *self,
                                           gint64      user_id,
                                           gint64      group_id,
@@ -141,6 +147,54 @@ gboolean     cb_changes_set_group_ringing (CbChanges     *self,
                                            gint64         group_id,
                                            guint          ringing,
                                            GError       **error);
+/* ---- a user's own call settings -------------------------------------------
+ * Each is stored, mirrored in the directory and published as a "user"
+ * event (the whole object; CbEventFilter cuts it per viewer: colleagues
+ * at team see the diversion, only the user the rest); "user-changed" is
+ * emitted. Errors are CB_PROTOCOL_ERROR (INVALID_FIELD naming the
+ * member) or the store's. */
+
+/* Each target NULL or "" (off), or 1–32 of 0-9 * # + that is not the
+ * user's own extension; no_answer_after CB_WIRE_NO_ANSWER_AFTER_MIN to
+ * _MAX seconds. */
+gboolean     cb_changes_set_diversion    (CbChanges              *self,
+                                          gint64                  user_id,
+                                          const CbWireDiversion  *diversion,
+                                          GError                **error);
+/* delay 0 to CB_WIRE_MOBILE_RINGING_DELAY_MAX seconds. CONFLICT when
+ * enabling it for a user whose "mobile" is no number a trunk can dial
+ * (cb_user_record_mobile_number()). */
+gboolean     cb_changes_set_mobile_ringing (CbChanges            *self,
+                                            gint64                user_id,
+                                            gboolean              enabled,
+                                            guint                 delay,
+                                            GError              **error);
+/* The audio is checked by the caller (REST). NOT_FOUND (delete) when
+ * there is none. The SIP side reads it with cb_store_get_announcement(). */
+gboolean     cb_changes_set_announcement (CbChanges              *self,
+                                          gint64                  user_id,
+                                          const char             *content_type,
+                                          GBytes                 *audio,
+                                          GError                **error);
+gboolean     cb_changes_delete_announcement (CbChanges           *self,
+                                             gint64               user_id,
+                                             GError             **error);
+
+/* An assistant group's filter, as user_id changes it; NULL leaves that
+ * setting as it is. The leader may change all three, a logged-in
+ * assistant only whether it is on. A "group" event; nothing when nothing
+ * changes. Errors: NOT_FOUND, CONFLICT (not an assistant group),
+ * FORBIDDEN (neither the leader nor a logged-in assistant, or an
+ * assistant changing the strategy or delay), INVALID_FIELD ("delay"
+ * outside CB_WIRE_FILTER_DELAY_MIN to _MAX). */
+gboolean     cb_changes_set_assistant_filter (CbChanges               *self,
+                                              gint64                   user_id,
+                                              gint64                   group_id,
+                                              const gboolean          *enabled,
+                                              const CbAssistantFilter *strategy,
+                                              const guint             *delay,
+                                              GError                 **error);
+
 /* Creates (record->id 0) or replaces a user; *record becomes the stored
  * one. An admin flag that changed resyncs the user (admins see every group). */
 gboolean     cb_changes_save_user        (CbChanges     *self,

@@ -480,7 +480,10 @@ cb_directory_level (CbDirectory *self,
     {
       GroupEntry *g = g_ptr_array_index (v->member_of, i);
 
-      if (g->record->level > best && g_hash_table_contains (g->index, &target))
+      /* An assistant takes the leader's calls: they must see the leader. */
+      if (g->record->level > best &&
+          (g_hash_table_contains (g->index, &target) ||
+           (g->record->kind == CB_GROUP_KIND_ASSISTANT && g->record->leader_id == target)))
         best = g->record->level;
     }
   for (guint i = 0; i < v->leads->len && best < CB_LEVEL_PERSONAL; i++)
@@ -531,6 +534,43 @@ cb_directory_is_logged_in (CbDirectory *self,
   position = GPOINTER_TO_UINT (g_hash_table_lookup (g->index, &user_id));
   return position > 0 &&
          g_array_index (g->record->members, CbGroupMember, position - 1).logged_in;
+}
+
+GPtrArray *
+cb_directory_assistant_groups (CbDirectory *self,
+                               gint64       leader_id)
+{
+  UserEntry *entry = lookup_user (self, leader_id);
+  GPtrArray *result = g_ptr_array_new ();
+
+  /* A leader's groups are in `leads` (with those they are deputy of). */
+  for (guint i = 0; entry != NULL && i < entry->leads->len; i++)
+    {
+      GroupEntry *g = g_ptr_array_index (entry->leads, i);
+
+      if (g->record->kind == CB_GROUP_KIND_ASSISTANT && g->record->leader_id == leader_id)
+        g_ptr_array_add (result, g->record);
+    }
+  return result;
+}
+
+gboolean
+cb_directory_assists (CbDirectory *self,
+                      gint64       assistant_id,
+                      gint64       leader_id,
+                      gboolean     logged_in_only)
+{
+  UserEntry *entry = lookup_user (self, assistant_id);
+
+  for (guint i = 0; entry != NULL && leader_id > 0 && i < entry->member_of->len; i++)
+    {
+      GroupEntry *g = g_ptr_array_index (entry->member_of, i);
+
+      if (g->record->kind == CB_GROUP_KIND_ASSISTANT && g->record->leader_id == leader_id &&
+          (!logged_in_only || cb_directory_is_logged_in (self, g->id, assistant_id)))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 const char *

@@ -54,7 +54,9 @@ GPtrArray           *cb_directory_list_groups      (CbDirectory  *self);
 GPtrArray           *cb_directory_member_of        (CbDirectory *self,
                                                     gint64       user_id);
 
-/* level(viewer, target) as PROTOCOL.md defines it; NONE for unknown ids. */
+/* level(viewer, target) as PROTOCOL.md defines it; NONE for unknown ids.
+ * The assistants of an assistant group (its members) see its leader at
+ * the group's level, as members see each other. */
 CbLevel              cb_directory_level            (CbDirectory *self,
                                                     gint64       viewer,
                                                     gint64       target);
@@ -68,6 +70,19 @@ gboolean             cb_directory_is_member        (CbDirectory *self,
 gboolean             cb_directory_is_logged_in     (CbDirectory *self,
                                                     gint64       group_id,
                                                     gint64       user_id);
+/* Assistant groups (kind CB_GROUP_KIND_ASSISTANT) whose leader is
+ * leader_id: the people who assist them are their members (borrowed
+ * CbGroupRecord, by id; free the array). */
+GPtrArray           *cb_directory_assistant_groups (CbDirectory *self,
+                                                    gint64       leader_id);
+/* Whether assistant_id is a member of an assistant group led by
+ * leader_id (logged into it, with logged_in_only): whose calls they may
+ * take and place as the leader's, and whose diversion they break
+ * through. */
+gboolean             cb_directory_assists          (CbDirectory *self,
+                                                    gint64       assistant_id,
+                                                    gint64       leader_id,
+                                                    gboolean     logged_in_only);
 /* Case-folded "display name, username, extension, email" for search. */
 const char          *cb_directory_search_key       (CbDirectory *self,
                                                     gint64       user_id);

@@ -28,8 +28,9 @@ cb_projection_viewer (CbDirectory  *directory,
 
 /* ---- users ------------------------------------------------------------------ */
 
-/* Fills `wire` from the record; the hunt groups the user is logged into
- * go to `logins` (CbWireGroupRef), which must live as long as `wire`. */
+/* Fills `wire` from the record; the hunt and assistant groups the user is
+ * logged into go to `logins` (CbWireGroupRef), which must live as long as
+ * `wire`. */
 static void
 user_to_wire (CbDirectory        *directory,
               const CbUserRecord *user,
@@ -54,6 +55,14 @@ user_to_wire (CbDirectory        *directory,
     .note_until = user->note_until,
     .line_state = user->line_state,
     .agent_status = user->agent_status,
+    .diversion = {
+      .unconditional = user->diversion.unconditional,
+      .busy = user->diversion.busy,
+      .no_answer = user->diversion.no_answer,
+      .no_answer_after = user->diversion.no_answer_after,
+    },
+    .mobile_ringing = { user->mobile_ringing, user->mobile_ringing_delay },
+    .announcement = user->announcement,
   };
 
   /* Only looked up where the level shows them: the snapshot writes ten
@@ -67,7 +76,8 @@ user_to_wire (CbDirectory        *directory,
           const CbGroupRecord *g = g_ptr_array_index (groups, i);
           CbWireGroupRef ref = { g->id, g->name };
 
-          if (g->kind == CB_GROUP_KIND_HUNT && cb_directory_is_logged_in (directory, g->id, user->id))
+          if ((g->kind == CB_GROUP_KIND_HUNT || g->kind == CB_GROUP_KIND_ASSISTANT) &&
+              cb_directory_is_logged_in (directory, g->id, user->id))
             g_array_append_val (logins, ref);
         }
       wire->group_logins = (const CbWireGroupRef *) logins->data;
@@ -127,6 +137,10 @@ group_to_wire (CbDirectory         *directory,
     .max_wait = group->max_wait,
     .wrap_up = group->wrap_up,
     .announcement = group->announcement,
+    .filter_enabled = group->filter_enabled,
+    .filter = group->filter,
+    .filter_delay = group->filter_delay,
+    .logout_allowed = group->logout_allowed,
     .level = group->level,
     .leader_level = group->leader_level,
     .leader_id = group->leader_id,

@@ -199,18 +199,43 @@ static const char * const migrations[] = {
   "  seen_id INTEGER NOT NULL"
   ");"
   "ALTER TABLE users ADD COLUMN note_until INTEGER;",
+
+  /* 7: a user's own call settings (diversions, ringing the mobile too,
+   * the announcement before their phones ring, its audio in a table of
+   * its own so that listing users never reads it) and assistant groups'
+   * settings. */
+  "ALTER TABLE users ADD COLUMN divert_unconditional   TEXT;"
+  "ALTER TABLE users ADD COLUMN divert_busy            TEXT;"
+  "ALTER TABLE users ADD COLUMN divert_no_answer       TEXT;"
+  "ALTER TABLE users ADD COLUMN divert_no_answer_after INTEGER NOT NULL DEFAULT 20;"
+  "ALTER TABLE users ADD COLUMN mobile_ringing         INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE users ADD COLUMN mobile_ringing_delay   INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE announcements ("
+  "  user_id      INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+  "  content_type TEXT NOT NULL,"
+  "  audio        BLOB NOT NULL,"
+  "  updated_at   INTEGER NOT NULL"
+  ");"
+  "ALTER TABLE groups ADD COLUMN filter_enabled INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE groups ADD COLUMN filter         TEXT NOT NULL DEFAULT 'assistants-first';"
+  "ALTER TABLE groups ADD COLUMN filter_delay   INTEGER NOT NULL DEFAULT 15;"
+  "ALTER TABLE groups ADD COLUMN logout_allowed INTEGER NOT NULL DEFAULT 1;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
 
 #define USER_COLUMNS \
   "id, username, display_name, extension, email, mobile, language, time_zone, " \
-  "password_hash, kind, admin, availability, note, agent_status, line_state, note_until"
+  "password_hash, kind, admin, availability, note, agent_status, line_state, note_until, " \
+  "divert_unconditional, divert_busy, divert_no_answer, divert_no_answer_after, " \
+  "mobile_ringing, mobile_ringing_delay, " \
+  "EXISTS (SELECT 1 FROM announcements WHERE announcements.user_id = users.id)"
 
 #define GROUP_COLUMNS \
   "id, name, kind, number, strategy, member_timeout, wrap_around, level, " \
   "leader_level, leader_id, deputy_id, ring_in_use, overflow, pickup_oldest, " \
-  "queue_order, agent_timeout, max_wait, wrap_up, announcement"
+  "queue_order, agent_timeout, max_wait, wrap_up, announcement, filter_enabled, filter, " \
+  "filter_delay, logout_allowed"
 
 #define EVENT_COLUMNS "seq, type, subject_user_id, group_id, data, created_at"
 
@@ -561,6 +586,13 @@ read_user (CbStmt *stmt)
                                       CB_AGENT_STATUS_LOGGED_OUT);
   record->line_state = column_enum (stmt, 14, CB_TYPE_LINE_STATE, CB_LINE_STATE_OFFLINE);
   record->note_until = sqlite3_column_int64 (stmt, 15);
+  record->diversion.unconditional = column_dup_text (stmt, 16);
+  record->diversion.busy = column_dup_text (stmt, 17);
+  record->diversion.no_answer = column_dup_text (stmt, 18);
+  record->diversion.no_answer_after = (guint) CLAMP (sqlite3_column_int64 (stmt, 19), 0, G_MAXUINT);
+  record->mobile_ringing = sqlite3_column_int (stmt, 20) != 0;
+  record->mobile_ringing_delay = (guint) CLAMP (sqlite3_column_int64 (stmt, 21), 0, G_MAXUINT);
+  record->announcement = sqlite3_column_int (stmt, 22) != 0;
 
   return record;
 }
@@ -790,6 +822,52 @@ cb_sqlite_store_set_line_state (CbStore      *store,
 }
 
 static gboolean
+cb_sqlite_store_set_diversion (CbStore                  *store,
+                               gint64                    user_id,
+                               const CbDiversionRecord  *diversion,
+                               GError                  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self,
+                   "UPDATE users SET divert_unconditional = ?, divert_busy = ?, "
+                   "divert_no_answer = ?, divert_no_answer_after = ? WHERE id = ?",
+                   error);
+  if (stmt == NULL)
+    return FALSE;
+
+  /* "" is no number: stored as NULL, like a diversion that is off. */
+  bind_optional_unique (stmt, 1, diversion->unconditional);
+  bind_optional_unique (stmt, 2, diversion->busy);
+  bind_optional_unique (stmt, 3, diversion->no_answer);
+  sqlite3_bind_int64 (stmt, 4, diversion->no_answer_after);
+  sqlite3_bind_int64 (stmt, 5, user_id);
+  return step_update (self, stmt, "Could not set the diversion", "No such user", error);
+}
+
+static gboolean
+cb_sqlite_store_set_mobile_ringing (CbStore   *store,
+                                    gint64     user_id,
+                                    gboolean   enabled,
+                                    guint      delay,
+                                    GError   **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "UPDATE users SET mobile_ringing = ?, mobile_ringing_delay = ? WHERE id = ?",
+                   error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int (stmt, 1, enabled ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 2, delay);
+  sqlite3_bind_int64 (stmt, 3, user_id);
+  return step_update (self, stmt, "Could not set mobile ringing", "No such user", error);
+}
+
+static gboolean
 user_exists (CbSqliteStore  *self,
              gint64          user_id,
              GError        **error)
@@ -842,6 +920,11 @@ read_group (CbStmt *stmt)
   record->max_wait = (guint) CLAMP (sqlite3_column_int64 (stmt, 16), 0, G_MAXUINT);
   record->wrap_up = (guint) CLAMP (sqlite3_column_int64 (stmt, 17), 0, G_MAXUINT);
   record->announcement = sqlite3_column_int (stmt, 18) != 0;
+  record->filter_enabled = sqlite3_column_int (stmt, 19) != 0;
+  record->filter = column_enum (stmt, 20, CB_TYPE_ASSISTANT_FILTER,
+                                CB_ASSISTANT_FILTER_ASSISTANTS_FIRST);
+  record->filter_delay = (guint) CLAMP (sqlite3_column_int64 (stmt, 21), 0, G_MAXUINT);
+  record->logout_allowed = sqlite3_column_int (stmt, 22) != 0;
 
   return record;
 }
@@ -866,8 +949,12 @@ bind_group (CbStmt               *stmt,
   sqlite3_bind_int64 (stmt, 16, record->max_wait);
   sqlite3_bind_int64 (stmt, 17, record->wrap_up);
   sqlite3_bind_int (stmt, 18, record->announcement ? 1 : 0);
+  sqlite3_bind_int (stmt, 19, record->filter_enabled ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 21, record->filter_delay);
+  sqlite3_bind_int (stmt, 22, record->logout_allowed ? 1 : 0);
 
   return bind_enum (stmt, 2, CB_TYPE_GROUP_KIND, record->kind, error) &&
+         bind_enum (stmt, 20, CB_TYPE_ASSISTANT_FILTER, record->filter, error) &&
          bind_enum (stmt, 14, CB_TYPE_QUEUE_ORDER, record->queue_order, error) &&
          bind_enum (stmt, 4, CB_TYPE_RING_STRATEGY, record->strategy, error) &&
          bind_enum (stmt, 7, CB_TYPE_LEVEL, record->level, error) &&
@@ -1243,9 +1330,9 @@ insert_group (CbSqliteStore        *self,
                    "INSERT INTO groups (name, kind, number, strategy, member_timeout, "
                    "wrap_around, level, leader_level, leader_id, deputy_id, ring_in_use, "
                    "overflow, pickup_oldest, queue_order, agent_timeout, max_wait, wrap_up, "
-                   "announcement) "
+                   "announcement, filter_enabled, filter, filter_delay, logout_allowed) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                   "?16, ?17, ?18)",
+                   "?16, ?17, ?18, ?19, ?20, ?21, ?22)",
                    error);
   if (stmt == NULL || !bind_group (stmt, record, error))
     return FALSE;
@@ -1326,12 +1413,13 @@ replace_group (CbSqliteStore        *self,
                    "member_timeout = ?5, wrap_around = ?6, level = ?7, leader_level = ?8, "
                    "leader_id = ?9, deputy_id = ?10, ring_in_use = ?11, overflow = ?12, "
                    "pickup_oldest = ?13, queue_order = ?14, agent_timeout = ?15, "
-                   "max_wait = ?16, wrap_up = ?17, announcement = ?18 WHERE id = ?19",
+                   "max_wait = ?16, wrap_up = ?17, announcement = ?18, filter_enabled = ?19, "
+                   "filter = ?20, filter_delay = ?21, logout_allowed = ?22 WHERE id = ?23",
                    error);
   if (stmt == NULL || !bind_group (stmt, record, error))
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 19, record->id);
+  sqlite3_bind_int64 (stmt, 23, record->id);
   if (!step_update (self, stmt, "Could not update the group", "No such group", error))
     return FALSE;
 
@@ -2108,6 +2196,92 @@ cb_sqlite_store_list_wrap_ups (CbStore  *store,
   return g_steal_pointer (&wrap_ups);
 }
 
+/* Announcements */
+
+static gboolean
+cb_sqlite_store_set_announcement (CbStore     *store,
+                                  gint64       user_id,
+                                  const char  *content_type,
+                                  GBytes      *audio,
+                                  GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  gsize size;
+  const void *data = g_bytes_get_data (audio, &size);
+
+  if (!user_exists (self, user_id, error))
+    return FALSE;
+  stmt = get_stmt (self,
+                   "INSERT INTO announcements (user_id, content_type, audio, updated_at) "
+                   "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (user_id) DO UPDATE SET "
+                   "content_type = ?2, audio = ?3, updated_at = ?4",
+                   error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  bind_text (stmt, 2, content_type);
+  /* A zero-length blob would bind as NULL with a NULL pointer. */
+  sqlite3_bind_blob64 (stmt, 3, data != NULL ? data : "", size, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  return step_done (self, stmt, "Could not store the announcement", error);
+}
+
+static GBytes *
+cb_sqlite_store_get_announcement (CbStore   *store,
+                                  gint64     user_id,
+                                  char     **content_type,
+                                  GError   **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  const void *data;
+  int size;
+
+  stmt = get_stmt (self, "SELECT content_type, audio FROM announcements WHERE user_id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  switch (sqlite3_step (stmt))
+    {
+    case SQLITE_ROW:
+      break;
+
+    case SQLITE_DONE:
+      g_set_error_literal (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND, "No announcement");
+      return NULL;
+
+    default:
+      set_db_error (self, error, "Could not read the announcement");
+      return NULL;
+    }
+
+  if (content_type != NULL)
+    *content_type = column_dup_text (stmt, 0);
+  /* The blob first, then its size: that is the order SQLite asks for. */
+  data = sqlite3_column_blob (stmt, 1);
+  size = sqlite3_column_bytes (stmt, 1);
+  return g_bytes_new (data, size);
+}
+
+static gboolean
+cb_sqlite_store_delete_announcement (CbStore  *store,
+                                     gint64    user_id,
+                                     GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "DELETE FROM announcements WHERE user_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return step_update (self, stmt, "Could not delete the announcement", "No announcement", error);
+}
+
 /* Opening and migrating */
 
 static gboolean
@@ -2267,6 +2441,11 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->set_presence = cb_sqlite_store_set_presence;
   iface->set_agent_status = cb_sqlite_store_set_agent_status;
   iface->set_line_state = cb_sqlite_store_set_line_state;
+  iface->set_diversion = cb_sqlite_store_set_diversion;
+  iface->set_mobile_ringing = cb_sqlite_store_set_mobile_ringing;
+  iface->set_announcement = cb_sqlite_store_set_announcement;
+  iface->get_announcement = cb_sqlite_store_get_announcement;
+  iface->delete_announcement = cb_sqlite_store_delete_announcement;
   iface->list_groups = cb_sqlite_store_list_groups;
   iface->get_group = cb_sqlite_store_get_group;
   iface->create_group = cb_sqlite_store_create_group;

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "cb-store.h"
 
 G_DEFINE_QUARK (cb-store-error-quark, cb_store_error)
@@ -32,8 +34,31 @@ cb_user_record_new (void)
   record->availability = CB_AVAILABILITY_AVAILABLE;
   record->agent_status = CB_AGENT_STATUS_LOGGED_OUT;
   record->line_state = CB_LINE_STATE_OFFLINE;
+  record->diversion.no_answer_after = CB_WIRE_NO_ANSWER_AFTER_DEFAULT;
 
   return record;
+}
+
+char *
+cb_user_record_mobile_number (const CbUserRecord *record)
+{
+  g_autoptr(GString) number = NULL;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  if (record->mobile == NULL)
+    return NULL;
+  number = g_string_new (NULL);
+  for (const char *c = record->mobile; *c != '\0'; c++)
+    {
+      if (g_ascii_isdigit (*c) || strchr ("*#+", *c) != NULL)
+        g_string_append_c (number, *c);
+      else if (strchr (" -()/", *c) == NULL)
+        return NULL;
+    }
+  if (number->len == 0 || number->len > CB_WIRE_DIVERSION_NUMBER_MAX)
+    return NULL;
+  return g_string_free (g_steal_pointer (&number), FALSE);
 }
 
 CbUserRecord *
@@ -53,6 +78,9 @@ cb_user_record_copy (const CbUserRecord *record)
   copy->time_zone = g_strdup (record->time_zone);
   copy->password_hash = g_strdup (record->password_hash);
   copy->note = g_strdup (record->note);
+  copy->diversion.unconditional = g_strdup (record->diversion.unconditional);
+  copy->diversion.busy = g_strdup (record->diversion.busy);
+  copy->diversion.no_answer = g_strdup (record->diversion.no_answer);
 
   return copy;
 }
@@ -72,6 +100,9 @@ cb_user_record_free (CbUserRecord *record)
   g_free (record->time_zone);
   g_free (record->password_hash);
   g_free (record->note);
+  g_free (record->diversion.unconditional);
+  g_free (record->diversion.busy);
+  g_free (record->diversion.no_answer);
   g_free (record);
 }
 
@@ -93,6 +124,9 @@ cb_group_record_new (void)
   record->agent_timeout = 15;
   record->max_wait = 300;
   record->wrap_up = 30;
+  record->filter = CB_ASSISTANT_FILTER_ASSISTANTS_FIRST;
+  record->filter_delay = CB_WIRE_FILTER_DELAY_DEFAULT;
+  record->logout_allowed = TRUE;
 
   return record;
 }
@@ -339,6 +373,69 @@ cb_store_set_line_state (CbStore      *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return STORE_IFACE (self)->set_line_state (self, user_id, state, error);
+}
+
+gboolean
+cb_store_set_diversion (CbStore                  *self,
+                        gint64                    user_id,
+                        const CbDiversionRecord  *diversion,
+                        GError                  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (diversion != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_diversion (self, user_id, diversion, error);
+}
+
+gboolean
+cb_store_set_mobile_ringing (CbStore   *self,
+                             gint64     user_id,
+                             gboolean   enabled,
+                             guint      delay,
+                             GError   **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_mobile_ringing (self, user_id, enabled, delay, error);
+}
+
+gboolean
+cb_store_set_announcement (CbStore     *self,
+                           gint64       user_id,
+                           const char  *content_type,
+                           GBytes      *audio,
+                           GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (content_type != NULL && audio != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_announcement (self, user_id, content_type, audio, error);
+}
+
+GBytes *
+cb_store_get_announcement (CbStore   *self,
+                           gint64     user_id,
+                           char     **content_type,
+                           GError   **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->get_announcement (self, user_id, content_type, error);
+}
+
+gboolean
+cb_store_delete_announcement (CbStore  *self,
+                              gint64    user_id,
+                              GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->delete_announcement (self, user_id, error);
 }
 
 GPtrArray *

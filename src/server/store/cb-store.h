@@ -36,6 +36,16 @@ typedef enum {
   CB_LIST_BLF,
 } CbListKind;
 
+/* Where a user's calls go instead of ringing them (schema 7): a number
+ * each (an extension, a group number or an external number), NULL: off.
+ * Set by the user (cb_changes_set_diversion()), read by the SIP side. */
+typedef struct {
+  char  *unconditional;             /* every call */
+  char  *busy;                      /* while the user is in a call */
+  char  *no_answer;                 /* after no_answer_after s of ringing */
+  guint  no_answer_after;           /* seconds, default 20 */
+} CbDiversionRecord;
+
 typedef struct {
   gint64          id;
   char           *username;
@@ -53,6 +63,13 @@ typedef struct {
   gint64          note_until;      /* unix s the note goes by itself; 0: it stays */
   CbAgentStatus   agent_status;
   CbLineState     line_state;
+  /* The user's own call settings (schema 7): the store writes them only
+   * through set_diversion, set_mobile_ringing and set_announcement, never
+   * through create_user or update_user. */
+  CbDiversionRecord diversion;
+  gboolean        mobile_ringing;       /* "mobile" rings with their phones */
+  guint           mobile_ringing_delay; /* seconds after their phones start, 0-60 */
+  gboolean        announcement;         /* an announcement is stored (read only) */
 } CbUserRecord;
 
 typedef struct {
@@ -100,6 +117,12 @@ typedef struct {
   guint           max_wait;        /* default 300, then overflow */
   guint           wrap_up;         /* default 30 */
   gboolean        announcement;
+  /* Assistant groups (schema 7): the leader is the person assisted, the
+   * members their assistants. */
+  gboolean           filter_enabled;   /* FALSE: the leader's calls ring the leader alone */
+  CbAssistantFilter  filter;           /* default assistants-first */
+  guint              filter_delay;     /* seconds, for the "first" filters; default 15 */
+  gboolean           logout_allowed;   /* assistants may log out; default TRUE */
 } CbGroupRecord;
 
 typedef struct {
@@ -145,6 +168,9 @@ CbBlfKeyRecord *cb_blf_key_record_new  (void);
 CbBlfKeyRecord *cb_blf_key_record_copy (const CbBlfKeyRecord *record);
 void           cb_blf_key_record_free  (CbBlfKeyRecord *record);
 CbUserRecord  *cb_user_record_new      (void);
+/* The user's mobile number as a trunk dials it (spaces and - ( ) / left
+ * out), or NULL when there is none or it holds more than 0-9 * # +. */
+char          *cb_user_record_mobile_number (const CbUserRecord *record);
 CbUserRecord  *cb_user_record_copy     (const CbUserRecord *record);
 void           cb_user_record_free     (CbUserRecord *record);
 CbGroupRecord *cb_group_record_new     (void);
@@ -185,6 +211,20 @@ struct _CbStoreInterface
                                         GError **error);
   gboolean       (*set_line_state)     (CbStore *self, gint64 user_id, CbLineState state,
                                         GError **error);
+  /* A user's own call settings (schema 7); NOT_FOUND for an unknown user. */
+  gboolean       (*set_diversion)      (CbStore *self, gint64 user_id,
+                                        const CbDiversionRecord *diversion, GError **error);
+  gboolean       (*set_mobile_ringing) (CbStore *self, gint64 user_id, gboolean enabled,
+                                        guint delay, GError **error);
+  /* The announcement played to a user's callers before their phones ring:
+   * the audio as uploaded and its media type ("audio/wav", "audio/ogg",
+   * "audio/mpeg"). set replaces it (NOT_FOUND: no such user); get and
+   * delete: NOT_FOUND when there is none. */
+  gboolean       (*set_announcement)   (CbStore *self, gint64 user_id, const char *content_type,
+                                        GBytes *audio, GError **error);
+  GBytes        *(*get_announcement)   (CbStore *self, gint64 user_id, char **content_type,
+                                        GError **error);
+  gboolean       (*delete_announcement) (CbStore *self, gint64 user_id, GError **error);
 
   /* Groups, with members in order. */
   GPtrArray     *(*list_groups)        (CbStore *self, GError **error);
@@ -280,6 +320,15 @@ gboolean       cb_store_set_agent_status (CbStore *self, gint64 user_id, CbAgent
                                           GError **error);
 gboolean       cb_store_set_line_state   (CbStore *self, gint64 user_id, CbLineState state,
                                           GError **error);
+gboolean       cb_store_set_diversion    (CbStore *self, gint64 user_id,
+                                          const CbDiversionRecord *diversion, GError **error);
+gboolean       cb_store_set_mobile_ringing (CbStore *self, gint64 user_id, gboolean enabled,
+                                            guint delay, GError **error);
+gboolean       cb_store_set_announcement (CbStore *self, gint64 user_id, const char *content_type,
+                                          GBytes *audio, GError **error);
+GBytes        *cb_store_get_announcement (CbStore *self, gint64 user_id, char **content_type,
+                                          GError **error);
+gboolean       cb_store_delete_announcement (CbStore *self, gint64 user_id, GError **error);
 GPtrArray     *cb_store_list_groups      (CbStore *self, GError **error);
 CbGroupRecord *cb_store_get_group        (CbStore *self, gint64 id, GError **error);
 gboolean       cb_store_create_group     (CbStore *self, CbGroupRecord *record, GError **error);
