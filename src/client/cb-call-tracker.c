@@ -30,8 +30,8 @@ typedef struct {
 /* A ringing event waiting for its dialog: a copy of the call, whose
  * strings it owns. */
 typedef struct {
-  CbWireCall call;
-  gint64     shows_at;            /* ms on the clock */
+  CbWireCall *call;               /* a copy of its own (cb_wire_call_copy()) */
+  gint64      shows_at;           /* ms on the clock */
 } Pending;
 
 struct _CbCallTracker
@@ -210,16 +210,7 @@ lookup_number (CbCallTracker *self,
 static void
 pending_free (Pending *pending)
 {
-  CbWireCall *call = &pending->call;
-
-  g_free ((char *) call->call_id);
-  g_free ((char *) call->from.number);
-  g_free ((char *) call->from.name);
-  g_free ((char *) call->to.number);
-  g_free ((char *) call->to.name);
-  g_free ((char *) call->device_call_id);
-  g_free ((char *) call->device);
-  g_free ((char *) call->group_name);
+  g_clear_pointer (&pending->call, cb_wire_call_free);
   g_free (pending);
 }
 
@@ -228,17 +219,8 @@ pending_new (const CbWireCall *call,
              gint64            shows_at)
 {
   Pending *pending = g_new0 (Pending, 1);
-  CbWireCall *copy = &pending->call;
 
-  *copy = *call;
-  copy->call_id = g_strdup (call->call_id);
-  copy->from.number = g_strdup (call->from.number);
-  copy->from.name = g_strdup (call->from.name);
-  copy->to.number = g_strdup (call->to.number);
-  copy->to.name = g_strdup (call->to.name);
-  copy->device_call_id = g_strdup (call->device_call_id);
-  copy->device = g_strdup (call->device);
-  copy->group_name = g_strdup (call->group_name);
+  pending->call = cb_wire_call_copy (call);
   pending->shows_at = shows_at;
   return pending;
 }
@@ -252,8 +234,8 @@ find_pending (CbCallTracker *self,
     {
       Pending *pending = g_ptr_array_index (self->pending, i);
 
-      if ((call_id != NULL && g_strcmp0 (pending->call.call_id, call_id) == 0) ||
-          (device_call_id != NULL && g_strcmp0 (pending->call.device_call_id, device_call_id) == 0))
+      if ((call_id != NULL && g_strcmp0 (pending->call->call_id, call_id) == 0) ||
+          (device_call_id != NULL && g_strcmp0 (pending->call->device_call_id, device_call_id) == 0))
         return i;
     }
   return G_MAXUINT;
@@ -371,7 +353,7 @@ cb_call_tracker_add_dialog (CbCallTracker             *self,
     {
       Pending *pending = g_ptr_array_steal_index (self->pending, waiting);
 
-      cb_call_tracker_apply_call (self, &pending->call);
+      cb_call_tracker_apply_call (self, pending->call);
       pending_free (pending);
     }
 
@@ -575,7 +557,7 @@ cb_call_tracker_expire (CbCallTracker *self)
     else
       i++;
   for (guint i = 0; i < due->len; i++)
-    apply_remote (self, &((Pending *) g_ptr_array_index (due, i))->call, TRUE);
+    apply_remote (self, ((Pending *) g_ptr_array_index (due, i))->call, TRUE);
 
   g_hash_table_iter_init (&iter, self->consulting);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &until))

@@ -72,6 +72,10 @@ JsonObject        *cb_wire_call_to_json   (const CbWireCall   *call,
 CbWireCall        *cb_wire_call_from_json (JsonObject         *object,
                                            GError            **error);
 void               cb_wire_call_free      (CbWireCall         *call);
+/* A copy that owns everything it points to (free with cb_wire_call_free()),
+ * made through the codec: complete whatever members the struct grows;
+ * what the wire does not carry (the local party's name) is not copied. */
+CbWireCall        *cb_wire_call_copy      (const CbWireCall   *call);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbWireCall, cb_wire_call_free)
 

@@ -382,6 +382,30 @@ test_reader_errors (void)
     }
 }
 
+/* A copy writes the same JSON and outlives what it was copied from. */
+static void
+test_copy (void)
+{
+  g_autofree char *number = g_strdup ("0301234");
+  CbWireCall call = {
+    .call_id = "c9", .state = CB_WIRE_CALL_STATE_RINGING, .user_id = 7,
+    .direction = CB_CALL_DIRECTION_IN, .from = { 0, number, "" }, .to = { 7, "201", "Anna" },
+    .started_at = 1700000000, .device_call_id = "d@h", .device = "softphone",
+    .group_id = 3, .group_name = "Sales",
+  };
+  g_autoptr(JsonObject) original = cb_wire_call_to_json (&call, NULL);
+  g_autofree char *original_text = wire_test_serialise (original);
+  g_autoptr(CbWireCall) copy = cb_wire_call_copy (&call);
+  g_autoptr(JsonObject) again = NULL;
+  g_autofree char *copy_text = NULL;
+
+  g_clear_pointer (&number, g_free);
+  again = cb_wire_call_to_json (copy, NULL);
+  copy_text = wire_test_serialise (again);
+  g_assert_cmpstr (copy_text, ==, original_text);
+  g_assert_cmpstr (copy->from.number, ==, "0301234");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -399,5 +423,6 @@ main (int   argc,
   g_test_add_func ("/wire-call/reader-older-server", test_reader_older_server);
   g_test_add_func ("/wire-call/reader-errors", test_reader_errors);
 
+  g_test_add_func ("/wire/call/copy", test_copy);
   return g_test_run ();
 }
