@@ -199,13 +199,18 @@ static const char * const migrations[] = {
   "  seen_id INTEGER NOT NULL"
   ");"
   "ALTER TABLE users ADD COLUMN note_until INTEGER;",
+
+  /* 7: who may call out over the SIP trunk (NULL: as the user's kind
+   * says). A step of its own, apart from other user fields. */
+  "ALTER TABLE users ADD COLUMN external_calls INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
 
 #define USER_COLUMNS \
   "id, username, display_name, extension, email, mobile, language, time_zone, " \
-  "password_hash, kind, admin, availability, note, agent_status, line_state, note_until"
+  "password_hash, kind, admin, availability, note, agent_status, line_state, note_until, " \
+  "external_calls"
 
 #define GROUP_COLUMNS \
   "id, name, kind, number, strategy, member_timeout, wrap_around, level, " \
@@ -561,6 +566,9 @@ read_user (CbStmt *stmt)
                                       CB_AGENT_STATUS_LOGGED_OUT);
   record->line_state = column_enum (stmt, 14, CB_TYPE_LINE_STATE, CB_LINE_STATE_OFFLINE);
   record->note_until = sqlite3_column_int64 (stmt, 15);
+  record->external_calls = sqlite3_column_type (stmt, 16) == SQLITE_NULL ? CB_EXTERNAL_CALLS_DEFAULT
+                           : sqlite3_column_int (stmt, 16) != 0 ? CB_EXTERNAL_CALLS_ALLOWED
+                           : CB_EXTERNAL_CALLS_DENIED;
 
   return record;
 }
@@ -668,6 +676,25 @@ cb_sqlite_store_find_user (CbStore     *store,
   return fetch_user (self, stmt, error);
 }
 
+/* Schema 7's field, written apart from the others: NULL for the default. */
+static gboolean
+set_external_calls (CbSqliteStore       *self,
+                    const CbUserRecord  *record,
+                    GError             **error)
+{
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "UPDATE users SET external_calls = ?1 WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (record->external_calls == CB_EXTERNAL_CALLS_DEFAULT)
+    sqlite3_bind_null (stmt, 1);
+  else
+    sqlite3_bind_int (stmt, 1, record->external_calls == CB_EXTERNAL_CALLS_ALLOWED);
+  sqlite3_bind_int64 (stmt, 2, record->id);
+  return step_done (self, stmt, "Could not set the user's external calls", error);
+}
+
 static gboolean
 cb_sqlite_store_create_user (CbStore       *store,
                              CbUserRecord  *record,
@@ -689,7 +716,7 @@ cb_sqlite_store_create_user (CbStore       *store,
     return FALSE;
 
   record->id = sqlite3_last_insert_rowid (self->db);
-  return TRUE;
+  return set_external_calls (self, record, error);
 }
 
 /* An UPDATE … WHERE id = ? that touched no row means the id is unknown. */
@@ -730,7 +757,8 @@ cb_sqlite_store_update_user (CbStore             *store,
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 15, record->id);
-  return step_update (self, stmt, "Could not update the user", "No such user", error);
+  return step_update (self, stmt, "Could not update the user", "No such user", error) &&
+         set_external_calls (self, record, error);
 }
 
 static gboolean

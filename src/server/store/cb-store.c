@@ -32,6 +32,7 @@ cb_user_record_new (void)
   record->availability = CB_AVAILABILITY_AVAILABLE;
   record->agent_status = CB_AGENT_STATUS_LOGGED_OUT;
   record->line_state = CB_LINE_STATE_OFFLINE;
+  record->external_calls = CB_EXTERNAL_CALLS_DEFAULT;
 
   return record;
 }

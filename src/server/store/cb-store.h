@@ -29,6 +29,13 @@ typedef enum {
 
 GQuark cb_store_error_quark (void);
 
+/* Whether a user may call out over the SIP trunk. */
+typedef enum {
+  CB_EXTERNAL_CALLS_DEFAULT = -1,   /* as the user's kind says */
+  CB_EXTERNAL_CALLS_DENIED = 0,
+  CB_EXTERNAL_CALLS_ALLOWED = 1,
+} CbExternalCalls;
+
 /* Lists a user keeps; group-distributed contents use the same kinds. */
 typedef enum {
   CB_LIST_FAVOURITES,
@@ -53,6 +60,9 @@ typedef struct {
   gint64          note_until;      /* unix s the note goes by itself; 0: it stays */
   CbAgentStatus   agent_status;
   CbLineState     line_state;
+  /* Schema 7: calls over the SIP trunk. CB_EXTERNAL_CALLS_DEFAULT: as the
+   * kind says (users may, DeviceOnly phones may not). */
+  CbExternalCalls external_calls;
 } CbUserRecord;
 
 typedef struct {
