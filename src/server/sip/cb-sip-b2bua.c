@@ -461,15 +461,33 @@ cb_b2bua_call_start_forks (CbB2buaCall *call,
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   guint port = cb_sip_server_get_port (server);
+  guint max = cb_sip_server_get_settings (server)->max_forks;
+  guint ringing = 0;
 
   from = cb_sip_name_addr_at (cb_sip_user_name (call->b2bua->directory, call->caller_id),
                               call->caller_number, address_of (call), port);
   to = cb_sip_name_addr_at (NULL, call->callee_number, address_of (call), port);
   call->forked = TRUE;
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
+
+      ringing += leg->fork && leg->state == CB_B2BUA_LEG_CALLING;
+    }
   for (guint i = 0; i < contacts->len; i++)
     {
-      CbB2buaLeg *leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_CALLING);
-      g_autofree char *sdp = cb_b2bua_leg_sdp_for (leg, offer, fork_direction (call));
+      CbB2buaLeg *leg;
+      g_autofree char *sdp = NULL;
+
+      /* One call never rings more than [sip] max-forks devices at once:
+       * a line's bindings, many members' phones. */
+      if (max > 0 && ringing++ >= max)
+        {
+          g_message ("Call %s rings %u devices: %u more not rung", call->id, max, contacts->len - i);
+          break;
+        }
+      leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_CALLING);
+      sdp = cb_b2bua_leg_sdp_for (leg, offer, fork_direction (call));
 
       cb_b2bua_leg_open (leg, g_ptr_array_index (contacts, i), from, to);
       nua_invite (leg->nh,
@@ -643,10 +661,14 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
   CbSipQueue *queue = cb_sip_server_get_queue (server);
   g_auto(CbSipTarget) target = { 0 };
   g_autofree char *line = NULL;
+  g_autofree char *source = NULL;
+  guint source_port = 0;
   CbSipInvite invite = { nh, sip, 0, NULL };
   CbB2buaCall *call;
 
-  if (cb_sip_trunk_is_upstream (trunk, sip))
+  /* Where it really came from, not what its Via says. */
+  if (cb_sip_server_request_source (server, &source, &source_port) &&
+      cb_sip_trunk_is_upstream (trunk, source, source_port))
     {
       /* From outside: routed like an internal call, with no user behind
        * it (caller_id 0) and its number as the line. */
