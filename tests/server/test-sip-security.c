@@ -493,6 +493,27 @@ secret_of (Fixture    *fixture,
   return g_strdup (json_object_get_string_member (json_array_get_object_element (array, 0), "password"));
 }
 
+static gint64
+user_id_of (Fixture    *fixture,
+            const char *username)
+{
+  g_autoptr(JsonNode) users = NULL;
+  JsonArray *array;
+  guint status = 0;
+
+  users = cb_test_request (fixture->server, "GET", "/api/v1/directory", fixture->admin, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  array = json_object_get_array_member (json_node_get_object (users), "users");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *user = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (user, "username"), username) == 0)
+        return json_object_get_int_member (user, "id");
+    }
+  g_assert_not_reached ();
+}
+
 /* Sends the request and returns its final answer (asserting one came). */
 static char *
 exchange (Fixture       *fixture,
@@ -624,6 +645,20 @@ invite_answer (Fixture    *fixture,
   if (status_of (answer) >= 300)
     peer_ack (peer, fixture->sip_port, sent, answer);
   return answer;
+}
+
+/* An INVITE from `line` to `number`, authenticated; its final answer. */
+static char *
+invite (Fixture    *fixture,
+        Peer       *peer,
+        const char *line,
+        const char *secret,
+        const char *number)
+{
+  g_autofree char *call_id = NULL;
+  g_autofree char *sent = invite_send (fixture, peer, line, secret, number, &call_id);
+
+  return invite_answer (fixture, peer, sent, call_id);
 }
 
 /* A barrier for the peer: a REGISTER without credentials from it, which
@@ -1137,6 +1172,134 @@ test_refer_message (Fixture       *fixture,
   g_assert_cmpuint (victim->inbox->len, ==, 0);
 }
 
+/* ---- finding 4: fraud control -------------------------------------------- */
+
+/* The upstream gets a call to `number` and says busy; so does the
+ * caller. */
+static void
+call_out_busy (Fixture    *fixture,
+               Peer       *phone,
+               const char *line,
+               const char *secret,
+               const char *number)
+{
+  g_autofree char *call_id = NULL;
+  g_autofree char *sent = invite_send (fixture, phone, line, secret, number, &call_id);
+  g_autofree char *offer = peer_take (fixture->upstream, NULL, "INVITE");
+  g_autofree char *answer = NULL;
+
+  g_assert_nonnull (offer);
+  g_assert_nonnull (strstr (offer, number));
+  peer_respond (fixture->upstream, fixture->sip_port, offer, 486, "Busy Here");
+  answer = invite_answer (fixture, phone, sent, call_id);
+  g_assert_cmpint (status_of (answer), ==, 486);
+}
+
+/* Trunk numbers only for users allowed external calls: by default users
+ * are, DeviceOnly phones not; "external_calls" in the directory or the
+ * admin API says otherwise. */
+static void
+test_external_permission (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(Peer) phone = NULL;
+  g_autoptr(JsonNode) patched = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *ben_secret = NULL;
+  struct {
+    const char *user;
+    const char *line;
+    gboolean    allowed;
+  } cases[] = {
+    { "anna", "201", TRUE },
+    { "ben", "202", FALSE },     /* "external_calls": false */
+    { "lobby", "290", FALSE },   /* a DeviceOnly phone */
+    { "gate", "291", TRUE },     /* a DeviceOnly phone with "external_calls": true */
+  };
+
+  start (fixture, NULL, TRUE);
+  phone = peer_new ("127.0.0.1", 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *secret = secret_of (fixture, cases[i].user);
+      g_autofree char *number = g_strdup_printf ("03055512%u", i);
+      g_autofree char *result = NULL;
+
+      if (cases[i].allowed)
+        {
+          call_out_busy (fixture, phone, cases[i].line, secret, number);
+          continue;
+        }
+      result = invite (fixture, phone, cases[i].line, secret, number);
+      g_test_message ("%s to %s: %.*s", cases[i].user, number, (int) strcspn (result, "\r\n"), result);
+      g_assert_cmpint (status_of (result), ==, 403);
+    }
+  peer_barrier (fixture, fixture->upstream);
+  g_assert_cmpuint (peer_count (fixture->upstream, "INVITE"), ==, 0);
+  /* Who placed each call out is in the log. */
+  {
+    g_autofree char *placed = g_strdup_printf ("to 030555120 placed by user %" G_GINT64_FORMAT,
+                                               user_id_of (fixture, "anna"));
+
+    g_assert_true (log_has (fixture, placed));
+  }
+
+  /* An admin allows ben. */
+  path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT, user_id_of (fixture, "ben"));
+  cb_test_request_expect (fixture->server, "PATCH", path, fixture->admin,
+                          "{\"external_calls\":true}", 200, &patched);
+  ben_secret = secret_of (fixture, "ben");
+  call_out_busy (fixture, phone, "202", ben_secret, "0305559");
+}
+
+/* [sip] max-external-calls (2) at once per user: the third gets 486;
+ * once one ended, the next goes out again. */
+static void
+test_external_limit (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(Peer) phone = NULL;
+  g_autoptr(GPtrArray) offers = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *secret = NULL;
+  char *sent[3] = { NULL };
+  char *call_ids[3] = { NULL };
+
+  start (fixture, NULL, TRUE);
+  secret = secret_of (fixture, "anna");
+  phone = peer_new ("127.0.0.1", 0);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *number = g_strdup_printf ("03077%u", i);
+      char *offer;
+
+      sent[i] = invite_send (fixture, phone, "201", secret, number, &call_ids[i]);
+      offer = peer_take (fixture->upstream, NULL, "INVITE");
+      g_assert_nonnull (offer);
+      g_ptr_array_add (offers, offer);
+      peer_respond (fixture->upstream, fixture->sip_port, offer, 180, "Ringing");
+    }
+  {
+    g_autofree char *answer = NULL;
+
+    sent[2] = invite_send (fixture, phone, "201", secret, "030772", &call_ids[2]);
+    answer = invite_answer (fixture, phone, sent[2], call_ids[2]);
+    g_test_message ("third: %.*s", (int) strcspn (answer, "\r\n"), answer);
+    g_assert_cmpint (status_of (answer), ==, 486);
+  }
+  peer_barrier (fixture, fixture->upstream);
+  g_assert_cmpuint (peer_count (fixture->upstream, "INVITE"), ==, 0);
+
+  /* The first ends (busy upstream): one more may go out. */
+  peer_respond (fixture->upstream, fixture->sip_port, g_ptr_array_index (offers, 0), 486, "Busy Here");
+  g_free (invite_answer (fixture, phone, sent[0], call_ids[0]));
+  call_out_busy (fixture, phone, "201", secret, "030773");
+  peer_respond (fixture->upstream, fixture->sip_port, g_ptr_array_index (offers, 1), 486, "Busy Here");
+  g_free (invite_answer (fixture, phone, sent[1], call_ids[1]));
+  for (guint i = 0; i < 3; i++)
+    g_free (sent[i]), g_free (call_ids[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1171,6 +1334,8 @@ main (int   argc,
   ADD ("/sip/security/bindings-cap", test_bindings_cap);
   ADD ("/sip/security/forks-cap", test_forks_cap);
   ADD ("/sip/security/refer-message", test_refer_message);
+  ADD ("/sip/security/external-permission", test_external_permission);
+  ADD ("/sip/security/external-limit", test_external_limit);
 #undef ADD
 
   status = g_test_run ();

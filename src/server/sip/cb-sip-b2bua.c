@@ -540,7 +540,14 @@ cb_b2bua_call_trunk_fork (CbB2buaCall *call,
 
   if (target == NULL)
     return FALSE;
-  g_debug ("Call %s: %s over the trunk to %s", call->id, call->callee_number, target);
+  /* Every call out is on record with who placed it, also in the log. */
+  if (call->placed_by > 0 || call->caller_id > 0)
+    g_message ("SIP trunk call %s to %s placed by user %" G_GINT64_FORMAT "%s", call->id,
+               call->callee_number, call->placed_by > 0 ? call->placed_by : call->caller_id,
+               call->placed_by > 0 ? " (forwarded)" : "");
+  else
+    g_message ("SIP trunk call %s to %s for %s, who is no user (an overflow)", call->id,
+               call->callee_number, call->caller_number);
   call->external = TRUE;
   call->forked = TRUE;
   leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_CALLING);
@@ -651,6 +658,30 @@ user_new_call (CbSipB2bua        *self,
   cb_b2bua_call_publish (call);
 }
 
+/* Toll fraud: out over the trunk only who may, and not too often at
+ * once; else answered (403, or 486 at the limit) and let go. */
+static gboolean
+may_call_out (CbSipServer  *server,
+              gint64        user_id,
+              const char   *number,
+              nua_handle_t *nh)
+{
+  switch (cb_sip_route_external (server, user_id, number))
+    {
+    case CB_SIP_EXTERNAL_FORBIDDEN:
+      nua_respond (nh, SIP_403_FORBIDDEN, TAG_END ());
+      break;
+    case CB_SIP_EXTERNAL_LIMIT:
+      nua_respond (nh, 486, "Too Many External Calls", TAG_END ());
+      break;
+    case CB_SIP_EXTERNAL_ALLOWED:
+    default:
+      return TRUE;
+    }
+  nua_handle_destroy (nh);
+  return FALSE;
+}
+
 void
 cb_sip_b2bua_new_call (CbSipB2bua   *self,
                        nua_handle_t *nh,
@@ -710,6 +741,8 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
       break;
 
     case CB_SIP_TARGET_TRUNK:
+      if (!may_call_out (server, invite.caller_id, target.number, nh))
+        break;
       /* One leg to the upstream. */
       call = cb_b2bua_call_new_incoming (self, &invite, target.number);
       cb_b2bua_call_trunk_fork (call, call->a->sdp);
@@ -832,4 +865,20 @@ guint
 cb_sip_b2bua_n_calls (CbSipB2bua *self)
 {
   return g_hash_table_size (self->calls);
+}
+
+guint
+cb_sip_b2bua_external_calls (CbSipB2bua *self,
+                             gint64      user_id)
+{
+  GHashTableIter iter;
+  CbB2buaCall *call;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
+    if (call->external && call->state != CB_WIRE_CALL_STATE_ENDED &&
+        (call->placed_by > 0 ? call->placed_by : call->caller_id) == user_id)
+      n++;
+  return n;
 }
