@@ -164,8 +164,8 @@ counter_get (CbSipAuthThrottle *self,
   if (counter != NULL)
     {
       g_free (key);
-      /* A quiet window wipes the slate. */
-      if (now - counter->last > self->window_us)
+      /* A quiet window wipes the slate (once any block is over). */
+      if (now - counter->last > self->window_us && now >= counter->blocked_until)
         {
           counter->failures = 0;
           if (counter->addresses != NULL)
