@@ -54,6 +54,7 @@ cb_record_fields_apply_user (CbUserRecord  *record,
 {
   const char *password = NULL;
   gboolean admin = record->admin;
+  gboolean external_calls = record->external_calls == CB_EXTERNAL_CALLS_ALLOWED;
   int kind = record->kind;
 
   if (!apply_string (fields, "username", &record->username, error) ||
@@ -65,6 +66,8 @@ cb_record_fields_apply_user (CbUserRecord  *record,
       !apply_string (fields, "time_zone", &record->time_zone, error) ||
       !cb_json_get_enum (fields, "kind", CB_TYPE_USER_KIND, FALSE, &kind, error) ||
       !cb_json_get_bool (fields, "admin", FALSE, &admin, error) ||
+      (!cb_record_fields_is_null (fields, "external_calls") &&
+       !cb_json_get_bool (fields, "external_calls", FALSE, &external_calls, error)) ||
       !cb_json_get_string (fields, "password", FALSE, &password, error))
     return FALSE;
 
@@ -83,6 +86,11 @@ cb_record_fields_apply_user (CbUserRecord  *record,
 
   record->kind = kind;
   record->admin = admin;
+  /* Calls over the trunk: null goes back to what the kind says. */
+  if (cb_record_fields_is_null (fields, "external_calls"))
+    record->external_calls = CB_EXTERNAL_CALLS_DEFAULT;
+  else if (json_object_has_member (fields, "external_calls"))
+    record->external_calls = external_calls ? CB_EXTERNAL_CALLS_ALLOWED : CB_EXTERNAL_CALLS_DENIED;
 
   if (password != NULL)
     {

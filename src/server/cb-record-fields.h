@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 
 /* Applies the members of `fields` that are present: username,
  * display_name, extension, email, mobile, language, time_zone, kind,
- * admin, password (hashed here). Errors are CB_PROTOCOL_ERROR_INVALID_FIELD. */
+ * admin, external_calls (true, false, or null: as the kind says),
+ * password (hashed here). Errors are CB_PROTOCOL_ERROR_INVALID_FIELD. */
 gboolean cb_record_fields_apply_user   (CbUserRecord   *record,
                                         JsonObject     *fields,
                                         gboolean        fast_hash,

@@ -38,8 +38,18 @@ cb_server_config_new (void)
   config->call_interval_ms = 40000;
   config->sip_port = CB_SERVER_DEFAULT_SIP_PORT;
   config->sip_realm = g_strdup ("callboard");
-  config->sip_nonce_lifetime = 300;
+  config->sip_nonce_lifetime = 30;
   config->sip_max_expires = 3600;
+  /* SHA-256 beside MD5 only when asked for: Debian 12's sofia-sip (our
+   * own phones) and libre (baresip) fail on any challenge they do not
+   * know, even next to one they do. */
+  config->sip_digest_algorithms = g_strsplit ("MD5", ";", -1);
+  config->sip_auth_failures = 5;
+  config->sip_auth_max_block = 900;
+  config->sip_auth_failure_window = 900;
+  config->sip_max_bindings = 5;
+  config->sip_max_forks = 32;
+  config->sip_max_external_calls = 2;
   return config;
 }
 
@@ -58,6 +68,7 @@ cb_server_config_free (CbServerConfig *config)
   g_free (config->demo_dir);
   g_free (config->sip_listen);
   g_free (config->sip_realm);
+  g_strfreev (config->sip_digest_algorithms);
   g_free (config->trunk_proxy);
   g_free (config->trunk_username);
   g_free (config->trunk_password);
@@ -182,6 +193,40 @@ read_bool (GKeyFile    *keyfile,
   return TRUE;
 }
 
+/* [sip] digest-algorithms: a list ("SHA-256;MD5"), each once, most
+ * preferred first. */
+static gboolean
+read_digest_algorithms (GKeyFile   *keyfile,
+                        char     ***value,
+                        GError    **error)
+{
+  g_auto(GStrv) list = NULL;
+
+  if (!g_key_file_has_key (keyfile, "sip", "digest-algorithms", NULL))
+    return TRUE;
+  list = g_key_file_get_string_list (keyfile, "sip", "digest-algorithms", NULL, NULL);
+  for (guint i = 0; list != NULL && list[i] != NULL; i++)
+    {
+      g_strstrip (list[i]);
+      if (!cb_sip_settings_check_digest_algorithm (list[i]) ||
+          g_strv_contains ((const char * const *) list + i + 1, list[i]))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "[sip] digest-algorithms: “%s” is not MD5 or SHA-256, or named twice", list[i]);
+          return FALSE;
+        }
+    }
+  if (list == NULL || list[0] == NULL)
+    {
+      g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "[sip] digest-algorithms: name MD5, SHA-256 or both");
+      return FALSE;
+    }
+  g_strfreev (*value);
+  *value = g_steal_pointer (&list);
+  return TRUE;
+}
+
 gboolean
 cb_server_config_load_file (CbServerConfig  *config,
                             const char      *path,
@@ -265,6 +310,32 @@ cb_server_config_load_file (CbServerConfig  *config,
   if (!read_uint (keyfile, "sip", "max-expires", 60, 86400, &v, error))
     return FALSE;
   config->sip_max_expires = v;
+  if (!read_digest_algorithms (keyfile, &config->sip_digest_algorithms, error))
+    return FALSE;
+  v = config->sip_auth_failures;
+  if (!read_uint (keyfile, "sip", "auth-failures-before-block", 0, 1000, &v, error))
+    return FALSE;
+  config->sip_auth_failures = v;
+  v = config->sip_auth_max_block;
+  if (!read_uint (keyfile, "sip", "auth-max-block", 1, 86400, &v, error))
+    return FALSE;
+  config->sip_auth_max_block = v;
+  v = config->sip_auth_failure_window;
+  if (!read_uint (keyfile, "sip", "auth-failure-window", 1, 86400, &v, error))
+    return FALSE;
+  config->sip_auth_failure_window = v;
+  v = config->sip_max_bindings;
+  if (!read_uint (keyfile, "sip", "max-bindings", 1, 100, &v, error))
+    return FALSE;
+  config->sip_max_bindings = v;
+  v = config->sip_max_forks;
+  if (!read_uint (keyfile, "sip", "max-forks", 1, 1000, &v, error))
+    return FALSE;
+  config->sip_max_forks = v;
+  v = config->sip_max_external_calls;
+  if (!read_uint (keyfile, "sip", "max-external-calls", 1, 1000, &v, error))
+    return FALSE;
+  config->sip_max_external_calls = v;
 
   read_string (keyfile, "trunk", "proxy", &config->trunk_proxy);
   if (config->trunk_proxy != NULL && !check_trunk_proxy (config->trunk_proxy, error))

@@ -50,6 +50,13 @@ typedef struct {
   char     *sip_realm;        /* digest realm */
   guint     sip_nonce_lifetime; /* seconds */
   guint     sip_max_expires;  /* longest registration granted, seconds */
+  char    **sip_digest_algorithms;   /* offered, most preferred first */
+  guint     sip_auth_failures;       /* failed digests before blocking */
+  guint     sip_auth_max_block;      /* seconds */
+  guint     sip_auth_failure_window; /* seconds */
+  guint     sip_max_bindings;        /* per line */
+  guint     sip_max_forks;           /* per call */
+  guint     sip_max_external_calls;  /* over the trunk, per user at once */
 
   /* [trunk]: the upstream proxy for numbers that are not ours */
   char     *trunk_proxy;      /* "sip:HOST[:PORT]"; NULL: no trunk */

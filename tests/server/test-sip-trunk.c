@@ -10,6 +10,8 @@
  * the upstream's address reaches an extension like an internal one, but
  * may not go out again. Then sipp plays an upstream that asks for digest
  * credentials ([trunk] in a config file, with a prefix and a caller ID).
+ * A call forwarded to the trunk is on the account of who forwarded it:
+ * only if they may call out, and in their journal.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -31,7 +33,9 @@
 static const char *directory =
   "{\"users\":["
   " {\"username\":\"anna\",\"display_name\":\"Anna\",\"extension\":\"201\",\"password\":\"pw\"},"
-  " {\"username\":\"ben\",\"display_name\":\"Ben\",\"extension\":\"202\",\"password\":\"pw\"}]}";
+  " {\"username\":\"ben\",\"display_name\":\"Ben\",\"extension\":\"202\",\"password\":\"pw\"},"
+  " {\"username\":\"carla\",\"display_name\":\"Carla\",\"extension\":\"203\",\"password\":\"pw\","
+  "  \"external_calls\":false}]}";
 
 typedef struct {
   CbTestServer *server;
@@ -39,13 +43,14 @@ typedef struct {
   CbTestPhone   upstream;
   CbTestPhone   anna;
   CbTestPhone   ben;
+  CbTestPhone   carla;
 } Fixture;
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  cb_test_phone_clear_all (&fixture->anna, &fixture->ben, &fixture->upstream, NULL);
+  cb_test_phone_clear_all (&fixture->anna, &fixture->ben, &fixture->carla, &fixture->upstream, NULL);
   if (fixture->server != NULL)
     cb_test_server_stop (fixture->server);
   if (fixture->tmpdir != NULL)
@@ -238,6 +243,77 @@ test_sipp_digest (Fixture       *fixture,
   g_assert_true (sipp->success);
 }
 
+/* Ben calls anna, who forwards him to an external number: the call out is
+ * hers, in her journal as a call she made. Carla, who may not call out,
+ * cannot forward him there. */
+static void
+test_forward (Fixture       *fixture,
+              gconstpointer  data)
+{
+  CbTestPhone *upstream = &fixture->upstream, *anna = &fixture->anna, *ben = &fixture->ben;
+  CbTestPhone *carla = &fixture->carla;
+  g_autoptr(JsonNode) listed = NULL;
+  g_autoptr(JsonNode) forwarded = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) journal = NULL;
+  g_autoptr(CbSipCall) call = NULL;
+  g_autoptr(CbSipCall) out = NULL;
+  g_autofree char *trunk = NULL;
+  g_autofree char *path = NULL;
+  JsonObject *entry;
+  guint status = 0;
+
+  cb_test_phone_init (upstream, "4930123", UPSTREAM_HZ, BEN_HZ);
+  trunk = g_strdup_printf ("sip:127.0.0.1:%u", cb_sip_agent_get_port (upstream->agent));
+  {
+    const char * const args[] = { "--sip-port", "0", "--trunk", trunk, NULL };
+
+    fixture->server = cb_test_server_start (directory, args);
+  }
+  cb_test_phone_start_user (fixture->server, anna, "anna", ANNA_HZ, BEN_HZ);
+  cb_test_phone_start_user (fixture->server, ben, "ben", BEN_HZ, UPSTREAM_HZ);
+  cb_test_phone_start_user (fixture->server, carla, "carla", ANNA_HZ, BEN_HZ);
+
+  /* Carla may not send ben out. */
+  call = g_object_ref (cb_test_phone_dial (ben, "203"));
+  cb_test_phone_wait_state (carla, CB_SIP_CALL_STATE_ACTIVE, "carla to answer ben");
+  path = g_strdup_printf ("/api/v1/calls/%s/forward",
+                          json_object_get_string_member (only_call (fixture, carla, &listed), "call_id"));
+  refused = cb_test_request (fixture->server, "POST", path, carla->token, "{\"to\":\"030888\"}", &status);
+  g_assert_cmpuint (status, ==, 403);
+  g_assert_cmpstr (cb_test_error_code (refused), ==, "forbidden");
+  cb_sip_call_hangup (call);
+  CB_TEST_WAIT_FOR (ended (call) && ended (carla->call), WAIT_MS, "ben's call to carla to end");
+  g_clear_object (&call);
+  g_clear_pointer (&listed, json_node_unref);
+
+  /* Anna may. */
+  call = g_object_ref (cb_test_phone_dial (ben, "201"));
+  cb_test_phone_wait_state (anna, CB_SIP_CALL_STATE_ACTIVE, "anna to answer ben");
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/calls/%s/forward",
+                          json_object_get_string_member (only_call (fixture, anna, &listed), "call_id"));
+  forwarded = cb_test_request (fixture->server, "POST", path, anna->token, "{\"to\":\"030999\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  cb_test_phone_wait_state (upstream, CB_SIP_CALL_STATE_ACTIVE, "the upstream to answer the forward");
+  out = g_object_ref (upstream->call);
+  g_assert_true (g_str_has_prefix (cb_sip_call_get_request_uri (out), "sip:030999@"));
+  cb_test_phone_wait_hears (ben, UPSTREAM_HZ, "ben to hear the upstream");
+  cb_sip_call_hangup (out);
+  CB_TEST_WAIT_FOR (ended (out) && ended (call), WAIT_MS, "the forwarded call to end");
+
+  /* Anna's journal: ben's call to her, then the one she put out. Its
+   * entry is written with the call's end, which went out before ben's
+   * phone heard of it. */
+  journal = cb_test_request (fixture->server, "GET", "/api/v1/journal", anna->token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  entry = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (journal), "entries"), 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "remote_number"), ==, "030999");
+  g_assert_cmpstr (json_object_get_string_member (entry, "direction"), ==, "out");
+  g_assert_true (json_object_get_boolean_member (entry, "answered"));
+}
+
 /* A bad trunk address is refused at the start. */
 static void
 test_bad_proxy (void)
@@ -264,6 +340,7 @@ main (int   argc,
 
   g_test_add ("/sip/trunk/agent-upstream", Fixture, NULL, NULL, test_agent_upstream, fixture_teardown);
   g_test_add ("/sip/trunk/sipp-digest", Fixture, NULL, NULL, test_sipp_digest, fixture_teardown);
+  g_test_add ("/sip/trunk/forward", Fixture, NULL, NULL, test_forward, fixture_teardown);
   g_test_add_func ("/sip/trunk/bad-proxy", test_bad_proxy);
 
   return g_test_run ();

@@ -1177,7 +1177,7 @@ test_schema (Fixture       *fixture,
 /* A database of schema 2 (before hunt routing, queues and group calls in
  * the journal) opens with the current store: the new group and journal
  * columns get their defaults and every old row survives. The v2 file is
- * made from a current one by dropping what schemas 3 to 6 added, so its tables
+ * made from a current one by dropping what schemas 3 to 7 added, so its tables
  * have exactly the v2 columns; one journal row is then written in the v2
  * shape by plain SQL, as a v2 server wrote it. */
 static void
@@ -1211,6 +1211,7 @@ test_migrate_v2 (Fixture       *fixture,
     "ALTER TABLE groups DROP COLUMN filter_delay;"
     "ALTER TABLE groups DROP COLUMN logout_allowed;"
     "DROP TABLE announcements;"
+    "ALTER TABLE users DROP COLUMN external_calls;"
     "DROP TABLE journal_seen;"
     "DROP TABLE queue_counts;"
     "DROP TABLE wrap_ups;"
@@ -1312,6 +1313,60 @@ test_migrate_v2 (Fixture       *fixture,
   g_assert_false (entry->picked_up);
   g_assert_cmpint (cb_store_count_missed (fixture->store, a, &error), ==, 0);
   g_assert_no_error (error);
+
+  /* Calls over the trunk as the kind says (schema 7). */
+  {
+    g_autoptr(CbUserRecord) anna = cb_store_get_user (fixture->store, a, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (anna->external_calls, ==, CB_EXTERNAL_CALLS_DEFAULT);
+  }
+}
+
+/* Whether a user may call out over the trunk: allowed, denied, or as the
+ * kind says (NULL in the table), kept across create, update and reopen. */
+static void
+test_external_calls (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const CbExternalCalls values[] = {
+    CB_EXTERNAL_CALLS_DEFAULT, CB_EXTERNAL_CALLS_ALLOWED, CB_EXTERNAL_CALLS_DENIED,
+  };
+  gint64 ids[G_N_ELEMENTS (values)];
+  g_autoptr(CbUserRecord) fresh = cb_user_record_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (fresh->external_calls, ==, CB_EXTERNAL_CALLS_DEFAULT);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(CbUserRecord) user = cb_user_record_new ();
+
+      user->username = g_strdup_printf ("user%u", i);
+      user->kind = i == 2 ? CB_USER_KIND_DEVICE : CB_USER_KIND_USER;
+      user->external_calls = values[i];
+      g_assert_true (cb_store_create_user (fixture->store, user, &error));
+      g_assert_no_error (error);
+      ids[i] = user->id;
+    }
+  reopen (fixture);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(CbUserRecord) user = cb_store_get_user (fixture->store, ids[i], &error);
+      g_autoptr(CbUserRecord) copy = NULL;
+      g_autoptr(CbUserRecord) again = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (user->external_calls, ==, values[i]);
+      copy = cb_user_record_copy (user);
+      g_assert_cmpint (copy->external_calls, ==, values[i]);
+      /* Round the three values on by one. */
+      copy->external_calls = values[(i + 1) % G_N_ELEMENTS (values)];
+      g_assert_true (cb_store_update_user (fixture->store, copy, &error));
+      g_assert_no_error (error);
+      again = cb_store_get_user (fixture->store, ids[i], &error);
+      g_assert_cmpint (again->external_calls, ==, values[(i + 1) % G_N_ELEMENTS (values)]);
+    }
+  g_assert_cmpint (peek_int (fixture->path, "SELECT count(*) FROM users WHERE external_calls IS NULL"), ==, 1);
 }
 
 static CbUserRecord *
@@ -1818,6 +1873,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/store/users", test_users);
   ADD ("/store/users/conflicts", test_user_conflicts);
+  ADD ("/store/users/external-calls", test_external_calls);
   ADD ("/store/groups", test_groups);
   ADD ("/store/groups/logins", test_group_logins);
   ADD ("/store/lists", test_lists);

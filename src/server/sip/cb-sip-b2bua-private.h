@@ -90,7 +90,12 @@ struct _CbB2buaCall {
   gint64           answered_at;
   guint            ring_limit_id;
   guint            check_id;  /* check_dialogs() while answered */
-  gboolean         external;  /* callee_number is beyond the trunk (callee_id 0) */
+  gboolean         external;  /* a leg goes to the upstream: callee_number is beyond the trunk
+                               * (callee_id 0), or a transfer joined such a leg */
+  gint64           placed_by; /* who put it on the trunk when not the caller (a forward, a
+                               * transfer): their external call; 0: the caller's */
+  gboolean         placed_journaled; /* placed_by has its call out in their journal already
+                                      * (a transfer continues their own call) */
   CbSipGroupCall  *group;     /* a call to a hunt group number (cb-sip-hunt.c) */
   GArray          *rung;      /* CbSipRung: others it rang (members, a picked-up callee) */
   gboolean         picked_up;

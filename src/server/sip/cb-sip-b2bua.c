@@ -461,15 +461,33 @@ cb_b2bua_call_start_forks (CbB2buaCall *call,
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   guint port = cb_sip_server_get_port (server);
+  guint max = cb_sip_server_get_settings (server)->max_forks;
+  guint ringing = 0;
 
   from = cb_sip_name_addr_at (cb_sip_user_name (call->b2bua->directory, call->caller_id),
                               call->caller_number, address_of (call), port);
   to = cb_sip_name_addr_at (NULL, call->callee_number, address_of (call), port);
   call->forked = TRUE;
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
+
+      ringing += leg->fork && leg->state == CB_B2BUA_LEG_CALLING;
+    }
   for (guint i = 0; i < contacts->len; i++)
     {
-      CbB2buaLeg *leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_CALLING);
-      g_autofree char *sdp = cb_b2bua_leg_sdp_for (leg, offer, fork_direction (call));
+      CbB2buaLeg *leg;
+      g_autofree char *sdp = NULL;
+
+      /* One call never rings more than [sip] max-forks devices at once:
+       * a line's bindings, many members' phones. */
+      if (max > 0 && ringing++ >= max)
+        {
+          g_message ("Call %s rings %u devices: %u more not rung", call->id, max, contacts->len - i);
+          break;
+        }
+      leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_CALLING);
+      sdp = cb_b2bua_leg_sdp_for (leg, offer, fork_direction (call));
 
       cb_b2bua_leg_open (leg, g_ptr_array_index (contacts, i), from, to);
       nua_invite (leg->nh,
@@ -522,7 +540,14 @@ cb_b2bua_call_trunk_fork (CbB2buaCall *call,
 
   if (target == NULL)
     return FALSE;
-  g_debug ("Call %s: %s over the trunk to %s", call->id, call->callee_number, target);
+  /* Every call out is on record with who placed it, also in the log. */
+  if (call->placed_by > 0 || call->caller_id > 0)
+    g_message ("SIP trunk call %s to %s placed by user %" G_GINT64_FORMAT "%s", call->id,
+               call->callee_number, call->placed_by > 0 ? call->placed_by : call->caller_id,
+               call->placed_by > 0 ? " (forwarded)" : "");
+  else
+    g_message ("SIP trunk call %s to %s for %s, who is no user (an overflow)", call->id,
+               call->callee_number, call->caller_number);
   call->external = TRUE;
   call->forked = TRUE;
   leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_CALLING);
@@ -633,6 +658,30 @@ user_new_call (CbSipB2bua        *self,
   cb_b2bua_call_publish (call);
 }
 
+/* Toll fraud: out over the trunk only who may, and not too often at
+ * once; else answered (403, or 486 at the limit) and let go. */
+static gboolean
+may_call_out (CbSipServer  *server,
+              gint64        user_id,
+              const char   *number,
+              nua_handle_t *nh)
+{
+  switch (cb_sip_route_external (server, user_id, number))
+    {
+    case CB_SIP_EXTERNAL_FORBIDDEN:
+      nua_respond (nh, SIP_403_FORBIDDEN, TAG_END ());
+      break;
+    case CB_SIP_EXTERNAL_LIMIT:
+      nua_respond (nh, 486, "Too Many External Calls", TAG_END ());
+      break;
+    case CB_SIP_EXTERNAL_ALLOWED:
+    default:
+      return TRUE;
+    }
+  nua_handle_destroy (nh);
+  return FALSE;
+}
+
 void
 cb_sip_b2bua_new_call (CbSipB2bua   *self,
                        nua_handle_t *nh,
@@ -643,10 +692,14 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
   CbSipQueue *queue = cb_sip_server_get_queue (server);
   g_auto(CbSipTarget) target = { 0 };
   g_autofree char *line = NULL;
+  g_autofree char *source = NULL;
+  guint source_port = 0;
   CbSipInvite invite = { nh, sip, 0, NULL };
   CbB2buaCall *call;
 
-  if (cb_sip_trunk_is_upstream (trunk, sip))
+  /* Where it really came from, not what its Via says. */
+  if (cb_sip_server_request_source (server, &source, &source_port) &&
+      cb_sip_trunk_is_upstream (trunk, source, source_port))
     {
       /* From outside: routed like an internal call, with no user behind
        * it (caller_id 0) and its number as the line. */
@@ -688,6 +741,8 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
       break;
 
     case CB_SIP_TARGET_TRUNK:
+      if (!may_call_out (server, invite.caller_id, target.number, nh))
+        break;
       /* One leg to the upstream. */
       call = cb_b2bua_call_new_incoming (self, &invite, target.number);
       cb_b2bua_call_trunk_fork (call, call->a->sdp);
@@ -810,4 +865,20 @@ guint
 cb_sip_b2bua_n_calls (CbSipB2bua *self)
 {
   return g_hash_table_size (self->calls);
+}
+
+guint
+cb_sip_b2bua_external_calls (CbSipB2bua *self,
+                             gint64      user_id)
+{
+  GHashTableIter iter;
+  CbB2buaCall *call;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
+    if (call->external && call->state != CB_WIRE_CALL_STATE_ENDED &&
+        (call->placed_by > 0 ? call->placed_by : call->caller_id) == user_id)
+      n++;
+  return n;
 }

@@ -111,10 +111,12 @@ connected_legs (CbB2buaCall  *call,
   return TRUE;
 }
 
-/* A target a REST call can reach: a user (or DeviceOnly phone) with
- * something registered, or a number the trunk takes. */
+/* A target user_id can reach by REST: a user (or DeviceOnly phone) with
+ * something registered, or a number the trunk takes when they may call
+ * out. */
 static gboolean
 reachable (CbSipServer        *self,
+           gint64              user_id,
            const CbSipTarget  *target,
            const char         *to,
            GError            **error)
@@ -124,7 +126,20 @@ reachable (CbSipServer        *self,
   switch (target->kind)
     {
     case CB_SIP_TARGET_TRUNK:
-      return TRUE;
+      switch (cb_sip_route_external (self, user_id, target->number))
+        {
+        case CB_SIP_EXTERNAL_FORBIDDEN:
+          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_FORBIDDEN,
+                       "You may not call external numbers");
+          return FALSE;
+        case CB_SIP_EXTERNAL_LIMIT:
+          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+                       "Too many external calls of yours are going on");
+          return FALSE;
+        case CB_SIP_EXTERNAL_ALLOWED:
+        default:
+          return TRUE;
+        }
 
     case CB_SIP_TARGET_USER:
     case CB_SIP_TARGET_DEVICE:
@@ -261,7 +276,7 @@ cb_sip_server_dial (CbSipServer  *self,
   route (self, to, &target);
   if (target.kind == CB_SIP_TARGET_NONE)
     {
-      reachable (self, &target, to, error);
+      reachable (self, user_id, &target, to, error);
       return NULL;
     }
   devices = cb_sip_registrar_contacts_of_kind (cb_sip_server_get_registrar (self), user_id, device_kind);
@@ -271,7 +286,7 @@ cb_sip_server_dial (CbSipServer  *self,
                    "No %s phone of yours is registered", device_kind);
       return NULL;
     }
-  if (!reachable (self, &target, to, error))
+  if (!reachable (self, user_id, &target, to, error))
     return NULL;
 
   call = click_call (self, user_id, &target, g_ptr_array_index (devices, 0));
@@ -346,7 +361,7 @@ cb_sip_server_forward (CbSipServer  *self,
       !connected_legs (call, user_id, &mine, &other, error))
     return NULL;
   route (self, to, &target);
-  if (!reachable (self, &target, to, error))
+  if (!reachable (self, user_id, &target, to, error))
     return NULL;
 
   /* The other party's leg moves to a new call to the target; the old
@@ -362,7 +377,11 @@ cb_sip_server_forward (CbSipServer  *self,
   answer = end_left_call (call, user_id);
 
   if (target.kind == CB_SIP_TARGET_TRUNK)
-    cb_b2bua_call_trunk_fork (next, other->sdp);
+    {
+      /* The forward goes out on the user's account. */
+      next->placed_by = user_id;
+      cb_b2bua_call_trunk_fork (next, other->sdp);
+    }
   else
     {
       contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self), target.user_id);
@@ -396,7 +415,7 @@ cb_sip_server_consult (CbSipServer  *self,
       return NULL;
     }
   route (self, to, &target);
-  if (!reachable (self, &target, to, error))
+  if (!reachable (self, user_id, &target, to, error))
     return NULL;
 
   if (call->state == CB_WIRE_CALL_STATE_CONNECTED &&
@@ -451,6 +470,14 @@ cb_sip_server_transfer (CbSipServer  *self,
   cb_b2bua_leg_move (consult_other, next, TRUE);
   next->a = other;
   next->b = consult_other;
+  /* A leg to the upstream stays on the account of who placed it, which
+   * their journal has from the call they placed it in. */
+  if (other->trunk || consult_other->trunk)
+    {
+      next->external = TRUE;
+      next->placed_by = user_id;
+      next->placed_journaled = TRUE;
+    }
   next->forked = TRUE;
   next->alerted = TRUE;
   next->answered_at = next->started_at;

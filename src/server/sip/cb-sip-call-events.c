@@ -268,6 +268,24 @@ record_rung (CbChanges    *changes,
   return TRUE;
 }
 
+/* Who forwarded a call to the trunk has it in their journal as a call
+ * they made to its callee: every call out is on record with who placed
+ * it. They are in it no more, so they get no "call" events. (A transfer
+ * continues a call out they made, which their journal has already.) */
+static gboolean
+record_placed_by (CbChanges    *changes,
+                  CbB2buaCall  *call,
+                  GError      **error)
+{
+  CbWireCall side;
+
+  if (call->placed_by <= 0 || call->placed_journaled || call->placed_by == call->caller_id ||
+      call->placed_by == call->callee_id || call->state != CB_WIRE_CALL_STATE_ENDED)
+    return TRUE;
+  cb_b2bua_call_side (call, call->placed_by, TRUE, &side);
+  return cb_sip_record_journal (changes, &side, NULL, error);
+}
+
 /* Every state change is a "call" event for each user in the call; the
  * end also writes their journal entries with their "journal" events in
  * the same transaction, so a crash right after cannot lose one. */
@@ -279,5 +297,5 @@ cb_b2bua_call_record (CbChanges  *changes,
   CbB2buaCall *call = data;
 
   return record_side (changes, call, TRUE, error) && record_side (changes, call, FALSE, error) &&
-         record_rung (changes, call, error);
+         record_rung (changes, call, error) && record_placed_by (changes, call, error);
 }

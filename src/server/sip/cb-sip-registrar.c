@@ -9,6 +9,15 @@
  * desk phone" rings and what a call event says the device is. INVITEs
  * authenticate here too (Proxy-Authorization) before the B2BUA routes
  * them.
+ *
+ * Failed digests are throttled per source address and user
+ * (cb-sip-auth-throttle.c) and each one that was looked at is logged at
+ * the default level, in a line fail2ban can match (doc/fail2ban.md):
+ *   SIP authentication failed for user 201 from 192.0.2.7 (REGISTER)
+ * A line keeps [sip] max-bindings contacts: a new one beyond that
+ * replaces the one refreshed longest ago, so that a phone which moved
+ * (a laptop from one network to the next) always gets in, while one line
+ * can never make a call ring more than that many addresses.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -19,6 +28,7 @@
 
 #include <sofia-sip/sip_header.h>
 
+#include "cb-sip-auth-throttle.h"
 #include "cb-sip-digest.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-registrar.h"
@@ -33,17 +43,20 @@ typedef struct {
   gint64  user_id;
   char   *contact;        /* the Contact URI, as registered */
   gint64  expires_at;     /* monotonic µs */
+  guint64 refreshed;      /* when last registered, in order: the oldest goes first past max-bindings */
 } CbSipBinding;
 
 struct _CbSipRegistrar
 {
   GObject       parent_instance;
 
-  CbSipServer  *server;
-  CbStore      *store;      /* the server's */
-  CbSipDigest  *digest;
-  GPtrArray    *bindings;   /* CbSipBinding, in the order they appeared */
-  guint         expiry_id;
+  CbSipServer       *server;
+  CbStore           *store;      /* the server's */
+  CbSipDigest       *digest;
+  CbSipAuthThrottle *throttle;
+  GPtrArray         *bindings;   /* CbSipBinding, in the order they appeared */
+  guint64            refreshes;  /* bindings registered or refreshed so far */
+  guint              expiry_id;
 };
 
 enum {
@@ -72,6 +85,7 @@ cb_sip_registrar_finalize (GObject *object)
   g_clear_handle_id (&self->expiry_id, g_source_remove);
   g_clear_pointer (&self->bindings, g_ptr_array_unref);
   g_clear_pointer (&self->digest, cb_sip_digest_free);
+  g_clear_pointer (&self->throttle, cb_sip_auth_throttle_free);
   G_OBJECT_CLASS (cb_sip_registrar_parent_class)->finalize (object);
 }
 
@@ -102,7 +116,28 @@ cb_sip_registrar_new (CbSipServer *server)
   self->server = server;
   self->store = cb_sip_server_get_store (server);
   self->digest = cb_sip_digest_new (settings->realm, settings->nonce_lifetime);
+  if (settings->digest_algorithms != NULL && settings->digest_algorithms[0] != NULL)
+    {
+      CbSipDigestAlgorithm algorithms[2];
+      guint n = 0;
+
+      for (guint i = 0; settings->digest_algorithms[i] != NULL && n < G_N_ELEMENTS (algorithms); i++)
+        if (cb_sip_digest_algorithm_parse (settings->digest_algorithms[i], &algorithms[n]))
+          n++;
+      if (n > 0)
+        cb_sip_digest_set_algorithms (self->digest, algorithms, n);
+    }
+  self->throttle = cb_sip_auth_throttle_new (settings->auth_failures, settings->auth_max_block,
+                                             settings->auth_failure_window);
   return self;
+}
+
+gboolean
+cb_sip_settings_check_digest_algorithm (const char *name)
+{
+  CbSipDigestAlgorithm algorithm;
+
+  return cb_sip_digest_algorithm_parse (name, &algorithm);
 }
 
 void
@@ -191,6 +226,34 @@ find_binding (CbSipRegistrar *self,
   return NULL;
 }
 
+/* Past [sip] max-bindings, the line's binding refreshed longest ago
+ * goes. */
+static void
+make_room_on_line (CbSipRegistrar *self,
+                   const char     *line)
+{
+  guint max = cb_sip_server_get_settings (self->server)->max_bindings;
+  CbSipBinding *oldest = NULL;
+  guint n = 0;
+
+  if (max == 0)
+    return;
+  for (guint i = 0; i < self->bindings->len; i++)
+    {
+      CbSipBinding *binding = g_ptr_array_index (self->bindings, i);
+
+      if (g_ascii_strcasecmp (binding->line, line) != 0)
+        continue;
+      n++;
+      if (oldest == NULL || binding->refreshed < oldest->refreshed)
+        oldest = binding;
+    }
+  if (n < max || oldest == NULL)
+    return;
+  g_debug ("Line %s has %u bindings: %s goes", line, n, oldest->contact);
+  g_ptr_array_remove (self->bindings, oldest);
+}
+
 static void
 remove_bindings_of_line (CbSipRegistrar *self,
                          const char     *line)
@@ -264,14 +327,63 @@ challenge (CbSipRegistrar *self,
            gboolean        proxy,
            gboolean        stale)
 {
-  g_autofree char *value = cb_sip_digest_challenge (self->digest, stale);
+  g_auto(GStrv) values = cb_sip_digest_challenges (self->digest, stale);
+  nua_t *nua = cb_sip_server_get_nua (self->server);
 
+  /* One header per algorithm, the preferred one first (RFC 8760 §2.4). */
   if (proxy)
-    nua_respond (nh, SIP_407_PROXY_AUTH_REQUIRED, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)),
-                 SIPTAG_PROXY_AUTHENTICATE_STR (value), TAG_END ());
+    nua_respond (nh, SIP_407_PROXY_AUTH_REQUIRED, NUTAG_WITH_THIS (nua),
+                 SIPTAG_PROXY_AUTHENTICATE_STR (values[0]),
+                 TAG_IF (values[1] != NULL, SIPTAG_PROXY_AUTHENTICATE_STR (values[1])),
+                 TAG_END ());
   else
-    nua_respond (nh, SIP_401_UNAUTHORIZED, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)),
-                 SIPTAG_WWW_AUTHENTICATE_STR (value), TAG_END ());
+    nua_respond (nh, SIP_401_UNAUTHORIZED, NUTAG_WITH_THIS (nua),
+                 SIPTAG_WWW_AUTHENTICATE_STR (values[0]),
+                 TAG_IF (values[1] != NULL, SIPTAG_WWW_AUTHENTICATE_STR (values[1])),
+                 TAG_END ());
+}
+
+static void
+forbidden (CbSipRegistrar *self,
+           nua_handle_t   *nh)
+{
+  nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)), TAG_END ());
+}
+
+/* A user name as a log line may show it: what a line can be called, cut
+ * short, anything else as "_". A name with a space could otherwise end a
+ * line in " from <someone else's address> (REGISTER)", and fail2ban
+ * would ban that address. */
+static char *
+loggable (const char *name)
+{
+  GString *shown = g_string_new (NULL);
+
+  for (const char *p = name != NULL ? name : ""; *p != '\0' && shown->len < 64; p++)
+    g_string_append_c (shown, g_ascii_isalnum (*p) || strchr ("._-+*#@", *p) != NULL ? *p : '_');
+  if (shown->len == 0)
+    g_string_append_c (shown, '-');
+  return g_string_free (shown, FALSE);
+}
+
+/* Our credentials among those of the request: the Digest ones for our
+ * realm with an algorithm we know. */
+static const msg_auth_t *
+our_credentials (CbSipRegistrar   *self,
+                 const msg_auth_t *auth)
+{
+  for (; auth != NULL; auth = auth->au_next)
+    {
+      g_autofree char *realm = cb_sip_digest_param (auth->au_params, "realm");
+      g_autofree char *algorithm = cb_sip_digest_param (auth->au_params, "algorithm");
+      CbSipDigestAlgorithm known;
+
+      if (g_ascii_strcasecmp (auth->au_scheme, "Digest") == 0 &&
+          g_strcmp0 (realm, cb_sip_digest_get_realm (self->digest)) == 0 &&
+          (algorithm == NULL || cb_sip_digest_algorithm_parse (algorithm, &known)))
+        return auth;
+    }
+  return NULL;
 }
 
 gint64
@@ -281,21 +393,17 @@ cb_sip_registrar_authenticate (CbSipRegistrar  *self,
                                gboolean         proxy,
                                char           **line)
 {
-  const msg_auth_t *auth = proxy ? sip->sip_proxy_authorization : sip->sip_authorization;
+  const msg_auth_t *auth = our_credentials (self, proxy ? sip->sip_proxy_authorization
+                                                        : sip->sip_authorization);
+  su_home_t home[1] = { SU_HOME_INIT (home) };
   g_autoptr(CbSipLineRecord) record = NULL;
   g_autofree char *username = NULL;
-  g_autofree char *realm = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *address = NULL;
   const char *method = sip->sip_request->rq_method_name;
+  CbSipDigestResult result = CB_SIP_DIGEST_WRONG;
+  guint port = 0;
 
-  /* Several credentials may be present (other realms): use ours. */
-  for (; auth != NULL; auth = auth->au_next)
-    {
-      g_free (realm);
-      realm = cb_sip_digest_param (auth->au_params, "realm");
-      if (g_ascii_strcasecmp (auth->au_scheme, "Digest") == 0 &&
-          g_strcmp0 (realm, cb_sip_digest_get_realm (self->digest)) == 0)
-        break;
-    }
   if (auth == NULL)
     {
       challenge (self, nh, proxy, FALSE);
@@ -303,22 +411,48 @@ cb_sip_registrar_authenticate (CbSipRegistrar  *self,
     }
 
   username = cb_sip_digest_param (auth->au_params, "username");
-  if (username != NULL)
-    record = cb_store_find_sip_line (self->store, username, NULL);
-  if (record == NULL)
+  shown = loggable (username);
+  if (!cb_sip_server_request_source (self->server, &address, &port))
+    address = g_strdup ("unknown");
+
+  /* Too many failures: no digest is computed, whatever came. */
+  if (!cb_sip_auth_throttle_allow (self->throttle, address, username))
     {
-      /* Unknown user: the same answer as a wrong password, so line
-       * names cannot be probed. */
-      nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)), TAG_END ());
+      g_debug ("SIP authentication for user %s from %s refused unheard (%s)", shown, address, method);
+      forbidden (self, nh);
       return 0;
     }
 
-  switch (cb_sip_digest_verify (self->digest, auth->au_params, method, record->secret))
+  /* An unknown user fails like a wrong password, after as much work, so
+   * line names cannot be probed. */
+  if (username != NULL)
+    record = cb_store_find_sip_line (self->store, username, NULL);
+  {
+    char *request_uri = url_as_string (home, sip->sip_request->rq_url);
+
+    result = cb_sip_digest_verify (self->digest, auth->au_params, method, request_uri,
+                                   record != NULL ? record->secret : "");
+    if (record == NULL)
+      result = CB_SIP_DIGEST_WRONG;
+  }
+  su_home_deinit (home);
+
+  switch (result)
     {
     case CB_SIP_DIGEST_OK:
+      cb_sip_auth_throttle_succeeded (self->throttle, address, username);
       if (line != NULL)
         *line = g_strdup (record->username);
       return record->user_id;
+
+    case CB_SIP_DIGEST_REPLAYED:
+      /* The right answer once more: sniffed and sent again, or a phone
+       * that counts badly; either gets a new nonce to answer, and it
+       * counts as a failure (a replay sent over and over is blocked). */
+      cb_sip_auth_throttle_failed (self->throttle, address, username);
+      g_message ("SIP digest replayed for user %s from %s (%s)", shown, address, method);
+      challenge (self, nh, proxy, TRUE);
+      return 0;
 
     case CB_SIP_DIGEST_STALE:
       challenge (self, nh, proxy, TRUE);
@@ -326,8 +460,9 @@ cb_sip_registrar_authenticate (CbSipRegistrar  *self,
 
     case CB_SIP_DIGEST_WRONG:
     default:
-      g_debug ("Wrong digest credentials for line %s", username);
-      nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)), TAG_END ());
+      cb_sip_auth_throttle_failed (self->throttle, address, username);
+      g_message ("SIP authentication failed for user %s from %s (%s)", shown, address, method);
+      forbidden (self, nh);
       return 0;
     }
 }
@@ -404,6 +539,7 @@ cb_sip_registrar_handle_register (CbSipRegistrar *self,
         }
       if (binding == NULL)
         {
+          make_room_on_line (self, line);
           binding = g_new0 (CbSipBinding, 1);
           binding->line = g_strdup (line);
           binding->kind = g_strdup (record != NULL ? record->kind : "softphone");
@@ -413,6 +549,7 @@ cb_sip_registrar_handle_register (CbSipRegistrar *self,
           g_debug ("Line %s registered %s", line, uri);
         }
       binding->expires_at = now + (gint64) expires * G_USEC_PER_SEC;
+      binding->refreshed = ++self->refreshes;
     }
 
   /* The answer lists every current binding of the line (§10.3 8). */

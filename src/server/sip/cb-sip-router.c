@@ -6,7 +6,9 @@
  * The one answer to "who is this number": new calls, forwards, "call
  * from desk phone", overflows and *97 all ask it, each saying what the
  * number may reach from where it is dialled (only our own users may call
- * out over the trunk, REST dials users and the trunk only).
+ * out over the trunk, REST dials users and the trunk only). Whether a
+ * user may call out at all, and how many calls at once, is its toll-fraud
+ * check (cb_sip_route_external()).
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -15,6 +17,7 @@
 
 #include <string.h>
 
+#include "cb-sip-b2bua.h"
 #include "cb-sip-router.h"
 #include "cb-sip-trunk.h"
 
@@ -112,6 +115,40 @@ cb_sip_route (CbSipServer *server,
       target->kind = CB_SIP_TARGET_TRUNK;
       target->number = g_strdup (number);
     }
+}
+
+CbSipExternal
+cb_sip_route_external (CbSipServer *server,
+                       gint64       user_id,
+                       const char  *number)
+{
+  const CbUserRecord *user = user_id > 0 ? cb_directory_get_user (cb_sip_server_get_directory (server), user_id)
+                                         : NULL;
+  guint max = cb_sip_server_get_settings (server)->max_external_calls;
+  gboolean allowed;
+  guint going_on;
+
+  if (user == NULL)
+    allowed = FALSE;
+  else if (user->external_calls == CB_EXTERNAL_CALLS_DEFAULT)
+    allowed = user->kind != CB_USER_KIND_DEVICE;
+  else
+    allowed = user->external_calls == CB_EXTERNAL_CALLS_ALLOWED;
+  if (!allowed)
+    {
+      g_message ("SIP trunk call to %s refused: user %" G_GINT64_FORMAT " may not call external numbers",
+                 number, user_id);
+      return CB_SIP_EXTERNAL_FORBIDDEN;
+    }
+
+  going_on = cb_sip_b2bua_external_calls (cb_sip_server_get_b2bua (server), user_id);
+  if (max > 0 && going_on >= max)
+    {
+      g_message ("SIP trunk call to %s refused: user %" G_GINT64_FORMAT " has %u external calls going on",
+                 number, user_id, going_on);
+      return CB_SIP_EXTERNAL_LIMIT;
+    }
+  return CB_SIP_EXTERNAL_ALLOWED;
 }
 
 void

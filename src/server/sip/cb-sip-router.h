@@ -59,6 +59,20 @@ void  cb_sip_route        (CbSipServer *server,
                            CbSipTarget *target);
 void  cb_sip_target_clear (CbSipTarget *target);
 
+/* Whether a user may place one more call over the trunk now. */
+typedef enum {
+  CB_SIP_EXTERNAL_ALLOWED,
+  CB_SIP_EXTERNAL_FORBIDDEN,   /* not allowed external calls (nobody for 0) */
+  CB_SIP_EXTERNAL_LIMIT,       /* [sip] max-external-calls of theirs are going on */
+} CbSipExternal;
+
+/* Calls to the trunk only for users allowed external calls ("external_calls"
+ * of their record; by default users are, DeviceOnly phones not), each
+ * with at most [sip] max-external-calls at once. A refusal is logged. */
+CbSipExternal cb_sip_route_external (CbSipServer *server,
+                                     gint64       user_id,
+                                     const char  *number);
+
 /* The number a user's calls show, whichever of their phones (`line`)
  * they use: their extension, else the line. */
 char *cb_sip_user_number  (CbDirectory *directory,

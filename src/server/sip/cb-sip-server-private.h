@@ -28,6 +28,13 @@ CbSipQueue          *cb_sip_server_get_queue         (CbSipServer *self);
 /* Without a [trunk] proxy a trunk that refuses every number. */
 CbSipTrunk          *cb_sip_server_get_trunk         (CbSipServer *self);
 
+/* Where the request of the nua event being handled came from: the
+ * transport's source address (its IP as text) and port, not what its Via
+ * claims. FALSE outside an event's handling or when unknown. */
+gboolean             cb_sip_server_request_source    (CbSipServer  *self,
+                                                      char        **address,
+                                                      guint        *port);
+
 /* Derives the user's line state from calls, queue and bindings and
  * publishes it when it changed; a queue looks again whether the user can
  * take its calls. */

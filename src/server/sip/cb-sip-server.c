@@ -11,6 +11,12 @@
  * answers 400 or drops them (RFC 3261 §16.3, §18.3), which the
  * hostile-SIP test checks. A user's line state is derived here from what
  * the parts know.
+ *
+ * No request makes us send anything to an address it names unless it
+ * was authenticated: REFER and MESSAGE are not allowed (405 from the
+ * stack). Allowed, the stack would accept a REFER even outside any
+ * dialog with 202 and send NOTIFYs to its Contact, and a MESSAGE with
+ * 200; the application's answer comes too late for the first NOTIFY.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -18,7 +24,9 @@
 #include "config.h"
 
 #include <malloc.h>
+#include <string.h>
 
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/su_glib.h>
 
 #include "cb-sip-b2bua.h"
@@ -27,6 +35,9 @@
 #include "cb-sip-trunk.h"
 
 #define SHUTDOWN_TIMEOUT_MS 5000
+/* What requests may come: the stack answers 405 to others before anyone
+ * sees them. */
+#define ALLOWED_METHODS "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, SUBSCRIBE, NOTIFY, REGISTER"
 
 struct _CbSipServer
 {
@@ -173,6 +184,34 @@ CbSipTrunk *
 cb_sip_server_get_trunk (CbSipServer *self)
 {
   return self->trunk;
+}
+
+gboolean
+cb_sip_server_request_source (CbSipServer  *self,
+                              char        **address,
+                              guint        *port)
+{
+  msg_t *msg = self->nua != NULL ? nua_current_request (self->nua) : NULL;
+  su_addrinfo_t *ai = msg != NULL ? msg_addrinfo (msg) : NULL;
+  g_autoptr(GSocketAddress) source = NULL;
+  g_autoptr(GInetAddress) v4 = NULL;
+  GInetAddress *inet;
+  const guint8 *bytes;
+
+  if (ai == NULL || ai->ai_addr == NULL || ai->ai_addrlen == 0)
+    return FALSE;
+  source = g_socket_address_new_from_native (ai->ai_addr, ai->ai_addrlen);
+  if (source == NULL || !G_IS_INET_SOCKET_ADDRESS (source))
+    return FALSE;
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (source));
+  /* An IPv4 peer of an IPv6 socket (::ffff:a.b.c.d) is that IPv4 address. */
+  bytes = g_inet_address_to_bytes (inet);
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 &&
+      memcmp (bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
+    inet = v4 = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
+  *address = g_inet_address_to_string (inet);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (source));
+  return TRUE;
 }
 
 /* ---- line state ---------------------------------------------------------- */
@@ -378,7 +417,9 @@ cb_sip_server_start (CbSipServer  *self,
                           NUTAG_AUTOALERT (0),
                           NUTAG_AUTOACK (1),
                           NUTAG_APPL_METHOD ("REGISTER"),
-                          NUTAG_ALLOW ("INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER"),
+                          /* Replaces the stack's list: without REFER and
+                           * MESSAGE, which it would accept on its own. */
+                          SIPTAG_ALLOW_STR (ALLOWED_METHODS),
                           SIPTAG_USER_AGENT_STR ("callboardd/" PACKAGE_VERSION),
                           TAG_END ());
   if (self->nua == NULL)

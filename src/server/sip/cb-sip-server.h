@@ -21,6 +21,13 @@ typedef struct {
   const char *realm;            /* digest realm */
   guint       nonce_lifetime;   /* s */
   guint       max_expires;      /* s, the longest registration granted */
+  const char * const *digest_algorithms; /* challenges offer these, most preferred first; NULL: MD5 */
+  guint       auth_failures;    /* failed digests (per address, user) before blocking */
+  guint       auth_max_block;   /* s, the longest block */
+  guint       auth_failure_window; /* s a failure counts */
+  guint       max_bindings;     /* registered contacts per line, 0: no limit */
+  guint       max_forks;        /* devices a call rings at once, 0: no limit */
+  guint       max_external_calls; /* calls over the trunk per user at once */
   const char *trunk_proxy;      /* sip:host[:port] of the upstream, NULL: no trunk */
   const char *trunk_prefix;     /* dialled before an external number */
   const char *trunk_caller_id;  /* From user part towards the trunk */
@@ -31,6 +38,8 @@ typedef struct {
 /* Whether `uri` is a trunk proxy the SIP side can use: sip:HOST or
  * sip:HOST:PORT (an IPv6 HOST in brackets), read by sofia-sip's parser. */
 gboolean     cb_sip_settings_check_proxy (const char *uri);
+/* Whether the SIP side knows a digest algorithm: "MD5" or "SHA-256". */
+gboolean     cb_sip_settings_check_digest_algorithm (const char *name);
 
 #define CB_TYPE_SIP_SERVER (cb_sip_server_get_type ())
 G_DECLARE_FINAL_TYPE (CbSipServer, cb_sip_server, CB, SIP_SERVER, GObject)

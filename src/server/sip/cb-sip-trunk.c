@@ -6,9 +6,12 @@
  * A number that is no extension, group or feature code goes to the
  * [trunk] proxy (an ITSP or an office PBX), with the prefix (the external
  * line code, e.g. "0") stripped. The upstream does not register and does
- * not authenticate to us: a request from its address is trusted to come
- * from it, and may only reach our own numbers. Towards it we answer its
- * digest challenges with the configured credentials.
+ * not authenticate to us: a request from its address and port, as the
+ * transport received it (never what a Via claims), is trusted to come
+ * from it, and may only reach our own numbers. That needs the proxy as
+ * an IP address; with a host name nothing is trusted and its calls must
+ * authenticate. Towards it we answer its digest challenges with the
+ * configured credentials.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -17,6 +20,7 @@
 
 #include <string.h>
 
+#include <gio/gio.h>
 #include <sofia-sip/hostdomain.h>
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/url.h>
@@ -133,24 +137,23 @@ cb_sip_trunk_from (CbSipTrunk *self,
 }
 
 gboolean
-cb_sip_trunk_is_upstream (CbSipTrunk  *self,
-                          const sip_t *sip)
+cb_sip_trunk_is_upstream (CbSipTrunk *self,
+                          const char *address,
+                          guint       port)
 {
-  const sip_via_t *via;
-  const char *source;
-  guint source_port;
+  g_autoptr(GInetAddress) source = NULL;
+  g_autoptr(GInetAddress) proxy = NULL;
+  g_autofree char *host = NULL;
+  gsize len;
 
-  if (sip == NULL || (via = sip->sip_via) == NULL || self->host == NULL)
+  if (self->host == NULL || address == NULL || port != self->port)
     return FALSE;
-  /* The stack puts where the request really came from into received= and
-   * rport= when it differs from what the Via claims. */
-  source = via->v_received != NULL ? via->v_received : via->v_host;
-  if (via->v_rport != NULL && via->v_rport[0] != '\0')
-    source_port = (guint) g_ascii_strtoull (via->v_rport, NULL, 10);
-  else
-    source_port = via->v_port != NULL ? (guint) g_ascii_strtoull (via->v_port, NULL, 10)
-                                      : DEFAULT_PORT;
-  return source != NULL && g_ascii_strcasecmp (source, self->host) == 0 && source_port == self->port;
+  /* An IPv6 host is kept in brackets. */
+  len = strlen (self->host);
+  host = self->host[0] == '[' && len > 2 ? g_strndup (self->host + 1, len - 2) : g_strdup (self->host);
+  proxy = g_inet_address_new_from_string (host);
+  source = g_inet_address_new_from_string (address);
+  return proxy != NULL && source != NULL && g_inet_address_equal (proxy, source);
 }
 
 char *

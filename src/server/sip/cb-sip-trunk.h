@@ -38,9 +38,12 @@ char       *cb_sip_trunk_request_uri   (CbSipTrunk *self,
 char       *cb_sip_trunk_from          (CbSipTrunk *self,
                                         const char *display,
                                         const char *number);
-/* Whether a request came from the upstream proxy's address. */
+/* Whether a request that came from address:port (where the transport
+ * received it from, see cb_sip_server_request_source()) is the upstream
+ * proxy's. */
 gboolean    cb_sip_trunk_is_upstream   (CbSipTrunk  *self,
-                                        const sip_t *sip);
+                                        const char  *address,
+                                        guint        port);
 /* The caller's number of a call coming in over the trunk, the prefix
  * added so that it can be dialled back. */
 char       *cb_sip_trunk_caller_number (CbSipTrunk  *self,

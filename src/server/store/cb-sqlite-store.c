@@ -220,6 +220,9 @@ static const char * const migrations[] = {
   "ALTER TABLE groups ADD COLUMN filter         TEXT NOT NULL DEFAULT 'assistants-first';"
   "ALTER TABLE groups ADD COLUMN filter_delay   INTEGER NOT NULL DEFAULT 15;"
   "ALTER TABLE groups ADD COLUMN logout_allowed INTEGER NOT NULL DEFAULT 1;",
+  /* 8: who may call out over the SIP trunk (NULL: as the user's kind
+   * says). A step of its own, apart from other user fields. */
+  "ALTER TABLE users ADD COLUMN external_calls INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -229,7 +232,8 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
   "password_hash, kind, admin, availability, note, agent_status, line_state, note_until, " \
   "divert_unconditional, divert_busy, divert_no_answer, divert_no_answer_after, " \
   "mobile_ringing, mobile_ringing_delay, " \
-  "EXISTS (SELECT 1 FROM announcements WHERE announcements.user_id = users.id)"
+  "EXISTS (SELECT 1 FROM announcements WHERE announcements.user_id = users.id), " \
+  "external_calls"
 
 #define GROUP_COLUMNS \
   "id, name, kind, number, strategy, member_timeout, wrap_around, level, " \
@@ -593,6 +597,9 @@ read_user (CbStmt *stmt)
   record->mobile_ringing = sqlite3_column_int (stmt, 20) != 0;
   record->mobile_ringing_delay = (guint) CLAMP (sqlite3_column_int64 (stmt, 21), 0, G_MAXUINT);
   record->announcement = sqlite3_column_int (stmt, 22) != 0;
+  record->external_calls = sqlite3_column_type (stmt, 23) == SQLITE_NULL ? CB_EXTERNAL_CALLS_DEFAULT
+                           : sqlite3_column_int (stmt, 23) != 0 ? CB_EXTERNAL_CALLS_ALLOWED
+                           : CB_EXTERNAL_CALLS_DENIED;
 
   return record;
 }
@@ -700,6 +707,25 @@ cb_sqlite_store_find_user (CbStore     *store,
   return fetch_user (self, stmt, error);
 }
 
+/* Schema 7's field, written apart from the others: NULL for the default. */
+static gboolean
+set_external_calls (CbSqliteStore       *self,
+                    const CbUserRecord  *record,
+                    GError             **error)
+{
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "UPDATE users SET external_calls = ?1 WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (record->external_calls == CB_EXTERNAL_CALLS_DEFAULT)
+    sqlite3_bind_null (stmt, 1);
+  else
+    sqlite3_bind_int (stmt, 1, record->external_calls == CB_EXTERNAL_CALLS_ALLOWED);
+  sqlite3_bind_int64 (stmt, 2, record->id);
+  return step_done (self, stmt, "Could not set the user's external calls", error);
+}
+
 static gboolean
 cb_sqlite_store_create_user (CbStore       *store,
                              CbUserRecord  *record,
@@ -721,7 +747,7 @@ cb_sqlite_store_create_user (CbStore       *store,
     return FALSE;
 
   record->id = sqlite3_last_insert_rowid (self->db);
-  return TRUE;
+  return set_external_calls (self, record, error);
 }
 
 /* An UPDATE … WHERE id = ? that touched no row means the id is unknown. */
@@ -762,7 +788,8 @@ cb_sqlite_store_update_user (CbStore             *store,
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 15, record->id);
-  return step_update (self, stmt, "Could not update the user", "No such user", error);
+  return step_update (self, stmt, "Could not update the user", "No such user", error) &&
+         set_external_calls (self, record, error);
 }
 
 static gboolean

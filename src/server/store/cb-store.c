@@ -35,6 +35,7 @@ cb_user_record_new (void)
   record->agent_status = CB_AGENT_STATUS_LOGGED_OUT;
   record->line_state = CB_LINE_STATE_OFFLINE;
   record->diversion.no_answer_after = CB_WIRE_NO_ANSWER_AFTER_DEFAULT;
+  record->external_calls = CB_EXTERNAL_CALLS_DEFAULT;
 
   return record;
 }

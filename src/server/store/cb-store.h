@@ -29,6 +29,13 @@ typedef enum {
 
 GQuark cb_store_error_quark (void);
 
+/* Whether a user may call out over the SIP trunk. */
+typedef enum {
+  CB_EXTERNAL_CALLS_DEFAULT = -1,   /* as the user's kind says */
+  CB_EXTERNAL_CALLS_DENIED = 0,
+  CB_EXTERNAL_CALLS_ALLOWED = 1,
+} CbExternalCalls;
+
 /* Lists a user keeps; group-distributed contents use the same kinds. */
 typedef enum {
   CB_LIST_FAVOURITES,
@@ -70,6 +77,9 @@ typedef struct {
   gboolean        mobile_ringing;       /* "mobile" rings with their phones */
   guint           mobile_ringing_delay; /* seconds after their phones start, 0-60 */
   gboolean        announcement;         /* an announcement is stored (read only) */
+  /* Schema 8: calls over the SIP trunk. CB_EXTERNAL_CALLS_DEFAULT: as the
+   * kind says (users may, DeviceOnly phones may not). */
+  CbExternalCalls external_calls;
 } CbUserRecord;
 
 typedef struct {
