@@ -32,7 +32,6 @@ struct _CbBlfKeyTile
   GtkImage      *lamp_icon;
   GtkLabel      *title_label;
   GtkLabel      *detail_label;
-  GtkWidget     *caller_box;
   GtkLabel      *caller_label;
   GtkWidget     *take_button;
   GtkMenuButton *menu_button;
@@ -103,7 +102,9 @@ update (CbBlfKeyTile *self)
         }
       detail = g_string_free (g_steal_pointer (&counts), FALSE);
     }
-  else if (number != NULL && lamp != CB_BLF_LAMP_NONE)
+  /* With Take and the caller beside it, the bell says enough: the
+   * number keeps the room. */
+  else if (number != NULL && lamp != CB_BLF_LAMP_NONE && ringing_call == NULL)
     detail = g_strdup_printf ("%s · %s", number, cb_blf_lamp_get_label (lamp));
   else if (number != NULL)
     detail = g_strdup (number);
@@ -112,7 +113,8 @@ update (CbBlfKeyTile *self)
   gtk_label_set_label (self->detail_label, detail);
 
   /* Who calls, where the user may see it (team level) and take it. */
-  gtk_widget_set_visible (self->caller_box, ringing_call != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->caller_label), ringing_call != NULL);
+  gtk_widget_set_visible (self->take_button, ringing_call != NULL);
   if (ringing_call != NULL)
     {
       const char *name = cb_contact_get_ringing_caller_name (self->contact);
@@ -439,7 +441,6 @@ cb_blf_key_tile_class_init (CbBlfKeyTileClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbBlfKeyTile, lamp_icon);
   gtk_widget_class_bind_template_child (widget_class, CbBlfKeyTile, title_label);
   gtk_widget_class_bind_template_child (widget_class, CbBlfKeyTile, detail_label);
-  gtk_widget_class_bind_template_child (widget_class, CbBlfKeyTile, caller_box);
   gtk_widget_class_bind_template_child (widget_class, CbBlfKeyTile, caller_label);
   gtk_widget_class_bind_template_child (widget_class, CbBlfKeyTile, take_button);
   gtk_widget_class_bind_template_child (widget_class, CbBlfKeyTile, menu_button);

@@ -180,7 +180,7 @@ add_state_rows (CbContactWindow *self)
       const char *caller = cb_contact_get_ringing_caller_name (self->contact);
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                 info_row (_("Call from"),
+                                 info_row (_("Caller"),
                                            caller != NULL ? caller
                                                           : cb_contact_get_ringing_caller_number (self->contact)));
     }

@@ -35,6 +35,7 @@
 #include "cb-calls-page.h"
 #include "cb-colleague-widget.h"
 #include "cb-contact-row.h"
+#include "cb-contact-window.h"
 #include "cb-test-app.h"
 #include "cb-test-phone.h"
 #include "cb-test-server.h"
@@ -269,6 +270,27 @@ on_drag_begin (GtkDragSource *source,
                gboolean      *begun)
 {
   *begun = TRUE;
+}
+
+/* The pointer over @target until it shows that a drop would land there.
+ * A motion that reaches the drag before its pointer grab is in place is
+ * lost, so the pointer keeps moving (a pixel to and fro), each move a
+ * round trip through the X server and the app. */
+static void
+hover_until_drop_active (GtkWidget *target)
+{
+  CbTestTimer timer;
+  guint moves = 0;
+
+  cb_test_timer_start (&timer, TIMEOUT_MS);
+  while (!(gtk_widget_get_state_flags (target) & GTK_STATE_FLAG_DROP_ACTIVE))
+    {
+      pointer_to (target, (moves++ % 2) ? 1 : -1, 0);
+      cb_test_app_wait_for_frame (target);
+      cb_test_timer_iterate (&timer, "the key to light up under the call");
+    }
+  cb_test_timer_stop (&timer);
+  g_test_message ("The drop target lit up after %u moves", moves);
 }
 
 static GtkDragSource *
@@ -510,10 +532,7 @@ drag_card_to_ben (Scene       *scene,
   pointer_to (card, -gtk_widget_get_width (card) / 2.0 + 60, 12);
   pointer_to (card, -gtk_widget_get_width (card) / 2.0 + 90, 20);
   CB_TEST_WAIT_FOR (begun, TIMEOUT_MS, "the drag to begin");
-  pointer_to (ben_tile, -20, 0);
-  pointer_to (ben_tile, 0, 0);
-  CB_TEST_WAIT_FOR (gtk_widget_get_state_flags (ben_tile) & GTK_STATE_FLAG_DROP_ACTIVE,
-                    TIMEOUT_MS, "Ben's key to light up under the call");
+  hover_until_drop_active (ben_tile);
   g_free (cb_test_app_screenshot (GTK_WIDGET (blf), "blf-drag-over"));
   xdotool ("mouseup 1");
 
@@ -535,6 +554,21 @@ drag_card_to_ben (Scene       *scene,
 
   cb_sip_call_hangup (scene->erik.call);
   cb_test_phone_wait_state (&scene->ben, CB_SIP_CALL_STATE_ENDED, "Erik and Ben to hang up");
+}
+
+/* Ends the card's call and waits until both ends know: a later card for
+ * the same party must not be taken for this one. */
+static void
+hang_up (Scene     *scene,
+         GtkWidget *card)
+{
+  g_autoptr(CbCall) call = g_object_ref (cb_call_row_get_call (CB_CALL_ROW (card)));
+
+  g_assert_true (gtk_widget_activate_action (card, "call.hangup", NULL));
+  CB_TEST_WAIT_FOR (cb_call_get_state (call) == CB_CALL_STATE_ENDED &&
+                    !cb_test_phone_state_is (&scene->frank, CB_SIP_CALL_STATE_ACTIVE) &&
+                    !cb_test_phone_state_is (&scene->erik, CB_SIP_CALL_STATE_ACTIVE),
+                    TIMEOUT_MS, "the call to end at both ends");
 }
 
 /* A double click on a favourite calls them; so does Enter on the
@@ -559,12 +593,14 @@ call_favourite (Scene *scene)
                     TIMEOUT_MS, "Frank's favourite row");
   cb_test_app_wait_for_frame (row);
   pointer_to (row, -gtk_widget_get_width (row) / 4.0, 0);
+  /* One call per double click, and per Enter. */
+  scene->frank.incoming = 0;
   xdotool ("click --repeat 2 --delay 80 1");
   card = wait_card (scene->window, "Frank Moll");
   cb_test_phone_wait_state (&scene->frank, CB_SIP_CALL_STATE_ACTIVE, "Frank to answer the double click's call");
+  g_assert_cmpuint (scene->frank.incoming, ==, 1);
   cb_test_phone_wait_hears (&scene->frank, ANNA_HZ, "Anna's 880 Hz at Frank");
-  g_assert_true (gtk_widget_activate_action (card, "call.hangup", NULL));
-  cb_test_phone_wait_state (&scene->frank, CB_SIP_CALL_STATE_ENDED, "the call to Frank to end");
+  hang_up (scene, card);
 
   /* The keyboard: Menu opens the menu, Enter calls. */
   cb_window_show_page (scene->window, "favourites");
@@ -587,8 +623,8 @@ call_favourite (Scene *scene)
   xdotool ("key Return");
   card = wait_card (scene->window, "Frank Moll");
   cb_test_phone_wait_state (&scene->frank, CB_SIP_CALL_STATE_ACTIVE, "Frank to answer the Enter's call");
-  g_assert_true (gtk_widget_activate_action (card, "call.hangup", NULL));
-  cb_test_phone_wait_state (&scene->frank, CB_SIP_CALL_STATE_ENDED, "the second call to Frank to end");
+  g_assert_cmpuint (scene->frank.incoming, ==, 2);
+  hang_up (scene, card);
 }
 
 /* *97203 from the Calls page: the card shows Erik, whom it took over. */
@@ -614,8 +650,7 @@ dialled_pickup (Scene *scene)
                     TIMEOUT_MS, "the dialled pickup connected");
   cb_test_phone_wait_hears (&scene->erik, ANNA_HZ, "Anna's 880 Hz at Erik after *97");
   g_free (cb_test_app_screenshot (card, "call-card-dialled-pickup"));
-  g_assert_true (gtk_widget_activate_action (card, "call.hangup", NULL));
-  cb_test_phone_wait_state (&scene->erik, CB_SIP_CALL_STATE_ENDED, "the pickup to end");
+  hang_up (scene, card);
 }
 
 static gboolean
@@ -625,6 +660,53 @@ first_key_is (GListModel *keys,
   g_autoptr(CbBlfKey) first = g_list_model_get_item (keys, 0);
 
   return first != NULL && g_strcmp0 (cb_blf_key_get_title (first), title) == 0;
+}
+
+/* A key dragged onto another goes before it: Taxi before Ben. */
+static void
+reorder_by_drag (Scene       *scene,
+                 CbBlfWindow *blf)
+{
+  GListModel *keys = cb_client_store_get_blf (scene->store);
+  GtkWidget *taxi = wait_tile (blf, "Taxi");
+  GtkWidget *ben = wait_tile (blf, "Ben Ott");
+  GtkDragSource *source = drag_source_of (taxi);
+  gboolean begun = FALSE;
+
+  g_assert_nonnull (source);
+  g_signal_connect (source, "drag-begin", G_CALLBACK (on_drag_begin), &begun);
+  pointer_to (taxi, -40, 0);
+  xdotool ("mousedown 1");
+  pointer_to (taxi, -20, 10);
+  pointer_to (taxi, 0, 20);
+  CB_TEST_WAIT_FOR (begun, TIMEOUT_MS, "the key's drag to begin");
+  hover_until_drop_active (ben);
+  xdotool ("mouseup 1");
+  CB_TEST_WAIT_FOR (first_key_is (keys, "Taxi"), TIMEOUT_MS, "Taxi moved first");
+  g_signal_handlers_disconnect_by_data (source, &begun);
+}
+
+/* Show Contact: the details, live. */
+static void
+show_contact (Scene *scene)
+{
+  CbContact *ben = contact_named (scene, "202");
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *details = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene->window), "contact.show", "x",
+                                             cb_contact_get_id (ben)));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && details == NULL; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (CB_IS_CONTACT_WINDOW (window))
+        details = window;
+    }
+  g_assert_nonnull (details);
+  g_assert_true (cb_contact_window_get_contact (CB_CONTACT_WINDOW (details)) == ben);
+  g_free (cb_test_app_screenshot (GTK_WIDGET (details), "contact-details"));
+  gtk_window_destroy (details);
 }
 
 static void
@@ -687,6 +769,8 @@ test_blf (gconstpointer data)
 
   check_lamps (&scene, blf);
   drag_card_to_ben (&scene, blf, take_carlas_call (&scene, blf));
+  reorder_by_drag (&scene, blf);
+  show_contact (&scene);
   call_favourite (&scene);
   dialled_pickup (&scene);
 
