@@ -438,17 +438,34 @@ on_secondary_pressed (GtkGestureClick *gesture,
     gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
+/* On the second release, not the press: calling shows the Calls page,
+ * which unmaps the list while the button is still down, and the row's
+ * drag source would wait for a release that never comes to it (no drag
+ * from that row any more). */
 static void
-on_primary_pressed (GtkGestureClick *gesture,
-                    int              n_press,
-                    double           x,
-                    double           y,
-                    GtkWidget       *widget)
+on_primary_released (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     GtkWidget       *widget)
 {
   if (n_press != 2 || on_button (widget, x, y))
     return;
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   cb_colleague_widget_activate (widget);
+}
+
+static void
+reset_drag_source (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DRAG_SOURCE (controller))
+        gtk_event_controller_reset (controller);
+    }
 }
 
 static void
@@ -457,7 +474,11 @@ on_long_pressed (GtkGestureLongPress *gesture,
                  double               y,
                  GtkWidget           *widget)
 {
-  if (!on_button (widget, x, y) && cb_colleague_widget_popup_menu (widget, x, y))
+  if (on_button (widget, x, y))
+    return;
+  /* The release goes to the menu: the drag must not wait for it. */
+  reset_drag_source (widget);
+  if (cb_colleague_widget_popup_menu (widget, x, y))
     gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
@@ -581,7 +602,7 @@ cb_colleague_widget_attach (GtkWidget              *widget,
 
   gesture = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
-  g_signal_connect (gesture, "pressed", G_CALLBACK (on_primary_pressed), widget);
+  g_signal_connect (gesture, "released", G_CALLBACK (on_primary_released), widget);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
 
   gesture = gtk_gesture_long_press_new ();

@@ -11,9 +11,12 @@
  * Take on Carla's key brings Erik's call to Anna's softphone (Erik hears
  * 880 Hz); the call card, dragged with the real pointer (xdotool) onto
  * Ben's key, offers to forward it, and Forward Now connects Erik with Ben
- * (Ben hears Erik's 660 Hz). A double click on a favourite calls them,
- * Enter on a focused row too; the Menu key opens a row's menu. A pickup
- * dialled as *97 shows the caller on the card, not "*97…".
+ * (Ben hears Erik's 660 Hz). A key dragged onto another moves before it.
+ * A double click on a favourite calls them, Enter on a focused row too;
+ * the Menu key opens a row's menu; the row, dragged into the field,
+ * gets a key, and that key dropped on the dial field calls them. A
+ * pickup dialled as *97 shows the caller on the card, not "*97…". The
+ * field's open state is kept as the user left it.
  *
  * The pointer is X11's (Xvfb): xdotool moves it over the windows, which
  * are put side by side first (there is no window manager to do it).
@@ -277,20 +280,27 @@ on_drag_begin (GtkDragSource *source,
  * lost, so the pointer keeps moving (a pixel to and fro), each move a
  * round trip through the X server and the app. */
 static void
-hover_until_drop_active (GtkWidget *target)
+hover_over_until_lit (GtkWidget *over,
+                      GtkWidget *lit)
 {
   CbTestTimer timer;
   guint moves = 0;
 
   cb_test_timer_start (&timer, TIMEOUT_MS);
-  while (!(gtk_widget_get_state_flags (target) & GTK_STATE_FLAG_DROP_ACTIVE))
+  while (!(gtk_widget_get_state_flags (lit) & GTK_STATE_FLAG_DROP_ACTIVE))
     {
-      pointer_to (target, (moves++ % 2) ? 1 : -1, 0);
-      cb_test_app_wait_for_frame (target);
-      cb_test_timer_iterate (&timer, "the key to light up under the call");
+      pointer_to (over, (moves++ % 2) ? 1 : -1, 0);
+      cb_test_app_wait_for_frame (over);
+      cb_test_timer_iterate (&timer, "the drop target to light up under the drag");
     }
   cb_test_timer_stop (&timer);
   g_test_message ("The drop target lit up after %u moves", moves);
+}
+
+static void
+hover_until_drop_active (GtkWidget *target)
+{
+  hover_over_until_lit (target, target);
 }
 
 static GtkDragSource *
@@ -399,6 +409,8 @@ wait_tile (CbBlfWindow *blf,
 
   CB_TEST_WAIT_FOR ((tile = find_widget (GTK_WIDGET (blf), match_tile, (gpointer) title)) != NULL,
                     TIMEOUT_MS, "a key's tile");
+  /* Where it is: a new tile is placed in the next layout. */
+  cb_test_app_wait_for_frame (tile);
   return tile;
 }
 
@@ -481,6 +493,13 @@ check_lamps (Scene       *scene,
   g_assert_false (gtk_widget_has_css_class (carla_tile, "blink"));
   g_assert_false (gtk_widget_is_visible (cb_blf_key_tile_get_take_button (CB_BLF_KEY_TILE (ben_tile))));
   g_free (cb_test_app_screenshot (GTK_WIDGET (blf), "blf-lamps"));
+
+  /* With animations on, the ringing lamp blinks. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  g_assert_true (gtk_widget_has_css_class (carla_tile, "blink"));
+  g_assert_false (gtk_widget_has_css_class (ben_tile, "blink"));
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_assert_false (gtk_widget_has_css_class (carla_tile, "blink"));
 }
 
 /* Take on Carla's key: Erik's call comes to Anna's softphone. */
@@ -686,6 +705,62 @@ reorder_by_drag (Scene       *scene,
   g_signal_handlers_disconnect_by_data (source, &begun);
 }
 
+/* A real drag from @source (a colleague) onto @over, until @target
+ * (which has the drop target) lights up. */
+static void
+drag_colleague (GtkWidget *source_widget,
+                GtkWidget *over,
+                GtkWidget *target)
+{
+  GtkDragSource *source = drag_source_of (source_widget);
+  gboolean begun = FALSE;
+
+  g_assert_nonnull (source);
+  g_signal_connect (source, "drag-begin", G_CALLBACK (on_drag_begin), &begun);
+  pointer_to (source_widget, -gtk_widget_get_width (source_widget) / 4.0, 0);
+  xdotool ("mousedown 1");
+  pointer_to (source_widget, -gtk_widget_get_width (source_widget) / 4.0 + 20, 10);
+  pointer_to (source_widget, -gtk_widget_get_width (source_widget) / 4.0 + 40, 14);
+  CB_TEST_WAIT_FOR (begun, TIMEOUT_MS, "the colleague's drag to begin");
+  hover_over_until_lit (over, target);
+  xdotool ("mouseup 1");
+  g_signal_handlers_disconnect_by_data (source, &begun);
+}
+
+/* Frank's favourite row dragged into the field gets a key; Frank's key
+ * dragged onto the Calls page's dial field calls him. */
+static void
+drag_colleagues (Scene       *scene,
+                 CbBlfWindow *blf)
+{
+  GtkWidget *row = NULL;
+  GtkWidget *stack;
+  GtkWidget *page;
+  GtkWidget *card;
+
+  cb_window_show_page (scene->window, "favourites");
+  CB_TEST_WAIT_FOR ((row = find_widget (GTK_WIDGET (scene->window), match_contact_row, (gpointer) "frank")) != NULL,
+                    TIMEOUT_MS, "Frank's favourite row");
+  cb_test_app_wait_for_frame (row);
+  stack = gtk_widget_get_ancestor (cb_blf_window_get_grid (blf), GTK_TYPE_STACK);
+  g_assert_nonnull (stack);
+  drag_colleague (row, stack, stack);
+  CB_TEST_WAIT_FOR (key_titled (scene, "Frank Moll") != NULL, TIMEOUT_MS, "Frank's new key");
+
+  cb_window_show_page (scene->window, "calls");
+  page = find_widget (GTK_WIDGET (scene->window), match_type, GSIZE_TO_POINTER (CB_TYPE_CALLS_PAGE));
+  cb_test_app_wait_for_frame (page);
+  scene->frank.incoming = 0;
+  drag_colleague (wait_tile (blf, "Frank Moll"),
+                  gtk_widget_get_ancestor (GTK_WIDGET (cb_calls_page_get_entry (CB_CALLS_PAGE (page))),
+                                           GTK_TYPE_ENTRY),
+                  page);
+  card = wait_card (scene->window, "Frank Moll");
+  cb_test_phone_wait_state (&scene->frank, CB_SIP_CALL_STATE_ACTIVE, "Frank to answer the dropped call");
+  g_assert_cmpuint (scene->frank.incoming, ==, 1);
+  hang_up (scene, card);
+}
+
 /* Show Contact: the details, live. */
 static void
 show_contact (Scene *scene)
@@ -771,10 +846,22 @@ test_blf (gconstpointer data)
   drag_card_to_ben (&scene, blf, take_carlas_call (&scene, blf));
   reorder_by_drag (&scene, blf);
   show_contact (&scene);
+  /* After the double click on Frank's row, the same row still drags. */
   call_favourite (&scene);
+  drag_colleagues (&scene, blf);
   dialled_pickup (&scene);
 
+  /* Closed by the user, the field stays closed next time; left open, it
+   * comes back (signing out takes it away without closing it). */
+  gtk_window_close (GTK_WINDOW (blf));
+  g_assert_false (g_settings_get_boolean (settings, "blf-window-open"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scene.window), "win.show-blf", NULL));
+  g_assert_nonnull (find_blf_window ());
+  CB_TEST_WAIT_FOR (g_settings_get_boolean (settings, "blf-window-open"), TIMEOUT_MS,
+                    "the field to count as open");
   scene_finish (&scene);
+  g_assert_true (g_settings_get_boolean (settings, "blf-window-open"));
+  g_settings_reset (settings, "blf-window-open");
 }
 
 int
