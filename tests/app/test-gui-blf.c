@@ -209,6 +209,9 @@ xdotool (const char *args)
   CB_TEST_WAIT_FOR (done, TIMEOUT_MS, "xdotool");
 }
 
+/* The last pointer move, as xdotool's arguments. */
+static char *last_move;
+
 /* The pointer over widget's centre (plus dx, dy), in its X window. */
 static void
 pointer_to (GtkWidget *widget,
@@ -226,7 +229,12 @@ pointer_to (GtkWidget *widget,
                                                    &x, &y));
   args = g_strdup_printf ("mousemove --sync --window %lu %d %d", xid_of (widget),
                           (int) (surface_x + x), (int) (surface_y + y));
+  /* --sync waits for the pointer to move: not where it is already. */
+  if (g_strcmp0 (args, last_move) == 0)
+    return;
   xdotool (args);
+  g_free (last_move);
+  last_move = g_steal_pointer (&args);
 }
 
 static void
@@ -237,6 +245,8 @@ move_window (GtkWidget *window,
   g_autofree char *args = g_strdup_printf ("windowmove --sync %lu %d %d", xid_of (window), x, y);
 
   xdotool (args);
+  /* The pointer is somewhere else in it now. */
+  g_clear_pointer (&last_move, g_free);
   cb_test_app_wait_for_frame (window);
 }
 
