@@ -32,6 +32,7 @@ struct _CbContactRow
   GtkLabel      *groups_label;
   GtkLabel      *line_label;
   GtkLabel      *agent_label;
+  GtkWidget     *take_button;
   GtkBox        *pill_box;
   GtkMenuButton *menu_button;
 };
@@ -187,6 +188,20 @@ cb_contact_row_update (CbContactRow *self)
       gtk_label_set_label (self->agent_label, cb_agent_status_get_label (status));
       set_style (GTK_WIDGET (self->agent_label), "cb-agent", cb_agent_status_get_style (status));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->agent_label), _("Agent status for queue calls"));
+    }
+
+  /* A call ringing there that the user may take: one click. */
+  if (cb_contact_get_ringing_call_id (self->contact) != NULL && !cb_contact_get_is_self (self->contact))
+    {
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->take_button), "x",
+                                        cb_contact_get_id (self->contact));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->take_button), "contact.pick-up");
+      gtk_widget_set_visible (self->take_button, TRUE);
+    }
+  else
+    {
+      gtk_widget_set_visible (self->take_button, FALSE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->take_button), NULL);
     }
 
   logins = cb_contact_get_group_logins (self->contact);
@@ -444,6 +459,7 @@ cb_contact_row_class_init (CbContactRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbContactRow, groups_label);
   gtk_widget_class_bind_template_child (widget_class, CbContactRow, line_label);
   gtk_widget_class_bind_template_child (widget_class, CbContactRow, agent_label);
+  gtk_widget_class_bind_template_child (widget_class, CbContactRow, take_button);
   gtk_widget_class_bind_template_child (widget_class, CbContactRow, pill_box);
   gtk_widget_class_bind_template_child (widget_class, CbContactRow, menu_button);
 }

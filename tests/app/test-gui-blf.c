@@ -474,6 +474,7 @@ check_lamps (Scene       *scene,
              CbBlfWindow *blf)
 {
   GtkWidget *ben_tile, *carla_tile, *dora_tile;
+  GtkWidget *row = NULL;
   CbBlfKey *carla = key_titled (scene, "Carla Diaz");
 
   /* Dora talks to Frank; Erik calls Carla, who lets it ring. */
@@ -503,6 +504,16 @@ check_lamps (Scene       *scene,
   g_assert_false (gtk_widget_has_css_class (carla_tile, "blink"));
   g_assert_false (gtk_widget_is_visible (cb_blf_key_tile_get_take_button (CB_BLF_KEY_TILE (ben_tile))));
   g_free (cb_test_app_screenshot (GTK_WIDGET (blf), "blf-lamps"));
+
+  /* Her row in the directory offers Take too. */
+  cb_window_show_page (scene->window, "directory");
+  CB_TEST_WAIT_FOR ((row = find_widget (GTK_WIDGET (scene->window), match_contact_row, (gpointer) "carla")) != NULL &&
+                    gtk_widget_is_visible (find_widget (row, match_name, (gpointer) "take-button")),
+                    TIMEOUT_MS, "Take on Carla's directory row");
+  g_assert_false (gtk_widget_is_visible (find_widget (find_widget (GTK_WIDGET (scene->window), match_contact_row,
+                                                                   (gpointer) "ben"),
+                                                      match_name, (gpointer) "take-button")));
+  g_free (cb_test_app_screenshot (GTK_WIDGET (scene->window), "directory-ringing"));
 
   /* With animations on, the ringing lamp blinks. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
