@@ -438,10 +438,21 @@ on_secondary_pressed (GtkGestureClick *gesture,
     gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
-/* On the second release, not the press: calling shows the Calls page,
- * which unmaps the list while the button is still down, and the row's
- * drag source would wait for a release that never comes to it (no drag
- * from that row any more). */
+static gboolean
+activate_idle (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  if (gtk_widget_get_root (widget) != NULL)
+    cb_colleague_widget_activate (widget);
+  g_object_unref (widget);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the second release, once every controller has had it: calling
+ * shows the Calls page, which unmaps the list, and a drag source that
+ * missed the release would wait for it for ever (no drag from that row
+ * any more). */
 static void
 on_primary_released (GtkGestureClick *gesture,
                      int              n_press,
@@ -451,7 +462,7 @@ on_primary_released (GtkGestureClick *gesture,
 {
   if (n_press != 2 || on_button (widget, x, y))
     return;
-  cb_colleague_widget_activate (widget);
+  g_idle_add (activate_idle, g_object_ref (widget));
 }
 
 static void

@@ -237,6 +237,18 @@ pointer_to (GtkWidget *widget,
   last_move = g_steal_pointer (&args);
 }
 
+/* As pointer_to(), arriving with a motion as a hand does: after a page
+ * under a still pointer changed (or a menu closed), GTK would not know
+ * what it is over and a press could go to the widget it last saw. */
+static void
+pointer_arrive (GtkWidget *widget,
+                double     dx,
+                double     dy)
+{
+  pointer_to (widget, dx - 3, dy);
+  pointer_to (widget, dx, dy);
+}
+
 static void
 move_window (GtkWidget *window,
              int        x,
@@ -567,7 +579,7 @@ drag_card_to_ben (Scene       *scene,
   g_signal_connect (source, "drag-begin", G_CALLBACK (on_drag_begin), &begun);
 
   /* From the card's left, away from its buttons. */
-  pointer_to (card, -gtk_widget_get_width (card) / 2.0 + 40, 0);
+  pointer_arrive (card, -gtk_widget_get_width (card) / 2.0 + 40, 0);
   xdotool ("mousedown 1");
   pointer_to (card, -gtk_widget_get_width (card) / 2.0 + 60, 12);
   pointer_to (card, -gtk_widget_get_width (card) / 2.0 + 90, 20);
@@ -632,7 +644,7 @@ call_favourite (Scene *scene)
   CB_TEST_WAIT_FOR ((row = find_widget (GTK_WIDGET (scene->window), match_contact_row, (gpointer) "frank")) != NULL,
                     TIMEOUT_MS, "Frank's favourite row");
   cb_test_app_wait_for_frame (row);
-  pointer_to (row, -gtk_widget_get_width (row) / 4.0, 0);
+  pointer_arrive (row, -gtk_widget_get_width (row) / 4.0, 0);
   /* One call per double click, and per Enter. */
   scene->frank.incoming = 0;
   xdotool ("click --repeat 2 --delay 80 1");
@@ -715,7 +727,7 @@ reorder_by_drag (Scene       *scene,
 
   g_assert_nonnull (source);
   g_signal_connect (source, "drag-begin", G_CALLBACK (on_drag_begin), &begun);
-  pointer_to (taxi, -40, 0);
+  pointer_arrive (taxi, -40, 0);
   xdotool ("mousedown 1");
   pointer_to (taxi, -20, 10);
   pointer_to (taxi, 0, 20);
@@ -738,7 +750,7 @@ drag_colleague (GtkWidget *source_widget,
 
   g_assert_nonnull (source);
   g_signal_connect (source, "drag-begin", G_CALLBACK (on_drag_begin), &begun);
-  pointer_to (source_widget, -gtk_widget_get_width (source_widget) / 4.0, 0);
+  pointer_arrive (source_widget, -gtk_widget_get_width (source_widget) / 4.0, 0);
   xdotool ("mousedown 1");
   pointer_to (source_widget, -gtk_widget_get_width (source_widget) / 4.0 + 20, 10);
   pointer_to (source_widget, -gtk_widget_get_width (source_widget) / 4.0 + 40, 14);
