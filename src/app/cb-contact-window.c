@@ -120,7 +120,7 @@ add_phone_rows (CbContactWindow *self)
   const char *email = cb_contact_get_email (self->contact);
   gint64 id = cb_contact_get_id (self->contact);
   gboolean self_contact = cb_contact_get_is_self (self->contact);
-  GtkWidget *group = group_new (_("Reach"));
+  GtkWidget *group = group_new (_("Numbers and E-mail"));
   GtkWidget *row;
 
   if (extension != NULL && *extension != '\0')
