@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cb-application.h"
+#include "cb-blf-window.h"
 #include "cb-preferences-window.h"
 #include "cb-sign-in-page.h"
 #include "cb-window.h"
@@ -79,9 +80,11 @@ quit_action (GSimpleAction *action,
   /* Closing (rather than g_application_quit) lets each window sign out;
    * the application ends when the last one is gone and the server heard.
    * Held: closing one may destroy another (the preferences go with their
-   * parent). */
+   * parent). The busy lamp field goes with its main window, without
+   * being closed: open when quitting, it is open after the next start. */
   for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_close (GTK_WINDOW (l->data));
+    if (!CB_IS_BLF_WINDOW (l->data))
+      gtk_window_close (GTK_WINDOW (l->data));
   g_list_free_full (windows, g_object_unref);
 }
 
@@ -132,6 +135,17 @@ monitor_action (GSimpleAction *action,
 }
 
 static void
+blf_action (GSimpleAction *action,
+            GVariant      *param,
+            gpointer       user_data)
+{
+  CbWindow *window = get_window (CB_APPLICATION (user_data));
+
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-blf", NULL);
+}
+
+static void
 sign_out_action (GSimpleAction *action,
                  GVariant      *param,
                  gpointer       user_data)
@@ -147,6 +161,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "preferences", preferences_action },
   { "monitor", monitor_action },
+  { "blf", blf_action },
   { "sign-out", sign_out_action },
 };
 
@@ -155,6 +170,7 @@ cb_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *monitor_accels[] = { "<Control>m", NULL };
+  static const char *blf_accels[] = { "<Control>b", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   CbApplication *self = CB_APPLICATION (application);
 
@@ -165,6 +181,7 @@ cb_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.monitor", monitor_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.blf", blf_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 
   gtk_window_set_default_icon_name (APP_ID);

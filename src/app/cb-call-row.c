@@ -12,6 +12,10 @@
  *
  * A consultation shows on both of its cards as Transfer / Cancel: either
  * card completes or abandons the pair.
+ *
+ * A live or ringing card can be dragged onto a colleague anywhere: the
+ * drag carries the call's server id (CbDraggedCall), and the colleague's
+ * widget asks whether to forward or consult.
  */
 
 #define G_LOG_DOMAIN "cb-call-row"
@@ -23,6 +27,7 @@
 
 #include "cb-app-util.h"
 #include "cb-call-row.h"
+#include "cb-colleague-widget.h"
 
 struct _CbCallRow
 {
@@ -142,6 +147,19 @@ context_text (CbCall *call)
   /* Translators: %s is a hunt group: the call came in for it */
   if (group != NULL)
     for_group = g_strdup_printf (_("for %s"), group);
+  if (cb_call_get_picked_up (call))
+    {
+      g_autofree char *picked = NULL;
+
+      if (cb_call_get_picked_up_from (call) != NULL)
+        /* Translators: %s is the colleague the call rang at before the user took it */
+        picked = g_strdup_printf (_("Picked up from %s"), cb_call_get_picked_up_from (call));
+      else
+        picked = g_strdup (_("Picked up"));
+      if (for_group == NULL)
+        return g_steal_pointer (&picked);
+      return g_strdup_printf ("%s · %s", picked, for_group);
+    }
   if (cb_call_is_consultation (call))
     /* Translators: %s is the held party the user is consulting about */
     return g_strdup_printf (_("Consultation about %s"),
@@ -854,11 +872,46 @@ cb_call_row_class_init (CbCallRowClass *klass)
                                    cancel_consultation_action);
 }
 
+/* --- dragging the card onto a colleague --- */
+
+static GdkContentProvider *
+on_drag_prepare (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 CbCallRow     *self)
+{
+  g_autoptr(CbDraggedCall) dragged = NULL;
+  const char *server_id;
+  CbCallState state;
+
+  if (self->call == NULL || self->softphone == NULL)
+    return NULL;
+  state = cb_call_get_state (self->call);
+  server_id = cb_call_get_server_id (self->call);
+  /* Only a call the server knows, and one still there to pass on. */
+  if (server_id == NULL ||
+      (state != CB_CALL_STATE_RINGING && state != CB_CALL_STATE_CONNECTED && state != CB_CALL_STATE_HELD))
+    return NULL;
+  dragged = cb_dragged_call_new (server_id, state == CB_CALL_STATE_RINGING);
+  return gdk_content_provider_new_typed (CB_TYPE_DRAGGED_CALL, dragged);
+}
+
+static void
+on_drag_begin (GtkDragSource *source,
+               GdkDrag       *drag,
+               CbCallRow     *self)
+{
+  g_autoptr(GdkPaintable) icon = gtk_widget_paintable_new (GTK_WIDGET (self->avatar));
+
+  gtk_drag_source_set_icon (source, icon, 24, 24);
+}
+
 static void
 cb_call_row_init (CbCallRow *self)
 {
   static const char keys[] = "123456789*0#";
   GtkEventController *key_controller;
+  GtkDragSource *source;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   key_controller = gtk_event_controller_key_new ();
@@ -866,6 +919,13 @@ cb_call_row_init (CbCallRow *self)
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->keypad_popover), key_controller);
   self->cancellable = g_cancellable_new ();
+
+  source = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
+  g_signal_connect_object (source, "prepare", G_CALLBACK (on_drag_prepare), self, 0);
+  g_signal_connect_object (source, "drag-begin", G_CALLBACK (on_drag_begin), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (source));
+
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_HORIZONTAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 12);

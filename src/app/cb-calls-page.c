@@ -314,20 +314,19 @@ dial_from_desk (CbCallsPage *self,
                              self->cancellable, on_desk_call, g_object_ref (self));
 }
 
-void
-cb_calls_page_dial (CbCallsPage *self,
-                    const char  *text)
+static void
+dial_with (CbCallsPage *self,
+           const char  *text,
+           gboolean     desk)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *number = NULL;
   g_autofree char *stripped = NULL;
 
-  g_return_if_fail (CB_IS_CALLS_PAGE (self));
-
   stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
   if (*stripped == '\0')
     return;
-  if (from_desk (self) && self->session != NULL)
+  if (desk && self->session != NULL)
     {
       number = resolve_number (self, stripped);
       dial_from_desk (self, number);
@@ -349,6 +348,42 @@ cb_calls_page_dial (CbCallsPage *self,
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->dial_entry), "");
+}
+
+void
+cb_calls_page_dial (CbCallsPage *self,
+                    const char  *text)
+{
+  g_return_if_fail (CB_IS_CALLS_PAGE (self));
+
+  dial_with (self, text, from_desk (self));
+}
+
+void
+cb_calls_page_dial_from (CbCallsPage *self,
+                         const char  *text,
+                         CbPhone      phone)
+{
+  g_return_if_fail (CB_IS_CALLS_PAGE (self));
+
+  dial_with (self, text, phone == CB_PHONE_DESK);
+}
+
+/* A colleague dropped on the page (or its dial field) is called. */
+static gboolean
+on_contact_drop (GtkDropTarget *target,
+                 const GValue  *value,
+                 double         x,
+                 double         y,
+                 CbCallsPage   *self)
+{
+  CbContact *contact = g_value_get_object (value);
+  const char *extension = contact != NULL ? cb_contact_get_extension (contact) : NULL;
+
+  if (extension == NULL || *extension == '\0' || cb_contact_get_is_self (contact))
+    return FALSE;
+  cb_calls_page_dial (self, extension);
+  return TRUE;
 }
 
 static void
@@ -530,6 +565,7 @@ static void
 cb_calls_page_init (CbCallsPage *self)
 {
   GtkCellRenderer *cell;
+  GtkDropTarget *target;
 
   /* The template's menu reads the calls.call-from state while it is built. */
   self->call_from = g_strdup ("softphone");
@@ -549,6 +585,11 @@ cb_calls_page_init (CbCallsPage *self)
   g_signal_connect_object (self->completion, "match-selected", G_CALLBACK (on_match_selected),
                            self, G_CONNECT_SWAPPED);
   gtk_entry_set_completion (self->dial_entry, self->completion);
+
+  /* The whole page, the dial field included: a contact is no text for it. */
+  target = gtk_drop_target_new (CB_TYPE_CONTACT, GDK_ACTION_COPY | GDK_ACTION_MOVE);
+  g_signal_connect_object (target, "drop", G_CALLBACK (on_contact_drop), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 
   update_registration (self);
   update_stack (self);

@@ -9,6 +9,7 @@
  * the "call-from" setting).
  * Actions: calls.dial (dials what the entry holds), calls.call-from (s,
  * stateful: the call-from property).
+ * A colleague dropped on the page (or on its dial field) is called.
  */
 
 #pragma once
@@ -28,9 +29,13 @@ void        cb_calls_page_set_session (CbCallsPage *self,
 /* The phone whose calls the page shows and dials from (NULL: none). */
 void        cb_calls_page_set_softphone (CbCallsPage *self,
                                          CbSoftphone *softphone);
-/* Dials @text: an extension, a number, or a colleague's name. */
+/* Dials @text: an extension, a number, or a colleague's name, from the
+ * phone the call-from setting names, or from @phone. */
 void        cb_calls_page_dial        (CbCallsPage *self,
                                        const char  *text);
+void        cb_calls_page_dial_from   (CbCallsPage *self,
+                                       const char  *text,
+                                       CbPhone      phone);
 GtkEditable *cb_calls_page_get_entry  (CbCallsPage *self);
 
 /* The user-facing words for a registration state. */

@@ -12,6 +12,7 @@
 #include <adwaita.h>
 
 #include "cb-app-util.h"
+#include "cb-colleague-widget.h"
 #include "cb-contact-row.h"
 #include "cb-enum-labels.h"
 
@@ -31,6 +32,7 @@ struct _CbContactRow
   GtkLabel      *groups_label;
   GtkLabel      *line_label;
   GtkLabel      *agent_label;
+  GtkWidget     *take_button;
   GtkBox        *pill_box;
   GtkMenuButton *menu_button;
 };
@@ -188,6 +190,20 @@ cb_contact_row_update (CbContactRow *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->agent_label), _("Agent status for queue calls"));
     }
 
+  /* A call ringing there that the user may take: one click. */
+  if (cb_contact_get_ringing_call_id (self->contact) != NULL && !cb_contact_get_is_self (self->contact))
+    {
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->take_button), "x",
+                                        cb_contact_get_id (self->contact));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->take_button), "contact.pick-up");
+      gtk_widget_set_visible (self->take_button, TRUE);
+    }
+  else
+    {
+      gtk_widget_set_visible (self->take_button, FALSE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->take_button), NULL);
+    }
+
   logins = cb_contact_get_group_logins (self->contact);
   if (cb_contact_get_has_group_logins (self->contact) && logins != NULL && logins[0] != NULL)
     {
@@ -201,10 +217,6 @@ cb_contact_row_update (CbContactRow *self)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->groups_label), FALSE);
     }
-
-  /* Putting yourself on your own lists has no use; the empty box keeps
-   * the pills of every row in one column. */
-  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), !cb_contact_get_is_self (self->contact));
 }
 
 static void
@@ -215,149 +227,59 @@ on_contact_notify (CbContactRow *self,
   cb_contact_row_update (self);
 }
 
-/* Only the entries that apply show up: "Add" or "Remove", never both. */
-static void
-update_actions (CbContactRow *self)
-{
-  CbClientStore *store = self->session ? cb_session_get_store (self->session) : NULL;
-  gint64 id = self->contact ? cb_contact_get_id (self->contact) : -1;
-  gboolean usable = store != NULL && self->contact != NULL;
-  gboolean favourite = usable && cb_contact_list_contains (cb_client_store_get_favourites (store), id);
-  gboolean monitored = usable && cb_contact_list_contains (cb_client_store_get_monitor (store), id);
+/* --- what the shared colleague code asks --- */
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contact.add-favourite", usable && !favourite);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contact.remove-favourite", usable && favourite);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contact.add-monitor", usable && !monitored);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contact.remove-monitor", usable && monitored);
-}
-
-static void
-on_create_popup (GtkMenuButton *button,
-                 gpointer       user_data)
-{
-  update_actions (CB_CONTACT_ROW (user_data));
-}
-
-static void
-on_secondary_click (GtkGestureClick *gesture,
-                    int              n_press,
-                    double           x,
-                    double           y,
-                    CbContactRow    *self)
-{
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->menu_button)))
-    return;
-
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  gtk_menu_button_popup (self->menu_button);
-}
-
-typedef struct {
-  CbContactRow *row;
-  char         *done_message;
-} ListChange;
-
-static void
-list_change_free (ListChange *change)
-{
-  g_clear_object (&change->row);
-  g_free (change->done_message);
-  g_free (change);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ListChange, list_change_free)
-
-static void
-on_list_changed (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(ListChange) change = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* The lists themselves update from the server's event, not from here. */
-  if (!cb_rest_client_finish (CB_REST_CLIENT (object), result, &error))
-    {
-      g_autofree char *message = cb_describe_error (error);
-
-      cb_widget_show_toast (GTK_WIDGET (change->row), message);
-      return;
-    }
-
-  if (change->done_message != NULL)
-    cb_widget_show_toast (GTK_WIDGET (change->row), change->done_message);
-}
-
-/* Takes @done_message: the toast shown once the server agreed. */
-static void
-change_list (CbContactRow *self,
-             CbUserList    list,
-             gboolean      add,
-             char         *done_message)
-{
-  ListChange *change;
-  gint64 id;
-
-  if (self->session == NULL || self->contact == NULL)
-    {
-      g_free (done_message);
-      return;
-    }
-
-  id = cb_contact_get_id (self->contact);
-  change = g_new0 (ListChange, 1);
-  change->row = g_object_ref (self);
-  change->done_message = done_message;
-
-  if (add)
-    cb_rest_client_add_to_list_async (cb_session_get_rest_client (self->session), list, id,
-                                      NULL, on_list_changed, change);
-  else
-    cb_rest_client_remove_from_list_async (cb_session_get_rest_client (self->session), list, id,
-                                           NULL, on_list_changed, change);
-}
-
-static void
-add_favourite_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *param)
+static GMenuModel *
+row_menu (GtkWidget *widget)
 {
   CbContactRow *self = CB_CONTACT_ROW (widget);
 
-  if (self->contact != NULL)
-    change_list (self, CB_USER_LIST_FAVOURITES, TRUE,
-                 g_strdup_printf (_("%s was added to your favourites"),
-                                  cb_contact_get_display_name (self->contact)));
+  if (self->contact == NULL)
+    return NULL;
+  return cb_colleague_menu_new (self->session != NULL ? cb_session_get_store (self->session) : NULL,
+                                self->contact);
 }
 
 static void
-remove_favourite_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *param)
+row_activate (GtkWidget *widget)
 {
-  change_list (CB_CONTACT_ROW (widget), CB_USER_LIST_FAVOURITES, FALSE, NULL);
+  cb_colleague_call (widget, CB_CONTACT_ROW (widget)->contact);
 }
 
-static void
-add_monitor_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *param)
+static char *
+row_forward_number (GtkWidget *widget)
 {
-  CbContactRow *self = CB_CONTACT_ROW (widget);
+  CbContact *contact = CB_CONTACT_ROW (widget)->contact;
+  const char *extension = contact != NULL ? cb_contact_get_extension (contact) : NULL;
 
-  if (self->contact != NULL)
-    change_list (self, CB_USER_LIST_MONITOR, TRUE,
-                 g_strdup_printf (_("%s is now on your monitor"),
-                                  cb_contact_get_display_name (self->contact)));
+  if (contact == NULL || cb_contact_get_is_self (contact) || extension == NULL || *extension == '\0')
+    return NULL;
+  return g_strdup (extension);
 }
 
-static void
-remove_monitor_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *param)
+static const char *
+row_title (GtkWidget *widget)
 {
-  change_list (CB_CONTACT_ROW (widget), CB_USER_LIST_MONITOR, FALSE, NULL);
+  CbContact *contact = CB_CONTACT_ROW (widget)->contact;
+
+  return contact != NULL ? cb_contact_get_display_name (contact) : NULL;
 }
+
+static GdkContentProvider *
+row_drag_content (GtkWidget *widget)
+{
+  CbContact *contact = CB_CONTACT_ROW (widget)->contact;
+
+  return contact != NULL ? cb_colleague_content_new (contact) : NULL;
+}
+
+static const CbColleagueFuncs row_funcs = {
+  .menu = row_menu,
+  .activate = row_activate,
+  .forward_number = row_forward_number,
+  .title = row_title,
+  .drag_content = row_drag_content,
+};
 
 CbContact *
 cb_contact_row_get_contact (CbContactRow *self)
@@ -389,8 +311,6 @@ cb_contact_row_set_contact (CbContactRow *self,
                                G_CONNECT_SWAPPED);
       cb_contact_row_update (self);
     }
-  /* The lists are small; the popup refreshes this again when it opens. */
-  update_actions (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTACT]);
 }
@@ -410,10 +330,7 @@ cb_contact_row_set_session (CbContactRow *self,
   g_return_if_fail (CB_IS_CONTACT_ROW (self));
 
   if (g_set_object (&self->session, session))
-    {
-      update_actions (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
-    }
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 gboolean
@@ -542,14 +459,9 @@ cb_contact_row_class_init (CbContactRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbContactRow, groups_label);
   gtk_widget_class_bind_template_child (widget_class, CbContactRow, line_label);
   gtk_widget_class_bind_template_child (widget_class, CbContactRow, agent_label);
+  gtk_widget_class_bind_template_child (widget_class, CbContactRow, take_button);
   gtk_widget_class_bind_template_child (widget_class, CbContactRow, pill_box);
   gtk_widget_class_bind_template_child (widget_class, CbContactRow, menu_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_secondary_click);
-
-  gtk_widget_class_install_action (widget_class, "contact.add-favourite", NULL, add_favourite_action);
-  gtk_widget_class_install_action (widget_class, "contact.remove-favourite", NULL, remove_favourite_action);
-  gtk_widget_class_install_action (widget_class, "contact.add-monitor", NULL, add_monitor_action);
-  gtk_widget_class_install_action (widget_class, "contact.remove-monitor", NULL, remove_monitor_action);
 }
 
 static void
@@ -558,8 +470,7 @@ cb_contact_row_init (CbContactRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 12);
-  gtk_menu_button_set_create_popup_func (self->menu_button, on_create_popup, self, NULL);
-  update_actions (self);
+  cb_colleague_widget_attach (GTK_WIDGET (self), &row_funcs, self->menu_button);
 }
 
 GtkWidget *

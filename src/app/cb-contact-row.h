@@ -3,11 +3,13 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Properties: contact (CbContact), session (CbSession: where the row's
- * menu sends "add to favourites"/"monitor"), compact (bool: smaller, for
- * the monitor window).
- * Actions: contact.add-favourite, contact.remove-favourite,
- *          contact.add-monitor, contact.remove-monitor.
+ * Properties: contact (CbContact), session (CbSession: whose lists the
+ * row's menu offers to change), compact (bool: smaller, for the monitor
+ * window).
+ * The row is a colleague widget (cb-colleague-widget.h): its menu (the ⋮
+ * button, right click, long press, Menu key) names the window's
+ * contact.* actions; a double click calls; it drags as the contact, and
+ * a call dropped on it may be forwarded there.
  */
 
 #pragma once

@@ -15,6 +15,7 @@
 #include <adwaita.h>
 
 #include "cb-app-util.h"
+#include "cb-colleague-widget.h"
 #include "cb-contact-row.h"
 #include "cb-directory-page.h"
 
@@ -236,6 +237,7 @@ cb_directory_page_init (CbDirectoryPage *self)
   g_autoptr(GtkNoSelection) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_colleague_list_attach (GTK_WIDGET (self->list_view));
 
   self->filter = cb_contact_filter_new ();
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));

@@ -128,3 +128,56 @@ cb_queue_order_get_label (const char *order)
     return _("offered to the agent with the fewest calls");
   return order;
 }
+
+const char *
+cb_blf_lamp_get_label (CbBlfLamp lamp)
+{
+  switch (lamp)
+    {
+    case CB_BLF_LAMP_FREE:    return C_("line state", "Free");
+    case CB_BLF_LAMP_RINGING: return _("Ringing");
+    case CB_BLF_LAMP_BUSY:    return _("On a call");
+    case CB_BLF_LAMP_ON_HOLD: return _("On hold");
+    case CB_BLF_LAMP_DND:     return _("Do not disturb");
+    case CB_BLF_LAMP_OFFLINE: return _("Offline");
+    /* Shared below the level that shows the line: presence only. */
+    case CB_BLF_LAMP_UNKNOWN: return _("Line not shared");
+    case CB_BLF_LAMP_NONE:
+    default:                  return _("Speed dial");
+    }
+}
+
+/* Shape as well as colour: the icons differ without their colour. */
+const char *
+cb_blf_lamp_get_icon_name (CbBlfLamp lamp)
+{
+  switch (lamp)
+    {
+    case CB_BLF_LAMP_FREE:    return "cb-lamp-free-symbolic";
+    case CB_BLF_LAMP_RINGING: return "cb-lamp-ringing-symbolic";
+    case CB_BLF_LAMP_BUSY:    return "cb-lamp-busy-symbolic";
+    case CB_BLF_LAMP_ON_HOLD: return "cb-lamp-on-hold-symbolic";
+    case CB_BLF_LAMP_DND:     return "cb-lamp-dnd-symbolic";
+    case CB_BLF_LAMP_OFFLINE: return "cb-lamp-offline-symbolic";
+    case CB_BLF_LAMP_UNKNOWN: return "cb-lamp-unknown-symbolic";
+    case CB_BLF_LAMP_NONE:
+    default:                  return "call-start-symbolic";
+    }
+}
+
+const char *
+cb_blf_lamp_get_style (CbBlfLamp lamp)
+{
+  switch (lamp)
+    {
+    case CB_BLF_LAMP_FREE:    return "free";
+    case CB_BLF_LAMP_RINGING: return "ringing";
+    case CB_BLF_LAMP_BUSY:    return "busy";
+    case CB_BLF_LAMP_ON_HOLD: return "on-hold";
+    case CB_BLF_LAMP_DND:     return "dnd";
+    case CB_BLF_LAMP_OFFLINE: return "offline";
+    case CB_BLF_LAMP_UNKNOWN: return "unknown";
+    case CB_BLF_LAMP_NONE:
+    default:                  return "none";
+    }
+}

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "cb-blf-key.h"
 #include "cb-protocol.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,12 @@ const char *cb_agent_status_get_style  (CbAgentStatus  agent_status);
 const char *cb_ring_strategy_get_label (CbRingStrategy strategy);
 /* How a queue hands callers to agents ("longest-idle"…); NULL for NULL. */
 const char *cb_queue_order_get_label   (const char    *order);
+
+/* A busy lamp field key's lamp: its words, its icon (whose shape tells
+ * the lamps apart without colour) and its style class. */
+const char *cb_blf_lamp_get_label      (CbBlfLamp      lamp);
+const char *cb_blf_lamp_get_icon_name  (CbBlfLamp      lamp);
+const char *cb_blf_lamp_get_style      (CbBlfLamp      lamp);
 
 /* The number of values, for dropdown models built in enum order. */
 #define CB_N_AVAILABILITIES (CB_AVAILABILITY_OFFLINE + 1)

@@ -12,6 +12,7 @@
 #include <adwaita.h>
 
 #include "cb-app-util.h"
+#include "cb-colleague-widget.h"
 #include "cb-contact-row.h"
 #include "cb-favourites-page.h"
 
@@ -192,6 +193,7 @@ static void
 cb_favourites_page_init (CbFavouritesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_colleague_list_attach (GTK_WIDGET (self->list_box));
 
   self->filter = cb_contact_filter_new ();
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));

@@ -23,6 +23,7 @@
 
 #include "cb-app-util.h"
 #include "cb-call-row.h"
+#include "cb-colleague-widget.h"
 #include "cb-enum-labels.h"
 #include "cb-group-row.h"
 #include "cb-member-row.h"
@@ -310,7 +311,7 @@ create_member_row (gpointer item,
                    gpointer user_data)
 {
   CbGroupRow *self = user_data;
-  GtkWidget *row = cb_member_row_new (CB_GROUP_MEMBER (item));
+  GtkWidget *row = cb_member_row_new (CB_GROUP_MEMBER (item), self->session);
   CbContact *contact = cb_group_member_get_contact (CB_GROUP_MEMBER (item));
   GListModel *members = cb_group_get_members (self->group);
   guint n = g_list_model_get_n_items (members);
@@ -335,8 +336,8 @@ create_member_row (gpointer item,
     hide_keeping_space (up);
   if (position + 1 >= n)
     hide_keeping_space (down);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), up);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), down);
+  cb_member_row_add_suffix (CB_MEMBER_ROW (row), up);
+  cb_member_row_add_suffix (CB_MEMBER_ROW (row), down);
   return row;
 }
 
@@ -549,6 +550,7 @@ cb_group_row_init (CbGroupRow *self)
   GtkLayoutManager *layout;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_colleague_list_attach (GTK_WIDGET (self->members_list));
 
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);

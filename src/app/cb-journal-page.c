@@ -17,6 +17,7 @@
 
 #include "cb-app-util.h"
 #include "cb-call-row.h"
+#include "cb-colleague-widget.h"
 #include "cb-journal-page.h"
 
 struct _CbJournalPage
@@ -56,14 +57,107 @@ format_time (gint64 unix_seconds)
   return g_date_time_format (time, "%x %H:%M");
 }
 
+/* --- what the shared colleague code asks: an entry's other party --- */
+
+static CbJournalEntry *
+row_entry (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), "cb-journal-entry");
+}
+
+static CbClientStore *
+row_store (GtkWidget *row)
+{
+  CbJournalPage *self = g_object_get_data (G_OBJECT (row), "cb-journal-page");
+
+  return self != NULL && self->session != NULL ? cb_session_get_store (self->session) : NULL;
+}
+
+/* The colleague the call was with, when the directory shows them. */
+static CbContact *
+row_contact (GtkWidget *row)
+{
+  CbJournalEntry *entry = row_entry (row);
+  CbClientStore *store = row_store (row);
+  gint64 id = entry != NULL ? cb_journal_entry_get_remote_user_id (entry) : 0;
+
+  return id > 0 && store != NULL ? cb_client_store_lookup_contact (store, id) : NULL;
+}
+
+static const char *
+row_number (GtkWidget *row)
+{
+  CbJournalEntry *entry = row_entry (row);
+  const char *number = entry != NULL ? cb_journal_entry_get_remote_number (entry) : NULL;
+
+  return number != NULL && *number != '\0' ? number : NULL;
+}
+
+static GMenuModel *
+row_menu (GtkWidget *row)
+{
+  CbContact *contact = row_contact (row);
+
+  if (contact != NULL)
+    return cb_colleague_menu_new (row_store (row), contact);
+  return row_number (row) != NULL ? cb_number_menu_new (row_number (row)) : NULL;
+}
+
+static void
+row_activate (GtkWidget *row)
+{
+  CbContact *contact = row_contact (row);
+
+  if (contact != NULL)
+    cb_colleague_call (row, contact);
+  else if (row_number (row) != NULL)
+    gtk_widget_activate_action (row, "contact.dial", "s", row_number (row));
+}
+
+static char *
+row_forward_number (GtkWidget *row)
+{
+  CbContact *contact = row_contact (row);
+
+  if (contact != NULL && cb_contact_get_is_self (contact))
+    return NULL;
+  return g_strdup (row_number (row));
+}
+
+static const char *
+row_title (GtkWidget *row)
+{
+  CbJournalEntry *entry = row_entry (row);
+
+  return entry != NULL ? cb_journal_entry_get_remote_name (entry) : NULL;
+}
+
+static GdkContentProvider *
+row_drag_content (GtkWidget *row)
+{
+  CbContact *contact = row_contact (row);
+
+  return contact != NULL ? cb_colleague_content_new (contact) : NULL;
+}
+
+static const CbColleagueFuncs row_funcs = {
+  .menu = row_menu,
+  .activate = row_activate,
+  .forward_number = row_forward_number,
+  .title = row_title,
+  .drag_content = row_drag_content,
+};
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
+  CbJournalPage *self = user_data;
   CbJournalEntry *entry = item;
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon;
   GtkWidget *button;
+  GtkWidget *menu_button;
   g_autofree char *time = format_time (cb_journal_entry_get_started_at (entry));
   g_autofree char *duration = NULL;
   g_autofree char *subtitle = NULL;
@@ -142,6 +236,16 @@ create_row (gpointer item,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
 
+  menu_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
+  gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (menu_button, _("Contact Options"));
+  gtk_widget_add_css_class (menu_button, "flat");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), menu_button);
+
+  g_object_set_data_full (G_OBJECT (row), "cb-journal-entry", g_object_ref (entry), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "cb-journal-page", self);
+  cb_colleague_widget_attach (row, &row_funcs, GTK_MENU_BUTTON (menu_button));
   return row;
 }
 
@@ -248,5 +352,6 @@ static void
 cb_journal_page_init (CbJournalPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_colleague_list_attach (GTK_WIDGET (self->list));
   update_stack (self);
 }

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cb-colleague-widget.h"
 #include "cb-enum-labels.h"
 #include "cb-member-row.h"
 
@@ -18,11 +19,14 @@ struct _CbMemberRow
   AdwActionRow   parent_instance;
 
   CbGroupMember *member;
+  CbSession     *session;
 
   /* Template widgets */
   AdwAvatar     *avatar;
   GtkWidget     *dot;
   GtkLabel      *login_label;
+  GtkBox        *suffix_box;
+  GtkMenuButton *menu_button;
 };
 
 G_DEFINE_FINAL_TYPE (CbMemberRow, cb_member_row, ADW_TYPE_ACTION_ROW)
@@ -30,6 +34,7 @@ G_DEFINE_FINAL_TYPE (CbMemberRow, cb_member_row, ADW_TYPE_ACTION_ROW)
 enum {
   PROP_0,
   PROP_MEMBER,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -118,6 +123,79 @@ on_notify (CbMemberRow *self,
   cb_member_row_update (self);
 }
 
+/* --- what the shared colleague code asks --- */
+
+static CbContact *
+row_contact (GtkWidget *widget)
+{
+  CbMemberRow *self = CB_MEMBER_ROW (widget);
+
+  return self->member != NULL ? cb_group_member_get_contact (self->member) : NULL;
+}
+
+static GMenuModel *
+row_menu (GtkWidget *widget)
+{
+  CbMemberRow *self = CB_MEMBER_ROW (widget);
+  CbContact *contact = row_contact (widget);
+
+  if (contact == NULL)
+    return NULL;
+  return cb_colleague_menu_new (self->session != NULL ? cb_session_get_store (self->session) : NULL,
+                                contact);
+}
+
+static void
+row_activate (GtkWidget *widget)
+{
+  cb_colleague_call (widget, row_contact (widget));
+}
+
+static char *
+row_forward_number (GtkWidget *widget)
+{
+  CbContact *contact = row_contact (widget);
+  const char *extension = contact != NULL ? cb_contact_get_extension (contact) : NULL;
+
+  if (contact == NULL || cb_contact_get_is_self (contact) || extension == NULL || *extension == '\0')
+    return NULL;
+  return g_strdup (extension);
+}
+
+static const char *
+row_title (GtkWidget *widget)
+{
+  CbContact *contact = row_contact (widget);
+
+  return contact != NULL ? cb_contact_get_display_name (contact) : NULL;
+}
+
+static GdkContentProvider *
+row_drag_content (GtkWidget *widget)
+{
+  CbContact *contact = row_contact (widget);
+
+  return contact != NULL ? cb_colleague_content_new (contact) : NULL;
+}
+
+static const CbColleagueFuncs row_funcs = {
+  .menu = row_menu,
+  .activate = row_activate,
+  .forward_number = row_forward_number,
+  .title = row_title,
+  .drag_content = row_drag_content,
+};
+
+void
+cb_member_row_add_suffix (CbMemberRow *self,
+                          GtkWidget   *widget)
+{
+  g_return_if_fail (CB_IS_MEMBER_ROW (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  gtk_box_append (self->suffix_box, widget);
+}
+
 CbGroupMember *
 cb_member_row_get_member (CbMemberRow *self)
 {
@@ -149,6 +227,7 @@ cb_member_row_dispose (GObject *object)
   CbMemberRow *self = CB_MEMBER_ROW (object);
 
   g_clear_object (&self->member);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (cb_member_row_parent_class)->dispose (object);
 }
@@ -165,6 +244,9 @@ cb_member_row_get_property (GObject    *object,
     {
     case PROP_MEMBER:
       g_value_set_object (value, self->member);
+      break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -183,6 +265,9 @@ cb_member_row_set_property (GObject      *object,
     {
     case PROP_MEMBER:
       self->member = g_value_dup_object (value);
+      break;
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -204,26 +289,35 @@ cb_member_row_class_init (CbMemberRowClass *klass)
     g_param_spec_object ("member", NULL, NULL,
                          CB_TYPE_GROUP_MEMBER,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         CB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-member-row.ui");
   gtk_widget_class_bind_template_child (widget_class, CbMemberRow, avatar);
   gtk_widget_class_bind_template_child (widget_class, CbMemberRow, dot);
   gtk_widget_class_bind_template_child (widget_class, CbMemberRow, login_label);
+  gtk_widget_class_bind_template_child (widget_class, CbMemberRow, suffix_box);
+  gtk_widget_class_bind_template_child (widget_class, CbMemberRow, menu_button);
 }
 
 static void
 cb_member_row_init (CbMemberRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_colleague_widget_attach (GTK_WIDGET (self), &row_funcs, self->menu_button);
 }
 
 GtkWidget *
-cb_member_row_new (CbGroupMember *member)
+cb_member_row_new (CbGroupMember *member,
+                   CbSession     *session)
 {
   g_return_val_if_fail (CB_IS_GROUP_MEMBER (member), NULL);
 
   return g_object_new (CB_TYPE_MEMBER_ROW,
                        "member", member,
+                       "session", session,
                        NULL);
 }

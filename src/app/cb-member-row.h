@@ -3,7 +3,10 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Properties: member (CbGroupMember).
+ * Properties: member (CbGroupMember), session (CbSession: whose lists
+ * the menu offers to change; may be NULL).
+ * The row is a colleague widget (cb-colleague-widget.h): a menu (⋮,
+ * right click, long press, Menu key), double click calls, drag and drop.
  */
 
 #pragma once
@@ -11,13 +14,18 @@
 #include <adwaita.h>
 
 #include "cb-group-member.h"
+#include "cb-session.h"
 
 G_BEGIN_DECLS
 
 #define CB_TYPE_MEMBER_ROW (cb_member_row_get_type ())
 G_DECLARE_FINAL_TYPE (CbMemberRow, cb_member_row, CB, MEMBER_ROW, AdwActionRow)
 
-GtkWidget     *cb_member_row_new        (CbGroupMember *member);
+GtkWidget     *cb_member_row_new        (CbGroupMember *member,
+                                         CbSession     *session);
 CbGroupMember *cb_member_row_get_member (CbMemberRow   *self);
+/* Adds @widget at the row's end, before its menu button. */
+void           cb_member_row_add_suffix (CbMemberRow   *self,
+                                         GtkWidget     *widget);
 
 G_END_DECLS

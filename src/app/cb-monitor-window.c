@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cb-colleague-widget.h"
 #include "cb-contact-row.h"
 #include "cb-monitor-window.h"
 
@@ -174,6 +175,7 @@ static void
 cb_monitor_window_init (CbMonitorWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_colleague_list_attach (GTK_WIDGET (self->list_box));
 }
 
 GtkWidget *

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cb-blf-window.h"
 #include "cb-monitor-window.h"
 #include "cb-window-private.h"
 
@@ -32,13 +33,47 @@ _cb_window_show_monitor (CbWindow *self)
       self->monitor_window = cb_monitor_window_new (self->session);
       g_object_add_weak_pointer (G_OBJECT (self->monitor_window),
                                  (gpointer *) &self->monitor_window);
-      /* Its own window, not a dialog: it stays up while the main window
-       * is minimised, but belongs to the same application. */
-      gtk_window_set_application (GTK_WINDOW (self->monitor_window),
-                                  gtk_window_get_application (GTK_WINDOW (self)));
+      _cb_window_adopt (self, GTK_WINDOW (self->monitor_window));
     }
 
   gtk_window_present (GTK_WINDOW (self->monitor_window));
+}
+
+void
+_cb_window_show_blf (CbWindow *self)
+{
+  if (self->session == NULL)
+    return;
+
+  if (self->blf_window == NULL)
+    {
+      self->blf_window = cb_blf_window_new (self->session);
+      g_object_add_weak_pointer (G_OBJECT (self->blf_window), (gpointer *) &self->blf_window);
+      _cb_window_adopt (self, GTK_WINDOW (self->blf_window));
+    }
+
+  gtk_window_present (GTK_WINDOW (self->blf_window));
+}
+
+void
+_cb_window_close_satellites (CbWindow *self)
+{
+  /* Destroyed, not closed: the busy lamp field stays "open" in the
+   * settings, to come back with the next session. */
+  if (self->monitor_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->monitor_window));
+  if (self->blf_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->blf_window));
+  if (self->contact_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->contact_window));
+}
+
+static void
+show_blf_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  _cb_window_show_blf (CB_WINDOW (widget));
 }
 
 static void
@@ -133,12 +168,14 @@ _cb_window_actions_update (CbWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-monitor", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-blf", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.focus-search", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dial", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.answer-call", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hangup-call", signed_in);
+  _cb_window_contacts_update (self);
 }
 
 void
@@ -148,6 +185,7 @@ _cb_window_class_actions_init (CbWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.show-monitor", NULL, show_monitor_action);
+  gtk_widget_class_install_action (widget_class, "win.show-blf", NULL, show_blf_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);

@@ -409,6 +409,7 @@ set_softphone (CbWindow    *self,
       apply_audio_settings (self);
     }
   cb_calls_page_set_softphone (self->calls_page, softphone);
+  _cb_window_contacts_set_softphone (self, softphone);
   update_registration_icon (self);
   update_ringer (self);
 }

@@ -23,8 +23,13 @@ struct _CbWindow
   GSettings            *settings;
   CbSession            *session;
   CbContact            *me;
-  /* Not owned: the monitor window lives until the user closes it. */
+  /* Not owned: these windows live until the user closes them, or the
+   * session ends. */
   GtkWidget            *monitor_window;
+  GtkWidget            *blf_window;
+  GtkWidget            *contact_window;
+  /* contact.* (cb-window-contacts.c), shared with those windows. */
+  GSimpleActionGroup   *contact_actions;
   /* Set while the dropdowns are moved to the store's values, so that
    * moving them is not taken for the user asking for a change. */
   guint                 syncing_status : 1;
@@ -60,6 +65,23 @@ void _cb_window_actions_update     (CbWindow      *self);
 void _cb_window_sign_out           (CbWindow      *self,
                                     const char    *reason);
 void _cb_window_show_monitor       (CbWindow      *self);
+void _cb_window_show_blf           (CbWindow      *self);
+/* Ends the windows that belong to the session (monitor, busy lamp
+ * field, contact details). */
+void _cb_window_close_satellites   (CbWindow      *self);
+
+/* cb-window-contacts.c */
+void _cb_window_contacts_init      (CbWindow      *self);
+void _cb_window_contacts_update    (CbWindow      *self);
+void _cb_window_contacts_set_softphone (CbWindow    *self,
+                                        CbSoftphone *softphone);
+void _cb_window_contacts_dispose   (CbWindow      *self);
+/* Makes @window one of ours: the contact.* actions, the application. */
+void _cb_window_adopt              (CbWindow      *self,
+                                    GtkWindow     *window);
+/* A toast in the window the user is in (the main one, or one of ours). */
+void _cb_window_show_toast         (CbWindow      *self,
+                                    const char    *message);
 
 /* cb-window-calls.c */
 void _cb_window_calls_set_session  (CbWindow      *self,

@@ -270,6 +270,9 @@ cb_window_set_session (CbWindow  *self,
       gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
       gtk_stack_set_visible_child_name (self->main_stack, "main");
       report_first_frame (self);
+      /* Back where the user left it. */
+      if (g_settings_get_boolean (self->settings, "blf-window-open"))
+        _cb_window_show_blf (self);
     }
   else
     {
@@ -392,8 +395,7 @@ _cb_window_sign_out (CbWindow   *self,
         cb_session_sign_out_async (session, NULL, on_signed_out, application);
     }
 
-  if (self->monitor_window != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->monitor_window));
+  _cb_window_close_satellites (self);
 
   cb_sign_in_page_reset (self->sign_in_page);
   cb_sign_in_page_set_error (self->sign_in_page, reason);
@@ -494,9 +496,9 @@ cb_window_dispose (GObject *object)
 {
   CbWindow *self = CB_WINDOW (object);
 
-  if (self->monitor_window != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->monitor_window));
+  _cb_window_close_satellites (self);
   _cb_window_calls_dispose (self);
+  _cb_window_contacts_dispose (self);
   set_me (self, NULL);
   if (self->session != NULL)
     {
@@ -626,6 +628,7 @@ cb_window_init (CbWindow *self)
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+  _cb_window_contacts_init (self);
   _cb_window_actions_update (self);
 }
 

@@ -6,9 +6,11 @@
  * Properties: session (CbSession, read-only: NULL while signed out).
  * While signed in the window owns the user's softphone
  * (cb_window_get_softphone(); NULL with CALLBOARD_SOFTPHONE=0).
- * Actions: win.sign-out, win.show-monitor, win.focus-search,
- * win.dial (s: number or name), win.answer-call / win.hangup-call (s: the
- * call id, for notifications).
+ * Actions: win.sign-out, win.show-monitor, win.show-blf (the busy lamp
+ * field), win.focus-search, win.dial (s: number or name),
+ * win.answer-call / win.hangup-call (s: the call id, for notifications);
+ * and the contact.* group (cb-window-contacts.c) that every list of
+ * colleagues uses.
  */
 
 #pragma once

@@ -205,6 +205,41 @@ lookup_number (CbCallTracker *self,
                                                : NULL;
 }
 
+/* The server knows whom a call is with better than the dialog does: a
+ * pickup dialled as "*97206" is with the caller it took over, a call to a
+ * hunt group with the group. A party hidden from us (no number) keeps
+ * what the dialog said. */
+static void
+sync_remote_party (CbCallTracker    *self,
+                   CbCall           *call,
+                   const CbWireCall *wire)
+{
+  const CbWireParty *party = cb_wire_call_remote (wire);
+  g_autofree char *from = NULL;
+
+  if (party->number != NULL && *party->number != '\0')
+    {
+      CbContact *contact = NULL;
+
+      if (self->store != NULL && party->user_id > 0)
+        contact = cb_client_store_lookup_contact (self->store, party->user_id);
+      if (contact == NULL)
+        contact = lookup_number (self, party->number);
+      _cb_call_set_remote_party (call, party->number, party->name, contact);
+    }
+
+  /* We took it over: from whom the caller meant to reach (a hunt group's
+   * call says "for <group>" already). */
+  if (wire->picked_up && wire->direction == CB_CALL_DIRECTION_IN && wire->group_id <= 0 &&
+      wire->to.number != NULL && *wire->to.number != '\0')
+    {
+      CbContact *callee = lookup_number (self, wire->to.number);
+
+      from = g_strdup (callee != NULL ? cb_contact_get_display_name (callee) : wire->to.number);
+    }
+  _cb_call_set_picked_up (call, wire->picked_up && wire->direction == CB_CALL_DIRECTION_IN, from);
+}
+
 /* --- waiting events --- */
 
 static void
@@ -395,6 +430,7 @@ add_remote (CbCallTracker    *self,
   g_debug ("Remote call %s (%s) with %s", id, call->call_id, party->number);
   drop_pending (self, call->call_id);
   add_entry (self, remote, NULL);
+  sync_remote_party (self, remote, call);
   link_consultation (self, remote);
 }
 
@@ -413,6 +449,7 @@ apply_remote (CbCallTracker    *self,
   if (remote != NULL)
     {
       _cb_call_apply_server (remote->call, call);
+      sync_remote_party (self, remote->call, call);
       return;
     }
   if (call->state == CB_WIRE_CALL_STATE_ENDED)
@@ -482,6 +519,7 @@ cb_call_tracker_apply_call (CbCallTracker    *self,
         g_debug ("Could not take the server's call: %s", error->message);
     }
   _cb_call_apply_server (local->call, call);
+  sync_remote_party (self, local->call, call);
   link_consultation (self, local->call);
   reschedule (self);
 }

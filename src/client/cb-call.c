@@ -52,6 +52,8 @@ struct _CbCall
   char                 *group_name;
   CbCall               *partner;         /* the other call of a consultation */
   gboolean              consultation;    /* this one is the consultation call */
+  gboolean              picked_up;       /* we took it over from someone it rang at */
+  char                 *picked_up_from;  /* whom, when known */
 };
 
 G_DEFINE_FINAL_TYPE (CbCall, cb_call, G_TYPE_OBJECT)
@@ -81,6 +83,8 @@ enum {
   PROP_SERVER_ID,
   PROP_GROUP_NAME,
   PROP_PARTNER,
+  PROP_PICKED_UP,
+  PROP_PICKED_UP_FROM,
   N_PROPS
 };
 
@@ -185,6 +189,7 @@ cb_call_finalize (GObject *object)
   g_clear_pointer (&self->remote_name, g_free);
   g_clear_pointer (&self->server_id, g_free);
   g_clear_pointer (&self->group_name, g_free);
+  g_clear_pointer (&self->picked_up_from, g_free);
 
   G_OBJECT_CLASS (cb_call_parent_class)->finalize (object);
 }
@@ -244,6 +249,12 @@ cb_call_get_property (GObject    *object,
     case PROP_PARTNER:
       g_value_set_object (value, self->partner);
       break;
+    case PROP_PICKED_UP:
+      g_value_set_boolean (value, self->picked_up);
+      break;
+    case PROP_PICKED_UP_FROM:
+      g_value_set_string (value, self->picked_up_from);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -278,6 +289,8 @@ cb_call_class_init (CbCallClass *klass)
   properties[PROP_SERVER_ID] = g_param_spec_string ("server-id", NULL, NULL, NULL, ro);
   properties[PROP_GROUP_NAME] = g_param_spec_string ("group-name", NULL, NULL, NULL, ro);
   properties[PROP_PARTNER] = g_param_spec_object ("partner", NULL, NULL, CB_TYPE_CALL, ro);
+  properties[PROP_PICKED_UP] = g_param_spec_boolean ("picked-up", NULL, NULL, FALSE, ro);
+  properties[PROP_PICKED_UP_FROM] = g_param_spec_string ("picked-up-from", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -335,6 +348,60 @@ _cb_call_set_contact (CbCall    *self,
   self->remote_name = g_strdup (name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTACT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMOTE_NAME]);
+}
+
+void
+_cb_call_set_remote_party (CbCall     *self,
+                           const char *number,
+                           const char *name,
+                           CbContact  *contact)
+{
+  const char *shown;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (number != NULL && g_strcmp0 (self->remote_number, number) != 0)
+    {
+      g_free (self->remote_number);
+      self->remote_number = g_strdup (number);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMOTE_NUMBER]);
+    }
+  if (g_set_object (&self->contact, contact))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTACT]);
+  if (contact != NULL && *cb_contact_get_display_name (contact) != '\0')
+    shown = cb_contact_get_display_name (contact);
+  else if (name != NULL && *name != '\0')
+    shown = name;
+  else
+    shown = self->remote_number;
+  if (g_strcmp0 (self->remote_name, shown) != 0)
+    {
+      g_free (self->remote_name);
+      self->remote_name = g_strdup (shown);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMOTE_NAME]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_cb_call_set_picked_up (CbCall     *self,
+                        gboolean    picked_up,
+                        const char *from)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->picked_up != !!picked_up)
+    {
+      self->picked_up = !!picked_up;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PICKED_UP]);
+    }
+  if (!picked_up)
+    from = NULL;
+  if (g_strcmp0 (self->picked_up_from, from) != 0)
+    {
+      g_free (self->picked_up_from);
+      self->picked_up_from = g_strdup (from);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PICKED_UP_FROM]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /* --- calls the server tells about --- */
@@ -491,6 +558,20 @@ cb_call_get_group_name (CbCall *self)
 {
   g_return_val_if_fail (CB_IS_CALL (self), NULL);
   return self->group_name;
+}
+
+gboolean
+cb_call_get_picked_up (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), FALSE);
+  return self->picked_up;
+}
+
+const char *
+cb_call_get_picked_up_from (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->picked_up_from;
 }
 
 gboolean

@@ -17,7 +17,13 @@
  * sip-call (CbSipCall: the dialog of a call on this phone; NULL for a
  * remote call), server-id (string: the server's call id once known),
  * group-name (string: the hunt group the call came through, or NULL),
- * partner (CbCall: the other call of a consultation in progress, or NULL).
+ * partner (CbCall: the other call of a consultation in progress, or NULL),
+ * picked-up (bool: the user took this call over from a colleague it rang
+ * at), picked-up-from (string: that colleague's name, or the number the
+ * caller dialled; NULL when not known or a hunt group's call).
+ *
+ * The remote party is the server's once its `call` event names one: after
+ * a pickup dialled as *97206 the card shows the caller, not "*97206".
  * Signals: "control-failed" (GError) when a control sent to the server
  * for a remote call was refused.
  *
@@ -61,6 +67,8 @@ CbSipCall       *cb_call_get_sip_call      (CbCall *self);
 const char      *cb_call_get_server_id     (CbCall *self);
 const char      *cb_call_get_group_name    (CbCall *self);
 gboolean         cb_call_is_remote         (CbCall *self);
+gboolean         cb_call_get_picked_up     (CbCall *self);
+const char      *cb_call_get_picked_up_from (CbCall *self);
 CbCall          *cb_call_get_partner       (CbCall *self);
 /* TRUE for the consultation call of a pair, FALSE for the held original. */
 gboolean         cb_call_is_consultation   (CbCall *self);

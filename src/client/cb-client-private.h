@@ -10,6 +10,7 @@
 
 #pragma once
 
+#include "cb-blf-key.h"
 #include "cb-call.h"
 #include "cb-client-store.h"
 #include "cb-contact.h"
@@ -39,6 +40,14 @@ gboolean    _cb_contact_set_group_login   (CbContact      *self,
                                            gint64          group_id,
                                            const char     *group_name,
                                            gboolean        logged_in);
+/* A `call` event about this contact's side of a call: an incoming call
+ * ringing there becomes (or stays) a ringing call anyone but its caller
+ * (@my_id) may pick up; any other state removes it. TRUE when the event
+ * was about such a call (new, updated or gone). */
+gboolean    _cb_contact_apply_call        (CbContact        *self,
+                                           const CbWireCall *call,
+                                           gint64            my_id);
+void        _cb_contact_clear_ringing_calls (CbContact      *self);
 /* Folded collation key of the display name, for sorting the directory. */
 const char *_cb_contact_get_sort_key      (CbContact      *self);
 /* GCompareDataFunc ordering contacts by display name, then id. */
@@ -81,9 +90,23 @@ gboolean    _cb_group_set_member_login    (CbGroup            *self,
 /* A group's queue figures (a queue-stats event's, or its object's). */
 void        _cb_group_apply_queue_stats   (CbGroup                *self,
                                            const CbWireQueueStats *stats);
+/* A group-calls event's count, or the group object's "ringing". */
+void        _cb_group_set_ringing         (CbGroup                *self,
+                                           guint                   ringing);
 /* TRUE when the group's member list names user_id (even if hidden). */
 gboolean    _cb_group_lists_user          (CbGroup            *self,
                                            gint64              user_id);
+
+/* CbBlfKey: made and updated by the store, which resolves the targets. */
+CbBlfKey   *_cb_blf_key_new               (gint64              id);
+void        _cb_blf_key_update            (CbBlfKey           *self,
+                                           const CbWireBlfKey *wire,
+                                           CbContact          *contact,
+                                           CbGroup            *group);
+/* The target as the store knows it now (NULL: not, or not visible). */
+void        _cb_blf_key_set_targets       (CbBlfKey           *self,
+                                           CbContact          *contact,
+                                           CbGroup            *group);
 
 /* CbCall: only the call tracker creates calls and resolves their party;
  * its owner (the softphone) carries out their controls. */
@@ -128,6 +151,16 @@ void        _cb_call_set_controls         (CbCall               *self,
                                            gpointer              user_data);
 void        _cb_call_set_contact          (CbCall             *self,
                                            CbContact          *contact);
+/* The party on the other side as the server names it (a pickup dialled
+ * as a feature code shows the caller); @number NULL keeps the number.
+ * The name shown is the contact's, else @name, else the number. */
+void        _cb_call_set_remote_party     (CbCall             *self,
+                                           const char         *number,
+                                           const char         *name,
+                                           CbContact          *contact);
+void        _cb_call_set_picked_up        (CbCall             *self,
+                                           gboolean            picked_up,
+                                           const char         *from);
 /* The local dialog's state changed (ignored for remote calls). */
 void        _cb_call_set_dialog_state     (CbCall             *self,
                                            CbSipCallState      state);

@@ -6,6 +6,13 @@
  * Item objects are created once per id and updated in place; lists change
  * by splices so a view of 10,000 contacts sees one items-changed per
  * snapshot rather than one per contact.
+ *
+ * Why one file of this size (about 1,300 lines): one object applies one
+ * stream, a snapshot then events in seq order, to indexes every part
+ * shares (contacts by id, groups by id, the lists and keys that name
+ * them): a user event refreshes groups, lists and keys at once, a
+ * snapshot reuses all their objects. Split by kind of item, each part
+ * would reach into the others' indexes.
  */
 
 #define G_LOG_DOMAIN "cb-client"
@@ -29,6 +36,8 @@ struct _CbClientStore
   GListStore *groups;            /* CbGroup, server order */
   GListStore *journal;           /* CbJournalEntry, newest (highest id) first */
   guint       missed_count;
+  GListStore *blf;               /* CbBlfKey, server order */
+  GHashTable *blf_index;         /* gint64 key id -> CbBlfKey (owned) */
 
   /* The lists as the server sent them, including ids not (yet) visible, so
    * an entry shows up once its contact arrives in a "user" event. */
@@ -49,6 +58,7 @@ enum {
   PROP_APPLIED_COUNT,
   PROP_JOURNAL,
   PROP_MISSED_COUNT,
+  PROP_BLF,
   N_PROPS
 };
 
@@ -75,6 +85,8 @@ cb_client_store_dispose (GObject *object)
   g_clear_object (&self->monitor);
   g_clear_object (&self->groups);
   g_clear_object (&self->journal);
+  g_clear_object (&self->blf);
+  g_clear_pointer (&self->blf_index, g_hash_table_unref);
   g_clear_pointer (&self->contacts, g_hash_table_unref);
   g_clear_pointer (&self->group_index, g_hash_table_unref);
   g_clear_pointer (&self->favourite_ids, g_array_unref);
@@ -120,6 +132,9 @@ cb_client_store_get_property (GObject    *object,
     case PROP_MISSED_COUNT:
       g_value_set_uint (value, self->missed_count);
       break;
+    case PROP_BLF:
+      g_value_set_object (value, self->blf);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -156,6 +171,9 @@ cb_client_store_class_init (CbClientStoreClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_MISSED_COUNT] =
     g_param_spec_uint ("missed-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_BLF] =
+    g_param_spec_object ("blf", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -179,6 +197,8 @@ cb_client_store_init (CbClientStore *self)
   self->monitor = g_list_store_new (CB_TYPE_CONTACT);
   self->groups = g_list_store_new (CB_TYPE_GROUP);
   self->journal = g_list_store_new (CB_TYPE_JOURNAL_ENTRY);
+  self->blf = g_list_store_new (CB_TYPE_BLF_KEY);
+  self->blf_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->favourite_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->monitor_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
@@ -252,6 +272,21 @@ cb_client_store_get_journal (CbClientStore *self)
 {
   g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
   return G_LIST_MODEL (self->journal);
+}
+
+GListModel *
+cb_client_store_get_blf (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+  return G_LIST_MODEL (self->blf);
+}
+
+CbBlfKey *
+cb_client_store_lookup_blf_key (CbClientStore *self,
+                                gint64         key_id)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+  return g_hash_table_lookup (self->blf_index, &key_id);
 }
 
 guint
@@ -532,6 +567,7 @@ typedef struct {
   GPtrArray   *groups;   /* CbWireGroup */
   GArray      *favourite_ids;
   GArray      *monitor_ids;
+  GPtrArray   *blf_keys;  /* CbWireBlfKey */
 } Snapshot;
 
 static void
@@ -542,9 +578,37 @@ snapshot_clear (Snapshot *snapshot)
   g_clear_pointer (&snapshot->groups, g_ptr_array_unref);
   g_clear_pointer (&snapshot->favourite_ids, g_array_unref);
   g_clear_pointer (&snapshot->monitor_ids, g_array_unref);
+  g_clear_pointer (&snapshot->blf_keys, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Snapshot, snapshot_clear)
+
+/* Keys as the server lists them; one it cannot read does not cost the
+ * others (a kind from a newer server). */
+static GPtrArray *
+read_blf_keys (JsonArray *array)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_wire_blf_key_free);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(GError) error = NULL;
+      CbWireBlfKey *key = JSON_NODE_HOLDS_OBJECT (element)
+                          ? cb_wire_blf_key_from_json (json_node_get_object (element), &error)
+                          : NULL;
+
+      if (key == NULL || key->id <= 0)
+        {
+          g_debug ("Skipping busy lamp field key %u: %s", i,
+                   error != NULL ? error->message : "no key with an id");
+          g_clear_pointer (&key, cb_wire_blf_key_free);
+          continue;
+        }
+      g_ptr_array_add (keys, key);
+    }
+  return keys;
+}
 
 /* Reads everything first: a bad snapshot must leave the store as it was. */
 static gboolean
@@ -619,6 +683,8 @@ read_snapshot (JsonObject  *object,
 
   snapshot->favourite_ids = parse_id_array (member_array (object, "favourites"));
   snapshot->monitor_ids = parse_id_array (member_array (object, "monitor"));
+  /* An older server has no busy lamp field: an empty one. */
+  snapshot->blf_keys = read_blf_keys (member_array (object, "blf"));
   return TRUE;
 }
 
@@ -652,6 +718,96 @@ take_or_create_contact (GHashTable *old_contacts,
     contact = cb_contact_new (id);
   g_hash_table_insert (new_contacts, id_key (id), contact);
   return contact;
+}
+
+/* --- busy lamp field --- */
+
+static void
+resolve_blf_key (CbClientStore *self,
+                 CbBlfKey      *key)
+{
+  gint64 target = cb_blf_key_get_target_id (key);
+  CbBlfKeyKind kind = cb_blf_key_get_kind (key);
+
+  _cb_blf_key_set_targets (key,
+                           kind == CB_BLF_KEY_KIND_USER ? cb_client_store_lookup_contact (self, target) : NULL,
+                           kind == CB_BLF_KEY_KIND_GROUP ? cb_client_store_lookup_group (self, target) : NULL);
+}
+
+/* The keys pointing at this user or group know it (again, or no more). */
+static void
+refresh_blf_targets (CbClientStore *self,
+                     CbBlfKeyKind   kind,
+                     gint64         target_id)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->blf_index);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (cb_blf_key_get_kind (value) == kind && cb_blf_key_get_target_id (value) == target_id)
+      resolve_blf_key (self, value);
+}
+
+/* The whole field, in the server's order; keys are reused by id so a tile
+ * bound to one stays bound. */
+static void
+set_blf_keys (CbClientStore *self,
+              GPtrArray     *wires)
+{
+  g_autoptr(GHashTable) old_index = g_steal_pointer (&self->blf_index);
+  g_autoptr(GPtrArray) items = g_ptr_array_sized_new (wires->len);
+
+  self->blf_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  for (guint i = 0; i < wires->len; i++)
+    {
+      const CbWireBlfKey *wire = g_ptr_array_index (wires, i);
+      CbBlfKey *key;
+
+      if (g_hash_table_contains (self->blf_index, &wire->id))
+        continue;
+      key = steal_from (old_index, wire->id);
+      if (key == NULL)
+        key = _cb_blf_key_new (wire->id);
+      g_hash_table_insert (self->blf_index, id_key (wire->id), key);
+      _cb_blf_key_update (key, wire,
+                          wire->kind == CB_BLF_KEY_KIND_USER
+                          ? cb_client_store_lookup_contact (self, wire->target_id) : NULL,
+                          wire->kind == CB_BLF_KEY_KIND_GROUP
+                          ? cb_client_store_lookup_group (self, wire->target_id) : NULL);
+      g_ptr_array_add (items, key);
+    }
+  splice_if_changed (self->blf, items);
+}
+
+static gboolean
+apply_blf_keys (CbClientStore  *self,
+                JsonObject     *object,
+                GError        **error)
+{
+  JsonArray *array = member_array (object, "keys");
+  g_autoptr(GPtrArray) keys = NULL;
+
+  if (array == NULL)
+    {
+      g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                           "Field “keys” must be an array of busy lamp field keys");
+      return FALSE;
+    }
+  keys = read_blf_keys (array);
+  set_blf_keys (self, keys);
+  return TRUE;
+}
+
+gboolean
+cb_client_store_apply_blf (CbClientStore  *self,
+                           JsonObject     *answer,
+                           GError        **error)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), FALSE);
+  g_return_val_if_fail (answer != NULL, FALSE);
+
+  return apply_blf_keys (self, answer, error);
 }
 
 gboolean
@@ -729,6 +885,14 @@ cb_client_store_apply_snapshot (CbClientStore  *self,
 
   set_id_list (self, &self->favourite_ids, self->favourites, snapshot.favourite_ids);
   set_id_list (self, &self->monitor_ids, self->monitor, snapshot.monitor_ids);
+  set_blf_keys (self, snapshot.blf_keys);
+
+  /* A snapshot names no calls: a call that rang at a colleague before it
+   * may have been missed in between. Whoever no longer rings has none. */
+  g_hash_table_iter_init (&iter, self->contacts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (cb_contact_get_line_state (value) != CB_LINE_STATE_RINGING)
+      _cb_contact_clear_ringing_calls (value);
 
   /* A snapshot is authoritative, also when its seq is lower than ours (a
    * server restored from backup): later events are judged against it. */
@@ -790,6 +954,7 @@ refresh_after_contact_change (CbClientStore *self,
     }
   sync_list (self, self->favourites, self->favourite_ids);
   sync_list (self, self->monitor, self->monitor_ids);
+  refresh_blf_targets (self, CB_BLF_KEY_KIND_USER, user_id);
 }
 
 static void
@@ -865,6 +1030,7 @@ apply_group (CbClientStore *self,
       g_hash_table_insert (self->group_index, id_key (wire->id), group);
       _cb_group_update (group, wire, self->me_id, lookup_contact_cb, self);
       g_list_store_append (self->groups, group);
+      refresh_blf_targets (self, CB_BLF_KEY_KIND_GROUP, wire->id);
       return TRUE;
     }
 
@@ -885,6 +1051,36 @@ apply_queue_stats (CbClientStore *self,
     return FALSE;
   _cb_group_apply_queue_stats (group, &stats);
   return TRUE;
+}
+
+static gboolean
+apply_group_calls (CbClientStore *self,
+                   JsonObject    *data)
+{
+  gint64 group_id = 0;
+  guint ringing = 0;
+  CbGroup *group;
+
+  if (!cb_wire_group_calls_from_json (data, &group_id, &ringing, NULL) ||
+      (group = cb_client_store_lookup_group (self, group_id)) == NULL)
+    return FALSE;
+  _cb_group_set_ringing (group, ringing);
+  return TRUE;
+}
+
+/* A colleague's call (the server sends them at team level): what rings
+ * there may be picked up. The user's own calls are the softphone's. */
+static gboolean
+apply_call (CbClientStore *self,
+            JsonObject    *data)
+{
+  g_autoptr(CbWireCall) call = cb_wire_call_from_json (data, NULL);
+  CbContact *contact;
+
+  if (call == NULL || call->user_id == self->me_id ||
+      (contact = cb_client_store_lookup_contact (self, call->user_id)) == NULL)
+    return FALSE;
+  return _cb_contact_apply_call (contact, call, self->me_id);
 }
 
 static gboolean
@@ -1056,7 +1252,15 @@ cb_client_store_apply_event (CbClientStore *self,
     case CB_EVENT_TYPE_QUEUE_STATS:
       applied = apply_queue_stats (self, data);
       break;
-    case CB_EVENT_TYPE_CALL:       /* the softphone's */
+    case CB_EVENT_TYPE_BLF:
+      applied = apply_blf_keys (self, data, NULL);
+      break;
+    case CB_EVENT_TYPE_GROUP_CALLS:
+      applied = apply_group_calls (self, data);
+      break;
+    case CB_EVENT_TYPE_CALL:
+      applied = apply_call (self, data);
+      break;
     case CB_EVENT_TYPE_RESYNC:
     default:
       applied = FALSE;

@@ -11,7 +11,13 @@
  * favourites, monitor (GListModel of CbContact; directory sorted by
  * display name), groups (GListModel of CbGroup), applied-count (uint),
  * journal (GListModel of CbJournalEntry, newest first), missed-count
- * (uint: incoming calls never answered, as the server counts them).
+ * (uint: incoming calls never answered, as the server counts them), blf
+ * (GListModel of CbBlfKey: the busy lamp field, the user's own keys in
+ * their order, then those groups distribute).
+ *
+ * Colleagues' `call` events (team level) are applied to their contacts:
+ * a call ringing there shows as their ringing-call-id, which may be
+ * picked up. The user's own calls are the softphone's business.
  * Signals: "event-applied" (gint64 seq, CbEventType type) after each
  *          applied event,
  *          "snapshot-applied".
@@ -19,6 +25,7 @@
 
 #pragma once
 
+#include "cb-blf-key.h"
 #include "cb-contact.h"
 #include "cb-group.h"
 #include "cb-journal-entry.h"
@@ -60,6 +67,14 @@ CbContact     *cb_client_store_lookup_number    (CbClientStore *self,
  * keeping entries that arrived as events after the server made it. */
 gboolean       cb_client_store_apply_journal    (CbClientStore *self,
                                                  JsonObject    *page,
+                                                 GError       **error);
+GListModel    *cb_client_store_get_blf          (CbClientStore *self);
+CbBlfKey      *cb_client_store_lookup_blf_key   (CbClientStore *self,
+                                                 gint64         key_id);
+/* Replaces the busy lamp field by a /me/blf answer ({"keys": [...]}),
+ * the same as its "blf" event does. */
+gboolean       cb_client_store_apply_blf        (CbClientStore *self,
+                                                 JsonObject    *answer,
                                                  GError       **error);
 /* Counts for tests: how many events were applied since creation. */
 guint          cb_client_store_get_applied_count (CbClientStore *self);

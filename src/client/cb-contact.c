@@ -33,6 +33,10 @@ struct _CbContact
   GHashTable     *group_login_table;
   GStrv           group_logins;
 
+  /* Calls ringing at them that this viewer may take (their `call`
+   * events, team level), oldest first; the newest is shown. */
+  GPtrArray      *ringing_calls;   /* RingingCall */
+
   guint           admin : 1;
   guint           is_self : 1;
   guint           has_line_state : 1;
@@ -64,10 +68,37 @@ enum {
   PROP_HAS_LINE_STATE,
   PROP_HAS_AGENT_STATUS,
   PROP_HAS_GROUP_LOGINS,
+  PROP_RINGING_CALL_ID,
+  PROP_RINGING_CALLER_NAME,
+  PROP_RINGING_CALLER_NUMBER,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+typedef struct {
+  char *call_id;
+  char *caller_name;    /* NULL: the caller's name is not known */
+  char *caller_number;  /* NULL: nor the number (a caller hidden from us) */
+} RingingCall;
+
+static void
+ringing_call_free (gpointer data)
+{
+  RingingCall *call = data;
+
+  g_free (call->call_id);
+  g_free (call->caller_name);
+  g_free (call->caller_number);
+  g_free (call);
+}
+
+static RingingCall *
+newest_ringing_call (CbContact *self)
+{
+  return self->ringing_calls->len > 0
+         ? g_ptr_array_index (self->ringing_calls, self->ringing_calls->len - 1) : NULL;
+}
 
 static const char * const empty_strv[] = { NULL };
 
@@ -87,6 +118,7 @@ cb_contact_finalize (GObject *object)
   g_clear_pointer (&self->sort_key, g_free);
   g_clear_pointer (&self->group_login_table, g_hash_table_unref);
   g_clear_pointer (&self->group_logins, g_strfreev);
+  g_clear_pointer (&self->ringing_calls, g_ptr_array_unref);
 
   G_OBJECT_CLASS (cb_contact_parent_class)->finalize (object);
 }
@@ -161,6 +193,15 @@ cb_contact_get_property (GObject    *object,
     case PROP_HAS_GROUP_LOGINS:
       g_value_set_boolean (value, self->has_group_logins);
       break;
+    case PROP_RINGING_CALL_ID:
+      g_value_set_string (value, cb_contact_get_ringing_call_id (self));
+      break;
+    case PROP_RINGING_CALLER_NAME:
+      g_value_set_string (value, cb_contact_get_ringing_caller_name (self));
+      break;
+    case PROP_RINGING_CALLER_NUMBER:
+      g_value_set_string (value, cb_contact_get_ringing_caller_number (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -230,6 +271,11 @@ cb_contact_class_init (CbContactClass *klass)
     g_param_spec_boolean ("has-agent-status", NULL, NULL, FALSE, ro);
   properties[PROP_HAS_GROUP_LOGINS] =
     g_param_spec_boolean ("has-group-logins", NULL, NULL, FALSE, ro);
+  properties[PROP_RINGING_CALL_ID] = g_param_spec_string ("ringing-call-id", NULL, NULL, NULL, ro);
+  properties[PROP_RINGING_CALLER_NAME] =
+    g_param_spec_string ("ringing-caller-name", NULL, NULL, NULL, ro);
+  properties[PROP_RINGING_CALLER_NUMBER] =
+    g_param_spec_string ("ringing-caller-number", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -244,6 +290,7 @@ cb_contact_init (CbContact *self)
   self->agent_status = CB_AGENT_STATUS_LOGGED_OUT;
   self->group_login_table = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->sort_key = g_strdup ("");
+  self->ringing_calls = g_ptr_array_new_with_free_func (ringing_call_free);
 }
 
 CbContact *
@@ -394,6 +441,36 @@ cb_contact_get_has_group_logins (CbContact *self)
 {
   g_return_val_if_fail (CB_IS_CONTACT (self), FALSE);
   return self->has_group_logins;
+}
+
+const char *
+cb_contact_get_ringing_call_id (CbContact *self)
+{
+  RingingCall *call;
+
+  g_return_val_if_fail (CB_IS_CONTACT (self), NULL);
+  call = newest_ringing_call (self);
+  return call != NULL ? call->call_id : NULL;
+}
+
+const char *
+cb_contact_get_ringing_caller_name (CbContact *self)
+{
+  RingingCall *call;
+
+  g_return_val_if_fail (CB_IS_CONTACT (self), NULL);
+  call = newest_ringing_call (self);
+  return call != NULL ? call->caller_name : NULL;
+}
+
+const char *
+cb_contact_get_ringing_caller_number (CbContact *self)
+{
+  RingingCall *call;
+
+  g_return_val_if_fail (CB_IS_CONTACT (self), NULL);
+  call = newest_ringing_call (self);
+  return call != NULL ? call->caller_number : NULL;
 }
 
 /* --- setters used by the store; each notifies only on a real change --- */
@@ -550,6 +627,96 @@ _cb_contact_set_group_login (CbContact  *self,
 
   sync_group_logins (self);
   return TRUE;
+}
+
+/* Notifies what the newest ringing call shows, where it changed. */
+static void
+notify_ringing (CbContact   *self,
+                const char  *old_id,
+                const char  *old_name,
+                const char  *old_number)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (g_strcmp0 (old_id, cb_contact_get_ringing_call_id (self)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RINGING_CALL_ID]);
+  if (g_strcmp0 (old_name, cb_contact_get_ringing_caller_name (self)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RINGING_CALLER_NAME]);
+  if (g_strcmp0 (old_number, cb_contact_get_ringing_caller_number (self)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RINGING_CALLER_NUMBER]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gboolean
+_cb_contact_apply_call (CbContact        *self,
+                        const CbWireCall *call,
+                        gint64            my_id)
+{
+  g_autofree char *old_id = NULL;
+  g_autofree char *old_name = NULL;
+  g_autofree char *old_number = NULL;
+  const CbWireParty *caller;
+  RingingCall *ringing = NULL;
+  guint index = 0;
+  gboolean takeable;
+
+  g_return_val_if_fail (CB_IS_CONTACT (self), FALSE);
+  g_return_val_if_fail (call != NULL && call->call_id != NULL, FALSE);
+
+  caller = cb_wire_call_remote (call);
+  /* Only an incoming call that still rings can be taken over, and not by
+   * whoever placed it. */
+  takeable = call->direction == CB_CALL_DIRECTION_IN && call->state == CB_WIRE_CALL_STATE_RINGING &&
+             (my_id <= 0 || caller->user_id != my_id);
+  for (guint i = 0; i < self->ringing_calls->len && ringing == NULL; i++)
+    if (g_str_equal (((RingingCall *) g_ptr_array_index (self->ringing_calls, i))->call_id,
+                     call->call_id))
+      {
+        ringing = g_ptr_array_index (self->ringing_calls, i);
+        index = i;
+      }
+  if (ringing == NULL && !takeable)
+    return FALSE;
+
+  old_id = g_strdup (cb_contact_get_ringing_call_id (self));
+  old_name = g_strdup (cb_contact_get_ringing_caller_name (self));
+  old_number = g_strdup (cb_contact_get_ringing_caller_number (self));
+  if (!takeable)
+    g_ptr_array_remove_index (self->ringing_calls, index);
+  else
+    {
+      if (ringing == NULL)
+        {
+          ringing = g_new0 (RingingCall, 1);
+          ringing->call_id = g_strdup (call->call_id);
+          g_ptr_array_add (self->ringing_calls, ringing);
+        }
+      g_free (ringing->caller_name);
+      ringing->caller_name = caller->name != NULL && *caller->name != '\0'
+                             ? g_strdup (caller->name) : NULL;
+      g_free (ringing->caller_number);
+      ringing->caller_number = caller->number != NULL && *caller->number != '\0'
+                               ? g_strdup (caller->number) : NULL;
+    }
+  notify_ringing (self, old_id, old_name, old_number);
+  return TRUE;
+}
+
+void
+_cb_contact_clear_ringing_calls (CbContact *self)
+{
+  g_autofree char *old_id = NULL;
+  g_autofree char *old_name = NULL;
+  g_autofree char *old_number = NULL;
+
+  g_return_if_fail (CB_IS_CONTACT (self));
+
+  if (self->ringing_calls->len == 0)
+    return;
+  old_id = g_strdup (cb_contact_get_ringing_call_id (self));
+  old_name = g_strdup (cb_contact_get_ringing_caller_name (self));
+  old_number = g_strdup (cb_contact_get_ringing_caller_number (self));
+  g_ptr_array_set_size (self->ringing_calls, 0);
+  notify_ringing (self, old_id, old_name, old_number);
 }
 
 const char *

@@ -12,6 +12,10 @@
  *   Fields the viewer's level hides keep their defaults (offline, logged-out,
  *   empty group-logins); has-line-state / has-agent-status /
  *   has-group-logins (bool) tell which.
+ *   ringing-call-id (string: the server's id of the newest incoming call
+ *   ringing at them that this viewer may pick up, known from their `call`
+ *   events at team level; NULL when none), ringing-caller-name and
+ *   ringing-caller-number (that call's caller, either NULL when not known).
  */
 
 #pragma once
@@ -44,5 +48,8 @@ gboolean        cb_contact_get_admin         (CbContact  *self);
 gboolean        cb_contact_get_has_line_state   (CbContact *self);
 gboolean        cb_contact_get_has_agent_status (CbContact *self);
 gboolean        cb_contact_get_has_group_logins (CbContact *self);
+const char     *cb_contact_get_ringing_call_id       (CbContact *self);
+const char     *cb_contact_get_ringing_caller_name   (CbContact *self);
+const char     *cb_contact_get_ringing_caller_number (CbContact *self);
 
 G_END_DECLS

@@ -38,6 +38,7 @@ struct _CbGroup
   char           *queue_order;
   guint           queue_waiting;
   gint64          queue_oldest_since;  /* unix seconds; 0: nobody waits */
+  guint           ringing;             /* calls ringing at members now */
   guint           queue_answered;
   guint           queue_abandoned;
 
@@ -70,6 +71,7 @@ enum {
   PROP_QUEUE_OLDEST_WAITING_SINCE,
   PROP_QUEUE_ANSWERED,
   PROP_QUEUE_ABANDONED,
+  PROP_RINGING,
   N_PROPS
 };
 
@@ -172,6 +174,9 @@ cb_group_get_property (GObject    *object,
     case PROP_QUEUE_ANSWERED:
       g_value_set_uint (value, self->queue_answered);
       break;
+    case PROP_RINGING:
+      g_value_set_uint (value, self->ringing);
+      break;
     case PROP_QUEUE_ABANDONED:
       g_value_set_uint (value, self->queue_abandoned);
       break;
@@ -245,6 +250,7 @@ cb_group_class_init (CbGroupClass *klass)
     g_param_spec_uint ("queue-answered", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_QUEUE_ABANDONED] =
     g_param_spec_uint ("queue-abandoned", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_RINGING] = g_param_spec_uint ("ringing", NULL, NULL, 0, G_MAXUINT, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -555,6 +561,7 @@ _cb_group_update (CbGroup             *self,
               PROP_QUEUE_ORDER);
   if (queue)
     _cb_group_apply_queue_stats (self, &group->queue_stats);
+  _cb_group_set_ringing (self, group->kind == CB_GROUP_KIND_HUNT ? group->ringing : 0);
 
   set_contact (self, &self->leader,
                group->leader_id > 0 ? lookup (group->leader_id, lookup_data) : NULL, PROP_LEADER);
@@ -594,6 +601,14 @@ _cb_group_apply_queue_stats (CbGroup                *self,
   SET_FIELD (self, queue_answered, (guint) MIN (stats->answered, G_MAXUINT), PROP_QUEUE_ANSWERED);
   SET_FIELD (self, queue_abandoned, (guint) MIN (stats->abandoned, G_MAXUINT), PROP_QUEUE_ABANDONED);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_cb_group_set_ringing (CbGroup *self,
+                       guint    ringing)
+{
+  g_return_if_fail (CB_IS_GROUP (self));
+  SET_FIELD (self, ringing, ringing, PROP_RINGING);
 }
 
 gboolean
@@ -662,6 +677,13 @@ cb_group_get_queue_abandoned (CbGroup *self)
 {
   g_return_val_if_fail (CB_IS_GROUP (self), 0);
   return self->queue_abandoned;
+}
+
+guint
+cb_group_get_ringing (CbGroup *self)
+{
+  g_return_val_if_fail (CB_IS_GROUP (self), 0);
+  return self->ringing;
 }
 
 GArray *

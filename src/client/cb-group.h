@@ -11,7 +11,9 @@
  * (bool), leader-level (CbLevel), and for queues queue-order (string, e.g.
  * "longest-idle"), queue-waiting (uint: callers waiting now),
  * queue-oldest-waiting-since (gint64 unix seconds, 0 when nobody waits),
- * queue-answered and queue-abandoned (uint, since the server started).
+ * queue-answered and queue-abandoned (uint, since the server started),
+ * ringing (uint: calls ringing at its members now, hunt groups only; a
+ * busy lamp field key for the group lights while it is not 0).
  */
 
 #pragma once
@@ -45,6 +47,7 @@ guint           cb_group_get_queue_waiting (CbGroup *self);
 gint64          cb_group_get_queue_oldest_waiting_since (CbGroup *self);
 guint           cb_group_get_queue_answered (CbGroup *self);
 guint           cb_group_get_queue_abandoned (CbGroup *self);
+guint           cb_group_get_ringing       (CbGroup *self);
 /* Every member's user id in ringing order, including members the viewer
  * cannot see (a reordering must name them all). */
 GArray         *cb_group_dup_member_ids    (CbGroup *self);

@@ -165,6 +165,40 @@ void          cb_rest_client_remove_from_list_async      (CbRestClient        *s
                                                           GAsyncReadyCallback  callback,
                                                           gpointer             user_data);
 
+/* --- the busy lamp field; each answer is the whole field ({"keys": [...]},
+ * for cb_client_store_apply_blf()), finished by cb_rest_client_blf_finish() --- */
+
+/* GET /me/blf. */
+void          cb_rest_client_get_blf_async               (CbRestClient        *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* POST /me/blf: a key for the user or hunt group @target_id, or for
+ * @number (kind NUMBER), after the user's own keys. */
+void          cb_rest_client_add_blf_key_async           (CbRestClient        *self,
+                                                          CbBlfKeyKind         kind,
+                                                          gint64               target_id,
+                                                          const char          *number,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* PUT /me/blf: @keys (JsonObject, as cb_wire_blf_key_to_json() writes
+ * them, with their ids) are all the user's own keys in their new order. */
+void          cb_rest_client_set_blf_keys_async          (CbRestClient        *self,
+                                                          GPtrArray           *keys,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* DELETE /me/blf/{id}; a distributed key answers 409. */
+void          cb_rest_client_remove_blf_key_async        (CbRestClient        *self,
+                                                          gint64               key_id,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+JsonObject   *cb_rest_client_blf_finish                  (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
 /* --- call control; call ids are the server's --- */
 
 /* GET /calls: the user's calls now, on every device. */

@@ -930,6 +930,14 @@ cb_softphone_lookup_call (CbSoftphone *self,
   return cb_call_tracker_lookup (self->tracker, id);
 }
 
+CbCall *
+cb_softphone_lookup_server_call (CbSoftphone *self,
+                                 const char  *server_call_id)
+{
+  g_return_val_if_fail (CB_IS_SOFTPHONE (self), NULL);
+  return cb_call_tracker_lookup_server_call (self->tracker, server_call_id);
+}
+
 /* One call talks at a time: the others go on hold. */
 static void
 hold_others (CbSoftphone *self,

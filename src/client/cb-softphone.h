@@ -59,6 +59,9 @@ const char          *cb_softphone_get_last_error         (CbSoftphone *self);
 GListModel          *cb_softphone_get_calls              (CbSoftphone *self);
 CbCall              *cb_softphone_lookup_call            (CbSoftphone *self,
                                                           const char  *id);
+/* The live call the server knows as @server_call_id, or NULL. */
+CbCall              *cb_softphone_lookup_server_call     (CbSoftphone *self,
+                                                          const char  *server_call_id);
 /* Calls @number (an extension or any number the server routes); the
  * call's state follows in the calls model. */
 CbCall              *cb_softphone_dial                   (CbSoftphone *self,

@@ -449,7 +449,7 @@ check_search_and_monitor (CbWindow *window)
   greta = cb_contact_row_get_contact (CB_CONTACT_ROW (row));
   g_free (screenshot (GTK_WIDGET (window), "search"));
 
-  g_assert_true (gtk_widget_activate_action (row, "contact.add-monitor", NULL));
+  g_assert_true (gtk_widget_activate_action (row, "contact.add-monitor", "x", cb_contact_get_id (greta)));
   wait = (ListWait) { cb_client_store_get_monitor (store), cb_contact_get_id (greta) };
   WAIT_UNTIL (list_contains, &wait);
 

@@ -613,6 +613,39 @@ test_clear (Fixture       *fixture,
   g_assert_cmpuint (fixture->answered->len, ==, 0);
 }
 
+/* A pickup dialled as *97202: the dialog is "*97202", the server's event
+ * names the caller it took over and where it rang. */
+static void
+test_dialled_pickup (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  CbWireCall taken = call_event ("c7", CB_WIRE_CALL_STATE_CONNECTED, CB_CALL_DIRECTION_IN,
+                                 "d7", "softphone", "+4930123");
+  CbCall *call = add_dialog (fixture, "d7", CB_CALL_DIRECTION_OUT, "*97202");
+
+  g_assert_cmpstr (cb_call_get_remote_number (call), ==, "*97202");
+  g_assert_cmpstr (cb_call_get_remote_name (call), ==, "*97202");
+  g_assert_false (cb_call_get_picked_up (call));
+
+  taken.from.name = "Erika Muster";
+  taken.to.number = "202";
+  taken.picked_up = TRUE;
+  apply (fixture, &taken);
+  g_assert_cmpstr (cb_call_get_remote_number (call), ==, "+4930123");
+  g_assert_cmpstr (cb_call_get_remote_name (call), ==, "Erika Muster");
+  g_assert_true (cb_call_get_picked_up (call));
+  /* No store here to name the colleague: the number they have. */
+  g_assert_cmpstr (cb_call_get_picked_up_from (call), ==, "202");
+  g_assert_cmpstr (cb_call_tracker_get_server_id (fixture->tracker, call), ==, "c7");
+
+  /* A caller hidden from us (no number on the wire) keeps what we had. */
+  taken.from.number = NULL;
+  taken.from.name = NULL;
+  apply (fixture, &taken);
+  g_assert_cmpstr (cb_call_get_remote_number (call), ==, "+4930123");
+  g_assert_cmpstr (cb_call_get_remote_name (call), ==, "Erika Muster");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -635,6 +668,7 @@ main (int   argc,
   ADD ("consultation-answer-last", test_consultation_answer_last);
   ADD ("consultation-on-desk", test_consultation_on_desk);
   ADD ("clear", test_clear);
+  ADD ("dialled-pickup", test_dialled_pickup);
 #undef ADD
 
   return g_test_run ();
