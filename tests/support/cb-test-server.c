@@ -72,18 +72,33 @@ cb_test_wait_until (gboolean   (*done) (gpointer),
 guint
 cb_test_free_udp_port (void)
 {
-  g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-                                           G_SOCKET_PROTOCOL_UDP, NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  guint port;
 
-  g_assert_true (g_socket_bind (probe, any, FALSE, NULL));
-  bound = g_socket_get_local_address (probe, NULL);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_socket_close (probe, NULL);
-  return port;
+  /* Free for UDP and TCP alike: sipp with -t t1 listens on TCP at its
+   * -p port, and a port in TCP use made it exit at once (254). */
+  for (guint attempt = 0; attempt < 50; attempt++)
+    {
+      g_autoptr(GSocket) udp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                             G_SOCKET_PROTOCOL_UDP, NULL);
+      g_autoptr(GSocket) tcp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                             G_SOCKET_PROTOCOL_TCP, NULL);
+      g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+      g_autoptr(GSocketAddress) bound = NULL;
+      g_autoptr(GSocketAddress) same = NULL;
+      gboolean tcp_free;
+      guint port;
+
+      g_assert_true (g_socket_bind (udp, any, FALSE, NULL));
+      bound = g_socket_get_local_address (udp, NULL);
+      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+      same = g_inet_socket_address_new (loopback, port);
+      tcp_free = g_socket_bind (tcp, same, FALSE, NULL);
+      g_socket_close (tcp, NULL);
+      g_socket_close (udp, NULL);
+      if (tcp_free)
+        return port;
+    }
+  g_error ("No port free for both UDP and TCP on loopback");
 }
 
 gboolean

@@ -55,8 +55,8 @@ void          cb_test_run_for        (guint        ms);
 
 /* ---- loopback ports and scratch directories ---- */
 
-/* A UDP port on loopback that was free a moment ago (for sipp's -p and
- * -mp, whose defaults 5060 and 6000 may be in use). */
+/* A port on loopback that was free for UDP and TCP a moment ago (for
+ * sipp's -p and -mp, whose defaults 5060 and 6000 may be in use). */
 guint         cb_test_free_udp_port  (void);
 /* Whether someone has bound this UDP port on loopback. */
 gboolean      cb_test_udp_port_taken (guint        port);
