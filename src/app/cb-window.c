@@ -177,7 +177,7 @@ on_presence_selected (CbWindow    *self,
   g_debug ("Asking for availability %u", selected);
   cb_rest_client_set_presence_async (cb_session_get_rest_client (self->session),
                                      (CbAvailability) selected, cb_contact_get_note (self->me),
-                                     NULL, on_status_set, g_object_ref (self));
+                                     cb_contact_get_note_until (self->me), NULL, on_status_set, g_object_ref (self));
 }
 
 static void
@@ -299,7 +299,7 @@ on_signed_in (CbWindow     *self,
   if (self->me != NULL && cb_contact_get_availability (self->me) == CB_AVAILABILITY_OFFLINE)
     cb_rest_client_set_presence_async (cb_session_get_rest_client (session),
                                        CB_AVAILABILITY_AVAILABLE, cb_contact_get_note (self->me),
-                                       NULL, on_status_set, g_object_ref (self));
+                                       cb_contact_get_note_until (self->me), NULL, on_status_set, g_object_ref (self));
 }
 
 /* user_data of the sign-out chain: the application, held until the server
@@ -388,7 +388,7 @@ _cb_window_sign_out (CbWindow   *self,
           leave->session = g_object_ref (session);
           leave->application = application;
           cb_rest_client_set_presence_async (cb_session_get_rest_client (session),
-                                             CB_AVAILABILITY_OFFLINE, NULL, NULL,
+                                             CB_AVAILABILITY_OFFLINE, NULL, 0, NULL,
                                              on_offline_set, leave);
         }
       else

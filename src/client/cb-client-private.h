@@ -30,7 +30,8 @@ void        _cb_contact_set_is_self       (CbContact      *self,
                                            gboolean        is_self);
 void        _cb_contact_set_presence      (CbContact      *self,
                                            CbAvailability  availability,
-                                           const char     *note);
+                                           const char     *note,
+                                           gint64          note_until);
 void        _cb_contact_set_line_state    (CbContact      *self,
                                            CbLineState     line_state);
 void        _cb_contact_set_agent_status  (CbContact      *self,

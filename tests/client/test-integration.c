@@ -386,7 +386,7 @@ test_scenario (void)
   WAIT_FOR (cb_contact_get_agent_status (anna_at_b) == CB_AGENT_STATUS_AVAILABLE,
             "ben to see anna's agent status");
 
-  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AWAY, "back at 2", NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AWAY, "back at 2", 0, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_AWAY,
@@ -432,7 +432,7 @@ test_scenario (void)
   }
 
   /* A change after the restart arrives exactly once. */
-  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_BUSY, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_BUSY, NULL, 0, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_BUSY,
@@ -485,7 +485,7 @@ test_scenario (void)
   g_assert_cmpuint (g_list_model_get_n_items (cb_client_store_get_directory (store_of (c))), ==, 2);
   g_assert_null (find_group (c, "Support"));
 
-  cb_rest_client_set_presence_async (rest_of (c), CB_AVAILABILITY_DND, "hidden", NULL,
+  cb_rest_client_set_presence_async (rest_of (c), CB_AVAILABILITY_DND, "hidden", 0, NULL,
                                  store_result, &result);
   finish_ok (c, &result);
   cb_rest_client_set_agent_status_async (rest_of (c), CB_AGENT_STATUS_AVAILABLE, NULL,
@@ -495,7 +495,7 @@ test_scenario (void)
             == CB_AVAILABILITY_DND, "carl to see his own presence");
   /* anna's change comes after carl's in the server's order: once ben has
    * it, carl's would have arrived before it. */
-  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AVAILABLE, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AVAILABLE, NULL, 0, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_AVAILABLE,
@@ -714,7 +714,7 @@ test_resync (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
     {
-      cb_rest_client_set_presence_async (rest_of (a), changes[i], NULL, NULL, store_result, &result);
+      cb_rest_client_set_presence_async (rest_of (a), changes[i], NULL, 0, NULL, store_result, &result);
       finish_ok (a, &result);
     }
   WAIT_FOR (cb_contact_get_availability (cb_client_store_get_me (store_of (a)))
@@ -731,7 +731,7 @@ test_resync (void)
   g_assert_cmpuint (count_applied (b, "presence", anna), ==, 0);
 
   /* Live again from the snapshot's seq. */
-  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AVAILABLE, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AVAILABLE, NULL, 0, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_AVAILABLE,
@@ -765,7 +765,7 @@ test_silent_server (void)
   g_subprocess_send_signal (server->process, SIGCONT);
   WAIT_FOR (state_of (a) == CB_CONNECTION_STATE_CONNECTED, "anna to be back");
 
-  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_BUSY, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_BUSY, NULL, 0, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (cb_client_store_get_me (store_of (a)))
@@ -803,7 +803,7 @@ test_self_signed_tls (void)
   relaxed = client_new_for (tls->url);
   cb_session_set_accept_invalid_certificates (relaxed->session, TRUE);
   sign_in (relaxed, "anna", "anna-secret");
-  cb_rest_client_set_presence_async (rest_of (relaxed), CB_AVAILABILITY_DND, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (relaxed), CB_AVAILABILITY_DND, NULL, 0, NULL,
                                  store_result, &result);
   finish_ok (relaxed, &result);
   WAIT_FOR (cb_contact_get_availability (cb_client_store_get_me (store_of (relaxed)))
