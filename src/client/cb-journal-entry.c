@@ -221,6 +221,11 @@ _cb_journal_entry_new (const CbWireJournalEntry *entry)
   self->taken_by_name = dup_nonempty (entry->taken_by.name);
   self->picked_up = entry->picked_up;
   self->outcome = entry->outcome;
+  /* "Answered" without an answer is a writer that did not know the
+   * outcome (a server before it journaled failures): go by the times. */
+  if (self->outcome == CB_CALL_OUTCOME_ANSWERED && !self->answered)
+    self->outcome = cb_wire_journal_guess_outcome (entry->direction, entry->answered_at,
+                                                   entry->taken_by.user_id);
 
   return self;
 }

@@ -41,6 +41,8 @@ struct _CbSoftphone
   CbRegistrationState  registration_state;
   char                *line;
   char                *registrar;     /* "sip:host:port" */
+  char                *password;      /* the line's, to register again */
+  char                *local_address; /* the agent's: where the registrar reaches us */
   char                *last_error;
   char                *audio_src;
   char                *audio_sink;
@@ -661,6 +663,10 @@ on_line (GObject      *source,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINE]);
   g_free (self->registrar);
   self->registrar = g_strdup (line->registrar);
+  g_free (self->password);
+  self->password = g_strdup (line->password);
+  g_free (self->local_address);
+  self->local_address = g_strdup (local);
 
   g_object_set (self->agent, "audio-src", self->audio_src, "audio-sink", self->audio_sink, NULL);
   /* The server's own calls through us (pickup, call from this phone,
@@ -710,6 +716,52 @@ cb_softphone_stop (CbSoftphone *self)
   set_registration_state (self, CB_REGISTRATION_STATE_OFFLINE);
 }
 
+static gboolean
+has_live_calls (CbSoftphone *self)
+{
+  GListModel *calls = cb_call_tracker_get_calls (self->tracker);
+  guint n = g_list_model_get_n_items (calls);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbCall) call = g_list_model_get_item (calls, i);
+
+      if (!cb_call_is_remote (call) && cb_call_get_state (call) != CB_CALL_STATE_ENDED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+cb_softphone_reregister (CbSoftphone *self)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *local = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CB_IS_SOFTPHONE (self));
+
+  if (self->agent == NULL || self->registrar == NULL)
+    return;
+
+  host = registrar_host (self->registrar);
+  local = local_address_for (host, &error);
+  if (local == NULL)
+    g_debug ("No route to %s now: %s", host, error->message);
+  /* The agent's socket is bound to its address: on another one it needs
+   * a new agent, which calls under way would not survive. */
+  if (local != NULL && g_strcmp0 (local, self->local_address) != 0 && !has_live_calls (self))
+    {
+      g_debug ("Local address %s -> %s: starting the softphone again", self->local_address, local);
+      cb_softphone_stop (self);
+      cb_softphone_start (self);
+      return;
+    }
+  g_debug ("Registering line %s again", self->line);
+  set_registration_state (self, CB_REGISTRATION_STATE_REGISTERING);
+  cb_sip_agent_register (self->agent, self->registrar, self->password);
+}
+
 /* --- GObject --- */
 
 static void
@@ -735,6 +787,8 @@ cb_softphone_finalize (GObject *object)
 
   g_free (self->line);
   g_free (self->registrar);
+  g_free (self->password);
+  g_free (self->local_address);
   g_free (self->last_error);
   g_free (self->audio_src);
   g_free (self->audio_sink);

@@ -53,6 +53,10 @@ void                 cb_softphone_start                  (CbSoftphone *self);
 /* Ends every call, un-registers and shuts the SIP stack down (iterates
  * the main context until sofia confirms, at most a few seconds). */
 void                 cb_softphone_stop                   (CbSoftphone *self);
+/* Registers again now (after a network change or waking up), instead of
+ * at the next refresh; a phone whose local address changed starts anew
+ * when no call of its own is under way. */
+void                 cb_softphone_reregister             (CbSoftphone *self);
 CbRegistrationState  cb_softphone_get_registration_state (CbSoftphone *self);
 const char          *cb_softphone_get_line               (CbSoftphone *self);
 const char          *cb_softphone_get_last_error         (CbSoftphone *self);
