@@ -52,6 +52,8 @@ struct _CbCall
   char                 *group_name;
   CbCall               *partner;         /* the other call of a consultation */
   gboolean              consultation;    /* this one is the consultation call */
+  gboolean              declined;        /* hung up here while it rang here */
+  CbCallFailure         failure;
   gboolean              picked_up;       /* we took it over from someone it rang at */
   char                 *picked_up_from;  /* whom, when known */
 };
@@ -65,6 +67,14 @@ G_DEFINE_ENUM_TYPE (CbCallState, cb_call_state,
   G_DEFINE_ENUM_VALUE (CB_CALL_STATE_CONNECTED, "connected"),
   G_DEFINE_ENUM_VALUE (CB_CALL_STATE_HELD, "held"),
   G_DEFINE_ENUM_VALUE (CB_CALL_STATE_ENDED, "ended"))
+
+G_DEFINE_ENUM_TYPE (CbCallFailure, cb_call_failure,
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_NONE, "none"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_BUSY, "busy"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_DECLINED, "declined"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_NOT_FOUND, "not-found"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_UNREACHABLE, "unreachable"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_REJECTED, "rejected"))
 
 enum {
   PROP_0,
@@ -85,6 +95,8 @@ enum {
   PROP_PARTNER,
   PROP_PICKED_UP,
   PROP_PICKED_UP_FROM,
+  PROP_DECLINED,
+  PROP_FAILURE,
   N_PROPS
 };
 
@@ -255,6 +267,12 @@ cb_call_get_property (GObject    *object,
     case PROP_PICKED_UP_FROM:
       g_value_set_string (value, self->picked_up_from);
       break;
+    case PROP_DECLINED:
+      g_value_set_boolean (value, self->declined);
+      break;
+    case PROP_FAILURE:
+      g_value_set_enum (value, self->failure);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -291,6 +309,9 @@ cb_call_class_init (CbCallClass *klass)
   properties[PROP_PARTNER] = g_param_spec_object ("partner", NULL, NULL, CB_TYPE_CALL, ro);
   properties[PROP_PICKED_UP] = g_param_spec_boolean ("picked-up", NULL, NULL, FALSE, ro);
   properties[PROP_PICKED_UP_FROM] = g_param_spec_string ("picked-up-from", NULL, NULL, NULL, ro);
+  properties[PROP_DECLINED] = g_param_spec_boolean ("declined", NULL, NULL, FALSE, ro);
+  properties[PROP_FAILURE] =
+    g_param_spec_enum ("failure", NULL, NULL, CB_TYPE_CALL_FAILURE, CB_CALL_FAILURE_NONE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -574,6 +595,61 @@ cb_call_get_picked_up_from (CbCall *self)
   return self->picked_up_from;
 }
 
+CbCallFailure
+cb_call_failure_from_sip_status (guint status)
+{
+  if (status < 300 || status == 487)
+    return CB_CALL_FAILURE_NONE;
+  switch (status)
+    {
+    case 486:
+    case 600:
+      return CB_CALL_FAILURE_BUSY;
+    case 603:
+      return CB_CALL_FAILURE_DECLINED;
+    case 404:
+    case 410:
+    case 484:
+    case 604:
+      return CB_CALL_FAILURE_NOT_FOUND;
+    case 408:
+    case 480:
+    case 502:
+    case 503:
+    case 504:
+      return CB_CALL_FAILURE_UNREACHABLE;
+    default:
+      return CB_CALL_FAILURE_REJECTED;
+    }
+}
+
+void
+_cb_call_set_failure (CbCall        *self,
+                      CbCallFailure  failure)
+{
+  /* Only a call placed that never connected can have failed. */
+  if (self->direction != CB_CALL_DIRECTION_OUT || self->connected_at != 0 ||
+      self->failure == failure)
+    return;
+  g_debug ("Call %s: not reached (%d)", self->id, failure);
+  self->failure = failure;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURE]);
+}
+
+CbCallFailure
+cb_call_get_failure (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), CB_CALL_FAILURE_NONE);
+  return self->failure;
+}
+
+gboolean
+cb_call_get_declined (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), FALSE);
+  return self->declined;
+}
+
 gboolean
 cb_call_is_remote (CbCall *self)
 {
@@ -714,6 +790,11 @@ cb_call_hangup (CbCall *self)
 
   if (self->state == CB_CALL_STATE_ENDED || !has_control (self, CONTROL (self, hangup), NULL))
     return;
+  if (self->state == CB_CALL_STATE_RINGING && self->direction == CB_CALL_DIRECTION_IN)
+    {
+      self->declined = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DECLINED]);
+    }
   /* Declining a ringing call is a hang-up too: the phone library answers
    * it with a final response. */
   self->controls->hangup (self, self->controls_data);

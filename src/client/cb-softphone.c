@@ -229,7 +229,8 @@ on_dialog_state (CbSoftphone *self,
                  CbSipCall   *sip_call)
 {
   cb_call_tracker_update_dialog (self->tracker, cb_sip_call_get_call_id (sip_call),
-                                 cb_sip_call_get_state (sip_call));
+                                 cb_sip_call_get_state (sip_call),
+                                 cb_sip_call_get_end_status (sip_call));
 }
 
 /* A new dialog of the agent's, incoming or dialled. */
@@ -310,8 +311,8 @@ cb_softphone_get_server_call_id (CbSoftphone *self,
 
 typedef struct {
   CbCall *call;
-  CbCall *to_call;   /* transfer only */
-  char   *verb;      /* "forward", "consult" or "transfer" */
+  CbCall *to_call;   /* transfer and conference */
+  char   *verb;      /* "forward", "consult", "transfer" or "conference" */
   char   *to;        /* forward and consult */
 } ControlData;
 
@@ -378,6 +379,9 @@ post_control (GTask *task)
   else if (g_str_equal (control->verb, "consult"))
     cb_rest_client_consult_async (self->rest, id, control->to, cancellable,
                                   on_control_answer, g_object_ref (task));
+  else if (g_str_equal (control->verb, "conference"))
+    cb_rest_client_conference_async (self->rest, id, to_id, cancellable,
+                                     on_control_answer, g_object_ref (task));
   else
     cb_rest_client_transfer_async (self->rest, id, to_id, cancellable,
                                    on_control_answer, g_object_ref (task));
@@ -505,6 +509,30 @@ cb_softphone_transfer_finish (CbSoftphone   *self,
 }
 
 void
+cb_softphone_conference_async (CbSoftphone         *self,
+                               CbCall              *call,
+                               CbCall              *with_call,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (CB_IS_SOFTPHONE (self));
+  g_return_if_fail (CB_IS_CALL (call));
+  g_return_if_fail (CB_IS_CALL (with_call));
+
+  control_async (self, cb_softphone_conference_async, "conference", call, NULL, with_call,
+                 cancellable, callback, user_data);
+}
+
+gboolean
+cb_softphone_conference_finish (CbSoftphone   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return control_finish (self, result, cb_softphone_conference_async, error);
+}
+
+void
 cb_softphone_consult_async (CbSoftphone         *self,
                             CbCall              *call,
                             const char          *to,
@@ -546,6 +574,16 @@ cb_softphone_cancel_consultation (CbSoftphone *self,
   cb_call_hangup (consultation);
   if (!cb_call_set_held (held, FALSE, &error))
     g_debug ("Could not resume call %s: %s", cb_call_get_id (held), error->message);
+}
+
+void
+cb_softphone_dismiss_call (CbSoftphone *self,
+                           CbCall      *call)
+{
+  g_return_if_fail (CB_IS_SOFTPHONE (self));
+  g_return_if_fail (CB_IS_CALL (call));
+
+  cb_call_tracker_dismiss (self->tracker, call);
 }
 
 /* Calls on the desk phone that were there before we signed in. */
@@ -1057,6 +1095,18 @@ cb_softphone_dial (CbSoftphone  *self,
     return NULL;
 
   return track_dialog (self, sip_call, clean);  /* the calls model keeps it */
+}
+
+gboolean
+cb_softphone_resume (CbSoftphone  *self,
+                     CbCall       *call,
+                     GError      **error)
+{
+  g_return_val_if_fail (CB_IS_SOFTPHONE (self), FALSE);
+  g_return_val_if_fail (CB_IS_CALL (call), FALSE);
+
+  hold_others (self, call);
+  return cb_call_set_held (call, FALSE, error);
 }
 
 gboolean

@@ -12,7 +12,8 @@
  * Properties: registration-state (CbRegistrationState), line (string: the
  * extension), last-error (string), calls (GListModel of CbCall: current
  * calls in arrival order; an ended call stays ended-linger-ms, default
- * 2000, so its card can say so), audio-src, audio-sink (GStreamer launch
+ * 2000, so its card can say so, one that reached nobody until
+ * dismissed), audio-src, audio-sink (GStreamer launch
  * descriptions; NULL: $CALLBOARD_AUDIO_SRC/SINK, then the auto elements).
  * Signals: "incoming-call" (CbCall) when a call starts ringing here.
  *
@@ -71,6 +72,11 @@ CbCall              *cb_softphone_lookup_server_call     (CbSoftphone *self,
 CbCall              *cb_softphone_dial                   (CbSoftphone *self,
                                                           const char  *number,
                                                           GError     **error);
+/* Takes @call off hold, first putting any other connected call on hold:
+ * swapping between two calls. */
+gboolean             cb_softphone_resume                 (CbSoftphone *self,
+                                                          CbCall      *call,
+                                                          GError     **error);
 /* Answers @call, first putting any other connected call on hold. */
 gboolean             cb_softphone_answer                 (CbSoftphone *self,
                                                           CbCall      *call,
@@ -102,6 +108,19 @@ void                 cb_softphone_transfer_async         (CbSoftphone         *s
 gboolean             cb_softphone_transfer_finish        (CbSoftphone         *self,
                                                           GAsyncResult        *result,
                                                           GError             **error);
+/* Conference (POST /calls/{id}/conference {"with_call"}): the parties of
+ * @call and @with_call and the user talk together, the server mixing;
+ * it goes on as one call of the user's, whose conference-parties say
+ * who is in it. */
+void                 cb_softphone_conference_async       (CbSoftphone         *self,
+                                                          CbCall              *call,
+                                                          CbCall              *with_call,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean             cb_softphone_conference_finish      (CbSoftphone         *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 /* Consultation (POST /calls/{id}/consult {"to"}): @call goes on hold and
  * the phone it is on calls @to; the new call becomes @call's partner
  * (cb_call_get_partner) once it shows up. */
@@ -114,6 +133,10 @@ void                 cb_softphone_consult_async          (CbSoftphone         *s
 gboolean             cb_softphone_consult_finish         (CbSoftphone         *self,
                                                           GAsyncResult        *result,
                                                           GError             **error);
+/* An ended call leaves the calls model now (a call that reached nobody
+ * stays there until dismissed). */
+void                 cb_softphone_dismiss_call           (CbSoftphone         *self,
+                                                          CbCall              *call);
 /* Hangs up a consultation call and resumes the call it was about. */
 void                 cb_softphone_cancel_consultation    (CbSoftphone         *self,
                                                           CbCall              *consultation);
