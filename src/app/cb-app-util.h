@@ -35,6 +35,11 @@ void     cb_widget_unparent_children    (GtkWidget  *widget);
 void     cb_widget_show_toast           (GtkWidget  *widget,
                                          const char *message);
 
+/* The number a tel:, sip:, sips: or callto: link dials ("tel:+49-30-1234"
+ * -> "+49301234", "sip:203@pbx" -> "203"), or NULL for any other link or
+ * one that holds no number. */
+char    *cb_dial_uri_get_number         (const char   *uri);
+
 /* A user-facing sentence for an error from CbSession. */
 char    *cb_describe_error              (const GError *error);
 

@@ -26,6 +26,7 @@
 #include "cb-favourites-page.h"
 #include "cb-group-row.h"
 #include "cb-monitor-window.h"
+#include "cb-presence-menu.h"
 #include "cb-test-app.h"
 #include "cb-test-server.h"
 #include "cb-window.h"
@@ -492,31 +493,74 @@ dropdown_shows (gpointer data)
   return gtk_drop_down_get_selected (wait->dropdown) == wait->expected;
 }
 
-/* The header's dropdowns follow the store, and choosing in them asks the
- * server: signing in made the user available, the agent status goes to
- * wrap-up when chosen. */
+/* The agent status dropdown: not one of the popovers' own. */
+static gboolean
+match_workplace_dropdown (GtkWidget *widget,
+                          gpointer   data)
+{
+  return GTK_IS_DROP_DOWN (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_POPOVER) == NULL;
+}
+
+typedef struct {
+  CbPresenceMenu *menu;
+  const char     *label;
+} PresenceWait;
+
+static gboolean
+presence_shows (gpointer data)
+{
+  PresenceWait *wait = data;
+
+  return find_widget (GTK_WIDGET (wait->menu), match_label_text, (gpointer) wait->label) != NULL;
+}
+
+/* The status bar follows the store, and choosing in it asks the server:
+ * signing in made the user available, the workplace status (under a
+ * visible label, in the seed's words) goes to wrap-up when chosen. */
 static void
 check_status_dropdowns (CbWindow *window)
 {
-  GtkWidget *presence = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (GTK_TYPE_DROP_DOWN));
-  GtkWidget *agent = gtk_widget_get_next_sibling (presence);
+  GtkWidget *agent = find_widget (GTK_WIDGET (window), match_workplace_dropdown, NULL);
+  GtkWidget *presence = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_PRESENCE_MENU));
   CbContact *me = cb_client_store_get_me (cb_session_get_store (cb_window_get_session (window)));
   StatusWait status;
   DropDownWait shown;
+  PresenceWait presence_shown;
 
-  g_assert_true (GTK_IS_DROP_DOWN (agent));
+  g_assert_nonnull (agent);
+  g_assert_nonnull (presence);
   g_assert_nonnull (me);
+  /* Presence and workplace status are told apart by a visible label. */
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), match_label_text,
+                                 german ? "Arbeitsplatz-Status" : "Workplace status"));
 
   status = (StatusWait) { me, FALSE, CB_AVAILABILITY_AVAILABLE };
   WAIT_UNTIL (status_reflects, &status);
-  shown = (DropDownWait) { GTK_DROP_DOWN (presence), CB_AVAILABILITY_AVAILABLE };
-  WAIT_UNTIL (dropdown_shows, &shown);
+  presence_shown = (PresenceWait) { CB_PRESENCE_MENU (presence), german ? "Verfügbar" : "Available" };
+  WAIT_UNTIL (presence_shows, &presence_shown);
 
   gtk_drop_down_set_selected (GTK_DROP_DOWN (agent), CB_AGENT_STATUS_WRAP_UP);
   status = (StatusWait) { me, TRUE, CB_AGENT_STATUS_WRAP_UP };
   WAIT_UNTIL (status_reflects, &status);
   shown = (DropDownWait) { GTK_DROP_DOWN (agent), CB_AGENT_STATUS_WRAP_UP };
   WAIT_UNTIL (dropdown_shows, &shown);
+  g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (GTK_DROP_DOWN (agent))), ==,
+                   german ? "Nachbearbeitung" : "Wrap-up");
+
+  /* The seed's words for every workplace status. */
+  {
+    static const char *english[] = { "Available", "Not available", "Wrap-up", "Logged in", "Logged out" };
+    static const char *deutsch[] = { "Verfügbar", "Nicht verfügbar", "Nachbearbeitung", "Angemeldet", "Abgemeldet" };
+    GListModel *items = gtk_drop_down_get_model (GTK_DROP_DOWN (agent));
+
+    g_assert_cmpuint (g_list_model_get_n_items (items), ==, G_N_ELEMENTS (english));
+    for (guint i = 0; i < G_N_ELEMENTS (english); i++)
+      {
+        g_autoptr(GtkStringObject) item = g_list_model_get_item (items, i);
+
+        g_assert_cmpstr (gtk_string_object_get_string (item), ==, german ? deutsch[i] : english[i]);
+      }
+  }
 }
 
 static gboolean
