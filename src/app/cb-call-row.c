@@ -312,7 +312,10 @@ update (CbCallRow *self)
 
   /* Fixed places: greyed when not possible now. A desk phone mutes with
    * its own key. */
-  gtk_widget_set_visible (self->live_controls, failure == CB_CALL_FAILURE_NONE);
+  /* A failed call has none of these: they keep their room (so the
+   * dismiss button is where hang up was) but are not there. */
+  gtk_widget_set_opacity (self->live_controls, failure == CB_CALL_FAILURE_NONE ? 1.0 : 0.0);
+  gtk_widget_set_sensitive (self->live_controls, failure == CB_CALL_FAILURE_NONE);
   gtk_widget_set_sensitive (self->keypad_button, state == CB_CALL_STATE_CONNECTED);
   gtk_widget_set_sensitive (self->transfer_button, live && !paired);
   gtk_stack_set_visible_child_name (self->answer_slot,
@@ -1207,6 +1210,15 @@ cb_call_row_init (CbCallRow *self)
   GtkDragSource *source;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The actions row never asks for more width than the card has. */
+  {
+    GtkWidget *buttons[] = { self->swap_button, self->conference_button, self->cancel_button,
+                             self->call_again_button };
+
+    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+      gtk_label_set_ellipsize (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (buttons[i]))),
+                               PANGO_ELLIPSIZE_END);
+  }
   key_controller = gtk_event_controller_key_new ();
   g_signal_connect_object (key_controller, "key-pressed", G_CALLBACK (on_keypad_key), self,
                            G_CONNECT_SWAPPED);

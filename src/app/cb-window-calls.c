@@ -254,6 +254,9 @@ on_call_state (CbWindow   *self,
 
   g_signal_handlers_disconnect_by_func (call, on_call_state, self);
   g_signal_handlers_disconnect_by_func (call, on_call_group, self);
+  /* Declined here is never missed, whatever the journal will say. */
+  if (cb_call_get_declined (call) && server_id != NULL && self->declined != NULL)
+    g_hash_table_add (self->declined, g_strdup (server_id));
   if (self->notifications != NULL)
     g_hash_table_steal_extended (self->notifications, cb_call_get_id (call), NULL,
                                  (gpointer *) &notification);
@@ -436,7 +439,8 @@ on_event_applied (CbWindow      *self,
     return;
 
   ringing = take_ringing_notification (self, cb_journal_entry_get_call_id (entry));
-  if (!cb_journal_entry_get_missed (entry))
+  if (!cb_journal_entry_get_missed (entry) ||
+      (self->declined != NULL && g_hash_table_remove (self->declined, cb_journal_entry_get_call_id (entry))))
     {
       if (ringing != NULL)
         close_notification (ringing);
@@ -590,6 +594,8 @@ set_softphone (CbWindow    *self,
     g_hash_table_remove_all (self->notifications);
   if (self->stopped_ringing != NULL)
     g_hash_table_remove_all (self->stopped_ringing);
+  if (self->declined != NULL)
+    g_hash_table_remove_all (self->declined);
   self->softphone = softphone != NULL ? g_object_ref (softphone) : NULL;
   if (softphone != NULL)
     {
@@ -630,6 +636,8 @@ _cb_window_calls_set_session (CbWindow  *self,
     self->notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, close_notification);
   if (self->stopped_ringing == NULL)
     self->stopped_ringing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, close_notification);
+  if (self->declined == NULL)
+    self->declined = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ensure_audio (self);
 
   /* The old session's handlers went with cb_window_set_session's
@@ -673,6 +681,7 @@ _cb_window_calls_dispose (CbWindow *self)
   g_clear_object (&self->journal_seen_cancellable);
   g_clear_object (&self->network_watch);
   g_clear_pointer (&self->stopped_ringing, g_hash_table_unref);
+  g_clear_pointer (&self->declined, g_hash_table_unref);
   g_clear_pointer (&self->notifications, g_hash_table_unref);
   if (self->audio_devices != NULL)
     {

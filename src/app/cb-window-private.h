@@ -43,6 +43,7 @@ struct _CbWindow
    * call id -> NotifyNotification, until the journal entry says whether
    * the call was missed (then it becomes the missed-call notification). */
   GHashTable           *stopped_ringing;
+  GHashTable           *declined;          /* server call ids declined here */
   CbNetworkWatch       *network_watch;
   char                 *pending_dial;      /* a link's number, until the phone is ready */
   GCancellable         *journal_seen_cancellable;
@@ -52,6 +53,7 @@ struct _CbWindow
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
+  AdwHeaderBar         *header_bar;
   CbSignInPage         *sign_in_page;
   AdwViewStack         *view_stack;
   AdwViewSwitcherTitle *switcher_title;
@@ -68,8 +70,7 @@ struct _CbWindow
   CbJournalPage        *journal_page;
   AdwViewStackPage     *journal_stack_page;
   AdwViewStackPage     *calls_stack_page;
-  GtkWidget            *calls_slot;        /* the calls page's place among the pages */
-  GtkWidget            *calls_side;        /* and beside them, when wide */
+  GtkWidget            *calls_side;        /* the calls page's pane */
   GtkWidget            *side_separator;
   GtkImage             *registration_icon;
 

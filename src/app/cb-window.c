@@ -10,9 +10,9 @@
  *
  * Layout: narrow (down to 360 px, a sidebar beside other work) the calls
  * are one of the pages and the status bar stacks its two parts; wide
- * (WIDE_WIDTH and more) the calls page moves into a pane beside the
- * people, always in view. The window's allocation decides; the move
- * itself waits for an idle, outside the allocation.
+ * (WIDE_WIDTH and more) the calls pane stands beside the people, always
+ * in view. The window's allocation decides; the change itself waits for
+ * an idle, outside the allocation.
  */
 
 #define G_LOG_DOMAIN "cb-window"
@@ -488,19 +488,23 @@ cb_window_get_wide (CbWindow *self)
 
 /* --- narrow and wide --- */
 
+/* Which of the pages and the calls pane show: wide, both side by side
+ * (the calls not among the pages); narrow, the calls pane in the pages'
+ * place while the Calls page is chosen. Nothing is moved between
+ * parents: the calls page always lives in its pane. */
 static void
-move_calls_page (CbWindow  *self,
-                 GtkWidget *to)
+update_panes (CbWindow *self)
 {
-  GtkWidget *page = GTK_WIDGET (self->calls_page);
-  GtkWidget *from = gtk_widget_get_parent (page);
+  gboolean calls_chosen = g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack),
+                                     "calls") == 0;
 
-  if (from == to)
-    return;
-  g_object_ref (page);
-  gtk_box_remove (GTK_BOX (from), page);
-  gtk_box_append (GTK_BOX (to), page);
-  g_object_unref (page);
+  adw_view_stack_page_set_visible (self->calls_stack_page, !self->wide);
+  gtk_widget_set_visible (GTK_WIDGET (self->view_stack), self->wide || !calls_chosen);
+  gtk_widget_set_visible (self->calls_side, self->wide || calls_chosen);
+  gtk_widget_set_visible (self->side_separator, self->wide);
+  /* Beside the people the calls keep their width; the people take the rest. */
+  gtk_widget_set_hexpand (self->calls_side, !self->wide);
+  gtk_widget_set_size_request (self->calls_side, self->wide ? 440 : -1, -1);
 }
 
 static void
@@ -515,16 +519,16 @@ apply_layout (CbWindow *self,
    * in view. */
   if (wide && g_strcmp0 (page, "calls") == 0)
     adw_view_stack_set_visible_child_name (self->view_stack, "favourites");
-  move_calls_page (self, wide ? self->calls_side : self->calls_slot);
-  /* Beside the people the calls keep their width; the people take the rest. */
-  gtk_widget_set_hexpand (GTK_WIDGET (self->calls_page), !wide);
-  adw_view_stack_page_set_visible (self->calls_stack_page, !wide);
-  gtk_widget_set_visible (self->calls_side, wide);
-  gtk_widget_set_visible (self->side_separator, wide);
+  update_panes (self);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->status_bar),
                                   wide ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
   gtk_widget_set_halign (self->workplace_box, wide ? GTK_ALIGN_FILL : GTK_ALIGN_START);
-  gtk_editable_set_width_chars (GTK_EDITABLE (self->search_entry), wide ? 14 : 8);
+  gtk_widget_set_halign (GTK_WIDGET (self->presence_menu), wide ? GTK_ALIGN_FILL : GTK_ALIGN_START);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->search_entry), wide ? 14 : 4);
+  /* Narrow, the pages' switcher is the bar at the bottom only, and the
+   * title gives its room to the search (the window keeps its title). */
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, wide);
+  adw_view_switcher_title_set_title (self->switcher_title, wide ? _("Callboard") : NULL);
 }
 
 static gboolean
@@ -559,6 +563,7 @@ on_visible_page (CbWindow     *self,
                  GParamSpec   *pspec,
                  AdwViewStack *stack)
 {
+  update_panes (self);
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "journal") == 0)
     _cb_window_mark_journal_seen (self);
 }
@@ -653,6 +658,7 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, switcher_title);
@@ -669,7 +675,6 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, journal_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, journal_stack_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, calls_stack_page);
-  gtk_widget_class_bind_template_child (widget_class, CbWindow, calls_slot);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, calls_side);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, side_separator);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, registration_icon);

@@ -23,6 +23,7 @@
 #include "cb-contact-row.h"
 #include "cb-demo-server.h"
 #include "cb-directory-page.h"
+#include "cb-calls-page.h"
 #include "cb-favourites-page.h"
 #include "cb-group-row.h"
 #include "cb-monitor-window.h"
@@ -623,6 +624,157 @@ check_reconnect_banner (CbWindow *window)
   WAIT_UNTIL (banner_reflects, &wait);
 }
 
+typedef struct {
+  CbWindow *window;
+  gboolean  wide;
+  int       width;
+} LayoutWait;
+
+static gboolean
+layout_is (gpointer data)
+{
+  LayoutWait *wait = data;
+  return cb_window_get_wide (wait->window) == wait->wide &&
+         gtk_widget_get_width (GTK_WIDGET (wait->window)) == wait->width;
+}
+
+static gboolean
+mapped (GtkWidget *widget)
+{
+  return widget != NULL && gtk_widget_get_mapped (widget);
+}
+
+/* Down to 360 px (a sidebar beside other work) the window fits, with the
+ * calls one of the pages; wide, people and calls side by side. */
+static void
+check_layouts (CbWindow *window)
+{
+  GtkWidget *calls = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_CALLS_PAGE));
+  GtkWidget *favourites = find_widget (GTK_WIDGET (window), match_type,
+                                       GSIZE_TO_POINTER (CB_TYPE_FAVOURITES_PAGE));
+  int minimum = 0;
+  int frame;
+  int width;
+  int height;
+  LayoutWait wait;
+
+  g_assert_nonnull (calls);
+  g_assert_nonnull (favourites);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  frame = width - gtk_widget_get_width (GTK_WIDGET (window));
+  g_test_message ("Window frame: %d px", frame);
+
+  /* Narrower than the wide layout's threshold first: then the narrow
+   * layout's smaller minimum lets the window go down to 360 px. The
+   * window's own frame (shadow, resize border) is outside its width. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 720);
+  wait = (LayoutWait) { window, FALSE, 800 - frame };
+  WAIT_UNTIL (layout_is, &wait);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  wait = (LayoutWait) { window, FALSE, 360 - frame };
+  WAIT_UNTIL (layout_is, &wait);
+  cb_test_app_wait_for_frame (GTK_WIDGET (window));
+  /* Nothing asks for more than the sidebar's width. */
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("Narrowest window: %d px (with its frame)", minimum);
+  g_assert_cmpint (minimum, <=, 360);
+  cb_window_show_page (window, "favourites");
+  cb_test_app_wait_for_frame (GTK_WIDGET (window));
+  g_assert_true (mapped (favourites));
+  g_assert_false (mapped (calls));
+  g_free (screenshot (GTK_WIDGET (window), "narrow"));
+  cb_window_show_page (window, "calls");
+  cb_test_app_wait_for_frame (GTK_WIDGET (window));
+  g_assert_true (mapped (calls));
+  g_assert_false (mapped (favourites));
+  g_free (screenshot (GTK_WIDGET (window), "narrow-calls"));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  wait = (LayoutWait) { window, TRUE, 1280 - frame };
+  WAIT_UNTIL (layout_is, &wait);
+  cb_window_show_page (window, "favourites");
+  cb_test_app_wait_for_frame (GTK_WIDGET (window));
+  g_assert_true (mapped (favourites));
+  g_assert_true (mapped (calls));
+  g_free (screenshot (GTK_WIDGET (window), "wide"));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+}
+
+typedef struct {
+  CbContact  *contact;
+  const char *note;
+} NoteWait;
+
+static gboolean
+note_is (gpointer data)
+{
+  NoteWait *wait = data;
+
+  return g_strcmp0 (cb_contact_get_note (wait->contact), wait->note) == 0;
+}
+
+/* A note of one's own from the availability button: with an end, seen by
+ * another client, offered again from the recent notes, and removed. */
+static void
+check_presence_note (CbWindow  *window,
+                     CbSession *other)
+{
+  GtkWidget *menu = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_PRESENCE_MENU));
+  GtkWidget *button = find_widget (menu, match_type, GSIZE_TO_POINTER (GTK_TYPE_MENU_BUTTON));
+  CbContact *me = cb_client_store_get_me (cb_session_get_store (cb_window_get_session (window)));
+  CbContact *seen = cb_client_store_lookup_contact (cb_session_get_store (other), cb_contact_get_id (me));
+  g_autoptr(GSettings) settings = g_settings_new ("org.callboard.Callboard");
+  g_auto(GStrv) recent = NULL;
+  const char *note = german ? "Zurück um 14 Uhr" : "Back at 2";
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  NoteWait wait;
+
+  g_assert_nonnull (menu);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  WAIT_UNTIL ((gboolean (*) (gpointer)) mapped,
+              GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))));
+  gtk_editable_set_text (cb_presence_menu_get_note_entry (CB_PRESENCE_MENU (menu)), note);
+  cb_presence_menu_set_note_end (CB_PRESENCE_MENU (menu), CB_NOTE_END_1_HOUR);
+  g_free (screenshot (GTK_WIDGET (window), "presence-note"));
+  g_assert_true (gtk_widget_activate_action (menu, "presence.set-note", NULL));
+
+  wait = (NoteWait) { me, note };
+  WAIT_UNTIL (note_is, &wait);
+  g_assert_cmpint (cb_contact_get_note_until (me), >=, now + 3600 - 5);
+  g_assert_cmpint (cb_contact_get_note_until (me), <=, now + 3600 + 60);
+  /* Another client sees it, with its end. */
+  wait = (NoteWait) { seen, note };
+  WAIT_UNTIL (note_is, &wait);
+  g_assert_cmpint (cb_contact_get_note_until (seen), ==, cb_contact_get_note_until (me));
+  /* The button shows it. */
+  g_assert_nonnull (find_widget (menu, match_label_text, (gpointer) note));
+  recent = g_settings_get_strv (settings, "recent-notes");
+  g_assert_cmpstr (recent[0], ==, note);
+
+  /* Changing the availability keeps the note and its end. */
+  g_assert_true (gtk_widget_activate_action (menu, "presence.set-availability", "i", CB_AVAILABILITY_AWAY));
+  {
+    StatusWait away = { me, FALSE, CB_AVAILABILITY_AWAY };
+
+    WAIT_UNTIL (status_reflects, &away);
+  }
+  g_assert_cmpstr (cb_contact_get_note (me), ==, note);
+  g_assert_cmpint (cb_contact_get_note_until (me), >, now);
+
+  /* Offered again: the popover lists the recent note. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  WAIT_UNTIL ((gboolean (*) (gpointer)) mapped,
+              GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))));
+  g_assert_nonnull (find_widget (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                                 match_label_text, (gpointer) note));
+  g_assert_true (gtk_widget_activate_action (menu, "presence.clear-note", NULL));
+  wait = (NoteWait) { seen, NULL };
+  WAIT_UNTIL (note_is, &wait);
+  g_assert_cmpint (cb_contact_get_note_until (me), ==, 0);
+  g_assert_true (gtk_widget_activate_action (menu, "presence.set-availability", "i", CB_AVAILABILITY_AVAILABLE));
+}
+
 static void
 test_sign_in_and_group_login (void)
 {
@@ -651,6 +803,7 @@ test_sign_in_and_group_login (void)
   WAIT_UNTIL (signed_in, window);
 
   check_status_dropdowns (window);
+  check_layouts (window);
   /* Every favourite has its row. */
   store = cb_session_get_store (cb_window_get_session (window));
   rows = (RowsWait) {
@@ -685,6 +838,7 @@ test_sign_in_and_group_login (void)
   g_assert_cmpint (gtk_switch_get_state (sw), ==, before);
 
   other = sign_in_other_client ();
+  check_presence_note (window, other);
   other_group = cb_client_store_lookup_group (cb_session_get_store (other), cb_group_get_id (group));
   g_assert_nonnull (other_group);
   g_assert_true (other_group != group);
