@@ -406,15 +406,22 @@ trust_certificate_action (GtkWidget  *widget,
 {
   CbSignInPage *self = CB_SIGN_IN_PAGE (widget);
   g_autoptr(GVariant) old = NULL;
-  GVariantDict dict;
+  GVariantBuilder pins;
+  GVariantIter iter;
+  const char *server;
+  const char *fingerprint;
 
   if (self->offered_fingerprint == NULL || self->offered_server == NULL)
     return;
   g_debug ("Trusting %s for %s", self->offered_fingerprint, self->offered_server);
   old = g_settings_get_value (self->settings, "trusted-certificates");
-  g_variant_dict_init (&dict, old);
-  g_variant_dict_insert (&dict, self->offered_server, "s", self->offered_fingerprint);
-  g_settings_set_value (self->settings, "trusted-certificates", g_variant_dict_end (&dict));
+  g_variant_builder_init (&pins, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "{&s&s}", &server, &fingerprint))
+    if (g_strcmp0 (server, self->offered_server) != 0)
+      g_variant_builder_add (&pins, "{ss}", server, fingerprint);
+  g_variant_builder_add (&pins, "{ss}", self->offered_server, self->offered_fingerprint);
+  g_settings_set_value (self->settings, "trusted-certificates", g_variant_builder_end (&pins));
   hide_certificate (self);
   gtk_widget_activate_action (widget, "sign-in.sign-in", NULL);
 }
