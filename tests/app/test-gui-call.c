@@ -1078,23 +1078,20 @@ on_monitored (GDBusConnection *connection,
   g_mutex_lock (&n->lock);
   g_ptr_array_add (n->messages, g_object_ref (message));
   g_mutex_unlock (&n->lock);
+  /* The waits run the main context: have it look again. */
+  g_main_context_wakeup (NULL);
   g_object_unref (message);
   return NULL;
 }
 
-static gboolean
-notification_server_ready (void)
+/* The watch tells the main loop, which the waits run. */
+static void
+on_server_appeared (GDBusConnection *connection,
+                    const char      *name,
+                    const char      *owner,
+                    gpointer         user_data)
 {
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) owner = NULL;
-
-  if (bus == NULL)
-    return FALSE;
-  owner = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetNameOwner",
-                                       g_variant_new ("(s)", "org.freedesktop.Notifications"),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  return owner != NULL;
+  *(gboolean *) user_data = TRUE;
 }
 
 static gboolean
@@ -1110,12 +1107,17 @@ notifications_start (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
   g_autoptr(GVariant) result = NULL;
+  gboolean ready = FALSE;
+  guint watch;
 
   if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
     return FALSE;
+  watch = g_bus_watch_name (G_BUS_TYPE_SESSION, "org.freedesktop.Notifications",
+                            G_BUS_NAME_WATCHER_FLAGS_NONE, on_server_appeared, NULL, &ready, NULL);
   notifications.daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, path, NULL);
   g_assert_no_error (error);
-  CB_TEST_WAIT_FOR (notification_server_ready (), TIMEOUT_MS, "notification-daemon on the bus");
+  CB_TEST_WAIT_FOR (ready, TIMEOUT_MS, "notification-daemon on the bus");
+  g_bus_unwatch_name (watch);
 
   g_mutex_init (&notifications.lock);
   notifications.messages = g_ptr_array_new_with_free_func (g_object_unref);
