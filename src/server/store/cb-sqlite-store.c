@@ -20,7 +20,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
+#include <glib/gstdio.h>
 
 #include "cb-sqlite-store.h"
 
@@ -2140,6 +2145,66 @@ configure_connection (CbSqliteStore  *self,
          exec_sql (self, "PRAGMA foreign_keys = ON", error);
 }
 
+/* Takes group and other permissions away from path, if it exists. */
+static gboolean
+restrict_mode (const char  *path,
+               int          fd,
+               GError     **error)
+{
+  struct stat info;
+  int result = fd >= 0 ? fstat (fd, &info) : g_stat (path, &info);
+
+  if (result != 0)
+    return errno == ENOENT && fd < 0;
+  if ((info.st_mode & 077) == 0)
+    return TRUE;
+  g_message ("%s was readable by others (mode %04o): made private", path,
+             (guint) (info.st_mode & 07777));
+  if ((fd >= 0 ? fchmod (fd, info.st_mode & 0700) : g_chmod (path, info.st_mode & 0700)) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_FAILED,
+                   "Could not make %s private: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The database holds password hashes and SIP line secrets: it is created
+ * 0600 whatever the umask (SQLite gives its -wal and -shm files the
+ * database's mode), and a file an older version left readable is closed
+ * up, companions included. */
+static gboolean
+make_private (const char  *path,
+              GError     **error)
+{
+  static const char *companions[] = { "-wal", "-shm", "-journal" };
+  int fd;
+
+  if (path[0] == '\0' || g_str_equal (path, ":memory:"))
+    return TRUE;
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return TRUE;   /* sqlite3_open_v2() reports why, in its words */
+  if (!restrict_mode (path, fd, error))
+    {
+      close (fd);
+      return FALSE;
+    }
+  close (fd);
+
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *companion = g_strconcat (path, companions[i], NULL);
+
+      if (!restrict_mode (companion, -1, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 cb_sqlite_store_initable_init (GInitable     *initable,
                                GCancellable  *cancellable,
@@ -2150,6 +2215,9 @@ cb_sqlite_store_initable_init (GInitable     *initable,
 
   g_return_val_if_fail (self->path != NULL, FALSE);
   g_return_val_if_fail (self->db == NULL, FALSE);
+
+  if (!make_private (self->path, error))
+    return FALSE;
 
   if (sqlite3_open_v2 (self->path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
