@@ -387,6 +387,24 @@ clients_copy (CbEventHub *self)
   return copy;
 }
 
+/* After an edit of a user: their streams live no longer than their
+ * sessions (a new password revokes every token). */
+static void
+check_sessions (CbEventHub *self,
+                gint64      user_id)
+{
+  g_autoptr(GPtrArray) clients = clients_copy (self);
+
+  for (guint i = 0; i < clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (clients, i);
+
+      if (client->user_id == user_id && !client->closing &&
+          cb_auth_lookup_hash (self->auth, client->token_hash) != user_id)
+        client_close (client, CLOSE_SESSION_ENDED, "session ended");
+    }
+}
+
 /* A change was committed: its event goes to every entitled stream. */
 static void
 on_published (CbEventLog          *log,
@@ -394,8 +412,14 @@ on_published (CbEventLog          *log,
               JsonObject          *data,
               CbEventHub          *self)
 {
-  g_autoptr(GPtrArray) clients = clients_copy (self);
-  g_autoptr(CbEventFilter) filter = cb_event_filter_new (self->directory, record, data);
+  g_autoptr(GPtrArray) clients = NULL;
+  g_autoptr(CbEventFilter) filter = NULL;
+
+  if (g_strcmp0 (record->type, cb_event_type_to_string (CB_EVENT_TYPE_USER)) == 0)
+    check_sessions (self, record->subject_user_id);
+
+  clients = clients_copy (self);
+  filter = cb_event_filter_new (self->directory, record, data);
 
   for (guint i = 0; i < clients->len; i++)
     {

@@ -1531,6 +1531,22 @@ cb_sqlite_store_revoke_token (CbStore     *store,
 }
 
 static gboolean
+cb_sqlite_store_revoke_user_tokens (CbStore  *store,
+                                    gint64    user_id,
+                                    GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "DELETE FROM tokens WHERE user_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return step_done (self, stmt, "Could not revoke the user's tokens", error);
+}
+
+static gboolean
 cb_sqlite_store_purge_tokens (CbStore  *store,
                               gint64    now,
                               GError  **error)
@@ -2276,6 +2292,7 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->add_token = cb_sqlite_store_add_token;
   iface->lookup_token = cb_sqlite_store_lookup_token;
   iface->revoke_token = cb_sqlite_store_revoke_token;
+  iface->revoke_user_tokens = cb_sqlite_store_revoke_user_tokens;
   iface->purge_tokens = cb_sqlite_store_purge_tokens;
   iface->append_event = cb_sqlite_store_append_event;
   iface->events_since = cb_sqlite_store_events_since;
