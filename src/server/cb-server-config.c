@@ -31,6 +31,10 @@ cb_server_config_new (void)
   config->event_retention = 100000;
   config->failures_before_delay = 3;
   config->max_failures = 10;
+  config->max_address_failures = 100;
+  /* Each check is CPU- and memory-bound: about one per core, at most 4. */
+  config->password_checks = CLAMP (g_get_num_processors (), 1, 4);
+  config->password_queue = 32;
   config->failure_window = 900;
   config->simulation = TRUE;
   config->simulation_interval_ms = 3000;
@@ -242,10 +246,22 @@ cb_server_config_load_file (CbServerConfig  *config,
   if (!read_uint (keyfile, "auth", "max-failures", 1, 100000, &v, error))
     return FALSE;
   config->max_failures = v;
+  v = config->max_address_failures;
+  if (!read_uint (keyfile, "auth", "max-address-failures", 1, 1000000, &v, error))
+    return FALSE;
+  config->max_address_failures = v;
   v = config->failure_window;
   if (!read_uint (keyfile, "auth", "failure-window", 1, G_MAXINT32, &v, error))
     return FALSE;
   config->failure_window = v;
+  v = config->password_checks;
+  if (!read_uint (keyfile, "auth", "password-checks", 1, 256, &v, error))
+    return FALSE;
+  config->password_checks = v;
+  v = config->password_queue;
+  if (!read_uint (keyfile, "auth", "password-queue", 0, 100000, &v, error))
+    return FALSE;
+  config->password_queue = v;
   if (!read_bool (keyfile, "auth", "fast-hash", &config->fast_hash, error))
     return FALSE;
 
@@ -309,7 +325,10 @@ typedef struct {
   int       event_retention;
   int       failures_before_delay;
   int       max_failures;
+  int       max_address_failures;
   int       failure_window;
+  int       password_checks;
+  int       password_queue;
   gboolean  fast_hash;
   int       sip_port;
   char     *trunk;
@@ -431,6 +450,7 @@ cb_server_config_parse_args (CbServerConfig   *config,
     .port = -1, .max_body = -1, .token_lifetime = -1, .keepalive = -1,
     .max_backlog = -1, .event_retention = -1, .failures_before_delay = -1,
     .max_failures = -1, .failure_window = -1, .simulation_interval = -1,
+    .max_address_failures = -1, .password_checks = -1, .password_queue = -1,
     .sip_port = -1, .call_interval = -1,
   };
   const GOptionEntry entries[] = {
@@ -449,8 +469,11 @@ cb_server_config_parse_args (CbServerConfig   *config,
     { "max-backlog", 0, 0, G_OPTION_ARG_INT, &f.max_backlog, "Unacknowledged events before a client is dropped (default 5000)", "EVENTS" },
     { "event-retention", 0, 0, G_OPTION_ARG_INT, &f.event_retention, "Events kept for resuming (default 100000)", "EVENTS" },
     { "failures-before-delay", 0, 0, G_OPTION_ARG_INT, &f.failures_before_delay, "Failed sign-ins before answers are delayed (default 3)", "N" },
-    { "max-failures", 0, 0, G_OPTION_ARG_INT, &f.max_failures, "Failed sign-ins before 429 (default 10)", "N" },
+    { "max-failures", 0, 0, G_OPTION_ARG_INT, &f.max_failures, "Failed sign-ins of one user name from one address before 429 (default 10)", "N" },
+    { "max-address-failures", 0, 0, G_OPTION_ARG_INT, &f.max_address_failures, "Failed sign-ins from one address, any names, before 429 (default 100)", "N" },
     { "failure-window", 0, 0, G_OPTION_ARG_INT, &f.failure_window, "Seconds a failed sign-in counts (default 900)", "SECONDS" },
+    { "password-checks", 0, 0, G_OPTION_ARG_INT, &f.password_checks, "Password checks at once (default: processors, at most 4)", "N" },
+    { "password-queue", 0, 0, G_OPTION_ARG_INT, &f.password_queue, "Sign-ins waiting for a check before 503 (default 32)", "N" },
     { "fast-hash", 0, 0, G_OPTION_ARG_NONE, &f.fast_hash, "Cheap password hashes (tests, benchmarks, demo only)", NULL },
     { "sip-port", 0, 0, G_OPTION_ARG_INT, &f.sip_port, "SIP port, UDP and TCP (default 5060, 0: any free port)", "PORT" },
     { "trunk", 0, 0, G_OPTION_ARG_STRING, &f.trunk, "Upstream SIP proxy for external numbers", "sip:HOST:PORT" },
@@ -551,6 +574,24 @@ cb_server_config_parse_args (CbServerConfig   *config,
       if (!check_range ("max-failures", f.max_failures, 1, 100000, error))
         goto out;
       config->max_failures = f.max_failures;
+    }
+  if (f.max_address_failures != -1)
+    {
+      if (!check_range ("max-address-failures", f.max_address_failures, 1, 1000000, error))
+        goto out;
+      config->max_address_failures = f.max_address_failures;
+    }
+  if (f.password_checks != -1)
+    {
+      if (!check_range ("password-checks", f.password_checks, 1, 256, error))
+        goto out;
+      config->password_checks = f.password_checks;
+    }
+  if (f.password_queue != -1)
+    {
+      if (!check_range ("password-queue", f.password_queue, 0, 100000, error))
+        goto out;
+      config->password_queue = f.password_queue;
     }
   if (f.failure_window != -1)
     {

@@ -37,9 +37,12 @@ typedef struct {
   guint     event_retention;  /* events */
 
   /* [auth] */
-  guint     failures_before_delay;
-  guint     max_failures;
+  guint     failures_before_delay; /* per user name and address */
+  guint     max_failures;     /* per user name and address */
+  guint     max_address_failures; /* per address, any user names */
   guint     failure_window;   /* seconds */
+  guint     password_checks;  /* argon2id checks at once */
+  guint     password_queue;   /* sign-ins waiting for one */
   gboolean  fast_hash;        /* cheap argon2id: tests, benchmarks, demo */
 
   /* [sip] */
