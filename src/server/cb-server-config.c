@@ -25,6 +25,10 @@ cb_server_config_new (void)
   config->database = g_strdup ("callboard.db");
   config->default_level = CB_LEVEL_PUBLIC;
   config->max_body = 64 * 1024;
+  config->request_timeout = 10;
+  config->idle_timeout = 60;
+  config->max_streams_per_user = 10;
+  config->max_backlog_bytes = 4 * 1024 * 1024;
   config->token_lifetime = 7 * 24 * 3600;
   config->keepalive = 20;
   config->max_backlog = 5000;
@@ -57,6 +61,7 @@ cb_server_config_free (CbServerConfig *config)
   g_free (config->database);
   g_free (config->tls_certificate);
   g_free (config->tls_key);
+  g_free (config->tls_priority);
   g_free (config->import);
   g_free (config->demo_dir);
   g_free (config->sip_listen);
@@ -212,6 +217,7 @@ cb_server_config_load_file (CbServerConfig  *config,
   read_string (keyfile, "server", "database", &config->database);
   read_string (keyfile, "server", "tls-certificate", &config->tls_certificate);
   read_string (keyfile, "server", "tls-key", &config->tls_key);
+  read_string (keyfile, "server", "tls-priority", &config->tls_priority);
   read_string (keyfile, "server", "import", &config->import);
   if (read_string (keyfile, "server", "default-level", &level) &&
       !parse_level (level, &config->default_level, error))
@@ -221,6 +227,22 @@ cb_server_config_load_file (CbServerConfig  *config,
   if (!read_uint (keyfile, "limits", "max-body", 1, G_MAXINT32, &v, error))
     return FALSE;
   config->max_body = v;
+  v = config->request_timeout;
+  if (!read_uint (keyfile, "limits", "request-timeout", 1, 3600, &v, error))
+    return FALSE;
+  config->request_timeout = v;
+  v = config->idle_timeout;
+  if (!read_uint (keyfile, "limits", "idle-timeout", 1, 86400, &v, error))
+    return FALSE;
+  config->idle_timeout = v;
+  v = config->max_streams_per_user;
+  if (!read_uint (keyfile, "limits", "max-streams-per-user", 1, 100000, &v, error))
+    return FALSE;
+  config->max_streams_per_user = v;
+  v = config->max_backlog_bytes;
+  if (!read_uint (keyfile, "limits", "max-backlog-bytes", 4096, G_MAXINT32, &v, error))
+    return FALSE;
+  config->max_backlog_bytes = v;
   v = config->token_lifetime;
   if (!read_uint (keyfile, "limits", "token-lifetime", 1, G_MAXINT32, &v, error))
     return FALSE;
@@ -315,10 +337,15 @@ typedef struct {
   char     *database;
   char     *tls_certificate;
   char     *tls_key;
+  char     *tls_priority;
   char     *default_level;
   char     *import;
   gboolean  import_only;
   gint64    max_body;
+  int       request_timeout;
+  int       idle_timeout;
+  int       max_streams_per_user;
+  gint64    max_backlog_bytes;
   gint64    token_lifetime;
   int       keepalive;
   int       max_backlog;
@@ -346,6 +373,7 @@ flags_clear (Flags *flags)
   g_free (flags->database);
   g_free (flags->tls_certificate);
   g_free (flags->tls_key);
+  g_free (flags->tls_priority);
   g_free (flags->default_level);
   g_free (flags->import);
   g_free (flags->trunk);
@@ -451,6 +479,8 @@ cb_server_config_parse_args (CbServerConfig   *config,
     .max_backlog = -1, .event_retention = -1, .failures_before_delay = -1,
     .max_failures = -1, .failure_window = -1, .simulation_interval = -1,
     .max_address_failures = -1, .password_checks = -1, .password_queue = -1,
+    .request_timeout = -1, .idle_timeout = -1, .max_streams_per_user = -1,
+    .max_backlog_bytes = -1,
     .sip_port = -1, .call_interval = -1,
   };
   const GOptionEntry entries[] = {
@@ -460,10 +490,15 @@ cb_server_config_parse_args (CbServerConfig   *config,
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &f.database, "SQLite database file", "FILE" },
     { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &f.tls_certificate, "PEM certificate: serve https", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &f.tls_key, "PEM private key of the certificate", "FILE" },
+    { "tls-priority", 0, 0, G_OPTION_ARG_STRING, &f.tls_priority, "GnuTLS priority string (default: TLS 1.2 and 1.3, forward-secret AEAD suites)", "PRIORITY" },
     { "default-level", 0, 0, G_OPTION_ARG_STRING, &f.default_level, "Level every user has towards every other (default public)", "LEVEL" },
     { "import", 'i', 0, G_OPTION_ARG_FILENAME, &f.import, "Import a directory JSON file at start", "FILE" },
     { "import-only", 0, 0, G_OPTION_ARG_NONE, &f.import_only, "Exit after --import", NULL },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &f.max_body, "Largest request body in bytes (default 65536)", "BYTES" },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &f.request_timeout, "Seconds a connection has to send a whole request (default 10)", "SECONDS" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &f.idle_timeout, "Seconds an answered connection may stay silent (default 60)", "SECONDS" },
+    { "max-streams-per-user", 0, 0, G_OPTION_ARG_INT, &f.max_streams_per_user, "Event streams per user; more close the oldest (default 10)", "N" },
+    { "max-backlog-bytes", 0, 0, G_OPTION_ARG_INT64, &f.max_backlog_bytes, "Bytes of events unacknowledged or unsent before a client is dropped (default 4 MiB)", "BYTES" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &f.token_lifetime, "Session lifetime in seconds (default 7 days)", "SECONDS" },
     { "keepalive", 0, 0, G_OPTION_ARG_INT, &f.keepalive, "WebSocket ping interval in seconds (default 20)", "SECONDS" },
     { "max-backlog", 0, 0, G_OPTION_ARG_INT, &f.max_backlog, "Unacknowledged events before a client is dropped (default 5000)", "EVENTS" },
@@ -527,6 +562,8 @@ cb_server_config_parse_args (CbServerConfig   *config,
     replace_str (&config->tls_certificate, f.tls_certificate);
   if (f.tls_key != NULL)
     replace_str (&config->tls_key, f.tls_key);
+  if (f.tls_priority != NULL)
+    replace_str (&config->tls_priority, f.tls_priority);
   if (f.default_level != NULL && !parse_level (f.default_level, &config->default_level, error))
     goto out;
   if (f.import != NULL)
@@ -538,6 +575,30 @@ cb_server_config_parse_args (CbServerConfig   *config,
       if (!check_range ("max-body", f.max_body, 1, G_MAXINT32, error))
         goto out;
       config->max_body = f.max_body;
+    }
+  if (f.request_timeout != -1)
+    {
+      if (!check_range ("request-timeout", f.request_timeout, 1, 3600, error))
+        goto out;
+      config->request_timeout = f.request_timeout;
+    }
+  if (f.idle_timeout != -1)
+    {
+      if (!check_range ("idle-timeout", f.idle_timeout, 1, 86400, error))
+        goto out;
+      config->idle_timeout = f.idle_timeout;
+    }
+  if (f.max_streams_per_user != -1)
+    {
+      if (!check_range ("max-streams-per-user", f.max_streams_per_user, 1, 100000, error))
+        goto out;
+      config->max_streams_per_user = f.max_streams_per_user;
+    }
+  if (f.max_backlog_bytes != -1)
+    {
+      if (!check_range ("max-backlog-bytes", f.max_backlog_bytes, 4096, G_MAXINT32, error))
+        goto out;
+      config->max_backlog_bytes = f.max_backlog_bytes;
     }
   if (f.token_lifetime != -1)
     {

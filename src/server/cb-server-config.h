@@ -25,12 +25,17 @@ typedef struct {
   char     *database;         /* SQLite file */
   char     *tls_certificate;
   char     *tls_key;
+  char     *tls_priority;     /* GnuTLS priority string; NULL: built in */
   CbLevel   default_level;
   char     *import;           /* directory JSON imported at start */
   gboolean  import_only;      /* exit after the import */
 
   /* [limits] */
   gsize     max_body;         /* bytes */
+  guint     request_timeout;  /* seconds from connecting to a whole request */
+  guint     idle_timeout;     /* seconds without a byte while answering */
+  guint     max_streams_per_user; /* event streams; more close the oldest */
+  gsize     max_backlog_bytes; /* event bytes unacknowledged or unsent */
   gint64    token_lifetime;   /* seconds */
   guint     keepalive;        /* seconds */
   guint     max_backlog;      /* events */
