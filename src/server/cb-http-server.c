@@ -35,6 +35,7 @@
 #define G_LOG_DOMAIN "cb-http"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cb-counted-stream.h"
 #include "cb-http-server.h"
@@ -111,6 +112,10 @@ G_DEFINE_FINAL_TYPE (CbHttpServer, cb_http_server, G_TYPE_OBJECT)
 /* What an event stream may send without completing a message: clients
  * only send pongs of a few dozen bytes (frames are capped at 4 KiB). */
 #define WEBSOCKET_READ_BUDGET (64 * 1024)
+/* Kernel send buffer of an event stream: with autotuning a stream that
+ * does not read could hold tcp_wmem's maximum (4 MiB by default) in the
+ * kernel, out of sight of the event hub's byte limit. */
+#define WEBSOCKET_SNDBUF (256 * 1024)
 /* Connections accepted per wake-up before others get a turn. */
 #define ACCEPT_BATCH 64
 #define ACCEPT_RETRY_MIN_MS 20
@@ -756,6 +761,8 @@ websocket_accepted (SoupServer              *server,
   if (conn != NULL && conn->stream != NULL)
     {
       connection_set_phase (conn, PHASE_TAKEN);
+      if (!g_socket_set_option (conn->socket, SOL_SOCKET, SO_SNDBUF, WEBSOCKET_SNDBUF, NULL))
+        g_debug ("Could not set the send buffer of an event stream");
       websocket_message (connection, 0, NULL, conn->stream);
       g_signal_connect_object (connection, "message", G_CALLBACK (websocket_message), conn->stream, 0);
       cb_counted_stream_attach_websocket (conn->stream, connection);
