@@ -193,9 +193,21 @@ test_descriptors (void)
   const char *args[] = { "--request-timeout", "2", NULL };
   g_autoptr(GPtrArray) idle = g_ptr_array_new_with_free_func (g_object_unref);
   CbTestServer *limited;
+  g_autofree char *prlimit = g_find_program_in_path ("prlimit");
   gint64 began;
   guint status;
 
+  if (prlimit == NULL)
+    {
+      g_test_skip ("prlimit (Debian package util-linux) is not installed");
+      return;
+    }
+  if (g_getenv ("CALLBOARDD_WRAPPER") != NULL)
+    {
+      /* valgrind and the like need descriptors of their own. */
+      g_test_skip ("not under $CALLBOARDD_WRAPPER");
+      return;
+    }
   g_setenv ("CALLBOARDD_WRAPPER", "prlimit --nofile=64:64", TRUE);
   limited = cb_test_server_start (directory, args);
   g_unsetenv ("CALLBOARDD_WRAPPER");
@@ -216,8 +228,10 @@ test_descriptors (void)
 }
 
 /* HTTPS: 60 connections that never send a ClientHello must not hold a
- * thread each (the TLS handshake waits for it on a worker thread), and
- * they are closed after the request timeout like any other. */
+ * thread each (the TLS handshake waits for it on a worker thread: before
+ * the fix, GLib's pool grew slowly past them and a real request waited
+ * 12 s here), and they are closed after the request timeout like any
+ * other. */
 static void
 test_tls_never_starts (void)
 {
@@ -236,7 +250,7 @@ test_tls_never_starts (void)
     g_ptr_array_add (silent, cb_test_raw_connect (plain_url));
 
   began = g_get_monotonic_time ();
-  status = health_within (tls, 1500);
+  status = health_within (tls, 5000);
   g_test_message ("answered %u after %" G_GINT64_FORMAT " ms with 60 silent connections",
                   status, (g_get_monotonic_time () - began) / G_TIME_SPAN_MILLISECOND);
   g_assert_cmpuint (status, ==, 200);
