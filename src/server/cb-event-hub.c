@@ -372,6 +372,7 @@ replay (CbEventHub *self,
   gint64 current = cb_store_last_seq (self->store);
   gint64 first = cb_store_first_seq (self->store);
   gint64 after = since;
+  gsize bytes = 0;
 
   if (since > current || since < first - 1)
     {
@@ -413,8 +414,9 @@ replay (CbEventHub *self,
             continue;
           g_ptr_array_add (frames, g_strdup (text));
           g_array_append_val (seqs, record->seq);
+          bytes += strlen (text);
 
-          if (frames->len > self->max_backlog)
+          if (frames->len > self->max_backlog || bytes > self->max_backlog_bytes)
             {
               /* The client could not take it all before being dropped:
                * a fresh snapshot is cheaper for both sides. */

@@ -69,6 +69,27 @@ test_content_length (void)
     }
 }
 
+/* A request head that never ends, sent as fast as the server reads: the
+ * server stops reading long before 4 MiB and closes. (libsoup has a
+ * limit of its own for this; the request's read limit is a second one.) */
+static void
+test_endless_head (void)
+{
+  g_autoptr(GSocketConnection) connection = cb_test_raw_connect (server->url);
+  const char *start = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  g_autofree char *filler = g_strnfill (1000, 'f');
+  g_autofree char *line = g_strdup_printf ("X-Filler: %s\r\n", filler);
+  gsize sent = 0;
+
+  g_assert_true (cb_test_raw_send (connection, start, strlen (start)));
+  while (sent < 4 * 1024 * 1024 && cb_test_raw_send (connection, line, strlen (line)))
+    sent += strlen (line);
+  g_test_message ("sent %" G_GSIZE_FORMAT " bytes of head", sent);
+  g_assert_cmpuint (sent, <, 4 * 1024 * 1024);
+  g_assert_true (cb_test_raw_wait_closed (connection, 5000));
+  cb_test_assert_healthy (server);
+}
+
 /* ---- slow and silent clients ------------------------------------------- */
 
 /* A request head trickling in, one header line every 200 ms: closed once
@@ -271,6 +292,7 @@ main (int   argc,
   server = cb_test_server_start (directory, args);
 
   g_test_add_func ("/http-limits/content-length", test_content_length);
+  g_test_add_func ("/http-limits/endless-head", test_endless_head);
   g_test_add_func ("/http-limits/slowloris", test_slowloris);
   g_test_add_func ("/http-limits/silent", test_silent);
   g_test_add_func ("/http-limits/keep-alive", test_keep_alive);
