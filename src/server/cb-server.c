@@ -199,7 +199,7 @@ cb_server_start (CbServer  *self,
   g_return_val_if_fail (CB_IS_SERVER (self), FALSE);
   g_return_val_if_fail (self->http == NULL, FALSE);
 
-  self->http = cb_http_server_new (self->router, self->config->max_body);
+  self->http = cb_http_server_new (self->router, self->config);
   cb_http_server_add_websocket (self->http, CB_API_EVENTS_PATH, cb_api_events_accept, &self->api);
   if (!cb_http_server_listen (self->http, self->config->listen, self->config->port,
                               self->config->tls_certificate, self->config->tls_key, error))

@@ -20,7 +20,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
+#include <glib/gstdio.h>
 
 #include "cb-sqlite-store.h"
 
@@ -1654,6 +1659,22 @@ cb_sqlite_store_revoke_token (CbStore     *store,
 }
 
 static gboolean
+cb_sqlite_store_revoke_user_tokens (CbStore  *store,
+                                    gint64    user_id,
+                                    GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "DELETE FROM tokens WHERE user_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return step_done (self, stmt, "Could not revoke the user's tokens", error);
+}
+
+static gboolean
 cb_sqlite_store_purge_tokens (CbStore  *store,
                               gint64    now,
                               GError  **error)
@@ -2412,6 +2433,66 @@ configure_connection (CbSqliteStore  *self,
          exec_sql (self, "PRAGMA foreign_keys = ON", error);
 }
 
+/* Takes group and other permissions away from path, if it exists. */
+static gboolean
+restrict_mode (const char  *path,
+               int          fd,
+               GError     **error)
+{
+  struct stat info;
+  int result = fd >= 0 ? fstat (fd, &info) : g_stat (path, &info);
+
+  if (result != 0)
+    return errno == ENOENT && fd < 0;
+  if ((info.st_mode & 077) == 0)
+    return TRUE;
+  g_message ("%s was readable by others (mode %04o): made private", path,
+             (guint) (info.st_mode & 07777));
+  if ((fd >= 0 ? fchmod (fd, info.st_mode & 0700) : g_chmod (path, info.st_mode & 0700)) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_FAILED,
+                   "Could not make %s private: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The database holds password hashes and SIP line secrets: it is created
+ * 0600 whatever the umask (SQLite gives its -wal and -shm files the
+ * database's mode), and a file an older version left readable is closed
+ * up, companions included. */
+static gboolean
+make_private (const char  *path,
+              GError     **error)
+{
+  static const char *companions[] = { "-wal", "-shm", "-journal" };
+  int fd;
+
+  if (path[0] == '\0' || g_str_equal (path, ":memory:"))
+    return TRUE;
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return TRUE;   /* sqlite3_open_v2() reports why, in its words */
+  if (!restrict_mode (path, fd, error))
+    {
+      close (fd);
+      return FALSE;
+    }
+  close (fd);
+
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *companion = g_strconcat (path, companions[i], NULL);
+
+      if (!restrict_mode (companion, -1, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 cb_sqlite_store_initable_init (GInitable     *initable,
                                GCancellable  *cancellable,
@@ -2422,6 +2503,9 @@ cb_sqlite_store_initable_init (GInitable     *initable,
 
   g_return_val_if_fail (self->path != NULL, FALSE);
   g_return_val_if_fail (self->db == NULL, FALSE);
+
+  if (!make_private (self->path, error))
+    return FALSE;
 
   if (sqlite3_open_v2 (self->path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
@@ -2485,6 +2569,7 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->add_token = cb_sqlite_store_add_token;
   iface->lookup_token = cb_sqlite_store_lookup_token;
   iface->revoke_token = cb_sqlite_store_revoke_token;
+  iface->revoke_user_tokens = cb_sqlite_store_revoke_user_tokens;
   iface->purge_tokens = cb_sqlite_store_purge_tokens;
   iface->append_event = cb_sqlite_store_append_event;
   iface->events_since = cb_sqlite_store_events_since;

@@ -591,6 +591,17 @@ cb_store_revoke_token (CbStore     *self,
 }
 
 gboolean
+cb_store_revoke_user_tokens (CbStore  *self,
+                             gint64    user_id,
+                             GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->revoke_user_tokens (self, user_id, error);
+}
+
+gboolean
 cb_store_purge_tokens (CbStore  *self,
                        gint64    now,
                        GError  **error)

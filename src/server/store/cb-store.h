@@ -265,6 +265,8 @@ struct _CbStoreInterface
   gint64         (*lookup_token)       (CbStore *self, const char *token_hash, gint64 now,
                                         GError **error);
   gboolean       (*revoke_token)       (CbStore *self, const char *token_hash, GError **error);
+  /* Every token of the user (a new password ends their sessions). */
+  gboolean       (*revoke_user_tokens) (CbStore *self, gint64 user_id, GError **error);
   gboolean       (*purge_tokens)       (CbStore *self, gint64 now, GError **error);
 
   /* Event log. append sets record->seq (strictly increasing, never reused). */
@@ -357,6 +359,7 @@ gboolean       cb_store_add_token        (CbStore *self, const char *token_hash,
 gint64         cb_store_lookup_token     (CbStore *self, const char *token_hash, gint64 now,
                                           GError **error);
 gboolean       cb_store_revoke_token     (CbStore *self, const char *token_hash, GError **error);
+gboolean       cb_store_revoke_user_tokens (CbStore *self, gint64 user_id, GError **error);
 gboolean       cb_store_purge_tokens     (CbStore *self, gint64 now, GError **error);
 gboolean       cb_store_append_event     (CbStore *self, CbEventRecord *record, GError **error);
 GPtrArray     *cb_store_events_since     (CbStore *self, gint64 after, guint limit, GError **error);
