@@ -652,6 +652,7 @@ cb_server_config_parse_args (CbServerConfig   *config,
       if (!check_range ("max-announcement", f.max_announcement, 1, G_MAXINT32, error))
         goto out;
       config->max_announcement = f.max_announcement;
+    }
   if (f.request_timeout != -1)
     {
       if (!check_range ("request-timeout", f.request_timeout, 1, 3600, error))
