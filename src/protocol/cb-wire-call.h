@@ -7,11 +7,15 @@
  *  "from", "from_user_id", "to", "to_user_id",
  *  "remote_number", "remote_name", "remote_user_id",
  *  "started_at", "answered_at", "device_call_id", "device",
- *  "group": {"id", "name"} | null, "picked_up"}
+ *  "group": {"id", "name"} | null, "picked_up",
+ *  "picked_up_from": {"user_id", "name"} | null}
  *
  * The remote party is `to` for an outgoing side and `from` for an
  * incoming one. Ids are null when the party is not one of our users (a
  * number beyond the trunk, a group), times null when not reached yet.
+ *
+ * "picked_up_from" is set on the side of a user who took the call over
+ * by pickup: the colleague it rang at (null otherwise).
  *
  * Written for a viewer, a party the viewer may not see
  * (cb_wire_viewer_may_see()) loses its number, name and id: the call
@@ -46,6 +50,7 @@ typedef struct {
   gint64           group_id;        /* 0: not a group call */
   const char      *group_name;
   gboolean         picked_up;
+  CbWireParty      picked_up_from;  /* this side took it from them (user_id 0: no); no number */
 } CbWireCall;
 
 /* The party on the other side from call->user_id's point of view. */
