@@ -49,6 +49,10 @@ typedef struct {
   char     *sip_realm;        /* digest realm */
   guint     sip_nonce_lifetime; /* seconds */
   guint     sip_max_expires;  /* longest registration granted, seconds */
+  guint     sip_subscribe_min_expires;    /* lamps' subscriptions: shortest granted, s */
+  guint     sip_subscribe_max_expires;    /* longest granted, s */
+  guint     sip_max_subscriptions;        /* in all */
+  guint     sip_max_device_subscriptions; /* from one device */
 
   /* [trunk]: the upstream proxy for numbers that are not ours */
   char     *trunk_proxy;      /* "sip:HOST[:PORT]"; NULL: no trunk */

@@ -27,6 +27,8 @@ CbSipB2bua          *cb_sip_server_get_b2bua         (CbSipServer *self);
 CbSipQueue          *cb_sip_server_get_queue         (CbSipServer *self);
 /* Without a [trunk] proxy a trunk that refuses every number. */
 CbSipTrunk          *cb_sip_server_get_trunk         (CbSipServer *self);
+/* NULL while stopped. */
+CbSipSubscriptions  *cb_sip_server_get_subscriptions (CbSipServer *self);
 
 /* Derives the user's line state from calls, queue and bindings and
  * publishes it when it changed; a queue looks again whether the user can

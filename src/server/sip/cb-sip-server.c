@@ -24,6 +24,7 @@
 #include "cb-sip-b2bua.h"
 #include "cb-sip-queue.h"
 #include "cb-sip-registrar.h"
+#include "cb-sip-subscriptions.h"
 #include "cb-sip-trunk.h"
 
 #define SHUTDOWN_TIMEOUT_MS 5000
@@ -46,6 +47,7 @@ struct _CbSipServer
   CbSipB2bua          *b2bua;
   CbSipTrunk          *trunk;
   CbSipQueue          *queue;      /* while started */
+  CbSipSubscriptions  *subscriptions; /* likewise */
 };
 
 G_DEFINE_FINAL_TYPE (CbSipServer, cb_sip_server, G_TYPE_OBJECT)
@@ -175,6 +177,12 @@ cb_sip_server_get_trunk (CbSipServer *self)
   return self->trunk;
 }
 
+CbSipSubscriptions *
+cb_sip_server_get_subscriptions (CbSipServer *self)
+{
+  return self->subscriptions;
+}
+
 /* ---- line state ---------------------------------------------------------- */
 
 gboolean
@@ -213,6 +221,8 @@ cb_sip_server_update_line_state (CbSipServer *self,
       !cb_changes_set_line_state (self->changes, user_id, state, &error))
     g_warning ("Could not set the line state of user %" G_GINT64_FORMAT ": %s",
                user_id, error->message);
+  /* Their calls changed (or may have): so did their lamp's dialogs. */
+  cb_sip_subscriptions_user_changed (self->subscriptions, user_id);
 }
 
 /* ---- the stack ----------------------------------------------------------- */
@@ -270,10 +280,20 @@ on_nua_event (nua_event_t   event,
       nua_handle_destroy (nh);
       return;
 
+    case nua_i_subscribe:
+      if (self->subscriptions != NULL)
+        {
+          CbSipEvent ev = { event, status, phrase, nh, magic, sip, tags };
+
+          cb_sip_subscriptions_subscribe (self->subscriptions, &ev);
+        }
+      else if (magic == NULL)
+        nua_handle_destroy (nh);
+      return;
+
     case nua_i_options:
     case nua_i_message:
     case nua_i_publish:
-    case nua_i_subscribe:
       /* Answered by sofia (200 to OPTIONS, 405/501 otherwise); the
        * handle is ours to drop. */
       if (magic == NULL)
@@ -286,6 +306,11 @@ on_nua_event (nua_event_t   event,
 
         if (magic != NULL && magic->kind == CB_SIP_MAGIC_QUEUE && self->queue != NULL)
           cb_sip_queue_event (self->queue, &ev);
+        else if (magic != NULL && magic->kind == CB_SIP_MAGIC_SUBSCRIPTION)
+          {
+            if (self->subscriptions != NULL)
+              cb_sip_subscriptions_event (self->subscriptions, &ev);
+          }
         else
           cb_sip_b2bua_event (self->b2bua, &ev);
       }
@@ -377,8 +402,18 @@ cb_sip_server_start (CbSipServer  *self,
                           NUTAG_AUTOANSWER (0),
                           NUTAG_AUTOALERT (0),
                           NUTAG_AUTOACK (1),
-                          NUTAG_APPL_METHOD ("REGISTER"),
-                          NUTAG_ALLOW ("INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER"),
+                          NUTAG_APPL_METHOD ("REGISTER, SUBSCRIBE"),
+                          NUTAG_ALLOW ("INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, SUBSCRIBE, NOTIFY"),
+                          /* Lamps (cb-sip-subscriptions.c); refreshes are
+                           * granted at most the longest subscription. */
+                          NUTAG_ALLOW_EVENTS (CB_SIP_SUBSCRIPTION_EVENTS),
+                          NUTAG_SUB_EXPIRES (self->settings->subscribe_max_expires > 0
+                                             ? MAX (self->settings->subscribe_max_expires,
+                                                    self->settings->subscribe_min_expires)
+                                             : CB_SIP_DEFAULT_SUBSCRIBE_MAX_EXPIRES),
+                          /* An INVITE with Replaces picks a ringing call up
+                           * (cb-sip-pickup.c); phones send Require: replaces. */
+                          NUTAG_SUPPORTED ("replaces"),
                           SIPTAG_USER_AGENT_STR ("callboardd/" PACKAGE_VERSION),
                           TAG_END ());
   if (self->nua == NULL)
@@ -395,6 +430,8 @@ cb_sip_server_start (CbSipServer  *self,
   g_clear_pointer (&self->trunk, cb_sip_trunk_free);
   self->trunk = cb_sip_trunk_new (self->settings, address, port);
   self->queue = cb_sip_queue_new (self);
+  self->subscriptions = cb_sip_subscriptions_new (self);
+  cb_sip_subscriptions_restore (self->subscriptions);
   if (trim_id == 0)
     trim_id = g_timeout_add_seconds (TRIM_INTERVAL_S, trim_memory, self);
   g_debug ("SIP listening on %s", url);
@@ -421,6 +458,8 @@ cb_sip_server_stop (CbSipServer *self)
     return;
   g_clear_handle_id (&trim_id, g_source_remove);
 
+  /* First: nothing is notified of the calls ending below. */
+  cb_sip_subscriptions_shutdown (self->subscriptions);
   if (self->queue != NULL)
     cb_sip_queue_shutdown (self->queue);
   cb_sip_b2bua_shutdown (self->b2bua);
@@ -439,6 +478,7 @@ cb_sip_server_stop (CbSipServer *self)
   su_root_destroy (self->root);
   self->root = NULL;
   g_clear_object (&self->queue);
+  g_clear_pointer (&self->subscriptions, cb_sip_subscriptions_free);
 }
 
 guint

@@ -1,0 +1,814 @@
+/* test-sip-subscriptions.c: desk phones' lamps over SIP (SUBSCRIBE/NOTIFY) with sipp and baresip against a real callboardd
+ *
+ * Copyright 2026 The Callboard developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sipp plays the desk phones that watch colleagues (tests/server/
+ * sip-subscribe*.xml); phone-library agents are the colleagues who are
+ * called. Every NOTIFY sipp receives is in its message trace, which the
+ * test reads and parses (the dialog-info XML with GMarkup):
+ * - a colleague called, answering and hanging up shows as early →
+ *   confirmed → terminated, with the caller and the ringing dialog's
+ *   call-id and tags for a subscriber at team, without them at business;
+ * - level public gets 403, an unknown package 489, a too short Expires
+ *   423; a refresh is granted at most the maximum and notified again,
+ *   Expires: 0 ends the subscription with a final NOTIFY, and one left
+ *   alone runs out with terminated;reason=timeout;
+ * - the bounds: past the device's 403, past the total 503 with
+ *   Retry-After, and room again once others ended;
+ * - a restart (a crash, then an orderly stop) tells the subscriber in
+ *   its dialog to subscribe again at once, and the lamp is right again;
+ * - a hunt group's lamp (and its ringing count over REST);
+ * - a sipp phone picks a ringing call up with an INVITE with Replaces
+ *   naming the dialog its NOTIFY showed; the picker's call event and
+ *   journal name whom it was picked up from;
+ * - a ringing call deflected over REST rings the new target unanswered;
+ * - baresip's presence module follows a colleague's presence (PIDF).
+ */
+
+#define G_LOG_DOMAIN "cb-sip-subscriptions"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <gst/gst.h>
+
+#include "cb-test-phone.h"
+#include "cb-test-sipp.h"
+
+#define WAIT_MS CB_TEST_PHONE_WAIT_MS
+#define SIPP_MS 60000
+#define DIALOG_TYPE "application/dialog-info+xml"
+
+static const char *directory =
+  "{\"users\":["
+  " {\"username\":\"anna\",\"display_name\":\"Anna\",\"extension\":\"201\",\"password\":\"pw\"},"
+  " {\"username\":\"ben\",\"display_name\":\"Ben\",\"extension\":\"202\",\"password\":\"pw\"},"
+  " {\"username\":\"carl\",\"display_name\":\"Carl\",\"extension\":\"203\",\"password\":\"pw\"},"
+  " {\"username\":\"bea\",\"display_name\":\"Bea\",\"extension\":\"204\",\"password\":\"pw\"},"
+  " {\"username\":\"pia\",\"display_name\":\"Pia\",\"extension\":\"205\",\"password\":\"pw\"},"
+  " {\"username\":\"dora\",\"display_name\":\"Dora\",\"extension\":\"206\",\"password\":\"pw\"}],"
+  "\"groups\":["
+  " {\"name\":\"Team\",\"kind\":\"authorisation\",\"level\":\"team\","
+  "  \"members\":[\"anna\",\"ben\",\"carl\",\"dora\"]},"
+  " {\"name\":\"Office\",\"kind\":\"authorisation\",\"level\":\"business\","
+  "  \"members\":[\"bea\",\"ben\",\"carl\"]},"
+  " {\"name\":\"Front\",\"kind\":\"hunt\",\"number\":\"700\",\"level\":\"team\","
+  "  \"members\":[\"ben\",\"anna\"]}]}";
+
+typedef struct {
+  CbTestServer *server;
+  char         *tmpdir;
+  char         *target;       /* callboardd's SIP address, host:port */
+  CbTestPhone   anna, ben, carl, bea, pia, dora;
+  CbTestStream *stream;       /* anna's events */
+} Fixture;
+
+/* ---- what sipp received ---------------------------------------------------- */
+
+/* One message from sipp's -trace_msg file, as it came in. */
+typedef struct {
+  char *start;       /* "NOTIFY sip:… SIP/2.0" or "SIP/2.0 200 OK" */
+  char *headers;     /* the header lines, CRLF-separated */
+  char *body;
+} Message;
+
+static void
+message_free (Message *message)
+{
+  g_free (message->start);
+  g_free (message->headers);
+  g_free (message->body);
+  g_free (message);
+}
+
+/* The value of a header (first of its name), or NULL. */
+static char *
+header (const Message *message,
+        const char    *name)
+{
+  g_auto(GStrv) lines = g_strsplit (message->headers, "\r\n", 0);
+  g_autofree char *prefix = g_strdup_printf ("%s:", name);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_ascii_strncasecmp (lines[i], prefix, strlen (prefix)) == 0)
+      return g_strstrip (g_strdup (lines[i] + strlen (prefix)));
+  return NULL;
+}
+
+static guint
+status_of (const Message *message)
+{
+  if (!g_str_has_prefix (message->start, "SIP/2.0 "))
+    return 0;
+  return (guint) g_ascii_strtoull (message->start + 8, NULL, 10);
+}
+
+static gboolean
+is_notify (const Message *message)
+{
+  return g_str_has_prefix (message->start, "NOTIFY ");
+}
+
+/* The messages sipp received so far (its trace is written as they come). */
+static GPtrArray *
+read_received (const char *path)
+{
+  GPtrArray *messages = g_ptr_array_new_with_free_func ((GDestroyNotify) message_free);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) blocks = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return messages;
+  blocks = g_strsplit (text, "----------------------------------------------- ", 0);
+  for (guint i = 0; blocks[i] != NULL; i++)
+    {
+      const char *block = blocks[i];
+      const char *start, *end_of_start, *end_of_headers;
+      g_autofree char *length = NULL;
+      Message *message;
+      gsize body_length;
+
+      if ((start = strstr (block, "message received [")) == NULL)
+        continue;
+      start = strchr (start, '\n');
+      while (start != NULL && (*start == '\n' || *start == '\r'))
+        start++;
+      if (start == NULL || (end_of_start = strstr (start, "\r\n")) == NULL ||
+          (end_of_headers = strstr (end_of_start, "\r\n\r\n")) == NULL)
+        continue;
+      message = g_new0 (Message, 1);
+      message->start = g_strndup (start, end_of_start - start);
+      message->headers = g_strndup (end_of_start + 2, end_of_headers - end_of_start - 2);
+      length = header (message, "Content-Length");
+      body_length = length != NULL ? g_ascii_strtoull (length, NULL, 10) : 0;
+      message->body = g_strndup (end_of_headers + 4, MIN (body_length, strlen (end_of_headers + 4)));
+      g_ptr_array_add (messages, message);
+    }
+  return messages;
+}
+
+/* ---- dialog-info documents ----------------------------------------------- */
+
+typedef struct {
+  char     *id;
+  char     *call_id;
+  char     *local_tag;
+  char     *remote_tag;
+  char     *direction;
+  char     *state;
+  gboolean  has_remote;
+  char     *remote_display;
+  char     *remote_identity;
+} Dialog;
+
+typedef struct {
+  guint      version;
+  char      *entity;
+  char      *state;
+  GPtrArray *dialogs;
+  /* parser state */
+  Dialog    *current;
+  gboolean   in_remote;
+  GString   *text;
+} DialogInfo;
+
+static void
+dialog_free (Dialog *dialog)
+{
+  g_free (dialog->id);
+  g_free (dialog->call_id);
+  g_free (dialog->local_tag);
+  g_free (dialog->remote_tag);
+  g_free (dialog->direction);
+  g_free (dialog->state);
+  g_free (dialog->remote_display);
+  g_free (dialog->remote_identity);
+  g_free (dialog);
+}
+
+static void
+dialog_info_free (DialogInfo *info)
+{
+  g_free (info->entity);
+  g_free (info->state);
+  g_ptr_array_unref (info->dialogs);
+  if (info->text != NULL)
+    g_string_free (info->text, TRUE);
+  g_free (info);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DialogInfo, dialog_info_free)
+
+static const char *
+attribute (const char **names,
+           const char **values,
+           const char  *name)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], name))
+      return values[i];
+  return NULL;
+}
+
+static void
+on_start (GMarkupParseContext  *context,
+          const char           *element,
+          const char          **names,
+          const char          **values,
+          gpointer              data,
+          GError              **error)
+{
+  DialogInfo *info = data;
+
+  g_string_truncate (info->text, 0);
+  if (g_str_equal (element, "dialog-info"))
+    {
+      info->version = (guint) g_ascii_strtoull (attribute (names, values, "version"), NULL, 10);
+      info->entity = g_strdup (attribute (names, values, "entity"));
+      info->state = g_strdup (attribute (names, values, "state"));
+    }
+  else if (g_str_equal (element, "dialog"))
+    {
+      info->current = g_new0 (Dialog, 1);
+      info->current->id = g_strdup (attribute (names, values, "id"));
+      info->current->call_id = g_strdup (attribute (names, values, "call-id"));
+      info->current->local_tag = g_strdup (attribute (names, values, "local-tag"));
+      info->current->remote_tag = g_strdup (attribute (names, values, "remote-tag"));
+      info->current->direction = g_strdup (attribute (names, values, "direction"));
+      g_ptr_array_add (info->dialogs, info->current);
+    }
+  else if (g_str_equal (element, "remote") && info->current != NULL)
+    {
+      info->in_remote = TRUE;
+      info->current->has_remote = TRUE;
+    }
+  else if (g_str_equal (element, "identity") && info->in_remote)
+    info->current->remote_display = g_strdup (attribute (names, values, "display"));
+}
+
+static void
+on_end (GMarkupParseContext  *context,
+        const char           *element,
+        gpointer              data,
+        GError              **error)
+{
+  DialogInfo *info = data;
+
+  if (g_str_equal (element, "state") && info->current != NULL)
+    info->current->state = g_strdup (info->text->str);
+  else if (g_str_equal (element, "identity") && info->in_remote)
+    info->current->remote_identity = g_strdup (info->text->str);
+  else if (g_str_equal (element, "remote"))
+    info->in_remote = FALSE;
+  else if (g_str_equal (element, "dialog"))
+    info->current = NULL;
+}
+
+static void
+on_text (GMarkupParseContext  *context,
+         const char           *text,
+         gsize                 length,
+         gpointer              data,
+         GError              **error)
+{
+  g_string_append_len (((DialogInfo *) data)->text, text, length);
+}
+
+/* Parses the document; a malformed one fails the test. */
+static DialogInfo *
+parse_dialog_info (const char *xml)
+{
+  static const GMarkupParser parser = { on_start, on_end, on_text, NULL, NULL };
+  DialogInfo *info = g_new0 (DialogInfo, 1);
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *root = strstr (xml, "<dialog-info");
+
+  g_assert_nonnull (root);
+  info->dialogs = g_ptr_array_new_with_free_func ((GDestroyNotify) dialog_free);
+  info->text = g_string_new (NULL);
+  context = g_markup_parse_context_new (&parser, 0, info, NULL);
+  if (!g_markup_parse_context_parse (context, root, -1, &error) ||
+      !g_markup_parse_context_end_parse (context, &error))
+    {
+      g_autofree char *escaped = g_strescape (xml, NULL);
+
+      g_error ("Not dialog-info XML (%s): %s", error->message, escaped);
+    }
+  return info;
+}
+
+static Dialog *
+find_dialog (DialogInfo *info,
+             const char *state)
+{
+  for (guint i = 0; i < info->dialogs->len; i++)
+    {
+      Dialog *dialog = g_ptr_array_index (info->dialogs, i);
+
+      if (state == NULL || g_strcmp0 (dialog->state, state) == 0)
+        return dialog;
+    }
+  return NULL;
+}
+
+/* ---- a sipp subscriber ----------------------------------------------------- */
+
+typedef struct {
+  CbTestSipp *sipp;
+  char       *trace;     /* its -message_file */
+  guint       port;
+  guint       cursor;    /* messages already looked at */
+  GPtrArray  *received;  /* Message, as read last */
+} Subscriber;
+
+static void
+subscriber_free (Subscriber *sub)
+{
+  g_clear_pointer (&sub->sipp, cb_test_sipp_free);
+  g_free (sub->trace);
+  g_clear_pointer (&sub->received, g_ptr_array_unref);
+  g_free (sub);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Subscriber, subscriber_free)
+
+static char *
+injection (Fixture    *fixture,
+           const char *name,
+           const char *row)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup_printf ("SEQUENTIAL\n%s\n", row);
+  char *path = g_build_filename (fixture->tmpdir, name, NULL);
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* sipp runs scenario (tests/server/…) as `who`, watching number's event
+ * package (Expires: expires), from a port of its own (port 0: a free
+ * one) with the extra arguments (NULL-terminated array, may be NULL). */
+static Subscriber *
+subscriber_start_full (Fixture            *fixture,
+                       const char         *name,
+                       const char         *scenario,
+                       CbTestPhone        *who,
+                       const char         *number,
+                       const char         *event,
+                       guint               expires,
+                       guint               port,
+                       const char * const *extra)
+{
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "tests", "server", scenario, NULL);
+  g_autofree char *row = NULL;
+  g_autofree char *inf = NULL;
+  g_autofree char *inf_name = g_strdup_printf ("%s.csv", name);
+  g_autofree char *port_arg = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  Subscriber *sub = g_new0 (Subscriber, 1);
+
+  row = g_strdup_printf ("%s;[authentication username=%s password=%s];%s;%s;%s;%u",
+                         who->line, who->line, who->password, number, event,
+                         g_str_equal (event, "presence") ? "application/pidf+xml" : DIALOG_TYPE,
+                         expires);
+  inf = injection (fixture, inf_name, row);
+  sub->trace = g_strdup_printf ("%s/%s-messages.log", fixture->tmpdir, name);
+  sub->port = port > 0 ? port : cb_test_free_udp_port ();
+  port_arg = g_strdup_printf ("%u", sub->port);
+  sub->received = g_ptr_array_new ();
+  g_ptr_array_add (args, fixture->target);
+  g_ptr_array_add (args, (gpointer) "-p");
+  g_ptr_array_add (args, port_arg);
+  g_ptr_array_add (args, (gpointer) "-inf");
+  g_ptr_array_add (args, inf);
+  g_ptr_array_add (args, (gpointer) "-trace_msg");
+  g_ptr_array_add (args, (gpointer) "-message_file");
+  g_ptr_array_add (args, sub->trace);
+  /* A lamp waits as long as the test needs between NOTIFYs. */
+  g_ptr_array_add (args, (gpointer) "-timeout");
+  g_ptr_array_add (args, (gpointer) "120s");
+  g_ptr_array_add (args, (gpointer) "-recv_timeout");
+  g_ptr_array_add (args, (gpointer) "60000");
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) extra[i]);
+  g_ptr_array_add (args, NULL);
+  sub->sipp = cb_test_sipp_start_argv (fixture->tmpdir, name, path, (const char * const *) args->pdata);
+  return sub;
+}
+
+static Subscriber *
+subscriber_start (Fixture     *fixture,
+                  const char  *name,
+                  CbTestPhone *who,
+                  const char  *number,
+                  const char  *event)
+{
+  return subscriber_start_full (fixture, name, "sip-subscribe.xml", who, number, event, 300, 0, NULL);
+}
+
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*MessageTest) (const Message *message,
+                                 gpointer       data);
+
+/* The first message received after the cursor that passes `test`
+ * (borrowed from sub->received); moves the cursor past it. Fails the test
+ * after WAIT_MS, or when sipp exits first. */
+static const Message *
+wait_message (Subscriber  *sub,
+              MessageTest  test,
+              gpointer     data,
+              const char  *what)
+{
+  guint ticker = g_timeout_add (20, tick, NULL);
+  CbTestTimer timer;
+
+  cb_test_timer_start (&timer, WAIT_MS);
+  for (;;)
+    {
+      g_clear_pointer (&sub->received, g_ptr_array_unref);
+      sub->received = read_received (sub->trace);
+      for (; sub->cursor < sub->received->len; sub->cursor++)
+        {
+          const Message *message = g_ptr_array_index (sub->received, sub->cursor);
+
+          if (test (message, data))
+            {
+              sub->cursor++;
+              cb_test_timer_stop (&timer);
+              g_source_remove (ticker);
+              return message;
+            }
+        }
+      if (sub->sipp->exited)
+        {
+          g_autofree char *errors = cb_test_sipp_errors (sub->sipp);
+
+          g_error ("sipp %s ended before %s: %s", sub->sipp->name, what, errors != NULL ? errors : "");
+        }
+      cb_test_timer_iterate (&timer, what);
+    }
+}
+
+static gboolean
+any_notify (const Message *message,
+            gpointer       data)
+{
+  return is_notify (message);
+}
+
+/* A NOTIFY whose document has a dialog in state `data` (NULL: none at all). */
+static gboolean
+notify_with_dialog (const Message *message,
+                    gpointer       data)
+{
+  g_autoptr(DialogInfo) info = NULL;
+
+  if (!is_notify (message) || strstr (message->body, "<dialog-info") == NULL)
+    return FALSE;
+  info = parse_dialog_info (message->body);
+  return data != NULL ? find_dialog (info, data) != NULL : info->dialogs->len == 0;
+}
+
+static gboolean
+response_with (const Message *message,
+               gpointer       data)
+{
+  return status_of (message) == GPOINTER_TO_UINT (data);
+}
+
+static const Message *
+wait_dialog (Subscriber *sub,
+             const char *state,
+             const char *what)
+{
+  return wait_message (sub, notify_with_dialog, (gpointer) state, what);
+}
+
+/* ---- the fixture ---------------------------------------------------------- */
+
+static void
+fetch_line (Fixture     *fixture,
+            CbTestPhone *user,
+            const char  *username)
+{
+  cb_test_phone_fetch_line (fixture->server, user, username);
+  if (fixture->target == NULL)
+    fixture->target = g_strdup (user->registrar + strlen ("sip:"));
+}
+
+/* data: extra server arguments (NULL-terminated), NULL for none. A fixed
+ * SIP port, so that a restarted server is where the phones expect it. */
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const char * const *extra = data;
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (args, g_strdup ("--sip-port"));
+  g_ptr_array_add (args, g_strdup_printf ("%u", cb_test_free_udp_port ()));
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (args, g_strdup (extra[i]));
+  g_ptr_array_add (args, NULL);
+  fixture->server = cb_test_server_start (directory, (const char * const *) args->pdata);
+  fixture->tmpdir = g_dir_make_tmp ("cb-subscriptions-XXXXXX", &error);
+  g_assert_no_error (error);
+  fetch_line (fixture, &fixture->anna, "anna");
+  fetch_line (fixture, &fixture->bea, "bea");
+  fetch_line (fixture, &fixture->pia, "pia");
+  cb_test_phone_start_user (fixture->server, &fixture->ben, "ben", 600, 400);
+  cb_test_phone_start_user (fixture->server, &fixture->carl, "carl", 400, 600);
+  fixture->ben.manual_answer = TRUE;
+  fixture->stream = cb_test_stream_open (fixture->server, fixture->anna.token, -1, TRUE);
+  g_assert_null (fixture->stream->error);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_pointer (&fixture->stream, cb_test_stream_close);
+  cb_test_phone_clear_all (&fixture->anna, &fixture->ben, &fixture->carl, &fixture->bea,
+                           &fixture->pia, &fixture->dora, NULL);
+  cb_test_remove_dir (fixture->tmpdir);
+  g_free (fixture->tmpdir);
+  g_free (fixture->target);
+  cb_test_server_stop (fixture->server);
+}
+
+/* ---- the dialog package --------------------------------------------------- */
+
+/* Carl calls Ben, Ben answers, Carl hangs up: Anna's lamp (team) shows
+ * early → confirmed → terminated with Carl and the ringing dialog, Bea's
+ * (business) the same states without them. */
+static void
+test_dialog_states (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(Subscriber) anna = NULL;
+  g_autoptr(Subscriber) bea = NULL;
+  g_autoptr(DialogInfo) early = NULL;
+  g_autoptr(DialogInfo) quiet = NULL;
+  g_autoptr(DialogInfo) confirmed = NULL;
+  g_autoptr(DialogInfo) over = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *entity = NULL;
+  const Message *message;
+  Dialog *dialog;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  anna = subscriber_start (fixture, "anna", &fixture->anna, "202", "dialog");
+  bea = subscriber_start (fixture, "bea", &fixture->bea, "202", "dialog");
+  message = wait_message (anna, response_with, GUINT_TO_POINTER (200), "anna's SUBSCRIBE accepted");
+  state = header (message, "Expires");
+  g_assert_cmpstr (state, ==, "300");
+  g_clear_pointer (&state, g_free);
+
+  /* Nothing yet: a full document without dialogs. */
+  message = wait_dialog (anna, NULL, "the first NOTIFY");
+  state = header (message, "Subscription-State");
+  content_type = header (message, "Content-Type");
+  g_assert_true (g_str_has_prefix (state, "active;expires="));
+  g_assert_cmpstr (content_type, ==, DIALOG_TYPE);
+  quiet = parse_dialog_info (message->body);
+  entity = g_strdup_printf ("sip:202@%s", fixture->target);
+  g_assert_cmpstr (quiet->entity, ==, entity);
+  g_assert_cmpstr (quiet->state, ==, "full");
+  wait_dialog (bea, NULL, "bea's first NOTIFY");
+
+  cb_test_phone_dial (&fixture->carl, "202");
+  CB_TEST_WAIT_FOR (cb_test_phone_rang (&fixture->ben), WAIT_MS, "ben's phone to ring");
+
+  message = wait_dialog (anna, "early", "early at anna's lamp");
+  early = parse_dialog_info (message->body);
+  g_assert_cmpuint (early->version, >, quiet->version);
+  dialog = find_dialog (early, "early");
+  g_assert_cmpstr (dialog->direction, ==, "recipient");
+  /* Team: the caller, and Ben's ringing dialog for a pickup. */
+  g_assert_true (dialog->has_remote);
+  g_assert_cmpstr (dialog->remote_display, ==, "Carl");
+  g_assert_true (g_str_has_prefix (dialog->remote_identity, "sip:203@"));
+  g_assert_cmpstr (dialog->call_id, ==, cb_sip_call_get_call_id (fixture->ben.call));
+  g_assert_nonnull (dialog->local_tag);
+  g_assert_nonnull (dialog->remote_tag);
+
+  /* Business: the state only. */
+  {
+    g_autoptr(DialogInfo) business = NULL;
+    Dialog *seen;
+
+    message = wait_dialog (bea, "early", "early at bea's lamp");
+    business = parse_dialog_info (message->body);
+    seen = find_dialog (business, "early");
+    g_assert_cmpstr (seen->id, ==, dialog->id);
+    g_assert_false (seen->has_remote);
+    g_assert_null (seen->call_id);
+    g_assert_null (seen->local_tag);
+    g_assert_null (strstr (message->body, "203"));
+    g_assert_null (strstr (message->body, "Carl"));
+  }
+
+  cb_test_phone_answer (&fixture->ben);
+  message = wait_dialog (anna, "confirmed", "confirmed at anna's lamp");
+  confirmed = parse_dialog_info (message->body);
+  g_assert_cmpstr (find_dialog (confirmed, "confirmed")->id, ==, dialog->id);
+  g_assert_cmpstr (find_dialog (confirmed, "confirmed")->remote_display, ==, "Carl");
+  /* No pickup of an answered call. */
+  g_assert_null (find_dialog (confirmed, "confirmed")->call_id);
+  wait_dialog (bea, "confirmed", "confirmed at bea's lamp");
+
+  cb_test_phone_wait_state (&fixture->carl, CB_SIP_CALL_STATE_ACTIVE, "carl connected");
+  cb_sip_call_hangup (fixture->carl.call);
+  message = wait_dialog (anna, "terminated", "terminated at anna's lamp");
+  over = parse_dialog_info (message->body);
+  g_assert_cmpstr (find_dialog (over, "terminated")->id, ==, dialog->id);
+  g_assert_cmpuint (over->version, >, confirmed->version);
+
+  /* The scenarios unsubscribe (Expires: 0) and see the final NOTIFY. */
+  cb_test_sipp_finish (anna->sipp, SIPP_MS);
+  cb_test_sipp_finish (bea->sipp, SIPP_MS);
+  g_clear_pointer (&state, g_free);
+  g_clear_pointer (&anna->received, g_ptr_array_unref);
+  anna->received = read_received (anna->trace);
+  message = g_ptr_array_index (anna->received, anna->received->len - 1);
+  g_assert_true (is_notify (message));
+  state = header (message, "Subscription-State");
+  g_assert_true (g_str_has_prefix (state, "terminated"));
+}
+
+/* Public towards Ben: 403 after the challenge. A package nobody knows:
+ * 489 Bad Event, no challenge. */
+static void
+test_refusals (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(Subscriber) pia = NULL;
+  g_autoptr(Subscriber) odd = NULL;
+  g_autoptr(Subscriber) nobody = NULL;
+  g_autofree char *allow_events = NULL;
+  const Message *message;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  pia = subscriber_start (fixture, "pia", &fixture->pia, "202", "dialog");
+  wait_message (pia, response_with, GUINT_TO_POINTER (401), "pia challenged");
+  wait_message (pia, response_with, GUINT_TO_POINTER (403), "pia refused");
+  g_assert_false (cb_test_sipp_wait (pia->sipp, SIPP_MS));
+
+  odd = subscriber_start (fixture, "odd", &fixture->anna, "202", "message-summary");
+  message = wait_message (odd, response_with, GUINT_TO_POINTER (489), "489 Bad Event");
+  allow_events = header (message, "Allow-Events");
+  g_assert_nonnull (strstr (allow_events, "dialog"));
+  g_assert_nonnull (strstr (allow_events, "presence"));
+  g_assert_false (cb_test_sipp_wait (odd->sipp, SIPP_MS));
+
+  /* A number that is nobody's. */
+  nobody = subscriber_start (fixture, "nobody", &fixture->anna, "299", "dialog");
+  wait_message (nobody, response_with, GUINT_TO_POINTER (404), "404 for nobody");
+  g_assert_false (cb_test_sipp_wait (nobody->sipp, SIPP_MS));
+}
+
+/* 423 below the minimum; granted 120 s; a refresh asking for 100000 s
+ * gets the maximum (600 here) and the NOTIFY again; Expires: 0 ends it. */
+static void
+test_refresh (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(Subscriber) anna = NULL;
+  g_autofree char *min = NULL;
+  g_autofree char *expires = NULL;
+  g_autofree char *refreshed = NULL;
+  g_autofree char *state = NULL;
+  const Message *message;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  anna = subscriber_start_full (fixture, "refresh", "sip-subscribe-refresh.xml", &fixture->anna, "202",
+                                "dialog", 120, 0, NULL);
+  message = wait_message (anna, response_with, GUINT_TO_POINTER (423), "423 Interval Too Brief");
+  min = header (message, "Min-Expires");
+  g_assert_cmpstr (min, ==, "60");
+  message = wait_message (anna, response_with, GUINT_TO_POINTER (200), "the subscription");
+  expires = header (message, "Expires");
+  g_assert_cmpstr (expires, ==, "120");
+  message = wait_message (anna, any_notify, NULL, "the first NOTIFY");
+  state = header (message, "Subscription-State");
+  g_assert_true (g_str_has_prefix (state, "active;expires=1"));
+  g_clear_pointer (&state, g_free);
+
+  message = wait_message (anna, response_with, GUINT_TO_POINTER (200), "the refresh");
+  refreshed = header (message, "Expires");
+  g_assert_cmpstr (refreshed, ==, "600");
+  message = wait_message (anna, any_notify, NULL, "the NOTIFY of the refresh");
+  state = header (message, "Subscription-State");
+  g_assert_true (g_str_has_prefix (state, "active;expires=6") ||
+                 g_str_has_prefix (state, "active;expires=59"));
+  g_clear_pointer (&state, g_free);
+
+  message = wait_message (anna, response_with, GUINT_TO_POINTER (200), "the unsubscribe");
+  cb_test_sipp_finish (anna->sipp, SIPP_MS);
+  message = wait_message (anna, any_notify, NULL, "the final NOTIFY");
+  state = header (message, "Subscription-State");
+  g_assert_true (g_str_has_prefix (state, "terminated"));
+}
+
+/* Left alone, a subscription runs out: terminated;reason=timeout. */
+static void
+test_expiry (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(Subscriber) anna = NULL;
+  g_autofree char *state = NULL;
+  const Message *message;
+  gint64 start;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  anna = subscriber_start_full (fixture, "expiry", "sip-subscribe-hold.xml", &fixture->anna, "202",
+                                "dialog", 2, 0, NULL);
+  wait_message (anna, any_notify, NULL, "the first NOTIFY");
+  start = g_get_monotonic_time ();
+  message = wait_message (anna, any_notify, NULL, "the NOTIFY at the end");
+  state = header (message, "Subscription-State");
+  g_assert_cmpstr (state, ==, "terminated;reason=timeout");
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
+  cb_test_sipp_finish (anna->sipp, SIPP_MS);
+}
+
+/* At most 2 from one device and 3 in all (this server's settings): a
+ * third from one sipp gets 403, a second sipp's second 503 with
+ * Retry-After; once they have run out, there is room again. */
+static void
+test_bounds (Fixture       *fixture,
+             gconstpointer  data)
+{
+  static const char * const three[] = { "-m", "3", "-r", "20", NULL };
+  static const char * const two[] = { "-m", "2", "-r", "20", NULL };
+  g_autoptr(Subscriber) first = NULL;
+  g_autoptr(Subscriber) second = NULL;
+  g_autoptr(Subscriber) later = NULL;
+  g_autofree char *retry = NULL;
+  const Message *message;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  first = subscriber_start_full (fixture, "device1", "sip-subscribe-hold.xml", &fixture->anna, "202",
+                                 "dialog", 3, 0, three);
+  message = wait_message (first, response_with, GUINT_TO_POINTER (403), "the device's bound");
+  g_assert_true (g_str_has_suffix (message->start, "Too many subscriptions from this device"));
+  second = subscriber_start_full (fixture, "device2", "sip-subscribe-hold.xml", &fixture->anna, "202",
+                                  "dialog", 3, 0, two);
+  message = wait_message (second, response_with, GUINT_TO_POINTER (503), "the total bound");
+  retry = header (message, "Retry-After");
+  g_assert_cmpstr (retry, ==, "60");
+
+  /* The others run out (terminated;reason=timeout): room again. */
+  cb_test_sipp_wait (first->sipp, SIPP_MS);
+  cb_test_sipp_wait (second->sipp, SIPP_MS);
+  later = subscriber_start_full (fixture, "device3", "sip-subscribe-hold.xml", &fixture->anna, "202",
+                                 "dialog", 1, 0, NULL);
+  wait_message (later, response_with, GUINT_TO_POINTER (200), "a subscription after the others");
+  cb_test_sipp_finish (later->sipp, SIPP_MS);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char * const short_max[] = { "--subscribe-max-expires", "600", NULL };
+  static const char * const short_expiry[] = { "--subscribe-min-expires", "1", NULL };
+  static const char * const bounded[] = { "--subscribe-min-expires", "1",
+                                          "--max-subscriptions-per-device", "2",
+                                          "--max-subscriptions", "3", NULL };
+
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+
+  g_test_add ("/sip-subscriptions/dialog-states", Fixture, NULL, fixture_setup, test_dialog_states,
+              fixture_teardown);
+  g_test_add ("/sip-subscriptions/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
+  g_test_add ("/sip-subscriptions/refresh", Fixture, short_max, fixture_setup, test_refresh,
+              fixture_teardown);
+  g_test_add ("/sip-subscriptions/expiry", Fixture, short_expiry, fixture_setup, test_expiry,
+              fixture_teardown);
+  g_test_add ("/sip-subscriptions/bounds", Fixture, bounded, fixture_setup, test_bounds, fixture_teardown);
+  return g_test_run ();
+}
