@@ -33,6 +33,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 
 #include "cb-test-phone.h"
@@ -506,8 +507,7 @@ fetch_line (Fixture     *fixture,
     fixture->target = g_strdup (user->registrar + strlen ("sip:"));
 }
 
-/* data: extra server arguments (NULL-terminated), NULL for none. A fixed
- * SIP port, so that a restarted server is where the phones expect it. */
+/* data: extra server arguments (NULL-terminated), NULL for none. */
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -517,7 +517,7 @@ fixture_setup (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   g_ptr_array_add (args, g_strdup ("--sip-port"));
-  g_ptr_array_add (args, g_strdup_printf ("%u", cb_test_free_udp_port ()));
+  g_ptr_array_add (args, g_strdup ("0"));
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
     g_ptr_array_add (args, g_strdup (extra[i]));
   g_ptr_array_add (args, NULL);
@@ -525,6 +525,12 @@ fixture_setup (Fixture       *fixture,
   fixture->tmpdir = g_dir_make_tmp ("cb-subscriptions-XXXXXX", &error);
   g_assert_no_error (error);
   fetch_line (fixture, &fixture->anna, "anna");
+  /* A restarted server listens where the phones expect it: on the SIP
+   * port this one took (a port chosen before the start could be taken
+   * by then, by some connection's own end). */
+  g_assert_cmpstr (fixture->server->extra_args[0], ==, "--sip-port");
+  g_free (fixture->server->extra_args[1]);
+  fixture->server->extra_args[1] = g_strdup (strrchr (fixture->target, ':') + 1);
   fetch_line (fixture, &fixture->bea, "bea");
   fetch_line (fixture, &fixture->pia, "pia");
   cb_test_phone_start_user (fixture->server, &fixture->ben, "ben", 600, 400);
@@ -618,7 +624,7 @@ test_dialog_states (Fixture       *fixture,
     g_assert_false (seen->has_remote);
     g_assert_null (seen->call_id);
     g_assert_null (seen->local_tag);
-    g_assert_null (strstr (message->body, "203"));
+    g_assert_null (strstr (message->body, "sip:203@"));
     g_assert_null (strstr (message->body, "Carl"));
   }
 
@@ -789,6 +795,538 @@ test_bounds (Fixture       *fixture,
   cb_test_sipp_finish (later->sipp, SIPP_MS);
 }
 
+/* ---- restarts -------------------------------------------------------------- */
+
+/* Anna's lamp of Ben through a restart (a crash, or an orderly stop):
+ * before it, the subscription is known to be kept (a
+ * call's NOTIFYs came after the first was answered); after it, Anna's
+ * phone is told in its old dialog to subscribe again at once
+ * (terminated;reason=deactivated: from the restarted server after a
+ * crash, from the stopping one otherwise), does so, and the lamp follows
+ * the next call within seconds. */
+static void
+restart (Fixture  *fixture,
+         gboolean  crash)
+{
+  g_autoptr(Subscriber) anna = NULL;
+  g_autofree char *first_from = NULL;
+  g_autofree char *first_to = NULL;
+  g_autofree char *first_cseq = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *cseq = NULL;
+  const Message *message;
+  gint64 restarted;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  anna = subscriber_start_full (fixture, "restart", "sip-subscribe-restart.xml", &fixture->anna, "202",
+                                "dialog", 300, 0, NULL);
+  message = wait_dialog (anna, NULL, "the first NOTIFY");
+  first_from = header (message, "From");
+  first_to = header (message, "To");
+
+  /* A call: its NOTIFYs go out only once the first was answered, which
+   * is when the subscription's dialog is kept. */
+  cb_test_phone_dial (&fixture->carl, "202");
+  CB_TEST_WAIT_FOR (cb_test_phone_rang (&fixture->ben), WAIT_MS, "ben's phone to ring");
+  wait_dialog (anna, "early", "early before the restart");
+  cb_sip_call_hangup (fixture->carl.call);
+  message = wait_dialog (anna, "terminated", "the call over before the restart");
+  first_cseq = header (message, "CSeq");
+  cb_test_phone_wait_state (&fixture->ben, CB_SIP_CALL_STATE_ENDED, "ben's phone to stop");
+
+  cb_test_server_kill (fixture->server, crash ? SIGKILL : SIGTERM);
+  if (!crash)
+    {
+      /* The stopping server said so before it went. */
+      message = wait_message (anna, any_notify, NULL, "the NOTIFY of the stopping server");
+      state = header (message, "Subscription-State");
+      g_assert_cmpstr (state, ==, "terminated;reason=deactivated");
+    }
+  cb_test_server_restart (fixture->server);
+  restarted = g_get_monotonic_time ();
+  if (crash)
+    {
+      /* The restarted server tells the subscriber of before, in its dialog. */
+      message = wait_message (anna, any_notify, NULL, "the NOTIFY of the restarted server");
+      state = header (message, "Subscription-State");
+      from = header (message, "From");
+      to = header (message, "To");
+      cseq = header (message, "CSeq");
+      g_assert_cmpstr (state, ==, "terminated;reason=deactivated");
+      g_assert_cmpstr (from, ==, first_from);
+      g_assert_cmpstr (to, ==, first_to);
+      g_assert_cmpuint (g_ascii_strtoull (cseq, NULL, 10), >, g_ascii_strtoull (first_cseq, NULL, 10));
+    }
+
+  /* A new subscription, at once, with the lamp as it is now. */
+  message = wait_dialog (anna, NULL, "the NOTIFY of the new subscription");
+  g_clear_pointer (&from, g_free);
+  from = header (message, "From");
+  g_assert_cmpstr (from, !=, first_from);
+  g_test_message ("The lamp was back %.1f s after the restart",
+                  (g_get_monotonic_time () - restarted) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - restarted, <, 5 * G_USEC_PER_SEC);
+
+  /* The phones register again (the server lost their bindings in a
+   * crash, and keeps none over a stop); the lamp follows a call. */
+  cb_test_phone_register (&fixture->ben, fixture->ben.registrar, NULL);
+  cb_test_phone_register (&fixture->carl, fixture->carl.registrar, NULL);
+  cb_test_phone_dial (&fixture->carl, "202");
+  CB_TEST_WAIT_FOR (cb_test_phone_rang (&fixture->ben), WAIT_MS, "ben's phone to ring again");
+  wait_dialog (anna, "early", "early after the restart");
+  cb_sip_call_hangup (fixture->carl.call);
+  wait_dialog (anna, "terminated", "the call over after the restart");
+  cb_test_sipp_finish (anna->sipp, SIPP_MS);
+}
+
+static void
+test_restart_crash (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  restart (fixture, TRUE);
+}
+
+static void
+test_restart_stop (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  restart (fixture, FALSE);
+}
+
+/* ---- a hunt group's lamp ---------------------------------------------------- */
+
+static gint64
+group_id (Fixture    *fixture,
+          const char *name)
+{
+  g_autoptr(JsonNode) snapshot = NULL;
+  JsonArray *groups;
+  guint status = 0;
+
+  snapshot = cb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->anna.token, NULL,
+                              &status);
+  g_assert_cmpuint (status, ==, 200);
+  groups = json_object_get_array_member (json_node_get_object (snapshot), "groups");
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    {
+      JsonObject *group = json_array_get_object_element (groups, i);
+
+      if (g_strcmp0 (json_object_get_string_member (group, "name"), name) == 0)
+        return json_object_get_int_member (group, "id");
+    }
+  g_error ("No group %s", name);
+}
+
+/* The next group-calls event of the group with this ringing count. */
+static void
+wait_group_ringing (CbTestStream *stream,
+                    gint64        group,
+                    gint64        ringing)
+{
+  for (;;)
+    {
+      JsonObject *event = cb_test_stream_wait (stream, "group-calls", 0, WAIT_MS);
+      JsonObject *data;
+
+      g_assert_nonnull (event);
+      data = json_object_get_object_member (event, "data");
+      if (json_object_get_int_member (data, "group_id") == group &&
+          json_object_get_int_member (data, "ringing") == ringing)
+        return;
+    }
+}
+
+/* Carl calls the group Front (700), where Ben is logged in: Anna's lamp
+ * of the group is early with the caller while it rings at Ben, and the
+ * group's ringing count (REST) is 1; Ben answers: the lamp's dialog is
+ * over, the count 0. */
+static void
+test_group_lamp (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(Subscriber) anna = NULL;
+  g_autoptr(DialogInfo) early = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *entity = NULL;
+  const Message *message;
+  gint64 front = group_id (fixture, "Front");
+  Dialog *dialog;
+  guint status = 0;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  path = g_strdup_printf ("/api/v1/groups/%" G_GINT64_FORMAT "/login", front);
+  answer = cb_test_request (fixture->server, "PUT", path, fixture->ben.token, "{\"logged_in\":true}",
+                            &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  anna = subscriber_start (fixture, "group", &fixture->anna, "700", "dialog");
+  wait_dialog (anna, NULL, "the group's first NOTIFY");
+
+  cb_test_phone_dial (&fixture->carl, "700");
+  CB_TEST_WAIT_FOR (cb_test_phone_rang (&fixture->ben), WAIT_MS, "ben's phone to ring");
+  message = wait_dialog (anna, "early", "early at the group's lamp");
+  early = parse_dialog_info (message->body);
+  entity = g_strdup_printf ("sip:700@%s", fixture->target);
+  g_assert_cmpstr (early->entity, ==, entity);
+  dialog = find_dialog (early, "early");
+  g_assert_cmpstr (dialog->direction, ==, "recipient");
+  g_assert_cmpstr (dialog->remote_display, ==, "Carl");
+  g_assert_cmpstr (dialog->call_id, ==, cb_sip_call_get_call_id (fixture->ben.call));
+  wait_group_ringing (fixture->stream, front, 1);
+
+  cb_test_phone_answer (&fixture->ben);
+  wait_dialog (anna, "terminated", "the group's lamp when ben took it");
+  wait_group_ringing (fixture->stream, front, 0);
+  cb_test_phone_wait_state (&fixture->carl, CB_SIP_CALL_STATE_ACTIVE, "carl connected");
+  cb_sip_call_hangup (fixture->carl.call);
+  cb_test_sipp_finish (anna->sipp, SIPP_MS);
+}
+
+/* ---- pickup with Replaces ---------------------------------------------------- */
+
+/* A sipp phone of `who` sends an INVITE with Replaces (RFC 5359's
+ * reading: to-tag the ringing phone's, from-tag the server's). */
+static CbTestSipp *
+replaces_start (Fixture     *fixture,
+                const char  *name,
+                CbTestPhone *who,
+                const char  *call_id,
+                const char  *to_tag,
+                const char  *from_tag)
+{
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "tests", "server", "sip-uac-replaces.xml", NULL);
+  g_autofree char *inf_name = g_strdup_printf ("%s.csv", name);
+  g_autofree char *row = g_strdup_printf ("%s;[authentication username=%s password=%s];202;%s;%s;%s",
+                                          who->line, who->line, who->password, call_id, to_tag, from_tag);
+  g_autofree char *inf = injection (fixture, inf_name, row);
+  g_autofree char *trace = g_strdup_printf ("%s/%s-messages.log", fixture->tmpdir, name);
+  g_autofree char *port = g_strdup_printf ("%u", cb_test_free_udp_port ());
+  g_autofree char *media = g_strdup_printf ("%u", cb_test_free_udp_port ());
+  const char *args[] = {
+    fixture->target, "-p", port, "-mp", media, "-inf", inf, "-trace_msg", "-message_file", trace, NULL,
+  };
+
+  return cb_test_sipp_start_argv (fixture->tmpdir, name, path, args);
+}
+
+/* The final answer sipp got to its INVITE. */
+static guint
+final_answer (CbTestSipp *sipp,
+              const char *trace_name,
+              Fixture    *fixture)
+{
+  g_autofree char *trace = g_strdup_printf ("%s/%s-messages.log", fixture->tmpdir, trace_name);
+  g_autoptr(GPtrArray) received = read_received (trace);
+  guint status = 0;
+
+  for (guint i = 0; i < received->len; i++)
+    {
+      guint code = status_of (g_ptr_array_index (received, i));
+
+      if (code >= 200 && code != 407)
+        status = code;
+    }
+  return status;
+}
+
+/* The next call event of user_id with picked_up set. */
+static JsonObject *
+wait_picked_up (CbTestStream *stream,
+                gint64        user_id)
+{
+  for (;;)
+    {
+      JsonObject *event = cb_test_stream_wait (stream, "call", user_id, WAIT_MS);
+      JsonObject *data;
+
+      g_assert_nonnull (event);
+      data = json_object_get_object_member (event, "data");
+      if (json_object_get_boolean_member (data, "picked_up"))
+        return data;
+    }
+}
+
+/* Carl calls Ben; Anna's lamp shows the ringing dialog. A Replaces naming
+ * no dialog gets 481, Bea's (business towards Ben) 403; Anna's sipp phone
+ * takes the call: Carl's phone is connected to it, Ben's stops ringing,
+ * Anna's call event and journal name Carl and "picked up from Ben". */
+static void
+test_replaces_pickup (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(Subscriber) lamp = NULL;
+  g_autoptr(DialogInfo) early = NULL;
+  g_autoptr(CbTestSipp) nothing = NULL;
+  g_autoptr(CbTestSipp) bea = NULL;
+  g_autoptr(CbTestSipp) anna = NULL;
+  g_autoptr(JsonNode) anna_answer = NULL;
+  g_autoptr(JsonNode) ben_answer = NULL;
+  g_autofree char *call_id = NULL;
+  g_autofree char *local_tag = NULL;
+  g_autofree char *remote_tag = NULL;
+  JsonObject *call, *entry, *from;
+  const Message *message;
+  Dialog *dialog;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  lamp = subscriber_start (fixture, "lamp", &fixture->anna, "202", "dialog");
+  wait_dialog (lamp, NULL, "the lamp's first NOTIFY");
+  cb_test_phone_dial (&fixture->carl, "202");
+  CB_TEST_WAIT_FOR (cb_test_phone_rang (&fixture->ben), WAIT_MS, "ben's phone to ring");
+  message = wait_dialog (lamp, "early", "the ringing dialog at the lamp");
+  early = parse_dialog_info (message->body);
+  dialog = find_dialog (early, "early");
+  call_id = g_strdup (dialog->call_id);
+  local_tag = g_strdup (dialog->local_tag);
+  remote_tag = g_strdup (dialog->remote_tag);
+  g_assert_nonnull (call_id);
+  g_assert_nonnull (local_tag);
+  g_assert_nonnull (remote_tag);
+
+  nothing = replaces_start (fixture, "nothing", &fixture->anna, "no-such-dialog@nowhere", local_tag,
+                            remote_tag);
+  g_assert_false (cb_test_sipp_wait (nothing, SIPP_MS));
+  g_assert_cmpuint (final_answer (nothing, "nothing", fixture), ==, 481);
+  bea = replaces_start (fixture, "bea", &fixture->bea, call_id, local_tag, remote_tag);
+  g_assert_false (cb_test_sipp_wait (bea, SIPP_MS));
+  g_assert_cmpuint (final_answer (bea, "bea", fixture), ==, 403);
+  g_assert_true (cb_test_phone_state_is (&fixture->ben, CB_SIP_CALL_STATE_INCOMING));
+
+  anna = replaces_start (fixture, "anna", &fixture->anna, call_id, local_tag, remote_tag);
+  cb_test_phone_wait_state (&fixture->carl, CB_SIP_CALL_STATE_ACTIVE, "carl connected to anna's phone");
+  cb_test_phone_wait_state (&fixture->ben, CB_SIP_CALL_STATE_ENDED, "ben's phone to stop ringing");
+  g_assert_cmpuint (cb_sip_call_get_end_status (fixture->ben.call), ==, 487);
+  wait_dialog (lamp, "terminated", "the lamp once the call is taken");
+
+  call = wait_picked_up (fixture->stream, fixture->anna.user_id);
+  g_assert_cmpstr (json_object_get_string_member (call, "remote_number"), ==, "203");
+  g_assert_cmpstr (json_object_get_string_member (call, "remote_name"), ==, "Carl");
+  from = json_object_get_object_member (call, "picked_up_from");
+  g_assert_cmpint (json_object_get_int_member (from, "user_id"), ==, fixture->ben.user_id);
+  g_assert_cmpstr (json_object_get_string_member (from, "name"), ==, "Ben");
+
+  /* Carl hangs up: the sipp phone gets the BYE and its scenario ends. */
+  cb_sip_call_hangup (fixture->carl.call);
+  cb_test_sipp_finish (anna, SIPP_MS);
+  g_assert_nonnull (cb_test_stream_wait (fixture->stream, "journal", fixture->anna.user_id, WAIT_MS));
+  entry = cb_test_phone_last_entry (fixture->server, &fixture->anna, &anna_answer, NULL);
+  g_assert_true (json_object_get_boolean_member (entry, "picked_up"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "remote_number"), ==, "203");
+  from = json_object_get_object_member (entry, "picked_up_from");
+  g_assert_cmpint (json_object_get_int_member (from, "user_id"), ==, fixture->ben.user_id);
+  entry = cb_test_phone_last_entry (fixture->server, &fixture->ben, &ben_answer, NULL);
+  g_assert_cmpint (json_object_get_int_member (entry, "taken_by_user_id"), ==, fixture->anna.user_id);
+  g_assert_true (json_object_get_boolean_member (entry, "picked_up"));
+  cb_test_sipp_finish (lamp->sipp, SIPP_MS);
+}
+
+/* ---- deflection ---------------------------------------------------------------- */
+
+/* Carl calls Ben, whose phone rings; Ben forwards it over REST to Dora
+ * without answering: Dora's phone rings while Carl still hears ringing,
+ * Ben's stops; Dora answers and the two hear each other. Ben's journal
+ * says Dora took it. */
+static void
+test_deflect (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(JsonNode) calls = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) ben_entry = NULL;
+  g_autofree char *path = NULL;
+  JsonObject *ringing, *entry;
+  const char *call_id;
+  guint status = 0;
+
+  cb_test_phone_start_user (fixture->server, &fixture->dora, "dora", 800, 400);
+  fixture->dora.manual_answer = TRUE;
+  cb_test_phone_listen_for (&fixture->carl, 800);
+
+  cb_test_phone_dial (&fixture->carl, "202");
+  CB_TEST_WAIT_FOR (cb_test_phone_rang (&fixture->ben), WAIT_MS, "ben's phone to ring");
+  calls = cb_test_request (fixture->server, "GET", "/api/v1/calls", fixture->ben.token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  ringing = json_array_get_object_element (json_object_get_array_member (json_node_get_object (calls),
+                                                                         "calls"), 0);
+  g_assert_cmpstr (json_object_get_string_member (ringing, "state"), ==, "ringing");
+  call_id = json_object_get_string_member (ringing, "call_id");
+
+  path = g_strdup_printf ("/api/v1/calls/%s/forward", call_id);
+  answer = cb_test_request (fixture->server, "POST", path, fixture->ben.token, "{\"to\":\"206\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "state"), ==, "ended");
+
+  CB_TEST_WAIT_FOR (cb_test_phone_rang (&fixture->dora), WAIT_MS, "dora's phone to ring");
+  cb_test_phone_wait_state (&fixture->ben, CB_SIP_CALL_STATE_ENDED, "ben's phone to stop ringing");
+  /* Not answered by anyone yet: the caller still rings. */
+  g_assert_cmpint (cb_sip_call_get_state (fixture->carl.call), ==, CB_SIP_CALL_STATE_RINGING);
+
+  cb_test_phone_answer (&fixture->dora);
+  cb_test_phone_wait_state (&fixture->carl, CB_SIP_CALL_STATE_ACTIVE, "carl connected to dora");
+  cb_test_phone_wait_hears (&fixture->carl, 800, "carl to hear dora");
+  cb_test_phone_wait_hears (&fixture->dora, 400, "dora to hear carl");
+  cb_sip_call_hangup (fixture->carl.call);
+  cb_test_phone_wait_state (&fixture->dora, CB_SIP_CALL_STATE_ENDED, "dora's end to hang up");
+
+  entry = cb_test_phone_last_entry (fixture->server, &fixture->ben, &ben_entry, NULL);
+  g_assert_cmpstr (json_object_get_string_member (entry, "call_id"), ==, call_id);
+  g_assert_false (json_object_get_boolean_member (entry, "answered"));
+  g_assert_cmpint (json_object_get_int_member (entry, "taken_by_user_id"), ==, fixture->dora.user_id);
+  g_assert_cmpstr (json_object_get_string_member (entry, "taken_by_name"), ==, "Dora");
+}
+
+/* ---- presence with baresip -------------------------------------------------------- */
+
+typedef struct {
+  GString  *out;
+  gboolean  eof;
+} Output;
+
+static void
+read_more (GObject      *stream,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Output *output = data;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (stream), result, NULL);
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      output->eof = TRUE;
+      return;
+    }
+  g_string_append_len (output->out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (stream), 4096, G_PRIORITY_DEFAULT, NULL, read_more, output);
+}
+
+/* Whether `after` comes in the output after `first`. */
+static gboolean
+said (Output     *output,
+      const char *first,
+      const char *after)
+{
+  const char *at = strstr (output->out->str, first);
+
+  return at != NULL && (after == NULL || strstr (at, after) != NULL);
+}
+
+/* Waits until `first` and then `after` (NULL: nothing) are in the
+ * output; a timeout fails the test, with what baresip said. */
+static void
+wait_said (Output     *output,
+           const char *first,
+           const char *after,
+           const char *what)
+{
+  CbTestTimer timer;
+
+  cb_test_timer_start (&timer, WAIT_MS);
+  while (!said (output, first, after))
+    {
+      if (timer.expired || output->eof)
+        {
+          g_autofree char *escaped = g_strescape (output->out->str, NULL);
+
+          g_test_message ("baresip said: %s", escaped);
+        }
+      g_assert_false (output->eof);
+      cb_test_timer_iterate (&timer, what);
+    }
+  cb_test_timer_stop (&timer);
+}
+
+
+/* baresip (presence and contact modules, Anna's account) subscribes to
+ * Ben's presence: the first NOTIFY says open (his phone is registered);
+ * Ben goes busy over REST, and baresip shows Ben "changed status from
+ * Online to Busy". Its SIP trace (-s) shows what came. */
+static void
+test_baresip_presence (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *program = g_find_program_in_path ("baresip");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) baresip = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *accounts = NULL;
+  g_autofree char *contacts = NULL;
+  g_autofree char *dir = g_build_filename (fixture->tmpdir, "baresip", NULL);
+  Output output = { g_string_new (NULL), FALSE };
+  guint status = 0;
+
+  if (program == NULL)
+    {
+      g_test_skip ("baresip is not installed (package baresip-core)");
+      g_string_free (output.out, TRUE);
+      return;
+    }
+
+  /* Ben is available (imported users start offline) and registered. */
+  answer = cb_test_request (fixture->server, "PUT", "/api/v1/me/presence", fixture->ben.token,
+                            "{\"availability\":\"available\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&answer, json_node_unref);
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  config = g_strdup ("poll_method poll\n"
+                     "sip_listen 127.0.0.1:0\n"
+                     "net_interface 127.0.0.1\n"
+                     "module_path /usr/lib/baresip/modules\n"
+                     "module_app account.so\n"
+                     "module_app contact.so\n"
+                     "module_app presence.so\n");
+  accounts = g_strdup_printf ("<sip:%s@%s>;auth_pass=%s;regint=0\n", fixture->anna.line, fixture->target,
+                              fixture->anna.password);
+  contacts = g_strdup_printf ("\"Ben\" <sip:202@%s>;presence=p2p\n", fixture->target);
+  {
+    g_autofree char *config_path = g_build_filename (dir, "config", NULL);
+    g_autofree char *accounts_path = g_build_filename (dir, "accounts", NULL);
+    g_autofree char *contacts_path = g_build_filename (dir, "contacts", NULL);
+
+    g_assert_true (g_file_set_contents (config_path, config, -1, NULL));
+    g_assert_true (g_file_set_contents (accounts_path, accounts, -1, NULL));
+    g_assert_true (g_file_set_contents (contacts_path, contacts, -1, NULL));
+  }
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  /* Always under timeout: baresip may wait for answers at its exit.
+   * Its output to a pipe is line-buffered only through stdbuf. */
+  baresip = g_subprocess_launcher_spawn (launcher, &error, "timeout", "60", "stdbuf", "-oL", "baresip",
+                                         "-4", "-s", "-f", dir, "-t", "50", NULL);
+  g_assert_no_error (error);
+  g_input_stream_read_bytes_async (g_subprocess_get_stdout_pipe (baresip), 4096, G_PRIORITY_DEFAULT, NULL,
+                                   read_more, &output);
+
+  /* The first NOTIFY came (open): only a change after it is shown. */
+  wait_said (&output, "NOTIFY sip:", "<basic>open</basic>", "baresip to get Ben's presence");
+  g_assert_true (said (&output, "Content-Type: application/pidf+xml", NULL));
+
+  answer = cb_test_request (fixture->server, "PUT", "/api/v1/me/presence", fixture->ben.token,
+                            "{\"availability\":\"busy\",\"note\":\"In a meeting\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  wait_said (&output, "changed status from", "Busy", "baresip to show Ben busy");
+  g_assert_true (said (&output, "<rpid:busy/>", NULL));
+  g_assert_true (said (&output, "<note>In a meeting</note>", NULL));
+  g_test_message ("baresip: %s", strstr (output.out->str, "changed status from"));
+
+  g_subprocess_send_signal (baresip, SIGTERM);
+  CB_TEST_WAIT_FOR (output.eof, WAIT_MS, "baresip to exit");
+  g_subprocess_wait (baresip, NULL, NULL);
+  g_string_free (output.out, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -810,5 +1348,16 @@ main (int   argc,
   g_test_add ("/sip-subscriptions/expiry", Fixture, short_expiry, fixture_setup, test_expiry,
               fixture_teardown);
   g_test_add ("/sip-subscriptions/bounds", Fixture, bounded, fixture_setup, test_bounds, fixture_teardown);
+  g_test_add ("/sip-subscriptions/restart/crash", Fixture, NULL, fixture_setup, test_restart_crash,
+              fixture_teardown);
+  g_test_add ("/sip-subscriptions/restart/stop", Fixture, NULL, fixture_setup, test_restart_stop,
+              fixture_teardown);
+  g_test_add ("/sip-subscriptions/group-lamp", Fixture, NULL, fixture_setup, test_group_lamp,
+              fixture_teardown);
+  g_test_add ("/sip-subscriptions/replaces-pickup", Fixture, NULL, fixture_setup, test_replaces_pickup,
+              fixture_teardown);
+  g_test_add ("/sip-subscriptions/deflect", Fixture, NULL, fixture_setup, test_deflect, fixture_teardown);
+  g_test_add ("/sip-subscriptions/baresip-presence", Fixture, NULL, fixture_setup, test_baresip_presence,
+              fixture_teardown);
   return g_test_run ();
 }

@@ -33,7 +33,9 @@ typedef struct {
 GHashTable *cb_sip_dialog_info_reported_new (void);
 
 /* The full document (state="full") of the lamp for `subscriber`, with
- * this version. `reported` holds the ids of the dialogs the previous
+ * this version: the XML declaration and the root element's start on the
+ * first two lines, then the dialogs, a dialog that is over on one line
+ * of its own. `reported` holds the ids of the dialogs the previous
  * document said were live and is updated: a dialog gone since is written
  * once as terminated, then forgotten. */
 char       *cb_sip_dialog_info_document     (CbSipServer     *server,

@@ -84,7 +84,10 @@ cb_sip_pidf_document (CbDirectory *directory,
       return g_string_free (xml, FALSE);
     }
 
-  open = user->availability != CB_AVAILABILITY_OFFLINE && user->line_state != CB_LINE_STATE_OFFLINE;
+  /* A DeviceOnly phone has nobody to set an availability: its line alone
+   * says whether it can be reached. */
+  open = user->line_state != CB_LINE_STATE_OFFLINE &&
+         (user->kind == CB_USER_KIND_DEVICE || user->availability != CB_AVAILABILITY_OFFLINE);
   tuple = g_markup_printf_escaped ("<tuple id=\"line\"><status><basic>%s</basic></status>"
                                    "<contact>%s</contact></tuple>\n",
                                    open ? "open" : "closed", entity);

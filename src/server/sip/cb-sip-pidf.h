@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 #define CB_SIP_PIDF_TYPE "application/pidf+xml"
 
 /* The presence of user_id for a phone's lamp: basic "open" while they are
- * not offline and a phone of theirs is registered, "closed" otherwise;
+ * not offline (a DeviceOnly phone has no availability) and a phone of
+ * theirs is registered, "closed" otherwise;
  * what they are doing as an RPID activity (RFC 4480: away, busy, or
  * on-the-phone while their line is busy or on hold) and a note (their
  * own, else their availability in words). entity is their address,

@@ -87,6 +87,7 @@ struct _Subscription {
   char               *contact;        /* the subscriber's, kept for a restart */
   char               *route;
   guint               version;        /* of the next dialog-info document */
+  char               *last_lamp;      /* what the last NOTIFY said, see lamp_of() */
   GHashTable         *reported;       /* dialog ids the last document said were live */
   guint32             cseq;           /* of the last NOTIFY answered */
   guint32             cseq_stored;
@@ -138,6 +139,7 @@ subscription_free (Subscription *sub)
   g_free (sub->device);
   g_free (sub->contact);
   g_free (sub->route);
+  g_free (sub->last_lamp);
   g_clear_pointer (&sub->reported, g_hash_table_unref);
   g_free (sub);
 }
@@ -284,22 +286,58 @@ document (CbSipSubscriptions  *self,
 
 /* ---- NOTIFY -------------------------------------------------------------- */
 
-/* The state now, in a NOTIFY. */
+/* What a document says the subscriber's lamp is now: a dialog-info
+ * document without its first two lines (the XML declaration and the
+ * root with the version) and without the dialogs it announces as over,
+ * one line each (cb-sip-dialog-info.c). Two documents that say the same
+ * need only one NOTIFY. */
+static char *
+lamp_of (Package     package,
+         const char *body)
+{
+  g_auto(GStrv) lines = NULL;
+  GString *lamp;
+
+  if (package != PACKAGE_DIALOG)
+    return g_strdup (body);
+  lines = g_strsplit (body, "\n", 0);
+  lamp = g_string_new (NULL);
+  for (guint i = 2; lines[0] != NULL && lines[1] != NULL && lines[i] != NULL; i++)
+    if (strstr (lines[i], "<state>terminated</state>") == NULL)
+      g_string_append (g_string_append (lamp, lines[i]), "\n");
+  return g_string_free (lamp, FALSE);
+}
+
+/* The state now, in a NOTIFY, unless the subscriber has it already (the
+ * line state of a colleague whose calls the lamp showed already, an
+ * edit that changed nothing for them). */
 static void
 notify (CbSipSubscriptions *self,
         Subscription       *sub)
 {
   g_autofree char *body = NULL;
+  g_autofree char *lamp = NULL;
   const char *type = NULL;
 
   body = document (self, sub, &type);
+  lamp = lamp_of (sub->package, body);
   sub->pending = FALSE;
+  /* A document that ends dialogs always goes out. */
+  if (sub->last_lamp != NULL && g_str_equal (lamp, sub->last_lamp) &&
+      strstr (body, "<state>terminated</state>") == NULL)
+    {
+      if (sub->package == PACKAGE_DIALOG)
+        sub->version--;
+      return;
+    }
   sub->in_flight++;
   nua_notify (sub->nh,
               NUTAG_SUBSTATE (nua_substate_active),
               SIPTAG_CONTENT_TYPE_STR (type),
               SIPTAG_PAYLOAD_STR (body),
               TAG_END ());
+  g_free (sub->last_lamp);
+  sub->last_lamp = g_steal_pointer (&lamp);
 }
 
 /* One NOTIFY in flight at most: a change meanwhile waits for its answer. */
@@ -851,10 +889,10 @@ cb_sip_subscriptions_restore (CbSipSubscriptions *self)
                             SIPTAG_CALL_ID_STR (record->call_id),
                             SIPTAG_FROM_STR (from),
                             SIPTAG_TO_STR (to),
-                            SIPTAG_CSEQ_STR (cseq),
                             TAG_END ());
       nua_notify (sub->nh,
                   NUTAG_URL (record->contact),
+                  SIPTAG_CSEQ_STR (cseq),
                   NUTAG_NEWSUB (1),
                   NUTAG_SUBSTATE (nua_substate_terminated),
                   SIPTAG_EVENT_STR (record->event),
