@@ -270,3 +270,37 @@ cb_bench_cpu_seconds (GPid pid)
   return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) /
          sysconf (_SC_CLK_TCK);
 }
+
+GHashTable *
+cb_bench_sipp_stats (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) names = NULL;
+  g_auto(GStrv) values = NULL;
+  GHashTable *stats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  guint last = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return stats;
+  lines = g_strsplit (text, "\n", 0);
+  for (guint i = 1; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      last = i;
+  if (last == 0)
+    return stats;
+  names = g_strsplit (lines[0], ";", 0);
+  values = g_strsplit (lines[last], ";", 0);
+  for (guint i = 0; names[i] != NULL && values[i] != NULL; i++)
+    g_hash_table_insert (stats, g_strdup (names[i]), g_strdup (values[i]));
+  return stats;
+}
+
+guint64
+cb_bench_sipp_stat (GHashTable *stats,
+                    const char *name)
+{
+  const char *value = g_hash_table_lookup (stats, name);
+
+  return value != NULL ? g_ascii_strtoull (value, NULL, 10) : 0;
+}

@@ -136,41 +136,6 @@ connected_calls (Bench *bench)
   return connected;
 }
 
-/* The last row of sipp's -trace_stat file, by column name. */
-static GHashTable *
-read_stats (const char *path)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_auto(GStrv) names = NULL;
-  g_auto(GStrv) values = NULL;
-  GHashTable *stats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  guint last = 0;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return stats;
-  lines = g_strsplit (text, "\n", 0);
-  for (guint i = 1; lines[i] != NULL; i++)
-    if (lines[i][0] != '\0')
-      last = i;
-  if (last == 0)
-    return stats;
-  names = g_strsplit (lines[0], ";", 0);
-  values = g_strsplit (lines[last], ";", 0);
-  for (guint i = 0; names[i] != NULL && values[i] != NULL; i++)
-    g_hash_table_insert (stats, g_strdup (names[i]), g_strdup (values[i]));
-  return stats;
-}
-
-static guint64
-stat_count (GHashTable *stats,
-            const char *name)
-{
-  const char *value = g_hash_table_lookup (stats, name);
-
-  return value != NULL ? g_ascii_strtoull (value, NULL, 10) : 0;
-}
-
 /* -trace_rtt rows: date_ms;response_time_ms;rtd_no */
 static void
 read_setup_times (const char *path,
@@ -288,10 +253,10 @@ run_step (Bench   *bench,
   step->rss_kib = cb_bench_rss_kib (bench->pid);
   step->udp_drops = udp_receive_drops () - drops_before;
 
-  stats = read_stats (stat_file);
-  step->created = stat_count (stats, "TotalCallCreated");
-  step->successful = stat_count (stats, "SuccessfulCall(C)");
-  step->failed = stat_count (stats, "FailedCall(C)");
+  stats = cb_bench_sipp_stats (stat_file);
+  step->created = cb_bench_sipp_stat (stats, "TotalCallCreated");
+  step->successful = cb_bench_sipp_stat (stats, "SuccessfulCall(C)");
+  step->failed = cb_bench_sipp_stat (stats, "FailedCall(C)");
   rtt_file = g_strdup_printf ("%s/sip-bench-uac_%d_rtt.csv", bench->dir, (int) uac_pid);
   read_setup_times (rtt_file, step);
   if (step->failed > 0)
