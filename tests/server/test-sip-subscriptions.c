@@ -9,7 +9,8 @@
  * test reads and parses (the dialog-info XML with GMarkup):
  * - a colleague called, answering and hanging up shows as early →
  *   confirmed → terminated, with the caller and the ringing dialog's
- *   call-id and tags for a subscriber at team, without them at business;
+ *   call-id and tags for a subscriber at team, without them at business
+ *   (over UDP, and with the subscriber on TCP);
  * - level public gets 403, an unknown package 489, a too short Expires
  *   423; a refresh is granted at most the maximum and notified again,
  *   Expires: 0 ends the subscription with a final NOTIFY, and one left
@@ -559,9 +560,10 @@ fixture_teardown (Fixture       *fixture,
  * early → confirmed → terminated with Carl and the ringing dialog, Bea's
  * (business) the same states without them. */
 static void
-test_dialog_states (Fixture       *fixture,
-                    gconstpointer  data)
+dialog_states (Fixture    *fixture,
+               const char *transport)
 {
+  const char * const extra[] = { "-t", transport, NULL };
   g_autoptr(Subscriber) anna = NULL;
   g_autoptr(Subscriber) bea = NULL;
   g_autoptr(DialogInfo) early = NULL;
@@ -577,7 +579,8 @@ test_dialog_states (Fixture       *fixture,
   if (!cb_test_have_sipp ())
     return;
 
-  anna = subscriber_start (fixture, "anna", &fixture->anna, "202", "dialog");
+  anna = subscriber_start_full (fixture, "anna", "sip-subscribe.xml", &fixture->anna, "202", "dialog", 300, 0,
+                                extra);
   bea = subscriber_start (fixture, "bea", &fixture->bea, "202", "dialog");
   message = wait_message (anna, response_with, GUINT_TO_POINTER (200), "anna's SUBSCRIBE accepted");
   state = header (message, "Expires");
@@ -654,6 +657,30 @@ test_dialog_states (Fixture       *fixture,
   g_assert_true (is_notify (message));
   state = header (message, "Subscription-State");
   g_assert_true (g_str_has_prefix (state, "terminated"));
+  if (g_str_equal (transport, "t1"))
+    {
+      g_autofree char *trace = NULL;
+
+      g_assert_true (g_file_get_contents (anna->trace, &trace, NULL, NULL));
+      g_assert_nonnull (strstr (trace, "TCP message received"));
+      g_assert_null (strstr (trace, "UDP message received"));
+    }
+}
+
+static void
+test_dialog_states (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  dialog_states (fixture, "u1");
+}
+
+/* The same with Anna's phone on TCP: the NOTIFYs go back over its
+ * connection. */
+static void
+test_dialog_states_tcp (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  dialog_states (fixture, "t1");
 }
 
 /* Public towards Ben: 403 after the challenge. A package nobody knows:
@@ -1341,6 +1368,8 @@ main (int   argc,
   gst_init (&argc, &argv);
 
   g_test_add ("/sip-subscriptions/dialog-states", Fixture, NULL, fixture_setup, test_dialog_states,
+              fixture_teardown);
+  g_test_add ("/sip-subscriptions/dialog-states-tcp", Fixture, NULL, fixture_setup, test_dialog_states_tcp,
               fixture_teardown);
   g_test_add ("/sip-subscriptions/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
   g_test_add ("/sip-subscriptions/refresh", Fixture, short_max, fixture_setup, test_refresh,

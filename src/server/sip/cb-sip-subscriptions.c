@@ -58,6 +58,7 @@
 #define CSEQ_STEP         64
 #define RESTORE_CSEQ_GAP  (CSEQ_STEP + 16)
 #define RETRY_AFTER_S     60
+#define STOPPING_RETRY_AFTER_S 5
 #define SHUTDOWN_WAIT_MS  2000
 
 typedef enum {
@@ -717,11 +718,17 @@ cb_sip_subscriptions_subscribe (CbSipSubscriptions *self,
 
   if (ev->magic == NULL)
     {
-      if (ev->sip == NULL || self->stopping)
+      if (ev->sip == NULL)
         {
-          nua_respond (ev->nh, SIP_503_SERVICE_UNAVAILABLE,
-                       NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)), TAG_END ());
-          nua_handle_destroy (ev->nh);
+          refuse (self, ev->nh, SIP_400_BAD_REQUEST, TAG_SKIP (0));
+          return;
+        }
+      if (self->stopping)
+        {
+          /* A phone told to subscribe again while the server stops: a
+           * restarted one will be there shortly. */
+          refuse (self, ev->nh, SIP_503_SERVICE_UNAVAILABLE,
+                  SIPTAG_RETRY_AFTER_STR (G_STRINGIFY (STOPPING_RETRY_AFTER_S)));
           return;
         }
       new_subscription (self, ev->nh, ev->sip);
