@@ -304,3 +304,27 @@ cb_bench_sipp_stat (GHashTable *stats,
 
   return value != NULL ? g_ascii_strtoull (value, NULL, 10) : 0;
 }
+
+guint64
+cb_bench_udp_receive_drops (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 drops = 0;
+
+  if (!g_file_get_contents ("/proc/net/snmp", &text, NULL, NULL))
+    return 0;
+  lines = g_strsplit (text, "\n", 0);
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "Udp: ") && g_str_has_prefix (lines[i + 1], "Udp: "))
+      {
+        g_auto(GStrv) names = g_strsplit (lines[i], " ", 0);
+        g_auto(GStrv) values = g_strsplit (lines[i + 1], " ", 0);
+
+        for (guint j = 0; names[j] != NULL && values[j] != NULL; j++)
+          if (g_str_equal (names[j], "RcvbufErrors"))
+            drops = g_ascii_strtoull (values[j], NULL, 10);
+        break;
+      }
+  return drops;
+}

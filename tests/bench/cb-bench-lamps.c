@@ -61,7 +61,8 @@ static guint64
 count_of (const char *path,
           const char *suffix)
 {
-  g_autoptr(GHashTable) stats = cb_bench_sipp_stats (path);
+  g_autoptr(GHashTable) stats = path != NULL ? cb_bench_sipp_stats (path)
+                                             : g_hash_table_new (g_str_hash, g_str_equal);
   GHashTableIter iter;
   const char *name;
   const char *value;
@@ -160,6 +161,8 @@ start_subscriptions (Bench *bench,
   gint64 deadline = start + 120 * G_USEC_PER_SEC;
   guint ticker;
 
+  if (n == 0)
+    return;
   for (guint i = 0; i < N_USERS; i++)
     {
       guint who = (i + N_USERS - 1) % N_USERS;
@@ -203,6 +206,7 @@ typedef struct {
   double   server_cpu;
   double   sipp_cpu;
   gint64   rss_kib;
+  guint64  udp_drops;       /* datagrams the kernel dropped, whole machine */
 } Phase;
 
 /* Calls at `rate` cps for `seconds` (0: no calls, `seconds` of quiet). */
@@ -226,6 +230,7 @@ run_phase (Bench  *bench,
   double server_before = cb_bench_cpu_seconds (bench->pid);
   double sipp_before = cb_bench_cpu_seconds (bench->subscriber_pid) + cb_bench_cpu_seconds (bench->uas_pid);
   double uac_cpu = 0;
+  guint64 drops_before = cb_bench_udp_receive_drops ();
   gint64 start = g_get_monotonic_time ();
   gint64 end = start + (gint64) seconds * G_USEC_PER_SEC;
   guint ticker = g_timeout_add (100, tick, NULL);
@@ -291,6 +296,7 @@ run_phase (Bench  *bench,
   phase->sipp_cpu = (cb_bench_cpu_seconds (bench->subscriber_pid) + cb_bench_cpu_seconds (bench->uas_pid) -
                      sipp_before + uac_cpu) / phase->seconds * 100;
   phase->rss_kib = cb_bench_rss_kib (bench->pid);
+  phase->udp_drops = cb_bench_udp_receive_drops () - drops_before;
   if (rate > 0)
     {
       stats = cb_bench_sipp_stats (stat_file);
@@ -305,10 +311,11 @@ print_phase (const char *what,
              Phase      *phase)
 {
   g_print ("%-8s %5u %8" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %7" G_GUINT64_FORMAT
-           " %8.1f %6.1f %10" G_GUINT64_FORMAT " %9.0f %9.0f%% %7.0f%% %9" G_GINT64_FORMAT "\n",
+           " %8.1f %6.1f %10" G_GUINT64_FORMAT " %9.0f %9.0f%% %7.0f%% %9" G_GINT64_FORMAT
+           " %9" G_GUINT64_FORMAT "\n",
            what, rate, phase->offered, phase->successful, phase->failed, phase->seconds, phase->lag,
            phase->notifies, phase->notifies / MAX (phase->seconds, 0.001), phase->server_cpu,
-           phase->sipp_cpu, phase->rss_kib);
+           phase->sipp_cpu, phase->rss_kib, phase->udp_drops);
 }
 
 void
@@ -317,7 +324,7 @@ cb_bench_sip_lamps (guint subscriptions,
                     guint seconds)
 {
   g_autofree char *directory = cb_bench_directory_json (N_USERS, "team");
-  g_autofree char *per_device = g_strdup_printf ("%u", subscriptions);
+  g_autofree char *per_device = g_strdup_printf ("%u", MAX (subscriptions, 1u));
   g_autoptr(GError) error = NULL;
   const char *args[] = {
     "--sip-port", "0", "--keepalive", "600", "--max-backlog", "1000000",
@@ -346,14 +353,14 @@ cb_bench_sip_lamps (guint subscriptions,
   start_callees (&bench);
   start_subscriptions (&bench, subscriptions);
 
-  g_print ("%-8s %5s %8s %10s %7s %8s %6s %10s %9s %10s %8s %9s\n", "phase", "cps", "offered",
+  g_print ("%-8s %5s %8s %10s %7s %8s %6s %10s %9s %10s %8s %9s %9s\n", "phase", "cps", "offered",
            "successful", "failed", "seconds", "lag", "NOTIFYs", "NOTIFY/s", "server CPU", "sipp CPU",
-           "RSS (KiB)");
+           "RSS (KiB)", "UDP drops");
   run_phase (&bench, &quiet, 0, 2);
   print_phase ("quiet", 0, &quiet);
   run_phase (&bench, &load, cps, seconds);
   print_phase ("calls", cps, &load);
-  if (load.successful > 0)
+  if (load.successful > 0 && load.notifies > 0)
     g_print ("sip-lamps: %.1f NOTIFYs per call, %.0f us of server CPU per NOTIFY (calls included)\n",
              (double) load.notifies / load.successful,
              load.server_cpu / 100 * load.seconds * 1e6 / MAX (load.notifies, (guint64) 1));

@@ -9,7 +9,8 @@
  *   cb-bench sip-calls [MAX_CPS] [HOLD] SIP calls through the B2BUA (sipp), not in all
  *   cb-bench queue [CALLERS] [AGENTS]   queue distribution latency, server CPU, not in all
  *   cb-bench sip-lamps [SUBS] [CPS] [S] NOTIFY throughput and server CPU of desk phones'
- *                                       lamps while calls start and end (sipp), not in all
+ *                                       lamps while calls start and end (sipp; SUBS 0:
+ *                                       the calls alone), not in all
  *   cb-bench all                        everything with the issue's sizes
  *
  * Prints figures; asserts nothing about them.
@@ -357,7 +358,7 @@ main (int   argc,
   if (g_str_equal (what, "queue"))
     cb_bench_queue (arg2 ? arg2 : 200, arg3 ? arg3 : 50);
   if (g_str_equal (what, "sip-lamps"))
-    cb_bench_sip_lamps (arg2 ? arg2 : 2000, arg3 ? arg3 : 100, arg4 ? arg4 : 30);
+    cb_bench_sip_lamps (argc > 2 ? arg2 : 2000, arg3 ? arg3 : 100, arg4 ? arg4 : 30);
 
   return 0;
 }

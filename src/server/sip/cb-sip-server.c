@@ -19,6 +19,7 @@
 
 #include <malloc.h>
 
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/su_glib.h>
 
 #include "cb-sip-b2bua.h"
@@ -414,6 +415,12 @@ cb_sip_server_start (CbSipServer  *self,
                           /* An INVITE with Replaces picks a ringing call up
                            * (cb-sip-pickup.c); phones send Require: replaces. */
                           NUTAG_SUPPORTED ("replaces"),
+                          /* A phone listens where it registered or
+                           * subscribed from: a large request (a busy lamp's
+                           * dialog-info, an INVITE with much SDP) stays on
+                           * UDP rather than move to TCP (RFC 3261 §18.1.1),
+                           * where a phone on UDP refuses it. */
+                          NTATAG_UDP_MTU (65535),
                           SIPTAG_USER_AGENT_STR ("callboardd/" PACKAGE_VERSION),
                           TAG_END ());
   if (self->nua == NULL)

@@ -70,7 +70,6 @@ typedef struct _Subscription Subscription;
 
 struct _Subscription {
   CbSipMagic          magic;          /* kind CB_SIP_MAGIC_SUBSCRIPTION */
-  CbSipSubscriptions *owner;
   nua_handle_t       *nh;
   Package             package;
   gboolean            restored;       /* a dialog of the last run, told to subscribe again */
@@ -159,7 +158,6 @@ subscription_new (CbSipSubscriptions *self,
   Subscription *sub = g_new0 (Subscription, 1);
 
   sub->magic.kind = CB_SIP_MAGIC_SUBSCRIPTION;
-  sub->owner = self;
   sub->package = package;
   sub->reported = cb_sip_dialog_info_reported_new ();
   g_hash_table_add (self->all, sub);
@@ -736,8 +734,16 @@ cb_sip_subscriptions_subscribe (CbSipSubscriptions *self,
     }
 
   /* A refresh or an unsubscribe: sofia has answered and sends the
-   * NOTIFY (the last one again, or the final one). */
+   * NOTIFY (the last one again, or the final one). One left for us to
+   * answer came in a dialog whose subscription is over (a refresh that
+   * crossed a restart's NOTIFY): no such subscription, subscribe anew. */
   sub = (Subscription *) ev->magic;
+  if (ev->status < 200)
+    {
+      nua_respond (ev->nh, SIP_481_NO_TRANSACTION, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)),
+                   TAG_END ());
+      return;
+    }
   tl_gets (ev->tags, NUTAG_SUBSTATE_REF (substate), TAG_END ());
   if (substate == nua_substate_terminated)
     {
