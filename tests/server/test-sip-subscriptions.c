@@ -10,7 +10,8 @@
  * - a colleague called, answering and hanging up shows as early →
  *   confirmed → terminated, with the caller and the ringing dialog's
  *   call-id and tags for a subscriber at team, without them at business
- *   (over UDP, and with the subscriber on TCP);
+ *   (over UDP, with the subscriber on TCP, and a NOTIFY over 1300 bytes
+ *   on UDP);
  * - level public gets 403, an unknown package 489, a too short Expires
  *   423; a refresh is granted at most the maximum and notified again,
  *   Expires: 0 ends the subscription with a final NOTIFY, and one left
@@ -44,6 +45,15 @@
 #define SIPP_MS 60000
 #define DIALOG_TYPE "application/dialog-info+xml"
 
+/* Names that make a NOTIFY about two calls larger than RFC 3261's 1300
+ * bytes (a display name has at most 256 characters). */
+#define LONG_NAME(first) \
+  first " Alexander Maximilian Friedrich-Wilhelm von und zu Hohenstein-Langenberg " \
+  "Wittgenstein-Berleburg, Freiherr auf Schloss Altenstein an der Oberen Lahn " \
+  "im Westerwald, Mitglied des Vorstands der Vereinigten Telefonwerke AG"
+#define KURT_NAME LONG_NAME ("Kurt")
+#define LENA_NAME LONG_NAME ("Lena")
+
 static const char *directory =
   "{\"users\":["
   " {\"username\":\"anna\",\"display_name\":\"Anna\",\"extension\":\"201\",\"password\":\"pw\"},"
@@ -51,10 +61,12 @@ static const char *directory =
   " {\"username\":\"carl\",\"display_name\":\"Carl\",\"extension\":\"203\",\"password\":\"pw\"},"
   " {\"username\":\"bea\",\"display_name\":\"Bea\",\"extension\":\"204\",\"password\":\"pw\"},"
   " {\"username\":\"pia\",\"display_name\":\"Pia\",\"extension\":\"205\",\"password\":\"pw\"},"
-  " {\"username\":\"dora\",\"display_name\":\"Dora\",\"extension\":\"206\",\"password\":\"pw\"}],"
+  " {\"username\":\"dora\",\"display_name\":\"Dora\",\"extension\":\"206\",\"password\":\"pw\"},"
+  " {\"username\":\"kurt\",\"display_name\":\"" KURT_NAME "\",\"extension\":\"207\",\"password\":\"pw\"},"
+  " {\"username\":\"lena\",\"display_name\":\"" LENA_NAME "\",\"extension\":\"208\",\"password\":\"pw\"}],"
   "\"groups\":["
   " {\"name\":\"Team\",\"kind\":\"authorisation\",\"level\":\"team\","
-  "  \"members\":[\"anna\",\"ben\",\"carl\",\"dora\"]},"
+  "  \"members\":[\"anna\",\"ben\",\"carl\",\"dora\",\"kurt\",\"lena\"]},"
   " {\"name\":\"Office\",\"kind\":\"authorisation\",\"level\":\"business\","
   "  \"members\":[\"bea\",\"ben\",\"carl\"]},"
   " {\"name\":\"Front\",\"kind\":\"hunt\",\"number\":\"700\",\"level\":\"team\","
@@ -419,6 +431,17 @@ tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* All of the subscriber's message trace (kept with it until the next call). */
+static const char *
+read_trace_text (Subscriber *sub)
+{
+  static char *text;
+
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (sub->trace, &text, NULL, NULL));
+  return text;
+}
+
 typedef gboolean (*MessageTest) (const Message *message,
                                  gpointer       data);
 
@@ -659,11 +682,8 @@ dialog_states (Fixture    *fixture,
   g_assert_true (g_str_has_prefix (state, "terminated"));
   if (g_str_equal (transport, "t1"))
     {
-      g_autofree char *trace = NULL;
-
-      g_assert_true (g_file_get_contents (anna->trace, &trace, NULL, NULL));
-      g_assert_nonnull (strstr (trace, "TCP message received"));
-      g_assert_null (strstr (trace, "UDP message received"));
+      g_assert_nonnull (strstr (read_trace_text (anna), "TCP message received"));
+      g_assert_null (strstr (read_trace_text (anna), "UDP message received"));
     }
 }
 
@@ -681,6 +701,53 @@ test_dialog_states_tcp (Fixture       *fixture,
                         gconstpointer  data)
 {
   dialog_states (fixture, "t1");
+}
+
+/* Kurt and Lena, whose names are long, call Ben at once: the NOTIFY to
+ * Anna's phone about both calls is over 1300 bytes and comes over UDP,
+ * where the phone listens (RFC 3261 §18.1.1 has a sender try TCP first). */
+static gboolean
+notify_with_two_early (const Message *message,
+                       gpointer       data)
+{
+  g_autoptr(DialogInfo) info = NULL;
+  guint early = 0;
+
+  if (!is_notify (message) || strstr (message->body, "<dialog-info") == NULL)
+    return FALSE;
+  info = parse_dialog_info (message->body);
+  for (guint i = 0; i < info->dialogs->len; i++)
+    early += g_strcmp0 (((Dialog *) g_ptr_array_index (info->dialogs, i))->state, "early") == 0;
+  return early == 2;
+}
+
+static void
+test_large_notify (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(Subscriber) anna = NULL;
+  CbTestPhone kurt = { 0 }, lena = { 0 };
+  const Message *message;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  anna = subscriber_start (fixture, "anna", &fixture->anna, "202", "dialog");
+  wait_dialog (anna, NULL, "the first NOTIFY");
+  cb_test_phone_start_user (fixture->server, &kurt, "kurt", 700, 600);
+  cb_test_phone_start_user (fixture->server, &lena, "lena", 900, 600);
+  cb_test_phone_dial (&kurt, "202");
+  cb_test_phone_dial (&lena, "202");
+  message = wait_message (anna, notify_with_two_early, NULL, "both calls early at anna's lamp");
+  g_assert_cmpuint (strlen (message->body), >, 1300);
+  g_assert_nonnull (strstr (message->body, KURT_NAME));
+  g_assert_nonnull (strstr (message->body, LENA_NAME));
+  g_assert_nonnull (strstr (read_trace_text (anna), "UDP message received"));
+  g_assert_null (strstr (read_trace_text (anna), "TCP message received"));
+  cb_sip_call_hangup (kurt.call);
+  cb_sip_call_hangup (lena.call);
+  cb_test_phone_clear_all (&kurt, &lena, NULL);
+  cb_test_sipp_kill (anna->sipp);
 }
 
 /* Public towards Ben: 403 after the challenge. A package nobody knows:
@@ -1370,6 +1437,8 @@ main (int   argc,
   g_test_add ("/sip-subscriptions/dialog-states", Fixture, NULL, fixture_setup, test_dialog_states,
               fixture_teardown);
   g_test_add ("/sip-subscriptions/dialog-states-tcp", Fixture, NULL, fixture_setup, test_dialog_states_tcp,
+              fixture_teardown);
+  g_test_add ("/sip-subscriptions/large-notify", Fixture, NULL, fixture_setup, test_large_notify,
               fixture_teardown);
   g_test_add ("/sip-subscriptions/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
   g_test_add ("/sip-subscriptions/refresh", Fixture, short_max, fixture_setup, test_refresh,

@@ -418,8 +418,11 @@ cb_sip_server_start (CbSipServer  *self,
                           /* A phone listens where it registered or
                            * subscribed from: a large request (a busy lamp's
                            * dialog-info, an INVITE with much SDP) stays on
-                           * UDP rather than move to TCP (RFC 3261 §18.1.1),
-                           * where a phone on UDP refuses it. */
+                           * UDP. Past 1300 bytes sofia would first connect
+                           * over TCP (RFC 3261 §18.1.1) and go back to UDP
+                           * only when that is refused; any other failure
+                           * (ENOBUFS under load) ended the request, and the
+                           * lamp's subscription with it. */
                           NTATAG_UDP_MTU (65535),
                           SIPTAG_USER_AGENT_STR ("callboardd/" PACKAGE_VERSION),
                           TAG_END ());
