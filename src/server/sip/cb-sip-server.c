@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One sofia-sip nua on the GLib main loop with media handling off. The
- * registrar answers REGISTER (cb-sip-registrar.c); a handle's magic says
- * whose the rest is: a queue's caller or offer (cb-sip-queue.c), or a
+ * registrar answers REGISTER (cb-sip-registrar.c), the lamps SUBSCRIBE
+ * (cb-sip-subscriptions.c); a handle's magic says whose the rest is: a
+ * queue's caller or offer (cb-sip-queue.c), a lamp's subscription, or a
  * B2BUA call's leg, and INVITEs without one are new calls for the B2BUA
  * (cb-sip-b2bua.c). Malformed requests never reach us: sofia's parser
  * answers 400 or drops them (RFC 3261 §16.3, §18.3), which the
