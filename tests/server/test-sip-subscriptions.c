@@ -12,6 +12,7 @@
  *   call-id and tags for a subscriber at team, without them at business
  *   (over UDP, with the subscriber on TCP, and a NOTIFY over 1300 bytes
  *   on UDP);
+ * - a DeviceOnly phone's number is a lamp too;
  * - level public gets 403, an unknown package 489, a too short Expires
  *   423; a refresh is granted at most the maximum and notified again,
  *   Expires: 0 ends the subscription with a final NOTIFY, and one left
@@ -63,10 +64,11 @@ static const char *directory =
   " {\"username\":\"pia\",\"display_name\":\"Pia\",\"extension\":\"205\",\"password\":\"pw\"},"
   " {\"username\":\"dora\",\"display_name\":\"Dora\",\"extension\":\"206\",\"password\":\"pw\"},"
   " {\"username\":\"kurt\",\"display_name\":\"" KURT_NAME "\",\"extension\":\"207\",\"password\":\"pw\"},"
-  " {\"username\":\"lena\",\"display_name\":\"" LENA_NAME "\",\"extension\":\"208\",\"password\":\"pw\"}],"
+  " {\"username\":\"lena\",\"display_name\":\"" LENA_NAME "\",\"extension\":\"208\",\"password\":\"pw\"},"
+  " {\"username\":\"lobby\",\"display_name\":\"Lobby phone\",\"extension\":\"290\",\"kind\":\"device\"}],"
   "\"groups\":["
   " {\"name\":\"Team\",\"kind\":\"authorisation\",\"level\":\"team\","
-  "  \"members\":[\"anna\",\"ben\",\"carl\",\"dora\",\"kurt\",\"lena\"]},"
+  "  \"members\":[\"anna\",\"ben\",\"carl\",\"dora\",\"kurt\",\"lena\",\"lobby\"]},"
   " {\"name\":\"Office\",\"kind\":\"authorisation\",\"level\":\"business\","
   "  \"members\":[\"bea\",\"ben\",\"carl\"]},"
   " {\"name\":\"Front\",\"kind\":\"hunt\",\"number\":\"700\",\"level\":\"team\","
@@ -828,6 +830,36 @@ test_refresh (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (state, "terminated"));
 }
 
+/* A DeviceOnly phone's number is a lamp too: the dialog package's first
+ * NOTIFY names it, and presence says closed while it is not registered. */
+static void
+test_device_target (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(Subscriber) lamp = NULL;
+  g_autoptr(Subscriber) presence = NULL;
+  g_autoptr(DialogInfo) info = NULL;
+  g_autofree char *entity = NULL;
+  const Message *message;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  lamp = subscriber_start_full (fixture, "device-lamp", "sip-subscribe-hold.xml", &fixture->anna, "290",
+                                "dialog", 1, 0, NULL);
+  presence = subscriber_start_full (fixture, "device-presence", "sip-subscribe-hold.xml", &fixture->anna,
+                                    "290", "presence", 1, 0, NULL);
+  message = wait_dialog (lamp, NULL, "the device's lamp");
+  info = parse_dialog_info (message->body);
+  entity = g_strdup_printf ("sip:290@%s", fixture->target);
+  g_assert_cmpstr (info->entity, ==, entity);
+  message = wait_message (presence, any_notify, NULL, "the device's presence");
+  g_assert_nonnull (strstr (message->body, "<basic>closed</basic>"));
+  /* Both run out by themselves (Expires: 1). */
+  cb_test_sipp_finish (lamp->sipp, SIPP_MS);
+  cb_test_sipp_finish (presence->sipp, SIPP_MS);
+}
+
 /* Left alone, a subscription runs out: terminated;reason=timeout. */
 static void
 test_expiry (Fixture       *fixture,
@@ -1444,6 +1476,8 @@ main (int   argc,
   g_test_add ("/sip-subscriptions/refresh", Fixture, short_max, fixture_setup, test_refresh,
               fixture_teardown);
   g_test_add ("/sip-subscriptions/expiry", Fixture, short_expiry, fixture_setup, test_expiry,
+              fixture_teardown);
+  g_test_add ("/sip-subscriptions/device-target", Fixture, short_expiry, fixture_setup, test_device_target,
               fixture_teardown);
   g_test_add ("/sip-subscriptions/bounds", Fixture, bounded, fixture_setup, test_bounds, fixture_teardown);
   g_test_add ("/sip-subscriptions/restart/crash", Fixture, NULL, fixture_setup, test_restart_crash,
