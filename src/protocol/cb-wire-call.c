@@ -93,6 +93,8 @@ cb_wire_call_write (CbWireSink         *sink,
   else
     cb_wire_sink_null (sink);
   cb_wire_sink_put_bool (sink, "picked_up", call->picked_up);
+  _cb_wire_put_colleague (sink, "picked_up_from", call->picked_up_from.user_id,
+                          call->picked_up_from.name, viewer);
   cb_wire_sink_end_object (sink);
 }
 
@@ -188,7 +190,9 @@ cb_wire_call_from_json (JsonObject  *object,
       !_cb_wire_get_nullable_string (object, "device", &call->device, error) ||
       !read_group (object, call, error) ||
       !read_for (object, call, error) ||
-      !cb_json_get_bool (object, "picked_up", FALSE, &call->picked_up, error))
+      !cb_json_get_bool (object, "picked_up", FALSE, &call->picked_up, error) ||
+      !_cb_wire_get_colleague (object, "picked_up_from", &call->picked_up_from.user_id,
+                               &call->picked_up_from.name, error))
     {
       cb_wire_call_free (call);
       return NULL;

@@ -8,7 +8,7 @@
  *  "remote_number", "remote_name", "remote_user_id",
  *  "started_at", "answered_at", "device_call_id", "device",
  *  "group": {"id", "name"} | null, "for": {"user_id", "name"} | null,
- *  "picked_up"}
+ *  "picked_up", "picked_up_from": {"user_id", "name"} | null}
  *
  * The remote party is `to` for an outgoing side and `from` for an
  * incoming one. Ids are null when the party is not one of our users (a
@@ -17,6 +17,9 @@
  * "for" is the assistant group leader the call is for: a call to the
  * leader offered to an assistant ("Call for Dr. Krause"), or one an
  * assistant placed as the leader; null otherwise.
+ *
+ * "picked_up_from" is set on the side of a user who took the call over
+ * by pickup: the colleague it rang at (null otherwise).
  *
  * Written for a viewer, a party the viewer may not see
  * (cb_wire_viewer_may_see()) loses its number, name and id: the call
@@ -54,6 +57,7 @@ typedef struct {
   gboolean         picked_up;
   gint64           for_user_id;     /* the leader it is for; 0: none */
   const char      *for_name;        /* their display name */
+  CbWireParty      picked_up_from;  /* this side took it from them (user_id 0: no); no number */
 } CbWireCall;
 
 /* The party on the other side from call->user_id's point of view. */

@@ -66,6 +66,8 @@ cb_wire_journal_entry_write (CbWireSink               *sink,
     }
   cb_wire_sink_put_bool (sink, "picked_up", entry->picked_up);
   cb_wire_sink_put_nick (sink, "outcome", CB_TYPE_CALL_OUTCOME, entry->outcome);
+  _cb_wire_put_colleague (sink, "picked_up_from", entry->picked_up_from.user_id,
+                          entry->picked_up_from.name, viewer);
   cb_wire_sink_end_object (sink);
 }
 
@@ -120,7 +122,9 @@ cb_wire_journal_entry_from_json (JsonObject  *object,
       !_cb_wire_get_nullable_int (object, "taken_by_user_id", &entry->taken_by.user_id, error) ||
       !_cb_wire_get_nullable_string (object, "taken_by_name", &entry->taken_by.name, error) ||
       !cb_json_get_bool (object, "picked_up", FALSE, &entry->picked_up, error) ||
-      !cb_json_get_enum (object, "outcome", CB_TYPE_CALL_OUTCOME, FALSE, &outcome, error))
+      !cb_json_get_enum (object, "outcome", CB_TYPE_CALL_OUTCOME, FALSE, &outcome, error) ||
+      !_cb_wire_get_colleague (object, "picked_up_from", &entry->picked_up_from.user_id,
+                               &entry->picked_up_from.name, error))
     {
       cb_wire_journal_entry_free (entry);
       return NULL;

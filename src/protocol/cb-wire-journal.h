@@ -7,12 +7,16 @@
  *  "remote_number", "remote_name", "remote_user_id",
  *  "started_at", "answered_at", "ended_at", "duration", "answered",
  *  "group_id", "group_name", "taken_by_user_id", "taken_by_name",
- *  "picked_up", "outcome"}
+ *  "picked_up", "outcome", "picked_up_from": {"user_id", "name"} | null}
  *
  * Written for a viewer, the remote party and the colleague who took the
  * call lose their names, numbers and ids when the viewer may not see
  * them (cb_wire_viewer_may_see()); the store keeps them, so a viewer who
  * is granted the level later sees them again.
+ *
+ * "picked_up_from" names, in the entry of the user who took a call over
+ * by pickup, the colleague it rang at (null otherwise; hidden like
+ * "taken_by" from a viewer who may not see them).
  *
  * "group_name" is null without a group; "taken_by_user_id" and
  * "taken_by_name" are both null when nobody took the call, and null and
@@ -40,6 +44,7 @@ typedef struct {
   CbWireParty      taken_by;      /* the colleague who answered it (user_id 0: none); no number */
   gboolean         picked_up;
   CbCallOutcome    outcome;
+  CbWireParty      picked_up_from; /* this user took it over from them (user_id 0: no); no number */
 } CbWireJournalEntry;
 
 void                cb_wire_journal_entry_write     (CbWireSink               *sink,

@@ -58,6 +58,10 @@ cb_server_config_new (void)
   config->sip_max_bindings = 5;
   config->sip_max_forks = 32;
   config->sip_max_external_calls = 2;
+  config->sip_subscribe_min_expires = CB_SIP_DEFAULT_SUBSCRIBE_MIN_EXPIRES;
+  config->sip_subscribe_max_expires = CB_SIP_DEFAULT_SUBSCRIBE_MAX_EXPIRES;
+  config->sip_max_subscriptions = CB_SIP_DEFAULT_MAX_SUBSCRIPTIONS;
+  config->sip_max_device_subscriptions = CB_SIP_DEFAULT_MAX_DEVICE_SUBSCRIPTIONS;
   return config;
 }
 
@@ -374,6 +378,28 @@ cb_server_config_load_file (CbServerConfig  *config,
   if (!read_uint (keyfile, "sip", "max-external-calls", 1, 1000, &v, error))
     return FALSE;
   config->sip_max_external_calls = v;
+  v = config->sip_subscribe_min_expires;
+  if (!read_uint (keyfile, "sip", "subscribe-min-expires", 1, 86400, &v, error))
+    return FALSE;
+  config->sip_subscribe_min_expires = v;
+  v = config->sip_subscribe_max_expires;
+  if (!read_uint (keyfile, "sip", "subscribe-max-expires", 1, 86400, &v, error))
+    return FALSE;
+  config->sip_subscribe_max_expires = v;
+  if (config->sip_subscribe_max_expires < config->sip_subscribe_min_expires)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[sip] subscribe-max-expires is less than subscribe-min-expires");
+      return FALSE;
+    }
+  v = config->sip_max_subscriptions;
+  if (!read_uint (keyfile, "sip", "max-subscriptions", 1, 1000000, &v, error))
+    return FALSE;
+  config->sip_max_subscriptions = v;
+  v = config->sip_max_device_subscriptions;
+  if (!read_uint (keyfile, "sip", "max-subscriptions-per-device", 1, 1000000, &v, error))
+    return FALSE;
+  config->sip_max_device_subscriptions = v;
 
   read_string (keyfile, "trunk", "proxy", &config->trunk_proxy);
   if (config->trunk_proxy != NULL && !check_trunk_proxy (config->trunk_proxy, error))
@@ -428,6 +454,10 @@ typedef struct {
   int       password_queue;
   gboolean  fast_hash;
   int       sip_port;
+  int       subscribe_min_expires;
+  int       subscribe_max_expires;
+  int       max_subscriptions;
+  int       max_device_subscriptions;
   char     *trunk;
   gboolean  demo;
   gboolean  no_simulation;
@@ -552,6 +582,8 @@ cb_server_config_parse_args (CbServerConfig   *config,
     .request_timeout = -1, .idle_timeout = -1, .max_streams_per_user = -1,
     .max_backlog_bytes = -1,
     .sip_port = -1, .call_interval = -1,
+    .sip_port = -1, .call_interval = -1, .subscribe_min_expires = -1, .subscribe_max_expires = -1,
+    .max_subscriptions = -1, .max_device_subscriptions = -1,
   };
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &f.config_file, "Read settings from FILE (keyfile)", "FILE" },
@@ -582,6 +614,10 @@ cb_server_config_parse_args (CbServerConfig   *config,
     { "password-queue", 0, 0, G_OPTION_ARG_INT, &f.password_queue, "Sign-ins waiting for a check before 503 (default 32)", "N" },
     { "fast-hash", 0, 0, G_OPTION_ARG_NONE, &f.fast_hash, "Cheap password hashes (tests, benchmarks, demo only)", NULL },
     { "sip-port", 0, 0, G_OPTION_ARG_INT, &f.sip_port, "SIP port, UDP and TCP (default 5060, 0: any free port)", "PORT" },
+    { "subscribe-min-expires", 0, 0, G_OPTION_ARG_INT, &f.subscribe_min_expires, "Shortest SIP subscription granted (default 60)", "SECONDS" },
+    { "subscribe-max-expires", 0, 0, G_OPTION_ARG_INT, &f.subscribe_max_expires, "Longest SIP subscription granted (default 3600)", "SECONDS" },
+    { "max-subscriptions", 0, 0, G_OPTION_ARG_INT, &f.max_subscriptions, "SIP subscriptions in all (default 10000)", "N" },
+    { "max-subscriptions-per-device", 0, 0, G_OPTION_ARG_INT, &f.max_device_subscriptions, "SIP subscriptions from one device (default 200)", "N" },
     { "trunk", 0, 0, G_OPTION_ARG_STRING, &f.trunk, "Upstream SIP proxy for external numbers", "sip:HOST:PORT" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &f.demo, "Demo: loopback, temporary database, demo directory, simulated colleagues", NULL },
     { "no-simulation", 0, 0, G_OPTION_ARG_NONE, &f.no_simulation, "Demo without simulated colleagues", NULL },
@@ -620,6 +656,36 @@ cb_server_config_parse_args (CbServerConfig   *config,
         goto out;
       config->sip_port = f.sip_port;
       config->sip_port_set = TRUE;
+    }
+  if (f.subscribe_min_expires != -1)
+    {
+      if (!check_range ("subscribe-min-expires", f.subscribe_min_expires, 1, 86400, error))
+        goto out;
+      config->sip_subscribe_min_expires = f.subscribe_min_expires;
+    }
+  if (f.subscribe_max_expires != -1)
+    {
+      if (!check_range ("subscribe-max-expires", f.subscribe_max_expires, 1, 86400, error))
+        goto out;
+      config->sip_subscribe_max_expires = f.subscribe_max_expires;
+    }
+  if (config->sip_subscribe_max_expires < config->sip_subscribe_min_expires)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--subscribe-max-expires is less than --subscribe-min-expires");
+      goto out;
+    }
+  if (f.max_subscriptions != -1)
+    {
+      if (!check_range ("max-subscriptions", f.max_subscriptions, 1, 1000000, error))
+        goto out;
+      config->sip_max_subscriptions = f.max_subscriptions;
+    }
+  if (f.max_device_subscriptions != -1)
+    {
+      if (!check_range ("max-subscriptions-per-device", f.max_device_subscriptions, 1, 1000000, error))
+        goto out;
+      config->sip_max_device_subscriptions = f.max_device_subscriptions;
     }
   if (f.trunk != NULL)
     {

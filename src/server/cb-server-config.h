@@ -65,6 +65,10 @@ typedef struct {
   guint     sip_max_bindings;        /* per line */
   guint     sip_max_forks;           /* per call */
   guint     sip_max_external_calls;  /* over the trunk, per user at once */
+  guint     sip_subscribe_min_expires;    /* lamps' subscriptions: shortest granted, s */
+  guint     sip_subscribe_max_expires;    /* longest granted, s */
+  guint     sip_max_subscriptions;        /* in all */
+  guint     sip_max_device_subscriptions; /* from one device */
 
   /* [trunk]: the upstream proxy for numbers that are not ours */
   char     *trunk_proxy;      /* "sip:HOST[:PORT]"; NULL: no trunk */

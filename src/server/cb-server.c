@@ -175,6 +175,10 @@ start_sip (CbServer  *self,
     .trunk_caller_id = config->trunk_caller_id,
     .trunk_username = config->trunk_username,
     .trunk_password = config->trunk_password,
+    .subscribe_min_expires = config->sip_subscribe_min_expires,
+    .subscribe_max_expires = config->sip_subscribe_max_expires,
+    .max_subscriptions = config->sip_max_subscriptions,
+    .max_device_subscriptions = config->sip_max_device_subscriptions,
   };
   self->sip = cb_sip_server_new (self->changes, &self->sip_settings);
   if (!cb_sip_server_start (self->sip, address, config->sip_port, &local_error))

@@ -58,32 +58,6 @@ typedef struct {
   guint    peak_connected; /* most more than those it showed at once */
 } Step;
 
-/* Udp RcvbufErrors of /proc/net/snmp: datagrams dropped for a full
- * receive buffer, by every process here. */
-static guint64
-udp_receive_drops (void)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint64 drops = 0;
-
-  if (!g_file_get_contents ("/proc/net/snmp", &text, NULL, NULL))
-    return 0;
-  lines = g_strsplit (text, "\n", 0);
-  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
-    if (g_str_has_prefix (lines[i], "Udp: ") && g_str_has_prefix (lines[i + 1], "Udp: "))
-      {
-        g_auto(GStrv) names = g_strsplit (lines[i], " ", 0);
-        g_auto(GStrv) values = g_strsplit (lines[i + 1], " ", 0);
-
-        for (guint j = 0; names[j] != NULL && values[j] != NULL; j++)
-          if (g_str_equal (names[j], "RcvbufErrors"))
-            drops = g_ascii_strtoull (values[j], NULL, 10);
-        break;
-      }
-  return drops;
-}
-
 /* The resident memory split of a process, as /proc/PID/status has it. */
 static char *
 memory_split (GPid pid)
@@ -134,41 +108,6 @@ connected_calls (Bench *bench)
         connected++;
     }
   return connected;
-}
-
-/* The last row of sipp's -trace_stat file, by column name. */
-static GHashTable *
-read_stats (const char *path)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_auto(GStrv) names = NULL;
-  g_auto(GStrv) values = NULL;
-  GHashTable *stats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  guint last = 0;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return stats;
-  lines = g_strsplit (text, "\n", 0);
-  for (guint i = 1; lines[i] != NULL; i++)
-    if (lines[i][0] != '\0')
-      last = i;
-  if (last == 0)
-    return stats;
-  names = g_strsplit (lines[0], ";", 0);
-  values = g_strsplit (lines[last], ";", 0);
-  for (guint i = 0; names[i] != NULL && values[i] != NULL; i++)
-    g_hash_table_insert (stats, g_strdup (names[i]), g_strdup (values[i]));
-  return stats;
-}
-
-static guint64
-stat_count (GHashTable *stats,
-            const char *name)
-{
-  const char *value = g_hash_table_lookup (stats, name);
-
-  return value != NULL ? g_ascii_strtoull (value, NULL, 10) : 0;
 }
 
 /* -trace_rtt rows: date_ms;response_time_ms;rtd_no */
@@ -248,7 +187,7 @@ run_step (Bench   *bench,
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = start + (gint64) (timeout_s + 30) * G_USEC_PER_SEC;
   double server_before = cb_bench_cpu_seconds (bench->pid);
-  guint64 drops_before = udp_receive_drops ();
+  guint64 drops_before = cb_bench_udp_receive_drops ();
   double uas_before = cb_bench_cpu_seconds (bench->uas_pid);
   double uac_cpu = 0;
   gint64 next_poll = 0;
@@ -286,12 +225,12 @@ run_step (Bench   *bench,
   step->server_cpu = (cb_bench_cpu_seconds (bench->pid) - server_before) / step->seconds * 100;
   step->sipp_cpu = (cb_bench_cpu_seconds (bench->uas_pid) - uas_before + uac_cpu) / step->seconds * 100;
   step->rss_kib = cb_bench_rss_kib (bench->pid);
-  step->udp_drops = udp_receive_drops () - drops_before;
+  step->udp_drops = cb_bench_udp_receive_drops () - drops_before;
 
-  stats = read_stats (stat_file);
-  step->created = stat_count (stats, "TotalCallCreated");
-  step->successful = stat_count (stats, "SuccessfulCall(C)");
-  step->failed = stat_count (stats, "FailedCall(C)");
+  stats = cb_bench_sipp_stats (stat_file);
+  step->created = cb_bench_sipp_stat (stats, "TotalCallCreated");
+  step->successful = cb_bench_sipp_stat (stats, "SuccessfulCall(C)");
+  step->failed = cb_bench_sipp_stat (stats, "FailedCall(C)");
   rtt_file = g_strdup_printf ("%s/sip-bench-uac_%d_rtt.csv", bench->dir, (int) uac_pid);
   read_setup_times (rtt_file, step);
   if (step->failed > 0)

@@ -8,6 +8,9 @@
  *   cb-bench client-start [USERS]       app cold start to first frame, RSS
  *   cb-bench sip-calls [MAX_CPS] [HOLD] SIP calls through the B2BUA (sipp), not in all
  *   cb-bench queue [CALLERS] [AGENTS]   queue distribution latency, server CPU, not in all
+ *   cb-bench sip-lamps [SUBS] [CPS] [S] NOTIFY throughput and server CPU of desk phones'
+ *                                       lamps while calls start and end (sipp; SUBS 0:
+ *                                       the calls alone), not in all
  *   cb-bench all                        everything with the issue's sizes
  *
  * Prints figures; asserts nothing about them.
@@ -20,8 +23,9 @@
 #include <stdlib.h>
 
 #include "cb-bench-common.h"
-#include "cb-bench-sip.h"
+#include "cb-bench-lamps.h"
 #include "cb-bench-queue.h"
+#include "cb-bench-sip.h"
 
 /* ---- events ------------------------------------------------------------ */
 
@@ -339,6 +343,7 @@ main (int   argc,
   const char *what = argc > 1 ? argv[1] : "all";
   guint arg2 = argc > 2 ? (guint) atoi (argv[2]) : 0;
   guint arg3 = argc > 3 ? (guint) atoi (argv[3]) : 0;
+  guint arg4 = argc > 4 ? (guint) atoi (argv[4]) : 0;
 
   cb_bench_raise_fd_limit ();
 
@@ -352,6 +357,8 @@ main (int   argc,
     cb_bench_sip_calls (arg2 ? arg2 : 2000, argc > 3 ? arg3 : 1000);
   if (g_str_equal (what, "queue"))
     cb_bench_queue (arg2 ? arg2 : 200, arg3 ? arg3 : 50);
+  if (g_str_equal (what, "sip-lamps"))
+    cb_bench_sip_lamps (argc > 2 ? arg2 : 2000, arg3 ? arg3 : 100, arg4 ? arg4 : 30);
 
   return 0;
 }

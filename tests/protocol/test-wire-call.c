@@ -73,7 +73,7 @@ test_exact_text (void)
                    "\"remote_number\":\"202\",\"remote_name\":\"Ben Oak\",\"remote_user_id\":8,"
                    "\"started_at\":1700000000,\"answered_at\":1700000005,"
                    "\"device_call_id\":\"abc@host\",\"device\":\"softphone\","
-                   "\"group\":null,\"for\":null,\"picked_up\":false}");
+                   "\"group\":null,\"for\":null,\"picked_up\":false,\"picked_up_from\":null}");
 }
 
 static void
@@ -102,7 +102,8 @@ test_exact_text_group_call (void)
                    "\"remote_number\":\"+4930123\",\"remote_name\":\"\",\"remote_user_id\":null,"
                    "\"started_at\":1700000000,\"answered_at\":null,"
                    "\"device_call_id\":null,\"device\":null,"
-                   "\"group\":{\"id\":3,\"name\":\"Sales\"},\"for\":null,\"picked_up\":true}");
+                   "\"group\":{\"id\":3,\"name\":\"Sales\"},\"for\":null,\"picked_up\":true,"
+                   "\"picked_up_from\":null}");
 }
 
 /* A caller beyond the trunk rings the leader, C; X assists C and is
@@ -130,7 +131,8 @@ test_exact_text_for (void)
                    "\"remote_number\":\"+4930123\",\"remote_name\":\"\",\"remote_user_id\":null,"
                    "\"started_at\":1700000000,\"answered_at\":null,"
                    "\"device_call_id\":null,\"device\":null,\"group\":null,"
-                   "\"for\":{\"user_id\":4242,\"name\":\"Zelda Hiddenhouse\"},\"picked_up\":false}");
+                   "\"for\":{\"user_id\":4242,\"name\":\"Zelda Hiddenhouse\"},\"picked_up\":false,"
+                   "\"picked_up_from\":null}");
 }
 
 static void
@@ -363,6 +365,8 @@ test_reader_errors (void)
     { ",\"for\":7}", "“for”" },
     { ",\"for\":{\"name\":\"x\"}}", "“for”" },
     { ",\"for\":{\"user_id\":7,\"name\":2}}", "“for”" },
+    { ",\"picked_up_from\":7}", "“picked_up_from”" },
+    { ",\"picked_up_from\":{\"user_id\":\"7\",\"name\":\"x\"}}", "“picked_up_from”" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -406,6 +410,43 @@ test_copy (void)
   g_assert_cmpstr (copy->from.number, ==, "0301234");
 }
 
+/* X took a trunk caller's call over from C: X's side names C, whom a
+ * viewer at none towards C may not know of. */
+static void
+test_picked_up_from (void)
+{
+  CbWireViewer none = WIRE_TEST_VIEWER (9, c_at_none);
+  CbWireViewer at_public = WIRE_TEST_VIEWER (9, c_at_public);
+  CbWireCall call = { .call_id = "k7", .user_id = X_ID, .direction = CB_CALL_DIRECTION_IN,
+                      .from = party_trunk, .to = { X_ID, C_NUMBER, "Xaver Hub" },
+                      .started_at = 1700000000, .answered_at = 1700000002,
+                      .state = CB_WIRE_CALL_STATE_CONNECTED, .picked_up = TRUE,
+                      .picked_up_from = { C_ID, NULL, C_NAME } };
+  g_autofree char *all = wire_test_assert_sinks_agree (write_call, &call, NULL);
+  g_autofree char *seen = wire_test_assert_sinks_agree (write_call, &call, &at_public);
+  g_autofree char *hidden = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(CbWireCall) read = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_suffix (all, ",\"picked_up\":true,"
+                                        "\"picked_up_from\":{\"user_id\":4242,\"name\":\"" C_NAME "\"}}"));
+  g_assert_cmpstr (seen, ==, all);
+
+  /* Nobody for the viewer: no id, no name (the number was C's line the
+   * call rang at, and is cut by the same rule as the parties). */
+  call.to.number = "201";
+  hidden = wire_test_assert_sinks_agree (write_call, &call, &none);
+  g_assert_true (g_str_has_suffix (hidden, ",\"picked_up_from\":{\"user_id\":null,\"name\":\"\"}}"));
+  wire_test_assert_absent (hidden, c_traces);
+
+  object = wire_test_parse (all);
+  read = cb_wire_call_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->picked_up_from.user_id, ==, C_ID);
+  g_assert_cmpstr (read->picked_up_from.name, ==, C_NAME);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -422,6 +463,7 @@ main (int   argc,
   g_test_add_func ("/wire-call/round-trip", test_round_trip);
   g_test_add_func ("/wire-call/reader-older-server", test_reader_older_server);
   g_test_add_func ("/wire-call/reader-errors", test_reader_errors);
+  g_test_add_func ("/wire-call/picked-up-from", test_picked_up_from);
 
   g_test_add_func ("/wire/call/copy", test_copy);
   return g_test_run ();

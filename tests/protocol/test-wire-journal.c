@@ -59,7 +59,7 @@ test_exact_text (void)
                    "\"started_at\":1700000000,\"answered_at\":null,\"ended_at\":1700000030,"
                    "\"duration\":0,\"answered\":false,\"group_id\":3,\"group_name\":\"Sales\","
                    "\"taken_by_user_id\":4242,\"taken_by_name\":\"" C_NAME "\",\"picked_up\":false,"
-                   "\"outcome\":\"taken\"}");
+                   "\"outcome\":\"taken\",\"picked_up_from\":null}");
 }
 
 static void
@@ -87,7 +87,7 @@ test_exact_text_plain_call (void)
                    "\"started_at\":1700000000,\"answered_at\":1700000004,\"ended_at\":1700000064,"
                    "\"duration\":60,\"answered\":true,\"group_id\":null,\"group_name\":null,"
                    "\"taken_by_user_id\":null,\"taken_by_name\":null,\"picked_up\":true,"
-                   "\"outcome\":\"answered\"}");
+                   "\"outcome\":\"answered\",\"picked_up_from\":null}");
 }
 
 static void
@@ -180,7 +180,7 @@ test_round_trip_nulls (void)
   g_assert_cmpint (read->outcome, ==, CB_CALL_OUTCOME_ANSWERED);
   again = wire_test_text (write_entry, read, NULL);
   g_assert_true (g_str_has_prefix (again, json_head));
-  g_assert_true (g_str_has_suffix (again, ",\"outcome\":\"answered\"}"));
+  g_assert_true (g_str_has_suffix (again, ",\"outcome\":\"answered\",\"picked_up_from\":null}"));
 }
 
 static void
@@ -200,6 +200,8 @@ test_reader_errors (void)
     { "{\"id\":1,\"answered\":0}", "“answered”" },
     { "{\"id\":1,\"group_name\":3}", "“group_name”" },
     { "{\"id\":1,\"taken_by_name\":[]}", "“taken_by_name”" },
+    { "{\"id\":1,\"picked_up_from\":\"C\"}", "“picked_up_from”" },
+    { "{\"id\":1,\"picked_up_from\":{\"name\":3}}", "“picked_up_from”" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -215,6 +217,39 @@ test_reader_errors (void)
     }
 }
 
+/* X's entry of a call X took over from C by pickup. */
+static void
+test_picked_up_from (void)
+{
+  CbWireViewer none = WIRE_TEST_VIEWER (X_ID, c_at_none);
+  CbWireJournalEntry entry = {
+    .id = 13,
+    .user_id = X_ID,
+    .call_id = "c3",
+    .direction = CB_CALL_DIRECTION_IN,
+    .remote = { 8, "202", "Ben Oak" },
+    .started_at = 1700000000,
+    .answered_at = 1700000004,
+    .ended_at = 1700000064,
+    .picked_up = TRUE,
+    .outcome = CB_CALL_OUTCOME_ANSWERED,
+    .picked_up_from = { C_ID, NULL, C_NAME },
+  };
+  g_autofree char *all = wire_test_assert_sinks_agree (write_entry, &entry, NULL);
+  g_autofree char *hidden = wire_test_assert_sinks_agree (write_entry, &entry, &none);
+  g_autoptr(JsonObject) object = wire_test_parse (all);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbWireJournalEntry) read = cb_wire_journal_entry_from_json (object, &error);
+
+  g_assert_true (g_str_has_suffix (all, ",\"picked_up\":true,\"outcome\":\"answered\","
+                                        "\"picked_up_from\":{\"user_id\":4242,\"name\":\"" C_NAME "\"}}"));
+  g_assert_true (g_str_has_suffix (hidden, ",\"picked_up_from\":{\"user_id\":null,\"name\":\"\"}}"));
+  wire_test_assert_absent (hidden, c_traces);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->picked_up_from.user_id, ==, C_ID);
+  g_assert_cmpstr (read->picked_up_from.name, ==, C_NAME);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -227,6 +262,7 @@ main (int   argc,
   g_test_add_func ("/wire-journal/round-trip", test_round_trip);
   g_test_add_func ("/wire-journal/round-trip-nulls", test_round_trip_nulls);
   g_test_add_func ("/wire-journal/reader-errors", test_reader_errors);
+  g_test_add_func ("/wire-journal/picked-up-from", test_picked_up_from);
 
   return g_test_run ();
 }

@@ -1199,6 +1199,9 @@ test_migrate_v2 (Fixture       *fixture,
     "ALTER TABLE journal DROP COLUMN taken_by_name;"
     "ALTER TABLE journal DROP COLUMN picked_up;"
     "ALTER TABLE journal DROP COLUMN outcome;"
+    "ALTER TABLE journal DROP COLUMN picked_up_from_user_id;"
+    "ALTER TABLE journal DROP COLUMN picked_up_from_name;"
+    "DROP TABLE sip_subscriptions;"
     "ALTER TABLE users DROP COLUMN note_until;"
     "ALTER TABLE users DROP COLUMN divert_unconditional;"
     "ALTER TABLE users DROP COLUMN divert_busy;"
@@ -1861,6 +1864,82 @@ test_queue_counts (Fixture       *fixture,
   g_assert_cmpint (g_array_index (wrap_ups, CbWrapUpRecord, 1).until, ==, 1000);
 }
 
+/* Lamps' subscriptions kept for a restart (schema 7): added, the contact
+ * and CSeq updated, listed after a reopen, removed; a picker's journal
+ * entry keeps whom the call was picked up from. */
+static void
+test_sip_subscriptions (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CbSipSubscriptionRecord first = {
+    .event = (char *) "dialog", .call_id = (char *) "1-2943@127.0.0.1",
+    .local_uri = (char *) "<sip:202@127.0.0.1>", .local_tag = (char *) "cyDF",
+    .remote_uri = (char *) "<sip:201@127.0.0.1>", .remote_tag = (char *) "2943SIPpTag001",
+    .contact = (char *) "sip:201@127.0.0.1:15070;transport=UDP", .cseq = 1001401345,
+  };
+  CbSipSubscriptionRecord second = {
+    .event = (char *) "presence", .call_id = (char *) "c2", .local_uri = (char *) "<sip:203@h>",
+    .local_tag = (char *) "a", .remote_uri = (char *) "<sip:201@h>", .remote_tag = (char *) "b",
+    .contact = (char *) "sip:201@h:5062", .route = (char *) "<sip:proxy;lr>", .cseq = 7,
+  };
+  CbJournalRecord entry = {
+    .call_id = (char *) "picked", .remote_number = (char *) "203", .remote_name = (char *) "",
+    .started_at = 10, .answered_at = 12, .ended_at = 20, .picked_up = TRUE,
+    .picked_up_from_name = (char *) "Ben",
+  };
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) journal = NULL;
+  g_autoptr(GError) error = NULL;
+  CbSipSubscriptionRecord *record;
+  CbJournalRecord *read;
+  gint64 anna, ben;
+
+  g_assert_true (cb_store_add_sip_subscription (fixture->store, &first, &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_add_sip_subscription (fixture->store, &second, &error));
+  g_assert_cmpint (second.id, >, first.id);
+  g_assert_true (cb_store_update_sip_subscription (fixture->store, first.id,
+                                                   "sip:201@127.0.0.1:15080", 1001401409, &error));
+  g_assert_no_error (error);
+
+  reopen (fixture);
+  records = cb_store_list_sip_subscriptions (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 2);
+  record = g_ptr_array_index (records, 0);
+  g_assert_cmpint (record->id, ==, first.id);
+  g_assert_cmpstr (record->event, ==, "dialog");
+  g_assert_cmpstr (record->call_id, ==, first.call_id);
+  g_assert_cmpstr (record->local_uri, ==, first.local_uri);
+  g_assert_cmpstr (record->local_tag, ==, first.local_tag);
+  g_assert_cmpstr (record->remote_uri, ==, first.remote_uri);
+  g_assert_cmpstr (record->remote_tag, ==, first.remote_tag);
+  g_assert_cmpstr (record->contact, ==, "sip:201@127.0.0.1:15080");
+  g_assert_null (record->route);
+  g_assert_cmpuint (record->cseq, ==, 1001401409);
+  record = g_ptr_array_index (records, 1);
+  g_assert_cmpstr (record->event, ==, "presence");
+  g_assert_cmpstr (record->route, ==, "<sip:proxy;lr>");
+
+  g_assert_true (cb_store_remove_sip_subscription (fixture->store, first.id, &error));
+  g_clear_pointer (&records, g_ptr_array_unref);
+  records = cb_store_list_sip_subscriptions (fixture->store, &error);
+  g_assert_cmpuint (records->len, ==, 1);
+  g_assert_cmpint (((CbSipSubscriptionRecord *) g_ptr_array_index (records, 0))->id, ==, second.id);
+
+  anna = add_user (fixture->store, "anna", "201");
+  ben = add_user (fixture->store, "ben", "202");
+  entry.user_id = anna;
+  entry.picked_up_from_user_id = ben;
+  g_assert_true (cb_store_add_journal (fixture->store, &entry, &error));
+  g_assert_no_error (error);
+  journal = cb_store_list_journal (fixture->store, anna, 0, 10, &error);
+  g_assert_cmpuint (journal->len, ==, 1);
+  read = g_ptr_array_index (journal, 0);
+  g_assert_cmpint (read->picked_up_from_user_id, ==, ben);
+  g_assert_cmpstr (read->picked_up_from_name, ==, "Ben");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1886,6 +1965,7 @@ main (int   argc,
   ADD ("/store/call-settings", test_call_settings);
   ADD ("/store/announcement", test_announcement);
   ADD ("/store/groups/assistant", test_assistant_group);
+  ADD ("/store/sip-subscriptions", test_sip_subscriptions);
   ADD ("/store/schema", test_schema);
   ADD ("/store/schema/migrate-v2", test_migrate_v2);
   ADD ("/store/durability/sigkill", test_sigkill);

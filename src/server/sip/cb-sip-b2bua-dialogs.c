@@ -263,6 +263,7 @@ on_invite_answer (CbB2buaLeg  *leg,
                   const sip_t *sip)
 {
   CbB2buaCall *call = leg->call;
+  gboolean was_early = leg->early;
 
   if (leg->reinviting)
     {
@@ -280,8 +281,13 @@ on_invite_answer (CbB2buaLeg  *leg,
         leg->early = TRUE;
       if (status < 200)
         {
+          gboolean alerted = call->alerted;
+
           if (leg->fork && status > 100)
             fork_alerting (leg, sip);
+          /* Trying became early for the device's lamp, or the caller's. */
+          if (leg->early != was_early || call->alerted != alerted)
+            cb_b2bua_call_lamps_changed (call);
         }
       else if (status < 300)
         {
@@ -378,6 +384,14 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
             {
               g_free (leg->remote);
               leg->remote = remote;
+            }
+          /* The dialog's tags, which a lamp names for pickup. */
+          if (sip != NULL && sip->sip_from != NULL && sip->sip_to != NULL && sip->sip_to->a_tag != NULL)
+            {
+              g_free (leg->local_tag);
+              g_free (leg->remote_tag);
+              leg->local_tag = g_strdup (sip->sip_from->a_tag);
+              leg->remote_tag = g_strdup (sip->sip_to->a_tag);
             }
         }
       if (leg->lingering)

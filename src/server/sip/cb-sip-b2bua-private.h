@@ -48,6 +48,8 @@ struct _CbB2buaLeg {
   char            *remote;      /* its To with the dialog's tag, see cb_sip_remote_party() */
   char            *kind;        /* the device's line kind ("softphone", "desk"), NULL if unknown */
   gboolean         early;       /* a 18x with a To tag came: it rings, /answer may pick it up */
+  char            *local_tag;   /* our tag in its dialog, once known (our INVITEs) */
+  char            *remote_tag;  /* the device's tag, likewise: a lamp's pickup (Replaces) names both */
   /* Transfer (RFC 3725 flow I applied to a re-INVITE): our offerless
    * re-INVITE's 200 carries this leg's offer, which goes to offer_to;
    * the answer of that leg goes back in our ACK to ack_to. */
@@ -99,6 +101,8 @@ struct _CbB2buaCall {
   CbSipGroupCall  *group;     /* a call to a hunt group number (cb-sip-hunt.c) */
   GArray          *rung;      /* CbSipRung: others it rang (members, a picked-up callee) */
   gboolean         picked_up;
+  gint64           picked_up_from; /* whom a pickup took it from (0: nobody, or not known) */
+  gint64           lamp_group;  /* the group whose lamp counts it as ringing (0: none) */
   gint64           created_us;  /* monotonic: orders *98's choice within a second */
   const char      *fork_call_info; /* Call-Info of the forks opened now */
   CbSipCallEnded   ended;     /* a queue call: tells the queue when it ended */
@@ -128,8 +132,12 @@ CbB2buaCall *cb_sip_b2bua_lookup            (CbSipB2bua *b2bua,
 /* Forgets the call once it ended and has no handle left (no event will
  * come to free it after). */
 void         cb_b2bua_call_drop_if_finished (CbB2buaCall *call);
-/* Its events and journal entries for everyone in it, then their lines. */
+/* Its events and journal entries for everyone in it, then their lines
+ * and lamps (a hunt group's ringing count too). */
 void         cb_b2bua_call_publish          (CbB2buaCall *call);
+/* Only the lamps (dialog subscriptions) of everyone in it: a device's 18x
+ * changes a dialog's state without changing the call's. */
+void         cb_b2bua_call_lamps_changed    (CbB2buaCall *call);
 void         cb_b2bua_call_set_state        (CbB2buaCall     *call,
                                              CbWireCallState  state);
 /* Ends every leg still up or ringing; status answers an unanswered
@@ -141,6 +149,9 @@ gboolean     cb_b2bua_call_rings_at         (CbB2buaCall *call,
                                              gint64       user_id);
 CbSipRung   *cb_b2bua_call_rung_add         (CbB2buaCall *call,
                                              gint64       user_id);
+/* Someone the call rang besides its callee at whom it still rings (a
+ * group member), 0 if none. */
+gint64       cb_b2bua_call_ringing_member   (CbB2buaCall *call);
 /* One fork per contact with the offer, From the caller, To the callee. */
 void         cb_b2bua_call_start_forks      (CbB2buaCall *call,
                                              GPtrArray   *contacts,

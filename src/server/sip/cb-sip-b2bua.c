@@ -30,8 +30,10 @@
 #include "cb-sip-feature-codes.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
+#include "cb-sip-pickup.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
+#include "cb-sip-subscriptions.h"
 #include "cb-sip-trunk.h"
 
 /* How often an answered call asks its devices whether they still have
@@ -62,6 +64,8 @@ leg_free (CbB2buaLeg *leg)
   g_free (leg->contact);
   g_free (leg->remote);
   g_free (leg->kind);
+  g_free (leg->local_tag);
+  g_free (leg->remote_tag);
   g_free (leg);
 }
 
@@ -276,6 +280,19 @@ cb_b2bua_call_rings_at (CbB2buaCall *call,
   return FALSE;
 }
 
+gint64
+cb_b2bua_call_ringing_member (CbB2buaCall *call)
+{
+  for (guint i = 0; call->rung != NULL && i < call->rung->len; i++)
+    {
+      gint64 user_id = g_array_index (call->rung, CbSipRung, i).user_id;
+
+      if (cb_b2bua_call_rings_at (call, user_id))
+        return user_id;
+    }
+  return 0;
+}
+
 CbSipRung *
 cb_b2bua_call_rung_add (CbB2buaCall *call,
                         gint64       user_id)
@@ -311,6 +328,69 @@ cb_b2bua_call_cancel_forks (CbB2buaCall *call,
 
 /* ---- state and its events ------------------------------------------------ */
 
+/* A hunt group's lamp: the calls ringing at its members now. */
+static void
+count_group_lamp (CbSipB2bua *b2bua,
+                  gint64      group_id)
+{
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  CbB2buaCall *call;
+  guint ringing = 0;
+
+  g_hash_table_iter_init (&iter, b2bua->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
+    if (call->lamp_group == group_id)
+      ringing++;
+  if (!cb_changes_set_group_ringing (cb_sip_server_get_changes (b2bua->server), group_id, ringing, &error))
+    g_warning ("Could not set the lamp of group %" G_GINT64_FORMAT ": %s", group_id, error->message);
+}
+
+/* Whether the call counts for its group's lamp changes with its state
+ * (answered, overflowed, ended, on to another group); the group's dialog
+ * subscribers hear of every change of a call it counts. */
+static void
+update_group_lamp (CbB2buaCall *call)
+{
+  CbSipSubscriptions *subscriptions = cb_sip_server_get_subscriptions (call->b2bua->server);
+  gint64 before = call->lamp_group;
+  gint64 now = 0;
+
+  if (call->group != NULL && !call->group->overflowed && call->b == NULL &&
+      call->state == CB_WIRE_CALL_STATE_RINGING)
+    now = call->group->group_id;
+  call->lamp_group = now;
+  if (before != now)
+    {
+      if (before > 0)
+        count_group_lamp (call->b2bua, before);
+      if (now > 0)
+        count_group_lamp (call->b2bua, now);
+    }
+  if (before > 0)
+    cb_sip_subscriptions_group_changed (subscriptions, before);
+  if (now > 0 && now != before)
+    cb_sip_subscriptions_group_changed (subscriptions, now);
+}
+
+void
+cb_b2bua_call_lamps_changed (CbB2buaCall *call)
+{
+  CbSipSubscriptions *subscriptions = cb_sip_server_get_subscriptions (call->b2bua->server);
+
+  if (subscriptions == NULL)
+    return;
+  cb_sip_subscriptions_user_changed (subscriptions, call->caller_id);
+  cb_sip_subscriptions_user_changed (subscriptions, call->callee_id);
+  for (guint i = 0; call->rung != NULL && i < call->rung->len; i++)
+    cb_sip_subscriptions_user_changed (subscriptions, g_array_index (call->rung, CbSipRung, i).user_id);
+  for (guint i = 0; i < call->legs->len; i++)
+    cb_sip_subscriptions_user_changed (subscriptions,
+                                       ((CbB2buaLeg *) g_ptr_array_index (call->legs, i))->user_id);
+  if (call->lamp_group > 0)
+    cb_sip_subscriptions_group_changed (subscriptions, call->lamp_group);
+}
+
 void
 cb_b2bua_call_publish (CbB2buaCall *call)
 {
@@ -319,6 +399,7 @@ cb_b2bua_call_publish (CbB2buaCall *call)
 
   if (!cb_changes_run (cb_sip_server_get_changes (server), cb_b2bua_call_record, NULL, call, &error))
     g_warning ("Could not record call %s: %s", call->id, error->message);
+  update_group_lamp (call);
 
   /* Every line the call touches: its parties', everyone it rang, and
    * pickers', whose phones ring too (they are not rung: no journal
@@ -575,7 +656,11 @@ cb_b2bua_call_take_leg (CbB2buaCall *call,
   if (leg->user_id > 0 && leg->user_id != call->callee_id)
     {
       if (leg->pickup)
-        call->picked_up = TRUE;
+        {
+          call->picked_up = TRUE;
+          if (call->picked_up_from == 0)
+            call->picked_up_from = call->callee_id > 0 ? call->callee_id : cb_b2bua_call_ringing_member (call);
+        }
       if (call->callee_id > 0)
         cb_b2bua_call_rung_add (call, call->callee_id);
       call->callee_id = leg->user_id;
@@ -712,6 +797,13 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
       return;
     }
   invite.line = line;
+
+  /* A phone taking a ringing call with one key (RFC 3891). */
+  if (sip->sip_replaces != NULL && invite.caller_id > 0)
+    {
+      cb_sip_pickup_replaces (self, &invite);
+      return;
+    }
 
   /* Only our own users dial feature codes and call out (no toll fraud
    * through the trunk). */

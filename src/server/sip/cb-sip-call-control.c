@@ -1,4 +1,4 @@
-/* cb-sip-call-control.c: REST call control: dial from a phone, hang up, hold, forward, consult, transfer, answer, DTMF
+/* cb-sip-call-control.c: REST call control: dial from a phone, hang up, hold, forward or deflect, consult, transfer, answer, DTMF
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,7 +9,8 @@
  * the server rings the user's own phone with no offer, and the offer in
  * its 200 goes to the target. Forward and transfer move the other
  * party's leg to a new call; a transfer reconnects the two legs with a
- * fresh offer (flow I again, as re-INVITEs).
+ * fresh offer (flow I again, as re-INVITEs). Forwarding a call that still
+ * rings deflects it: the same call rings the target instead.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -341,6 +342,68 @@ cb_sip_server_hold (CbSipServer  *self,
   return answer_with (call, user_id);
 }
 
+/* A call still ringing at the user (their own, or a group's at them),
+ * not yet answered by anyone: its caller's INVITE still waits. */
+static gboolean
+rings_unanswered (CbB2buaCall *call,
+                  gint64       user_id)
+{
+  if (call->state != CB_WIRE_CALL_STATE_RINGING || call->b != NULL || is_caller (call, user_id) ||
+      call->a == NULL ||
+      (call->a->state != CB_B2BUA_LEG_INCOMING && call->a->state != CB_B2BUA_LEG_AWAIT_ACK))
+    return FALSE;
+  return (call->callee_id == user_id && call->forked) || cb_b2bua_call_rings_at (call, user_id);
+}
+
+/* Deflection: a call ringing at the user goes on to the target without
+ * being answered; the caller keeps ringing. The user (and a group's
+ * other members) stop ringing and get their "ended" event, and their
+ * journal entry once it is decided who took the call (taken_by: the
+ * target); the target is the callee from now on. A group call leaves
+ * its group's hunting as an overflow does. */
+static JsonObject *
+deflect (CbSipServer        *self,
+         CbB2buaCall        *call,
+         gint64              user_id,
+         const CbSipTarget  *target,
+         const char         *to,
+         GError            **error)
+{
+  g_autoptr(GPtrArray) contacts = NULL;
+  JsonObject *answer;
+
+  if (target->user_id > 0 && (target->user_id == user_id || target->user_id == call->caller_id))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+                   "The call cannot go on to “%s”", to);
+      return NULL;
+    }
+  g_debug ("Call %s: deflected by %" G_GINT64_FORMAT " to %s", call->id, user_id, to);
+
+  cb_sip_hunt_answered (call);
+  if (call->group != NULL)
+    call->group->overflowed = TRUE;
+  g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  cb_b2bua_call_cancel_forks (call, 0, NULL, FALSE);
+  if (call->callee_id > 0)
+    cb_b2bua_call_rung_add (call, call->callee_id);
+  cb_b2bua_call_rung_add (call, user_id);
+  call->callee_id = target->user_id;
+  g_free (call->callee_number);
+  call->callee_number = g_strdup (target->number);
+  answer = cb_b2bua_call_data (call, user_id, CB_WIRE_CALL_STATE_ENDED);
+
+  if (target->kind == CB_SIP_TARGET_TRUNK)
+    cb_b2bua_call_trunk_fork (call, call->a->sdp);
+  else
+    {
+      contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self), target->user_id);
+      cb_b2bua_call_start_forks (call, contacts, call->a->sdp);
+    }
+  cb_b2bua_call_publish (call);
+  return answer;
+}
+
 JsonObject *
 cb_sip_server_forward (CbSipServer  *self,
                        gint64        user_id,
@@ -357,8 +420,16 @@ cb_sip_server_forward (CbSipServer  *self,
 
   g_return_val_if_fail (CB_IS_SIP_SERVER (self), NULL);
 
-  if ((call = find_own_call (self, user_id, call_id, error)) == NULL ||
-      !connected_legs (call, user_id, &mine, &other, error))
+  if ((call = find_own_call (self, user_id, call_id, error)) == NULL)
+    return NULL;
+  if (rings_unanswered (call, user_id))
+    {
+      route (self, to, &target);
+      if (!reachable (self, &target, to, error))
+        return NULL;
+      return deflect (self, call, user_id, &target, to, error);
+    }
+  if (!connected_legs (call, user_id, &mine, &other, error))
     return NULL;
   route (self, to, &target);
   if (!reachable (self, user_id, &target, to, error))

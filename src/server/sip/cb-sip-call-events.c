@@ -87,6 +87,17 @@ cb_sip_call_event_data (const CbWireCall *side)
   else
     json_object_set_null_member (data, "group");
   json_object_set_boolean_member (data, "picked_up", side->picked_up);
+  if (side->picked_up_from.user_id > 0)
+    {
+      JsonObject *from = json_object_new ();
+
+      json_object_set_int_member (from, "user_id", side->picked_up_from.user_id);
+      json_object_set_string_member (from, "name", side->picked_up_from.name != NULL
+                                                   ? side->picked_up_from.name : "");
+      json_object_set_object_member (data, "picked_up_from", from);
+    }
+  else
+    json_object_set_null_member (data, "picked_up_from");
   return data;
 }
 
@@ -123,6 +134,8 @@ cb_sip_record_journal (CbChanges          *changes,
     .taken_by_user_id = taken ? taken_by->user_id : 0,
     .taken_by_name = taken ? (char *) taken_by->name : NULL,
     .picked_up = side->picked_up,
+    .picked_up_from_user_id = side->picked_up_from.user_id,
+    .picked_up_from_name = (char *) side->picked_up_from.name,
   };
 
   return cb_changes_record_journal (changes, &entry, error);
@@ -189,6 +202,11 @@ cb_b2bua_call_side (CbB2buaCall *call,
     .group_name = call->group != NULL ? call->group->group_name : NULL,
     .picked_up = call->picked_up,
   };
+  /* The picker's side names whom they took it from. */
+  if (call->picked_up && call->picked_up_from > 0 && user_id == call->callee_id && !outgoing)
+    side->picked_up_from = (CbWireParty) {
+      call->picked_up_from, NULL, cb_sip_user_name (directory, call->picked_up_from)
+    };
 }
 
 JsonObject *

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One object for the whole SIP side: registrar, B2BUA with hunt groups,
- * queues, pickup and the trunk. REST's call control comes in here
+ * queues, pickup, the trunk and desk phones' lamps (SUBSCRIBE). REST's call control comes in here
  * (cb-sip-call-control.c); every change the SIP side makes goes out
  * through the service layer (CbChanges).
  */
@@ -33,7 +33,20 @@ typedef struct {
   const char *trunk_caller_id;  /* From user part towards the trunk */
   const char *trunk_username;
   const char *trunk_password;
+  /* Lamps over SIP (SUBSCRIBE): the shortest and longest subscription
+   * granted (a SUBSCRIBE without Expires asks for 3600 s, RFC 4235 and
+   * 3856), and how many subscriptions there may be in all and from one
+   * device (the address in its Contact). 0: the defaults below. */
+  guint       subscribe_min_expires;   /* s */
+  guint       subscribe_max_expires;   /* s */
+  guint       max_subscriptions;
+  guint       max_device_subscriptions;
 } CbSipSettings;
+
+#define CB_SIP_DEFAULT_SUBSCRIBE_MIN_EXPIRES    60
+#define CB_SIP_DEFAULT_SUBSCRIBE_MAX_EXPIRES    3600
+#define CB_SIP_DEFAULT_MAX_SUBSCRIPTIONS        10000
+#define CB_SIP_DEFAULT_MAX_DEVICE_SUBSCRIPTIONS 200
 
 /* Whether `uri` is a trunk proxy the SIP side can use: sip:HOST or
  * sip:HOST:PORT (an IPv6 HOST in brackets), read by sofia-sip's parser. */
@@ -83,7 +96,10 @@ JsonObject  *cb_sip_server_hold          (CbSipServer  *self,
                                           const char   *call_id,
                                           gboolean      hold,
                                           GError      **error);
-/* Blind: the other party is connected to `to`, the user's leg ends. */
+/* Blind: the other party is connected to `to`, the user's leg ends. A
+ * call still ringing at the user (not answered) is deflected instead:
+ * it rings `to` without being answered, the caller keeps ringing.
+ * Returns the call as the user sees it, ended. */
 JsonObject  *cb_sip_server_forward       (CbSipServer  *self,
                                           gint64        user_id,
                                           const char   *call_id,

@@ -220,6 +220,7 @@ cb_projection_journal_entry_wire (const CbJournalRecord *entry,
     .taken_by = { entry->taken_by_user_id, NULL, entry->taken_by_name },
     .picked_up = entry->picked_up,
     .outcome = entry->outcome,
+    .picked_up_from = { entry->picked_up_from_user_id, NULL, entry->picked_up_from_name },
   };
 }
 

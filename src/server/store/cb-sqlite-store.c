@@ -228,6 +228,23 @@ static const char * const migrations[] = {
   /* 8: who may call out over the SIP trunk (NULL: as the user's kind
    * says). A step of its own, apart from other user fields. */
   "ALTER TABLE users ADD COLUMN external_calls INTEGER;",
+  /* 9: whom a picker took a call from (their own journal entry), and the
+   * SIP subscriptions of desk phones' lamps, so that after a restart each
+   * subscriber is told in its dialog to subscribe again. */
+  "ALTER TABLE journal ADD COLUMN picked_up_from_user_id INTEGER;"
+  "ALTER TABLE journal ADD COLUMN picked_up_from_name    TEXT;"
+  "CREATE TABLE sip_subscriptions ("
+  "  id         INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  event      TEXT NOT NULL,"
+  "  call_id    TEXT NOT NULL,"
+  "  local_uri  TEXT NOT NULL,"
+  "  local_tag  TEXT NOT NULL,"
+  "  remote_uri TEXT NOT NULL,"
+  "  remote_tag TEXT NOT NULL,"
+  "  contact    TEXT NOT NULL,"
+  "  route      TEXT,"
+  "  cseq       INTEGER NOT NULL"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -1972,8 +1989,8 @@ cb_sqlite_store_add_journal (CbStore          *store,
   stmt = get_stmt (self, "INSERT INTO journal (user_id, call_id, outgoing, remote_number,"
                          " remote_name, remote_user_id, started_at, answered_at, ended_at,"
                          " group_id, group_name, taken_by_user_id, taken_by_name, picked_up,"
-                         " outcome)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                         " outcome, picked_up_from_user_id, picked_up_from_name)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL ||
       !bind_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, record->outcome, error))
     return FALSE;
@@ -1992,6 +2009,8 @@ cb_sqlite_store_add_journal (CbStore          *store,
   bind_id (stmt, 12, record->taken_by_user_id);
   bind_text (stmt, 13, record->taken_by_name);
   sqlite3_bind_int (stmt, 14, record->picked_up ? 1 : 0);
+  bind_id (stmt, 16, record->picked_up_from_user_id);
+  bind_text (stmt, 17, record->picked_up_from_user_id > 0 ? record->picked_up_from_name : NULL);
   if (!step_done (self, stmt, "Could not add a journal entry", error))
     return FALSE;
 
@@ -2013,7 +2032,8 @@ cb_sqlite_store_list_journal (CbStore  *store,
 
   stmt = get_stmt (self, "SELECT id, user_id, call_id, outgoing, remote_number, remote_name,"
                          " remote_user_id, started_at, answered_at, ended_at, group_id,"
-                         " group_name, taken_by_user_id, taken_by_name, picked_up, outcome"
+                         " group_name, taken_by_user_id, taken_by_name, picked_up, outcome,"
+                         " picked_up_from_user_id, picked_up_from_name"
                          " FROM journal"
                          " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?", error);
   if (stmt == NULL)
@@ -2050,6 +2070,8 @@ cb_sqlite_store_list_journal (CbStore  *store,
                                                         entry->answered_at, entry->taken_by_user_id);
       else
         entry->outcome = column_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, CB_CALL_OUTCOME_MISSED);
+      entry->picked_up_from_user_id = sqlite3_column_int64 (stmt, 16);
+      entry->picked_up_from_name = column_dup_text (stmt, 17);
       g_ptr_array_add (entries, entry);
     }
 
@@ -2330,6 +2352,113 @@ cb_sqlite_store_delete_announcement (CbStore  *store,
   return step_update (self, stmt, "Could not delete the announcement", "No announcement", error);
 }
 
+/* SIP subscriptions */
+
+static gboolean
+cb_sqlite_store_add_sip_subscription (CbStore                  *store,
+                                      CbSipSubscriptionRecord  *record,
+                                      GError                  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "INSERT INTO sip_subscriptions (event, call_id, local_uri, local_tag,"
+                         " remote_uri, remote_tag, contact, route, cseq)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, 1, record->event);
+  bind_text (stmt, 2, record->call_id);
+  bind_text (stmt, 3, record->local_uri != NULL ? record->local_uri : "");
+  bind_text (stmt, 4, record->local_tag != NULL ? record->local_tag : "");
+  bind_text (stmt, 5, record->remote_uri != NULL ? record->remote_uri : "");
+  bind_text (stmt, 6, record->remote_tag != NULL ? record->remote_tag : "");
+  bind_text (stmt, 7, record->contact != NULL ? record->contact : "");
+  bind_text (stmt, 8, record->route);
+  sqlite3_bind_int64 (stmt, 9, record->cseq);
+  if (!step_done (self, stmt, "Could not record the subscription", error))
+    return FALSE;
+
+  record->id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+static gboolean
+cb_sqlite_store_update_sip_subscription (CbStore     *store,
+                                         gint64       id,
+                                         const char  *contact,
+                                         guint32      cseq,
+                                         GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "UPDATE sip_subscriptions SET contact = ?, cseq = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, 1, contact);
+  sqlite3_bind_int64 (stmt, 2, cseq);
+  sqlite3_bind_int64 (stmt, 3, id);
+  return step_done (self, stmt, "Could not update the subscription", error);
+}
+
+static gboolean
+cb_sqlite_store_remove_sip_subscription (CbStore  *store,
+                                         gint64    id,
+                                         GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "DELETE FROM sip_subscriptions WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return step_done (self, stmt, "Could not remove the subscription", error);
+}
+
+static GPtrArray *
+cb_sqlite_store_list_sip_subscriptions (CbStore  *store,
+                                        GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  int rc;
+
+  stmt = get_stmt (self, "SELECT id, event, call_id, local_uri, local_tag, remote_uri, remote_tag,"
+                         " contact, route, cseq FROM sip_subscriptions ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_sip_subscription_record_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CbSipSubscriptionRecord *record = g_new0 (CbSipSubscriptionRecord, 1);
+
+      record->id = sqlite3_column_int64 (stmt, 0);
+      record->event = column_dup_text (stmt, 1);
+      record->call_id = column_dup_text (stmt, 2);
+      record->local_uri = column_dup_text (stmt, 3);
+      record->local_tag = column_dup_text (stmt, 4);
+      record->remote_uri = column_dup_text (stmt, 5);
+      record->remote_tag = column_dup_text (stmt, 6);
+      record->contact = column_dup_text (stmt, 7);
+      record->route = column_dup_text (stmt, 8);
+      record->cseq = (guint32) CLAMP (sqlite3_column_int64 (stmt, 9), 0, G_MAXUINT32);
+      g_ptr_array_add (records, record);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Could not list the subscriptions");
+      return NULL;
+    }
+  return g_steal_pointer (&records);
+}
+
 /* Opening and migrating */
 
 static gboolean
@@ -2589,6 +2718,10 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->get_queue_counts = cb_sqlite_store_get_queue_counts;
   iface->set_wrap_up = cb_sqlite_store_set_wrap_up;
   iface->list_wrap_ups = cb_sqlite_store_list_wrap_ups;
+  iface->add_sip_subscription = cb_sqlite_store_add_sip_subscription;
+  iface->update_sip_subscription = cb_sqlite_store_update_sip_subscription;
+  iface->remove_sip_subscription = cb_sqlite_store_remove_sip_subscription;
+  iface->list_sip_subscriptions = cb_sqlite_store_list_sip_subscriptions;
 }
 
 /* GObject */

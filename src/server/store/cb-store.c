@@ -246,6 +246,24 @@ cb_journal_record_free (CbJournalRecord *record)
   g_free (record->remote_name);
   g_free (record->group_name);
   g_free (record->taken_by_name);
+  g_free (record->picked_up_from_name);
+  g_free (record);
+}
+
+void
+cb_sip_subscription_record_free (CbSipSubscriptionRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->event);
+  g_free (record->call_id);
+  g_free (record->local_uri);
+  g_free (record->local_tag);
+  g_free (record->remote_uri);
+  g_free (record->remote_tag);
+  g_free (record->contact);
+  g_free (record->route);
   g_free (record);
 }
 
@@ -810,4 +828,51 @@ cb_store_list_wrap_ups (CbStore  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return STORE_IFACE (self)->list_wrap_ups (self, error);
+}
+
+gboolean
+cb_store_add_sip_subscription (CbStore                  *self,
+                               CbSipSubscriptionRecord  *record,
+                               GError                  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->event != NULL && record->call_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->add_sip_subscription (self, record, error);
+}
+
+gboolean
+cb_store_update_sip_subscription (CbStore     *self,
+                                  gint64       id,
+                                  const char  *contact,
+                                  guint32      cseq,
+                                  GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (contact != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->update_sip_subscription (self, id, contact, cseq, error);
+}
+
+gboolean
+cb_store_remove_sip_subscription (CbStore  *self,
+                                  gint64    id,
+                                  GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->remove_sip_subscription (self, id, error);
+}
+
+GPtrArray *
+cb_store_list_sip_subscriptions (CbStore  *self,
+                                 GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->list_sip_subscriptions (self, error);
 }

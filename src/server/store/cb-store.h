@@ -172,7 +172,29 @@ typedef struct {
   char     *taken_by_name;
   gboolean  picked_up;
   CbCallOutcome outcome;           /* schema 6; older entries: guessed from the times */
+  /* Schema 7: the picker's own entry names whom the call was picked up
+   * from (0: not picked up by this user). */
+  gint64    picked_up_from_user_id;
+  char     *picked_up_from_name;
 } CbJournalRecord;
+
+/* A SIP subscription callboardd accepted (schema 7): the dialog it lives
+ * in, so that after a restart the subscriber can be told in that dialog
+ * to subscribe again (RFC 6665 §4.1.3, reason=deactivated). Our side is
+ * the notifier: local is us (the From of our NOTIFYs), remote the
+ * subscriber. */
+typedef struct {
+  gint64   id;
+  char    *event;                  /* "dialog", "presence" */
+  char    *call_id;
+  char    *local_uri;              /* name-addr without tag */
+  char    *local_tag;
+  char    *remote_uri;             /* name-addr without tag */
+  char    *remote_tag;
+  char    *contact;                /* where requests in the dialog go */
+  char    *route;                  /* the dialog's route set, NULL: none */
+  guint32  cseq;                   /* of a NOTIFY we sent (kept every so many NOTIFYs) */
+} CbSipSubscriptionRecord;
 
 CbBlfKeyRecord *cb_blf_key_record_new  (void);
 CbBlfKeyRecord *cb_blf_key_record_copy (const CbBlfKeyRecord *record);
@@ -189,6 +211,7 @@ void           cb_group_record_free    (CbGroupRecord *record);
 void           cb_event_record_free    (CbEventRecord *record);
 void           cb_sip_line_record_free (CbSipLineRecord *record);
 void           cb_journal_record_free  (CbJournalRecord *record);
+void           cb_sip_subscription_record_free (CbSipSubscriptionRecord *record);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbBlfKeyRecord, cb_blf_key_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbUserRecord, cb_user_record_free)
@@ -196,6 +219,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbGroupRecord, cb_group_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbEventRecord, cb_event_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipLineRecord, cb_sip_line_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbJournalRecord, cb_journal_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipSubscriptionRecord, cb_sip_subscription_record_free)
 
 #define CB_TYPE_STORE (cb_store_get_type ())
 G_DECLARE_INTERFACE (CbStore, cb_store, CB, STORE, GObject)
@@ -316,6 +340,16 @@ struct _CbStoreInterface
   gboolean       (*set_wrap_up)        (CbStore *self, gint64 user_id, gint64 until,
                                         GError **error);
   GArray        *(*list_wrap_ups)      (CbStore *self, GError **error);
+
+  /* SIP subscriptions (schema 7). add sets record->id; update changes
+   * the contact (a refresh may move it) and the CSeq; list:
+   * CbSipSubscriptionRecord elements, oldest first. */
+  gboolean       (*add_sip_subscription)    (CbStore *self, CbSipSubscriptionRecord *record,
+                                             GError **error);
+  gboolean       (*update_sip_subscription) (CbStore *self, gint64 id, const char *contact,
+                                             guint32 cseq, GError **error);
+  gboolean       (*remove_sip_subscription) (CbStore *self, gint64 id, GError **error);
+  GPtrArray     *(*list_sip_subscriptions)  (CbStore *self, GError **error);
 };
 
 gboolean       cb_store_begin            (CbStore *self, GError **error);
@@ -385,5 +419,11 @@ gboolean       cb_store_get_queue_counts (CbStore *self, gint64 group_id, const 
 gboolean       cb_store_set_wrap_up      (CbStore *self, gint64 user_id, gint64 until,
                                           GError **error);
 GArray        *cb_store_list_wrap_ups    (CbStore *self, GError **error);
+gboolean       cb_store_add_sip_subscription    (CbStore *self, CbSipSubscriptionRecord *record,
+                                                 GError **error);
+gboolean       cb_store_update_sip_subscription (CbStore *self, gint64 id, const char *contact,
+                                                 guint32 cseq, GError **error);
+gboolean       cb_store_remove_sip_subscription (CbStore *self, gint64 id, GError **error);
+GPtrArray     *cb_store_list_sip_subscriptions  (CbStore *self, GError **error);
 
 G_END_DECLS
