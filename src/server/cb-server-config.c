@@ -581,7 +581,6 @@ cb_server_config_parse_args (CbServerConfig   *config,
     .max_address_failures = -1, .password_checks = -1, .password_queue = -1,
     .request_timeout = -1, .idle_timeout = -1, .max_streams_per_user = -1,
     .max_backlog_bytes = -1,
-    .sip_port = -1, .call_interval = -1,
     .sip_port = -1, .call_interval = -1, .subscribe_min_expires = -1, .subscribe_max_expires = -1,
     .max_subscriptions = -1, .max_device_subscriptions = -1,
   };

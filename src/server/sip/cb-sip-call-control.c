@@ -425,7 +425,7 @@ cb_sip_server_forward (CbSipServer  *self,
   if (rings_unanswered (call, user_id))
     {
       route (self, to, &target);
-      if (!reachable (self, &target, to, error))
+      if (!reachable (self, user_id, &target, to, error))
         return NULL;
       return deflect (self, call, user_id, &target, to, error);
     }
