@@ -86,6 +86,16 @@ cb_sip_call_event_data (const CbWireCall *side)
     }
   else
     json_object_set_null_member (data, "group");
+  if (side->for_user_id > 0)
+    {
+      JsonObject *leader = json_object_new ();
+
+      json_object_set_int_member (leader, "user_id", side->for_user_id);
+      json_object_set_string_member (leader, "name", side->for_name != NULL ? side->for_name : "");
+      json_object_set_object_member (data, "for", leader);
+    }
+  else
+    json_object_set_null_member (data, "for");
   json_object_set_boolean_member (data, "picked_up", side->picked_up);
   return data;
 }
@@ -123,6 +133,8 @@ cb_sip_record_journal (CbChanges          *changes,
     .taken_by_user_id = taken ? taken_by->user_id : 0,
     .taken_by_name = taken ? (char *) taken_by->name : NULL,
     .picked_up = side->picked_up,
+    .for_user_id = side->for_user_id,
+    .for_name = (char *) side->for_name,
   };
 
   return cb_changes_record_journal (changes, &entry, error);

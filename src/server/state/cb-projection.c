@@ -218,6 +218,8 @@ cb_projection_journal_entry_wire (const CbJournalRecord *entry,
     .group_id = entry->group_id,
     .group_name = entry->group_name,
     .taken_by = { entry->taken_by_user_id, NULL, entry->taken_by_name },
+    .for_user_id = entry->for_user_id,
+    .for_name = entry->for_name,
     .picked_up = entry->picked_up,
     .outcome = entry->outcome,
   };

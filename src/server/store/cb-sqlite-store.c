@@ -220,6 +220,11 @@ static const char * const migrations[] = {
   "ALTER TABLE groups ADD COLUMN filter         TEXT NOT NULL DEFAULT 'assistants-first';"
   "ALTER TABLE groups ADD COLUMN filter_delay   INTEGER NOT NULL DEFAULT 15;"
   "ALTER TABLE groups ADD COLUMN logout_allowed INTEGER NOT NULL DEFAULT 1;",
+
+  /* 8: the assistant group leader a journal entry's call was taken or
+   * placed for ("call for", "call as"). */
+  "ALTER TABLE journal ADD COLUMN for_user_id INTEGER;"
+  "ALTER TABLE journal ADD COLUMN for_name    TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -1924,8 +1929,8 @@ cb_sqlite_store_add_journal (CbStore          *store,
   stmt = get_stmt (self, "INSERT INTO journal (user_id, call_id, outgoing, remote_number,"
                          " remote_name, remote_user_id, started_at, answered_at, ended_at,"
                          " group_id, group_name, taken_by_user_id, taken_by_name, picked_up,"
-                         " outcome)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                         " outcome, for_user_id, for_name)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL ||
       !bind_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, record->outcome, error))
     return FALSE;
@@ -1944,6 +1949,8 @@ cb_sqlite_store_add_journal (CbStore          *store,
   bind_id (stmt, 12, record->taken_by_user_id);
   bind_text (stmt, 13, record->taken_by_name);
   sqlite3_bind_int (stmt, 14, record->picked_up ? 1 : 0);
+  bind_id (stmt, 16, record->for_user_id);
+  bind_text (stmt, 17, record->for_user_id > 0 ? record->for_name : NULL);
   if (!step_done (self, stmt, "Could not add a journal entry", error))
     return FALSE;
 
@@ -1965,7 +1972,8 @@ cb_sqlite_store_list_journal (CbStore  *store,
 
   stmt = get_stmt (self, "SELECT id, user_id, call_id, outgoing, remote_number, remote_name,"
                          " remote_user_id, started_at, answered_at, ended_at, group_id,"
-                         " group_name, taken_by_user_id, taken_by_name, picked_up, outcome"
+                         " group_name, taken_by_user_id, taken_by_name, picked_up, outcome,"
+                         " for_user_id, for_name"
                          " FROM journal"
                          " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?", error);
   if (stmt == NULL)
@@ -2002,6 +2010,8 @@ cb_sqlite_store_list_journal (CbStore  *store,
                                                         entry->answered_at, entry->taken_by_user_id);
       else
         entry->outcome = column_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, CB_CALL_OUTCOME_MISSED);
+      entry->for_user_id = sqlite3_column_int64 (stmt, 16);
+      entry->for_name = column_dup_text (stmt, 17);
       g_ptr_array_add (entries, entry);
     }
 

@@ -245,6 +245,7 @@ cb_journal_record_free (CbJournalRecord *record)
   g_free (record->remote_name);
   g_free (record->group_name);
   g_free (record->taken_by_name);
+  g_free (record->for_name);
   g_free (record);
 }
 

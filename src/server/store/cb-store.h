@@ -162,6 +162,10 @@ typedef struct {
   char     *taken_by_name;
   gboolean  picked_up;
   CbCallOutcome outcome;           /* schema 6; older entries: guessed from the times */
+  /* Assistant groups (schema 8): the leader an assistant took or placed
+   * the call for; 0: none. */
+  gint64    for_user_id;
+  char     *for_name;
 } CbJournalRecord;
 
 CbBlfKeyRecord *cb_blf_key_record_new  (void);
