@@ -12,6 +12,7 @@
 
 #pragma once
 
+#include "cb-hold-music.h"
 #include "cb-sip-b2bua.h"
 #include "cb-sip-call-events.h"
 #include "cb-sip-queue.h"
@@ -30,6 +31,7 @@ typedef enum {
 typedef struct _CbB2buaCall    CbB2buaCall;
 typedef struct _CbB2buaLeg     CbB2buaLeg;
 typedef struct _CbSipGroupCall CbSipGroupCall;   /* cb-sip-hunt.h */
+typedef struct _CbSipUserCall  CbSipUserCall;    /* cb-sip-diversion.h */
 
 /* One dialog between the server and a device. */
 struct _CbB2buaLeg {
@@ -92,6 +94,9 @@ struct _CbB2buaCall {
   guint            check_id;  /* check_dialogs() while answered */
   gboolean         external;  /* callee_number is beyond the trunk (callee_id 0) */
   CbSipGroupCall  *group;     /* a call to a hunt group number (cb-sip-hunt.c) */
+  CbSipUserCall   *user_call; /* a call to a user: diversion, assistants, mobile, announcement
+                               * (cb-sip-diversion.c) */
+  gint64           as_user_id; /* "call as": the leader the caller places it as (cb-sip-assistants.c) */
   GArray          *rung;      /* CbSipRung: others it rang (members, a picked-up callee) */
   gboolean         picked_up;
   gint64           created_us;  /* monotonic: orders *98's choice within a second */
@@ -103,6 +108,7 @@ struct _CbSipB2bua {
   CbSipServer *server;
   CbDirectory *directory;  /* the server's */
   GHashTable  *calls;      /* call id → CbB2buaCall */
+  CbHoldMusic *announcer;  /* plays users' announcements (cb-sip-announcement.c), made on first use */
 };
 
 /* ---- calls (cb-sip-b2bua.c) ---------------------------------------------- */
@@ -136,7 +142,8 @@ gboolean     cb_b2bua_call_rings_at         (CbB2buaCall *call,
                                              gint64       user_id);
 CbSipRung   *cb_b2bua_call_rung_add         (CbB2buaCall *call,
                                              gint64       user_id);
-/* One fork per contact with the offer, From the caller, To the callee. */
+/* One fork per contact with the offer, From (and P-Asserted-Identity)
+ * the caller as the call presents them, To the callee. */
 void         cb_b2bua_call_start_forks      (CbB2buaCall *call,
                                              GPtrArray   *contacts,
                                              const char  *offer);
@@ -150,6 +157,12 @@ gboolean     cb_b2bua_call_ring_user        (CbB2buaCall *call,
 /* The callee side of a call to an external number: one leg to the
  * upstream proxy. FALSE when the number is not for the trunk. */
 gboolean     cb_b2bua_call_trunk_fork       (CbB2buaCall *call,
+                                             const char  *offer);
+/* One fork to `number` over the trunk, From the caller as the call
+ * presents them ([trunk] caller-id replaces the number when set) and the
+ * same in P-Asserted-Identity; NULL when the trunk does not take it. */
+CbB2buaLeg  *cb_b2bua_call_trunk_leg        (CbB2buaCall *call,
+                                             const char  *number,
                                              const char  *offer);
 /* Stops the forks still ringing: user_id's (0: everyone's) but
  * `except`, pickups too unless keep_pickups. */

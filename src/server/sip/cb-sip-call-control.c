@@ -18,7 +18,9 @@
 
 #include <string.h>
 
+#include "cb-sip-assistants.h"
 #include "cb-sip-b2bua-private.h"
+#include "cb-sip-diversion.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-registrar.h"
@@ -112,15 +114,14 @@ connected_legs (CbB2buaCall  *call,
 }
 
 /* A target a REST call can reach: a user (or DeviceOnly phone) with
- * something registered, or a number the trunk takes. */
+ * something registered or a diversion, mobile or assistants that take
+ * their calls, or a number the trunk takes. */
 static gboolean
 reachable (CbSipServer        *self,
            const CbSipTarget  *target,
            const char         *to,
            GError            **error)
 {
-  g_autoptr(GPtrArray) contacts = NULL;
-
   switch (target->kind)
     {
     case CB_SIP_TARGET_TRUNK:
@@ -128,8 +129,7 @@ reachable (CbSipServer        *self,
 
     case CB_SIP_TARGET_USER:
     case CB_SIP_TARGET_DEVICE:
-      contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self), target->user_id);
-      if (contacts->len > 0)
+      if (cb_sip_diversion_reachable (self, target->user_id))
         return TRUE;
       g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
                    "Nothing is registered for “%s”", to);
@@ -157,6 +157,7 @@ route (CbSipServer *self,
 static CbB2buaCall *
 click_call (CbSipServer       *self,
             gint64             user_id,
+            gint64             as_user_id,
             const CbSipTarget *target,
             const char        *device)
 {
@@ -170,6 +171,7 @@ click_call (CbSipServer       *self,
 
   call = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
   call->caller_id = user_id;
+  call->as_user_id = as_user_id;
   call->callee_id = target->user_id;
   call->external = target->kind == CB_SIP_TARGET_TRUNK;
   own = cb_store_get_softphone_line (cb_sip_server_get_store (self), user_id, NULL);
@@ -248,6 +250,7 @@ cb_sip_server_dial (CbSipServer  *self,
                     gint64        user_id,
                     const char   *to,
                     const char   *device_kind,
+                    gint64        as_user_id,
                     GError      **error)
 {
   g_autoptr(GPtrArray) devices = NULL;
@@ -258,6 +261,12 @@ cb_sip_server_dial (CbSipServer  *self,
 
   if (!running (self, error))
     return NULL;
+  if (as_user_id > 0 && !cb_sip_assistants_serves (cb_sip_server_get_directory (self), user_id, as_user_id))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_FORBIDDEN,
+                   "You are not logged into an assistant group of that user");
+      return NULL;
+    }
   route (self, to, &target);
   if (target.kind == CB_SIP_TARGET_NONE)
     {
@@ -274,7 +283,7 @@ cb_sip_server_dial (CbSipServer  *self,
   if (!reachable (self, &target, to, error))
     return NULL;
 
-  call = click_call (self, user_id, &target, g_ptr_array_index (devices, 0));
+  call = click_call (self, user_id, as_user_id, &target, g_ptr_array_index (devices, 0));
   return answer_with (call, user_id);
 }
 
@@ -334,7 +343,6 @@ cb_sip_server_forward (CbSipServer  *self,
                        GError      **error)
 {
   g_auto(CbSipTarget) target = { 0 };
-  g_autoptr(GPtrArray) contacts = NULL;
   JsonObject *answer;
   CbB2buaLeg *mine, *other;
   CbB2buaCall *call, *next;
@@ -362,13 +370,16 @@ cb_sip_server_forward (CbSipServer  *self,
   answer = end_left_call (call, user_id);
 
   if (target.kind == CB_SIP_TARGET_TRUNK)
-    cb_b2bua_call_trunk_fork (next, other->sdp);
-  else
     {
-      contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self), target.user_id);
-      cb_b2bua_call_start_forks (next, contacts, other->sdp);
+      if (cb_b2bua_call_trunk_fork (next, other->sdp))
+        cb_b2bua_call_publish (next);
+      else
+        cb_b2bua_call_terminate (next, 0);
     }
-  cb_b2bua_call_publish (next);
+  else
+    /* The target's settings decide (and publish); the forwarding user
+     * may break through them (an assistant forwarding to their leader). */
+    cb_sip_diversion_route (next, target.user_id, user_id);
   return answer;
 }
 
@@ -404,7 +415,7 @@ cb_sip_server_consult (CbSipServer  *self,
     return NULL;
   /* The same phone places the consultation call, as if the user had
    * dialled on it: it rings (answer-after=0), then the target. */
-  consult = click_call (self, user_id, &target, mine->contact);
+  consult = click_call (self, user_id, 0, &target, mine->contact);
   return answer_with (consult, user_id);
 }
 

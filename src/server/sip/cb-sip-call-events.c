@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include "cb-sip-assistants.h"
 #include "cb-sip-call-events.h"
 #include "cb-sip-hunt.h"
 
@@ -184,13 +185,18 @@ cb_b2bua_call_side (CbB2buaCall *call,
   CbDirectory *directory = call->b2bua->directory;
   CbB2buaLeg *device = device_of (call, user_id, outgoing);
   gboolean to_group = call->group != NULL && call->callee_id <= 0;
+  gint64 leader = cb_sip_assistants_for (call, user_id);
+  CbWireParty caller = { call->caller_id, call->caller_number, cb_sip_user_name (directory, call->caller_id) };
 
+  /* A call placed as a leader is the leader's to everyone else. */
+  if (user_id != call->caller_id)
+    cb_sip_assistants_presented (call, &caller);
   *side = (CbWireCall) {
     .call_id = call->id,
     .state = call->state,
     .user_id = user_id,
     .direction = outgoing ? CB_CALL_DIRECTION_OUT : CB_CALL_DIRECTION_IN,
-    .from = { call->caller_id, call->caller_number, cb_sip_user_name (directory, call->caller_id) },
+    .from = caller,
     .to = { call->callee_id, call->callee_number,
             to_group ? call->group->group_name : cb_sip_user_name (directory, call->callee_id) },
     .started_at = call->started_at,
@@ -200,6 +206,8 @@ cb_b2bua_call_side (CbB2buaCall *call,
     .group_id = call->group != NULL ? call->group->group_id : 0,
     .group_name = call->group != NULL ? call->group->group_name : NULL,
     .picked_up = call->picked_up,
+    .for_user_id = leader,
+    .for_name = leader > 0 ? cb_sip_user_name (directory, leader) : NULL,
   };
 }
 
@@ -291,5 +299,5 @@ cb_b2bua_call_record (CbChanges  *changes,
   CbB2buaCall *call = data;
 
   return record_side (changes, call, TRUE, error) && record_side (changes, call, FALSE, error) &&
-         record_rung (changes, call, error);
+         record_rung (changes, call, error) && cb_sip_assistants_record (changes, call, error);
 }
