@@ -209,16 +209,20 @@ end_left_call (CbB2buaCall *call,
   return answer;
 }
 
-/* The party at the other end of `leg`, which is a or b of its call. */
+/* The party at the other end of `leg`, which is a or b of its call; a
+ * caller who called as a leader stays presented as the leader. */
 static void
 party_of (CbB2buaLeg  *leg,
           gint64      *user_id,
-          const char **number)
+          const char **number,
+          gint64      *as_user_id)
 {
   CbB2buaCall *call = leg->call;
 
   *user_id = leg == call->a ? call->caller_id : call->callee_id;
   *number = leg == call->a ? call->caller_number : call->callee_number;
+  if (as_user_id != NULL)
+    *as_user_id = leg == call->a ? call->as_user_id : 0;
 }
 
 /* ---- the REST functions -------------------------------------------------- */
@@ -360,7 +364,7 @@ cb_sip_server_forward (CbSipServer  *self,
   /* The other party's leg moves to a new call to the target; the old
    * call ends for both (each keeps its journal entry). */
   next = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  party_of (other, &next->caller_id, &number);
+  party_of (other, &next->caller_id, &number, &next->as_user_id);
   next->caller_number = g_strdup (number);
   next->callee_id = target.user_id;
   next->callee_number = g_strdup (target.number);
@@ -454,9 +458,9 @@ cb_sip_server_transfer (CbSipServer  *self,
   /* The two other parties get a call of their own; the user's two calls
    * end (journal entries for everyone as usual). */
   next = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  party_of (other, &next->caller_id, &number);
+  party_of (other, &next->caller_id, &number, &next->as_user_id);
   next->caller_number = g_strdup (number);
-  party_of (consult_other, &next->callee_id, &number);
+  party_of (consult_other, &next->callee_id, &number, NULL);
   next->callee_number = g_strdup (number);
   cb_b2bua_leg_move (other, next, FALSE);
   cb_b2bua_leg_move (consult_other, next, TRUE);
