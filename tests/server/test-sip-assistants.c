@@ -621,7 +621,9 @@ test_call_for (Fixture       *fixture,
   wait_rings (&fixture->krause, "krause's phone to ring after the delay");
   krause_call = g_object_ref (fixture->krause.call);
   g_test_message ("krause rang %.2f s after the assistants", (fixture->krause.rang_at - first_rang) / 1e6);
-  g_assert_cmpint (fixture->krause.rang_at - first_rang, >=, 2800 * G_TIME_SPAN_MILLISECOND);
+  /* Measured at the phones: the first stage's INVITEs may arrive a little
+   * after the server started the delay. */
+  g_assert_cmpint (fixture->krause.rang_at - first_rang, >=, 2500 * G_TIME_SPAN_MILLISECOND);
   g_assert_cmpint (fixture->krause.rang_at - first_rang, <, 6000 * G_TIME_SPAN_MILLISECOND);
 
   /* Anna answers: Ben's and Krause's phones stop. */

@@ -131,19 +131,39 @@ cb_sip_filter_plan_clear (CbSipFilterPlan *plan)
 }
 
 /* Logged into the group, something registered, not in do-not-disturb,
- * and neither the caller nor the leader. */
+ * and neither the caller (caller_id) nor the leader. */
 static gboolean
-may_ring (CbB2buaCall         *call,
+may_ring (CbSipServer         *server,
+          gint64               caller_id,
           const CbGroupRecord *group,
           gint64               assistant_id)
 {
-  CbSipServer *server = call->b2bua->server;
-  const CbUserRecord *user = cb_directory_get_user (call->b2bua->directory, assistant_id);
+  CbDirectory *directory = cb_sip_server_get_directory (server);
+  const CbUserRecord *user = cb_directory_get_user (directory, assistant_id);
 
-  return user != NULL && assistant_id != call->caller_id && assistant_id != group->leader_id &&
+  return user != NULL && assistant_id != caller_id && assistant_id != group->leader_id &&
          user->availability != CB_AVAILABILITY_DND &&
-         cb_directory_is_logged_in (call->b2bua->directory, group->id, assistant_id) &&
+         cb_directory_is_logged_in (directory, group->id, assistant_id) &&
          cb_sip_registrar_is_registered (cb_sip_server_get_registrar (server), assistant_id);
+}
+
+gboolean
+cb_sip_assistants_reachable (CbSipServer *server,
+                             gint64       leader_id)
+{
+  g_autoptr(GPtrArray) groups = cb_directory_assistant_groups (cb_sip_server_get_directory (server),
+                                                               leader_id);
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const CbGroupRecord *group = g_ptr_array_index (groups, i);
+
+      for (guint j = 0; group->filter_enabled && group->filter != CB_ASSISTANT_FILTER_LEADER_ONLY &&
+                        group->members != NULL && j < group->members->len; j++)
+        if (may_ring (server, 0, group, g_array_index (group->members, CbGroupMember, j).user_id))
+          return TRUE;
+    }
+  return FALSE;
 }
 
 gboolean
@@ -169,7 +189,7 @@ cb_sip_assistants_plan (CbB2buaCall     *call,
 
           for (guint k = 0; k < plan->assistants->len; k++)
             known |= g_array_index (plan->assistants, gint64, k) == id;
-          if (known || !may_ring (call, group, id))
+          if (known || !may_ring (call->b2bua->server, call->caller_id, group, id))
             continue;
           g_array_append_val (plan->assistants, id);
           if (deciding == NULL)

@@ -58,6 +58,9 @@ gboolean cb_sip_assistants_plan         (CbB2buaCall     *call,
                                          gint64           leader_id,
                                          CbSipFilterPlan *plan);
 void     cb_sip_filter_plan_clear       (CbSipFilterPlan *plan);
+/* Whether the leader's filter has an assistant to offer a call to now. */
+gboolean cb_sip_assistants_reachable    (CbSipServer     *server,
+                                         gint64           leader_id);
 
 /* Inside a CbChanges transaction (with cb_b2bua_call_record()): the
  * leader's journal entry of an ended call an assistant placed as them,

@@ -498,21 +498,16 @@ cb_sip_diversion_reachable (CbSipServer *server,
   CbDirectory *directory = cb_sip_server_get_directory (server);
   const CbUserRecord *user = cb_directory_get_user (directory, user_id);
   g_autoptr(GPtrArray) contacts = NULL;
-  g_autoptr(GPtrArray) groups = NULL;
   g_autofree char *mobile = NULL;
 
   if (user == NULL)
     return FALSE;
   contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (server), user_id);
-  if (contacts->len > 0 || (user->diversion.unconditional != NULL && user->diversion.unconditional[0]) ||
-      (user->diversion.no_answer != NULL && user->diversion.no_answer[0]) ||
-      (mobile = cb_sip_mobile_number (server, user_id)) != NULL)
-    return TRUE;
-  groups = cb_directory_assistant_groups (directory, user_id);
-  for (guint i = 0; i < groups->len; i++)
-    if (((const CbGroupRecord *) g_ptr_array_index (groups, i))->filter_enabled)
-      return TRUE;
-  return FALSE;
+  return contacts->len > 0 ||
+         (user->diversion.unconditional != NULL && user->diversion.unconditional[0] != '\0') ||
+         (user->diversion.no_answer != NULL && user->diversion.no_answer[0] != '\0') ||
+         (mobile = cb_sip_mobile_number (server, user_id)) != NULL ||
+         cb_sip_assistants_reachable (server, user_id);
 }
 
 void
