@@ -5,7 +5,9 @@
  *
  * The core (cb-sip-b2bua.c) owns calls and legs and drives their SIP,
  * what the devices answer comes in through cb-sip-b2bua-dialogs.c;
- * hunting (cb-sip-hunt.c), pickup (cb-sip-pickup.c), REST call control
+ * hunting (cb-sip-hunt.c), the routing of calls to a user
+ * (cb-sip-diversion.c with cb-sip-assistants.c, cb-sip-mobile.c and
+ * cb-sip-announcement.c), pickup (cb-sip-pickup.c), REST call control
  * (cb-sip-call-control.c) and call events (cb-sip-call-events.c) work on
  * them through what is declared here.
  */

@@ -17,10 +17,11 @@
  *
  * What the devices' dialogs say (answers, their re-INVITEs, BYE) is
  * handled in cb-sip-b2bua-dialogs.c. Where a new call goes is the
- * router's answer (cb-sip-router.c); hunt groups ring by cb-sip-hunt.c,
- * pickups by cb-sip-pickup.c, REST drives calls through
- * cb-sip-call-control.c, and every state change is published through
- * cb-sip-call-events.c.
+ * router's answer (cb-sip-router.c); what rings for a user follows their
+ * settings (diversions, assistants, mobile, announcement:
+ * cb-sip-diversion.c), hunt groups ring by cb-sip-hunt.c, pickups by
+ * cb-sip-pickup.c, REST drives calls through cb-sip-call-control.c, and
+ * every state change is published through cb-sip-call-events.c.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
