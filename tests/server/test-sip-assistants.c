@@ -65,6 +65,7 @@ typedef struct {
   CbTestServer *server;
   char         *tmpdir;
   guint         trunk_port;
+  CbTestSipp   *sipp;         /* the trunk's upstream, when sipp */
   CbTestPhone   upstream;
   CbTestPhone   krause, anna, ben, carla;
   gint64        office;       /* the assistant group's id */
@@ -120,7 +121,8 @@ fixture_setup_agent (Fixture       *fixture,
   start (fixture);
 }
 
-/* The upstream will be sipp, started by the test. */
+/* sipp runs the scenario `data` (NULL: none) as the upstream; it binds
+ * the trunk's port before anything else the test starts can take it. */
 static void
 fixture_setup_sipp (Fixture       *fixture,
                     gconstpointer  data)
@@ -129,7 +131,19 @@ fixture_setup_sipp (Fixture       *fixture,
 
   fixture->tmpdir = g_dir_make_tmp ("cb-assistants-XXXXXX", &error);
   g_assert_no_error (error);
+  if (!cb_test_have_sipp ())
+    return;
   fixture->trunk_port = cb_test_free_udp_port ();
+  if (data != NULL)
+    {
+      g_autofree char *scenario = g_test_build_filename (G_TEST_DIST, "server", data, NULL);
+      g_autofree char *port = g_strdup_printf ("%u", fixture->trunk_port);
+      g_autofree char *media_port = g_strdup_printf ("%u", cb_test_free_udp_port ());
+
+      fixture->sipp = cb_test_sipp_start (fixture->tmpdir, "upstream", scenario, "-p", port,
+                                          "-mp", media_port, NULL);
+      cb_test_sipp_wait_port (fixture->sipp, fixture->trunk_port, WAIT_MS);
+    }
   start (fixture);
 }
 
@@ -139,7 +153,9 @@ fixture_teardown (Fixture       *fixture,
 {
   cb_test_phone_clear_all (&fixture->krause, &fixture->anna, &fixture->ben, &fixture->carla,
                            &fixture->upstream, NULL);
-  cb_test_server_stop (fixture->server);
+  g_clear_pointer (&fixture->sipp, cb_test_sipp_free);
+  if (fixture->server != NULL)
+    cb_test_server_stop (fixture->server);
   if (fixture->tmpdir != NULL)
     {
       cb_test_remove_dir (fixture->tmpdir);
@@ -349,19 +365,16 @@ static void
 test_call_as_trunk (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(CbTestSipp) sipp = NULL;
+  CbTestSipp *sipp = fixture->sipp;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(JsonObject) krause_entry = NULL;
   g_autoptr(JsonObject) anna_entry = NULL;
-  g_autofree char *scenario = NULL;
-  g_autofree char *port = NULL;
-  g_autofree char *media_port = NULL;
   g_autofree char *body = NULL;
   g_autofree char *call_id = NULL;
   CbTestStream *anna_stream;
   JsonObject *call, *event;
 
-  if (!cb_test_have_sipp ())
+  if (sipp == NULL)
     return;
 
   /* Not logged in, or for someone she does not assist: refused. */
@@ -377,12 +390,6 @@ test_call_as_trunk (Fixture       *fixture,
     request (fixture, "POST", "/api/v1/calls", &fixture->anna, other, 403, &answer);
     g_clear_pointer (&answer, json_node_unref);
   }
-
-  scenario = g_test_build_filename (G_TEST_DIST, "server", "sip-trunk-identity.xml", NULL);
-  port = g_strdup_printf ("%u", fixture->trunk_port);
-  media_port = g_strdup_printf ("%u", cb_test_free_udp_port ());
-  sipp = cb_test_sipp_start (fixture->tmpdir, "upstream", scenario, "-p", port, "-mp", media_port, NULL);
-  cb_test_sipp_wait_port (sipp, fixture->trunk_port, WAIT_MS);
 
   /* Anna's softphone rings first (and answers), then the number. */
   anna_stream = cb_test_stream_open (fixture->server, fixture->anna.token, -1, TRUE);
@@ -467,7 +474,7 @@ test_call_as_header (Fixture       *fixture,
   CbTestStream *carla_stream;
   JsonObject *event;
 
-  if (!cb_test_have_sipp ())
+  if (fixture->server == NULL)
     return;
 
   carla_stream = cb_test_stream_open (fixture->server, fixture->carla.token, -1, TRUE);
@@ -795,8 +802,8 @@ main (int   argc,
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/sip/assistants/call-as-trunk", Fixture, NULL, fixture_setup_sipp, test_call_as_trunk,
-              fixture_teardown);
+  g_test_add ("/sip/assistants/call-as-trunk", Fixture, "sip-trunk-identity.xml", fixture_setup_sipp,
+              test_call_as_trunk, fixture_teardown);
   g_test_add ("/sip/assistants/call-as-colleague", Fixture, NULL, fixture_setup_agent,
               test_call_as_colleague, fixture_teardown);
   g_test_add ("/sip/assistants/call-as-header", Fixture, NULL, fixture_setup_sipp, test_call_as_header,

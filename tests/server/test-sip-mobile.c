@@ -41,8 +41,15 @@ typedef struct {
   CbTestServer *server;
   char         *tmpdir;
   guint         trunk_port;
+  CbTestSipp   *mobile;     /* the trunk's upstream */
   CbTestPhone   anna, ben;
 } Fixture;
+
+/* The mobile's scenario, and its pause before answering. */
+typedef struct {
+  const char *scenario;
+  const char *pause_ms;
+} Mobile;
 
 /* One second of MOBILE_HZ in A-law with a WAV header, for sipp to play. */
 static void
@@ -67,6 +74,10 @@ write_tone (const char *dir)
   g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
 }
 
+static void start_mobile (Fixture *fixture, const Mobile *mobile);
+
+/* sipp binds the trunk's port first: nothing the test starts after can
+ * take it. */
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -76,8 +87,10 @@ fixture_setup (Fixture       *fixture,
 
   fixture->tmpdir = g_dir_make_tmp ("cb-mobile-XXXXXX", &error);
   g_assert_no_error (error);
+  if (!cb_test_have_sipp ())
+    return;
   write_tone (fixture->tmpdir);
-  fixture->trunk_port = cb_test_free_udp_port ();
+  start_mobile (fixture, data);
   trunk = g_strdup_printf ("sip:127.0.0.1:%u", fixture->trunk_port);
   {
     const char * const args[] = { "--sip-port", "0", "--trunk", trunk, NULL };
@@ -95,7 +108,9 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   cb_test_phone_clear_all (&fixture->anna, &fixture->ben, NULL);
-  cb_test_server_stop (fixture->server);
+  g_clear_pointer (&fixture->mobile, cb_test_sipp_free);
+  if (fixture->server != NULL)
+    cb_test_server_stop (fixture->server);
   cb_test_remove_dir (fixture->tmpdir);
   g_free (fixture->tmpdir);
 }
@@ -106,20 +121,19 @@ ended (CbSipCall *call)
   return call != NULL && cb_sip_call_get_state (call) == CB_SIP_CALL_STATE_ENDED;
 }
 
-static CbTestSipp *
-start_mobile (Fixture    *fixture,
-              const char *scenario_name,
-              const char *pause_ms)
+static void
+start_mobile (Fixture      *fixture,
+              const Mobile *mobile)
 {
-  g_autofree char *scenario = g_test_build_filename (G_TEST_DIST, "server", scenario_name, NULL);
-  g_autofree char *port = g_strdup_printf ("%u", fixture->trunk_port);
+  g_autofree char *scenario = g_test_build_filename (G_TEST_DIST, "server", mobile->scenario, NULL);
+  g_autofree char *port = NULL;
   g_autofree char *media_port = g_strdup_printf ("%u", cb_test_free_udp_port ());
-  CbTestSipp *sipp;
 
-  sipp = cb_test_sipp_start (fixture->tmpdir, "mobile", scenario, "-p", port, "-mp", media_port,
-                             "-d", pause_ms, NULL);
-  cb_test_sipp_wait_port (sipp, fixture->trunk_port, WAIT_MS);
-  return sipp;
+  fixture->trunk_port = cb_test_free_udp_port ();
+  port = g_strdup_printf ("%u", fixture->trunk_port);
+  fixture->mobile = cb_test_sipp_start (fixture->tmpdir, "mobile", scenario, "-p", port, "-mp", media_port,
+                                        "-d", mobile->pause_ms, NULL);
+  cb_test_sipp_wait_port (fixture->mobile, fixture->trunk_port, WAIT_MS);
 }
 
 static void
@@ -184,14 +198,13 @@ static void
 test_softphone_answers (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(CbTestSipp) sipp = NULL;
+  CbTestSipp *sipp = fixture->mobile;
   g_autoptr(CbSipCall) call = NULL;
 
-  if (!cb_test_have_sipp ())
+  if (sipp == NULL)
     return;
 
   mobile_ringing (fixture, "{\"enabled\":true,\"delay\":0}");
-  sipp = start_mobile (fixture, "sip-trunk-mobile-cancelled.xml", "0");
   call = g_object_ref (cb_test_phone_dial (&fixture->anna, "202"));
   CB_TEST_WAIT_FOR (cb_test_phone_rang (&fixture->ben), WAIT_MS, "ben's softphone to ring");
   /* Both ring: the caller hears ringing from whichever said so first. */
@@ -214,17 +227,16 @@ static void
 test_mobile_answers (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(CbTestSipp) sipp = NULL;
+  CbTestSipp *sipp = fixture->mobile;
   g_autoptr(CbSipCall) call = NULL;
   g_autoptr(JsonNode) answer = NULL;
   JsonObject *listed;
   gint64 answered_at;
 
-  if (!cb_test_have_sipp ())
+  if (sipp == NULL)
     return;
 
   mobile_ringing (fixture, "{\"enabled\":true,\"delay\":1}");
-  sipp = start_mobile (fixture, "sip-trunk-mobile-answer.xml", "1500");
   call = g_object_ref (cb_test_phone_dial (&fixture->anna, "202"));
   CB_TEST_WAIT_FOR (cb_test_phone_rang (&fixture->ben), WAIT_MS, "ben's softphone to ring");
   CB_TEST_WAIT_FOR (cb_sip_call_get_state (call) == CB_SIP_CALL_STATE_ACTIVE, WAIT_MS,
@@ -253,12 +265,16 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* The mobile rings until cancelled; or answers after a ring of 1.5 s. */
+  static const Mobile cancelled = { "sip-trunk-mobile-cancelled.xml", "0" };
+  static const Mobile answers = { "sip-trunk-mobile-answer.xml", "1500" };
+
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/sip/mobile/softphone-answers", Fixture, NULL, fixture_setup, test_softphone_answers,
+  g_test_add ("/sip/mobile/softphone-answers", Fixture, &cancelled, fixture_setup, test_softphone_answers,
               fixture_teardown);
-  g_test_add ("/sip/mobile/mobile-answers", Fixture, NULL, fixture_setup, test_mobile_answers,
+  g_test_add ("/sip/mobile/mobile-answers", Fixture, &answers, fixture_setup, test_mobile_answers,
               fixture_teardown);
 
   return g_test_run ();
