@@ -667,6 +667,7 @@ test_call_for (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (krause_entry, "taken_by_user_id"), ==, fixture->anna.user_id);
   g_assert_cmpstr (json_object_get_string_member (krause_entry, "taken_by_name"), ==, "Anna");
   g_assert_false (json_object_get_boolean_member (krause_entry, "answered"));
+  g_assert_cmpstr (json_object_get_string_member (krause_entry, "outcome"), ==, "taken");
   anna_entry = wait_journal_entry (fixture, &fixture->anna, call_id);
   g_assert_true (json_object_get_boolean_member (anna_entry, "answered"));
   g_assert_cmpint (json_object_get_int_member (anna_entry, "remote_user_id"), ==, fixture->carla.user_id);

@@ -170,6 +170,7 @@ assert_ben_journal (Fixture     *fixture,
     g_assert_cmpint (json_object_get_int_member (entry, "taken_by_user_id"), ==, taker->user_id);
   else
     g_assert_true (json_object_get_null_member (entry, "taken_by_user_id"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "outcome"), ==, taker != NULL ? "taken" : "missed");
 }
 
 /* Ben's phone did not ring, and he saw no call ring: the barrier comes

@@ -136,6 +136,10 @@ cb_sip_record_journal (CbChanges          *changes,
     .picked_up = side->picked_up,
     .for_user_id = side->for_user_id,
     .for_name = (char *) side->for_name,
+    /* Not why a call failed, only whether it was answered here, by a
+     * colleague, or by nobody: the reason is not known here. */
+    .outcome = cb_wire_journal_guess_outcome (side->direction, side->answered_at,
+                                              taken ? taken_by->user_id : 0),
   };
 
   return cb_changes_record_journal (changes, &entry, error);
