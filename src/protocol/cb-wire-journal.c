@@ -64,6 +64,16 @@ cb_wire_journal_entry_write (CbWireSink               *sink,
       cb_wire_sink_put_id (sink, "taken_by_user_id", 0);
       cb_wire_sink_put_string (sink, "taken_by_name", "");
     }
+  cb_wire_sink_member (sink, "for");
+  if (entry->for_user_id > 0 && cb_wire_viewer_may_see (viewer, entry->for_user_id))
+    {
+      cb_wire_sink_begin_object (sink);
+      cb_wire_sink_put_int (sink, "user_id", entry->for_user_id);
+      cb_wire_sink_put_string (sink, "name", entry->for_name != NULL ? entry->for_name : "");
+      cb_wire_sink_end_object (sink);
+    }
+  else
+    cb_wire_sink_null (sink);
   cb_wire_sink_put_bool (sink, "picked_up", entry->picked_up);
   cb_wire_sink_put_nick (sink, "outcome", CB_TYPE_CALL_OUTCOME, entry->outcome);
   _cb_wire_put_colleague (sink, "picked_up_from", entry->picked_up_from.user_id,
@@ -85,6 +95,27 @@ cb_wire_journal_entry_to_json (const CbWireJournalEntry *entry,
 {
   g_return_val_if_fail (entry != NULL, NULL);
   return cb_wire_build_object (write_entry, entry, viewer);
+}
+
+static gboolean
+read_for (JsonObject          *object,
+          CbWireJournalEntry  *entry,
+          GError             **error)
+{
+  JsonObject *leader = NULL;
+
+  /* Entries of an older server have no "for": none. */
+  if (!_cb_wire_get_nullable_object (object, "for", &leader, error))
+    return FALSE;
+  if (leader == NULL)
+    return TRUE;
+  if (!cb_json_get_int (leader, "user_id", TRUE, &entry->for_user_id, error) ||
+      !cb_json_get_string (leader, "name", FALSE, &entry->for_name, error))
+    {
+      g_prefix_error (error, "In “for”: ");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 CbWireJournalEntry *
@@ -121,6 +152,7 @@ cb_wire_journal_entry_from_json (JsonObject  *object,
       !_cb_wire_get_nullable_string (object, "group_name", &entry->group_name, error) ||
       !_cb_wire_get_nullable_int (object, "taken_by_user_id", &entry->taken_by.user_id, error) ||
       !_cb_wire_get_nullable_string (object, "taken_by_name", &entry->taken_by.name, error) ||
+      !read_for (object, entry, error) ||
       !cb_json_get_bool (object, "picked_up", FALSE, &entry->picked_up, error) ||
       !cb_json_get_enum (object, "outcome", CB_TYPE_CALL_OUTCOME, FALSE, &outcome, error) ||
       !_cb_wire_get_colleague (object, "picked_up_from", &entry->picked_up_from.user_id,

@@ -7,7 +7,8 @@
  *  "remote_number", "remote_name", "remote_user_id",
  *  "started_at", "answered_at", "ended_at", "duration", "answered",
  *  "group_id", "group_name", "taken_by_user_id", "taken_by_name",
- *  "picked_up", "outcome", "picked_up_from": {"user_id", "name"} | null}
+ *  "for": {"user_id", "name"} | null, "picked_up", "outcome",
+ *  "picked_up_from": {"user_id", "name"} | null}
  *
  * Written for a viewer, the remote party and the colleague who took the
  * call lose their names, numbers and ids when the viewer may not see
@@ -22,6 +23,10 @@
  * "taken_by_name" are both null when nobody took the call, and null and
  * "" when someone the viewer may not see took it (clients read "" as no
  * name, so nobody is named).
+ *
+ * "for" is the assistant group leader an assistant took or placed the
+ * call for ("call for", "call as"), null otherwise and to a viewer who
+ * may not see that leader (as the call's "for").
  */
 
 #pragma once
@@ -42,6 +47,8 @@ typedef struct {
   gint64           group_id;      /* 0: not a group call */
   const char      *group_name;
   CbWireParty      taken_by;      /* the colleague who answered it (user_id 0: none); no number */
+  gint64           for_user_id;   /* the leader an assistant took or placed it for; 0: none */
+  const char      *for_name;
   gboolean         picked_up;
   CbCallOutcome    outcome;
   CbWireParty      picked_up_from; /* this user took it over from them (user_id 0: no); no number */

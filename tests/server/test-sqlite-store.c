@@ -1177,7 +1177,7 @@ test_schema (Fixture       *fixture,
 /* A database of schema 2 (before hunt routing, queues and group calls in
  * the journal) opens with the current store: the new group and journal
  * columns get their defaults and every old row survives. The v2 file is
- * made from a current one by dropping what schemas 3 to 7 added, so its tables
+ * made from a current one by dropping what schemas 3 to 10 added, so its tables
  * have exactly the v2 columns; one journal row is then written in the v2
  * shape by plain SQL, as a v2 server wrote it. */
 static void
@@ -1202,6 +1202,8 @@ test_migrate_v2 (Fixture       *fixture,
     "ALTER TABLE journal DROP COLUMN picked_up_from_user_id;"
     "ALTER TABLE journal DROP COLUMN picked_up_from_name;"
     "DROP TABLE sip_subscriptions;"
+    "ALTER TABLE journal DROP COLUMN for_user_id;"
+    "ALTER TABLE journal DROP COLUMN for_name;"
     "ALTER TABLE users DROP COLUMN note_until;"
     "ALTER TABLE users DROP COLUMN divert_unconditional;"
     "ALTER TABLE users DROP COLUMN divert_busy;"
@@ -1314,6 +1316,8 @@ test_migrate_v2 (Fixture       *fixture,
   g_assert_cmpint (entry->taken_by_user_id, ==, 0);
   g_assert_null (entry->taken_by_name);
   g_assert_false (entry->picked_up);
+  g_assert_cmpint (entry->for_user_id, ==, 0);
+  g_assert_null (entry->for_name);
   g_assert_cmpint (cb_store_count_missed (fixture->store, a, &error), ==, 0);
   g_assert_no_error (error);
 

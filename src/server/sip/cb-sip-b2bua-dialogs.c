@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include "cb-sip-announcement.h"
+#include "cb-sip-diversion.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-pickup.h"
@@ -107,7 +109,7 @@ fork_failed (CbB2buaLeg *leg,
       if (other->fork && other->state == CB_B2BUA_LEG_CALLING)
         return;
     }
-  if (cb_sip_hunt_fork_failed (call))
+  if (cb_sip_hunt_fork_failed (call) || cb_sip_diversion_fork_failed (call, status))
     return;
   /* Every device refused: busy or declined wins over "not reachable". */
   worst = (status == 486 || status == 600 || status == 603) ? status : 480;
@@ -120,22 +122,21 @@ static void
 click_answered (CbB2buaLeg *a)
 {
   CbB2buaCall *call = a->call;
-  g_autoptr(GPtrArray) contacts = NULL;
 
   a->state = CB_B2BUA_LEG_AWAIT_ACK;
-  contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (call->b2bua->server),
-                                           call->callee_id);
-  if (a->sdp == NULL ||
-      (call->external ? !cb_b2bua_call_trunk_fork (call, a->sdp) : contacts->len == 0))
+  if (a->sdp == NULL || (call->external && !cb_b2bua_call_trunk_fork (call, a->sdp)))
     {
       g_debug ("Call %s: %s", call->id, a->sdp == NULL ? "no offer in the 200" : "target gone");
       cb_b2bua_call_terminate (call, 0);
       return;
     }
-  if (!call->external)
-    cb_b2bua_call_start_forks (call, contacts, a->sdp);
   call->ring_limit_id = g_timeout_add_seconds (CLICK_RING_LIMIT_S, ring_limit_reached, call);
-  cb_b2bua_call_publish (call);
+  if (call->external)
+    cb_b2bua_call_publish (call);
+  else
+    /* The target's settings decide what rings (and publish); the user
+     * who placed it may break through them. */
+    cb_sip_diversion_route (call, call->callee_id, call->caller_id);
 }
 
 /* ---- re-INVITEs ---------------------------------------------------------- */
@@ -230,6 +231,8 @@ on_reinvite (CbB2buaLeg  *leg,
   g_autofree char *body = NULL;
   CbB2buaLeg *other;
 
+  if (cb_sip_announcement_reinvite (leg, sip))
+    return;
   other = leg == call->a ? call->b : call->a;
   if (call->state == CB_WIRE_CALL_STATE_ENDED || other == NULL ||
       other->state != CB_B2BUA_LEG_UP || other->nh == NULL)
@@ -410,6 +413,7 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
 
     case nua_i_ack:
       cb_sip_pickup_acked (leg);
+      cb_sip_announcement_acked (leg);
       break;
 
     case nua_i_cancel:

@@ -5,13 +5,16 @@
  *
  * The core (cb-sip-b2bua.c) owns calls and legs and drives their SIP,
  * what the devices answer comes in through cb-sip-b2bua-dialogs.c;
- * hunting (cb-sip-hunt.c), pickup (cb-sip-pickup.c), REST call control
+ * hunting (cb-sip-hunt.c), the routing of calls to a user
+ * (cb-sip-diversion.c with cb-sip-assistants.c, cb-sip-mobile.c and
+ * cb-sip-announcement.c), pickup (cb-sip-pickup.c), REST call control
  * (cb-sip-call-control.c) and call events (cb-sip-call-events.c) work on
  * them through what is declared here.
  */
 
 #pragma once
 
+#include "cb-hold-music.h"
 #include "cb-sip-b2bua.h"
 #include "cb-sip-call-events.h"
 #include "cb-sip-queue.h"
@@ -30,6 +33,7 @@ typedef enum {
 typedef struct _CbB2buaCall    CbB2buaCall;
 typedef struct _CbB2buaLeg     CbB2buaLeg;
 typedef struct _CbSipGroupCall CbSipGroupCall;   /* cb-sip-hunt.h */
+typedef struct _CbSipUserCall  CbSipUserCall;    /* cb-sip-diversion.h */
 
 /* One dialog between the server and a device. */
 struct _CbB2buaLeg {
@@ -99,6 +103,9 @@ struct _CbB2buaCall {
   gboolean         placed_journaled; /* placed_by has its call out in their journal already
                                       * (a transfer continues their own call) */
   CbSipGroupCall  *group;     /* a call to a hunt group number (cb-sip-hunt.c) */
+  CbSipUserCall   *user_call; /* a call to a user: diversion, assistants, mobile, announcement
+                               * (cb-sip-diversion.c) */
+  gint64           as_user_id; /* "call as": the leader the caller places it as (cb-sip-assistants.c) */
   GArray          *rung;      /* CbSipRung: others it rang (members, a picked-up callee) */
   gboolean         picked_up;
   gint64           picked_up_from; /* whom a pickup took it from (0: nobody, or not known) */
@@ -112,6 +119,7 @@ struct _CbSipB2bua {
   CbSipServer *server;
   CbDirectory *directory;  /* the server's */
   GHashTable  *calls;      /* call id → CbB2buaCall */
+  CbHoldMusic *announcer;  /* plays users' announcements (cb-sip-announcement.c), made on first use */
 };
 
 /* ---- calls (cb-sip-b2bua.c) ---------------------------------------------- */
@@ -152,7 +160,8 @@ CbSipRung   *cb_b2bua_call_rung_add         (CbB2buaCall *call,
 /* Someone the call rang besides its callee at whom it still rings (a
  * group member), 0 if none. */
 gint64       cb_b2bua_call_ringing_member   (CbB2buaCall *call);
-/* One fork per contact with the offer, From the caller, To the callee. */
+/* One fork per contact with the offer, From (and P-Asserted-Identity)
+ * the caller as the call presents them, To the callee. */
 void         cb_b2bua_call_start_forks      (CbB2buaCall *call,
                                              GPtrArray   *contacts,
                                              const char  *offer);
@@ -166,6 +175,12 @@ gboolean     cb_b2bua_call_ring_user        (CbB2buaCall *call,
 /* The callee side of a call to an external number: one leg to the
  * upstream proxy. FALSE when the number is not for the trunk. */
 gboolean     cb_b2bua_call_trunk_fork       (CbB2buaCall *call,
+                                             const char  *offer);
+/* One fork to `number` over the trunk, From the caller as the call
+ * presents them ([trunk] caller-id replaces the number when set) and the
+ * same in P-Asserted-Identity; NULL when the trunk does not take it. */
+CbB2buaLeg  *cb_b2bua_call_trunk_leg        (CbB2buaCall *call,
+                                             const char  *number,
                                              const char  *offer);
 /* Stops the forks still ringing: user_id's (0: everyone's) but
  * `except`, pickups too unless keep_pickups. */

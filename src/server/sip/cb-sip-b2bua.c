@@ -17,16 +17,20 @@
  *
  * What the devices' dialogs say (answers, their re-INVITEs, BYE) is
  * handled in cb-sip-b2bua-dialogs.c. Where a new call goes is the
- * router's answer (cb-sip-router.c); hunt groups ring by cb-sip-hunt.c,
- * pickups by cb-sip-pickup.c, REST drives calls through
- * cb-sip-call-control.c, and every state change is published through
- * cb-sip-call-events.c.
+ * router's answer (cb-sip-router.c); what rings for a user follows their
+ * settings (diversions, assistants, mobile, announcement:
+ * cb-sip-diversion.c), hunt groups ring by cb-sip-hunt.c, pickups by
+ * cb-sip-pickup.c, REST drives calls through cb-sip-call-control.c, and
+ * every state change is published through cb-sip-call-events.c.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
 
 #include "config.h"
 
+#include "cb-sip-announcement.h"
+#include "cb-sip-assistants.h"
+#include "cb-sip-diversion.h"
 #include "cb-sip-feature-codes.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
@@ -191,6 +195,7 @@ call_free (CbB2buaCall *call)
   g_clear_handle_id (&call->ring_limit_id, g_source_remove);
   g_clear_handle_id (&call->check_id, g_source_remove);
   g_clear_pointer (&call->group, cb_sip_group_call_free);
+  cb_sip_diversion_free (call);
   g_clear_pointer (&call->rung, g_array_unref);
   /* A queue call dropped at shutdown never ended: its data goes too. */
   if (call->ended.free != NULL)
@@ -226,6 +231,7 @@ cb_b2bua_call_new_incoming (CbSipB2bua        *b2bua,
   CbB2buaCall *call = cb_b2bua_call_new (b2bua, NULL);
 
   call->caller_id = invite->caller_id;
+  call->as_user_id = invite->as_user_id;
   call->caller_number = cb_sip_user_number (b2bua->directory, invite->caller_id, invite->line);
   call->callee_number = g_strdup (callee_number);
   call->a = cb_b2bua_leg_new (call, FALSE, CB_B2BUA_LEG_INCOMING);
@@ -468,7 +474,10 @@ cb_b2bua_call_set_state (CbB2buaCall     *call,
            cb_enum_to_nick (CB_TYPE_WIRE_CALL_STATE, state));
   call->state = state;
   if (state == CB_WIRE_CALL_STATE_ENDED)
-    g_clear_handle_id (&call->check_id, g_source_remove);
+    {
+      g_clear_handle_id (&call->check_id, g_source_remove);
+      cb_sip_diversion_ended (call);
+    }
   else if (state != CB_WIRE_CALL_STATE_RINGING && call->check_id == 0)
     call->check_id = g_timeout_add_seconds (dialog_check_interval (), check_dialogs, call);
   cb_b2bua_call_publish (call);
@@ -533,6 +542,26 @@ fork_direction (CbB2buaCall *call)
   return call->a != NULL && call->a->state == CB_B2BUA_LEG_UP ? CB_SIP_SDP_SENDRECV : CB_SIP_SDP_KEEP;
 }
 
+/* The caller as the call presents them ("call as": the leader) at our
+ * address: the forks' From and P-Asserted-Identity. */
+static char *
+presented_identity (CbB2buaCall *call)
+{
+  CbWireParty caller;
+
+  cb_sip_assistants_presented (call, &caller);
+  return cb_sip_name_addr_at (caller.name, caller.number, address_of (call),
+                              cb_sip_server_get_port (call->b2bua->server));
+}
+
+/* RFC 3325's header as a whole line: sofia-sip's default message class
+ * does not know it, so its own tag would not be sent. */
+static char *
+asserted_identity (const char *identity)
+{
+  return identity != NULL ? g_strconcat ("P-Asserted-Identity: ", identity, NULL) : NULL;
+}
+
 void
 cb_b2bua_call_start_forks (CbB2buaCall *call,
                            GPtrArray   *contacts,
@@ -540,13 +569,14 @@ cb_b2bua_call_start_forks (CbB2buaCall *call,
 {
   CbSipServer *server = call->b2bua->server;
   g_autofree char *from = NULL;
+  g_autofree char *identity = NULL;
   g_autofree char *to = NULL;
   guint port = cb_sip_server_get_port (server);
   guint max = cb_sip_server_get_settings (server)->max_forks;
   guint ringing = 0;
 
-  from = cb_sip_name_addr_at (cb_sip_user_name (call->b2bua->directory, call->caller_id),
-                              call->caller_number, address_of (call), port);
+  from = presented_identity (call);
+  identity = asserted_identity (from);
   to = cb_sip_name_addr_at (NULL, call->callee_number, address_of (call), port);
   call->forked = TRUE;
   for (guint i = 0; i < call->legs->len; i++)
@@ -574,6 +604,7 @@ cb_b2bua_call_start_forks (CbB2buaCall *call,
       nua_invite (leg->nh,
                   NUTAG_URL (g_ptr_array_index (contacts, i)),
                   CB_SIP_SDP_TAGS (sdp),
+                  TAG_IF (identity != NULL, SIPTAG_HEADER_STR (identity)),
                   TAG_IF (call->fork_call_info != NULL, SIPTAG_CALL_INFO_STR (call->fork_call_info)),
                   TAG_END ());
     }
@@ -608,18 +639,46 @@ cb_b2bua_call_ring_user (CbB2buaCall *call,
   return TRUE;
 }
 
+CbB2buaLeg *
+cb_b2bua_call_trunk_leg (CbB2buaCall *call,
+                         const char  *number,
+                         const char  *offer)
+{
+  CbSipTrunk *trunk = cb_sip_server_get_trunk (call->b2bua->server);
+  g_autofree char *target = cb_sip_trunk_request_uri (trunk, number);
+  g_autofree char *from = NULL;
+  g_autofree char *presented = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *sdp = NULL;
+  CbWireParty caller;
+  CbB2buaLeg *leg;
+
+  if (target == NULL)
+    return NULL;
+  g_debug ("Call %s: %s over the trunk to %s", call->id, number, target);
+  leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_CALLING);
+  leg->trunk = TRUE;
+  /* From: [trunk] caller-id, where one is set, hides the caller's number
+   * (what the trunk allows); P-Asserted-Identity names them always. */
+  cb_sip_assistants_presented (call, &caller);
+  from = cb_sip_trunk_from (trunk, caller.name, caller.number);
+  presented = presented_identity (call);
+  identity = asserted_identity (presented);
+  to = cb_sip_name_addr (NULL, target);
+  sdp = cb_b2bua_leg_sdp_for (leg, offer, fork_direction (call));
+  cb_b2bua_leg_open (leg, target, from, to);
+  nua_invite (leg->nh, NUTAG_URL (target), CB_SIP_SDP_TAGS (sdp),
+              TAG_IF (identity != NULL, SIPTAG_HEADER_STR (identity)),
+              TAG_END ());
+  return leg;
+}
+
 gboolean
 cb_b2bua_call_trunk_fork (CbB2buaCall *call,
                           const char  *offer)
 {
-  CbSipTrunk *trunk = cb_sip_server_get_trunk (call->b2bua->server);
-  g_autofree char *target = cb_sip_trunk_request_uri (trunk, call->callee_number);
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  g_autofree char *sdp = NULL;
-  CbB2buaLeg *leg;
-
-  if (target == NULL)
+  if (cb_b2bua_call_trunk_leg (call, call->callee_number, offer) == NULL)
     return FALSE;
   /* Every call out is on record with who placed it, also in the log. */
   if (call->placed_by > 0 || call->caller_id > 0)
@@ -631,14 +690,6 @@ cb_b2bua_call_trunk_fork (CbB2buaCall *call,
                call->callee_number, call->caller_number);
   call->external = TRUE;
   call->forked = TRUE;
-  leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_CALLING);
-  leg->trunk = TRUE;
-  from = cb_sip_trunk_from (trunk, cb_sip_user_name (call->b2bua->directory, call->caller_id),
-                            call->caller_number);
-  to = cb_sip_name_addr (NULL, target);
-  sdp = cb_b2bua_leg_sdp_for (leg, offer, fork_direction (call));
-  cb_b2bua_leg_open (leg, target, from, to);
-  nua_invite (leg->nh, NUTAG_URL (target), CB_SIP_SDP_TAGS (sdp), TAG_END ());
   return TRUE;
 }
 
@@ -650,6 +701,7 @@ cb_b2bua_call_take_leg (CbB2buaCall *call,
   call->answered_at = g_get_real_time () / G_USEC_PER_SEC;
   cb_sip_hunt_answered (call);
   g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  cb_sip_diversion_answered (call);
 
   /* Whoever the leg rang is the callee now; a callee the call was picked
    * up from stays in its history. */
@@ -720,29 +772,6 @@ cb_b2bua_legs_bridge (CbB2buaLeg *offerer,
 
 /* ---- new calls ----------------------------------------------------------- */
 
-/* A call to a user's (or a DeviceOnly phone's) line: every phone
- * registered on it rings. */
-static void
-user_new_call (CbSipB2bua        *self,
-               const CbSipInvite *invite,
-               const CbSipTarget *target)
-{
-  CbSipRegistrar *registrar = cb_sip_server_get_registrar (self->server);
-  g_autoptr(GPtrArray) contacts = cb_sip_registrar_contacts_of (registrar, target->user_id);
-  CbB2buaCall *call;
-
-  if (contacts->len == 0)
-    {
-      nua_respond (invite->nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
-      nua_handle_destroy (invite->nh);
-      return;
-    }
-  call = cb_b2bua_call_new_incoming (self, invite, target->number);
-  call->callee_id = target->user_id;
-  cb_b2bua_call_start_forks (call, contacts, call->a->sdp);
-  cb_b2bua_call_publish (call);
-}
-
 /* Toll fraud: out over the trunk only who may, and not too often at
  * once; else answered (403, or 486 at the limit) and let go. */
 static gboolean
@@ -779,7 +808,7 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
   g_autofree char *line = NULL;
   g_autofree char *source = NULL;
   guint source_port = 0;
-  CbSipInvite invite = { nh, sip, 0, NULL };
+  CbSipInvite invite = { nh, sip, 0, NULL, 0 };
   CbB2buaCall *call;
 
   /* Where it really came from, not what its Via says. */
@@ -797,6 +826,9 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
       return;
     }
   invite.line = line;
+  /* "Call as" from the user's own phone: checked, or refused here. */
+  if ((invite.as_user_id = cb_sip_assistants_invite_as (server, &invite)) < 0)
+    return;
 
   /* A phone taking a ringing call with one key (RFC 3891). */
   if (sip->sip_replaces != NULL && invite.caller_id > 0)
@@ -829,7 +861,8 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
 
     case CB_SIP_TARGET_USER:
     case CB_SIP_TARGET_DEVICE:
-      user_new_call (self, &invite, &target);
+      /* Their diversions, assistants, mobile and announcement decide. */
+      cb_sip_diversion_new_call (self, &invite, target.user_id, target.number);
       break;
 
     case CB_SIP_TARGET_TRUNK:
@@ -898,6 +931,7 @@ cb_sip_b2bua_free (CbSipB2bua *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->calls);
+  cb_sip_announcement_shutdown (self);
   g_free (self);
 }
 

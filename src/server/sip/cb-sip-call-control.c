@@ -19,7 +19,9 @@
 
 #include <string.h>
 
+#include "cb-sip-assistants.h"
 #include "cb-sip-b2bua-private.h"
+#include "cb-sip-diversion.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-registrar.h"
@@ -113,8 +115,8 @@ connected_legs (CbB2buaCall  *call,
 }
 
 /* A target user_id can reach by REST: a user (or DeviceOnly phone) with
- * something registered, or a number the trunk takes when they may call
- * out. */
+ * something registered or a diversion, mobile or assistants that take
+ * their calls, or a number the trunk takes when they may call out. */
 static gboolean
 reachable (CbSipServer        *self,
            gint64              user_id,
@@ -122,8 +124,6 @@ reachable (CbSipServer        *self,
            const char         *to,
            GError            **error)
 {
-  g_autoptr(GPtrArray) contacts = NULL;
-
   switch (target->kind)
     {
     case CB_SIP_TARGET_TRUNK:
@@ -144,8 +144,7 @@ reachable (CbSipServer        *self,
 
     case CB_SIP_TARGET_USER:
     case CB_SIP_TARGET_DEVICE:
-      contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self), target->user_id);
-      if (contacts->len > 0)
+      if (cb_sip_diversion_reachable (self, target->user_id))
         return TRUE;
       g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
                    "Nothing is registered for “%s”", to);
@@ -173,6 +172,7 @@ route (CbSipServer *self,
 static CbB2buaCall *
 click_call (CbSipServer       *self,
             gint64             user_id,
+            gint64             as_user_id,
             const CbSipTarget *target,
             const char        *device)
 {
@@ -186,6 +186,7 @@ click_call (CbSipServer       *self,
 
   call = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
   call->caller_id = user_id;
+  call->as_user_id = as_user_id;
   call->callee_id = target->user_id;
   call->external = target->kind == CB_SIP_TARGET_TRUNK;
   own = cb_store_get_softphone_line (cb_sip_server_get_store (self), user_id, NULL);
@@ -223,16 +224,20 @@ end_left_call (CbB2buaCall *call,
   return answer;
 }
 
-/* The party at the other end of `leg`, which is a or b of its call. */
+/* The party at the other end of `leg`, which is a or b of its call; a
+ * caller who called as a leader stays presented as the leader. */
 static void
 party_of (CbB2buaLeg  *leg,
           gint64      *user_id,
-          const char **number)
+          const char **number,
+          gint64      *as_user_id)
 {
   CbB2buaCall *call = leg->call;
 
   *user_id = leg == call->a ? call->caller_id : call->callee_id;
   *number = leg == call->a ? call->caller_number : call->callee_number;
+  if (as_user_id != NULL)
+    *as_user_id = leg == call->a ? call->as_user_id : 0;
 }
 
 /* ---- the REST functions -------------------------------------------------- */
@@ -264,6 +269,7 @@ cb_sip_server_dial (CbSipServer  *self,
                     gint64        user_id,
                     const char   *to,
                     const char   *device_kind,
+                    gint64        as_user_id,
                     GError      **error)
 {
   g_autoptr(GPtrArray) devices = NULL;
@@ -274,6 +280,12 @@ cb_sip_server_dial (CbSipServer  *self,
 
   if (!running (self, error))
     return NULL;
+  if (as_user_id > 0 && !cb_sip_assistants_serves (cb_sip_server_get_directory (self), user_id, as_user_id))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_FORBIDDEN,
+                   "You are not logged into an assistant group of that user");
+      return NULL;
+    }
   route (self, to, &target);
   if (target.kind == CB_SIP_TARGET_NONE)
     {
@@ -290,7 +302,7 @@ cb_sip_server_dial (CbSipServer  *self,
   if (!reachable (self, user_id, &target, to, error))
     return NULL;
 
-  call = click_call (self, user_id, &target, g_ptr_array_index (devices, 0));
+  call = click_call (self, user_id, as_user_id, &target, g_ptr_array_index (devices, 0));
   return answer_with (call, user_id);
 }
 
@@ -412,7 +424,6 @@ cb_sip_server_forward (CbSipServer  *self,
                        GError      **error)
 {
   g_auto(CbSipTarget) target = { 0 };
-  g_autoptr(GPtrArray) contacts = NULL;
   JsonObject *answer;
   CbB2buaLeg *mine, *other;
   CbB2buaCall *call, *next;
@@ -438,7 +449,7 @@ cb_sip_server_forward (CbSipServer  *self,
   /* The other party's leg moves to a new call to the target; the old
    * call ends for both (each keeps its journal entry). */
   next = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  party_of (other, &next->caller_id, &number);
+  party_of (other, &next->caller_id, &number, &next->as_user_id);
   next->caller_number = g_strdup (number);
   next->callee_id = target.user_id;
   next->callee_number = g_strdup (target.number);
@@ -451,14 +462,15 @@ cb_sip_server_forward (CbSipServer  *self,
     {
       /* The forward goes out on the user's account. */
       next->placed_by = user_id;
-      cb_b2bua_call_trunk_fork (next, other->sdp);
+      if (cb_b2bua_call_trunk_fork (next, other->sdp))
+        cb_b2bua_call_publish (next);
+      else
+        cb_b2bua_call_terminate (next, 0);
     }
   else
-    {
-      contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self), target.user_id);
-      cb_b2bua_call_start_forks (next, contacts, other->sdp);
-    }
-  cb_b2bua_call_publish (next);
+    /* The target's settings decide (and publish); the forwarding user
+     * may break through them (an assistant forwarding to their leader). */
+    cb_sip_diversion_route (next, target.user_id, user_id);
   return answer;
 }
 
@@ -494,7 +506,7 @@ cb_sip_server_consult (CbSipServer  *self,
     return NULL;
   /* The same phone places the consultation call, as if the user had
    * dialled on it: it rings (answer-after=0), then the target. */
-  consult = click_call (self, user_id, &target, mine->contact);
+  consult = click_call (self, user_id, 0, &target, mine->contact);
   return answer_with (consult, user_id);
 }
 
@@ -533,9 +545,9 @@ cb_sip_server_transfer (CbSipServer  *self,
   /* The two other parties get a call of their own; the user's two calls
    * end (journal entries for everyone as usual). */
   next = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  party_of (other, &next->caller_id, &number);
+  party_of (other, &next->caller_id, &number, &next->as_user_id);
   next->caller_number = g_strdup (number);
-  party_of (consult_other, &next->callee_id, &number);
+  party_of (consult_other, &next->callee_id, &number, NULL);
   next->callee_number = g_strdup (number);
   cb_b2bua_leg_move (other, next, FALSE);
   cb_b2bua_leg_move (consult_other, next, TRUE);

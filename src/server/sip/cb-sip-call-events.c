@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include "cb-sip-assistants.h"
 #include "cb-sip-call-events.h"
 #include "cb-sip-hunt.h"
 
@@ -86,6 +87,16 @@ cb_sip_call_event_data (const CbWireCall *side)
     }
   else
     json_object_set_null_member (data, "group");
+  if (side->for_user_id > 0)
+    {
+      JsonObject *leader = json_object_new ();
+
+      json_object_set_int_member (leader, "user_id", side->for_user_id);
+      json_object_set_string_member (leader, "name", side->for_name != NULL ? side->for_name : "");
+      json_object_set_object_member (data, "for", leader);
+    }
+  else
+    json_object_set_null_member (data, "for");
   json_object_set_boolean_member (data, "picked_up", side->picked_up);
   if (side->picked_up_from.user_id > 0)
     {
@@ -136,6 +147,12 @@ cb_sip_record_journal (CbChanges          *changes,
     .picked_up = side->picked_up,
     .picked_up_from_user_id = side->picked_up_from.user_id,
     .picked_up_from_name = (char *) side->picked_up_from.name,
+    .for_user_id = side->for_user_id,
+    .for_name = (char *) side->for_name,
+    /* Not why a call failed, only whether it was answered here, by a
+     * colleague, or by nobody: the reason is not known here. */
+    .outcome = cb_wire_journal_guess_outcome (side->direction, side->answered_at,
+                                              taken ? taken_by->user_id : 0),
   };
 
   return cb_changes_record_journal (changes, &entry, error);
@@ -185,13 +202,18 @@ cb_b2bua_call_side (CbB2buaCall *call,
   CbDirectory *directory = call->b2bua->directory;
   CbB2buaLeg *device = device_of (call, user_id, outgoing);
   gboolean to_group = call->group != NULL && call->callee_id <= 0;
+  gint64 leader = cb_sip_assistants_for (call, user_id);
+  CbWireParty caller = { call->caller_id, call->caller_number, cb_sip_user_name (directory, call->caller_id) };
 
+  /* A call placed as a leader is the leader's to everyone else. */
+  if (user_id != call->caller_id)
+    cb_sip_assistants_presented (call, &caller);
   *side = (CbWireCall) {
     .call_id = call->id,
     .state = call->state,
     .user_id = user_id,
     .direction = outgoing ? CB_CALL_DIRECTION_OUT : CB_CALL_DIRECTION_IN,
-    .from = { call->caller_id, call->caller_number, cb_sip_user_name (directory, call->caller_id) },
+    .from = caller,
     .to = { call->callee_id, call->callee_number,
             to_group ? call->group->group_name : cb_sip_user_name (directory, call->callee_id) },
     .started_at = call->started_at,
@@ -201,6 +223,8 @@ cb_b2bua_call_side (CbB2buaCall *call,
     .group_id = call->group != NULL ? call->group->group_id : 0,
     .group_name = call->group != NULL ? call->group->group_name : NULL,
     .picked_up = call->picked_up,
+    .for_user_id = leader,
+    .for_name = leader > 0 ? cb_sip_user_name (directory, leader) : NULL,
   };
   /* The picker's side names whom they took it from. */
   if (call->picked_up && call->picked_up_from > 0 && user_id == call->callee_id && !outgoing)
@@ -315,5 +339,6 @@ cb_b2bua_call_record (CbChanges  *changes,
   CbB2buaCall *call = data;
 
   return record_side (changes, call, TRUE, error) && record_side (changes, call, FALSE, error) &&
-         record_rung (changes, call, error) && record_placed_by (changes, call, error);
+         record_rung (changes, call, error) && record_placed_by (changes, call, error) &&
+         cb_sip_assistants_record (changes, call, error);
 }

@@ -26,8 +26,8 @@ const CbWireParty *cb_sip_call_side_remote  (const CbWireCall *side);
  * {"call_id", "state", "user_id", "direction", "from", "from_user_id",
  *  "to", "to_user_id", "remote_number", "remote_name", "remote_user_id",
  *  "started_at", "answered_at", "device_call_id", "device",
- *  "group": {"id", "name"} | null, "picked_up",
- *  "picked_up_from": {"user_id", "name"} | null}; ids of parties that are
+ *  "group": {"id", "name"} | null, "for": {"user_id", "name"} | null,
+ *  "picked_up", "picked_up_from": {"user_id", "name"} | null}; ids of parties that are
  * not our users and times not reached yet are null. */
 JsonObject        *cb_sip_call_event_data   (const CbWireCall *side);
 

@@ -81,11 +81,14 @@ gboolean     cb_sip_server_is_registered (CbSipServer *self,
 JsonArray   *cb_sip_server_list_calls    (CbSipServer *self,
                                           gint64       user_id);
 /* Third-party call control: rings the user's phone of device_kind
- * ("desk" or "softphone") first, then the number, and bridges them. */
+ * ("desk" or "softphone") first, then the number, and bridges them.
+ * as_user_id > 0: "call as" that leader (FORBIDDEN unless the user is
+ * logged into one of their assistant groups): the number sees the leader. */
 JsonObject  *cb_sip_server_dial          (CbSipServer  *self,
                                           gint64        user_id,
                                           const char   *to,
                                           const char   *device_kind,
+                                          gint64        as_user_id,
                                           GError      **error);
 JsonObject  *cb_sip_server_hangup        (CbSipServer  *self,
                                           gint64        user_id,

@@ -59,6 +59,7 @@ typedef struct {
   const sip_t  *sip;
   gint64        caller_id;
   const char   *line;
+  gint64        as_user_id;  /* "call as": the leader the caller may place it as (0: none) */
 } CbSipInvite;
 
 /* An SDP body, or none for NULL. */

@@ -245,6 +245,10 @@ static const char * const migrations[] = {
   "  route      TEXT,"
   "  cseq       INTEGER NOT NULL"
   ");",
+  /* 10: the assistant group leader a journal entry's call was taken or
+   * placed for ("call for", "call as"). */
+  "ALTER TABLE journal ADD COLUMN for_user_id INTEGER;"
+  "ALTER TABLE journal ADD COLUMN for_name    TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -1989,8 +1993,9 @@ cb_sqlite_store_add_journal (CbStore          *store,
   stmt = get_stmt (self, "INSERT INTO journal (user_id, call_id, outgoing, remote_number,"
                          " remote_name, remote_user_id, started_at, answered_at, ended_at,"
                          " group_id, group_name, taken_by_user_id, taken_by_name, picked_up,"
-                         " outcome, picked_up_from_user_id, picked_up_from_name)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                         " outcome, picked_up_from_user_id, picked_up_from_name, for_user_id,"
+                         " for_name)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL ||
       !bind_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, record->outcome, error))
     return FALSE;
@@ -2011,6 +2016,8 @@ cb_sqlite_store_add_journal (CbStore          *store,
   sqlite3_bind_int (stmt, 14, record->picked_up ? 1 : 0);
   bind_id (stmt, 16, record->picked_up_from_user_id);
   bind_text (stmt, 17, record->picked_up_from_user_id > 0 ? record->picked_up_from_name : NULL);
+  bind_id (stmt, 18, record->for_user_id);
+  bind_text (stmt, 19, record->for_user_id > 0 ? record->for_name : NULL);
   if (!step_done (self, stmt, "Could not add a journal entry", error))
     return FALSE;
 
@@ -2033,7 +2040,7 @@ cb_sqlite_store_list_journal (CbStore  *store,
   stmt = get_stmt (self, "SELECT id, user_id, call_id, outgoing, remote_number, remote_name,"
                          " remote_user_id, started_at, answered_at, ended_at, group_id,"
                          " group_name, taken_by_user_id, taken_by_name, picked_up, outcome,"
-                         " picked_up_from_user_id, picked_up_from_name"
+                         " picked_up_from_user_id, picked_up_from_name, for_user_id, for_name"
                          " FROM journal"
                          " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?", error);
   if (stmt == NULL)
@@ -2072,6 +2079,8 @@ cb_sqlite_store_list_journal (CbStore  *store,
         entry->outcome = column_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, CB_CALL_OUTCOME_MISSED);
       entry->picked_up_from_user_id = sqlite3_column_int64 (stmt, 16);
       entry->picked_up_from_name = column_dup_text (stmt, 17);
+      entry->for_user_id = sqlite3_column_int64 (stmt, 18);
+      entry->for_name = column_dup_text (stmt, 19);
       g_ptr_array_add (entries, entry);
     }
 

@@ -176,6 +176,10 @@ typedef struct {
    * from (0: not picked up by this user). */
   gint64    picked_up_from_user_id;
   char     *picked_up_from_name;
+  /* Assistant groups (schema 10): the leader an assistant took or placed
+   * the call for; 0: none. */
+  gint64    for_user_id;
+  char     *for_name;
 } CbJournalRecord;
 
 /* A SIP subscription callboardd accepted (schema 7): the dialog it lives
