@@ -62,8 +62,13 @@ CbCall              *cb_softphone_lookup_call            (CbSoftphone *self,
 /* The live call the server knows as @server_call_id, or NULL. */
 CbCall              *cb_softphone_lookup_server_call     (CbSoftphone *self,
                                                           const char  *server_call_id);
+/* The INVITE header that asks callboardd to place a call as a leader
+ * the caller assists (its value: the leader's user id). */
+#define CB_SOFTPHONE_HEADER_CALL_AS "X-Callboard-As"
+
 /* Calls @number (an extension or any number the server routes); the
- * call's state follows in the calls model. */
+ * call's state follows in the calls model. While the session's
+ * CbCallAs names a leader, the call is placed as that leader. */
 CbCall              *cb_softphone_dial                   (CbSoftphone *self,
                                                           const char  *number,
                                                           GError     **error);
