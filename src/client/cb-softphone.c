@@ -897,6 +897,13 @@ cb_softphone_new (CbSession *session)
   return self;
 }
 
+CbCallAs *
+cb_softphone_get_call_as (CbSoftphone *self)
+{
+  g_return_val_if_fail (CB_IS_SOFTPHONE (self), NULL);
+  return self->call_as;
+}
+
 CbRegistrationState
 cb_softphone_get_registration_state (CbSoftphone *self)
 {

@@ -54,6 +54,9 @@ void                 cb_softphone_start                  (CbSoftphone *self);
  * the main context until sofia confirms, at most a few seconds). */
 void                 cb_softphone_stop                   (CbSoftphone *self);
 CbRegistrationState  cb_softphone_get_registration_state (CbSoftphone *self);
+/* The session's choice of whom calls present, which dialling follows
+ * (and which knows the leaders the user assists). */
+CbCallAs            *cb_softphone_get_call_as            (CbSoftphone *self);
 const char          *cb_softphone_get_line               (CbSoftphone *self);
 const char          *cb_softphone_get_last_error         (CbSoftphone *self);
 GListModel          *cb_softphone_get_calls              (CbSoftphone *self);
