@@ -24,7 +24,6 @@ struct _CbCallAsButton
   gboolean     syncing;
 
   /* Template widgets */
-  GtkLabel    *title_label;
   GtkDropDown *dropdown;
 };
 
@@ -46,17 +45,29 @@ identity_label (CbContact *contact)
   return cb_contact_get_is_self (contact) ? _("Myself") : cb_contact_get_display_name (contact);
 }
 
+/* The list: one name a line. The button: what calls go out as, after an
+ * outgoing-call icon that says what the choice is about (the header has
+ * no room for words around it). */
 static void
 item_setup (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
+  gboolean button = GPOINTER_TO_INT (user_data);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (NULL);
 
+  if (button)
+    gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("call-outgoing-symbolic"));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
-  gtk_list_item_set_child (item, label);
+  /* The open list has room for whole names. */
+  if (button)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
+    }
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_item_set_child (item, box);
 }
 
 static void
@@ -64,13 +75,14 @@ item_bind (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
 {
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  GtkLabel *label = GTK_LABEL (gtk_widget_get_last_child (gtk_list_item_get_child (item)));
   const char *text = identity_label (gtk_list_item_get_item (item));
 
-  /* Whole up to 24 characters: a crowded header must not squeeze the
-   * name to "…"; only longer ones are cut. */
+  /* Whole up to 12 characters: the crowded header must not squeeze the
+   * name to "…"; only longer ones may be cut. */
   gtk_label_set_label (label, text);
-  gtk_label_set_width_chars (label, (int) MIN (g_utf8_strlen (text, -1), 24));
+  if (GPOINTER_TO_INT (user_data))
+    gtk_label_set_width_chars (label, (int) MIN (g_utf8_strlen (text, -1), 12));
 }
 
 static void
@@ -333,7 +345,6 @@ cb_call_as_button_class_init (CbCallAsButtonClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-call-as-button.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_bind_template_child (widget_class, CbCallAsButton, title_label);
   gtk_widget_class_bind_template_child (widget_class, CbCallAsButton, dropdown);
   gtk_widget_class_bind_template_callback (widget_class, on_selected);
 }
@@ -341,12 +352,16 @@ cb_call_as_button_class_init (CbCallAsButtonClass *klass)
 static void
 cb_call_as_button_init (CbCallAsButton *self)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) button_factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) list_factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect (factory, "setup", G_CALLBACK (item_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (item_bind), NULL);
-  gtk_drop_down_set_factory (self->dropdown, factory);
+  g_signal_connect (button_factory, "setup", G_CALLBACK (item_setup), GINT_TO_POINTER (TRUE));
+  g_signal_connect (button_factory, "bind", G_CALLBACK (item_bind), GINT_TO_POINTER (TRUE));
+  g_signal_connect (list_factory, "setup", G_CALLBACK (item_setup), GINT_TO_POINTER (FALSE));
+  g_signal_connect (list_factory, "bind", G_CALLBACK (item_bind), GINT_TO_POINTER (FALSE));
+  gtk_drop_down_set_factory (self->dropdown, button_factory);
+  gtk_drop_down_set_list_factory (self->dropdown, list_factory);
 }
 
 GtkWidget *

@@ -44,34 +44,42 @@ update (CbDiversionButton *self)
   gboolean was_diverted = cb_diversion_button_get_diverted (self);
   gboolean diverted = self->me != NULL && cb_contact_get_diverted (self->me);
   g_autofree char *text = NULL;
+  g_autofree char *summary = NULL;
   g_autofree char *tooltip = NULL;
 
+  /* The header is crowded: where every call goes, named beside the
+   * diversion's arrow; the tooltip and the accessible name say it in full. */
   if (diverted && cb_contact_get_diversion_unconditional (self->me) != NULL)
     {
       g_autofree char *name = cb_diversion_target_name (self->session,
                                                         cb_contact_get_diversion_unconditional (self->me));
 
+      text = g_strdup (name);
       /* Translators: the user's own calls all go to %s */
-      text = g_strdup_printf (_("Diverted to %s"), name);
+      summary = g_strdup_printf (_("Diverted to %s"), name);
     }
   else if (diverted)
-    text = g_strdup (_("Diversion on"));
+    {
+      text = g_strdup (_("Diversion on"));
+      summary = g_strdup (text);
+    }
 
   gtk_label_set_label (self->label, text != NULL ? text : "");
-  /* Whole up to 24 characters: a crowded header must not squeeze the
-   * marker to "…". */
-  gtk_label_set_width_chars (self->label, text != NULL ? (int) MIN (g_utf8_strlen (text, -1), 24) : -1);
+  /* Whole up to 14 characters: not squeezed to "…" by the title. */
+  gtk_label_set_width_chars (self->label, text != NULL ? (int) MIN (g_utf8_strlen (text, -1), 14) : -1);
   gtk_widget_set_visible (GTK_WIDGET (self->label), diverted);
   if (diverted)
     {
       g_autofree char *lines = cb_diversion_describe (self->session, self->me);
 
       gtk_widget_add_css_class (self->button, "cb-diverted");
-      tooltip = g_strdup_printf ("%s\n%s", _("Call Diversion"), lines);
+      tooltip = g_strdup_printf ("%s\n%s", summary, lines);
     }
   else
     gtk_widget_remove_css_class (self->button, "cb-diverted");
   gtk_widget_set_tooltip_text (self->button, tooltip != NULL ? tooltip : _("Call Diversion"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  summary != NULL ? summary : _("Call Diversion"), -1);
 
   if (was_diverted != diverted)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIVERTED]);

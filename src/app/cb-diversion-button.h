@@ -4,9 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One click opens the diversion dialog. While any diversion of the
- * user's is on, the button says so ("Diverted to Ben Carter", or
- * "Diversion on" for the conditional ones) in a colour that stands
- * out; its tooltip lists them all.
+ * user's is on, the button says so (beside its arrow the name of
+ * where every call goes, or "Diversion on" for the conditional ones) in a colour that
+ * stands out; its tooltip ("Diverted to Ben Carter") lists them all.
  *
  * Properties: session (CbSession, may be NULL), diverted (bool, read:
  * the marker is showing).
