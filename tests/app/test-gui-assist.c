@@ -25,6 +25,8 @@
  *   (typed by name), unanswered ones to Erik after 30 s; saved, the
  *   header marks it, naming Ben beside its arrow (screenshot). Ben's own
  *   diversion shows on his directory row. An announcement is uploaded.
+ * - Thomas's window: the same group without a login, his filter's
+ *   strategy and delay his to set (screenshot).
  * - Greta's account names English and New York: run with LANGUAGE=de,
  *   her window comes back in English; journal times are New York's.
  */
@@ -746,6 +748,52 @@ diversion (Scene *scene)
   g_file_delete (wav_file, NULL, NULL);
 }
 
+/* --- the leader's side of the filter --- */
+
+static void
+leader_sets_filter (Scene *scene)
+{
+  CbWindow *window = signed_in_window (scene->server, "thomas");
+  CbGroup *claudias_view = NULL;
+  CbGroup *group;
+  GtkWidget *row;
+  GtkWidget *strategy;
+  GtkWidget *delay;
+  GListModel *groups = cb_client_store_get_groups (scene->store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (groups); i++)
+    {
+      g_autoptr(CbGroup) item = g_list_model_get_item (groups, i);
+
+      if (cb_group_get_kind (item) == CB_GROUP_KIND_ASSISTANT)
+        claudias_view = item;
+    }
+  CB_TEST_WAIT_FOR (cb_window_get_session (window) != NULL &&
+                    cb_session_get_state (cb_window_get_session (window)) == CB_CONNECTION_STATE_CONNECTED,
+                    TIMEOUT_MS, "Thomas signed in");
+  cb_window_show_page (window, "groups");
+  row = wait_for_widget (GTK_WIDGET (window), match_assistant_group_row, NULL, "Thomas's assistant group");
+  group = cb_group_row_get_group (CB_GROUP_ROW (row));
+  /* No member: nothing to log into, and no Call as for him. */
+  g_assert_false (cb_group_get_is_member (group));
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), match_type,
+                                                       GSIZE_TO_POINTER (CB_TYPE_CALL_AS_BUTTON))));
+  strategy = find_widget (row, match_name, "strategy-row");
+  delay = find_widget (row, match_name, "delay-spin");
+  g_assert_true (gtk_widget_get_sensitive (strategy));
+
+  /* His to choose: he first, then the assistants after 9 seconds. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (strategy), CB_ASSISTANT_FILTER_LEADER_FIRST);
+  CB_TEST_WAIT_FOR (cb_group_get_filter (claudias_view) == CB_ASSISTANT_FILTER_LEADER_FIRST, TIMEOUT_MS,
+                    "Claudia to see Thomas's new filter");
+  CB_TEST_WAIT_FOR (gtk_widget_get_mapped (delay), TIMEOUT_MS, "the delay for \"leader first\"");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (delay), 9);
+  CB_TEST_WAIT_FOR (cb_group_get_filter_delay (claudias_view) == 9 && cb_group_get_filter_delay (group) == 9,
+                    TIMEOUT_MS, "the delay through the server");
+  screenshot (GTK_WIDGET (window), "assist-leader-filter");
+  close_window (window);
+}
+
 static void
 test_assistant (gconstpointer data)
 {
@@ -756,6 +804,7 @@ test_assistant (gconstpointer data)
   call_as_leader (&scene);
   call_for_leader (&scene);
   diversion (&scene);
+  leader_sets_filter (&scene);
   scene_finish (&scene);
 }
 
