@@ -28,6 +28,7 @@
 #include "cb-app-util.h"
 #include "cb-call-row.h"
 #include "cb-colleague-widget.h"
+#include "cb-leader-forward-button.h"
 
 struct _CbCallRow
 {
@@ -147,6 +148,9 @@ context_text (CbCall *call)
   /* Translators: %s is a hunt group: the call came in for it */
   if (group != NULL)
     for_group = g_strdup_printf (_("for %s"), group);
+  /* Translators: %s is the person an assistant takes or places the call for */
+  else if (cb_call_get_for_name (call) != NULL)
+    for_group = g_strdup_printf (_("for %s"), cb_call_get_for_name (call));
   if (cb_call_get_picked_up (call))
     {
       g_autofree char *picked = NULL;
@@ -827,6 +831,7 @@ cb_call_row_class_init (CbCallRowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CB_TYPE_LEADER_FORWARD_BUTTON);
   gtk_widget_class_set_css_name (widget_class, "cb-call-row");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-call-row.ui");

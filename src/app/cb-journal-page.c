@@ -19,6 +19,7 @@
 #include "cb-call-row.h"
 #include "cb-colleague-widget.h"
 #include "cb-journal-page.h"
+#include "cb-user-locale.h"
 
 struct _CbJournalPage
 {
@@ -45,8 +46,9 @@ static GParamSpec *properties[N_PROPS];
 static char *
 format_time (gint64 unix_seconds)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_seconds);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  /* In the signed-in user's time zone, which their account may name. */
+  g_autoptr(GDateTime) time = cb_user_locale_date_time (unix_seconds);
+  g_autoptr(GDateTime) now = cb_user_locale_now ();
 
   if (time == NULL)
     return g_strdup ("");

@@ -15,7 +15,10 @@
 #include <glib/gi18n.h>
 
 #include "cb-app-util.h"
+#include "cb-call-as-button.h"
+#include "cb-diversion-button.h"
 #include "cb-enum-labels.h"
+#include "cb-user-locale.h"
 #include "cb-window-private.h"
 
 G_DEFINE_FINAL_TYPE (CbWindow, cb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -292,6 +295,10 @@ on_signed_in (CbWindow     *self,
               CbSignInPage *page)
 {
   g_debug ("Signed in");
+  /* The account's language and time zone: in another language, a new
+   * window built in it takes the session over. */
+  if (cb_user_locale_sign_in (self, self->settings, session))
+    return;
   cb_window_set_session (self, session);
 
   /* Signing in is coming online: whoever was offline becomes available;
@@ -564,6 +571,8 @@ cb_window_class_init (CbWindowClass *klass)
   g_type_ensure (CB_TYPE_GROUPS_PAGE);
   g_type_ensure (CB_TYPE_CALLS_PAGE);
   g_type_ensure (CB_TYPE_JOURNAL_PAGE);
+  g_type_ensure (CB_TYPE_CALL_AS_BUTTON);
+  g_type_ensure (CB_TYPE_DIVERSION_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CbWindow, toast_overlay);

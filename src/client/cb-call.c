@@ -54,6 +54,8 @@ struct _CbCall
   gboolean              consultation;    /* this one is the consultation call */
   gboolean              picked_up;       /* we took it over from someone it rang at */
   char                 *picked_up_from;  /* whom, when known */
+  gint64                for_user_id;     /* the leader an assistant's call is for; 0: none */
+  char                 *for_name;
 };
 
 G_DEFINE_FINAL_TYPE (CbCall, cb_call, G_TYPE_OBJECT)
@@ -85,6 +87,8 @@ enum {
   PROP_PARTNER,
   PROP_PICKED_UP,
   PROP_PICKED_UP_FROM,
+  PROP_FOR_USER_ID,
+  PROP_FOR_NAME,
   N_PROPS
 };
 
@@ -190,6 +194,7 @@ cb_call_finalize (GObject *object)
   g_clear_pointer (&self->server_id, g_free);
   g_clear_pointer (&self->group_name, g_free);
   g_clear_pointer (&self->picked_up_from, g_free);
+  g_clear_pointer (&self->for_name, g_free);
 
   G_OBJECT_CLASS (cb_call_parent_class)->finalize (object);
 }
@@ -255,6 +260,12 @@ cb_call_get_property (GObject    *object,
     case PROP_PICKED_UP_FROM:
       g_value_set_string (value, self->picked_up_from);
       break;
+    case PROP_FOR_USER_ID:
+      g_value_set_int64 (value, self->for_user_id);
+      break;
+    case PROP_FOR_NAME:
+      g_value_set_string (value, self->for_name);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -291,6 +302,9 @@ cb_call_class_init (CbCallClass *klass)
   properties[PROP_PARTNER] = g_param_spec_object ("partner", NULL, NULL, CB_TYPE_CALL, ro);
   properties[PROP_PICKED_UP] = g_param_spec_boolean ("picked-up", NULL, NULL, FALSE, ro);
   properties[PROP_PICKED_UP_FROM] = g_param_spec_string ("picked-up-from", NULL, NULL, NULL, ro);
+  properties[PROP_FOR_USER_ID] =
+    g_param_spec_int64 ("for-user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_FOR_NAME] = g_param_spec_string ("for-name", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -454,6 +468,31 @@ sync_held (CbCall   *self,
   set_state (self, held ? CB_CALL_STATE_HELD : CB_CALL_STATE_CONNECTED);
 }
 
+/* The leader an assistant takes or places the call for ("for" on the
+ * wire); a name the server left blank reads as unknown. */
+static void
+apply_for (CbCall           *self,
+           const CbWireCall *call)
+{
+  gint64 user_id = MAX (call->for_user_id, 0);
+  const char *name = user_id > 0 && call->for_name != NULL && *call->for_name != '\0'
+                     ? call->for_name : NULL;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->for_user_id != user_id)
+    {
+      self->for_user_id = user_id;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOR_USER_ID]);
+    }
+  if (g_strcmp0 (self->for_name, name) != 0)
+    {
+      g_free (self->for_name);
+      self->for_name = g_strdup (name);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOR_NAME]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 void
 _cb_call_apply_server (CbCall           *self,
                        const CbWireCall *call)
@@ -475,6 +514,8 @@ _cb_call_apply_server (CbCall           *self,
       self->group_name = g_strdup (group);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP_NAME]);
     }
+
+  apply_for (self, call);
 
   if (!self->server_driven)
     {
@@ -551,6 +592,20 @@ cb_call_get_server_id (CbCall *self)
 {
   g_return_val_if_fail (CB_IS_CALL (self), NULL);
   return self->server_id;
+}
+
+gint64
+cb_call_get_for_user_id (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), 0);
+  return self->for_user_id;
+}
+
+const char *
+cb_call_get_for_name (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->for_name;
 }
 
 const char *
