@@ -15,12 +15,8 @@
  * - A call for Thomas rings on Claudia's softphone, its card "for Dr.
  *   Thomas Krause" (screenshot); she answers and forwards it to him with
  *   the card's "To Dr. Thomas Krause" → "Forward Now": Erik hears Thomas.
- *   The server's "call for" routing (and "call as" presented to Ben)
- *   comes with the routing branch: run with CALLBOARD_TEST_CALL_FOR=1
- *   against such a callboardd ($CALLBOARDD) to take that path; without
- *   it, Erik calls Claudia directly and the call's "for" is added to the
- *   real call's event as the server would send it (reported as a SKIP of
- *   the server part).
+ *   The server offers Thomas's call to Claudia by his filter ("all"),
+ *   and shows Ben the call Claudia placed as Thomas as Thomas's.
  * - Diversion: the header's button opens the dialog; all calls to Ben
  *   (typed by name), unanswered ones to Erik after 30 s; saved, the
  *   header marks it, naming Ben beside its arrow (screenshot). Ben's own
@@ -81,9 +77,7 @@ static const char *directory =
 static const char * const server_args[] = { "--sip-port", "0", NULL };
 
 static gboolean german;
-static gboolean server_routes_calls_for;
 /* The assistant scene saw the server route "call for" and "call as". */
-static gboolean server_routing_checked;
 
 /* --- finding widgets --- */
 
@@ -255,23 +249,7 @@ typedef struct {
   char          *ben_token;
   CbTestStream  *ben_stream;
   CbTestPhone    thomas, ben, erik;
-  JsonObject    *last_call_event;   /* Claudia's, as the session received it */
-  gint64         last_call_seq;
 } Scene;
-
-static void
-on_event_received (CbSession   *session,
-                   gint64       seq,
-                   CbEventType  type,
-                   JsonObject  *data,
-                   Scene       *scene)
-{
-  if (type != CB_EVENT_TYPE_CALL)
-    return;
-  g_clear_pointer (&scene->last_call_event, json_object_unref);
-  scene->last_call_event = json_object_ref (data);
-  scene->last_call_seq = seq;
-}
 
 static CbWindow *
 signed_in_window (CbTestServer *server,
@@ -327,7 +305,6 @@ scene_start (Scene        *scene,
   wait_registered (scene->window);
   scene->session = cb_window_get_session (scene->window);
   scene->store = cb_session_get_store (scene->session);
-  g_signal_connect (scene->session, "event-received", G_CALLBACK (on_event_received), scene);
 }
 
 static void
@@ -337,7 +314,6 @@ scene_finish (Scene *scene)
   close_window (scene->window);
   cb_test_stream_close (scene->ben_stream);
   cb_test_phone_clear_all (&scene->thomas, &scene->ben, &scene->erik, NULL);
-  g_clear_pointer (&scene->last_call_event, json_object_unref);
   g_free (scene->thomas_token);
   g_free (scene->ben_token);
 }
@@ -460,35 +436,18 @@ call_as_leader (Scene *scene)
   event = cb_test_stream_wait (scene->ben_stream, "call", ben_id, TIMEOUT_MS);
   g_assert_nonnull (event);
   card = wait_for_widget (GTK_WIDGET (scene->window), match_card_with, "202", "the card of the call to Ben");
-  if (server_routes_calls_for)
-    {
-      JsonObject *data = json_object_get_object_member (event, "data");
+  {
+    JsonObject *data = json_object_get_object_member (event, "data");
 
-      g_assert_cmpint (json_object_get_int_member (data, "remote_user_id"), ==, thomas_id);
-      CB_TEST_WAIT_FOR (cb_call_get_for_user_id (cb_call_row_get_call (CB_CALL_ROW (card))) == thomas_id,
-                        TIMEOUT_MS, "Claudia's card to say the call is for Thomas");
-    }
+    g_assert_cmpint (json_object_get_int_member (data, "remote_user_id"), ==, thomas_id);
+    CB_TEST_WAIT_FOR (cb_call_get_for_user_id (cb_call_row_get_call (CB_CALL_ROW (card))) == thomas_id,
+                      TIMEOUT_MS, "Claudia's card to say the call is for Thomas");
+  }
   g_assert_true (gtk_widget_activate_action (card, "call.hangup", NULL));
   cb_test_phone_wait_state (&scene->ben, CB_SIP_CALL_STATE_ENDED, "Ben's phone to stop");
 }
 
 /* --- a call for the leader, forwarded to him --- */
-
-/* The call's event as the routing branch's server sends it to an
- * assistant: the same, naming the leader in "for". */
-static void
-add_for_to_last_event (Scene *scene)
-{
-  g_autoptr(JsonNode) copy = json_node_copy (json_node_init_object (json_node_alloc (), scene->last_call_event));
-  JsonObject *data = json_node_get_object (copy);
-  JsonObject *leader = json_object_new ();
-  CbContact *thomas = contact_named (scene, "203");
-
-  json_object_set_int_member (leader, "user_id", cb_contact_get_id (thomas));
-  json_object_set_string_member (leader, "name", cb_contact_get_display_name (thomas));
-  json_object_set_object_member (data, "for", leader);
-  g_signal_emit_by_name (scene->session, "event-received", scene->last_call_seq, CB_EVENT_TYPE_CALL, data);
-}
 
 static void
 call_for_leader (Scene *scene)
@@ -507,47 +466,31 @@ call_for_leader (Scene *scene)
                     TIMEOUT_MS, "no calls left on the page");
   dismiss_toasts (GTK_WIDGET (scene->window));
   cb_window_show_page (scene->window, "favourites");
-  if (server_routes_calls_for)
-    {
-      /* Everyone at once: Thomas's phone and Claudia's softphone ring. */
-      g_autoptr(JsonNode) answer = NULL;
-      CbGroup *group = NULL;
-      GListModel *groups = cb_client_store_get_groups (scene->store);
-      g_autofree char *path = NULL;
+  {
+    /* Everyone at once: Thomas's phone and Claudia's softphone ring. */
+    g_autoptr(JsonNode) answer = NULL;
+    CbGroup *group = NULL;
+    GListModel *groups = cb_client_store_get_groups (scene->store);
+    g_autofree char *path = NULL;
 
-      for (guint i = 0; i < g_list_model_get_n_items (groups); i++)
-        {
-          g_autoptr(CbGroup) item = g_list_model_get_item (groups, i);
+    for (guint i = 0; i < g_list_model_get_n_items (groups); i++)
+      {
+        g_autoptr(CbGroup) item = g_list_model_get_item (groups, i);
 
-          if (cb_group_get_kind (item) == CB_GROUP_KIND_ASSISTANT)
-            group = item;
-        }
-      path = g_strdup_printf ("/api/v1/groups/%" G_GINT64_FORMAT "/filter", cb_group_get_id (group));
-      cb_test_request_expect (scene->server, "PUT", path, scene->thomas_token,
-                              "{\"enabled\": true, \"strategy\": \"all\"}", 200, &answer);
-      CB_TEST_WAIT_FOR (cb_group_get_filter (group) == CB_ASSISTANT_FILTER_ALL, TIMEOUT_MS,
-                        "the new filter in Claudia's store");
-      cb_test_phone_dial (&scene->erik, "203");
-    }
-  else
-    {
-      g_test_message ("This callboardd does not offer a leader's calls to assistants yet (routing "
-                      "branch): Erik calls Claudia, and the call's event gets its \"for\"");
-      cb_test_phone_dial (&scene->erik, "204");
-    }
+        if (cb_group_get_kind (item) == CB_GROUP_KIND_ASSISTANT)
+          group = item;
+      }
+    path = g_strdup_printf ("/api/v1/groups/%" G_GINT64_FORMAT "/filter", cb_group_get_id (group));
+    cb_test_request_expect (scene->server, "PUT", path, scene->thomas_token,
+                            "{\"enabled\": true, \"strategy\": \"all\"}", 200, &answer);
+    CB_TEST_WAIT_FOR (cb_group_get_filter (group) == CB_ASSISTANT_FILTER_ALL, TIMEOUT_MS,
+                      "the new filter in Claudia's store");
+    cb_test_phone_dial (&scene->erik, "203");
+  }
 
   /* The window shows the calls page for a ringing call. */
   card = wait_for_widget (GTK_WIDGET (scene->window), match_card_with, "205", "the card of Erik's call");
   call = cb_call_row_get_call (CB_CALL_ROW (card));
-  if (!server_routes_calls_for)
-    {
-      CB_TEST_WAIT_FOR (scene->last_call_event != NULL &&
-                        g_strcmp0 (json_object_get_string_member_with_default (scene->last_call_event,
-                                                                                "call_id", ""),
-                                   cb_call_get_server_id (call)) == 0,
-                        TIMEOUT_MS, "the ringing call's event");
-      add_for_to_last_event (scene);
-    }
   CB_TEST_WAIT_FOR (g_strcmp0 (cb_call_get_for_name (call), "Dr. Thomas Krause") == 0, TIMEOUT_MS,
                     "the call to be for Thomas");
   for_thomas = g_strdup_printf (_("for %s"), "Dr. Thomas Krause");
@@ -558,15 +501,10 @@ call_for_leader (Scene *scene)
   CB_TEST_WAIT_FOR (cb_call_get_state (call) == CB_CALL_STATE_CONNECTED, TIMEOUT_MS,
                     "Claudia connected with Erik");
   /* The server says so in every event of the call: still "for" Thomas. */
-  if (server_routes_calls_for)
-    {
-      g_assert_cmpstr (cb_call_get_for_name (call), ==, "Dr. Thomas Krause");
-      server_routing_checked = TRUE;
-    }
+  g_assert_cmpstr (cb_call_get_for_name (call), ==, "Dr. Thomas Krause");
   cb_test_phone_wait_hears (&scene->erik, CLAUDIA_HZ, "Erik to hear Claudia");
-  if (server_routes_calls_for)
-    cb_test_phone_wait_state (&scene->thomas, CB_SIP_CALL_STATE_ENDED,
-                              "Thomas's phone to stop ringing once Claudia took the call");
+  cb_test_phone_wait_state (&scene->thomas, CB_SIP_CALL_STATE_ENDED,
+                            "Thomas's phone to stop ringing once Claudia took the call");
 
   /* "To Dr. Thomas Krause": now, or after consultation. */
   forward = CB_LEADER_FORWARD_BUTTON (find_widget (card, match_type,
@@ -808,20 +746,6 @@ test_assistant (gconstpointer data)
   scene_finish (&scene);
 }
 
-/* What the scene could check of the server's "call for" and "call as". */
-static void
-test_server_routing (gconstpointer data)
-{
-  if (!server_routes_calls_for)
-    {
-      g_test_skip ("The server's part of \"call for\" and \"call as\" (the leader's call ringing at "
-                   "the assistant, the callee seeing the leader) needs the routing branch's callboardd: "
-                   "CALLBOARD_TEST_CALL_FOR=1");
-      return;
-    }
-  g_assert_true (server_routing_checked);
-}
-
 /* --- the account's language and time zone --- */
 
 static gboolean
@@ -929,11 +853,9 @@ main (int   argc,
   cb_test_app_setup ();
 
   german = language != NULL && g_str_has_prefix (language, "de");
-  server_routes_calls_for = g_getenv ("CALLBOARD_TEST_CALL_FOR") != NULL;
 
   server = cb_test_server_start (directory, server_args);
   g_test_add_data_func ("/app/assist/assistant", server, test_assistant);
-  g_test_add_data_func ("/app/assist/server-routing", server, test_server_routing);
   g_test_add_data_func ("/app/assist/language-and-time-zone", server, test_language_and_time_zone);
   status = g_test_run ();
   cb_test_server_stop (server);
