@@ -172,7 +172,25 @@ typedef struct {
   char     *taken_by_name;
   gboolean  picked_up;
   CbCallOutcome outcome;           /* schema 6; older entries: guessed from the times */
+  CbCallEndReason end_reason;      /* schema 9; UNKNOWN for older entries */
 } CbJournalRecord;
+
+/* A contact a phone registered (schema 9), kept so that calls reach it
+ * right after a restart, until it expires (unix s). */
+typedef struct {
+  char   *line;                    /* the SIP line's user name */
+  char   *contact;                 /* the Contact URI as registered */
+  char   *kind;                    /* the line's kind */
+  gint64  user_id;
+  gint64  expires_at;
+} CbSipBindingRecord;
+
+/* A call the SIP side has up (schema 9): what it needs to end the call
+ * after a crash, in its own format (JSON text the store does not read). */
+typedef struct {
+  char *call_id;
+  char *data;
+} CbLiveCallRecord;
 
 CbBlfKeyRecord *cb_blf_key_record_new  (void);
 CbBlfKeyRecord *cb_blf_key_record_copy (const CbBlfKeyRecord *record);
@@ -189,6 +207,8 @@ void           cb_group_record_free    (CbGroupRecord *record);
 void           cb_event_record_free    (CbEventRecord *record);
 void           cb_sip_line_record_free (CbSipLineRecord *record);
 void           cb_journal_record_free  (CbJournalRecord *record);
+void           cb_sip_binding_record_free (CbSipBindingRecord *record);
+void           cb_live_call_record_free (CbLiveCallRecord *record);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbBlfKeyRecord, cb_blf_key_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbUserRecord, cb_user_record_free)
@@ -196,6 +216,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbGroupRecord, cb_group_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbEventRecord, cb_event_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipLineRecord, cb_sip_line_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbJournalRecord, cb_journal_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipBindingRecord, cb_sip_binding_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbLiveCallRecord, cb_live_call_record_free)
 
 #define CB_TYPE_STORE (cb_store_get_type ())
 G_DECLARE_INTERFACE (CbStore, cb_store, CB, STORE, GObject)
@@ -314,6 +336,22 @@ struct _CbStoreInterface
   gboolean       (*set_wrap_up)        (CbStore *self, gint64 user_id, gint64 until,
                                         GError **error);
   GArray        *(*list_wrap_ups)      (CbStore *self, GError **error);
+
+  /* Registrations (schema 9). put inserts or refreshes the binding of
+   * (line, contact); delete removes it, or every binding of the line when
+   * contact is NULL (none is no error); list: CbSipBindingRecord elements,
+   * in the order they were first registered. */
+  gboolean       (*put_sip_binding)    (CbStore *self, const CbSipBindingRecord *binding,
+                                        GError **error);
+  gboolean       (*delete_sip_binding) (CbStore *self, const char *line, const char *contact,
+                                        GError **error);
+  GPtrArray     *(*list_sip_bindings)  (CbStore *self, GError **error);
+  /* Calls up (schema 9): put replaces the call's data, delete forgets it
+   * (none is no error), list: CbLiveCallRecord elements. */
+  gboolean       (*put_live_call)      (CbStore *self, const char *call_id, const char *data,
+                                        GError **error);
+  gboolean       (*delete_live_call)   (CbStore *self, const char *call_id, GError **error);
+  GPtrArray     *(*list_live_calls)    (CbStore *self, GError **error);
 };
 
 gboolean       cb_store_begin            (CbStore *self, GError **error);
@@ -382,5 +420,14 @@ gboolean       cb_store_get_queue_counts (CbStore *self, gint64 group_id, const 
 gboolean       cb_store_set_wrap_up      (CbStore *self, gint64 user_id, gint64 until,
                                           GError **error);
 GArray        *cb_store_list_wrap_ups    (CbStore *self, GError **error);
+gboolean       cb_store_put_sip_binding  (CbStore *self, const CbSipBindingRecord *binding,
+                                          GError **error);
+gboolean       cb_store_delete_sip_binding (CbStore *self, const char *line, const char *contact,
+                                            GError **error);
+GPtrArray     *cb_store_list_sip_bindings (CbStore *self, GError **error);
+gboolean       cb_store_put_live_call    (CbStore *self, const char *call_id, const char *data,
+                                          GError **error);
+gboolean       cb_store_delete_live_call (CbStore *self, const char *call_id, GError **error);
+GPtrArray     *cb_store_list_live_calls  (CbStore *self, GError **error);
 
 G_END_DECLS
