@@ -7,7 +7,7 @@
  *  "remote_number", "remote_name", "remote_user_id",
  *  "started_at", "answered_at", "ended_at", "duration", "answered",
  *  "group_id", "group_name", "taken_by_user_id", "taken_by_name",
- *  "picked_up", "outcome"}
+ *  "picked_up", "outcome", "end_reason"}
  *
  * Written for a viewer, the remote party and the colleague who took the
  * call lose their names, numbers and ids when the viewer may not see
@@ -18,6 +18,10 @@
  * "taken_by_name" are both null when nobody took the call, and null and
  * "" when someone the viewer may not see took it (clients read "" as no
  * name, so nobody is named).
+ *
+ * "end_reason" is why the call ended (as the call's, cb-wire-call.h):
+ * with "outcome" a card reads "not reached (busy)"; null for entries
+ * written before it was kept.
  */
 
 #pragma once
@@ -40,6 +44,7 @@ typedef struct {
   CbWireParty      taken_by;      /* the colleague who answered it (user_id 0: none); no number */
   gboolean         picked_up;
   CbCallOutcome    outcome;
+  CbCallEndReason  end_reason;    /* UNKNOWN: null */
 } CbWireJournalEntry;
 
 void                cb_wire_journal_entry_write     (CbWireSink               *sink,

@@ -59,7 +59,7 @@ test_exact_text (void)
                    "\"started_at\":1700000000,\"answered_at\":null,\"ended_at\":1700000030,"
                    "\"duration\":0,\"answered\":false,\"group_id\":3,\"group_name\":\"Sales\","
                    "\"taken_by_user_id\":4242,\"taken_by_name\":\"" C_NAME "\",\"picked_up\":false,"
-                   "\"outcome\":\"taken\"}");
+                   "\"outcome\":\"taken\",\"end_reason\":null}");
 }
 
 static void
@@ -87,7 +87,7 @@ test_exact_text_plain_call (void)
                    "\"started_at\":1700000000,\"answered_at\":1700000004,\"ended_at\":1700000064,"
                    "\"duration\":60,\"answered\":true,\"group_id\":null,\"group_name\":null,"
                    "\"taken_by_user_id\":null,\"taken_by_name\":null,\"picked_up\":true,"
-                   "\"outcome\":\"answered\"}");
+                   "\"outcome\":\"answered\",\"end_reason\":null}");
 }
 
 static void
@@ -180,7 +180,8 @@ test_round_trip_nulls (void)
   g_assert_cmpint (read->outcome, ==, CB_CALL_OUTCOME_ANSWERED);
   again = wire_test_text (write_entry, read, NULL);
   g_assert_true (g_str_has_prefix (again, json_head));
-  g_assert_true (g_str_has_suffix (again, ",\"outcome\":\"answered\"}"));
+  g_assert_true (g_str_has_suffix (again, ",\"outcome\":\"answered\",\"end_reason\":null}"));
+  g_assert_cmpint (read->end_reason, ==, CB_CALL_END_REASON_UNKNOWN);
 }
 
 static void
@@ -215,6 +216,27 @@ test_reader_errors (void)
     }
 }
 
+/* A call not reached: the outcome and why, both read back. */
+static void
+test_not_reached (void)
+{
+  CbWireJournalEntry entry = {
+    .id = 13, .user_id = 7, .call_id = "c3", .direction = CB_CALL_DIRECTION_OUT,
+    .remote = { 8, "202", "Ben Oak" }, .started_at = 1700000000, .ended_at = 1700000002,
+    .outcome = CB_CALL_OUTCOME_BUSY, .end_reason = CB_CALL_END_REASON_BUSY,
+  };
+  g_autofree char *text = wire_test_assert_sinks_agree (write_entry, &entry, NULL);
+  g_autoptr(JsonObject) object = cb_wire_journal_entry_to_json (&entry, NULL);
+  g_autoptr(CbWireJournalEntry) read = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_suffix (text, ",\"outcome\":\"busy\",\"end_reason\":\"busy\"}"));
+  read = cb_wire_journal_entry_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->outcome, ==, CB_CALL_OUTCOME_BUSY);
+  g_assert_cmpint (read->end_reason, ==, CB_CALL_END_REASON_BUSY);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -227,6 +249,7 @@ main (int   argc,
   g_test_add_func ("/wire-journal/round-trip", test_round_trip);
   g_test_add_func ("/wire-journal/round-trip-nulls", test_round_trip_nulls);
   g_test_add_func ("/wire-journal/reader-errors", test_reader_errors);
+  g_test_add_func ("/wire-journal/not-reached", test_not_reached);
 
   return g_test_run ();
 }

@@ -220,6 +220,7 @@ cb_projection_journal_entry_wire (const CbJournalRecord *entry,
     .taken_by = { entry->taken_by_user_id, NULL, entry->taken_by_name },
     .picked_up = entry->picked_up,
     .outcome = entry->outcome,
+    .end_reason = entry->end_reason,
   };
 }
 
