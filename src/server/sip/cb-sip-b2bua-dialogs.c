@@ -89,16 +89,71 @@ fork_answered (CbB2buaLeg *leg)
   cb_b2bua_call_answer_caller (call);
 }
 
+/* How much a fork's failure says about the callee: a refusal says more
+ * than a phone that could not be reached. */
+static int
+failure_rank (CbCallEndReason reason)
+{
+  switch (reason)
+    {
+    case CB_CALL_END_REASON_DECLINED:
+      return 4;
+    case CB_CALL_END_REASON_BUSY:
+      return 3;
+    case CB_CALL_END_REASON_REJECTED:
+      return 2;
+    case CB_CALL_END_REASON_NOT_FOUND:
+    case CB_CALL_END_REASON_UNREACHABLE:
+    default:
+      return 1;
+    }
+}
+
+/* A person's phone that refuses a call while they are in no other call
+ * was refused by them (the phone library says 486 for "decline"): a
+ * declined call, not a busy one. */
+static gboolean
+refused_while_free (CbB2buaLeg *leg,
+                    int         status)
+{
+  CbB2buaCall *call = leg->call;
+  gint64 user_id = leg->user_id > 0 ? leg->user_id : call->callee_id;
+  CbLineState state;
+
+  if (leg->trunk || user_id <= 0 || (status != 486 && status != 600 && status != 603))
+    return FALSE;
+  if (status == 603)
+    return TRUE;
+  state = cb_sip_b2bua_line_state (call->b2bua, user_id);
+  return state != CB_LINE_STATE_BUSY && state != CB_LINE_STATE_ON_HOLD;
+}
+
 static void
 fork_failed (CbB2buaLeg *leg,
              int         status)
 {
   CbB2buaCall *call = leg->call;
+  CbCallEndReason reason;
   int worst;
 
   leg->state = CB_B2BUA_LEG_GONE;
   if (call->b != NULL || call->state == CB_WIRE_CALL_STATE_ENDED)
     return;
+
+  reason = cb_b2bua_reason_for_status (status);
+  if (refused_while_free (leg, status))
+    {
+      reason = CB_CALL_END_REASON_DECLINED;
+      if (leg->user_id > 0 && leg->user_id != call->callee_id)
+        cb_b2bua_call_rung_add (call, leg->user_id)->declined = TRUE;
+      else
+        call->callee_declined = TRUE;
+    }
+  if (call->fork_status == 0 || failure_rank (reason) > failure_rank (call->fork_reason))
+    {
+      call->fork_status = status;
+      call->fork_reason = reason;
+    }
 
   for (guint i = 0; i < call->legs->len; i++)
     {
@@ -109,8 +164,12 @@ fork_failed (CbB2buaLeg *leg,
     }
   if (cb_sip_hunt_fork_failed (call))
     return;
-  /* Every device refused: busy or declined wins over "not reachable". */
-  worst = (status == 486 || status == 600 || status == 603) ? status : 480;
+  /* Every device refused: busy or declined wins over "not reachable",
+   * and the reason says what the most telling one said. */
+  worst = call->fork_status;
+  call->end_reason = call->fork_reason;
+  if (worst != 486 && worst != 600 && worst != 603)
+    worst = 480;
   cb_b2bua_call_terminate (call, worst);
 }
 
@@ -401,7 +460,7 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
     case nua_i_cancel:
       /* The caller gave up; sofia has answered 487. */
       leg->state = CB_B2BUA_LEG_GONE;
-      cb_b2bua_call_terminate (call, 0);
+      cb_b2bua_call_terminate (call, 487);
       break;
 
     case nua_i_bye:
@@ -436,8 +495,11 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
             }
           else
             {
+              /* The caller's INVITE died before an answer: given up. */
+              gboolean given_up = leg == call->a && leg->state == CB_B2BUA_LEG_INCOMING;
+
               leg->state = CB_B2BUA_LEG_GONE;
-              cb_b2bua_call_terminate (call, 0);
+              cb_b2bua_call_terminate (call, given_up ? 487 : 0);
             }
         }
       /* A BYE that crossed our re-INVITE ends the dialog before that

@@ -68,6 +68,7 @@ typedef struct {
   gint64   user_id;
   gboolean ended;       /* their "ended" call event went out */
   gboolean journaled;
+  gboolean declined;    /* they refused it (REST, or their phone while free) */
 } CbSipRung;
 
 /* A call has two sides: the A leg is the caller's device, the B side one
@@ -102,6 +103,10 @@ struct _CbB2buaCall {
   gint64           created_us;  /* monotonic: orders *98's choice within a second */
   const char      *fork_call_info; /* Call-Info of the forks opened now */
   CbSipCallEnded   ended;     /* a queue call: tells the queue when it ended */
+  CbCallEndReason  end_reason; /* why it ended; UNKNOWN: from how (cb_b2bua_call_terminate()) */
+  int              fork_status; /* the most telling failure of a fork so far, 0: none */
+  CbCallEndReason  fork_reason; /* what it says */
+  gboolean         callee_declined; /* the callee refused it while free */
 };
 
 struct _CbSipB2bua {
@@ -133,13 +138,20 @@ void         cb_b2bua_call_publish          (CbB2buaCall *call);
 void         cb_b2bua_call_set_state        (CbB2buaCall     *call,
                                              CbWireCallState  state);
 /* Ends every leg still up or ringing; status answers an unanswered
- * incoming INVITE (0: 480). */
+ * incoming INVITE (0: 480). Unless end_reason is set, it follows:
+ * completed when answered, else from status (0: unreachable, no answer). */
 void         cb_b2bua_call_terminate        (CbB2buaCall *call,
                                              int          status);
+/* Why a call that was not answered ended, from the SIP status that ended
+ * it (busy and declined alike for 486: the caller decides). */
+CbCallEndReason cb_b2bua_reason_for_status  (int          status);
 /* Forks of the call to user_id (a group member, a picker) still ring. */
 gboolean     cb_b2bua_call_rings_at         (CbB2buaCall *call,
                                              gint64       user_id);
 CbSipRung   *cb_b2bua_call_rung_add         (CbB2buaCall *call,
+                                             gint64       user_id);
+/* NULL when the call did not ring user_id as one of those others. */
+CbSipRung   *cb_b2bua_call_rung_find        (CbB2buaCall *call,
                                              gint64       user_id);
 /* One fork per contact with the offer, From the caller, To the callee. */
 void         cb_b2bua_call_start_forks      (CbB2buaCall *call,

@@ -277,16 +277,26 @@ cb_b2bua_call_rings_at (CbB2buaCall *call,
 }
 
 CbSipRung *
+cb_b2bua_call_rung_find (CbB2buaCall *call,
+                         gint64       user_id)
+{
+  for (guint i = 0; call->rung != NULL && i < call->rung->len; i++)
+    if (g_array_index (call->rung, CbSipRung, i).user_id == user_id)
+      return &g_array_index (call->rung, CbSipRung, i);
+  return NULL;
+}
+
+CbSipRung *
 cb_b2bua_call_rung_add (CbB2buaCall *call,
                         gint64       user_id)
 {
-  CbSipRung rung = { user_id, FALSE, FALSE };
+  CbSipRung rung = { user_id, FALSE, FALSE, FALSE };
+  CbSipRung *found = cb_b2bua_call_rung_find (call, user_id);
 
+  if (found != NULL)
+    return found;
   if (call->rung == NULL)
     call->rung = g_array_new (FALSE, TRUE, sizeof (CbSipRung));
-  for (guint i = 0; i < call->rung->len; i++)
-    if (g_array_index (call->rung, CbSipRung, i).user_id == user_id)
-      return &g_array_index (call->rung, CbSipRung, i);
   g_array_append_val (call->rung, rung);
   return &g_array_index (call->rung, CbSipRung, call->rung->len - 1);
 }
@@ -404,10 +414,41 @@ cb_b2bua_call_set_state (CbB2buaCall     *call,
 
 /* ---- ending -------------------------------------------------------------- */
 
+CbCallEndReason
+cb_b2bua_reason_for_status (int status)
+{
+  switch (status)
+    {
+    case 486:
+    case 600:
+      return CB_CALL_END_REASON_BUSY;
+    case 603:
+      return CB_CALL_END_REASON_DECLINED;
+    case 404:
+    case 484:
+    case 604:
+      return CB_CALL_END_REASON_NOT_FOUND;
+    case 487:
+      return CB_CALL_END_REASON_CANCELLED;
+    case 0:
+    case 408:
+    case 410:
+    case 480:
+    case 503:
+    case 504:
+      return CB_CALL_END_REASON_UNREACHABLE;
+    default:
+      return status >= 300 ? CB_CALL_END_REASON_REJECTED : CB_CALL_END_REASON_UNREACHABLE;
+    }
+}
+
 void
 cb_b2bua_call_terminate (CbB2buaCall *call,
                          int          status)
 {
+  if (call->end_reason == CB_CALL_END_REASON_UNKNOWN && call->state != CB_WIRE_CALL_STATE_ENDED)
+    call->end_reason = call->answered_at > 0 ? CB_CALL_END_REASON_COMPLETED
+                                             : cb_b2bua_reason_for_status (status);
   g_clear_handle_id (&call->ring_limit_id, g_source_remove);
   for (guint i = 0; i < call->legs->len; i++)
     {
@@ -635,6 +676,35 @@ cb_b2bua_legs_bridge (CbB2buaLeg *offerer,
 
 /* ---- new calls ----------------------------------------------------------- */
 
+/* A call that reaches nobody is answered with status and phrase (NULL:
+ * the usual one); one of our users placed is on record for them: a
+ * "call" event that ends at once and a journal entry, both saying why
+ * (reason; UNKNOWN: from status). */
+static void
+refuse_call (CbSipB2bua        *self,
+             const CbSipInvite *invite,
+             const char        *number,
+             gint64             callee_id,
+             int                status,
+             const char        *phrase,
+             CbCallEndReason    reason)
+{
+  CbB2buaCall *call;
+
+  nua_respond (invite->nh, status, phrase != NULL ? phrase : sip_status_phrase (status), TAG_END ());
+  if (invite->caller_id <= 0)
+    {
+      nua_handle_destroy (invite->nh);
+      return;
+    }
+  /* Answered already: the leg goes when its handle does. */
+  call = cb_b2bua_call_new_incoming (self, invite, number);
+  call->a->state = CB_B2BUA_LEG_GONE;
+  call->callee_id = callee_id;
+  call->end_reason = reason;
+  cb_b2bua_call_terminate (call, status);
+}
+
 /* A call to a user's (or a DeviceOnly phone's) line: every phone
  * registered on it rings. */
 static void
@@ -648,8 +718,8 @@ user_new_call (CbSipB2bua        *self,
 
   if (contacts->len == 0)
     {
-      nua_respond (invite->nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
-      nua_handle_destroy (invite->nh);
+      refuse_call (self, invite, target->number, target->user_id, 480, NULL,
+                   CB_CALL_END_REASON_UNKNOWN);
       return;
     }
   call = cb_b2bua_call_new_incoming (self, invite, target->number);
@@ -659,27 +729,25 @@ user_new_call (CbSipB2bua        *self,
 }
 
 /* Toll fraud: out over the trunk only who may, and not too often at
- * once; else answered (403, or 486 at the limit) and let go. */
+ * once; else refused (403, or 486 at the limit), on record as rejected. */
 static gboolean
-may_call_out (CbSipServer  *server,
-              gint64        user_id,
-              const char   *number,
-              nua_handle_t *nh)
+may_call_out (CbSipB2bua        *self,
+              const CbSipInvite *invite,
+              const char        *number)
 {
-  switch (cb_sip_route_external (server, user_id, number))
+  switch (cb_sip_route_external (self->server, invite->caller_id, number))
     {
     case CB_SIP_EXTERNAL_FORBIDDEN:
-      nua_respond (nh, SIP_403_FORBIDDEN, TAG_END ());
-      break;
+      refuse_call (self, invite, number, 0, 403, NULL, CB_CALL_END_REASON_REJECTED);
+      return FALSE;
     case CB_SIP_EXTERNAL_LIMIT:
-      nua_respond (nh, 486, "Too Many External Calls", TAG_END ());
-      break;
+      refuse_call (self, invite, number, 0, 486, "Too Many External Calls",
+                   CB_CALL_END_REASON_REJECTED);
+      return FALSE;
     case CB_SIP_EXTERNAL_ALLOWED:
     default:
       return TRUE;
     }
-  nua_handle_destroy (nh);
-  return FALSE;
 }
 
 void
@@ -741,7 +809,7 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
       break;
 
     case CB_SIP_TARGET_TRUNK:
-      if (!may_call_out (server, invite.caller_id, target.number, nh))
+      if (!may_call_out (self, &invite, target.number))
         break;
       /* One leg to the upstream. */
       call = cb_b2bua_call_new_incoming (self, &invite, target.number);
@@ -751,8 +819,8 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
 
     case CB_SIP_TARGET_NONE:
     default:
-      nua_respond (nh, SIP_404_NOT_FOUND, TAG_END ());
-      nua_handle_destroy (nh);
+      refuse_call (self, &invite, sip->sip_request->rq_url->url_user, 0, 404, NULL,
+                   CB_CALL_END_REASON_NOT_FOUND);
       break;
     }
 }

@@ -215,8 +215,10 @@ static JsonObject *
 end_left_call (CbB2buaCall *call,
                gint64       user_id)
 {
-  JsonObject *answer = cb_b2bua_call_data (call, user_id, CB_WIRE_CALL_STATE_ENDED);
+  JsonObject *answer;
 
+  call->end_reason = CB_CALL_END_REASON_TRANSFERRED;
+  answer = cb_b2bua_call_data (call, user_id, CB_WIRE_CALL_STATE_ENDED);
   cb_b2bua_call_terminate (call, 0);
   cb_b2bua_call_drop_if_finished (call);
   return answer;
@@ -308,6 +310,8 @@ cb_sip_server_hangup (CbSipServer  *self,
   if (!is_caller (call, user_id) && call->callee_id != user_id)
     return cb_sip_hunt_decline (call, user_id);
   /* A callee hanging up a ringing call declines it. */
+  if (!is_caller (call, user_id) && call->state == CB_WIRE_CALL_STATE_RINGING)
+    call->callee_declined = TRUE;
   cb_b2bua_call_terminate (call, is_caller (call, user_id) ? 487 : 603);
   return answer_with (call, user_id);
 }
