@@ -18,6 +18,7 @@
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-pickup.h"
+#include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-trunk.h"
 
@@ -416,8 +417,22 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
         nua_handle_destroy (nh);
       else if (event == nua_r_notify && status >= 200)
         nua_handle_destroy (nh);   /* a remote answer's (cb-sip-call-control.c) */
+      else if (event == nua_r_method && status >= 200)
+        nua_handle_destroy (nh);   /* a BYE after a restart (cb-sip-recovery.c) */
       return;
     }
+
+  /* Our CSeq in the dialog, and where it goes now, for a BYE after a crash. */
+  cb_sip_recovery_note_message (leg, sip);
+  if (event == nua_r_invite && !leg->reinviting && status >= 200 && status < 300)
+    cb_sip_recovery_note_dialog (leg, sip, TRUE);
+  else if (event == nua_i_invite)
+    cb_sip_recovery_note_target (leg, sip);
+  /* Our tag towards a device whose INVITE we answered is known once the
+   * stack sent the 200: by the ACK at the latest. */
+  if (call->kept && sip != NULL &&
+      (sip->sip_status != NULL || event == nua_i_invite || event == nua_i_ack))
+    cb_sip_recovery_refresh (call);
 
   switch (event)
     {

@@ -60,6 +60,11 @@ struct _CbB2buaLeg {
   gboolean         pickup;      /* a fork to someone taking the call over */
   CbB2buaLeg      *pickup_offer; /* the caller, until it ACKs: this picker's offer goes to it then */
   gboolean         lingering;   /* dialog over, our re-INVITE still unanswered: see nua_i_state */
+  /* What it takes to end the dialog from outside (cb-sip-recovery.c). */
+  char            *local;       /* our From (or To) with our tag, once a message showed it */
+  char            *target;      /* the remote target (the device's Contact); NULL: contact */
+  char            *route;       /* the route set as a Route value, or NULL */
+  guint32          local_cseq;  /* the highest CSeq of ours the device answered */
 };
 
 /* Someone rung by a call who is not (or no longer) its callee: group
@@ -107,6 +112,7 @@ struct _CbB2buaCall {
   int              fork_status; /* the most telling failure of a fork so far, 0: none */
   CbCallEndReason  fork_reason; /* what it says */
   gboolean         callee_declined; /* the callee refused it while free */
+  gboolean         kept;      /* its record is in the store (cb-sip-recovery.c) */
 };
 
 struct _CbSipB2bua {

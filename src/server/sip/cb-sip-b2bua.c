@@ -30,6 +30,7 @@
 #include "cb-sip-feature-codes.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
+#include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
 #include "cb-sip-trunk.h"
@@ -62,6 +63,9 @@ leg_free (CbB2buaLeg *leg)
   g_free (leg->contact);
   g_free (leg->remote);
   g_free (leg->kind);
+  g_free (leg->local);
+  g_free (leg->target);
+  g_free (leg->route);
   g_free (leg);
 }
 
@@ -129,6 +133,7 @@ cb_b2bua_leg_adopt_invite (CbB2buaLeg   *leg,
   g_autoptr(CbSipInviteDialog) dialog = cb_sip_invite_dialog_new (nh, sip);
 
   cb_b2bua_leg_adopt (leg, &dialog->dialog);
+  cb_sip_recovery_note_dialog (leg, sip, FALSE);
 }
 
 gboolean

@@ -16,6 +16,7 @@
 
 #include "cb-sip-call-events.h"
 #include "cb-sip-hunt.h"
+#include "cb-sip-recovery.h"
 
 const char *
 cb_sip_user_name (CbDirectory *directory,
@@ -311,5 +312,6 @@ cb_b2bua_call_record (CbChanges  *changes,
   CbB2buaCall *call = data;
 
   return record_side (changes, call, TRUE, error) && record_side (changes, call, FALSE, error) &&
-         record_rung (changes, call, error) && record_placed_by (changes, call, error);
+         record_rung (changes, call, error) && record_placed_by (changes, call, error) &&
+         cb_sip_recovery_record (changes, call, error);
 }
