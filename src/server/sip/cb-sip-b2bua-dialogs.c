@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include "cb-sip-conference.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-pickup.h"
@@ -223,6 +224,14 @@ reinvite_answered (CbB2buaLeg  *leg,
       leg->sdp = g_strdup (sdp);
     }
 
+  /* Taken to a conference's mixer: the mixer answers the offer. */
+  if (leg->mixing)
+    {
+      leg->mixing = FALSE;
+      cb_sip_conference_answered (leg, status, sdp);
+      return;
+    }
+
   if (offer_to != NULL)
     {
       g_autofree char *body = NULL;
@@ -290,6 +299,11 @@ on_reinvite (CbB2buaLeg  *leg,
   g_autofree char *body = NULL;
   CbB2buaLeg *other;
 
+  if (leg->conference != NULL)
+    {
+      cb_sip_conference_reoffer (leg, sdp);
+      return;
+    }
   other = leg == call->a ? call->b : call->a;
   if (call->state == CB_WIRE_CALL_STATE_ENDED || other == NULL ||
       other->state != CB_B2BUA_LEG_UP || other->nh == NULL)
@@ -480,7 +494,9 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
 
     case nua_i_bye:
       leg->state = CB_B2BUA_LEG_GONE;
-      if (!leg->fork || leg == call->b)
+      if (leg->conference != NULL)
+        cb_sip_conference_leg_gone (leg);
+      else if (!leg->fork || leg == call->b)
         cb_b2bua_call_terminate (call, 0);
       break;
 
@@ -492,7 +508,13 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
           leg->state == CB_B2BUA_LEG_UP && call->state != CB_WIRE_CALL_STATE_ENDED)
         {
           g_debug ("Call %s: a device lost its dialog (%d %s)", call->id, status, phrase);
-          cb_b2bua_call_terminate (call, 0);
+          if (leg->conference != NULL)
+            {
+              cb_b2bua_leg_hang_up (leg);
+              cb_sip_conference_leg_gone (leg);
+            }
+          else
+            cb_b2bua_call_terminate (call, 0);
         }
       break;
 
@@ -500,7 +522,12 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
       if (callstate != nua_callstate_terminated)
         break;
       /* A leg vanished (timeout, transport error) or finished. */
-      if (leg->state != CB_B2BUA_LEG_GONE)
+      if (leg->state != CB_B2BUA_LEG_GONE && leg->conference != NULL)
+        {
+          leg->state = CB_B2BUA_LEG_GONE;
+          cb_sip_conference_leg_gone (leg);
+        }
+      else if (leg->state != CB_B2BUA_LEG_GONE)
         {
           if (leg->fork && leg != call->b)
             {

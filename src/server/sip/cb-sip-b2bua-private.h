@@ -30,6 +30,7 @@ typedef enum {
 typedef struct _CbB2buaCall    CbB2buaCall;
 typedef struct _CbB2buaLeg     CbB2buaLeg;
 typedef struct _CbSipGroupCall CbSipGroupCall;   /* cb-sip-hunt.h */
+typedef struct _CbSipConference CbSipConference; /* cb-sip-conference.h */
 
 /* One dialog between the server and a device. */
 struct _CbB2buaLeg {
@@ -65,6 +66,9 @@ struct _CbB2buaLeg {
   char            *target;      /* the remote target (the device's Contact); NULL: contact */
   char            *route;       /* the route set as a Route value, or NULL */
   guint32          local_cseq;  /* the highest CSeq of ours the device answered */
+  CbSipConference *conference;  /* the conference the device is in (cb-sip-conference.c) */
+  guint            mixer_party; /* its party in the conference's mixer, 0: none yet */
+  gboolean         mixing;      /* our re-INVITE that takes it to the mixer waits for its answer */
 };
 
 /* Someone rung by a call who is not (or no longer) its callee: group
@@ -113,6 +117,9 @@ struct _CbB2buaCall {
   CbCallEndReason  fork_reason; /* what it says */
   gboolean         callee_declined; /* the callee refused it while free */
   gboolean         kept;      /* its record is in the store (cb-sip-recovery.c) */
+  CbSipConference *conference; /* a conference it is part of (cb-sip-conference.c) */
+  gboolean         caller_left; /* that side's user is out of the call, which goes on */
+  gboolean         callee_left; /* (its ended event and journal entry went out) */
 };
 
 struct _CbSipB2bua {
@@ -151,6 +158,10 @@ void         cb_b2bua_call_terminate        (CbB2buaCall *call,
 /* Why a call that was not answered ended, from the SIP status that ended
  * it (busy and declined alike for 486: the caller decides). */
 CbCallEndReason cb_b2bua_reason_for_status  (int          status);
+/* user_id is in the call: its caller, its callee once rung (neither
+ * having left it), or rung by it. */
+gboolean     cb_b2bua_call_concerns         (CbB2buaCall *call,
+                                             gint64       user_id);
 /* Forks of the call to user_id (a group member, a picker) still ring. */
 gboolean     cb_b2bua_call_rings_at         (CbB2buaCall *call,
                                              gint64       user_id);
@@ -224,6 +235,12 @@ void         cb_b2bua_leg_reinvite          (CbB2buaLeg *leg,
                                              CbB2buaLeg *relay_to);
 /* Up, with a handle. */
 gboolean     cb_b2bua_leg_usable            (CbB2buaLeg *leg);
+/* Ends one leg's dialog (BYE), the call goes on. */
+void         cb_b2bua_leg_hang_up           (CbB2buaLeg *leg);
+/* The party at the other end of leg, which is a or b of its call. */
+void         cb_b2bua_leg_party             (CbB2buaLeg  *leg,
+                                             gint64      *user_id,
+                                             const char **number);
 /* Moves a leg from its call to `next` (which owns it from now on). */
 void         cb_b2bua_leg_move              (CbB2buaLeg  *leg,
                                              CbB2buaCall *next,
@@ -245,6 +262,11 @@ void         cb_b2bua_call_side             (CbB2buaCall *call,
 JsonObject  *cb_b2bua_call_data             (CbB2buaCall     *call,
                                              gint64           user_id,
                                              CbWireCallState  state);
+/* One side's user is out of a call that goes on (a conference): their
+ * "ended" event (reason) and journal entry now, none later. */
+void         cb_b2bua_call_side_leaves      (CbB2buaCall     *call,
+                                             gboolean         caller,
+                                             CbCallEndReason  reason);
 /* Inside a CbChanges transaction (a CbChangesStoreFunc, data: the call):
  * the call's events and journal entries for everyone it concerns. */
 gboolean     cb_b2bua_call_record           (CbChanges  *changes,

@@ -27,6 +27,7 @@
 
 #include "config.h"
 
+#include "cb-sip-conference.h"
 #include "cb-sip-feature-codes.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
@@ -143,6 +144,30 @@ cb_b2bua_leg_usable (CbB2buaLeg *leg)
 }
 
 void
+cb_b2bua_leg_hang_up (CbB2buaLeg *leg)
+{
+  if (leg->nh != NULL && leg->state == CB_B2BUA_LEG_UP)
+    {
+      if (leg->ack_pending)
+        nua_ack (leg->nh, TAG_END ());
+      leg->ack_pending = FALSE;
+      nua_bye (leg->nh, TAG_END ());
+    }
+  leg->state = CB_B2BUA_LEG_GONE;
+}
+
+void
+cb_b2bua_leg_party (CbB2buaLeg  *leg,
+                    gint64      *user_id,
+                    const char **number)
+{
+  CbB2buaCall *call = leg->call;
+
+  *user_id = leg == call->a ? call->caller_id : call->callee_id;
+  *number = leg == call->a ? call->caller_number : call->callee_number;
+}
+
+void
 cb_b2bua_leg_move (CbB2buaLeg  *leg,
                    CbB2buaCall *next,
                    gboolean     as_fork)
@@ -193,6 +218,8 @@ call_free (CbB2buaCall *call)
   g_clear_handle_id (&call->check_id, g_source_remove);
   g_clear_pointer (&call->group, cb_sip_group_call_free);
   g_clear_pointer (&call->rung, g_array_unref);
+  if (call->conference != NULL)
+    cb_sip_conference_forget_call (call->conference, call);
   /* A queue call dropped at shutdown never ended: its data goes too. */
   if (call->ended.free != NULL)
     call->ended.free (call->ended.data);
@@ -263,6 +290,15 @@ cb_b2bua_call_drop_if_finished (CbB2buaCall *call)
     if (((CbB2buaLeg *) g_ptr_array_index (call->legs, i))->nh != NULL)
       return;
   g_hash_table_remove (call->b2bua->calls, call->id);
+}
+
+gboolean
+cb_b2bua_call_concerns (CbB2buaCall *call,
+                        gint64       user_id)
+{
+  return (call->caller_id == user_id && !call->caller_left) ||
+         (call->callee_id == user_id && call->forked && !call->callee_left) ||
+         cb_b2bua_call_rings_at (call, user_id);
 }
 
 gboolean
@@ -917,13 +953,13 @@ cb_sip_b2bua_line_state (CbSipB2bua *self,
         continue;
       if (call->callee_id != user_id && cb_b2bua_call_rings_at (call, user_id))
         ringing = TRUE;
-      if (call->callee_id == user_id && call->forked)
+      if (call->callee_id == user_id && call->forked && !call->callee_left)
         {
           ringing |= state == CB_WIRE_CALL_STATE_RINGING;
           busy |= state == CB_WIRE_CALL_STATE_CONNECTED;
           held |= state == CB_WIRE_CALL_STATE_HELD;
         }
-      if (call->caller_id == user_id)
+      if (call->caller_id == user_id && !call->caller_left)
         {
           /* Dialling out uses the line: busy, not ringing. */
           busy |= state == CB_WIRE_CALL_STATE_RINGING || state == CB_WIRE_CALL_STATE_CONNECTED;

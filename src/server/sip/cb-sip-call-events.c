@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "cb-sip-call-events.h"
+#include "cb-sip-conference.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-recovery.h"
 
@@ -195,6 +196,7 @@ cb_b2bua_call_side (CbB2buaCall *call,
     .group_name = call->group != NULL ? call->group->group_name : NULL,
     .picked_up = call->picked_up,
     .end_reason = end_reason_of (call),
+    .conference = call->conference != NULL ? cb_sip_conference_wire (call->conference) : NULL,
   };
 }
 
@@ -221,8 +223,10 @@ record_side (CbChanges    *changes,
   gint64 user_id = outgoing ? call->caller_id : call->callee_id;
   CbWireCall side;
 
-  /* The callee hears of a click-to-dial call once their phones ring. */
-  if (user_id <= 0 || (!outgoing && !call->forked))
+  /* The callee hears of a click-to-dial call once their phones ring; who
+   * left a call that goes on has its end on record already. */
+  if (user_id <= 0 || (!outgoing && !call->forked) ||
+      (outgoing ? call->caller_left : call->callee_left))
     return TRUE;
 
   cb_b2bua_call_side (call, user_id, outgoing, &side);
@@ -299,6 +303,54 @@ record_placed_by (CbChanges    *changes,
     return TRUE;
   cb_b2bua_call_side (call, call->placed_by, TRUE, &side);
   return cb_sip_record_journal (changes, &side, NULL, error);
+}
+
+typedef struct {
+  CbB2buaCall     *call;
+  gboolean         caller;
+  CbCallEndReason  reason;
+} SideLeaves;
+
+static gboolean
+record_leaving (CbChanges  *changes,
+                gpointer    data,
+                GError    **error)
+{
+  SideLeaves *leaving = data;
+  CbB2buaCall *call = leaving->call;
+  CbWireCall side;
+
+  cb_b2bua_call_side (call, leaving->caller ? call->caller_id : call->callee_id, leaving->caller, &side);
+  side.state = CB_WIRE_CALL_STATE_ENDED;
+  side.end_reason = leaving->reason;
+  side.conference = NULL;
+  return cb_sip_record_call_event (changes, &side, error) &&
+         cb_sip_record_journal_outcome (changes, &side, NULL, cb_sip_call_side_outcome (&side, NULL, FALSE),
+                                        error);
+}
+
+void
+cb_b2bua_call_side_leaves (CbB2buaCall     *call,
+                           gboolean         caller,
+                           CbCallEndReason  reason)
+{
+  CbSipServer *server = call->b2bua->server;
+  SideLeaves leaving = { call, caller, reason };
+  gint64 user_id = caller ? call->caller_id : call->callee_id;
+  g_autoptr(GError) error = NULL;
+
+  if (caller ? call->caller_left : call->callee_left)
+    return;
+  if (user_id > 0 && !cb_changes_run (cb_sip_server_get_changes (server), record_leaving, NULL, &leaving,
+                                      &error))
+    g_warning ("Could not record the end of call %s for user %" G_GINT64_FORMAT ": %s", call->id,
+               user_id, error->message);
+  if (caller)
+    call->caller_left = TRUE;
+  else
+    call->callee_left = TRUE;
+  if (user_id > 0)
+    cb_sip_server_update_line_state (server, user_id);
 }
 
 /* Every state change is a "call" event for each user in the call; the
