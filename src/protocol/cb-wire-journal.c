@@ -78,6 +78,11 @@ cb_wire_journal_entry_write (CbWireSink               *sink,
   cb_wire_sink_put_nick (sink, "outcome", CB_TYPE_CALL_OUTCOME, entry->outcome);
   _cb_wire_put_colleague (sink, "picked_up_from", entry->picked_up_from.user_id,
                           entry->picked_up_from.name, viewer);
+  cb_wire_sink_member (sink, "end_reason");
+  if (entry->end_reason != CB_CALL_END_REASON_UNKNOWN)
+    cb_wire_sink_string (sink, _cb_wire_nick (CB_TYPE_CALL_END_REASON, entry->end_reason));
+  else
+    cb_wire_sink_null (sink);
   cb_wire_sink_end_object (sink);
 }
 
@@ -128,6 +133,8 @@ cb_wire_journal_entry_from_json (JsonObject  *object,
   gint64 duration = 0;
   gboolean answered = FALSE;
   int outcome = -1;
+  const char *end_reason = NULL;
+  int reason;
 
   g_return_val_if_fail (object != NULL, NULL);
 
@@ -156,7 +163,8 @@ cb_wire_journal_entry_from_json (JsonObject  *object,
       !cb_json_get_bool (object, "picked_up", FALSE, &entry->picked_up, error) ||
       !cb_json_get_enum (object, "outcome", CB_TYPE_CALL_OUTCOME, FALSE, &outcome, error) ||
       !_cb_wire_get_colleague (object, "picked_up_from", &entry->picked_up_from.user_id,
-                               &entry->picked_up_from.name, error))
+                               &entry->picked_up_from.name, error) ||
+      !_cb_wire_get_nullable_string (object, "end_reason", &end_reason, error))
     {
       cb_wire_journal_entry_free (entry);
       return NULL;
@@ -165,6 +173,9 @@ cb_wire_journal_entry_from_json (JsonObject  *object,
   entry->outcome = outcome >= 0 ? (CbCallOutcome) outcome
                                 : cb_wire_journal_guess_outcome (entry->direction, entry->answered_at,
                                                                  entry->taken_by.user_id);
+  /* A reason a newer server gives reads as unknown here. */
+  if (end_reason != NULL && cb_enum_from_nick (CB_TYPE_CALL_END_REASON, end_reason, &reason))
+    entry->end_reason = reason;
   return entry;
 }
 

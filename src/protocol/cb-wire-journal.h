@@ -8,7 +8,7 @@
  *  "started_at", "answered_at", "ended_at", "duration", "answered",
  *  "group_id", "group_name", "taken_by_user_id", "taken_by_name",
  *  "for": {"user_id", "name"} | null, "picked_up", "outcome",
- *  "picked_up_from": {"user_id", "name"} | null}
+ *  "picked_up_from": {"user_id", "name"} | null, "end_reason"}
  *
  * Written for a viewer, the remote party and the colleague who took the
  * call lose their names, numbers and ids when the viewer may not see
@@ -27,6 +27,10 @@
  * "for" is the assistant group leader an assistant took or placed the
  * call for ("call for", "call as"), null otherwise and to a viewer who
  * may not see that leader (as the call's "for").
+ *
+ * "end_reason" is why the call ended (as the call's, cb-wire-call.h):
+ * with "outcome" a card reads "not reached (busy)"; null for entries
+ * written before it was kept.
  */
 
 #pragma once
@@ -52,6 +56,7 @@ typedef struct {
   gboolean         picked_up;
   CbCallOutcome    outcome;
   CbWireParty      picked_up_from; /* this user took it over from them (user_id 0: no); no number */
+  CbCallEndReason  end_reason;    /* UNKNOWN: null */
 } CbWireJournalEntry;
 
 void                cb_wire_journal_entry_write     (CbWireSink               *sink,

@@ -263,6 +263,13 @@ post_transfer (CbRequest *request,
   call_action (request, user_data, "to_call", SOUP_STATUS_OK, cb_sip_server_transfer);
 }
 
+static void
+post_conference (CbRequest *request,
+                 gpointer   user_data)
+{
+  call_action (request, user_data, "with_call", SOUP_STATUS_OK, cb_sip_server_conference);
+}
+
 static JsonObject *
 answer_action (CbSipServer  *self,
                gint64        user_id,
@@ -300,6 +307,7 @@ cb_api_telephony_register (CbRouter *router,
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/forward", post_forward, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/consult", post_consult, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/transfer", post_transfer, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/conference", post_conference, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/answer", post_answer, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/dtmf", post_dtmf, api);
 }

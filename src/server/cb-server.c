@@ -282,3 +282,10 @@ cb_server_get_sip_uri (CbServer *self)
   g_return_val_if_fail (CB_IS_SERVER (self), NULL);
   return self->sip != NULL ? cb_sip_server_get_uri (self->sip) : NULL;
 }
+
+CbDemoPhones *
+cb_server_get_demo_phones (CbServer *self)
+{
+  g_return_val_if_fail (CB_IS_SERVER (self), NULL);
+  return self->phones;
+}

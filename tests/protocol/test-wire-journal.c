@@ -59,7 +59,7 @@ test_exact_text (void)
                    "\"started_at\":1700000000,\"answered_at\":null,\"ended_at\":1700000030,"
                    "\"duration\":0,\"answered\":false,\"group_id\":3,\"group_name\":\"Sales\","
                    "\"taken_by_user_id\":4242,\"taken_by_name\":\"" C_NAME "\",\"for\":null,"
-                   "\"picked_up\":false,\"outcome\":\"taken\",\"picked_up_from\":null}");
+                   "\"picked_up\":false,\"outcome\":\"taken\",\"picked_up_from\":null,\"end_reason\":null}");
 }
 
 static void
@@ -87,7 +87,7 @@ test_exact_text_plain_call (void)
                    "\"started_at\":1700000000,\"answered_at\":1700000004,\"ended_at\":1700000064,"
                    "\"duration\":60,\"answered\":true,\"group_id\":null,\"group_name\":null,"
                    "\"taken_by_user_id\":null,\"taken_by_name\":null,\"for\":null,\"picked_up\":true,"
-                   "\"outcome\":\"answered\",\"picked_up_from\":null}");
+                   "\"outcome\":\"answered\",\"picked_up_from\":null,\"end_reason\":null}");
 }
 
 static void
@@ -180,7 +180,8 @@ test_round_trip_nulls (void)
   g_assert_cmpint (read->outcome, ==, CB_CALL_OUTCOME_ANSWERED);
   again = wire_test_text (write_entry, read, NULL);
   g_assert_true (g_str_has_prefix (again, json_head));
-  g_assert_true (g_str_has_suffix (again, ",\"outcome\":\"answered\",\"picked_up_from\":null}"));
+  g_assert_true (g_str_has_suffix (again, ",\"outcome\":\"answered\",\"picked_up_from\":null,\"end_reason\":null}"));
+  g_assert_cmpint (read->end_reason, ==, CB_CALL_END_REASON_UNKNOWN);
 }
 
 /* An assistant's record of a call they took for leader C: C is named
@@ -277,12 +278,33 @@ test_picked_up_from (void)
   g_autoptr(CbWireJournalEntry) read = cb_wire_journal_entry_from_json (object, &error);
 
   g_assert_true (g_str_has_suffix (all, ",\"picked_up\":true,\"outcome\":\"answered\","
-                                        "\"picked_up_from\":{\"user_id\":4242,\"name\":\"" C_NAME "\"}}"));
-  g_assert_true (g_str_has_suffix (hidden, ",\"picked_up_from\":{\"user_id\":null,\"name\":\"\"}}"));
+                                        "\"picked_up_from\":{\"user_id\":4242,\"name\":\"" C_NAME "\"},\"end_reason\":null}"));
+  g_assert_true (g_str_has_suffix (hidden, ",\"picked_up_from\":{\"user_id\":null,\"name\":\"\"},\"end_reason\":null}"));
   wire_test_assert_absent (hidden, c_traces);
   g_assert_no_error (error);
   g_assert_cmpint (read->picked_up_from.user_id, ==, C_ID);
   g_assert_cmpstr (read->picked_up_from.name, ==, C_NAME);
+}
+
+/* A call not reached: the outcome and why, both read back. */
+static void
+test_not_reached (void)
+{
+  CbWireJournalEntry entry = {
+    .id = 13, .user_id = 7, .call_id = "c3", .direction = CB_CALL_DIRECTION_OUT,
+    .remote = { 8, "202", "Ben Oak" }, .started_at = 1700000000, .ended_at = 1700000002,
+    .outcome = CB_CALL_OUTCOME_BUSY, .end_reason = CB_CALL_END_REASON_BUSY,
+  };
+  g_autofree char *text = wire_test_assert_sinks_agree (write_entry, &entry, NULL);
+  g_autoptr(JsonObject) object = cb_wire_journal_entry_to_json (&entry, NULL);
+  g_autoptr(CbWireJournalEntry) read = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_suffix (text, ",\"outcome\":\"busy\",\"picked_up_from\":null,\"end_reason\":\"busy\"}"));
+  read = cb_wire_journal_entry_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->outcome, ==, CB_CALL_OUTCOME_BUSY);
+  g_assert_cmpint (read->end_reason, ==, CB_CALL_END_REASON_BUSY);
 }
 
 int
@@ -299,6 +321,7 @@ main (int   argc,
   g_test_add_func ("/wire-journal/for-leader", test_for_leader);
   g_test_add_func ("/wire-journal/reader-errors", test_reader_errors);
   g_test_add_func ("/wire-journal/picked-up-from", test_picked_up_from);
+  g_test_add_func ("/wire-journal/not-reached", test_not_reached);
 
   return g_test_run ();
 }

@@ -17,9 +17,11 @@
 
 #include "cb-sip-announcement.h"
 #include "cb-sip-diversion.h"
+#include "cb-sip-conference.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-pickup.h"
+#include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-trunk.h"
 
@@ -91,16 +93,71 @@ fork_answered (CbB2buaLeg *leg)
   cb_b2bua_call_answer_caller (call);
 }
 
+/* How much a fork's failure says about the callee: a refusal says more
+ * than a phone that could not be reached. */
+static int
+failure_rank (CbCallEndReason reason)
+{
+  switch (reason)
+    {
+    case CB_CALL_END_REASON_DECLINED:
+      return 4;
+    case CB_CALL_END_REASON_BUSY:
+      return 3;
+    case CB_CALL_END_REASON_REJECTED:
+      return 2;
+    case CB_CALL_END_REASON_NOT_FOUND:
+    case CB_CALL_END_REASON_UNREACHABLE:
+    default:
+      return 1;
+    }
+}
+
+/* A person's phone that refuses a call while they are in no other call
+ * was refused by them (the phone library says 486 for "decline"): a
+ * declined call, not a busy one. */
+static gboolean
+refused_while_free (CbB2buaLeg *leg,
+                    int         status)
+{
+  CbB2buaCall *call = leg->call;
+  gint64 user_id = leg->user_id > 0 ? leg->user_id : call->callee_id;
+  CbLineState state;
+
+  if (leg->trunk || user_id <= 0 || (status != 486 && status != 600 && status != 603))
+    return FALSE;
+  if (status == 603)
+    return TRUE;
+  state = cb_sip_b2bua_line_state (call->b2bua, user_id);
+  return state != CB_LINE_STATE_BUSY && state != CB_LINE_STATE_ON_HOLD;
+}
+
 static void
 fork_failed (CbB2buaLeg *leg,
              int         status)
 {
   CbB2buaCall *call = leg->call;
+  CbCallEndReason reason;
   int worst;
 
   leg->state = CB_B2BUA_LEG_GONE;
   if (call->b != NULL || call->state == CB_WIRE_CALL_STATE_ENDED)
     return;
+
+  reason = cb_b2bua_reason_for_status (status);
+  if (refused_while_free (leg, status))
+    {
+      reason = CB_CALL_END_REASON_DECLINED;
+      if (leg->user_id > 0 && leg->user_id != call->callee_id)
+        cb_b2bua_call_rung_add (call, leg->user_id)->declined = TRUE;
+      else
+        call->callee_declined = TRUE;
+    }
+  if (call->fork_status == 0 || failure_rank (reason) > failure_rank (call->fork_reason))
+    {
+      call->fork_status = status;
+      call->fork_reason = reason;
+    }
 
   for (guint i = 0; i < call->legs->len; i++)
     {
@@ -111,8 +168,12 @@ fork_failed (CbB2buaLeg *leg,
     }
   if (cb_sip_hunt_fork_failed (call) || cb_sip_diversion_fork_failed (call, status))
     return;
-  /* Every device refused: busy or declined wins over "not reachable". */
-  worst = (status == 486 || status == 600 || status == 603) ? status : 480;
+  /* Every device refused: busy or declined wins over "not reachable",
+   * and the reason says what the most telling one said. */
+  worst = call->fork_status;
+  call->end_reason = call->fork_reason;
+  if (worst != 486 && worst != 600 && worst != 603)
+    worst = 480;
   cb_b2bua_call_terminate (call, worst);
 }
 
@@ -162,6 +223,14 @@ reinvite_answered (CbB2buaLeg  *leg,
     {
       g_free (leg->sdp);
       leg->sdp = g_strdup (sdp);
+    }
+
+  /* Taken to a conference's mixer: the mixer answers the offer. */
+  if (leg->mixing)
+    {
+      leg->mixing = FALSE;
+      cb_sip_conference_answered (leg, status, sdp);
+      return;
     }
 
   if (offer_to != NULL)
@@ -233,6 +302,11 @@ on_reinvite (CbB2buaLeg  *leg,
 
   if (cb_sip_announcement_reinvite (leg, sip))
     return;
+  if (leg->conference != NULL)
+    {
+      cb_sip_conference_reoffer (leg, sdp);
+      return;
+    }
   other = leg == call->a ? call->b : call->a;
   if (call->state == CB_WIRE_CALL_STATE_ENDED || other == NULL ||
       other->state != CB_B2BUA_LEG_UP || other->nh == NULL)
@@ -366,8 +440,22 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
         nua_handle_destroy (nh);
       else if (event == nua_r_notify && status >= 200)
         nua_handle_destroy (nh);   /* a remote answer's (cb-sip-call-control.c) */
+      else if (event == nua_r_method && status >= 200)
+        nua_handle_destroy (nh);   /* a BYE after a restart (cb-sip-recovery.c) */
       return;
     }
+
+  /* Our CSeq in the dialog, and where it goes now, for a BYE after a crash. */
+  cb_sip_recovery_note_message (leg, sip);
+  if (event == nua_r_invite && !leg->reinviting && status >= 200 && status < 300)
+    cb_sip_recovery_note_dialog (leg, sip, TRUE);
+  else if (event == nua_i_invite)
+    cb_sip_recovery_note_target (leg, sip);
+  /* Our tag towards a device whose INVITE we answered is known once the
+   * stack sent the 200: by the ACK at the latest. */
+  if (call->kept && sip != NULL &&
+      (sip->sip_status != NULL || event == nua_i_invite || event == nua_i_ack))
+    cb_sip_recovery_refresh (call);
 
   switch (event)
     {
@@ -419,12 +507,14 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
     case nua_i_cancel:
       /* The caller gave up; sofia has answered 487. */
       leg->state = CB_B2BUA_LEG_GONE;
-      cb_b2bua_call_terminate (call, 0);
+      cb_b2bua_call_terminate (call, 487);
       break;
 
     case nua_i_bye:
       leg->state = CB_B2BUA_LEG_GONE;
-      if (!leg->fork || leg == call->b)
+      if (leg->conference != NULL)
+        cb_sip_conference_leg_gone (leg);
+      else if (!leg->fork || leg == call->b)
         cb_b2bua_call_terminate (call, 0);
       break;
 
@@ -436,7 +526,13 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
           leg->state == CB_B2BUA_LEG_UP && call->state != CB_WIRE_CALL_STATE_ENDED)
         {
           g_debug ("Call %s: a device lost its dialog (%d %s)", call->id, status, phrase);
-          cb_b2bua_call_terminate (call, 0);
+          if (leg->conference != NULL)
+            {
+              cb_b2bua_leg_hang_up (leg);
+              cb_sip_conference_leg_gone (leg);
+            }
+          else
+            cb_b2bua_call_terminate (call, 0);
         }
       break;
 
@@ -444,7 +540,12 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
       if (callstate != nua_callstate_terminated)
         break;
       /* A leg vanished (timeout, transport error) or finished. */
-      if (leg->state != CB_B2BUA_LEG_GONE)
+      if (leg->state != CB_B2BUA_LEG_GONE && leg->conference != NULL)
+        {
+          leg->state = CB_B2BUA_LEG_GONE;
+          cb_sip_conference_leg_gone (leg);
+        }
+      else if (leg->state != CB_B2BUA_LEG_GONE)
         {
           if (leg->fork && leg != call->b)
             {
@@ -454,8 +555,11 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
             }
           else
             {
+              /* The caller's INVITE died before an answer: given up. */
+              gboolean given_up = leg == call->a && leg->state == CB_B2BUA_LEG_INCOMING;
+
               leg->state = CB_B2BUA_LEG_GONE;
-              cb_b2bua_call_terminate (call, 0);
+              cb_b2bua_call_terminate (call, given_up ? 487 : 0);
             }
         }
       /* A BYE that crossed our re-INVITE ends the dialog before that

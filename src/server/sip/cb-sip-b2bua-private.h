@@ -34,6 +34,7 @@ typedef struct _CbB2buaCall    CbB2buaCall;
 typedef struct _CbB2buaLeg     CbB2buaLeg;
 typedef struct _CbSipGroupCall CbSipGroupCall;   /* cb-sip-hunt.h */
 typedef struct _CbSipUserCall  CbSipUserCall;    /* cb-sip-diversion.h */
+typedef struct _CbSipConference CbSipConference; /* cb-sip-conference.h */
 
 /* One dialog between the server and a device. */
 struct _CbB2buaLeg {
@@ -66,6 +67,14 @@ struct _CbB2buaLeg {
   gboolean         pickup;      /* a fork to someone taking the call over */
   CbB2buaLeg      *pickup_offer; /* the caller, until it ACKs: this picker's offer goes to it then */
   gboolean         lingering;   /* dialog over, our re-INVITE still unanswered: see nua_i_state */
+  /* What it takes to end the dialog from outside (cb-sip-recovery.c). */
+  char            *local;       /* our From (or To) with our tag, once a message showed it */
+  char            *target;      /* the remote target (the device's Contact); NULL: contact */
+  char            *route;       /* the route set as a Route value, or NULL */
+  guint32          local_cseq;  /* the highest CSeq of ours the device answered */
+  CbSipConference *conference;  /* the conference the device is in (cb-sip-conference.c) */
+  guint            mixer_party; /* its party in the conference's mixer, 0: none yet */
+  gboolean         mixing;      /* our re-INVITE that takes it to the mixer waits for its answer */
 };
 
 /* Someone rung by a call who is not (or no longer) its callee: group
@@ -74,6 +83,7 @@ typedef struct {
   gint64   user_id;
   gboolean ended;       /* their "ended" call event went out */
   gboolean journaled;
+  gboolean declined;    /* they refused it (REST, or their phone while free) */
 } CbSipRung;
 
 /* A call has two sides: the A leg is the caller's device, the B side one
@@ -113,6 +123,14 @@ struct _CbB2buaCall {
   gint64           created_us;  /* monotonic: orders *98's choice within a second */
   const char      *fork_call_info; /* Call-Info of the forks opened now */
   CbSipCallEnded   ended;     /* a queue call: tells the queue when it ended */
+  CbCallEndReason  end_reason; /* why it ended; UNKNOWN: from how (cb_b2bua_call_terminate()) */
+  int              fork_status; /* the most telling failure of a fork so far, 0: none */
+  CbCallEndReason  fork_reason; /* what it says */
+  gboolean         callee_declined; /* the callee refused it while free */
+  gboolean         kept;      /* its record is in the store (cb-sip-recovery.c) */
+  CbSipConference *conference; /* a conference it is part of (cb-sip-conference.c) */
+  gboolean         caller_left; /* that side's user is out of the call, which goes on */
+  gboolean         callee_left; /* (its ended event and journal entry went out) */
 };
 
 struct _CbSipB2bua {
@@ -149,9 +167,27 @@ void         cb_b2bua_call_lamps_changed    (CbB2buaCall *call);
 void         cb_b2bua_call_set_state        (CbB2buaCall     *call,
                                              CbWireCallState  state);
 /* Ends every leg still up or ringing; status answers an unanswered
- * incoming INVITE (0: 480). */
+ * incoming INVITE (0: 480). Unless end_reason is set, it follows:
+ * completed when answered, else from status (0: unreachable, no answer). */
 void         cb_b2bua_call_terminate        (CbB2buaCall *call,
                                              int          status);
+/* Answers an INVITE that reaches nobody with status and phrase (NULL:
+ * the usual one); a call one of our users placed goes on record for them
+ * as ended at once, for reason (UNKNOWN: from status). */
+void         cb_b2bua_call_refuse           (CbSipB2bua        *self,
+                                             const CbSipInvite *invite,
+                                             const char        *number,
+                                             gint64             callee_id,
+                                             int                status,
+                                             const char        *phrase,
+                                             CbCallEndReason    reason);
+/* Why a call that was not answered ended, from the SIP status that ended
+ * it (busy and declined alike for 486: the caller decides). */
+CbCallEndReason cb_b2bua_reason_for_status  (int          status);
+/* user_id is in the call: its caller, its callee once rung (neither
+ * having left it), or rung by it. */
+gboolean     cb_b2bua_call_concerns         (CbB2buaCall *call,
+                                             gint64       user_id);
 /* Forks of the call to user_id (a group member, a picker) still ring. */
 gboolean     cb_b2bua_call_rings_at         (CbB2buaCall *call,
                                              gint64       user_id);
@@ -160,6 +196,9 @@ CbSipRung   *cb_b2bua_call_rung_add         (CbB2buaCall *call,
 /* Someone the call rang besides its callee at whom it still rings (a
  * group member), 0 if none. */
 gint64       cb_b2bua_call_ringing_member   (CbB2buaCall *call);
+/* NULL when the call did not ring user_id as one of those others. */
+CbSipRung   *cb_b2bua_call_rung_find        (CbB2buaCall *call,
+                                             gint64       user_id);
 /* One fork per contact with the offer, From (and P-Asserted-Identity)
  * the caller as the call presents them, To the callee. */
 void         cb_b2bua_call_start_forks      (CbB2buaCall *call,
@@ -232,6 +271,15 @@ void         cb_b2bua_leg_reinvite          (CbB2buaLeg *leg,
                                              CbB2buaLeg *relay_to);
 /* Up, with a handle. */
 gboolean     cb_b2bua_leg_usable            (CbB2buaLeg *leg);
+/* Ends one leg's dialog (BYE), the call goes on. */
+void         cb_b2bua_leg_hang_up           (CbB2buaLeg *leg);
+/* The party at the other end of leg, which is a or b of its call; a
+ * caller who called as a leader stays presented as the leader
+ * (as_user_id, may be NULL). */
+void         cb_b2bua_leg_party             (CbB2buaLeg  *leg,
+                                             gint64      *user_id,
+                                             const char **number,
+                                             gint64      *as_user_id);
 /* Moves a leg from its call to `next` (which owns it from now on). */
 void         cb_b2bua_leg_move              (CbB2buaLeg  *leg,
                                              CbB2buaCall *next,
@@ -253,6 +301,11 @@ void         cb_b2bua_call_side             (CbB2buaCall *call,
 JsonObject  *cb_b2bua_call_data             (CbB2buaCall     *call,
                                              gint64           user_id,
                                              CbWireCallState  state);
+/* One side's user is out of a call that goes on (a conference): their
+ * "ended" event (reason) and journal entry now, none later. */
+void         cb_b2bua_call_side_leaves      (CbB2buaCall     *call,
+                                             gboolean         caller,
+                                             CbCallEndReason  reason);
 /* Inside a CbChanges transaction (a CbChangesStoreFunc, data: the call):
  * the call's events and journal entries for everyone it concerns. */
 gboolean     cb_b2bua_call_record           (CbChanges  *changes,

@@ -30,11 +30,13 @@
 
 #include "cb-sip-announcement.h"
 #include "cb-sip-assistants.h"
+#include "cb-sip-conference.h"
 #include "cb-sip-diversion.h"
 #include "cb-sip-feature-codes.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-pickup.h"
+#include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
 #include "cb-sip-subscriptions.h"
@@ -70,6 +72,9 @@ leg_free (CbB2buaLeg *leg)
   g_free (leg->kind);
   g_free (leg->local_tag);
   g_free (leg->remote_tag);
+  g_free (leg->local);
+  g_free (leg->target);
+  g_free (leg->route);
   g_free (leg);
 }
 
@@ -137,12 +142,40 @@ cb_b2bua_leg_adopt_invite (CbB2buaLeg   *leg,
   g_autoptr(CbSipInviteDialog) dialog = cb_sip_invite_dialog_new (nh, sip);
 
   cb_b2bua_leg_adopt (leg, &dialog->dialog);
+  cb_sip_recovery_note_dialog (leg, sip, FALSE);
 }
 
 gboolean
 cb_b2bua_leg_usable (CbB2buaLeg *leg)
 {
   return leg != NULL && leg->state == CB_B2BUA_LEG_UP && leg->nh != NULL;
+}
+
+void
+cb_b2bua_leg_hang_up (CbB2buaLeg *leg)
+{
+  if (leg->nh != NULL && leg->state == CB_B2BUA_LEG_UP)
+    {
+      if (leg->ack_pending)
+        nua_ack (leg->nh, TAG_END ());
+      leg->ack_pending = FALSE;
+      nua_bye (leg->nh, TAG_END ());
+    }
+  leg->state = CB_B2BUA_LEG_GONE;
+}
+
+void
+cb_b2bua_leg_party (CbB2buaLeg  *leg,
+                    gint64      *user_id,
+                    const char **number,
+                    gint64      *as_user_id)
+{
+  CbB2buaCall *call = leg->call;
+
+  *user_id = leg == call->a ? call->caller_id : call->callee_id;
+  *number = leg == call->a ? call->caller_number : call->callee_number;
+  if (as_user_id != NULL)
+    *as_user_id = leg == call->a ? call->as_user_id : 0;
 }
 
 void
@@ -197,6 +230,8 @@ call_free (CbB2buaCall *call)
   g_clear_pointer (&call->group, cb_sip_group_call_free);
   cb_sip_diversion_free (call);
   g_clear_pointer (&call->rung, g_array_unref);
+  if (call->conference != NULL)
+    cb_sip_conference_forget_call (call->conference, call);
   /* A queue call dropped at shutdown never ended: its data goes too. */
   if (call->ended.free != NULL)
     call->ended.free (call->ended.data);
@@ -271,6 +306,15 @@ cb_b2bua_call_drop_if_finished (CbB2buaCall *call)
 }
 
 gboolean
+cb_b2bua_call_concerns (CbB2buaCall *call,
+                        gint64       user_id)
+{
+  return (call->caller_id == user_id && !call->caller_left) ||
+         (call->callee_id == user_id && call->forked && !call->callee_left) ||
+         cb_b2bua_call_rings_at (call, user_id);
+}
+
+gboolean
 cb_b2bua_call_rings_at (CbB2buaCall *call,
                         gint64       user_id)
 {
@@ -300,16 +344,26 @@ cb_b2bua_call_ringing_member (CbB2buaCall *call)
 }
 
 CbSipRung *
+cb_b2bua_call_rung_find (CbB2buaCall *call,
+                         gint64       user_id)
+{
+  for (guint i = 0; call->rung != NULL && i < call->rung->len; i++)
+    if (g_array_index (call->rung, CbSipRung, i).user_id == user_id)
+      return &g_array_index (call->rung, CbSipRung, i);
+  return NULL;
+}
+
+CbSipRung *
 cb_b2bua_call_rung_add (CbB2buaCall *call,
                         gint64       user_id)
 {
-  CbSipRung rung = { user_id, FALSE, FALSE };
+  CbSipRung rung = { user_id, FALSE, FALSE, FALSE };
+  CbSipRung *found = cb_b2bua_call_rung_find (call, user_id);
 
+  if (found != NULL)
+    return found;
   if (call->rung == NULL)
     call->rung = g_array_new (FALSE, TRUE, sizeof (CbSipRung));
-  for (guint i = 0; i < call->rung->len; i++)
-    if (g_array_index (call->rung, CbSipRung, i).user_id == user_id)
-      return &g_array_index (call->rung, CbSipRung, i);
   g_array_append_val (call->rung, rung);
   return &g_array_index (call->rung, CbSipRung, call->rung->len - 1);
 }
@@ -494,10 +548,41 @@ cb_b2bua_call_set_state (CbB2buaCall     *call,
 
 /* ---- ending -------------------------------------------------------------- */
 
+CbCallEndReason
+cb_b2bua_reason_for_status (int status)
+{
+  switch (status)
+    {
+    case 486:
+    case 600:
+      return CB_CALL_END_REASON_BUSY;
+    case 603:
+      return CB_CALL_END_REASON_DECLINED;
+    case 404:
+    case 484:
+    case 604:
+      return CB_CALL_END_REASON_NOT_FOUND;
+    case 487:
+      return CB_CALL_END_REASON_CANCELLED;
+    case 0:
+    case 408:
+    case 410:
+    case 480:
+    case 503:
+    case 504:
+      return CB_CALL_END_REASON_UNREACHABLE;
+    default:
+      return status >= 300 ? CB_CALL_END_REASON_REJECTED : CB_CALL_END_REASON_UNREACHABLE;
+    }
+}
+
 void
 cb_b2bua_call_terminate (CbB2buaCall *call,
                          int          status)
 {
+  if (call->end_reason == CB_CALL_END_REASON_UNKNOWN && call->state != CB_WIRE_CALL_STATE_ENDED)
+    call->end_reason = call->answered_at > 0 ? CB_CALL_END_REASON_COMPLETED
+                                             : cb_b2bua_reason_for_status (status);
   g_clear_handle_id (&call->ring_limit_id, g_source_remove);
   for (guint i = 0; i < call->legs->len; i++)
     {
@@ -772,28 +857,54 @@ cb_b2bua_legs_bridge (CbB2buaLeg *offerer,
 
 /* ---- new calls ----------------------------------------------------------- */
 
-/* Toll fraud: out over the trunk only who may, and not too often at
- * once; else answered (403, or 486 at the limit) and let go. */
-static gboolean
-may_call_out (CbSipServer  *server,
-              gint64        user_id,
-              const char   *number,
-              nua_handle_t *nh)
+/* A call that reaches nobody is answered with status and phrase (NULL:
+ * the usual one); one of our users placed is on record for them: a
+ * "call" event that ends at once and a journal entry, both saying why
+ * (reason; UNKNOWN: from status). */
+void
+cb_b2bua_call_refuse (CbSipB2bua        *self,
+                      const CbSipInvite *invite,
+                      const char        *number,
+                      gint64             callee_id,
+                      int                status,
+                      const char        *phrase,
+                      CbCallEndReason    reason)
 {
-  switch (cb_sip_route_external (server, user_id, number))
+  CbB2buaCall *call;
+
+  nua_respond (invite->nh, status, phrase != NULL ? phrase : sip_status_phrase (status), TAG_END ());
+  if (invite->caller_id <= 0)
+    {
+      nua_handle_destroy (invite->nh);
+      return;
+    }
+  /* Answered already: the leg goes when its handle does. */
+  call = cb_b2bua_call_new_incoming (self, invite, number);
+  call->a->state = CB_B2BUA_LEG_GONE;
+  call->callee_id = callee_id;
+  call->end_reason = reason;
+  cb_b2bua_call_terminate (call, status);
+}
+/* Toll fraud: out over the trunk only who may, and not too often at
+ * once; else refused (403, or 486 at the limit), on record as rejected. */
+static gboolean
+may_call_out (CbSipB2bua        *self,
+              const CbSipInvite *invite,
+              const char        *number)
+{
+  switch (cb_sip_route_external (self->server, invite->caller_id, number))
     {
     case CB_SIP_EXTERNAL_FORBIDDEN:
-      nua_respond (nh, SIP_403_FORBIDDEN, TAG_END ());
-      break;
+      cb_b2bua_call_refuse (self, invite, number, 0, 403, NULL, CB_CALL_END_REASON_REJECTED);
+      return FALSE;
     case CB_SIP_EXTERNAL_LIMIT:
-      nua_respond (nh, 486, "Too Many External Calls", TAG_END ());
-      break;
+      cb_b2bua_call_refuse (self, invite, number, 0, 486, "Too Many External Calls",
+                   CB_CALL_END_REASON_REJECTED);
+      return FALSE;
     case CB_SIP_EXTERNAL_ALLOWED:
     default:
       return TRUE;
     }
-  nua_handle_destroy (nh);
-  return FALSE;
 }
 
 void
@@ -866,7 +977,7 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
       break;
 
     case CB_SIP_TARGET_TRUNK:
-      if (!may_call_out (server, invite.caller_id, target.number, nh))
+      if (!may_call_out (self, &invite, target.number))
         break;
       /* One leg to the upstream. */
       call = cb_b2bua_call_new_incoming (self, &invite, target.number);
@@ -876,8 +987,8 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
 
     case CB_SIP_TARGET_NONE:
     default:
-      nua_respond (nh, SIP_404_NOT_FOUND, TAG_END ());
-      nua_handle_destroy (nh);
+      cb_b2bua_call_refuse (self, &invite, sip->sip_request->rq_url->url_user, 0, 404, NULL,
+                   CB_CALL_END_REASON_NOT_FOUND);
       break;
     }
 }
@@ -970,13 +1081,13 @@ cb_sip_b2bua_line_state (CbSipB2bua *self,
         continue;
       if (call->callee_id != user_id && cb_b2bua_call_rings_at (call, user_id))
         ringing = TRUE;
-      if (call->callee_id == user_id && call->forked)
+      if (call->callee_id == user_id && call->forked && !call->callee_left)
         {
           ringing |= state == CB_WIRE_CALL_STATE_RINGING;
           busy |= state == CB_WIRE_CALL_STATE_CONNECTED;
           held |= state == CB_WIRE_CALL_STATE_HELD;
         }
-      if (call->caller_id == user_id)
+      if (call->caller_id == user_id && !call->caller_left)
         {
           /* Dialling out uses the line: busy, not ringing. */
           busy |= state == CB_WIRE_CALL_STATE_RINGING || state == CB_WIRE_CALL_STATE_CONNECTED;

@@ -22,6 +22,7 @@
 #include "cb-sip-assistants.h"
 #include "cb-sip-b2bua-private.h"
 #include "cb-sip-diversion.h"
+#include "cb-sip-conference.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-registrar.h"
@@ -65,9 +66,7 @@ find_own_call (CbSipServer  *self,
 {
   CbB2buaCall *call = cb_sip_b2bua_lookup (cb_sip_server_get_b2bua (self), call_id);
 
-  if (call == NULL || call->state == CB_WIRE_CALL_STATE_ENDED ||
-      (call->caller_id != user_id && !(call->callee_id == user_id && call->forked) &&
-       !cb_b2bua_call_rings_at (call, user_id)))
+  if (call == NULL || call->state == CB_WIRE_CALL_STATE_ENDED || !cb_b2bua_call_concerns (call, user_id))
     {
       /* Someone else's call is forbidden, but only when it exists. */
       if (call != NULL && call->state != CB_WIRE_CALL_STATE_ENDED)
@@ -99,6 +98,12 @@ connected_legs (CbB2buaCall  *call,
                 GError      **error)
 {
   legs_of (call, user_id, mine, other);
+  if (call->conference != NULL)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+                   "The call is part of a conference");
+      return FALSE;
+    }
   if (call->b == NULL || call->a == NULL || call->a->state != CB_B2BUA_LEG_UP ||
       call->b->state != CB_B2BUA_LEG_UP)
     {
@@ -217,27 +222,13 @@ static JsonObject *
 end_left_call (CbB2buaCall *call,
                gint64       user_id)
 {
-  JsonObject *answer = cb_b2bua_call_data (call, user_id, CB_WIRE_CALL_STATE_ENDED);
+  JsonObject *answer;
 
+  call->end_reason = CB_CALL_END_REASON_TRANSFERRED;
+  answer = cb_b2bua_call_data (call, user_id, CB_WIRE_CALL_STATE_ENDED);
   cb_b2bua_call_terminate (call, 0);
   cb_b2bua_call_drop_if_finished (call);
   return answer;
-}
-
-/* The party at the other end of `leg`, which is a or b of its call; a
- * caller who called as a leader stays presented as the leader. */
-static void
-party_of (CbB2buaLeg  *leg,
-          gint64      *user_id,
-          const char **number,
-          gint64      *as_user_id)
-{
-  CbB2buaCall *call = leg->call;
-
-  *user_id = leg == call->a ? call->caller_id : call->callee_id;
-  *number = leg == call->a ? call->caller_number : call->callee_number;
-  if (as_user_id != NULL)
-    *as_user_id = leg == call->a ? call->as_user_id : 0;
 }
 
 /* ---- the REST functions -------------------------------------------------- */
@@ -257,8 +248,7 @@ cb_sip_server_list_calls (CbSipServer *self,
     {
       if (call->state == CB_WIRE_CALL_STATE_ENDED)
         continue;
-      if (call->caller_id == user_id || (call->callee_id == user_id && call->forked) ||
-          cb_b2bua_call_rings_at (call, user_id))
+      if (cb_b2bua_call_concerns (call, user_id))
         json_array_add_object_element (array, answer_with (call, user_id));
     }
   return array;
@@ -318,9 +308,14 @@ cb_sip_server_hangup (CbSipServer  *self,
 
   if ((call = find_own_call (self, user_id, call_id, error)) == NULL)
     return NULL;
+  /* One member leaving a conference ends nobody else's call. */
+  if (call->conference != NULL)
+    return cb_sip_conference_hang_up (call, user_id);
   if (!is_caller (call, user_id) && call->callee_id != user_id)
     return cb_sip_hunt_decline (call, user_id);
   /* A callee hanging up a ringing call declines it. */
+  if (!is_caller (call, user_id) && call->state == CB_WIRE_CALL_STATE_RINGING)
+    call->callee_declined = TRUE;
   cb_b2bua_call_terminate (call, is_caller (call, user_id) ? 487 : 603);
   return answer_with (call, user_id);
 }
@@ -449,7 +444,7 @@ cb_sip_server_forward (CbSipServer  *self,
   /* The other party's leg moves to a new call to the target; the old
    * call ends for both (each keeps its journal entry). */
   next = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  party_of (other, &next->caller_id, &number, &next->as_user_id);
+  cb_b2bua_leg_party (other, &next->caller_id, &number, &next->as_user_id);
   next->caller_number = g_strdup (number);
   next->callee_id = target.user_id;
   next->callee_number = g_strdup (target.number);
@@ -545,9 +540,9 @@ cb_sip_server_transfer (CbSipServer  *self,
   /* The two other parties get a call of their own; the user's two calls
    * end (journal entries for everyone as usual). */
   next = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  party_of (other, &next->caller_id, &number, &next->as_user_id);
+  cb_b2bua_leg_party (other, &next->caller_id, &number, &next->as_user_id);
   next->caller_number = g_strdup (number);
-  party_of (consult_other, &next->callee_id, &number, NULL);
+  cb_b2bua_leg_party (consult_other, &next->callee_id, &number, NULL);
   next->callee_number = g_strdup (number);
   cb_b2bua_leg_move (other, next, FALSE);
   cb_b2bua_leg_move (consult_other, next, TRUE);

@@ -518,11 +518,11 @@ cb_sip_diversion_new_call (CbSipB2bua        *b2bua,
 {
   CbB2buaCall *call;
 
-  /* Nothing at all to reach: no call, as ever. */
+  /* Nothing at all to reach: refused, on record for the caller. */
   if (!cb_sip_diversion_reachable (b2bua->server, user_id))
     {
-      nua_respond (invite->nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
-      nua_handle_destroy (invite->nh);
+      cb_b2bua_call_refuse (b2bua, invite, number, user_id, 480, NULL,
+                            CB_CALL_END_REASON_UNKNOWN);
       return;
     }
   call = cb_b2bua_call_new_incoming (b2bua, invite, number);

@@ -452,7 +452,10 @@ cb_sip_hunt_decline (CbB2buaCall *call,
                      gint64       user_id)
 {
   JsonObject *answer;
+  CbSipRung *rung = cb_b2bua_call_rung_find (call, user_id);
 
+  if (rung != NULL)
+    rung->declined = TRUE;
   cb_b2bua_call_cancel_forks (call, user_id, NULL, FALSE);
   answer = cb_b2bua_call_data (call, user_id, CB_WIRE_CALL_STATE_ENDED);
   for (guint i = 0; i < call->legs->len; i++)

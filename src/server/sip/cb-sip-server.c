@@ -33,6 +33,7 @@
 
 #include "cb-sip-b2bua.h"
 #include "cb-sip-queue.h"
+#include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-subscriptions.h"
 #include "cb-sip-trunk.h"
@@ -359,6 +360,28 @@ on_nua_event (nua_event_t   event,
     }
 }
 
+/* What a restart must not lose: the phones registered before it are
+ * reached at once, calls that were up when the server died are ended
+ * (cb-sip-recovery.c), and since no call is up now, every line state
+ * follows from the registrations alone: nobody stays busy. */
+static void
+restart (CbSipServer *self)
+{
+  GPtrArray *users = cb_directory_list_users (self->directory);
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), users->len);
+  guint ended;
+
+  cb_sip_registrar_restore (self->registrar);
+  ended = cb_sip_recovery_end_orphans (self);
+  if (ended > 0)
+    g_message ("%u calls were up when the server stopped: their phones get a BYE", ended);
+  /* Updating a line state changes the directory's records: ids first. */
+  for (guint i = 0; i < users->len; i++)
+    g_array_append_val (ids, ((const CbUserRecord *) g_ptr_array_index (users, i))->id);
+  for (guint i = 0; i < ids->len; i++)
+    cb_sip_server_update_line_state (self, g_array_index (ids, gint64, i));
+}
+
 /* One free port for both transports: sofia binds UDP and TCP separately,
  * and with port 0 each would get a different one. */
 static guint
@@ -484,6 +507,7 @@ cb_sip_server_start (CbSipServer  *self,
   self->queue = cb_sip_queue_new (self);
   self->subscriptions = cb_sip_subscriptions_new (self);
   cb_sip_subscriptions_restore (self->subscriptions);
+  restart (self);
   if (trim_id == 0)
     trim_id = g_timeout_add_seconds (TRIM_INTERVAL_S, trim_memory, self);
   g_debug ("SIP listening on %s", url);

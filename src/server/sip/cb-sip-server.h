@@ -124,6 +124,16 @@ JsonObject  *cb_sip_server_transfer      (CbSipServer  *self,
                                           const char   *call_id,
                                           const char   *to_call_id,
                                           GError      **error);
+/* Joins two of the user's answered calls (connected or held) into a
+ * three-party conference the server mixes (cb-sip-conference.c): the
+ * user keeps their dialog of call_id; the conference's id is call_id.
+ * Returns call_id from the user's side. CONFLICT when either call is not
+ * connected or is part of a conference already. */
+JsonObject  *cb_sip_server_conference    (CbSipServer  *self,
+                                          gint64        user_id,
+                                          const char   *call_id,
+                                          const char   *with_call_id,
+                                          GError      **error);
 /* Remote answer of a call ringing at the user's phone (NOTIFY, Event: talk). */
 JsonObject  *cb_sip_server_answer        (CbSipServer  *self,
                                           gint64        user_id,

@@ -223,6 +223,7 @@ cb_projection_journal_entry_wire (const CbJournalRecord *entry,
     .picked_up = entry->picked_up,
     .outcome = entry->outcome,
     .picked_up_from = { entry->picked_up_from_user_id, NULL, entry->picked_up_from_name },
+    .end_reason = entry->end_reason,
   };
 }
 

@@ -249,6 +249,23 @@ static const char * const migrations[] = {
    * placed for ("call for", "call as"). */
   "ALTER TABLE journal ADD COLUMN for_user_id INTEGER;"
   "ALTER TABLE journal ADD COLUMN for_name    TEXT;",
+  /* 11: what a crash must not lose: the contacts phones registered (with
+   * their expiry, unix s), the dialogs of calls that are up (the SIP
+   * side's own JSON, to end them at the next start), and why each call
+   * ended for each user. */
+  "CREATE TABLE sip_bindings ("
+  "  line       TEXT NOT NULL COLLATE NOCASE,"
+  "  contact    TEXT NOT NULL,"
+  "  kind       TEXT NOT NULL,"
+  "  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  expires_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (line, contact)"
+  ");"
+  "CREATE TABLE live_calls ("
+  "  call_id TEXT PRIMARY KEY,"
+  "  data    TEXT NOT NULL"
+  ");"
+  "ALTER TABLE journal ADD COLUMN end_reason TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -1994,10 +2011,13 @@ cb_sqlite_store_add_journal (CbStore          *store,
                          " remote_name, remote_user_id, started_at, answered_at, ended_at,"
                          " group_id, group_name, taken_by_user_id, taken_by_name, picked_up,"
                          " outcome, picked_up_from_user_id, picked_up_from_name, for_user_id,"
-                         " for_name)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                         " for_name, end_reason)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL ||
       !bind_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, record->outcome, error))
+    return FALSE;
+  if (record->end_reason != CB_CALL_END_REASON_UNKNOWN &&
+      !bind_enum (stmt, 20, CB_TYPE_CALL_END_REASON, record->end_reason, error))
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, record->user_id);
@@ -2040,7 +2060,8 @@ cb_sqlite_store_list_journal (CbStore  *store,
   stmt = get_stmt (self, "SELECT id, user_id, call_id, outgoing, remote_number, remote_name,"
                          " remote_user_id, started_at, answered_at, ended_at, group_id,"
                          " group_name, taken_by_user_id, taken_by_name, picked_up, outcome,"
-                         " picked_up_from_user_id, picked_up_from_name, for_user_id, for_name"
+                         " picked_up_from_user_id, picked_up_from_name, for_user_id, for_name,"
+                         " end_reason"
                          " FROM journal"
                          " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?", error);
   if (stmt == NULL)
@@ -2081,6 +2102,8 @@ cb_sqlite_store_list_journal (CbStore  *store,
       entry->picked_up_from_name = column_dup_text (stmt, 17);
       entry->for_user_id = sqlite3_column_int64 (stmt, 18);
       entry->for_name = column_dup_text (stmt, 19);
+      if (sqlite3_column_type (stmt, 20) != SQLITE_NULL)
+        entry->end_reason = column_enum (stmt, 20, CB_TYPE_CALL_END_REASON, CB_CALL_END_REASON_UNKNOWN);
       g_ptr_array_add (entries, entry);
     }
 
@@ -2273,6 +2296,148 @@ cb_sqlite_store_list_wrap_ups (CbStore  *store,
       return NULL;
     }
   return g_steal_pointer (&wrap_ups);
+}
+
+/* Registrations and calls up: what the SIP side restores after a restart */
+
+static gboolean
+cb_sqlite_store_put_sip_binding (CbStore                   *store,
+                                 const CbSipBindingRecord  *binding,
+                                 GError                   **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  /* An update keeps the row, and with it the order of registration. */
+  stmt = get_stmt (self, "INSERT INTO sip_bindings (line, contact, kind, user_id, expires_at)"
+                         " VALUES (?, ?, ?, ?, ?)"
+                         " ON CONFLICT (line, contact) DO UPDATE SET kind = excluded.kind,"
+                         " user_id = excluded.user_id, expires_at = excluded.expires_at", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, binding->line);
+  bind_text (stmt, 2, binding->contact);
+  bind_text (stmt, 3, binding->kind != NULL ? binding->kind : "softphone");
+  sqlite3_bind_int64 (stmt, 4, binding->user_id);
+  sqlite3_bind_int64 (stmt, 5, binding->expires_at);
+  return step_done (self, stmt, "Could not store a registration", error);
+}
+
+static gboolean
+cb_sqlite_store_delete_sip_binding (CbStore     *store,
+                                    const char  *line,
+                                    const char  *contact,
+                                    GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  if (contact != NULL)
+    stmt = get_stmt (self, "DELETE FROM sip_bindings WHERE line = ? AND contact = ?", error);
+  else
+    stmt = get_stmt (self, "DELETE FROM sip_bindings WHERE line = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, line);
+  if (contact != NULL)
+    bind_text (stmt, 2, contact);
+  return step_done (self, stmt, "Could not remove a registration", error);
+}
+
+static GPtrArray *
+cb_sqlite_store_list_sip_bindings (CbStore  *store,
+                                   GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  g_autoptr(GPtrArray) bindings = NULL;
+  int rc;
+
+  stmt = get_stmt (self, "SELECT line, contact, kind, user_id, expires_at FROM sip_bindings"
+                         " ORDER BY rowid", error);
+  if (stmt == NULL)
+    return NULL;
+
+  bindings = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_sip_binding_record_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CbSipBindingRecord *binding = g_new0 (CbSipBindingRecord, 1);
+
+      binding->line = column_dup_text (stmt, 0);
+      binding->contact = column_dup_text (stmt, 1);
+      binding->kind = column_dup_text (stmt, 2);
+      binding->user_id = sqlite3_column_int64 (stmt, 3);
+      binding->expires_at = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (bindings, binding);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Could not list the registrations");
+      return NULL;
+    }
+  return g_steal_pointer (&bindings);
+}
+
+static gboolean
+cb_sqlite_store_put_live_call (CbStore     *store,
+                               const char  *call_id,
+                               const char  *data,
+                               GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "INSERT OR REPLACE INTO live_calls (call_id, data) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, call_id);
+  bind_text (stmt, 2, data);
+  return step_done (self, stmt, "Could not store a call", error);
+}
+
+static gboolean
+cb_sqlite_store_delete_live_call (CbStore     *store,
+                                  const char  *call_id,
+                                  GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "DELETE FROM live_calls WHERE call_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, call_id);
+  return step_done (self, stmt, "Could not remove a call", error);
+}
+
+static GPtrArray *
+cb_sqlite_store_list_live_calls (CbStore  *store,
+                                 GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  int rc;
+
+  stmt = get_stmt (self, "SELECT call_id, data FROM live_calls ORDER BY rowid", error);
+  if (stmt == NULL)
+    return NULL;
+
+  calls = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_live_call_record_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CbLiveCallRecord *call = g_new0 (CbLiveCallRecord, 1);
+
+      call->call_id = column_dup_text (stmt, 0);
+      call->data = column_dup_text (stmt, 1);
+      g_ptr_array_add (calls, call);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Could not list the calls");
+      return NULL;
+    }
+  return g_steal_pointer (&calls);
 }
 
 /* Announcements */
@@ -2731,6 +2896,12 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->update_sip_subscription = cb_sqlite_store_update_sip_subscription;
   iface->remove_sip_subscription = cb_sqlite_store_remove_sip_subscription;
   iface->list_sip_subscriptions = cb_sqlite_store_list_sip_subscriptions;
+  iface->put_sip_binding = cb_sqlite_store_put_sip_binding;
+  iface->delete_sip_binding = cb_sqlite_store_delete_sip_binding;
+  iface->list_sip_bindings = cb_sqlite_store_list_sip_bindings;
+  iface->put_live_call = cb_sqlite_store_put_live_call;
+  iface->delete_live_call = cb_sqlite_store_delete_live_call;
+  iface->list_live_calls = cb_sqlite_store_list_live_calls;
 }
 
 /* GObject */

@@ -236,6 +236,29 @@ cb_sip_line_record_free (CbSipLineRecord *record)
 }
 
 void
+cb_sip_binding_record_free (CbSipBindingRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->line);
+  g_free (record->contact);
+  g_free (record->kind);
+  g_free (record);
+}
+
+void
+cb_live_call_record_free (CbLiveCallRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->call_id);
+  g_free (record->data);
+  g_free (record);
+}
+
+void
 cb_journal_record_free (CbJournalRecord *record)
 {
   if (record == NULL)
@@ -876,4 +899,74 @@ cb_store_list_sip_subscriptions (CbStore  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return STORE_IFACE (self)->list_sip_subscriptions (self, error);
+}
+
+gboolean
+cb_store_put_sip_binding (CbStore                   *self,
+                          const CbSipBindingRecord  *binding,
+                          GError                   **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (binding != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->put_sip_binding (self, binding, error);
+}
+
+gboolean
+cb_store_delete_sip_binding (CbStore     *self,
+                             const char  *line,
+                             const char  *contact,
+                             GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (line != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->delete_sip_binding (self, line, contact, error);
+}
+
+GPtrArray *
+cb_store_list_sip_bindings (CbStore  *self,
+                            GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->list_sip_bindings (self, error);
+}
+
+gboolean
+cb_store_put_live_call (CbStore     *self,
+                        const char  *call_id,
+                        const char  *data,
+                        GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (call_id != NULL && data != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->put_live_call (self, call_id, data, error);
+}
+
+gboolean
+cb_store_delete_live_call (CbStore     *self,
+                           const char  *call_id,
+                           GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (call_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->delete_live_call (self, call_id, error);
+}
+
+GPtrArray *
+cb_store_list_live_calls (CbStore  *self,
+                          GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->list_live_calls (self, error);
 }

@@ -172,7 +172,7 @@ typedef struct {
   char     *taken_by_name;
   gboolean  picked_up;
   CbCallOutcome outcome;           /* schema 6; older entries: guessed from the times */
-  /* Schema 7: the picker's own entry names whom the call was picked up
+  /* Schema 9: the picker's own entry names whom the call was picked up
    * from (0: not picked up by this user). */
   gint64    picked_up_from_user_id;
   char     *picked_up_from_name;
@@ -180,9 +180,10 @@ typedef struct {
    * the call for; 0: none. */
   gint64    for_user_id;
   char     *for_name;
+  CbCallEndReason end_reason;      /* schema 11; UNKNOWN for older entries */
 } CbJournalRecord;
 
-/* A SIP subscription callboardd accepted (schema 7): the dialog it lives
+/* A SIP subscription callboardd accepted (schema 9): the dialog it lives
  * in, so that after a restart the subscriber can be told in that dialog
  * to subscribe again (RFC 6665 §4.1.3, reason=deactivated). Our side is
  * the notifier: local is us (the From of our NOTIFYs), remote the
@@ -200,6 +201,23 @@ typedef struct {
   guint32  cseq;                   /* of a NOTIFY we sent (kept every so many NOTIFYs) */
 } CbSipSubscriptionRecord;
 
+/* A contact a phone registered (schema 11), kept so that calls reach it
+ * right after a restart, until it expires (unix s). */
+typedef struct {
+  char   *line;                    /* the SIP line's user name */
+  char   *contact;                 /* the Contact URI as registered */
+  char   *kind;                    /* the line's kind */
+  gint64  user_id;
+  gint64  expires_at;
+} CbSipBindingRecord;
+
+/* A call the SIP side has up (schema 11): what it needs to end the call
+ * after a crash, in its own format (JSON text the store does not read). */
+typedef struct {
+  char *call_id;
+  char *data;
+} CbLiveCallRecord;
+
 CbBlfKeyRecord *cb_blf_key_record_new  (void);
 CbBlfKeyRecord *cb_blf_key_record_copy (const CbBlfKeyRecord *record);
 void           cb_blf_key_record_free  (CbBlfKeyRecord *record);
@@ -216,6 +234,8 @@ void           cb_event_record_free    (CbEventRecord *record);
 void           cb_sip_line_record_free (CbSipLineRecord *record);
 void           cb_journal_record_free  (CbJournalRecord *record);
 void           cb_sip_subscription_record_free (CbSipSubscriptionRecord *record);
+void           cb_sip_binding_record_free (CbSipBindingRecord *record);
+void           cb_live_call_record_free (CbLiveCallRecord *record);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbBlfKeyRecord, cb_blf_key_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbUserRecord, cb_user_record_free)
@@ -224,6 +244,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbEventRecord, cb_event_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipLineRecord, cb_sip_line_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbJournalRecord, cb_journal_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipSubscriptionRecord, cb_sip_subscription_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipBindingRecord, cb_sip_binding_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbLiveCallRecord, cb_live_call_record_free)
 
 #define CB_TYPE_STORE (cb_store_get_type ())
 G_DECLARE_INTERFACE (CbStore, cb_store, CB, STORE, GObject)
@@ -345,7 +367,7 @@ struct _CbStoreInterface
                                         GError **error);
   GArray        *(*list_wrap_ups)      (CbStore *self, GError **error);
 
-  /* SIP subscriptions (schema 7). add sets record->id; update changes
+  /* SIP subscriptions (schema 9). add sets record->id; update changes
    * the contact (a refresh may move it) and the CSeq; list:
    * CbSipSubscriptionRecord elements, oldest first. */
   gboolean       (*add_sip_subscription)    (CbStore *self, CbSipSubscriptionRecord *record,
@@ -354,6 +376,21 @@ struct _CbStoreInterface
                                              guint32 cseq, GError **error);
   gboolean       (*remove_sip_subscription) (CbStore *self, gint64 id, GError **error);
   GPtrArray     *(*list_sip_subscriptions)  (CbStore *self, GError **error);
+  /* Registrations (schema 11). put inserts or refreshes the binding of
+   * (line, contact); delete removes it, or every binding of the line when
+   * contact is NULL (none is no error); list: CbSipBindingRecord elements,
+   * in the order they were first registered. */
+  gboolean       (*put_sip_binding)    (CbStore *self, const CbSipBindingRecord *binding,
+                                        GError **error);
+  gboolean       (*delete_sip_binding) (CbStore *self, const char *line, const char *contact,
+                                        GError **error);
+  GPtrArray     *(*list_sip_bindings)  (CbStore *self, GError **error);
+  /* Calls up (schema 11): put replaces the call's data, delete forgets it
+   * (none is no error), list: CbLiveCallRecord elements. */
+  gboolean       (*put_live_call)      (CbStore *self, const char *call_id, const char *data,
+                                        GError **error);
+  gboolean       (*delete_live_call)   (CbStore *self, const char *call_id, GError **error);
+  GPtrArray     *(*list_live_calls)    (CbStore *self, GError **error);
 };
 
 gboolean       cb_store_begin            (CbStore *self, GError **error);
@@ -429,5 +466,14 @@ gboolean       cb_store_update_sip_subscription (CbStore *self, gint64 id, const
                                                  guint32 cseq, GError **error);
 gboolean       cb_store_remove_sip_subscription (CbStore *self, gint64 id, GError **error);
 GPtrArray     *cb_store_list_sip_subscriptions  (CbStore *self, GError **error);
+gboolean       cb_store_put_sip_binding  (CbStore *self, const CbSipBindingRecord *binding,
+                                          GError **error);
+gboolean       cb_store_delete_sip_binding (CbStore *self, const char *line, const char *contact,
+                                            GError **error);
+GPtrArray     *cb_store_list_sip_bindings (CbStore *self, GError **error);
+gboolean       cb_store_put_live_call    (CbStore *self, const char *call_id, const char *data,
+                                          GError **error);
+gboolean       cb_store_delete_live_call (CbStore *self, const char *call_id, GError **error);
+GPtrArray     *cb_store_list_live_calls  (CbStore *self, GError **error);
 
 G_END_DECLS
