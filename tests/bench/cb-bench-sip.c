@@ -38,7 +38,7 @@
 #define STEP_SECONDS  5      /* a rate step offers rate × this many calls */
 #define HOLD_CALL_MS  30000  /* the calls of the hold step */
 #define HOLD_RATE     100    /* the hold step ramps up at this rate */
-#define HELD_RATE     200    /* sip-held ramps its held calls up at this rate */
+#define HELD_RATE     50     /* sip-held ramps its held calls up at this rate */
 #define HELD_CALL_MS  3600000 /* sip-held's held calls: until the peer stops */
 #define PROBE_RATE    50     /* sip-held's probe: short calls at this rate */
 #define PROBE_CALLS   250
@@ -744,10 +744,11 @@ cb_bench_sip_rate (guint max_cps)
 /* ---- sip-held: setup cost and memory with many calls up --------------- */
 
 /* Holds n more calls up (until the peer stops); waits until sipp has
- * them all established. */
+ * set them all up or seen them fail. *established: how many are up. */
 static CbTestSipp *
 hold_more (Bench *bench,
-           guint  n)
+           guint  n,
+           guint *established)
 {
   g_autofree char *scenario = g_build_filename (SOURCE_ROOT, "tests", "bench", "sip-bench-uac.xml", NULL);
   g_autofree char *port = g_strdup_printf ("%u", cb_test_free_udp_port ());
@@ -762,33 +763,35 @@ hold_more (Bench *bench,
     "-l", calls_arg, "-recv_timeout", "10000", "-trace_stat", "-stf", stat_file, "-fd", "1", NULL,
   };
   CbTestSipp *uac = cb_test_sipp_spawn (bench->dir, name, scenario, CB_TEST_SIPP_OPEN_ENDED, args);
-  gint64 deadline = g_get_monotonic_time () + ((gint64) n / HELD_RATE + 60) * G_USEC_PER_SEC;
-  gint64 all_created = 0;
+  gint64 deadline = g_get_monotonic_time () + ((gint64) n / HELD_RATE + 120) * G_USEC_PER_SEC;
+  guint64 failed = 0;
 
   for (;;)
     {
       g_autoptr(GHashTable) stats = NULL;
+      guint64 current;
 
-      cb_test_run_for (500);
+      cb_test_run_for (1000);
       if (uac->exited)
         g_error ("The sipp holding calls at %s exited", bench->name);
       if (g_get_monotonic_time () > deadline)
         g_error ("%s did not take %u more calls in time", bench->name, n);
       stats = read_stats (stat_file);
-      if (stat_count (stats, "FailedCall(C)") > 0)
+      current = stat_count (stats, "CurrentCall");
+      failed = stat_count (stats, "FailedCall(C)");
+      /* All created, and each either up or failed (sipp writes its
+       * statistics once a second, so this is read twice in a row). */
+      if (stat_count (stats, "TotalCallCreated") == n && current + failed == n)
         {
-          print_first_errors (uac->errors);
-          g_error ("Calls to hold at %s failed", bench->name);
+          if (*established == current)
+            break;
+          *established = (guint) current;
         }
-      if (stat_count (stats, "TotalCallCreated") < n)
-        continue;
-      /* Created; established a moment later (sipp writes its
-       * statistics once a second). */
-      if (all_created == 0)
-        all_created = g_get_monotonic_time ();
-      else if (g_get_monotonic_time () - all_created > 2 * G_USEC_PER_SEC &&
-               stat_count (stats, "CurrentCall") == n)
-        break;
+    }
+  if (failed > 0)
+    {
+      g_print ("sip-held: %s: %" G_GUINT64_FORMAT " of %u calls to hold failed\n", bench->name, failed, n);
+      print_first_errors (uac->errors);
     }
   return uac;
 }
@@ -803,9 +806,9 @@ cb_bench_sip_held (guint levels[],
       return;
     }
 
-  g_print ("sip-held: calls held up, then %u calls at %u cps (%u ms each) to measure what one "
-           "call costs; each peer alone (a peer holding calls must not load the other's figure)\n",
-           PROBE_CALLS, PROBE_RATE, PROBE_CALL_MS);
+  g_print ("sip-held: calls held up (set up at %u cps), then %u calls at %u cps (%u ms each) to "
+           "measure what one call costs; each peer alone (a peer holding calls must not load the "
+           "other's figure)\n", HELD_RATE, PROBE_CALLS, PROBE_RATE, PROBE_CALL_MS);
   g_print ("%-10s %6s %9s %8s %13s %10s %13s %6s\n", "peer", "held", "setup p50", "p99 (ms)",
            "CPU ms/call", "PSS (KiB)", "PSS/held call", "failed");
   for (PeerKind kind = PEER_CALLBOARDD; kind <= PEER_KAMAILIO; kind++)
@@ -829,8 +832,10 @@ cb_bench_sip_held (guint levels[],
 
           if (level > held)
             {
-              g_ptr_array_add (holds, hold_more (&bench, level - held));
-              held = level;
+              guint more = G_MAXUINT;
+
+              g_ptr_array_add (holds, hold_more (&bench, level - held, &more));
+              held += more;
             }
           pss = peer_pss_kib (&bench);
           if (held > 0)
