@@ -27,6 +27,7 @@
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
+#include "cb-sqlite-checkpointer.h"
 #include "cb-sqlite-store.h"
 
 /* Ordered schema steps: step i brings user_version from i to i + 1. Only
@@ -249,6 +250,8 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
 #define EVENT_COLUMNS "seq, type, subject_user_id, group_id, data, created_at"
 
 #define BUSY_TIMEOUT_MS 5000
+/* SQLite's own default for checkpoints (wal_autocheckpoint): 4 MiB. */
+#define CHECKPOINT_PAGES 1000
 
 struct _CbSqliteStore
 {
@@ -261,6 +264,8 @@ struct _CbSqliteStore
   /* Open begin() calls; only depth 1 is a real transaction, deeper ones are
    * savepoints so an inner rollback undoes only its own part. */
   guint       depth;
+  gboolean    wal;
+  CbSqliteCheckpointer *checkpointer;
 };
 
 static void cb_sqlite_store_initable_iface_init (GInitableIface *iface);
@@ -2414,9 +2419,17 @@ configure_connection (CbSqliteStore  *self,
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
-  /* WAL with synchronous=NORMAL: a commit survives a crash of the process
-   * (only power loss may drop the last transactions) at a fraction of the
-   * fsync cost of FULL. */
+  /* WAL with synchronous=NORMAL (SQLite's "WAL mode" and "PRAGMA
+   * synchronous" pages): COMMIT returns once the transaction's pages are
+   * written to the -wal file, without an fsync. What the kernel has been
+   * given survives the process being killed (SIGKILL, a crash): every
+   * acknowledged write is there after a restart. A power loss or an OS
+   * crash may drop the last transactions since the WAL was last synced
+   * (before each checkpoint), never corrupt the database, and never a
+   * part of a transaction. FULL would sync the WAL on every commit: an
+   * fdatasync per REST write and per call event, on the main loop, for
+   * power loss alone. Checkpoints, which do sync, run on a thread of their
+   * own (cb-sqlite-checkpointer.c). */
   if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK ||
       sqlite3_step (stmt) != SQLITE_ROW)
     {
@@ -2425,7 +2438,8 @@ configure_connection (CbSqliteStore  *self,
       return FALSE;
     }
 
-  if (g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") != 0)
+  self->wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  if (!self->wal)
     g_debug ("%s is not in WAL mode (%s)", self->path, sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
 
@@ -2525,6 +2539,13 @@ cb_sqlite_store_initable_init (GInitable     *initable,
         goto fail;
     }
 
+  if (self->wal)
+    {
+      self->checkpointer = cb_sqlite_checkpointer_start (self->db, self->path, CHECKPOINT_PAGES, error);
+      if (self->checkpointer == NULL)
+        goto fail;
+    }
+
   return TRUE;
 
 fail:
@@ -2604,6 +2625,7 @@ cb_sqlite_store_finalize (GObject *object)
       exec_sql (self, "ROLLBACK", NULL);
     }
 
+  g_clear_pointer (&self->checkpointer, cb_sqlite_checkpointer_stop);
   /* Statements must go before the connection they belong to. */
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close_v2);
