@@ -17,6 +17,7 @@
 #include "cb-app-util.h"
 #include "cb-blf-key-tile.h"
 #include "cb-colleague-widget.h"
+#include "cb-diversion-label.h"
 #include "cb-enum-labels.h"
 
 struct _CbBlfKeyTile
@@ -407,7 +408,9 @@ cb_blf_key_tile_set_property (GObject      *object,
       cb_blf_key_tile_set_key (self, g_value_get_object (value));
       break;
     case PROP_SESSION:
-      g_set_object (&self->session, g_value_get_object (value));
+      /* Told, although construct-only: the template's bindings read it. */
+      if (g_set_object (&self->session, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -434,6 +437,7 @@ cb_blf_key_tile_class_init (CbBlfKeyTileClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CB_TYPE_DIVERSION_LABEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-blf-key-tile.ui");
   gtk_widget_class_set_css_name (widget_class, "cb-blf-key");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);

@@ -37,6 +37,7 @@
 #include "cb-app-util.h"
 #include "cb-call-row.h"
 #include "cb-colleague-widget.h"
+#include "cb-leader-forward-button.h"
 
 struct _CbCallRow
 {
@@ -182,6 +183,9 @@ context_text (CbCall *call)
   /* Translators: %s is a hunt group: the call came in for it */
   if (group != NULL)
     for_group = g_strdup_printf (_("for %s"), group);
+  /* Translators: %s is the person an assistant takes or places the call for */
+  else if (cb_call_get_for_name (call) != NULL)
+    for_group = g_strdup_printf (_("for %s"), cb_call_get_for_name (call));
   if (cb_call_get_picked_up (call))
     {
       g_autofree char *picked = NULL;
@@ -236,6 +240,31 @@ other_live_call (CbCallRow *self)
   return found;
 }
 
+/* The conference's parties under its title, one line each. */
+static void
+fill_parties (CbCallRow          *self,
+              const char * const *parties)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->parties_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->parties_box), child);
+  for (guint i = 0; parties != NULL && parties[i] != NULL; i++)
+    {
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      GtkWidget *avatar = adw_avatar_new (24, parties[i], TRUE);
+      GtkWidget *label = gtk_label_new (parties[i]);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_box_append (GTK_BOX (row), avatar);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_widget_add_css_class (row, "cb-conference-party");
+      gtk_box_append (GTK_BOX (self->parties_box), row);
+    }
+  gtk_widget_set_visible (self->parties_box, parties != NULL);
+}
+
 /* The held party first: that is the one put through. */
 static char *
 connect_text (CbCall *call,
@@ -263,6 +292,7 @@ update (CbCallRow *self)
 {
   CbCallState state;
   CbCallFailure failure;
+  const char * const *parties;
   CbCall *other;
   gboolean live;
   gboolean paired;
@@ -279,24 +309,39 @@ update (CbCallRow *self)
 
   state = cb_call_get_state (self->call);
   failure = cb_call_get_failure (self->call);
+  parties = state != CB_CALL_STATE_ENDED ? cb_call_get_conference_parties (self->call) : NULL;
   live = state == CB_CALL_STATE_CONNECTED || state == CB_CALL_STATE_HELD;
   paired = live && cb_call_get_partner (self->call) != NULL;
   remote = cb_call_is_remote (self->call);
   held = cb_call_get_held (self->call);
   muted = cb_call_get_muted (self->call);
-  other = live ? other_live_call (self) : NULL;
+  /* A conference is one call: it is not swapped, held or transferred. */
+  other = live && parties == NULL ? other_live_call (self) : NULL;
   two_calls = live && other != NULL && self->softphone != NULL;
   context = context_text (self->call);
   gtk_label_set_label (self->context_label, context != NULL ? context : "");
   gtk_widget_set_visible (GTK_WIDGET (self->context_label), context != NULL);
 
-  adw_avatar_set_text (self->avatar, cb_call_get_remote_name (self->call));
-  gtk_label_set_label (self->name_label, cb_call_get_remote_name (self->call));
-  gtk_label_set_label (self->number_label, cb_call_get_remote_number (self->call));
-  /* The number is already the title when nobody in the directory has it. */
-  gtk_widget_set_visible (GTK_WIDGET (self->number_label),
-                          g_strcmp0 (cb_call_get_remote_name (self->call),
-                                     cb_call_get_remote_number (self->call)) != 0);
+  if (parties != NULL)
+    {
+      /* One card for the conference: who is in it, not one remote party. */
+      adw_avatar_set_text (self->avatar, NULL);
+      adw_avatar_set_icon_name (self->avatar, "system-users-symbolic");
+      gtk_label_set_label (self->name_label, _("Conference"));
+      gtk_widget_set_visible (GTK_WIDGET (self->number_label), FALSE);
+    }
+  else
+    {
+      adw_avatar_set_icon_name (self->avatar, NULL);
+      adw_avatar_set_text (self->avatar, cb_call_get_remote_name (self->call));
+      gtk_label_set_label (self->name_label, cb_call_get_remote_name (self->call));
+      gtk_label_set_label (self->number_label, cb_call_get_remote_number (self->call));
+      /* The number is already the title when nobody in the directory has it. */
+      gtk_widget_set_visible (GTK_WIDGET (self->number_label),
+                              g_strcmp0 (cb_call_get_remote_name (self->call),
+                                         cb_call_get_remote_number (self->call)) != 0);
+    }
+  fill_parties (self, parties);
   if (failure != CB_CALL_FAILURE_NONE)
     {
       gtk_label_set_label (self->state_label, failure_label (failure));
@@ -317,7 +362,7 @@ update (CbCallRow *self)
   gtk_widget_set_opacity (self->live_controls, failure == CB_CALL_FAILURE_NONE ? 1.0 : 0.0);
   gtk_widget_set_sensitive (self->live_controls, failure == CB_CALL_FAILURE_NONE);
   gtk_widget_set_sensitive (self->keypad_button, state == CB_CALL_STATE_CONNECTED);
-  gtk_widget_set_sensitive (self->transfer_button, live && !paired);
+  gtk_widget_set_sensitive (self->transfer_button, live && !paired && parties == NULL);
   gtk_stack_set_visible_child_name (self->answer_slot,
                                     state == CB_CALL_STATE_RINGING ? "answer" : "none");
   gtk_stack_set_visible_child_name (self->end_slot,
@@ -332,7 +377,8 @@ update (CbCallRow *self)
                             held ? "media-playback-start-symbolic" : "media-playback-pause-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->hold_button), held ? _("Resume") : _("Hold"));
   gtk_widget_set_tooltip_text (self->hangup_button,
-                               state == CB_CALL_STATE_RINGING ? _("Decline") : _("Hang Up"));
+                               state == CB_CALL_STATE_RINGING ? _("Decline")
+                               : parties != NULL ? _("Leave the Conference") : _("Hang Up"));
 
   /* The two calls' actions, or the failed call's. */
   if (two_calls)
@@ -349,7 +395,7 @@ update (CbCallRow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.answer", state == CB_CALL_STATE_RINGING);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.hangup", state != CB_CALL_STATE_ENDED);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.toggle-hold", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.toggle-hold", live && parties == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.toggle-mute", live && !remote);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.dtmf", state == CB_CALL_STATE_CONNECTED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.forward", live && self->softphone != NULL);
@@ -768,11 +814,14 @@ conference_action (GtkWidget  *widget,
 {
   CbCallRow *self = CB_CALL_ROW (widget);
   CbCall *other;
+  CbCall *keep;
 
   if (self->call == NULL || self->softphone == NULL || (other = other_live_call (self)) == NULL)
     return;
-  cb_softphone_conference_async (self->softphone, self->call, other, self->cancellable,
-                                 on_request_done,
+  /* The phone keeps its dialog of the call it talks in; the held one's goes. */
+  keep = cb_call_get_state (self->call) == CB_CALL_STATE_CONNECTED ? self->call : other;
+  cb_softphone_conference_async (self->softphone, keep, keep == self->call ? other : self->call,
+                                 self->cancellable, on_request_done,
                                  request_new (self, cb_softphone_conference_finish,
                                               _("The conference could not be started")));
 }
@@ -1107,6 +1156,7 @@ cb_call_row_class_init (CbCallRowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CB_TYPE_LEADER_FORWARD_BUTTON);
   gtk_widget_class_set_css_name (widget_class, "cb-call-row");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-call-row.ui");

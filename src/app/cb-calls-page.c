@@ -20,6 +20,7 @@
 #include <adwaita.h>
 
 #include "cb-app-util.h"
+#include "cb-call-as-button.h"
 #include "cb-call-row.h"
 #include "cb-calls-page.h"
 
@@ -311,8 +312,11 @@ static void
 dial_from_desk (CbCallsPage *self,
                 const char  *number)
 {
-  cb_rest_client_dial_async (cb_session_get_rest_client (self->session), number, CB_PHONE_DESK,
-                             self->cancellable, on_desk_call, g_object_ref (self));
+  /* As the leader when the user chose to call as them (the softphone
+   * does the same for its own calls). */
+  cb_rest_client_dial_as_async (cb_session_get_rest_client (self->session), number, CB_PHONE_DESK,
+                                cb_call_as_get_as_user_id (cb_session_get_call_as (self->session)),
+                                self->cancellable, on_desk_call, g_object_ref (self));
 }
 
 static void
@@ -428,6 +432,9 @@ cb_calls_page_set_session (CbCallsPage *self,
                                G_CONNECT_SWAPPED);
     }
   fill_completions (self);
+  /* "Call as" in the Call button's menu too. */
+  cb_call_as_menu_attach (GTK_WIDGET (self), G_MENU (adw_split_button_get_menu_model (self->call_button)),
+                          session != NULL ? cb_session_get_call_as (session) : NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 

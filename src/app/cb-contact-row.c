@@ -14,6 +14,7 @@
 #include "cb-app-util.h"
 #include "cb-colleague-widget.h"
 #include "cb-contact-row.h"
+#include "cb-diversion-label.h"
 #include "cb-enum-labels.h"
 
 struct _CbContactRow
@@ -454,6 +455,7 @@ cb_contact_row_class_init (CbContactRowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CB_TYPE_DIVERSION_LABEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-contact-row.ui");
   gtk_widget_class_set_css_name (widget_class, "cb-contact-row");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);

@@ -1,4 +1,4 @@
-/* cb-group-row.c: a hunt group: number, strategy, my login switch, members
+/* cb-group-row.c: a hunt or assistant group: number, strategy, my login switch, the call filter, members
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,6 +12,12 @@
  * counted here each second from the server's oldest_waiting_since. The
  * leader, deputy and administrators move members up and down; the new
  * order shows when the server's group event says so.
+ *
+ * An assistant group shows its assistants' logins and the leader's call
+ * filter: which of the leader's calls ring at the logged-in assistants
+ * and when. The leader changes all of it; a logged-in assistant only
+ * switches it on and off (the server refuses the rest). Like the login,
+ * each control asks the server and shows what the group event brings.
  */
 
 #define G_LOG_DOMAIN "cb-group-row"
@@ -47,7 +53,17 @@ struct _CbGroupRow
   GtkSwitch    *login_switch;
   GtkListBox   *login_list;
   GtkListBox   *members_list;
-  GtkWidget    *members_header;
+  GtkLabel     *members_header;
+  GtkWidget    *filter_list;
+  AdwActionRow *filter_row;
+  GtkSwitch    *filter_switch;
+  AdwComboRow  *strategy_row;
+  AdwActionRow *delay_row;
+  GtkSpinButton *delay_spin;
+
+  GCancellable *filter_cancellable;
+  /* Set while the filter's controls are moved to the group's values. */
+  gboolean      syncing_filter;
 };
 
 G_DEFINE_FINAL_TYPE (CbGroupRow, cb_group_row, GTK_TYPE_WIDGET)
@@ -61,6 +77,158 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static gboolean
+is_assistant_group (CbGroupRow *self)
+{
+  return cb_group_get_kind (self->group) == CB_GROUP_KIND_ASSISTANT;
+}
+
+static CbContact *
+me_of (CbGroupRow *self)
+{
+  return self->session != NULL ? cb_client_store_get_me (cb_session_get_store (self->session)) : NULL;
+}
+
+/* The leader's name, or a word for them when the viewer cannot see them. */
+static const char *
+leader_name (CbGroupRow *self)
+{
+  CbContact *leader = cb_group_get_leader (self->group);
+
+  return leader != NULL ? cb_contact_get_display_name (leader) : _("the person you assist");
+}
+
+static gboolean
+is_leader (CbGroupRow *self)
+{
+  CbContact *me = me_of (self);
+
+  return me != NULL && cb_group_get_leader (self->group) == me;
+}
+
+static const char *
+filter_label (CbAssistantFilter filter)
+{
+  switch (filter)
+    {
+    case CB_ASSISTANT_FILTER_LEADER_ONLY:
+      return _("Leader Only");
+    case CB_ASSISTANT_FILTER_ASSISTANTS_ONLY:
+      return _("Assistants Only");
+    case CB_ASSISTANT_FILTER_ASSISTANTS_FIRST:
+      return _("Assistants First");
+    case CB_ASSISTANT_FILTER_LEADER_FIRST:
+      return _("Leader First");
+    case CB_ASSISTANT_FILTER_ALL:
+    default:
+      return _("All at Once");
+    }
+}
+
+/* What the filter does, in a sentence with the leader's name. */
+static char *
+filter_description (CbGroupRow *self)
+{
+  const char *leader = leader_name (self);
+  guint delay = cb_group_get_filter_delay (self->group);
+
+  if (!cb_group_get_filter_enabled (self->group))
+    /* Translators: %s is the person the assistants assist */
+    return g_strdup_printf (_("Off: calls for %s ring only there"), leader);
+  switch (cb_group_get_filter (self->group))
+    {
+    case CB_ASSISTANT_FILTER_LEADER_ONLY:
+      return g_strdup_printf (_("On: calls for %s ring only there"), leader);
+    case CB_ASSISTANT_FILTER_ASSISTANTS_ONLY:
+      return g_strdup_printf (_("On: calls for %s ring only at the assistants"), leader);
+    case CB_ASSISTANT_FILTER_ASSISTANTS_FIRST:
+      /* Translators: %s is the person assisted, %u seconds */
+      return g_strdup_printf (ngettext ("On: the assistants first, %s too after %u second",
+                                        "On: the assistants first, %s too after %u seconds", delay),
+                              leader, delay);
+    case CB_ASSISTANT_FILTER_LEADER_FIRST:
+      return g_strdup_printf (ngettext ("On: %s first, the assistants too after %u second",
+                                        "On: %s first, the assistants too after %u seconds", delay),
+                              leader, delay);
+    case CB_ASSISTANT_FILTER_ALL:
+    default:
+      return g_strdup_printf (_("On: %s and the assistants at once"), leader);
+    }
+}
+
+static gboolean
+filter_has_delay (CbAssistantFilter filter)
+{
+  return filter == CB_ASSISTANT_FILTER_ASSISTANTS_FIRST || filter == CB_ASSISTANT_FILTER_LEADER_FIRST;
+}
+
+/* The filter's controls show the group; only who may change a part can. */
+static void
+update_filter (CbGroupRow *self)
+{
+  gboolean assistant = is_assistant_group (self);
+  gboolean leader = assistant && is_leader (self);
+  gboolean may_switch = leader || (assistant && cb_group_get_logged_in (self->group));
+  CbAssistantFilter filter = cb_group_get_filter (self->group);
+  g_autofree char *subtitle = NULL;
+
+  gtk_widget_set_visible (self->filter_list, assistant);
+  if (!assistant)
+    return;
+
+  self->syncing_filter = TRUE;
+  gtk_switch_set_state (self->filter_switch, cb_group_get_filter_enabled (self->group));
+  gtk_switch_set_active (self->filter_switch, cb_group_get_filter_enabled (self->group));
+  adw_combo_row_set_selected (self->strategy_row, filter);
+  gtk_spin_button_set_value (self->delay_spin, cb_group_get_filter_delay (self->group));
+  self->syncing_filter = FALSE;
+
+  subtitle = filter_description (self);
+  adw_action_row_set_subtitle (self->filter_row, subtitle);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->filter_switch), may_switch);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_switch),
+                               may_switch ? NULL : _("Log in to switch the filter"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->strategy_row), leader);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->delay_row), leader);
+  gtk_widget_set_visible (GTK_WIDGET (self->delay_row), filter_has_delay (filter));
+}
+
+static void
+update_assistant_header (CbGroupRow *self,
+                         guint       n_members)
+{
+  g_autofree char *details = NULL;
+  g_autofree char *count = NULL;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+
+  /* Translators: %s is the person the group's assistants assist */
+  details = g_strdup_printf (_("Assistants of %s"), leader_name (self));
+  gtk_label_set_label (self->details_label, details);
+  count = g_strdup_printf (ngettext ("%u of %u assistant logged in",
+                                     "%u of %u assistants logged in",
+                                     n_members),
+                           cb_group_get_logged_in_count (self->group), n_members);
+  gtk_label_set_label (self->count_label, count);
+  gtk_label_set_label (self->members_header, _("Assistants"));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->login_list), cb_group_get_is_member (self->group));
+  gtk_widget_set_visible (GTK_WIDGET (self->members_header), n_members > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->members_list), n_members > 0);
+
+  if (cb_group_get_logged_in (self->group))
+    /* Translators: %s is the person the user assists */
+    g_string_printf (subtitle, _("You take calls for %s and may call as them"), leader_name (self));
+  else
+    g_string_printf (subtitle, _("You do not take calls for %s"), leader_name (self));
+  if (cb_group_get_logged_in (self->group) && !cb_group_get_logout_allowed (self->group))
+    g_string_append_printf (subtitle, "\n%s", _("Your administrator does not allow logging out."));
+  adw_action_row_set_subtitle (self->login_row, subtitle->str);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->login_switch),
+                               _("Log in to take calls for the person you assist"));
+  update_filter (self);
+}
+
 static void
 update_header (CbGroupRow *self)
 {
@@ -72,6 +240,12 @@ update_header (CbGroupRow *self)
   const char *number = cb_group_get_number (self->group);
 
   gtk_label_set_label (self->name_label, cb_group_get_name (self->group));
+
+  if (is_assistant_group (self))
+    {
+      update_assistant_header (self, n_members);
+      return;
+    }
 
   if (cb_group_get_strategy (self->group) == CB_RING_STRATEGY_QUEUE &&
       cb_group_get_queue_order (self->group) != NULL)
@@ -93,7 +267,8 @@ update_header (CbGroupRow *self)
   gtk_label_set_label (self->count_label, count);
 
   gtk_widget_set_visible (GTK_WIDGET (self->login_list), cb_group_get_is_member (self->group));
-  gtk_widget_set_visible (self->members_header, n_members > 0);
+  gtk_label_set_label (self->members_header, _("Members in Ringing Order"));
+  gtk_widget_set_visible (GTK_WIDGET (self->members_header), n_members > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->members_list), n_members > 0);
 
   if (cb_group_get_logged_in (self->group))
@@ -358,10 +533,17 @@ on_login_set (GObject      *object,
            cb_group_get_name (self->group), error->message);
 
   {
-    g_autofree char *reason = cb_describe_error (error);
-    g_autofree char *message = g_strdup_printf (_("Could not change your login to %s: %s"),
-                                                cb_group_get_name (self->group), reason);
+    g_autofree char *reason = NULL;
+    g_autofree char *message = NULL;
 
+    /* The one refusal people meet in assistant groups: say why. */
+    if (is_assistant_group (self) && cb_group_get_logged_in (self->group) &&
+        g_error_matches (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_FORBIDDEN))
+      reason = g_strdup (_("Your administrator does not allow logging out of this group."));
+    else
+      reason = cb_describe_error (error);
+    message = g_strdup_printf (_("Could not change your login to %s: %s"),
+                               cb_group_get_name (self->group), reason);
     cb_widget_show_toast (GTK_WIDGET (self), message);
   }
 
@@ -397,6 +579,85 @@ on_switch_state_set (GtkSwitch  *sw,
 
   /* Handled: the state moves only when the server's event arrives. */
   return TRUE;
+}
+
+/* --- the assistant group's filter --- */
+
+static void
+on_filter_set (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CbGroupRow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *message = NULL;
+
+  if (cb_rest_client_finish (CB_REST_CLIENT (object), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  reason = cb_describe_error (error);
+  message = g_strdup_printf (_("Could not change the call filter of %s: %s"),
+                             cb_group_get_name (self->group), reason);
+  cb_widget_show_toast (GTK_WIDGET (self), message);
+  /* Back to what the server has. */
+  update_filter (self);
+}
+
+static void
+set_filter (CbGroupRow              *self,
+            CbAssistantFilterChange  changes,
+            gboolean                 enabled,
+            CbAssistantFilter        strategy,
+            guint                    delay)
+{
+  if (self->session == NULL)
+    return;
+  g_cancellable_cancel (self->filter_cancellable);
+  g_clear_object (&self->filter_cancellable);
+  self->filter_cancellable = g_cancellable_new ();
+  cb_rest_client_set_assistant_filter_async (cb_session_get_rest_client (self->session),
+                                             cb_group_get_id (self->group), changes,
+                                             enabled, strategy, delay, self->filter_cancellable,
+                                             on_filter_set, g_object_ref (self));
+}
+
+static gboolean
+on_filter_state_set (GtkSwitch  *sw,
+                     gboolean    state,
+                     CbGroupRow *self)
+{
+  if (self->syncing_filter || state == cb_group_get_filter_enabled (self->group))
+    return FALSE;
+
+  g_debug ("Asking to switch the filter of %s %s", cb_group_get_name (self->group), state ? "on" : "off");
+  set_filter (self, CB_ASSISTANT_FILTER_CHANGE_ENABLED, state, 0, 0);
+  /* The state follows the group event. */
+  return TRUE;
+}
+
+static void
+on_strategy_selected (CbGroupRow  *self,
+                      GParamSpec  *pspec,
+                      AdwComboRow *row)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (self->syncing_filter || selected == GTK_INVALID_LIST_POSITION ||
+      selected == (guint) cb_group_get_filter (self->group))
+    return;
+  set_filter (self, CB_ASSISTANT_FILTER_CHANGE_STRATEGY, FALSE, (CbAssistantFilter) selected, 0);
+}
+
+static void
+on_delay_changed (CbGroupRow    *self,
+                  GtkSpinButton *spin)
+{
+  guint delay = (guint) gtk_spin_button_get_value_as_int (spin);
+
+  if (self->syncing_filter || delay == cb_group_get_filter_delay (self->group))
+    return;
+  set_filter (self, CB_ASSISTANT_FILTER_CHANGE_DELAY, FALSE, 0, delay);
 }
 
 CbGroup *
@@ -453,6 +714,8 @@ cb_group_row_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->order_cancellable);
   g_clear_object (&self->order_cancellable);
+  g_cancellable_cancel (self->filter_cancellable);
+  g_clear_object (&self->filter_cancellable);
   if (self->members_list != NULL)
     gtk_list_box_bind_model (self->members_list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_GROUP_ROW);
@@ -538,7 +801,16 @@ cb_group_row_class_init (CbGroupRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbGroupRow, login_list);
   gtk_widget_class_bind_template_child (widget_class, CbGroupRow, members_list);
   gtk_widget_class_bind_template_child (widget_class, CbGroupRow, members_header);
+  gtk_widget_class_bind_template_child (widget_class, CbGroupRow, filter_list);
+  gtk_widget_class_bind_template_child (widget_class, CbGroupRow, filter_row);
+  gtk_widget_class_bind_template_child (widget_class, CbGroupRow, filter_switch);
+  gtk_widget_class_bind_template_child (widget_class, CbGroupRow, strategy_row);
+  gtk_widget_class_bind_template_child (widget_class, CbGroupRow, delay_row);
+  gtk_widget_class_bind_template_child (widget_class, CbGroupRow, delay_spin);
   gtk_widget_class_bind_template_callback (widget_class, on_switch_state_set);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_state_set);
+  gtk_widget_class_bind_template_callback (widget_class, on_strategy_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_delay_changed);
 
   gtk_widget_class_install_action (widget_class, "group.move-up", "x", move_up_action);
   gtk_widget_class_install_action (widget_class, "group.move-down", "x", move_down_action);
@@ -548,9 +820,19 @@ static void
 cb_group_row_init (CbGroupRow *self)
 {
   GtkLayoutManager *layout;
+  const char *filters[CB_ASSISTANT_FILTER_ALL + 2] = { NULL };
+  g_autoptr(GtkStringList) strategies = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   cb_colleague_list_attach (GTK_WIDGET (self->members_list));
+
+  /* In enum order: the position is the filter. */
+  for (int i = 0; i <= CB_ASSISTANT_FILTER_ALL; i++)
+    filters[i] = filter_label ((CbAssistantFilter) i);
+  strategies = gtk_string_list_new (filters);
+  self->syncing_filter = TRUE;
+  adw_combo_row_set_model (self->strategy_row, G_LIST_MODEL (strategies));
+  self->syncing_filter = FALSE;
 
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);

@@ -1,4 +1,4 @@
-/* cb-groups-page.c: the hunt groups the user sees, with login switches
+/* cb-groups-page.c: the hunt and assistant groups the user sees, with login switches
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,7 +20,7 @@ struct _CbGroupsPage
   GtkWidget           parent_instance;
 
   CbSession          *session;
-  GtkFilterListModel *hunt_groups;
+  GtkFilterListModel *shown_groups;
 
   /* Template widgets */
   GtkStack           *stack;
@@ -37,18 +37,42 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Authorisation groups only shape who sees whom: nothing to log into. */
+/* Authorisation groups only shape who sees whom: nothing to log into.
+ * Assistant groups are shown to their assistants (who log in) and to
+ * their leader (whose filter it is), not to everyone who may see them. */
 static gboolean
-is_hunt_group (gpointer item,
-               gpointer user_data)
+is_shown_group (gpointer item,
+                gpointer user_data)
 {
-  return cb_group_get_kind (CB_GROUP (item)) == CB_GROUP_KIND_HUNT;
+  CbGroupsPage *self = user_data;
+  CbGroup *group = CB_GROUP (item);
+  CbContact *me;
+
+  switch (cb_group_get_kind (group))
+    {
+    case CB_GROUP_KIND_HUNT:
+      return TRUE;
+    case CB_GROUP_KIND_ASSISTANT:
+      me = self->session != NULL ? cb_client_store_get_me (cb_session_get_store (self->session)) : NULL;
+      return cb_group_get_is_member (group) || (me != NULL && cb_group_get_leader (group) == me);
+    case CB_GROUP_KIND_AUTHORISATION:
+    default:
+      return FALSE;
+    }
+}
+
+/* Who is member or leader is known for certain once a snapshot is in. */
+static void
+on_snapshot_applied (CbGroupsPage  *self,
+                     CbClientStore *store)
+{
+  gtk_filter_changed (gtk_filter_list_model_get_filter (self->shown_groups), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static void
 update_visible_child (CbGroupsPage *self)
 {
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->hunt_groups)) > 0)
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->shown_groups)) > 0)
     gtk_stack_set_visible_child_name (self->stack, "list");
   else
     gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -96,15 +120,22 @@ cb_groups_page_set_session (CbGroupsPage *self,
   g_return_if_fail (CB_IS_GROUPS_PAGE (self));
   g_return_if_fail (!session || CB_IS_SESSION (session));
 
-  if (!g_set_object (&self->session, session))
+  if (self->session == session)
     return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (cb_session_get_store (self->session), self);
+  g_set_object (&self->session, session);
 
   if (session != NULL)
-    groups = cb_client_store_get_groups (cb_session_get_store (session));
+    {
+      groups = cb_client_store_get_groups (cb_session_get_store (session));
+      g_signal_connect_object (cb_session_get_store (session), "snapshot-applied",
+                               G_CALLBACK (on_snapshot_applied), self, G_CONNECT_SWAPPED);
+    }
 
   gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
-  gtk_filter_list_model_set_model (self->hunt_groups, groups);
-  gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->hunt_groups), create_row, self, NULL);
+  gtk_filter_list_model_set_model (self->shown_groups, groups);
+  gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->shown_groups), create_row, self, NULL);
   update_visible_child (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
@@ -119,7 +150,9 @@ cb_groups_page_dispose (GObject *object)
     gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_GROUPS_PAGE);
   cb_widget_unparent_children (GTK_WIDGET (self));
-  g_clear_object (&self->hunt_groups);
+  g_clear_object (&self->shown_groups);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (cb_session_get_store (self->session), self);
   g_clear_object (&self->session);
 
   G_OBJECT_CLASS (cb_groups_page_parent_class)->dispose (object);
@@ -188,9 +221,9 @@ cb_groups_page_init (CbGroupsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->hunt_groups = gtk_filter_list_model_new (NULL,
-                                                 GTK_FILTER (gtk_custom_filter_new (is_hunt_group, NULL, NULL)));
-  g_signal_connect_object (self->hunt_groups, "items-changed",
+  self->shown_groups = gtk_filter_list_model_new (NULL,
+                                                 GTK_FILTER (gtk_custom_filter_new (is_shown_group, self, NULL)));
+  g_signal_connect_object (self->shown_groups, "items-changed",
                            G_CALLBACK (on_items_changed), self,
                            G_CONNECT_SWAPPED);
   update_visible_child (self);

@@ -23,6 +23,7 @@
 #include "cb-call-row.h"
 #include "cb-colleague-widget.h"
 #include "cb-journal-page.h"
+#include "cb-user-locale.h"
 
 struct _CbJournalPage
 {
@@ -77,10 +78,11 @@ cb_journal_day_label (GDateTime *time,
   return g_date_time_format (time, "%x");
 }
 
+/* In the signed-in user's time zone, which their account may name. */
 static GDateTime *
 local_time (gint64 unix_seconds)
 {
-  return g_date_time_new_from_unix_local (unix_seconds);
+  return cb_user_locale_date_time (unix_seconds);
 }
 
 /* --- what the shared colleague code asks: an entry's other party --- */
@@ -335,7 +337,7 @@ update_header (GtkListBoxRow *row,
       gtk_list_box_row_set_header (row, NULL);
       return;
     }
-  now = g_date_time_new_now_local ();
+  now = cb_user_locale_now ();
   label = time != NULL ? cb_journal_day_label (time, now) : g_strdup ("");
   header = gtk_list_box_row_get_header (row);
   if (header == NULL)

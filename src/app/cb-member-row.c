@@ -1,4 +1,4 @@
-/* cb-member-row.c: one member of a hunt group with login and agent status
+/* cb-member-row.c: one member of a hunt or assistant group with login and agent status
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cb-colleague-widget.h"
+#include "cb-diversion-label.h"
 #include "cb-enum-labels.h"
 #include "cb-member-row.h"
 
@@ -93,6 +94,16 @@ cb_member_row_update (CbMemberRow *self)
       g_string_append (subtitle, " · ");
       g_string_append_printf (subtitle, _("Agent: %s"),
                               cb_agent_status_get_label (cb_contact_get_agent_status (contact)));
+    }
+  /* Where their calls go instead, when they divert every call. */
+  if (cb_contact_get_diversion_unconditional (contact) != NULL)
+    {
+      g_autofree char *target = cb_diversion_target_name (self->session,
+                                                          cb_contact_get_diversion_unconditional (contact));
+
+      g_string_append (subtitle, " · ");
+      /* Translators: a colleague's calls go to %s */
+      g_string_append_printf (subtitle, _("Diverted to %s"), target);
     }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle->str);
 

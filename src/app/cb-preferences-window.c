@@ -1,4 +1,4 @@
-/* cb-preferences-window.c: audio devices and the ringtone
+/* cb-preferences-window.c: audio devices, the ringtone and the account's language
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -49,6 +49,7 @@ struct _CbPreferencesWindow
   AdwComboRow          *output_row;
   AdwComboRow          *ring_row;
   GtkSwitch            *ringtone_switch;
+  GtkSwitch            *account_language_switch;
 };
 
 G_DEFINE_FINAL_TYPE (CbPreferencesWindow, cb_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -219,6 +220,8 @@ cb_preferences_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_settings_bind (self->settings, "ringtone", self->ringtone_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "use-account-language", self->account_language_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -303,6 +306,7 @@ cb_preferences_window_class_init (CbPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, output_row);
   gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, ring_row);
   gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, ringtone_switch);
+  gtk_widget_class_bind_template_child (widget_class, CbPreferencesWindow, account_language_switch);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }

@@ -1,4 +1,4 @@
-/* cb-preferences-window.h: audio devices and the ringtone
+/* cb-preferences-window.h: audio devices, the ringtone and the account's language
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later

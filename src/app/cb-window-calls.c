@@ -282,10 +282,13 @@ incoming_body (CbCall *call)
     party = g_strdup_printf ("%s (%s)", cb_call_get_remote_name (call), cb_call_get_remote_number (call));
   else
     party = g_strdup (cb_call_get_remote_number (call));
-  if (cb_call_get_group_name (call) == NULL)
+  if (cb_call_get_group_name (call) == NULL && cb_call_get_for_name (call) == NULL)
     return g_steal_pointer (&party);
-  /* Translators: the first %s is the caller, the second a hunt group */
-  return g_strdup_printf (_("%s\nfor %s"), party, cb_call_get_group_name (call));
+  /* Translators: the first %s is the caller, the second a hunt group, or
+   * the person an assistant takes the call for */
+  return g_strdup_printf (_("%s\nfor %s"), party,
+                          cb_call_get_group_name (call) != NULL ? cb_call_get_group_name (call)
+                                                                : cb_call_get_for_name (call));
 }
 
 /* The group is known from the call's event, which may come after the
@@ -323,6 +326,8 @@ on_incoming_call (CbWindow    *self,
 
   body = incoming_body (call);
   g_signal_connect_object (call, "notify::group-name", G_CALLBACK (on_call_group), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (call, "notify::for-name", G_CALLBACK (on_call_group), self,
                            G_CONNECT_SWAPPED);
   notification = notify_notification_new (_("Incoming Call"), body, "call-start-symbolic");
   notify_notification_set_urgency (notification, NOTIFY_URGENCY_CRITICAL);

@@ -22,7 +22,10 @@
 #include <glib/gi18n.h>
 
 #include "cb-app-util.h"
+#include "cb-call-as-button.h"
+#include "cb-diversion-button.h"
 #include "cb-enum-labels.h"
+#include "cb-user-locale.h"
 #include "cb-window-private.h"
 
 /* From this width on, people and calls are side by side. */
@@ -57,6 +60,8 @@ status_item_setup (GtkSignalListItemFactory *factory,
     gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon_name));
   gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* A long word ("Nachbearbeitung") must not hold a narrow window wide. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (box), dot);
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_item_set_child (item, box);
@@ -283,6 +288,10 @@ on_signed_in (CbWindow     *self,
               CbSignInPage *page)
 {
   g_debug ("Signed in");
+  /* The account's language and time zone: in another language, a new
+   * window built in it takes the session over. */
+  if (cb_user_locale_sign_in (self, self->settings, session))
+    return;
   cb_window_set_session (self, session);
 
   /* Signing in is coming online: whoever was offline becomes available;
@@ -654,6 +663,8 @@ cb_window_class_init (CbWindowClass *klass)
   g_type_ensure (CB_TYPE_GROUPS_PAGE);
   g_type_ensure (CB_TYPE_CALLS_PAGE);
   g_type_ensure (CB_TYPE_JOURNAL_PAGE);
+  g_type_ensure (CB_TYPE_CALL_AS_BUTTON);
+  g_type_ensure (CB_TYPE_DIVERSION_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CbWindow, toast_overlay);

@@ -54,8 +54,11 @@ struct _CbCall
   gboolean              consultation;    /* this one is the consultation call */
   gboolean              declined;        /* hung up here while it rang here */
   CbCallFailure         failure;
+  GStrv                 conference_parties; /* NULL: not in a conference */
   gboolean              picked_up;       /* we took it over from someone it rang at */
   char                 *picked_up_from;  /* whom, when known */
+  gint64                for_user_id;     /* the leader an assistant's call is for; 0: none */
+  char                 *for_name;
 };
 
 G_DEFINE_FINAL_TYPE (CbCall, cb_call, G_TYPE_OBJECT)
@@ -97,6 +100,9 @@ enum {
   PROP_PICKED_UP_FROM,
   PROP_DECLINED,
   PROP_FAILURE,
+  PROP_CONFERENCE_PARTIES,
+  PROP_FOR_USER_ID,
+  PROP_FOR_NAME,
   N_PROPS
 };
 
@@ -202,6 +208,8 @@ cb_call_finalize (GObject *object)
   g_clear_pointer (&self->server_id, g_free);
   g_clear_pointer (&self->group_name, g_free);
   g_clear_pointer (&self->picked_up_from, g_free);
+  g_clear_pointer (&self->conference_parties, g_strfreev);
+  g_clear_pointer (&self->for_name, g_free);
 
   G_OBJECT_CLASS (cb_call_parent_class)->finalize (object);
 }
@@ -273,6 +281,15 @@ cb_call_get_property (GObject    *object,
     case PROP_FAILURE:
       g_value_set_enum (value, self->failure);
       break;
+    case PROP_CONFERENCE_PARTIES:
+      g_value_set_boxed (value, self->conference_parties);
+      break;
+    case PROP_FOR_USER_ID:
+      g_value_set_int64 (value, self->for_user_id);
+      break;
+    case PROP_FOR_NAME:
+      g_value_set_string (value, self->for_name);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -312,6 +329,11 @@ cb_call_class_init (CbCallClass *klass)
   properties[PROP_DECLINED] = g_param_spec_boolean ("declined", NULL, NULL, FALSE, ro);
   properties[PROP_FAILURE] =
     g_param_spec_enum ("failure", NULL, NULL, CB_TYPE_CALL_FAILURE, CB_CALL_FAILURE_NONE, ro);
+  properties[PROP_CONFERENCE_PARTIES] =
+    g_param_spec_boxed ("conference-parties", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PROP_FOR_USER_ID] =
+    g_param_spec_int64 ("for-user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_FOR_NAME] = g_param_spec_string ("for-name", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -475,6 +497,78 @@ sync_held (CbCall   *self,
   set_state (self, held ? CB_CALL_STATE_HELD : CB_CALL_STATE_CONNECTED);
 }
 
+/* The leader an assistant takes or places the call for ("for" on the
+ * wire); a name the server left blank reads as unknown. */
+static void
+apply_for (CbCall           *self,
+           const CbWireCall *call)
+{
+  gint64 user_id = MAX (call->for_user_id, 0);
+  const char *name = user_id > 0 && call->for_name != NULL && *call->for_name != '\0'
+                     ? call->for_name : NULL;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->for_user_id != user_id)
+    {
+      self->for_user_id = user_id;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOR_USER_ID]);
+    }
+  if (g_strcmp0 (self->for_name, name) != 0)
+    {
+      g_free (self->for_name);
+      self->for_name = g_strdup (name);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOR_NAME]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static CbCallFailure
+failure_from_end_reason (CbCallEndReason reason)
+{
+  switch (reason)
+    {
+    case CB_CALL_END_REASON_BUSY:        return CB_CALL_FAILURE_BUSY;
+    case CB_CALL_END_REASON_DECLINED:    return CB_CALL_FAILURE_DECLINED;
+    case CB_CALL_END_REASON_NOT_FOUND:   return CB_CALL_FAILURE_NOT_FOUND;
+    case CB_CALL_END_REASON_UNREACHABLE: return CB_CALL_FAILURE_UNREACHABLE;
+    case CB_CALL_END_REASON_REJECTED:    return CB_CALL_FAILURE_REJECTED;
+    default:                             return CB_CALL_FAILURE_NONE;
+    }
+}
+
+/* Who else is in the conference this call is part of: names, else
+ * numbers, in the order they joined; the user themself left out. */
+static void
+apply_conference (CbCall           *self,
+                  const CbWireCall *call)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parties = NULL;
+
+  if (call->conference != NULL)
+    for (guint i = 0; i < call->conference->n_parties; i++)
+      {
+        const CbWireParty *party = &call->conference->parties[i];
+
+        if (party->user_id > 0 && party->user_id == call->user_id)
+          continue;
+        if (party->name != NULL && *party->name != '\0')
+          g_strv_builder_add (builder, party->name);
+        else if (party->number != NULL && *party->number != '\0')
+          g_strv_builder_add (builder, party->number);
+      }
+  parties = g_strv_builder_end (builder);
+  if (call->conference == NULL)
+    g_clear_pointer (&parties, g_strfreev);
+  if ((self->conference_parties == NULL) == (parties == NULL) &&
+      (parties == NULL || g_strv_equal ((const char * const *) self->conference_parties,
+                                        (const char * const *) parties)))
+    return;
+  g_strfreev (self->conference_parties);
+  self->conference_parties = g_steal_pointer (&parties);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFERENCE_PARTIES]);
+}
+
 void
 _cb_call_apply_server (CbCall           *self,
                        const CbWireCall *call)
@@ -496,6 +590,13 @@ _cb_call_apply_server (CbCall           *self,
       self->group_name = g_strdup (group);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP_NAME]);
     }
+
+  apply_for (self, call);
+  apply_conference (self, call);
+  /* The server's reason is the word on why a call placed reached nobody
+   * (a phone's 486 may be a decline); first, so the end shows it. */
+  if (call->state == CB_WIRE_CALL_STATE_ENDED)
+    _cb_call_set_failure (self, failure_from_end_reason (call->end_reason));
 
   if (!self->server_driven)
     {
@@ -574,6 +675,20 @@ cb_call_get_server_id (CbCall *self)
   return self->server_id;
 }
 
+gint64
+cb_call_get_for_user_id (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), 0);
+  return self->for_user_id;
+}
+
+const char *
+cb_call_get_for_name (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->for_name;
+}
+
 const char *
 cb_call_get_group_name (CbCall *self)
 {
@@ -634,6 +749,13 @@ _cb_call_set_failure (CbCall        *self,
   g_debug ("Call %s: not reached (%d)", self->id, failure);
   self->failure = failure;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURE]);
+}
+
+const char * const *
+cb_call_get_conference_parties (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return (const char * const *) self->conference_parties;
 }
 
 CbCallFailure

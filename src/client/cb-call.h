@@ -20,10 +20,16 @@
  * partner (CbCall: the other call of a consultation in progress, or NULL),
  * picked-up (bool: the user took this call over from a colleague it rang
  * at), picked-up-from (string: that colleague's name, or the number the
- * caller dialled; NULL when not known or a hunt group's call), declined
+ * caller dialled; NULL when not known or a hunt group's call),
+ * for-user-id (gint64) and for-name (string): the leader this call is
+ * for, an assistant's "call for" or "call as" the leader (0 and NULL
+ * otherwise, or when the server does not show that leader), declined
  * (bool: the user hung up here while it rang here), failure
  * (CbCallFailure: why a call placed ended without reaching anyone; from
- * the SIP answer on this phone, or the server's end_reason).
+ * the SIP answer on this phone, or the server's end_reason),
+ * conference-parties (GStrv: while the call is a conference the server
+ * mixes, the others in it by name, else number, in the order they
+ * joined; NULL otherwise).
  *
  * The remote party is the server's once its `call` event names one: after
  * a pickup dialled as *97206 the card shows the caller, not "*97206".
@@ -82,10 +88,13 @@ gboolean         cb_call_get_held          (CbCall *self);
 CbSipCall       *cb_call_get_sip_call      (CbCall *self);
 const char      *cb_call_get_server_id     (CbCall *self);
 const char      *cb_call_get_group_name    (CbCall *self);
+gint64           cb_call_get_for_user_id   (CbCall *self);
+const char      *cb_call_get_for_name      (CbCall *self);
 gboolean         cb_call_is_remote         (CbCall *self);
 gboolean         cb_call_get_picked_up     (CbCall *self);
 gboolean         cb_call_get_declined      (CbCall *self);
 CbCallFailure    cb_call_get_failure       (CbCall *self);
+const char * const *cb_call_get_conference_parties (CbCall *self);
 const char      *cb_call_get_picked_up_from (CbCall *self);
 CbCall          *cb_call_get_partner       (CbCall *self);
 /* TRUE for the consultation call of a pair, FALSE for the held original. */

@@ -23,6 +23,12 @@ struct _CbContact
   char           *note;
   gint64          note_until;
   char           *sort_key;
+  /* Diversion targets (numbers), NULL when that diversion is off. */
+  char           *divert_unconditional;
+  char           *divert_busy;
+  char           *divert_no_answer;
+  guint           divert_no_answer_after;
+  guint           mobile_ringing_delay;
   CbUserKind      kind;
   CbLevel         level;
   CbAvailability  availability;
@@ -43,6 +49,9 @@ struct _CbContact
   guint           has_line_state : 1;
   guint           has_agent_status : 1;
   guint           has_group_logins : 1;
+  guint           has_diversion : 1;
+  guint           mobile_ringing : 1;
+  guint           announcement : 1;
 };
 
 G_DEFINE_FINAL_TYPE (CbContact, cb_contact, G_TYPE_OBJECT)
@@ -73,6 +82,15 @@ enum {
   PROP_RINGING_CALL_ID,
   PROP_RINGING_CALLER_NAME,
   PROP_RINGING_CALLER_NUMBER,
+  PROP_HAS_DIVERSION,
+  PROP_DIVERTED,
+  PROP_DIVERSION_UNCONDITIONAL,
+  PROP_DIVERSION_BUSY,
+  PROP_DIVERSION_NO_ANSWER,
+  PROP_DIVERSION_NO_ANSWER_AFTER,
+  PROP_MOBILE_RINGING,
+  PROP_MOBILE_RINGING_DELAY,
+  PROP_ANNOUNCEMENT,
   N_PROPS
 };
 
@@ -118,6 +136,9 @@ cb_contact_finalize (GObject *object)
   g_clear_pointer (&self->time_zone, g_free);
   g_clear_pointer (&self->note, g_free);
   g_clear_pointer (&self->sort_key, g_free);
+  g_clear_pointer (&self->divert_unconditional, g_free);
+  g_clear_pointer (&self->divert_busy, g_free);
+  g_clear_pointer (&self->divert_no_answer, g_free);
   g_clear_pointer (&self->group_login_table, g_hash_table_unref);
   g_clear_pointer (&self->group_logins, g_strfreev);
   g_clear_pointer (&self->ringing_calls, g_ptr_array_unref);
@@ -207,6 +228,33 @@ cb_contact_get_property (GObject    *object,
     case PROP_RINGING_CALLER_NUMBER:
       g_value_set_string (value, cb_contact_get_ringing_caller_number (self));
       break;
+    case PROP_HAS_DIVERSION:
+      g_value_set_boolean (value, self->has_diversion);
+      break;
+    case PROP_DIVERTED:
+      g_value_set_boolean (value, cb_contact_get_diverted (self));
+      break;
+    case PROP_DIVERSION_UNCONDITIONAL:
+      g_value_set_string (value, self->divert_unconditional);
+      break;
+    case PROP_DIVERSION_BUSY:
+      g_value_set_string (value, self->divert_busy);
+      break;
+    case PROP_DIVERSION_NO_ANSWER:
+      g_value_set_string (value, self->divert_no_answer);
+      break;
+    case PROP_DIVERSION_NO_ANSWER_AFTER:
+      g_value_set_uint (value, self->divert_no_answer_after);
+      break;
+    case PROP_MOBILE_RINGING:
+      g_value_set_boolean (value, self->mobile_ringing);
+      break;
+    case PROP_MOBILE_RINGING_DELAY:
+      g_value_set_uint (value, self->mobile_ringing_delay);
+      break;
+    case PROP_ANNOUNCEMENT:
+      g_value_set_boolean (value, self->announcement);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -283,6 +331,20 @@ cb_contact_class_init (CbContactClass *klass)
     g_param_spec_string ("ringing-caller-name", NULL, NULL, NULL, ro);
   properties[PROP_RINGING_CALLER_NUMBER] =
     g_param_spec_string ("ringing-caller-number", NULL, NULL, NULL, ro);
+  properties[PROP_HAS_DIVERSION] = g_param_spec_boolean ("has-diversion", NULL, NULL, FALSE, ro);
+  properties[PROP_DIVERTED] = g_param_spec_boolean ("diverted", NULL, NULL, FALSE, ro);
+  properties[PROP_DIVERSION_UNCONDITIONAL] =
+    g_param_spec_string ("diversion-unconditional", NULL, NULL, NULL, ro);
+  properties[PROP_DIVERSION_BUSY] = g_param_spec_string ("diversion-busy", NULL, NULL, NULL, ro);
+  properties[PROP_DIVERSION_NO_ANSWER] =
+    g_param_spec_string ("diversion-no-answer", NULL, NULL, NULL, ro);
+  properties[PROP_DIVERSION_NO_ANSWER_AFTER] =
+    g_param_spec_uint ("diversion-no-answer-after", NULL, NULL, 0, G_MAXUINT,
+                       CB_WIRE_NO_ANSWER_AFTER_DEFAULT, ro);
+  properties[PROP_MOBILE_RINGING] = g_param_spec_boolean ("mobile-ringing", NULL, NULL, FALSE, ro);
+  properties[PROP_MOBILE_RINGING_DELAY] =
+    g_param_spec_uint ("mobile-ringing-delay", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_ANNOUNCEMENT] = g_param_spec_boolean ("announcement", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -298,6 +360,7 @@ cb_contact_init (CbContact *self)
   self->group_login_table = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->sort_key = g_strdup ("");
   self->ringing_calls = g_ptr_array_new_with_free_func (ringing_call_free);
+  self->divert_no_answer_after = CB_WIRE_NO_ANSWER_AFTER_DEFAULT;
 }
 
 CbContact *
@@ -487,6 +550,70 @@ cb_contact_get_ringing_caller_number (CbContact *self)
   return call != NULL ? call->caller_number : NULL;
 }
 
+gboolean
+cb_contact_get_has_diversion (CbContact *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT (self), FALSE);
+  return self->has_diversion;
+}
+
+const char *
+cb_contact_get_diversion_unconditional (CbContact *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT (self), NULL);
+  return self->divert_unconditional;
+}
+
+const char *
+cb_contact_get_diversion_busy (CbContact *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT (self), NULL);
+  return self->divert_busy;
+}
+
+const char *
+cb_contact_get_diversion_no_answer (CbContact *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT (self), NULL);
+  return self->divert_no_answer;
+}
+
+guint
+cb_contact_get_diversion_no_answer_after (CbContact *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT (self), CB_WIRE_NO_ANSWER_AFTER_DEFAULT);
+  return self->divert_no_answer_after;
+}
+
+gboolean
+cb_contact_get_diverted (CbContact *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT (self), FALSE);
+  return self->divert_unconditional != NULL || self->divert_busy != NULL ||
+         self->divert_no_answer != NULL;
+}
+
+gboolean
+cb_contact_get_mobile_ringing (CbContact *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT (self), FALSE);
+  return self->mobile_ringing;
+}
+
+guint
+cb_contact_get_mobile_ringing_delay (CbContact *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT (self), 0);
+  return self->mobile_ringing_delay;
+}
+
+gboolean
+cb_contact_get_announcement (CbContact *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT (self), FALSE);
+  return self->announcement;
+}
+
 /* --- setters used by the store; each notifies only on a real change --- */
 
 static void
@@ -500,6 +627,16 @@ set_string (CbContact   *self,
   g_free (*field);
   *field = g_strdup (value);
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+/* A number that is off is NULL, never "". */
+static void
+set_number (CbContact   *self,
+            char       **field,
+            const char  *value,
+            guint        prop)
+{
+  set_string (self, field, value != NULL && *value != '\0' ? value : NULL, prop);
 }
 
 #define SET_FIELD(self, field, value, prop)                             \
@@ -764,6 +901,8 @@ void
 _cb_contact_update (CbContact        *self,
                     const CbWireUser *user)
 {
+  gboolean was_diverted;
+
   g_return_if_fail (CB_IS_CONTACT (self));
   g_return_if_fail (user != NULL);
 
@@ -812,6 +951,22 @@ _cb_contact_update (CbContact        *self,
   SET_FIELD (self, has_group_logins, cb_wire_user_field_shown ("group_logins", user->level),
              PROP_HAS_GROUP_LOGINS);
   sync_group_logins (self);
+
+  /* The codec reads a diversion the level hides as none. */
+  was_diverted = cb_contact_get_diverted (self);
+  SET_FIELD (self, has_diversion, cb_wire_user_field_shown ("diversion", user->level),
+             PROP_HAS_DIVERSION);
+  set_number (self, &self->divert_unconditional, user->diversion.unconditional,
+              PROP_DIVERSION_UNCONDITIONAL);
+  set_number (self, &self->divert_busy, user->diversion.busy, PROP_DIVERSION_BUSY);
+  set_number (self, &self->divert_no_answer, user->diversion.no_answer, PROP_DIVERSION_NO_ANSWER);
+  SET_FIELD (self, divert_no_answer_after, user->diversion.no_answer_after,
+             PROP_DIVERSION_NO_ANSWER_AFTER);
+  SET_FIELD (self, mobile_ringing, !!user->mobile_ringing.enabled, PROP_MOBILE_RINGING);
+  SET_FIELD (self, mobile_ringing_delay, user->mobile_ringing.delay, PROP_MOBILE_RINGING_DELAY);
+  SET_FIELD (self, announcement, !!user->announcement, PROP_ANNOUNCEMENT);
+  if (was_diverted != cb_contact_get_diverted (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIVERTED]);
 
   g_object_thaw_notify (G_OBJECT (self));
 }

@@ -18,6 +18,13 @@
  *   ringing at them that this viewer may pick up, known from their `call`
  *   events at team level; NULL when none), ringing-caller-name and
  *   ringing-caller-number (that call's caller, either NULL when not known).
+ *   has-diversion (bool: the viewer's level shows the diversion, team and
+ *   up), diversion-unconditional, diversion-busy, diversion-no-answer
+ *   (strings: the numbers calls go to instead, NULL when that diversion is
+ *   off), diversion-no-answer-after (uint seconds), diverted (bool: any of
+ *   the three is on); the user's own settings, known for oneself only:
+ *   mobile-ringing (bool), mobile-ringing-delay (uint seconds),
+ *   announcement (bool: one is uploaded).
  */
 
 #pragma once
@@ -54,5 +61,14 @@ gboolean        cb_contact_get_has_group_logins (CbContact *self);
 const char     *cb_contact_get_ringing_call_id       (CbContact *self);
 const char     *cb_contact_get_ringing_caller_name   (CbContact *self);
 const char     *cb_contact_get_ringing_caller_number (CbContact *self);
+gboolean        cb_contact_get_has_diversion             (CbContact *self);
+const char     *cb_contact_get_diversion_unconditional   (CbContact *self);
+const char     *cb_contact_get_diversion_busy            (CbContact *self);
+const char     *cb_contact_get_diversion_no_answer       (CbContact *self);
+guint           cb_contact_get_diversion_no_answer_after (CbContact *self);
+gboolean        cb_contact_get_diverted                  (CbContact *self);
+gboolean        cb_contact_get_mobile_ringing            (CbContact *self);
+guint           cb_contact_get_mobile_ringing_delay      (CbContact *self);
+gboolean        cb_contact_get_announcement              (CbContact *self);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* cb-group.c: a group (authorisation or hunt) and its members
+/* cb-group.c: a group (authorisation, hunt or assistant group) and its members
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -41,10 +41,15 @@ struct _CbGroup
   guint           ringing;             /* calls ringing at members now */
   guint           queue_answered;
   guint           queue_abandoned;
+  /* Assistant groups: the leader's filter. */
+  CbAssistantFilter filter;
+  guint           filter_delay;
 
   guint           wrap_around : 1;
   guint           logged_in : 1;
   guint           is_member : 1;
+  guint           filter_enabled : 1;
+  guint           logout_allowed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (CbGroup, cb_group, G_TYPE_OBJECT)
@@ -72,6 +77,10 @@ enum {
   PROP_QUEUE_ANSWERED,
   PROP_QUEUE_ABANDONED,
   PROP_RINGING,
+  PROP_FILTER_ENABLED,
+  PROP_FILTER,
+  PROP_FILTER_DELAY,
+  PROP_LOGOUT_ALLOWED,
   N_PROPS
 };
 
@@ -180,6 +189,18 @@ cb_group_get_property (GObject    *object,
     case PROP_QUEUE_ABANDONED:
       g_value_set_uint (value, self->queue_abandoned);
       break;
+    case PROP_FILTER_ENABLED:
+      g_value_set_boolean (value, self->filter_enabled);
+      break;
+    case PROP_FILTER:
+      g_value_set_enum (value, self->filter);
+      break;
+    case PROP_FILTER_DELAY:
+      g_value_set_uint (value, self->filter_delay);
+      break;
+    case PROP_LOGOUT_ALLOWED:
+      g_value_set_boolean (value, self->logout_allowed);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -251,6 +272,13 @@ cb_group_class_init (CbGroupClass *klass)
   properties[PROP_QUEUE_ABANDONED] =
     g_param_spec_uint ("queue-abandoned", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_RINGING] = g_param_spec_uint ("ringing", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_FILTER_ENABLED] = g_param_spec_boolean ("filter-enabled", NULL, NULL, FALSE, ro);
+  properties[PROP_FILTER] =
+    g_param_spec_enum ("filter", NULL, NULL, CB_TYPE_ASSISTANT_FILTER,
+                       CB_ASSISTANT_FILTER_ASSISTANTS_FIRST, ro);
+  properties[PROP_FILTER_DELAY] =
+    g_param_spec_uint ("filter-delay", NULL, NULL, 0, G_MAXUINT, CB_WIRE_FILTER_DELAY_DEFAULT, ro);
+  properties[PROP_LOGOUT_ALLOWED] = g_param_spec_boolean ("logout-allowed", NULL, NULL, TRUE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -261,6 +289,9 @@ cb_group_init (CbGroup *self)
   self->raw_members = g_array_new (FALSE, TRUE, sizeof (RawMember));
   self->members = g_list_store_new (CB_TYPE_GROUP_MEMBER);
   self->member_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->filter = CB_ASSISTANT_FILTER_ASSISTANTS_FIRST;
+  self->filter_delay = CB_WIRE_FILTER_DELAY_DEFAULT;
+  self->logout_allowed = TRUE;
 }
 
 CbGroup *
@@ -562,6 +593,11 @@ _cb_group_update (CbGroup             *self,
   if (queue)
     _cb_group_apply_queue_stats (self, &group->queue_stats);
   _cb_group_set_ringing (self, group->kind == CB_GROUP_KIND_HUNT ? group->ringing : 0);
+  /* The codec reads what other kinds leave out as a new group has it. */
+  SET_FIELD (self, filter_enabled, !!group->filter_enabled, PROP_FILTER_ENABLED);
+  SET_FIELD (self, filter, group->filter, PROP_FILTER);
+  SET_FIELD (self, filter_delay, group->filter_delay, PROP_FILTER_DELAY);
+  SET_FIELD (self, logout_allowed, !!group->logout_allowed, PROP_LOGOUT_ALLOWED);
 
   set_contact (self, &self->leader,
                group->leader_id > 0 ? lookup (group->leader_id, lookup_data) : NULL, PROP_LEADER);
@@ -677,6 +713,34 @@ cb_group_get_queue_abandoned (CbGroup *self)
 {
   g_return_val_if_fail (CB_IS_GROUP (self), 0);
   return self->queue_abandoned;
+}
+
+gboolean
+cb_group_get_filter_enabled (CbGroup *self)
+{
+  g_return_val_if_fail (CB_IS_GROUP (self), FALSE);
+  return self->filter_enabled;
+}
+
+CbAssistantFilter
+cb_group_get_filter (CbGroup *self)
+{
+  g_return_val_if_fail (CB_IS_GROUP (self), CB_ASSISTANT_FILTER_ASSISTANTS_FIRST);
+  return self->filter;
+}
+
+guint
+cb_group_get_filter_delay (CbGroup *self)
+{
+  g_return_val_if_fail (CB_IS_GROUP (self), CB_WIRE_FILTER_DELAY_DEFAULT);
+  return self->filter_delay;
+}
+
+gboolean
+cb_group_get_logout_allowed (CbGroup *self)
+{
+  g_return_val_if_fail (CB_IS_GROUP (self), TRUE);
+  return self->logout_allowed;
 }
 
 guint

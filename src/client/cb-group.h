@@ -1,4 +1,4 @@
-/* cb-group.h: a group (authorisation or hunt) and its members
+/* cb-group.h: a group (authorisation, hunt or assistant group) and its members
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,7 +13,10 @@
  * queue-oldest-waiting-since (gint64 unix seconds, 0 when nobody waits),
  * queue-answered and queue-abandoned (uint, since the server started),
  * ringing (uint: calls ringing at its members now, hunt groups only; a
- * busy lamp field key for the group lights while it is not 0).
+ * busy lamp field key for the group lights while it is not 0), and for
+ * assistant groups (whose leader is the person assisted, the members
+ * the assistants) filter-enabled (bool), filter (CbAssistantFilter),
+ * filter-delay (uint seconds) and logout-allowed (bool).
  */
 
 #pragma once
@@ -48,6 +51,10 @@ gint64          cb_group_get_queue_oldest_waiting_since (CbGroup *self);
 guint           cb_group_get_queue_answered (CbGroup *self);
 guint           cb_group_get_queue_abandoned (CbGroup *self);
 guint           cb_group_get_ringing       (CbGroup *self);
+gboolean        cb_group_get_filter_enabled (CbGroup *self);
+CbAssistantFilter cb_group_get_filter      (CbGroup *self);
+guint           cb_group_get_filter_delay  (CbGroup *self);
+gboolean        cb_group_get_logout_allowed (CbGroup *self);
 /* Every member's user id in ringing order, including members the viewer
  * cannot see (a reordering must name them all). */
 GArray         *cb_group_dup_member_ids    (CbGroup *self);

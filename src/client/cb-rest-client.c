@@ -57,6 +57,16 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 void
+cb_announcement_free (CbAnnouncement *announcement)
+{
+  if (announcement == NULL)
+    return;
+  g_clear_pointer (&announcement->audio, g_bytes_unref);
+  g_free (announcement->content_type);
+  g_free (announcement);
+}
+
+void
 cb_line_credentials_free (CbLineCredentials *credentials)
 {
   if (credentials == NULL)
@@ -74,10 +84,17 @@ cb_line_credentials_free (CbLineCredentials *credentials)
 typedef void (*ParseAnswer) (GTask    *task,
                              JsonNode *answer);
 
+/* For answers that are no JSON (an announcement's audio): the body as it
+ * came and its Content-Type. */
+typedef void (*ParseBytes) (GTask      *task,
+                            GBytes     *body,
+                            const char *content_type);
+
 typedef struct {
   SoupMessage *msg;
   char        *token;   /* the token the request was sent with, or NULL */
   ParseAnswer  parse;
+  ParseBytes   parse_bytes;  /* instead of parse, when set */
 } Request;
 
 static void
@@ -251,6 +268,14 @@ on_request_done (GObject      *source,
       return;
     }
 
+  if (request->parse_bytes != NULL)
+    {
+      request->parse_bytes (task, bytes,
+                            soup_message_headers_get_content_type (soup_message_get_response_headers (request->msg),
+                                                                   NULL));
+      return;
+    }
+
   if (status == SOUP_STATUS_NO_CONTENT || length == 0)
     {
       request->parse (task, NULL);
@@ -267,16 +292,19 @@ on_request_done (GObject      *source,
   request->parse (task, json_parser_get_root (parser));
 }
 
-/* Sends @method @path (below the API prefix) with @body (may be NULL) and
- * the token, unless @anonymous; the answer goes through @parse. Takes @task. */
+/* Sends @method @path (below the API prefix) with @body (may be NULL) of
+ * @content_type and the token, unless @anonymous; the answer goes through
+ * @parse, or @parse_bytes when that is set. Takes @task. */
 static void
-send_request (CbRestClient *self,
-              GTask        *task,
-              const char   *method,
-              const char   *path,
-              JsonNode     *body,
-              gboolean      anonymous,
-              ParseAnswer   parse)
+send_request_full (CbRestClient *self,
+                   GTask        *task,
+                   const char   *method,
+                   const char   *path,
+                   const char   *content_type,
+                   GBytes       *body,
+                   gboolean      anonymous,
+                   ParseAnswer   parse,
+                   ParseBytes    parse_bytes)
 {
   g_autoptr(GError) error = NULL;
   const char *token = anonymous ? NULL : self->token;
@@ -303,22 +331,39 @@ send_request (CbRestClient *self,
   request->msg = msg;
   request->token = g_strdup (token);
   request->parse = parse;
+  request->parse_bytes = parse_bytes;
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg),
-                                "Accept", "application/json");
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
+                                parse_bytes != NULL ? "*/*" : "application/json");
   if (body != NULL)
-    {
-      g_autofree char *text = cb_json_to_string (body);
-      gsize length = strlen (text);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
 
   g_debug ("%s %s", method, path);
   soup_session_send_and_read_async (self->soup, msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), on_request_done, task);
+}
+
+/* As send_request_full() with a JSON @body (may be NULL). Takes @task. */
+static void
+send_request (CbRestClient *self,
+              GTask        *task,
+              const char   *method,
+              const char   *path,
+              JsonNode     *body,
+              gboolean      anonymous,
+              ParseAnswer   parse)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (body != NULL)
+    {
+      g_autofree char *text = cb_json_to_string (body);
+      gsize length = strlen (text);
+
+      bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+    }
+  send_request_full (self, task, method, path, "application/json", bytes, anonymous, parse, NULL);
 }
 
 static GTask *
@@ -787,6 +832,155 @@ cb_rest_client_remove_from_list_async (CbRestClient        *self,
                 SOUP_METHOD_DELETE, path, NULL, FALSE, parse_nothing);
 }
 
+/* --- assistant groups and the user's own call settings --- */
+
+void
+cb_rest_client_set_assistant_filter_async (CbRestClient        *self,
+                                           gint64               group_id,
+                                           CbAssistantFilterChange changes,
+                                           gboolean             enabled,
+                                           CbAssistantFilter    strategy,
+                                           guint                delay,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (CB_IS_REST_CLIENT (self));
+  g_return_if_fail (changes != 0);
+
+  /* An assistant may send "enabled" only: the rest is the leader's. */
+  if (changes & CB_ASSISTANT_FILTER_CHANGE_ENABLED)
+    json_object_set_boolean_member (object, "enabled", enabled);
+  if (changes & CB_ASSISTANT_FILTER_CHANGE_STRATEGY)
+    json_object_set_string_member (object, "strategy",
+                                   cb_enum_to_nick (CB_TYPE_ASSISTANT_FILTER, strategy));
+  if (changes & CB_ASSISTANT_FILTER_CHANGE_DELAY)
+    json_object_set_int_member (object, "delay", delay);
+  body = object_node (object);
+  path = g_strdup_printf ("/groups/%" G_GINT64_FORMAT "/filter", group_id);
+  send_request (self, new_task (self, cb_rest_client_set_assistant_filter_async, cancellable, callback, user_data),
+                SOUP_METHOD_PUT, path, body, FALSE, parse_nothing);
+}
+
+static void
+set_number_or_null (JsonObject *object,
+                    const char *member,
+                    const char *number)
+{
+  if (number != NULL && *number != '\0')
+    json_object_set_string_member (object, member, number);
+  else
+    json_object_set_null_member (object, member);
+}
+
+void
+cb_rest_client_set_diversion_async (CbRestClient          *self,
+                                    const CbWireDiversion *diversion,
+                                    GCancellable          *cancellable,
+                                    GAsyncReadyCallback    callback,
+                                    gpointer               user_data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (CB_IS_REST_CLIENT (self));
+  g_return_if_fail (diversion != NULL);
+
+  /* The whole diversion, every member named: what is null is off. */
+  set_number_or_null (object, "unconditional", diversion->unconditional);
+  set_number_or_null (object, "busy", diversion->busy);
+  set_number_or_null (object, "no_answer", diversion->no_answer);
+  json_object_set_int_member (object, "no_answer_after", diversion->no_answer_after);
+  body = object_node (object);
+  send_request (self, new_task (self, cb_rest_client_set_diversion_async, cancellable, callback, user_data),
+                SOUP_METHOD_PUT, "/me/diversion", body, FALSE, parse_nothing);
+}
+
+void
+cb_rest_client_set_mobile_ringing_async (CbRestClient        *self,
+                                         gboolean             enabled,
+                                         guint                delay,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (CB_IS_REST_CLIENT (self));
+
+  json_object_set_boolean_member (object, "enabled", enabled);
+  json_object_set_int_member (object, "delay", delay);
+  body = object_node (object);
+  send_request (self, new_task (self, cb_rest_client_set_mobile_ringing_async, cancellable, callback, user_data),
+                SOUP_METHOD_PUT, "/me/mobile-ringing", body, FALSE, parse_nothing);
+}
+
+void
+cb_rest_client_upload_announcement_async (CbRestClient        *self,
+                                          GBytes              *audio,
+                                          const char          *content_type,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_if_fail (CB_IS_REST_CLIENT (self));
+  g_return_if_fail (audio != NULL);
+  g_return_if_fail (content_type != NULL);
+
+  send_request_full (self, new_task (self, cb_rest_client_upload_announcement_async, cancellable, callback, user_data),
+                     SOUP_METHOD_PUT, "/me/announcement", content_type, audio, FALSE,
+                     parse_nothing, NULL);
+}
+
+static void
+parse_audio (GTask      *task,
+             GBytes     *body,
+             const char *content_type)
+{
+  CbAnnouncement *announcement = g_new0 (CbAnnouncement, 1);
+
+  announcement->audio = g_bytes_ref (body);
+  announcement->content_type = g_strdup (content_type);
+  g_task_return_pointer (task, announcement, (GDestroyNotify) cb_announcement_free);
+}
+
+void
+cb_rest_client_get_announcement_async (CbRestClient        *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (CB_IS_REST_CLIENT (self));
+
+  send_request_full (self, new_task (self, cb_rest_client_get_announcement_async, cancellable, callback, user_data),
+                     SOUP_METHOD_GET, "/me/announcement", NULL, NULL, FALSE, NULL, parse_audio);
+}
+
+CbAnnouncement *
+cb_rest_client_get_announcement_finish (CbRestClient  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return finish_pointer (self, result, cb_rest_client_get_announcement_async, error);
+}
+
+void
+cb_rest_client_delete_announcement_async (CbRestClient        *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_if_fail (CB_IS_REST_CLIENT (self));
+
+  send_request (self, new_task (self, cb_rest_client_delete_announcement_async, cancellable, callback, user_data),
+                SOUP_METHOD_DELETE, "/me/announcement", NULL, FALSE, parse_nothing);
+}
+
 /* --- the busy lamp field; every answer is the whole field --- */
 
 static void
@@ -922,6 +1116,18 @@ cb_rest_client_dial_async (CbRestClient        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
+  cb_rest_client_dial_as_async (self, to, from, 0, cancellable, callback, user_data);
+}
+
+void
+cb_rest_client_dial_as_async (CbRestClient        *self,
+                              const char          *to,
+                              CbPhone              from,
+                              gint64               as_user_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
   g_autoptr(JsonNode) body = NULL;
 
   g_return_if_fail (CB_IS_REST_CLIENT (self));
@@ -929,6 +1135,8 @@ cb_rest_client_dial_async (CbRestClient        *self,
 
   body = string_body ("to", to);
   json_object_set_string_member (json_node_get_object (body), "from_device", phone_name (from));
+  if (as_user_id > 0)
+    json_object_set_int_member (json_node_get_object (body), "as", as_user_id);
   send_request (self, new_task (self, cb_rest_client_dial_async, cancellable, callback, user_data),
                 SOUP_METHOD_POST, "/calls", body, FALSE, parse_call_id);
 }

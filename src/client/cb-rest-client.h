@@ -59,6 +59,22 @@ typedef struct {
 void cb_line_credentials_free (CbLineCredentials *credentials);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbLineCredentials, cb_line_credentials_free)
 
+/* The user's announcement as GET /me/announcement gives it back. */
+typedef struct {
+  GBytes *audio;
+  char   *content_type;   /* as the server said, e.g. "audio/wav" */
+} CbAnnouncement;
+
+void cb_announcement_free (CbAnnouncement *announcement);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbAnnouncement, cb_announcement_free)
+
+/* Which parts of an assistant group's filter a request changes. */
+typedef enum {
+  CB_ASSISTANT_FILTER_CHANGE_ENABLED  = 1 << 0,
+  CB_ASSISTANT_FILTER_CHANGE_STRATEGY = 1 << 1,
+  CB_ASSISTANT_FILTER_CHANGE_DELAY    = 1 << 2,
+} CbAssistantFilterChange;
+
 #define CB_TYPE_REST_CLIENT (cb_rest_client_get_type ())
 G_DECLARE_FINAL_TYPE (CbRestClient, cb_rest_client, CB, REST_CLIENT, GObject)
 
@@ -181,6 +197,54 @@ void          cb_rest_client_set_member_order_async      (CbRestClient        *s
                                                           GCancellable        *cancellable,
                                                           GAsyncReadyCallback  callback,
                                                           gpointer             user_data);
+/* PUT /groups/{id}/filter with the parts @changes names: an assistant
+ * group's filter (the leader may change all, a logged-in assistant only
+ * ENABLED; else 403). */
+void          cb_rest_client_set_assistant_filter_async  (CbRestClient        *self,
+                                                          gint64               group_id,
+                                                          CbAssistantFilterChange changes,
+                                                          gboolean             enabled,
+                                                          CbAssistantFilter    strategy,
+                                                          guint                delay,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* PUT /me/diversion: the whole diversion (targets NULL or "" are off);
+ * 422 names the member the server refused. */
+void          cb_rest_client_set_diversion_async         (CbRestClient          *self,
+                                                          const CbWireDiversion *diversion,
+                                                          GCancellable          *cancellable,
+                                                          GAsyncReadyCallback    callback,
+                                                          gpointer               user_data);
+/* PUT /me/mobile-ringing; 409 while the user has no mobile a trunk dials. */
+void          cb_rest_client_set_mobile_ringing_async    (CbRestClient        *self,
+                                                          gboolean             enabled,
+                                                          guint                delay,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* PUT /me/announcement: @audio as the body, of @content_type
+ * ("audio/wav", "audio/ogg" or "audio/mpeg"); 413 too large, 415 another
+ * type, 422 not audio of its type. */
+void          cb_rest_client_upload_announcement_async   (CbRestClient        *self,
+                                                          GBytes              *audio,
+                                                          const char          *content_type,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* GET /me/announcement; 404 when there is none. */
+void          cb_rest_client_get_announcement_async      (CbRestClient        *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+CbAnnouncement *cb_rest_client_get_announcement_finish   (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+/* DELETE /me/announcement; 404 when there is none. */
+void          cb_rest_client_delete_announcement_async   (CbRestClient        *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
 /* POST /me/favourites or /me/monitor. */
 void          cb_rest_client_add_to_list_async           (CbRestClient        *self,
                                                           CbUserList           list,
@@ -246,6 +310,16 @@ GPtrArray    *cb_rest_client_list_calls_finish           (CbRestClient        *s
 void          cb_rest_client_dial_async                  (CbRestClient        *self,
                                                           const char          *to,
                                                           CbPhone              from,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* As cb_rest_client_dial_async(), placing the call as @as_user_id (a
+ * leader the user assists, "call as"; 0: as the user): the callee sees
+ * the leader. Finish: cb_rest_client_dial_finish(). */
+void          cb_rest_client_dial_as_async               (CbRestClient        *self,
+                                                          const char          *to,
+                                                          CbPhone              from,
+                                                          gint64               as_user_id,
                                                           GCancellable        *cancellable,
                                                           GAsyncReadyCallback  callback,
                                                           gpointer             user_data);

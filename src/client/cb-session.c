@@ -43,6 +43,7 @@ struct _CbSession
   gint64             user_id;
   CbConnectionState  state;
   CbClientStore     *store;
+  CbCallAs          *call_as;
   char              *last_error;
   guint              reconnect_min_ms;
   guint              reconnect_max_ms;
@@ -727,6 +728,7 @@ cb_session_dispose (GObject *object)
   if (self->rest != NULL)
     g_signal_handlers_disconnect_by_data (self->rest, self);
   g_clear_object (&self->rest);
+  g_clear_object (&self->call_as);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (cb_session_parent_class)->dispose (object);
@@ -900,6 +902,7 @@ static void
 cb_session_init (CbSession *self)
 {
   self->store = cb_client_store_new ();
+  self->call_as = cb_call_as_new (self->store);
   self->life = g_cancellable_new ();
   self->reconnect_min_ms = env_ms ("CALLBOARD_RECONNECT_MIN_MS", RECONNECT_MIN_MS_DEFAULT);
   self->reconnect_max_ms = env_ms ("CALLBOARD_RECONNECT_MAX_MS", RECONNECT_MAX_MS_DEFAULT);
@@ -918,6 +921,13 @@ cb_session_get_store (CbSession *self)
 {
   g_return_val_if_fail (CB_IS_SESSION (self), NULL);
   return self->store;
+}
+
+CbCallAs *
+cb_session_get_call_as (CbSession *self)
+{
+  g_return_val_if_fail (CB_IS_SESSION (self), NULL);
+  return self->call_as;
 }
 
 CbRestClient *

@@ -21,6 +21,9 @@
  * Signals: "event-received" (gint64 seq, CbEventType type, JsonObject *data)
  * for every event frame, before the store decides whether to apply it.
  *
+ * The user's choice of whom their calls present lives with the session
+ * (cb_session_get_call_as()).
+ *
  * Every REST call, the session's own included, goes through its
  * CbRestClient (cb_session_get_rest_client()), which carries the token;
  * the event stream is a CbEventStream. Whoever wants a softphone for the
@@ -29,6 +32,7 @@
 
 #pragma once
 
+#include "cb-call-as.h"
 #include "cb-client-store.h"
 #include "cb-rest-client.h"
 
@@ -55,6 +59,9 @@ const char       *cb_session_get_server_url (CbSession           *self);
 const char       *cb_session_get_username  (CbSession           *self);
 const char       *cb_session_get_token     (CbSession           *self);
 const char       *cb_session_get_last_error (CbSession          *self);
+/* Whom this session's calls present ("call as"), chosen for as long as
+ * the session lives. */
+CbCallAs         *cb_session_get_call_as    (CbSession           *self);
 /* Where every change goes: the REST client with this session's token. */
 CbRestClient     *cb_session_get_rest_client (CbSession          *self);
 gboolean          cb_session_get_accept_invalid_certificates (CbSession *self);

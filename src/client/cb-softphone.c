@@ -35,6 +35,7 @@ struct _CbSoftphone
   GObject              parent_instance;
 
   CbRestClient        *rest;
+  CbCallAs            *call_as;       /* the session's: whom our calls present */
   CbCallTracker       *tracker;
   CbSipAgent          *agent;
   GCancellable        *cancellable;
@@ -814,6 +815,7 @@ cb_softphone_dispose (GObject *object)
       cb_call_tracker_set_controls (self->tracker, NULL, NULL);
     }
   g_clear_object (&self->rest);
+  g_clear_object (&self->call_as);
 
   G_OBJECT_CLASS (cb_softphone_parent_class)->dispose (object);
 }
@@ -976,6 +978,7 @@ cb_softphone_new (CbSession *session)
 
   self = g_object_new (CB_TYPE_SOFTPHONE, NULL);
   self->rest = g_object_ref (cb_session_get_rest_client (session));
+  self->call_as = g_object_ref (cb_session_get_call_as (session));
   self->tracker = cb_call_tracker_new (cb_session_get_user_id (session),
                                        cb_session_get_store (session));
   cb_call_tracker_set_controls (self->tracker, &controls, self);
@@ -984,6 +987,13 @@ cb_softphone_new (CbSession *session)
   g_signal_connect_object (session, "event-received", G_CALLBACK (on_event_received), self,
                            G_CONNECT_SWAPPED);
   return self;
+}
+
+CbCallAs *
+cb_softphone_get_call_as (CbSoftphone *self)
+{
+  g_return_val_if_fail (CB_IS_SOFTPHONE (self), NULL);
+  return self->call_as;
 }
 
 CbRegistrationState
@@ -1058,6 +1068,7 @@ cb_softphone_dial (CbSoftphone  *self,
   g_autoptr(CbSipCall) sip_call = NULL;
   g_autofree char *clean = NULL;
   g_autofree char *uri = NULL;
+  g_autofree char *headers = NULL;
 
   g_return_val_if_fail (CB_IS_SOFTPHONE (self), NULL);
   g_return_val_if_fail (number != NULL, NULL);
@@ -1089,8 +1100,13 @@ cb_softphone_dial (CbSoftphone  *self,
   uri = g_strdup_printf ("sip:%s@%s", clean,
                          g_str_has_prefix (self->registrar, "sip:") ? self->registrar + 4
                                                                    : self->registrar);
+  /* "Call as" a leader: the server checks that we assist them and shows
+   * them to the callee. */
+  if (cb_call_as_get_as_user_id (self->call_as) > 0)
+    headers = g_strdup_printf (CB_SOFTPHONE_HEADER_CALL_AS ": %" G_GINT64_FORMAT,
+                               cb_call_as_get_as_user_id (self->call_as));
   hold_others (self, NULL);
-  sip_call = cb_sip_agent_dial (self->agent, uri, error);
+  sip_call = cb_sip_agent_dial_with_headers (self->agent, uri, headers, error);
   if (sip_call == NULL)
     return NULL;
 

@@ -59,6 +59,9 @@ void                 cb_softphone_stop                   (CbSoftphone *self);
  * when no call of its own is under way. */
 void                 cb_softphone_reregister             (CbSoftphone *self);
 CbRegistrationState  cb_softphone_get_registration_state (CbSoftphone *self);
+/* The session's choice of whom calls present, which dialling follows
+ * (and which knows the leaders the user assists). */
+CbCallAs            *cb_softphone_get_call_as            (CbSoftphone *self);
 const char          *cb_softphone_get_line               (CbSoftphone *self);
 const char          *cb_softphone_get_last_error         (CbSoftphone *self);
 GListModel          *cb_softphone_get_calls              (CbSoftphone *self);
@@ -67,8 +70,13 @@ CbCall              *cb_softphone_lookup_call            (CbSoftphone *self,
 /* The live call the server knows as @server_call_id, or NULL. */
 CbCall              *cb_softphone_lookup_server_call     (CbSoftphone *self,
                                                           const char  *server_call_id);
+/* The INVITE header that asks callboardd to place a call as a leader
+ * the caller assists (its value: the leader's user id). */
+#define CB_SOFTPHONE_HEADER_CALL_AS "X-Callboard-As"
+
 /* Calls @number (an extension or any number the server routes); the
- * call's state follows in the calls model. */
+ * call's state follows in the calls model. While the session's
+ * CbCallAs names a leader, the call is placed as that leader. */
 CbCall              *cb_softphone_dial                   (CbSoftphone *self,
                                                           const char  *number,
                                                           GError     **error);

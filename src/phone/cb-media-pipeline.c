@@ -21,7 +21,8 @@
  *              ! encoder ! payloader ! rtpdtmfmux ! rtpbin ! udpsink (RTP socket)
  *          rtpdtmfsrc ---------------------------^ (priority pad)
  * Receive: udpsrc (RTP socket) ! rtpbin ~pad-added~ depayloader ! decoder
- *              ! convert ! resample ! [echo probe] ! volume(direction) ! sink
+ *              ! [convert ! resample ! echo probe] ! volume(direction)
+ *              ! convert ! resample ! playout queue ! sink
  *          the telephone-event PT gets its own rtpdtmfdepay ! fakesink.
  * RTCP:    rtpbin ! udpsink (RTCP socket), udpsrc (RTCP socket) ! rtpbin.
  *
@@ -36,6 +37,11 @@
 #define DTMF_GAP_MS           100
 #define DTMF_VOLUME           10  /* -dBm0, RFC 4733 section 2.3.4 */
 #define AEC_RATE              48000
+/* The encoders take 20 ms frames (Opus frame-size, the payloaders'
+ * ptime); a capture source asked for 20 ms at a time wakes half as often
+ * as with its default 10 ms, for no later audio: the encoder could not
+ * start a frame before its last sample anyway. */
+#define CAPTURE_PERIOD_US     20000
 #define PORT_PAIR_ATTEMPTS    64
 
 struct _CbMediaPipeline {
@@ -876,6 +882,40 @@ configure_payloader (CbMediaPipeline *self,
                   NULL);
 }
 
+static void
+set_capture_period (GstElement *element)
+{
+  /* GstAudioBaseSrc (pulsesrc, alsasrc, …): the size of each read. */
+  if (has_property (element, "latency-time"))
+    g_object_set (element, "latency-time", (gint64) CAPTURE_PERIOD_US, NULL);
+}
+
+static void
+on_source_element_added (GstBin     *bin,
+                         GstBin     *sub_bin,
+                         GstElement *element,
+                         gpointer    user_data)
+{
+  set_capture_period (element);
+}
+
+/* The source's elements now and those it adds later (autoaudiosrc picks
+ * its device's element when it starts). */
+static void
+configure_source (GstElement *source)
+{
+  g_autoptr(GstIterator) elements = gst_bin_iterate_recurse (GST_BIN (source));
+  GValue item = G_VALUE_INIT;
+
+  while (gst_iterator_next (elements, &item) == GST_ITERATOR_OK)
+    {
+      set_capture_period (g_value_get_object (&item));
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  g_signal_connect (source, "deep-element-added", G_CALLBACK (on_source_element_added), NULL);
+}
+
 static gboolean
 build_send (CbMediaPipeline  *self,
             GstElement       *echo_dsp,
@@ -888,6 +928,7 @@ build_send (CbMediaPipeline  *self,
   self->audio_src = make_bin_from_description (self->audio_src_desc, "audio-src", error);
   if (self->audio_src == NULL)
     return FALSE;
+  configure_source (self->audio_src);
 
   convert = gst_element_factory_make ("audioconvert", NULL);
   resample = gst_element_factory_make ("audioresample", NULL);
@@ -975,7 +1016,7 @@ build_receive (CbMediaPipeline  *self,
                GError          **error)
 {
   GstBin *bin = GST_BIN (self->pipeline);
-  GstElement *decoder, *convert, *resample, *out_convert, *out_resample, *playout;
+  GstElement *decoder, *out_convert, *out_resample, *playout;
 
   self->audio_sink = make_bin_from_description (self->audio_sink_desc, "audio-sink", error);
   if (self->audio_sink == NULL)
@@ -990,8 +1031,6 @@ build_receive (CbMediaPipeline  *self,
       return FALSE;
     }
 
-  convert = gst_element_factory_make ("audioconvert", NULL);
-  resample = gst_element_factory_make ("audioresample", NULL);
   self->recv_volume = gst_element_factory_make ("volume", "recv-volume");
   out_convert = gst_element_factory_make ("audioconvert", NULL);
   out_resample = gst_element_factory_make ("audioresample", NULL);
@@ -1015,12 +1054,13 @@ build_receive (CbMediaPipeline  *self,
   if (has_property (decoder, "use-inband-fec"))
     g_object_set (decoder, "use-inband-fec", FALSE, NULL);
 
-  gst_bin_add_many (bin, self->depayloader, decoder, convert, resample,
-                    self->recv_volume, out_convert, out_resample, playout,
-                    self->audio_sink, NULL);
+  gst_bin_add_many (bin, self->depayloader, decoder, self->recv_volume, out_convert,
+                    out_resample, playout, self->audio_sink, NULL);
 
   if (echo_probe != NULL)
     {
+      GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
+      GstElement *resample = gst_element_factory_make ("audioresample", NULL);
       GstElement *probe_caps = make_caps_filter (NULL,
                                                  gst_caps_new_simple ("audio/x-raw",
                                                                       "format", G_TYPE_STRING, "S16LE",
@@ -1028,15 +1068,16 @@ build_receive (CbMediaPipeline  *self,
                                                                       "channels", G_TYPE_INT, 1,
                                                                       NULL));
 
-      gst_bin_add_many (bin, probe_caps, echo_probe, NULL);
+      gst_bin_add_many (bin, convert, resample, probe_caps, echo_probe, NULL);
       return link_chain (error, self->depayloader, decoder, convert, resample,
                          probe_caps, echo_probe, self->recv_volume, out_convert,
                          out_resample, playout, self->audio_sink, NULL);
     }
 
-  return link_chain (error, self->depayloader, decoder, convert, resample,
-                     self->recv_volume, out_convert, out_resample, playout,
-                     self->audio_sink, NULL);
+  /* Without the probe, the decoder's output goes to the volume as it is
+   * (volume takes what decoders give); one conversion, for the sink. */
+  return link_chain (error, self->depayloader, decoder, self->recv_volume, out_convert,
+                     out_resample, playout, self->audio_sink, NULL);
 }
 
 static gboolean

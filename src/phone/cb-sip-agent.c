@@ -813,6 +813,26 @@ cb_sip_agent_dial (CbSipAgent  *self,
                    const char  *uri,
                    GError     **error)
 {
+  return cb_sip_agent_dial_with_headers (self, uri, NULL, error);
+}
+
+/**
+ * cb_sip_agent_dial_with_headers:
+ * @uri: a SIP URI
+ * @headers: (nullable): extra header lines for the INVITE ("Name: value",
+ *   several separated by CRLF), e.g. the server's X-Callboard-As
+ *
+ * As cb_sip_agent_dial(); the headers go with the INVITE (also when it is
+ * sent again with credentials), not with later requests of the call.
+ *
+ * Returns: (transfer full): the new call, in state DIALING
+ */
+CbSipCall *
+cb_sip_agent_dial_with_headers (CbSipAgent  *self,
+                                const char  *uri,
+                                const char  *headers,
+                                GError     **error)
+{
   g_autoptr(CbMediaPipeline) media = NULL;
   g_autofree char *sdp = NULL;
   g_autofree char *uuid = NULL;
@@ -848,6 +868,7 @@ cb_sip_agent_dial (CbSipAgent  *self,
               SOATAG_USER_SDP_STR (sdp),
               SOATAG_RTP_SORT (SOA_RTP_SORT_LOCAL),
               SOATAG_RTP_SELECT (SOA_RTP_SELECT_COMMON),
+              TAG_IF (headers != NULL && *headers != '\0', SIPTAG_HEADER_STR (headers)),
               TAG_END ());
 
   return call;

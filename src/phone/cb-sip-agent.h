@@ -29,6 +29,11 @@ gboolean     cb_sip_agent_get_registered  (CbSipAgent  *self);
 CbSipCall   *cb_sip_agent_dial            (CbSipAgent  *self,
                                            const char  *uri,
                                            GError     **error);
+/* With extra header lines on the INVITE ("Name: value", CRLF between). */
+CbSipCall   *cb_sip_agent_dial_with_headers (CbSipAgent  *self,
+                                             const char  *uri,
+                                             const char  *headers,
+                                             GError     **error);
 void         cb_sip_agent_shutdown        (CbSipAgent  *self);
 void         cb_sip_agent_set_auto_hold   (CbSipAgent  *self,
                                            gboolean     auto_hold);

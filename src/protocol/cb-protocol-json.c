@@ -91,6 +91,7 @@ cb_json_error_body (CbProtocolError  code,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *valid = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
@@ -98,7 +99,9 @@ cb_json_error_body (CbProtocolError  code,
   json_builder_set_member_name (builder, "code");
   json_builder_add_string_value (builder, cb_protocol_error_to_code (code));
   json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message != NULL ? message : "");
+  /* Messages may quote what a client sent (a path, a name). */
+  valid = g_utf8_make_valid (message != NULL ? message : "", -1);
+  json_builder_add_string_value (builder, valid);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
@@ -131,6 +134,209 @@ cb_json_parse_error_body (const char  *body,
   return TRUE;
 }
 
+/* ---- checking text before json-glib sees it ------------------------------ */
+
+/* Where the scanner is: one entry per open container, with the member
+ * name last read in it (raw, between its quotes). */
+typedef struct {
+  gboolean    object;
+  const char *key;
+  gsize       key_length;
+} Level;
+
+typedef enum {
+  TEXT_OK,
+  TEXT_INVALID_UTF8,
+  TEXT_LONE_SURROGATE,
+  TEXT_NUL,
+} TextProblem;
+
+static int
+hex4 (const char *p,
+      gsize       available)
+{
+  int value = 0;
+
+  if (available < 4)
+    return -1;
+  for (guint i = 0; i < 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  return value;
+}
+
+/* Scans the string whose opening quote is at data[start]; returns the
+ * offset just past its closing quote (length when unterminated: json-glib
+ * reports that) and what is wrong with its text. */
+static gsize
+scan_string (const char  *data,
+             gsize        length,
+             gsize        start,
+             TextProblem *problem)
+{
+  gsize i = start + 1;
+
+  *problem = TEXT_OK;
+  while (i < length && data[i] != '"')
+    {
+      guchar c = data[i];
+
+      if (c == '\\')
+        {
+          int unit;
+
+          if (i + 1 >= length)
+            return length;
+          if (data[i + 1] != 'u')
+            {
+              i += 2;
+              continue;
+            }
+          unit = hex4 (data + i + 2, length - (i + 2));
+          i += 2;
+          if (unit < 0)
+            continue;   /* malformed escape: json-glib's to report */
+          i += 4;
+          /* json-glib cuts a string at NUL and turns a lone surrogate
+           * into bytes that are not UTF-8, losing what follows it. */
+          if (unit == 0 && *problem == TEXT_OK)
+            *problem = TEXT_NUL;
+          else if (unit >= 0xdc00 && unit <= 0xdfff)
+            *problem = TEXT_LONE_SURROGATE;
+          else if (unit >= 0xd800 && unit <= 0xdbff)
+            {
+              int low = (i + 1 < length && data[i] == '\\' && data[i + 1] == 'u')
+                        ? hex4 (data + i + 2, length - (i + 2)) : -1;
+
+              if (low >= 0xdc00 && low <= 0xdfff)
+                i += 6;
+              else
+                *problem = TEXT_LONE_SURROGATE;
+            }
+        }
+      else if (c < 0x80)
+        i++;
+      else
+        {
+          gsize skip = g_utf8_skip[c];
+
+          if (i + skip > length || !g_utf8_validate_len (data + i, skip, NULL))
+            {
+              *problem = TEXT_INVALID_UTF8;
+              skip = 1;
+            }
+          i += skip;
+        }
+    }
+  return i < length ? i + 1 : length;
+}
+
+static void
+set_text_error (GError       **error,
+                TextProblem    problem,
+                gboolean       is_key,
+                const char    *key,
+                gsize          key_length)
+{
+  static const char *why[] = {
+    [TEXT_INVALID_UTF8] = "is not valid UTF-8",
+    [TEXT_LONE_SURROGATE] = "is not valid UTF-8 (a lone surrogate escape, \\uD800 to \\uDFFF without its pair)",
+    [TEXT_NUL] = "contains a NUL character (\\u0000)",
+  };
+  g_autofree char *name = NULL;
+
+  if (is_key || key == NULL)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                   "%s %s", is_key ? "A member name" : "A string", why[problem]);
+      return;
+    }
+  /* Shown in the message: the name as sent, made printable and short. */
+  name = g_utf8_make_valid (key, MIN (key_length, 64));
+  g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+               "Field “%s” %s", name, why[problem]);
+}
+
+/* json-glib parses recursively with no depth limit (a deep enough body
+ * overflows the stack) and accepts text that is not UTF-8 after
+ * unescaping. One pass over the raw text refuses both before parsing. */
+static gboolean
+check_json_text (const char  *data,
+                 gsize        length,
+                 GError     **error)
+{
+  Level levels[CB_JSON_MAX_DEPTH + 1];
+  guint depth = 0;
+  gsize i = 0;
+
+  levels[0] = (Level) { FALSE, NULL, 0 };
+  while (i < length)
+    {
+      switch (data[i])
+        {
+        case '{':
+        case '[':
+          if (depth == CB_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_JSON,
+                           "The JSON is too deeply nested (more than %d levels)",
+                           CB_JSON_MAX_DEPTH);
+              return FALSE;
+            }
+          levels[++depth] = (Level) { data[i] == '{', NULL, 0 };
+          i++;
+          break;
+
+        case '}':
+        case ']':
+          if (depth > 0)
+            depth--;
+          i++;
+          break;
+
+        case '"':
+          {
+            TextProblem problem;
+            gsize end = scan_string (data, length, i, &problem);
+            gsize next = end;
+            gboolean is_key;
+
+            while (next < length && g_ascii_isspace (data[next]))
+              next++;
+            is_key = next < length && data[next] == ':' && levels[depth].object;
+            if (problem != TEXT_OK)
+              {
+                guint owner = depth;
+
+                /* A value in an array belongs to the member holding it. */
+                while (owner > 0 && !levels[owner].object)
+                  owner--;
+                set_text_error (error, problem, is_key, levels[owner].key,
+                                levels[owner].key_length);
+                return FALSE;
+              }
+            if (is_key)
+              {
+                levels[depth].key = data + i + 1;
+                levels[depth].key_length = end - i - 2;
+              }
+            i = end;
+            break;
+          }
+
+        default:
+          i++;
+          break;
+        }
+    }
+  return TRUE;
+}
+
 JsonObject *
 cb_json_parse_object (const char  *data,
                       gsize        length,
@@ -146,6 +352,9 @@ cb_json_parse_object (const char  *data,
                            "The request body is empty; a JSON object is required");
       return NULL;
     }
+
+  if (!check_json_text (data, length, error))
+    return NULL;
 
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
@@ -227,6 +436,14 @@ cb_json_get_string (JsonObject  *object,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return wrong_type (member, "a string", error);
 
+  /* cb_json_parse_object() has checked the text already; an object built
+   * some other way must not slip anything past either. */
+  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                   "Field “%s” is not valid UTF-8", member);
+      return FALSE;
+    }
   *value = json_node_get_string (node);
   return TRUE;
 }

@@ -53,7 +53,13 @@ gboolean     cb_json_parse_error_body            (const char      *body,
                                                   gsize            length,
                                                   GError         **error);
 
-/* Parses a request body that must be a JSON object. */
+/* Deepest nesting of arrays and objects cb_json_parse_object() accepts. */
+#define CB_JSON_MAX_DEPTH 64
+
+/* Parses a request body that must be a JSON object. Nesting deeper than
+ * CB_JSON_MAX_DEPTH is CB_PROTOCOL_ERROR_INVALID_JSON; a string or member
+ * name that is not UTF-8 once unescaped (a lone surrogate), or holds a
+ * NUL, is CB_PROTOCOL_ERROR_INVALID_FIELD naming the member. */
 JsonObject  *cb_json_parse_object                (const char      *data,
                                                   gsize            length,
                                                   GError         **error);
@@ -61,7 +67,7 @@ char        *cb_json_to_string                   (JsonNode        *node);
 char        *cb_json_object_to_string            (JsonObject      *object);
 
 /* Typed member access that reports CB_PROTOCOL_ERROR_INVALID_FIELD naming
- * the member. Optional getters leave *value untouched when the member is
+ * the member (also for a string that is not UTF-8). Optional getters leave *value untouched when the member is
  * absent and return TRUE. */
 gboolean     cb_json_get_string                  (JsonObject      *object,
                                                   const char      *member,

@@ -139,6 +139,23 @@ typedef enum {
   CB_CALL_OUTCOME_NOT_FOUND,    /* placed; not reached: no such number */
 } CbCallOutcome;
 
+/* Why a call ended: the last "call" event's and the journal entry's
+ * "end_reason" (null while it goes on, or when an older server did not
+ * say). Not reached: busy, declined, not found, unreachable, rejected. */
+typedef enum {
+  CB_CALL_END_REASON_UNKNOWN,       /* null on the wire */
+  CB_CALL_END_REASON_COMPLETED,     /* answered, then hung up */
+  CB_CALL_END_REASON_CANCELLED,     /* the caller gave up before an answer */
+  CB_CALL_END_REASON_BUSY,          /* the callee was busy (486, 600) */
+  CB_CALL_END_REASON_DECLINED,      /* the callee refused it while free (603, or their phone's 486) */
+  CB_CALL_END_REASON_NOT_FOUND,     /* no such number (404) */
+  CB_CALL_END_REASON_UNREACHABLE,   /* nothing registered, no answer, no route (480, 408, 503) */
+  CB_CALL_END_REASON_REJECTED,      /* refused otherwise (403 and other failures) */
+  CB_CALL_END_REASON_TRANSFERRED,   /* forwarded or transferred: it goes on as another call */
+  CB_CALL_END_REASON_CONFERENCE,    /* joined into a conference, which goes on as another call */
+  CB_CALL_END_REASON_SERVER_RESTART, /* the server stopped during it and ended it when it came back */
+} CbCallEndReason;
+
 /* A call's state on the server (the client folds more into its own
  * CbCallState: dialling, held here or there). */
 typedef enum {

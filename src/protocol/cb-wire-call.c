@@ -13,8 +13,10 @@
 
 /* What cb_wire_call_from_json() returns: the strings point into object. */
 typedef struct {
-  CbWireCall  call;
-  JsonObject *object;
+  CbWireCall        call;
+  JsonObject       *object;
+  CbWireConference  conference;
+  GArray           *parties;     /* CbWireParty of conference, or NULL */
 } CallRead;
 
 /* Who nobody may learn of: no number, no name, no id. */
@@ -93,6 +95,38 @@ cb_wire_call_write (CbWireSink         *sink,
   else
     cb_wire_sink_null (sink);
   cb_wire_sink_put_bool (sink, "picked_up", call->picked_up);
+  _cb_wire_put_colleague (sink, "picked_up_from", call->picked_up_from.user_id,
+                          call->picked_up_from.name, viewer);
+
+  cb_wire_sink_member (sink, "end_reason");
+  if (call->state == CB_WIRE_CALL_STATE_ENDED && call->end_reason != CB_CALL_END_REASON_UNKNOWN)
+    cb_wire_sink_string (sink, _cb_wire_nick (CB_TYPE_CALL_END_REASON, call->end_reason));
+  else
+    cb_wire_sink_null (sink);
+
+  /* Parties the viewer may not see are in it without a name. */
+  cb_wire_sink_member (sink, "conference");
+  if (call->conference != NULL)
+    {
+      cb_wire_sink_begin_object (sink);
+      cb_wire_sink_put_string (sink, "id", call->conference->id);
+      cb_wire_sink_member (sink, "parties");
+      cb_wire_sink_begin_array (sink);
+      for (guint i = 0; i < call->conference->n_parties; i++)
+        {
+          const CbWireParty *party = as_seen (&call->conference->parties[i], viewer);
+
+          cb_wire_sink_begin_object (sink);
+          cb_wire_sink_put_id (sink, "user_id", party->user_id);
+          cb_wire_sink_put_string (sink, "number", party->number);
+          cb_wire_sink_put_string (sink, "name", party->name);
+          cb_wire_sink_end_object (sink);
+        }
+      cb_wire_sink_end_array (sink);
+      cb_wire_sink_end_object (sink);
+    }
+  else
+    cb_wire_sink_null (sink);
   cb_wire_sink_end_object (sink);
 }
 
@@ -152,6 +186,62 @@ read_for (JsonObject  *object,
   return TRUE;
 }
 
+static gboolean
+read_end_reason (JsonObject  *object,
+                 CbWireCall  *call,
+                 GError     **error)
+{
+  const char *nick = NULL;
+  int value;
+
+  if (!_cb_wire_get_nullable_string (object, "end_reason", &nick, error))
+    return FALSE;
+  /* A reason a newer server gives is still an end, for a reason unknown here. */
+  if (nick != NULL && cb_enum_from_nick (CB_TYPE_CALL_END_REASON, nick, &value))
+    call->end_reason = value;
+  return TRUE;
+}
+
+static gboolean
+read_conference (JsonObject  *object,
+                 CallRead    *read,
+                 GError     **error)
+{
+  JsonObject *conference = NULL;
+  JsonArray *parties = NULL;
+
+  if (!_cb_wire_get_nullable_object (object, "conference", &conference, error))
+    return FALSE;
+  if (conference == NULL)
+    return TRUE;
+  if (!cb_json_get_string (conference, "id", TRUE, &read->conference.id, error) ||
+      !_cb_wire_get_array (conference, "parties", &parties, error))
+    {
+      g_prefix_error (error, "In “conference”: ");
+      return FALSE;
+    }
+  read->parties = g_array_new (FALSE, TRUE, sizeof (CbWireParty));
+  for (guint i = 0; parties != NULL && i < json_array_get_length (parties); i++)
+    {
+      CbWireParty party = { 0, NULL, NULL };
+      JsonObject *element = NULL;
+
+      if (!_cb_wire_get_element_object (parties, "parties", i, &element, error) ||
+          !_cb_wire_get_nullable_int (element, "user_id", &party.user_id, error) ||
+          !cb_json_get_string (element, "number", FALSE, &party.number, error) ||
+          !cb_json_get_string (element, "name", FALSE, &party.name, error))
+        {
+          g_prefix_error (error, "In “conference”: ");
+          return FALSE;
+        }
+      g_array_append_val (read->parties, party);
+    }
+  read->conference.n_parties = read->parties->len;
+  read->conference.parties = (const CbWireParty *) read->parties->data;
+  read->call.conference = &read->conference;
+  return TRUE;
+}
+
 CbWireCall *
 cb_wire_call_from_json (JsonObject  *object,
                         GError     **error)
@@ -188,7 +278,11 @@ cb_wire_call_from_json (JsonObject  *object,
       !_cb_wire_get_nullable_string (object, "device", &call->device, error) ||
       !read_group (object, call, error) ||
       !read_for (object, call, error) ||
-      !cb_json_get_bool (object, "picked_up", FALSE, &call->picked_up, error))
+      !cb_json_get_bool (object, "picked_up", FALSE, &call->picked_up, error) ||
+      !_cb_wire_get_colleague (object, "picked_up_from", &call->picked_up_from.user_id,
+                               &call->picked_up_from.name, error) ||
+      !read_end_reason (object, call, error) ||
+      !read_conference (object, read, error))
     {
       cb_wire_call_free (call);
       return NULL;
@@ -216,6 +310,7 @@ cb_wire_call_free (CbWireCall *call)
   if (read == NULL)
     return;
   g_clear_pointer (&read->object, json_object_unref);
+  g_clear_pointer (&read->parties, g_array_unref);
   g_free (read);
 }
 

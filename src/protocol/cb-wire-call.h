@@ -8,7 +8,8 @@
  *  "remote_number", "remote_name", "remote_user_id",
  *  "started_at", "answered_at", "device_call_id", "device",
  *  "group": {"id", "name"} | null, "for": {"user_id", "name"} | null,
- *  "picked_up"}
+ *  "picked_up", "picked_up_from": {"user_id", "name"} | null, "end_reason",
+ *  "conference": {"id", "parties": [{"user_id", "number", "name"}]} | null}
  *
  * The remote party is `to` for an outgoing side and `from` for an
  * incoming one. Ids are null when the party is not one of our users (a
@@ -17,6 +18,16 @@
  * "for" is the assistant group leader the call is for: a call to the
  * leader offered to an assistant ("Call for Dr. Krause"), or one an
  * assistant placed as the leader; null otherwise.
+ *
+ * "picked_up_from" is set on the side of a user who took the call over
+ * by pickup: the colleague it rang at (null otherwise).
+ *
+ * "end_reason" says why a call ended ("busy", "declined", "not-found",
+ * "unreachable", "rejected", "cancelled", "completed", "transferred",
+ * "conference", "server-restart"), so a card can say so; null while it
+ * goes on. "conference" is set while the call is part of a conference
+ * the server mixes: its id (the call of the user who set it up) and
+ * everyone in it, this side's own user too.
  *
  * Written for a viewer, a party the viewer may not see
  * (cb_wire_viewer_may_see()) loses its number, name and id: the call
@@ -38,6 +49,13 @@ typedef struct {
   const char *name;      /* display name, the group's name, or "" */
 } CbWireParty;
 
+/* A conference the server mixes, as one of its calls carries it. */
+typedef struct {
+  const char        *id;          /* the call of the user who set it up */
+  guint              n_parties;
+  const CbWireParty *parties;     /* everyone in it, in the order they joined */
+} CbWireConference;
+
 typedef struct {
   const char      *call_id;
   CbWireCallState  state;
@@ -54,6 +72,9 @@ typedef struct {
   gboolean         picked_up;
   gint64           for_user_id;     /* the leader it is for; 0: none */
   const char      *for_name;        /* their display name */
+  CbWireParty      picked_up_from;  /* this side took it from them (user_id 0: no); no number */
+  CbCallEndReason  end_reason;      /* once ended; UNKNOWN before (null on the wire) */
+  const CbWireConference *conference; /* NULL: not in a conference */
 } CbWireCall;
 
 /* The party on the other side from call->user_id's point of view. */
@@ -67,7 +88,8 @@ JsonObject        *cb_wire_call_to_json   (const CbWireCall   *call,
 /* Reads a call object; the result keeps a reference to object. A call
  * object without from_user_id/to_user_id (an older server) reads the
  * remote party's id from remote_user_id. Only the remote party has a
- * name on the wire: the other party's name reads as NULL. Required:
+ * name on the wire: the other party's name reads as NULL. An
+ * end_reason this build does not know reads as UNKNOWN. Required:
  * call_id, state, user_id, direction. */
 CbWireCall        *cb_wire_call_from_json (JsonObject         *object,
                                            GError            **error);

@@ -64,8 +64,25 @@ cb_wire_journal_entry_write (CbWireSink               *sink,
       cb_wire_sink_put_id (sink, "taken_by_user_id", 0);
       cb_wire_sink_put_string (sink, "taken_by_name", "");
     }
+  cb_wire_sink_member (sink, "for");
+  if (entry->for_user_id > 0 && cb_wire_viewer_may_see (viewer, entry->for_user_id))
+    {
+      cb_wire_sink_begin_object (sink);
+      cb_wire_sink_put_int (sink, "user_id", entry->for_user_id);
+      cb_wire_sink_put_string (sink, "name", entry->for_name != NULL ? entry->for_name : "");
+      cb_wire_sink_end_object (sink);
+    }
+  else
+    cb_wire_sink_null (sink);
   cb_wire_sink_put_bool (sink, "picked_up", entry->picked_up);
   cb_wire_sink_put_nick (sink, "outcome", CB_TYPE_CALL_OUTCOME, entry->outcome);
+  _cb_wire_put_colleague (sink, "picked_up_from", entry->picked_up_from.user_id,
+                          entry->picked_up_from.name, viewer);
+  cb_wire_sink_member (sink, "end_reason");
+  if (entry->end_reason != CB_CALL_END_REASON_UNKNOWN)
+    cb_wire_sink_string (sink, _cb_wire_nick (CB_TYPE_CALL_END_REASON, entry->end_reason));
+  else
+    cb_wire_sink_null (sink);
   cb_wire_sink_end_object (sink);
 }
 
@@ -85,6 +102,27 @@ cb_wire_journal_entry_to_json (const CbWireJournalEntry *entry,
   return cb_wire_build_object (write_entry, entry, viewer);
 }
 
+static gboolean
+read_for (JsonObject          *object,
+          CbWireJournalEntry  *entry,
+          GError             **error)
+{
+  JsonObject *leader = NULL;
+
+  /* Entries of an older server have no "for": none. */
+  if (!_cb_wire_get_nullable_object (object, "for", &leader, error))
+    return FALSE;
+  if (leader == NULL)
+    return TRUE;
+  if (!cb_json_get_int (leader, "user_id", TRUE, &entry->for_user_id, error) ||
+      !cb_json_get_string (leader, "name", FALSE, &entry->for_name, error))
+    {
+      g_prefix_error (error, "In “for”: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 CbWireJournalEntry *
 cb_wire_journal_entry_from_json (JsonObject  *object,
                                  GError     **error)
@@ -95,6 +133,8 @@ cb_wire_journal_entry_from_json (JsonObject  *object,
   gint64 duration = 0;
   gboolean answered = FALSE;
   int outcome = -1;
+  const char *end_reason = NULL;
+  int reason;
 
   g_return_val_if_fail (object != NULL, NULL);
 
@@ -119,8 +159,12 @@ cb_wire_journal_entry_from_json (JsonObject  *object,
       !_cb_wire_get_nullable_string (object, "group_name", &entry->group_name, error) ||
       !_cb_wire_get_nullable_int (object, "taken_by_user_id", &entry->taken_by.user_id, error) ||
       !_cb_wire_get_nullable_string (object, "taken_by_name", &entry->taken_by.name, error) ||
+      !read_for (object, entry, error) ||
       !cb_json_get_bool (object, "picked_up", FALSE, &entry->picked_up, error) ||
-      !cb_json_get_enum (object, "outcome", CB_TYPE_CALL_OUTCOME, FALSE, &outcome, error))
+      !cb_json_get_enum (object, "outcome", CB_TYPE_CALL_OUTCOME, FALSE, &outcome, error) ||
+      !_cb_wire_get_colleague (object, "picked_up_from", &entry->picked_up_from.user_id,
+                               &entry->picked_up_from.name, error) ||
+      !_cb_wire_get_nullable_string (object, "end_reason", &end_reason, error))
     {
       cb_wire_journal_entry_free (entry);
       return NULL;
@@ -129,6 +173,9 @@ cb_wire_journal_entry_from_json (JsonObject  *object,
   entry->outcome = outcome >= 0 ? (CbCallOutcome) outcome
                                 : cb_wire_journal_guess_outcome (entry->direction, entry->answered_at,
                                                                  entry->taken_by.user_id);
+  /* A reason a newer server gives reads as unknown here. */
+  if (end_reason != NULL && cb_enum_from_nick (CB_TYPE_CALL_END_REASON, end_reason, &reason))
+    entry->end_reason = reason;
   return entry;
 }
 

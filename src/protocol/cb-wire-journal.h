@@ -7,17 +7,30 @@
  *  "remote_number", "remote_name", "remote_user_id",
  *  "started_at", "answered_at", "ended_at", "duration", "answered",
  *  "group_id", "group_name", "taken_by_user_id", "taken_by_name",
- *  "picked_up", "outcome"}
+ *  "for": {"user_id", "name"} | null, "picked_up", "outcome",
+ *  "picked_up_from": {"user_id", "name"} | null, "end_reason"}
  *
  * Written for a viewer, the remote party and the colleague who took the
  * call lose their names, numbers and ids when the viewer may not see
  * them (cb_wire_viewer_may_see()); the store keeps them, so a viewer who
  * is granted the level later sees them again.
  *
+ * "picked_up_from" names, in the entry of the user who took a call over
+ * by pickup, the colleague it rang at (null otherwise; hidden like
+ * "taken_by" from a viewer who may not see them).
+ *
  * "group_name" is null without a group; "taken_by_user_id" and
  * "taken_by_name" are both null when nobody took the call, and null and
  * "" when someone the viewer may not see took it (clients read "" as no
  * name, so nobody is named).
+ *
+ * "for" is the assistant group leader an assistant took or placed the
+ * call for ("call for", "call as"), null otherwise and to a viewer who
+ * may not see that leader (as the call's "for").
+ *
+ * "end_reason" is why the call ended (as the call's, cb-wire-call.h):
+ * with "outcome" a card reads "not reached (busy)"; null for entries
+ * written before it was kept.
  */
 
 #pragma once
@@ -38,8 +51,12 @@ typedef struct {
   gint64           group_id;      /* 0: not a group call */
   const char      *group_name;
   CbWireParty      taken_by;      /* the colleague who answered it (user_id 0: none); no number */
+  gint64           for_user_id;   /* the leader an assistant took or placed it for; 0: none */
+  const char      *for_name;
   gboolean         picked_up;
   CbCallOutcome    outcome;
+  CbWireParty      picked_up_from; /* this user took it over from them (user_id 0: no); no number */
+  CbCallEndReason  end_reason;    /* UNKNOWN: null */
 } CbWireJournalEntry;
 
 void                cb_wire_journal_entry_write     (CbWireSink               *sink,

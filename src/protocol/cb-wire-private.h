@@ -33,6 +33,7 @@ typedef enum {
   CB_WIRE_USER_FIELD_DIVERSION,
   CB_WIRE_USER_FIELD_MOBILE_RINGING,
   CB_WIRE_USER_FIELD_ANNOUNCEMENT,
+  CB_WIRE_USER_FIELD_EXTERNAL_CALLS,
   /* Pseudo-fields: not members of the object. */
   CB_WIRE_USER_FIELD_CALLS,
   CB_WIRE_USER_FIELD_PICKUP,
@@ -75,6 +76,22 @@ gboolean    _cb_wire_get_element_object   (JsonArray    *array,
                                            const char   *member,
                                            guint         index,
                                            JsonObject  **value,
+                                           GError      **error);
+
+/* A colleague named in a call or journal entry ("picked_up_from"):
+ * {"user_id", "name"}, null when there is none (user_id 0), and
+ * {"user_id": null, "name": ""} when the viewer may not see them. */
+void        _cb_wire_put_colleague        (CbWireSink         *sink,
+                                           const char         *member,
+                                           gint64              user_id,
+                                           const char         *name,
+                                           const CbWireViewer *viewer);
+/* Reads what _cb_wire_put_colleague() wrote; absent or null leaves
+ * *user_id and *name untouched. */
+gboolean    _cb_wire_get_colleague        (JsonObject   *object,
+                                           const char   *member,
+                                           gint64       *user_id,
+                                           const char  **name,
                                            GError      **error);
 
 G_END_DECLS

@@ -126,3 +126,46 @@ _cb_wire_get_element_object (JsonArray   *array,
   *value = json_node_get_object (node);
   return TRUE;
 }
+
+void
+_cb_wire_put_colleague (CbWireSink         *sink,
+                        const char         *member,
+                        gint64              user_id,
+                        const char         *name,
+                        const CbWireViewer *viewer)
+{
+  gboolean shown = cb_wire_viewer_may_see (viewer, user_id);
+
+  cb_wire_sink_member (sink, member);
+  if (user_id <= 0)
+    {
+      cb_wire_sink_null (sink);
+      return;
+    }
+  cb_wire_sink_begin_object (sink);
+  cb_wire_sink_put_id (sink, "user_id", shown ? user_id : 0);
+  cb_wire_sink_put_string (sink, "name", shown && name != NULL ? name : "");
+  cb_wire_sink_end_object (sink);
+}
+
+gboolean
+_cb_wire_get_colleague (JsonObject   *object,
+                        const char   *member,
+                        gint64       *user_id,
+                        const char  **name,
+                        GError      **error)
+{
+  JsonObject *colleague = NULL;
+
+  if (!_cb_wire_get_nullable_object (object, member, &colleague, error))
+    return FALSE;
+  if (colleague == NULL)
+    return TRUE;
+  if (!_cb_wire_get_nullable_int (colleague, "user_id", user_id, error) ||
+      !cb_json_get_string (colleague, "name", FALSE, name, error))
+    {
+      g_prefix_error (error, "In “%s”: ", member);
+      return FALSE;
+    }
+  return TRUE;
+}

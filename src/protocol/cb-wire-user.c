@@ -134,6 +134,9 @@ write_field (CbWireSink       *sink,
     case CB_WIRE_USER_FIELD_ANNOUNCEMENT:
       cb_wire_sink_put_bool (sink, name, user->announcement);
       break;
+    case CB_WIRE_USER_FIELD_EXTERNAL_CALLS:
+      cb_wire_sink_put_bool (sink, name, user->external_calls);
+      break;
     case CB_WIRE_USER_FIELD_CALLS:
     case CB_WIRE_USER_FIELD_PICKUP:
     case CB_WIRE_N_USER_FIELDS:
@@ -351,8 +354,10 @@ cb_wire_user_from_json (JsonObject  *object,
   if (cb_wire_user_field_shown ("mobile_ringing", user->level) &&
       !read_mobile_ringing (object, user, error))
     goto fail;
-  if (cb_wire_user_field_shown ("announcement", user->level) &&
-      !cb_json_get_bool (object, "announcement", FALSE, &user->announcement, error))
+  if ((cb_wire_user_field_shown ("announcement", user->level) &&
+       !cb_json_get_bool (object, "announcement", FALSE, &user->announcement, error)) ||
+      (cb_wire_user_field_shown ("external_calls", user->level) &&
+       !cb_json_get_bool (object, "external_calls", FALSE, &user->external_calls, error)))
     goto fail;
   user->line_state = line_state;
   user->agent_status = agent_status;

@@ -10,7 +10,8 @@
  *  "agent_status", "group_logins": [{"id", "name"}],
  *  "diversion": {"unconditional", "busy", "no_answer", "no_answer_after"}
  *                                                      (team and above),
- *  "mobile_ringing": {"enabled", "delay"}, "announcement"  (personal)}
+ *  "mobile_ringing": {"enabled", "delay"}, "announcement",
+ *  "external_calls"                                    (personal)}
  *
  * A diversion target is a number (an extension, a group number or an
  * external one), null when that diversion is off.
@@ -83,6 +84,7 @@ typedef struct {
   CbWireDiversion       diversion;       /* likewise */
   CbWireMobileRinging   mobile_ringing;  /* personal only */
   gboolean              announcement;    /* personal only: one is uploaded */
+  gboolean              external_calls;  /* personal only: may call over the trunk */
 } CbWireUser;
 
 void        cb_wire_user_write     (CbWireSink       *sink,

@@ -5,13 +5,16 @@
  *
  * A sign-in never blocks the main loop: a throttled attempt waits on a
  * timeout, and the argon2id check runs on a worker thread while the
- * request is paused.
+ * request is paused. Checks are bounded (CbAuth's CbPasswordChecker):
+ * with no place free the answer is 503 with Retry-After.
  */
 
 #define G_LOG_DOMAIN "cb-api-session"
 
 #include "cb-api.h"
-#include "cb-password.h"
+
+/* Seconds a client waits after a 503 (no place free for the check). */
+#define BUSY_RETRY_AFTER_S 1
 
 typedef struct {
   CbApi             *api;
@@ -56,7 +59,7 @@ sign_in_answer (SignIn   *sign_in,
 
   if (!ok)
     {
-      cb_auth_record_failure (api->auth, sign_in->username, sign_in->address);
+      cb_auth_end_attempt (api->auth, sign_in->username, sign_in->address, CB_ATTEMPT_FAILED);
       if (!sign_in->finished)
         cb_reply_error (sign_in->msg, CB_PROTOCOL_ERROR_UNAUTHORIZED,
                         "Wrong user name or password");
@@ -66,7 +69,7 @@ sign_in_answer (SignIn   *sign_in,
       g_autofree char *token = NULL;
       gint64 expires_at = 0;
 
-      cb_auth_record_success (api->auth, sign_in->username);
+      cb_auth_end_attempt (api->auth, sign_in->username, sign_in->address, CB_ATTEMPT_SUCCEEDED);
       token = cb_auth_create_session (api->auth, sign_in->user_id, &expires_at, &error);
       if (sign_in->finished)
         ;
@@ -96,7 +99,21 @@ sign_in_verified (GObject      *source,
 {
   SignIn *sign_in = user_data;
 
-  sign_in_answer (sign_in, cb_password_verify_finish (result) && sign_in->user_id > 0);
+  sign_in_answer (sign_in, cb_auth_verify_password_finish (sign_in->api->auth, result) &&
+                           sign_in->user_id > 0);
+}
+
+static void
+answer_later (SoupServerMessage *msg,
+              CbProtocolError    code,
+              guint              seconds,
+              const char        *why)
+{
+  g_autofree char *value = g_strdup_printf ("%u", seconds);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Retry-After", value);
+  cb_reply_error (msg, code, "%s; try again in %u s", why, seconds);
 }
 
 static void
@@ -112,8 +129,20 @@ sign_in_verify (SignIn *sign_in)
       sign_in->user_id = user->id;
       sign_in->hash = g_strdup (user->password_hash);
     }
-  cb_password_verify_async (sign_in->hash, sign_in->password, api->config->fast_hash,
-                            NULL, sign_in_verified, sign_in);
+  if (!cb_auth_verify_password_async (api->auth, sign_in->hash, sign_in->password,
+                                      sign_in->address, sign_in_verified, sign_in))
+    {
+      /* Not counted: nothing was checked. */
+      cb_auth_end_attempt (api->auth, sign_in->username, sign_in->address, CB_ATTEMPT_CANCELLED);
+      g_debug ("Sign-in for “%s” from %s: no check free", sign_in->username, sign_in->address);
+      if (!sign_in->finished)
+        {
+          answer_later (sign_in->msg, CB_PROTOCOL_ERROR_UNAVAILABLE, BUSY_RETRY_AFTER_S,
+                        "Too many sign-ins at once");
+          soup_server_message_unpause (sign_in->msg);
+        }
+      sign_in_free (sign_in);
+    }
 }
 
 static gboolean
@@ -146,18 +175,12 @@ post_session (CbRequest *request,
       return;
     }
 
-  switch (cb_auth_throttle (api->auth, username, address, &delay_ms, &retry_after))
+  switch (cb_auth_begin_attempt (api->auth, username, address, &delay_ms, &retry_after))
     {
     case CB_THROTTLE_REJECT:
-      {
-        g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
-
-        soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
-                                      "Retry-After", seconds);
-        cb_reply_error (request->msg, CB_PROTOCOL_ERROR_TOO_MANY_REQUESTS,
-                        "Too many failed sign-ins; try again in %u s", retry_after);
-        return;
-      }
+      answer_later (request->msg, CB_PROTOCOL_ERROR_TOO_MANY_REQUESTS, retry_after,
+                    "Too many failed sign-ins");
+      return;
     case CB_THROTTLE_DELAY:
     case CB_THROTTLE_ALLOW:
     default:

@@ -98,7 +98,8 @@ get_calls (CbRequest *request,
 }
 
 /* "Call from desk phone" (or from the softphone): the server rings the
- * user's own phone first, then the number. */
+ * user's own phone first, then the number; with "as" (a leader's user
+ * id) the number sees the leader ("call as", checked by the SIP side). */
 static void
 post_call (CbRequest *request,
            gpointer   user_data)
@@ -109,6 +110,7 @@ post_call (CbRequest *request,
   g_autoptr(GError) error = NULL;
   const char *to = NULL;
   const char *device = NULL;
+  gint64 as = 0;
   CbSipServer *sip;
   gint64 me;
 
@@ -117,7 +119,8 @@ post_call (CbRequest *request,
   body = cb_request_parse_body (request, &error);
   if (body == NULL ||
       !cb_json_get_string (body, "to", TRUE, &to, &error) ||
-      !cb_json_get_string (body, "from_device", FALSE, &device, &error))
+      !cb_json_get_string (body, "from_device", FALSE, &device, &error) ||
+      !cb_json_get_int (body, "as", FALSE, &as, &error))
     {
       cb_reply_gerror (request->msg, error);
       return;
@@ -130,7 +133,12 @@ post_call (CbRequest *request,
                       "Field “from_device” must be “desk” or “softphone”");
       return;
     }
-  call = cb_sip_server_dial (sip, me, to, device, &error);
+  if (as < 0)
+    {
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_INVALID_FIELD, "Field “as” must be a user id");
+      return;
+    }
+  call = cb_sip_server_dial (sip, me, to, device, as, &error);
   reply_call (request, SOUP_STATUS_CREATED, call, error);
 }
 
@@ -255,6 +263,13 @@ post_transfer (CbRequest *request,
   call_action (request, user_data, "to_call", SOUP_STATUS_OK, cb_sip_server_transfer);
 }
 
+static void
+post_conference (CbRequest *request,
+                 gpointer   user_data)
+{
+  call_action (request, user_data, "with_call", SOUP_STATUS_OK, cb_sip_server_conference);
+}
+
 static JsonObject *
 answer_action (CbSipServer  *self,
                gint64        user_id,
@@ -292,6 +307,7 @@ cb_api_telephony_register (CbRouter *router,
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/forward", post_forward, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/consult", post_consult, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/transfer", post_transfer, api);
+  cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/conference", post_conference, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/answer", post_answer, api);
   cb_router_add (router, "POST", CB_API_PREFIX "/calls/{id}/dtmf", post_dtmf, api);
 }

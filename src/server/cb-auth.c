@@ -5,9 +5,11 @@
  *
  * Tokens are 32 random bytes, base64url; the store only sees their
  * SHA-256, so a copy of the database does not let anyone sign in.
- * Throttling keeps the times of recent failures per user name and per
- * address in memory: it protects a running server, and a restart that
- * forgets it costs an attacker a restart.
+ * Throttling keeps the times of recent failures per (user name, address)
+ * pair and per address in memory, with separate limits: failures from
+ * elsewhere cannot lock a user out, and an office behind one address is
+ * not locked out because a few people mistyped. It protects a running
+ * server; a restart that forgets it costs an attacker a restart.
  */
 
 #define G_LOG_DOMAIN "cb-auth"
@@ -16,6 +18,7 @@
 #include <sodium.h>
 
 #include "cb-auth.h"
+#include "cb-password.h"
 
 #define TOKEN_BYTES 32
 #define BASE_DELAY_MS 250
@@ -32,8 +35,11 @@ struct _CbAuth
   gint64      token_lifetime;
   guint       failures_before_delay;
   guint       max_failures;
+  guint       max_address_failures;
   guint       failure_window;
-  GHashTable *failures;   /* "u:name" / "a:address" → GArray of gint64 seconds */
+  gboolean    fast_hash;
+  GHashTable *failures;   /* "p:address name" / "a:address" → GArray of gint64 seconds */
+  CbPasswordChecker *checker;
 };
 
 G_DEFINE_FINAL_TYPE (CbAuth, cb_auth, G_TYPE_OBJECT)
@@ -46,6 +52,7 @@ cb_auth_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->clock);
   g_clear_pointer (&self->failures, g_hash_table_unref);
+  g_clear_object (&self->checker);
   G_OBJECT_CLASS (cb_auth_parent_class)->finalize (object);
 }
 
@@ -73,7 +80,10 @@ cb_auth_new (CbStore              *store,
   self->token_lifetime = config->token_lifetime;
   self->failures_before_delay = config->failures_before_delay;
   self->max_failures = config->max_failures;
+  self->max_address_failures = config->max_address_failures;
   self->failure_window = config->failure_window;
+  self->fast_hash = config->fast_hash;
+  self->checker = cb_password_checker_new (config->password_checks, config->password_queue);
   return self;
 }
 
@@ -177,13 +187,37 @@ cb_auth_revoke (CbAuth      *self,
   return cb_store_revoke_token (self->store, token_hash, error);
 }
 
+/* A name as it may appear in a log line: no control characters (a
+ * newline would let a sign-in forge a line for fail2ban), valid UTF-8,
+ * short. */
 static char *
-throttle_key (char        kind,
-              const char *name)
+loggable (const char *text)
 {
-  g_autofree char *cut = g_utf8_make_valid (name != NULL ? name : "", MIN (strlen (name != NULL ? name : ""), MAX_KEY_LENGTH));
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "",
+                                              MIN (strlen (text != NULL ? text : ""), MAX_KEY_LENGTH));
 
-  return g_strdup_printf ("%c:%s", kind, cut);
+  for (char *p = valid; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = '?';
+  return g_steal_pointer (&valid);
+}
+
+/* "p:<address> <name>": one user name from one address. */
+static char *
+pair_key (const char *username,
+          const char *address)
+{
+  g_autofree char *name = g_utf8_make_valid (username != NULL ? username : "",
+                                             MIN (strlen (username != NULL ? username : ""), MAX_KEY_LENGTH));
+
+  return g_strdup_printf ("p:%s %s", address != NULL ? address : "?", name);
+}
+
+/* "a:<address>": every name from one address. */
+static char *
+address_key (const char *address)
+{
+  return g_strdup_printf ("a:%s", address != NULL ? address : "?");
 }
 
 /* Drops failures that left the window; returns the array (maybe empty). */
@@ -208,6 +242,8 @@ recent_failures (CbAuth     *self,
 static void
 evaluate (CbAuth     *self,
           GArray     *times,
+          guint       before_delay,
+          guint       max,
           gint64      now,
           CbThrottle *verdict,
           guint      *delay_ms,
@@ -215,18 +251,18 @@ evaluate (CbAuth     *self,
 {
   guint count = times != NULL ? times->len : 0;
 
-  if (count >= self->max_failures)
+  if (count >= max)
     {
       /* Until enough failures age out to drop below the limit. */
-      gint64 pivot = g_array_index (times, gint64, count - self->max_failures);
+      gint64 pivot = g_array_index (times, gint64, count - max);
       guint wait = (guint) MAX (1, pivot + self->failure_window - now);
 
       *verdict = CB_THROTTLE_REJECT;
       *retry_after = MAX (*retry_after, wait);
     }
-  else if (count >= self->failures_before_delay && *verdict != CB_THROTTLE_REJECT)
+  else if (count >= before_delay && *verdict != CB_THROTTLE_REJECT)
     {
-      guint exponent = MIN (count - self->failures_before_delay, 16u);
+      guint exponent = MIN (count - before_delay, 16u);
       guint delay = MIN ((guint64) BASE_DELAY_MS << exponent, (guint64) MAX_DELAY_MS);
 
       *verdict = CB_THROTTLE_DELAY;
@@ -234,29 +270,10 @@ evaluate (CbAuth     *self,
     }
 }
 
-CbThrottle
-cb_auth_throttle (CbAuth     *self,
-                  const char *username,
-                  const char *address,
-                  guint      *delay_ms,
-                  guint      *retry_after)
-{
-  g_autofree char *ukey = throttle_key ('u', username);
-  g_autofree char *akey = throttle_key ('a', address);
-  gint64 now = now_seconds (self);
-  CbThrottle verdict = CB_THROTTLE_ALLOW;
-
-  *delay_ms = 0;
-  *retry_after = 0;
-  evaluate (self, recent_failures (self, ukey, now), now, &verdict, delay_ms, retry_after);
-  if (address != NULL)
-    evaluate (self, recent_failures (self, akey, now), now, &verdict, delay_ms, retry_after);
-  return verdict;
-}
-
 static void
 add_failure (CbAuth     *self,
-             char       *key,
+             const char *key,
+             guint       keep,
              gint64      now)
 {
   GArray *times = g_hash_table_lookup (self->failures, key);
@@ -267,36 +284,112 @@ add_failure (CbAuth     *self,
       g_hash_table_insert (self->failures, g_strdup (key), times);
     }
   g_array_append_val (times, now);
-  /* Only the newest max_failures matter for any verdict. */
-  if (times->len > self->max_failures + 1)
-    g_array_remove_range (times, 0, times->len - (self->max_failures + 1));
+  /* Only the newest `keep` matter for any verdict. */
+  if (times->len > keep)
+    g_array_remove_range (times, 0, times->len - keep);
 }
 
-void
-cb_auth_record_failure (CbAuth     *self,
-                        const char *username,
-                        const char *address)
+/* Takes back the newest failure of key (an attempt that did not fail). */
+static void
+remove_newest (CbAuth     *self,
+               const char *key)
 {
-  g_autofree char *ukey = throttle_key ('u', username);
-  g_autofree char *akey = throttle_key ('a', address);
+  GArray *times = g_hash_table_lookup (self->failures, key);
+
+  if (times != NULL && times->len > 0)
+    g_array_remove_index (times, times->len - 1);
+}
+
+CbThrottle
+cb_auth_begin_attempt (CbAuth     *self,
+                       const char *username,
+                       const char *address,
+                       guint      *delay_ms,
+                       guint      *retry_after)
+{
+  g_autofree char *pkey = pair_key (username, address);
+  g_autofree char *akey = address_key (address);
   gint64 now = now_seconds (self);
+  CbThrottle verdict = CB_THROTTLE_ALLOW;
 
-  g_message ("Failed sign-in for “%s” from %s", username != NULL ? username : "",
-             address != NULL ? address : "?");
-  add_failure (self, ukey, now);
-  if (address != NULL)
-    add_failure (self, akey, now);
+  g_return_val_if_fail (CB_IS_AUTH (self), CB_THROTTLE_REJECT);
+
+  *delay_ms = 0;
+  *retry_after = 0;
+  evaluate (self, recent_failures (self, pkey, now), self->failures_before_delay,
+            self->max_failures, now, &verdict, delay_ms, retry_after);
+  evaluate (self, recent_failures (self, akey, now), G_MAXUINT, self->max_address_failures,
+            now, &verdict, delay_ms, retry_after);
+  if (verdict == CB_THROTTLE_REJECT)
+    return verdict;
+
+  /* Counted as failed from the start: a burst sent in parallel sees the
+   * attempts before it, so no more checks run than the limits allow. */
+  add_failure (self, pkey, self->max_failures + 1, now);
+  add_failure (self, akey, self->max_address_failures + 1, now);
+  return verdict;
 }
 
 void
-cb_auth_record_success (CbAuth     *self,
-                        const char *username)
+cb_auth_end_attempt (CbAuth          *self,
+                     const char      *username,
+                     const char      *address,
+                     CbAttemptResult  result)
 {
-  g_autofree char *ukey = throttle_key ('u', username);
+  g_autofree char *pkey = pair_key (username, address);
+  g_autofree char *akey = address_key (address);
 
-  /* The address keeps its count: one valid account must not reset the
-   * throttle for guessing others from the same place. */
-  g_hash_table_remove (self->failures, ukey);
+  g_return_if_fail (CB_IS_AUTH (self));
+
+  switch (result)
+    {
+    case CB_ATTEMPT_FAILED:
+      {
+        g_autofree char *name = loggable (username);
+
+        /* Default level, one line each, in the form fail2ban reads:
+         * failregex = Failed sign-in for user .* from <HOST>$ */
+        g_message ("Failed sign-in for user %s from %s", name, address != NULL ? address : "?");
+        break;
+      }
+
+    case CB_ATTEMPT_SUCCEEDED:
+      /* The name from there starts afresh; the address keeps the
+       * failures of other names (one valid account must not reset the
+       * throttle for guessing others from the same place). */
+      g_hash_table_remove (self->failures, pkey);
+      remove_newest (self, akey);
+      break;
+
+    case CB_ATTEMPT_CANCELLED:
+    default:
+      remove_newest (self, pkey);
+      remove_newest (self, akey);
+      break;
+    }
+}
+
+gboolean
+cb_auth_verify_password_async (CbAuth              *self,
+                               const char          *hash,
+                               const char          *password,
+                               const char          *address,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_val_if_fail (CB_IS_AUTH (self), FALSE);
+
+  return cb_password_checker_verify_async (self->checker, hash, password, self->fast_hash,
+                                           address, callback, user_data);
+}
+
+gboolean
+cb_auth_verify_password_finish (CbAuth       *self,
+                                GAsyncResult *result)
+{
+  g_return_val_if_fail (CB_IS_AUTH (self), FALSE);
+
+  return cb_password_checker_verify_finish (self->checker, result);
 }
 
 void

@@ -49,17 +49,35 @@ gboolean    cb_auth_revoke          (CbAuth                *self,
                                      const char            *token_hash,
                                      GError               **error);
 
-/* Sign-in throttling by user name and by client address. */
-CbThrottle  cb_auth_throttle        (CbAuth                *self,
+/* Sign-in throttling by (user name, client address) pair and by address.
+ * Before a password check: ALLOW or DELAY counts the attempt as failed
+ * from now on, so that attempts sent in parallel cannot run more checks
+ * than the limits allow; REJECT counts nothing. */
+CbThrottle  cb_auth_begin_attempt   (CbAuth                *self,
                                      const char            *username,
                                      const char            *address,
                                      guint                 *delay_ms,
                                      guint                 *retry_after);
-void        cb_auth_record_failure  (CbAuth                *self,
+typedef enum {
+  CB_ATTEMPT_FAILED,      /* logged for fail2ban */
+  CB_ATTEMPT_SUCCEEDED,   /* the pair starts afresh */
+  CB_ATTEMPT_CANCELLED,   /* never checked (no place free): not counted */
+} CbAttemptResult;
+/* After the check of an attempt that cb_auth_begin_attempt() let in. */
+void        cb_auth_end_attempt     (CbAuth                *self,
                                      const char            *username,
-                                     const char            *address);
-void        cb_auth_record_success  (CbAuth                *self,
-                                     const char            *username);
+                                     const char            *address,
+                                     CbAttemptResult        result);
+/* The password check, bounded (CbPasswordChecker with the configured
+ * places); FALSE when none is free: answer 503. */
+gboolean    cb_auth_verify_password_async  (CbAuth              *self,
+                                            const char          *hash,
+                                            const char          *password,
+                                            const char          *address,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean    cb_auth_verify_password_finish (CbAuth              *self,
+                                            GAsyncResult        *result);
 /* Forgets failures older than the window and expired tokens. */
 void        cb_auth_prune           (CbAuth                *self);
 

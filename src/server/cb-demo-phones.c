@@ -8,6 +8,13 @@
  * through the B2BUA like anyone's, so line states, call events and
  * journals move for real. Each phone sends a sine of its own and throws
  * away what it hears: no sound card needed.
+ *
+ * A colleague talks for a while and hangs up, as people do, but not while
+ * held: someone on hold waits (a user consulting someone else before a
+ * transfer), and gives up only after HOLD_PATIENCE. Taken off hold, or
+ * put through to someone new (a transfer moves the media elsewhere),
+ * they start a new conversation with a talk time of its own: the timer
+ * of the first one does not cut off the second.
  */
 
 #define G_LOG_DOMAIN "cb-demo"
@@ -23,7 +30,8 @@
 #define MAX_PHONES 10
 
 #define SRC_FMT "audiotestsrc is-live=true wave=sine freq=%g volume=0.3 samplesperbuffer=480"
-#define SINK    "fakesink sync=true"
+/* Mono S16 into a sink named "tap": what a tone detector reads (tests). */
+#define SINK    "audioconvert ! audio/x-raw,format=S16LE,channels=1 ! fakesink name=tap sync=true"
 
 /* Milliseconds. A colleague's call rings a few seconds; a user's call is
  * taken at once, as a demo visitor does not want to wait. */
@@ -37,6 +45,7 @@
 #define TALK_LONGEST         60000   /* the callee's bound on a colleague's call */
 #define GIVE_UP_USER         25000   /* the demo user did not answer: missed */
 #define GIVE_UP              30000
+#define HOLD_PATIENCE        180000  /* held that long, a colleague hangs up */
 #define FIRST_USER_CALL      15000   /* after the demo user's softphone registers */
 #define RETRY_USER_CALL      5000    /* the demo user or everyone was busy */
 #define WATCH_INTERVAL       1000
@@ -78,9 +87,27 @@ struct _DemoPhone
   gboolean      placed;         /* call was dialled here */
   gboolean      from_user;      /* an incoming call from someone not simulated */
   guint         timer_id;       /* answers, gives up on or hangs up call */
+  CbMediaPipeline *media;       /* call's, watched for hold and moves while it is up */
+  gboolean      held;           /* the other side holds the call */
 };
 
 G_DEFINE_FINAL_TYPE (CbDemoPhones, cb_demo_phones, G_TYPE_OBJECT)
+
+CbSipCall *
+cb_demo_phones_get_call (CbDemoPhones *self,
+                         const char   *extension)
+{
+  g_return_val_if_fail (CB_IS_DEMO_PHONES (self), NULL);
+
+  for (guint i = 0; extension != NULL && i < self->phones->len; i++)
+    {
+      DemoPhone *phone = g_ptr_array_index (self->phones, i);
+
+      if (g_strcmp0 (phone->extension, extension) == 0)
+        return phone->call;
+    }
+  return NULL;
+}
 
 double
 cb_demo_phones_tone_for (const char *extension)
@@ -106,10 +133,13 @@ static void
 drop_call (DemoPhone *phone)
 {
   g_clear_handle_id (&phone->timer_id, g_source_remove);
+  if (phone->media != NULL)
+    g_signal_handlers_disconnect_by_data (phone->media, phone);
+  g_clear_object (&phone->media);
   if (phone->call != NULL)
     g_signal_handlers_disconnect_by_data (phone->call, phone);
   g_clear_object (&phone->call);
-  phone->placed = phone->from_user = FALSE;
+  phone->placed = phone->from_user = phone->held = FALSE;
 }
 
 static void
@@ -150,23 +180,73 @@ answer (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A conversation starts (answered, taken off hold, put through to
+ * someone new): it lasts a talk time of its own. */
+static void
+talk_afresh (DemoPhone *phone)
+{
+  CbDemoPhones *self = phone->owner;
+  guint talk_ms;
+
+  if (phone->placed)
+    talk_ms = random_between (self, TALK_MIN, TALK_MAX);
+  else
+    talk_ms = phone->from_user ? TALK_USER : TALK_LONGEST;
+  g_clear_handle_id (&phone->timer_id, g_source_remove);
+  phone->timer_id = g_timeout_add (talk_ms, hang_up, phone);
+}
+
+/* Held (the other side stopped sending to us), the colleague waits. */
+static void
+on_media_direction (CbMediaPipeline *media,
+                    GParamSpec      *pspec,
+                    DemoPhone       *phone)
+{
+  CbMediaDirection direction = cb_media_pipeline_get_direction (media);
+  gboolean held = direction == CB_MEDIA_DIRECTION_RECVONLY ||
+                  direction == CB_MEDIA_DIRECTION_INACTIVE;
+
+  if (held == phone->held)
+    return;
+  phone->held = held;
+  g_debug ("%s is %s", phone->name, held ? "on hold" : "off hold");
+  if (held)
+    {
+      g_clear_handle_id (&phone->timer_id, g_source_remove);
+      phone->timer_id = g_timeout_add (HOLD_PATIENCE, hang_up, phone);
+    }
+  else
+    talk_afresh (phone);
+}
+
+/* The media goes somewhere else: someone new is at the other end. */
+static void
+on_media_moved (CbMediaPipeline *media,
+                GParamSpec      *pspec,
+                DemoPhone       *phone)
+{
+  if (phone->held)
+    return;
+  g_debug ("%s talks to someone new", phone->name);
+  talk_afresh (phone);
+}
+
 static void
 on_call_state (CbSipCall  *call,
                GParamSpec *pspec,
                DemoPhone  *phone)
 {
-  CbDemoPhones *self = phone->owner;
-  guint talk_ms;
-
   switch (cb_sip_call_get_state (call))
     {
     case CB_SIP_CALL_STATE_ACTIVE:
-      if (phone->placed)
-        talk_ms = random_between (self, TALK_MIN, TALK_MAX);
-      else
-        talk_ms = phone->from_user ? TALK_USER : TALK_LONGEST;
-      g_clear_handle_id (&phone->timer_id, g_source_remove);
-      phone->timer_id = g_timeout_add (talk_ms, hang_up, phone);
+      talk_afresh (phone);
+      if (phone->media == NULL)
+        {
+          phone->media = g_object_ref (cb_sip_call_get_media (call));
+          g_signal_connect (phone->media, "notify::direction", G_CALLBACK (on_media_direction), phone);
+          g_signal_connect (phone->media, "notify::remote-address", G_CALLBACK (on_media_moved), phone);
+          g_signal_connect (phone->media, "notify::remote-rtp-port", G_CALLBACK (on_media_moved), phone);
+        }
       break;
 
     case CB_SIP_CALL_STATE_ENDED:

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "cb-api.h"
+#include "cb-sip-call.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,11 @@ void          cb_demo_phones_start    (CbDemoPhones *self);
 /* Hangs up, un-registers and shuts the phones down; iterates the default
  * main context for at most a few seconds. Idempotent. */
 void          cb_demo_phones_stop     (CbDemoPhones *self);
+/* The call the colleague with this extension is in, or NULL (also when
+ * they have no phone). Its received audio ends in a sink named "tap",
+ * mono S16, where a tone detector can listen (tests). */
+CbSipCall    *cb_demo_phones_get_call (CbDemoPhones *self,
+                                       const char   *extension);
 /* The sine a colleague's phone sends, in Hz, from the extension: distinct
  * for 30 consecutive extensions, on exact 10 Hz bins. */
 double        cb_demo_phones_tone_for (const char   *extension);

@@ -11,29 +11,62 @@
  * Each event is filtered for each recipient by CbEventFilter (the
  * protocol's table of who sees what): frames that are the same for
  * everyone are serialised once per event, the others once per recipient.
+ *
+ * A stream costs memory for what it has not taken yet: events sent but
+ * not acknowledged by a pong (counted and in bytes), and frames libsoup
+ * queued because the client does not read (what we gave libsoup minus
+ * what went into the connection, from its CbCountedStream). Past either
+ * limit the stream is dropped (4008); a pong for more than was sent is a
+ * lie that would hide the first (4002). A user has a bounded number of
+ * streams: a new one closes their oldest (4029), since the newest is the
+ * one most likely alive (a client reconnecting while its old stream is
+ * still half-open) and refusing it would lock the user out of events
+ * until the keepalive noticed.
+ *
+ * Every stream is pinged keepalive seconds after it opened and then every
+ * keepalive seconds; all streams share one timer. With a timer each,
+ * 1,000 streams were 1,000 sources that every main-loop pass prepares
+ * and checks, for the SIP side and every request too. Streams wait in
+ * the order of their next ping, which is the order they opened in, so
+ * the timer only ever looks at the head of the queue.
  */
 
 #define G_LOG_DOMAIN "cb-events"
 
 #include <string.h>
 
+#include "cb-counted-stream.h"
 #include "cb-event-hub.h"
 #include "cb-event-filter.h"
 
 #define CLOSE_NO_PONG 4000
+#define CLOSE_BAD_PONG 4002
 #define CLOSE_TOO_SLOW 4008
+#define CLOSE_TOO_MANY_STREAMS 4029
 /* Standard policy-violation code: the session behind the stream ended. */
 #define CLOSE_SESSION_ENDED 1008
 #define REPLAY_BATCH 1000
 
 typedef struct {
+  gint64 seq;
+  gsize  bytes;
+} Unacked;
+
+typedef struct {
   CbEventHub              *hub;
   SoupWebsocketConnection *conn;
+  CbCountedStream         *stream;      /* NULL: not counted (in-process) */
   gint64                   user_id;
   char                    *token_hash;
-  GArray                  *unacked;     /* gint64 seqs sent, not yet ponged */
+  guint64                  opened;      /* order of opening */
+  GArray                  *unacked;     /* Unacked: sent, not yet ponged */
+  gsize                    unacked_bytes;
+  guint64                  given;       /* bytes handed to libsoup */
+  guint64                  written_before; /* by the stream before us */
+  gint64                   told;        /* highest seq the client heard of */
   gint64                   last_pong;   /* monotonic µs */
-  guint                    ping_id;
+  gint64                   next_ping;   /* monotonic µs */
+  GList                   *ping_link;   /* in the hub's ping queue, NULL: none due */
   gboolean                 closing;
 } Client;
 
@@ -46,19 +79,27 @@ struct _CbEventHub
   CbAuth        *auth;
   guint          keepalive_ms;
   guint          max_backlog;
+  gsize          max_backlog_bytes;
+  guint          max_streams;
+  guint64        opened;
   CbEventLog    *log;
   GPtrArray     *clients;   /* Client */
+  GQueue         pings;     /* Client, by next_ping */
+  GSource       *ping_source;
 };
 
 G_DEFINE_FINAL_TYPE (CbEventHub, cb_event_hub, G_TYPE_OBJECT)
 
+static void ping_queue_remove (Client *client);
+
 static void
 client_free (Client *client)
 {
-  g_clear_handle_id (&client->ping_id, g_source_remove);
+  ping_queue_remove (client);
   if (client->conn != NULL)
     g_signal_handlers_disconnect_by_data (client->conn, client);
   g_clear_object (&client->conn);
+  g_clear_object (&client->stream);
   g_clear_pointer (&client->unacked, g_array_unref);
   g_free (client->token_hash);
   g_free (client);
@@ -73,6 +114,9 @@ cb_event_hub_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->log, self);
   g_clear_object (&self->log);
   g_clear_pointer (&self->clients, g_ptr_array_unref);
+  if (self->ping_source != NULL)
+    g_source_destroy (self->ping_source);
+  g_clear_pointer (&self->ping_source, g_source_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->directory);
   g_clear_object (&self->auth);
@@ -85,10 +129,29 @@ cb_event_hub_class_init (CbEventHubClass *klass)
   G_OBJECT_CLASS (klass)->dispose = cb_event_hub_dispose;
 }
 
+static gboolean pings_due (gpointer user_data);
+
+static gboolean
+ping_source_dispatch (GSource     *source,
+                      GSourceFunc  callback,
+                      gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs ping_source_funcs = {
+  .dispatch = ping_source_dispatch,
+};
+
 static void
 cb_event_hub_init (CbEventHub *self)
 {
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  g_queue_init (&self->pings);
+  self->ping_source = g_source_new (&ping_source_funcs, sizeof (GSource));
+  g_source_set_static_name (self->ping_source, "cb-event-hub pings");
+  g_source_set_callback (self->ping_source, pings_due, self, NULL);
+  g_source_attach (self->ping_source, NULL);
 }
 
 static void on_published (CbEventLog          *log,
@@ -111,6 +174,8 @@ cb_event_hub_new (CbStore              *store,
   self->auth = g_object_ref (auth);
   self->keepalive_ms = config->keepalive * 1000;
   self->max_backlog = config->max_backlog;
+  self->max_backlog_bytes = config->max_backlog_bytes;
+  self->max_streams = config->max_streams_per_user;
   g_signal_connect (log, "published", G_CALLBACK (on_published), self);
   return self;
 }
@@ -133,9 +198,35 @@ client_close (Client     *client,
   client->closing = TRUE;
   g_debug ("Closing event stream of user %" G_GINT64_FORMAT ": %u %s",
            client->user_id, code, reason);
-  g_clear_handle_id (&client->ping_id, g_source_remove);
+  ping_queue_remove (client);
   if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (client->conn, code, reason);
+}
+
+/* Bytes handed to libsoup that have not gone into the connection yet:
+ * libsoup queues them without a limit when the client does not read.
+ * (Frame headers make the written count a little larger: in the
+ * client's favour.) */
+static guint64
+client_unsent (Client *client)
+{
+  guint64 written;
+
+  if (client->stream == NULL)
+    return 0;
+  written = cb_counted_stream_get_bytes_written (client->stream) - client->written_before;
+  return client->given > written ? client->given - written : 0;
+}
+
+/* Any frame: counted as given, and as told when it carries a seq. */
+static void
+client_send_text (Client     *client,
+                  gint64      seq,
+                  const char *text)
+{
+  client->given += strlen (text);
+  client->told = MAX (client->told, seq);
+  soup_websocket_connection_send_text (client->conn, text);
 }
 
 /* Sends one event frame; FALSE when the client fell too far behind and
@@ -145,55 +236,126 @@ client_send_event (Client     *client,
                    gint64      seq,
                    const char *text)
 {
+  CbEventHub *hub = client->hub;
+  Unacked entry = { seq, strlen (text) };
+
   if (client->closing ||
       soup_websocket_connection_get_state (client->conn) != SOUP_WEBSOCKET_STATE_OPEN)
     return FALSE;
 
-  g_array_append_val (client->unacked, seq);
-  if (client->unacked->len > client->hub->max_backlog)
+  g_array_append_val (client->unacked, entry);
+  client->unacked_bytes += entry.bytes;
+  if (client->unacked->len > hub->max_backlog || client->unacked_bytes > hub->max_backlog_bytes ||
+      client_unsent (client) + entry.bytes > hub->max_backlog_bytes)
     {
+      g_debug ("User %" G_GINT64_FORMAT ": %u events (%" G_GSIZE_FORMAT " bytes) unacknowledged, %"
+               G_GUINT64_FORMAT " bytes unsent", client->user_id, client->unacked->len,
+               client->unacked_bytes, client_unsent (client));
       client_close (client, CLOSE_TOO_SLOW, "too slow");
       return FALSE;
     }
-  soup_websocket_connection_send_text (client->conn, text);
+  client_send_text (client, seq, text);
   return TRUE;
 }
 
 static void
 client_send_resync (Client *client)
 {
-  g_autofree char *text = cb_wire_frame_event (cb_store_last_seq (client->hub->store),
-                                               CB_EVENT_TYPE_RESYNC, "{}");
+  gint64 seq = cb_store_last_seq (client->hub->store);
+  g_autofree char *text = cb_wire_frame_event (seq, CB_EVENT_TYPE_RESYNC, "{}");
 
   if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_send_text (client->conn, text);
+    client_send_text (client, seq, text);
 }
 
-static gboolean
-client_ping (gpointer user_data)
+/* ---- keepalive ---------------------------------------------------------- */
+
+/* The shared timer wakes for the head of the queue, or not at all. */
+static void
+ping_queue_schedule (CbEventHub *self)
 {
-  Client *client = user_data;
+  Client *head = g_queue_peek_head (&self->pings);
+
+  if (self->ping_source != NULL)
+    g_source_set_ready_time (self->ping_source, head != NULL ? head->next_ping : -1);
+}
+
+/* A stream's next ping is never earlier than any queued one's: it goes
+ * to the tail. */
+static void
+ping_queue_push (Client *client,
+                 gint64  when)
+{
+  CbEventHub *hub = client->hub;
+
+  client->next_ping = when;
+  g_queue_push_tail (&hub->pings, client);
+  client->ping_link = hub->pings.tail;
+  if (hub->pings.length == 1)
+    ping_queue_schedule (hub);
+}
+
+static void
+ping_queue_remove (Client *client)
+{
+  if (client->ping_link == NULL)
+    return;
+  g_queue_delete_link (&client->hub->pings, client->ping_link);
+  client->ping_link = NULL;
+}
+
+/* Pings the stream, or closes it; TRUE when it stays. */
+static gboolean
+client_ping (Client *client)
+{
   CbEventHub *hub = client->hub;
   g_autofree char *text = NULL;
   gint64 silent = g_get_monotonic_time () - client->last_pong;
+  gint64 seq;
 
   if (silent > 2 * (gint64) hub->keepalive_ms * 1000)
     {
-      client->ping_id = 0;
       client_close (client, CLOSE_NO_PONG, "no pong");
-      return G_SOURCE_REMOVE;
+      return FALSE;
     }
 
   /* A stream lives no longer than its session. */
   if (cb_auth_lookup_hash (hub->auth, client->token_hash) != client->user_id)
     {
-      client->ping_id = 0;
       client_close (client, CLOSE_SESSION_ENDED, "session ended");
-      return G_SOURCE_REMOVE;
+      return FALSE;
     }
 
-  text = cb_wire_frame_ping (cb_store_last_seq (hub->store));
-  soup_websocket_connection_send_text (client->conn, text);
+  /* A client that reads nothing piles up pings too. */
+  if (client_unsent (client) > hub->max_backlog_bytes)
+    {
+      client_close (client, CLOSE_TOO_SLOW, "too slow");
+      return FALSE;
+    }
+
+  seq = cb_store_last_seq (hub->store);
+  text = cb_wire_frame_ping (seq);
+  client_send_text (client, seq, text);
+  return TRUE;
+}
+
+static gboolean
+pings_due (gpointer user_data)
+{
+  CbEventHub *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  Client *client;
+
+  while ((client = g_queue_peek_head (&self->pings)) != NULL && client->next_ping <= now)
+    {
+      g_queue_delete_link (&self->pings, client->ping_link);
+      client->ping_link = NULL;
+      /* An interval from now (as a timer of its own would), which keeps
+       * the queue in order; after a stall, no burst to catch up. */
+      if (client_ping (client))
+        ping_queue_push (client, now + (gint64) self->keepalive_ms * 1000);
+    }
+  ping_queue_schedule (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -203,9 +365,22 @@ client_acknowledge (Client *client,
 {
   guint n = 0;
 
+  /* Acknowledging what it was never sent would hide a client that does
+   * not read from the backlog limit. */
+  if (seq > client->told)
+    {
+      g_debug ("User %" G_GINT64_FORMAT " acknowledged %" G_GINT64_FORMAT ", sent up to %"
+               G_GINT64_FORMAT, client->user_id, seq, client->told);
+      client_close (client, CLOSE_BAD_PONG, "pong beyond what was sent");
+      return;
+    }
+
   client->last_pong = g_get_monotonic_time ();
-  while (n < client->unacked->len && g_array_index (client->unacked, gint64, n) <= seq)
-    n++;
+  while (n < client->unacked->len && g_array_index (client->unacked, Unacked, n).seq <= seq)
+    {
+      client->unacked_bytes -= g_array_index (client->unacked, Unacked, n).bytes;
+      n++;
+    }
   if (n > 0)
     g_array_remove_range (client->unacked, 0, n);
 }
@@ -254,7 +429,7 @@ client_closed (SoupWebsocketConnection *conn,
            client->user_id, soup_websocket_connection_get_close_code (conn),
            hub->clients->len - 1);
   client->closing = TRUE;
-  g_clear_handle_id (&client->ping_id, g_source_remove);
+  ping_queue_remove (client);
   /* Freed from an idle: we are inside the connection's own signal, and a
    * fan-out in progress may still hold the pointer. */
   if (g_ptr_array_find (hub->clients, client, &index))
@@ -284,6 +459,7 @@ replay (CbEventHub *self,
   gint64 current = cb_store_last_seq (self->store);
   gint64 first = cb_store_first_seq (self->store);
   gint64 after = since;
+  gsize bytes = 0;
 
   if (since > current || since < first - 1)
     {
@@ -325,8 +501,9 @@ replay (CbEventHub *self,
             continue;
           g_ptr_array_add (frames, g_strdup (text));
           g_array_append_val (seqs, record->seq);
+          bytes += strlen (text);
 
-          if (frames->len > self->max_backlog)
+          if (frames->len > self->max_backlog || bytes > self->max_backlog_bytes)
             {
               /* The client could not take it all before being dropped:
                * a fresh snapshot is cheaper for both sides. */
@@ -340,6 +517,32 @@ replay (CbEventHub *self,
     client_send_event (client, g_array_index (seqs, gint64, i), g_ptr_array_index (frames, i));
 }
 
+/* Makes room for one more stream of user_id: closes their oldest. */
+static void
+limit_streams (CbEventHub *self,
+               gint64      user_id)
+{
+  for (;;)
+    {
+      Client *oldest = NULL;
+      guint open = 0;
+
+      for (guint i = 0; i < self->clients->len; i++)
+        {
+          Client *client = g_ptr_array_index (self->clients, i);
+
+          if (client->user_id != user_id || client->closing)
+            continue;
+          open++;
+          if (oldest == NULL || client->opened < oldest->opened)
+            oldest = client;
+        }
+      if (open < self->max_streams || oldest == NULL)
+        return;
+      client_close (oldest, CLOSE_TOO_MANY_STREAMS, "too many streams");
+    }
+}
+
 void
 cb_event_hub_accept (CbEventHub              *self,
                      SoupWebsocketConnection *connection,
@@ -347,13 +550,21 @@ cb_event_hub_accept (CbEventHub              *self,
                      const char              *token_hash,
                      gint64                   since)
 {
-  Client *client = g_new0 (Client, 1);
+  Client *client;
+  CbCountedStream *stream = cb_counted_stream_from_websocket (connection);
 
+  limit_streams (self, user_id);
+
+  client = g_new0 (Client, 1);
   client->hub = self;
   client->conn = g_object_ref (connection);
+  client->stream = stream != NULL ? g_object_ref (stream) : NULL;
+  client->written_before = stream != NULL ? cb_counted_stream_get_bytes_written (stream) : 0;
   client->user_id = user_id;
   client->token_hash = g_strdup (token_hash);
-  client->unacked = g_array_new (FALSE, FALSE, sizeof (gint64));
+  client->opened = ++self->opened;
+  client->told = MAX (since, 0);
+  client->unacked = g_array_new (FALSE, FALSE, sizeof (Unacked));
   client->last_pong = g_get_monotonic_time ();
   g_ptr_array_add (self->clients, client);
 
@@ -370,7 +581,7 @@ cb_event_hub_accept (CbEventHub              *self,
     replay (self, client, since);
 
   if (!client->closing)
-    client->ping_id = g_timeout_add (self->keepalive_ms, client_ping, client);
+    ping_queue_push (client, g_get_monotonic_time () + (gint64) self->keepalive_ms * 1000);
 }
 
 /* ---- fan-out ------------------------------------------------------------ */
@@ -387,6 +598,24 @@ clients_copy (CbEventHub *self)
   return copy;
 }
 
+/* After an edit of a user: their streams live no longer than their
+ * sessions (a new password revokes every token). */
+static void
+check_sessions (CbEventHub *self,
+                gint64      user_id)
+{
+  g_autoptr(GPtrArray) clients = clients_copy (self);
+
+  for (guint i = 0; i < clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (clients, i);
+
+      if (client->user_id == user_id && !client->closing &&
+          cb_auth_lookup_hash (self->auth, client->token_hash) != user_id)
+        client_close (client, CLOSE_SESSION_ENDED, "session ended");
+    }
+}
+
 /* A change was committed: its event goes to every entitled stream. */
 static void
 on_published (CbEventLog          *log,
@@ -394,8 +623,14 @@ on_published (CbEventLog          *log,
               JsonObject          *data,
               CbEventHub          *self)
 {
-  g_autoptr(GPtrArray) clients = clients_copy (self);
-  g_autoptr(CbEventFilter) filter = cb_event_filter_new (self->directory, record, data);
+  g_autoptr(GPtrArray) clients = NULL;
+  g_autoptr(CbEventFilter) filter = NULL;
+
+  if (g_strcmp0 (record->type, cb_event_type_to_string (CB_EVENT_TYPE_USER)) == 0)
+    check_sessions (self, record->subject_user_id);
+
+  clients = clients_copy (self);
+  filter = cb_event_filter_new (self->directory, record, data);
 
   for (guint i = 0; i < clients->len; i++)
     {

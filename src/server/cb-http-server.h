@@ -9,14 +9,17 @@
 #include <libsoup/soup.h>
 
 #include "cb-router.h"
+#include "cb-server-config.h"
 
 G_BEGIN_DECLS
 
 #define CB_TYPE_HTTP_SERVER (cb_http_server_get_type ())
 G_DECLARE_FINAL_TYPE (CbHttpServer, cb_http_server, CB, HTTP_SERVER, GObject)
 
+/* Limits from config: max_body, request_timeout, idle_timeout,
+ * tls_priority. */
 CbHttpServer *cb_http_server_new            (CbRouter                    *router,
-                                             gsize                        max_body);
+                                             const CbServerConfig        *config);
 /* Routes WebSocket upgrades on path: the router's route for path runs
  * first (it authenticates and may refuse); callback gets the accepted
  * connection. */

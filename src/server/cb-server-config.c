@@ -26,12 +26,20 @@ cb_server_config_new (void)
   config->default_level = CB_LEVEL_PUBLIC;
   config->max_body = 64 * 1024;
   config->max_announcement = 2 * 1024 * 1024;
+  config->request_timeout = 10;
+  config->idle_timeout = 60;
+  config->max_streams_per_user = 10;
+  config->max_backlog_bytes = 4 * 1024 * 1024;
   config->token_lifetime = 7 * 24 * 3600;
   config->keepalive = 20;
   config->max_backlog = 5000;
   config->event_retention = 100000;
   config->failures_before_delay = 3;
   config->max_failures = 10;
+  config->max_address_failures = 100;
+  /* Each check is CPU- and memory-bound: about one per core, at most 4. */
+  config->password_checks = CLAMP (g_get_num_processors (), 1, 4);
+  config->password_queue = 32;
   config->failure_window = 900;
   config->simulation = TRUE;
   config->simulation_interval_ms = 3000;
@@ -50,6 +58,10 @@ cb_server_config_new (void)
   config->sip_max_bindings = 5;
   config->sip_max_forks = 32;
   config->sip_max_external_calls = 2;
+  config->sip_subscribe_min_expires = CB_SIP_DEFAULT_SUBSCRIBE_MIN_EXPIRES;
+  config->sip_subscribe_max_expires = CB_SIP_DEFAULT_SUBSCRIBE_MAX_EXPIRES;
+  config->sip_max_subscriptions = CB_SIP_DEFAULT_MAX_SUBSCRIPTIONS;
+  config->sip_max_device_subscriptions = CB_SIP_DEFAULT_MAX_DEVICE_SUBSCRIPTIONS;
   return config;
 }
 
@@ -64,6 +76,7 @@ cb_server_config_free (CbServerConfig *config)
   g_free (config->database);
   g_free (config->tls_certificate);
   g_free (config->tls_key);
+  g_free (config->tls_priority);
   g_free (config->import);
   g_free (config->demo_dir);
   g_free (config->sip_listen);
@@ -247,6 +260,7 @@ cb_server_config_load_file (CbServerConfig  *config,
   read_string (keyfile, "server", "database", &config->database);
   read_string (keyfile, "server", "tls-certificate", &config->tls_certificate);
   read_string (keyfile, "server", "tls-key", &config->tls_key);
+  read_string (keyfile, "server", "tls-priority", &config->tls_priority);
   read_string (keyfile, "server", "import", &config->import);
   if (read_string (keyfile, "server", "default-level", &level) &&
       !parse_level (level, &config->default_level, error))
@@ -260,6 +274,22 @@ cb_server_config_load_file (CbServerConfig  *config,
   if (!read_uint (keyfile, "limits", "max-announcement", 1, G_MAXINT32, &v, error))
     return FALSE;
   config->max_announcement = v;
+  v = config->request_timeout;
+  if (!read_uint (keyfile, "limits", "request-timeout", 1, 3600, &v, error))
+    return FALSE;
+  config->request_timeout = v;
+  v = config->idle_timeout;
+  if (!read_uint (keyfile, "limits", "idle-timeout", 1, 86400, &v, error))
+    return FALSE;
+  config->idle_timeout = v;
+  v = config->max_streams_per_user;
+  if (!read_uint (keyfile, "limits", "max-streams-per-user", 1, 100000, &v, error))
+    return FALSE;
+  config->max_streams_per_user = v;
+  v = config->max_backlog_bytes;
+  if (!read_uint (keyfile, "limits", "max-backlog-bytes", 4096, G_MAXINT32, &v, error))
+    return FALSE;
+  config->max_backlog_bytes = v;
   v = config->token_lifetime;
   if (!read_uint (keyfile, "limits", "token-lifetime", 1, G_MAXINT32, &v, error))
     return FALSE;
@@ -285,10 +315,22 @@ cb_server_config_load_file (CbServerConfig  *config,
   if (!read_uint (keyfile, "auth", "max-failures", 1, 100000, &v, error))
     return FALSE;
   config->max_failures = v;
+  v = config->max_address_failures;
+  if (!read_uint (keyfile, "auth", "max-address-failures", 1, 1000000, &v, error))
+    return FALSE;
+  config->max_address_failures = v;
   v = config->failure_window;
   if (!read_uint (keyfile, "auth", "failure-window", 1, G_MAXINT32, &v, error))
     return FALSE;
   config->failure_window = v;
+  v = config->password_checks;
+  if (!read_uint (keyfile, "auth", "password-checks", 1, 256, &v, error))
+    return FALSE;
+  config->password_checks = v;
+  v = config->password_queue;
+  if (!read_uint (keyfile, "auth", "password-queue", 0, 100000, &v, error))
+    return FALSE;
+  config->password_queue = v;
   if (!read_bool (keyfile, "auth", "fast-hash", &config->fast_hash, error))
     return FALSE;
 
@@ -336,6 +378,28 @@ cb_server_config_load_file (CbServerConfig  *config,
   if (!read_uint (keyfile, "sip", "max-external-calls", 1, 1000, &v, error))
     return FALSE;
   config->sip_max_external_calls = v;
+  v = config->sip_subscribe_min_expires;
+  if (!read_uint (keyfile, "sip", "subscribe-min-expires", 1, 86400, &v, error))
+    return FALSE;
+  config->sip_subscribe_min_expires = v;
+  v = config->sip_subscribe_max_expires;
+  if (!read_uint (keyfile, "sip", "subscribe-max-expires", 1, 86400, &v, error))
+    return FALSE;
+  config->sip_subscribe_max_expires = v;
+  if (config->sip_subscribe_max_expires < config->sip_subscribe_min_expires)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[sip] subscribe-max-expires is less than subscribe-min-expires");
+      return FALSE;
+    }
+  v = config->sip_max_subscriptions;
+  if (!read_uint (keyfile, "sip", "max-subscriptions", 1, 1000000, &v, error))
+    return FALSE;
+  config->sip_max_subscriptions = v;
+  v = config->sip_max_device_subscriptions;
+  if (!read_uint (keyfile, "sip", "max-subscriptions-per-device", 1, 1000000, &v, error))
+    return FALSE;
+  config->sip_max_device_subscriptions = v;
 
   read_string (keyfile, "trunk", "proxy", &config->trunk_proxy);
   if (config->trunk_proxy != NULL && !check_trunk_proxy (config->trunk_proxy, error))
@@ -368,20 +432,32 @@ typedef struct {
   char     *database;
   char     *tls_certificate;
   char     *tls_key;
+  char     *tls_priority;
   char     *default_level;
   char     *import;
   gboolean  import_only;
   gint64    max_body;
   gint64    max_announcement;
+  int       request_timeout;
+  int       idle_timeout;
+  int       max_streams_per_user;
+  gint64    max_backlog_bytes;
   gint64    token_lifetime;
   int       keepalive;
   int       max_backlog;
   int       event_retention;
   int       failures_before_delay;
   int       max_failures;
+  int       max_address_failures;
   int       failure_window;
+  int       password_checks;
+  int       password_queue;
   gboolean  fast_hash;
   int       sip_port;
+  int       subscribe_min_expires;
+  int       subscribe_max_expires;
+  int       max_subscriptions;
+  int       max_device_subscriptions;
   char     *trunk;
   gboolean  demo;
   gboolean  no_simulation;
@@ -397,6 +473,7 @@ flags_clear (Flags *flags)
   g_free (flags->database);
   g_free (flags->tls_certificate);
   g_free (flags->tls_key);
+  g_free (flags->tls_priority);
   g_free (flags->default_level);
   g_free (flags->import);
   g_free (flags->trunk);
@@ -501,7 +578,11 @@ cb_server_config_parse_args (CbServerConfig   *config,
     .port = -1, .max_body = -1, .max_announcement = -1, .token_lifetime = -1, .keepalive = -1,
     .max_backlog = -1, .event_retention = -1, .failures_before_delay = -1,
     .max_failures = -1, .failure_window = -1, .simulation_interval = -1,
-    .sip_port = -1, .call_interval = -1,
+    .max_address_failures = -1, .password_checks = -1, .password_queue = -1,
+    .request_timeout = -1, .idle_timeout = -1, .max_streams_per_user = -1,
+    .max_backlog_bytes = -1,
+    .sip_port = -1, .call_interval = -1, .subscribe_min_expires = -1, .subscribe_max_expires = -1,
+    .max_subscriptions = -1, .max_device_subscriptions = -1,
   };
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &f.config_file, "Read settings from FILE (keyfile)", "FILE" },
@@ -510,20 +591,32 @@ cb_server_config_parse_args (CbServerConfig   *config,
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &f.database, "SQLite database file", "FILE" },
     { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &f.tls_certificate, "PEM certificate: serve https", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &f.tls_key, "PEM private key of the certificate", "FILE" },
+    { "tls-priority", 0, 0, G_OPTION_ARG_STRING, &f.tls_priority, "GnuTLS priority string (default: TLS 1.2 and 1.3, forward-secret AEAD suites)", "PRIORITY" },
     { "default-level", 0, 0, G_OPTION_ARG_STRING, &f.default_level, "Level every user has towards every other (default public)", "LEVEL" },
     { "import", 'i', 0, G_OPTION_ARG_FILENAME, &f.import, "Import a directory JSON file at start", "FILE" },
     { "import-only", 0, 0, G_OPTION_ARG_NONE, &f.import_only, "Exit after --import", NULL },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &f.max_body, "Largest request body in bytes (default 65536)", "BYTES" },
     { "max-announcement", 0, 0, G_OPTION_ARG_INT64, &f.max_announcement, "Largest announcement upload in bytes (default 2097152)", "BYTES" },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &f.request_timeout, "Seconds a connection has to send a whole request (default 10)", "SECONDS" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &f.idle_timeout, "Seconds an answered connection may stay silent (default 60)", "SECONDS" },
+    { "max-streams-per-user", 0, 0, G_OPTION_ARG_INT, &f.max_streams_per_user, "Event streams per user; more close the oldest (default 10)", "N" },
+    { "max-backlog-bytes", 0, 0, G_OPTION_ARG_INT64, &f.max_backlog_bytes, "Bytes of events unacknowledged or unsent before a client is dropped (default 4 MiB)", "BYTES" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &f.token_lifetime, "Session lifetime in seconds (default 7 days)", "SECONDS" },
     { "keepalive", 0, 0, G_OPTION_ARG_INT, &f.keepalive, "WebSocket ping interval in seconds (default 20)", "SECONDS" },
     { "max-backlog", 0, 0, G_OPTION_ARG_INT, &f.max_backlog, "Unacknowledged events before a client is dropped (default 5000)", "EVENTS" },
     { "event-retention", 0, 0, G_OPTION_ARG_INT, &f.event_retention, "Events kept for resuming (default 100000)", "EVENTS" },
     { "failures-before-delay", 0, 0, G_OPTION_ARG_INT, &f.failures_before_delay, "Failed sign-ins before answers are delayed (default 3)", "N" },
-    { "max-failures", 0, 0, G_OPTION_ARG_INT, &f.max_failures, "Failed sign-ins before 429 (default 10)", "N" },
+    { "max-failures", 0, 0, G_OPTION_ARG_INT, &f.max_failures, "Failed sign-ins of one user name from one address before 429 (default 10)", "N" },
+    { "max-address-failures", 0, 0, G_OPTION_ARG_INT, &f.max_address_failures, "Failed sign-ins from one address, any names, before 429 (default 100)", "N" },
     { "failure-window", 0, 0, G_OPTION_ARG_INT, &f.failure_window, "Seconds a failed sign-in counts (default 900)", "SECONDS" },
+    { "password-checks", 0, 0, G_OPTION_ARG_INT, &f.password_checks, "Password checks at once (default: processors, at most 4)", "N" },
+    { "password-queue", 0, 0, G_OPTION_ARG_INT, &f.password_queue, "Sign-ins waiting for a check before 503 (default 32)", "N" },
     { "fast-hash", 0, 0, G_OPTION_ARG_NONE, &f.fast_hash, "Cheap password hashes (tests, benchmarks, demo only)", NULL },
     { "sip-port", 0, 0, G_OPTION_ARG_INT, &f.sip_port, "SIP port, UDP and TCP (default 5060, 0: any free port)", "PORT" },
+    { "subscribe-min-expires", 0, 0, G_OPTION_ARG_INT, &f.subscribe_min_expires, "Shortest SIP subscription granted (default 60)", "SECONDS" },
+    { "subscribe-max-expires", 0, 0, G_OPTION_ARG_INT, &f.subscribe_max_expires, "Longest SIP subscription granted (default 3600)", "SECONDS" },
+    { "max-subscriptions", 0, 0, G_OPTION_ARG_INT, &f.max_subscriptions, "SIP subscriptions in all (default 10000)", "N" },
+    { "max-subscriptions-per-device", 0, 0, G_OPTION_ARG_INT, &f.max_device_subscriptions, "SIP subscriptions from one device (default 200)", "N" },
     { "trunk", 0, 0, G_OPTION_ARG_STRING, &f.trunk, "Upstream SIP proxy for external numbers", "sip:HOST:PORT" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &f.demo, "Demo: loopback, temporary database, demo directory, simulated colleagues", NULL },
     { "no-simulation", 0, 0, G_OPTION_ARG_NONE, &f.no_simulation, "Demo without simulated colleagues", NULL },
@@ -563,6 +656,36 @@ cb_server_config_parse_args (CbServerConfig   *config,
       config->sip_port = f.sip_port;
       config->sip_port_set = TRUE;
     }
+  if (f.subscribe_min_expires != -1)
+    {
+      if (!check_range ("subscribe-min-expires", f.subscribe_min_expires, 1, 86400, error))
+        goto out;
+      config->sip_subscribe_min_expires = f.subscribe_min_expires;
+    }
+  if (f.subscribe_max_expires != -1)
+    {
+      if (!check_range ("subscribe-max-expires", f.subscribe_max_expires, 1, 86400, error))
+        goto out;
+      config->sip_subscribe_max_expires = f.subscribe_max_expires;
+    }
+  if (config->sip_subscribe_max_expires < config->sip_subscribe_min_expires)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--subscribe-max-expires is less than --subscribe-min-expires");
+      goto out;
+    }
+  if (f.max_subscriptions != -1)
+    {
+      if (!check_range ("max-subscriptions", f.max_subscriptions, 1, 1000000, error))
+        goto out;
+      config->sip_max_subscriptions = f.max_subscriptions;
+    }
+  if (f.max_device_subscriptions != -1)
+    {
+      if (!check_range ("max-subscriptions-per-device", f.max_device_subscriptions, 1, 1000000, error))
+        goto out;
+      config->sip_max_device_subscriptions = f.max_device_subscriptions;
+    }
   if (f.trunk != NULL)
     {
       if (!check_trunk_proxy (f.trunk, error))
@@ -575,6 +698,8 @@ cb_server_config_parse_args (CbServerConfig   *config,
     replace_str (&config->tls_certificate, f.tls_certificate);
   if (f.tls_key != NULL)
     replace_str (&config->tls_key, f.tls_key);
+  if (f.tls_priority != NULL)
+    replace_str (&config->tls_priority, f.tls_priority);
   if (f.default_level != NULL && !parse_level (f.default_level, &config->default_level, error))
     goto out;
   if (f.import != NULL)
@@ -592,6 +717,30 @@ cb_server_config_parse_args (CbServerConfig   *config,
       if (!check_range ("max-announcement", f.max_announcement, 1, G_MAXINT32, error))
         goto out;
       config->max_announcement = f.max_announcement;
+    }
+  if (f.request_timeout != -1)
+    {
+      if (!check_range ("request-timeout", f.request_timeout, 1, 3600, error))
+        goto out;
+      config->request_timeout = f.request_timeout;
+    }
+  if (f.idle_timeout != -1)
+    {
+      if (!check_range ("idle-timeout", f.idle_timeout, 1, 86400, error))
+        goto out;
+      config->idle_timeout = f.idle_timeout;
+    }
+  if (f.max_streams_per_user != -1)
+    {
+      if (!check_range ("max-streams-per-user", f.max_streams_per_user, 1, 100000, error))
+        goto out;
+      config->max_streams_per_user = f.max_streams_per_user;
+    }
+  if (f.max_backlog_bytes != -1)
+    {
+      if (!check_range ("max-backlog-bytes", f.max_backlog_bytes, 4096, G_MAXINT32, error))
+        goto out;
+      config->max_backlog_bytes = f.max_backlog_bytes;
     }
   if (f.token_lifetime != -1)
     {
@@ -628,6 +777,24 @@ cb_server_config_parse_args (CbServerConfig   *config,
       if (!check_range ("max-failures", f.max_failures, 1, 100000, error))
         goto out;
       config->max_failures = f.max_failures;
+    }
+  if (f.max_address_failures != -1)
+    {
+      if (!check_range ("max-address-failures", f.max_address_failures, 1, 1000000, error))
+        goto out;
+      config->max_address_failures = f.max_address_failures;
+    }
+  if (f.password_checks != -1)
+    {
+      if (!check_range ("password-checks", f.password_checks, 1, 256, error))
+        goto out;
+      config->password_checks = f.password_checks;
+    }
+  if (f.password_queue != -1)
+    {
+      if (!check_range ("password-queue", f.password_queue, 0, 100000, error))
+        goto out;
+      config->password_queue = f.password_queue;
     }
   if (f.failure_window != -1)
     {

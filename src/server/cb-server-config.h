@@ -25,6 +25,7 @@ typedef struct {
   char     *database;         /* SQLite file */
   char     *tls_certificate;
   char     *tls_key;
+  char     *tls_priority;     /* GnuTLS priority string; NULL: built in */
   CbLevel   default_level;
   char     *import;           /* directory JSON imported at start */
   gboolean  import_only;      /* exit after the import */
@@ -32,15 +33,22 @@ typedef struct {
   /* [limits] */
   gsize     max_body;         /* bytes */
   gsize     max_announcement; /* bytes of an uploaded announcement */
+  guint     request_timeout;  /* seconds from connecting to a whole request */
+  guint     idle_timeout;     /* seconds without a byte while answering */
+  guint     max_streams_per_user; /* event streams; more close the oldest */
+  gsize     max_backlog_bytes; /* event bytes unacknowledged or unsent */
   gint64    token_lifetime;   /* seconds */
   guint     keepalive;        /* seconds */
   guint     max_backlog;      /* events */
   guint     event_retention;  /* events */
 
   /* [auth] */
-  guint     failures_before_delay;
-  guint     max_failures;
+  guint     failures_before_delay; /* per user name and address */
+  guint     max_failures;     /* per user name and address */
+  guint     max_address_failures; /* per address, any user names */
   guint     failure_window;   /* seconds */
+  guint     password_checks;  /* argon2id checks at once */
+  guint     password_queue;   /* sign-ins waiting for one */
   gboolean  fast_hash;        /* cheap argon2id: tests, benchmarks, demo */
 
   /* [sip] */
@@ -57,6 +65,10 @@ typedef struct {
   guint     sip_max_bindings;        /* per line */
   guint     sip_max_forks;           /* per call */
   guint     sip_max_external_calls;  /* over the trunk, per user at once */
+  guint     sip_subscribe_min_expires;    /* lamps' subscriptions: shortest granted, s */
+  guint     sip_subscribe_max_expires;    /* longest granted, s */
+  guint     sip_max_subscriptions;        /* in all */
+  guint     sip_max_device_subscriptions; /* from one device */
 
   /* [trunk]: the upstream proxy for numbers that are not ours */
   char     *trunk_proxy;      /* "sip:HOST[:PORT]"; NULL: no trunk */

@@ -175,6 +175,10 @@ start_sip (CbServer  *self,
     .trunk_caller_id = config->trunk_caller_id,
     .trunk_username = config->trunk_username,
     .trunk_password = config->trunk_password,
+    .subscribe_min_expires = config->sip_subscribe_min_expires,
+    .subscribe_max_expires = config->sip_subscribe_max_expires,
+    .max_subscriptions = config->sip_max_subscriptions,
+    .max_device_subscriptions = config->sip_max_device_subscriptions,
   };
   self->sip = cb_sip_server_new (self->changes, &self->sip_settings);
   if (!cb_sip_server_start (self->sip, address, config->sip_port, &local_error))
@@ -199,7 +203,7 @@ cb_server_start (CbServer  *self,
   g_return_val_if_fail (CB_IS_SERVER (self), FALSE);
   g_return_val_if_fail (self->http == NULL, FALSE);
 
-  self->http = cb_http_server_new (self->router, self->config->max_body);
+  self->http = cb_http_server_new (self->router, self->config);
   cb_http_server_add_websocket (self->http, CB_API_EVENTS_PATH, cb_api_events_accept, &self->api);
   if (!cb_http_server_listen (self->http, self->config->listen, self->config->port,
                               self->config->tls_certificate, self->config->tls_key, error))
@@ -277,4 +281,11 @@ cb_server_get_sip_uri (CbServer *self)
 {
   g_return_val_if_fail (CB_IS_SERVER (self), NULL);
   return self->sip != NULL ? cb_sip_server_get_uri (self->sip) : NULL;
+}
+
+CbDemoPhones *
+cb_server_get_demo_phones (CbServer *self)
+{
+  g_return_val_if_fail (CB_IS_SERVER (self), NULL);
+  return self->phones;
 }

@@ -147,3 +147,21 @@ cb_test_app_screenshot (GtkWidget  *widget,
   g_test_message ("Screenshot: %s", path);
   return path;
 }
+
+char *
+cb_test_app_screenshot_screen (GtkWidget  *widget,
+                               const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("screenshot-%s.png", name);
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, file, NULL);
+  g_autofree char *command = g_strdup_printf ("import -window root %s", path);
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  cb_test_app_wait_for_frame (widget);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (wait_status, &error));
+  g_test_message ("Screenshot: %s", path);
+  return g_steal_pointer (&path);
+}

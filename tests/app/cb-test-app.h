@@ -28,4 +28,10 @@ void  cb_test_app_wait_for_frame     (GtkWidget  *widget);
 char *cb_test_app_screenshot         (GtkWidget  *widget,
                                       const char *name);
 
+/* The whole X screen (popovers and other windows, which are surfaces of
+ * their own, included), once widget has painted a new frame: into
+ * G_TEST_BUILT/screenshot-NAME.png (imagemagick's import). */
+char *cb_test_app_screenshot_screen  (GtkWidget  *widget,
+                                      const char *name);
+
 G_END_DECLS

@@ -118,6 +118,8 @@ match_queue_wait_shown (GtkWidget *widget,
     return FALSE;
   text = gtk_label_get_text (GTK_LABEL (widget));
   /* The parts are joined with no-break spaces: "longest 0:01". */
+  if (german)
+    return strstr (text, "längsten\u00a0") != NULL && strstr (text, "längsten\u00a00:00") == NULL;
   return strstr (text, "longest\u00a0") != NULL && strstr (text, "longest\u00a00:00") == NULL;
 }
 
@@ -982,7 +984,9 @@ test_failed_call (gconstpointer data)
 
 /* Ben's call is answered, then Carla's (Ben goes on hold): both cards
  * offer Swap, Connect and Conference; Swap from Ben's card brings him
- * back and holds Carla, and from Carla's card the other way. */
+ * back and holds Carla, and the other way. Conference from the held
+ * card: one card (the call talking) lists Ben and Carla, Ben's call is
+ * gone into it; leaving it leaves the two talking. */
 static void
 test_two_calls (gconstpointer data)
 {
@@ -1033,11 +1037,35 @@ test_two_calls (gconstpointer data)
                     cb_call_get_state (carla_call) == CB_CALL_STATE_CONNECTED,
                     TIMEOUT_MS, "Carla connected, Ben held again");
 
+  /* Conference: one card listing both, Ben's call gone into it. */
+  g_assert_true (gtk_widget_activate_action (ben_row, "call.conference", NULL));
+  CB_TEST_WAIT_FOR (cb_call_get_conference_parties (carla_call) != NULL &&
+                    g_strv_length ((char **) cb_call_get_conference_parties (carla_call)) == 2 &&
+                    cb_call_get_state (ben_call) == CB_CALL_STATE_ENDED &&
+                    cb_call_get_state (carla_call) == CB_CALL_STATE_CONNECTED,
+                    TIMEOUT_MS, "the conference on Carla's card");
+  g_assert_true (g_strv_contains (cb_call_get_conference_parties (carla_call), "Ben Ott"));
+  g_assert_true (g_strv_contains (cb_call_get_conference_parties (carla_call), "Carla Diaz"));
+  g_assert_cmpint (cb_call_get_failure (ben_call), ==, CB_CALL_FAILURE_NONE);
+  cb_test_app_wait_for_frame (carla_row);
+  g_assert_nonnull (find_widget (carla_row, match_label_text, german ? "Konferenz" : "Conference"));
+  g_assert_nonnull (find_widget (carla_row, match_label_text, (gpointer) "Ben Ott"));
+  g_assert_nonnull (find_widget (carla_row, match_label_text, (gpointer) "Carla Diaz"));
+  CB_TEST_WAIT_FOR (find_widget (GTK_WIDGET (window), match_card_of, ben_call) == NULL, TIMEOUT_MS,
+                    "Ben's own card to go");
+  g_assert_true (peer_in_state (&ben, CB_SIP_CALL_STATE_ACTIVE));
+  g_assert_true (peer_in_state (&carla, CB_SIP_CALL_STATE_ACTIVE));
+  g_free (screenshot (GTK_WIDGET (window), "calls-conference"));
+
+  /* Leaving: Anna's call ends, Ben and Carla stay in the mix. */
   g_assert_true (gtk_widget_activate_action (carla_row, "call.hangup", NULL));
-  g_assert_true (gtk_widget_activate_action (ben_row, "call.hangup", NULL));
+  CB_TEST_WAIT_FOR (cb_call_get_state (carla_call) == CB_CALL_STATE_ENDED, TIMEOUT_MS, "Anna to leave");
+  g_assert_true (peer_in_state (&ben, CB_SIP_CALL_STATE_ACTIVE));
+  g_assert_true (peer_in_state (&carla, CB_SIP_CALL_STATE_ACTIVE));
+  cb_sip_call_hangup (ben.call);
   CB_TEST_WAIT_FOR (peer_in_state (&ben, CB_SIP_CALL_STATE_ENDED) &&
                     peer_in_state (&carla, CB_SIP_CALL_STATE_ENDED),
-                    TIMEOUT_MS, "both calls to end");
+                    TIMEOUT_MS, "the conference to end");
   g_object_unref (ben_call);
   g_object_unref (carla_call);
   cb_test_stream_close (stream);
@@ -1621,7 +1649,8 @@ count_journal_rows (GtkWidget *root)
 static void
 test_journal_days (gconstpointer data)
 {
-  CbTestServer *server = (CbTestServer *) data;
+  /* A server of its own: Carla's journal holds nothing but these. */
+  CbTestServer *server = cb_test_server_start (directory, server_args);
   CbWindow *window = signed_in_window_as (server, "carla");
   CbClientStore *store = cb_session_get_store (cb_window_get_session (window));
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -1710,6 +1739,7 @@ test_journal_days (gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (search), "");
 
   close_window (window);
+  cb_test_server_stop (server);
 }
 
 static CbGroup *

@@ -83,13 +83,21 @@ test_preferences (void)
   g_settings_reset (settings, "audio-input");
 
   collect (window, GTK_TYPE_SWITCH, switches);
-  g_assert_cmpuint (switches->len, ==, 1);
+  g_assert_cmpuint (switches->len, ==, 2);
   g_assert_true (g_settings_get_boolean (settings, "ringtone"));
   g_assert_true (gtk_switch_get_active (g_ptr_array_index (switches, 0)));
   gtk_switch_set_active (g_ptr_array_index (switches, 0), FALSE);
   g_assert_false (g_settings_get_boolean (settings, "ringtone"));
   g_settings_set_boolean (settings, "ringtone", TRUE);
   g_assert_true (gtk_switch_get_active (g_ptr_array_index (switches, 0)));
+
+  /* The account's language, on unless the user turns it off. */
+  g_settings_reset (settings, "use-account-language");
+  g_assert_true (gtk_switch_get_active (g_ptr_array_index (switches, 1)));
+  gtk_switch_set_active (g_ptr_array_index (switches, 1), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "use-account-language"));
+  g_settings_reset (settings, "use-account-language");
+  g_assert_true (gtk_switch_get_active (g_ptr_array_index (switches, 1)));
 
   g_free (cb_test_app_screenshot (window, "preferences"));
 

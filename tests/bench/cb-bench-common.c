@@ -270,3 +270,61 @@ cb_bench_cpu_seconds (GPid pid)
   return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) /
          sysconf (_SC_CLK_TCK);
 }
+
+GHashTable *
+cb_bench_sipp_stats (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) names = NULL;
+  g_auto(GStrv) values = NULL;
+  GHashTable *stats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  guint last = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return stats;
+  lines = g_strsplit (text, "\n", 0);
+  for (guint i = 1; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      last = i;
+  if (last == 0)
+    return stats;
+  names = g_strsplit (lines[0], ";", 0);
+  values = g_strsplit (lines[last], ";", 0);
+  for (guint i = 0; names[i] != NULL && values[i] != NULL; i++)
+    g_hash_table_insert (stats, g_strdup (names[i]), g_strdup (values[i]));
+  return stats;
+}
+
+guint64
+cb_bench_sipp_stat (GHashTable *stats,
+                    const char *name)
+{
+  const char *value = g_hash_table_lookup (stats, name);
+
+  return value != NULL ? g_ascii_strtoull (value, NULL, 10) : 0;
+}
+
+guint64
+cb_bench_udp_receive_drops (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 drops = 0;
+
+  if (!g_file_get_contents ("/proc/net/snmp", &text, NULL, NULL))
+    return 0;
+  lines = g_strsplit (text, "\n", 0);
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "Udp: ") && g_str_has_prefix (lines[i + 1], "Udp: "))
+      {
+        g_auto(GStrv) names = g_strsplit (lines[i], " ", 0);
+        g_auto(GStrv) values = g_strsplit (lines[i + 1], " ", 0);
+
+        for (guint j = 0; names[j] != NULL && values[j] != NULL; j++)
+          if (g_str_equal (names[j], "RcvbufErrors"))
+            drops = g_ascii_strtoull (values[j], NULL, 10);
+        break;
+      }
+  return drops;
+}

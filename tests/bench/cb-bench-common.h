@@ -43,4 +43,15 @@ gint64         cb_bench_rss_kib          (GPid        pid);
 /* utime + stime of a process, in seconds; 0 once it is gone. */
 double         cb_bench_cpu_seconds      (GPid        pid);
 
+/* Udp RcvbufErrors of /proc/net/snmp: datagrams dropped for a full
+ * receive buffer, by every process here. */
+guint64        cb_bench_udp_receive_drops (void);
+
+/* The last row of one of sipp's CSV files (-trace_stat, -trace_counts),
+ * by column name; empty when there is none yet. */
+GHashTable    *cb_bench_sipp_stats       (const char *path);
+/* A column of it as a number, 0 when absent. */
+guint64        cb_bench_sipp_stat        (GHashTable *stats,
+                                          const char *name);
+
 G_END_DECLS

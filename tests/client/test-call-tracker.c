@@ -694,6 +694,46 @@ test_answered_call_no_failure (Fixture       *fixture,
   g_assert_cmpuint (n_calls (fixture), ==, 0);
 }
 
+/* A call to the leader offered to this assistant, and one the assistant
+ * placed as the leader: the cards name the leader ("for"). */
+static void
+test_call_for_leader (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  CbWireCall ringing = call_event ("c20", CB_WIRE_CALL_STATE_RINGING, CB_CALL_DIRECTION_IN,
+                                   "d20", "softphone", "0301234");
+  CbWireCall on_desk = call_event ("c21", CB_WIRE_CALL_STATE_RINGING, CB_CALL_DIRECTION_OUT,
+                                   "desk-21", "desk", "0307654");
+  CbCall *call;
+  CbCall *remote;
+
+  call = add_dialog (fixture, "d20", CB_CALL_DIRECTION_IN, "0301234");
+  g_assert_cmpint (cb_call_get_for_user_id (call), ==, 0);
+  g_assert_null (cb_call_get_for_name (call));
+
+  ringing.for_user_id = 3;
+  ringing.for_name = "Dr. Thomas Krause";
+  apply (fixture, &ringing);
+  g_assert_cmpint (cb_call_get_for_user_id (call), ==, 3);
+  g_assert_cmpstr (cb_call_get_for_name (call), ==, "Dr. Thomas Krause");
+
+  /* A leader the server blanks for this viewer is nobody. */
+  ringing.for_user_id = 0;
+  ringing.for_name = "";
+  apply (fixture, &ringing);
+  g_assert_cmpint (cb_call_get_for_user_id (call), ==, 0);
+  g_assert_null (cb_call_get_for_name (call));
+
+  /* Placed from the desk phone as the leader. */
+  on_desk.for_user_id = 3;
+  on_desk.for_name = "Dr. Thomas Krause";
+  apply (fixture, &on_desk);
+  remote = cb_call_tracker_lookup_server_call (fixture->tracker, "c21");
+  g_assert_nonnull (remote);
+  g_assert_true (cb_call_is_remote (remote));
+  g_assert_cmpstr (cb_call_get_for_name (remote), ==, "Dr. Thomas Krause");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -719,6 +759,7 @@ main (int   argc,
   ADD ("dialled-pickup", test_dialled_pickup);
   ADD ("failed-call-stays", test_failed_call_stays);
   ADD ("answered-call-no-failure", test_answered_call_no_failure);
+  ADD ("call-for-leader", test_call_for_leader);
 #undef ADD
 
   return g_test_run ();

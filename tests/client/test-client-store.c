@@ -8,6 +8,7 @@
 
 #define G_LOG_DOMAIN "test-client-store"
 
+#include "cb-call-as.h"
 #include "cb-client-private.h"
 
 static JsonObject *
@@ -796,6 +797,232 @@ test_favourites (void)
   g_signal_handlers_disconnect_by_data (favourites, &changes);
 }
 
+/* Claudia (me) assists Thomas in "Assistance Krause" and is logged in;
+ * Ben is a team colleague with an unconditional diversion; my own
+ * diversion, mobile ringing and announcement are personal. */
+static const char *assistant_snapshot =
+  "{\"seq\": 20,"
+  " \"me\": {\"id\": 1, \"username\": \"claudia\", \"display_name\": \"Claudia Wagner\","
+  "          \"kind\": \"user\", \"extension\": \"204\", \"level\": \"personal\","
+  "          \"presence\": {\"availability\": \"available\"}, \"line_state\": \"idle\","
+  "          \"agent_status\": \"logged-in\","
+  "          \"group_logins\": [{\"id\": 9, \"name\": \"Assistance Krause\"}],"
+  "          \"diversion\": {\"unconditional\": null, \"busy\": \"202\", \"no_answer\": \"+4930123\","
+  "                          \"no_answer_after\": 25},"
+  "          \"mobile_ringing\": {\"enabled\": true, \"delay\": 5}, \"announcement\": true},"
+  " \"users\": ["
+  "  {\"id\": 1, \"username\": \"claudia\", \"display_name\": \"Claudia Wagner\", \"kind\": \"user\","
+  "   \"extension\": \"204\", \"level\": \"personal\","
+  "   \"presence\": {\"availability\": \"available\"}, \"line_state\": \"idle\","
+  "   \"agent_status\": \"logged-in\","
+  "   \"group_logins\": [{\"id\": 9, \"name\": \"Assistance Krause\"}],"
+  "   \"diversion\": {\"unconditional\": null, \"busy\": \"202\", \"no_answer\": \"+4930123\","
+  "                   \"no_answer_after\": 25},"
+  "   \"mobile_ringing\": {\"enabled\": true, \"delay\": 5}, \"announcement\": true},"
+  "  {\"id\": 2, \"username\": \"ben\", \"display_name\": \"Ben Carter\", \"kind\": \"user\","
+  "   \"extension\": \"202\", \"level\": \"team\","
+  "   \"presence\": {\"availability\": \"away\"}, \"line_state\": \"idle\","
+  "   \"agent_status\": \"available\", \"group_logins\": [],"
+  "   \"diversion\": {\"unconditional\": \"204\", \"busy\": null, \"no_answer\": null,"
+  "                   \"no_answer_after\": 20},"
+  "   \"mobile_ringing\": {\"enabled\": true, \"delay\": 9}, \"announcement\": true},"
+  "  {\"id\": 3, \"username\": \"thomas\", \"display_name\": \"Dr. Thomas Krause\", \"kind\": \"user\","
+  "   \"extension\": \"203\", \"level\": \"personal\","
+  "   \"presence\": {\"availability\": \"busy\"}, \"line_state\": \"busy\","
+  "   \"agent_status\": \"logged-out\", \"group_logins\": [],"
+  "   \"diversion\": {\"unconditional\": null, \"busy\": null, \"no_answer\": null,"
+  "                   \"no_answer_after\": 20}},"
+  "  {\"id\": 4, \"username\": \"dora\", \"display_name\": \"Dora Ek\", \"kind\": \"user\","
+  "   \"extension\": \"205\", \"level\": \"business\","
+  "   \"presence\": {\"availability\": \"available\"}, \"line_state\": \"idle\","
+  "   \"diversion\": {\"unconditional\": \"202\"}}"
+  " ],"
+  " \"groups\": ["
+  "  {\"id\": 9, \"name\": \"Assistance Krause\", \"kind\": \"assistant\","
+  "   \"filter_enabled\": true, \"filter\": \"leader-first\", \"filter_delay\": 8,"
+  "   \"logout_allowed\": false,"
+  "   \"level\": \"personal\", \"leader_level\": \"personal\", \"leader\": 3, \"deputy\": null,"
+  "   \"members\": [{\"user_id\": 1, \"logged_in\": true}, {\"user_id\": 2, \"logged_in\": false}]},"
+  "  {\"id\": 10, \"name\": \"Assistance Ek\", \"kind\": \"assistant\","
+  "   \"level\": \"team\", \"leader_level\": \"team\", \"leader\": 4, \"deputy\": null,"
+  "   \"members\": [{\"user_id\": 1, \"logged_in\": false}]}"
+  " ],"
+  " \"favourites\": [], \"monitor\": []}";
+
+static void
+test_diversion_fields (void)
+{
+  g_autoptr(CbClientStore) store = cb_client_store_new ();
+  CbContact *me;
+  CbContact *ben;
+  CbContact *dora;
+  guint diverted_notifies = 0;
+
+  apply_snapshot (store, assistant_snapshot);
+  me = cb_client_store_get_me (store);
+  ben = cb_client_store_lookup_contact (store, 2);
+  dora = cb_client_store_lookup_contact (store, 4);
+
+  /* My own settings, all of them. */
+  g_assert_true (cb_contact_get_has_diversion (me));
+  g_assert_null (cb_contact_get_diversion_unconditional (me));
+  g_assert_cmpstr (cb_contact_get_diversion_busy (me), ==, "202");
+  g_assert_cmpstr (cb_contact_get_diversion_no_answer (me), ==, "+4930123");
+  g_assert_cmpuint (cb_contact_get_diversion_no_answer_after (me), ==, 25);
+  g_assert_true (cb_contact_get_diverted (me));
+  g_assert_true (cb_contact_get_mobile_ringing (me));
+  g_assert_cmpuint (cb_contact_get_mobile_ringing_delay (me), ==, 5);
+  g_assert_true (cb_contact_get_announcement (me));
+
+  /* A team colleague's diversion shows; personal fields the server would
+   * not send are not taken even when present. */
+  g_assert_true (cb_contact_get_has_diversion (ben));
+  g_assert_cmpstr (cb_contact_get_diversion_unconditional (ben), ==, "204");
+  g_assert_true (cb_contact_get_diverted (ben));
+  g_assert_false (cb_contact_get_mobile_ringing (ben));
+  g_assert_cmpuint (cb_contact_get_mobile_ringing_delay (ben), ==, 0);
+  g_assert_false (cb_contact_get_announcement (ben));
+
+  /* Below team the diversion is unknown, not off. */
+  g_assert_false (cb_contact_get_has_diversion (dora));
+  g_assert_null (cb_contact_get_diversion_unconditional (dora));
+  g_assert_false (cb_contact_get_diverted (dora));
+
+  /* Ben turns his diversion off: one user event, "diverted" follows. */
+  g_signal_connect (ben, "notify::diverted", G_CALLBACK (count_notify), &diverted_notifies);
+  g_assert_true (apply_event (store, 21, "user",
+                              "{\"id\": 2, \"username\": \"ben\", \"display_name\": \"Ben Carter\","
+                              " \"kind\": \"user\", \"extension\": \"202\", \"level\": \"team\","
+                              " \"presence\": {\"availability\": \"away\"}, \"line_state\": \"idle\","
+                              " \"agent_status\": \"available\", \"group_logins\": [],"
+                              " \"diversion\": {\"unconditional\": null, \"busy\": null,"
+                              "                 \"no_answer\": null, \"no_answer_after\": 20}}"));
+  g_assert_null (cb_contact_get_diversion_unconditional (ben));
+  g_assert_false (cb_contact_get_diverted (ben));
+  g_assert_cmpuint (diverted_notifies, ==, 1);
+  g_signal_handlers_disconnect_by_data (ben, &diverted_notifies);
+}
+
+static void
+test_assistant_group (void)
+{
+  g_autoptr(CbClientStore) store = cb_client_store_new ();
+  CbGroup *krause;
+  CbGroup *ek;
+
+  apply_snapshot (store, assistant_snapshot);
+  krause = cb_client_store_lookup_group (store, 9);
+  ek = cb_client_store_lookup_group (store, 10);
+
+  g_assert_cmpint (cb_group_get_kind (krause), ==, CB_GROUP_KIND_ASSISTANT);
+  g_assert_true (cb_group_get_filter_enabled (krause));
+  g_assert_cmpint (cb_group_get_filter (krause), ==, CB_ASSISTANT_FILTER_LEADER_FIRST);
+  g_assert_cmpuint (cb_group_get_filter_delay (krause), ==, 8);
+  g_assert_false (cb_group_get_logout_allowed (krause));
+  g_assert_true (cb_group_get_is_member (krause));
+  g_assert_true (cb_group_get_logged_in (krause));
+  g_assert_true (cb_group_get_leader (krause) == cb_client_store_lookup_contact (store, 3));
+
+  /* Fields left out read as a new group has them. */
+  g_assert_false (cb_group_get_filter_enabled (ek));
+  g_assert_cmpint (cb_group_get_filter (ek), ==, CB_ASSISTANT_FILTER_ASSISTANTS_FIRST);
+  g_assert_cmpuint (cb_group_get_filter_delay (ek), ==, 15);
+  g_assert_true (cb_group_get_logout_allowed (ek));
+
+  /* The leader switches the filter off: a group event. */
+  g_assert_true (apply_event (store, 21, "group",
+                              "{\"id\": 9, \"name\": \"Assistance Krause\", \"kind\": \"assistant\","
+                              " \"filter_enabled\": false, \"filter\": \"all\", \"filter_delay\": 8,"
+                              " \"logout_allowed\": false,"
+                              " \"level\": \"personal\", \"leader_level\": \"personal\", \"leader\": 3,"
+                              " \"deputy\": null,"
+                              " \"members\": [{\"user_id\": 1, \"logged_in\": true},"
+                              "               {\"user_id\": 2, \"logged_in\": false}]}"));
+  g_assert_false (cb_group_get_filter_enabled (krause));
+  g_assert_cmpint (cb_group_get_filter (krause), ==, CB_ASSISTANT_FILTER_ALL);
+}
+
+static gint64
+action_state (CbCallAs *call_as)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (cb_call_as_get_action_group (call_as),
+                                                               "identity");
+
+  return g_variant_get_int64 (state);
+}
+
+static void
+test_call_as (void)
+{
+  g_autoptr(CbClientStore) store = cb_client_store_new ();
+  g_autoptr(CbCallAs) call_as = cb_call_as_new (store);
+  GListModel *identities = cb_call_as_get_identities (call_as);
+  GActionGroup *actions = cb_call_as_get_action_group (call_as);
+  g_autoptr(CbContact) first = NULL;
+  g_autoptr(CbContact) second = NULL;
+  guint as_notifies = 0;
+
+  /* Before the snapshot: nobody to call as. */
+  g_assert_cmpuint (g_list_model_get_n_items (identities), ==, 0);
+  g_assert_false (cb_call_as_get_available (call_as));
+  g_assert_null (cb_call_as_get_identity (call_as));
+
+  /* Logged into Thomas's group (not Dora's): myself, then Thomas. */
+  apply_snapshot (store, assistant_snapshot);
+  g_assert_cmpuint (g_list_model_get_n_items (identities), ==, 2);
+  first = g_list_model_get_item (identities, 0);
+  second = g_list_model_get_item (identities, 1);
+  g_assert_true (first == cb_client_store_get_me (store));
+  g_assert_cmpstr (cb_contact_get_username (second), ==, "thomas");
+  g_assert_true (cb_call_as_get_available (call_as));
+  g_assert_true (cb_call_as_get_identity (call_as) == first);
+  g_assert_cmpint (cb_call_as_get_as_user_id (call_as), ==, 0);
+  g_assert_true (g_action_group_get_action_enabled (actions, "identity"));
+
+  /* Someone I do not assist is no choice. */
+  g_assert_false (cb_call_as_set_as_user_id (call_as, 4));
+  g_assert_cmpint (cb_call_as_get_as_user_id (call_as), ==, 0);
+
+  /* Chosen through the action, as a menu does. */
+  g_signal_connect (call_as, "notify::as-user-id", G_CALLBACK (count_notify), &as_notifies);
+  g_action_group_change_action_state (actions, "identity", g_variant_new_int64 (3));
+  g_assert_cmpint (cb_call_as_get_as_user_id (call_as), ==, 3);
+  g_assert_true (cb_call_as_get_identity (call_as) == second);
+  g_assert_cmpint (action_state (call_as), ==, 3);
+  g_assert_cmpuint (as_notifies, ==, 1);
+
+  /* A new snapshot (a resync) keeps the choice. */
+  apply_snapshot (store, assistant_snapshot);
+  g_assert_cmpint (cb_call_as_get_as_user_id (call_as), ==, 3);
+  g_assert_cmpuint (as_notifies, ==, 1);
+
+  /* Logged into Dora's group too: she is offered, sorted by name. */
+  g_assert_true (apply_event (store, 21, "group-login",
+                              "{\"group_id\": 10, \"group_name\": \"Assistance Ek\", \"user_id\": 1,"
+                              " \"logged_in\": true}"));
+  g_assert_cmpuint (g_list_model_get_n_items (identities), ==, 3);
+  g_assert_true (cb_call_as_set_as_user_id (call_as, 4));
+  g_assert_cmpint (cb_call_as_get_as_user_id (call_as), ==, 4);
+
+  /* Logged out of Dora's group, her calls are mine again. */
+  g_assert_true (apply_event (store, 22, "group-login",
+                              "{\"group_id\": 10, \"group_name\": \"Assistance Ek\", \"user_id\": 1,"
+                              " \"logged_in\": false}"));
+  g_assert_cmpuint (g_list_model_get_n_items (identities), ==, 2);
+  g_assert_cmpint (cb_call_as_get_as_user_id (call_as), ==, 0);
+  g_assert_cmpint (action_state (call_as), ==, 0);
+  g_assert_true (cb_call_as_get_identity (call_as) == first);
+
+  /* Out of Thomas's group as well: no choice left. */
+  g_assert_true (apply_event (store, 23, "group-login",
+                              "{\"group_id\": 9, \"group_name\": \"Assistance Krause\", \"user_id\": 1,"
+                              " \"logged_in\": false}"));
+  g_assert_cmpuint (g_list_model_get_n_items (identities), ==, 1);
+  g_assert_false (cb_call_as_get_available (call_as));
+  g_assert_false (g_action_group_get_action_enabled (actions, "identity"));
+  g_signal_handlers_disconnect_by_data (call_as, &as_notifies);
+}
+
 static void
 test_invalid_snapshot (void)
 {
@@ -914,6 +1141,9 @@ main (int   argc,
   g_test_add_func ("/client-store/group-event", test_group_event);
   g_test_add_func ("/client-store/favourites", test_favourites);
   g_test_add_func ("/client-store/invalid-snapshot", test_invalid_snapshot);
+  g_test_add_func ("/client-store/diversion", test_diversion_fields);
+  g_test_add_func ("/client-store/assistant-group", test_assistant_group);
+  g_test_add_func ("/client-store/call-as", test_call_as);
   g_test_add_func ("/client-store/scale", test_scale);
 
   return g_test_run ();

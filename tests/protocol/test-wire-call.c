@@ -73,7 +73,8 @@ test_exact_text (void)
                    "\"remote_number\":\"202\",\"remote_name\":\"Ben Oak\",\"remote_user_id\":8,"
                    "\"started_at\":1700000000,\"answered_at\":1700000005,"
                    "\"device_call_id\":\"abc@host\",\"device\":\"softphone\","
-                   "\"group\":null,\"for\":null,\"picked_up\":false}");
+                   "\"group\":null,\"for\":null,\"picked_up\":false,\"picked_up_from\":null,"
+                   "\"end_reason\":null,\"conference\":null}");
 }
 
 static void
@@ -102,7 +103,8 @@ test_exact_text_group_call (void)
                    "\"remote_number\":\"+4930123\",\"remote_name\":\"\",\"remote_user_id\":null,"
                    "\"started_at\":1700000000,\"answered_at\":null,"
                    "\"device_call_id\":null,\"device\":null,"
-                   "\"group\":{\"id\":3,\"name\":\"Sales\"},\"for\":null,\"picked_up\":true}");
+                   "\"group\":{\"id\":3,\"name\":\"Sales\"},\"for\":null,\"picked_up\":true,"
+                   "\"picked_up_from\":null,\"end_reason\":null,\"conference\":null}");
 }
 
 /* A caller beyond the trunk rings the leader, C; X assists C and is
@@ -130,7 +132,8 @@ test_exact_text_for (void)
                    "\"remote_number\":\"+4930123\",\"remote_name\":\"\",\"remote_user_id\":null,"
                    "\"started_at\":1700000000,\"answered_at\":null,"
                    "\"device_call_id\":null,\"device\":null,\"group\":null,"
-                   "\"for\":{\"user_id\":4242,\"name\":\"Zelda Hiddenhouse\"},\"picked_up\":false}");
+                   "\"for\":{\"user_id\":4242,\"name\":\"Zelda Hiddenhouse\"},\"picked_up\":false,"
+                   "\"picked_up_from\":null,\"end_reason\":null,\"conference\":null}");
 }
 
 static void
@@ -158,6 +161,14 @@ test_remote (void)
   call.direction = CB_CALL_DIRECTION_OUT;
   g_assert_true (cb_wire_call_remote (&call) == &call.to);
 }
+
+static const CbWireParty conference_parties[] = {
+  { X_ID, "201", "Xaver Hub" },
+  { C_ID, C_NUMBER, C_NAME },
+  { 0, "+4930123", "" },
+};
+static const CbWireConference conference_with_c = { "k8", G_N_ELEMENTS (conference_parties),
+                                                    conference_parties };
 
 /* Every shape in which C can be in a call X's viewer watches. */
 static GArray *
@@ -201,6 +212,12 @@ calls_naming_c (void)
                         .from = party_x, .to = party_trunk, .started_at = 1700000000,
                         .state = CB_WIRE_CALL_STATE_RINGING, .for_user_id = C_ID,
                         .for_name = C_NAME };
+  g_array_append_val (calls, call);
+  /* X called the trunk and joined C's call to it: a conference with C. */
+  call = (CbWireCall) { .call_id = "k8", .user_id = X_ID, .direction = CB_CALL_DIRECTION_OUT,
+                        .from = party_x, .to = party_trunk, .started_at = 1700000000,
+                        .answered_at = 1700000002, .state = CB_WIRE_CALL_STATE_CONNECTED,
+                        .conference = &conference_with_c };
   g_array_append_val (calls, call);
   return calls;
 }
@@ -247,6 +264,15 @@ test_hidden_party (void)
       if (call->for_user_id == C_ID)
         g_assert_nonnull (strstr (seen_public, "\"for\":{\"user_id\":4242,"));
 
+      /* C is in the conference without a trace; the others as they are. */
+      if (call->conference != NULL)
+        {
+          g_assert_nonnull (strstr (hidden, "\"parties\":[{\"user_id\":7,\"number\":\"201\","
+                                            "\"name\":\"Xaver Hub\"},{\"user_id\":null,"
+                                            "\"number\":\"\",\"name\":\"\"},"));
+          g_assert_nonnull (strstr (seen_public, "{\"user_id\":4242,\"number\":\"" C_NUMBER "\","
+                                                 "\"name\":\"" C_NAME "\"}"));
+        }
       wire_test_assert_present (seen_public, c_seen);
       wire_test_assert_present (seen_team, c_seen);
       wire_test_assert_present (seen_all, c_seen);
@@ -363,6 +389,8 @@ test_reader_errors (void)
     { ",\"for\":7}", "“for”" },
     { ",\"for\":{\"name\":\"x\"}}", "“for”" },
     { ",\"for\":{\"user_id\":7,\"name\":2}}", "“for”" },
+    { ",\"picked_up_from\":7}", "“picked_up_from”" },
+    { ",\"picked_up_from\":{\"user_id\":\"7\",\"name\":\"x\"}}", "“picked_up_from”" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -380,6 +408,66 @@ test_reader_errors (void)
       g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD);
       g_assert_nonnull (strstr (error->message, cases[i].names));
     }
+}
+
+/* An ended call says why; a conference lists its parties; both read
+ * back; a reason this build does not know reads as unknown. */
+static void
+test_end_reason_and_conference (void)
+{
+  CbWireCall call = {
+    .call_id = "c5", .state = CB_WIRE_CALL_STATE_ENDED, .user_id = X_ID,
+    .direction = CB_CALL_DIRECTION_OUT, .from = party_x, .to = { 8, "202", "Ben Oak" },
+    .started_at = 1700000000, .end_reason = CB_CALL_END_REASON_NOT_FOUND,
+  };
+  static const CbWireParty parties[] = { { X_ID, "201", "Xaver Hub" }, { 8, "202", "Ben Oak" },
+                                         { 0, "+4930123", "" } };
+  CbWireConference conference = { "c4", G_N_ELEMENTS (parties), parties };
+  g_autofree char *text = wire_test_assert_sinks_agree (write_call, &call, NULL);
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonObject) newer = NULL;
+  g_autoptr(CbWireCall) read = NULL;
+  g_autoptr(CbWireCall) unknown = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (strstr (text, "\"end_reason\":\"not-found\",\"conference\":null}"));
+  /* Only an ended call has a reason. */
+  call.state = CB_WIRE_CALL_STATE_CONNECTED;
+  call.end_reason = CB_CALL_END_REASON_SERVER_RESTART;
+  call.conference = &conference;
+  g_free (text);
+  text = wire_test_assert_sinks_agree (write_call, &call, NULL);
+  g_assert_nonnull (strstr (text, "\"end_reason\":null,\"conference\":{\"id\":\"c4\",\"parties\":["
+                                  "{\"user_id\":7,\"number\":\"201\",\"name\":\"Xaver Hub\"},"
+                                  "{\"user_id\":8,\"number\":\"202\",\"name\":\"Ben Oak\"},"
+                                  "{\"user_id\":null,\"number\":\"+4930123\",\"name\":\"\"}]}}"));
+
+  call.state = CB_WIRE_CALL_STATE_ENDED;
+  object = cb_wire_call_to_json (&call, NULL);
+  read = cb_wire_call_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->end_reason, ==, CB_CALL_END_REASON_SERVER_RESTART);
+  g_assert_nonnull (read->conference);
+  g_assert_cmpstr (read->conference->id, ==, "c4");
+  g_assert_cmpuint (read->conference->n_parties, ==, 3);
+  g_assert_cmpint (read->conference->parties[1].user_id, ==, 8);
+  g_assert_cmpstr (read->conference->parties[1].name, ==, "Ben Oak");
+  g_assert_cmpint (read->conference->parties[2].user_id, ==, 0);
+  g_assert_cmpstr (read->conference->parties[2].number, ==, "+4930123");
+
+  newer = cb_wire_call_to_json (&call, NULL);
+  json_object_set_string_member (newer, "end_reason", "abducted-by-aliens");
+  json_object_set_null_member (newer, "conference");
+  unknown = cb_wire_call_from_json (newer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (unknown->end_reason, ==, CB_CALL_END_REASON_UNKNOWN);
+  g_assert_null (unknown->conference);
+
+  /* A conference that is no object is refused, naming it. */
+  json_object_set_string_member (newer, "conference", "c4");
+  g_assert_null (cb_wire_call_from_json (newer, &error));
+  g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD);
+  g_assert_nonnull (strstr (error->message, "conference"));
 }
 
 /* A copy writes the same JSON and outlives what it was copied from. */
@@ -406,6 +494,45 @@ test_copy (void)
   g_assert_cmpstr (copy->from.number, ==, "0301234");
 }
 
+/* X took a trunk caller's call over from C: X's side names C, whom a
+ * viewer at none towards C may not know of. */
+static void
+test_picked_up_from (void)
+{
+  CbWireViewer none = WIRE_TEST_VIEWER (9, c_at_none);
+  CbWireViewer at_public = WIRE_TEST_VIEWER (9, c_at_public);
+  CbWireCall call = { .call_id = "k7", .user_id = X_ID, .direction = CB_CALL_DIRECTION_IN,
+                      .from = party_trunk, .to = { X_ID, C_NUMBER, "Xaver Hub" },
+                      .started_at = 1700000000, .answered_at = 1700000002,
+                      .state = CB_WIRE_CALL_STATE_CONNECTED, .picked_up = TRUE,
+                      .picked_up_from = { C_ID, NULL, C_NAME } };
+  g_autofree char *all = wire_test_assert_sinks_agree (write_call, &call, NULL);
+  g_autofree char *seen = wire_test_assert_sinks_agree (write_call, &call, &at_public);
+  g_autofree char *hidden = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(CbWireCall) read = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_suffix (all, ",\"picked_up\":true,"
+                                        "\"picked_up_from\":{\"user_id\":4242,\"name\":\"" C_NAME "\"},"
+                                        "\"end_reason\":null,\"conference\":null}"));
+  g_assert_cmpstr (seen, ==, all);
+
+  /* Nobody for the viewer: no id, no name (the number was C's line the
+   * call rang at, and is cut by the same rule as the parties). */
+  call.to.number = "201";
+  hidden = wire_test_assert_sinks_agree (write_call, &call, &none);
+  g_assert_true (g_str_has_suffix (hidden, ",\"picked_up_from\":{\"user_id\":null,\"name\":\"\"},"
+                                           "\"end_reason\":null,\"conference\":null}"));
+  wire_test_assert_absent (hidden, c_traces);
+
+  object = wire_test_parse (all);
+  read = cb_wire_call_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->picked_up_from.user_id, ==, C_ID);
+  g_assert_cmpstr (read->picked_up_from.name, ==, C_NAME);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -422,6 +549,9 @@ main (int   argc,
   g_test_add_func ("/wire-call/round-trip", test_round_trip);
   g_test_add_func ("/wire-call/reader-older-server", test_reader_older_server);
   g_test_add_func ("/wire-call/reader-errors", test_reader_errors);
+  g_test_add_func ("/wire-call/picked-up-from", test_picked_up_from);
+
+  g_test_add_func ("/wire-call/end-reason-conference", test_end_reason_and_conference);
 
   g_test_add_func ("/wire/call/copy", test_copy);
   return g_test_run ();

@@ -58,8 +58,8 @@ test_exact_text (void)
                    "\"remote_number\":\"0301234\",\"remote_name\":\"\",\"remote_user_id\":null,"
                    "\"started_at\":1700000000,\"answered_at\":null,\"ended_at\":1700000030,"
                    "\"duration\":0,\"answered\":false,\"group_id\":3,\"group_name\":\"Sales\","
-                   "\"taken_by_user_id\":4242,\"taken_by_name\":\"" C_NAME "\",\"picked_up\":false,"
-                   "\"outcome\":\"taken\"}");
+                   "\"taken_by_user_id\":4242,\"taken_by_name\":\"" C_NAME "\",\"for\":null,"
+                   "\"picked_up\":false,\"outcome\":\"taken\",\"picked_up_from\":null,\"end_reason\":null}");
 }
 
 static void
@@ -86,8 +86,8 @@ test_exact_text_plain_call (void)
                    "\"remote_number\":\"202\",\"remote_name\":\"Ben Oak\",\"remote_user_id\":8,"
                    "\"started_at\":1700000000,\"answered_at\":1700000004,\"ended_at\":1700000064,"
                    "\"duration\":60,\"answered\":true,\"group_id\":null,\"group_name\":null,"
-                   "\"taken_by_user_id\":null,\"taken_by_name\":null,\"picked_up\":true,"
-                   "\"outcome\":\"answered\"}");
+                   "\"taken_by_user_id\":null,\"taken_by_name\":null,\"for\":null,\"picked_up\":true,"
+                   "\"outcome\":\"answered\",\"picked_up_from\":null,\"end_reason\":null}");
 }
 
 static void
@@ -166,7 +166,7 @@ test_round_trip_nulls (void)
                      "\"remote_number\":\"202\",\"remote_name\":\"Ben Oak\",\"remote_user_id\":8,"
                      "\"started_at\":1700000000,\"answered_at\":1700000004,\"ended_at\":1700000064,"
                      "\"duration\":60,\"answered\":true,\"group_id\":null,\"group_name\":null,"
-                     "\"taken_by_user_id\":null,\"taken_by_name\":null,\"picked_up\":true}";
+                     "\"taken_by_user_id\":null,\"taken_by_name\":null,\"for\":null,\"picked_up\":true}";
   g_autoptr(JsonObject) object = wire_test_parse (json);
   g_autoptr(CbWireJournalEntry) read = cb_wire_journal_entry_from_json (object, NULL);
   g_autofree char *json_head = g_strndup (json, strlen (json) - 1);
@@ -180,7 +180,41 @@ test_round_trip_nulls (void)
   g_assert_cmpint (read->outcome, ==, CB_CALL_OUTCOME_ANSWERED);
   again = wire_test_text (write_entry, read, NULL);
   g_assert_true (g_str_has_prefix (again, json_head));
-  g_assert_true (g_str_has_suffix (again, ",\"outcome\":\"answered\"}"));
+  g_assert_true (g_str_has_suffix (again, ",\"outcome\":\"answered\",\"picked_up_from\":null,\"end_reason\":null}"));
+  g_assert_cmpint (read->end_reason, ==, CB_CALL_END_REASON_UNKNOWN);
+}
+
+/* An assistant's record of a call they took for leader C: C is named
+ * only to a viewer who may see C, and the reader keeps it. */
+static void
+test_for_leader (void)
+{
+  CbWireViewer none = WIRE_TEST_VIEWER (X_ID, c_at_none);
+  CbWireJournalEntry entry = taken_by_c ();
+  g_autofree char *text = NULL;
+  g_autofree char *hidden = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(CbWireJournalEntry) read = NULL;
+  g_autoptr(GError) error = NULL;
+
+  entry.taken_by = (CbWireParty) { 0 };
+  entry.answered_at = 1700000002;
+  entry.for_user_id = C_ID;
+  entry.for_name = C_NAME;
+  text = wire_test_assert_sinks_agree (write_entry, &entry, NULL);
+  g_assert_nonnull (strstr (text, ",\"for\":{\"user_id\":4242,\"name\":\"" C_NAME "\"},\"picked_up\":"));
+  hidden = wire_test_assert_sinks_agree (write_entry, &entry, &none);
+  g_assert_nonnull (strstr (hidden, ",\"for\":null,"));
+  wire_test_assert_absent (hidden, c_traces);
+
+  object = wire_test_parse (text);
+  read = cb_wire_journal_entry_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->for_user_id, ==, C_ID);
+  g_assert_cmpstr (read->for_name, ==, C_NAME);
+  again = wire_test_text (write_entry, read, NULL);
+  g_assert_cmpstr (again, ==, text);
 }
 
 static void
@@ -200,6 +234,10 @@ test_reader_errors (void)
     { "{\"id\":1,\"answered\":0}", "“answered”" },
     { "{\"id\":1,\"group_name\":3}", "“group_name”" },
     { "{\"id\":1,\"taken_by_name\":[]}", "“taken_by_name”" },
+    { "{\"id\":1,\"picked_up_from\":\"C\"}", "“picked_up_from”" },
+    { "{\"id\":1,\"picked_up_from\":{\"name\":3}}", "“picked_up_from”" },
+    { "{\"id\":1,\"for\":7}", "“for”" },
+    { "{\"id\":1,\"for\":{\"name\":\"x\"}}", "“for”" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -215,6 +253,60 @@ test_reader_errors (void)
     }
 }
 
+/* X's entry of a call X took over from C by pickup. */
+static void
+test_picked_up_from (void)
+{
+  CbWireViewer none = WIRE_TEST_VIEWER (X_ID, c_at_none);
+  CbWireJournalEntry entry = {
+    .id = 13,
+    .user_id = X_ID,
+    .call_id = "c3",
+    .direction = CB_CALL_DIRECTION_IN,
+    .remote = { 8, "202", "Ben Oak" },
+    .started_at = 1700000000,
+    .answered_at = 1700000004,
+    .ended_at = 1700000064,
+    .picked_up = TRUE,
+    .outcome = CB_CALL_OUTCOME_ANSWERED,
+    .picked_up_from = { C_ID, NULL, C_NAME },
+  };
+  g_autofree char *all = wire_test_assert_sinks_agree (write_entry, &entry, NULL);
+  g_autofree char *hidden = wire_test_assert_sinks_agree (write_entry, &entry, &none);
+  g_autoptr(JsonObject) object = wire_test_parse (all);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbWireJournalEntry) read = cb_wire_journal_entry_from_json (object, &error);
+
+  g_assert_true (g_str_has_suffix (all, ",\"picked_up\":true,\"outcome\":\"answered\","
+                                        "\"picked_up_from\":{\"user_id\":4242,\"name\":\"" C_NAME "\"},\"end_reason\":null}"));
+  g_assert_true (g_str_has_suffix (hidden, ",\"picked_up_from\":{\"user_id\":null,\"name\":\"\"},\"end_reason\":null}"));
+  wire_test_assert_absent (hidden, c_traces);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->picked_up_from.user_id, ==, C_ID);
+  g_assert_cmpstr (read->picked_up_from.name, ==, C_NAME);
+}
+
+/* A call not reached: the outcome and why, both read back. */
+static void
+test_not_reached (void)
+{
+  CbWireJournalEntry entry = {
+    .id = 13, .user_id = 7, .call_id = "c3", .direction = CB_CALL_DIRECTION_OUT,
+    .remote = { 8, "202", "Ben Oak" }, .started_at = 1700000000, .ended_at = 1700000002,
+    .outcome = CB_CALL_OUTCOME_BUSY, .end_reason = CB_CALL_END_REASON_BUSY,
+  };
+  g_autofree char *text = wire_test_assert_sinks_agree (write_entry, &entry, NULL);
+  g_autoptr(JsonObject) object = cb_wire_journal_entry_to_json (&entry, NULL);
+  g_autoptr(CbWireJournalEntry) read = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_suffix (text, ",\"outcome\":\"busy\",\"picked_up_from\":null,\"end_reason\":\"busy\"}"));
+  read = cb_wire_journal_entry_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->outcome, ==, CB_CALL_OUTCOME_BUSY);
+  g_assert_cmpint (read->end_reason, ==, CB_CALL_END_REASON_BUSY);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -226,7 +318,10 @@ main (int   argc,
   g_test_add_func ("/wire-journal/hidden-colleague", test_hidden_colleague);
   g_test_add_func ("/wire-journal/round-trip", test_round_trip);
   g_test_add_func ("/wire-journal/round-trip-nulls", test_round_trip_nulls);
+  g_test_add_func ("/wire-journal/for-leader", test_for_leader);
   g_test_add_func ("/wire-journal/reader-errors", test_reader_errors);
+  g_test_add_func ("/wire-journal/picked-up-from", test_picked_up_from);
+  g_test_add_func ("/wire-journal/not-reached", test_not_reached);
 
   return g_test_run ();
 }

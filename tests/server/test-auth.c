@@ -53,6 +53,7 @@ fixture_setup (Fixture       *fixture,
   config->token_lifetime = LIFETIME_S;
   config->failures_before_delay = 3;
   config->max_failures = 5;
+  config->max_address_failures = 8;
   config->failure_window = WINDOW_S;
   fixture->clock = cb_clock_new_manual (G_GINT64_CONSTANT (5000) * G_USEC_PER_SEC,
                                         START_S * G_USEC_PER_SEC);
@@ -145,8 +146,23 @@ test_prune (Fixture       *fixture,
   g_assert_cmpint (cb_auth_lookup_hash (fixture->auth, young), ==, fixture->user_id);
 }
 
-/* Failures delay sign-ins, then refuse them, until they leave the
- * window. */
+static CbThrottle
+fail (Fixture    *fixture,
+      const char *username,
+      const char *address,
+      guint      *delay_ms,
+      guint      *retry_after)
+{
+  CbThrottle verdict = cb_auth_begin_attempt (fixture->auth, username, address, delay_ms, retry_after);
+
+  if (verdict != CB_THROTTLE_REJECT)
+    cb_auth_end_attempt (fixture->auth, username, address, CB_ATTEMPT_FAILED);
+  return verdict;
+}
+
+/* Failures of one name from one address delay its sign-ins, then refuse
+ * them, until they leave the window; the same name from elsewhere and
+ * other names from there are not affected. */
 static void
 test_throttle_window (Fixture       *fixture,
                       gconstpointer  data)
@@ -156,46 +172,85 @@ test_throttle_window (Fixture       *fixture,
 
   for (guint i = 0; i < 3; i++)
     {
-      g_assert_cmpint (cb_auth_throttle (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
-                       ==, CB_THROTTLE_ALLOW);
-      cb_auth_record_failure (fixture->auth, "anna", "10.0.0.1");
+      g_assert_cmpint (fail (fixture, "anna", "10.0.0.1", &delay_ms, &retry_after), ==, CB_THROTTLE_ALLOW);
       advance_s (fixture, 10);
     }
-  g_assert_cmpint (cb_auth_throttle (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
-                   ==, CB_THROTTLE_DELAY);
+  g_assert_cmpint (fail (fixture, "anna", "10.0.0.1", &delay_ms, &retry_after), ==, CB_THROTTLE_DELAY);
   g_assert_cmpuint (delay_ms, ==, 250);
-  cb_auth_record_failure (fixture->auth, "anna", "10.0.0.1");
-  g_assert_cmpint (cb_auth_throttle (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
-                   ==, CB_THROTTLE_DELAY);
+  g_assert_cmpint (fail (fixture, "anna", "10.0.0.1", &delay_ms, &retry_after), ==, CB_THROTTLE_DELAY);
   g_assert_cmpuint (delay_ms, ==, 500);
-  cb_auth_record_failure (fixture->auth, "anna", "10.0.0.1");
 
   /* Five failures at 0, 10, 20, 30 and 30 s: refused until the first
    * leaves the window, 900 s after it, that is 870 s from now. */
-  g_assert_cmpint (cb_auth_throttle (fixture->auth, "anna", "10.0.0.2", &delay_ms, &retry_after),
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
                    ==, CB_THROTTLE_REJECT);
   g_assert_cmpuint (retry_after, ==, WINDOW_S - 30);
-  /* The address is throttled for other names too. */
-  g_assert_cmpint (cb_auth_throttle (fixture->auth, "ben", "10.0.0.1", &delay_ms, &retry_after),
-                   ==, CB_THROTTLE_REJECT);
-  g_assert_cmpint (cb_auth_throttle (fixture->auth, "ben", "10.0.0.2", &delay_ms, &retry_after),
+  /* Not from elsewhere, and not for other names from there. */
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.2", &delay_ms, &retry_after),
                    ==, CB_THROTTLE_ALLOW);
+  cb_auth_end_attempt (fixture->auth, "anna", "10.0.0.2", CB_ATTEMPT_SUCCEEDED);
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "ben", "10.0.0.1", &delay_ms, &retry_after),
+                   ==, CB_THROTTLE_ALLOW);
+  cb_auth_end_attempt (fixture->auth, "ben", "10.0.0.1", CB_ATTEMPT_SUCCEEDED);
 
   advance_s (fixture, WINDOW_S - 31);
-  g_assert_cmpint (cb_auth_throttle (fixture->auth, "anna", NULL, &delay_ms, &retry_after),
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
                    ==, CB_THROTTLE_REJECT);
   g_assert_cmpuint (retry_after, ==, 1);
   advance_s (fixture, 1);
-  g_assert_cmpint (cb_auth_throttle (fixture->auth, "anna", NULL, &delay_ms, &retry_after),
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
                    ==, CB_THROTTLE_DELAY);
+  cb_auth_end_attempt (fixture->auth, "anna", "10.0.0.1", CB_ATTEMPT_CANCELLED);
 
   /* Past the window of the last failure everything is forgotten. */
   advance_s (fixture, 30);
   cb_auth_prune (fixture->auth);
-  g_assert_cmpint (cb_auth_throttle (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
                    ==, CB_THROTTLE_ALLOW);
   g_assert_cmpuint (delay_ms, ==, 0);
   g_assert_cmpuint (retry_after, ==, 0);
+}
+
+/* An address has its own, higher limit over all names (8 here). */
+static void
+test_throttle_address (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *names[] = { "ben", "carl", "dora", "eve" };
+  guint delay_ms = 0;
+  guint retry_after = 0;
+
+  for (guint i = 0; i < 8; i++)
+    g_assert_cmpint (fail (fixture, names[i % 4], "10.0.0.9", &delay_ms, &retry_after), ==, CB_THROTTLE_ALLOW);
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.9", &delay_ms, &retry_after),
+                   ==, CB_THROTTLE_REJECT);
+  g_assert_cmpuint (retry_after, ==, WINDOW_S);
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.8", &delay_ms, &retry_after),
+                   ==, CB_THROTTLE_ALLOW);
+}
+
+/* Attempts count when they begin: of a burst begun before any ends, the
+ * sixth is refused; a success or a cancelled attempt gives its count
+ * back. */
+static void
+test_throttle_burst (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  guint delay_ms = 0;
+  guint retry_after = 0;
+
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
+                     !=, CB_THROTTLE_REJECT);
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
+                   ==, CB_THROTTLE_REJECT);
+
+  cb_auth_end_attempt (fixture->auth, "anna", "10.0.0.1", CB_ATTEMPT_CANCELLED);
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
+                   ==, CB_THROTTLE_DELAY);
+  cb_auth_end_attempt (fixture->auth, "anna", "10.0.0.1", CB_ATTEMPT_SUCCEEDED);
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
+                   ==, CB_THROTTLE_ALLOW);
 }
 
 int
@@ -209,6 +264,8 @@ main (int   argc,
   ADD ("/auth/token-expiry", test_token_expiry);
   ADD ("/auth/prune", test_prune);
   ADD ("/auth/throttle-window", test_throttle_window);
+  ADD ("/auth/throttle-address", test_throttle_address);
+  ADD ("/auth/throttle-burst", test_throttle_burst);
 #undef ADD
 
   return g_test_run ();

@@ -109,6 +109,35 @@ wait_colleague_call (CbTestStream *stream,
   g_error ("No colleague made a call within %u ms", WAIT_MS);
 }
 
+/* A colleague whose phone is idle and who is not in do-not-disturb
+ * (which refuses calls, as a simulated colleague now and then is), from
+ * the snapshot; NULL when none is. */
+static char *
+free_colleague (CbTestServer *server,
+                const char   *token,
+                gint64        anna_id)
+{
+  g_autoptr(JsonNode) snapshot = NULL;
+  JsonArray *users;
+  guint status = 0;
+
+  snapshot = cb_test_request (server, "GET", "/api/v1/snapshot", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  users = json_object_get_array_member (json_node_get_object (snapshot), "users");
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonObject *user = json_array_get_object_element (users, i);
+      JsonObject *presence = json_object_get_object_member (user, "presence");
+
+      if (json_object_get_int_member (user, "id") != anna_id &&
+          g_strcmp0 (json_object_get_string_member_with_default (user, "line_state", ""), "idle") == 0 &&
+          presence != NULL &&
+          g_strcmp0 (json_object_get_string_member (presence, "availability"), "dnd") != 0)
+        return g_strdup (json_object_get_string_member (user, "extension"));
+    }
+  return NULL;
+}
+
 static gboolean
 call_settled (CbSipCall *call)
 {
@@ -191,13 +220,18 @@ test_demo_phones (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (journal),
                                                                          "entries")), >=, 1);
 
-  /* (c) anna calls a colleague with a phone: answered by itself. That one
-   * may be in another call by now (486): then the next. */
+  /* (c) anna calls a colleague with a phone: answered by itself. One whose
+   * phone is idle and who is not in do-not-disturb; that one may be in
+   * another call by now (486): then the next. */
   g_ptr_array_add (colleagues, g_strdup (caller));
   g_ptr_array_add (colleagues, g_strdup (g_hash_table_lookup (numbers, &colleague_id)));
   for (guint attempt = 0; attempt < 6; attempt++)
     {
-      colleague = g_ptr_array_index (colleagues, attempt % colleagues->len);
+      char *idle = free_colleague (server, anna.token, anna.user_id);
+
+      if (idle != NULL)
+        g_ptr_array_add (colleagues, idle);
+      colleague = idle != NULL ? idle : g_ptr_array_index (colleagues, attempt % 2);
       g_clear_object (&call);
       call = g_object_ref (cb_test_phone_dial (&anna, colleague));
       dialled_at = g_get_monotonic_time ();

@@ -283,6 +283,56 @@ test_call_for_hidden_leader (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (leader, "name"), ==, "Carl Cramer");
 }
 
+/* Anna's conference with Carl and Dora, ended for her: Ben, at none
+ * towards Carl and Dora, gets it with both blanked; Anna sees them, and
+ * why it ended. */
+static void
+test_conference_hides_parties (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  const CbWireParty parties[] = {
+    { fixture->anna, "201", "Anna Adler" },
+    { fixture->carl, "203", "Carl Cramer" },
+    { fixture->dora, "204", "Dora Dreher" },
+  };
+  const CbWireConference conference = { "c4", G_N_ELEMENTS (parties), parties };
+  CbWireCall call = {
+    .call_id = "c4",
+    .state = CB_WIRE_CALL_STATE_CONNECTED,
+    .user_id = fixture->anna,
+    .direction = CB_CALL_DIRECTION_OUT,
+    .from = { fixture->anna, "201", "Anna Adler" },
+    .to = { fixture->carl, "203", "Carl Cramer" },
+    .started_at = 1700000000,
+    .answered_at = 1700000005,
+    .conference = &conference,
+  };
+  g_autoptr(JsonObject) full = cb_wire_call_to_json (&call, NULL);
+  g_autoptr(JsonObject) ben = receive (fixture, "call", fixture->anna, 0, full, fixture->ben);
+  g_autoptr(JsonObject) anna = receive (fixture, "call", fixture->anna, 0, full, fixture->anna);
+  g_autofree char *ben_text = NULL;
+  JsonArray *seen;
+
+  g_assert_nonnull (ben);
+  ben_text = cb_json_object_to_string (ben);
+  g_assert_null (strstr (ben_text, "Carl"));
+  g_assert_null (strstr (ben_text, "Dora"));
+  g_assert_null (strstr (ben_text, "203"));
+  g_assert_null (strstr (ben_text, "204"));
+  seen = json_object_get_array_member (json_object_get_object_member (ben, "conference"), "parties");
+  g_assert_cmpuint (json_array_get_length (seen), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (seen, 0), "name"), ==,
+                   "Anna Adler");
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (seen, 2), "user_id"));
+
+  /* Anna is at business towards Carl but at none towards Dora. */
+  seen = json_object_get_array_member (json_object_get_object_member (anna, "conference"), "parties");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (seen, 1), "name"), ==,
+                   "Carl Cramer");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (seen, 2), "number"), ==,
+                   "");
+}
+
 /* Ben's journal entry of a call Carl took: only Ben gets it, without Carl. */
 static void
 test_journal_hides_taker (Fixture       *fixture,
@@ -356,6 +406,8 @@ main (int   argc,
               test_call_hides_party, fixture_tear_down);
   g_test_add ("/event-filter/call-for-hidden-leader", Fixture, NULL, fixture_set_up,
               test_call_for_hidden_leader, fixture_tear_down);
+  g_test_add ("/event-filter/conference-hides-parties", Fixture, NULL, fixture_set_up,
+              test_conference_hides_parties, fixture_tear_down);
   g_test_add ("/event-filter/journal-hides-taker", Fixture, NULL, fixture_set_up,
               test_journal_hides_taker, fixture_tear_down);
   g_test_add ("/event-filter/group", Fixture, NULL, fixture_set_up, test_group,

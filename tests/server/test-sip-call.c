@@ -282,7 +282,21 @@ test_restart (Fixture       *fixture,
   g_clear_pointer (&fixture->ben_stream, cb_test_stream_close);
   cb_test_server_restart (fixture->server);
 
-  assert_one_entry (fixture, &fixture->anna, "out", fixture->ben.line, TRUE);
+  /* anna's: the call to 999, not reached, and the one with ben. */
+  {
+    g_autoptr(JsonNode) answer = NULL;
+    JsonArray *entries = json_object_get_array_member (journal (fixture, &fixture->anna, &answer),
+                                                       "entries");
+    JsonObject *entry;
+
+    g_assert_cmpuint (json_array_get_length (entries), ==, 2);
+    entry = json_array_get_object_element (entries, 0);
+    g_assert_cmpstr (json_object_get_string_member (entry, "remote_number"), ==, fixture->ben.line);
+    g_assert_true (json_object_get_boolean_member (entry, "answered"));
+    entry = json_array_get_object_element (entries, 1);
+    g_assert_cmpstr (json_object_get_string_member (entry, "remote_number"), ==, "999");
+    g_assert_cmpstr (json_object_get_string_member (entry, "outcome"), ==, "not-found");
+  }
   assert_one_entry (fixture, &fixture->ben, "in", fixture->anna.line, TRUE);
 
   /* A new SIP port after the restart: the clients fetch it again. */

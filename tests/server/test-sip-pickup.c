@@ -10,7 +10,8 @@
  * which makes the picker's line ring; a user whose level towards the
  * ringing colleague is below team is refused with 403 over REST and 403
  * Forbidden over SIP. The colleague's phone gets CANCEL and their journal
- * says who took the call.
+ * says who took the call; the picker's call event and journal entry name
+ * the caller as the other party and Anna as whom it was picked up from.
  */
 
 #define G_LOG_DOMAIN "cb-sip-pickup"
@@ -75,7 +76,7 @@ assert_taken_from_anna (Fixture *fixture)
 {
   g_autoptr(JsonNode) answer1 = NULL;
   g_autoptr(JsonNode) answer2 = NULL;
-  JsonObject *entry;
+  JsonObject *entry, *from;
   gint64 missed = -1;
 
   g_assert_nonnull (cb_test_stream_wait (fixture->stream, "journal", fixture->ben.user_id, WAIT_MS));
@@ -90,9 +91,16 @@ assert_taken_from_anna (Fixture *fixture)
   g_assert_true (json_object_get_boolean_member (entry, "answered"));
   g_assert_true (json_object_get_boolean_member (entry, "picked_up"));
   g_assert_cmpstr (json_object_get_string_member (entry, "remote_number"), ==, "301");
+  /* Ben's own entry names whom he took it from. */
+  from = json_object_get_object_member (entry, "picked_up_from");
+  g_assert_nonnull (from);
+  g_assert_cmpint (json_object_get_int_member (from, "user_id"), ==, fixture->anna.user_id);
+  g_assert_cmpstr (json_object_get_string_member (from, "name"), ==, "Anna");
 }
 
-/* Waits for a call event about user_id with picked_up set. */
+/* Waits for a call event about user_id with picked_up set: the picker's
+ * side names the caller as the other party (not the code dialled) and
+ * Anna as whom it was picked up from. */
 static void
 wait_picked_up (CbTestStream *stream,
                 gint64        user_id)
@@ -100,10 +108,19 @@ wait_picked_up (CbTestStream *stream,
   for (;;)
     {
       JsonObject *event = cb_test_stream_wait (stream, "call", user_id, WAIT_MS);
+      JsonObject *data, *from;
 
       g_assert_nonnull (event);
-      if (json_object_get_boolean_member (json_object_get_object_member (event, "data"), "picked_up"))
-        return;
+      data = json_object_get_object_member (event, "data");
+      if (!json_object_get_boolean_member (data, "picked_up"))
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (data, "direction"), ==, "in");
+      g_assert_cmpstr (json_object_get_string_member (data, "remote_number"), ==, "301");
+      g_assert_cmpstr (json_object_get_string_member (data, "remote_name"), ==, "Carl");
+      from = json_object_get_object_member (data, "picked_up_from");
+      g_assert_nonnull (from);
+      g_assert_cmpstr (json_object_get_string_member (from, "name"), ==, "Anna");
+      return;
     }
 }
 

@@ -1177,7 +1177,7 @@ test_schema (Fixture       *fixture,
 /* A database of schema 2 (before hunt routing, queues and group calls in
  * the journal) opens with the current store: the new group and journal
  * columns get their defaults and every old row survives. The v2 file is
- * made from a current one by dropping what schemas 3 to 7 added, so its tables
+ * made from a current one by dropping what schemas 3 to 11 added, so its tables
  * have exactly the v2 columns; one journal row is then written in the v2
  * shape by plain SQL, as a v2 server wrote it. */
 static void
@@ -1199,6 +1199,11 @@ test_migrate_v2 (Fixture       *fixture,
     "ALTER TABLE journal DROP COLUMN taken_by_name;"
     "ALTER TABLE journal DROP COLUMN picked_up;"
     "ALTER TABLE journal DROP COLUMN outcome;"
+    "ALTER TABLE journal DROP COLUMN picked_up_from_user_id;"
+    "ALTER TABLE journal DROP COLUMN picked_up_from_name;"
+    "DROP TABLE sip_subscriptions;"
+    "ALTER TABLE journal DROP COLUMN for_user_id;"
+    "ALTER TABLE journal DROP COLUMN for_name;"
     "ALTER TABLE users DROP COLUMN note_until;"
     "ALTER TABLE users DROP COLUMN divert_unconditional;"
     "ALTER TABLE users DROP COLUMN divert_busy;"
@@ -1212,6 +1217,9 @@ test_migrate_v2 (Fixture       *fixture,
     "ALTER TABLE groups DROP COLUMN logout_allowed;"
     "DROP TABLE announcements;"
     "ALTER TABLE users DROP COLUMN external_calls;"
+    "ALTER TABLE journal DROP COLUMN end_reason;"
+    "DROP TABLE sip_bindings;"
+    "DROP TABLE live_calls;"
     "DROP TABLE journal_seen;"
     "DROP TABLE queue_counts;"
     "DROP TABLE wrap_ups;"
@@ -1311,6 +1319,8 @@ test_migrate_v2 (Fixture       *fixture,
   g_assert_cmpint (entry->taken_by_user_id, ==, 0);
   g_assert_null (entry->taken_by_name);
   g_assert_false (entry->picked_up);
+  g_assert_cmpint (entry->for_user_id, ==, 0);
+  g_assert_null (entry->for_name);
   g_assert_cmpint (cb_store_count_missed (fixture->store, a, &error), ==, 0);
   g_assert_no_error (error);
 
@@ -1861,6 +1871,208 @@ test_queue_counts (Fixture       *fixture,
   g_assert_cmpint (g_array_index (wrap_ups, CbWrapUpRecord, 1).until, ==, 1000);
 }
 
+/* Lamps' subscriptions kept for a restart (schema 9): added, the contact
+ * and CSeq updated, listed after a reopen, removed; a picker's journal
+ * entry keeps whom the call was picked up from. */
+static void
+test_sip_subscriptions (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CbSipSubscriptionRecord first = {
+    .event = (char *) "dialog", .call_id = (char *) "1-2943@127.0.0.1",
+    .local_uri = (char *) "<sip:202@127.0.0.1>", .local_tag = (char *) "cyDF",
+    .remote_uri = (char *) "<sip:201@127.0.0.1>", .remote_tag = (char *) "2943SIPpTag001",
+    .contact = (char *) "sip:201@127.0.0.1:15070;transport=UDP", .cseq = 1001401345,
+  };
+  CbSipSubscriptionRecord second = {
+    .event = (char *) "presence", .call_id = (char *) "c2", .local_uri = (char *) "<sip:203@h>",
+    .local_tag = (char *) "a", .remote_uri = (char *) "<sip:201@h>", .remote_tag = (char *) "b",
+    .contact = (char *) "sip:201@h:5062", .route = (char *) "<sip:proxy;lr>", .cseq = 7,
+  };
+  CbJournalRecord entry = {
+    .call_id = (char *) "picked", .remote_number = (char *) "203", .remote_name = (char *) "",
+    .started_at = 10, .answered_at = 12, .ended_at = 20, .picked_up = TRUE,
+    .picked_up_from_name = (char *) "Ben",
+  };
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) journal = NULL;
+  g_autoptr(GError) error = NULL;
+  CbSipSubscriptionRecord *record;
+  CbJournalRecord *read;
+  gint64 anna, ben;
+
+  g_assert_true (cb_store_add_sip_subscription (fixture->store, &first, &error));
+  g_assert_no_error (error);
+  g_assert_true (cb_store_add_sip_subscription (fixture->store, &second, &error));
+  g_assert_cmpint (second.id, >, first.id);
+  g_assert_true (cb_store_update_sip_subscription (fixture->store, first.id,
+                                                   "sip:201@127.0.0.1:15080", 1001401409, &error));
+  g_assert_no_error (error);
+
+  reopen (fixture);
+  records = cb_store_list_sip_subscriptions (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 2);
+  record = g_ptr_array_index (records, 0);
+  g_assert_cmpint (record->id, ==, first.id);
+  g_assert_cmpstr (record->event, ==, "dialog");
+  g_assert_cmpstr (record->call_id, ==, first.call_id);
+  g_assert_cmpstr (record->local_uri, ==, first.local_uri);
+  g_assert_cmpstr (record->local_tag, ==, first.local_tag);
+  g_assert_cmpstr (record->remote_uri, ==, first.remote_uri);
+  g_assert_cmpstr (record->remote_tag, ==, first.remote_tag);
+  g_assert_cmpstr (record->contact, ==, "sip:201@127.0.0.1:15080");
+  g_assert_null (record->route);
+  g_assert_cmpuint (record->cseq, ==, 1001401409);
+  record = g_ptr_array_index (records, 1);
+  g_assert_cmpstr (record->event, ==, "presence");
+  g_assert_cmpstr (record->route, ==, "<sip:proxy;lr>");
+
+  g_assert_true (cb_store_remove_sip_subscription (fixture->store, first.id, &error));
+  g_clear_pointer (&records, g_ptr_array_unref);
+  records = cb_store_list_sip_subscriptions (fixture->store, &error);
+  g_assert_cmpuint (records->len, ==, 1);
+  g_assert_cmpint (((CbSipSubscriptionRecord *) g_ptr_array_index (records, 0))->id, ==, second.id);
+
+  anna = add_user (fixture->store, "anna", "201");
+  ben = add_user (fixture->store, "ben", "202");
+  entry.user_id = anna;
+  entry.picked_up_from_user_id = ben;
+  g_assert_true (cb_store_add_journal (fixture->store, &entry, &error));
+  g_assert_no_error (error);
+  journal = cb_store_list_journal (fixture->store, anna, 0, 10, &error);
+  g_assert_cmpuint (journal->len, ==, 1);
+  read = g_ptr_array_index (journal, 0);
+  g_assert_cmpint (read->picked_up_from_user_id, ==, ben);
+  g_assert_cmpstr (read->picked_up_from_name, ==, "Ben");
+}
+
+/* Registrations survive a reopen in the order they came, a refresh
+ * keeps the order, a line's bindings go together, a user's with them. */
+static void
+test_sip_bindings (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) bindings = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 a = add_user (fixture->store, "anna", "201");
+  gint64 b = add_user (fixture->store, "ben", "202");
+  CbSipBindingRecord first = { "201", "sip:201@192.0.2.1:5060", "softphone", a, 2000 };
+  CbSipBindingRecord second = { "201", "sip:201@192.0.2.2:5062", "softphone", a, 2500 };
+  CbSipBindingRecord desk = { "ben-desk", "sip:desk@192.0.2.3", "desk", b, 3000 };
+  CbSipBindingRecord *got;
+
+  g_assert_true (cb_store_put_sip_binding (fixture->store, &first, &error));
+  g_assert_true (cb_store_put_sip_binding (fixture->store, &second, &error));
+  g_assert_true (cb_store_put_sip_binding (fixture->store, &desk, &error));
+  /* A refresh. */
+  first.expires_at = 4000;
+  g_assert_true (cb_store_put_sip_binding (fixture->store, &first, &error));
+  g_assert_no_error (error);
+
+  reopen (fixture);
+  bindings = cb_store_list_sip_bindings (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bindings->len, ==, 3);
+  got = g_ptr_array_index (bindings, 0);
+  g_assert_cmpstr (got->line, ==, "201");
+  g_assert_cmpstr (got->contact, ==, "sip:201@192.0.2.1:5060");
+  g_assert_cmpstr (got->kind, ==, "softphone");
+  g_assert_cmpint (got->user_id, ==, a);
+  g_assert_cmpint (got->expires_at, ==, 4000);
+  got = g_ptr_array_index (bindings, 2);
+  g_assert_cmpstr (got->kind, ==, "desk");
+  g_assert_cmpint (got->expires_at, ==, 3000);
+  g_clear_pointer (&bindings, g_ptr_array_unref);
+
+  g_assert_true (cb_store_delete_sip_binding (fixture->store, "201", "sip:201@192.0.2.2:5062", &error));
+  /* Nothing to delete is no error. */
+  g_assert_true (cb_store_delete_sip_binding (fixture->store, "201", "sip:nobody@192.0.2.9", &error));
+  g_assert_no_error (error);
+  bindings = cb_store_list_sip_bindings (fixture->store, &error);
+  g_assert_cmpuint (bindings->len, ==, 2);
+  g_clear_pointer (&bindings, g_ptr_array_unref);
+
+  /* Line names match as the registrar compares them, case aside. */
+  g_assert_true (cb_store_delete_sip_binding (fixture->store, "BEN-DESK", NULL, &error));
+  g_assert_no_error (error);
+  bindings = cb_store_list_sip_bindings (fixture->store, &error);
+  g_assert_cmpuint (bindings->len, ==, 1);
+  g_assert_cmpstr (((CbSipBindingRecord *) g_ptr_array_index (bindings, 0))->line, ==, "201");
+}
+
+/* Calls up: replaced, listed after a reopen, forgotten. */
+static void
+test_live_calls (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GError) error = NULL;
+  CbLiveCallRecord *call;
+
+  g_assert_true (cb_store_put_live_call (fixture->store, "c1", "{\"legs\":[]}", &error));
+  g_assert_true (cb_store_put_live_call (fixture->store, "c2", "{}", &error));
+  g_assert_true (cb_store_put_live_call (fixture->store, "c1", "{\"legs\":[1]}", &error));
+  g_assert_no_error (error);
+
+  reopen (fixture);
+  calls = cb_store_list_live_calls (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (calls->len, ==, 2);
+  call = g_ptr_array_index (calls, 0);
+  g_assert_cmpstr (call->call_id, ==, "c2");
+  call = g_ptr_array_index (calls, 1);
+  g_assert_cmpstr (call->call_id, ==, "c1");
+  g_assert_cmpstr (call->data, ==, "{\"legs\":[1]}");
+  g_clear_pointer (&calls, g_ptr_array_unref);
+
+  g_assert_true (cb_store_delete_live_call (fixture->store, "c1", &error));
+  g_assert_true (cb_store_delete_live_call (fixture->store, "c1", &error));
+  g_assert_no_error (error);
+  calls = cb_store_list_live_calls (fixture->store, &error);
+  g_assert_cmpuint (calls->len, ==, 1);
+}
+
+/* Why a call ended is kept with the entry. */
+static void
+test_journal_end_reason (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 a = add_user (fixture->store, "anna", "201");
+  CbJournalRecord busy = {
+    .user_id = a, .call_id = "c1", .outgoing = TRUE, .remote_number = "202", .remote_name = "",
+    .started_at = 1000, .ended_at = 1002, .outcome = CB_CALL_OUTCOME_BUSY,
+    .end_reason = CB_CALL_END_REASON_BUSY,
+  };
+  CbJournalRecord restart = {
+    .user_id = a, .call_id = "c2", .outgoing = FALSE, .remote_number = "203", .remote_name = "",
+    .started_at = 1100, .answered_at = 1101, .ended_at = 1200,
+    .outcome = CB_CALL_OUTCOME_ANSWERED, .end_reason = CB_CALL_END_REASON_SERVER_RESTART,
+  };
+  CbJournalRecord unknown = {
+    .user_id = a, .call_id = "c3", .outgoing = FALSE, .remote_number = "204", .remote_name = "",
+    .started_at = 1300, .ended_at = 1310, .outcome = CB_CALL_OUTCOME_MISSED,
+  };
+
+  g_assert_true (cb_store_add_journal (fixture->store, &busy, &error));
+  g_assert_true (cb_store_add_journal (fixture->store, &restart, &error));
+  g_assert_true (cb_store_add_journal (fixture->store, &unknown, &error));
+  g_assert_no_error (error);
+  entries = cb_store_list_journal (fixture->store, a, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 3);
+  g_assert_cmpint (((CbJournalRecord *) g_ptr_array_index (entries, 0))->end_reason, ==,
+                   CB_CALL_END_REASON_UNKNOWN);
+  g_assert_cmpint (((CbJournalRecord *) g_ptr_array_index (entries, 1))->end_reason, ==,
+                   CB_CALL_END_REASON_SERVER_RESTART);
+  g_assert_cmpint (((CbJournalRecord *) g_ptr_array_index (entries, 2))->end_reason, ==,
+                   CB_CALL_END_REASON_BUSY);
+  g_assert_cmpint (((CbJournalRecord *) g_ptr_array_index (entries, 2))->outcome, ==,
+                   CB_CALL_OUTCOME_BUSY);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1886,10 +2098,14 @@ main (int   argc,
   ADD ("/store/call-settings", test_call_settings);
   ADD ("/store/announcement", test_announcement);
   ADD ("/store/groups/assistant", test_assistant_group);
+  ADD ("/store/sip-subscriptions", test_sip_subscriptions);
   ADD ("/store/schema", test_schema);
   ADD ("/store/schema/migrate-v2", test_migrate_v2);
   ADD ("/store/durability/sigkill", test_sigkill);
   ADD ("/store/demo-directory", test_demo_directory);
+  ADD ("/store/sip-bindings", test_sip_bindings);
+  ADD ("/store/live-calls", test_live_calls);
+  ADD ("/store/journal/end-reason", test_journal_end_reason);
 #undef ADD
 
   return g_test_run ();

@@ -11,6 +11,12 @@
  * threads. A stream keeps its own SSRC, sequence and timestamp, so the
  * caller's jitter buffer sees one steady source, announcement and music
  * alike. The answer is sendonly: the caller's audio is not wanted here.
+ *
+ * The same endpoint plays a user's announcement before their phones ring
+ * (cb-sip-announcement.c): a clip of the caller's own (uploaded audio,
+ * decoded once per codec and kept under a key until forgotten), then a
+ * ringback tone until the call is answered; "finished" says when the
+ * clip is over.
  */
 
 #define G_LOG_DOMAIN "cb-hold-music"
@@ -30,12 +36,15 @@
 #define MELODY_RATE     48000
 #define MAX_BURST       5       /* frames sent at once to catch up a late tick */
 #define RTP_HEADER      12
+/* A decoder that stalls (a broken upload) must not hang the server. */
+#define ENCODE_TIMEOUT_S 20
 
-/* One codec's encoded loop. */
+/* One codec's encoded loops. */
 typedef struct {
   const CbCodec *codec;
   GPtrArray     *music;         /* GBytes, one frame each */
-  GPtrArray     *announcement;
+  GPtrArray     *announcement;  /* the queue's chime */
+  GPtrArray     *ringback;      /* after a user's announcement */
   guint          frame_ticks;   /* RTP timestamp step */
 } Track;
 
@@ -48,7 +57,10 @@ typedef struct {
   guint32         ssrc;
   guint16         seq;
   guint32         timestamp;
-  gboolean        in_announcement;
+  GPtrArray      *first;        /* played once before the loop (a reference), NULL: none */
+  GPtrArray      *loop;         /* then this, over and over (the track's) */
+  gboolean        report;       /* "finished" once first is over */
+  gboolean        finished;     /* first is over, not reported yet */
   guint           position;
   gint64          started;      /* monotonic µs */
   guint64         sent;
@@ -60,6 +72,7 @@ struct _CbHoldMusic
 
   char       *address;
   GHashTable *tracks;    /* codec name → Track */
+  GHashTable *clips;     /* "KEY\nCODEC" → GPtrArray of frames */
   GHashTable *streams;   /* id → Stream */
   guint       next_id;
   guint       tick_id;
@@ -67,11 +80,19 @@ struct _CbHoldMusic
 
 G_DEFINE_FINAL_TYPE (CbHoldMusic, cb_hold_music, G_TYPE_OBJECT)
 
+enum {
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 track_free (Track *track)
 {
   g_ptr_array_unref (track->music);
   g_ptr_array_unref (track->announcement);
+  g_ptr_array_unref (track->ringback);
   g_free (track);
 }
 
@@ -81,6 +102,7 @@ stream_free (Stream *stream)
   g_socket_close (stream->socket, NULL);
   g_object_unref (stream->socket);
   g_clear_object (&stream->remote);   /* NULL when the offer's address was bad */
+  g_clear_pointer (&stream->first, g_ptr_array_unref);
   g_free (stream);
 }
 
@@ -91,6 +113,7 @@ cb_hold_music_finalize (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_hash_table_unref (self->streams);
+  g_hash_table_unref (self->clips);
   g_hash_table_unref (self->tracks);
   g_free (self->address);
   G_OBJECT_CLASS (cb_hold_music_parent_class)->finalize (object);
@@ -100,12 +123,20 @@ static void
 cb_hold_music_class_init (CbHoldMusicClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = cb_hold_music_finalize;
+
+  /* A clip (cb_hold_music_play_clip()) has been sent to the end; the
+   * ringback follows. Emitted from the main loop, never from inside a
+   * call of ours. */
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
 cb_hold_music_init (CbHoldMusic *self)
 {
   self->tracks = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) track_free);
+  self->clips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   self->streams = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) stream_free);
 }
 
@@ -167,6 +198,28 @@ synthesize (const Note *notes,
   return g_byte_array_free_to_bytes (g_steal_pointer (&pcm));
 }
 
+/* The ringback tone of ETSI ES 201 970: 425 Hz, 1 s on, 4 s off, with
+ * 10 ms ramps so that it does not click. */
+static GBytes *
+synthesize_ringback (void)
+{
+  g_autoptr(GByteArray) pcm = g_byte_array_new ();
+  guint on = MELODY_RATE, total = 5 * MELODY_RATE, ramp = MELODY_RATE / 100;
+
+  for (guint s = 0; s < total; s++)
+    {
+      double value = 0;
+      gint16 sample;
+
+      if (s < on)
+        value = 0.3 * MIN (1.0, MIN ((double) s / ramp, (double) (on - s) / ramp)) *
+                sin (2 * G_PI * 425.0 * s / MELODY_RATE);
+      sample = (gint16) CLAMP (value * 32767, -32768, 32767);
+      g_byte_array_append (pcm, (guint8 *) &sample, sizeof sample);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&pcm));
+}
+
 static void
 push_pcm (GstElement *src,
           GBytes     *pcm)
@@ -179,11 +232,35 @@ push_pcm (GstElement *src,
   g_signal_emit_by_name (src, "end-of-stream", &ret);
 }
 
-/* Encodes a source into 20 ms frames of `codec`. pcm is 48 kHz mono S16
- * to synthesize from; NULL decodes `file` instead. */
+typedef enum {
+  SOURCE_PCM,       /* 48 kHz mono S16, synthesized */
+  SOURCE_FILE,      /* a file anything GStreamer decodes */
+  SOURCE_ENCODED,   /* the same, in memory (an uploaded announcement) */
+} Source;
+
+/* The pipeline's error, if it posted one. */
+static gboolean
+pipeline_failed (GstElement  *pipeline,
+                 GError     **error)
+{
+  g_autoptr(GstBus) bus = gst_element_get_bus (pipeline);
+  g_autoptr(GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  g_autoptr(GError) cause = NULL;
+
+  if (message == NULL)
+    return FALSE;
+  gst_message_parse_error (message, &cause, NULL);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Cannot decode the audio: %s",
+               cause != NULL ? cause->message : "unknown error");
+  return TRUE;
+}
+
+/* Encodes a source into 20 ms frames of `codec`: bytes (PCM or ENCODED)
+ * or the file's. */
 static GPtrArray *
 encode (const CbCodec  *codec,
-        GBytes         *pcm,
+        Source          source,
+        GBytes         *bytes,
         const char     *file,
         GError        **error)
 {
@@ -196,14 +273,22 @@ encode (const CbCodec  *codec,
   GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   gboolean g711 = codec->clock_rate == 8000;
   gsize frame_bytes = codec->clock_rate / 1000 * FRAME_MS;
+  gint64 deadline = g_get_monotonic_time () + ENCODE_TIMEOUT_S * G_USEC_PER_SEC;
 
-  if (pcm != NULL)
-    head = g_strdup_printf ("appsrc name=src format=time caps=audio/x-raw,format=S16LE,"
-                            "rate=%d,channels=1,layout=interleaved", MELODY_RATE);
-  else
+  switch (source)
     {
+    case SOURCE_PCM:
+      head = g_strdup_printf ("appsrc name=src format=time caps=audio/x-raw,format=S16LE,"
+                              "rate=%d,channels=1,layout=interleaved", MELODY_RATE);
+      break;
+    case SOURCE_ENCODED:
+      head = g_strdup ("appsrc name=src ! decodebin");
+      break;
+    case SOURCE_FILE:
+    default:
       quoted = g_strescape (file, NULL);
       head = g_strdup_printf ("filesrc location=\"%s\" ! decodebin", quoted);
+      break;
     }
   description = g_strdup_printf ("%s ! audioconvert ! audioresample ! "
                                  "audio/x-raw,format=S16LE,rate=%u,channels=1 ! %s%s ! "
@@ -218,23 +303,39 @@ encode (const CbCodec  *codec,
     }
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  if (pcm != NULL)
+  if (source != SOURCE_FILE)
     {
       g_autoptr(GstElement) src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
 
-      push_pcm (src, pcm);
+      push_pcm (src, bytes);
     }
 
-  /* Not live and unsynchronised: this runs as fast as the encoder. */
+  /* Not live and unsynchronised: this runs as fast as the encoder. A
+   * decoder that fails posts an error and sends no EOS, so the waits are
+   * bounded and the bus is asked. */
   for (;;)
     {
       GstSample *sample = NULL;
       GstBuffer *buffer;
       GstMapInfo map;
+      gboolean eos = FALSE;
 
-      g_signal_emit_by_name (sink, "pull-sample", &sample);
+      g_signal_emit_by_name (sink, "try-pull-sample", (GstClockTime) (GST_SECOND / 4), &sample);
       if (sample == NULL)
-        break;
+        {
+          g_object_get (sink, "eos", &eos, NULL);
+          if (eos)
+            break;
+          if (pipeline_failed (pipeline, error) || g_get_monotonic_time () > deadline)
+            {
+              if (error != NULL && *error == NULL)
+                g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Decoding the audio took too long");
+              gst_element_set_state (pipeline, GST_STATE_NULL);
+              g_ptr_array_unref (frames);
+              return NULL;
+            }
+          continue;
+        }
       buffer = gst_sample_get_buffer (sample);
       if (gst_buffer_map (buffer, &map, GST_MAP_READ))
         {
@@ -255,7 +356,7 @@ encode (const CbCodec  *codec,
   if (frames->len == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "No audio from %s",
-                   file != NULL ? file : "the melody");
+                   source == SOURCE_FILE ? file : source == SOURCE_PCM ? "the melody" : "the clip");
       g_ptr_array_unref (frames);
       return NULL;
     }
@@ -271,8 +372,11 @@ get_track (CbHoldMusic    *self,
   Track *track = g_hash_table_lookup (self->tracks, codec->name);
   g_autoptr(GBytes) music = NULL;
   g_autoptr(GBytes) announcement = NULL;
+  g_autoptr(GBytes) ringback = NULL;
+  g_autoptr(GPtrArray) music_frames = NULL;
+  g_autoptr(GPtrArray) announcement_frames = NULL;
+  g_autoptr(GPtrArray) ringback_frames = NULL;
   const char *file = g_getenv ("CALLBOARD_HOLD_MUSIC");
-  GPtrArray *music_frames, *announcement_frames;
 
   if (track != NULL)
     return track;
@@ -282,25 +386,23 @@ get_track (CbHoldMusic    *self,
   if (file == NULL || *file == '\0')
     music = synthesize (melody, G_N_ELEMENTS (melody));
   announcement = synthesize (chime, G_N_ELEMENTS (chime));
+  ringback = synthesize_ringback ();
 
-  music_frames = encode (codec, music, file, error);
-  if (music_frames == NULL)
+  if ((music_frames = encode (codec, music != NULL ? SOURCE_PCM : SOURCE_FILE, music, file,
+                              error)) == NULL ||
+      (announcement_frames = encode (codec, SOURCE_PCM, announcement, NULL, error)) == NULL ||
+      (ringback_frames = encode (codec, SOURCE_PCM, ringback, NULL, error)) == NULL)
     return NULL;
-  announcement_frames = encode (codec, announcement, NULL, error);
-  if (announcement_frames == NULL)
-    {
-      g_ptr_array_unref (music_frames);
-      return NULL;
-    }
 
   track = g_new0 (Track, 1);
   track->codec = codec;
-  track->music = music_frames;
-  track->announcement = announcement_frames;
+  track->music = g_steal_pointer (&music_frames);
+  track->announcement = g_steal_pointer (&announcement_frames);
+  track->ringback = g_steal_pointer (&ringback_frames);
   track->frame_ticks = codec->clock_rate / 1000 * FRAME_MS;
   g_hash_table_insert (self->tracks, (gpointer) codec->name, track);
-  g_debug ("Hold music in %s: %u frames, announcement %u", codec->name,
-           track->music->len, track->announcement->len);
+  g_debug ("Hold music in %s: %u frames, announcement %u, ringback %u", codec->name,
+           track->music->len, track->announcement->len, track->ringback->len);
   return track;
 }
 
@@ -309,7 +411,7 @@ get_track (CbHoldMusic    *self,
 static void
 send_frame (Stream *stream)
 {
-  GPtrArray *frames = stream->in_announcement ? stream->track->announcement : stream->track->music;
+  GPtrArray *frames = stream->first != NULL ? stream->first : stream->loop;
   GBytes *frame = g_ptr_array_index (frames, stream->position);
   gsize size;
   const guint8 *payload = g_bytes_get_data (frame, &size);
@@ -340,7 +442,11 @@ send_frame (Stream *stream)
   if (++stream->position >= frames->len)
     {
       stream->position = 0;
-      stream->in_announcement = FALSE;
+      if (stream->first != NULL)
+        {
+          g_clear_pointer (&stream->first, g_ptr_array_unref);
+          stream->finished = stream->report;
+        }
     }
 }
 
@@ -349,6 +455,7 @@ tick (gpointer data)
 {
   CbHoldMusic *self = data;
   gint64 now = g_get_monotonic_time ();
+  g_autoptr(GArray) finished = NULL;
   GHashTableIter iter;
   Stream *stream;
 
@@ -367,6 +474,23 @@ tick (gpointer data)
         }
       while (stream->sent < due)
         send_frame (stream);
+      if (stream->finished)
+        {
+          stream->finished = FALSE;
+          if (finished == NULL)
+            finished = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_array_append_val (finished, stream->id);
+        }
+    }
+
+  /* Handlers may stop streams: only once the table is left alone. */
+  if (finished != NULL)
+    {
+      g_autoptr(CbHoldMusic) keep = g_object_ref (self);
+
+      for (guint i = 0; i < finished->len; i++)
+        if (g_hash_table_contains (self->streams, GUINT_TO_POINTER (g_array_index (finished, guint, i))))
+          g_signal_emit (self, signals[SIGNAL_FINISHED], 0, g_array_index (finished, guint, i));
     }
   return G_SOURCE_CONTINUE;
 }
@@ -382,12 +506,41 @@ find_audio (const sdp_session_t *sdp)
   return NULL;
 }
 
-guint
-cb_hold_music_play (CbHoldMusic  *self,
-                    const char   *offer,
-                    gboolean      announcement,
-                    char        **answer,
-                    GError      **error)
+/* The clip's frames in the track's codec (a new reference), decoded on
+ * first use and kept under key. */
+static GPtrArray *
+get_clip (CbHoldMusic  *self,
+          Track        *track,
+          const char   *key,
+          GBytes       *audio,
+          GError      **error)
+{
+  g_autofree char *name = g_strdup_printf ("%s\n%s", key, track->codec->name);
+  GPtrArray *frames = g_hash_table_lookup (self->clips, name);
+
+  if (frames == NULL)
+    {
+      gint64 started = g_get_monotonic_time ();
+
+      if ((frames = encode (track->codec, SOURCE_ENCODED, audio, NULL, error)) == NULL)
+        return NULL;
+      g_debug ("Clip %s in %s: %u frames, decoded in %" G_GINT64_FORMAT " ms", key,
+               track->codec->name, frames->len, (g_get_monotonic_time () - started) / 1000);
+      g_hash_table_insert (self->clips, g_steal_pointer (&name), frames);
+    }
+  return g_ptr_array_ref (frames);
+}
+
+/* Answers the offer and starts a stream: `clip` (under clip_key) once,
+ * then the ringback; else the chime when `with_chime`, then the music. */
+static guint
+start_stream (CbHoldMusic  *self,
+              const char   *offer,
+              const char   *clip_key,
+              GBytes       *clip,
+              gboolean      with_chime,
+              char        **answer,
+              GError      **error)
 {
   su_home_t home[1] = { SU_HOME_INIT (home) };
   g_autoptr(GInetAddress) inet = NULL;
@@ -403,11 +556,9 @@ cb_hold_music_play (CbHoldMusic  *self,
   sdp_session_t *sdp;
   Stream *stream;
   Track *track = NULL;
+  g_autoptr(GPtrArray) first = NULL;
   guint port, remote_port = 0;
   const char *family = strchr (self->address, ':') != NULL ? "IP6" : "IP4";
-
-  g_return_val_if_fail (CB_IS_HOLD_MUSIC (self), 0);
-  g_return_val_if_fail (answer != NULL, 0);
 
   parser = sdp_parse (home, offer != NULL ? offer : "", offer != NULL ? strlen (offer) : 0, 0);
   sdp = sdp_session (parser);
@@ -439,6 +590,16 @@ cb_hold_music_play (CbHoldMusic  *self,
       su_home_deinit (home);
       return 0;
     }
+  if (clip != NULL)
+    first = get_clip (self, track, clip_key, clip, error);
+  else if (with_chime)
+    first = g_ptr_array_ref (track->announcement);
+  if (clip != NULL && first == NULL)
+    {
+      sdp_parser_free (parser);
+      su_home_deinit (home);
+      return 0;
+    }
 
   inet = g_inet_address_new_from_string (self->address);
   socket = g_socket_new (inet != NULL ? g_inet_address_get_family (inet) : G_SOCKET_FAMILY_IPV4,
@@ -465,7 +626,9 @@ cb_hold_music_play (CbHoldMusic  *self,
   stream->ssrc = g_random_int ();
   stream->seq = g_random_int_range (0, G_MAXUINT16);
   stream->timestamp = g_random_int ();
-  stream->in_announcement = announcement;
+  stream->first = g_steal_pointer (&first);
+  stream->loop = clip != NULL ? track->ringback : track->music;
+  stream->report = clip != NULL;
   stream->started = g_get_monotonic_time ();
 
   body = g_string_new ("v=0\r\n");
@@ -495,6 +658,52 @@ cb_hold_music_play (CbHoldMusic  *self,
   *answer = g_string_free (g_steal_pointer (&body), FALSE);
   g_debug ("Hold music stream %u: %s to %s:%u", stream->id, codec->name, address, remote_port);
   return stream->id;
+}
+
+guint
+cb_hold_music_play (CbHoldMusic  *self,
+                    const char   *offer,
+                    gboolean      announcement,
+                    char        **answer,
+                    GError      **error)
+{
+  g_return_val_if_fail (CB_IS_HOLD_MUSIC (self), 0);
+  g_return_val_if_fail (answer != NULL, 0);
+
+  return start_stream (self, offer, NULL, NULL, announcement, answer, error);
+}
+
+guint
+cb_hold_music_play_clip (CbHoldMusic  *self,
+                         const char   *offer,
+                         const char   *key,
+                         GBytes       *clip,
+                         char        **answer,
+                         GError      **error)
+{
+  g_return_val_if_fail (CB_IS_HOLD_MUSIC (self), 0);
+  g_return_val_if_fail (key != NULL && clip != NULL, 0);
+  g_return_val_if_fail (answer != NULL, 0);
+
+  return start_stream (self, offer, key, clip, FALSE, answer, error);
+}
+
+void
+cb_hold_music_forget_clip (CbHoldMusic *self,
+                           const char  *key)
+{
+  g_autofree char *prefix = NULL;
+  GHashTableIter iter;
+  const char *name;
+
+  g_return_if_fail (CB_IS_HOLD_MUSIC (self));
+
+  /* Streams playing it keep their reference. */
+  prefix = g_strconcat (key, "\n", NULL);
+  g_hash_table_iter_init (&iter, self->clips);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
+    if (g_str_has_prefix (name, prefix))
+      g_hash_table_iter_remove (&iter);
 }
 
 void

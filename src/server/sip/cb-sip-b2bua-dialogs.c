@@ -15,9 +15,13 @@
 
 #include "config.h"
 
+#include "cb-sip-announcement.h"
+#include "cb-sip-diversion.h"
+#include "cb-sip-conference.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-pickup.h"
+#include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-trunk.h"
 
@@ -89,16 +93,71 @@ fork_answered (CbB2buaLeg *leg)
   cb_b2bua_call_answer_caller (call);
 }
 
+/* How much a fork's failure says about the callee: a refusal says more
+ * than a phone that could not be reached. */
+static int
+failure_rank (CbCallEndReason reason)
+{
+  switch (reason)
+    {
+    case CB_CALL_END_REASON_DECLINED:
+      return 4;
+    case CB_CALL_END_REASON_BUSY:
+      return 3;
+    case CB_CALL_END_REASON_REJECTED:
+      return 2;
+    case CB_CALL_END_REASON_NOT_FOUND:
+    case CB_CALL_END_REASON_UNREACHABLE:
+    default:
+      return 1;
+    }
+}
+
+/* A person's phone that refuses a call while they are in no other call
+ * was refused by them (the phone library says 486 for "decline"): a
+ * declined call, not a busy one. */
+static gboolean
+refused_while_free (CbB2buaLeg *leg,
+                    int         status)
+{
+  CbB2buaCall *call = leg->call;
+  gint64 user_id = leg->user_id > 0 ? leg->user_id : call->callee_id;
+  CbLineState state;
+
+  if (leg->trunk || user_id <= 0 || (status != 486 && status != 600 && status != 603))
+    return FALSE;
+  if (status == 603)
+    return TRUE;
+  state = cb_sip_b2bua_line_state (call->b2bua, user_id);
+  return state != CB_LINE_STATE_BUSY && state != CB_LINE_STATE_ON_HOLD;
+}
+
 static void
 fork_failed (CbB2buaLeg *leg,
              int         status)
 {
   CbB2buaCall *call = leg->call;
+  CbCallEndReason reason;
   int worst;
 
   leg->state = CB_B2BUA_LEG_GONE;
   if (call->b != NULL || call->state == CB_WIRE_CALL_STATE_ENDED)
     return;
+
+  reason = cb_b2bua_reason_for_status (status);
+  if (refused_while_free (leg, status))
+    {
+      reason = CB_CALL_END_REASON_DECLINED;
+      if (leg->user_id > 0 && leg->user_id != call->callee_id)
+        cb_b2bua_call_rung_add (call, leg->user_id)->declined = TRUE;
+      else
+        call->callee_declined = TRUE;
+    }
+  if (call->fork_status == 0 || failure_rank (reason) > failure_rank (call->fork_reason))
+    {
+      call->fork_status = status;
+      call->fork_reason = reason;
+    }
 
   for (guint i = 0; i < call->legs->len; i++)
     {
@@ -107,10 +166,14 @@ fork_failed (CbB2buaLeg *leg,
       if (other->fork && other->state == CB_B2BUA_LEG_CALLING)
         return;
     }
-  if (cb_sip_hunt_fork_failed (call))
+  if (cb_sip_hunt_fork_failed (call) || cb_sip_diversion_fork_failed (call, status))
     return;
-  /* Every device refused: busy or declined wins over "not reachable". */
-  worst = (status == 486 || status == 600 || status == 603) ? status : 480;
+  /* Every device refused: busy or declined wins over "not reachable",
+   * and the reason says what the most telling one said. */
+  worst = call->fork_status;
+  call->end_reason = call->fork_reason;
+  if (worst != 486 && worst != 600 && worst != 603)
+    worst = 480;
   cb_b2bua_call_terminate (call, worst);
 }
 
@@ -120,22 +183,21 @@ static void
 click_answered (CbB2buaLeg *a)
 {
   CbB2buaCall *call = a->call;
-  g_autoptr(GPtrArray) contacts = NULL;
 
   a->state = CB_B2BUA_LEG_AWAIT_ACK;
-  contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (call->b2bua->server),
-                                           call->callee_id);
-  if (a->sdp == NULL ||
-      (call->external ? !cb_b2bua_call_trunk_fork (call, a->sdp) : contacts->len == 0))
+  if (a->sdp == NULL || (call->external && !cb_b2bua_call_trunk_fork (call, a->sdp)))
     {
       g_debug ("Call %s: %s", call->id, a->sdp == NULL ? "no offer in the 200" : "target gone");
       cb_b2bua_call_terminate (call, 0);
       return;
     }
-  if (!call->external)
-    cb_b2bua_call_start_forks (call, contacts, a->sdp);
   call->ring_limit_id = g_timeout_add_seconds (CLICK_RING_LIMIT_S, ring_limit_reached, call);
-  cb_b2bua_call_publish (call);
+  if (call->external)
+    cb_b2bua_call_publish (call);
+  else
+    /* The target's settings decide what rings (and publish); the user
+     * who placed it may break through them. */
+    cb_sip_diversion_route (call, call->callee_id, call->caller_id);
 }
 
 /* ---- re-INVITEs ---------------------------------------------------------- */
@@ -161,6 +223,14 @@ reinvite_answered (CbB2buaLeg  *leg,
     {
       g_free (leg->sdp);
       leg->sdp = g_strdup (sdp);
+    }
+
+  /* Taken to a conference's mixer: the mixer answers the offer. */
+  if (leg->mixing)
+    {
+      leg->mixing = FALSE;
+      cb_sip_conference_answered (leg, status, sdp);
+      return;
     }
 
   if (offer_to != NULL)
@@ -230,6 +300,13 @@ on_reinvite (CbB2buaLeg  *leg,
   g_autofree char *body = NULL;
   CbB2buaLeg *other;
 
+  if (cb_sip_announcement_reinvite (leg, sip))
+    return;
+  if (leg->conference != NULL)
+    {
+      cb_sip_conference_reoffer (leg, sdp);
+      return;
+    }
   other = leg == call->a ? call->b : call->a;
   if (call->state == CB_WIRE_CALL_STATE_ENDED || other == NULL ||
       other->state != CB_B2BUA_LEG_UP || other->nh == NULL)
@@ -263,6 +340,7 @@ on_invite_answer (CbB2buaLeg  *leg,
                   const sip_t *sip)
 {
   CbB2buaCall *call = leg->call;
+  gboolean was_early = leg->early;
 
   if (leg->reinviting)
     {
@@ -280,8 +358,13 @@ on_invite_answer (CbB2buaLeg  *leg,
         leg->early = TRUE;
       if (status < 200)
         {
+          gboolean alerted = call->alerted;
+
           if (leg->fork && status > 100)
             fork_alerting (leg, sip);
+          /* Trying became early for the device's lamp, or the caller's. */
+          if (leg->early != was_early || call->alerted != alerted)
+            cb_b2bua_call_lamps_changed (call);
         }
       else if (status < 300)
         {
@@ -357,8 +440,22 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
         nua_handle_destroy (nh);
       else if (event == nua_r_notify && status >= 200)
         nua_handle_destroy (nh);   /* a remote answer's (cb-sip-call-control.c) */
+      else if (event == nua_r_method && status >= 200)
+        nua_handle_destroy (nh);   /* a BYE after a restart (cb-sip-recovery.c) */
       return;
     }
+
+  /* Our CSeq in the dialog, and where it goes now, for a BYE after a crash. */
+  cb_sip_recovery_note_message (leg, sip);
+  if (event == nua_r_invite && !leg->reinviting && status >= 200 && status < 300)
+    cb_sip_recovery_note_dialog (leg, sip, TRUE);
+  else if (event == nua_i_invite)
+    cb_sip_recovery_note_target (leg, sip);
+  /* Our tag towards a device whose INVITE we answered is known once the
+   * stack sent the 200: by the ACK at the latest. */
+  if (call->kept && sip != NULL &&
+      (sip->sip_status != NULL || event == nua_i_invite || event == nua_i_ack))
+    cb_sip_recovery_refresh (call);
 
   switch (event)
     {
@@ -379,6 +476,14 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
               g_free (leg->remote);
               leg->remote = remote;
             }
+          /* The dialog's tags, which a lamp names for pickup. */
+          if (sip != NULL && sip->sip_from != NULL && sip->sip_to != NULL && sip->sip_to->a_tag != NULL)
+            {
+              g_free (leg->local_tag);
+              g_free (leg->remote_tag);
+              leg->local_tag = g_strdup (sip->sip_from->a_tag);
+              leg->remote_tag = g_strdup (sip->sip_to->a_tag);
+            }
         }
       if (leg->lingering)
         {
@@ -396,17 +501,20 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
 
     case nua_i_ack:
       cb_sip_pickup_acked (leg);
+      cb_sip_announcement_acked (leg);
       break;
 
     case nua_i_cancel:
       /* The caller gave up; sofia has answered 487. */
       leg->state = CB_B2BUA_LEG_GONE;
-      cb_b2bua_call_terminate (call, 0);
+      cb_b2bua_call_terminate (call, 487);
       break;
 
     case nua_i_bye:
       leg->state = CB_B2BUA_LEG_GONE;
-      if (!leg->fork || leg == call->b)
+      if (leg->conference != NULL)
+        cb_sip_conference_leg_gone (leg);
+      else if (!leg->fork || leg == call->b)
         cb_b2bua_call_terminate (call, 0);
       break;
 
@@ -418,7 +526,13 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
           leg->state == CB_B2BUA_LEG_UP && call->state != CB_WIRE_CALL_STATE_ENDED)
         {
           g_debug ("Call %s: a device lost its dialog (%d %s)", call->id, status, phrase);
-          cb_b2bua_call_terminate (call, 0);
+          if (leg->conference != NULL)
+            {
+              cb_b2bua_leg_hang_up (leg);
+              cb_sip_conference_leg_gone (leg);
+            }
+          else
+            cb_b2bua_call_terminate (call, 0);
         }
       break;
 
@@ -426,7 +540,12 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
       if (callstate != nua_callstate_terminated)
         break;
       /* A leg vanished (timeout, transport error) or finished. */
-      if (leg->state != CB_B2BUA_LEG_GONE)
+      if (leg->state != CB_B2BUA_LEG_GONE && leg->conference != NULL)
+        {
+          leg->state = CB_B2BUA_LEG_GONE;
+          cb_sip_conference_leg_gone (leg);
+        }
+      else if (leg->state != CB_B2BUA_LEG_GONE)
         {
           if (leg->fork && leg != call->b)
             {
@@ -436,8 +555,11 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
             }
           else
             {
+              /* The caller's INVITE died before an answer: given up. */
+              gboolean given_up = leg == call->a && leg->state == CB_B2BUA_LEG_INCOMING;
+
               leg->state = CB_B2BUA_LEG_GONE;
-              cb_b2bua_call_terminate (call, 0);
+              cb_b2bua_call_terminate (call, given_up ? 487 : 0);
             }
         }
       /* A BYE that crossed our re-INVITE ends the dialog before that

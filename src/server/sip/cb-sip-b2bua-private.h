@@ -5,13 +5,16 @@
  *
  * The core (cb-sip-b2bua.c) owns calls and legs and drives their SIP,
  * what the devices answer comes in through cb-sip-b2bua-dialogs.c;
- * hunting (cb-sip-hunt.c), pickup (cb-sip-pickup.c), REST call control
+ * hunting (cb-sip-hunt.c), the routing of calls to a user
+ * (cb-sip-diversion.c with cb-sip-assistants.c, cb-sip-mobile.c and
+ * cb-sip-announcement.c), pickup (cb-sip-pickup.c), REST call control
  * (cb-sip-call-control.c) and call events (cb-sip-call-events.c) work on
  * them through what is declared here.
  */
 
 #pragma once
 
+#include "cb-hold-music.h"
 #include "cb-sip-b2bua.h"
 #include "cb-sip-call-events.h"
 #include "cb-sip-queue.h"
@@ -30,6 +33,8 @@ typedef enum {
 typedef struct _CbB2buaCall    CbB2buaCall;
 typedef struct _CbB2buaLeg     CbB2buaLeg;
 typedef struct _CbSipGroupCall CbSipGroupCall;   /* cb-sip-hunt.h */
+typedef struct _CbSipUserCall  CbSipUserCall;    /* cb-sip-diversion.h */
+typedef struct _CbSipConference CbSipConference; /* cb-sip-conference.h */
 
 /* One dialog between the server and a device. */
 struct _CbB2buaLeg {
@@ -48,6 +53,8 @@ struct _CbB2buaLeg {
   char            *remote;      /* its To with the dialog's tag, see cb_sip_remote_party() */
   char            *kind;        /* the device's line kind ("softphone", "desk"), NULL if unknown */
   gboolean         early;       /* a 18x with a To tag came: it rings, /answer may pick it up */
+  char            *local_tag;   /* our tag in its dialog, once known (our INVITEs) */
+  char            *remote_tag;  /* the device's tag, likewise: a lamp's pickup (Replaces) names both */
   /* Transfer (RFC 3725 flow I applied to a re-INVITE): our offerless
    * re-INVITE's 200 carries this leg's offer, which goes to offer_to;
    * the answer of that leg goes back in our ACK to ack_to. */
@@ -60,6 +67,14 @@ struct _CbB2buaLeg {
   gboolean         pickup;      /* a fork to someone taking the call over */
   CbB2buaLeg      *pickup_offer; /* the caller, until it ACKs: this picker's offer goes to it then */
   gboolean         lingering;   /* dialog over, our re-INVITE still unanswered: see nua_i_state */
+  /* What it takes to end the dialog from outside (cb-sip-recovery.c). */
+  char            *local;       /* our From (or To) with our tag, once a message showed it */
+  char            *target;      /* the remote target (the device's Contact); NULL: contact */
+  char            *route;       /* the route set as a Route value, or NULL */
+  guint32          local_cseq;  /* the highest CSeq of ours the device answered */
+  CbSipConference *conference;  /* the conference the device is in (cb-sip-conference.c) */
+  guint            mixer_party; /* its party in the conference's mixer, 0: none yet */
+  gboolean         mixing;      /* our re-INVITE that takes it to the mixer waits for its answer */
 };
 
 /* Someone rung by a call who is not (or no longer) its callee: group
@@ -68,6 +83,7 @@ typedef struct {
   gint64   user_id;
   gboolean ended;       /* their "ended" call event went out */
   gboolean journaled;
+  gboolean declined;    /* they refused it (REST, or their phone while free) */
 } CbSipRung;
 
 /* A call has two sides: the A leg is the caller's device, the B side one
@@ -97,17 +113,31 @@ struct _CbB2buaCall {
   gboolean         placed_journaled; /* placed_by has its call out in their journal already
                                       * (a transfer continues their own call) */
   CbSipGroupCall  *group;     /* a call to a hunt group number (cb-sip-hunt.c) */
+  CbSipUserCall   *user_call; /* a call to a user: diversion, assistants, mobile, announcement
+                               * (cb-sip-diversion.c) */
+  gint64           as_user_id; /* "call as": the leader the caller places it as (cb-sip-assistants.c) */
   GArray          *rung;      /* CbSipRung: others it rang (members, a picked-up callee) */
   gboolean         picked_up;
+  gint64           picked_up_from; /* whom a pickup took it from (0: nobody, or not known) */
+  gint64           lamp_group;  /* the group whose lamp counts it as ringing (0: none) */
   gint64           created_us;  /* monotonic: orders *98's choice within a second */
   const char      *fork_call_info; /* Call-Info of the forks opened now */
   CbSipCallEnded   ended;     /* a queue call: tells the queue when it ended */
+  CbCallEndReason  end_reason; /* why it ended; UNKNOWN: from how (cb_b2bua_call_terminate()) */
+  int              fork_status; /* the most telling failure of a fork so far, 0: none */
+  CbCallEndReason  fork_reason; /* what it says */
+  gboolean         callee_declined; /* the callee refused it while free */
+  gboolean         kept;      /* its record is in the store (cb-sip-recovery.c) */
+  CbSipConference *conference; /* a conference it is part of (cb-sip-conference.c) */
+  gboolean         caller_left; /* that side's user is out of the call, which goes on */
+  gboolean         callee_left; /* (its ended event and journal entry went out) */
 };
 
 struct _CbSipB2bua {
   CbSipServer *server;
   CbDirectory *directory;  /* the server's */
   GHashTable  *calls;      /* call id → CbB2buaCall */
+  CbHoldMusic *announcer;  /* plays users' announcements (cb-sip-announcement.c), made on first use */
 };
 
 /* ---- calls (cb-sip-b2bua.c) ---------------------------------------------- */
@@ -128,20 +158,49 @@ CbB2buaCall *cb_sip_b2bua_lookup            (CbSipB2bua *b2bua,
 /* Forgets the call once it ended and has no handle left (no event will
  * come to free it after). */
 void         cb_b2bua_call_drop_if_finished (CbB2buaCall *call);
-/* Its events and journal entries for everyone in it, then their lines. */
+/* Its events and journal entries for everyone in it, then their lines
+ * and lamps (a hunt group's ringing count too). */
 void         cb_b2bua_call_publish          (CbB2buaCall *call);
+/* Only the lamps (dialog subscriptions) of everyone in it: a device's 18x
+ * changes a dialog's state without changing the call's. */
+void         cb_b2bua_call_lamps_changed    (CbB2buaCall *call);
 void         cb_b2bua_call_set_state        (CbB2buaCall     *call,
                                              CbWireCallState  state);
 /* Ends every leg still up or ringing; status answers an unanswered
- * incoming INVITE (0: 480). */
+ * incoming INVITE (0: 480). Unless end_reason is set, it follows:
+ * completed when answered, else from status (0: unreachable, no answer). */
 void         cb_b2bua_call_terminate        (CbB2buaCall *call,
                                              int          status);
+/* Answers an INVITE that reaches nobody with status and phrase (NULL:
+ * the usual one); a call one of our users placed goes on record for them
+ * as ended at once, for reason (UNKNOWN: from status). */
+void         cb_b2bua_call_refuse           (CbSipB2bua        *self,
+                                             const CbSipInvite *invite,
+                                             const char        *number,
+                                             gint64             callee_id,
+                                             int                status,
+                                             const char        *phrase,
+                                             CbCallEndReason    reason);
+/* Why a call that was not answered ended, from the SIP status that ended
+ * it (busy and declined alike for 486: the caller decides). */
+CbCallEndReason cb_b2bua_reason_for_status  (int          status);
+/* user_id is in the call: its caller, its callee once rung (neither
+ * having left it), or rung by it. */
+gboolean     cb_b2bua_call_concerns         (CbB2buaCall *call,
+                                             gint64       user_id);
 /* Forks of the call to user_id (a group member, a picker) still ring. */
 gboolean     cb_b2bua_call_rings_at         (CbB2buaCall *call,
                                              gint64       user_id);
 CbSipRung   *cb_b2bua_call_rung_add         (CbB2buaCall *call,
                                              gint64       user_id);
-/* One fork per contact with the offer, From the caller, To the callee. */
+/* Someone the call rang besides its callee at whom it still rings (a
+ * group member), 0 if none. */
+gint64       cb_b2bua_call_ringing_member   (CbB2buaCall *call);
+/* NULL when the call did not ring user_id as one of those others. */
+CbSipRung   *cb_b2bua_call_rung_find        (CbB2buaCall *call,
+                                             gint64       user_id);
+/* One fork per contact with the offer, From (and P-Asserted-Identity)
+ * the caller as the call presents them, To the callee. */
 void         cb_b2bua_call_start_forks      (CbB2buaCall *call,
                                              GPtrArray   *contacts,
                                              const char  *offer);
@@ -155,6 +214,12 @@ gboolean     cb_b2bua_call_ring_user        (CbB2buaCall *call,
 /* The callee side of a call to an external number: one leg to the
  * upstream proxy. FALSE when the number is not for the trunk. */
 gboolean     cb_b2bua_call_trunk_fork       (CbB2buaCall *call,
+                                             const char  *offer);
+/* One fork to `number` over the trunk, From the caller as the call
+ * presents them ([trunk] caller-id replaces the number when set) and the
+ * same in P-Asserted-Identity; NULL when the trunk does not take it. */
+CbB2buaLeg  *cb_b2bua_call_trunk_leg        (CbB2buaCall *call,
+                                             const char  *number,
                                              const char  *offer);
 /* Stops the forks still ringing: user_id's (0: everyone's) but
  * `except`, pickups too unless keep_pickups. */
@@ -206,6 +271,15 @@ void         cb_b2bua_leg_reinvite          (CbB2buaLeg *leg,
                                              CbB2buaLeg *relay_to);
 /* Up, with a handle. */
 gboolean     cb_b2bua_leg_usable            (CbB2buaLeg *leg);
+/* Ends one leg's dialog (BYE), the call goes on. */
+void         cb_b2bua_leg_hang_up           (CbB2buaLeg *leg);
+/* The party at the other end of leg, which is a or b of its call; a
+ * caller who called as a leader stays presented as the leader
+ * (as_user_id, may be NULL). */
+void         cb_b2bua_leg_party             (CbB2buaLeg  *leg,
+                                             gint64      *user_id,
+                                             const char **number,
+                                             gint64      *as_user_id);
 /* Moves a leg from its call to `next` (which owns it from now on). */
 void         cb_b2bua_leg_move              (CbB2buaLeg  *leg,
                                              CbB2buaCall *next,
@@ -227,6 +301,11 @@ void         cb_b2bua_call_side             (CbB2buaCall *call,
 JsonObject  *cb_b2bua_call_data             (CbB2buaCall     *call,
                                              gint64           user_id,
                                              CbWireCallState  state);
+/* One side's user is out of a call that goes on (a conference): their
+ * "ended" event (reason) and journal entry now, none later. */
+void         cb_b2bua_call_side_leaves      (CbB2buaCall     *call,
+                                             gboolean         caller,
+                                             CbCallEndReason  reason);
 /* Inside a CbChanges transaction (a CbChangesStoreFunc, data: the call):
  * the call's events and journal entries for everyone it concerns. */
 gboolean     cb_b2bua_call_record           (CbChanges  *changes,

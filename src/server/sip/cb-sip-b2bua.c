@@ -17,21 +17,29 @@
  *
  * What the devices' dialogs say (answers, their re-INVITEs, BYE) is
  * handled in cb-sip-b2bua-dialogs.c. Where a new call goes is the
- * router's answer (cb-sip-router.c); hunt groups ring by cb-sip-hunt.c,
- * pickups by cb-sip-pickup.c, REST drives calls through
- * cb-sip-call-control.c, and every state change is published through
- * cb-sip-call-events.c.
+ * router's answer (cb-sip-router.c); what rings for a user follows their
+ * settings (diversions, assistants, mobile, announcement:
+ * cb-sip-diversion.c), hunt groups ring by cb-sip-hunt.c, pickups by
+ * cb-sip-pickup.c, REST drives calls through cb-sip-call-control.c, and
+ * every state change is published through cb-sip-call-events.c.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
 
 #include "config.h"
 
+#include "cb-sip-announcement.h"
+#include "cb-sip-assistants.h"
+#include "cb-sip-conference.h"
+#include "cb-sip-diversion.h"
 #include "cb-sip-feature-codes.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
+#include "cb-sip-pickup.h"
+#include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
+#include "cb-sip-subscriptions.h"
 #include "cb-sip-trunk.h"
 
 /* How often an answered call asks its devices whether they still have
@@ -62,6 +70,11 @@ leg_free (CbB2buaLeg *leg)
   g_free (leg->contact);
   g_free (leg->remote);
   g_free (leg->kind);
+  g_free (leg->local_tag);
+  g_free (leg->remote_tag);
+  g_free (leg->local);
+  g_free (leg->target);
+  g_free (leg->route);
   g_free (leg);
 }
 
@@ -129,12 +142,40 @@ cb_b2bua_leg_adopt_invite (CbB2buaLeg   *leg,
   g_autoptr(CbSipInviteDialog) dialog = cb_sip_invite_dialog_new (nh, sip);
 
   cb_b2bua_leg_adopt (leg, &dialog->dialog);
+  cb_sip_recovery_note_dialog (leg, sip, FALSE);
 }
 
 gboolean
 cb_b2bua_leg_usable (CbB2buaLeg *leg)
 {
   return leg != NULL && leg->state == CB_B2BUA_LEG_UP && leg->nh != NULL;
+}
+
+void
+cb_b2bua_leg_hang_up (CbB2buaLeg *leg)
+{
+  if (leg->nh != NULL && leg->state == CB_B2BUA_LEG_UP)
+    {
+      if (leg->ack_pending)
+        nua_ack (leg->nh, TAG_END ());
+      leg->ack_pending = FALSE;
+      nua_bye (leg->nh, TAG_END ());
+    }
+  leg->state = CB_B2BUA_LEG_GONE;
+}
+
+void
+cb_b2bua_leg_party (CbB2buaLeg  *leg,
+                    gint64      *user_id,
+                    const char **number,
+                    gint64      *as_user_id)
+{
+  CbB2buaCall *call = leg->call;
+
+  *user_id = leg == call->a ? call->caller_id : call->callee_id;
+  *number = leg == call->a ? call->caller_number : call->callee_number;
+  if (as_user_id != NULL)
+    *as_user_id = leg == call->a ? call->as_user_id : 0;
 }
 
 void
@@ -187,7 +228,10 @@ call_free (CbB2buaCall *call)
   g_clear_handle_id (&call->ring_limit_id, g_source_remove);
   g_clear_handle_id (&call->check_id, g_source_remove);
   g_clear_pointer (&call->group, cb_sip_group_call_free);
+  cb_sip_diversion_free (call);
   g_clear_pointer (&call->rung, g_array_unref);
+  if (call->conference != NULL)
+    cb_sip_conference_forget_call (call->conference, call);
   /* A queue call dropped at shutdown never ended: its data goes too. */
   if (call->ended.free != NULL)
     call->ended.free (call->ended.data);
@@ -222,6 +266,7 @@ cb_b2bua_call_new_incoming (CbSipB2bua        *b2bua,
   CbB2buaCall *call = cb_b2bua_call_new (b2bua, NULL);
 
   call->caller_id = invite->caller_id;
+  call->as_user_id = invite->as_user_id;
   call->caller_number = cb_sip_user_number (b2bua->directory, invite->caller_id, invite->line);
   call->callee_number = g_strdup (callee_number);
   call->a = cb_b2bua_leg_new (call, FALSE, CB_B2BUA_LEG_INCOMING);
@@ -261,6 +306,15 @@ cb_b2bua_call_drop_if_finished (CbB2buaCall *call)
 }
 
 gboolean
+cb_b2bua_call_concerns (CbB2buaCall *call,
+                        gint64       user_id)
+{
+  return (call->caller_id == user_id && !call->caller_left) ||
+         (call->callee_id == user_id && call->forked && !call->callee_left) ||
+         cb_b2bua_call_rings_at (call, user_id);
+}
+
+gboolean
 cb_b2bua_call_rings_at (CbB2buaCall *call,
                         gint64       user_id)
 {
@@ -276,17 +330,40 @@ cb_b2bua_call_rings_at (CbB2buaCall *call,
   return FALSE;
 }
 
+gint64
+cb_b2bua_call_ringing_member (CbB2buaCall *call)
+{
+  for (guint i = 0; call->rung != NULL && i < call->rung->len; i++)
+    {
+      gint64 user_id = g_array_index (call->rung, CbSipRung, i).user_id;
+
+      if (cb_b2bua_call_rings_at (call, user_id))
+        return user_id;
+    }
+  return 0;
+}
+
+CbSipRung *
+cb_b2bua_call_rung_find (CbB2buaCall *call,
+                         gint64       user_id)
+{
+  for (guint i = 0; call->rung != NULL && i < call->rung->len; i++)
+    if (g_array_index (call->rung, CbSipRung, i).user_id == user_id)
+      return &g_array_index (call->rung, CbSipRung, i);
+  return NULL;
+}
+
 CbSipRung *
 cb_b2bua_call_rung_add (CbB2buaCall *call,
                         gint64       user_id)
 {
-  CbSipRung rung = { user_id, FALSE, FALSE };
+  CbSipRung rung = { user_id, FALSE, FALSE, FALSE };
+  CbSipRung *found = cb_b2bua_call_rung_find (call, user_id);
 
+  if (found != NULL)
+    return found;
   if (call->rung == NULL)
     call->rung = g_array_new (FALSE, TRUE, sizeof (CbSipRung));
-  for (guint i = 0; i < call->rung->len; i++)
-    if (g_array_index (call->rung, CbSipRung, i).user_id == user_id)
-      return &g_array_index (call->rung, CbSipRung, i);
   g_array_append_val (call->rung, rung);
   return &g_array_index (call->rung, CbSipRung, call->rung->len - 1);
 }
@@ -311,6 +388,69 @@ cb_b2bua_call_cancel_forks (CbB2buaCall *call,
 
 /* ---- state and its events ------------------------------------------------ */
 
+/* A hunt group's lamp: the calls ringing at its members now. */
+static void
+count_group_lamp (CbSipB2bua *b2bua,
+                  gint64      group_id)
+{
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  CbB2buaCall *call;
+  guint ringing = 0;
+
+  g_hash_table_iter_init (&iter, b2bua->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
+    if (call->lamp_group == group_id)
+      ringing++;
+  if (!cb_changes_set_group_ringing (cb_sip_server_get_changes (b2bua->server), group_id, ringing, &error))
+    g_warning ("Could not set the lamp of group %" G_GINT64_FORMAT ": %s", group_id, error->message);
+}
+
+/* Whether the call counts for its group's lamp changes with its state
+ * (answered, overflowed, ended, on to another group); the group's dialog
+ * subscribers hear of every change of a call it counts. */
+static void
+update_group_lamp (CbB2buaCall *call)
+{
+  CbSipSubscriptions *subscriptions = cb_sip_server_get_subscriptions (call->b2bua->server);
+  gint64 before = call->lamp_group;
+  gint64 now = 0;
+
+  if (call->group != NULL && !call->group->overflowed && call->b == NULL &&
+      call->state == CB_WIRE_CALL_STATE_RINGING)
+    now = call->group->group_id;
+  call->lamp_group = now;
+  if (before != now)
+    {
+      if (before > 0)
+        count_group_lamp (call->b2bua, before);
+      if (now > 0)
+        count_group_lamp (call->b2bua, now);
+    }
+  if (before > 0)
+    cb_sip_subscriptions_group_changed (subscriptions, before);
+  if (now > 0 && now != before)
+    cb_sip_subscriptions_group_changed (subscriptions, now);
+}
+
+void
+cb_b2bua_call_lamps_changed (CbB2buaCall *call)
+{
+  CbSipSubscriptions *subscriptions = cb_sip_server_get_subscriptions (call->b2bua->server);
+
+  if (subscriptions == NULL)
+    return;
+  cb_sip_subscriptions_user_changed (subscriptions, call->caller_id);
+  cb_sip_subscriptions_user_changed (subscriptions, call->callee_id);
+  for (guint i = 0; call->rung != NULL && i < call->rung->len; i++)
+    cb_sip_subscriptions_user_changed (subscriptions, g_array_index (call->rung, CbSipRung, i).user_id);
+  for (guint i = 0; i < call->legs->len; i++)
+    cb_sip_subscriptions_user_changed (subscriptions,
+                                       ((CbB2buaLeg *) g_ptr_array_index (call->legs, i))->user_id);
+  if (call->lamp_group > 0)
+    cb_sip_subscriptions_group_changed (subscriptions, call->lamp_group);
+}
+
 void
 cb_b2bua_call_publish (CbB2buaCall *call)
 {
@@ -319,6 +459,7 @@ cb_b2bua_call_publish (CbB2buaCall *call)
 
   if (!cb_changes_run (cb_sip_server_get_changes (server), cb_b2bua_call_record, NULL, call, &error))
     g_warning ("Could not record call %s: %s", call->id, error->message);
+  update_group_lamp (call);
 
   /* Every line the call touches: its parties', everyone it rang, and
    * pickers', whose phones ring too (they are not rung: no journal
@@ -387,7 +528,10 @@ cb_b2bua_call_set_state (CbB2buaCall     *call,
            cb_enum_to_nick (CB_TYPE_WIRE_CALL_STATE, state));
   call->state = state;
   if (state == CB_WIRE_CALL_STATE_ENDED)
-    g_clear_handle_id (&call->check_id, g_source_remove);
+    {
+      g_clear_handle_id (&call->check_id, g_source_remove);
+      cb_sip_diversion_ended (call);
+    }
   else if (state != CB_WIRE_CALL_STATE_RINGING && call->check_id == 0)
     call->check_id = g_timeout_add_seconds (dialog_check_interval (), check_dialogs, call);
   cb_b2bua_call_publish (call);
@@ -404,10 +548,41 @@ cb_b2bua_call_set_state (CbB2buaCall     *call,
 
 /* ---- ending -------------------------------------------------------------- */
 
+CbCallEndReason
+cb_b2bua_reason_for_status (int status)
+{
+  switch (status)
+    {
+    case 486:
+    case 600:
+      return CB_CALL_END_REASON_BUSY;
+    case 603:
+      return CB_CALL_END_REASON_DECLINED;
+    case 404:
+    case 484:
+    case 604:
+      return CB_CALL_END_REASON_NOT_FOUND;
+    case 487:
+      return CB_CALL_END_REASON_CANCELLED;
+    case 0:
+    case 408:
+    case 410:
+    case 480:
+    case 503:
+    case 504:
+      return CB_CALL_END_REASON_UNREACHABLE;
+    default:
+      return status >= 300 ? CB_CALL_END_REASON_REJECTED : CB_CALL_END_REASON_UNREACHABLE;
+    }
+}
+
 void
 cb_b2bua_call_terminate (CbB2buaCall *call,
                          int          status)
 {
+  if (call->end_reason == CB_CALL_END_REASON_UNKNOWN && call->state != CB_WIRE_CALL_STATE_ENDED)
+    call->end_reason = call->answered_at > 0 ? CB_CALL_END_REASON_COMPLETED
+                                             : cb_b2bua_reason_for_status (status);
   g_clear_handle_id (&call->ring_limit_id, g_source_remove);
   for (guint i = 0; i < call->legs->len; i++)
     {
@@ -452,6 +627,26 @@ fork_direction (CbB2buaCall *call)
   return call->a != NULL && call->a->state == CB_B2BUA_LEG_UP ? CB_SIP_SDP_SENDRECV : CB_SIP_SDP_KEEP;
 }
 
+/* The caller as the call presents them ("call as": the leader) at our
+ * address: the forks' From and P-Asserted-Identity. */
+static char *
+presented_identity (CbB2buaCall *call)
+{
+  CbWireParty caller;
+
+  cb_sip_assistants_presented (call, &caller);
+  return cb_sip_name_addr_at (caller.name, caller.number, address_of (call),
+                              cb_sip_server_get_port (call->b2bua->server));
+}
+
+/* RFC 3325's header as a whole line: sofia-sip's default message class
+ * does not know it, so its own tag would not be sent. */
+static char *
+asserted_identity (const char *identity)
+{
+  return identity != NULL ? g_strconcat ("P-Asserted-Identity: ", identity, NULL) : NULL;
+}
+
 void
 cb_b2bua_call_start_forks (CbB2buaCall *call,
                            GPtrArray   *contacts,
@@ -459,13 +654,14 @@ cb_b2bua_call_start_forks (CbB2buaCall *call,
 {
   CbSipServer *server = call->b2bua->server;
   g_autofree char *from = NULL;
+  g_autofree char *identity = NULL;
   g_autofree char *to = NULL;
   guint port = cb_sip_server_get_port (server);
   guint max = cb_sip_server_get_settings (server)->max_forks;
   guint ringing = 0;
 
-  from = cb_sip_name_addr_at (cb_sip_user_name (call->b2bua->directory, call->caller_id),
-                              call->caller_number, address_of (call), port);
+  from = presented_identity (call);
+  identity = asserted_identity (from);
   to = cb_sip_name_addr_at (NULL, call->callee_number, address_of (call), port);
   call->forked = TRUE;
   for (guint i = 0; i < call->legs->len; i++)
@@ -493,6 +689,7 @@ cb_b2bua_call_start_forks (CbB2buaCall *call,
       nua_invite (leg->nh,
                   NUTAG_URL (g_ptr_array_index (contacts, i)),
                   CB_SIP_SDP_TAGS (sdp),
+                  TAG_IF (identity != NULL, SIPTAG_HEADER_STR (identity)),
                   TAG_IF (call->fork_call_info != NULL, SIPTAG_CALL_INFO_STR (call->fork_call_info)),
                   TAG_END ());
     }
@@ -527,18 +724,46 @@ cb_b2bua_call_ring_user (CbB2buaCall *call,
   return TRUE;
 }
 
+CbB2buaLeg *
+cb_b2bua_call_trunk_leg (CbB2buaCall *call,
+                         const char  *number,
+                         const char  *offer)
+{
+  CbSipTrunk *trunk = cb_sip_server_get_trunk (call->b2bua->server);
+  g_autofree char *target = cb_sip_trunk_request_uri (trunk, number);
+  g_autofree char *from = NULL;
+  g_autofree char *presented = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *sdp = NULL;
+  CbWireParty caller;
+  CbB2buaLeg *leg;
+
+  if (target == NULL)
+    return NULL;
+  g_debug ("Call %s: %s over the trunk to %s", call->id, number, target);
+  leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_CALLING);
+  leg->trunk = TRUE;
+  /* From: [trunk] caller-id, where one is set, hides the caller's number
+   * (what the trunk allows); P-Asserted-Identity names them always. */
+  cb_sip_assistants_presented (call, &caller);
+  from = cb_sip_trunk_from (trunk, caller.name, caller.number);
+  presented = presented_identity (call);
+  identity = asserted_identity (presented);
+  to = cb_sip_name_addr (NULL, target);
+  sdp = cb_b2bua_leg_sdp_for (leg, offer, fork_direction (call));
+  cb_b2bua_leg_open (leg, target, from, to);
+  nua_invite (leg->nh, NUTAG_URL (target), CB_SIP_SDP_TAGS (sdp),
+              TAG_IF (identity != NULL, SIPTAG_HEADER_STR (identity)),
+              TAG_END ());
+  return leg;
+}
+
 gboolean
 cb_b2bua_call_trunk_fork (CbB2buaCall *call,
                           const char  *offer)
 {
-  CbSipTrunk *trunk = cb_sip_server_get_trunk (call->b2bua->server);
-  g_autofree char *target = cb_sip_trunk_request_uri (trunk, call->callee_number);
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  g_autofree char *sdp = NULL;
-  CbB2buaLeg *leg;
-
-  if (target == NULL)
+  if (cb_b2bua_call_trunk_leg (call, call->callee_number, offer) == NULL)
     return FALSE;
   /* Every call out is on record with who placed it, also in the log. */
   if (call->placed_by > 0 || call->caller_id > 0)
@@ -550,14 +775,6 @@ cb_b2bua_call_trunk_fork (CbB2buaCall *call,
                call->callee_number, call->caller_number);
   call->external = TRUE;
   call->forked = TRUE;
-  leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_CALLING);
-  leg->trunk = TRUE;
-  from = cb_sip_trunk_from (trunk, cb_sip_user_name (call->b2bua->directory, call->caller_id),
-                            call->caller_number);
-  to = cb_sip_name_addr (NULL, target);
-  sdp = cb_b2bua_leg_sdp_for (leg, offer, fork_direction (call));
-  cb_b2bua_leg_open (leg, target, from, to);
-  nua_invite (leg->nh, NUTAG_URL (target), CB_SIP_SDP_TAGS (sdp), TAG_END ());
   return TRUE;
 }
 
@@ -569,13 +786,18 @@ cb_b2bua_call_take_leg (CbB2buaCall *call,
   call->answered_at = g_get_real_time () / G_USEC_PER_SEC;
   cb_sip_hunt_answered (call);
   g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  cb_sip_diversion_answered (call);
 
   /* Whoever the leg rang is the callee now; a callee the call was picked
    * up from stays in its history. */
   if (leg->user_id > 0 && leg->user_id != call->callee_id)
     {
       if (leg->pickup)
-        call->picked_up = TRUE;
+        {
+          call->picked_up = TRUE;
+          if (call->picked_up_from == 0)
+            call->picked_up_from = call->callee_id > 0 ? call->callee_id : cb_b2bua_call_ringing_member (call);
+        }
       if (call->callee_id > 0)
         cb_b2bua_call_rung_add (call, call->callee_id);
       call->callee_id = leg->user_id;
@@ -635,51 +857,54 @@ cb_b2bua_legs_bridge (CbB2buaLeg *offerer,
 
 /* ---- new calls ----------------------------------------------------------- */
 
-/* A call to a user's (or a DeviceOnly phone's) line: every phone
- * registered on it rings. */
-static void
-user_new_call (CbSipB2bua        *self,
-               const CbSipInvite *invite,
-               const CbSipTarget *target)
+/* A call that reaches nobody is answered with status and phrase (NULL:
+ * the usual one); one of our users placed is on record for them: a
+ * "call" event that ends at once and a journal entry, both saying why
+ * (reason; UNKNOWN: from status). */
+void
+cb_b2bua_call_refuse (CbSipB2bua        *self,
+                      const CbSipInvite *invite,
+                      const char        *number,
+                      gint64             callee_id,
+                      int                status,
+                      const char        *phrase,
+                      CbCallEndReason    reason)
 {
-  CbSipRegistrar *registrar = cb_sip_server_get_registrar (self->server);
-  g_autoptr(GPtrArray) contacts = cb_sip_registrar_contacts_of (registrar, target->user_id);
   CbB2buaCall *call;
 
-  if (contacts->len == 0)
+  nua_respond (invite->nh, status, phrase != NULL ? phrase : sip_status_phrase (status), TAG_END ());
+  if (invite->caller_id <= 0)
     {
-      nua_respond (invite->nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
       nua_handle_destroy (invite->nh);
       return;
     }
-  call = cb_b2bua_call_new_incoming (self, invite, target->number);
-  call->callee_id = target->user_id;
-  cb_b2bua_call_start_forks (call, contacts, call->a->sdp);
-  cb_b2bua_call_publish (call);
+  /* Answered already: the leg goes when its handle does. */
+  call = cb_b2bua_call_new_incoming (self, invite, number);
+  call->a->state = CB_B2BUA_LEG_GONE;
+  call->callee_id = callee_id;
+  call->end_reason = reason;
+  cb_b2bua_call_terminate (call, status);
 }
-
 /* Toll fraud: out over the trunk only who may, and not too often at
- * once; else answered (403, or 486 at the limit) and let go. */
+ * once; else refused (403, or 486 at the limit), on record as rejected. */
 static gboolean
-may_call_out (CbSipServer  *server,
-              gint64        user_id,
-              const char   *number,
-              nua_handle_t *nh)
+may_call_out (CbSipB2bua        *self,
+              const CbSipInvite *invite,
+              const char        *number)
 {
-  switch (cb_sip_route_external (server, user_id, number))
+  switch (cb_sip_route_external (self->server, invite->caller_id, number))
     {
     case CB_SIP_EXTERNAL_FORBIDDEN:
-      nua_respond (nh, SIP_403_FORBIDDEN, TAG_END ());
-      break;
+      cb_b2bua_call_refuse (self, invite, number, 0, 403, NULL, CB_CALL_END_REASON_REJECTED);
+      return FALSE;
     case CB_SIP_EXTERNAL_LIMIT:
-      nua_respond (nh, 486, "Too Many External Calls", TAG_END ());
-      break;
+      cb_b2bua_call_refuse (self, invite, number, 0, 486, "Too Many External Calls",
+                   CB_CALL_END_REASON_REJECTED);
+      return FALSE;
     case CB_SIP_EXTERNAL_ALLOWED:
     default:
       return TRUE;
     }
-  nua_handle_destroy (nh);
-  return FALSE;
 }
 
 void
@@ -694,7 +919,7 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
   g_autofree char *line = NULL;
   g_autofree char *source = NULL;
   guint source_port = 0;
-  CbSipInvite invite = { nh, sip, 0, NULL };
+  CbSipInvite invite = { nh, sip, 0, NULL, 0 };
   CbB2buaCall *call;
 
   /* Where it really came from, not what its Via says. */
@@ -712,6 +937,16 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
       return;
     }
   invite.line = line;
+  /* "Call as" from the user's own phone: checked, or refused here. */
+  if ((invite.as_user_id = cb_sip_assistants_invite_as (server, &invite)) < 0)
+    return;
+
+  /* A phone taking a ringing call with one key (RFC 3891). */
+  if (sip->sip_replaces != NULL && invite.caller_id > 0)
+    {
+      cb_sip_pickup_replaces (self, &invite);
+      return;
+    }
 
   /* Only our own users dial feature codes and call out (no toll fraud
    * through the trunk). */
@@ -737,11 +972,12 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
 
     case CB_SIP_TARGET_USER:
     case CB_SIP_TARGET_DEVICE:
-      user_new_call (self, &invite, &target);
+      /* Their diversions, assistants, mobile and announcement decide. */
+      cb_sip_diversion_new_call (self, &invite, target.user_id, target.number);
       break;
 
     case CB_SIP_TARGET_TRUNK:
-      if (!may_call_out (server, invite.caller_id, target.number, nh))
+      if (!may_call_out (self, &invite, target.number))
         break;
       /* One leg to the upstream. */
       call = cb_b2bua_call_new_incoming (self, &invite, target.number);
@@ -751,8 +987,8 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
 
     case CB_SIP_TARGET_NONE:
     default:
-      nua_respond (nh, SIP_404_NOT_FOUND, TAG_END ());
-      nua_handle_destroy (nh);
+      cb_b2bua_call_refuse (self, &invite, sip->sip_request->rq_url->url_user, 0, 404, NULL,
+                   CB_CALL_END_REASON_NOT_FOUND);
       break;
     }
 }
@@ -806,6 +1042,7 @@ cb_sip_b2bua_free (CbSipB2bua *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->calls);
+  cb_sip_announcement_shutdown (self);
   g_free (self);
 }
 
@@ -844,13 +1081,13 @@ cb_sip_b2bua_line_state (CbSipB2bua *self,
         continue;
       if (call->callee_id != user_id && cb_b2bua_call_rings_at (call, user_id))
         ringing = TRUE;
-      if (call->callee_id == user_id && call->forked)
+      if (call->callee_id == user_id && call->forked && !call->callee_left)
         {
           ringing |= state == CB_WIRE_CALL_STATE_RINGING;
           busy |= state == CB_WIRE_CALL_STATE_CONNECTED;
           held |= state == CB_WIRE_CALL_STATE_HELD;
         }
-      if (call->caller_id == user_id)
+      if (call->caller_id == user_id && !call->caller_left)
         {
           /* Dialling out uses the line: busy, not ringing. */
           busy |= state == CB_WIRE_CALL_STATE_RINGING || state == CB_WIRE_CALL_STATE_CONNECTED;

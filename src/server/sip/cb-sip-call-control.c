@@ -1,4 +1,4 @@
-/* cb-sip-call-control.c: REST call control: dial from a phone, hang up, hold, forward, consult, transfer, answer, DTMF
+/* cb-sip-call-control.c: REST call control: dial from a phone, hang up, hold, forward or deflect, consult, transfer, answer, DTMF
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,7 +9,8 @@
  * the server rings the user's own phone with no offer, and the offer in
  * its 200 goes to the target. Forward and transfer move the other
  * party's leg to a new call; a transfer reconnects the two legs with a
- * fresh offer (flow I again, as re-INVITEs).
+ * fresh offer (flow I again, as re-INVITEs). Forwarding a call that still
+ * rings deflects it: the same call rings the target instead.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -18,7 +19,10 @@
 
 #include <string.h>
 
+#include "cb-sip-assistants.h"
 #include "cb-sip-b2bua-private.h"
+#include "cb-sip-diversion.h"
+#include "cb-sip-conference.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-registrar.h"
@@ -62,9 +66,7 @@ find_own_call (CbSipServer  *self,
 {
   CbB2buaCall *call = cb_sip_b2bua_lookup (cb_sip_server_get_b2bua (self), call_id);
 
-  if (call == NULL || call->state == CB_WIRE_CALL_STATE_ENDED ||
-      (call->caller_id != user_id && !(call->callee_id == user_id && call->forked) &&
-       !cb_b2bua_call_rings_at (call, user_id)))
+  if (call == NULL || call->state == CB_WIRE_CALL_STATE_ENDED || !cb_b2bua_call_concerns (call, user_id))
     {
       /* Someone else's call is forbidden, but only when it exists. */
       if (call != NULL && call->state != CB_WIRE_CALL_STATE_ENDED)
@@ -96,6 +98,12 @@ connected_legs (CbB2buaCall  *call,
                 GError      **error)
 {
   legs_of (call, user_id, mine, other);
+  if (call->conference != NULL)
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+                   "The call is part of a conference");
+      return FALSE;
+    }
   if (call->b == NULL || call->a == NULL || call->a->state != CB_B2BUA_LEG_UP ||
       call->b->state != CB_B2BUA_LEG_UP)
     {
@@ -112,8 +120,8 @@ connected_legs (CbB2buaCall  *call,
 }
 
 /* A target user_id can reach by REST: a user (or DeviceOnly phone) with
- * something registered, or a number the trunk takes when they may call
- * out. */
+ * something registered or a diversion, mobile or assistants that take
+ * their calls, or a number the trunk takes when they may call out. */
 static gboolean
 reachable (CbSipServer        *self,
            gint64              user_id,
@@ -121,8 +129,6 @@ reachable (CbSipServer        *self,
            const char         *to,
            GError            **error)
 {
-  g_autoptr(GPtrArray) contacts = NULL;
-
   switch (target->kind)
     {
     case CB_SIP_TARGET_TRUNK:
@@ -143,8 +149,7 @@ reachable (CbSipServer        *self,
 
     case CB_SIP_TARGET_USER:
     case CB_SIP_TARGET_DEVICE:
-      contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self), target->user_id);
-      if (contacts->len > 0)
+      if (cb_sip_diversion_reachable (self, target->user_id))
         return TRUE;
       g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
                    "Nothing is registered for “%s”", to);
@@ -172,6 +177,7 @@ route (CbSipServer *self,
 static CbB2buaCall *
 click_call (CbSipServer       *self,
             gint64             user_id,
+            gint64             as_user_id,
             const CbSipTarget *target,
             const char        *device)
 {
@@ -185,6 +191,7 @@ click_call (CbSipServer       *self,
 
   call = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
   call->caller_id = user_id;
+  call->as_user_id = as_user_id;
   call->callee_id = target->user_id;
   call->external = target->kind == CB_SIP_TARGET_TRUNK;
   own = cb_store_get_softphone_line (cb_sip_server_get_store (self), user_id, NULL);
@@ -215,23 +222,13 @@ static JsonObject *
 end_left_call (CbB2buaCall *call,
                gint64       user_id)
 {
-  JsonObject *answer = cb_b2bua_call_data (call, user_id, CB_WIRE_CALL_STATE_ENDED);
+  JsonObject *answer;
 
+  call->end_reason = CB_CALL_END_REASON_TRANSFERRED;
+  answer = cb_b2bua_call_data (call, user_id, CB_WIRE_CALL_STATE_ENDED);
   cb_b2bua_call_terminate (call, 0);
   cb_b2bua_call_drop_if_finished (call);
   return answer;
-}
-
-/* The party at the other end of `leg`, which is a or b of its call. */
-static void
-party_of (CbB2buaLeg  *leg,
-          gint64      *user_id,
-          const char **number)
-{
-  CbB2buaCall *call = leg->call;
-
-  *user_id = leg == call->a ? call->caller_id : call->callee_id;
-  *number = leg == call->a ? call->caller_number : call->callee_number;
 }
 
 /* ---- the REST functions -------------------------------------------------- */
@@ -251,8 +248,7 @@ cb_sip_server_list_calls (CbSipServer *self,
     {
       if (call->state == CB_WIRE_CALL_STATE_ENDED)
         continue;
-      if (call->caller_id == user_id || (call->callee_id == user_id && call->forked) ||
-          cb_b2bua_call_rings_at (call, user_id))
+      if (cb_b2bua_call_concerns (call, user_id))
         json_array_add_object_element (array, answer_with (call, user_id));
     }
   return array;
@@ -263,6 +259,7 @@ cb_sip_server_dial (CbSipServer  *self,
                     gint64        user_id,
                     const char   *to,
                     const char   *device_kind,
+                    gint64        as_user_id,
                     GError      **error)
 {
   g_autoptr(GPtrArray) devices = NULL;
@@ -273,6 +270,12 @@ cb_sip_server_dial (CbSipServer  *self,
 
   if (!running (self, error))
     return NULL;
+  if (as_user_id > 0 && !cb_sip_assistants_serves (cb_sip_server_get_directory (self), user_id, as_user_id))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_FORBIDDEN,
+                   "You are not logged into an assistant group of that user");
+      return NULL;
+    }
   route (self, to, &target);
   if (target.kind == CB_SIP_TARGET_NONE)
     {
@@ -289,7 +292,7 @@ cb_sip_server_dial (CbSipServer  *self,
   if (!reachable (self, user_id, &target, to, error))
     return NULL;
 
-  call = click_call (self, user_id, &target, g_ptr_array_index (devices, 0));
+  call = click_call (self, user_id, as_user_id, &target, g_ptr_array_index (devices, 0));
   return answer_with (call, user_id);
 }
 
@@ -305,9 +308,14 @@ cb_sip_server_hangup (CbSipServer  *self,
 
   if ((call = find_own_call (self, user_id, call_id, error)) == NULL)
     return NULL;
+  /* One member leaving a conference ends nobody else's call. */
+  if (call->conference != NULL)
+    return cb_sip_conference_hang_up (call, user_id);
   if (!is_caller (call, user_id) && call->callee_id != user_id)
     return cb_sip_hunt_decline (call, user_id);
   /* A callee hanging up a ringing call declines it. */
+  if (!is_caller (call, user_id) && call->state == CB_WIRE_CALL_STATE_RINGING)
+    call->callee_declined = TRUE;
   cb_b2bua_call_terminate (call, is_caller (call, user_id) ? 487 : 603);
   return answer_with (call, user_id);
 }
@@ -341,6 +349,68 @@ cb_sip_server_hold (CbSipServer  *self,
   return answer_with (call, user_id);
 }
 
+/* A call still ringing at the user (their own, or a group's at them),
+ * not yet answered by anyone: its caller's INVITE still waits. */
+static gboolean
+rings_unanswered (CbB2buaCall *call,
+                  gint64       user_id)
+{
+  if (call->state != CB_WIRE_CALL_STATE_RINGING || call->b != NULL || is_caller (call, user_id) ||
+      call->a == NULL ||
+      (call->a->state != CB_B2BUA_LEG_INCOMING && call->a->state != CB_B2BUA_LEG_AWAIT_ACK))
+    return FALSE;
+  return (call->callee_id == user_id && call->forked) || cb_b2bua_call_rings_at (call, user_id);
+}
+
+/* Deflection: a call ringing at the user goes on to the target without
+ * being answered; the caller keeps ringing. The user (and a group's
+ * other members) stop ringing and get their "ended" event, and their
+ * journal entry once it is decided who took the call (taken_by: the
+ * target); the target is the callee from now on. A group call leaves
+ * its group's hunting as an overflow does. */
+static JsonObject *
+deflect (CbSipServer        *self,
+         CbB2buaCall        *call,
+         gint64              user_id,
+         const CbSipTarget  *target,
+         const char         *to,
+         GError            **error)
+{
+  g_autoptr(GPtrArray) contacts = NULL;
+  JsonObject *answer;
+
+  if (target->user_id > 0 && (target->user_id == user_id || target->user_id == call->caller_id))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+                   "The call cannot go on to “%s”", to);
+      return NULL;
+    }
+  g_debug ("Call %s: deflected by %" G_GINT64_FORMAT " to %s", call->id, user_id, to);
+
+  cb_sip_hunt_answered (call);
+  if (call->group != NULL)
+    call->group->overflowed = TRUE;
+  g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  cb_b2bua_call_cancel_forks (call, 0, NULL, FALSE);
+  if (call->callee_id > 0)
+    cb_b2bua_call_rung_add (call, call->callee_id);
+  cb_b2bua_call_rung_add (call, user_id);
+  call->callee_id = target->user_id;
+  g_free (call->callee_number);
+  call->callee_number = g_strdup (target->number);
+  answer = cb_b2bua_call_data (call, user_id, CB_WIRE_CALL_STATE_ENDED);
+
+  if (target->kind == CB_SIP_TARGET_TRUNK)
+    cb_b2bua_call_trunk_fork (call, call->a->sdp);
+  else
+    {
+      contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self), target->user_id);
+      cb_b2bua_call_start_forks (call, contacts, call->a->sdp);
+    }
+  cb_b2bua_call_publish (call);
+  return answer;
+}
+
 JsonObject *
 cb_sip_server_forward (CbSipServer  *self,
                        gint64        user_id,
@@ -349,7 +419,6 @@ cb_sip_server_forward (CbSipServer  *self,
                        GError      **error)
 {
   g_auto(CbSipTarget) target = { 0 };
-  g_autoptr(GPtrArray) contacts = NULL;
   JsonObject *answer;
   CbB2buaLeg *mine, *other;
   CbB2buaCall *call, *next;
@@ -357,8 +426,16 @@ cb_sip_server_forward (CbSipServer  *self,
 
   g_return_val_if_fail (CB_IS_SIP_SERVER (self), NULL);
 
-  if ((call = find_own_call (self, user_id, call_id, error)) == NULL ||
-      !connected_legs (call, user_id, &mine, &other, error))
+  if ((call = find_own_call (self, user_id, call_id, error)) == NULL)
+    return NULL;
+  if (rings_unanswered (call, user_id))
+    {
+      route (self, to, &target);
+      if (!reachable (self, user_id, &target, to, error))
+        return NULL;
+      return deflect (self, call, user_id, &target, to, error);
+    }
+  if (!connected_legs (call, user_id, &mine, &other, error))
     return NULL;
   route (self, to, &target);
   if (!reachable (self, user_id, &target, to, error))
@@ -367,7 +444,7 @@ cb_sip_server_forward (CbSipServer  *self,
   /* The other party's leg moves to a new call to the target; the old
    * call ends for both (each keeps its journal entry). */
   next = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  party_of (other, &next->caller_id, &number);
+  cb_b2bua_leg_party (other, &next->caller_id, &number, &next->as_user_id);
   next->caller_number = g_strdup (number);
   next->callee_id = target.user_id;
   next->callee_number = g_strdup (target.number);
@@ -380,14 +457,15 @@ cb_sip_server_forward (CbSipServer  *self,
     {
       /* The forward goes out on the user's account. */
       next->placed_by = user_id;
-      cb_b2bua_call_trunk_fork (next, other->sdp);
+      if (cb_b2bua_call_trunk_fork (next, other->sdp))
+        cb_b2bua_call_publish (next);
+      else
+        cb_b2bua_call_terminate (next, 0);
     }
   else
-    {
-      contacts = cb_sip_registrar_contacts_of (cb_sip_server_get_registrar (self), target.user_id);
-      cb_b2bua_call_start_forks (next, contacts, other->sdp);
-    }
-  cb_b2bua_call_publish (next);
+    /* The target's settings decide (and publish); the forwarding user
+     * may break through them (an assistant forwarding to their leader). */
+    cb_sip_diversion_route (next, target.user_id, user_id);
   return answer;
 }
 
@@ -423,7 +501,7 @@ cb_sip_server_consult (CbSipServer  *self,
     return NULL;
   /* The same phone places the consultation call, as if the user had
    * dialled on it: it rings (answer-after=0), then the target. */
-  consult = click_call (self, user_id, &target, mine->contact);
+  consult = click_call (self, user_id, 0, &target, mine->contact);
   return answer_with (consult, user_id);
 }
 
@@ -462,9 +540,9 @@ cb_sip_server_transfer (CbSipServer  *self,
   /* The two other parties get a call of their own; the user's two calls
    * end (journal entries for everyone as usual). */
   next = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  party_of (other, &next->caller_id, &number);
+  cb_b2bua_leg_party (other, &next->caller_id, &number, &next->as_user_id);
   next->caller_number = g_strdup (number);
-  party_of (consult_other, &next->callee_id, &number);
+  cb_b2bua_leg_party (consult_other, &next->callee_id, &number, NULL);
   next->callee_number = g_strdup (number);
   cb_b2bua_leg_move (other, next, FALSE);
   cb_b2bua_leg_move (consult_other, next, TRUE);

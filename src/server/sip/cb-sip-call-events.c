@@ -14,8 +14,11 @@
 
 #include "config.h"
 
+#include "cb-sip-assistants.h"
 #include "cb-sip-call-events.h"
+#include "cb-sip-conference.h"
 #include "cb-sip-hunt.h"
+#include "cb-sip-recovery.h"
 
 const char *
 cb_sip_user_name (CbDirectory *directory,
@@ -32,62 +35,10 @@ cb_sip_call_side_remote (const CbWireCall *side)
   return side->direction == CB_CALL_DIRECTION_OUT ? &side->to : &side->from;
 }
 
-static void
-set_id (JsonObject *data,
-        const char *member,
-        gint64      id)
-{
-  if (id > 0)
-    json_object_set_int_member (data, member, id);
-  else
-    json_object_set_null_member (data, member);
-}
-
-static void
-set_string (JsonObject *data,
-            const char *member,
-            const char *value)
-{
-  if (value != NULL)
-    json_object_set_string_member (data, member, value);
-  else
-    json_object_set_null_member (data, member);
-}
-
 JsonObject *
 cb_sip_call_event_data (const CbWireCall *side)
 {
-  const CbWireParty *remote = cb_sip_call_side_remote (side);
-  JsonObject *data = json_object_new ();
-
-  json_object_set_string_member (data, "call_id", side->call_id);
-  json_object_set_string_member (data, "state", cb_enum_to_nick (CB_TYPE_WIRE_CALL_STATE, side->state));
-  json_object_set_int_member (data, "user_id", side->user_id);
-  json_object_set_string_member (data, "direction",
-                                 cb_enum_to_nick (CB_TYPE_CALL_DIRECTION, side->direction));
-  set_string (data, "from", side->from.number);
-  set_id (data, "from_user_id", side->from.user_id);
-  set_string (data, "to", side->to.number);
-  set_id (data, "to_user_id", side->to.user_id);
-  set_string (data, "remote_number", remote->number);
-  json_object_set_string_member (data, "remote_name", remote->name != NULL ? remote->name : "");
-  set_id (data, "remote_user_id", remote->user_id);
-  json_object_set_int_member (data, "started_at", side->started_at);
-  set_id (data, "answered_at", side->answered_at);
-  set_string (data, "device_call_id", side->device_call_id);
-  set_string (data, "device", side->device_call_id != NULL ? side->device : NULL);
-  if (side->group_id > 0)
-    {
-      JsonObject *group = json_object_new ();
-
-      json_object_set_int_member (group, "id", side->group_id);
-      json_object_set_string_member (group, "name", side->group_name);
-      json_object_set_object_member (data, "group", group);
-    }
-  else
-    json_object_set_null_member (data, "group");
-  json_object_set_boolean_member (data, "picked_up", side->picked_up);
-  return data;
+  return cb_wire_call_to_json (side, NULL);
 }
 
 gboolean
@@ -100,11 +51,55 @@ cb_sip_record_call_event (CbChanges         *changes,
   return cb_changes_record (changes, CB_EVENT_TYPE_CALL, side->user_id, 0, data, error);
 }
 
+CbCallOutcome
+cb_sip_call_side_outcome (const CbWireCall  *side,
+                          const CbWireParty *taken_by,
+                          gboolean           declined)
+{
+  if (side->answered_at > 0)
+    return CB_CALL_OUTCOME_ANSWERED;
+  if (side->direction == CB_CALL_DIRECTION_OUT)
+    switch (side->end_reason)
+      {
+      case CB_CALL_END_REASON_BUSY:
+        return CB_CALL_OUTCOME_BUSY;
+      case CB_CALL_END_REASON_DECLINED:
+      case CB_CALL_END_REASON_REJECTED:
+        return CB_CALL_OUTCOME_REJECTED;
+      case CB_CALL_END_REASON_NOT_FOUND:
+        return CB_CALL_OUTCOME_NOT_FOUND;
+      case CB_CALL_END_REASON_UNREACHABLE:
+        return CB_CALL_OUTCOME_UNREACHABLE;
+      case CB_CALL_END_REASON_UNKNOWN:
+      case CB_CALL_END_REASON_COMPLETED:
+      case CB_CALL_END_REASON_CANCELLED:
+      case CB_CALL_END_REASON_TRANSFERRED:
+      case CB_CALL_END_REASON_CONFERENCE:
+      case CB_CALL_END_REASON_SERVER_RESTART:
+      default:
+        return CB_CALL_OUTCOME_CANCELLED;
+      }
+  if (taken_by != NULL && taken_by->user_id > 0)
+    return CB_CALL_OUTCOME_TAKEN;
+  return declined ? CB_CALL_OUTCOME_DECLINED : CB_CALL_OUTCOME_MISSED;
+}
+
 gboolean
 cb_sip_record_journal (CbChanges          *changes,
                        const CbWireCall   *side,
                        const CbWireParty  *taken_by,
                        GError            **error)
+{
+  return cb_sip_record_journal_outcome (changes, side, taken_by,
+                                        cb_sip_call_side_outcome (side, taken_by, FALSE), error);
+}
+
+gboolean
+cb_sip_record_journal_outcome (CbChanges          *changes,
+                               const CbWireCall   *side,
+                               const CbWireParty  *taken_by,
+                               CbCallOutcome       outcome,
+                               GError            **error)
 {
   const CbWireParty *remote = cb_sip_call_side_remote (side);
   gboolean taken = taken_by != NULL && taken_by->user_id > 0;
@@ -123,6 +118,12 @@ cb_sip_record_journal (CbChanges          *changes,
     .taken_by_user_id = taken ? taken_by->user_id : 0,
     .taken_by_name = taken ? (char *) taken_by->name : NULL,
     .picked_up = side->picked_up,
+    .picked_up_from_user_id = side->picked_up_from.user_id,
+    .picked_up_from_name = (char *) side->picked_up_from.name,
+    .for_user_id = side->for_user_id,
+    .for_name = (char *) side->for_name,
+    .outcome = outcome,
+    .end_reason = side->end_reason,
   };
 
   return cb_changes_record_journal (changes, &entry, error);
@@ -160,6 +161,17 @@ device_of (CbB2buaCall *call,
   return first;
 }
 
+/* Why the call ended, once it has. */
+static CbCallEndReason
+end_reason_of (CbB2buaCall *call)
+{
+  if (call->state != CB_WIRE_CALL_STATE_ENDED)
+    return CB_CALL_END_REASON_UNKNOWN;
+  if (call->end_reason != CB_CALL_END_REASON_UNKNOWN)
+    return call->end_reason;
+  return call->answered_at > 0 ? CB_CALL_END_REASON_COMPLETED : CB_CALL_END_REASON_UNREACHABLE;
+}
+
 /* The device is the user's own dialog in the call, so a client knows at
  * once whether a call rings at its own phone or is one for a desk card.
  * A group call is the group's until a member takes it. */
@@ -172,13 +184,18 @@ cb_b2bua_call_side (CbB2buaCall *call,
   CbDirectory *directory = call->b2bua->directory;
   CbB2buaLeg *device = device_of (call, user_id, outgoing);
   gboolean to_group = call->group != NULL && call->callee_id <= 0;
+  gint64 leader = cb_sip_assistants_for (call, user_id);
+  CbWireParty caller = { call->caller_id, call->caller_number, cb_sip_user_name (directory, call->caller_id) };
 
+  /* A call placed as a leader is the leader's to everyone else. */
+  if (user_id != call->caller_id)
+    cb_sip_assistants_presented (call, &caller);
   *side = (CbWireCall) {
     .call_id = call->id,
     .state = call->state,
     .user_id = user_id,
     .direction = outgoing ? CB_CALL_DIRECTION_OUT : CB_CALL_DIRECTION_IN,
-    .from = { call->caller_id, call->caller_number, cb_sip_user_name (directory, call->caller_id) },
+    .from = caller,
     .to = { call->callee_id, call->callee_number,
             to_group ? call->group->group_name : cb_sip_user_name (directory, call->callee_id) },
     .started_at = call->started_at,
@@ -188,7 +205,16 @@ cb_b2bua_call_side (CbB2buaCall *call,
     .group_id = call->group != NULL ? call->group->group_id : 0,
     .group_name = call->group != NULL ? call->group->group_name : NULL,
     .picked_up = call->picked_up,
+    .for_user_id = leader,
+    .for_name = leader > 0 ? cb_sip_user_name (directory, leader) : NULL,
+    .end_reason = end_reason_of (call),
+    .conference = call->conference != NULL ? cb_sip_conference_wire (call->conference) : NULL,
   };
+  /* The picker's side names whom they took it from. */
+  if (call->picked_up && call->picked_up_from > 0 && user_id == call->callee_id && !outgoing)
+    side->picked_up_from = (CbWireParty) {
+      call->picked_up_from, NULL, cb_sip_user_name (directory, call->picked_up_from)
+    };
 }
 
 JsonObject *
@@ -200,6 +226,8 @@ cb_b2bua_call_data (CbB2buaCall     *call,
 
   cb_b2bua_call_side (call, user_id, call->caller_id == user_id, &side);
   side.state = state;
+  if (state == CB_WIRE_CALL_STATE_ENDED && side.end_reason == CB_CALL_END_REASON_UNKNOWN)
+    side.end_reason = call->end_reason;
   return cb_sip_call_event_data (&side);
 }
 
@@ -212,14 +240,20 @@ record_side (CbChanges    *changes,
   gint64 user_id = outgoing ? call->caller_id : call->callee_id;
   CbWireCall side;
 
-  /* The callee hears of a click-to-dial call once their phones ring. */
-  if (user_id <= 0 || (!outgoing && !call->forked))
+  /* The callee hears of a click-to-dial call once their phones ring; who
+   * left a call that goes on has its end on record already. */
+  if (user_id <= 0 || (!outgoing && !call->forked) ||
+      (outgoing ? call->caller_left : call->callee_left))
     return TRUE;
 
   cb_b2bua_call_side (call, user_id, outgoing, &side);
   if (!cb_sip_record_call_event (changes, &side, error))
     return FALSE;
-  return call->state != CB_WIRE_CALL_STATE_ENDED || cb_sip_record_journal (changes, &side, NULL, error);
+  return call->state != CB_WIRE_CALL_STATE_ENDED ||
+         cb_sip_record_journal_outcome (changes, &side, NULL,
+                                        cb_sip_call_side_outcome (&side, NULL,
+                                                                  !outgoing && call->callee_declined),
+                                        error);
 }
 
 /* Everyone the call rang besides its callee: a "call" event while it
@@ -261,7 +295,9 @@ record_rung (CbChanges    *changes,
           /* Not answered by them. */
           side.answered_at = 0;
           rung->journaled = TRUE;
-          if (!cb_sip_record_journal (changes, &side, &taken_by, error))
+          if (!cb_sip_record_journal_outcome (changes, &side, &taken_by,
+                                              cb_sip_call_side_outcome (&side, &taken_by, rung->declined),
+                                              error))
             return FALSE;
         }
     }
@@ -286,6 +322,54 @@ record_placed_by (CbChanges    *changes,
   return cb_sip_record_journal (changes, &side, NULL, error);
 }
 
+typedef struct {
+  CbB2buaCall     *call;
+  gboolean         caller;
+  CbCallEndReason  reason;
+} SideLeaves;
+
+static gboolean
+record_leaving (CbChanges  *changes,
+                gpointer    data,
+                GError    **error)
+{
+  SideLeaves *leaving = data;
+  CbB2buaCall *call = leaving->call;
+  CbWireCall side;
+
+  cb_b2bua_call_side (call, leaving->caller ? call->caller_id : call->callee_id, leaving->caller, &side);
+  side.state = CB_WIRE_CALL_STATE_ENDED;
+  side.end_reason = leaving->reason;
+  side.conference = NULL;
+  return cb_sip_record_call_event (changes, &side, error) &&
+         cb_sip_record_journal_outcome (changes, &side, NULL, cb_sip_call_side_outcome (&side, NULL, FALSE),
+                                        error);
+}
+
+void
+cb_b2bua_call_side_leaves (CbB2buaCall     *call,
+                           gboolean         caller,
+                           CbCallEndReason  reason)
+{
+  CbSipServer *server = call->b2bua->server;
+  SideLeaves leaving = { call, caller, reason };
+  gint64 user_id = caller ? call->caller_id : call->callee_id;
+  g_autoptr(GError) error = NULL;
+
+  if (caller ? call->caller_left : call->callee_left)
+    return;
+  if (user_id > 0 && !cb_changes_run (cb_sip_server_get_changes (server), record_leaving, NULL, &leaving,
+                                      &error))
+    g_warning ("Could not record the end of call %s for user %" G_GINT64_FORMAT ": %s", call->id,
+               user_id, error->message);
+  if (caller)
+    call->caller_left = TRUE;
+  else
+    call->callee_left = TRUE;
+  if (user_id > 0)
+    cb_sip_server_update_line_state (server, user_id);
+}
+
 /* Every state change is a "call" event for each user in the call; the
  * end also writes their journal entries with their "journal" events in
  * the same transaction, so a crash right after cannot lose one. */
@@ -297,5 +381,7 @@ cb_b2bua_call_record (CbChanges  *changes,
   CbB2buaCall *call = data;
 
   return record_side (changes, call, TRUE, error) && record_side (changes, call, FALSE, error) &&
-         record_rung (changes, call, error) && record_placed_by (changes, call, error);
+         record_rung (changes, call, error) && record_placed_by (changes, call, error) &&
+         cb_sip_assistants_record (changes, call, error) &&
+         cb_sip_recovery_record (changes, call, error);
 }

@@ -22,13 +22,15 @@ const char        *cb_sip_user_name         (CbDirectory *directory,
 /* The party at the other end from side->user_id's point of view. */
 const CbWireParty *cb_sip_call_side_remote  (const CbWireCall *side);
 
-/* The data of a "call" event (and of a call in REST answers):
- * {"call_id", "state", "user_id", "direction", "from", "from_user_id",
- *  "to", "to_user_id", "remote_number", "remote_name", "remote_user_id",
- *  "started_at", "answered_at", "device_call_id", "device",
- *  "group": {"id", "name"} | null, "picked_up"}; ids of parties that are
- * not our users and times not reached yet are null. */
+/* The data of a "call" event (and of a call in REST answers): the wire
+ * call (cb-wire-call.h) in full, for nobody in particular. */
 JsonObject        *cb_sip_call_event_data   (const CbWireCall *side);
+/* The journal outcome of a side that ended: answered; for the caller why
+ * it was not reached (side->end_reason); for others taken by a colleague,
+ * declined (by this user) or missed. */
+CbCallOutcome      cb_sip_call_side_outcome (const CbWireCall  *side,
+                                             const CbWireParty *taken_by,
+                                             gboolean           declined);
 
 /* Inside a CbChanges transaction: the side's "call" event. */
 gboolean           cb_sip_record_call_event (CbChanges         *changes,
@@ -42,5 +44,12 @@ gboolean           cb_sip_record_journal    (CbChanges          *changes,
                                              const CbWireCall   *side,
                                              const CbWireParty  *taken_by,
                                              GError            **error);
+/* The same with an outcome of the caller's (cb_sip_record_journal()
+ * takes cb_sip_call_side_outcome() of a side nobody declined). */
+gboolean           cb_sip_record_journal_outcome (CbChanges          *changes,
+                                                  const CbWireCall   *side,
+                                                  const CbWireParty  *taken_by,
+                                                  CbCallOutcome       outcome,
+                                                  GError            **error);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include "cb-sip-assistants.h"
 #include "cb-sip-feature-codes.h"
 #include "cb-sip-pickup.h"
 
@@ -62,6 +63,20 @@ cb_sip_feature_code (CbSipServer       *server,
     case CB_SIP_FEATURE_GROUP_LOGOUT:
       group_login (server, invite->nh, invite->caller_id, target->argument,
                    target->feature == CB_SIP_FEATURE_GROUP_LOGIN);
+      nua_handle_destroy (invite->nh);
+      return;
+
+    case CB_SIP_FEATURE_ASSIST_LOGIN:
+    case CB_SIP_FEATURE_ASSIST_LOGOUT:
+      cb_sip_assistants_login_code (server, invite->nh, invite->caller_id, target->argument,
+                                    target->feature == CB_SIP_FEATURE_ASSIST_LOGIN);
+      nua_handle_destroy (invite->nh);
+      return;
+
+    case CB_SIP_FEATURE_FILTER_ON:
+    case CB_SIP_FEATURE_FILTER_OFF:
+      cb_sip_assistants_filter_code (server, invite->nh, invite->caller_id, target->argument,
+                                     target->feature == CB_SIP_FEATURE_FILTER_ON);
       nua_handle_destroy (invite->nh);
       return;
 

@@ -19,6 +19,7 @@
 
 #include "config.h"
 
+#include "cb-sip-diversion.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
@@ -432,12 +433,29 @@ cb_sip_hunt_fork_failed (CbB2buaCall *call)
   return TRUE;
 }
 
+void
+cb_sip_hunt_divert (CbB2buaCall         *call,
+                    const CbGroupRecord *group)
+{
+  g_clear_pointer (&call->group, cb_sip_group_call_free);
+  call->group = cb_sip_group_call_new (group);
+  g_debug ("Call %s: diverted to group “%s” (%s)", call->id, group->name,
+           cb_enum_to_nick (CB_TYPE_RING_STRATEGY, group->strategy));
+  /* A queue takes a caller whose INVITE is unanswered. */
+  if (group->strategy == CB_RING_STRATEGY_QUEUE && overflow_to_queue (call, group))
+    return;
+  group_ring (call);
+}
+
 JsonObject *
 cb_sip_hunt_decline (CbB2buaCall *call,
                      gint64       user_id)
 {
   JsonObject *answer;
+  CbSipRung *rung = cb_b2bua_call_rung_find (call, user_id);
 
+  if (rung != NULL)
+    rung->declined = TRUE;
   cb_b2bua_call_cancel_forks (call, user_id, NULL, FALSE);
   answer = cb_b2bua_call_data (call, user_id, CB_WIRE_CALL_STATE_ENDED);
   for (guint i = 0; i < call->legs->len; i++)
@@ -450,7 +468,9 @@ cb_sip_hunt_decline (CbB2buaCall *call,
           return answer;
         }
     }
-  if (!cb_sip_hunt_fork_failed (call))
+  /* A call for a leader rings the leader when their assistants decline
+   * it (cb-sip-diversion.c). */
+  if (!cb_sip_hunt_fork_failed (call) && !cb_sip_diversion_fork_failed (call, 603))
     cb_b2bua_call_terminate (call, 603);
   return answer;
 }

@@ -46,6 +46,11 @@ void            cb_sip_group_call_free  (CbSipGroupCall *group_call);
 void            cb_sip_hunt_new_call    (CbSipB2bua          *b2bua,
                                          const CbSipInvite   *invite,
                                          const CbGroupRecord *group);
+/* A call to a user diverted to a hunt group's (or queue's) number: it is
+ * the group's call from now on, ringing by its strategy (a queue takes
+ * the caller while its INVITE is unanswered). Publishes the call. */
+void            cb_sip_hunt_divert      (CbB2buaCall         *call,
+                                         const CbGroupRecord *group);
 /* A fork answered: the hunt is over. */
 void            cb_sip_hunt_answered    (CbB2buaCall *call);
 /* Every fork of the member(s) ringing now failed: the next member, the

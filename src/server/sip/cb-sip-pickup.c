@@ -1,4 +1,4 @@
-/* cb-sip-pickup.c: taking over a call ringing at someone else: *97, *98 and REST pickup
+/* cb-sip-pickup.c: taking over a call ringing at someone else: *97, *98, Replaces and REST pickup
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,9 +7,12 @@
  * the user whose phone rings must be at least "team". Members logged
  * into a hunt group may also take that group's calls from each other.
  *
- * A phone picks up by dialling a code: its INVITE is the picker's leg and
- * takes the call at once. REST rings the picker's phone with the call
- * instead (answer-after=0), and the first answer wins as usual.
+ * A phone picks up by dialling a code, or with one key from its busy lamp
+ * field: an INVITE with Replaces (RFC 3891) naming the ringing dialog a
+ * dialog-info NOTIFY showed (cb-sip-dialog-info.c). Either INVITE is the
+ * picker's leg and takes the call at once. REST rings the picker's phone
+ * with the call instead (answer-after=0), and the first answer wins as
+ * usual.
  */
 
 #define G_LOG_DOMAIN "cb-sip-pickup"
@@ -82,6 +85,14 @@ may_pick_up (CbB2buaCall *call,
         return TRUE;
     }
   return FALSE;
+}
+
+gboolean
+cb_sip_pickup_may_take (CbB2buaCall *call,
+                        gint64       picker,
+                        gint64       target)
+{
+  return call->caller_id != picker && may_pick_up (call, picker, target);
 }
 
 /* A call ringing at target (0: any the picker may take, newest or oldest
@@ -174,32 +185,22 @@ cb_sip_pickup_answered (CbB2buaLeg *relay_to,
   return TRUE;
 }
 
-/* ---- by dialling --------------------------------------------------------- */
+/* ---- by dialling, or with Replaces ------------------------------------- */
 
-void
-cb_sip_pickup_invite (CbSipB2bua        *b2bua,
-                      const CbSipInvite *invite,
-                      gint64             target)
+/* The picker's INVITE takes `call`: answers and owns invite->nh. */
+static void
+take_call (CbSipB2bua        *b2bua,
+           CbB2buaCall       *call,
+           const CbSipInvite *invite)
 {
   nua_handle_t *nh = invite->nh;
   const sip_t *sip = invite->sip;
   gint64 picker = invite->caller_id;
   g_autofree char *hold = NULL;
   g_autofree char *body = NULL;
-  gboolean forbidden = FALSE;
-  CbB2buaCall *call = find_pickup (b2bua, picker, target, &forbidden);
   CbB2buaLeg *leg;
   CbB2buaLeg *a;
 
-  if (call == NULL)
-    {
-      if (forbidden)
-        nua_respond (nh, SIP_403_FORBIDDEN, TAG_END ());
-      else
-        nua_respond (nh, 404, "Nothing to pick up", TAG_END ());
-      nua_handle_destroy (nh);
-      return;
-    }
   /* An answer to the caller's offer that holds the call until the
    * picker's offer reaches it. */
   a = call->a;
@@ -243,6 +244,97 @@ cb_sip_pickup_invite (CbSipB2bua        *b2bua,
   /* Taken: no other pickup, no ring timeout; "connected" comes with the
    * picker's 200. */
   cb_b2bua_call_publish (call);
+}
+
+void
+cb_sip_pickup_invite (CbSipB2bua        *b2bua,
+                      const CbSipInvite *invite,
+                      gint64             target)
+{
+  gboolean forbidden = FALSE;
+  CbB2buaCall *call = find_pickup (b2bua, invite->caller_id, target, &forbidden);
+
+  if (call == NULL)
+    {
+      if (forbidden)
+        nua_respond (invite->nh, SIP_403_FORBIDDEN, TAG_END ());
+      else
+        nua_respond (invite->nh, 404, "Nothing to pick up", TAG_END ());
+      nua_handle_destroy (invite->nh);
+      return;
+    }
+  if (target > 0)
+    call->picked_up_from = target;
+  take_call (b2bua, call, invite);
+}
+
+/* Whether the dialog of `leg` is the one `replaces` names: its Call-ID,
+ * and its two tags when given, in either order (phones differ in whose
+ * view to-tag and from-tag take). */
+static gboolean
+names_leg (const sip_replaces_t *replaces,
+           CbB2buaLeg           *leg)
+{
+  const char *a = replaces->rp_to_tag;
+  const char *b = replaces->rp_from_tag;
+
+  if (leg->call_id == NULL || g_strcmp0 (leg->call_id, replaces->rp_call_id) != 0)
+    return FALSE;
+  if (a == NULL || b == NULL || leg->local_tag == NULL || leg->remote_tag == NULL)
+    return TRUE;
+  return (g_strcmp0 (a, leg->local_tag) == 0 && g_strcmp0 (b, leg->remote_tag) == 0) ||
+         (g_strcmp0 (a, leg->remote_tag) == 0 && g_strcmp0 (b, leg->local_tag) == 0);
+}
+
+void
+cb_sip_pickup_replaces (CbSipB2bua        *b2bua,
+                        const CbSipInvite *invite)
+{
+  const sip_replaces_t *replaces = invite->sip->sip_replaces;
+  gint64 picker = invite->caller_id;
+  GHashTableIter iter;
+  CbB2buaCall *call;
+  CbB2buaLeg *found = NULL;
+  gint64 target;
+
+  g_hash_table_iter_init (&iter, b2bua->calls);
+  while (found == NULL && g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
+    for (guint i = 0; i < call->legs->len && found == NULL; i++)
+      if (names_leg (replaces, g_ptr_array_index (call->legs, i)))
+        found = g_ptr_array_index (call->legs, i);
+
+  if (found == NULL || found->call->state == CB_WIRE_CALL_STATE_ENDED)
+    {
+      /* RFC 3891 §3: no such dialog. */
+      g_debug ("Replaces names no dialog of ours (%s)", replaces->rp_call_id);
+      nua_respond (invite->nh, SIP_481_NO_TRANSACTION, TAG_END ());
+      nua_handle_destroy (invite->nh);
+      return;
+    }
+  call = found->call;
+  if (call->state != CB_WIRE_CALL_STATE_RINGING || call->b != NULL)
+    {
+      /* Answered before the pickup came: a call in progress is not taken
+       * over here (RFC 3891 §3 answers early-only the same way). */
+      nua_respond (invite->nh, SIP_486_BUSY_HERE, TAG_END ());
+      nua_handle_destroy (invite->nh);
+      return;
+    }
+
+  /* The same right as *97, towards the user whose phone that dialog
+   * rings. The caller's own dialog names nobody rung: any of them. */
+  target = found->fork ? (found->user_id > 0 ? found->user_id : call->callee_id) : 0;
+  if (found->pickup || call->caller_id == picker || !may_pick_up (call, picker, target))
+    {
+      g_debug ("Call %s: user %" G_GINT64_FORMAT " may not pick it up", call->id, picker);
+      nua_respond (invite->nh, SIP_403_FORBIDDEN, TAG_END ());
+      nua_handle_destroy (invite->nh);
+      return;
+    }
+  if (target > 0)
+    call->picked_up_from = target;
+  g_debug ("Call %s: picked up with Replaces", call->id);
+  take_call (b2bua, call, invite);
 }
 
 /* ---- over REST ----------------------------------------------------------- */

@@ -18,6 +18,11 @@
  * replaces the one refreshed longest ago, so that a phone which moved
  * (a laptop from one network to the next) always gets in, while one line
  * can never make a call ring more than that many addresses.
+ *
+ * Bindings are written through to the store with their expiry in wall
+ * clock time, and restored at start (cb_sip_registrar_restore()): a phone
+ * registered before a restart or a crash is reached at once, not only
+ * after its next refresh.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -155,6 +160,49 @@ bindings_changed (CbSipRegistrar *self,
   g_signal_emit (self, signals[BINDINGS_CHANGED], 0, user_id);
 }
 
+/* ---- the store ----------------------------------------------------------- */
+
+/* What is kept is a convenience for the next start: a store that fails
+ * here costs a phone its binding after a restart, not this request. */
+static void
+store_binding (CbSipRegistrar     *self,
+               const CbSipBinding *binding)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 left = MAX (binding->expires_at - g_get_monotonic_time (), 0);
+  CbSipBindingRecord record = {
+    binding->line, binding->contact, binding->kind, binding->user_id,
+    g_get_real_time () / G_USEC_PER_SEC + (left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC,
+  };
+
+  if (!cb_store_put_sip_binding (self->store, &record, &error))
+    g_warning ("Could not keep the binding %s of %s: %s", binding->contact, binding->line,
+               error->message);
+}
+
+static void
+forget_binding (CbSipRegistrar *self,
+                const char     *line,
+                const char     *contact)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cb_store_delete_sip_binding (self->store, line, contact, &error))
+    g_warning ("Could not forget the binding %s of %s: %s", contact != NULL ? contact : "*", line,
+               error->message);
+}
+
+/* Removes the binding at index from memory and the store. */
+static void
+remove_binding (CbSipRegistrar *self,
+                guint           index)
+{
+  CbSipBinding *binding = g_ptr_array_index (self->bindings, index);
+
+  forget_binding (self, binding->line, binding->contact);
+  g_ptr_array_remove_index (self->bindings, index);
+}
+
 /* ---- bindings ------------------------------------------------------------ */
 
 gboolean
@@ -202,7 +250,7 @@ expire_bindings (gpointer user_data)
         {
           g_debug ("Binding %s of %s expired", binding->contact, binding->line);
           g_array_append_val (touched, binding->user_id);
-          g_ptr_array_remove_index (self->bindings, i - 1);
+          remove_binding (self, i - 1);
         }
     }
   for (guint i = 0; i < touched->len; i++)
@@ -251,6 +299,7 @@ make_room_on_line (CbSipRegistrar *self,
   if (n < max || oldest == NULL)
     return;
   g_debug ("Line %s has %u bindings: %s goes", line, n, oldest->contact);
+  forget_binding (self, oldest->line, oldest->contact);
   g_ptr_array_remove (self->bindings, oldest);
 }
 
@@ -258,6 +307,7 @@ static void
 remove_bindings_of_line (CbSipRegistrar *self,
                          const char     *line)
 {
+  forget_binding (self, line, NULL);
   for (guint i = self->bindings->len; i > 0; i--)
     {
       CbSipBinding *binding = g_ptr_array_index (self->bindings, i - 1);
@@ -533,8 +583,10 @@ cb_sip_registrar_handle_register (CbSipRegistrar *self,
       binding = find_binding (self, line, uri);
       if (expires == 0)
         {
-          if (binding != NULL)
-            g_ptr_array_remove (self->bindings, binding);
+          guint index;
+
+          if (binding != NULL && g_ptr_array_find (self->bindings, binding, &index))
+            remove_binding (self, index);
           continue;
         }
       if (binding == NULL)
@@ -550,6 +602,7 @@ cb_sip_registrar_handle_register (CbSipRegistrar *self,
         }
       binding->expires_at = now + (gint64) expires * G_USEC_PER_SEC;
       binding->refreshed = ++self->refreshes;
+      store_binding (self, binding);
     }
 
   /* The answer lists every current binding of the line (§10.3 8). */
@@ -569,4 +622,49 @@ cb_sip_registrar_handle_register (CbSipRegistrar *self,
                TAG_END ());
   schedule_expiry (self);
   bindings_changed (self, user_id);
+}
+
+/* ---- after a restart ----------------------------------------------------- */
+
+void
+cb_sip_registrar_restore (CbSipRegistrar *self)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now_monotonic = g_get_monotonic_time ();
+  guint restored = 0;
+
+  g_return_if_fail (CB_IS_SIP_REGISTRAR (self));
+
+  records = cb_store_list_sip_bindings (self->store, &error);
+  if (records == NULL)
+    {
+      g_warning ("Could not read the kept bindings: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < records->len; i++)
+    {
+      const CbSipBindingRecord *record = g_ptr_array_index (records, i);
+      CbSipBinding *binding;
+
+      /* Lapsed while the server was down, or its line gone since. */
+      if (record->expires_at <= now || find_binding (self, record->line, record->contact) != NULL ||
+          cb_directory_get_user (cb_sip_server_get_directory (self->server), record->user_id) == NULL)
+        {
+          forget_binding (self, record->line, record->contact);
+          continue;
+        }
+      binding = g_new0 (CbSipBinding, 1);
+      binding->line = g_strdup (record->line);
+      binding->kind = g_strdup (record->kind);
+      binding->user_id = record->user_id;
+      binding->contact = g_strdup (record->contact);
+      binding->expires_at = now_monotonic + (record->expires_at - now) * G_USEC_PER_SEC;
+      binding->refreshed = ++self->refreshes;
+      g_ptr_array_add (self->bindings, binding);
+      restored++;
+    }
+  g_debug ("%u bindings restored", restored);
+  schedule_expiry (self);
 }

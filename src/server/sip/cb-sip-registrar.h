@@ -45,6 +45,9 @@ GPtrArray      *cb_sip_registrar_contacts_of_kind (CbSipRegistrar *self,
  * it is none. */
 const char     *cb_sip_registrar_contact_kind     (CbSipRegistrar *self,
                                                    const char     *contact);
+/* Takes back the bindings the store kept (those that have not expired
+ * since), as at the start after a restart. */
+void            cb_sip_registrar_restore          (CbSipRegistrar *self);
 /* Stops the expiry timer (the bindings stay). */
 void            cb_sip_registrar_stop             (CbSipRegistrar *self);
 

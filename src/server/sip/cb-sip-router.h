@@ -23,12 +23,20 @@ typedef enum {
 /* Feature codes a phone dials (documented in doc/PROTOCOL.md). */
 #define CB_SIP_CODE_GROUP_LOGIN    "*61"   /* + group number */
 #define CB_SIP_CODE_GROUP_LOGOUT   "*62"   /* + group number */
+#define CB_SIP_CODE_ASSIST_LOGIN   "*63"   /* + leader's extension, or none: all */
+#define CB_SIP_CODE_ASSIST_LOGOUT  "*64"   /* likewise */
+#define CB_SIP_CODE_FILTER_ON      "*65"   /* + leader's extension, or none: one's own */
+#define CB_SIP_CODE_FILTER_OFF     "*66"   /* likewise */
 #define CB_SIP_CODE_PICKUP         "*97"   /* + extension */
 #define CB_SIP_CODE_GROUP_PICKUP   "*98"
 
 typedef enum {
   CB_SIP_FEATURE_GROUP_LOGIN,
   CB_SIP_FEATURE_GROUP_LOGOUT,
+  CB_SIP_FEATURE_ASSIST_LOGIN,     /* assistant groups (cb-sip-assistants.c) */
+  CB_SIP_FEATURE_ASSIST_LOGOUT,
+  CB_SIP_FEATURE_FILTER_ON,
+  CB_SIP_FEATURE_FILTER_OFF,
   CB_SIP_FEATURE_PICKUP,
   CB_SIP_FEATURE_GROUP_PICKUP,
 } CbSipFeature;

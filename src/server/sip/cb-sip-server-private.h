@@ -27,6 +27,8 @@ CbSipB2bua          *cb_sip_server_get_b2bua         (CbSipServer *self);
 CbSipQueue          *cb_sip_server_get_queue         (CbSipServer *self);
 /* Without a [trunk] proxy a trunk that refuses every number. */
 CbSipTrunk          *cb_sip_server_get_trunk         (CbSipServer *self);
+/* NULL while stopped. */
+CbSipSubscriptions  *cb_sip_server_get_subscriptions (CbSipServer *self);
 
 /* Where the request of the nua event being handled came from: the
  * transport's source address (its IP as text) and port, not what its Via

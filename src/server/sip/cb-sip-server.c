@@ -4,8 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One sofia-sip nua on the GLib main loop with media handling off. The
- * registrar answers REGISTER (cb-sip-registrar.c); a handle's magic says
- * whose the rest is: a queue's caller or offer (cb-sip-queue.c), or a
+ * registrar answers REGISTER (cb-sip-registrar.c), the lamps SUBSCRIBE
+ * (cb-sip-subscriptions.c); a handle's magic says whose the rest is: a
+ * queue's caller or offer (cb-sip-queue.c), a lamp's subscription, or a
  * B2BUA call's leg, and INVITEs without one are new calls for the B2BUA
  * (cb-sip-b2bua.c). Malformed requests never reach us: sofia's parser
  * answers 400 or drops them (RFC 3261 §16.3, §18.3), which the
@@ -27,11 +28,14 @@
 #include <string.h>
 
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/su_glib.h>
 
 #include "cb-sip-b2bua.h"
 #include "cb-sip-queue.h"
+#include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
+#include "cb-sip-subscriptions.h"
 #include "cb-sip-trunk.h"
 
 #define SHUTDOWN_TIMEOUT_MS 5000
@@ -57,6 +61,7 @@ struct _CbSipServer
   CbSipB2bua          *b2bua;
   CbSipTrunk          *trunk;
   CbSipQueue          *queue;      /* while started */
+  CbSipSubscriptions  *subscriptions; /* likewise */
 };
 
 G_DEFINE_FINAL_TYPE (CbSipServer, cb_sip_server, G_TYPE_OBJECT)
@@ -214,6 +219,12 @@ cb_sip_server_request_source (CbSipServer  *self,
   return TRUE;
 }
 
+CbSipSubscriptions *
+cb_sip_server_get_subscriptions (CbSipServer *self)
+{
+  return self->subscriptions;
+}
+
 /* ---- line state ---------------------------------------------------------- */
 
 gboolean
@@ -252,6 +263,8 @@ cb_sip_server_update_line_state (CbSipServer *self,
       !cb_changes_set_line_state (self->changes, user_id, state, &error))
     g_warning ("Could not set the line state of user %" G_GINT64_FORMAT ": %s",
                user_id, error->message);
+  /* Their calls changed (or may have): so did their lamp's dialogs. */
+  cb_sip_subscriptions_user_changed (self->subscriptions, user_id);
 }
 
 /* ---- the stack ----------------------------------------------------------- */
@@ -309,10 +322,20 @@ on_nua_event (nua_event_t   event,
       nua_handle_destroy (nh);
       return;
 
+    case nua_i_subscribe:
+      if (self->subscriptions != NULL)
+        {
+          CbSipEvent ev = { event, status, phrase, nh, magic, sip, tags };
+
+          cb_sip_subscriptions_subscribe (self->subscriptions, &ev);
+        }
+      else if (magic == NULL)
+        nua_handle_destroy (nh);
+      return;
+
     case nua_i_options:
     case nua_i_message:
     case nua_i_publish:
-    case nua_i_subscribe:
       /* Answered by sofia (200 to OPTIONS, 405/501 otherwise); the
        * handle is ours to drop. */
       if (magic == NULL)
@@ -325,11 +348,38 @@ on_nua_event (nua_event_t   event,
 
         if (magic != NULL && magic->kind == CB_SIP_MAGIC_QUEUE && self->queue != NULL)
           cb_sip_queue_event (self->queue, &ev);
+        else if (magic != NULL && magic->kind == CB_SIP_MAGIC_SUBSCRIPTION)
+          {
+            if (self->subscriptions != NULL)
+              cb_sip_subscriptions_event (self->subscriptions, &ev);
+          }
         else
           cb_sip_b2bua_event (self->b2bua, &ev);
       }
       return;
     }
+}
+
+/* What a restart must not lose: the phones registered before it are
+ * reached at once, calls that were up when the server died are ended
+ * (cb-sip-recovery.c), and since no call is up now, every line state
+ * follows from the registrations alone: nobody stays busy. */
+static void
+restart (CbSipServer *self)
+{
+  GPtrArray *users = cb_directory_list_users (self->directory);
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), users->len);
+  guint ended;
+
+  cb_sip_registrar_restore (self->registrar);
+  ended = cb_sip_recovery_end_orphans (self);
+  if (ended > 0)
+    g_message ("%u calls were up when the server stopped: their phones get a BYE", ended);
+  /* Updating a line state changes the directory's records: ids first. */
+  for (guint i = 0; i < users->len; i++)
+    g_array_append_val (ids, ((const CbUserRecord *) g_ptr_array_index (users, i))->id);
+  for (guint i = 0; i < ids->len; i++)
+    cb_sip_server_update_line_state (self, g_array_index (ids, gint64, i));
 }
 
 /* One free port for both transports: sofia binds UDP and TCP separately,
@@ -416,10 +466,29 @@ cb_sip_server_start (CbSipServer  *self,
                           NUTAG_AUTOANSWER (0),
                           NUTAG_AUTOALERT (0),
                           NUTAG_AUTOACK (1),
-                          NUTAG_APPL_METHOD ("REGISTER"),
+                          NUTAG_APPL_METHOD ("REGISTER, SUBSCRIBE"),
                           /* Replaces the stack's list: without REFER and
                            * MESSAGE, which it would accept on its own. */
                           SIPTAG_ALLOW_STR (ALLOWED_METHODS),
+                          /* Lamps (cb-sip-subscriptions.c); refreshes are
+                           * granted at most the longest subscription. */
+                          NUTAG_ALLOW_EVENTS (CB_SIP_SUBSCRIPTION_EVENTS),
+                          NUTAG_SUB_EXPIRES (self->settings->subscribe_max_expires > 0
+                                             ? MAX (self->settings->subscribe_max_expires,
+                                                    self->settings->subscribe_min_expires)
+                                             : CB_SIP_DEFAULT_SUBSCRIBE_MAX_EXPIRES),
+                          /* An INVITE with Replaces picks a ringing call up
+                           * (cb-sip-pickup.c); phones send Require: replaces. */
+                          NUTAG_SUPPORTED ("replaces"),
+                          /* A phone listens where it registered or
+                           * subscribed from: a large request (a busy lamp's
+                           * dialog-info, an INVITE with much SDP) stays on
+                           * UDP. Past 1300 bytes sofia would first connect
+                           * over TCP (RFC 3261 §18.1.1) and go back to UDP
+                           * only when that is refused; any other failure
+                           * (ENOBUFS under load) ended the request, and the
+                           * lamp's subscription with it. */
+                          NTATAG_UDP_MTU (65535),
                           SIPTAG_USER_AGENT_STR ("callboardd/" PACKAGE_VERSION),
                           TAG_END ());
   if (self->nua == NULL)
@@ -436,6 +505,9 @@ cb_sip_server_start (CbSipServer  *self,
   g_clear_pointer (&self->trunk, cb_sip_trunk_free);
   self->trunk = cb_sip_trunk_new (self->settings, address, port);
   self->queue = cb_sip_queue_new (self);
+  self->subscriptions = cb_sip_subscriptions_new (self);
+  cb_sip_subscriptions_restore (self->subscriptions);
+  restart (self);
   if (trim_id == 0)
     trim_id = g_timeout_add_seconds (TRIM_INTERVAL_S, trim_memory, self);
   g_debug ("SIP listening on %s", url);
@@ -462,6 +534,8 @@ cb_sip_server_stop (CbSipServer *self)
     return;
   g_clear_handle_id (&trim_id, g_source_remove);
 
+  /* First: nothing is notified of the calls ending below. */
+  cb_sip_subscriptions_shutdown (self->subscriptions);
   if (self->queue != NULL)
     cb_sip_queue_shutdown (self->queue);
   cb_sip_b2bua_shutdown (self->b2bua);
@@ -480,6 +554,7 @@ cb_sip_server_stop (CbSipServer *self)
   su_root_destroy (self->root);
   self->root = NULL;
   g_clear_object (&self->queue);
+  g_clear_pointer (&self->subscriptions, cb_sip_subscriptions_free);
 }
 
 guint

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One object for the whole SIP side: registrar, B2BUA with hunt groups,
- * queues, pickup and the trunk. REST's call control comes in here
+ * queues, pickup, the trunk and desk phones' lamps (SUBSCRIBE). REST's call control comes in here
  * (cb-sip-call-control.c); every change the SIP side makes goes out
  * through the service layer (CbChanges).
  */
@@ -33,7 +33,20 @@ typedef struct {
   const char *trunk_caller_id;  /* From user part towards the trunk */
   const char *trunk_username;
   const char *trunk_password;
+  /* Lamps over SIP (SUBSCRIBE): the shortest and longest subscription
+   * granted (a SUBSCRIBE without Expires asks for 3600 s, RFC 4235 and
+   * 3856), and how many subscriptions there may be in all and from one
+   * device (the address in its Contact). 0: the defaults below. */
+  guint       subscribe_min_expires;   /* s */
+  guint       subscribe_max_expires;   /* s */
+  guint       max_subscriptions;
+  guint       max_device_subscriptions;
 } CbSipSettings;
+
+#define CB_SIP_DEFAULT_SUBSCRIBE_MIN_EXPIRES    60
+#define CB_SIP_DEFAULT_SUBSCRIBE_MAX_EXPIRES    3600
+#define CB_SIP_DEFAULT_MAX_SUBSCRIPTIONS        10000
+#define CB_SIP_DEFAULT_MAX_DEVICE_SUBSCRIPTIONS 200
 
 /* Whether `uri` is a trunk proxy the SIP side can use: sip:HOST or
  * sip:HOST:PORT (an IPv6 HOST in brackets), read by sofia-sip's parser. */
@@ -68,11 +81,14 @@ gboolean     cb_sip_server_is_registered (CbSipServer *self,
 JsonArray   *cb_sip_server_list_calls    (CbSipServer *self,
                                           gint64       user_id);
 /* Third-party call control: rings the user's phone of device_kind
- * ("desk" or "softphone") first, then the number, and bridges them. */
+ * ("desk" or "softphone") first, then the number, and bridges them.
+ * as_user_id > 0: "call as" that leader (FORBIDDEN unless the user is
+ * logged into one of their assistant groups): the number sees the leader. */
 JsonObject  *cb_sip_server_dial          (CbSipServer  *self,
                                           gint64        user_id,
                                           const char   *to,
                                           const char   *device_kind,
+                                          gint64        as_user_id,
                                           GError      **error);
 JsonObject  *cb_sip_server_hangup        (CbSipServer  *self,
                                           gint64        user_id,
@@ -83,7 +99,10 @@ JsonObject  *cb_sip_server_hold          (CbSipServer  *self,
                                           const char   *call_id,
                                           gboolean      hold,
                                           GError      **error);
-/* Blind: the other party is connected to `to`, the user's leg ends. */
+/* Blind: the other party is connected to `to`, the user's leg ends. A
+ * call still ringing at the user (not answered) is deflected instead:
+ * it rings `to` without being answered, the caller keeps ringing.
+ * Returns the call as the user sees it, ended. */
 JsonObject  *cb_sip_server_forward       (CbSipServer  *self,
                                           gint64        user_id,
                                           const char   *call_id,
@@ -104,6 +123,16 @@ JsonObject  *cb_sip_server_transfer      (CbSipServer  *self,
                                           gint64        user_id,
                                           const char   *call_id,
                                           const char   *to_call_id,
+                                          GError      **error);
+/* Joins two of the user's answered calls (connected or held) into a
+ * three-party conference the server mixes (cb-sip-conference.c): the
+ * user keeps their dialog of call_id; the conference's id is call_id.
+ * Returns call_id from the user's side. CONFLICT when either call is not
+ * connected or is part of a conference already. */
+JsonObject  *cb_sip_server_conference    (CbSipServer  *self,
+                                          gint64        user_id,
+                                          const char   *call_id,
+                                          const char   *with_call_id,
                                           GError      **error);
 /* Remote answer of a call ringing at the user's phone (NOTIFY, Event: talk). */
 JsonObject  *cb_sip_server_answer        (CbSipServer  *self,

@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 typedef enum {
   CB_SIP_MAGIC_LEG,        /* a B2BUA call's dialog with one device (cb-sip-b2bua.c) */
   CB_SIP_MAGIC_QUEUE,      /* a waiting caller or an agent's ring (cb-sip-queue.c) */
+  CB_SIP_MAGIC_SUBSCRIPTION, /* a lamp's SUBSCRIBE dialog (cb-sip-subscriptions.c) */
 } CbSipMagicKind;
 
 struct _CbSipMagic {
@@ -36,6 +37,7 @@ typedef struct _CbSipRegistrar CbSipRegistrar;   /* REGISTER, bindings, digest *
 typedef struct _CbSipB2bua     CbSipB2bua;       /* calls and their legs */
 typedef struct _CbSipQueue     CbSipQueue;       /* queue groups */
 typedef struct _CbSipTrunk     CbSipTrunk;       /* the upstream proxy */
+typedef struct _CbSipSubscriptions CbSipSubscriptions; /* desk phones' lamps (SUBSCRIBE, NOTIFY) */
 
 /* One nua event, as the server hands it to the part whose handle it
  * is. */
@@ -57,6 +59,7 @@ typedef struct {
   const sip_t  *sip;
   gint64        caller_id;
   const char   *line;
+  gint64        as_user_id;  /* "call as": the leader the caller may place it as (0: none) */
 } CbSipInvite;
 
 /* An SDP body, or none for NULL. */

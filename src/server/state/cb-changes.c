@@ -808,6 +808,7 @@ id_set_new (void)
 typedef struct {
   CbUserRecord *record;          /* in: the new state; out: as stored */
   gboolean      admin_changed;
+  gboolean      password_changed;
 } UserChange;
 
 static gboolean
@@ -821,6 +822,11 @@ user_store (CbChanges  *self,
 
   if (change->record->id == 0 ? !cb_store_create_user (self->store, change->record, error)
                               : !cb_store_update_user (self->store, change->record, error))
+    return FALSE;
+  /* A new password ends every session of the old one (the event hub
+   * closes their streams when it sees the user event). */
+  if (change->password_changed &&
+      !cb_store_revoke_user_tokens (self->store, change->record->id, error))
     return FALSE;
   stored = cb_store_get_user (self->store, change->record->id, error);
   if (stored == NULL)
@@ -860,10 +866,12 @@ cb_changes_save_user (CbChanges     *self,
 {
   const CbUserRecord *before = (*record)->id > 0 ? cb_directory_get_user (self->directory,
                                                                           (*record)->id) : NULL;
-  UserChange change = { *record, FALSE };
+  UserChange change = { *record, FALSE, FALSE };
   gint64 id;
 
   change.admin_changed = before != NULL ? before->admin != (*record)->admin : (*record)->admin;
+  change.password_changed = before != NULL &&
+                            g_strcmp0 (before->password_hash, (*record)->password_hash) != 0;
   if (!cb_changes_run (self, user_store, user_apply, &change, error))
     {
       /* The record may have been replaced by the stored one before a later step failed. */

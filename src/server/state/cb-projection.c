@@ -63,6 +63,7 @@ user_to_wire (CbDirectory        *directory,
     },
     .mobile_ringing = { user->mobile_ringing, user->mobile_ringing_delay },
     .announcement = user->announcement,
+    .external_calls = cb_user_record_may_call_external (user),
   };
 
   /* Only looked up where the level shows them: the snapshot writes ten
@@ -218,8 +219,12 @@ cb_projection_journal_entry_wire (const CbJournalRecord *entry,
     .group_id = entry->group_id,
     .group_name = entry->group_name,
     .taken_by = { entry->taken_by_user_id, NULL, entry->taken_by_name },
+    .for_user_id = entry->for_user_id,
+    .for_name = entry->for_name,
     .picked_up = entry->picked_up,
     .outcome = entry->outcome,
+    .picked_up_from = { entry->picked_up_from_user_id, NULL, entry->picked_up_from_name },
+    .end_reason = entry->end_reason,
   };
 }
 

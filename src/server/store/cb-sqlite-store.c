@@ -20,8 +20,14 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
+#include <glib/gstdio.h>
 
+#include "cb-sqlite-checkpointer.h"
 #include "cb-sqlite-store.h"
 
 /* Ordered schema steps: step i brings user_version from i to i + 1. Only
@@ -223,6 +229,44 @@ static const char * const migrations[] = {
   /* 8: who may call out over the SIP trunk (NULL: as the user's kind
    * says). A step of its own, apart from other user fields. */
   "ALTER TABLE users ADD COLUMN external_calls INTEGER;",
+  /* 9: whom a picker took a call from (their own journal entry), and the
+   * SIP subscriptions of desk phones' lamps, so that after a restart each
+   * subscriber is told in its dialog to subscribe again. */
+  "ALTER TABLE journal ADD COLUMN picked_up_from_user_id INTEGER;"
+  "ALTER TABLE journal ADD COLUMN picked_up_from_name    TEXT;"
+  "CREATE TABLE sip_subscriptions ("
+  "  id         INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  event      TEXT NOT NULL,"
+  "  call_id    TEXT NOT NULL,"
+  "  local_uri  TEXT NOT NULL,"
+  "  local_tag  TEXT NOT NULL,"
+  "  remote_uri TEXT NOT NULL,"
+  "  remote_tag TEXT NOT NULL,"
+  "  contact    TEXT NOT NULL,"
+  "  route      TEXT,"
+  "  cseq       INTEGER NOT NULL"
+  ");",
+  /* 10: the assistant group leader a journal entry's call was taken or
+   * placed for ("call for", "call as"). */
+  "ALTER TABLE journal ADD COLUMN for_user_id INTEGER;"
+  "ALTER TABLE journal ADD COLUMN for_name    TEXT;",
+  /* 11: what a crash must not lose: the contacts phones registered (with
+   * their expiry, unix s), the dialogs of calls that are up (the SIP
+   * side's own JSON, to end them at the next start), and why each call
+   * ended for each user. */
+  "CREATE TABLE sip_bindings ("
+  "  line       TEXT NOT NULL COLLATE NOCASE,"
+  "  contact    TEXT NOT NULL,"
+  "  kind       TEXT NOT NULL,"
+  "  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  expires_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (line, contact)"
+  ");"
+  "CREATE TABLE live_calls ("
+  "  call_id TEXT PRIMARY KEY,"
+  "  data    TEXT NOT NULL"
+  ");"
+  "ALTER TABLE journal ADD COLUMN end_reason TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -244,6 +288,8 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
 #define EVENT_COLUMNS "seq, type, subject_user_id, group_id, data, created_at"
 
 #define BUSY_TIMEOUT_MS 5000
+/* SQLite's own default for checkpoints (wal_autocheckpoint): 4 MiB. */
+#define CHECKPOINT_PAGES 1000
 
 struct _CbSqliteStore
 {
@@ -256,6 +302,8 @@ struct _CbSqliteStore
   /* Open begin() calls; only depth 1 is a real transaction, deeper ones are
    * savepoints so an inner rollback undoes only its own part. */
   guint       depth;
+  gboolean    wal;
+  CbSqliteCheckpointer *checkpointer;
 };
 
 static void cb_sqlite_store_initable_iface_init (GInitableIface *iface);
@@ -466,6 +514,27 @@ column_enum (CbStmt *stmt,
 
 /* Transactions */
 
+/* One transaction statement, prepared once: every change begins and
+ * commits, and sqlite3_exec() would parse "BEGIN IMMEDIATE" and "COMMIT"
+ * anew each time (3 % of the main thread under SIP load). */
+static gboolean
+exec_prepared (CbSqliteStore  *self,
+               const char     *sql,
+               GError        **error)
+{
+  g_autoptr(CbStmt) stmt = get_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_FAILED,
+                   "“%s” failed: %s", sql, sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 cb_sqlite_store_begin (CbStore  *store,
                        GError  **error)
@@ -474,7 +543,7 @@ cb_sqlite_store_begin (CbStore  *store,
 
   /* IMMEDIATE takes the write lock up front, so a commit cannot fail with
    * SQLITE_BUSY halfway through because another process wrote meanwhile. */
-  if (!exec_sql (self, self->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT cb_nested", error))
+  if (!exec_prepared (self, self->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT cb_nested", error))
     return FALSE;
 
   self->depth++;
@@ -498,7 +567,7 @@ cb_sqlite_store_rollback (CbStore *store)
 
   if (self->depth == 0)
     {
-      if (!exec_sql (self, "ROLLBACK", &error))
+      if (!exec_prepared (self, "ROLLBACK", &error))
         g_warning ("%s", error->message);
     }
   else if (!exec_sql (self, "ROLLBACK TO cb_nested; RELEASE cb_nested", &error))
@@ -530,13 +599,13 @@ cb_sqlite_store_commit (CbStore  *store,
 
   if (self->depth > 1)
     {
-      if (!exec_sql (self, "RELEASE cb_nested", error))
+      if (!exec_prepared (self, "RELEASE cb_nested", error))
         return FALSE;
       self->depth--;
       return TRUE;
     }
 
-  if (!exec_sql (self, "COMMIT", error))
+  if (!exec_prepared (self, "COMMIT", error))
     {
       /* A failed COMMIT leaves the transaction open; end it so the next
        * begin() starts clean. The caller learns the change is lost. */
@@ -1654,6 +1723,22 @@ cb_sqlite_store_revoke_token (CbStore     *store,
 }
 
 static gboolean
+cb_sqlite_store_revoke_user_tokens (CbStore  *store,
+                                    gint64    user_id,
+                                    GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "DELETE FROM tokens WHERE user_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return step_done (self, stmt, "Could not revoke the user's tokens", error);
+}
+
+static gboolean
 cb_sqlite_store_purge_tokens (CbStore  *store,
                               gint64    now,
                               GError  **error)
@@ -1951,10 +2036,14 @@ cb_sqlite_store_add_journal (CbStore          *store,
   stmt = get_stmt (self, "INSERT INTO journal (user_id, call_id, outgoing, remote_number,"
                          " remote_name, remote_user_id, started_at, answered_at, ended_at,"
                          " group_id, group_name, taken_by_user_id, taken_by_name, picked_up,"
-                         " outcome)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                         " outcome, picked_up_from_user_id, picked_up_from_name, for_user_id,"
+                         " for_name, end_reason)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL ||
       !bind_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, record->outcome, error))
+    return FALSE;
+  if (record->end_reason != CB_CALL_END_REASON_UNKNOWN &&
+      !bind_enum (stmt, 20, CB_TYPE_CALL_END_REASON, record->end_reason, error))
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, record->user_id);
@@ -1971,6 +2060,10 @@ cb_sqlite_store_add_journal (CbStore          *store,
   bind_id (stmt, 12, record->taken_by_user_id);
   bind_text (stmt, 13, record->taken_by_name);
   sqlite3_bind_int (stmt, 14, record->picked_up ? 1 : 0);
+  bind_id (stmt, 16, record->picked_up_from_user_id);
+  bind_text (stmt, 17, record->picked_up_from_user_id > 0 ? record->picked_up_from_name : NULL);
+  bind_id (stmt, 18, record->for_user_id);
+  bind_text (stmt, 19, record->for_user_id > 0 ? record->for_name : NULL);
   if (!step_done (self, stmt, "Could not add a journal entry", error))
     return FALSE;
 
@@ -1992,7 +2085,9 @@ cb_sqlite_store_list_journal (CbStore  *store,
 
   stmt = get_stmt (self, "SELECT id, user_id, call_id, outgoing, remote_number, remote_name,"
                          " remote_user_id, started_at, answered_at, ended_at, group_id,"
-                         " group_name, taken_by_user_id, taken_by_name, picked_up, outcome"
+                         " group_name, taken_by_user_id, taken_by_name, picked_up, outcome,"
+                         " picked_up_from_user_id, picked_up_from_name, for_user_id, for_name,"
+                         " end_reason"
                          " FROM journal"
                          " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?", error);
   if (stmt == NULL)
@@ -2029,6 +2124,12 @@ cb_sqlite_store_list_journal (CbStore  *store,
                                                         entry->answered_at, entry->taken_by_user_id);
       else
         entry->outcome = column_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, CB_CALL_OUTCOME_MISSED);
+      entry->picked_up_from_user_id = sqlite3_column_int64 (stmt, 16);
+      entry->picked_up_from_name = column_dup_text (stmt, 17);
+      entry->for_user_id = sqlite3_column_int64 (stmt, 18);
+      entry->for_name = column_dup_text (stmt, 19);
+      if (sqlite3_column_type (stmt, 20) != SQLITE_NULL)
+        entry->end_reason = column_enum (stmt, 20, CB_TYPE_CALL_END_REASON, CB_CALL_END_REASON_UNKNOWN);
       g_ptr_array_add (entries, entry);
     }
 
@@ -2223,6 +2324,148 @@ cb_sqlite_store_list_wrap_ups (CbStore  *store,
   return g_steal_pointer (&wrap_ups);
 }
 
+/* Registrations and calls up: what the SIP side restores after a restart */
+
+static gboolean
+cb_sqlite_store_put_sip_binding (CbStore                   *store,
+                                 const CbSipBindingRecord  *binding,
+                                 GError                   **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  /* An update keeps the row, and with it the order of registration. */
+  stmt = get_stmt (self, "INSERT INTO sip_bindings (line, contact, kind, user_id, expires_at)"
+                         " VALUES (?, ?, ?, ?, ?)"
+                         " ON CONFLICT (line, contact) DO UPDATE SET kind = excluded.kind,"
+                         " user_id = excluded.user_id, expires_at = excluded.expires_at", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, binding->line);
+  bind_text (stmt, 2, binding->contact);
+  bind_text (stmt, 3, binding->kind != NULL ? binding->kind : "softphone");
+  sqlite3_bind_int64 (stmt, 4, binding->user_id);
+  sqlite3_bind_int64 (stmt, 5, binding->expires_at);
+  return step_done (self, stmt, "Could not store a registration", error);
+}
+
+static gboolean
+cb_sqlite_store_delete_sip_binding (CbStore     *store,
+                                    const char  *line,
+                                    const char  *contact,
+                                    GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  if (contact != NULL)
+    stmt = get_stmt (self, "DELETE FROM sip_bindings WHERE line = ? AND contact = ?", error);
+  else
+    stmt = get_stmt (self, "DELETE FROM sip_bindings WHERE line = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, line);
+  if (contact != NULL)
+    bind_text (stmt, 2, contact);
+  return step_done (self, stmt, "Could not remove a registration", error);
+}
+
+static GPtrArray *
+cb_sqlite_store_list_sip_bindings (CbStore  *store,
+                                   GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  g_autoptr(GPtrArray) bindings = NULL;
+  int rc;
+
+  stmt = get_stmt (self, "SELECT line, contact, kind, user_id, expires_at FROM sip_bindings"
+                         " ORDER BY rowid", error);
+  if (stmt == NULL)
+    return NULL;
+
+  bindings = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_sip_binding_record_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CbSipBindingRecord *binding = g_new0 (CbSipBindingRecord, 1);
+
+      binding->line = column_dup_text (stmt, 0);
+      binding->contact = column_dup_text (stmt, 1);
+      binding->kind = column_dup_text (stmt, 2);
+      binding->user_id = sqlite3_column_int64 (stmt, 3);
+      binding->expires_at = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (bindings, binding);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Could not list the registrations");
+      return NULL;
+    }
+  return g_steal_pointer (&bindings);
+}
+
+static gboolean
+cb_sqlite_store_put_live_call (CbStore     *store,
+                               const char  *call_id,
+                               const char  *data,
+                               GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "INSERT OR REPLACE INTO live_calls (call_id, data) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, call_id);
+  bind_text (stmt, 2, data);
+  return step_done (self, stmt, "Could not store a call", error);
+}
+
+static gboolean
+cb_sqlite_store_delete_live_call (CbStore     *store,
+                                  const char  *call_id,
+                                  GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "DELETE FROM live_calls WHERE call_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, call_id);
+  return step_done (self, stmt, "Could not remove a call", error);
+}
+
+static GPtrArray *
+cb_sqlite_store_list_live_calls (CbStore  *store,
+                                 GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  int rc;
+
+  stmt = get_stmt (self, "SELECT call_id, data FROM live_calls ORDER BY rowid", error);
+  if (stmt == NULL)
+    return NULL;
+
+  calls = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_live_call_record_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CbLiveCallRecord *call = g_new0 (CbLiveCallRecord, 1);
+
+      call->call_id = column_dup_text (stmt, 0);
+      call->data = column_dup_text (stmt, 1);
+      g_ptr_array_add (calls, call);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Could not list the calls");
+      return NULL;
+    }
+  return g_steal_pointer (&calls);
+}
+
 /* Announcements */
 
 static gboolean
@@ -2309,6 +2552,113 @@ cb_sqlite_store_delete_announcement (CbStore  *store,
   return step_update (self, stmt, "Could not delete the announcement", "No announcement", error);
 }
 
+/* SIP subscriptions */
+
+static gboolean
+cb_sqlite_store_add_sip_subscription (CbStore                  *store,
+                                      CbSipSubscriptionRecord  *record,
+                                      GError                  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "INSERT INTO sip_subscriptions (event, call_id, local_uri, local_tag,"
+                         " remote_uri, remote_tag, contact, route, cseq)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, 1, record->event);
+  bind_text (stmt, 2, record->call_id);
+  bind_text (stmt, 3, record->local_uri != NULL ? record->local_uri : "");
+  bind_text (stmt, 4, record->local_tag != NULL ? record->local_tag : "");
+  bind_text (stmt, 5, record->remote_uri != NULL ? record->remote_uri : "");
+  bind_text (stmt, 6, record->remote_tag != NULL ? record->remote_tag : "");
+  bind_text (stmt, 7, record->contact != NULL ? record->contact : "");
+  bind_text (stmt, 8, record->route);
+  sqlite3_bind_int64 (stmt, 9, record->cseq);
+  if (!step_done (self, stmt, "Could not record the subscription", error))
+    return FALSE;
+
+  record->id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+static gboolean
+cb_sqlite_store_update_sip_subscription (CbStore     *store,
+                                         gint64       id,
+                                         const char  *contact,
+                                         guint32      cseq,
+                                         GError     **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "UPDATE sip_subscriptions SET contact = ?, cseq = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, 1, contact);
+  sqlite3_bind_int64 (stmt, 2, cseq);
+  sqlite3_bind_int64 (stmt, 3, id);
+  return step_done (self, stmt, "Could not update the subscription", error);
+}
+
+static gboolean
+cb_sqlite_store_remove_sip_subscription (CbStore  *store,
+                                         gint64    id,
+                                         GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "DELETE FROM sip_subscriptions WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return step_done (self, stmt, "Could not remove the subscription", error);
+}
+
+static GPtrArray *
+cb_sqlite_store_list_sip_subscriptions (CbStore  *store,
+                                        GError  **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  int rc;
+
+  stmt = get_stmt (self, "SELECT id, event, call_id, local_uri, local_tag, remote_uri, remote_tag,"
+                         " contact, route, cseq FROM sip_subscriptions ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_sip_subscription_record_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CbSipSubscriptionRecord *record = g_new0 (CbSipSubscriptionRecord, 1);
+
+      record->id = sqlite3_column_int64 (stmt, 0);
+      record->event = column_dup_text (stmt, 1);
+      record->call_id = column_dup_text (stmt, 2);
+      record->local_uri = column_dup_text (stmt, 3);
+      record->local_tag = column_dup_text (stmt, 4);
+      record->remote_uri = column_dup_text (stmt, 5);
+      record->remote_tag = column_dup_text (stmt, 6);
+      record->contact = column_dup_text (stmt, 7);
+      record->route = column_dup_text (stmt, 8);
+      record->cseq = (guint32) CLAMP (sqlite3_column_int64 (stmt, 9), 0, G_MAXUINT32);
+      g_ptr_array_add (records, record);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "Could not list the subscriptions");
+      return NULL;
+    }
+  return g_steal_pointer (&records);
+}
+
 /* Opening and migrating */
 
 static gboolean
@@ -2393,9 +2743,17 @@ configure_connection (CbSqliteStore  *self,
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
-  /* WAL with synchronous=NORMAL: a commit survives a crash of the process
-   * (only power loss may drop the last transactions) at a fraction of the
-   * fsync cost of FULL. */
+  /* WAL with synchronous=NORMAL (SQLite's "WAL mode" and "PRAGMA
+   * synchronous" pages): COMMIT returns once the transaction's pages are
+   * written to the -wal file, without an fsync. What the kernel has been
+   * given survives the process being killed (SIGKILL, a crash): every
+   * acknowledged write is there after a restart. A power loss or an OS
+   * crash may drop the last transactions since the WAL was last synced
+   * (before each checkpoint), never corrupt the database, and never a
+   * part of a transaction. FULL would sync the WAL on every commit: an
+   * fdatasync per REST write and per call event, on the main loop, for
+   * power loss alone. Checkpoints, which do sync, run on a thread of their
+   * own (cb-sqlite-checkpointer.c). */
   if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK ||
       sqlite3_step (stmt) != SQLITE_ROW)
     {
@@ -2404,12 +2762,73 @@ configure_connection (CbSqliteStore  *self,
       return FALSE;
     }
 
-  if (g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") != 0)
+  self->wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  if (!self->wal)
     g_debug ("%s is not in WAL mode (%s)", self->path, sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
 
   return exec_sql (self, "PRAGMA synchronous = NORMAL", error) &&
          exec_sql (self, "PRAGMA foreign_keys = ON", error);
+}
+
+/* Takes group and other permissions away from path, if it exists. */
+static gboolean
+restrict_mode (const char  *path,
+               int          fd,
+               GError     **error)
+{
+  struct stat info;
+  int result = fd >= 0 ? fstat (fd, &info) : g_stat (path, &info);
+
+  if (result != 0)
+    return errno == ENOENT && fd < 0;
+  if ((info.st_mode & 077) == 0)
+    return TRUE;
+  g_message ("%s was readable by others (mode %04o): made private", path,
+             (guint) (info.st_mode & 07777));
+  if ((fd >= 0 ? fchmod (fd, info.st_mode & 0700) : g_chmod (path, info.st_mode & 0700)) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CB_STORE_ERROR, CB_STORE_ERROR_FAILED,
+                   "Could not make %s private: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The database holds password hashes and SIP line secrets: it is created
+ * 0600 whatever the umask (SQLite gives its -wal and -shm files the
+ * database's mode), and a file an older version left readable is closed
+ * up, companions included. */
+static gboolean
+make_private (const char  *path,
+              GError     **error)
+{
+  static const char *companions[] = { "-wal", "-shm", "-journal" };
+  int fd;
+
+  if (path[0] == '\0' || g_str_equal (path, ":memory:"))
+    return TRUE;
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return TRUE;   /* sqlite3_open_v2() reports why, in its words */
+  if (!restrict_mode (path, fd, error))
+    {
+      close (fd);
+      return FALSE;
+    }
+  close (fd);
+
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *companion = g_strconcat (path, companions[i], NULL);
+
+      if (!restrict_mode (companion, -1, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -2422,6 +2841,9 @@ cb_sqlite_store_initable_init (GInitable     *initable,
 
   g_return_val_if_fail (self->path != NULL, FALSE);
   g_return_val_if_fail (self->db == NULL, FALSE);
+
+  if (!make_private (self->path, error))
+    return FALSE;
 
   if (sqlite3_open_v2 (self->path, &self->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
@@ -2438,6 +2860,13 @@ cb_sqlite_store_initable_init (GInitable     *initable,
   while (!done)
     {
       if (!migrate_step (self, &done, error))
+        goto fail;
+    }
+
+  if (self->wal)
+    {
+      self->checkpointer = cb_sqlite_checkpointer_start (self->db, self->path, CHECKPOINT_PAGES, error);
+      if (self->checkpointer == NULL)
         goto fail;
     }
 
@@ -2485,6 +2914,7 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->add_token = cb_sqlite_store_add_token;
   iface->lookup_token = cb_sqlite_store_lookup_token;
   iface->revoke_token = cb_sqlite_store_revoke_token;
+  iface->revoke_user_tokens = cb_sqlite_store_revoke_user_tokens;
   iface->purge_tokens = cb_sqlite_store_purge_tokens;
   iface->append_event = cb_sqlite_store_append_event;
   iface->events_since = cb_sqlite_store_events_since;
@@ -2504,6 +2934,16 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->get_queue_counts = cb_sqlite_store_get_queue_counts;
   iface->set_wrap_up = cb_sqlite_store_set_wrap_up;
   iface->list_wrap_ups = cb_sqlite_store_list_wrap_ups;
+  iface->add_sip_subscription = cb_sqlite_store_add_sip_subscription;
+  iface->update_sip_subscription = cb_sqlite_store_update_sip_subscription;
+  iface->remove_sip_subscription = cb_sqlite_store_remove_sip_subscription;
+  iface->list_sip_subscriptions = cb_sqlite_store_list_sip_subscriptions;
+  iface->put_sip_binding = cb_sqlite_store_put_sip_binding;
+  iface->delete_sip_binding = cb_sqlite_store_delete_sip_binding;
+  iface->list_sip_bindings = cb_sqlite_store_list_sip_bindings;
+  iface->put_live_call = cb_sqlite_store_put_live_call;
+  iface->delete_live_call = cb_sqlite_store_delete_live_call;
+  iface->list_live_calls = cb_sqlite_store_list_live_calls;
 }
 
 /* GObject */
@@ -2519,6 +2959,7 @@ cb_sqlite_store_finalize (GObject *object)
       exec_sql (self, "ROLLBACK", NULL);
     }
 
+  g_clear_pointer (&self->checkpointer, cb_sqlite_checkpointer_stop);
   /* Statements must go before the connection they belong to. */
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close_v2);

@@ -40,6 +40,14 @@ cb_user_record_new (void)
   return record;
 }
 
+gboolean
+cb_user_record_may_call_external (const CbUserRecord *record)
+{
+  if (record->external_calls == CB_EXTERNAL_CALLS_DEFAULT)
+    return record->kind != CB_USER_KIND_DEVICE;
+  return record->external_calls == CB_EXTERNAL_CALLS_ALLOWED;
+}
+
 char *
 cb_user_record_mobile_number (const CbUserRecord *record)
 {
@@ -236,6 +244,29 @@ cb_sip_line_record_free (CbSipLineRecord *record)
 }
 
 void
+cb_sip_binding_record_free (CbSipBindingRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->line);
+  g_free (record->contact);
+  g_free (record->kind);
+  g_free (record);
+}
+
+void
+cb_live_call_record_free (CbLiveCallRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->call_id);
+  g_free (record->data);
+  g_free (record);
+}
+
+void
 cb_journal_record_free (CbJournalRecord *record)
 {
   if (record == NULL)
@@ -246,6 +277,25 @@ cb_journal_record_free (CbJournalRecord *record)
   g_free (record->remote_name);
   g_free (record->group_name);
   g_free (record->taken_by_name);
+  g_free (record->picked_up_from_name);
+  g_free (record->for_name);
+  g_free (record);
+}
+
+void
+cb_sip_subscription_record_free (CbSipSubscriptionRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->event);
+  g_free (record->call_id);
+  g_free (record->local_uri);
+  g_free (record->local_tag);
+  g_free (record->remote_uri);
+  g_free (record->remote_tag);
+  g_free (record->contact);
+  g_free (record->route);
   g_free (record);
 }
 
@@ -591,6 +641,17 @@ cb_store_revoke_token (CbStore     *self,
 }
 
 gboolean
+cb_store_revoke_user_tokens (CbStore  *self,
+                             gint64    user_id,
+                             GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->revoke_user_tokens (self, user_id, error);
+}
+
+gboolean
 cb_store_purge_tokens (CbStore  *self,
                        gint64    now,
                        GError  **error)
@@ -799,4 +860,121 @@ cb_store_list_wrap_ups (CbStore  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return STORE_IFACE (self)->list_wrap_ups (self, error);
+}
+
+gboolean
+cb_store_add_sip_subscription (CbStore                  *self,
+                               CbSipSubscriptionRecord  *record,
+                               GError                  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL && record->event != NULL && record->call_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->add_sip_subscription (self, record, error);
+}
+
+gboolean
+cb_store_update_sip_subscription (CbStore     *self,
+                                  gint64       id,
+                                  const char  *contact,
+                                  guint32      cseq,
+                                  GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (contact != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->update_sip_subscription (self, id, contact, cseq, error);
+}
+
+gboolean
+cb_store_remove_sip_subscription (CbStore  *self,
+                                  gint64    id,
+                                  GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->remove_sip_subscription (self, id, error);
+}
+
+GPtrArray *
+cb_store_list_sip_subscriptions (CbStore  *self,
+                                 GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->list_sip_subscriptions (self, error);
+}
+
+gboolean
+cb_store_put_sip_binding (CbStore                   *self,
+                          const CbSipBindingRecord  *binding,
+                          GError                   **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (binding != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->put_sip_binding (self, binding, error);
+}
+
+gboolean
+cb_store_delete_sip_binding (CbStore     *self,
+                             const char  *line,
+                             const char  *contact,
+                             GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (line != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->delete_sip_binding (self, line, contact, error);
+}
+
+GPtrArray *
+cb_store_list_sip_bindings (CbStore  *self,
+                            GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->list_sip_bindings (self, error);
+}
+
+gboolean
+cb_store_put_live_call (CbStore     *self,
+                        const char  *call_id,
+                        const char  *data,
+                        GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (call_id != NULL && data != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->put_live_call (self, call_id, data, error);
+}
+
+gboolean
+cb_store_delete_live_call (CbStore     *self,
+                           const char  *call_id,
+                           GError     **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (call_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->delete_live_call (self, call_id, error);
+}
+
+GPtrArray *
+cb_store_list_live_calls (CbStore  *self,
+                          GError  **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return STORE_IFACE (self)->list_live_calls (self, error);
 }

@@ -172,7 +172,51 @@ typedef struct {
   char     *taken_by_name;
   gboolean  picked_up;
   CbCallOutcome outcome;           /* schema 6; older entries: guessed from the times */
+  /* Schema 9: the picker's own entry names whom the call was picked up
+   * from (0: not picked up by this user). */
+  gint64    picked_up_from_user_id;
+  char     *picked_up_from_name;
+  /* Assistant groups (schema 10): the leader an assistant took or placed
+   * the call for; 0: none. */
+  gint64    for_user_id;
+  char     *for_name;
+  CbCallEndReason end_reason;      /* schema 11; UNKNOWN for older entries */
 } CbJournalRecord;
+
+/* A SIP subscription callboardd accepted (schema 9): the dialog it lives
+ * in, so that after a restart the subscriber can be told in that dialog
+ * to subscribe again (RFC 6665 §4.1.3, reason=deactivated). Our side is
+ * the notifier: local is us (the From of our NOTIFYs), remote the
+ * subscriber. */
+typedef struct {
+  gint64   id;
+  char    *event;                  /* "dialog", "presence" */
+  char    *call_id;
+  char    *local_uri;              /* name-addr without tag */
+  char    *local_tag;
+  char    *remote_uri;             /* name-addr without tag */
+  char    *remote_tag;
+  char    *contact;                /* where requests in the dialog go */
+  char    *route;                  /* the dialog's route set, NULL: none */
+  guint32  cseq;                   /* of a NOTIFY we sent (kept every so many NOTIFYs) */
+} CbSipSubscriptionRecord;
+
+/* A contact a phone registered (schema 11), kept so that calls reach it
+ * right after a restart, until it expires (unix s). */
+typedef struct {
+  char   *line;                    /* the SIP line's user name */
+  char   *contact;                 /* the Contact URI as registered */
+  char   *kind;                    /* the line's kind */
+  gint64  user_id;
+  gint64  expires_at;
+} CbSipBindingRecord;
+
+/* A call the SIP side has up (schema 11): what it needs to end the call
+ * after a crash, in its own format (JSON text the store does not read). */
+typedef struct {
+  char *call_id;
+  char *data;
+} CbLiveCallRecord;
 
 CbBlfKeyRecord *cb_blf_key_record_new  (void);
 CbBlfKeyRecord *cb_blf_key_record_copy (const CbBlfKeyRecord *record);
@@ -181,6 +225,9 @@ CbUserRecord  *cb_user_record_new      (void);
 /* The user's mobile number as a trunk dials it (spaces and - ( ) / left
  * out), or NULL when there is none or it holds more than 0-9 * # +. */
 char          *cb_user_record_mobile_number (const CbUserRecord *record);
+/* Whether the user may call over the SIP trunk: as set, else as the
+ * kind says (users may, DeviceOnly phones may not). */
+gboolean       cb_user_record_may_call_external (const CbUserRecord *record);
 CbUserRecord  *cb_user_record_copy     (const CbUserRecord *record);
 void           cb_user_record_free     (CbUserRecord *record);
 CbGroupRecord *cb_group_record_new     (void);
@@ -189,6 +236,9 @@ void           cb_group_record_free    (CbGroupRecord *record);
 void           cb_event_record_free    (CbEventRecord *record);
 void           cb_sip_line_record_free (CbSipLineRecord *record);
 void           cb_journal_record_free  (CbJournalRecord *record);
+void           cb_sip_subscription_record_free (CbSipSubscriptionRecord *record);
+void           cb_sip_binding_record_free (CbSipBindingRecord *record);
+void           cb_live_call_record_free (CbLiveCallRecord *record);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbBlfKeyRecord, cb_blf_key_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbUserRecord, cb_user_record_free)
@@ -196,6 +246,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbGroupRecord, cb_group_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbEventRecord, cb_event_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipLineRecord, cb_sip_line_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbJournalRecord, cb_journal_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipSubscriptionRecord, cb_sip_subscription_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbSipBindingRecord, cb_sip_binding_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CbLiveCallRecord, cb_live_call_record_free)
 
 #define CB_TYPE_STORE (cb_store_get_type ())
 G_DECLARE_INTERFACE (CbStore, cb_store, CB, STORE, GObject)
@@ -265,6 +318,8 @@ struct _CbStoreInterface
   gint64         (*lookup_token)       (CbStore *self, const char *token_hash, gint64 now,
                                         GError **error);
   gboolean       (*revoke_token)       (CbStore *self, const char *token_hash, GError **error);
+  /* Every token of the user (a new password ends their sessions). */
+  gboolean       (*revoke_user_tokens) (CbStore *self, gint64 user_id, GError **error);
   gboolean       (*purge_tokens)       (CbStore *self, gint64 now, GError **error);
 
   /* Event log. append sets record->seq (strictly increasing, never reused). */
@@ -314,6 +369,31 @@ struct _CbStoreInterface
   gboolean       (*set_wrap_up)        (CbStore *self, gint64 user_id, gint64 until,
                                         GError **error);
   GArray        *(*list_wrap_ups)      (CbStore *self, GError **error);
+
+  /* SIP subscriptions (schema 9). add sets record->id; update changes
+   * the contact (a refresh may move it) and the CSeq; list:
+   * CbSipSubscriptionRecord elements, oldest first. */
+  gboolean       (*add_sip_subscription)    (CbStore *self, CbSipSubscriptionRecord *record,
+                                             GError **error);
+  gboolean       (*update_sip_subscription) (CbStore *self, gint64 id, const char *contact,
+                                             guint32 cseq, GError **error);
+  gboolean       (*remove_sip_subscription) (CbStore *self, gint64 id, GError **error);
+  GPtrArray     *(*list_sip_subscriptions)  (CbStore *self, GError **error);
+  /* Registrations (schema 11). put inserts or refreshes the binding of
+   * (line, contact); delete removes it, or every binding of the line when
+   * contact is NULL (none is no error); list: CbSipBindingRecord elements,
+   * in the order they were first registered. */
+  gboolean       (*put_sip_binding)    (CbStore *self, const CbSipBindingRecord *binding,
+                                        GError **error);
+  gboolean       (*delete_sip_binding) (CbStore *self, const char *line, const char *contact,
+                                        GError **error);
+  GPtrArray     *(*list_sip_bindings)  (CbStore *self, GError **error);
+  /* Calls up (schema 11): put replaces the call's data, delete forgets it
+   * (none is no error), list: CbLiveCallRecord elements. */
+  gboolean       (*put_live_call)      (CbStore *self, const char *call_id, const char *data,
+                                        GError **error);
+  gboolean       (*delete_live_call)   (CbStore *self, const char *call_id, GError **error);
+  GPtrArray     *(*list_live_calls)    (CbStore *self, GError **error);
 };
 
 gboolean       cb_store_begin            (CbStore *self, GError **error);
@@ -357,6 +437,7 @@ gboolean       cb_store_add_token        (CbStore *self, const char *token_hash,
 gint64         cb_store_lookup_token     (CbStore *self, const char *token_hash, gint64 now,
                                           GError **error);
 gboolean       cb_store_revoke_token     (CbStore *self, const char *token_hash, GError **error);
+gboolean       cb_store_revoke_user_tokens (CbStore *self, gint64 user_id, GError **error);
 gboolean       cb_store_purge_tokens     (CbStore *self, gint64 now, GError **error);
 gboolean       cb_store_append_event     (CbStore *self, CbEventRecord *record, GError **error);
 GPtrArray     *cb_store_events_since     (CbStore *self, gint64 after, guint limit, GError **error);
@@ -382,5 +463,20 @@ gboolean       cb_store_get_queue_counts (CbStore *self, gint64 group_id, const 
 gboolean       cb_store_set_wrap_up      (CbStore *self, gint64 user_id, gint64 until,
                                           GError **error);
 GArray        *cb_store_list_wrap_ups    (CbStore *self, GError **error);
+gboolean       cb_store_add_sip_subscription    (CbStore *self, CbSipSubscriptionRecord *record,
+                                                 GError **error);
+gboolean       cb_store_update_sip_subscription (CbStore *self, gint64 id, const char *contact,
+                                                 guint32 cseq, GError **error);
+gboolean       cb_store_remove_sip_subscription (CbStore *self, gint64 id, GError **error);
+GPtrArray     *cb_store_list_sip_subscriptions  (CbStore *self, GError **error);
+gboolean       cb_store_put_sip_binding  (CbStore *self, const CbSipBindingRecord *binding,
+                                          GError **error);
+gboolean       cb_store_delete_sip_binding (CbStore *self, const char *line, const char *contact,
+                                            GError **error);
+GPtrArray     *cb_store_list_sip_bindings (CbStore *self, GError **error);
+gboolean       cb_store_put_live_call    (CbStore *self, const char *call_id, const char *data,
+                                          GError **error);
+gboolean       cb_store_delete_live_call (CbStore *self, const char *call_id, GError **error);
+GPtrArray     *cb_store_list_live_calls  (CbStore *self, GError **error);
 
 G_END_DECLS
