@@ -734,6 +734,53 @@ test_call_for_leader (Fixture       *fixture,
   g_assert_cmpstr (cb_call_get_for_name (remote), ==, "Dr. Thomas Krause");
 }
 
+/* The server's end_reason says why a call placed failed (a phone's 486
+ * for a free user is a decline, not busy); a conference's parties come
+ * with its events, the user left out. */
+static void
+test_server_reasons_and_conference (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  CbCall *call = add_dialog (fixture, "d1", CB_CALL_DIRECTION_OUT, "202");
+  CbWireCall ended = call_event ("c1", CB_WIRE_CALL_STATE_ENDED, CB_CALL_DIRECTION_OUT, "d1",
+                                 "softphone", "202");
+  CbWireParty parties[] = {
+    { ME, "201", "Anna Berger" },
+    { 3, "203", "Carla Diaz" },
+    { 0, "+4930123", "" },
+  };
+  CbWireConference conference = { "c2", G_N_ELEMENTS (parties), parties };
+  CbWireCall talking = call_event ("c2", CB_WIRE_CALL_STATE_CONNECTED, CB_CALL_DIRECTION_IN, "d2",
+                                   "softphone", "203");
+  CbCall *kept;
+
+  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ENDED, 486);
+  g_assert_cmpint (cb_call_get_failure (call), ==, CB_CALL_FAILURE_BUSY);
+  ended.end_reason = CB_CALL_END_REASON_DECLINED;
+  apply (fixture, &ended);
+  g_assert_cmpint (cb_call_get_failure (call), ==, CB_CALL_FAILURE_DECLINED);
+  advance (fixture, LINGER_MS * 2);
+  g_assert_true (call_at (fixture, 0) == call);
+
+  kept = add_dialog (fixture, "d2", CB_CALL_DIRECTION_IN, "203");
+  cb_call_tracker_update_dialog (fixture->tracker, "d2", CB_SIP_CALL_STATE_ACTIVE, 0);
+  g_assert_null (cb_call_get_conference_parties (kept));
+  talking.conference = &conference;
+  apply (fixture, &talking);
+  g_assert_nonnull (cb_call_get_conference_parties (kept));
+  g_assert_cmpuint (g_strv_length ((char **) cb_call_get_conference_parties (kept)), ==, 2);
+  g_assert_cmpstr (cb_call_get_conference_parties (kept)[0], ==, "Carla Diaz");
+  g_assert_cmpstr (cb_call_get_conference_parties (kept)[1], ==, "+4930123");
+  talking.conference = NULL;
+  apply (fixture, &talking);
+  g_assert_null (cb_call_get_conference_parties (kept));
+  /* An answered call has no failure, whatever reason ends it. */
+  talking.state = CB_WIRE_CALL_STATE_ENDED;
+  talking.end_reason = CB_CALL_END_REASON_CONFERENCE;
+  apply (fixture, &talking);
+  g_assert_cmpint (cb_call_get_failure (kept), ==, CB_CALL_FAILURE_NONE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -759,6 +806,7 @@ main (int   argc,
   ADD ("dialled-pickup", test_dialled_pickup);
   ADD ("failed-call-stays", test_failed_call_stays);
   ADD ("answered-call-no-failure", test_answered_call_no_failure);
+  ADD ("server-reasons-and-conference", test_server_reasons_and_conference);
   ADD ("call-for-leader", test_call_for_leader);
 #undef ADD
 
