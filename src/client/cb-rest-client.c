@@ -9,7 +9,7 @@
  * connection after its answer (libsoup 3.2 leaks idle keep-alive sockets
  * on its side); nothing here depends on keep-alive.
  *
- * Why one file of this size (about 1,300 lines): it is one short method
+ * Why one file of this size (about 1,600 lines): it is one short method
  * per route of the API, each naming its path and building its body, over
  * one request function; it grows with the API, route by route, and
  * reads best beside doc/PROTOCOL.md's table in the same order.
