@@ -738,7 +738,7 @@ check_presence_note (CbWindow  *window,
               GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))));
   gtk_editable_set_text (cb_presence_menu_get_note_entry (CB_PRESENCE_MENU (menu)), note);
   cb_presence_menu_set_note_end (CB_PRESENCE_MENU (menu), CB_NOTE_END_1_HOUR);
-  g_free (screenshot (GTK_WIDGET (window), "presence-note"));
+  g_free (screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))), "presence-note"));
   g_assert_true (gtk_widget_activate_action (menu, "presence.set-note", NULL));
 
   wait = (NoteWait) { me, note };
@@ -770,6 +770,8 @@ check_presence_note (CbWindow  *window,
               GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))));
   g_assert_nonnull (find_widget (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
                                  match_label_text, (gpointer) note));
+  g_free (screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                      "presence-recent-notes"));
   g_assert_true (gtk_widget_activate_action (menu, "presence.clear-note", NULL));
   wait = (NoteWait) { seen, NULL };
   WAIT_UNTIL (note_is, &wait);
