@@ -205,3 +205,34 @@ cb_dial_uri_get_number (const char *uri)
     }
   return g_string_free (number, FALSE);
 }
+
+static gboolean
+query_lazy_tooltip (GtkWidget  *widget,
+                    int         x,
+                    int         y,
+                    gboolean    keyboard,
+                    GtkTooltip *tooltip,
+                    gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), "cb-lazy-tooltip");
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+void
+cb_widget_set_lazy_tooltip (GtkWidget  *widget,
+                            const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (g_object_get_data (G_OBJECT (widget), "cb-lazy-tooltip-handler") == NULL)
+    {
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_lazy_tooltip), NULL);
+      g_object_set_data (G_OBJECT (widget), "cb-lazy-tooltip-handler", GINT_TO_POINTER (TRUE));
+      gtk_widget_set_has_tooltip (widget, TRUE);
+    }
+  g_object_set_data_full (G_OBJECT (widget), "cb-lazy-tooltip", g_strdup (text), g_free);
+}

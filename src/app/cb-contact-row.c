@@ -149,7 +149,7 @@ cb_contact_row_update (CbContactRow *self)
 
   availability = cb_contact_get_availability (self->contact);
   set_style (self->dot, "cb-dot", cb_availability_get_style (availability));
-  gtk_widget_set_tooltip_text (self->dot, cb_availability_get_label (availability));
+  cb_widget_set_lazy_tooltip (self->dot, cb_availability_get_label (availability));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->dot),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, cb_availability_get_label (availability),
                                   -1);
@@ -192,7 +192,7 @@ cb_contact_row_update (CbContactRow *self)
 
       gtk_label_set_label (self->agent_label, text);
       set_style (GTK_WIDGET (self->agent_label), "cb-agent", cb_agent_status_get_style (status));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->agent_label), _("Workplace status for queue calls"));
+      cb_widget_set_lazy_tooltip (GTK_WIDGET (self->agent_label), _("Workplace status for queue calls"));
     }
 
   /* A call ringing there that the user may take: one click. */

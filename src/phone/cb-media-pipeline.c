@@ -20,7 +20,7 @@
  * Send:    src ! [aec] ! convert ! resample ! caps ! volume(mute) ! valve(direction)
  *              ! encoder ! payloader ! rtpdtmfmux ! rtpbin ! udpsink (RTP socket)
  *          rtpdtmfsrc ---------------------------^ (priority pad)
- * Receive: udpsrc (RTP socket) ! rtpbin ~pad-added~ depayloader ! decoder
+ * Receive: udpsrc (RTP socket) ! rtpbin ~pad-added~ input-selector ! depayloader ! decoder
  *              ! [convert ! resample ! echo probe] ! volume(direction)
  *              ! convert ! resample ! playout queue ! sink
  *          the telephone-event PT gets its own rtpdtmfdepay ! fakesink.
@@ -43,6 +43,9 @@
  * start a frame before its last sample anyway. */
 #define CAPTURE_PERIOD_US     20000
 #define PORT_PAIR_ATTEMPTS    64
+/* The source played falls silent this long while another sends: play
+ * that one (the media moved back to a peer heard before). */
+#define SOURCE_SILENT_US      (120 * G_TIME_SPAN_MILLISECOND)
 
 struct _CbMediaPipeline {
   GObject           parent_instance;
@@ -83,8 +86,15 @@ struct _CbMediaPipeline {
   GstElement       *send_volume;
   GstElement       *send_valve;
   GstElement       *recv_volume;
+  GstElement       *selector;       /* one input per audio SSRC */
   GstElement       *depayloader;
   GstElement       *dtmf_src;
+
+  /* The selector's input played, and when it last had a packet; set from
+   * the jitter buffers' threads. */
+  GMutex            source_lock;
+  GstPad           *active_source;
+  gint64            active_heard_us;
   guint             bus_watch_id;
   guint             stats_id;
 
@@ -519,6 +529,44 @@ add_discard_branch (CbMediaPipeline *self,
     g_warning ("Could not link %s to a discarding branch", GST_PAD_NAME (pad));
 }
 
+static void
+play_source (CbMediaPipeline *self,
+             GstPad          *source)
+{
+  g_mutex_lock (&self->source_lock);
+  self->active_source = source;
+  self->active_heard_us = g_get_monotonic_time ();
+  g_mutex_unlock (&self->source_lock);
+  g_object_set (self->selector, "active-pad", source, NULL);
+}
+
+/* A packet from one of the audio sources: the one played is still there;
+ * another one takes over once the played one fell silent (the peer sends
+ * from an SSRC that rtpbin saw before, so no pad-added tells us). */
+static GstPadProbeReturn
+on_source_buffer (GstPad          *source,
+                  GstPadProbeInfo *info,
+                  gpointer         user_data)
+{
+  CbMediaPipeline *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gboolean take_over = FALSE;
+
+  g_mutex_lock (&self->source_lock);
+  if (source == self->active_source)
+    self->active_heard_us = now;
+  else if (now - self->active_heard_us > SOURCE_SILENT_US)
+    take_over = TRUE;
+  g_mutex_unlock (&self->source_lock);
+
+  if (take_over)
+    {
+      g_debug ("Playing %s again: the source played fell silent", GST_PAD_NAME (source));
+      play_source (self, source);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
 /* rtpbin adds one pad per (SSRC, PT) it has seen, after the jitter buffer. */
 static void
 on_rtpbin_pad_added (GstElement      *rtpbin,
@@ -527,8 +575,7 @@ on_rtpbin_pad_added (GstElement      *rtpbin,
 {
   g_autofree char *name = gst_pad_get_name (pad);
   guint session, ssrc, pt;
-  g_autoptr(GstPad) depay_pad = NULL;
-  g_autoptr(GstPad) old_peer = NULL;
+  g_autoptr(GstPad) source = NULL;
 
   if (sscanf (name, "recv_rtp_src_%u_%u_%u", &session, &ssrc, &pt) != 3)
     return;
@@ -550,18 +597,18 @@ on_rtpbin_pad_added (GstElement      *rtpbin,
     }
 
   /* A new SSRC for the audio PT means the peer restarted its stream (or a
-   * B2BUA switched legs): follow the newest one. */
-  depay_pad = gst_element_get_static_pad (self->depayloader, "sink");
-  old_peer = gst_pad_get_peer (depay_pad);
-  if (old_peer != NULL)
+   * B2BUA moved the media to another peer): play the newest one. The
+   * earlier ones stay inputs of the selector, which drops what they send
+   * until one is played again (on_source_buffer()). */
+  source = gst_element_request_pad_simple (self->selector, "sink_%u");
+  gst_pad_add_probe (source, GST_PAD_PROBE_TYPE_BUFFER, on_source_buffer, self, NULL);
+  if (GST_PAD_LINK_FAILED (gst_pad_link (pad, source)))
     {
-      g_debug ("Switching playback to SSRC %08x", ssrc);
-      gst_pad_unlink (old_peer, depay_pad);
-      add_discard_branch (self, old_peer, NULL);
+      g_warning ("Could not link %s to the source selector", name);
+      return;
     }
-
-  if (GST_PAD_LINK_FAILED (gst_pad_link (pad, depay_pad)))
-    g_warning ("Could not link %s to the depayloader", name);
+  g_debug ("Playing SSRC %08x", ssrc);
+  play_source (self, source);
 }
 
 /* ---- bus -------------------------------------------------------------- */
@@ -1022,10 +1069,12 @@ build_receive (CbMediaPipeline  *self,
   if (self->audio_sink == NULL)
     return FALSE;
 
-  self->depayloader = make_element (self->codec->depayloader, "depayloader", error);
+  self->selector = make_element ("input-selector", "source-selector", error);
+  self->depayloader = self->selector ? make_element (self->codec->depayloader, "depayloader", error) : NULL;
   decoder = self->depayloader ? make_element (self->codec->decoder, "decoder", error) : NULL;
   if (decoder == NULL)
     {
+      gst_clear_object (&self->selector);
       gst_clear_object (&self->depayloader);
       gst_clear_object (&self->audio_sink);
       return FALSE;
@@ -1054,8 +1103,16 @@ build_receive (CbMediaPipeline  *self,
   if (has_property (decoder, "use-inband-fec"))
     g_object_set (decoder, "use-inband-fec", FALSE, NULL);
 
-  gst_bin_add_many (bin, self->depayloader, decoder, self->recv_volume, out_convert,
+  /* Not synchronising the inputs: only the played one matters, the
+   * others are dropped as they come. */
+  g_object_set (self->selector, "sync-streams", FALSE, "cache-buffers", FALSE, NULL);
+  gst_bin_add_many (bin, self->selector, self->depayloader, decoder, self->recv_volume, out_convert,
                     out_resample, playout, self->audio_sink, NULL);
+  if (!gst_element_link (self->selector, self->depayloader))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not link the source selector");
+      return FALSE;
+    }
 
   if (echo_probe != NULL)
     {
@@ -1196,8 +1253,10 @@ clear_pipeline (CbMediaPipeline *self)
   self->send_volume = NULL;
   self->send_valve = NULL;
   self->recv_volume = NULL;
+  self->selector = NULL;
   self->depayloader = NULL;
   self->dtmf_src = NULL;
+  self->active_source = NULL;
   gst_clear_object (&self->pipeline);
 }
 
@@ -1681,6 +1740,7 @@ cb_media_pipeline_finalize (GObject *object)
   g_free (self->remote_address);
   g_free (self->audio_src_desc);
   g_free (self->audio_sink_desc);
+  g_mutex_clear (&self->source_lock);
 
   G_OBJECT_CLASS (cb_media_pipeline_parent_class)->finalize (object);
 }
@@ -1934,4 +1994,5 @@ cb_media_pipeline_init (CbMediaPipeline *self)
   self->latency_ms = CB_MEDIA_PIPELINE_DEFAULT_LATENCY_MS;
   self->rtcp_interval_ms = 5000;
   self->dtmf_pending = g_string_new (NULL);
+  g_mutex_init (&self->source_lock);
 }

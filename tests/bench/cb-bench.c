@@ -17,6 +17,9 @@
  *   cb-bench sip-lamps [SUBS] [CPS] [S]     NOTIFY throughput and server CPU of desk
  *                                           phones' lamps while calls start and end
  *                                           (sipp; SUBS 0: the calls alone), not in all
+ *   cb-bench blf-frames [KEYS] [N] [S]      the client's BLF window: frame time p50/p99
+ *                                           and CPU while the server sends N lamp
+ *                                           events/s (xvfb-run), not in all
  *   cb-bench all                            events, snapshot, client-start, sip-rate,
  *                                           sip-held with the issue's sizes
  *
@@ -30,6 +33,7 @@
 #include <stdlib.h>
 
 #include "cb-bench-common.h"
+#include "cb-bench-blf.h"
 #include "cb-bench-events.h"
 #include "cb-bench-lamps.h"
 #include "cb-bench-sip.h"
@@ -225,6 +229,8 @@ main (int   argc,
     cb_bench_sip_calls (arg2 ? arg2 : 2000, argc > 3 ? arg3 : 1000);
   if (g_str_equal (what, "queue"))
     cb_bench_queue (arg2 ? arg2 : 200, arg3 ? arg3 : 50);
+  if (g_str_equal (what, "blf-frames"))
+    cb_bench_blf_frames (arg2 ? arg2 : 500, arg3 ? arg3 : 1000, arg4 ? arg4 : 20);
   if (g_str_equal (what, "sip-lamps"))
     cb_bench_sip_lamps (argc > 2 ? arg2 : 2000, arg3 ? arg3 : 100, arg4 ? arg4 : 30);
 
