@@ -779,6 +779,43 @@ check_presence_note (CbWindow  *window,
   g_assert_true (gtk_widget_activate_action (menu, "presence.set-availability", "i", CB_AVAILABILITY_AVAILABLE));
 }
 
+typedef struct {
+  GtkWidget  *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return find_widget (wait->root, match_label_text, (gpointer) wait->text) != NULL;
+}
+
+/* Logged into a hunt group reads as membership on the user's row ("In
+ * Support"): "Logged in" is the workplace status's word. */
+static void
+check_membership_words (CbWindow *window,
+                        CbGroup  *group)
+{
+  GtkWidget *entry = find_widget (GTK_WIDGET (window), match_header_search_entry, NULL);
+  GtkWidget *page = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_DIRECTORY_PAGE));
+  /* The same word in German. */
+  g_autofree char *words = g_strdup_printf ("In %s", cb_group_get_name (group));
+  RowWait anna = { page, "anna" };
+  LabelWait shown;
+  GtkWidget *row;
+
+  cb_window_show_page (window, "directory");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Anna Berger");
+  WAIT_UNTIL (row_shown, &anna);
+  row = find_widget (page, match_contact_row, (gpointer) "anna");
+  shown = (LabelWait) { row, words };
+  WAIT_UNTIL (label_shown, &shown);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  cb_window_show_page (window, "groups");
+}
+
 static void
 test_sign_in_and_group_login (void)
 {
@@ -860,11 +897,15 @@ test_sign_in_and_group_login (void)
 
   /* The switch shows the new state on the next frame (no animation). */
   g_free (screenshot (GTK_WIDGET (window), "groups"));
+  if (!before)
+    check_membership_words (window, group);
 
   /* And back. */
   gtk_widget_activate (GTK_WIDGET (sw));
   wait = (SwitchWait) { group, sw, before };
   WAIT_UNTIL (switch_reflects, &wait);
+  if (before)
+    check_membership_words (window, group);
   g_assert_cmpint (server_says_logged_in (other, cb_group_get_id (group)), ==, before);
 
   check_reconnect_banner (window);
