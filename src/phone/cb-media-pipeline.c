@@ -970,13 +970,25 @@ build_send (CbMediaPipeline  *self,
 {
   GstBin *bin = GST_BIN (self->pipeline);
   GstElement *convert, *resample, *caps, *encoder, *payloader, *mux;
-  GstElement *first;
+  GstElement *first, *prefer;
+  GstCaps *preferred;
 
   self->audio_src = make_bin_from_description (self->audio_src_desc, "audio-src", error);
   if (self->audio_src == NULL)
     return FALSE;
   configure_source (self->audio_src);
 
+  /* What the encoder takes, if the source can give it (S16 mono at the
+   * codec's rate): else a source picks its own default, F64 for
+   * audiotestsrc, 44.1 kHz for many, and every buffer is converted and
+   * resampled here. A preference, not a demand: any source still links. */
+  preferred = gst_caps_new_simple ("audio/x-raw",
+                                   "format", G_TYPE_STRING, "S16LE",
+                                   "rate", G_TYPE_INT, echo_dsp != NULL ? AEC_RATE : (int) self->codec->clock_rate,
+                                   "channels", G_TYPE_INT, 1,
+                                   NULL);
+  gst_caps_append (preferred, gst_caps_new_empty_simple ("audio/x-raw"));
+  prefer = make_caps_filter ("source-caps", preferred);
   convert = gst_element_factory_make ("audioconvert", NULL);
   resample = gst_element_factory_make ("audioresample", NULL);
   caps = make_caps_filter ("send-caps",
@@ -997,6 +1009,7 @@ build_send (CbMediaPipeline  *self,
       gst_clear_object (&convert);
       gst_clear_object (&resample);
       gst_clear_object (&caps);
+      gst_clear_object (&prefer);
       gst_clear_object (&self->send_volume);
       gst_clear_object (&self->send_valve);
       return FALSE;
@@ -1006,8 +1019,10 @@ build_send (CbMediaPipeline  *self,
   configure_payloader (self, payloader);
   g_object_set (self->send_volume, "mute", self->mute, NULL);
 
-  gst_bin_add_many (bin, self->audio_src, convert, resample, caps,
+  gst_bin_add_many (bin, self->audio_src, prefer, convert, resample, caps,
                     self->send_volume, self->send_valve, encoder, payloader, mux, NULL);
+  if (!link_chain (error, self->audio_src, prefer, NULL))
+    return FALSE;
 
   first = convert;
   if (echo_dsp != NULL)
@@ -1023,11 +1038,11 @@ build_send (CbMediaPipeline  *self,
                                                                     NULL));
 
       gst_bin_add_many (bin, aec_convert, aec_resample, aec_caps, echo_dsp, NULL);
-      if (!link_chain (error, self->audio_src, aec_convert, aec_resample, aec_caps,
+      if (!link_chain (error, prefer, aec_convert, aec_resample, aec_caps,
                        echo_dsp, convert, NULL))
         return FALSE;
     }
-  else if (!link_chain (error, self->audio_src, first, NULL))
+  else if (!link_chain (error, prefer, first, NULL))
     {
       return FALSE;
     }
@@ -1063,7 +1078,7 @@ build_receive (CbMediaPipeline  *self,
                GError          **error)
 {
   GstBin *bin = GST_BIN (self->pipeline);
-  GstElement *decoder, *out_convert, *out_resample, *playout;
+  GstElement *decoder, *decoded, *out_convert, *out_resample, *playout;
 
   self->audio_sink = make_bin_from_description (self->audio_sink_desc, "audio-sink", error);
   if (self->audio_sink == NULL)
@@ -1080,6 +1095,9 @@ build_receive (CbMediaPipeline  *self,
       return FALSE;
     }
 
+  /* Mono: opusdec would decode to two channels (RFC 7587 signals every
+   * Opus stream as 48000/2), for the sink's conversion to mix down. */
+  decoded = make_caps_filter (NULL, gst_caps_new_simple ("audio/x-raw", "channels", G_TYPE_INT, 1, NULL));
   self->recv_volume = gst_element_factory_make ("volume", "recv-volume");
   out_convert = gst_element_factory_make ("audioconvert", NULL);
   out_resample = gst_element_factory_make ("audioresample", NULL);
@@ -1106,7 +1124,7 @@ build_receive (CbMediaPipeline  *self,
   /* Not synchronising the inputs: only the played one matters, the
    * others are dropped as they come. */
   g_object_set (self->selector, "sync-streams", FALSE, "cache-buffers", FALSE, NULL);
-  gst_bin_add_many (bin, self->selector, self->depayloader, decoder, self->recv_volume, out_convert,
+  gst_bin_add_many (bin, self->selector, self->depayloader, decoder, decoded, self->recv_volume, out_convert,
                     out_resample, playout, self->audio_sink, NULL);
   if (!gst_element_link (self->selector, self->depayloader))
     {
@@ -1126,14 +1144,14 @@ build_receive (CbMediaPipeline  *self,
                                                                       NULL));
 
       gst_bin_add_many (bin, convert, resample, probe_caps, echo_probe, NULL);
-      return link_chain (error, self->depayloader, decoder, convert, resample,
+      return link_chain (error, self->depayloader, decoder, decoded, convert, resample,
                          probe_caps, echo_probe, self->recv_volume, out_convert,
                          out_resample, playout, self->audio_sink, NULL);
     }
 
   /* Without the probe, the decoder's output goes to the volume as it is
    * (volume takes what decoders give); one conversion, for the sink. */
-  return link_chain (error, self->depayloader, decoder, self->recv_volume, out_convert,
+  return link_chain (error, self->depayloader, decoder, decoded, self->recv_volume, out_convert,
                      out_resample, playout, self->audio_sink, NULL);
 }
 

@@ -18,7 +18,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define SRC "audiotestsrc is-live=true wave=sine freq=440 volume=0.5 samplesperbuffer=960"
+/* 20 ms a buffer at the codec's rate (the pipeline asks that much of a
+ * capture source, and offers it the codec's rate). */
+#define SRC "audiotestsrc is-live=true wave=sine freq=440 volume=0.5 samplesperbuffer=%u"
 #define SINK "audioconvert ! audio/x-raw,format=S16LE,channels=1 ! " \
              "fakesink name=tap sync=true signal-handoffs=true"
 #define CALL_SECONDS 10
@@ -72,30 +74,34 @@ on_handoff (GstElement *sink,
 }
 
 static gboolean
-wake_up (gpointer data)
+time_is_up (gpointer data)
 {
-  return G_SOURCE_CONTINUE;
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
 }
 
+/* One timer for the whole span: a ticker would wake the main thread a
+ * hundred times a second, CPU that no call spends. */
 static void
 iterate_for (guint ms)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-  guint ticker = g_timeout_add (10, wake_up, NULL);
+  gboolean up = FALSE;
 
-  while (g_get_monotonic_time () < end)
+  g_timeout_add (ms, time_is_up, &up);
+  while (!up)
     g_main_context_iteration (NULL, TRUE);
-  g_source_remove (ticker);
 }
 
 static CbMediaPipeline *
-make_pipeline (void)
+make_pipeline (const CbCodec *codec)
 {
   g_autoptr(GError) error = NULL;
   CbMediaPipeline *pipe = cb_media_pipeline_new ("127.0.0.1", 0, 0, &error);
+  g_autofree char *src = NULL;
 
   g_assert_no_error (error);
-  g_object_set (pipe, "audio-src", SRC, "audio-sink", SINK, NULL);
+  src = g_strdup_printf (SRC, codec->clock_rate / 50);
+  g_object_set (pipe, "audio-src", src, "audio-sink", SINK, NULL);
   return pipe;
 }
 
@@ -130,8 +136,8 @@ static void
 bench (const char *codec_name)
 {
   const CbCodec *codec = cb_codec_lookup_name (codec_name);
-  g_autoptr(CbMediaPipeline) a = make_pipeline ();
-  g_autoptr(CbMediaPipeline) b = make_pipeline ();
+  g_autoptr(CbMediaPipeline) a = make_pipeline (codec);
+  g_autoptr(CbMediaPipeline) b = make_pipeline (codec);
   g_autoptr(GstElement) tap = NULL;
   g_autoptr(GstElement) volume = NULL;
   g_autoptr(GstPad) volume_src = NULL;
