@@ -205,8 +205,9 @@ update_assistant_header (CbGroupRow *self,
   /* Translators: %s is the person the group's assistants assist */
   details = g_strdup_printf (_("Assistants of %s"), leader_name (self));
   gtk_label_set_label (self->details_label, details);
-  count = g_strdup_printf (ngettext ("%u of %u assistant logged in",
-                                     "%u of %u assistants logged in",
+  /* Translators: how many of the group's assistants are in it now */
+  count = g_strdup_printf (ngettext ("%u of %u assistant in",
+                                     "%u of %u assistants in",
                                      n_members),
                            cb_group_get_logged_in_count (self->group), n_members);
   gtk_label_set_label (self->count_label, count);
@@ -260,8 +261,9 @@ update_header (CbGroupRow *self)
     details = g_steal_pointer (&strategy);
   gtk_label_set_label (self->details_label, details);
 
-  count = g_strdup_printf (ngettext ("%u of %u member logged in",
-                                      "%u of %u members logged in",
+  /* Translators: how many of the group's members are in it now (take its calls) */
+  count = g_strdup_printf (ngettext ("%u of %u member in",
+                                      "%u of %u members in",
                                       n_members),
                            cb_group_get_logged_in_count (self->group), n_members);
   gtk_label_set_label (self->count_label, count);
@@ -486,7 +488,8 @@ create_member_row (gpointer item,
                    gpointer user_data)
 {
   CbGroupRow *self = user_data;
-  GtkWidget *row = cb_member_row_new (CB_GROUP_MEMBER (item), self->session);
+  GtkWidget *row = cb_member_row_new (CB_GROUP_MEMBER (item), self->session,
+                                      cb_group_get_name (self->group));
   CbContact *contact = cb_group_member_get_contact (CB_GROUP_MEMBER (item));
   GListModel *members = cb_group_get_members (self->group);
   guint n = g_list_model_get_n_items (members);

@@ -22,6 +22,7 @@ struct _CbMemberRow
 
   CbGroupMember *member;
   CbSession     *session;
+  char          *group_name;
 
   /* Template widgets */
   AdwAvatar     *avatar;
@@ -37,6 +38,7 @@ enum {
   PROP_0,
   PROP_MEMBER,
   PROP_SESSION,
+  PROP_GROUP_NAME,
   N_PROPS
 };
 
@@ -93,7 +95,7 @@ cb_member_row_update (CbMemberRow *self)
   if (has_agent_status && cb_contact_get_agent_status (contact) != CB_AGENT_STATUS_LOGGED_OUT)
     {
       g_string_append (subtitle, " · ");
-      g_string_append_printf (subtitle, _("Agent: %s"),
+      g_string_append_printf (subtitle, _("Workplace status: %s"),
                               cb_agent_status_get_label (cb_contact_get_agent_status (contact)));
     }
   /* Where their calls go instead, when they divert every call. */
@@ -115,13 +117,17 @@ cb_member_row_update (CbMemberRow *self)
     }
   else if (cb_group_member_get_logged_in (self->member))
     {
-      gtk_label_set_label (self->login_label, C_("group login", "Logged in"));
+      g_autofree char *text = g_strdup_printf (_("In %s"), self->group_name != NULL ? self->group_name : "");
+
+      gtk_label_set_label (self->login_label, text);
       set_style (GTK_WIDGET (self->login_label), "cb-login", "logged-in");
       gtk_widget_set_visible (GTK_WIDGET (self->login_label), TRUE);
     }
   else
     {
-      gtk_label_set_label (self->login_label, C_("group login", "Logged out"));
+      g_autofree char *text = g_strdup_printf (_("Not in %s"), self->group_name != NULL ? self->group_name : "");
+
+      gtk_label_set_label (self->login_label, text);
       set_style (GTK_WIDGET (self->login_label), "cb-login", "logged-out");
       gtk_widget_set_visible (GTK_WIDGET (self->login_label), TRUE);
     }
@@ -245,6 +251,16 @@ cb_member_row_dispose (GObject *object)
 }
 
 static void
+cb_member_row_finalize (GObject *object)
+{
+  CbMemberRow *self = CB_MEMBER_ROW (object);
+
+  g_free (self->group_name);
+
+  G_OBJECT_CLASS (cb_member_row_parent_class)->finalize (object);
+}
+
+static void
 cb_member_row_get_property (GObject    *object,
                             guint       prop_id,
                             GValue     *value,
@@ -259,6 +275,9 @@ cb_member_row_get_property (GObject    *object,
       break;
     case PROP_SESSION:
       g_value_set_object (value, self->session);
+      break;
+    case PROP_GROUP_NAME:
+      g_value_set_string (value, self->group_name);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -281,6 +300,9 @@ cb_member_row_set_property (GObject      *object,
     case PROP_SESSION:
       self->session = g_value_dup_object (value);
       break;
+    case PROP_GROUP_NAME:
+      self->group_name = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -294,6 +316,7 @@ cb_member_row_class_init (CbMemberRowClass *klass)
 
   object_class->constructed = cb_member_row_constructed;
   object_class->dispose = cb_member_row_dispose;
+  object_class->finalize = cb_member_row_finalize;
   object_class->get_property = cb_member_row_get_property;
   object_class->set_property = cb_member_row_set_property;
 
@@ -304,6 +327,10 @@ cb_member_row_class_init (CbMemberRowClass *klass)
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL,
                          CB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The login reads as membership: "In Support". */
+  properties[PROP_GROUP_NAME] =
+    g_param_spec_string ("group-name", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -324,12 +351,14 @@ cb_member_row_init (CbMemberRow *self)
 
 GtkWidget *
 cb_member_row_new (CbGroupMember *member,
-                   CbSession     *session)
+                   CbSession     *session,
+                   const char    *group_name)
 {
   g_return_val_if_fail (CB_IS_GROUP_MEMBER (member), NULL);
 
   return g_object_new (CB_TYPE_MEMBER_ROW,
                        "member", member,
                        "session", session,
+                       "group-name", group_name,
                        NULL);
 }

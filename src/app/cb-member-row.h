@@ -22,7 +22,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CbMemberRow, cb_member_row, CB, MEMBER_ROW, AdwActionRow)
 
 GtkWidget     *cb_member_row_new        (CbGroupMember *member,
-                                         CbSession     *session);
+                                         CbSession     *session,
+                                         const char    *group_name);
 CbGroupMember *cb_member_row_get_member (CbMemberRow   *self);
 /* Adds @widget at the row's end, before its menu button. */
 void           cb_member_row_add_suffix (CbMemberRow   *self,
