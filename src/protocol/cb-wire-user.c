@@ -134,6 +134,9 @@ write_field (CbWireSink       *sink,
     case CB_WIRE_USER_FIELD_ANNOUNCEMENT:
       cb_wire_sink_put_bool (sink, name, user->announcement);
       break;
+    case CB_WIRE_USER_FIELD_REQUIRE_ENCRYPTION:
+      cb_wire_sink_put_bool (sink, name, user->require_encryption);
+      break;
     case CB_WIRE_USER_FIELD_CALLS:
     case CB_WIRE_USER_FIELD_PICKUP:
     case CB_WIRE_N_USER_FIELDS:
@@ -353,6 +356,9 @@ cb_wire_user_from_json (JsonObject  *object,
     goto fail;
   if (cb_wire_user_field_shown ("announcement", user->level) &&
       !cb_json_get_bool (object, "announcement", FALSE, &user->announcement, error))
+    goto fail;
+  if (cb_wire_user_field_shown ("require_encryption", user->level) &&
+      !cb_json_get_bool (object, "require_encryption", FALSE, &user->require_encryption, error))
     goto fail;
   user->line_state = line_state;
   user->agent_status = agent_status;

@@ -169,10 +169,11 @@ fork_failed (CbB2buaLeg *leg,
   if (cb_sip_hunt_fork_failed (call) || cb_sip_diversion_fork_failed (call, status))
     return;
   /* Every device refused: busy or declined wins over "not reachable",
-   * and the reason says what the most telling one said. */
+   * and the reason says what the most telling one said; a 488 (the
+   * media, e.g. a phone that requires SRTP) goes back as it is. */
   worst = call->fork_status;
   call->end_reason = call->fork_reason;
-  if (worst != 486 && worst != 600 && worst != 603)
+  if (worst != 486 && worst != 600 && worst != 603 && worst != 488)
     worst = 480;
   cb_b2bua_call_terminate (call, worst);
 }

@@ -63,6 +63,7 @@ user_to_wire (CbDirectory        *directory,
     },
     .mobile_ringing = { user->mobile_ringing, user->mobile_ringing_delay },
     .announcement = user->announcement,
+    .require_encryption = user->require_encryption,
   };
 
   /* Only looked up where the level shows them: the snapshot writes ten
