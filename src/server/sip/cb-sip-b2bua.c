@@ -111,11 +111,12 @@ cb_b2bua_leg_open (CbB2buaLeg *leg,
   leg->call_id = g_strdup_printf ("%s@%s", uuid, address_of (call));
   leg->contact = g_strdup (contact);
   leg->kind = g_strdup (cb_sip_registrar_contact_kind (registrar_of (call), contact));
-  leg->nh = nua_handle (cb_sip_server_get_nua (call->b2bua->server), &leg->magic,
-                        SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to),
-                        SIPTAG_CALL_ID_STR (leg->call_id), TAG_END ());
   /* A phone on TLS is reached over the connection it registered over. */
   leg->secure = cb_sip_registrar_contact_flow (registrar_of (call), contact) != NULL;
+  leg->nh = nua_handle (cb_sip_server_get_nua (call->b2bua->server), &leg->magic,
+                        SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to),
+                        SIPTAG_CALL_ID_STR (leg->call_id),
+                        CB_SIP_CONTACT_TAGS (call->b2bua->server, leg->secure), TAG_END ());
   cb_sip_tls_route_to_contact (call->b2bua->server, leg->nh, contact);
 }
 
@@ -830,7 +831,8 @@ cb_b2bua_call_answer_caller (CbB2buaCall *call)
   switch (a->state)
     {
     case CB_B2BUA_LEG_INCOMING:
-      nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (body), TAG_END ());
+      nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (body),
+                   CB_SIP_CONTACT_TAGS (call->b2bua->server, a->secure), TAG_END ());
       break;
     case CB_B2BUA_LEG_AWAIT_ACK:
       /* Flow I: the target's answer completes the desk phone's offer. */

@@ -628,7 +628,10 @@ on_offer (CbQueueDispatcher *dispatcher,
       body = cb_sip_origin_apply (&ring->origin, address, offer, CB_SIP_SDP_KEEP);
       ring->nh = nua_handle (cb_sip_server_get_nua (self->server), &ring->magic.magic,
                              SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to),
-                             SIPTAG_CALL_ID_STR (ring->call_id), TAG_END ());
+                             SIPTAG_CALL_ID_STR (ring->call_id),
+                             CB_SIP_CONTACT_TAGS (self->server, cb_sip_registrar_contact_flow (
+                               cb_sip_server_get_registrar (self->server), contact) != NULL),
+                             TAG_END ());
       cb_sip_tls_route_to_contact (self->server, ring->nh, contact);
       nua_invite (ring->nh, NUTAG_URL (contact), CB_SIP_SDP_TAGS (body), TAG_END ());
       g_hash_table_add (self->rings, ring);
@@ -1011,7 +1014,8 @@ enter_queue (CbSipQueue          *self,
     }
   caller->answer = cb_sip_origin_apply (&caller->origin, cb_sip_server_get_address (self->server), music,
                                         CB_SIP_SDP_KEEP);
-  nua_respond (caller->nh, SIP_200_OK, CB_SIP_SDP_TAGS (caller->answer), TAG_END ());
+  nua_respond (caller->nh, SIP_200_OK, CB_SIP_SDP_TAGS (caller->answer),
+               CB_SIP_CONTACT_TAGS (self->server, caller->secure), TAG_END ());
   g_debug ("Queue %s: caller %s (%s) waits", queue->name, caller->id, caller->number);
 
   g_queue_push_tail (&queue->waiting, caller);

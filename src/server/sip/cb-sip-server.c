@@ -64,6 +64,8 @@ struct _CbSipServer
   guint                port;
   char                *tls_uri;    /* "sips:ADDRESS:PORT" while TLS listens */
   char                *tls_dir;    /* the certificate directory sofia reads */
+  char                *contact;    /* our Contact towards devices not on TLS, with TLS on */
+  char                *tls_contact; /* towards devices on TLS */
   gboolean             shutdown_done;
   CbSipRegistrar      *registrar;
   CbSipB2bua          *b2bua;
@@ -97,6 +99,8 @@ cb_sip_server_finalize (GObject *object)
   g_free (self->address);
   g_free (self->uri);
   g_free (self->tls_uri);
+  g_free (self->contact);
+  g_free (self->tls_contact);
   cb_sip_tls_remove_dir (self->tls_dir);
   g_free (self->tls_dir);
   G_OBJECT_CLASS (cb_sip_server_parent_class)->finalize (object);
@@ -574,6 +578,15 @@ cb_sip_server_start (CbSipServer  *self,
     }
   g_free (self->tls_uri);
   self->tls_uri = g_steal_pointer (&sips_url);
+  g_clear_pointer (&self->contact, g_free);
+  g_clear_pointer (&self->tls_contact, g_free);
+  if (self->tls_uri != NULL && !g_str_equal (address, "0.0.0.0") && !g_str_equal (address, "::"))
+    {
+      gboolean v6 = strchr (address, ':') != NULL;
+
+      self->contact = g_strdup_printf (v6 ? "<sip:[%s]:%u>" : "<sip:%s:%u>", address, port);
+      self->tls_contact = g_strdup_printf ("<sip:%s;transport=tls>", self->tls_uri + strlen ("sips:"));
+    }
 
   self->address = g_strdup (address);
   self->port = port;
@@ -646,6 +659,13 @@ cb_sip_server_get_uri (CbSipServer *self)
 {
   g_return_val_if_fail (CB_IS_SIP_SERVER (self), NULL);
   return self->uri;
+}
+
+const char *
+cb_sip_server_contact (CbSipServer *self,
+                       gboolean     tls)
+{
+  return tls ? self->tls_contact : self->contact;
 }
 
 const char *

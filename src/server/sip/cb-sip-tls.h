@@ -10,6 +10,12 @@
 
 G_BEGIN_DECLS
 
+/* Our Contact for a dialog with a device (tls: it is on TLS), see
+ * cb_sip_server_contact(); nothing without TLS. */
+#define CB_SIP_CONTACT_TAGS(server, tls) \
+  TAG_IF (cb_sip_server_contact ((server), (tls)) != NULL, \
+          SIPTAG_CONTACT_STR (cb_sip_server_contact ((server), (tls))))
+
 /* sofia-sip takes TPTAG_CERTIFICATE as a directory with agent.pem (key
  * and certificate) and cafile.pem: made from the [server] PEM files in a
  * private temporary directory (0700, files 0600). Free with
