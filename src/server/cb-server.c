@@ -233,8 +233,14 @@ cb_server_start (CbServer  *self,
       /* The colleagues telephone too, through our own registrar. */
       if (self->sip != NULL)
         {
+          g_autofree char *pem = NULL;
+
           self->phones = cb_demo_phones_new (&self->api, cb_sip_server_get_uri (self->sip),
                                              self->config->call_interval_ms);
+          /* With a certificate, they speak SIP over TLS and SRTP. */
+          if (cb_sip_server_get_tls_uri (self->sip) != NULL &&
+              g_file_get_contents (self->config->tls_certificate, &pem, NULL, NULL))
+            cb_demo_phones_use_tls (self->phones, cb_sip_server_get_tls_uri (self->sip), pem);
           cb_demo_phones_start (self->phones);
         }
     }

@@ -18,7 +18,9 @@
  *    none; calls over TLS reach them encrypted.
  *  - A phone on TLS calls one on UDP: no keys go to the UDP phone, the
  *    call works plain.
- *  - A caller on TLS waiting in a queue hears the hold music over SRTP.
+ *  - A caller on TLS waiting in a queue hears the hold music over SRTP,
+ *    and one calling a user with an announcement hears it over SRTP, then
+ *    talks to the user's phone on TLS, still encrypted.
  */
 
 #define G_LOG_DOMAIN "cb-test-sip-tls"
@@ -26,6 +28,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <net/if.h>
 #include <signal.h>
 #include <string.h>
@@ -47,6 +50,7 @@
 #define CARLA_HZ  660.0
 #define DAVE_HZ   550.0
 #define MUSIC_DB  -35.0
+#define ANNOUNCEMENT_HZ 1300.0
 
 static const char *directory =
   "{\"users\":["
@@ -717,6 +721,129 @@ test_hold_music (void)
   cb_test_phone_clear_all (&olga, &dave, NULL);
 }
 
+/* ---- an announcement ------------------------------------------------------------------ */
+
+/* A WAV of `ms` of a tone: 16 kHz, 16 bit, mono PCM. */
+static GBytes *
+make_wav (double freq,
+          guint  ms)
+{
+  guint n = 16 * ms;
+  guint32 data_size = 2 * n;
+  guint32 riff_size = 36 + data_size;
+  GByteArray *wav = g_byte_array_sized_new (44 + data_size);
+  guint8 header[44] = { 'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E',
+                        'f', 'm', 't', ' ', 16, 0, 0, 0,
+                        1, 0, 1, 0,                /* PCM, mono */
+                        0x80, 0x3e, 0, 0,          /* 16000 Hz */
+                        0x00, 0x7d, 0, 0,          /* 32000 bytes/s */
+                        2, 0, 16, 0,
+                        'd', 'a', 't', 'a', 0, 0, 0, 0 };
+
+  for (guint i = 0; i < 4; i++)
+    {
+      header[4 + i] = (riff_size >> (8 * i)) & 0xff;
+      header[40 + i] = (data_size >> (8 * i)) & 0xff;
+    }
+  g_byte_array_append (wav, header, sizeof header);
+  for (guint i = 0; i < n; i++)
+    {
+      gint16 sample = (gint16) (12000 * sin (2 * G_PI * freq * i / 16000.0));
+      guint8 bytes[2] = { (guint16) sample & 0xff, ((guint16) sample >> 8) & 0xff };
+
+      g_byte_array_append (wav, bytes, 2);
+    }
+  return g_byte_array_free_to_bytes (wav);
+}
+
+typedef struct {
+  GBytes  *body;
+  GError  *error;
+  gboolean done;
+} Sent;
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Sent *sent = user_data;
+
+  sent->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &sent->error);
+  sent->done = TRUE;
+}
+
+static void
+upload_announcement (CbTestPhone *phone,
+                     GBytes      *wav)
+{
+  g_autofree char *url = g_strconcat (server->url, "/api/v1/me/announcement", NULL);
+  g_autofree char *authorization = g_strconcat ("Bearer ", phone->token, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("PUT", url);
+  Sent sent = { NULL, NULL, FALSE };
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  soup_message_set_request_body_from_bytes (msg, "audio/wav", wav);
+  soup_session_send_and_read_async (server->session, msg, G_PRIORITY_DEFAULT, NULL, on_sent, &sent);
+  CB_TEST_WAIT_FOR (sent.done, WAIT_MS, "the upload");
+  g_assert_no_error (sent.error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_bytes_unref (sent.body);
+}
+
+static guint
+media_remote_port (CbSipCall *call)
+{
+  guint port = 0;
+
+  g_object_get (cb_sip_call_get_media (call), "remote-rtp-port", &port, NULL);
+  return port;
+}
+
+static void
+test_announcement (void)
+{
+  CbTestPhone carla = { 0 }, dave = { 0 };
+  g_autoptr(GBytes) wav = make_wav (ANNOUNCEMENT_HZ, 1500);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  carla.manual_answer = TRUE;
+  start_tls_phone (&carla, "carla", CARLA_HZ, DAVE_HZ);
+  upload_announcement (&carla, wav);
+  start_tls_phone (&dave, "dave", DAVE_HZ, ANNOUNCEMENT_HZ);
+  cb_test_phone_listen_for (&dave, CARLA_HZ);
+
+  /* The server answers dave with the announcement, over SRTP. */
+  cb_test_phone_dial (&dave, "203");
+  CB_TEST_WAIT_FOR (cb_test_phone_state_is (&dave, CB_SIP_CALL_STATE_ACTIVE), 3 * WAIT_MS,
+                    "the server to answer dave");
+  cb_test_phone_wait_hears (&dave, ANNOUNCEMENT_HZ, "dave to hear the announcement over SRTP");
+  g_assert_true (cb_sip_call_get_encrypted (dave.call));
+
+  /* Carla's phone rings after it; answered, the re-INVITE brings her
+   * keys to dave: still SRTP, now with her. */
+  CB_TEST_WAIT_FOR (cb_test_phone_rang (&carla), WAIT_MS, "carla's phone to ring");
+  cb_test_phone_answer (&carla);
+  cb_test_phone_wait_state (&carla, CB_SIP_CALL_STATE_ACTIVE, "carla's answer");
+  /* New keys, a new pipeline at dave's: listen to that one. */
+  CB_TEST_WAIT_FOR (media_remote_port (dave.call) ==
+                    cb_media_pipeline_get_local_rtp_port (cb_sip_call_get_media (carla.call)) &&
+                    cb_media_pipeline_is_running (cb_sip_call_get_media (dave.call)),
+                    WAIT_MS, "dave's media to follow carla's answer");
+  cb_test_phone_listen_to (&dave, dave.call);
+  cb_test_phone_wait_hears (&dave, CARLA_HZ, "dave to hear carla");
+  cb_test_phone_wait_hears (&carla, DAVE_HZ, "carla to hear dave");
+  g_assert_true (cb_sip_call_get_encrypted (dave.call));
+  g_assert_true (cb_sip_call_get_encrypted (carla.call));
+  cb_sip_call_hangup (dave.call);
+  cb_test_phone_wait_state (&carla, CB_SIP_CALL_STATE_ENDED, "the call to end");
+
+  answer = cb_test_request (server, "DELETE", "/api/v1/me/announcement", carla.token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  cb_test_phone_clear_all (&carla, &dave, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -739,6 +866,7 @@ main (int   argc,
   g_test_add_func ("/sip/tls/require-encryption", test_require_encryption);
   g_test_add_func ("/sip/tls/tls-to-udp", test_tls_to_udp);
   g_test_add_func ("/sip/tls/hold-music", test_hold_music);
+  g_test_add_func ("/sip/tls/announcement", test_announcement);
   result = g_test_run ();
 
   cb_test_server_stop (server);
