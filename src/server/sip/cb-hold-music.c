@@ -553,8 +553,10 @@ answer_srtp (const sdp_media_t  *audio,
   if (*srtp == NULL)
     return FALSE;
   *crypto = cb_srtp_crypto_to_string (&ours);
-  *proto = mode == CB_SRTP_MODE_MANDATORY ? "RTP/SAVP" : "RTP/AVP";
-  memset (&ours, 0, sizeof ours);
+  /* In the offer's profile (RTP/SAVPF too: feedback is optional). */
+  *proto = mode == CB_SRTP_MODE_MANDATORY
+           ? (audio->m_proto_name != NULL ? audio->m_proto_name : "RTP/SAVP") : "RTP/AVP";
+  explicit_bzero (&ours, sizeof ours);
   return TRUE;
 }
 
