@@ -974,9 +974,14 @@ cb_sip_agent_register (CbSipAgent *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REGISTERED]);
     }
 
+  /* Over TLS the server reaches us over our connection only: should it
+   * go (a server restart), the next refresh opens a new one, so refresh
+   * every five minutes rather than every hour. */
   self->register_nh = nua_handle (self->nua, NULL,
                                   SIPTAG_TO_STR (aor),
                                   SIPTAG_FROM_STR (aor),
+                                  TAG_IF (self->transport == CB_SIP_TRANSPORT_TLS,
+                                          SIPTAG_EXPIRES_STR ("300")),
                                   TAG_END ());
   /* Outbound's validation sends an OPTIONS to our own contact through the
    * registrar, which is not a proxy: it only ever fails, and loudly. */
