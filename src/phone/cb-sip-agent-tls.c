@@ -248,6 +248,8 @@ _cb_sip_tls_check_async (const char          *host,
         }
     }
   g_socket_client_set_timeout (client, 10);
+  /* SIP goes to the registrar directly, never through an HTTP proxy. */
+  g_socket_client_set_enable_proxy (client, FALSE);
   g_socket_client_connect_to_host_async (client, host, port, cancellable, on_connected,
                                          g_steal_pointer (&task));
 }
