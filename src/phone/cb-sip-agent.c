@@ -515,6 +515,27 @@ on_register_retry (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* sofia now and then hands a response's phrase copied from a message
+ * it has already freed (seen on a re-INVITE's 200 over TLS): only a
+ * phrase of printable UTF-8 is shown, else the standard one. */
+static const char *
+readable_phrase (int         status,
+                 const char *phrase)
+{
+  const char *p;
+
+  if (phrase == NULL || !g_utf8_validate (phrase, -1, NULL))
+    goto standard;
+  for (p = phrase; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isprint (g_utf8_get_char (p)))
+      goto standard;
+  return phrase;
+
+standard:
+  phrase = status > 0 ? sip_status_phrase (status) : NULL;
+  return phrase != NULL ? phrase : "";
+}
+
 static void
 handle_register (CbSipAgent  *self,
                  nua_event_t  event,
@@ -544,7 +565,7 @@ handle_register (CbSipAgent  *self,
   if (status >= 300 && event == nua_r_register && self->want_registered)
     {
       g_autofree char *message = g_strdup_printf ("REGISTER failed: %d %s", status,
-                                                  phrase != NULL ? phrase : "");
+                                                  readable_phrase (status, phrase));
 
       set_registration_error (self, message);
       schedule_retry (self);
@@ -568,7 +589,7 @@ on_nua_event (nua_event_t   event,
               sip_t const  *sip,
               tagi_t        tags[])
 {
-  g_debug ("%s %d %s", nua_event_name (event), status, phrase ? phrase : "");
+  g_debug ("%s %d %s", nua_event_name (event), status, readable_phrase (status, phrase));
 
   switch (event)
     {
