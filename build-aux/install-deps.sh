@@ -16,6 +16,8 @@ packages=(
   xdotool
   # A private PulseAudio server lets the device tests plug and unplug sinks.
   pulseaudio pulseaudio-utils
+  # cb-bench runs Kamailio beside callboardd in its SIP modes (no test needs it).
+  kamailio
 )
 
 missing=()

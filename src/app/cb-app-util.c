@@ -117,23 +117,122 @@ cb_describe_error (const GError *error)
           break;
         }
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
-           g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
+           g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
+           g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
     {
-      return g_strdup (_("The server cannot be reached. Check the address and your network."));
+      return g_strdup (_("No server by that name was found. Check the address."));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    {
+      return g_strdup (_("Nothing answers at that address. Check the address and the port."));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    {
+      return g_strdup (_("The server cannot be reached. Check your network connection."));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
-      return g_strdup (_("The server did not answer in time."));
+      return g_strdup (_("The server did not answer in time. It may be down, or the address may be wrong."));
+    }
+  else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+    {
+      return g_strdup (_("The server's certificate is not trusted."));
     }
   else if (error->domain == G_TLS_ERROR)
     {
-      return g_strdup (_("The server's certificate is not trusted."));
+      return g_strdup (_("A secure connection to the server could not be set up."));
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED))
+    {
+      /* The library's own words say nothing to a user. */
+      g_debug ("Connection failed: %s", error->message);
+      return g_strdup (_("The connection to the server failed."));
     }
 
   /* Server messages are already meant for people; keep them as they are. */
   return g_strdup (error->message);
+}
+
+char *
+cb_dial_uri_get_number (const char *uri)
+{
+  g_autofree char *unescaped = NULL;
+  const char *rest;
+  GString *number;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  if (g_ascii_strncasecmp (uri, "tel:", 4) == 0)
+    rest = uri + 4;
+  else if (g_ascii_strncasecmp (uri, "callto:", 7) == 0)
+    rest = uri + 7;
+  else if (g_ascii_strncasecmp (uri, "sips:", 5) == 0)
+    rest = uri + 5;
+  else if (g_ascii_strncasecmp (uri, "sip:", 4) == 0)
+    rest = uri + 4;
+  else
+    return NULL;
+  /* "callto://203" and "tel://…" are seen in the wild. */
+  while (*rest == '/')
+    rest++;
+
+  unescaped = g_uri_unescape_segment (rest, rest + strcspn (rest, ";?@#"), NULL);
+  if (unescaped == NULL)
+    return NULL;
+  /* Visual separators go; what is left must be a number to dial. */
+  number = g_string_new (NULL);
+  for (const char *c = unescaped; *c != '\0'; c++)
+    {
+      if (strchr (" -.()/", *c) != NULL)
+        continue;
+      if (!g_ascii_isdigit (*c) && strchr ("+*#", *c) == NULL)
+        {
+          g_string_free (number, TRUE);
+          return NULL;
+        }
+      g_string_append_c (number, *c);
+    }
+  if (number->len == 0)
+    {
+      g_string_free (number, TRUE);
+      return NULL;
+    }
+  return g_string_free (number, FALSE);
+}
+
+static gboolean
+query_lazy_tooltip (GtkWidget  *widget,
+                    int         x,
+                    int         y,
+                    gboolean    keyboard,
+                    GtkTooltip *tooltip,
+                    gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), "cb-lazy-tooltip");
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+void
+cb_widget_set_lazy_tooltip (GtkWidget  *widget,
+                            const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (g_object_get_data (G_OBJECT (widget), "cb-lazy-tooltip-handler") == NULL)
+    {
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_lazy_tooltip), NULL);
+      g_object_set_data (G_OBJECT (widget), "cb-lazy-tooltip-handler", GINT_TO_POINTER (TRUE));
+      gtk_widget_set_has_tooltip (widget, TRUE);
+    }
+  g_object_set_data_full (G_OBJECT (widget), "cb-lazy-tooltip", g_strdup (text), g_free);
 }

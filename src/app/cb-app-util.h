@@ -35,6 +35,19 @@ void     cb_widget_unparent_children    (GtkWidget  *widget);
 void     cb_widget_show_toast           (GtkWidget  *widget,
                                          const char *message);
 
+/* The number a tel:, sip:, sips: or callto: link dials ("tel:+49-30-1234"
+ * -> "+49301234", "sip:203@pbx" -> "203"), or NULL for any other link or
+ * one that holds no number. */
+char    *cb_dial_uri_get_number         (const char   *uri);
+
+/* A tooltip for state that changes often (a lamp, a colleague's
+ * availability): the text is kept and shown when the pointer asks for
+ * it. gtk_widget_set_tooltip_text() queries the pointer position from the
+ * display server on every change, a round trip that dominated the
+ * client's time under a storm of lamp changes (cb-bench blf-frames). */
+void     cb_widget_set_lazy_tooltip     (GtkWidget  *widget,
+                                         const char *text);
+
 /* A user-facing sentence for an error from CbSession. */
 char    *cb_describe_error              (const GError *error);
 

@@ -1,7 +1,12 @@
-/* cb-application.c: the Callboard application: windows, app actions, demo
+/* cb-application.c: the Callboard application: windows, app actions, demo, dialling links
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tel:, sip: and callto: links dial through the running instance: the
+ * desktop file names the schemes, and `callboard tel:+49…` on the command
+ * line (or an "open" from elsewhere) reaches the primary instance, whose
+ * window dials (once signed in, when it is not yet).
  */
 
 #define G_LOG_DOMAIN "cb-application"
@@ -10,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cb-app-util.h"
 #include "cb-application.h"
 #include "cb-blf-window.h"
 #include "cb-preferences-window.h"
@@ -103,7 +109,7 @@ about_action (GSimpleAction *action,
                         "application-name", _("Callboard"),
                         "developer-name", _("The Callboard developers"),
                         "version", PACKAGE_VERSION,
-                        "comments", _("See your colleagues’ availability and phone lines, log into hunt groups and set your agent status."),
+                        "comments", _("See your colleagues’ availability and phone lines, log into hunt groups and set your workplace status."),
                         "developers", developers,
                         /* Translators: your names, one per line */
                         "translator-credits", _("translator-credits"),
@@ -188,6 +194,37 @@ cb_application_startup (GApplication *application)
 }
 
 static void
+dial_uri (CbApplication *self,
+          const char    *uri)
+{
+  g_autofree char *number = cb_dial_uri_get_number (uri);
+  CbWindow *window;
+
+  if (number == NULL)
+    {
+      g_message ("Not a number to dial: %s", uri);
+      return;
+    }
+  window = ensure_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  cb_window_dial_when_ready (window, number);
+}
+
+static void
+cb_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      dial_uri (CB_APPLICATION (application), uri);
+    }
+}
+
+static void
 cb_application_activate (GApplication *application)
 {
   gtk_window_present (GTK_WINDOW (ensure_window (CB_APPLICATION (application))));
@@ -199,6 +236,7 @@ cb_application_command_line (GApplication            *application,
 {
   CbApplication *self = CB_APPLICATION (application);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_auto(GStrv) links = NULL;
   const char *server = NULL;
   const char *user = NULL;
   gboolean demo = FALSE;
@@ -207,6 +245,7 @@ cb_application_command_line (GApplication            *application,
   g_variant_dict_lookup (options, "server", "&s", &server);
   g_variant_dict_lookup (options, "user", "&s", &user);
   g_variant_dict_lookup (options, "demo", "b", &demo);
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^as", &links);
 
   window = ensure_window (self);
   cb_window_set_sign_in_fields (window, server, user);
@@ -217,6 +256,9 @@ cb_application_command_line (GApplication            *application,
   else if (server != NULL && user != NULL && g_getenv ("CALLBOARD_PASSWORD") != NULL)
     cb_sign_in_page_sign_in_with_password (cb_window_get_sign_in_page (window),
                                            g_getenv ("CALLBOARD_PASSWORD"));
+
+  for (guint i = 0; links != NULL && links[i] != NULL; i++)
+    dial_uri (self, links[i]);
 
   return EXIT_SUCCESS;
 }
@@ -253,6 +295,7 @@ cb_application_class_init (CbApplicationClass *klass)
   app_class->startup = cb_application_startup;
   app_class->activate = cb_application_activate;
   app_class->command_line = cb_application_command_line;
+  app_class->open = cb_application_open;
   app_class->shutdown = cb_application_shutdown;
 }
 
@@ -266,6 +309,8 @@ cb_application_init (CbApplication *self)
       N_("Server address to sign in to"), N_("URL") },
     { "user", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("User name to sign in with"), N_("NAME") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+      NULL, N_("[tel:NUMBER…]") },
     { NULL }
   };
 
@@ -279,7 +324,7 @@ cb_application_new (void)
 {
   return g_object_new (CB_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/org/callboard/Callboard",
                        NULL);
 }

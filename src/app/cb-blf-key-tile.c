@@ -131,7 +131,7 @@ update (CbBlfKeyTile *self)
       /* Translators: %s is the caller of a call ringing at a colleague */
       tooltip = g_strdup_printf (_("Call from %s"), caller);
       gtk_label_set_label (self->caller_label, caller);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->caller_label), tooltip);
+      cb_widget_set_lazy_tooltip (GTK_WIDGET (self->caller_label), tooltip);
       /* The target first: the name alone would name an action with a
        * parameter but none given. */
       gtk_actionable_set_action_target (GTK_ACTIONABLE (self->take_button), "x",
@@ -143,7 +143,7 @@ update (CbBlfKeyTile *self)
 
   g_clear_pointer (&tooltip, g_free);
   tooltip = g_strdup_printf ("%s — %s", cb_blf_key_get_title (self->key), cb_blf_lamp_get_label (lamp));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->lamp_icon), cb_blf_lamp_get_label (lamp));
+  cb_widget_set_lazy_tooltip (GTK_WIDGET (self->lamp_icon), cb_blf_lamp_get_label (lamp));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->lamp_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, cb_blf_lamp_get_label (lamp), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),

@@ -19,6 +19,7 @@
 #include "cb-blf-key-tile.h"
 #include "cb-blf-window.h"
 #include "cb-colleague-widget.h"
+#include "cb-frame-report.h"
 
 struct _CbBlfWindow
 {
@@ -230,6 +231,29 @@ cb_blf_window_map (GtkWidget *widget)
 }
 
 static void
+count_lamp (CbBlfWindow *self)
+{
+  cb_frame_report_count (GTK_WIDGET (self));
+}
+
+/* For cb-bench blf-frames: each lamp change counted against the frame
+ * that shows it. */
+static void
+count_lamps_of (CbBlfWindow *self,
+                guint        position,
+                guint        removed,
+                guint        added,
+                GListModel  *blf)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GObject) key = g_list_model_get_item (blf, i);
+
+      g_signal_connect_object (key, "notify::lamp", G_CALLBACK (count_lamp), self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
 cb_blf_window_constructed (GObject *object)
 {
   CbBlfWindow *self = CB_BLF_WINDOW (object);
@@ -251,6 +275,13 @@ cb_blf_window_constructed (GObject *object)
   g_object_unref (selection);
   g_signal_connect_object (blf, "items-changed", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
   update_count (self);
+
+  if (cb_frame_report_enabled ())
+    {
+      cb_frame_report_attach (GTK_WIDGET (self), "blf");
+      g_signal_connect_object (blf, "items-changed", G_CALLBACK (count_lamps_of), self, G_CONNECT_SWAPPED);
+      count_lamps_of (self, 0, 0, g_list_model_get_n_items (blf), blf);
+    }
 }
 
 static void

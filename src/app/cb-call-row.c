@@ -10,12 +10,26 @@
  * a filter model over every colleague per card would cost for nothing.
  * Favourites come first in it: they are whom calls are passed to most.
  *
- * A consultation shows on both of its cards as Transfer / Cancel: either
- * card completes or abandons the pair.
+ * Controls keep their places: what cannot be done in a state is greyed,
+ * not hidden (the answer and hang-up places hold an empty slot or the
+ * dismiss button instead), so a second click never lands on another
+ * control; hold and mute show their state on the toggle itself.
+ *
+ * With two calls on the phone (a consultation pair, or a second call),
+ * a row of actions below the controls says what goes where: "Connect
+ * Paula with Ben" (transfer), Swap, Conference, and Cancel for a
+ * consultation; below, so a long name never widens the card or the
+ * column. A call placed that reached nobody says why until dismissed,
+ * with Call Again.
  *
  * A live or ringing card can be dragged onto a colleague anywhere: the
  * drag carries the call's server id (CbDraggedCall), and the colleague's
  * widget asks whether to forward or consult.
+ *
+ * Why one file of this size (about 1,300 lines): every part of it (the
+ * state shown, the call.* actions, the two calls' actions, the transfer
+ * picker, the drag) acts on the one card's call and reads its other
+ * calls; split, each part would reach into the others' fields.
  */
 
 #define G_LOG_DOMAIN "cb-call-row"
@@ -50,7 +64,7 @@ struct _CbCallRow
   GtkLabel        *state_label;
   GtkLabel        *duration_label;
   GtkWidget       *controls;
-  GtkWidget       *consultation_box;
+  GtkWidget       *live_controls;
   GtkToggleButton *mute_button;
   GtkToggleButton *hold_button;
   GtkWidget       *keypad_button;
@@ -59,8 +73,19 @@ struct _CbCallRow
   GtkWidget       *transfer_calls_box;
   GtkSearchEntry  *transfer_search;
   GtkListBox      *transfer_list;
+  GtkStack        *answer_slot;
   GtkWidget       *answer_button;
+  GtkStack        *end_slot;
   GtkWidget       *hangup_button;
+  GtkWidget       *parties_box;
+  GtkWidget       *actions_box;
+  GtkWidget       *connect_button;
+  GtkLabel        *connect_label;
+  GtkWidget       *pair_box;
+  GtkWidget       *swap_button;
+  GtkWidget       *conference_button;
+  GtkWidget       *cancel_button;
+  GtkWidget       *call_again_button;
   GtkGrid         *keypad_grid;
   GtkPopover      *keypad_popover;
   GtkLabel        *keypad_digits;
@@ -103,6 +128,21 @@ state_label (CbCall *call)
     case CB_CALL_STATE_ENDED:
     default:
       return _("Call ended");
+    }
+}
+
+static const char *
+failure_label (CbCallFailure failure)
+{
+  switch (failure)
+    {
+    case CB_CALL_FAILURE_BUSY:        return _("Not reached: busy");
+    case CB_CALL_FAILURE_DECLINED:    return _("Not reached: declined");
+    case CB_CALL_FAILURE_NOT_FOUND:   return _("Not reached: no such number");
+    case CB_CALL_FAILURE_UNREACHABLE: return _("Not reached: phone unreachable");
+    case CB_CALL_FAILURE_REJECTED:    return _("Not reached: refused");
+    case CB_CALL_FAILURE_NONE:
+    default:                          return NULL;
     }
 }
 
@@ -176,54 +216,192 @@ context_text (CbCall *call)
   return g_steal_pointer (&for_group);
 }
 
+/* The other live call of this phone when there is exactly one: what
+ * "Connect", Swap and Conference act on. A consultation's partner first. */
+static CbCall *
+other_live_call (CbCallRow *self)
+{
+  GListModel *calls;
+  CbCall *found = NULL;
+  guint n;
+
+  if (cb_call_get_partner (self->call) != NULL)
+    return cb_call_get_partner (self->call);
+  if (self->softphone == NULL)
+    return NULL;
+  calls = cb_softphone_get_calls (self->softphone);
+  n = g_list_model_get_n_items (calls);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbCall) other = g_list_model_get_item (calls, i);
+      CbCallState state = cb_call_get_state (other);
+
+      if (other == self->call || (state != CB_CALL_STATE_CONNECTED && state != CB_CALL_STATE_HELD))
+        continue;
+      if (found != NULL)
+        return NULL;   /* three calls: which one is meant is not clear */
+      found = other;   /* the model keeps it */
+    }
+  return found;
+}
+
+/* The conference's parties under its title, one line each. */
+static void
+fill_parties (CbCallRow          *self,
+              const char * const *parties)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (self->parties_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->parties_box), child);
+  for (guint i = 0; parties != NULL && parties[i] != NULL; i++)
+    {
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      GtkWidget *avatar = adw_avatar_new (24, parties[i], TRUE);
+      GtkWidget *label = gtk_label_new (parties[i]);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_box_append (GTK_BOX (row), avatar);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_widget_add_css_class (row, "cb-conference-party");
+      gtk_box_append (GTK_BOX (self->parties_box), row);
+    }
+  gtk_widget_set_visible (self->parties_box, parties != NULL);
+}
+
+/* The held party first: that is the one put through. */
+static char *
+connect_text (CbCall *call,
+              CbCall *other)
+{
+  CbCall *first = call;
+  CbCall *second = other;
+
+  if (cb_call_is_consultation (call) ||
+      (cb_call_get_partner (call) == NULL && cb_call_get_state (other) == CB_CALL_STATE_HELD &&
+       cb_call_get_state (call) != CB_CALL_STATE_HELD))
+    {
+      first = other;
+      second = call;
+    }
+  /* Translators: the first %s is the held party, the second the party the
+   * user talks to: a transfer connects them */
+  return g_strdup_printf (_("Connect %s with %s"), cb_call_get_remote_name (first),
+                          cb_call_get_remote_name (second));
+}
+
+
 static void
 update (CbCallRow *self)
 {
   CbCallState state;
+  CbCallFailure failure;
+  const char * const *parties;
+  CbCall *other;
   gboolean live;
   gboolean paired;
+  gboolean remote;
+  gboolean held;
+  gboolean muted;
+  gboolean two_calls;
   g_autofree char *context = NULL;
+  g_autofree char *connect = NULL;
   const char *classes[] = { "cb-call-state", NULL, NULL };
 
   if (self->call == NULL)
     return;
 
   state = cb_call_get_state (self->call);
+  failure = cb_call_get_failure (self->call);
+  parties = state != CB_CALL_STATE_ENDED ? cb_call_get_conference_parties (self->call) : NULL;
   live = state == CB_CALL_STATE_CONNECTED || state == CB_CALL_STATE_HELD;
   paired = live && cb_call_get_partner (self->call) != NULL;
+  remote = cb_call_is_remote (self->call);
+  held = cb_call_get_held (self->call);
+  muted = cb_call_get_muted (self->call);
+  /* A conference is one call: it is not swapped, held or transferred. */
+  other = live && parties == NULL ? other_live_call (self) : NULL;
+  two_calls = live && other != NULL && self->softphone != NULL;
   context = context_text (self->call);
   gtk_label_set_label (self->context_label, context != NULL ? context : "");
   gtk_widget_set_visible (GTK_WIDGET (self->context_label), context != NULL);
-  gtk_widget_set_visible (self->consultation_box, paired);
 
-  adw_avatar_set_text (self->avatar, cb_call_get_remote_name (self->call));
-  gtk_label_set_label (self->name_label, cb_call_get_remote_name (self->call));
-  gtk_label_set_label (self->number_label, cb_call_get_remote_number (self->call));
-  /* The number is already the title when nobody in the directory has it. */
-  gtk_widget_set_visible (GTK_WIDGET (self->number_label),
-                          g_strcmp0 (cb_call_get_remote_name (self->call),
-                                     cb_call_get_remote_number (self->call)) != 0);
-  gtk_label_set_label (self->state_label, state_label (self->call));
-  classes[1] = state_style (state);
+  if (parties != NULL)
+    {
+      /* One card for the conference: who is in it, not one remote party. */
+      adw_avatar_set_text (self->avatar, NULL);
+      adw_avatar_set_icon_name (self->avatar, "system-users-symbolic");
+      gtk_label_set_label (self->name_label, _("Conference"));
+      gtk_widget_set_visible (GTK_WIDGET (self->number_label), FALSE);
+    }
+  else
+    {
+      adw_avatar_set_icon_name (self->avatar, NULL);
+      adw_avatar_set_text (self->avatar, cb_call_get_remote_name (self->call));
+      gtk_label_set_label (self->name_label, cb_call_get_remote_name (self->call));
+      gtk_label_set_label (self->number_label, cb_call_get_remote_number (self->call));
+      /* The number is already the title when nobody in the directory has it. */
+      gtk_widget_set_visible (GTK_WIDGET (self->number_label),
+                              g_strcmp0 (cb_call_get_remote_name (self->call),
+                                         cb_call_get_remote_number (self->call)) != 0);
+    }
+  fill_parties (self, parties);
+  if (failure != CB_CALL_FAILURE_NONE)
+    {
+      gtk_label_set_label (self->state_label, failure_label (failure));
+      classes[1] = "failed";
+    }
+  else
+    {
+      gtk_label_set_label (self->state_label, state_label (self->call));
+      classes[1] = state_style (state);
+    }
   gtk_widget_set_css_classes (GTK_WIDGET (self->state_label), classes);
   update_duration (self);
 
-  gtk_widget_set_visible (self->answer_button, state == CB_CALL_STATE_RINGING);
-  gtk_widget_set_visible (GTK_WIDGET (self->mute_button), live && !cb_call_is_remote (self->call));
-  /* While consulting, the pair's buttons are the ones that matter. */
-  gtk_widget_set_visible (GTK_WIDGET (self->hold_button), live && !paired);
-  gtk_widget_set_visible (self->keypad_button, state == CB_CALL_STATE_CONNECTED);
-  gtk_widget_set_visible (self->transfer_button, live && !paired);
-  gtk_widget_set_visible (self->hangup_button, state != CB_CALL_STATE_ENDED);
-  gtk_toggle_button_set_active (self->mute_button, cb_call_get_muted (self->call));
-  gtk_toggle_button_set_active (self->hold_button, cb_call_get_held (self->call));
+  /* Fixed places: greyed when not possible now. A desk phone mutes with
+   * its own key. */
+  /* A failed call has none of these: they keep their room (so the
+   * dismiss button is where hang up was) but are not there. */
+  gtk_widget_set_opacity (self->live_controls, failure == CB_CALL_FAILURE_NONE ? 1.0 : 0.0);
+  gtk_widget_set_sensitive (self->live_controls, failure == CB_CALL_FAILURE_NONE);
+  gtk_widget_set_sensitive (self->keypad_button, state == CB_CALL_STATE_CONNECTED);
+  gtk_widget_set_sensitive (self->transfer_button, live && !paired && parties == NULL);
+  gtk_stack_set_visible_child_name (self->answer_slot,
+                                    state == CB_CALL_STATE_RINGING ? "answer" : "none");
+  gtk_stack_set_visible_child_name (self->end_slot,
+                                    failure != CB_CALL_FAILURE_NONE ? "dismiss" : "hangup");
+
+  /* The toggles show their state in place: pressed, and saying what a
+   * press does now. */
+  gtk_toggle_button_set_active (self->mute_button, muted);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->mute_button), muted ? _("Unmute") : _("Mute"));
+  gtk_toggle_button_set_active (self->hold_button, held);
+  gtk_button_set_icon_name (GTK_BUTTON (self->hold_button),
+                            held ? "media-playback-start-symbolic" : "media-playback-pause-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->hold_button), held ? _("Resume") : _("Hold"));
   gtk_widget_set_tooltip_text (self->hangup_button,
-                               state == CB_CALL_STATE_RINGING ? _("Decline") : _("Hang Up"));
+                               state == CB_CALL_STATE_RINGING ? _("Decline")
+                               : parties != NULL ? _("Leave the Conference") : _("Hang Up"));
+
+  /* The two calls' actions, or the failed call's. */
+  if (two_calls)
+    {
+      connect = connect_text (self->call, other);
+      gtk_label_set_label (self->connect_label, connect);
+      gtk_widget_set_tooltip_text (self->connect_button, connect);
+    }
+  gtk_widget_set_visible (self->connect_button, two_calls);
+  gtk_widget_set_visible (self->pair_box, two_calls);
+  gtk_widget_set_visible (self->cancel_button, paired && self->softphone != NULL);
+  gtk_widget_set_visible (self->call_again_button, failure != CB_CALL_FAILURE_NONE);
+  gtk_widget_set_visible (self->actions_box, two_calls || failure != CB_CALL_FAILURE_NONE);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.answer", state == CB_CALL_STATE_RINGING);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.hangup", state != CB_CALL_STATE_ENDED);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.toggle-hold", live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.toggle-mute", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.toggle-hold", live && parties == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.toggle-mute", live && !remote);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.dtmf", state == CB_CALL_STATE_CONNECTED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.forward", live && self->softphone != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.complete-transfer",
@@ -233,6 +411,15 @@ update (CbCallRow *self)
                                  paired && self->softphone != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.cancel-consultation",
                                  paired && self->softphone != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.connect", two_calls);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.swap",
+                                 two_calls && (held || cb_call_get_state (other) == CB_CALL_STATE_HELD));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.conference", two_calls);
+  /* The server's reason may come before the phone's end: both wait for it. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.call-again",
+                                 failure != CB_CALL_FAILURE_NONE && state == CB_CALL_STATE_ENDED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.dismiss",
+                                 state == CB_CALL_STATE_ENDED && self->softphone != NULL);
   if (!live && self->transfer_popover != NULL)
     gtk_popover_popdown (self->transfer_popover);
 }
@@ -249,6 +436,57 @@ on_call_notify (CbCallRow  *self,
 }
 
 static void on_control_failed (CbCallRow *self, GError *error, CbCall *call);
+
+static void
+on_other_call_notify (CbCallRow  *self,
+                      GParamSpec *pspec,
+                      CbCall     *call)
+{
+  update (self);
+}
+
+/* The actions row depends on the phone's other calls: follow their
+ * states and names while they are there. */
+static void
+watch_calls (CbCallRow *self)
+{
+  GListModel *calls;
+  guint n;
+
+  if (self->softphone == NULL)
+    return;
+  calls = cb_softphone_get_calls (self->softphone);
+  n = g_list_model_get_n_items (calls);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbCall) call = g_list_model_get_item (calls, i);
+
+      if (call == self->call)
+        continue;
+      g_signal_handlers_disconnect_by_func (call, on_other_call_notify, self);
+      g_signal_connect_object (call, "notify::state", G_CALLBACK (on_other_call_notify), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (call, "notify::remote-name", G_CALLBACK (on_other_call_notify), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update (self);
+}
+
+static void
+set_softphone (CbCallRow   *self,
+               CbSoftphone *softphone)
+{
+  if (self->softphone == softphone)
+    return;
+  if (self->softphone != NULL)
+    g_signal_handlers_disconnect_by_data (cb_softphone_get_calls (self->softphone), self);
+  g_set_object (&self->softphone, softphone);
+  if (softphone != NULL)
+    g_signal_connect_object (cb_softphone_get_calls (softphone), "items-changed",
+                             G_CALLBACK (watch_calls), self, G_CONNECT_SWAPPED);
+  watch_calls (self);
+  update (self);
+}
 
 static void
 set_call (CbCallRow *self,
@@ -538,6 +776,100 @@ cancel_consultation_action (GtkWidget  *widget,
                                     cb_call_is_consultation (self->call) ? self->call : partner);
 }
 
+/* "Connect A with B": the pair's transfer, or the two calls'. */
+static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  CbCallRow *self = CB_CALL_ROW (widget);
+  CbCall *other;
+
+  if (self->call == NULL || self->softphone == NULL || (other = other_live_call (self)) == NULL)
+    return;
+  if (cb_call_get_partner (self->call) != NULL)
+    complete_consultation_action (widget, action_name, param);
+  else
+    transfer (self, self->call, other);
+}
+
+static void
+swap_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  CbCallRow *self = CB_CALL_ROW (widget);
+  g_autoptr(GError) error = NULL;
+  CbCall *other;
+  CbCall *resume;
+
+  if (self->call == NULL || self->softphone == NULL || (other = other_live_call (self)) == NULL)
+    return;
+  /* Whichever card: the held call is taken back, the other held. */
+  resume = cb_call_get_held (self->call) ? self->call : other;
+  if (!cb_call_get_held (resume))
+    return;
+  if (!cb_softphone_resume (self->softphone, resume, &error))
+    report (self, _("The calls could not be swapped"), error);
+}
+
+static void
+conference_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  CbCallRow *self = CB_CALL_ROW (widget);
+  CbCall *other;
+  CbCall *keep;
+
+  if (self->call == NULL || self->softphone == NULL || (other = other_live_call (self)) == NULL)
+    return;
+  /* The phone keeps its dialog of the call it talks in; the held one's goes. */
+  keep = cb_call_get_state (self->call) == CB_CALL_STATE_CONNECTED ? self->call : other;
+  cb_softphone_conference_async (self->softphone, keep, keep == self->call ? other : self->call,
+                                 self->cancellable, on_request_done,
+                                 request_new (self, cb_softphone_conference_finish,
+                                              _("The conference could not be started")));
+}
+
+static void
+dismiss_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  CbCallRow *self = CB_CALL_ROW (widget);
+
+  if (self->call != NULL && self->softphone != NULL)
+    cb_softphone_dismiss_call (self->softphone, self->call);
+}
+
+/* The same number again, from the phone the call was on. */
+static void
+call_again_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  CbCallRow *self = CB_CALL_ROW (widget);
+  g_autoptr(CbCall) call = self->call != NULL ? g_object_ref (self->call) : NULL;
+  g_autofree char *number = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (call == NULL)
+    return;
+  number = g_strdup (cb_call_get_remote_number (call));
+  if (self->softphone != NULL && !cb_call_is_remote (call))
+    {
+      if (cb_softphone_dial (self->softphone, number, &error) == NULL)
+        {
+          report (self, _("The call could not be placed"), error);
+          return;
+        }
+      cb_softphone_dismiss_call (self->softphone, call);
+    }
+  else if (gtk_widget_activate_action (widget, "win.dial", "s", number) && self->softphone != NULL)
+    cb_softphone_dismiss_call (self->softphone, call);
+}
+
 /* --- the transfer picker --- */
 
 static gboolean
@@ -649,8 +981,7 @@ fill_transfer_calls (CbCallRow *self)
       if (other == self->call ||
           (state != CB_CALL_STATE_CONNECTED && state != CB_CALL_STATE_HELD))
         continue;
-      /* Translators: %s is the other party of the user's second call */
-      label = g_strdup_printf (_("Complete Transfer to %s"), cb_call_get_remote_name (other));
+      label = connect_text (self->call, other);
       button = gtk_button_new_with_label (label);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "call.complete-transfer");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", cb_call_get_id (other));
@@ -736,6 +1067,7 @@ cb_call_row_dispose (GObject *object)
 
   if (self->call != NULL)
     g_signal_handlers_disconnect_by_data (self->call, self);
+  set_softphone (self, NULL);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->transfer_list != NULL)
@@ -793,8 +1125,7 @@ cb_call_row_set_property (GObject      *object,
       set_call (self, g_value_get_object (value));
       break;
     case PROP_SOFTPHONE:
-      g_set_object (&self->softphone, g_value_get_object (value));
-      update (self);
+      set_softphone (self, g_value_get_object (value));
       break;
     case PROP_DIRECTORY:
       g_set_object (&self->directory, g_value_get_object (value));
@@ -839,7 +1170,18 @@ cb_call_row_class_init (CbCallRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, number_label);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, context_label);
-  gtk_widget_class_bind_template_child (widget_class, CbCallRow, consultation_box);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, live_controls);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, answer_slot);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, end_slot);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, parties_box);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, connect_button);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, connect_label);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, pair_box);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, swap_button);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, conference_button);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, call_again_button);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, duration_label);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, controls);
@@ -875,6 +1217,11 @@ cb_call_row_class_init (CbCallRowClass *klass)
                                    complete_consultation_action);
   gtk_widget_class_install_action (widget_class, "call.cancel-consultation", NULL,
                                    cancel_consultation_action);
+  gtk_widget_class_install_action (widget_class, "call.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "call.swap", NULL, swap_action);
+  gtk_widget_class_install_action (widget_class, "call.conference", NULL, conference_action);
+  gtk_widget_class_install_action (widget_class, "call.call-again", NULL, call_again_action);
+  gtk_widget_class_install_action (widget_class, "call.dismiss", NULL, dismiss_action);
 }
 
 /* --- dragging the card onto a colleague --- */
@@ -919,6 +1266,15 @@ cb_call_row_init (CbCallRow *self)
   GtkDragSource *source;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The actions row never asks for more width than the card has. */
+  {
+    GtkWidget *buttons[] = { self->swap_button, self->conference_button, self->cancel_button,
+                             self->call_again_button };
+
+    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+      gtk_label_set_ellipsize (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (buttons[i]))),
+                               PANGO_ELLIPSIZE_END);
+  }
   key_controller = gtk_event_controller_key_new ();
   g_signal_connect_object (key_controller, "key-pressed", G_CALLBACK (on_keypad_key), self,
                            G_CONNECT_SWAPPED);
@@ -932,8 +1288,8 @@ cb_call_row_init (CbCallRow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (source));
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_HORIZONTAL);
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 12);
+                                  GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 10);
 
   /* The keypad is built here: twelve buttons differing only in their digit. */
   for (guint i = 0; i < sizeof keys - 1; i++)

@@ -11,7 +11,12 @@
  * call.dtmf (s: the digits), call.forward (s: the number to forward to),
  * call.complete-transfer (s: the softphone's id of the other call),
  * call.consult (s: the number to consult), call.complete-consultation and
- * call.cancel-consultation (while the call is one of a consultation pair).
+ * call.cancel-consultation (while the call is one of a consultation pair);
+ * with exactly one other live call on the phone (the pair's partner
+ * first): call.connect (transfer: the two other parties talk),
+ * call.swap (the held one of the two is resumed, the other held),
+ * call.conference (all three talk); for a call placed that reached
+ * nobody: call.call-again, call.dismiss.
  */
 
 #pragma once

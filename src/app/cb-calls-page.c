@@ -48,6 +48,7 @@ struct _CbCallsPage
   GtkLabel           *registration_label;
   GtkEntry           *dial_entry;
   AdwSplitButton     *call_button;
+  GtkImage           *call_from_icon;
   GtkStack           *stack;
   GtkListBox         *call_list;
 };
@@ -455,8 +456,11 @@ set_call_from (CbCallsPage *self,
 
   g_free (self->call_from);
   self->call_from = g_strdup (call_from);
-  adw_split_button_set_label (self->call_button,
-                              from_desk (self) ? _("_Call from Desk Phone") : _("_Call"));
+  gtk_image_set_from_icon_name (self->call_from_icon,
+                                from_desk (self) ? "phone-old-symbolic" : "computer-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->call_button),
+                               from_desk (self) ? _("Call from your desk phone: it rings first")
+                                                : _("Call from the softphone"));
   update_registration (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALL_FROM]);
 }
@@ -560,6 +564,7 @@ cb_calls_page_class_init (CbCallsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbCallsPage, registration_label);
   gtk_widget_class_bind_template_child (widget_class, CbCallsPage, dial_entry);
   gtk_widget_class_bind_template_child (widget_class, CbCallsPage, call_button);
+  gtk_widget_class_bind_template_child (widget_class, CbCallsPage, call_from_icon);
   gtk_widget_class_bind_template_child (widget_class, CbCallsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, CbCallsPage, call_list);
   gtk_widget_class_bind_template_callback (widget_class, on_dial_activate);
@@ -577,6 +582,7 @@ cb_calls_page_init (CbCallsPage *self)
   /* The template's menu reads the calls.call-from state while it is built. */
   self->call_from = g_strdup ("softphone");
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->call_button), _("Call from the softphone"));
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "call-from", self, "call-from", G_SETTINGS_BIND_DEFAULT);

@@ -149,7 +149,7 @@ cb_contact_row_update (CbContactRow *self)
 
   availability = cb_contact_get_availability (self->contact);
   set_style (self->dot, "cb-dot", cb_availability_get_style (availability));
-  gtk_widget_set_tooltip_text (self->dot, cb_availability_get_label (availability));
+  cb_widget_set_lazy_tooltip (self->dot, cb_availability_get_label (availability));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->dot),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, cb_availability_get_label (availability),
                                   -1);
@@ -186,9 +186,13 @@ cb_contact_row_update (CbContactRow *self)
     {
       CbAgentStatus status = cb_contact_get_agent_status (self->contact);
 
-      gtk_label_set_label (self->agent_label, cb_agent_status_get_label (status));
+      /* Translators: %s is a workplace status (for queue calls), told
+       * apart from the availability beside it */
+      g_autofree char *text = g_strdup_printf (_("Workplace: %s"), cb_agent_status_get_label (status));
+
+      gtk_label_set_label (self->agent_label, text);
       set_style (GTK_WIDGET (self->agent_label), "cb-agent", cb_agent_status_get_style (status));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->agent_label), _("Agent status for queue calls"));
+      cb_widget_set_lazy_tooltip (GTK_WIDGET (self->agent_label), _("Workplace status for queue calls"));
     }
 
   /* A call ringing there that the user may take: one click. */
@@ -209,7 +213,8 @@ cb_contact_row_update (CbContactRow *self)
   if (cb_contact_get_has_group_logins (self->contact) && logins != NULL && logins[0] != NULL)
     {
       g_autofree char *joined = g_strjoinv (", ", (char **) logins);
-      g_autofree char *text = g_strdup_printf (_("Logged in to %s"), joined);
+      /* Translators: %s is one or more hunt groups whose calls ring here */
+      g_autofree char *text = g_strdup_printf (_("In %s"), joined);
 
       gtk_label_set_label (self->groups_label, text);
       gtk_widget_set_visible (GTK_WIDGET (self->groups_label), TRUE);

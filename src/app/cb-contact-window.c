@@ -220,8 +220,13 @@ add_group_rows (CbContactWindow *self)
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
           if (cb_contact_get_has_group_logins (self->contact))
             {
-              GtkWidget *badge = gtk_label_new (logged_in ? C_("group login", "Logged in")
-                                                          : C_("group login", "Logged out"));
+              /* Membership, not a login: "Logged in" is the workplace
+               * status's word.
+               * Translators: %s is a hunt group; its calls ring (or do not
+               * ring) at this colleague */
+              g_autofree char *text = g_strdup_printf (logged_in ? _("In %s") : _("Not in %s"),
+                                                       cb_group_get_name (group));
+              GtkWidget *badge = gtk_label_new (text);
 
               gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
               set_style (badge, "cb-login", logged_in ? "logged-in" : "logged-out");

@@ -1,10 +1,14 @@
-/* cb-journal-page.c: the user's calls, newest first, missed ones marked
+/* cb-journal-page.c: the user's calls by day, newest first, missed ones marked
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Entries never change, so each row is built once from its entry and the
- * list box follows the store's journal model. A group call shows "for
+ * list box follows a filter model over the store's journal (search text,
+ * missed only). Rows are grouped under day headings (Today, Yesterday,
+ * the weekday within a week, else the date). Each row says how the call
+ * went (the server's outcome: missed, declined, not reached and why…),
+ * the number, the time and how long it lasted. A group call shows "for
  * <group>", and who took it when a colleague did; pickups are marked.
  */
 
@@ -27,10 +31,15 @@ struct _CbJournalPage
 
   CbSession  *session;
   GListModel *journal;
+  GtkFilterListModel *filtered;
+  GtkCustomFilter    *filter;
+  char       *filter_name;     /* "all" or "missed" */
+  char       *search_key;      /* case-folded, or NULL */
 
   /* Template widgets */
   GtkStack   *stack;
   GtkListBox *list;
+  GtkSearchEntry *search_entry;
 };
 
 G_DEFINE_FINAL_TYPE (CbJournalPage, cb_journal_page, GTK_TYPE_WIDGET)
@@ -38,25 +47,42 @@ G_DEFINE_FINAL_TYPE (CbJournalPage, cb_journal_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_SESSION,
+  PROP_FILTER,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static char *
-format_time (gint64 unix_seconds)
+char *
+cb_journal_day_label (GDateTime *time,
+                      GDateTime *now)
 {
-  /* In the signed-in user's time zone, which their account may name. */
-  g_autoptr(GDateTime) time = cb_user_locale_date_time (unix_seconds);
-  g_autoptr(GDateTime) now = cb_user_locale_now ();
+  g_autoptr(GDate) day = NULL;
+  g_autoptr(GDate) today = NULL;
+  int days_ago;
 
-  if (time == NULL)
-    return g_strdup ("");
-  /* Today's calls need no date. */
-  if (g_date_time_get_year (time) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (now))
-    return g_date_time_format (time, "%H:%M");
-  return g_date_time_format (time, "%x %H:%M");
+  g_return_val_if_fail (time != NULL && now != NULL, NULL);
+
+  day = g_date_new_dmy (g_date_time_get_day_of_month (time), g_date_time_get_month (time),
+                        g_date_time_get_year (time));
+  today = g_date_new_dmy (g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                          g_date_time_get_year (now));
+  days_ago = g_date_days_between (day, today);
+  if (days_ago == 0)
+    return g_strdup (_("Today"));
+  if (days_ago == 1)
+    return g_strdup (_("Yesterday"));
+  /* Within the week the weekday says it; further back the date. */
+  if (days_ago > 1 && days_ago < 7)
+    return g_date_time_format (time, "%A");
+  return g_date_time_format (time, "%x");
+}
+
+/* In the signed-in user's time zone, which their account may name. */
+static GDateTime *
+local_time (gint64 unix_seconds)
+{
+  return cb_user_locale_date_time (unix_seconds);
 }
 
 /* --- what the shared colleague code asks: an entry's other party --- */
@@ -150,6 +176,54 @@ static const CbColleagueFuncs row_funcs = {
   .drag_content = row_drag_content,
 };
 
+/* How the call went, in the words of the server's outcome. */
+static char *
+outcome_text (CbJournalEntry  *entry,
+              const char     **icon_name)
+{
+  const char *taken_by = cb_journal_entry_get_taken_by_name (entry);
+
+  switch (cb_journal_entry_get_outcome (entry))
+    {
+    case CB_CALL_OUTCOME_MISSED:
+      *icon_name = "call-missed-symbolic";
+      return g_strdup (_("Missed"));
+    case CB_CALL_OUTCOME_TAKEN:
+      *icon_name = "call-incoming-symbolic";
+      if (taken_by != NULL)
+        /* Translators: %s is the colleague who answered a group call */
+        return g_strdup_printf (_("Taken by %s"), taken_by);
+      return g_strdup (_("Taken by a colleague"));
+    case CB_CALL_OUTCOME_DECLINED:
+      *icon_name = "call-incoming-symbolic";
+      return g_strdup (_("Declined"));
+    case CB_CALL_OUTCOME_CANCELLED:
+      *icon_name = "call-outgoing-symbolic";
+      return g_strdup (_("Not answered"));
+    case CB_CALL_OUTCOME_BUSY:
+      *icon_name = "call-stop-symbolic";
+      return g_strdup (_("Not reached (busy)"));
+    case CB_CALL_OUTCOME_REJECTED:
+      *icon_name = "call-stop-symbolic";
+      return g_strdup (_("Not reached (refused)"));
+    case CB_CALL_OUTCOME_UNREACHABLE:
+      *icon_name = "call-stop-symbolic";
+      return g_strdup (_("Not reached (phone unreachable)"));
+    case CB_CALL_OUTCOME_NOT_FOUND:
+      *icon_name = "call-stop-symbolic";
+      return g_strdup (_("Not reached (no such number)"));
+    case CB_CALL_OUTCOME_ANSWERED:
+    default:
+      if (cb_journal_entry_get_incoming (entry))
+        {
+          *icon_name = "call-incoming-symbolic";
+          return g_strdup (_("Incoming"));
+        }
+      *icon_name = "call-outgoing-symbolic";
+      return g_strdup (_("Outgoing"));
+    }
+}
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
@@ -160,40 +234,21 @@ create_row (gpointer item,
   GtkWidget *icon;
   GtkWidget *button;
   GtkWidget *menu_button;
-  g_autofree char *time = format_time (cb_journal_entry_get_started_at (entry));
+  g_autoptr(GDateTime) started = local_time (cb_journal_entry_get_started_at (entry));
+  g_autofree char *time = started != NULL ? g_date_time_format (started, "%H:%M") : g_strdup ("");
   g_autofree char *duration = NULL;
   g_autofree char *subtitle = NULL;
-  g_autofree char *taken_by = NULL;
+  g_autofree char *what = NULL;
   g_autofree char *for_group = NULL;
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
-  const char *icon_name;
-  const char *what;
+  const char *number = cb_journal_entry_get_remote_number (entry);
+  const char *icon_name = NULL;
 
-  if (cb_journal_entry_get_taken_by_name (entry) != NULL)
-    {
-      /* A group call a colleague answered: not missed, and who it was. */
-      icon_name = "call-incoming-symbolic";
-      /* Translators: %s is the colleague who answered a group call */
-      taken_by = g_strdup_printf (_("Taken by %s"), cb_journal_entry_get_taken_by_name (entry));
-      what = taken_by;
-    }
-  else if (cb_journal_entry_get_missed (entry))
-    {
-      icon_name = "call-missed-symbolic";
-      what = _("Missed");
-    }
-  else if (cb_journal_entry_get_incoming (entry))
-    {
-      icon_name = "call-incoming-symbolic";
-      what = cb_journal_entry_get_answered (entry) ? _("Incoming") : _("Missed");
-    }
-  else
-    {
-      icon_name = "call-outgoing-symbolic";
-      what = cb_journal_entry_get_answered (entry) ? _("Outgoing") : _("Not answered");
-    }
-
-  g_ptr_array_add (parts, (gpointer) what);
+  what = outcome_text (entry, &icon_name);
+  g_ptr_array_add (parts, what);
+  /* The number, unless it is the title already. */
+  if (*number != '\0' && g_strcmp0 (number, cb_journal_entry_get_remote_name (entry)) != 0)
+    g_ptr_array_add (parts, (gpointer) number);
   if (cb_journal_entry_get_group_name (entry) != NULL)
     {
       /* Translators: %s is the hunt group the call came in for */
@@ -218,23 +273,28 @@ create_row (gpointer item,
   icon = gtk_image_new_from_icon_name (icon_name);
   gtk_widget_set_tooltip_text (icon, what);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  if (taken_by != NULL)
+  if (cb_journal_entry_get_outcome (entry) == CB_CALL_OUTCOME_TAKEN ||
+      cb_journal_entry_get_outcome (entry) == CB_CALL_OUTCOME_DECLINED)
     gtk_widget_add_css_class (icon, "dim-label");
   if (cb_journal_entry_get_missed (entry))
     {
       gtk_widget_add_css_class (icon, "error");
       gtk_widget_add_css_class (row, "cb-missed");
     }
+  if (cb_journal_entry_get_not_reached (entry))
+    {
+      gtk_widget_add_css_class (icon, "warning");
+      gtk_widget_add_css_class (row, "cb-not-reached");
+    }
 
-  if (*cb_journal_entry_get_remote_number (entry) != '\0')
+  if (*number != '\0')
     {
       button = gtk_button_new_from_icon_name ("call-start-symbolic");
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (button, _("Call Back"));
       gtk_widget_add_css_class (button, "flat");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.dial");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s",
-                                        cb_journal_entry_get_remote_number (entry));
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", number);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
 
@@ -251,12 +311,114 @@ create_row (gpointer item,
   return row;
 }
 
+/* A day heading above the first call of each day. */
+static void
+update_header (GtkListBoxRow *row,
+               GtkListBoxRow *before,
+               gpointer       user_data)
+{
+  CbJournalEntry *entry = row_entry (GTK_WIDGET (row));
+  CbJournalEntry *previous = before != NULL ? row_entry (GTK_WIDGET (before)) : NULL;
+  g_autoptr(GDateTime) time = NULL;
+  g_autoptr(GDateTime) previous_time = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *label = NULL;
+  GtkWidget *header;
+
+  if (entry == NULL)
+    return;
+  time = local_time (cb_journal_entry_get_started_at (entry));
+  if (previous != NULL)
+    previous_time = local_time (cb_journal_entry_get_started_at (previous));
+  if (time != NULL && previous_time != NULL &&
+      g_date_time_get_year (time) == g_date_time_get_year (previous_time) &&
+      g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (previous_time))
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+  now = cb_user_locale_now ();
+  label = time != NULL ? cb_journal_day_label (time, now) : g_strdup ("");
+  header = gtk_list_box_row_get_header (row);
+  if (header == NULL)
+    {
+      header = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (header), 0);
+      gtk_widget_add_css_class (header, "heading");
+      gtk_widget_add_css_class (header, "cb-day-header");
+      gtk_list_box_row_set_header (row, header);
+    }
+  gtk_label_set_label (GTK_LABEL (header), label);
+}
+
+/* --- filtering --- */
+
+static gboolean
+matches (gpointer item,
+         gpointer user_data)
+{
+  CbJournalPage *self = user_data;
+  CbJournalEntry *entry = item;
+  const char *fields[3];
+
+  if (g_strcmp0 (self->filter_name, "missed") == 0 && !cb_journal_entry_get_missed (entry))
+    return FALSE;
+  if (self->search_key == NULL)
+    return TRUE;
+  fields[0] = cb_journal_entry_get_remote_name (entry);
+  fields[1] = cb_journal_entry_get_remote_number (entry);
+  fields[2] = cb_journal_entry_get_group_name (entry);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *folded = fields[i] != NULL ? g_utf8_casefold (fields[i], -1) : NULL;
+
+      if (folded != NULL && strstr (folded, self->search_key) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+refilter (CbJournalPage *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+on_search_changed (CbJournalPage  *self,
+                   GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  g_clear_pointer (&self->search_key, g_free);
+  if (*stripped != '\0')
+    self->search_key = g_utf8_casefold (stripped, -1);
+  refilter (self);
+}
+
+static void
+set_filter (CbJournalPage *self,
+            const char    *filter)
+{
+  if (g_strcmp0 (filter, "missed") != 0)
+    filter = "all";
+  if (g_strcmp0 (self->filter_name, filter) == 0)
+    return;
+  g_free (self->filter_name);
+  self->filter_name = g_strdup (filter);
+  if (self->filter != NULL)
+    refilter (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER]);
+}
+
 static void
 update_stack (CbJournalPage *self)
 {
   gboolean any = self->journal != NULL && g_list_model_get_n_items (self->journal) > 0;
+  gboolean shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0;
 
-  gtk_stack_set_visible_child_name (self->stack, any ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->stack, !any ? "empty" : shown ? "list" : "no-results");
 }
 
 void
@@ -268,17 +430,26 @@ cb_journal_page_set_session (CbJournalPage *self,
   if (self->session == session)
     return;
 
-  if (self->journal != NULL)
-    g_signal_handlers_disconnect_by_data (self->journal, self);
   g_set_object (&self->session, session);
   self->journal = session != NULL ? cb_client_store_get_journal (cb_session_get_store (session)) : NULL;
-  gtk_list_box_bind_model (self->list, self->journal, self->journal != NULL ? create_row : NULL,
-                           self, NULL);
-  if (self->journal != NULL)
-    g_signal_connect_object (self->journal, "items-changed", G_CALLBACK (update_stack), self,
-                             G_CONNECT_SWAPPED);
+  gtk_filter_list_model_set_model (self->filtered, self->journal);
+  gtk_list_box_bind_model (self->list, self->journal != NULL ? G_LIST_MODEL (self->filtered) : NULL,
+                           self->journal != NULL ? create_row : NULL, self, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  set_filter (self, "all");
   update_stack (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+static void
+cb_journal_page_finalize (GObject *object)
+{
+  CbJournalPage *self = CB_JOURNAL_PAGE (object);
+
+  g_free (self->filter_name);
+  g_free (self->search_key);
+
+  G_OBJECT_CLASS (cb_journal_page_parent_class)->finalize (object);
 }
 
 static void
@@ -287,6 +458,10 @@ cb_journal_page_dispose (GObject *object)
   CbJournalPage *self = CB_JOURNAL_PAGE (object);
 
   cb_journal_page_set_session (self, NULL);
+  if (self->filtered != NULL)
+    g_signal_handlers_disconnect_by_data (self->filtered, self);
+  g_clear_object (&self->filtered);
+  self->filter = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_JOURNAL_PAGE);
   cb_widget_unparent_children (GTK_WIDGET (self));
 
@@ -306,6 +481,9 @@ cb_journal_page_get_property (GObject    *object,
     case PROP_SESSION:
       g_value_set_object (value, self->session);
       break;
+    case PROP_FILTER:
+      g_value_set_string (value, self->filter_name);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -324,6 +502,9 @@ cb_journal_page_set_property (GObject      *object,
     case PROP_SESSION:
       cb_journal_page_set_session (self, g_value_get_object (value));
       break;
+    case PROP_FILTER:
+      set_filter (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -336,11 +517,15 @@ cb_journal_page_class_init (CbJournalPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cb_journal_page_dispose;
+  object_class->finalize = cb_journal_page_finalize;
   object_class->get_property = cb_journal_page_get_property;
   object_class->set_property = cb_journal_page_set_property;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, CB_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILTER] =
+    g_param_spec_string ("filter", NULL, NULL, "all",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -348,12 +533,31 @@ cb_journal_page_class_init (CbJournalPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-journal-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CbJournalPage, stack);
   gtk_widget_class_bind_template_child (widget_class, CbJournalPage, list);
+  gtk_widget_class_bind_template_child (widget_class, CbJournalPage, search_entry);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+
+  gtk_widget_class_install_property_action (widget_class, "journal.filter", "filter");
+}
+
+static void
+on_map (CbJournalPage *self)
+{
+  /* "Today" may have become "Yesterday" since the rows were made. */
+  gtk_list_box_invalidate_headers (self->list);
 }
 
 static void
 cb_journal_page_init (CbJournalPage *self)
 {
+  /* The template's toggles read journal.filter's state while it is built. */
+  self->filter_name = g_strdup ("all");
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->filter = gtk_custom_filter_new (matches, self, NULL);
+  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_stack), self,
+                           G_CONNECT_SWAPPED);
+  gtk_list_box_set_header_func (self->list, update_header, NULL, NULL);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   cb_colleague_list_attach (GTK_WIDGET (self->list));
   update_stack (self);
 }

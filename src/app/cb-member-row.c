@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cb-app-util.h"
 #include "cb-colleague-widget.h"
 #include "cb-diversion-label.h"
 #include "cb-enum-labels.h"
@@ -70,7 +71,7 @@ cb_member_row_update (CbMemberRow *self)
 
   availability = cb_contact_get_availability (contact);
   set_style (self->dot, "cb-dot", cb_availability_get_style (availability));
-  gtk_widget_set_tooltip_text (self->dot, cb_availability_get_label (availability));
+  cb_widget_set_lazy_tooltip (self->dot, cb_availability_get_label (availability));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->dot),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, cb_availability_get_label (availability),
                                   -1);

@@ -2,6 +2,14 @@
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Signing in can be cancelled while it runs, and gives up after the
+ * session's connect limit; failures are said in plain words. A server
+ * whose certificate the system does not trust shows the certificate's
+ * SHA-256 fingerprint with the choice to trust it for that server
+ * (host and port): the fingerprint is kept in the "trusted-certificates"
+ * setting and pinned for later sign-ins; another certificate there is
+ * asked about again, with a warning that it changed.
  */
 
 #define G_LOG_DOMAIN "cb-sign-in-page"
@@ -39,6 +47,15 @@ struct _CbSignInPage
   GtkSpinner   *sign_in_spinner;
   GtkSpinner   *demo_spinner;
   GtkWidget    *form;
+  GtkWidget    *cancel_button;
+  GtkWidget    *certificate_box;
+  GtkLabel     *certificate_title;
+  GtkLabel     *certificate_explanation;
+  GtkLabel     *fingerprint_label;
+
+  /* The certificate refused at the last attempt, and for which server. */
+  char         *offered_fingerprint;
+  char         *offered_server;
 };
 
 G_DEFINE_FINAL_TYPE (CbSignInPage, cb_sign_in_page, GTK_TYPE_WIDGET)
@@ -84,6 +101,8 @@ set_busy (CbSignInPage *self,
   gtk_widget_set_sensitive (self->form, !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.sign-in", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.try-demo", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.cancel", kind == BUSY_SIGN_IN);
+  gtk_widget_set_visible (self->cancel_button, kind == BUSY_SIGN_IN);
 
   if (self->busy != busy)
     {
@@ -118,6 +137,88 @@ cb_sign_in_page_normalize_url (const char *text)
     url[--len] = '\0';
 
   return g_steal_pointer (&url);
+}
+
+/* "host:port" of @url, the key its certificate is trusted under; NULL
+ * for a URL that is not https. */
+static char *
+server_key (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  int port;
+
+  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 || g_uri_get_host (uri) == NULL)
+    return NULL;
+  port = g_uri_get_port (uri);
+  return g_strdup_printf ("%s:%d", g_uri_get_host (uri), port > 0 ? port : 443);
+}
+
+/* The fingerprint the user trusts for @server, or NULL. */
+static char *
+lookup_trusted (CbSignInPage *self,
+                const char   *server)
+{
+  g_autoptr(GVariant) pins = g_settings_get_value (self->settings, "trusted-certificates");
+  const char *fingerprint = NULL;
+
+  if (server == NULL || !g_variant_lookup (pins, server, "&s", &fingerprint))
+    return NULL;
+  return g_strdup (fingerprint);
+}
+
+static void
+hide_certificate (CbSignInPage *self)
+{
+  gtk_widget_set_visible (self->certificate_box, FALSE);
+  g_clear_pointer (&self->offered_fingerprint, g_free);
+  g_clear_pointer (&self->offered_server, g_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.trust-certificate", FALSE);
+}
+
+/* Offers the certificate the session refused, if it refused one. */
+static gboolean
+offer_certificate (CbSignInPage *self,
+                   CbSession    *session,
+                   const char   *url)
+{
+  GTlsCertificate *certificate =
+    cb_rest_client_get_rejected_certificate (cb_session_get_rest_client (session), NULL);
+  g_autofree char *server = server_key (url);
+  g_autofree char *trusted = lookup_trusted (self, server);
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *title = NULL;
+
+  if (certificate == NULL || server == NULL ||
+      (fingerprint = cb_certificate_get_fingerprint (certificate)) == NULL)
+    return FALSE;
+
+  if (trusted != NULL)
+    {
+      /* Translators: %s is the server, host:port */
+      title = g_strdup_printf (_("The certificate of %s has changed"), server);
+      gtk_label_set_label (self->certificate_explanation,
+                           _("It is not the one you trusted before. Someone may be intercepting "
+                             "the connection, or the server has a new certificate. Trust it only "
+                             "if your administrator confirms this fingerprint."));
+    }
+  else
+    {
+      /* Translators: %s is the server, host:port */
+      title = g_strdup_printf (_("The certificate of %s is not trusted"), server);
+      gtk_label_set_label (self->certificate_explanation,
+                           _("Your system does not know who issued it. If your office's server "
+                             "has a certificate of its own, compare this fingerprint with the one "
+                             "your administrator gave you before trusting it."));
+    }
+  gtk_label_set_label (self->certificate_title, title);
+  gtk_label_set_label (self->fingerprint_label, fingerprint);
+  g_free (self->offered_fingerprint);
+  self->offered_fingerprint = g_steal_pointer (&fingerprint);
+  g_free (self->offered_server);
+  self->offered_server = g_steal_pointer (&server);
+  gtk_widget_set_visible (self->certificate_box, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.trust-certificate", TRUE);
+  return TRUE;
 }
 
 void
@@ -179,12 +280,15 @@ on_signed_in (GObject      *object,
         return;
 
       g_debug ("Signing in to %s failed: %s", sign_in->url, error->message);
-      g_clear_object (&self->pending_session);
       set_busy (self, BUSY_NONE, NULL);
-      {
-        g_autofree char *message = cb_describe_error (error);
-        cb_sign_in_page_set_error (self, message);
-      }
+      if (!(g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) &&
+            offer_certificate (self, session, sign_in->url)))
+        {
+          g_autofree char *message = cb_describe_error (error);
+
+          cb_sign_in_page_set_error (self, message);
+        }
+      g_clear_object (&self->pending_session);
       return;
     }
 
@@ -219,9 +323,13 @@ start_sign_in (CbSignInPage *self,
 {
   SignIn *sign_in;
 
+  g_autofree char *server = server_key (url);
+  g_autofree char *trusted = lookup_trusted (self, server);
+
   g_debug ("Signing in to %s as %s", url, username);
 
   cb_sign_in_page_set_error (self, NULL);
+  hide_certificate (self);
   /* The spinner stays on the button the user pressed. */
   set_busy (self, demo ? BUSY_DEMO : BUSY_SIGN_IN, _("Signing in…"));
 
@@ -238,6 +346,8 @@ start_sign_in (CbSignInPage *self,
 
   g_clear_object (&self->pending_session);
   self->pending_session = cb_session_new (url);
+  /* The certificate the user trusted for this server, and only that one. */
+  cb_rest_client_set_pinned_certificate (cb_session_get_rest_client (self->pending_session), trusted);
   cb_session_sign_in_async (self->pending_session, username, password,
                             self->cancellable, on_signed_in, sign_in);
 }
@@ -270,6 +380,50 @@ sign_in_action (GtkWidget  *widget,
     }
 
   start_sign_in (self, url, username, password, FALSE);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  CbSignInPage *self = CB_SIGN_IN_PAGE (widget);
+
+  if (self->pending_session == NULL)
+    return;
+  g_debug ("Signing in cancelled");
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_object (&self->pending_session);
+  set_busy (self, BUSY_NONE, NULL);
+}
+
+static void
+trust_certificate_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  CbSignInPage *self = CB_SIGN_IN_PAGE (widget);
+  g_autoptr(GVariant) old = NULL;
+  GVariantBuilder pins;
+  GVariantIter iter;
+  const char *server;
+  const char *fingerprint;
+
+  if (self->offered_fingerprint == NULL || self->offered_server == NULL)
+    return;
+  g_debug ("Trusting %s for %s", self->offered_fingerprint, self->offered_server);
+  old = g_settings_get_value (self->settings, "trusted-certificates");
+  g_variant_builder_init (&pins, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "{&s&s}", &server, &fingerprint))
+    if (g_strcmp0 (server, self->offered_server) != 0)
+      g_variant_builder_add (&pins, "{ss}", server, fingerprint);
+  g_variant_builder_add (&pins, "{ss}", self->offered_server, self->offered_fingerprint);
+  g_settings_set_value (self->settings, "trusted-certificates", g_variant_builder_end (&pins));
+  hide_certificate (self);
+  gtk_widget_activate_action (widget, "sign-in.sign-in", NULL);
 }
 
 static void
@@ -363,6 +517,7 @@ cb_sign_in_page_reset (CbSignInPage *self)
 
   set_busy (self, BUSY_NONE, NULL);
   cb_sign_in_page_set_error (self, NULL);
+  hide_certificate (self);
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   lookup_password (self);
 }
@@ -414,6 +569,8 @@ cb_sign_in_page_dispose (GObject *object)
   g_clear_object (&self->pending_session);
   g_clear_object (&self->demo_server);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->offered_fingerprint, g_free);
+  g_clear_pointer (&self->offered_server, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CB_TYPE_SIGN_IN_PAGE);
   cb_widget_unparent_children (GTK_WIDGET (self));
 
@@ -519,11 +676,19 @@ cb_sign_in_page_class_init (CbSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbSignInPage, sign_in_spinner);
   gtk_widget_class_bind_template_child (widget_class, CbSignInPage, demo_spinner);
   gtk_widget_class_bind_template_child (widget_class, CbSignInPage, form);
+  gtk_widget_class_bind_template_child (widget_class, CbSignInPage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, CbSignInPage, certificate_box);
+  gtk_widget_class_bind_template_child (widget_class, CbSignInPage, certificate_title);
+  gtk_widget_class_bind_template_child (widget_class, CbSignInPage, certificate_explanation);
+  gtk_widget_class_bind_template_child (widget_class, CbSignInPage, fingerprint_label);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_text_notify);
 
   gtk_widget_class_install_action (widget_class, "sign-in.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "sign-in.try-demo", NULL, try_demo_action);
+  gtk_widget_class_install_action (widget_class, "sign-in.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "sign-in.trust-certificate", NULL,
+                                   trust_certificate_action);
 }
 
 static void
@@ -546,6 +711,7 @@ cb_sign_in_page_init (CbSignInPage *self)
   gtk_editable_set_text (GTK_EDITABLE (self->user_row), last_user);
 
   set_busy (self, BUSY_NONE, NULL);
+  hide_certificate (self);
   lookup_password (self);
 }
 

@@ -6,7 +6,10 @@
  * Properties: server-url, username, password (strings, the entry texts),
  * busy (bool, read-only: a sign-in or demo start is under way).
  * Signals: "signed-in" (CbSession *): a session holding its snapshot.
- * Actions: sign-in.sign-in, sign-in.try-demo.
+ * Actions: sign-in.sign-in, sign-in.try-demo, sign-in.cancel (while
+ * signing in), sign-in.trust-certificate (while a certificate the system
+ * does not trust is shown: trusts it for that server and signs in).
+ * Trusted certificates are kept in the "trusted-certificates" setting.
  */
 
 #pragma once

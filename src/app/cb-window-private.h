@@ -12,6 +12,8 @@
 #include "cb-favourites-page.h"
 #include "cb-groups-page.h"
 #include "cb-journal-page.h"
+#include "cb-network-watch.h"
+#include "cb-presence-menu.h"
 #include "cb-window.h"
 
 G_BEGIN_DECLS
@@ -37,18 +39,28 @@ struct _CbWindow
   /* Softphone wiring (cb-window-calls.c) */
   CbSoftphone          *softphone;
   GHashTable           *notifications;     /* call id -> NotifyNotification */
-  guint                 missed_seen;       /* missed-count when last notified */
+  /* Ringing notifications of calls that stopped ringing: the server's
+   * call id -> NotifyNotification, until the journal entry says whether
+   * the call was missed (then it becomes the missed-call notification). */
+  GHashTable           *stopped_ringing;
+  GHashTable           *declined;          /* server call ids declined here */
+  CbNetworkWatch       *network_watch;
+  char                 *pending_dial;      /* a link's number, until the phone is ready */
+  GCancellable         *journal_seen_cancellable;
   CbRinger             *ringer;
   CbAudioDevices       *audio_devices;     /* maps the chosen devices to elements */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
+  AdwHeaderBar         *header_bar;
   CbSignInPage         *sign_in_page;
   AdwViewStack         *view_stack;
   AdwViewSwitcherTitle *switcher_title;
-  GtkDropDown          *presence_dropdown;
+  CbPresenceMenu       *presence_menu;
   GtkDropDown          *agent_dropdown;
+  GtkWidget            *status_bar;
+  GtkWidget            *workplace_box;
   GtkSearchEntry       *search_entry;
   GtkRevealer          *banner;
   CbFavouritesPage     *favourites_page;
@@ -57,7 +69,14 @@ struct _CbWindow
   CbCallsPage          *calls_page;
   CbJournalPage        *journal_page;
   AdwViewStackPage     *journal_stack_page;
+  AdwViewStackPage     *calls_stack_page;
+  GtkWidget            *calls_side;        /* the calls page's pane */
+  GtkWidget            *side_separator;
   GtkImage             *registration_icon;
+
+  /* Wide: people and calls side by side (see cb_window_size_allocate). */
+  guint                 wide : 1;
+  guint                 layout_source;
 };
 
 void _cb_window_class_actions_init (CbWindowClass *klass);
@@ -87,6 +106,8 @@ void _cb_window_show_toast         (CbWindow      *self,
 void _cb_window_calls_set_session  (CbWindow      *self,
                                     CbSession     *session);
 void _cb_window_calls_dispose      (CbWindow      *self);
+/* The journal was looked at: up to its newest entry, on all devices. */
+void _cb_window_mark_journal_seen  (CbWindow      *self);
 /* The ringing or active call with this id, or NULL. */
 CbCall *_cb_window_lookup_call     (CbWindow      *self,
                                     const char    *id);

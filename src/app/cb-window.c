@@ -3,9 +3,16 @@
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The header's dropdowns and the pages show the session's store; changes
- * go to the server as REST calls and come back as events into the store,
- * which is the one thing the widgets follow.
+ * The status bar (availability and note, workplace status) and the pages
+ * show the session's store; changes go to the server as REST calls and
+ * come back as events into the store, which is the one thing the widgets
+ * follow.
+ *
+ * Layout: narrow (down to 360 px, a sidebar beside other work) the calls
+ * are one of the pages and the status bar stacks its two parts; wide
+ * (WIDE_WIDTH and more) the calls pane stands beside the people, always
+ * in view. The window's allocation decides; the change itself waits for
+ * an idle, outside the allocation.
  */
 
 #define G_LOG_DOMAIN "cb-window"
@@ -20,6 +27,9 @@
 #include "cb-enum-labels.h"
 #include "cb-user-locale.h"
 #include "cb-window-private.h"
+
+/* From this width on, people and calls are side by side. */
+#define WIDE_WIDTH 900
 
 G_DEFINE_FINAL_TYPE (CbWindow, cb_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -50,6 +60,8 @@ status_item_setup (GtkSignalListItemFactory *factory,
     gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon_name));
   gtk_widget_set_valign (dot, GTK_ALIGN_CENTER);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* A long word ("Nachbearbeitung") must not hold a narrow window wide. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (box), dot);
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_item_set_child (item, box);
@@ -105,7 +117,6 @@ sync_status_from_store (CbWindow *self)
     return;
 
   self->syncing_status = TRUE;
-  gtk_drop_down_set_selected (self->presence_dropdown, cb_contact_get_availability (self->me));
   gtk_drop_down_set_selected (self->agent_dropdown, cb_contact_get_agent_status (self->me));
   self->syncing_status = FALSE;
 }
@@ -130,7 +141,6 @@ set_me (CbWindow  *self,
   g_set_object (&self->me, me);
   if (me != NULL)
     {
-      g_signal_connect_object (me, "notify::availability", G_CALLBACK (on_me_notify), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (me, "notify::agent-status", G_CALLBACK (on_me_notify), self, G_CONNECT_SWAPPED);
     }
   sync_status_from_store (self);
@@ -163,24 +173,6 @@ on_status_set (GObject      *object,
       /* Show again what the server has. */
       sync_status_from_store (self);
     }
-}
-
-static void
-on_presence_selected (CbWindow    *self,
-                      GParamSpec  *pspec,
-                      GtkDropDown *dropdown)
-{
-  guint selected = gtk_drop_down_get_selected (dropdown);
-
-  if (self->syncing_status || self->session == NULL || self->me == NULL ||
-      selected == GTK_INVALID_LIST_POSITION ||
-      selected == (guint) cb_contact_get_availability (self->me))
-    return;
-
-  g_debug ("Asking for availability %u", selected);
-  cb_rest_client_set_presence_async (cb_session_get_rest_client (self->session),
-                                     (CbAvailability) selected, cb_contact_get_note (self->me),
-                                     NULL, on_status_set, g_object_ref (self));
 }
 
 static void
@@ -253,6 +245,7 @@ cb_window_set_session (CbWindow  *self,
   set_me (self, NULL);
   g_set_object (&self->session, session);
 
+  cb_presence_menu_set_session (self->presence_menu, session);
   cb_favourites_page_set_session (self->favourites_page, session);
   cb_directory_page_set_session (self->directory_page, session);
   cb_groups_page_set_session (self->groups_page, session);
@@ -306,7 +299,7 @@ on_signed_in (CbWindow     *self,
   if (self->me != NULL && cb_contact_get_availability (self->me) == CB_AVAILABILITY_OFFLINE)
     cb_rest_client_set_presence_async (cb_session_get_rest_client (session),
                                        CB_AVAILABILITY_AVAILABLE, cb_contact_get_note (self->me),
-                                       NULL, on_status_set, g_object_ref (self));
+                                       cb_contact_get_note_until (self->me), NULL, on_status_set, g_object_ref (self));
 }
 
 /* user_data of the sign-out chain: the application, held until the server
@@ -395,7 +388,7 @@ _cb_window_sign_out (CbWindow   *self,
           leave->session = g_object_ref (session);
           leave->application = application;
           cb_rest_client_set_presence_async (cb_session_get_rest_client (session),
-                                             CB_AVAILABILITY_OFFLINE, NULL, NULL,
+                                             CB_AVAILABILITY_OFFLINE, NULL, 0, NULL,
                                              on_offline_set, leave);
         }
       else
@@ -485,7 +478,103 @@ cb_window_show_page (CbWindow   *self,
 {
   g_return_if_fail (CB_IS_WINDOW (self));
 
+  /* Wide, the calls are in view already, beside whatever page is. */
+  if (self->wide && g_strcmp0 (name, "calls") == 0)
+    return;
+  /* Shown again (a notification's "Show Journal"): looked at again. */
+  if (g_strcmp0 (name, "journal") == 0 &&
+      g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), name) == 0)
+    _cb_window_mark_journal_seen (self);
   adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+gboolean
+cb_window_get_wide (CbWindow *self)
+{
+  g_return_val_if_fail (CB_IS_WINDOW (self), FALSE);
+  return self->wide;
+}
+
+/* --- narrow and wide --- */
+
+/* Which of the pages and the calls pane show: wide, both side by side
+ * (the calls not among the pages); narrow, the calls pane in the pages'
+ * place while the Calls page is chosen. Nothing is moved between
+ * parents: the calls page always lives in its pane. */
+static void
+update_panes (CbWindow *self)
+{
+  gboolean calls_chosen = g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack),
+                                     "calls") == 0;
+
+  adw_view_stack_page_set_visible (self->calls_stack_page, !self->wide);
+  gtk_widget_set_visible (GTK_WIDGET (self->view_stack), self->wide || !calls_chosen);
+  gtk_widget_set_visible (self->calls_side, self->wide || calls_chosen);
+  gtk_widget_set_visible (self->side_separator, self->wide);
+  /* Beside the people the calls keep their width; the people take the rest. */
+  gtk_widget_set_hexpand (self->calls_side, !self->wide);
+  gtk_widget_set_size_request (self->calls_side, self->wide ? 440 : -1, -1);
+}
+
+static void
+apply_layout (CbWindow *self,
+              gboolean  wide)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  g_debug ("Layout: %s", wide ? "wide" : "narrow");
+  self->wide = wide;
+  /* Leaving the calls page out of the pages must not leave an empty one
+   * in view. */
+  if (wide && g_strcmp0 (page, "calls") == 0)
+    adw_view_stack_set_visible_child_name (self->view_stack, "favourites");
+  update_panes (self);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->status_bar),
+                                  wide ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
+  gtk_widget_set_halign (self->workplace_box, wide ? GTK_ALIGN_FILL : GTK_ALIGN_START);
+  gtk_widget_set_halign (GTK_WIDGET (self->presence_menu), wide ? GTK_ALIGN_FILL : GTK_ALIGN_START);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->search_entry), wide ? 14 : 4);
+  /* Narrow, the pages' switcher is the bar at the bottom only, and the
+   * title gives its room to the search (the window keeps its title). */
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, wide);
+  adw_view_switcher_title_set_title (self->switcher_title, wide ? _("Callboard") : NULL);
+}
+
+static gboolean
+on_layout_idle (gpointer user_data)
+{
+  CbWindow *self = user_data;
+  gboolean wide = gtk_widget_get_width (GTK_WIDGET (self)) >= WIDE_WIDTH;
+
+  self->layout_source = 0;
+  if (wide != self->wide)
+    apply_layout (self, wide);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cb_window_size_allocate (GtkWidget *widget,
+                         int        width,
+                         int        height,
+                         int        baseline)
+{
+  CbWindow *self = CB_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (cb_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  /* Moving widgets now would ask for another allocation in this one. */
+  if ((width >= WIDE_WIDTH) != self->wide && self->layout_source == 0)
+    self->layout_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_layout_idle, self, NULL);
+}
+
+static void
+on_visible_page (CbWindow     *self,
+                 GParamSpec   *pspec,
+                 AdwViewStack *stack)
+{
+  update_panes (self);
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "journal") == 0)
+    _cb_window_mark_journal_seen (self);
 }
 
 static gboolean
@@ -503,6 +592,7 @@ cb_window_dispose (GObject *object)
 {
   CbWindow *self = CB_WINDOW (object);
 
+  g_clear_handle_id (&self->layout_source, g_source_remove);
   _cb_window_close_satellites (self);
   _cb_window_calls_dispose (self);
   _cb_window_contacts_dispose (self);
@@ -554,6 +644,7 @@ cb_window_class_init (CbWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = cb_window_dispose;
+  widget_class->size_allocate = cb_window_size_allocate;
   window_class->close_request = cb_window_close_request;
   object_class->finalize = cb_window_finalize;
   object_class->get_property = cb_window_get_property;
@@ -566,6 +657,7 @@ cb_window_class_init (CbWindowClass *klass)
 
   /* The template names these types: they must exist before it is parsed. */
   g_type_ensure (CB_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (CB_TYPE_PRESENCE_MENU);
   g_type_ensure (CB_TYPE_FAVOURITES_PAGE);
   g_type_ensure (CB_TYPE_DIRECTORY_PAGE);
   g_type_ensure (CB_TYPE_GROUPS_PAGE);
@@ -577,11 +669,14 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/callboard/Callboard/cb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, switcher_title);
-  gtk_widget_class_bind_template_child (widget_class, CbWindow, presence_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, presence_menu);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, agent_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, status_bar);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, workplace_box);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, favourites_page);
@@ -590,20 +685,16 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, calls_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, journal_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, journal_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, calls_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, calls_side);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, side_separator);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, registration_icon);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
-  gtk_widget_class_bind_template_callback (widget_class, on_presence_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_agent_status_selected);
 
   _cb_window_class_actions_init (klass);
-}
-
-static const char *
-availability_style (int value)
-{
-  return cb_availability_get_style ((CbAvailability) value);
 }
 
 static const char *
@@ -615,21 +706,21 @@ agent_status_style (int value)
 static void
 cb_window_init (CbWindow *self)
 {
-  const char *availabilities[CB_N_AVAILABILITIES + 1] = { NULL };
   const char *agent_statuses[CB_N_AGENT_STATUSES + 1] = { NULL };
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  for (int i = 0; i < CB_N_AVAILABILITIES; i++)
-    availabilities[i] = cb_availability_get_label ((CbAvailability) i);
   for (int i = 0; i < CB_N_AGENT_STATUSES; i++)
     agent_statuses[i] = cb_agent_status_get_label ((CbAgentStatus) i);
 
   self->syncing_status = TRUE;
-  setup_status_dropdown (self->presence_dropdown, availabilities, availability_style, NULL);
   setup_status_dropdown (self->agent_dropdown, agent_statuses, agent_status_style,
                          "audio-headset-symbolic");
   self->syncing_status = FALSE;
+  /* Narrow until the first allocation says otherwise. */
+  apply_layout (self, FALSE);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (on_visible_page), self, G_CONNECT_SWAPPED);
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);

@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Properties: session (CbSession, read-only: NULL while signed out).
+ * Showing the journal page marks the journal seen up to its newest entry
+ * on the server (PUT /journal/seen), for all the user's devices.
  * While signed in the window owns the user's softphone
  * (cb_window_get_softphone(); NULL with CALLBOARD_SOFTPHONE=0).
  * Actions: win.sign-out, win.show-monitor, win.show-blf (the busy lamp
@@ -40,10 +42,18 @@ void          cb_window_start_demo         (CbWindow       *self);
 void          cb_window_set_demo_server    (CbWindow       *self,
                                             CbDemoServer   *demo_server);
 /* Switches the main view to "calls", "favourites", "directory", "groups"
- * or "journal". */
+ * or "journal". When wide, the calls are always in view beside the
+ * other pages: "calls" changes nothing then. */
 void          cb_window_show_page          (CbWindow       *self,
                                             const char     *name);
+/* Whether people and calls are side by side (a wide window). */
+gboolean      cb_window_get_wide           (CbWindow       *self);
 CbSoftphone  *cb_window_get_softphone      (CbWindow       *self);
+/* Dials @number (win.dial) as soon as there is a phone to call from:
+ * at once when signed in and ready, else after signing in (a link
+ * opened while the sign-in page shows). */
+void          cb_window_dial_when_ready    (CbWindow       *self,
+                                            const char     *number);
 /* What rings while a call rings here (the "ringing" property tells). */
 CbRinger     *cb_window_get_ringer         (CbWindow       *self);
 

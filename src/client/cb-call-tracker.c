@@ -151,7 +151,20 @@ on_call_state (CbCallTracker *self,
 {
   Entry *entry = find_entry (self, call);
 
-  if (entry == NULL || entry->leaves_at != 0 || cb_call_get_state (call) != CB_CALL_STATE_ENDED)
+  if (entry == NULL || cb_call_get_state (call) != CB_CALL_STATE_ENDED)
+    return;
+  /* A call that reached nobody stays until the user dismissed it: its
+   * card says why. The reason may come after the end (the server's). */
+  if (cb_call_get_failure (call) != CB_CALL_FAILURE_NONE)
+    {
+      if (entry->leaves_at != 0)
+        {
+          entry->leaves_at = 0;
+          reschedule (self);
+        }
+      return;
+    }
+  if (entry->leaves_at != 0)
     return;
   /* Never 0: 0 means "not ended". */
   entry->leaves_at = MAX (now_ms (self) + self->timing.ended_linger_ms, 1);
@@ -169,6 +182,8 @@ add_entry (CbCallTracker *self,
   entry->dialog_id = g_strdup (dialog_id);
   _cb_call_set_controls (call, self->controls, self->controls_data);
   g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (call, "notify::failure", G_CALLBACK (on_call_state), self,
                            G_CONNECT_SWAPPED);
   g_ptr_array_add (self->entries, entry);
   g_list_store_append (self->calls, call);
@@ -406,7 +421,8 @@ cb_call_tracker_add_dialog (CbCallTracker             *self,
 void
 cb_call_tracker_update_dialog (CbCallTracker  *self,
                                const char     *dialog_call_id,
-                               CbSipCallState  state)
+                               CbSipCallState  state,
+                               guint           end_status)
 {
   Entry *entry;
 
@@ -416,6 +432,9 @@ cb_call_tracker_update_dialog (CbCallTracker  *self,
   if (entry == NULL)
     return;
   entry->dialog_state = state;
+  /* The reason first: the end then shows why at once. */
+  if (state == CB_SIP_CALL_STATE_ENDED && !entry->server_placed)
+    _cb_call_set_failure (entry->call, cb_call_failure_from_sip_status (end_status));
   _cb_call_set_dialog_state (entry->call, state);
 }
 
@@ -602,6 +621,22 @@ cb_call_tracker_expire (CbCallTracker *self)
     if (*until < now)
       g_hash_table_iter_remove (&iter);
 
+  reschedule (self);
+}
+
+void
+cb_call_tracker_dismiss (CbCallTracker *self,
+                         CbCall        *call)
+{
+  Entry *entry;
+
+  g_return_if_fail (CB_IS_CALL_TRACKER (self));
+  g_return_if_fail (CB_IS_CALL (call));
+
+  entry = find_entry (self, call);
+  if (entry == NULL || cb_call_get_state (call) != CB_CALL_STATE_ENDED)
+    return;
+  remove_entry (self, entry);
   reschedule (self);
 }
 

@@ -35,7 +35,8 @@
  *   id (from the consult request's answer) are known, the calls are
  *   partners.
  * - An ended call stays in the list ended_linger_ms, so its card can
- *   say so.
+ *   say so; one that reached nobody (a failure, from the dialog's SIP
+ *   answer or the server) stays until dismissed.
  *
  * Properties: calls (GListModel of CbCall, in arrival order).
  * Signals: "incoming-call" (CbCall) when a dialog starts ringing here.
@@ -96,10 +97,13 @@ void           cb_call_tracker_set_line_registered  (CbCallTracker              
 /* A dialog appeared; returns its call (owned by the list). */
 CbCall        *cb_call_tracker_add_dialog           (CbCallTracker              *self,
                                                      const CbCallTrackerDialog  *dialog);
-/* The dialog's state changed (CB_SIP_CALL_STATE_ENDED: it ended). */
+/* The dialog's state changed (CB_SIP_CALL_STATE_ENDED: it ended, with
+ * the final SIP status @end_status, which says why a call placed failed;
+ * ignored otherwise). */
 void           cb_call_tracker_update_dialog        (CbCallTracker              *self,
                                                      const char                 *dialog_call_id,
-                                                     CbSipCallState              state);
+                                                     CbSipCallState              state,
+                                                     guint                       end_status);
 /* A `call` event, or one call of the server's call list. */
 void           cb_call_tracker_apply_call           (CbCallTracker              *self,
                                                      const CbWireCall           *call);
@@ -116,6 +120,9 @@ void           cb_call_tracker_consultation_started (CbCallTracker              
 /* Does what is due by the clock: ended calls leave, waiting events
  * become cards. The tracker's own timer calls it. */
 void           cb_call_tracker_expire               (CbCallTracker              *self);
+/* An ended call leaves the list now (a failed call's card was dismissed). */
+void           cb_call_tracker_dismiss              (CbCallTracker              *self,
+                                                     CbCall                     *call);
 /* The phone stops: its dialogs are hung up (through the controls), the
  * other devices' calls go on without us; every call ends and leaves. */
 void           cb_call_tracker_clear                (CbCallTracker              *self);

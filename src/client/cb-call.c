@@ -52,6 +52,9 @@ struct _CbCall
   char                 *group_name;
   CbCall               *partner;         /* the other call of a consultation */
   gboolean              consultation;    /* this one is the consultation call */
+  gboolean              declined;        /* hung up here while it rang here */
+  CbCallFailure         failure;
+  GStrv                 conference_parties; /* NULL: not in a conference */
   gboolean              picked_up;       /* we took it over from someone it rang at */
   char                 *picked_up_from;  /* whom, when known */
   gint64                for_user_id;     /* the leader an assistant's call is for; 0: none */
@@ -67,6 +70,14 @@ G_DEFINE_ENUM_TYPE (CbCallState, cb_call_state,
   G_DEFINE_ENUM_VALUE (CB_CALL_STATE_CONNECTED, "connected"),
   G_DEFINE_ENUM_VALUE (CB_CALL_STATE_HELD, "held"),
   G_DEFINE_ENUM_VALUE (CB_CALL_STATE_ENDED, "ended"))
+
+G_DEFINE_ENUM_TYPE (CbCallFailure, cb_call_failure,
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_NONE, "none"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_BUSY, "busy"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_DECLINED, "declined"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_NOT_FOUND, "not-found"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_UNREACHABLE, "unreachable"),
+  G_DEFINE_ENUM_VALUE (CB_CALL_FAILURE_REJECTED, "rejected"))
 
 enum {
   PROP_0,
@@ -87,6 +98,9 @@ enum {
   PROP_PARTNER,
   PROP_PICKED_UP,
   PROP_PICKED_UP_FROM,
+  PROP_DECLINED,
+  PROP_FAILURE,
+  PROP_CONFERENCE_PARTIES,
   PROP_FOR_USER_ID,
   PROP_FOR_NAME,
   N_PROPS
@@ -194,6 +208,7 @@ cb_call_finalize (GObject *object)
   g_clear_pointer (&self->server_id, g_free);
   g_clear_pointer (&self->group_name, g_free);
   g_clear_pointer (&self->picked_up_from, g_free);
+  g_clear_pointer (&self->conference_parties, g_strfreev);
   g_clear_pointer (&self->for_name, g_free);
 
   G_OBJECT_CLASS (cb_call_parent_class)->finalize (object);
@@ -260,6 +275,15 @@ cb_call_get_property (GObject    *object,
     case PROP_PICKED_UP_FROM:
       g_value_set_string (value, self->picked_up_from);
       break;
+    case PROP_DECLINED:
+      g_value_set_boolean (value, self->declined);
+      break;
+    case PROP_FAILURE:
+      g_value_set_enum (value, self->failure);
+      break;
+    case PROP_CONFERENCE_PARTIES:
+      g_value_set_boxed (value, self->conference_parties);
+      break;
     case PROP_FOR_USER_ID:
       g_value_set_int64 (value, self->for_user_id);
       break;
@@ -302,6 +326,11 @@ cb_call_class_init (CbCallClass *klass)
   properties[PROP_PARTNER] = g_param_spec_object ("partner", NULL, NULL, CB_TYPE_CALL, ro);
   properties[PROP_PICKED_UP] = g_param_spec_boolean ("picked-up", NULL, NULL, FALSE, ro);
   properties[PROP_PICKED_UP_FROM] = g_param_spec_string ("picked-up-from", NULL, NULL, NULL, ro);
+  properties[PROP_DECLINED] = g_param_spec_boolean ("declined", NULL, NULL, FALSE, ro);
+  properties[PROP_FAILURE] =
+    g_param_spec_enum ("failure", NULL, NULL, CB_TYPE_CALL_FAILURE, CB_CALL_FAILURE_NONE, ro);
+  properties[PROP_CONFERENCE_PARTIES] =
+    g_param_spec_boxed ("conference-parties", NULL, NULL, G_TYPE_STRV, ro);
   properties[PROP_FOR_USER_ID] =
     g_param_spec_int64 ("for-user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_FOR_NAME] = g_param_spec_string ("for-name", NULL, NULL, NULL, ro);
@@ -493,6 +522,53 @@ apply_for (CbCall           *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+static CbCallFailure
+failure_from_end_reason (CbCallEndReason reason)
+{
+  switch (reason)
+    {
+    case CB_CALL_END_REASON_BUSY:        return CB_CALL_FAILURE_BUSY;
+    case CB_CALL_END_REASON_DECLINED:    return CB_CALL_FAILURE_DECLINED;
+    case CB_CALL_END_REASON_NOT_FOUND:   return CB_CALL_FAILURE_NOT_FOUND;
+    case CB_CALL_END_REASON_UNREACHABLE: return CB_CALL_FAILURE_UNREACHABLE;
+    case CB_CALL_END_REASON_REJECTED:    return CB_CALL_FAILURE_REJECTED;
+    default:                             return CB_CALL_FAILURE_NONE;
+    }
+}
+
+/* Who else is in the conference this call is part of: names, else
+ * numbers, in the order they joined; the user themself left out. */
+static void
+apply_conference (CbCall           *self,
+                  const CbWireCall *call)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parties = NULL;
+
+  if (call->conference != NULL)
+    for (guint i = 0; i < call->conference->n_parties; i++)
+      {
+        const CbWireParty *party = &call->conference->parties[i];
+
+        if (party->user_id > 0 && party->user_id == call->user_id)
+          continue;
+        if (party->name != NULL && *party->name != '\0')
+          g_strv_builder_add (builder, party->name);
+        else if (party->number != NULL && *party->number != '\0')
+          g_strv_builder_add (builder, party->number);
+      }
+  parties = g_strv_builder_end (builder);
+  if (call->conference == NULL)
+    g_clear_pointer (&parties, g_strfreev);
+  if ((self->conference_parties == NULL) == (parties == NULL) &&
+      (parties == NULL || g_strv_equal ((const char * const *) self->conference_parties,
+                                        (const char * const *) parties)))
+    return;
+  g_strfreev (self->conference_parties);
+  self->conference_parties = g_steal_pointer (&parties);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFERENCE_PARTIES]);
+}
+
 void
 _cb_call_apply_server (CbCall           *self,
                        const CbWireCall *call)
@@ -516,6 +592,11 @@ _cb_call_apply_server (CbCall           *self,
     }
 
   apply_for (self, call);
+  apply_conference (self, call);
+  /* The server's reason is the word on why a call placed reached nobody
+   * (a phone's 486 may be a decline); first, so the end shows it. */
+  if (call->state == CB_WIRE_CALL_STATE_ENDED)
+    _cb_call_set_failure (self, failure_from_end_reason (call->end_reason));
 
   if (!self->server_driven)
     {
@@ -627,6 +708,68 @@ cb_call_get_picked_up_from (CbCall *self)
 {
   g_return_val_if_fail (CB_IS_CALL (self), NULL);
   return self->picked_up_from;
+}
+
+CbCallFailure
+cb_call_failure_from_sip_status (guint status)
+{
+  if (status < 300 || status == 487)
+    return CB_CALL_FAILURE_NONE;
+  switch (status)
+    {
+    case 486:
+    case 600:
+      return CB_CALL_FAILURE_BUSY;
+    case 603:
+      return CB_CALL_FAILURE_DECLINED;
+    case 404:
+    case 410:
+    case 484:
+    case 604:
+      return CB_CALL_FAILURE_NOT_FOUND;
+    case 408:
+    case 480:
+    case 502:
+    case 503:
+    case 504:
+      return CB_CALL_FAILURE_UNREACHABLE;
+    default:
+      return CB_CALL_FAILURE_REJECTED;
+    }
+}
+
+void
+_cb_call_set_failure (CbCall        *self,
+                      CbCallFailure  failure)
+{
+  /* Only a call placed that never connected can have failed. */
+  if (self->direction != CB_CALL_DIRECTION_OUT || self->connected_at != 0 ||
+      self->failure == failure)
+    return;
+  g_debug ("Call %s: not reached (%d)", self->id, failure);
+  self->failure = failure;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURE]);
+}
+
+const char * const *
+cb_call_get_conference_parties (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return (const char * const *) self->conference_parties;
+}
+
+CbCallFailure
+cb_call_get_failure (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), CB_CALL_FAILURE_NONE);
+  return self->failure;
+}
+
+gboolean
+cb_call_get_declined (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), FALSE);
+  return self->declined;
 }
 
 gboolean
@@ -769,6 +912,11 @@ cb_call_hangup (CbCall *self)
 
   if (self->state == CB_CALL_STATE_ENDED || !has_control (self, CONTROL (self, hangup), NULL))
     return;
+  if (self->state == CB_CALL_STATE_RINGING && self->direction == CB_CALL_DIRECTION_IN)
+    {
+      self->declined = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DECLINED]);
+    }
   /* Declining a ringing call is a hang-up too: the phone library answers
    * it with a final response. */
   self->controls->hangup (self, self->controls_data);

@@ -23,7 +23,13 @@
  * caller dialled; NULL when not known or a hunt group's call),
  * for-user-id (gint64) and for-name (string): the leader this call is
  * for, an assistant's "call for" or "call as" the leader (0 and NULL
- * otherwise, or when the server does not show that leader).
+ * otherwise, or when the server does not show that leader), declined
+ * (bool: the user hung up here while it rang here), failure
+ * (CbCallFailure: why a call placed ended without reaching anyone; from
+ * the SIP answer on this phone, or the server's end_reason),
+ * conference-parties (GStrv: while the call is a conference the server
+ * mixes, the others in it by name, else number, in the order they
+ * joined; NULL otherwise).
  *
  * The remote party is the server's once its `call` event names one: after
  * a pickup dialled as *97206 the card shows the caller, not "*97206".
@@ -52,6 +58,19 @@ typedef enum {
 #define CB_TYPE_CALL_STATE (cb_call_state_get_type ())
 GType cb_call_state_get_type (void);
 
+/* Why a call placed reached nobody; NONE for every other call. */
+typedef enum {
+  CB_CALL_FAILURE_NONE,
+  CB_CALL_FAILURE_BUSY,          /* the callee is on a call */
+  CB_CALL_FAILURE_DECLINED,      /* the callee refused it */
+  CB_CALL_FAILURE_NOT_FOUND,     /* no such number */
+  CB_CALL_FAILURE_UNREACHABLE,   /* nothing registered, no answer, no route */
+  CB_CALL_FAILURE_REJECTED,      /* refused otherwise (not allowed, a fault) */
+} CbCallFailure;
+
+#define CB_TYPE_CALL_FAILURE (cb_call_failure_get_type ())
+GType cb_call_failure_get_type (void);
+
 #define CB_TYPE_CALL (cb_call_get_type ())
 G_DECLARE_FINAL_TYPE (CbCall, cb_call, CB, CALL, GObject)
 
@@ -73,6 +92,9 @@ gint64           cb_call_get_for_user_id   (CbCall *self);
 const char      *cb_call_get_for_name      (CbCall *self);
 gboolean         cb_call_is_remote         (CbCall *self);
 gboolean         cb_call_get_picked_up     (CbCall *self);
+gboolean         cb_call_get_declined      (CbCall *self);
+CbCallFailure    cb_call_get_failure       (CbCall *self);
+const char * const *cb_call_get_conference_parties (CbCall *self);
 const char      *cb_call_get_picked_up_from (CbCall *self);
 CbCall          *cb_call_get_partner       (CbCall *self);
 /* TRUE for the consultation call of a pair, FALSE for the held original. */
@@ -92,6 +114,10 @@ void             cb_call_set_muted         (CbCall     *self,
 gboolean         cb_call_send_dtmf         (CbCall     *self,
                                             const char *digits,
                                             GError    **error);
+
+/* The failure a SIP final status stands for (CB_CALL_FAILURE_NONE for a
+ * success, and for 487: given up by the caller). */
+CbCallFailure    cb_call_failure_from_sip_status (guint status);
 
 /* The user part of a SIP URI ("sip:201@host;tag" -> "201"), or a copy of
  * the text when it is no SIP URI. */

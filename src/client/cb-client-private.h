@@ -30,7 +30,8 @@ void        _cb_contact_set_is_self       (CbContact      *self,
                                            gboolean        is_self);
 void        _cb_contact_set_presence      (CbContact      *self,
                                            CbAvailability  availability,
-                                           const char     *note);
+                                           const char     *note,
+                                           gint64          note_until);
 void        _cb_contact_set_line_state    (CbContact      *self,
                                            CbLineState     line_state);
 void        _cb_contact_set_agent_status  (CbContact      *self,
@@ -175,6 +176,10 @@ void        _cb_call_set_server_driven    (CbCall             *self);
 gboolean    _cb_call_answer_dialog        (CbCall             *self,
                                            GError            **error);
 void        _cb_call_set_ended            (CbCall             *self);
+/* Why a call placed reached nobody (set before it ends, so the end shows
+ * why); ignored for other calls. */
+void        _cb_call_set_failure          (CbCall             *self,
+                                           CbCallFailure       failure);
 /* Links the two calls of a consultation (NULL unlinks both sides). */
 void        _cb_call_set_partner          (CbCall             *self,
                                            CbCall             *partner,

@@ -36,6 +36,7 @@ struct _CbClientStore
   GListStore *groups;            /* CbGroup, server order */
   GListStore *journal;           /* CbJournalEntry, newest (highest id) first */
   guint       missed_count;
+  gint64      seen_up_to;        /* the journal is looked at up to this id */
   GListStore *blf;               /* CbBlfKey, server order */
   GHashTable *blf_index;         /* gint64 key id -> CbBlfKey (owned) */
 
@@ -58,6 +59,7 @@ enum {
   PROP_APPLIED_COUNT,
   PROP_JOURNAL,
   PROP_MISSED_COUNT,
+  PROP_SEEN_UP_TO,
   PROP_BLF,
   N_PROPS
 };
@@ -132,6 +134,9 @@ cb_client_store_get_property (GObject    *object,
     case PROP_MISSED_COUNT:
       g_value_set_uint (value, self->missed_count);
       break;
+    case PROP_SEEN_UP_TO:
+      g_value_set_int64 (value, self->seen_up_to);
+      break;
     case PROP_BLF:
       g_value_set_object (value, self->blf);
       break;
@@ -171,6 +176,8 @@ cb_client_store_class_init (CbClientStoreClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_MISSED_COUNT] =
     g_param_spec_uint ("missed-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_SEEN_UP_TO] =
+    g_param_spec_int64 ("seen-up-to", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_BLF] =
     g_param_spec_object ("blf", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -333,6 +340,26 @@ newest_journal_id (CbClientStore *self)
   return first != NULL ? cb_journal_entry_get_id (first) : 0;
 }
 
+/* Only ever forward, as on the server: a page or answer older than what
+ * another device reported moves nothing back. */
+static void
+set_seen_up_to (CbClientStore *self,
+                gint64         seen_up_to)
+{
+  if (seen_up_to <= self->seen_up_to)
+    return;
+  self->seen_up_to = seen_up_to;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEEN_UP_TO]);
+}
+
+/* Missed and not looked at yet: what the badge counts. */
+static gboolean
+counts_as_missed (CbClientStore  *self,
+                  CbJournalEntry *entry)
+{
+  return cb_journal_entry_get_missed (entry) && cb_journal_entry_get_id (entry) > self->seen_up_to;
+}
+
 gboolean
 cb_client_store_apply_journal (CbClientStore  *self,
                                JsonObject     *page,
@@ -355,6 +382,7 @@ cb_client_store_apply_journal (CbClientStore  *self,
       return FALSE;
     }
   missed = (guint) CLAMP (member_int (page, "missed"), 0, G_MAXUINT);
+  set_seen_up_to (self, member_int (page, "seen_up_to"));
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -385,7 +413,7 @@ cb_client_store_apply_journal (CbClientStore  *self,
 
       if (cb_journal_entry_get_id (entry) <= newest)
         break;
-      if (cb_journal_entry_get_missed (entry))
+      if (counts_as_missed (self, entry))
         missed++;
     }
 
@@ -407,9 +435,38 @@ apply_journal_entry (CbClientStore *self,
     return FALSE;
 
   g_list_store_insert (self->journal, 0, entry);
-  if (cb_journal_entry_get_missed (entry))
+  if (counts_as_missed (self, entry))
     set_missed_count (self, self->missed_count + 1);
   return TRUE;
+}
+
+gboolean
+cb_client_store_apply_journal_seen (CbClientStore *self,
+                                    JsonObject    *data)
+{
+  JsonNode *missed;
+
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  missed = json_object_get_member (data, "missed");
+  if (!json_object_has_member (data, "seen_up_to") || missed == NULL ||
+      !JSON_NODE_HOLDS_VALUE (missed))
+    return FALSE;
+  /* An answer overtaken by a newer one (another device looked further)
+   * moves nothing back. */
+  if (member_int (data, "seen_up_to") < self->seen_up_to)
+    return FALSE;
+  set_seen_up_to (self, member_int (data, "seen_up_to"));
+  set_missed_count (self, (guint) CLAMP (member_int (data, "missed"), 0, G_MAXUINT));
+  return TRUE;
+}
+
+gint64
+cb_client_store_get_seen_up_to (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), 0);
+  return self->seen_up_to;
 }
 
 guint
@@ -1098,7 +1155,8 @@ apply_presence (CbClientStore *self,
     return FALSE;
 
   _cb_contact_set_presence (contact, availability,
-                            json_object_get_string_member_with_default (data, "note", NULL));
+                            json_object_get_string_member_with_default (data, "note", NULL),
+                            member_int (data, "note_until"));
   return TRUE;
 }
 
@@ -1248,6 +1306,9 @@ cb_client_store_apply_event (CbClientStore *self,
       break;
     case CB_EVENT_TYPE_JOURNAL:
       applied = apply_journal_entry (self, data);
+      break;
+    case CB_EVENT_TYPE_JOURNAL_SEEN:
+      applied = cb_client_store_apply_journal_seen (self, data);
       break;
     case CB_EVENT_TYPE_QUEUE_STATS:
       applied = apply_queue_stats (self, data);

@@ -11,7 +11,9 @@
  * favourites, monitor (GListModel of CbContact; directory sorted by
  * display name), groups (GListModel of CbGroup), applied-count (uint),
  * journal (GListModel of CbJournalEntry, newest first), missed-count
- * (uint: incoming calls never answered, as the server counts them), blf
+ * (uint: missed calls not looked at yet, as the server counts them; it
+ * follows the user's other devices through "journal-seen" events),
+ * seen-up-to (gint64: the newest journal entry id looked at), blf
  * (GListModel of CbBlfKey: the busy lamp field, the user's own keys in
  * their order, then those groups distribute).
  *
@@ -63,11 +65,18 @@ guint          cb_client_store_get_missed_count (CbClientStore *self);
 /* The contact whose extension is @number, or NULL. */
 CbContact     *cb_client_store_lookup_number    (CbClientStore *self,
                                                  const char    *number);
-/* Replaces the journal by a GET /journal answer ({"entries","missed"}),
- * keeping entries that arrived as events after the server made it. */
+/* Replaces the journal by a GET /journal answer ({"entries", "missed",
+ * "seen_up_to"}), keeping entries that arrived as events after the
+ * server made it. */
 gboolean       cb_client_store_apply_journal    (CbClientStore *self,
                                                  JsonObject    *page,
                                                  GError       **error);
+/* How far the journal is looked at: a PUT /journal/seen answer or a
+ * "journal-seen" event's data ({"seen_up_to", "missed"}); never moves
+ * back. FALSE when it was not one, or older than what is known. */
+gboolean       cb_client_store_apply_journal_seen (CbClientStore *self,
+                                                   JsonObject    *data);
+gint64         cb_client_store_get_seen_up_to   (CbClientStore *self);
 GListModel    *cb_client_store_get_blf          (CbClientStore *self);
 CbBlfKey      *cb_client_store_lookup_blf_key   (CbClientStore *self,
                                                  gint64         key_id);

@@ -21,6 +21,7 @@ struct _CbContact
   char           *language;
   char           *time_zone;
   char           *note;
+  gint64          note_until;
   char           *sort_key;
   /* Diversion targets (numbers), NULL when that diversion is off. */
   char           *divert_unconditional;
@@ -70,6 +71,7 @@ enum {
   PROP_LEVEL,
   PROP_AVAILABILITY,
   PROP_NOTE,
+  PROP_NOTE_UNTIL,
   PROP_LINE_STATE,
   PROP_AGENT_STATUS,
   PROP_GROUP_LOGINS,
@@ -193,6 +195,9 @@ cb_contact_get_property (GObject    *object,
     case PROP_NOTE:
       g_value_set_string (value, self->note);
       break;
+    case PROP_NOTE_UNTIL:
+      g_value_set_int64 (value, self->note_until);
+      break;
     case PROP_LINE_STATE:
       g_value_set_enum (value, self->line_state);
       break;
@@ -304,6 +309,8 @@ cb_contact_class_init (CbContactClass *klass)
     g_param_spec_enum ("availability", NULL, NULL, CB_TYPE_AVAILABILITY,
                        CB_AVAILABILITY_OFFLINE, ro);
   properties[PROP_NOTE] = g_param_spec_string ("note", NULL, NULL, NULL, ro);
+  properties[PROP_NOTE_UNTIL] =
+    g_param_spec_int64 ("note-until", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_LINE_STATE] =
     g_param_spec_enum ("line-state", NULL, NULL, CB_TYPE_LINE_STATE,
                        CB_LINE_STATE_OFFLINE, ro);
@@ -455,6 +462,13 @@ cb_contact_get_note (CbContact *self)
 {
   g_return_val_if_fail (CB_IS_CONTACT (self), NULL);
   return self->note;
+}
+
+gint64
+cb_contact_get_note_until (CbContact *self)
+{
+  g_return_val_if_fail (CB_IS_CONTACT (self), 0);
+  return self->note_until;
 }
 
 CbLineState
@@ -682,12 +696,16 @@ _cb_contact_set_is_self (CbContact *self,
 void
 _cb_contact_set_presence (CbContact      *self,
                           CbAvailability  availability,
-                          const char     *note)
+                          const char     *note,
+                          gint64          note_until)
 {
+  gboolean has_note = note != NULL && note[0] != '\0';
+
   g_return_if_fail (CB_IS_CONTACT (self));
   SET_FIELD (self, availability, availability, PROP_AVAILABILITY);
   /* An empty note and no note look the same to the user. */
-  set_string (self, &self->note, note != NULL && note[0] != '\0' ? note : NULL, PROP_NOTE);
+  set_string (self, &self->note, has_note ? note : NULL, PROP_NOTE);
+  SET_FIELD (self, note_until, has_note ? MAX (note_until, 0) : 0, PROP_NOTE_UNTIL);
 }
 
 void
@@ -901,7 +919,7 @@ _cb_contact_update (CbContact        *self,
   SET_FIELD (self, kind, user->kind, PROP_KIND);
   SET_FIELD (self, admin, !!user->admin, PROP_ADMIN);
   SET_FIELD (self, level, user->level, PROP_LEVEL);
-  _cb_contact_set_presence (self, user->availability, user->note);
+  _cb_contact_set_presence (self, user->availability, user->note, user->note_until);
 
   /* A state field the user's level does not reach is unknown: the
    * documented default is shown, and has-* says so. */

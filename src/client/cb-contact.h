@@ -6,7 +6,9 @@
  * Properties (all notify on change, so widgets bind to them):
  *   id (gint64), username, display-name, extension, email, mobile, language,
  *   time-zone (strings), kind (CbUserKind), admin (bool), level (CbLevel),
- *   availability (CbAvailability), note (string), line-state (CbLineState),
+ *   availability (CbAvailability), note (string), note-until (gint64: unix
+ *   seconds when the server clears the note by itself; 0: it stays),
+ *   line-state (CbLineState),
  *   agent-status (CbAgentStatus), group-logins (GStrv: names of the groups
  *   the contact is logged into, sorted), is-self (bool).
  *   Fields the viewer's level hides keep their defaults (offline, logged-out,
@@ -44,6 +46,7 @@ CbUserKind      cb_contact_get_kind          (CbContact  *self);
 CbLevel         cb_contact_get_level         (CbContact  *self);
 CbAvailability  cb_contact_get_availability  (CbContact  *self);
 const char     *cb_contact_get_note          (CbContact  *self);
+gint64          cb_contact_get_note_until    (CbContact  *self);
 CbLineState     cb_contact_get_line_state    (CbContact  *self);
 CbAgentStatus   cb_contact_get_agent_status  (CbContact  *self);
 const char * const *cb_contact_get_group_logins (CbContact *self);

@@ -32,6 +32,7 @@ struct _CbJournalEntry
   gint64    taken_by_user_id;
   char     *taken_by_name;
   gboolean  picked_up;
+  CbCallOutcome outcome;
 };
 
 G_DEFINE_FINAL_TYPE (CbJournalEntry, cb_journal_entry, G_TYPE_OBJECT)
@@ -55,6 +56,7 @@ enum {
   PROP_TAKEN_BY_USER_ID,
   PROP_TAKEN_BY_NAME,
   PROP_PICKED_UP,
+  PROP_OUTCOME,
   N_PROPS
 };
 
@@ -136,6 +138,9 @@ cb_journal_entry_get_property (GObject    *object,
     case PROP_PICKED_UP:
       g_value_set_boolean (value, self->picked_up);
       break;
+    case PROP_OUTCOME:
+      g_value_set_enum (value, self->outcome);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -169,6 +174,8 @@ cb_journal_entry_class_init (CbJournalEntryClass *klass)
     g_param_spec_int64 ("taken-by-user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_TAKEN_BY_NAME] = g_param_spec_string ("taken-by-name", NULL, NULL, NULL, ro);
   properties[PROP_PICKED_UP] = g_param_spec_boolean ("picked-up", NULL, NULL, FALSE, ro);
+  properties[PROP_OUTCOME] =
+    g_param_spec_enum ("outcome", NULL, NULL, CB_TYPE_CALL_OUTCOME, CB_CALL_OUTCOME_ANSWERED, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -213,6 +220,12 @@ _cb_journal_entry_new (const CbWireJournalEntry *entry)
   self->taken_by_user_id = MAX (entry->taken_by.user_id, 0);
   self->taken_by_name = dup_nonempty (entry->taken_by.name);
   self->picked_up = entry->picked_up;
+  self->outcome = entry->outcome;
+  /* "Answered" without an answer is a writer that did not know the
+   * outcome (a server before it journaled failures): go by the times. */
+  if (self->outcome == CB_CALL_OUTCOME_ANSWERED && !self->answered)
+    self->outcome = cb_wire_journal_guess_outcome (entry->direction, entry->answered_at,
+                                                   entry->taken_by.user_id);
 
   return self;
 }
@@ -298,9 +311,32 @@ gboolean
 cb_journal_entry_get_missed (CbJournalEntry *self)
 {
   g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), FALSE);
-  /* A group call a colleague took was not missed. */
-  return cb_journal_entry_get_incoming (self) && !self->answered && self->taken_by_name == NULL &&
-         self->taken_by_user_id == 0;
+  /* The server's word: a call declined, or one a colleague took, was not
+   * missed (the codec guesses the outcome of an entry without one). */
+  return self->outcome == CB_CALL_OUTCOME_MISSED;
+}
+
+CbCallOutcome
+cb_journal_entry_get_outcome (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), CB_CALL_OUTCOME_ANSWERED);
+  return self->outcome;
+}
+
+gboolean
+cb_journal_entry_get_not_reached (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), FALSE);
+  switch (self->outcome)
+    {
+    case CB_CALL_OUTCOME_BUSY:
+    case CB_CALL_OUTCOME_REJECTED:
+    case CB_CALL_OUTCOME_UNREACHABLE:
+    case CB_CALL_OUTCOME_NOT_FOUND:
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }
 
 gint64

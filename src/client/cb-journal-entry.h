@@ -7,8 +7,10 @@
  * call-id, direction ("in" or "out"), remote-number, remote-name (falls
  * back to the number), remote-user-id (gint64, 0 when unknown),
  * started-at, answered-at (0: never), ended-at (gint64 unix seconds),
- * duration (uint seconds), answered, missed (bool: incoming, never
- * answered, and no colleague took it for the group), group-id (gint64, 0
+ * duration (uint seconds), answered, missed (bool: the outcome is
+ * missed: rang here, nobody took it, not declined), outcome
+ * (CbCallOutcome: how the call ended for the user; an older server's
+ * entries have it guessed from the times), group-id (gint64, 0
  * when not a group call), group-name (NULL when not a group call),
  * taken-by-user-id (gint64, 0), taken-by-name (the colleague who answered
  * a group call the user was rung for; NULL if nobody or the user),
@@ -17,7 +19,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include "cb-protocol.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +38,10 @@ gint64          cb_journal_entry_get_ended_at      (CbJournalEntry *self);
 guint           cb_journal_entry_get_duration      (CbJournalEntry *self);
 gboolean        cb_journal_entry_get_answered      (CbJournalEntry *self);
 gboolean        cb_journal_entry_get_missed        (CbJournalEntry *self);
+CbCallOutcome   cb_journal_entry_get_outcome       (CbJournalEntry *self);
+/* A call placed that did not reach anyone: busy, rejected, unreachable
+ * or not found (a call the user gave up is "cancelled", not this). */
+gboolean        cb_journal_entry_get_not_reached   (CbJournalEntry *self);
 gint64          cb_journal_entry_get_group_id      (CbJournalEntry *self);
 const char     *cb_journal_entry_get_group_name    (CbJournalEntry *self);
 gint64          cb_journal_entry_get_taken_by_user_id (CbJournalEntry *self);

@@ -9,7 +9,7 @@
  * connection after its answer (libsoup 3.2 leaks idle keep-alive sockets
  * on its side); nothing here depends on keep-alive.
  *
- * Why one file of this size (about 1,300 lines): it is one short method
+ * Why one file of this size (about 1,600 lines): it is one short method
  * per route of the API, each naming its path and building its body, over
  * one request function; it grows with the API, route by route, and
  * reads best beside doc/PROTOCOL.md's table in the same order.
@@ -32,6 +32,9 @@ struct _CbRestClient
   char        *token;
   SoupSession *soup;
   gboolean     accept_invalid_certificates;
+  char        *pinned_certificate;    /* SHA-256 fingerprint the user trusts */
+  GTlsCertificate *rejected_certificate;
+  GTlsCertificateFlags rejected_errors;
 };
 
 G_DEFINE_FINAL_TYPE (CbRestClient, cb_rest_client, G_TYPE_OBJECT)
@@ -41,6 +44,7 @@ enum {
   PROP_BASE_URL,
   PROP_TOKEN,
   PROP_ACCEPT_INVALID_CERTIFICATES,
+  PROP_PINNED_CERTIFICATE,
   N_PROPS
 };
 
@@ -102,14 +106,73 @@ request_free (Request *request)
   g_free (request);
 }
 
-static gboolean
-accept_any_certificate (SoupMessage          *msg,
-                        GTlsCertificate      *certificate,
-                        GTlsCertificateFlags  errors,
-                        gpointer              user_data)
+char *
+cb_certificate_get_fingerprint (GTlsCertificate *certificate)
 {
-  g_debug ("Accepting an invalid TLS certificate (flags 0x%x) as configured", errors);
-  return TRUE;
+  g_autoptr(GByteArray) der = NULL;
+  g_autoptr(GChecksum) checksum = NULL;
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  GString *text;
+
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
+
+  g_object_get (certificate, "certificate", &der, NULL);
+  if (der == NULL)
+    return NULL;
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, der->data, der->len);
+  g_checksum_get_digest (checksum, digest, &length);
+  text = g_string_sized_new (length * 3);
+  for (gsize i = 0; i < length; i++)
+    g_string_append_printf (text, i == 0 ? "%02X" : ":%02X", digest[i]);
+  return g_string_free (text, FALSE);
+}
+
+/* Asked only for a certificate the system does not trust: take it when
+ * told to take any (tests), or when it is the one the user pinned;
+ * otherwise keep it, so the user can be shown what was refused. */
+static gboolean
+on_accept_certificate (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       CbRestClient         *self)
+{
+  g_autofree char *fingerprint = NULL;
+
+  if (self->accept_invalid_certificates)
+    {
+      g_debug ("Accepting an invalid TLS certificate (flags 0x%x) as configured", errors);
+      return TRUE;
+    }
+  fingerprint = cb_certificate_get_fingerprint (certificate);
+  if (self->pinned_certificate != NULL && fingerprint != NULL &&
+      g_ascii_strcasecmp (fingerprint, self->pinned_certificate) == 0)
+    {
+      g_debug ("Accepting the pinned TLS certificate %s (flags 0x%x)", fingerprint, errors);
+      return TRUE;
+    }
+  g_debug ("Refusing the TLS certificate %s (flags 0x%x)", fingerprint, errors);
+  g_set_object (&self->rejected_certificate, certificate);
+  self->rejected_errors = errors;
+  return FALSE;
+}
+
+/* Transport failures keep what the user can act on: a name that does not
+ * resolve and a refused certificate are told apart; the rest is G_IO_ERROR. */
+static GError *
+transport_error (GError *error)
+{
+  GError *mapped;
+
+  if (error->domain == G_IO_ERROR || error->domain == G_TLS_ERROR)
+    return error;
+  if (error->domain == G_RESOLVER_ERROR)
+    mapped = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND, error->message);
+  else
+    mapped = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, error->message);
+  g_error_free (error);
+  return mapped;
 }
 
 /* Error for a non-2xx answer whose body is not our error object (a proxy
@@ -155,8 +218,7 @@ new_message (CbRestClient  *self,
       soup_message_headers_replace (soup_message_get_request_headers (msg),
                                     "Authorization", bearer);
     }
-  if (self->accept_invalid_certificates)
-    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
+  g_signal_connect_object (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);
 
   return msg;
 }
@@ -190,16 +252,7 @@ on_request_done (GObject      *source,
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (bytes == NULL)
     {
-      /* Transport failures are reported in one domain, whatever layer
-       * (resolver, TLS, libsoup) produced them. */
-      if (error->domain != G_IO_ERROR)
-        {
-          GError *io_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, error->message);
-
-          g_clear_error (&error);
-          error = io_error;
-        }
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, transport_error (g_steal_pointer (&error)));
       return;
     }
 
@@ -628,12 +681,41 @@ cb_rest_client_get_line_finish (CbRestClient  *self,
   return finish_pointer (self, result, cb_rest_client_get_line_async, error);
 }
 
+void
+cb_rest_client_set_journal_seen_async (CbRestClient        *self,
+                                       gint64               up_to,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  GTask *task;
+
+  g_return_if_fail (CB_IS_REST_CLIENT (self));
+
+  json_object_set_int_member (object, "up_to", MAX (up_to, 0));
+  body = object_node (object);
+  task = new_task (self, cb_rest_client_set_journal_seen_async, cancellable, callback, user_data);
+  g_task_set_name (task, "journal-seen answer");
+  send_request (self, task, SOUP_METHOD_PUT, "/journal/seen", body, FALSE, parse_object);
+}
+
+JsonObject *
+cb_rest_client_set_journal_seen_finish (CbRestClient  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return finish_pointer (self, result, cb_rest_client_set_journal_seen_async, error);
+}
+
 /* --- changes --- */
 
 void
 cb_rest_client_set_presence_async (CbRestClient        *self,
                                    CbAvailability       availability,
                                    const char          *note,
+                                   gint64               note_until,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
@@ -645,6 +727,8 @@ cb_rest_client_set_presence_async (CbRestClient        *self,
   body = string_body ("availability", cb_enum_to_nick (CB_TYPE_AVAILABILITY, availability));
   if (note != NULL)
     json_object_set_string_member (json_node_get_object (body), "note", note);
+  if (note != NULL && note_until > 0)
+    json_object_set_int_member (json_node_get_object (body), "note_until", note_until);
   send_request (self, new_task (self, cb_rest_client_set_presence_async, cancellable, callback, user_data),
                 SOUP_METHOD_PUT, "/me/presence", body, FALSE, parse_nothing);
 }
@@ -1209,6 +1293,22 @@ cb_rest_client_transfer_async (CbRestClient        *self,
 }
 
 void
+cb_rest_client_conference_async (CbRestClient        *self,
+                                 const char          *call_id,
+                                 const char          *with_call_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (CB_IS_REST_CLIENT (self));
+  g_return_if_fail (call_id != NULL);
+  g_return_if_fail (with_call_id != NULL);
+
+  call_request (self, new_task (self, cb_rest_client_conference_async, cancellable, callback, user_data),
+                call_id, "conference", "with_call", with_call_id, parse_nothing);
+}
+
+void
 cb_rest_client_pickup_async (CbRestClient        *self,
                              const char          *call_id,
                              CbPhone              phone,
@@ -1264,7 +1364,7 @@ on_ws_connected (GObject      *source,
                                    "%s", message);
           return;
         }
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, transport_error (g_steal_pointer (&error)));
       return;
     }
 
@@ -1331,6 +1431,7 @@ cb_rest_client_dispose (GObject *object)
   if (self->soup != NULL)
     soup_session_abort (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->rejected_certificate);
 
   G_OBJECT_CLASS (cb_rest_client_parent_class)->dispose (object);
 }
@@ -1342,6 +1443,7 @@ cb_rest_client_finalize (GObject *object)
 
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->token, g_free);
+  g_clear_pointer (&self->pinned_certificate, g_free);
 
   G_OBJECT_CLASS (cb_rest_client_parent_class)->finalize (object);
 }
@@ -1364,6 +1466,9 @@ cb_rest_client_get_property (GObject    *object,
       break;
     case PROP_ACCEPT_INVALID_CERTIFICATES:
       g_value_set_boolean (value, self->accept_invalid_certificates);
+      break;
+    case PROP_PINNED_CERTIFICATE:
+      g_value_set_string (value, self->pinned_certificate);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1398,6 +1503,9 @@ cb_rest_client_set_property (GObject      *object,
     case PROP_ACCEPT_INVALID_CERTIFICATES:
       cb_rest_client_set_accept_invalid_certificates (self, g_value_get_boolean (value));
       break;
+    case PROP_PINNED_CERTIFICATE:
+      cb_rest_client_set_pinned_certificate (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1420,6 +1528,8 @@ cb_rest_client_class_init (CbRestClientClass *klass)
   properties[PROP_TOKEN] = g_param_spec_string ("token", NULL, NULL, NULL, rw);
   properties[PROP_ACCEPT_INVALID_CERTIFICATES] =
     g_param_spec_boolean ("accept-invalid-certificates", NULL, NULL, FALSE, rw);
+  properties[PROP_PINNED_CERTIFICATE] =
+    g_param_spec_string ("pinned-certificate", NULL, NULL, NULL, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_UNAUTHORIZED] =
@@ -1466,6 +1576,37 @@ cb_rest_client_set_token (CbRestClient *self,
   g_free (self->token);
   self->token = g_strdup (token);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
+}
+
+const char *
+cb_rest_client_get_pinned_certificate (CbRestClient *self)
+{
+  g_return_val_if_fail (CB_IS_REST_CLIENT (self), NULL);
+  return self->pinned_certificate;
+}
+
+void
+cb_rest_client_set_pinned_certificate (CbRestClient *self,
+                                       const char   *fingerprint)
+{
+  g_return_if_fail (CB_IS_REST_CLIENT (self));
+
+  if (g_strcmp0 (self->pinned_certificate, fingerprint) == 0)
+    return;
+  g_free (self->pinned_certificate);
+  self->pinned_certificate = g_strdup (fingerprint);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED_CERTIFICATE]);
+}
+
+GTlsCertificate *
+cb_rest_client_get_rejected_certificate (CbRestClient         *self,
+                                         GTlsCertificateFlags *errors)
+{
+  g_return_val_if_fail (CB_IS_REST_CLIENT (self), NULL);
+
+  if (errors != NULL)
+    *errors = self->rejected_errors;
+  return self->rejected_certificate;
 }
 
 gboolean

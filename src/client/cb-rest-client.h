@@ -10,13 +10,19 @@
  *
  * Errors: CB_PROTOCOL_ERROR from the server's error body (or, for a body
  * that is not one, the code with that HTTP status); G_IO_ERROR for
- * transport failures, whatever layer produced them.
+ * transport failures (G_IO_ERROR_HOST_NOT_FOUND: the server's name does
+ * not resolve), except G_TLS_ERROR when TLS failed (BAD_CERTIFICATE: a
+ * certificate neither the system trusts nor the user pinned;
+ * cb_rest_client_get_rejected_certificate() has it).
  *
  * Properties: base-url (string, construct-only, e.g.
  * "http://127.0.0.1:8480"; trailing slashes are dropped), token (string:
  * the bearer token sent with every request but signing in; NULL while
- * signed out), accept-invalid-certificates (bool, for tests and
- * self-signed office servers).
+ * signed out), accept-invalid-certificates (bool, for tests),
+ * pinned-certificate (string: the SHA-256 fingerprint, as
+ * cb_certificate_get_fingerprint() writes it, of a certificate the user
+ * chose to trust for this server although the system does not; NULL:
+ * none).
  * Signals: "unauthorized" (const char *message) when a request sent with
  * the current token is answered 401: the server no longer knows the token
  * (revoked, expired, user removed). An answer to an older token is not
@@ -79,6 +85,16 @@ const char   *cb_rest_client_get_token                   (CbRestClient  *self);
 void          cb_rest_client_set_token                   (CbRestClient  *self,
                                                           const char    *token);
 gboolean      cb_rest_client_get_accept_invalid_certificates (CbRestClient *self);
+const char   *cb_rest_client_get_pinned_certificate      (CbRestClient  *self);
+void          cb_rest_client_set_pinned_certificate      (CbRestClient  *self,
+                                                          const char    *fingerprint);
+/* The last certificate refused (neither trusted nor pinned), with the
+ * reasons; NULL when none was. */
+GTlsCertificate *cb_rest_client_get_rejected_certificate (CbRestClient  *self,
+                                                          GTlsCertificateFlags *errors);
+/* The SHA-256 fingerprint of @certificate's DER form, as colon-separated
+ * upper-case hex pairs ("AB:CD:…"). */
+char         *cb_certificate_get_fingerprint             (GTlsCertificate *certificate);
 void          cb_rest_client_set_accept_invalid_certificates (CbRestClient *self,
                                                               gboolean      accept);
 
@@ -137,12 +153,27 @@ CbLineCredentials *cb_rest_client_get_line_finish        (CbRestClient        *s
                                                           GAsyncResult        *result,
                                                           GError             **error);
 
+/* PUT /journal/seen: the user has looked at the journal up to the entry
+ * @up_to, on every device (they hear of it by a "journal-seen" event).
+ * The answer ({"seen_up_to", "missed"}) is for
+ * cb_client_store_apply_journal_seen(). */
+void          cb_rest_client_set_journal_seen_async      (CbRestClient        *self,
+                                                          gint64               up_to,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+JsonObject   *cb_rest_client_set_journal_seen_finish     (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
 /* --- changes; each effect comes back as an event --- */
 
-/* PUT /me/presence; @note may be NULL. */
+/* PUT /me/presence; @note may be NULL; @note_until (unix seconds, within
+ * the coming year) is when the server clears the note by itself, 0: never. */
 void          cb_rest_client_set_presence_async          (CbRestClient        *self,
                                                           CbAvailability       availability,
                                                           const char          *note,
+                                                          gint64               note_until,
                                                           GCancellable        *cancellable,
                                                           GAsyncReadyCallback  callback,
                                                           gpointer             user_data);
@@ -345,6 +376,15 @@ char         *cb_rest_client_consult_finish              (CbRestClient        *s
 void          cb_rest_client_transfer_async              (CbRestClient        *self,
                                                           const char          *call_id,
                                                           const char          *to_call_id,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+/* POST /calls/{id}/conference: @call_id's and @with_call_id's parties
+ * talk with each other and with the user, the server mixing; the
+ * conference goes on as the user's one call. */
+void          cb_rest_client_conference_async            (CbRestClient        *self,
+                                                          const char          *call_id,
+                                                          const char          *with_call_id,
                                                           GCancellable        *cancellable,
                                                           GAsyncReadyCallback  callback,
                                                           gpointer             user_data);

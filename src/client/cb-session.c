@@ -22,6 +22,8 @@
 #define RECONNECT_MIN_MS_DEFAULT 250
 #define RECONNECT_MAX_MS_DEFAULT 30000
 #define RECONNECT_JITTER 0.3
+/* How long signing in waits for the server's first answer. */
+#define CONNECT_TIMEOUT_MS_DEFAULT 10000
 /* The journal page loaded after signing in; older entries are paged in
  * on demand (not yet). */
 #define JOURNAL_PAGE_LIMIT 200
@@ -45,6 +47,7 @@ struct _CbSession
   char              *last_error;
   guint              reconnect_min_ms;
   guint              reconnect_max_ms;
+  guint              connect_timeout_ms;
 
   CbRestClient      *rest;
   CbEventStream     *stream;
@@ -73,6 +76,7 @@ enum {
   PROP_LAST_ERROR,
   PROP_RECONNECT_MIN_MS,
   PROP_RECONNECT_MAX_MS,
+  PROP_CONNECT_TIMEOUT_MS,
   N_PROPS
 };
 
@@ -442,11 +446,64 @@ load_journal (CbSession *self)
 
 /* --- signing in --- */
 
+/* One sign-in: it runs on a cancellable of its own, which the caller's
+ * cancels too, and which the connect limit cancels while the server has
+ * not answered yet (then the error says it timed out). */
+typedef struct {
+  GCancellable *attempt;
+  GCancellable *caller;
+  gulong        caller_handler;
+  guint         timeout_source;
+  guint         timeout_ms;
+  gboolean      timed_out;
+} SignIn;
+
+static void
+sign_in_free (gpointer data)
+{
+  SignIn *sign_in = data;
+
+  g_clear_handle_id (&sign_in->timeout_source, g_source_remove);
+  if (sign_in->caller != NULL)
+    g_cancellable_disconnect (sign_in->caller, sign_in->caller_handler);
+  g_clear_object (&sign_in->caller);
+  g_clear_object (&sign_in->attempt);
+  g_free (sign_in);
+}
+
+static void
+on_caller_cancelled (GCancellable *caller,
+                     GCancellable *attempt)
+{
+  g_cancellable_cancel (attempt);
+}
+
+static gboolean
+on_connect_timeout (gpointer user_data)
+{
+  SignIn *sign_in = user_data;
+
+  sign_in->timeout_source = 0;
+  sign_in->timed_out = TRUE;
+  g_debug ("No answer from the server within %u ms", sign_in->timeout_ms);
+  g_cancellable_cancel (sign_in->attempt);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 fail_sign_in (GTask  *task,
               GError *error)
 {
   CbSession *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+
+  if (sign_in->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (&error);
+      error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                           "The server did not answer within %u seconds",
+                           (sign_in->timeout_ms + 999) / 1000);
+    }
 
   if (signed_in (self))
     {
@@ -496,6 +553,8 @@ on_session_created (GObject      *source,
   gint64 user_id = 0;
 
   token = cb_rest_client_sign_in_finish (CB_REST_CLIENT (source), result, &user_id, &error);
+  /* The server answered: the limit was for reaching it. */
+  g_clear_handle_id (&((SignIn *) g_task_get_task_data (task))->timeout_source, g_source_remove);
   if (token == NULL)
     {
       fail_sign_in (task, error);
@@ -522,13 +581,26 @@ cb_session_sign_in_async (CbSession           *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  SignIn *sign_in;
 
   g_return_if_fail (CB_IS_SESSION (self));
   g_return_if_fail (username != NULL);
   g_return_if_fail (password != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->attempt = g_cancellable_new ();
+  sign_in->timeout_ms = self->connect_timeout_ms;
+  if (cancellable != NULL)
+    {
+      sign_in->caller = g_object_ref (cancellable);
+      sign_in->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                       sign_in->attempt, NULL);
+    }
+  task = g_task_new (self, sign_in->attempt, callback, user_data);
   g_task_set_source_tag (task, cb_session_sign_in_async);
+  g_task_set_task_data (task, sign_in, sign_in_free);
+  /* The errors say themselves why it stopped (cancelled or timed out). */
+  g_task_set_check_cancellable (task, FALSE);
 
   if (self->state != CB_CONNECTION_STATE_SIGNED_OUT)
     {
@@ -547,7 +619,8 @@ cb_session_sign_in_async (CbSession           *self,
   set_last_error (self, NULL);
   set_state (self, CB_CONNECTION_STATE_CONNECTING);
 
-  cb_rest_client_sign_in_async (self->rest, username, password, cancellable,
+  sign_in->timeout_source = g_timeout_add (sign_in->timeout_ms, on_connect_timeout, sign_in);
+  cb_rest_client_sign_in_async (self->rest, username, password, sign_in->attempt,
                                 on_session_created, g_steal_pointer (&task));
 }
 
@@ -713,6 +786,9 @@ cb_session_get_property (GObject    *object,
     case PROP_RECONNECT_MAX_MS:
       g_value_set_uint (value, self->reconnect_max_ms);
       break;
+    case PROP_CONNECT_TIMEOUT_MS:
+      g_value_set_uint (value, self->connect_timeout_ms);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -746,6 +822,13 @@ cb_session_set_property (GObject      *object,
       if (self->reconnect_max_ms != g_value_get_uint (value))
         {
           self->reconnect_max_ms = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_CONNECT_TIMEOUT_MS:
+      if (self->connect_timeout_ms != g_value_get_uint (value))
+        {
+          self->connect_timeout_ms = g_value_get_uint (value);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -803,6 +886,9 @@ cb_session_class_init (CbSessionClass *klass)
   properties[PROP_RECONNECT_MAX_MS] =
     g_param_spec_uint ("reconnect-max-ms", NULL, NULL, 1, G_MAXUINT,
                        RECONNECT_MAX_MS_DEFAULT, rw);
+  properties[PROP_CONNECT_TIMEOUT_MS] =
+    g_param_spec_uint ("connect-timeout-ms", NULL, NULL, 1, G_MAXUINT,
+                       CONNECT_TIMEOUT_MS_DEFAULT, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -820,6 +906,7 @@ cb_session_init (CbSession *self)
   self->life = g_cancellable_new ();
   self->reconnect_min_ms = env_ms ("CALLBOARD_RECONNECT_MIN_MS", RECONNECT_MIN_MS_DEFAULT);
   self->reconnect_max_ms = env_ms ("CALLBOARD_RECONNECT_MAX_MS", RECONNECT_MAX_MS_DEFAULT);
+  self->connect_timeout_ms = CONNECT_TIMEOUT_MS_DEFAULT;
 }
 
 CbSession *

@@ -14,8 +14,10 @@
  * self-signed office servers), last-error (string), reconnect-min-ms and
  * reconnect-max-ms (uint: first and longest backoff delay; the defaults
  * 250 and 30000 can be overridden by the environment variables
- * CALLBOARD_RECONNECT_MIN_MS and CALLBOARD_RECONNECT_MAX_MS). Signing in
- * also loads the journal into the store.
+ * CALLBOARD_RECONNECT_MIN_MS and CALLBOARD_RECONNECT_MAX_MS),
+ * connect-timeout-ms (uint: how long signing in waits for the server's
+ * first answer, 10000 by default; then it fails with
+ * G_IO_ERROR_TIMED_OUT). Signing in also loads the journal into the store.
  * Signals: "event-received" (gint64 seq, CbEventType type, JsonObject *data)
  * for every event frame, before the store decides whether to apply it.
  *

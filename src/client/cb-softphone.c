@@ -43,6 +43,8 @@ struct _CbSoftphone
   char                *line;
   char                *registrar;     /* "sip:host:port", or "sips:host:port" on TLS */
   char                *tls_pinned_certificate; /* PEM: SIP over TLS trusting it */
+  char                *password;      /* the line's, to register again */
+  char                *local_address; /* the agent's: where the registrar reaches us */
   char                *last_error;
   char                *audio_src;
   char                *audio_sink;
@@ -230,7 +232,8 @@ on_dialog_state (CbSoftphone *self,
                  CbSipCall   *sip_call)
 {
   cb_call_tracker_update_dialog (self->tracker, cb_sip_call_get_call_id (sip_call),
-                                 cb_sip_call_get_state (sip_call));
+                                 cb_sip_call_get_state (sip_call),
+                                 cb_sip_call_get_end_status (sip_call));
 }
 
 /* A new dialog of the agent's, incoming or dialled. */
@@ -311,8 +314,8 @@ cb_softphone_get_server_call_id (CbSoftphone *self,
 
 typedef struct {
   CbCall *call;
-  CbCall *to_call;   /* transfer only */
-  char   *verb;      /* "forward", "consult" or "transfer" */
+  CbCall *to_call;   /* transfer and conference */
+  char   *verb;      /* "forward", "consult", "transfer" or "conference" */
   char   *to;        /* forward and consult */
 } ControlData;
 
@@ -379,6 +382,9 @@ post_control (GTask *task)
   else if (g_str_equal (control->verb, "consult"))
     cb_rest_client_consult_async (self->rest, id, control->to, cancellable,
                                   on_control_answer, g_object_ref (task));
+  else if (g_str_equal (control->verb, "conference"))
+    cb_rest_client_conference_async (self->rest, id, to_id, cancellable,
+                                     on_control_answer, g_object_ref (task));
   else
     cb_rest_client_transfer_async (self->rest, id, to_id, cancellable,
                                    on_control_answer, g_object_ref (task));
@@ -506,6 +512,30 @@ cb_softphone_transfer_finish (CbSoftphone   *self,
 }
 
 void
+cb_softphone_conference_async (CbSoftphone         *self,
+                               CbCall              *call,
+                               CbCall              *with_call,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (CB_IS_SOFTPHONE (self));
+  g_return_if_fail (CB_IS_CALL (call));
+  g_return_if_fail (CB_IS_CALL (with_call));
+
+  control_async (self, cb_softphone_conference_async, "conference", call, NULL, with_call,
+                 cancellable, callback, user_data);
+}
+
+gboolean
+cb_softphone_conference_finish (CbSoftphone   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return control_finish (self, result, cb_softphone_conference_async, error);
+}
+
+void
 cb_softphone_consult_async (CbSoftphone         *self,
                             CbCall              *call,
                             const char          *to,
@@ -547,6 +577,16 @@ cb_softphone_cancel_consultation (CbSoftphone *self,
   cb_call_hangup (consultation);
   if (!cb_call_set_held (held, FALSE, &error))
     g_debug ("Could not resume call %s: %s", cb_call_get_id (held), error->message);
+}
+
+void
+cb_softphone_dismiss_call (CbSoftphone *self,
+                           CbCall      *call)
+{
+  g_return_if_fail (CB_IS_SOFTPHONE (self));
+  g_return_if_fail (CB_IS_CALL (call));
+
+  cb_call_tracker_dismiss (self->tracker, call);
 }
 
 /* Calls on the desk phone that were there before we signed in. */
@@ -679,6 +719,10 @@ on_line (GObject      *source,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINE]);
   g_free (self->registrar);
   self->registrar = g_strdup (registrar);
+  g_free (self->password);
+  self->password = g_strdup (line->password);
+  g_free (self->local_address);
+  self->local_address = g_strdup (local);
 
   g_object_set (self->agent, "audio-src", self->audio_src, "audio-sink", self->audio_sink, NULL);
   /* The server's own calls through us (pickup, call from this phone,
@@ -728,6 +772,52 @@ cb_softphone_stop (CbSoftphone *self)
   set_registration_state (self, CB_REGISTRATION_STATE_OFFLINE);
 }
 
+static gboolean
+has_live_calls (CbSoftphone *self)
+{
+  GListModel *calls = cb_call_tracker_get_calls (self->tracker);
+  guint n = g_list_model_get_n_items (calls);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CbCall) call = g_list_model_get_item (calls, i);
+
+      if (!cb_call_is_remote (call) && cb_call_get_state (call) != CB_CALL_STATE_ENDED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+cb_softphone_reregister (CbSoftphone *self)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *local = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CB_IS_SOFTPHONE (self));
+
+  if (self->agent == NULL || self->registrar == NULL)
+    return;
+
+  host = registrar_host (self->registrar);
+  local = local_address_for (host, &error);
+  if (local == NULL)
+    g_debug ("No route to %s now: %s", host, error->message);
+  /* The agent's socket is bound to its address: on another one it needs
+   * a new agent, which calls under way would not survive. */
+  if (local != NULL && g_strcmp0 (local, self->local_address) != 0 && !has_live_calls (self))
+    {
+      g_debug ("Local address %s -> %s: starting the softphone again", self->local_address, local);
+      cb_softphone_stop (self);
+      cb_softphone_start (self);
+      return;
+    }
+  g_debug ("Registering line %s again", self->line);
+  set_registration_state (self, CB_REGISTRATION_STATE_REGISTERING);
+  cb_sip_agent_register (self->agent, self->registrar, self->password);
+}
+
 /* --- GObject --- */
 
 static void
@@ -755,6 +845,8 @@ cb_softphone_finalize (GObject *object)
   g_free (self->line);
   g_free (self->registrar);
   g_free (self->tls_pinned_certificate);
+  g_free (self->password);
+  g_free (self->local_address);
   g_free (self->last_error);
   g_free (self->audio_src);
   g_free (self->audio_sink);
@@ -1052,6 +1144,18 @@ cb_softphone_dial (CbSoftphone  *self,
     return NULL;
 
   return track_dialog (self, sip_call, clean);  /* the calls model keeps it */
+}
+
+gboolean
+cb_softphone_resume (CbSoftphone  *self,
+                     CbCall       *call,
+                     GError      **error)
+{
+  g_return_val_if_fail (CB_IS_SOFTPHONE (self), FALSE);
+  g_return_val_if_fail (CB_IS_CALL (call), FALSE);
+
+  hold_others (self, call);
+  return cb_call_set_held (call, FALSE, error);
 }
 
 gboolean

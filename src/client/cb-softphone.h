@@ -12,11 +12,13 @@
  * Properties: registration-state (CbRegistrationState), line (string: the
  * extension), last-error (string), calls (GListModel of CbCall: current
  * calls in arrival order; an ended call stays ended-linger-ms, default
- * 2000, so its card can say so), audio-src, audio-sink (GStreamer launch
+ * 2000, so its card can say so, one that reached nobody until
+ * dismissed), audio-src, audio-sink (GStreamer launch
  * descriptions; NULL: $CALLBOARD_AUDIO_SRC/SINK, then the auto elements),
  * tls-pinned-certificate (PEM, the server's as the sign-in pinned it: with
  * it the line registers over SIP over TLS when the server offers that,
- * and calls offer SRTP; NULL: UDP). Signals: "incoming-call" (CbCall) when a call starts ringing here.
+ * and calls offer SRTP; NULL: UDP).
+ * Signals: "incoming-call" (CbCall) when a call starts ringing here.
  *
  * The calls model is its CbCallTracker's: the agent's dialogs joined with
  * the session's `call` events (which name this phone's dialog by its SIP
@@ -55,6 +57,10 @@ void                 cb_softphone_start                  (CbSoftphone *self);
 /* Ends every call, un-registers and shuts the SIP stack down (iterates
  * the main context until sofia confirms, at most a few seconds). */
 void                 cb_softphone_stop                   (CbSoftphone *self);
+/* Registers again now (after a network change or waking up), instead of
+ * at the next refresh; a phone whose local address changed starts anew
+ * when no call of its own is under way. */
+void                 cb_softphone_reregister             (CbSoftphone *self);
 CbRegistrationState  cb_softphone_get_registration_state (CbSoftphone *self);
 /* The session's choice of whom calls present, which dialling follows
  * (and which knows the leaders the user assists). */
@@ -76,6 +82,11 @@ CbCall              *cb_softphone_lookup_server_call     (CbSoftphone *self,
  * CbCallAs names a leader, the call is placed as that leader. */
 CbCall              *cb_softphone_dial                   (CbSoftphone *self,
                                                           const char  *number,
+                                                          GError     **error);
+/* Takes @call off hold, first putting any other connected call on hold:
+ * swapping between two calls. */
+gboolean             cb_softphone_resume                 (CbSoftphone *self,
+                                                          CbCall      *call,
                                                           GError     **error);
 /* Answers @call, first putting any other connected call on hold. */
 gboolean             cb_softphone_answer                 (CbSoftphone *self,
@@ -108,6 +119,19 @@ void                 cb_softphone_transfer_async         (CbSoftphone         *s
 gboolean             cb_softphone_transfer_finish        (CbSoftphone         *self,
                                                           GAsyncResult        *result,
                                                           GError             **error);
+/* Conference (POST /calls/{id}/conference {"with_call"}): the parties of
+ * @call and @with_call and the user talk together, the server mixing;
+ * it goes on as one call of the user's, whose conference-parties say
+ * who is in it. */
+void                 cb_softphone_conference_async       (CbSoftphone         *self,
+                                                          CbCall              *call,
+                                                          CbCall              *with_call,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean             cb_softphone_conference_finish      (CbSoftphone         *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 /* Consultation (POST /calls/{id}/consult {"to"}): @call goes on hold and
  * the phone it is on calls @to; the new call becomes @call's partner
  * (cb_call_get_partner) once it shows up. */
@@ -120,6 +144,10 @@ void                 cb_softphone_consult_async          (CbSoftphone         *s
 gboolean             cb_softphone_consult_finish         (CbSoftphone         *self,
                                                           GAsyncResult        *result,
                                                           GError             **error);
+/* An ended call leaves the calls model now (a call that reached nobody
+ * stays there until dismissed). */
+void                 cb_softphone_dismiss_call           (CbSoftphone         *self,
+                                                          CbCall              *call);
 /* Hangs up a consultation call and resumes the call it was about. */
 void                 cb_softphone_cancel_consultation    (CbSoftphone         *self,
                                                           CbCall              *consultation);

@@ -20,8 +20,9 @@
  * Send:    src ! [aec] ! convert ! resample ! caps ! volume(mute) ! valve(direction)
  *              ! encoder ! payloader ! rtpdtmfmux ! rtpbin ! udpsink (RTP socket)
  *          rtpdtmfsrc ---------------------------^ (priority pad)
- * Receive: udpsrc (RTP socket) ! rtpbin ~pad-added~ depayloader ! decoder
- *              ! convert ! resample ! [echo probe] ! volume(direction) ! sink
+ * Receive: udpsrc (RTP socket) ! rtpbin ~pad-added~ input-selector ! depayloader ! decoder
+ *              ! [convert ! resample ! echo probe] ! volume(direction)
+ *              ! convert ! resample ! playout queue ! sink
  *          the telephone-event PT gets its own rtpdtmfdepay ! fakesink.
  * RTCP:    rtpbin ! udpsink (RTCP socket), udpsrc (RTCP socket) ! rtpbin.
  *
@@ -36,7 +37,15 @@
 #define DTMF_GAP_MS           100
 #define DTMF_VOLUME           10  /* -dBm0, RFC 4733 section 2.3.4 */
 #define AEC_RATE              48000
+/* The encoders take 20 ms frames (Opus frame-size, the payloaders'
+ * ptime); a capture source asked for 20 ms at a time wakes half as often
+ * as with its default 10 ms, for no later audio: the encoder could not
+ * start a frame before its last sample anyway. */
+#define CAPTURE_PERIOD_US     20000
 #define PORT_PAIR_ATTEMPTS    64
+/* The source played falls silent this long while another sends: play
+ * that one (the media moved back to a peer heard before). */
+#define SOURCE_SILENT_US      (120 * G_TIME_SPAN_MILLISECOND)
 
 struct _CbMediaPipeline {
   GObject           parent_instance;
@@ -80,8 +89,15 @@ struct _CbMediaPipeline {
   GstElement       *send_volume;
   GstElement       *send_valve;
   GstElement       *recv_volume;
+  GstElement       *selector;       /* one input per audio SSRC */
   GstElement       *depayloader;
   GstElement       *dtmf_src;
+
+  /* The selector's input played, and when it last had a packet; set from
+   * the jitter buffers' threads. */
+  GMutex            source_lock;
+  GstPad           *active_source;
+  gint64            active_heard_us;
   guint             bus_watch_id;
   guint             stats_id;
 
@@ -516,6 +532,44 @@ add_discard_branch (CbMediaPipeline *self,
     g_warning ("Could not link %s to a discarding branch", GST_PAD_NAME (pad));
 }
 
+static void
+play_source (CbMediaPipeline *self,
+             GstPad          *source)
+{
+  g_mutex_lock (&self->source_lock);
+  self->active_source = source;
+  self->active_heard_us = g_get_monotonic_time ();
+  g_mutex_unlock (&self->source_lock);
+  g_object_set (self->selector, "active-pad", source, NULL);
+}
+
+/* A packet from one of the audio sources: the one played is still there;
+ * another one takes over once the played one fell silent (the peer sends
+ * from an SSRC that rtpbin saw before, so no pad-added tells us). */
+static GstPadProbeReturn
+on_source_buffer (GstPad          *source,
+                  GstPadProbeInfo *info,
+                  gpointer         user_data)
+{
+  CbMediaPipeline *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gboolean take_over = FALSE;
+
+  g_mutex_lock (&self->source_lock);
+  if (source == self->active_source)
+    self->active_heard_us = now;
+  else if (now - self->active_heard_us > SOURCE_SILENT_US)
+    take_over = TRUE;
+  g_mutex_unlock (&self->source_lock);
+
+  if (take_over)
+    {
+      g_debug ("Playing %s again: the source played fell silent", GST_PAD_NAME (source));
+      play_source (self, source);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
 /* rtpbin adds one pad per (SSRC, PT) it has seen, after the jitter buffer. */
 static void
 on_rtpbin_pad_added (GstElement      *rtpbin,
@@ -524,8 +578,7 @@ on_rtpbin_pad_added (GstElement      *rtpbin,
 {
   g_autofree char *name = gst_pad_get_name (pad);
   guint session, ssrc, pt;
-  g_autoptr(GstPad) depay_pad = NULL;
-  g_autoptr(GstPad) old_peer = NULL;
+  g_autoptr(GstPad) source = NULL;
 
   if (sscanf (name, "recv_rtp_src_%u_%u_%u", &session, &ssrc, &pt) != 3)
     return;
@@ -547,18 +600,18 @@ on_rtpbin_pad_added (GstElement      *rtpbin,
     }
 
   /* A new SSRC for the audio PT means the peer restarted its stream (or a
-   * B2BUA switched legs): follow the newest one. */
-  depay_pad = gst_element_get_static_pad (self->depayloader, "sink");
-  old_peer = gst_pad_get_peer (depay_pad);
-  if (old_peer != NULL)
+   * B2BUA moved the media to another peer): play the newest one. The
+   * earlier ones stay inputs of the selector, which drops what they send
+   * until one is played again (on_source_buffer()). */
+  source = gst_element_request_pad_simple (self->selector, "sink_%u");
+  gst_pad_add_probe (source, GST_PAD_PROBE_TYPE_BUFFER, on_source_buffer, self, NULL);
+  if (GST_PAD_LINK_FAILED (gst_pad_link (pad, source)))
     {
-      g_debug ("Switching playback to SSRC %08x", ssrc);
-      gst_pad_unlink (old_peer, depay_pad);
-      add_discard_branch (self, old_peer, NULL);
+      g_warning ("Could not link %s to the source selector", name);
+      return;
     }
-
-  if (GST_PAD_LINK_FAILED (gst_pad_link (pad, depay_pad)))
-    g_warning ("Could not link %s to the depayloader", name);
+  g_debug ("Playing SSRC %08x", ssrc);
+  play_source (self, source);
 }
 
 /* ---- bus -------------------------------------------------------------- */
@@ -879,6 +932,40 @@ configure_payloader (CbMediaPipeline *self,
                   NULL);
 }
 
+static void
+set_capture_period (GstElement *element)
+{
+  /* GstAudioBaseSrc (pulsesrc, alsasrc, …): the size of each read. */
+  if (has_property (element, "latency-time"))
+    g_object_set (element, "latency-time", (gint64) CAPTURE_PERIOD_US, NULL);
+}
+
+static void
+on_source_element_added (GstBin     *bin,
+                         GstBin     *sub_bin,
+                         GstElement *element,
+                         gpointer    user_data)
+{
+  set_capture_period (element);
+}
+
+/* The source's elements now and those it adds later (autoaudiosrc picks
+ * its device's element when it starts). */
+static void
+configure_source (GstElement *source)
+{
+  g_autoptr(GstIterator) elements = gst_bin_iterate_recurse (GST_BIN (source));
+  GValue item = G_VALUE_INIT;
+
+  while (gst_iterator_next (elements, &item) == GST_ITERATOR_OK)
+    {
+      set_capture_period (g_value_get_object (&item));
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  g_signal_connect (source, "deep-element-added", G_CALLBACK (on_source_element_added), NULL);
+}
+
 static gboolean
 build_send (CbMediaPipeline  *self,
             GstElement       *echo_dsp,
@@ -886,12 +973,25 @@ build_send (CbMediaPipeline  *self,
 {
   GstBin *bin = GST_BIN (self->pipeline);
   GstElement *convert, *resample, *caps, *encoder, *payloader, *mux;
-  GstElement *first;
+  GstElement *first, *prefer;
+  GstCaps *preferred;
 
   self->audio_src = make_bin_from_description (self->audio_src_desc, "audio-src", error);
   if (self->audio_src == NULL)
     return FALSE;
+  configure_source (self->audio_src);
 
+  /* What the encoder takes, if the source can give it (S16 mono at the
+   * codec's rate): else a source picks its own default, F64 for
+   * audiotestsrc, 44.1 kHz for many, and every buffer is converted and
+   * resampled here. A preference, not a demand: any source still links. */
+  preferred = gst_caps_new_simple ("audio/x-raw",
+                                   "format", G_TYPE_STRING, "S16LE",
+                                   "rate", G_TYPE_INT, echo_dsp != NULL ? AEC_RATE : (int) self->codec->clock_rate,
+                                   "channels", G_TYPE_INT, 1,
+                                   NULL);
+  gst_caps_append (preferred, gst_caps_new_empty_simple ("audio/x-raw"));
+  prefer = make_caps_filter ("source-caps", preferred);
   convert = gst_element_factory_make ("audioconvert", NULL);
   resample = gst_element_factory_make ("audioresample", NULL);
   caps = make_caps_filter ("send-caps",
@@ -912,6 +1012,7 @@ build_send (CbMediaPipeline  *self,
       gst_clear_object (&convert);
       gst_clear_object (&resample);
       gst_clear_object (&caps);
+      gst_clear_object (&prefer);
       gst_clear_object (&self->send_volume);
       gst_clear_object (&self->send_valve);
       return FALSE;
@@ -921,8 +1022,10 @@ build_send (CbMediaPipeline  *self,
   configure_payloader (self, payloader);
   g_object_set (self->send_volume, "mute", self->mute, NULL);
 
-  gst_bin_add_many (bin, self->audio_src, convert, resample, caps,
+  gst_bin_add_many (bin, self->audio_src, prefer, convert, resample, caps,
                     self->send_volume, self->send_valve, encoder, payloader, mux, NULL);
+  if (!link_chain (error, self->audio_src, prefer, NULL))
+    return FALSE;
 
   first = convert;
   if (echo_dsp != NULL)
@@ -938,11 +1041,11 @@ build_send (CbMediaPipeline  *self,
                                                                     NULL));
 
       gst_bin_add_many (bin, aec_convert, aec_resample, aec_caps, echo_dsp, NULL);
-      if (!link_chain (error, self->audio_src, aec_convert, aec_resample, aec_caps,
+      if (!link_chain (error, prefer, aec_convert, aec_resample, aec_caps,
                        echo_dsp, convert, NULL))
         return FALSE;
     }
-  else if (!link_chain (error, self->audio_src, first, NULL))
+  else if (!link_chain (error, prefer, first, NULL))
     {
       return FALSE;
     }
@@ -978,23 +1081,26 @@ build_receive (CbMediaPipeline  *self,
                GError          **error)
 {
   GstBin *bin = GST_BIN (self->pipeline);
-  GstElement *decoder, *convert, *resample, *out_convert, *out_resample, *playout;
+  GstElement *decoder, *decoded, *out_convert, *out_resample, *playout;
 
   self->audio_sink = make_bin_from_description (self->audio_sink_desc, "audio-sink", error);
   if (self->audio_sink == NULL)
     return FALSE;
 
-  self->depayloader = make_element (self->codec->depayloader, "depayloader", error);
+  self->selector = make_element ("input-selector", "source-selector", error);
+  self->depayloader = self->selector ? make_element (self->codec->depayloader, "depayloader", error) : NULL;
   decoder = self->depayloader ? make_element (self->codec->decoder, "decoder", error) : NULL;
   if (decoder == NULL)
     {
+      gst_clear_object (&self->selector);
       gst_clear_object (&self->depayloader);
       gst_clear_object (&self->audio_sink);
       return FALSE;
     }
 
-  convert = gst_element_factory_make ("audioconvert", NULL);
-  resample = gst_element_factory_make ("audioresample", NULL);
+  /* Mono: opusdec would decode to two channels (RFC 7587 signals every
+   * Opus stream as 48000/2), for the sink's conversion to mix down. */
+  decoded = make_caps_filter (NULL, gst_caps_new_simple ("audio/x-raw", "channels", G_TYPE_INT, 1, NULL));
   self->recv_volume = gst_element_factory_make ("volume", "recv-volume");
   out_convert = gst_element_factory_make ("audioconvert", NULL);
   out_resample = gst_element_factory_make ("audioresample", NULL);
@@ -1018,12 +1124,21 @@ build_receive (CbMediaPipeline  *self,
   if (has_property (decoder, "use-inband-fec"))
     g_object_set (decoder, "use-inband-fec", FALSE, NULL);
 
-  gst_bin_add_many (bin, self->depayloader, decoder, convert, resample,
-                    self->recv_volume, out_convert, out_resample, playout,
-                    self->audio_sink, NULL);
+  /* Not synchronising the inputs: only the played one matters, the
+   * others are dropped as they come. */
+  g_object_set (self->selector, "sync-streams", FALSE, "cache-buffers", FALSE, NULL);
+  gst_bin_add_many (bin, self->selector, self->depayloader, decoder, decoded, self->recv_volume, out_convert,
+                    out_resample, playout, self->audio_sink, NULL);
+  if (!gst_element_link (self->selector, self->depayloader))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not link the source selector");
+      return FALSE;
+    }
 
   if (echo_probe != NULL)
     {
+      GstElement *convert = gst_element_factory_make ("audioconvert", NULL);
+      GstElement *resample = gst_element_factory_make ("audioresample", NULL);
       GstElement *probe_caps = make_caps_filter (NULL,
                                                  gst_caps_new_simple ("audio/x-raw",
                                                                       "format", G_TYPE_STRING, "S16LE",
@@ -1031,15 +1146,16 @@ build_receive (CbMediaPipeline  *self,
                                                                       "channels", G_TYPE_INT, 1,
                                                                       NULL));
 
-      gst_bin_add_many (bin, probe_caps, echo_probe, NULL);
-      return link_chain (error, self->depayloader, decoder, convert, resample,
+      gst_bin_add_many (bin, convert, resample, probe_caps, echo_probe, NULL);
+      return link_chain (error, self->depayloader, decoder, decoded, convert, resample,
                          probe_caps, echo_probe, self->recv_volume, out_convert,
                          out_resample, playout, self->audio_sink, NULL);
     }
 
-  return link_chain (error, self->depayloader, decoder, convert, resample,
-                     self->recv_volume, out_convert, out_resample, playout,
-                     self->audio_sink, NULL);
+  /* Without the probe, the decoder's output goes to the volume as it is
+   * (volume takes what decoders give); one conversion, for the sink. */
+  return link_chain (error, self->depayloader, decoder, decoded, self->recv_volume, out_convert,
+                     out_resample, playout, self->audio_sink, NULL);
 }
 
 static gboolean
@@ -1162,8 +1278,10 @@ clear_pipeline (CbMediaPipeline *self)
   self->send_volume = NULL;
   self->send_valve = NULL;
   self->recv_volume = NULL;
+  self->selector = NULL;
   self->depayloader = NULL;
   self->dtmf_src = NULL;
+  self->active_source = NULL;
   gst_clear_object (&self->pipeline);
 }
 
@@ -1676,6 +1794,7 @@ cb_media_pipeline_finalize (GObject *object)
   g_free (self->remote_address);
   g_free (self->audio_src_desc);
   g_free (self->audio_sink_desc);
+  g_mutex_clear (&self->source_lock);
 
   G_OBJECT_CLASS (cb_media_pipeline_parent_class)->finalize (object);
 }
@@ -1929,4 +2048,5 @@ cb_media_pipeline_init (CbMediaPipeline *self)
   self->latency_ms = CB_MEDIA_PIPELINE_DEFAULT_LATENCY_MS;
   self->rtcp_interval_ms = 5000;
   self->dtmf_pending = g_string_new (NULL);
+  g_mutex_init (&self->source_lock);
 }

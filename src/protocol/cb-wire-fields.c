@@ -38,6 +38,7 @@ static const CbWireField user_fields[] = {
   [CB_WIRE_USER_FIELD_DIVERSION]        = { "diversion",      CB_LEVEL_TEAM },
   [CB_WIRE_USER_FIELD_MOBILE_RINGING]   = { "mobile_ringing", CB_LEVEL_PERSONAL },
   [CB_WIRE_USER_FIELD_ANNOUNCEMENT]     = { "announcement",   CB_LEVEL_PERSONAL },
+  [CB_WIRE_USER_FIELD_EXTERNAL_CALLS]   = { "external_calls", CB_LEVEL_PERSONAL },
   [CB_WIRE_USER_FIELD_REQUIRE_ENCRYPTION] = { "require_encryption", CB_LEVEL_PERSONAL },
   [CB_WIRE_USER_FIELD_CALLS]            = { "calls",          CB_LEVEL_TEAM },
   [CB_WIRE_USER_FIELD_PICKUP]           = { "pickup",         CB_LEVEL_TEAM },

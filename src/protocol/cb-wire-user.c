@@ -134,6 +134,9 @@ write_field (CbWireSink       *sink,
     case CB_WIRE_USER_FIELD_ANNOUNCEMENT:
       cb_wire_sink_put_bool (sink, name, user->announcement);
       break;
+    case CB_WIRE_USER_FIELD_EXTERNAL_CALLS:
+      cb_wire_sink_put_bool (sink, name, user->external_calls);
+      break;
     case CB_WIRE_USER_FIELD_REQUIRE_ENCRYPTION:
       cb_wire_sink_put_bool (sink, name, user->require_encryption);
       break;
@@ -354,8 +357,10 @@ cb_wire_user_from_json (JsonObject  *object,
   if (cb_wire_user_field_shown ("mobile_ringing", user->level) &&
       !read_mobile_ringing (object, user, error))
     goto fail;
-  if (cb_wire_user_field_shown ("announcement", user->level) &&
-      !cb_json_get_bool (object, "announcement", FALSE, &user->announcement, error))
+  if ((cb_wire_user_field_shown ("announcement", user->level) &&
+       !cb_json_get_bool (object, "announcement", FALSE, &user->announcement, error)) ||
+      (cb_wire_user_field_shown ("external_calls", user->level) &&
+       !cb_json_get_bool (object, "external_calls", FALSE, &user->external_calls, error)))
     goto fail;
   if (cb_wire_user_field_shown ("require_encryption", user->level) &&
       !cb_json_get_bool (object, "require_encryption", FALSE, &user->require_encryption, error))

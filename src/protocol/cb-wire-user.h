@@ -11,7 +11,7 @@
  *  "diversion": {"unconditional", "busy", "no_answer", "no_answer_after"}
  *                                                      (team and above),
  *  "mobile_ringing": {"enabled", "delay"}, "announcement",
- *  "require_encryption"                                   (personal)}
+ *  "external_calls", "require_encryption"              (personal)}
  *
  * A diversion target is a number (an extension, a group number or an
  * external one), null when that diversion is off.
@@ -84,6 +84,7 @@ typedef struct {
   CbWireDiversion       diversion;       /* likewise */
   CbWireMobileRinging   mobile_ringing;  /* personal only */
   gboolean              announcement;    /* personal only: one is uploaded */
+  gboolean              external_calls;  /* personal only: may call over the trunk */
   gboolean              require_encryption; /* personal only: their calls must be SRTP over TLS */
 } CbWireUser;
 

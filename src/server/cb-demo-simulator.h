@@ -18,9 +18,9 @@ G_DECLARE_FINAL_TYPE (CbDemoSimulator, cb_demo_simulator, CB, DEMO_SIMULATOR, GO
 
 /* api must outlive the simulator. */
 CbDemoSimulator *cb_demo_simulator_new   (CbApi           *api,
-                                          guint            interval_ms);
-/* Gives everyone a plausible state at once, then changes one colleague
- * every interval. */
+                                          double           changes_per_second);
+/* Gives everyone a plausible state at once, then changes a colleague at
+ * the rate given. */
 void             cb_demo_simulator_start (CbDemoSimulator *self);
 void             cb_demo_simulator_stop  (CbDemoSimulator *self);
 /* One change now (tests). */

@@ -22,6 +22,13 @@
  * one most likely alive (a client reconnecting while its old stream is
  * still half-open) and refusing it would lock the user out of events
  * until the keepalive noticed.
+ *
+ * Every stream is pinged keepalive seconds after it opened and then every
+ * keepalive seconds; all streams share one timer. With a timer each,
+ * 1,000 streams were 1,000 sources that every main-loop pass prepares
+ * and checks, for the SIP side and every request too. Streams wait in
+ * the order of their next ping, which is the order they opened in, so
+ * the timer only ever looks at the head of the queue.
  */
 
 #define G_LOG_DOMAIN "cb-events"
@@ -58,7 +65,8 @@ typedef struct {
   guint64                  written_before; /* by the stream before us */
   gint64                   told;        /* highest seq the client heard of */
   gint64                   last_pong;   /* monotonic µs */
-  guint                    ping_id;
+  gint64                   next_ping;   /* monotonic µs */
+  GList                   *ping_link;   /* in the hub's ping queue, NULL: none due */
   gboolean                 closing;
 } Client;
 
@@ -76,14 +84,18 @@ struct _CbEventHub
   guint64        opened;
   CbEventLog    *log;
   GPtrArray     *clients;   /* Client */
+  GQueue         pings;     /* Client, by next_ping */
+  GSource       *ping_source;
 };
 
 G_DEFINE_FINAL_TYPE (CbEventHub, cb_event_hub, G_TYPE_OBJECT)
 
+static void ping_queue_remove (Client *client);
+
 static void
 client_free (Client *client)
 {
-  g_clear_handle_id (&client->ping_id, g_source_remove);
+  ping_queue_remove (client);
   if (client->conn != NULL)
     g_signal_handlers_disconnect_by_data (client->conn, client);
   g_clear_object (&client->conn);
@@ -102,6 +114,9 @@ cb_event_hub_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->log, self);
   g_clear_object (&self->log);
   g_clear_pointer (&self->clients, g_ptr_array_unref);
+  if (self->ping_source != NULL)
+    g_source_destroy (self->ping_source);
+  g_clear_pointer (&self->ping_source, g_source_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->directory);
   g_clear_object (&self->auth);
@@ -114,10 +129,29 @@ cb_event_hub_class_init (CbEventHubClass *klass)
   G_OBJECT_CLASS (klass)->dispose = cb_event_hub_dispose;
 }
 
+static gboolean pings_due (gpointer user_data);
+
+static gboolean
+ping_source_dispatch (GSource     *source,
+                      GSourceFunc  callback,
+                      gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs ping_source_funcs = {
+  .dispatch = ping_source_dispatch,
+};
+
 static void
 cb_event_hub_init (CbEventHub *self)
 {
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  g_queue_init (&self->pings);
+  self->ping_source = g_source_new (&ping_source_funcs, sizeof (GSource));
+  g_source_set_static_name (self->ping_source, "cb-event-hub pings");
+  g_source_set_callback (self->ping_source, pings_due, self, NULL);
+  g_source_attach (self->ping_source, NULL);
 }
 
 static void on_published (CbEventLog          *log,
@@ -164,7 +198,7 @@ client_close (Client     *client,
   client->closing = TRUE;
   g_debug ("Closing event stream of user %" G_GINT64_FORMAT ": %u %s",
            client->user_id, code, reason);
-  g_clear_handle_id (&client->ping_id, g_source_remove);
+  ping_queue_remove (client);
   if (soup_websocket_connection_get_state (client->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (client->conn, code, reason);
 }
@@ -234,10 +268,46 @@ client_send_resync (Client *client)
     client_send_text (client, seq, text);
 }
 
-static gboolean
-client_ping (gpointer user_data)
+/* ---- keepalive ---------------------------------------------------------- */
+
+/* The shared timer wakes for the head of the queue, or not at all. */
+static void
+ping_queue_schedule (CbEventHub *self)
 {
-  Client *client = user_data;
+  Client *head = g_queue_peek_head (&self->pings);
+
+  if (self->ping_source != NULL)
+    g_source_set_ready_time (self->ping_source, head != NULL ? head->next_ping : -1);
+}
+
+/* A stream's next ping is never earlier than any queued one's: it goes
+ * to the tail. */
+static void
+ping_queue_push (Client *client,
+                 gint64  when)
+{
+  CbEventHub *hub = client->hub;
+
+  client->next_ping = when;
+  g_queue_push_tail (&hub->pings, client);
+  client->ping_link = hub->pings.tail;
+  if (hub->pings.length == 1)
+    ping_queue_schedule (hub);
+}
+
+static void
+ping_queue_remove (Client *client)
+{
+  if (client->ping_link == NULL)
+    return;
+  g_queue_delete_link (&client->hub->pings, client->ping_link);
+  client->ping_link = NULL;
+}
+
+/* Pings the stream, or closes it; TRUE when it stays. */
+static gboolean
+client_ping (Client *client)
+{
   CbEventHub *hub = client->hub;
   g_autofree char *text = NULL;
   gint64 silent = g_get_monotonic_time () - client->last_pong;
@@ -245,30 +315,47 @@ client_ping (gpointer user_data)
 
   if (silent > 2 * (gint64) hub->keepalive_ms * 1000)
     {
-      client->ping_id = 0;
       client_close (client, CLOSE_NO_PONG, "no pong");
-      return G_SOURCE_REMOVE;
+      return FALSE;
     }
 
   /* A stream lives no longer than its session. */
   if (cb_auth_lookup_hash (hub->auth, client->token_hash) != client->user_id)
     {
-      client->ping_id = 0;
       client_close (client, CLOSE_SESSION_ENDED, "session ended");
-      return G_SOURCE_REMOVE;
+      return FALSE;
     }
 
   /* A client that reads nothing piles up pings too. */
   if (client_unsent (client) > hub->max_backlog_bytes)
     {
-      client->ping_id = 0;
       client_close (client, CLOSE_TOO_SLOW, "too slow");
-      return G_SOURCE_REMOVE;
+      return FALSE;
     }
 
   seq = cb_store_last_seq (hub->store);
   text = cb_wire_frame_ping (seq);
   client_send_text (client, seq, text);
+  return TRUE;
+}
+
+static gboolean
+pings_due (gpointer user_data)
+{
+  CbEventHub *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  Client *client;
+
+  while ((client = g_queue_peek_head (&self->pings)) != NULL && client->next_ping <= now)
+    {
+      g_queue_delete_link (&self->pings, client->ping_link);
+      client->ping_link = NULL;
+      /* An interval from now (as a timer of its own would), which keeps
+       * the queue in order; after a stall, no burst to catch up. */
+      if (client_ping (client))
+        ping_queue_push (client, now + (gint64) self->keepalive_ms * 1000);
+    }
+  ping_queue_schedule (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -342,7 +429,7 @@ client_closed (SoupWebsocketConnection *conn,
            client->user_id, soup_websocket_connection_get_close_code (conn),
            hub->clients->len - 1);
   client->closing = TRUE;
-  g_clear_handle_id (&client->ping_id, g_source_remove);
+  ping_queue_remove (client);
   /* Freed from an idle: we are inside the connection's own signal, and a
    * fan-out in progress may still hold the pointer. */
   if (g_ptr_array_find (hub->clients, client, &index))
@@ -494,7 +581,7 @@ cb_event_hub_accept (CbEventHub              *self,
     replay (self, client, since);
 
   if (!client->closing)
-    client->ping_id = g_timeout_add (self->keepalive_ms, client_ping, client);
+    ping_queue_push (client, g_get_monotonic_time () + (gint64) self->keepalive_ms * 1000);
 }
 
 /* ---- fan-out ------------------------------------------------------------ */

@@ -426,6 +426,10 @@ cb_server_config_load_file (CbServerConfig  *config,
   if (!read_uint (keyfile, "demo", "simulation-interval", 10, 3600000, &v, error))
     return FALSE;
   config->simulation_interval_ms = v;
+  v = config->simulation_rate;
+  if (!read_uint (keyfile, "demo", "simulation-rate", 0, 100000, &v, error))
+    return FALSE;
+  config->simulation_rate = v;
   v = config->call_interval_ms;
   if (!read_uint (keyfile, "demo", "call-interval", 0, 3600000, &v, error))
     return FALSE;
@@ -475,6 +479,7 @@ typedef struct {
   gboolean  demo;
   gboolean  no_simulation;
   int       simulation_interval;
+  int       simulation_rate;
   int       call_interval;
 } Flags;
 
@@ -590,7 +595,7 @@ cb_server_config_parse_args (CbServerConfig   *config,
   Flags f = {
     .port = -1, .max_body = -1, .max_announcement = -1, .token_lifetime = -1, .keepalive = -1,
     .max_backlog = -1, .event_retention = -1, .failures_before_delay = -1,
-    .max_failures = -1, .failure_window = -1, .simulation_interval = -1,
+    .max_failures = -1, .failure_window = -1, .simulation_interval = -1, .simulation_rate = -1,
     .max_address_failures = -1, .password_checks = -1, .password_queue = -1,
     .request_timeout = -1, .idle_timeout = -1, .max_streams_per_user = -1,
     .max_backlog_bytes = -1,
@@ -636,6 +641,7 @@ cb_server_config_parse_args (CbServerConfig   *config,
     { "demo", 0, 0, G_OPTION_ARG_NONE, &f.demo, "Demo: loopback, temporary database, demo directory, simulated colleagues", NULL },
     { "no-simulation", 0, 0, G_OPTION_ARG_NONE, &f.no_simulation, "Demo without simulated colleagues", NULL },
     { "simulation-interval", 0, 0, G_OPTION_ARG_INT, &f.simulation_interval, "Milliseconds between simulated changes (default 3000)", "MS" },
+    { "simulation-rate", 0, 0, G_OPTION_ARG_INT, &f.simulation_rate, "Simulated changes per second, for load tests (overrides the interval)", "N" },
     { "call-interval", 0, 0, G_OPTION_ARG_INT, &f.call_interval, "Mean milliseconds between simulated calls (default 40000, 0: none)", "MS" },
     { NULL }
   };
@@ -833,6 +839,12 @@ cb_server_config_parse_args (CbServerConfig   *config,
       if (!check_range ("simulation-interval", f.simulation_interval, 10, 3600000, error))
         goto out;
       config->simulation_interval_ms = f.simulation_interval;
+    }
+  if (f.simulation_rate != -1)
+    {
+      if (!check_range ("simulation-rate", f.simulation_rate, 0, 100000, error))
+        goto out;
+      config->simulation_rate = f.simulation_rate;
     }
   if (f.call_interval != -1)
     {

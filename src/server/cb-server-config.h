@@ -85,6 +85,7 @@ typedef struct {
   gboolean  demo;
   gboolean  simulation;
   guint     simulation_interval_ms;
+  guint     simulation_rate;        /* changes per second; 0: one per interval */
   guint     call_interval_ms; /* mean time between simulated calls; 0: none */
   char     *demo_dir;         /* temporary directory removed on exit */
 } CbServerConfig;

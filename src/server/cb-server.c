@@ -228,7 +228,9 @@ cb_server_start (CbServer  *self,
 
   if (self->config->demo && self->config->simulation)
     {
-      self->simulator = cb_demo_simulator_new (&self->api, self->config->simulation_interval_ms);
+      self->simulator = cb_demo_simulator_new (&self->api, self->config->simulation_rate > 0
+                                                         ? self->config->simulation_rate
+                                                         : 1000.0 / self->config->simulation_interval_ms);
       cb_demo_simulator_start (self->simulator);
       /* The colleagues telephone too, through our own registrar. */
       if (self->sip != NULL)

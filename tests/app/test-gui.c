@@ -23,9 +23,11 @@
 #include "cb-contact-row.h"
 #include "cb-demo-server.h"
 #include "cb-directory-page.h"
+#include "cb-calls-page.h"
 #include "cb-favourites-page.h"
 #include "cb-group-row.h"
 #include "cb-monitor-window.h"
+#include "cb-presence-menu.h"
 #include "cb-test-app.h"
 #include "cb-test-server.h"
 #include "cb-window.h"
@@ -492,31 +494,74 @@ dropdown_shows (gpointer data)
   return gtk_drop_down_get_selected (wait->dropdown) == wait->expected;
 }
 
-/* The header's dropdowns follow the store, and choosing in them asks the
- * server: signing in made the user available, the agent status goes to
- * wrap-up when chosen. */
+/* The agent status dropdown (the header has drop-downs of its own). */
+static gboolean
+match_workplace_dropdown (GtkWidget *widget,
+                          gpointer   data)
+{
+  return GTK_IS_DROP_DOWN (widget) && g_strcmp0 (gtk_widget_get_name (widget), "workplace-status") == 0;
+}
+
+typedef struct {
+  CbPresenceMenu *menu;
+  const char     *label;
+} PresenceWait;
+
+static gboolean
+presence_shows (gpointer data)
+{
+  PresenceWait *wait = data;
+
+  return find_widget (GTK_WIDGET (wait->menu), match_label_text, (gpointer) wait->label) != NULL;
+}
+
+/* The status bar follows the store, and choosing in it asks the server:
+ * signing in made the user available, the workplace status (under a
+ * visible label, in the seed's words) goes to wrap-up when chosen. */
 static void
 check_status_dropdowns (CbWindow *window)
 {
-  GtkWidget *presence = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (GTK_TYPE_DROP_DOWN));
-  GtkWidget *agent = gtk_widget_get_next_sibling (presence);
+  GtkWidget *agent = find_widget (GTK_WIDGET (window), match_workplace_dropdown, NULL);
+  GtkWidget *presence = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_PRESENCE_MENU));
   CbContact *me = cb_client_store_get_me (cb_session_get_store (cb_window_get_session (window)));
   StatusWait status;
   DropDownWait shown;
+  PresenceWait presence_shown;
 
-  g_assert_true (GTK_IS_DROP_DOWN (agent));
+  g_assert_nonnull (agent);
+  g_assert_nonnull (presence);
   g_assert_nonnull (me);
+  /* Presence and workplace status are told apart by a visible label. */
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), match_label_text,
+                                 german ? "Arbeitsplatz-Status" : "Workplace status"));
 
   status = (StatusWait) { me, FALSE, CB_AVAILABILITY_AVAILABLE };
   WAIT_UNTIL (status_reflects, &status);
-  shown = (DropDownWait) { GTK_DROP_DOWN (presence), CB_AVAILABILITY_AVAILABLE };
-  WAIT_UNTIL (dropdown_shows, &shown);
+  presence_shown = (PresenceWait) { CB_PRESENCE_MENU (presence), german ? "Verfügbar" : "Available" };
+  WAIT_UNTIL (presence_shows, &presence_shown);
 
   gtk_drop_down_set_selected (GTK_DROP_DOWN (agent), CB_AGENT_STATUS_WRAP_UP);
   status = (StatusWait) { me, TRUE, CB_AGENT_STATUS_WRAP_UP };
   WAIT_UNTIL (status_reflects, &status);
   shown = (DropDownWait) { GTK_DROP_DOWN (agent), CB_AGENT_STATUS_WRAP_UP };
   WAIT_UNTIL (dropdown_shows, &shown);
+  g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (GTK_DROP_DOWN (agent))), ==,
+                   german ? "Nachbearbeitung" : "Wrap-up");
+
+  /* The seed's words for every workplace status. */
+  {
+    static const char *english[] = { "Available", "Not available", "Wrap-up", "Logged in", "Logged out" };
+    static const char *deutsch[] = { "Verfügbar", "Nicht verfügbar", "Nachbearbeitung", "Angemeldet", "Abgemeldet" };
+    GListModel *items = gtk_drop_down_get_model (GTK_DROP_DOWN (agent));
+
+    g_assert_cmpuint (g_list_model_get_n_items (items), ==, G_N_ELEMENTS (english));
+    for (guint i = 0; i < G_N_ELEMENTS (english); i++)
+      {
+        g_autoptr(GtkStringObject) item = g_list_model_get_item (items, i);
+
+        g_assert_cmpstr (gtk_string_object_get_string (item), ==, german ? deutsch[i] : english[i]);
+      }
+  }
 }
 
 static gboolean
@@ -579,6 +624,198 @@ check_reconnect_banner (CbWindow *window)
   WAIT_UNTIL (banner_reflects, &wait);
 }
 
+typedef struct {
+  CbWindow *window;
+  gboolean  wide;
+  int       width;
+} LayoutWait;
+
+static gboolean
+layout_is (gpointer data)
+{
+  LayoutWait *wait = data;
+  return cb_window_get_wide (wait->window) == wait->wide &&
+         (wait->width == 0 || gtk_widget_get_width (GTK_WIDGET (wait->window)) == wait->width);
+}
+
+static gboolean
+mapped (GtkWidget *widget)
+{
+  return widget != NULL && gtk_widget_get_mapped (widget);
+}
+
+/* Down to 360 px (a sidebar beside other work) the window fits, with the
+ * calls one of the pages; wide, people and calls side by side. */
+static void
+check_layouts (CbWindow *window)
+{
+  GtkWidget *calls = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_CALLS_PAGE));
+  GtkWidget *favourites = find_widget (GTK_WIDGET (window), match_type,
+                                       GSIZE_TO_POINTER (CB_TYPE_FAVOURITES_PAGE));
+  int minimum = 0;
+  int frame;
+  int width;
+  int height;
+  LayoutWait wait;
+
+  g_assert_nonnull (calls);
+  g_assert_nonnull (favourites);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  frame = width - gtk_widget_get_width (GTK_WIDGET (window));
+  g_test_message ("Window frame: %d px", frame);
+
+  /* Narrower than the wide layout's threshold first (the wide layout's
+   * own minimum may keep it a little wider): then the narrow layout's
+   * smaller minimum lets the window go down to 360 px. The window's own
+   * frame (shadow, resize border) is outside its width. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 720);
+  wait = (LayoutWait) { window, FALSE, 0 };
+  WAIT_UNTIL (layout_is, &wait);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  wait = (LayoutWait) { window, FALSE, 360 - frame };
+  WAIT_UNTIL (layout_is, &wait);
+  cb_test_app_wait_for_frame (GTK_WIDGET (window));
+  /* Nothing asks for more than the sidebar's width. */
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("Narrowest window: %d px (with its frame)", minimum);
+  g_assert_cmpint (minimum, <=, 360);
+  cb_window_show_page (window, "favourites");
+  cb_test_app_wait_for_frame (GTK_WIDGET (window));
+  g_assert_true (mapped (favourites));
+  g_assert_false (mapped (calls));
+  g_free (screenshot (GTK_WIDGET (window), "narrow"));
+  cb_window_show_page (window, "calls");
+  cb_test_app_wait_for_frame (GTK_WIDGET (window));
+  g_assert_true (mapped (calls));
+  g_assert_false (mapped (favourites));
+  g_free (screenshot (GTK_WIDGET (window), "narrow-calls"));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  wait = (LayoutWait) { window, TRUE, 1280 - frame };
+  WAIT_UNTIL (layout_is, &wait);
+  cb_window_show_page (window, "favourites");
+  cb_test_app_wait_for_frame (GTK_WIDGET (window));
+  g_assert_true (mapped (favourites));
+  g_assert_true (mapped (calls));
+  g_free (screenshot (GTK_WIDGET (window), "wide"));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+}
+
+typedef struct {
+  CbContact  *contact;
+  const char *note;
+} NoteWait;
+
+static gboolean
+note_is (gpointer data)
+{
+  NoteWait *wait = data;
+
+  return g_strcmp0 (cb_contact_get_note (wait->contact), wait->note) == 0;
+}
+
+/* A note of one's own from the availability button: with an end, seen by
+ * another client, offered again from the recent notes, and removed. */
+static void
+check_presence_note (CbWindow  *window,
+                     CbSession *other)
+{
+  GtkWidget *menu = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_PRESENCE_MENU));
+  GtkWidget *button = find_widget (menu, match_type, GSIZE_TO_POINTER (GTK_TYPE_MENU_BUTTON));
+  CbContact *me = cb_client_store_get_me (cb_session_get_store (cb_window_get_session (window)));
+  CbContact *seen = cb_client_store_lookup_contact (cb_session_get_store (other), cb_contact_get_id (me));
+  g_autoptr(GSettings) settings = g_settings_new ("org.callboard.Callboard");
+  g_auto(GStrv) recent = NULL;
+  const char *note = german ? "Zurück um 14 Uhr" : "Back at 2";
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  NoteWait wait;
+
+  g_assert_nonnull (menu);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  WAIT_UNTIL ((gboolean (*) (gpointer)) mapped,
+              GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))));
+  gtk_editable_set_text (cb_presence_menu_get_note_entry (CB_PRESENCE_MENU (menu)), note);
+  cb_presence_menu_set_note_end (CB_PRESENCE_MENU (menu), CB_NOTE_END_1_HOUR);
+  g_free (screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))), "presence-note"));
+  g_assert_true (gtk_widget_activate_action (menu, "presence.set-note", NULL));
+
+  wait = (NoteWait) { me, note };
+  WAIT_UNTIL (note_is, &wait);
+  g_assert_cmpint (cb_contact_get_note_until (me), >=, now + 3600 - 5);
+  g_assert_cmpint (cb_contact_get_note_until (me), <=, now + 3600 + 60);
+  /* Another client sees it, with its end. */
+  wait = (NoteWait) { seen, note };
+  WAIT_UNTIL (note_is, &wait);
+  g_assert_cmpint (cb_contact_get_note_until (seen), ==, cb_contact_get_note_until (me));
+  /* The button shows it. */
+  g_assert_nonnull (find_widget (menu, match_label_text, (gpointer) note));
+  recent = g_settings_get_strv (settings, "recent-notes");
+  g_assert_cmpstr (recent[0], ==, note);
+
+  /* Changing the availability keeps the note and its end. */
+  g_assert_true (gtk_widget_activate_action (menu, "presence.set-availability", "i", CB_AVAILABILITY_AWAY));
+  {
+    StatusWait away = { me, FALSE, CB_AVAILABILITY_AWAY };
+
+    WAIT_UNTIL (status_reflects, &away);
+  }
+  g_assert_cmpstr (cb_contact_get_note (me), ==, note);
+  g_assert_cmpint (cb_contact_get_note_until (me), >, now);
+
+  /* Offered again: the popover lists the recent note. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  WAIT_UNTIL ((gboolean (*) (gpointer)) mapped,
+              GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))));
+  g_assert_nonnull (find_widget (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                                 match_label_text, (gpointer) note));
+  g_free (screenshot (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                      "presence-recent-notes"));
+  g_assert_true (gtk_widget_activate_action (menu, "presence.clear-note", NULL));
+  wait = (NoteWait) { seen, NULL };
+  WAIT_UNTIL (note_is, &wait);
+  g_assert_cmpint (cb_contact_get_note_until (me), ==, 0);
+  g_assert_true (gtk_widget_activate_action (menu, "presence.set-availability", "i", CB_AVAILABILITY_AVAILABLE));
+}
+
+typedef struct {
+  GtkWidget  *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return find_widget (wait->root, match_label_text, (gpointer) wait->text) != NULL;
+}
+
+/* Logged into a hunt group reads as membership on the user's row ("In
+ * Support"): "Logged in" is the workplace status's word. */
+static void
+check_membership_words (CbWindow *window,
+                        CbGroup  *group)
+{
+  GtkWidget *entry = find_widget (GTK_WIDGET (window), match_header_search_entry, NULL);
+  GtkWidget *page = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_DIRECTORY_PAGE));
+  /* The same word in German. */
+  g_autofree char *words = g_strdup_printf ("In %s", cb_group_get_name (group));
+  RowWait anna = { page, "anna" };
+  LabelWait shown;
+  GtkWidget *row;
+
+  cb_window_show_page (window, "directory");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Anna Berger");
+  WAIT_UNTIL (row_shown, &anna);
+  row = find_widget (page, match_contact_row, (gpointer) "anna");
+  shown = (LabelWait) { row, words };
+  WAIT_UNTIL (label_shown, &shown);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  cb_window_show_page (window, "groups");
+}
+
 static void
 test_sign_in_and_group_login (void)
 {
@@ -607,6 +844,7 @@ test_sign_in_and_group_login (void)
   WAIT_UNTIL (signed_in, window);
 
   check_status_dropdowns (window);
+  check_layouts (window);
   /* Every favourite has its row. */
   store = cb_session_get_store (cb_window_get_session (window));
   rows = (RowsWait) {
@@ -641,6 +879,7 @@ test_sign_in_and_group_login (void)
   g_assert_cmpint (gtk_switch_get_state (sw), ==, before);
 
   other = sign_in_other_client ();
+  check_presence_note (window, other);
   other_group = cb_client_store_lookup_group (cb_session_get_store (other), cb_group_get_id (group));
   g_assert_nonnull (other_group);
   g_assert_true (other_group != group);
@@ -658,11 +897,15 @@ test_sign_in_and_group_login (void)
 
   /* The switch shows the new state on the next frame (no animation). */
   g_free (screenshot (GTK_WIDGET (window), "groups"));
+  if (!before)
+    check_membership_words (window, group);
 
   /* And back. */
   gtk_widget_activate (GTK_WIDGET (sw));
   wait = (SwitchWait) { group, sw, before };
   WAIT_UNTIL (switch_reflects, &wait);
+  if (before)
+    check_membership_words (window, group);
   g_assert_cmpint (server_says_logged_in (other, cb_group_get_id (group)), ==, before);
 
   check_reconnect_banner (window);

@@ -11,6 +11,15 @@
  * the first one with failed calls. The hold step keeps many calls up at
  * once and asks the server (GET /calls) how many it holds. sipp runs on
  * the same machine: its CPU share is in the table next to the server's.
+ *
+ * sip-rate and sip-held run the same sipp scenarios against a second
+ * peer in the same invocation, step by step in turn with callboardd:
+ * Kamailio (Debian's package) as a stateful proxy with digest auth
+ * (tests/bench/kamailio-bench.cfg), the engine DESIGN.md puts in front
+ * of callboardd beyond one machine. Its CPU and memory are those of all
+ * its processes together; memory is PSS (shared pages divided among the
+ * processes that share them), so that Kamailio's shared-memory segment
+ * counts once.
  */
 
 #define G_LOG_DOMAIN "cb-bench"
@@ -29,16 +38,31 @@
 #define STEP_SECONDS  5      /* a rate step offers rate × this many calls */
 #define HOLD_CALL_MS  30000  /* the calls of the hold step */
 #define HOLD_RATE     100    /* the hold step ramps up at this rate */
+#define HELD_RATE     50     /* sip-held ramps its held calls up at this rate */
+#define HELD_CALL_MS  3600000 /* sip-held's held calls: until the peer stops */
+#define PROBE_RATE    50     /* sip-held's probe: short calls at this rate */
+#define PROBE_CALLS   250
+#define PROBE_CALL_MS 100
+
+typedef enum {
+  PEER_CALLBOARDD,
+  PEER_KAMAILIO,
+} PeerKind;
 
 typedef struct {
-  CbTestServer *server;
+  PeerKind      kind;
+  const char   *name;
+  CbTestServer *server;       /* callboardd */
+  GSubprocess  *kamailio;     /* kamailio */
   GPid          pid;
+  GArray       *pids;         /* GPid: pid and its children (Kamailio forks workers) */
   char         *dir;          /* injection files, sipp's statistics */
-  char         *target;       /* callboardd's SIP address, host:port */
-  char         *caller_token;
+  char         *target;       /* the peer's SIP address, host:port */
+  char         *caller_token; /* callboardd */
   char         *caller_inf;
   CbTestSipp   *uas;
   GPid          uas_pid;
+  guint         runs;         /* sipp runs so far, for unique file names */
 } Bench;
 
 typedef struct {
@@ -49,8 +73,9 @@ typedef struct {
   guint64  failed;
   double   seconds;
   double   server_cpu;     /* percent of one core */
+  double   server_cpu_s;   /* seconds */
   double   sipp_cpu;       /* both sipps, percent of one core */
-  gint64   rss_kib;
+  gint64   pss_kib;
   double   setup_p50_ms;
   double   setup_p99_ms;
   guint64  udp_drops;      /* datagrams the kernel dropped, whole machine */
@@ -81,6 +106,66 @@ memory_split (GPid pid)
   return g_string_free (split, FALSE);
 }
 
+/* The peer's process and, for Kamailio, the workers it forked. */
+static void
+find_processes (Bench *bench)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  g_clear_pointer (&bench->pids, g_array_unref);
+  bench->pids = g_array_new (FALSE, FALSE, sizeof (GPid));
+  g_array_append_val (bench->pids, bench->pid);
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *stat = NULL;
+      const char *end;
+      GPid child;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      path = g_strdup_printf ("/proc/%s/stat", name);
+      if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
+        continue;
+      /* ") S PPID ..." */
+      if (g_ascii_strtoll (end + 4, NULL, 10) == bench->pid)
+        {
+          child = atoi (name);
+          g_array_append_val (bench->pids, child);
+        }
+    }
+}
+
+static double
+peer_cpu_seconds (Bench *bench)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < bench->pids->len; i++)
+    sum += cb_bench_cpu_seconds (g_array_index (bench->pids, GPid, i));
+  return sum;
+}
+
+/* Proportional set size of all the peer's processes, KiB. */
+static gint64
+peer_pss_kib (Bench *bench)
+{
+  gint64 sum = 0;
+
+  for (guint i = 0; i < bench->pids->len; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%d/smaps_rollup",
+                                               (int) g_array_index (bench->pids, GPid, i));
+      g_autofree char *text = NULL;
+      const char *line;
+
+      if (g_file_get_contents (path, &text, NULL, NULL) && (line = strstr (text, "\nPss:")) != NULL)
+        sum += g_ascii_strtoll (line + 5, NULL, 10);
+    }
+  return sum;
+}
+
 static gboolean
 tick (gpointer data)
 {
@@ -96,6 +181,8 @@ connected_calls (Bench *bench)
   guint status = 0;
   guint connected = 0;
 
+  if (bench->kind != PEER_CALLBOARDD)
+    return 0;
   answer = cb_test_request (bench->server, "GET", "/api/v1/calls", bench->caller_token, NULL, &status);
   if (status != 200)
     return 0;
@@ -172,7 +259,7 @@ run_step (Bench   *bench,
   guint timeout_s = offered / rate + call_ms / 1000 + 60;
   g_autofree char *timeout_arg = g_strdup_printf ("%us", timeout_s);
   const char *kind = watch ? "hold" : "rate";
-  g_autofree char *name = g_strdup_printf ("uac-%s-%u", kind, rate);
+  g_autofree char *name = g_strdup_printf ("uac-%s-%u-%u", kind, rate, ++bench->runs);
   g_autofree char *stat_file = g_strdup_printf ("%s/%s.csv", bench->dir, name);
   const char *args[] = {
     bench->target, "-p", port,
@@ -186,7 +273,7 @@ run_step (Bench   *bench,
   g_autofree char *rtt_file = NULL;
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = start + (gint64) (timeout_s + 30) * G_USEC_PER_SEC;
-  double server_before = cb_bench_cpu_seconds (bench->pid);
+  double server_before = peer_cpu_seconds (bench);
   guint64 drops_before = cb_bench_udp_receive_drops ();
   double uas_before = cb_bench_cpu_seconds (bench->uas_pid);
   double uac_cpu = 0;
@@ -222,9 +309,10 @@ run_step (Bench   *bench,
   g_source_remove (ticker);
 
   step->seconds = (g_get_monotonic_time () - start) / 1e6;
-  step->server_cpu = (cb_bench_cpu_seconds (bench->pid) - server_before) / step->seconds * 100;
+  step->server_cpu_s = peer_cpu_seconds (bench) - server_before;
+  step->server_cpu = step->server_cpu_s / step->seconds * 100;
   step->sipp_cpu = (cb_bench_cpu_seconds (bench->uas_pid) - uas_before + uac_cpu) / step->seconds * 100;
-  step->rss_kib = cb_bench_rss_kib (bench->pid);
+  step->pss_kib = peer_pss_kib (bench);
   step->udp_drops = cb_bench_udp_receive_drops () - drops_before;
 
   stats = cb_bench_sipp_stats (stat_file);
@@ -238,13 +326,29 @@ run_step (Bench   *bench,
 }
 
 static void
-print_step (Step *step)
+print_header (void)
 {
-  g_print ("%6u %8u %8" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %7" G_GUINT64_FORMAT
-           " %9.1f %8.1f %9.0f%% %7.0f%% %9" G_GINT64_FORMAT " %9" G_GUINT64_FORMAT "\n",
-           step->rate, step->offered, step->created, step->successful, step->failed,
+  g_print ("%-10s %6s %8s %8s %10s %7s %9s %8s %10s %8s %9s %9s %9s\n", "peer", "cps", "offered",
+           "created", "successful", "failed", "setup p50", "p99 (ms)", "server CPU", "sipp CPU",
+           "CPU s/1k", "PSS (KiB)", "UDP drops");
+}
+
+/* CPU seconds the peer spent per 1,000 successful calls. */
+static double
+cpu_per_thousand (Step *step)
+{
+  return step->successful > 0 ? step->server_cpu_s * 1000 / step->successful : 0;
+}
+
+static void
+print_step (Bench *bench,
+            Step  *step)
+{
+  g_print ("%-10s %6u %8u %8" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %7" G_GUINT64_FORMAT
+           " %9.1f %8.1f %9.0f%% %7.0f%% %9.2f %9" G_GINT64_FORMAT " %9" G_GUINT64_FORMAT "\n",
+           bench->name, step->rate, step->offered, step->created, step->successful, step->failed,
            step->setup_p50_ms, step->setup_p99_ms, step->server_cpu, step->sipp_cpu,
-           step->rss_kib, step->udp_drops);
+           cpu_per_thousand (step), step->pss_kib, step->udp_drops);
 }
 
 static char *
@@ -290,13 +394,12 @@ fetch_line (Bench       *bench,
 }
 
 /* The callee's phone: sipp registers the line from a port, then a sipp
- * UAS answers there for the whole run. Returns the line. */
-static char *
-start_callee (Bench *bench)
+ * UAS answers there for the whole run. */
+static void
+start_callee (Bench      *bench,
+              const char *line,
+              const char *password)
 {
-  g_autofree char *password = NULL;
-  g_autofree char *token = NULL;
-  char *line = fetch_line (bench, "user1", &password, &token);
   g_autofree char *inf = write_injection (bench, "callee.csv", line, password, NULL);
   g_autofree char *register_xml = g_build_filename (SOURCE_ROOT, "tests", "server", "sip-register-line.xml", NULL);
   g_autofree char *uas_xml = g_build_filename (SOURCE_ROOT, "tests", "bench", "sip-bench-uas.xml", NULL);
@@ -308,13 +411,112 @@ start_callee (Bench *bench)
 
   registration = cb_test_sipp_start_argv (bench->dir, "register", register_xml, register_args);
   if (!cb_test_sipp_wait (registration, 40000))
-    g_error ("sipp could not register the callee's line %s", line);
+    g_error ("sipp could not register the callee's line %s at %s", line, bench->name);
 
   bench->uas = cb_test_sipp_spawn (bench->dir, "uas", uas_xml, CB_TEST_SIPP_OPEN_ENDED, uas_args);
   bench->uas_pid = atoi (g_subprocess_get_identifier (bench->uas->process));
   /* The first INVITE must find the port bound. */
   cb_test_sipp_wait_port (bench->uas, port, 10000);
-  return line;
+}
+
+static void
+start_kamailio (Bench *bench)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = g_build_filename (SOURCE_ROOT, "tests", "bench", "kamailio-bench.cfg", NULL);
+  g_autofree char *log = g_build_filename (bench->dir, "kamailio.log", NULL);
+  guint port = cb_test_free_udp_port ();
+  g_autofree char *listen = g_strdup_printf ("udp:127.0.0.1:%u", port);
+  const char *binary = g_getenv ("KAMAILIO") != NULL ? g_getenv ("KAMAILIO") : "kamailio";
+  gboolean exited = FALSE;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
+  g_subprocess_launcher_set_stdout_file_path (launcher, log);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  /* -DD: no daemon, so the process we started is the one that forks the
+   * workers; -E: its log to the file; -Y/-w: its runtime files here. */
+  bench->kamailio = g_subprocess_launcher_spawn (launcher, &error, binary, "-f", config, "-DD", "-E",
+                                                 "-l", listen, "-Y", bench->dir, "-w", bench->dir,
+                                                 "-m", "256", "-M", "16", NULL);
+  if (bench->kamailio == NULL)
+    g_error ("Cannot start %s: %s", binary, error->message);
+  bench->pid = atoi (g_subprocess_get_identifier (bench->kamailio));
+  cb_test_wait_udp_port (port, &exited, 20000, "Kamailio to listen");
+  bench->target = g_strdup_printf ("127.0.0.1:%u", port);
+}
+
+static gboolean
+bench_start (Bench    *bench,
+             PeerKind  kind)
+{
+  static const char * const args[] = { "--sip-port", "0", "--keepalive", "600", NULL };
+  g_autofree char *caller_line = NULL;
+  g_autofree char *caller_password = NULL;
+  g_autofree char *callee_line = NULL;
+  g_autofree char *callee_password = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bench->kind = kind;
+  bench->name = kind == PEER_CALLBOARDD ? "callboardd" : "kamailio";
+  bench->dir = g_dir_make_tmp ("cb-bench-sip-XXXXXX", &error);
+  if (bench->dir == NULL)
+    g_error ("%s", error->message);
+
+  if (kind == PEER_CALLBOARDD)
+    {
+      g_autofree char *directory = cb_bench_directory_json (2, "business");
+      g_autofree char *callee_token = NULL;
+
+      bench->server = cb_test_server_start (directory, args);
+      bench->pid = atoi (g_subprocess_get_identifier (bench->server->process));
+      caller_line = fetch_line (bench, "user0", &caller_password, &bench->caller_token);
+      callee_line = fetch_line (bench, "user1", &callee_password, &callee_token);
+    }
+  else
+    {
+      if (!g_find_program_in_path (g_getenv ("KAMAILIO") != NULL ? g_getenv ("KAMAILIO") : "kamailio"))
+        {
+          cb_test_remove_dir (bench->dir);
+          g_clear_pointer (&bench->dir, g_free);
+          return FALSE;
+        }
+      start_kamailio (bench);
+      caller_line = g_strdup ("user0");
+      caller_password = g_strdup ("bench");
+      callee_line = g_strdup ("user1");
+      callee_password = g_strdup ("bench");
+    }
+
+  start_callee (bench, callee_line, callee_password);
+  bench->caller_inf = write_injection (bench, "caller.csv", caller_line, caller_password, callee_line);
+  /* Kamailio's workers answered the REGISTER: they are all forked. */
+  find_processes (bench);
+  return TRUE;
+}
+
+static void
+bench_stop (Bench *bench)
+{
+  g_clear_pointer (&bench->uas, cb_test_sipp_free);
+  if (bench->server != NULL)
+    cb_test_server_stop (bench->server);
+  if (bench->kamailio != NULL)
+    {
+      g_subprocess_send_signal (bench->kamailio, SIGTERM);
+      g_subprocess_wait (bench->kamailio, NULL, NULL);
+      g_clear_object (&bench->kamailio);
+    }
+  /* CB_BENCH_KEEP=1 keeps sipp's statistics and error logs. */
+  if (g_getenv ("CB_BENCH_KEEP") != NULL)
+    g_print ("%s: sipp's files are in %s\n", bench->name, bench->dir);
+  else if (bench->dir != NULL)
+    cb_test_remove_dir (bench->dir);
+  g_clear_pointer (&bench->dir, g_free);
+  g_clear_pointer (&bench->target, g_free);
+  g_clear_pointer (&bench->caller_token, g_free);
+  g_clear_pointer (&bench->caller_inf, g_free);
+  g_clear_pointer (&bench->pids, g_array_unref);
 }
 
 void
@@ -322,12 +524,6 @@ cb_bench_sip_calls (guint max_cps,
                     guint concurrent)
 {
   static const guint rates[] = { 10, 20, 50, 100, 200, 300, 400, 600, 800, 1000, 1500, 2000 };
-  static const char * const args[] = { "--sip-port", "0", "--keepalive", "600", NULL };
-  g_autofree char *directory = cb_bench_directory_json (2, "business");
-  g_autofree char *caller_line = NULL;
-  g_autofree char *caller_password = NULL;
-  g_autofree char *callee_line = NULL;
-  g_autoptr(GError) error = NULL;
   const char *binary = g_getenv ("CALLBOARDD");
   Bench bench = { 0 };
   Step hold = { 0 };
@@ -338,22 +534,13 @@ cb_bench_sip_calls (guint max_cps,
       return;
     }
 
-  bench.dir = g_dir_make_tmp ("cb-bench-sip-XXXXXX", &error);
-  if (bench.dir == NULL)
-    g_error ("%s", error->message);
-  bench.server = cb_test_server_start (directory, args);
-  bench.pid = atoi (g_subprocess_get_identifier (bench.server->process));
-  caller_line = fetch_line (&bench, "user0", &caller_password, &bench.caller_token);
-  callee_line = start_callee (&bench);
-  bench.caller_inf = write_injection (&bench, "caller.csv", caller_line, caller_password, callee_line);
+  bench_start (&bench, PEER_CALLBOARDD);
 
   g_print ("sip-calls: %s, SIP at %s; sipp UAC -> B2BUA -> sipp UAS, digest auth on every INVITE\n",
            binary != NULL ? binary : BUILD_ROOT "/src/server/callboardd", bench.target);
   g_print ("sip-calls: rate steps of %u s of %u ms calls, until calls fail (max %u cps)\n",
            STEP_SECONDS, SHORT_CALL_MS, max_cps);
-  g_print ("%6s %8s %8s %10s %7s %9s %8s %10s %8s %9s %9s\n", "cps", "offered", "created",
-           "successful", "failed", "setup p50", "p99 (ms)", "server CPU", "sipp CPU", "RSS (KiB)",
-           "UDP drops");
+  print_header ();
   /* CB_BENCH_ROUNDS=N runs the rate steps N times on the same server: a
    * leak grows round after round, the allocator's high-water mark does not. */
   for (guint64 round = 1, rounds = g_ascii_strtoull (g_getenv ("CB_BENCH_ROUNDS") != NULL ?
@@ -365,7 +552,7 @@ cb_bench_sip_calls (guint max_cps,
           Step step = { 0 };
 
           run_step (&bench, &step, rates[i], MAX (rates[i] * STEP_SECONDS, 50u), SHORT_CALL_MS, FALSE);
-          print_step (&step);
+          print_step (&bench, &step);
           if (step.failed > 0 || step.successful < step.offered)
             {
               g_print ("sip-calls: calls start to fail at %u cps\n", rates[i]);
@@ -395,8 +582,8 @@ cb_bench_sip_calls (guint max_cps,
                concurrent, HOLD_CALL_MS / 1000, MIN (HOLD_RATE, concurrent), hold.peak_connected,
                hold.successful, hold.failed,
                hold.peak_connected == concurrent && hold.successful == concurrent ? "all held" : "NOT all held");
-      g_print ("sip-calls: hold: setup p50 %.1f ms, p99 %.1f ms, server CPU %.0f%%, RSS %" G_GINT64_FORMAT
-               " KiB\n", hold.setup_p50_ms, hold.setup_p99_ms, hold.server_cpu, hold.rss_kib);
+      g_print ("sip-calls: hold: setup p50 %.1f ms, p99 %.1f ms, server CPU %.0f%%, PSS %" G_GINT64_FORMAT
+               " KiB\n", hold.setup_p50_ms, hold.setup_p99_ms, hold.server_cpu, hold.pss_kib);
     }
 
   {
@@ -419,15 +606,194 @@ cb_bench_sip_calls (guint max_cps,
                idle, split, connected_calls (&bench));
     }
 
-  g_clear_pointer (&bench.uas, cb_test_sipp_free);
-  cb_test_server_stop (bench.server);
-  /* CB_BENCH_KEEP=1 keeps sipp's statistics and error logs. */
-  if (g_getenv ("CB_BENCH_KEEP") != NULL)
-    g_print ("sip-calls: sipp's files are in %s\n", bench.dir);
+  bench_stop (&bench);
+}
+
+/* ---- sip-rate: the knee and CPU per 1,000 calls, beside Kamailio ------- */
+
+static const guint rate_steps[] = { 10, 20, 50, 100, 200, 300, 400, 600, 800, 1000, 1200, 1500, 2000 };
+
+void
+cb_bench_sip_rate (guint max_cps)
+{
+  Bench peers[2] = { { 0 } };
+  guint n_peers = 0;
+  guint knee[2] = { 0, 0 };
+  guint clean[2] = { 0, 0 };
+  double cpu_1k[2][G_N_ELEMENTS (rate_steps)] = { { 0 } };
+  guint common = 0;
+
+  if (!cb_test_sipp_installed ())
+    {
+      g_print ("sip-rate: skipped, sipp (package sip-tester) is not installed\n");
+      return;
+    }
+  bench_start (&peers[n_peers++], PEER_CALLBOARDD);
+  if (bench_start (&peers[n_peers], PEER_KAMAILIO))
+    n_peers++;
   else
-    cb_test_remove_dir (bench.dir);
-  g_free (bench.dir);
-  g_free (bench.target);
-  g_free (bench.caller_token);
-  g_free (bench.caller_inf);
+    g_print ("sip-rate: kamailio is not installed (build-aux/install-deps.sh): callboardd alone\n");
+
+  g_print ("sip-rate: steps of %u s of %u ms calls with digest auth on every INVITE, peers in turn "
+           "at each rate, until calls fail (max %u cps)\n", STEP_SECONDS, SHORT_CALL_MS, max_cps);
+  print_header ();
+  for (guint i = 0; i < G_N_ELEMENTS (rate_steps) && rate_steps[i] <= max_cps; i++)
+    {
+      gboolean any = FALSE;
+
+      for (guint p = 0; p < n_peers; p++)
+        {
+          Step step = { 0 };
+
+          if (knee[p] > 0)
+            continue;
+          any = TRUE;
+          run_step (&peers[p], &step, rate_steps[i], MAX (rate_steps[i] * STEP_SECONDS, 50u),
+                    SHORT_CALL_MS, FALSE);
+          print_step (&peers[p], &step);
+          cpu_1k[p][i] = cpu_per_thousand (&step);
+          if (step.failed > 0 || step.successful < step.offered)
+            knee[p] = rate_steps[i];
+          else
+            clean[p] = rate_steps[i];
+        }
+      if (!any)
+        break;
+      if (knee[0] == 0 && (n_peers < 2 || knee[1] == 0))
+        common = i;
+    }
+
+  for (guint p = 0; p < n_peers; p++)
+    {
+      if (knee[p] > 0)
+        g_print ("sip-rate: %s clean to %u cps, first failures at %u cps\n", peers[p].name, clean[p], knee[p]);
+      else
+        g_print ("sip-rate: %s clean to %u cps (the highest step offered)\n", peers[p].name, clean[p]);
+    }
+  /* CPU per call is compared where both were clean, at the highest such
+   * rate, and at 200 cps where the fixed costs no longer dominate. */
+  for (guint p = 0; p < n_peers; p++)
+    g_print ("sip-rate: %s CPU per 1,000 calls: %.2f s at %u cps, %.2f s at 200 cps\n", peers[p].name,
+             cpu_1k[p][common], rate_steps[common], cpu_1k[p][4]);
+
+  for (guint p = 0; p < n_peers; p++)
+    bench_stop (&peers[p]);
+}
+
+/* ---- sip-held: setup cost and memory with many calls up --------------- */
+
+/* Holds n more calls up (until the peer stops); waits until sipp has
+ * set them all up or seen them fail. *established: how many are up. */
+static CbTestSipp *
+hold_more (Bench *bench,
+           guint  n,
+           guint *established)
+{
+  g_autofree char *scenario = g_build_filename (SOURCE_ROOT, "tests", "bench", "sip-bench-uac.xml", NULL);
+  g_autofree char *port = g_strdup_printf ("%u", cb_test_free_udp_port ());
+  g_autofree char *rate_arg = g_strdup_printf ("%u", HELD_RATE);
+  g_autofree char *calls_arg = g_strdup_printf ("%u", n);
+  g_autofree char *length_arg = g_strdup_printf ("%u", HELD_CALL_MS);
+  g_autofree char *name = g_strdup_printf ("held-%u", ++bench->runs);
+  g_autofree char *stat_file = g_strdup_printf ("%s/%s.csv", bench->dir, name);
+  const char *args[] = {
+    bench->target, "-p", port,
+    "-inf", bench->caller_inf, "-r", rate_arg, "-m", calls_arg, "-d", length_arg,
+    "-l", calls_arg, "-recv_timeout", "10000", "-trace_stat", "-stf", stat_file, "-fd", "1", NULL,
+  };
+  CbTestSipp *uac = cb_test_sipp_spawn (bench->dir, name, scenario, CB_TEST_SIPP_OPEN_ENDED, args);
+  gint64 deadline = g_get_monotonic_time () + ((gint64) n / HELD_RATE + 120) * G_USEC_PER_SEC;
+  guint64 failed = 0;
+
+  for (;;)
+    {
+      g_autoptr(GHashTable) stats = NULL;
+      guint64 current;
+
+      cb_test_run_for (1000);
+      if (uac->exited)
+        g_error ("The sipp holding calls at %s exited", bench->name);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s did not take %u more calls in time", bench->name, n);
+      stats = cb_bench_sipp_stats (stat_file);
+      current = cb_bench_sipp_stat (stats, "CurrentCall");
+      failed = cb_bench_sipp_stat (stats, "FailedCall(C)");
+      /* All created, and each either up or failed (sipp writes its
+       * statistics once a second, so this is read twice in a row). */
+      if (cb_bench_sipp_stat (stats, "TotalCallCreated") == n && current + failed == n)
+        {
+          if (*established == current)
+            break;
+          *established = (guint) current;
+        }
+    }
+  if (failed > 0)
+    {
+      g_print ("sip-held: %s: %" G_GUINT64_FORMAT " of %u calls to hold failed\n", bench->name, failed, n);
+      print_first_errors (uac->errors);
+    }
+  return uac;
+}
+
+void
+cb_bench_sip_held (guint levels[],
+                   guint n_levels)
+{
+  if (!cb_test_sipp_installed ())
+    {
+      g_print ("sip-held: skipped, sipp (package sip-tester) is not installed\n");
+      return;
+    }
+
+  g_print ("sip-held: calls held up (set up at %u cps), then %u calls at %u cps (%u ms each) to "
+           "measure what one call costs; each peer alone (a peer holding calls must not load the "
+           "other's figure)\n", HELD_RATE, PROBE_CALLS, PROBE_RATE, PROBE_CALL_MS);
+  g_print ("%-10s %6s %9s %8s %13s %10s %13s %6s\n", "peer", "held", "setup p50", "p99 (ms)",
+           "CPU ms/call", "PSS (KiB)", "PSS/held call", "failed");
+  for (PeerKind kind = PEER_CALLBOARDD; kind <= PEER_KAMAILIO; kind++)
+    {
+      g_autoptr(GPtrArray) holds = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_test_sipp_free);
+      Bench bench = { 0 };
+      gint64 idle_pss = 0;
+      guint held = 0;
+
+      if (!bench_start (&bench, kind))
+        {
+          g_print ("sip-held: kamailio is not installed (build-aux/install-deps.sh)\n");
+          continue;
+        }
+      for (guint l = 0; l <= n_levels; l++)
+        {
+          guint level = l == 0 ? 0 : levels[l - 1];
+          Step probe = { 0 };
+          char per_call[32] = "-";
+          gint64 pss;
+
+          if (level > held)
+            {
+              guint more = G_MAXUINT;
+
+              g_ptr_array_add (holds, hold_more (&bench, level - held, &more));
+              held += more;
+            }
+          pss = peer_pss_kib (&bench);
+          if (held > 0)
+            g_snprintf (per_call, sizeof per_call, "%.1f KiB", (pss - idle_pss) / (double) held);
+          run_step (&bench, &probe, PROBE_RATE, PROBE_CALLS, PROBE_CALL_MS, FALSE);
+          g_print ("%-10s %6u %9.1f %8.1f %13.3f %10" G_GINT64_FORMAT " %13s %6" G_GUINT64_FORMAT "\n",
+                   bench.name, held, probe.setup_p50_ms, probe.setup_p99_ms,
+                   probe.successful > 0 ? probe.server_cpu_s * 1000 / probe.successful : 0.0, pss,
+                   per_call, probe.failed);
+          /* The base: after calls have run once, not a cold start. */
+          if (held == 0)
+            idle_pss = peer_pss_kib (&bench);
+          if (kind == PEER_CALLBOARDD && held > 0)
+            g_printerr ("  callboardd lists %u connected calls\n", connected_calls (&bench));
+        }
+      /* Held calls end with their peer: no BYE for each of thousands. */
+      if (bench.server != NULL)
+        cb_test_server_kill (bench.server, SIGKILL);
+      g_ptr_array_set_size (holds, 0);
+      bench_stop (&bench);
+    }
 }

@@ -16,4 +16,14 @@ G_BEGIN_DECLS
 void cb_bench_sip_calls (guint max_cps,
                          guint concurrent);
 
+/* The same rate steps for callboardd and Kamailio in turn, each until
+ * its calls fail; prints the knee and CPU per 1,000 calls of each. */
+void cb_bench_sip_rate  (guint max_cps);
+
+/* With 0 and then each of levels[] calls held up, the setup time and CPU
+ * of a batch of short calls, and memory per held call (PSS); callboardd,
+ * then Kamailio. */
+void cb_bench_sip_held  (guint levels[],
+                         guint n_levels);
+
 G_END_DECLS

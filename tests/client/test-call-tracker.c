@@ -206,7 +206,7 @@ test_dialog_then_event (Fixture       *fixture,
   g_assert_cmpuint (fixture->ringing->len, ==, 1);
 
   /* The dialog is the truth about a call here; the event only names it. */
-  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ACTIVE);
+  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ACTIVE, 0);
   g_assert_cmpint (cb_call_get_state (call), ==, CB_CALL_STATE_CONNECTED);
   connected.state = CB_WIRE_CALL_STATE_CONNECTED;
   apply (fixture, &connected);
@@ -217,7 +217,7 @@ test_dialog_then_event (Fixture       *fixture,
   g_assert_cmpint (cb_call_get_state (call), ==, CB_CALL_STATE_HELD);
 
   /* Ended: it lingers, then leaves. */
-  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ENDED);
+  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ENDED, 0);
   g_assert_cmpint (cb_call_get_state (call), ==, CB_CALL_STATE_ENDED);
   advance (fixture, LINGER_MS - 1);
   g_assert_cmpuint (n_calls (fixture), ==, 1);
@@ -370,14 +370,14 @@ test_dialog_without_event (Fixture       *fixture,
 
   g_assert_cmpint (cb_call_get_state (call), ==, CB_CALL_STATE_DIALING);
   g_assert_cmpuint (fixture->ringing->len, ==, 0);
-  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_RINGING);
+  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_RINGING, 0);
   g_assert_cmpint (cb_call_get_state (call), ==, CB_CALL_STATE_DIALING);
-  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ACTIVE);
+  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ACTIVE, 0);
   g_assert_cmpint (cb_call_get_state (call), ==, CB_CALL_STATE_CONNECTED);
   advance (fixture, 60000);
   g_assert_cmpuint (n_calls (fixture), ==, 1);
   g_assert_null (cb_call_tracker_get_server_id (fixture->tracker, call));
-  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ENDED);
+  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ENDED, 0);
   advance (fixture, LINGER_MS);
   g_assert_cmpuint (n_calls (fixture), ==, 0);
 }
@@ -427,7 +427,7 @@ test_server_placed_dialog (Fixture       *fixture,
   g_assert_true (g_ptr_array_index (fixture->answered, 0) == call);
 
   /* The dialog is up long before the far end answers: events decide. */
-  cb_call_tracker_update_dialog (fixture->tracker, "d2", CB_SIP_CALL_STATE_ACTIVE);
+  cb_call_tracker_update_dialog (fixture->tracker, "d2", CB_SIP_CALL_STATE_ACTIVE, 0);
   g_assert_cmpint (cb_call_get_state (call), ==, CB_CALL_STATE_DIALING);
   apply (fixture, &out);
   g_assert_cmpuint (fixture->answered->len, ==, 1);
@@ -435,7 +435,7 @@ test_server_placed_dialog (Fixture       *fixture,
   apply (fixture, &out);
   g_assert_cmpint (cb_call_get_state (call), ==, CB_CALL_STATE_CONNECTED);
   /* Its dialog ending still ends it. */
-  cb_call_tracker_update_dialog (fixture->tracker, "d2", CB_SIP_CALL_STATE_ENDED);
+  cb_call_tracker_update_dialog (fixture->tracker, "d2", CB_SIP_CALL_STATE_ENDED, 0);
   g_assert_cmpint (cb_call_get_state (call), ==, CB_CALL_STATE_ENDED);
 }
 
@@ -499,7 +499,7 @@ connected_call (Fixture    *fixture,
                                  dialog_id, "softphone", number);
   CbCall *call = add_dialog (fixture, dialog_id, CB_CALL_DIRECTION_IN, number);
 
-  cb_call_tracker_update_dialog (fixture->tracker, dialog_id, CB_SIP_CALL_STATE_ACTIVE);
+  cb_call_tracker_update_dialog (fixture->tracker, dialog_id, CB_SIP_CALL_STATE_ACTIVE, 0);
   apply (fixture, &event);
   return call;
 }
@@ -646,6 +646,54 @@ test_dialled_pickup (Fixture       *fixture,
   g_assert_cmpstr (cb_call_get_remote_name (call), ==, "Erika Muster");
 }
 
+/* A call placed that reached nobody says why (from the dialog's final
+ * SIP status) and stays until dismissed; one the caller gave up (487)
+ * is no failure and leaves as any ended call. */
+static void
+test_failed_call_stays (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CbCall *busy;
+  CbCall *given_up;
+
+  busy = add_dialog (fixture, "d1", CB_CALL_DIRECTION_OUT, "202");
+  given_up = add_dialog (fixture, "d2", CB_CALL_DIRECTION_OUT, "203");
+  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_RINGING, 0);
+  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ENDED, 486);
+  cb_call_tracker_update_dialog (fixture->tracker, "d2", CB_SIP_CALL_STATE_ENDED, 487);
+  g_assert_cmpint (cb_call_get_state (busy), ==, CB_CALL_STATE_ENDED);
+  g_assert_cmpint (cb_call_get_failure (busy), ==, CB_CALL_FAILURE_BUSY);
+  g_assert_cmpint (cb_call_get_failure (given_up), ==, CB_CALL_FAILURE_NONE);
+
+  advance (fixture, LINGER_MS * 10);
+  g_assert_cmpuint (n_calls (fixture), ==, 1);
+  g_assert_true (call_at (fixture, 0) == busy);
+
+  cb_call_tracker_dismiss (fixture->tracker, busy);
+  g_assert_cmpuint (n_calls (fixture), ==, 0);
+
+  /* The other reasons, as the status codes say them. */
+  g_assert_cmpint (cb_call_failure_from_sip_status (603), ==, CB_CALL_FAILURE_DECLINED);
+  g_assert_cmpint (cb_call_failure_from_sip_status (404), ==, CB_CALL_FAILURE_NOT_FOUND);
+  g_assert_cmpint (cb_call_failure_from_sip_status (480), ==, CB_CALL_FAILURE_UNREACHABLE);
+  g_assert_cmpint (cb_call_failure_from_sip_status (403), ==, CB_CALL_FAILURE_REJECTED);
+  g_assert_cmpint (cb_call_failure_from_sip_status (200), ==, CB_CALL_FAILURE_NONE);
+}
+
+/* A call answered, then ended with any status, is no failure. */
+static void
+test_answered_call_no_failure (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  CbCall *call = add_dialog (fixture, "d1", CB_CALL_DIRECTION_OUT, "202");
+
+  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ACTIVE, 0);
+  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ENDED, 503);
+  g_assert_cmpint (cb_call_get_failure (call), ==, CB_CALL_FAILURE_NONE);
+  advance (fixture, LINGER_MS);
+  g_assert_cmpuint (n_calls (fixture), ==, 0);
+}
+
 /* A call to the leader offered to this assistant, and one the assistant
  * placed as the leader: the cards name the leader ("for"). */
 static void
@@ -686,6 +734,53 @@ test_call_for_leader (Fixture       *fixture,
   g_assert_cmpstr (cb_call_get_for_name (remote), ==, "Dr. Thomas Krause");
 }
 
+/* The server's end_reason says why a call placed failed (a phone's 486
+ * for a free user is a decline, not busy); a conference's parties come
+ * with its events, the user left out. */
+static void
+test_server_reasons_and_conference (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  CbCall *call = add_dialog (fixture, "d1", CB_CALL_DIRECTION_OUT, "202");
+  CbWireCall ended = call_event ("c1", CB_WIRE_CALL_STATE_ENDED, CB_CALL_DIRECTION_OUT, "d1",
+                                 "softphone", "202");
+  CbWireParty parties[] = {
+    { ME, "201", "Anna Berger" },
+    { 3, "203", "Carla Diaz" },
+    { 0, "+4930123", "" },
+  };
+  CbWireConference conference = { "c2", G_N_ELEMENTS (parties), parties };
+  CbWireCall talking = call_event ("c2", CB_WIRE_CALL_STATE_CONNECTED, CB_CALL_DIRECTION_IN, "d2",
+                                   "softphone", "203");
+  CbCall *kept;
+
+  cb_call_tracker_update_dialog (fixture->tracker, "d1", CB_SIP_CALL_STATE_ENDED, 486);
+  g_assert_cmpint (cb_call_get_failure (call), ==, CB_CALL_FAILURE_BUSY);
+  ended.end_reason = CB_CALL_END_REASON_DECLINED;
+  apply (fixture, &ended);
+  g_assert_cmpint (cb_call_get_failure (call), ==, CB_CALL_FAILURE_DECLINED);
+  advance (fixture, LINGER_MS * 2);
+  g_assert_true (call_at (fixture, 0) == call);
+
+  kept = add_dialog (fixture, "d2", CB_CALL_DIRECTION_IN, "203");
+  cb_call_tracker_update_dialog (fixture->tracker, "d2", CB_SIP_CALL_STATE_ACTIVE, 0);
+  g_assert_null (cb_call_get_conference_parties (kept));
+  talking.conference = &conference;
+  apply (fixture, &talking);
+  g_assert_nonnull (cb_call_get_conference_parties (kept));
+  g_assert_cmpuint (g_strv_length ((char **) cb_call_get_conference_parties (kept)), ==, 2);
+  g_assert_cmpstr (cb_call_get_conference_parties (kept)[0], ==, "Carla Diaz");
+  g_assert_cmpstr (cb_call_get_conference_parties (kept)[1], ==, "+4930123");
+  talking.conference = NULL;
+  apply (fixture, &talking);
+  g_assert_null (cb_call_get_conference_parties (kept));
+  /* An answered call has no failure, whatever reason ends it. */
+  talking.state = CB_WIRE_CALL_STATE_ENDED;
+  talking.end_reason = CB_CALL_END_REASON_CONFERENCE;
+  apply (fixture, &talking);
+  g_assert_cmpint (cb_call_get_failure (kept), ==, CB_CALL_FAILURE_NONE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -709,6 +804,9 @@ main (int   argc,
   ADD ("consultation-on-desk", test_consultation_on_desk);
   ADD ("clear", test_clear);
   ADD ("dialled-pickup", test_dialled_pickup);
+  ADD ("failed-call-stays", test_failed_call_stays);
+  ADD ("answered-call-no-failure", test_answered_call_no_failure);
+  ADD ("server-reasons-and-conference", test_server_reasons_and_conference);
   ADD ("call-for-leader", test_call_for_leader);
 #undef ADD
 

@@ -665,6 +665,87 @@ test_queue_and_group_calls (void)
   g_assert_cmpuint (cb_client_store_get_missed_count (store), ==, 1);
 }
 
+/* A journal entry of one call, as the server writes it. */
+static char *
+journal_entry_json (gint64      id,
+                    const char *direction,
+                    const char *outcome)
+{
+  return g_strdup_printf ("{\"id\": %" G_GINT64_FORMAT ", \"user_id\": 1, \"call_id\": \"c%" G_GINT64_FORMAT "\","
+                          " \"direction\": \"%s\", \"remote_number\": \"+4930%" G_GINT64_FORMAT "\","
+                          " \"remote_name\": \"\", \"remote_user_id\": null,"
+                          " \"started_at\": 1700000100, \"answered_at\": null, \"ended_at\": 1700000130,"
+                          " \"duration\": 0, \"answered\": false, \"group_id\": null, \"group_name\": null,"
+                          " \"taken_by_user_id\": null, \"taken_by_name\": null, \"picked_up\": false,"
+                          " \"outcome\": \"%s\"}", id, id, direction, id, outcome);
+}
+
+/* The journal's outcomes and the missed count: the server's count of
+ * missed calls not looked at yet, a declined call not among them, and
+ * "journal-seen" (from this device's PUT or another device) clearing it. */
+static void
+test_journal_seen (void)
+{
+  g_autoptr(CbClientStore) store = cb_client_store_new ();
+  g_autoptr(JsonObject) page = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *e1 = journal_entry_json (1, "in", "missed");
+  g_autofree char *e2 = journal_entry_json (2, "in", "declined");
+  g_autofree char *e3 = journal_entry_json (3, "out", "busy");
+  g_autofree char *e4 = journal_entry_json (4, "in", "missed");
+  g_autofree char *e5 = journal_entry_json (5, "in", "missed");
+  g_autofree char *json = NULL;
+  GListModel *journal = cb_client_store_get_journal (store);
+  guint notified = 0;
+
+  apply_snapshot (store, base_snapshot);
+  /* Entry 1 was looked at on another device; 4 is missed and new. */
+  json = g_strdup_printf ("{\"entries\": [%s, %s, %s, %s], \"missed\": 1, \"seen_up_to\": 1,"
+                          " \"next_before\": null}", e4, e3, e2, e1);
+  page = parse (json);
+  g_assert_true (cb_client_store_apply_journal (store, page, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cb_client_store_get_missed_count (store), ==, 1);
+  g_assert_cmpint (cb_client_store_get_seen_up_to (store), ==, 1);
+  {
+    g_autoptr(CbJournalEntry) busy = g_list_model_get_item (journal, 1);
+    g_autoptr(CbJournalEntry) declined = g_list_model_get_item (journal, 2);
+
+    g_assert_cmpint (cb_journal_entry_get_outcome (busy), ==, CB_CALL_OUTCOME_BUSY);
+    g_assert_true (cb_journal_entry_get_not_reached (busy));
+    g_assert_false (cb_journal_entry_get_missed (busy));
+    g_assert_cmpint (cb_journal_entry_get_outcome (declined), ==, CB_CALL_OUTCOME_DECLINED);
+    g_assert_false (cb_journal_entry_get_missed (declined));
+    g_assert_false (cb_journal_entry_get_not_reached (declined));
+  }
+
+  /* A new missed call counts. */
+  g_assert_true (apply_event (store, 11, "journal", e5));
+  g_assert_cmpuint (cb_client_store_get_missed_count (store), ==, 2);
+
+  /* Looked at (here, or on another device): the server's count. */
+  g_signal_connect (store, "notify::missed-count", G_CALLBACK (count_notify), &notified);
+  g_assert_true (apply_event (store, 12, "journal-seen", "{\"seen_up_to\": 5, \"missed\": 0}"));
+  g_assert_cmpuint (cb_client_store_get_missed_count (store), ==, 0);
+  g_assert_cmpint (cb_client_store_get_seen_up_to (store), ==, 5);
+  g_assert_cmpuint (notified, ==, 1);
+
+  /* An older answer (a slower request of this device) moves nothing back. */
+  answer = parse ("{\"seen_up_to\": 4, \"missed\": 1}");
+  g_assert_false (cb_client_store_apply_journal_seen (store, answer));
+  g_assert_cmpuint (cb_client_store_get_missed_count (store), ==, 0);
+  g_assert_cmpint (cb_client_store_get_seen_up_to (store), ==, 5);
+
+  /* The next missed call counts again. */
+  {
+    g_autofree char *e6 = journal_entry_json (6, "in", "missed");
+
+    g_assert_true (apply_event (store, 13, "journal", e6));
+    g_assert_cmpuint (cb_client_store_get_missed_count (store), ==, 1);
+  }
+}
+
 static void
 test_favourites (void)
 {
@@ -1051,6 +1132,7 @@ main (int   argc,
 
   g_test_add_func ("/client-store/snapshot", test_snapshot_basics);
   g_test_add_func ("/client-store/queue-and-group-calls", test_queue_and_group_calls);
+  g_test_add_func ("/client-store/journal-seen", test_journal_seen);
   g_test_add_func ("/client-store/identity", test_identity_across_snapshots);
   g_test_add_func ("/client-store/seq-order", test_seq_order);
   g_test_add_func ("/client-store/level-hidden", test_level_hidden_fields);

@@ -386,7 +386,7 @@ test_scenario (void)
   WAIT_FOR (cb_contact_get_agent_status (anna_at_b) == CB_AGENT_STATUS_AVAILABLE,
             "ben to see anna's agent status");
 
-  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AWAY, "back at 2", NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AWAY, "back at 2", 0, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_AWAY,
@@ -432,7 +432,7 @@ test_scenario (void)
   }
 
   /* A change after the restart arrives exactly once. */
-  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_BUSY, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_BUSY, NULL, 0, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_BUSY,
@@ -485,7 +485,7 @@ test_scenario (void)
   g_assert_cmpuint (g_list_model_get_n_items (cb_client_store_get_directory (store_of (c))), ==, 2);
   g_assert_null (find_group (c, "Support"));
 
-  cb_rest_client_set_presence_async (rest_of (c), CB_AVAILABILITY_DND, "hidden", NULL,
+  cb_rest_client_set_presence_async (rest_of (c), CB_AVAILABILITY_DND, "hidden", 0, NULL,
                                  store_result, &result);
   finish_ok (c, &result);
   cb_rest_client_set_agent_status_async (rest_of (c), CB_AGENT_STATUS_AVAILABLE, NULL,
@@ -495,7 +495,7 @@ test_scenario (void)
             == CB_AVAILABILITY_DND, "carl to see his own presence");
   /* anna's change comes after carl's in the server's order: once ben has
    * it, carl's would have arrived before it. */
-  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AVAILABLE, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AVAILABLE, NULL, 0, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_AVAILABLE,
@@ -714,7 +714,7 @@ test_resync (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
     {
-      cb_rest_client_set_presence_async (rest_of (a), changes[i], NULL, NULL, store_result, &result);
+      cb_rest_client_set_presence_async (rest_of (a), changes[i], NULL, 0, NULL, store_result, &result);
       finish_ok (a, &result);
     }
   WAIT_FOR (cb_contact_get_availability (cb_client_store_get_me (store_of (a)))
@@ -731,7 +731,7 @@ test_resync (void)
   g_assert_cmpuint (count_applied (b, "presence", anna), ==, 0);
 
   /* Live again from the snapshot's seq. */
-  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AVAILABLE, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_AVAILABLE, NULL, 0, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (anna_at_b) == CB_AVAILABILITY_AVAILABLE,
@@ -765,7 +765,7 @@ test_silent_server (void)
   g_subprocess_send_signal (server->process, SIGCONT);
   WAIT_FOR (state_of (a) == CB_CONNECTION_STATE_CONNECTED, "anna to be back");
 
-  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_BUSY, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (a), CB_AVAILABILITY_BUSY, NULL, 0, NULL,
                                  store_result, &result);
   finish_ok (a, &result);
   WAIT_FOR (cb_contact_get_availability (cb_client_store_get_me (store_of (a)))
@@ -796,14 +796,15 @@ test_self_signed_tls (void)
   cb_session_sign_in_async (strict, "anna", "anna-secret", NULL, store_result, &result);
   WAIT_FOR (result != NULL, "the strict sign-in to fail");
   g_assert_false (cb_session_sign_in_finish (strict, result, &error));
-  g_assert_true (error->domain == G_IO_ERROR);
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
   g_assert_cmpint (cb_session_get_state (strict), ==, CB_CONNECTION_STATE_SIGNED_OUT);
   g_clear_object (&result);
+  g_clear_error (&error);
 
   relaxed = client_new_for (tls->url);
   cb_session_set_accept_invalid_certificates (relaxed->session, TRUE);
   sign_in (relaxed, "anna", "anna-secret");
-  cb_rest_client_set_presence_async (rest_of (relaxed), CB_AVAILABILITY_DND, NULL, NULL,
+  cb_rest_client_set_presence_async (rest_of (relaxed), CB_AVAILABILITY_DND, NULL, 0, NULL,
                                  store_result, &result);
   finish_ok (relaxed, &result);
   WAIT_FOR (cb_contact_get_availability (cb_client_store_get_me (store_of (relaxed)))
@@ -811,6 +812,169 @@ test_self_signed_tls (void)
 
   g_clear_pointer (&relaxed, client_free);
   cb_test_server_stop (tls);
+}
+
+/* The fingerprint of the test certificate, read from its file. */
+static char *
+test_certificate_fingerprint (void)
+{
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "tests", "data", "tls", "test-cert.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return cb_certificate_get_fingerprint (certificate);
+}
+
+static gboolean
+sign_in_fails (CbSession  *session,
+               GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cb_session_sign_in_async (session, "anna", "anna-secret", NULL, store_result, &result);
+  WAIT_FOR (result != NULL, "the sign-in to finish");
+  return !cb_session_sign_in_finish (session, result, error);
+}
+
+/* An untrusted certificate: the refused one can be shown (its SHA-256
+ * fingerprint), and once pinned by that fingerprint the server is
+ * accepted, the event stream too; another pin (the certificate changed)
+ * is refused again. */
+static void
+test_pinned_certificate (void)
+{
+  CbTestServer *tls;
+  g_autoptr(CbSession) strict = NULL;
+  g_autoptr(CbSession) wrong_pin = NULL;
+  g_autoptr(Client) pinned = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = test_certificate_fingerprint ();
+  g_autofree char *shown = NULL;
+  GTlsCertificateFlags errors = 0;
+  GTlsCertificate *refused;
+
+  if (server == NULL)
+    {
+      g_test_skip ("CALLBOARDD is not set");
+      return;
+    }
+
+  g_assert_cmpuint (strlen (expected), ==, 32 * 3 - 1);
+  tls = server_start (TRUE, NULL);
+
+  strict = cb_session_new (tls->url);
+  g_assert_true (sign_in_fails (strict, &error));
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_clear_error (&error);
+  refused = cb_rest_client_get_rejected_certificate (cb_session_get_rest_client (strict), &errors);
+  g_assert_nonnull (refused);
+  g_assert_true (errors & G_TLS_CERTIFICATE_UNKNOWN_CA);
+  shown = cb_certificate_get_fingerprint (refused);
+  g_assert_cmpstr (shown, ==, expected);
+
+  pinned = client_new_for (tls->url);
+  cb_rest_client_set_pinned_certificate (rest_of (pinned), expected);
+  sign_in (pinned, "anna", "anna-secret");
+  cb_rest_client_set_presence_async (rest_of (pinned), CB_AVAILABILITY_AWAY, NULL, 0, NULL,
+                                     store_result, &result);
+  finish_ok (pinned, &result);
+  WAIT_FOR (cb_contact_get_availability (cb_client_store_get_me (store_of (pinned)))
+            == CB_AVAILABILITY_AWAY, "the event over wss, with the pinned certificate");
+
+  /* The pin of another certificate is no pin for this one. */
+  wrong_pin = cb_session_new (tls->url);
+  cb_rest_client_set_pinned_certificate (cb_session_get_rest_client (wrong_pin),
+                                         "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
+                                         "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF");
+  g_assert_true (sign_in_fails (wrong_pin, &error));
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+
+  g_clear_pointer (&pinned, client_free);
+  cb_test_server_stop (tls);
+}
+
+/* A server name that does not resolve is told apart from other failures. */
+static void
+test_unknown_host (void)
+{
+  g_autoptr(CbSession) session = cb_session_new ("https://callboard.invalid");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sign_in_fails (session, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND);
+}
+
+typedef struct {
+  GSocketService *service;
+  GPtrArray      *connections;   /* kept open, never answered */
+} BlackHole;
+
+static gboolean
+on_black_hole_incoming (GSocketService    *service,
+                        GSocketConnection *connection,
+                        GObject           *source,
+                        BlackHole         *hole)
+{
+  g_ptr_array_add (hole->connections, g_object_ref (connection));
+  return TRUE;
+}
+
+/* A server that takes the connection and never answers: signing in gives
+ * up after the connect limit, 10 s, and the user can cancel before. */
+static void
+test_connect_limit (void)
+{
+  BlackHole hole = { g_socket_service_new (), g_ptr_array_new_with_free_func (g_object_unref) };
+  g_autoptr(CbSession) session = NULL;
+  g_autoptr(CbSession) cancelled = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint connect_timeout_ms = 0;
+  gint64 started;
+  gint64 took_ms;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (hole.service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (hole.service, "incoming", G_CALLBACK (on_black_hole_incoming), &hole);
+  g_socket_service_start (hole.service);
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  /* Cancel, as the sign-in page's button does. */
+  cancelled = cb_session_new (url);
+  cb_session_sign_in_async (cancelled, "anna", "anna-secret", cancellable, store_result, &result);
+  WAIT_FOR (hole.connections->len > 0, "the connection to the silent server");
+  g_cancellable_cancel (cancellable);
+  WAIT_FOR (result != NULL, "the cancelled sign-in to finish");
+  g_assert_false (cb_session_sign_in_finish (cancelled, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (cb_session_get_state (cancelled), ==, CB_CONNECTION_STATE_SIGNED_OUT);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* The limit itself: the default, measured. */
+  session = cb_session_new (url);
+  g_object_get (session, "connect-timeout-ms", &connect_timeout_ms, NULL);
+  g_assert_cmpuint (connect_timeout_ms, ==, 10000);
+  started = g_get_monotonic_time ();
+  cb_session_sign_in_async (session, "anna", "anna-secret", NULL, store_result, &result);
+  CB_TEST_WAIT_FOR (result != NULL, 20000, "the sign-in to give up");
+  took_ms = (g_get_monotonic_time () - started) / 1000;
+  g_assert_false (cb_session_sign_in_finish (session, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_test_message ("Gave up after %" G_GINT64_FORMAT " ms", took_ms);
+  g_assert_cmpint (took_ms, >=, 9900);
+  g_assert_cmpint (took_ms, <, 12000);
+  g_assert_cmpint (cb_session_get_state (session), ==, CB_CONNECTION_STATE_SIGNED_OUT);
+
+  g_socket_service_stop (hole.service);
+  g_socket_listener_close (G_SOCKET_LISTENER (hole.service));
+  g_ptr_array_unref (hole.connections);
+  g_object_unref (hole.service);
 }
 
 int
@@ -840,6 +1004,9 @@ main (int   argc,
   g_test_add_func ("/client/integration/silent-server", test_silent_server);
   g_test_add_func ("/client/integration/resync", test_resync);
   g_test_add_func ("/client/integration/self-signed-tls", test_self_signed_tls);
+  g_test_add_func ("/client/integration/pinned-certificate", test_pinned_certificate);
+  g_test_add_func ("/client/integration/unknown-host", test_unknown_host);
+  g_test_add_func ("/client/integration/connect-limit", test_connect_limit);
 
   status = g_test_run ();
 

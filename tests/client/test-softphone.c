@@ -246,6 +246,51 @@ test_missed (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
+static void
+on_registration_state (CbSoftphone *phone,
+                       GParamSpec  *pspec,
+                       GArray      *states)
+{
+  CbRegistrationState state = cb_softphone_get_registration_state (phone);
+
+  g_array_append_val (states, state);
+}
+
+/* After a network change or waking up the phone registers again at once
+ * (the registrar's 200 brings it back), instead of at its refresh; with
+ * the network watch's "changed" the window asks for that. A call through
+ * the registration afterwards still reaches it. */
+static void
+test_reregister (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (CbRegistrationState));
+  g_autoptr(GError) error = NULL;
+  CbCall *dialed;
+
+  CB_TEST_WAIT_FOR (cb_softphone_get_registration_state (fixture->anna.phone) == CB_REGISTRATION_STATE_REGISTERED &&
+                    cb_softphone_get_registration_state (fixture->ben.phone) == CB_REGISTRATION_STATE_REGISTERED,
+                    WAIT_MS, "both softphones registered");
+  g_signal_connect (fixture->ben.phone, "notify::registration-state",
+                    G_CALLBACK (on_registration_state), states);
+
+  cb_softphone_reregister (fixture->ben.phone);
+  g_assert_cmpint (cb_softphone_get_registration_state (fixture->ben.phone), ==,
+                   CB_REGISTRATION_STATE_REGISTERING);
+  CB_TEST_WAIT_FOR (cb_softphone_get_registration_state (fixture->ben.phone) == CB_REGISTRATION_STATE_REGISTERED,
+                    5000, "Ben registered again");
+  g_assert_cmpuint (states->len, ==, 2);
+  g_assert_cmpint (g_array_index (states, CbRegistrationState, 0), ==, CB_REGISTRATION_STATE_REGISTERING);
+  g_assert_cmpint (g_array_index (states, CbRegistrationState, 1), ==, CB_REGISTRATION_STATE_REGISTERED);
+  g_signal_handlers_disconnect_by_func (fixture->ben.phone, on_registration_state, states);
+
+  dialed = cb_softphone_dial (fixture->anna.phone, "202", &error);
+  g_assert_no_error (error);
+  fixture->anna.call = g_object_ref (dialed);
+  CB_TEST_WAIT_FOR (first_call (&fixture->ben) != NULL, WAIT_MS, "the call to ring at Ben");
+  cb_call_hangup (fixture->anna.call);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -255,6 +300,7 @@ main (int   argc,
 
   g_test_add ("/softphone/call", Fixture, NULL, fixture_setup, test_call, fixture_teardown);
   g_test_add ("/softphone/missed", Fixture, NULL, fixture_setup, test_missed, fixture_teardown);
+  g_test_add ("/softphone/reregister", Fixture, NULL, fixture_setup, test_reregister, fixture_teardown);
 
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 
 #define TONE_A 440.0
 #define TONE_B 880.0
+#define TONE_C 660.0
 /* Every wait is bounded: a failing test fails, it does not hang. */
 #define WAIT_MS 4000
 /* Blocks (100 ms each) in a row before we believe a tone came ... */
@@ -325,6 +326,56 @@ test_hold (Fixture       *fixture,
   assert_tones_both_ways (fixture);
 }
 
+static gboolean
+b_hears_c (Fixture *fixture)
+{
+  return cb_tone_detector_hears (g_object_get_data (G_OBJECT (fixture->b.pipe), "detector-c"), RUN) &&
+         absent (&fixture->b);
+}
+
+static gboolean
+b_hears_a_again (Fixture *fixture)
+{
+  return present (&fixture->b) &&
+         cb_tone_detector_silent_for (g_object_get_data (G_OBJECT (fixture->b.pipe), "detector-c"), GONE_MS);
+}
+
+/* The media moves from A to C and back to A (a transfer and back, a
+ * conference that ends): B plays C when C comes, and A again when A
+ * comes back, though A's SSRC is one B has seen before. */
+static void
+test_source_back (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  Side c;
+  CbToneDetector *detector_c = cb_tone_detector_new (TONE_C);
+  g_autoptr(GstElement) tap = NULL;
+  g_autoptr(GstPad) pad = NULL;
+
+  fixture_start (fixture, data);
+  assert_tones_both_ways (fixture);
+  tap = gst_bin_get_by_name (GST_BIN (cb_media_pipeline_get_audio_sink (fixture->b.pipe)), "tap");
+  pad = gst_element_get_static_pad (tap, "sink");
+  cb_tone_detector_attach (detector_c, pad);
+  g_object_set_data (G_OBJECT (fixture->b.pipe), "detector-c", detector_c);
+
+  /* A stops sending; C starts, to B. */
+  cb_media_pipeline_set_direction (fixture->a.pipe, CB_MEDIA_DIRECTION_RECVONLY);
+  side_init (&c, TONE_C, TONE_B, 500);
+  side_start (&c, &fixture->b, data);
+  g_assert_true (wait_for (fixture, b_hears_c, WAIT_MS));
+
+  /* C stops; A sends again from the SSRC it had. */
+  cb_media_pipeline_set_direction (c.pipe, CB_MEDIA_DIRECTION_RECVONLY);
+  cb_media_pipeline_set_direction (fixture->a.pipe, CB_MEDIA_DIRECTION_SENDRECV);
+  g_assert_true (wait_for (fixture, b_hears_a_again, WAIT_MS));
+
+  g_object_set_data (G_OBJECT (fixture->b.pipe), "detector-c", NULL);
+  cb_tone_detector_detach (detector_c);
+  g_assert_finalize_object (detector_c);
+  side_clear (&c);
+}
+
 static void
 test_mute (Fixture       *fixture,
            gconstpointer  data)
@@ -453,6 +504,10 @@ main (int   argc,
               fixture_setup, test_hold, fixture_teardown);
   g_test_add ("/phone/media/hold/pcma", Fixture, "pcma",
               fixture_setup, test_hold, fixture_teardown);
+  g_test_add ("/phone/media/source-back/opus", Fixture, "opus",
+              fixture_setup, test_source_back, fixture_teardown);
+  g_test_add ("/phone/media/source-back/pcma", Fixture, "pcma",
+              fixture_setup, test_source_back, fixture_teardown);
   g_test_add ("/phone/media/mute", Fixture, NULL,
               fixture_setup, test_mute, fixture_teardown);
   g_test_add ("/phone/media/dtmf/opus", Fixture, "opus",

@@ -33,6 +33,7 @@ test_user_field_levels (void)
     { "diversion", CB_LEVEL_TEAM },
     { "mobile_ringing", CB_LEVEL_PERSONAL },
     { "announcement", CB_LEVEL_PERSONAL },
+    { "external_calls", CB_LEVEL_PERSONAL },
     { "require_encryption", CB_LEVEL_PERSONAL },
     { "calls", CB_LEVEL_TEAM },
     { "pickup", CB_LEVEL_TEAM },

@@ -1248,6 +1248,25 @@ test_external_permission (Fixture       *fixture,
   path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT, user_id_of (fixture, "ben"));
   cb_test_request_expect (fixture->server, "PATCH", path, fixture->admin,
                           "{\"external_calls\":true}", 200, &patched);
+  /* The answer reads what it comes to; ben sees it in his own object,
+   * anna (public towards ben) does not see it at all. */
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (patched), "external_calls"));
+  {
+    g_autofree char *ben_token = cb_test_sign_in (fixture->server, "ben", "pw", NULL);
+    g_autofree char *anna_token = cb_test_sign_in (fixture->server, "anna", "pw", NULL);
+    g_autoptr(JsonNode) me = NULL;
+    g_autoptr(JsonNode) seen = NULL;
+    JsonArray *users;
+
+    cb_test_request_expect (fixture->server, "GET", "/api/v1/snapshot", ben_token, NULL, 200, &me);
+    g_assert_true (json_object_get_boolean_member (json_object_get_object_member (json_node_get_object (me), "me"),
+                                                   "external_calls"));
+    cb_test_request_expect (fixture->server, "GET", "/api/v1/directory?q=ben", anna_token,
+                            NULL, 200, &seen);
+    users = json_object_get_array_member (json_node_get_object (seen), "users");
+    g_assert_cmpuint (json_array_get_length (users), ==, 1);
+    g_assert_false (json_object_has_member (json_array_get_object_element (users, 0), "external_calls"));
+  }
   ben_secret = secret_of (fixture, "ben");
   call_out_busy (fixture, phone, "202", ben_secret, "0305559");
 }

@@ -19,9 +19,10 @@
  * others' calls go on (also when the user who set it up leaves). Two left
  * stay in the mixer rather than being re-INVITEd to each other: a phone
  * plays one RTP source at a time and switches to a new one as it comes,
- * but the phone library does not switch back to a source it played
- * before, so two who talked before the conference (the consultation)
- * would not hear each other again. The last one left is hung up.
+ * and not every phone switches back to a source it played before (ours
+ * does since its source selector), so two who talked before the
+ * conference (the consultation) might not hear each other again. The
+ * last one left is hung up.
  */
 
 #define G_LOG_DOMAIN "cb-sip"

@@ -129,16 +129,9 @@ cb_sip_route_external (CbSipServer *server,
   const CbUserRecord *user = user_id > 0 ? cb_directory_get_user (cb_sip_server_get_directory (server), user_id)
                                          : NULL;
   guint max = cb_sip_server_get_settings (server)->max_external_calls;
-  gboolean allowed;
   guint going_on;
 
-  if (user == NULL)
-    allowed = FALSE;
-  else if (user->external_calls == CB_EXTERNAL_CALLS_DEFAULT)
-    allowed = user->kind != CB_USER_KIND_DEVICE;
-  else
-    allowed = user->external_calls == CB_EXTERNAL_CALLS_ALLOWED;
-  if (!allowed)
+  if (user == NULL || !cb_user_record_may_call_external (user))
     {
       g_message ("SIP trunk call to %s refused: user %" G_GINT64_FORMAT " may not call external numbers",
                  number, user_id);

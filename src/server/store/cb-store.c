@@ -40,6 +40,14 @@ cb_user_record_new (void)
   return record;
 }
 
+gboolean
+cb_user_record_may_call_external (const CbUserRecord *record)
+{
+  if (record->external_calls == CB_EXTERNAL_CALLS_DEFAULT)
+    return record->kind != CB_USER_KIND_DEVICE;
+  return record->external_calls == CB_EXTERNAL_CALLS_ALLOWED;
+}
+
 char *
 cb_user_record_mobile_number (const CbUserRecord *record)
 {

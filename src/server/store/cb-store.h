@@ -228,6 +228,9 @@ CbUserRecord  *cb_user_record_new      (void);
 /* The user's mobile number as a trunk dials it (spaces and - ( ) / left
  * out), or NULL when there is none or it holds more than 0-9 * # +. */
 char          *cb_user_record_mobile_number (const CbUserRecord *record);
+/* Whether the user may call over the SIP trunk: as set, else as the
+ * kind says (users may, DeviceOnly phones may not). */
+gboolean       cb_user_record_may_call_external (const CbUserRecord *record);
 CbUserRecord  *cb_user_record_copy     (const CbUserRecord *record);
 void           cb_user_record_free     (CbUserRecord *record);
 CbGroupRecord *cb_group_record_new     (void);
