@@ -74,6 +74,7 @@ cb_line_credentials_free (CbLineCredentials *credentials)
   g_free (credentials->username);
   g_free (credentials->password);
   g_free (credentials->registrar);
+  g_free (credentials->registrar_tls);
   g_free (credentials);
 }
 
@@ -443,12 +444,14 @@ parse_line (GTask    *task,
   const char *username = NULL;
   const char *password = NULL;
   const char *registrar = NULL;
+  const char *registrar_tls = NULL;
   CbLineCredentials *line;
 
   if (object == NULL ||
       !cb_json_get_string (object, "username", TRUE, &username, &error) ||
       !cb_json_get_string (object, "password", TRUE, &password, &error) ||
-      !cb_json_get_string (object, "registrar", TRUE, &registrar, &error))
+      !cb_json_get_string (object, "registrar", TRUE, &registrar, &error) ||
+      !cb_json_get_string (object, "registrar_tls", FALSE, &registrar_tls, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -457,6 +460,7 @@ parse_line (GTask    *task,
   line->username = g_strdup (username);
   line->password = g_strdup (password);
   line->registrar = g_strdup (registrar);
+  line->registrar_tls = g_strdup (registrar_tls);
   g_task_return_pointer (task, line, (GDestroyNotify) cb_line_credentials_free);
 }
 

@@ -54,6 +54,7 @@ typedef struct {
   char *username;    /* the line, which is the extension */
   char *password;
   char *registrar;   /* "sip:host:port" */
+  char *registrar_tls; /* "sips:host:port" when the server has SIP over TLS, else NULL */
 } CbLineCredentials;
 
 void cb_line_credentials_free (CbLineCredentials *credentials);

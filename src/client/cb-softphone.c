@@ -41,7 +41,8 @@ struct _CbSoftphone
   GCancellable        *cancellable;
   CbRegistrationState  registration_state;
   char                *line;
-  char                *registrar;     /* "sip:host:port" */
+  char                *registrar;     /* "sip:host:port", or "sips:host:port" on TLS */
+  char                *tls_pinned_certificate; /* PEM: SIP over TLS trusting it */
   char                *password;      /* the line's, to register again */
   char                *local_address; /* the agent's: where the registrar reaches us */
   char                *last_error;
@@ -73,6 +74,7 @@ enum {
   PROP_AUDIO_SRC,
   PROP_AUDIO_SINK,
   PROP_ENDED_LINGER_MS,
+  PROP_TLS_PINNED_CERTIFICATE,
   N_PROPS
 };
 
@@ -621,11 +623,19 @@ on_registered (CbSoftphone *self,
                                 : CB_REGISTRATION_STATE_REGISTERING);
 }
 
+/* What follows "sip:" or "sips:". */
+static const char *
+after_scheme (const char *registrar)
+{
+  return g_str_has_prefix (registrar, "sip:") ? registrar + 4
+         : g_str_has_prefix (registrar, "sips:") ? registrar + 5 : registrar;
+}
+
 /* The host part of "sip:host:port;params". */
 static char *
 registrar_host (const char *registrar)
 {
-  const char *start = g_str_has_prefix (registrar, "sip:") ? registrar + 4 : registrar;
+  const char *start = after_scheme (registrar);
 
   return g_strndup (start, strcspn (start, ":;"));
 }
@@ -678,16 +688,23 @@ on_line (GObject      *source,
   g_autoptr(CbLineCredentials) line = NULL;
   g_autofree char *host = NULL;
   g_autofree char *local = NULL;
+  const char *registrar = NULL;
 
   line = cb_rest_client_get_line_finish (CB_REST_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (error == NULL)
     {
-      host = registrar_host (line->registrar);
+      /* SIP over TLS when the server offers it and we know the
+       * certificate to trust (the one the sign-in pinned). */
+      registrar = line->registrar_tls != NULL && self->tls_pinned_certificate != NULL
+                  ? line->registrar_tls : line->registrar;
+      host = registrar_host (registrar);
       local = local_address_for (host, &error);
     }
-  if (error == NULL)
+  if (error == NULL && registrar == line->registrar_tls)
+    self->agent = cb_sip_agent_new_tls (local, line->username, self->tls_pinned_certificate, &error);
+  else if (error == NULL)
     self->agent = cb_sip_agent_new (local, 0, line->username, &error);
   if (error != NULL)
     {
@@ -701,7 +718,7 @@ on_line (GObject      *source,
   self->line = g_strdup (line->username);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINE]);
   g_free (self->registrar);
-  self->registrar = g_strdup (line->registrar);
+  self->registrar = g_strdup (registrar);
   g_free (self->password);
   self->password = g_strdup (line->password);
   g_free (self->local_address);
@@ -715,8 +732,8 @@ on_line (GObject      *source,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->agent, "notify::registered", G_CALLBACK (on_registered), self,
                            G_CONNECT_SWAPPED);
-  g_debug ("Registering line %s at %s from %s", line->username, line->registrar, local);
-  cb_sip_agent_register (self->agent, line->registrar, line->password);
+  g_debug ("Registering line %s at %s from %s", line->username, registrar, local);
+  cb_sip_agent_register (self->agent, registrar, line->password);
 }
 
 void
@@ -827,6 +844,7 @@ cb_softphone_finalize (GObject *object)
 
   g_free (self->line);
   g_free (self->registrar);
+  g_free (self->tls_pinned_certificate);
   g_free (self->password);
   g_free (self->local_address);
   g_free (self->last_error);
@@ -878,6 +896,9 @@ cb_softphone_get_property (GObject    *object,
     case PROP_ENDED_LINGER_MS:
       g_value_set_uint (value, get_linger_ms (self));
       break;
+    case PROP_TLS_PINNED_CERTIFICATE:
+      g_value_set_string (value, self->tls_pinned_certificate);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -926,6 +947,15 @@ cb_softphone_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_TLS_PINNED_CERTIFICATE:
+      /* Takes effect at the next start. */
+      if (g_strcmp0 (self->tls_pinned_certificate, g_value_get_string (value)) != 0)
+        {
+          g_free (self->tls_pinned_certificate);
+          self->tls_pinned_certificate = g_value_dup_string (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -955,6 +985,11 @@ cb_softphone_class_init (CbSoftphoneClass *klass)
   properties[PROP_AUDIO_SINK] = g_param_spec_string ("audio-sink", NULL, NULL, NULL, rw);
   properties[PROP_ENDED_LINGER_MS] =
     g_param_spec_uint ("ended-linger-ms", NULL, NULL, 0, G_MAXUINT, 2000, rw);
+  /* The server's certificate (PEM) as the sign-in pinned it: with it,
+   * and a server that offers SIP over TLS, the line registers over TLS
+   * trusting that certificate alone, and calls offer SRTP. NULL: UDP. */
+  properties[PROP_TLS_PINNED_CERTIFICATE] =
+    g_param_spec_string ("tls-pinned-certificate", NULL, NULL, NULL, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1097,9 +1132,7 @@ cb_softphone_dial (CbSoftphone  *self,
       return NULL;
     }
 
-  uri = g_strdup_printf ("sip:%s@%s", clean,
-                         g_str_has_prefix (self->registrar, "sip:") ? self->registrar + 4
-                                                                   : self->registrar);
+  uri = g_strdup_printf ("sip:%s@%s", clean, after_scheme (self->registrar));
   /* "Call as" a leader: the server checks that we assist them and shows
    * them to the callee. */
   if (cb_call_as_get_as_user_id (self->call_as) > 0)

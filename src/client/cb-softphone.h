@@ -14,7 +14,10 @@
  * calls in arrival order; an ended call stays ended-linger-ms, default
  * 2000, so its card can say so, one that reached nobody until
  * dismissed), audio-src, audio-sink (GStreamer launch
- * descriptions; NULL: $CALLBOARD_AUDIO_SRC/SINK, then the auto elements).
+ * descriptions; NULL: $CALLBOARD_AUDIO_SRC/SINK, then the auto elements),
+ * tls-pinned-certificate (PEM, the server's as the sign-in pinned it: with
+ * it the line registers over SIP over TLS when the server offers that,
+ * and calls offer SRTP; NULL: UDP).
  * Signals: "incoming-call" (CbCall) when a call starts ringing here.
  *
  * The calls model is its CbCallTracker's: the agent's dialogs joined with

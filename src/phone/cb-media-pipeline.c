@@ -66,6 +66,9 @@ struct _CbMediaPipeline {
   const CbCodec    *codec;
   guint             payload_type;
   int               dtmf_payload_type;
+  gboolean          srtp;           /* the keys below are set (cb-srtp.c) */
+  CbSrtpCrypto      srtp_local;
+  CbSrtpCrypto      srtp_remote;
 
   /* Settings. */
   char             *audio_src_desc;
@@ -1195,9 +1198,13 @@ build_pipeline (CbMediaPipeline  *self,
   set_socket (self->rtp_sink, self->rtp_socket);
   set_socket (rtcp_src, self->rtcp_socket);
   set_socket (self->rtcp_sink, self->rtcp_socket);
+  if (self->srtp)
+    cb_srtp_attach_to_rtpbin (self->rtpbin, &self->srtp_local, &self->srtp_remote);
   {
-    g_autoptr(GstCaps) rtp_caps = gst_caps_new_empty_simple ("application/x-rtp");
-    g_autoptr(GstCaps) rtcp_caps = gst_caps_new_empty_simple ("application/x-rtcp");
+    g_autoptr(GstCaps) rtp_caps = self->srtp ? cb_srtp_rtp_caps ()
+                                             : gst_caps_new_empty_simple ("application/x-rtp");
+    g_autoptr(GstCaps) rtcp_caps = self->srtp ? cb_srtp_rtcp_caps ()
+                                              : gst_caps_new_empty_simple ("application/x-rtcp");
 
     g_object_set (rtp_src, "caps", rtp_caps, NULL);
     g_object_set (rtcp_src, "caps", rtcp_caps, NULL);
@@ -1504,6 +1511,35 @@ cb_media_pipeline_get_codec (CbMediaPipeline *self)
   g_return_val_if_fail (CB_IS_MEDIA_PIPELINE (self), NULL);
 
   return self->codec ? self->codec->name : NULL;
+}
+
+gboolean
+cb_media_pipeline_set_srtp (CbMediaPipeline     *self,
+                            const CbSrtpCrypto  *local,
+                            const CbSrtpCrypto  *remote,
+                            GError             **error)
+{
+  g_return_val_if_fail (CB_IS_MEDIA_PIPELINE (self), FALSE);
+  g_return_val_if_fail ((local == NULL) == (remote == NULL), FALSE);
+
+  if (self->pipeline != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   "Cannot change the keys of a running pipeline");
+      return FALSE;
+    }
+  self->srtp = local != NULL;
+  self->srtp_local = local != NULL ? *local : (CbSrtpCrypto) { 0 };
+  self->srtp_remote = remote != NULL ? *remote : (CbSrtpCrypto) { 0 };
+  return TRUE;
+}
+
+gboolean
+cb_media_pipeline_get_encrypted (CbMediaPipeline *self)
+{
+  g_return_val_if_fail (CB_IS_MEDIA_PIPELINE (self), FALSE);
+
+  return self->srtp;
 }
 
 gboolean

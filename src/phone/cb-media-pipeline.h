@@ -5,6 +5,8 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 
+#include "cb-srtp.h"
+
 G_BEGIN_DECLS
 
 /* The SDP a= direction attribute, seen from this end (RFC 3264). */
@@ -39,6 +41,13 @@ gboolean          cb_media_pipeline_set_codec           (CbMediaPipeline   *self
                                                         int                dtmf_payload_type,
                                                         GError           **error);
 const char       *cb_media_pipeline_get_codec           (CbMediaPipeline   *self);
+/* SRTP (cb-srtp.h) with our key and the peer's, or plain RTP for NULL
+ * keys; only while stopped, like the codec. */
+gboolean          cb_media_pipeline_set_srtp            (CbMediaPipeline   *self,
+                                                        const CbSrtpCrypto *local,
+                                                        const CbSrtpCrypto *remote,
+                                                        GError           **error);
+gboolean          cb_media_pipeline_get_encrypted       (CbMediaPipeline   *self);
 
 gboolean          cb_media_pipeline_start               (CbMediaPipeline   *self,
                                                         GError           **error);

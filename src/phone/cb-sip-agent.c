@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cb-sip-agent.c: a SIP user agent: sofia-sip's nua on the default GLib
- * main context, REGISTER with digest auth, calls in and out. */
+ * main context, REGISTER with digest auth, calls in and out, over UDP,
+ * TCP or TLS (the server's certificate checked: cb-sip-agent-tls.c).
+ *
+ * Why one file of this size (about 1,400 lines): one nua stack whose
+ * event callback, registration state machine (retries, the TLS check
+ * before each REGISTER) and call list share the agent's private state;
+ * what needs none of it (the trust directory, the certificate check,
+ * SDES keys) lives in cb-sip-agent-tls.c and cb-srtp.c. */
 #define G_LOG_DOMAIN "cb-phone"
 
 #include "config.h"
@@ -9,12 +16,15 @@
 
 #include "cb-sip-private.h"
 #include "cb-codec.h"
+#include "cb-phone-enums.h"
 
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/soa_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/sip_protos.h>
+#include <sofia-sip/tport_tag.h>
 #include <sofia-sip/url.h>
 
 #define SHUTDOWN_TIMEOUT_MS 5000
@@ -31,6 +41,10 @@ struct _CbSipAgent {
   char          *user;
   char          *contact;
   char         **codecs;
+  CbSipTransport transport;
+  char          *pinned_certificate;  /* PEM; NULL: the system's trust */
+  char          *tls_dir;             /* sofia's trust directory (TLS) */
+  gboolean       require_encryption;
 
   char          *audio_src;
   char          *audio_sink;
@@ -41,6 +55,11 @@ struct _CbSipAgent {
   gboolean       shutdown_done;
 
   nua_handle_t  *register_nh;
+  char          *registrar;           /* as the application gave it */
+  char          *registrar_host;      /* for the TLS check */
+  guint16        registrar_port;
+  GCancellable  *tls_check;           /* the TLS check under way */
+  char          *registration_error;
   char          *password;
   guint          register_auth_attempts;
   gboolean       registered;
@@ -71,6 +90,10 @@ enum {
   PROP_REGISTERED,
   PROP_AUTO_HOLD,
   PROP_ANSWER_AFTER,
+  PROP_TRANSPORT,
+  PROP_PINNED_CERTIFICATE,
+  PROP_REQUIRE_ENCRYPTION,
+  PROP_REGISTRATION_ERROR,
   N_PROPS
 };
 
@@ -103,11 +126,14 @@ _cb_sip_agent_new_media (CbSipAgent  *self,
 /* Our offer (or the base of our answer): every codec we allow in our
  * order, plus telephone-event at each clock rate in use. */
 char *
-_cb_sip_agent_build_sdp (CbSipAgent      *self,
-                         CbMediaPipeline *media)
+_cb_sip_agent_build_sdp (CbSipAgent          *self,
+                         CbMediaPipeline     *media,
+                         const CbSipCallSrtp *srtp)
 {
   g_autoptr(GString) formats = g_string_new (NULL);
   g_autoptr(GString) attributes = g_string_new (NULL);
+  g_autofree char *crypto = NULL;
+  gboolean with_key = srtp != NULL && srtp->crypto;
   gboolean need_dtmf_8000 = FALSE, need_dtmf_48000 = FALSE;
   const char *address = cb_media_pipeline_get_local_address (media);
 
@@ -149,20 +175,25 @@ _cb_sip_agent_build_sdp (CbSipAgent      *self,
 
   if (g_str_equal (address, "0.0.0.0"))
     address = self->local_address;
+  if (with_key)
+    crypto = cb_srtp_crypto_to_string (&srtp->local);
 
   return g_strdup_printf ("v=0\r\n"
                           "o=- 0 0 IN IP4 %s\r\n"
                           "s=Callboard\r\n"
                           "c=IN IP4 %s\r\n"
                           "t=0 0\r\n"
-                          "m=audio %u RTP/AVP%s\r\n"
+                          "m=audio %u %s%s\r\n"
                           "%s"
                           "a=rtcp:%u\r\n"
-                          "a=ptime:20\r\n",
+                          "a=ptime:20\r\n"
+                          "%s%s%s",
                           address, address,
-                          cb_media_pipeline_get_local_rtp_port (media), formats->str,
+                          cb_media_pipeline_get_local_rtp_port (media),
+                          with_key && srtp->savp ? "RTP/SAVP" : "RTP/AVP", formats->str,
                           attributes->str,
-                          cb_media_pipeline_get_local_rtcp_port (media));
+                          cb_media_pipeline_get_local_rtcp_port (media),
+                          with_key ? "a=crypto:" : "", with_key ? crypto : "", with_key ? "\r\n" : "");
 }
 
 /* Answers a 401/407 with our credentials, a bounded number of times so a
@@ -303,7 +334,24 @@ handle_incoming_invite (CbSipAgent   *self,
   g_autoptr(CbMediaPipeline) media = NULL;
   g_autoptr(CbSipCall) call = NULL;
   g_autofree char *remote = NULL;
+  g_autofree char *offer = NULL;
+  CbSipCallSrtp srtp;
+  gboolean secure;
   int answer_after;
+
+  /* The stack checks that the top Via names the transport the request
+   * came over: TLS here means TLS to the server. */
+  secure = sip != NULL && sip->sip_via != NULL && sip->sip_via->v_protocol != NULL &&
+           g_ascii_strcasecmp (sip->sip_via->v_protocol, sip_transport_tls) == 0;
+  if (sip != NULL && sip->sip_payload != NULL && sip->sip_payload->pl_len > 0)
+    offer = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+  if (!_cb_sip_call_plan_answer (&srtp, offer, secure, self->require_encryption, &error))
+    {
+      g_debug ("Refusing a call: %s", error->message);
+      nua_respond (nh, SIP_488_NOT_ACCEPTABLE, TAG_END ());
+      nua_handle_destroy (nh);
+      return;
+    }
 
   media = _cb_sip_agent_new_media (self, &error);
   if (media == NULL)
@@ -316,6 +364,7 @@ handle_incoming_invite (CbSipAgent   *self,
 
   remote = url_to_string (self, sip && sip->sip_from ? sip->sip_from->a_url : NULL);
   call = _cb_sip_call_new (self, nh, TRUE, remote, media);
+  _cb_sip_call_set_srtp (call, &srtp);
   if (sip != NULL && sip->sip_call_id != NULL)
     _cb_sip_call_set_call_id (call, sip->sip_call_id->i_id);
   if (sip != NULL && sip->sip_request != NULL)
@@ -379,6 +428,81 @@ handle_notify (CbSipAgent   *self,
     nua_handle_destroy (nh);
 }
 
+static gboolean on_register_retry (gpointer user_data);
+
+static void
+set_registration_error (CbSipAgent *self,
+                        const char *message)
+{
+  if (g_strcmp0 (self->registration_error, message) == 0)
+    return;
+  g_free (self->registration_error);
+  self->registration_error = g_strdup (message);
+  if (message != NULL)
+    g_debug ("Registration failed: %s", message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REGISTRATION_ERROR]);
+}
+
+static void
+schedule_retry (CbSipAgent *self)
+{
+  /* sofia refreshes a working registration itself, but gives up after a
+   * failure (registrar down, network gone): retry with a growing delay so
+   * a restarted server is not flooded by every phone at once. */
+  self->retry_delay_s = self->retry_delay_s == 0
+                        ? RETRY_FIRST_S
+                        : MIN (self->retry_delay_s * 2, RETRY_MAX_S);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_id = g_timeout_add_seconds (self->retry_delay_s, on_register_retry, self);
+}
+
+static void
+on_tls_checked (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  CbSipAgent *self;
+
+  if (!_cb_sip_tls_check_finish (result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = CB_SIP_AGENT (data);
+  g_clear_object (&self->tls_check);
+  if (self->register_nh == NULL || !self->want_registered)
+    return;
+  if (error != NULL)
+    {
+      /* The server is not who we trust: no REGISTER (with our
+       * credentials) goes to it. */
+      set_registration_error (self, error->message);
+      if (self->registered)
+        {
+          self->registered = FALSE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REGISTERED]);
+        }
+      schedule_retry (self);
+      return;
+    }
+  nua_register (self->register_nh, TAG_END ());
+}
+
+/* A REGISTER, over TLS only once the server's certificate passed. */
+static void
+start_registration (CbSipAgent *self)
+{
+  if (self->transport != CB_SIP_TRANSPORT_TLS)
+    {
+      nua_register (self->register_nh, TAG_END ());
+      return;
+    }
+  if (self->tls_check != NULL)
+    return;
+  self->tls_check = g_cancellable_new ();
+  _cb_sip_tls_check_async (self->registrar_host, self->registrar_port, self->pinned_certificate,
+                           self->tls_check, on_tls_checked, self);
+}
+
 static gboolean
 on_register_retry (gpointer user_data)
 {
@@ -386,9 +510,30 @@ on_register_retry (gpointer user_data)
 
   self->retry_id = 0;
   if (self->register_nh != NULL && self->want_registered)
-    nua_register (self->register_nh, TAG_END ());
+    start_registration (self);
 
   return G_SOURCE_REMOVE;
+}
+
+/* sofia now and then hands a response's phrase copied from a message
+ * it has already freed (seen on a re-INVITE's 200 over TLS): only a
+ * phrase of printable UTF-8 is shown, else the standard one. */
+static const char *
+readable_phrase (int         status,
+                 const char *phrase)
+{
+  const char *p;
+
+  if (phrase == NULL || !g_utf8_validate (phrase, -1, NULL))
+    goto standard;
+  for (p = phrase; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isprint (g_utf8_get_char (p)))
+      goto standard;
+  return phrase;
+
+standard:
+  phrase = status > 0 ? sip_status_phrase (status) : NULL;
+  return phrase != NULL ? phrase : "";
 }
 
 static void
@@ -410,22 +555,20 @@ handle_register (CbSipAgent  *self,
   registered = event == nua_r_register && status < 300;
   self->register_auth_attempts = 0;
   if (registered)
-    self->retry_delay_s = 0;
+    {
+      self->retry_delay_s = 0;
+      set_registration_error (self, NULL);
+    }
 
-  /* sofia refreshes a working registration itself, but gives up after a
-   * failure (registrar down, network gone): retry with a growing delay so
-   * a restarted server is not flooded by every phone at once. A wrong
-   * password (403, or a 401 we already answered) is retried too: the
-   * secret may be fixed on the server meanwhile. */
+  /* A wrong password (403, or a 401 we already answered) is retried
+   * too: the secret may be fixed on the server meanwhile. */
   if (status >= 300 && event == nua_r_register && self->want_registered)
     {
-      self->retry_delay_s = self->retry_delay_s == 0
-                            ? RETRY_FIRST_S
-                            : MIN (self->retry_delay_s * 2, RETRY_MAX_S);
-      g_debug ("Registration failed: %d %s; retrying in %u s",
-               status, phrase, self->retry_delay_s);
-      g_clear_handle_id (&self->retry_id, g_source_remove);
-      self->retry_id = g_timeout_add_seconds (self->retry_delay_s, on_register_retry, self);
+      g_autofree char *message = g_strdup_printf ("REGISTER failed: %d %s", status,
+                                                  readable_phrase (status, phrase));
+
+      set_registration_error (self, message);
+      schedule_retry (self);
     }
 
   if (self->registered != registered)
@@ -446,7 +589,7 @@ on_nua_event (nua_event_t   event,
               sip_t const  *sip,
               tagi_t        tags[])
 {
-  g_debug ("%s %d %s", nua_event_name (event), status, phrase ? phrase : "");
+  g_debug ("%s %d %s", nua_event_name (event), status, readable_phrase (status, phrase));
 
   switch (event)
     {
@@ -540,8 +683,20 @@ cb_sip_agent_initable_init (GInitable     *initable,
   CbSipAgent *self = CB_SIP_AGENT (initable);
   g_autofree char *url = NULL;
   GSource *source;
+  unsigned verify = TPTLS_VERIFY_NONE;
 
-  if (self->port == 0)
+  if (self->transport == CB_SIP_TRANSPORT_TLS)
+    {
+      /* A phone only connects: the listening port is any free one. */
+      self->tls_dir = _cb_sip_tls_make_dir (self->pinned_certificate, error);
+      if (self->tls_dir == NULL)
+        return FALSE;
+      _cb_sip_tls_route_sofia_log ();
+      /* Pinned: the chain must end in that certificate. The system's
+       * trust: a known authority, for the registrar's host name too. */
+      verify = self->pinned_certificate != NULL ? TPTLS_VERIFY_OUT : TPTLS_VERIFY_SUBJECTS_OUT;
+    }
+  else if (self->port == 0)
     {
       self->port = pick_free_port (self->local_address, error);
       if (self->port == 0)
@@ -560,8 +715,23 @@ cb_sip_agent_initable_init (GInitable     *initable,
   source = su_glib_root_gsource (self->root);
   g_source_attach (source, NULL);
 
-  url = g_strdup_printf ("sip:%s:%u;transport=udp", self->local_address, self->port);
-  self->contact = g_strdup_printf ("sip:%s@%s:%u", self->user, self->local_address, self->port);
+  switch (self->transport)
+    {
+    case CB_SIP_TRANSPORT_TLS:
+      url = g_strdup_printf ("sips:%s:*", self->local_address);
+      self->contact = g_strdup_printf ("sips:%s@%s", self->user, self->local_address);
+      break;
+    case CB_SIP_TRANSPORT_TCP:
+      url = g_strdup_printf ("sip:%s:%u;transport=tcp", self->local_address, self->port);
+      self->contact = g_strdup_printf ("sip:%s@%s:%u;transport=tcp", self->user,
+                                       self->local_address, self->port);
+      break;
+    case CB_SIP_TRANSPORT_UDP:
+    default:
+      url = g_strdup_printf ("sip:%s:%u;transport=udp", self->local_address, self->port);
+      self->contact = g_strdup_printf ("sip:%s@%s:%u", self->user, self->local_address, self->port);
+      break;
+    }
 
   self->nua = nua_create (self->root, on_nua_event, self,
                           NUTAG_URL (url),
@@ -570,6 +740,11 @@ cb_sip_agent_initable_init (GInitable     *initable,
                           NUTAG_AUTOANSWER (0),
                           NUTAG_AUTOALERT (0),
                           SOATAG_AF (SOA_AF_IP4_ONLY),
+                          TAG_IF (self->tls_dir != NULL, TPTAG_CERTIFICATE (self->tls_dir)),
+                          TAG_IF (self->tls_dir != NULL, TPTAG_TLS_VERIFY_POLICY (verify)),
+                          /* 0: the highest version both sides speak; the
+                           * default 1 would be TLS 1.0 on this sofia. */
+                          TAG_IF (self->tls_dir != NULL, TPTAG_TLS_VERSION (0)),
                           TAG_END ());
   if (self->nua == NULL)
     {
@@ -672,6 +847,33 @@ cb_sip_agent_new (const char  *local_address,
                          NULL);
 }
 
+/**
+ * cb_sip_agent_new_tls:
+ * @local_address: the IPv4 address to connect from and to put in SDP
+ * @user: user part of our contact and From
+ * @pinned_pem: (nullable): the one certificate to trust (PEM); %NULL:
+ *   the system's trust and the registrar's name
+ *
+ * An agent on SIP over TLS: register with a "sips:HOST[:PORT]" (or
+ * "sip:…;transport=tls") registrar, which every request goes through; the
+ * server's certificate is checked before the REGISTER goes out
+ * (#CbSipAgent:registration-error says what is wrong with it). Calls offer
+ * SRTP.
+ */
+CbSipAgent *
+cb_sip_agent_new_tls (const char  *local_address,
+                      const char  *user,
+                      const char  *pinned_pem,
+                      GError     **error)
+{
+  return g_initable_new (CB_TYPE_SIP_AGENT, NULL, error,
+                         "local-address", local_address,
+                         "user", user,
+                         "transport", CB_SIP_TRANSPORT_TLS,
+                         "pinned-certificate", pinned_pem,
+                         NULL);
+}
+
 guint
 cb_sip_agent_get_port (CbSipAgent *self)
 {
@@ -737,10 +939,37 @@ cb_sip_agent_register (CbSipAgent *self,
                        const char *password)
 {
   g_autofree char *aor = NULL;
+  g_autofree char *next_hop = NULL;
   g_autoptr(GUri) uri = NULL;
 
   g_return_if_fail (CB_IS_SIP_AGENT (self));
   g_return_if_fail (registrar != NULL);
+
+  g_free (self->registrar);
+  self->registrar = g_strdup (registrar);
+  if (self->transport != CB_SIP_TRANSPORT_UDP)
+    {
+      url_t *url = url_make (self->home, registrar);
+      gboolean tls = self->transport == CB_SIP_TRANSPORT_TLS;
+
+      if (url == NULL || url->url_host == NULL)
+        {
+          g_warning ("Not a registrar URI: %s", registrar);
+          return;
+        }
+      g_free (self->registrar_host);
+      self->registrar_host = g_strdup (url->url_host);
+      self->registrar_port = url->url_port != NULL ? (guint16) g_ascii_strtoull (url->url_port, NULL, 10)
+                                                   : tls ? CB_SIP_DEFAULT_TLS_PORT : 5060;
+      /* Every request goes there, on our transport ("sips:" or not). */
+      next_hop = g_strdup_printf ("sip:%s:%u;transport=%s", url->url_host, self->registrar_port,
+                                  tls ? "tls" : "tcp");
+      aor = g_strdup_printf ("sip:%s@%s", self->user, url->url_host);
+      su_free (self->home, url);
+      nua_set_params (self->nua, NUTAG_PROXY (next_hop), TAG_END ());
+    }
+  g_cancellable_cancel (self->tls_check);
+  g_clear_object (&self->tls_check);
 
   g_free (self->password);
   self->password = g_strdup (password);
@@ -753,7 +982,9 @@ cb_sip_agent_register (CbSipAgent *self,
   uri = g_uri_parse (registrar, G_URI_FLAGS_NONE, NULL);
   g_clear_object (&self->registrar_address);
   self->registrar_address = registrar_address (registrar);
-  if (uri != NULL && g_uri_get_host (uri) != NULL)
+  if (aor != NULL)
+    ;
+  else if (uri != NULL && g_uri_get_host (uri) != NULL)
     aor = g_strdup_printf ("sip:%s@%s", self->user, g_uri_get_host (uri));
   else
     aor = g_strdup_printf ("sip:%s@%s", self->user,
@@ -770,17 +1001,23 @@ cb_sip_agent_register (CbSipAgent *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REGISTERED]);
     }
 
+  /* Over TLS the server reaches us over our connection only: should it
+   * go (a server restart), the next refresh opens a new one, so refresh
+   * every five minutes rather than every hour. */
   self->register_nh = nua_handle (self->nua, NULL,
                                   SIPTAG_TO_STR (aor),
                                   SIPTAG_FROM_STR (aor),
+                                  TAG_IF (self->transport == CB_SIP_TRANSPORT_TLS,
+                                          SIPTAG_EXPIRES_STR ("300")),
                                   TAG_END ());
   /* Outbound's validation sends an OPTIONS to our own contact through the
    * registrar, which is not a proxy: it only ever fails, and loudly. */
-  nua_register (self->register_nh,
-                NUTAG_REGISTRAR (registrar),
-                NUTAG_M_USERNAME (self->user),
-                NUTAG_OUTBOUND ("no-validate"),
-                TAG_END ());
+  nua_set_hparams (self->register_nh,
+                   NUTAG_REGISTRAR (next_hop != NULL ? next_hop : registrar),
+                   NUTAG_M_USERNAME (self->user),
+                   NUTAG_OUTBOUND ("no-validate"),
+                   TAG_END ());
+  start_registration (self);
 }
 
 void
@@ -790,6 +1027,8 @@ cb_sip_agent_unregister (CbSipAgent *self)
 
   self->want_registered = FALSE;
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_cancellable_cancel (self->tls_check);
+  g_clear_object (&self->tls_check);
   if (self->register_nh != NULL)
     nua_unregister (self->register_nh, TAG_END ());
 }
@@ -800,6 +1039,43 @@ cb_sip_agent_get_registered (CbSipAgent *self)
   g_return_val_if_fail (CB_IS_SIP_AGENT (self), FALSE);
 
   return self->registered;
+}
+
+const char *
+cb_sip_agent_get_registration_error (CbSipAgent *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_AGENT (self), NULL);
+
+  return self->registration_error;
+}
+
+CbSipTransport
+cb_sip_agent_get_transport (CbSipAgent *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_AGENT (self), CB_SIP_TRANSPORT_UDP);
+
+  return self->transport;
+}
+
+void
+cb_sip_agent_set_require_encryption (CbSipAgent *self,
+                                     gboolean    require)
+{
+  g_return_if_fail (CB_IS_SIP_AGENT (self));
+
+  require = !!require;
+  if (self->require_encryption == require)
+    return;
+  self->require_encryption = require;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUIRE_ENCRYPTION]);
+}
+
+gboolean
+cb_sip_agent_get_require_encryption (CbSipAgent *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_AGENT (self), FALSE);
+
+  return self->require_encryption;
 }
 
 /**
@@ -837,6 +1113,7 @@ cb_sip_agent_dial_with_headers (CbSipAgent  *self,
   g_autofree char *sdp = NULL;
   g_autofree char *uuid = NULL;
   g_autofree char *call_id = NULL;
+  CbSipCallSrtp srtp;
   nua_handle_t *nh;
   CbSipCall *call;
 
@@ -861,9 +1138,13 @@ cb_sip_agent_dial_with_headers (CbSipAgent  *self,
   nh = nua_handle (self->nua, NULL, SIPTAG_TO_STR (uri), SIPTAG_CALL_ID_STR (call_id), TAG_END ());
   call = _cb_sip_call_new (self, nh, FALSE, uri, media);
   _cb_sip_call_set_call_id (call, call_id);
+  /* Our requests go over TLS to the server (the next hop), so our keys
+   * do; past it, the server keeps them from legs without TLS. */
+  _cb_sip_call_plan_offer (&srtp, self->transport == CB_SIP_TRANSPORT_TLS, self->require_encryption);
+  _cb_sip_call_set_srtp (call, &srtp);
   g_ptr_array_add (self->calls, g_object_ref (call));
 
-  sdp = _cb_sip_agent_build_sdp (self, media);
+  sdp = _cb_sip_agent_build_sdp (self, media, &srtp);
   nua_invite (nh,
               SOATAG_USER_SDP_STR (sdp),
               SOATAG_RTP_SORT (SOA_RTP_SORT_LOCAL),
@@ -909,6 +1190,8 @@ cb_sip_agent_dispose (GObject *object)
 {
   CbSipAgent *self = CB_SIP_AGENT (object);
 
+  g_cancellable_cancel (self->tls_check);
+  g_clear_object (&self->tls_check);
   if (self->calls != NULL)
     cb_sip_agent_shutdown (self);
   g_clear_pointer (&self->calls, g_ptr_array_unref);
@@ -935,6 +1218,12 @@ cb_sip_agent_finalize (GObject *object)
   g_free (self->audio_sink);
   g_strfreev (self->codecs);
   g_clear_object (&self->registrar_address);
+  _cb_sip_tls_remove_dir (self->tls_dir);
+  g_free (self->tls_dir);
+  g_free (self->pinned_certificate);
+  g_free (self->registrar);
+  g_free (self->registrar_host);
+  g_free (self->registration_error);
 
   G_OBJECT_CLASS (cb_sip_agent_parent_class)->finalize (object);
 }
@@ -975,6 +1264,18 @@ cb_sip_agent_get_property (GObject    *object,
       break;
     case PROP_ANSWER_AFTER:
       g_value_set_boolean (value, self->answer_after);
+      break;
+    case PROP_TRANSPORT:
+      g_value_set_enum (value, self->transport);
+      break;
+    case PROP_PINNED_CERTIFICATE:
+      g_value_set_string (value, self->pinned_certificate);
+      break;
+    case PROP_REQUIRE_ENCRYPTION:
+      g_value_set_boolean (value, self->require_encryption);
+      break;
+    case PROP_REGISTRATION_ERROR:
+      g_value_set_string (value, self->registration_error);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1019,6 +1320,16 @@ cb_sip_agent_set_property (GObject      *object,
       break;
     case PROP_ANSWER_AFTER:
       self->answer_after = g_value_get_boolean (value);
+      break;
+    case PROP_TRANSPORT:
+      self->transport = g_value_get_enum (value);
+      break;
+    case PROP_PINNED_CERTIFICATE:
+      g_free (self->pinned_certificate);
+      self->pinned_certificate = g_value_dup_string (value);
+      break;
+    case PROP_REQUIRE_ENCRYPTION:
+      cb_sip_agent_set_require_encryption (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1070,6 +1381,25 @@ cb_sip_agent_class_init (CbSipAgentClass *klass)
   properties[PROP_ANSWER_AFTER] =
     g_param_spec_boolean ("answer-after", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+
+  /* UDP, TCP, or TLS: then every request goes through the registrar,
+   * whose certificate must pass, and calls offer SRTP. */
+  properties[PROP_TRANSPORT] =
+    g_param_spec_enum ("transport", NULL, NULL, CB_TYPE_SIP_TRANSPORT, CB_SIP_TRANSPORT_UDP,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* TLS: the only certificate trusted (PEM); NULL: the system's trust
+   * (/etc/ssl/certs/ca-certificates.crt) and the registrar's name. */
+  properties[PROP_PINNED_CERTIFICATE] =
+    g_param_spec_string ("pinned-certificate", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Calls without SRTP are refused (488) or ended; our offers say RTP/SAVP. */
+  properties[PROP_REQUIRE_ENCRYPTION] =
+    g_param_spec_boolean ("require-encryption", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Why the last registration failed, in words; NULL while it is fine. */
+  properties[PROP_REGISTRATION_ERROR] =
+    g_param_spec_string ("registration-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

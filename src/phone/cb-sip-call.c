@@ -10,6 +10,7 @@
 #include "cb-codec.h"
 #include "cb-phone-enums.h"
 
+#include <sodium.h>
 #include <sofia-sip/soa_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag_io.h>
@@ -31,6 +32,11 @@ struct _CbSipCall {
   CbSipCallState    state;
   guint             end_status;
   guint             auth_attempts;
+
+  /* SRTP: what our SDP says, and the peer's key the media runs with. */
+  CbSipCallSrtp     srtp;
+  gboolean          encrypted;
+  CbSrtpCrypto      remote_key;
 
   /* The last SDP the peer sent: an offer and our answer may arrive in
    * different events, and sofia only lends us its copies. */
@@ -120,6 +126,8 @@ apply_answer (CbSipCall            *self,
   guint pt = 0;
   int dtmf_pt = -1;
   const char *address;
+  CbSrtpCrypto remote_key = { 0 };
+  gboolean encrypted;
 
   if (remote_audio == NULL || answer_audio == NULL)
     {
@@ -154,19 +162,39 @@ apply_answer (CbSipCall            *self,
       return FALSE;
     }
 
+  /* SRTP when our SDP had our key and the peer's has one under our tag
+   * (its answer to our offer, or the offer's line we answered). */
+  encrypted = self->srtp.crypto &&
+              cb_srtp_media_answer (remote_audio, self->srtp.local.tag, &remote_key);
+  if (!encrypted && (self->srtp.savp || self->srtp.required))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "The peer did not agree on SRTP, and this call must be encrypted");
+      return FALSE;
+    }
+
   cb_media_pipeline_set_remote (self->media, address, remote_audio->m_port,
                                 rtcp_port (remote_audio));
 
   if (cb_media_pipeline_is_running (self->media))
     {
-      /* A re-INVITE that changed the codec needs a new pipeline. */
-      if (g_strcmp0 (cb_media_pipeline_get_codec (self->media), codec->name) == 0)
+      /* A re-INVITE that changed the codec or the keys needs a new pipeline. */
+      if (g_strcmp0 (cb_media_pipeline_get_codec (self->media), codec->name) == 0 &&
+          encrypted == self->encrypted &&
+          (!encrypted || sodium_memcmp (remote_key.key, self->remote_key.key, CB_SRTP_KEY_LENGTH) == 0))
         return TRUE;
       cb_media_pipeline_stop (self->media);
     }
 
-  if (!cb_media_pipeline_set_codec (self->media, codec->name, pt, dtmf_pt, error))
+  self->encrypted = encrypted;
+  self->remote_key = encrypted ? remote_key : (CbSrtpCrypto) { 0 };
+  sodium_memzero (&remote_key, sizeof remote_key);
+  if (!cb_media_pipeline_set_codec (self->media, codec->name, pt, dtmf_pt, error) ||
+      !cb_media_pipeline_set_srtp (self->media, encrypted ? &self->srtp.local : NULL,
+                                   encrypted ? &self->remote_key : NULL, error))
     return FALSE;
+  if (encrypted)
+    g_debug ("Call %s: media encrypted (SRTP %s)", self->remote_uri, CB_SRTP_SUITE);
 
   return cb_media_pipeline_start (self->media, error);
 }
@@ -379,6 +407,101 @@ _cb_sip_call_terminate (CbSipCall *self)
     _cb_sip_agent_call_ended (self->agent, self);
 }
 
+/* ---- SRTP -------------------------------------------------------------- */
+
+/* Over TLS every offer has our key: RTP/SAVP when the call must be
+ * encrypted, else RTP/AVP with a=crypto ("best effort", as baresip's
+ * mediaenc srtp), which a peer or a path without SRTP answers plain, so
+ * calls to phones and trunks without TLS still work. Outside TLS a key
+ * would go in clear: never. */
+void
+_cb_sip_call_plan_offer (CbSipCallSrtp *srtp,
+                         gboolean       secure,
+                         gboolean       required)
+{
+  *srtp = (CbSipCallSrtp) { .secure = secure, .required = required };
+  if (!secure)
+    return;
+  srtp->crypto = TRUE;
+  srtp->savp = required;
+  cb_srtp_crypto_generate (&srtp->local, 1);
+}
+
+gboolean
+_cb_sip_call_plan_answer (CbSipCallSrtp  *srtp,
+                          const char     *offer,
+                          gboolean        secure,
+                          gboolean        required,
+                          GError        **error)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  const sdp_media_t *audio = NULL;
+  CbSrtpCrypto theirs = { 0 };
+  gboolean usable = FALSE;
+  CbSrtpMode mode = CB_SRTP_MODE_NONE;
+  gboolean ok = TRUE;
+
+  /* No offer (the server's offerless INVITE): our answer is the offer. */
+  if (offer == NULL)
+    {
+      _cb_sip_call_plan_offer (srtp, secure, required);
+      return TRUE;
+    }
+
+  *srtp = (CbSipCallSrtp) { .secure = secure, .required = required };
+  audio = find_audio (sdp_session (sdp_parse (home, offer, (issize_t) strlen (offer), 0)));
+  if (audio != NULL)
+    mode = cb_srtp_media_mode (audio, &theirs, &usable);
+  if (mode == CB_SRTP_MODE_MANDATORY && !secure)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "SRTP offered outside TLS: its keys went in clear");
+      ok = FALSE;
+    }
+  else if (mode == CB_SRTP_MODE_MANDATORY && !usable)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "None of the offered SRTP suites is %s", CB_SRTP_SUITE);
+      ok = FALSE;
+    }
+  else if (mode != CB_SRTP_MODE_NONE && secure && usable)
+    {
+      srtp->crypto = TRUE;
+      srtp->savp = mode == CB_SRTP_MODE_MANDATORY;
+      cb_srtp_crypto_generate (&srtp->local, theirs.tag);
+    }
+  else if (required)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   secure ? "The offer is not encrypted, and calls here must be"
+                          : "The call is not over TLS, and calls here must be encrypted");
+      ok = FALSE;
+    }
+  sodium_memzero (&theirs, sizeof theirs);
+  su_home_deinit (home);
+  return ok;
+}
+
+void
+_cb_sip_call_set_srtp (CbSipCall           *self,
+                       const CbSipCallSrtp *srtp)
+{
+  self->srtp = *srtp;
+}
+
+/**
+ * cb_sip_call_get_encrypted:
+ *
+ * Returns: whether the call's media runs as SRTP (keys agreed over TLS).
+ */
+gboolean
+cb_sip_call_get_encrypted (CbSipCall *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_CALL (self), FALSE);
+
+  return self->encrypted && cb_media_pipeline_is_running (self->media);
+}
+
 /* ---- public API ------------------------------------------------------- */
 
 CbSipCall *
@@ -547,7 +670,7 @@ cb_sip_call_answer (CbSipCall  *self,
   self->answering = TRUE;
 
   _cb_sip_agent_hold_others (self->agent, self);
-  sdp = _cb_sip_agent_build_sdp (self->agent, self->media);
+  sdp = _cb_sip_agent_build_sdp (self->agent, self->media, &self->srtp);
   /* Answer in the caller's order of preference: it offered what it likes. */
   nua_respond (self->nh, SIP_200_OK,
                SOATAG_USER_SDP_STR (sdp),
@@ -582,7 +705,7 @@ cb_sip_call_progress_with_media (CbSipCall  *self,
       return FALSE;
     }
 
-  sdp = _cb_sip_agent_build_sdp (self->agent, self->media);
+  sdp = _cb_sip_agent_build_sdp (self->agent, self->media, &self->srtp);
   nua_respond (self->nh, SIP_183_SESSION_PROGRESS,
                SOATAG_USER_SDP_STR (sdp),
                SOATAG_RTP_SORT (SOA_RTP_SORT_REMOTE),
@@ -647,7 +770,7 @@ cb_sip_call_set_hold (CbSipCall  *self,
       self->hold_muted = FALSE;
     }
   self->held = hold;
-  sdp = _cb_sip_agent_build_sdp (self->agent, self->media);
+  sdp = _cb_sip_agent_build_sdp (self->agent, self->media, &self->srtp);
   nua_invite (self->nh,
               SOATAG_USER_SDP_STR (sdp),
               SOATAG_RTP_SELECT (SOA_RTP_SELECT_COMMON),
@@ -730,6 +853,8 @@ cb_sip_call_finalize (GObject *object)
   g_free (self->remote_uri);
   g_free (self->call_id);
   g_free (self->request_uri);
+  sodium_memzero (&self->srtp, sizeof self->srtp);
+  sodium_memzero (&self->remote_key, sizeof self->remote_key);
   su_home_unref (self->home);
 
   G_OBJECT_CLASS (cb_sip_call_parent_class)->finalize (object);

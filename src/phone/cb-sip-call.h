@@ -27,6 +27,7 @@ const char       *cb_sip_call_get_request_uri (CbSipCall  *self);
 guint             cb_sip_call_get_end_status  (CbSipCall  *self);
 int               cb_sip_call_get_answer_after (CbSipCall *self);
 CbMediaPipeline  *cb_sip_call_get_media       (CbSipCall  *self);
+gboolean          cb_sip_call_get_encrypted   (CbSipCall  *self);
 
 gboolean          cb_sip_call_answer          (CbSipCall  *self,
                                                GError    **error);

@@ -127,6 +127,7 @@ cb_wire_call_write (CbWireSink         *sink,
     }
   else
     cb_wire_sink_null (sink);
+  cb_wire_sink_put_bool (sink, "encrypted", call->encrypted);
   cb_wire_sink_end_object (sink);
 }
 
@@ -282,7 +283,8 @@ cb_wire_call_from_json (JsonObject  *object,
       !_cb_wire_get_colleague (object, "picked_up_from", &call->picked_up_from.user_id,
                                &call->picked_up_from.name, error) ||
       !read_end_reason (object, call, error) ||
-      !read_conference (object, read, error))
+      !read_conference (object, read, error) ||
+      !cb_json_get_bool (object, "encrypted", FALSE, &call->encrypted, error))
     {
       cb_wire_call_free (call);
       return NULL;

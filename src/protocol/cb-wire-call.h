@@ -9,7 +9,8 @@
  *  "started_at", "answered_at", "device_call_id", "device",
  *  "group": {"id", "name"} | null, "for": {"user_id", "name"} | null,
  *  "picked_up", "picked_up_from": {"user_id", "name"} | null, "end_reason",
- *  "conference": {"id", "parties": [{"user_id", "number", "name"}]} | null}
+ *  "conference": {"id", "parties": [{"user_id", "number", "name"}]} | null,
+ *  "encrypted"}
  *
  * The remote party is `to` for an outgoing side and `from` for an
  * incoming one. Ids are null when the party is not one of our users (a
@@ -28,6 +29,10 @@
  * goes on. "conference" is set while the call is part of a conference
  * the server mixes: its id (the call of the user who set it up) and
  * everyone in it, this side's own user too.
+ *
+ * "encrypted" is true while every leg of the call is SRTP (SDES keys
+ * agreed over TLS on both sides: the media is encrypted end to end); an
+ * older server's call object without it reads as false.
  *
  * Written for a viewer, a party the viewer may not see
  * (cb_wire_viewer_may_see()) loses its number, name and id: the call
@@ -75,6 +80,7 @@ typedef struct {
   CbWireParty      picked_up_from;  /* this side took it from them (user_id 0: no); no number */
   CbCallEndReason  end_reason;      /* once ended; UNKNOWN before (null on the wire) */
   const CbWireConference *conference; /* NULL: not in a conference */
+  gboolean         encrypted;       /* every leg SRTP, end to end */
 } CbWireCall;
 
 /* The party on the other side from call->user_id's point of view. */

@@ -17,7 +17,8 @@
  * availability, business adds line state, team adds call details, group
  * logins, agent status, pickup and where the user's calls are diverted
  * (colleagues see "diverted to …"); the settings only the user acts on
- * (ringing their mobile, their announcement) stay personal. */
+ * (ringing their mobile, their announcement, encrypted calls only) stay
+ * personal. */
 static const CbWireField user_fields[] = {
   [CB_WIRE_USER_FIELD_ID]               = { "id",             CB_LEVEL_PUBLIC },
   [CB_WIRE_USER_FIELD_USERNAME]         = { "username",       CB_LEVEL_PUBLIC },
@@ -38,6 +39,7 @@ static const CbWireField user_fields[] = {
   [CB_WIRE_USER_FIELD_MOBILE_RINGING]   = { "mobile_ringing", CB_LEVEL_PERSONAL },
   [CB_WIRE_USER_FIELD_ANNOUNCEMENT]     = { "announcement",   CB_LEVEL_PERSONAL },
   [CB_WIRE_USER_FIELD_EXTERNAL_CALLS]   = { "external_calls", CB_LEVEL_PERSONAL },
+  [CB_WIRE_USER_FIELD_REQUIRE_ENCRYPTION] = { "require_encryption", CB_LEVEL_PERSONAL },
   [CB_WIRE_USER_FIELD_CALLS]            = { "calls",          CB_LEVEL_TEAM },
   [CB_WIRE_USER_FIELD_PICKUP]           = { "pickup",         CB_LEVEL_TEAM },
 };

@@ -137,6 +137,9 @@ write_field (CbWireSink       *sink,
     case CB_WIRE_USER_FIELD_EXTERNAL_CALLS:
       cb_wire_sink_put_bool (sink, name, user->external_calls);
       break;
+    case CB_WIRE_USER_FIELD_REQUIRE_ENCRYPTION:
+      cb_wire_sink_put_bool (sink, name, user->require_encryption);
+      break;
     case CB_WIRE_USER_FIELD_CALLS:
     case CB_WIRE_USER_FIELD_PICKUP:
     case CB_WIRE_N_USER_FIELDS:
@@ -358,6 +361,9 @@ cb_wire_user_from_json (JsonObject  *object,
        !cb_json_get_bool (object, "announcement", FALSE, &user->announcement, error)) ||
       (cb_wire_user_field_shown ("external_calls", user->level) &&
        !cb_json_get_bool (object, "external_calls", FALSE, &user->external_calls, error)))
+    goto fail;
+  if (cb_wire_user_field_shown ("require_encryption", user->level) &&
+      !cb_json_get_bool (object, "require_encryption", FALSE, &user->require_encryption, error))
     goto fail;
   user->line_state = line_state;
   user->agent_status = agent_status;

@@ -11,7 +11,7 @@
  *  "diversion": {"unconditional", "busy", "no_answer", "no_answer_after"}
  *                                                      (team and above),
  *  "mobile_ringing": {"enabled", "delay"}, "announcement",
- *  "external_calls"                                    (personal)}
+ *  "external_calls", "require_encryption"              (personal)}
  *
  * A diversion target is a number (an extension, a group number or an
  * external one), null when that diversion is off.
@@ -85,6 +85,7 @@ typedef struct {
   CbWireMobileRinging   mobile_ringing;  /* personal only */
   gboolean              announcement;    /* personal only: one is uploaded */
   gboolean              external_calls;  /* personal only: may call over the trunk */
+  gboolean              require_encryption; /* personal only: their calls must be SRTP over TLS */
 } CbWireUser;
 
 void        cb_wire_user_write     (CbWireSink       *sink,
@@ -94,7 +95,8 @@ JsonObject *cb_wire_user_to_json   (const CbWireUser *user);
  * "level" are required; fields the level does not reach are ignored even
  * when present, so unknown ones read as availability/line state
  * offline, agent status logged out, no logins, no diversion (no answer
- * after the default), mobile ringing off, no announcement. The result keeps a
+ * after the default), mobile ringing off, no announcement, encryption not
+ * required. The result keeps a
  * reference to object; free it with cb_wire_user_free() (only those).
  * Errors: CB_PROTOCOL_ERROR_INVALID_FIELD. */
 CbWireUser *cb_wire_user_from_json (JsonObject       *object,

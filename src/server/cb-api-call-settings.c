@@ -1,4 +1,4 @@
-/* cb-api-call-settings.c: where the signed-in user's calls go: diversion, mobile ringing, announcement
+/* cb-api-call-settings.c: where the signed-in user's calls go: diversion, mobile ringing, announcement, encryption
  *
  * Copyright 2026 The Callboard developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -69,6 +69,31 @@ put_mobile_ringing (CbRequest *request,
       return;
     }
   if (!cb_changes_set_mobile_ringing (api->changes, me, enabled, (guint) delay, &error))
+    {
+      cb_reply_gerror (request->msg, error);
+      return;
+    }
+  cb_api_reply_me (api, request, me);
+}
+
+/* Only encrypted calls (SRTP over TLS) from and to the user. */
+static void
+put_require_encryption (CbRequest *request,
+                        gpointer   user_data)
+{
+  CbApi *api = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean enabled = FALSE;
+  gint64 me;
+
+  if ((me = cb_api_require_user (api, request, NULL)) == 0)
+    return;
+
+  body = cb_request_parse_body (request, &error);
+  if (body == NULL ||
+      !cb_json_get_bool (body, "enabled", TRUE, &enabled, &error) ||
+      !cb_changes_set_require_encryption (api->changes, me, enabled, &error))
     {
       cb_reply_gerror (request->msg, error);
       return;
@@ -175,6 +200,7 @@ cb_api_call_settings_register (CbRouter *router,
 {
   cb_router_add (router, "PUT", CB_API_PREFIX "/me/diversion", put_diversion, api);
   cb_router_add (router, "PUT", CB_API_PREFIX "/me/mobile-ringing", put_mobile_ringing, api);
+  cb_router_add (router, "PUT", CB_API_PREFIX "/me/require-encryption", put_require_encryption, api);
   cb_router_add_upload (router, "PUT", CB_API_PREFIX "/me/announcement", cb_audio_media_types,
                         api->config->max_announcement, put_announcement, api);
   cb_router_add (router, "GET", CB_API_PREFIX "/me/announcement", get_announcement, api);

@@ -50,6 +50,9 @@ get_line (CbRequest *request,
   json_object_set_string_member (answer, "password", line->secret);
   json_object_set_string_member (answer, "realm", api->config->sip_realm);
   json_object_set_string_member (answer, "registrar", cb_sip_server_get_uri (sip));
+  /* SIP over TLS, when the server has a certificate: the client prefers it. */
+  if (cb_sip_server_get_tls_uri (sip) != NULL)
+    json_object_set_string_member (answer, "registrar_tls", cb_sip_server_get_tls_uri (sip));
   cb_reply_object (request->msg, SOUP_STATUS_OK, answer);
 }
 

@@ -60,7 +60,8 @@ struct _CbDemoPhones
   GObject     parent_instance;
 
   CbApi      *api;
-  char       *registrar;        /* "sip:HOST:PORT" */
+  char       *registrar;        /* "sip:HOST:PORT", or "sips:HOST:PORT" on TLS */
+  char       *tls_pem;          /* the server's certificate: the phones are on TLS, pinned to it */
   char       *local_address;
   guint       call_interval_ms;
   GRand      *rand;
@@ -319,7 +320,7 @@ dial (DemoPhone  *phone,
 {
   CbDemoPhones *self = phone->owner;
   g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_strdup_printf ("sip:%s@%s", number, self->registrar + strlen ("sip:"));
+  g_autofree char *uri = g_strdup_printf ("sip:%s@%s", number, strchr (self->registrar, ':') + 1);
   g_autoptr(CbSipCall) call = cb_sip_agent_dial (phone->agent, uri, &error);
 
   if (call == NULL)
@@ -506,7 +507,9 @@ consider (CbDemoPhones *self,
   if (line == NULL)
     return;
 
-  agent = cb_sip_agent_new (self->local_address, 0, line->username, &error);
+  agent = self->tls_pem != NULL
+          ? cb_sip_agent_new_tls (self->local_address, line->username, self->tls_pem, &error)
+          : cb_sip_agent_new (self->local_address, 0, line->username, &error);
   if (agent == NULL)
     {
       g_message ("No simulated phone for %s: %s", user->username, error->message);
@@ -568,7 +571,7 @@ add_phones (CbDemoPhones *self)
 static char *
 local_address_for (const char *registrar)
 {
-  const char *host = g_str_has_prefix (registrar, "sip:") ? registrar + 4 : registrar;
+  const char *host = strchr (registrar, ':') != NULL ? strchr (registrar, ':') + 1 : registrar;
   const char *colon = strrchr (host, ':');
   g_autofree char *name = colon != NULL ? g_strndup (host, colon - host) : g_strdup (host);
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string (name);
@@ -577,6 +580,20 @@ local_address_for (const char *registrar)
       g_inet_address_get_is_any (address))
     return g_strdup ("127.0.0.1");
   return g_steal_pointer (&name);
+}
+
+void
+cb_demo_phones_use_tls (CbDemoPhones *self,
+                        const char   *registrar,
+                        const char   *certificate_pem)
+{
+  g_return_if_fail (CB_IS_DEMO_PHONES (self));
+  g_return_if_fail (self->phones->len == 0);
+
+  g_free (self->registrar);
+  self->registrar = g_strdup (registrar);
+  g_free (self->tls_pem);
+  self->tls_pem = g_strdup (certificate_pem);
 }
 
 void
@@ -690,6 +707,7 @@ cb_demo_phones_finalize (GObject *object)
   CbDemoPhones *self = CB_DEMO_PHONES (object);
 
   g_free (self->registrar);
+  g_free (self->tls_pem);
   g_free (self->local_address);
   g_free (self->user_extension);
   G_OBJECT_CLASS (cb_demo_phones_parent_class)->finalize (object);

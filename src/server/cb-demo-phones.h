@@ -20,6 +20,12 @@ G_DECLARE_FINAL_TYPE (CbDemoPhones, cb_demo_phones, CB, DEMO_PHONES, GObject)
 CbDemoPhones *cb_demo_phones_new      (CbApi        *api,
                                        const char   *registrar,
                                        guint         call_interval_ms);
+/* Before starting: the phones register over SIP over TLS at registrar
+ * ("sips:HOST:PORT"), trusting certificate_pem (the server's own), so
+ * that calls with them can be SRTP. */
+void          cb_demo_phones_use_tls  (CbDemoPhones *self,
+                                       const char   *registrar,
+                                       const char   *certificate_pem);
 /* Registers a phone for a handful of colleagues and starts calling. */
 void          cb_demo_phones_start    (CbDemoPhones *self);
 /* Hangs up, un-registers and shuts the phones down; iterates the default

@@ -45,6 +45,7 @@ cb_server_config_new (void)
   config->simulation_interval_ms = 3000;
   config->call_interval_ms = 40000;
   config->sip_port = CB_SERVER_DEFAULT_SIP_PORT;
+  config->sip_tls_port = CB_SERVER_DEFAULT_SIP_TLS_PORT;
   config->sip_realm = g_strdup ("callboard");
   config->sip_nonce_lifetime = 30;
   config->sip_max_expires = 3600;
@@ -343,6 +344,16 @@ cb_server_config_load_file (CbServerConfig  *config,
       config->sip_port = v;
       config->sip_port_set = TRUE;
     }
+  if (g_key_file_has_key (keyfile, "sip", "tls-port", NULL))
+    {
+      v = config->sip_tls_port;
+      if (!read_uint (keyfile, "sip", "tls-port", 0, 65535, &v, error))
+        return FALSE;
+      config->sip_tls_port = v;
+      config->sip_tls_port_set = TRUE;
+    }
+  if (!read_bool (keyfile, "sip", "require-encryption", &config->sip_require_encryption, error))
+    return FALSE;
   read_string (keyfile, "sip", "realm", &config->sip_realm);
   v = config->sip_nonce_lifetime;
   if (!read_uint (keyfile, "sip", "nonce-lifetime", 1, 86400, &v, error))
@@ -458,6 +469,8 @@ typedef struct {
   int       password_queue;
   gboolean  fast_hash;
   int       sip_port;
+  int       sip_tls_port;
+  gboolean  sip_require_encryption;
   int       subscribe_min_expires;
   int       subscribe_max_expires;
   int       max_subscriptions;
@@ -586,7 +599,7 @@ cb_server_config_parse_args (CbServerConfig   *config,
     .max_address_failures = -1, .password_checks = -1, .password_queue = -1,
     .request_timeout = -1, .idle_timeout = -1, .max_streams_per_user = -1,
     .max_backlog_bytes = -1,
-    .sip_port = -1, .call_interval = -1, .subscribe_min_expires = -1, .subscribe_max_expires = -1,
+    .sip_port = -1, .sip_tls_port = -1, .call_interval = -1, .subscribe_min_expires = -1, .subscribe_max_expires = -1,
     .max_subscriptions = -1, .max_device_subscriptions = -1,
   };
   const GOptionEntry entries[] = {
@@ -618,6 +631,8 @@ cb_server_config_parse_args (CbServerConfig   *config,
     { "password-queue", 0, 0, G_OPTION_ARG_INT, &f.password_queue, "Sign-ins waiting for a check before 503 (default 32)", "N" },
     { "fast-hash", 0, 0, G_OPTION_ARG_NONE, &f.fast_hash, "Cheap password hashes (tests, benchmarks, demo only)", NULL },
     { "sip-port", 0, 0, G_OPTION_ARG_INT, &f.sip_port, "SIP port, UDP and TCP (default 5060, 0: any free port)", "PORT" },
+    { "sip-tls-port", 0, 0, G_OPTION_ARG_INT, &f.sip_tls_port, "SIP over TLS port, with --tls-certificate (default 5061, 0: any free port)", "PORT" },
+    { "sip-require-encryption", 0, 0, G_OPTION_ARG_NONE, &f.sip_require_encryption, "Refuse calls whose media is not SRTP (488)", NULL },
     { "subscribe-min-expires", 0, 0, G_OPTION_ARG_INT, &f.subscribe_min_expires, "Shortest SIP subscription granted (default 60)", "SECONDS" },
     { "subscribe-max-expires", 0, 0, G_OPTION_ARG_INT, &f.subscribe_max_expires, "Longest SIP subscription granted (default 3600)", "SECONDS" },
     { "max-subscriptions", 0, 0, G_OPTION_ARG_INT, &f.max_subscriptions, "SIP subscriptions in all (default 10000)", "N" },
@@ -662,6 +677,15 @@ cb_server_config_parse_args (CbServerConfig   *config,
       config->sip_port = f.sip_port;
       config->sip_port_set = TRUE;
     }
+  if (f.sip_tls_port != -1)
+    {
+      if (!check_range ("sip-tls-port", f.sip_tls_port, 0, 65535, error))
+        goto out;
+      config->sip_tls_port = f.sip_tls_port;
+      config->sip_tls_port_set = TRUE;
+    }
+  if (f.sip_require_encryption)
+    config->sip_require_encryption = TRUE;
   if (f.subscribe_min_expires != -1)
     {
       if (!check_range ("subscribe-min-expires", f.subscribe_min_expires, 1, 86400, error))

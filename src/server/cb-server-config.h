@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 #define CB_SERVER_DEFAULT_PORT 8480
 #define CB_SERVER_DEFAULT_SIP_PORT 5060
+#define CB_SERVER_DEFAULT_SIP_TLS_PORT 5061
 
 /* A plain struct: the server reads it, nothing observes it. */
 typedef struct {
@@ -55,6 +56,9 @@ typedef struct {
   char     *sip_listen;       /* NULL: the [server] listen address */
   guint     sip_port;         /* UDP and TCP; 0: ephemeral */
   gboolean  sip_port_set;     /* given explicitly: failing to bind is fatal */
+  guint     sip_tls_port;     /* SIP over TLS, with [server]'s certificate; 0: ephemeral */
+  gboolean  sip_tls_port_set; /* likewise */
+  gboolean  sip_require_encryption; /* every call's media SRTP (offers without keys: 488) */
   char     *sip_realm;        /* digest realm */
   guint     sip_nonce_lifetime; /* seconds */
   guint     sip_max_expires;  /* longest registration granted, seconds */

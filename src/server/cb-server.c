@@ -179,6 +179,11 @@ start_sip (CbServer  *self,
     .subscribe_max_expires = config->sip_subscribe_max_expires,
     .max_subscriptions = config->sip_max_subscriptions,
     .max_device_subscriptions = config->sip_max_device_subscriptions,
+    .tls_certificate = config->tls_certificate,
+    .tls_key = config->tls_key,
+    .tls_port = config->sip_tls_port,
+    .tls_port_set = config->sip_tls_port_set,
+    .require_encryption = config->sip_require_encryption,
   };
   self->sip = cb_sip_server_new (self->changes, &self->sip_settings);
   if (!cb_sip_server_start (self->sip, address, config->sip_port, &local_error))
@@ -230,8 +235,14 @@ cb_server_start (CbServer  *self,
       /* The colleagues telephone too, through our own registrar. */
       if (self->sip != NULL)
         {
+          g_autofree char *pem = NULL;
+
           self->phones = cb_demo_phones_new (&self->api, cb_sip_server_get_uri (self->sip),
                                              self->config->call_interval_ms);
+          /* With a certificate, they speak SIP over TLS and SRTP. */
+          if (cb_sip_server_get_tls_uri (self->sip) != NULL &&
+              g_file_get_contents (self->config->tls_certificate, &pem, NULL, NULL))
+            cb_demo_phones_use_tls (self->phones, cb_sip_server_get_tls_uri (self->sip), pem);
           cb_demo_phones_start (self->phones);
         }
     }
@@ -283,6 +294,14 @@ cb_server_get_sip_uri (CbServer *self)
 {
   g_return_val_if_fail (CB_IS_SERVER (self), NULL);
   return self->sip != NULL ? cb_sip_server_get_uri (self->sip) : NULL;
+}
+
+/* "sips:HOST:PORT", or NULL when SIP over TLS is not running. */
+const char *
+cb_server_get_sips_uri (CbServer *self)
+{
+  g_return_val_if_fail (CB_IS_SERVER (self), NULL);
+  return self->sip != NULL ? cb_sip_server_get_tls_uri (self->sip) : NULL;
 }
 
 CbDemoPhones *

@@ -31,6 +31,7 @@ CbStore     *cb_server_get_store  (CbServer              *self);
 
 /* "sip:HOST:PORT" after start; NULL when SIP is not running. */
 const char  *cb_server_get_sip_uri (CbServer              *self);
+const char  *cb_server_get_sips_uri (CbServer             *self);
 /* The demo's simulated colleagues' phones once started, else NULL
  * (cb-demo-phones.h). */
 typedef struct _CbDemoPhones CbDemoPhones;

@@ -86,6 +86,8 @@ main (int   argc,
   printf ("READY %s\n", cb_server_get_url (server));
   if (cb_server_get_sip_uri (server) != NULL)
     printf ("SIP %s\n", cb_server_get_sip_uri (server));
+  if (cb_server_get_sips_uri (server) != NULL)
+    printf ("SIPS %s\n", cb_server_get_sips_uri (server));
   fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);

@@ -74,7 +74,7 @@ test_exact_text (void)
                    "\"started_at\":1700000000,\"answered_at\":1700000005,"
                    "\"device_call_id\":\"abc@host\",\"device\":\"softphone\","
                    "\"group\":null,\"for\":null,\"picked_up\":false,\"picked_up_from\":null,"
-                   "\"end_reason\":null,\"conference\":null}");
+                   "\"end_reason\":null,\"conference\":null,\"encrypted\":false}");
 }
 
 static void
@@ -104,7 +104,7 @@ test_exact_text_group_call (void)
                    "\"started_at\":1700000000,\"answered_at\":null,"
                    "\"device_call_id\":null,\"device\":null,"
                    "\"group\":{\"id\":3,\"name\":\"Sales\"},\"for\":null,\"picked_up\":true,"
-                   "\"picked_up_from\":null,\"end_reason\":null,\"conference\":null}");
+                   "\"picked_up_from\":null,\"end_reason\":null,\"conference\":null,\"encrypted\":false}");
 }
 
 /* A caller beyond the trunk rings the leader, C; X assists C and is
@@ -133,7 +133,7 @@ test_exact_text_for (void)
                    "\"started_at\":1700000000,\"answered_at\":null,"
                    "\"device_call_id\":null,\"device\":null,\"group\":null,"
                    "\"for\":{\"user_id\":4242,\"name\":\"Zelda Hiddenhouse\"},\"picked_up\":false,"
-                   "\"picked_up_from\":null,\"end_reason\":null,\"conference\":null}");
+                   "\"picked_up_from\":null,\"end_reason\":null,\"conference\":null,\"encrypted\":false}");
 }
 
 static void
@@ -319,6 +319,7 @@ test_round_trip (void)
       g_assert_cmpint (read->answered_at, ==, call->answered_at);
       g_assert_cmpint (read->for_user_id, ==, call->for_user_id);
       g_assert_cmpstr (read->for_name, ==, call->for_name);
+      g_assert_cmpint (read->encrypted, ==, call->encrypted);
       g_clear_pointer (&object, json_object_unref);
       /* The local party's name is not on the wire: it reads as NULL, written as "". */
       again = wire_test_text (write_call, read, NULL);
@@ -360,9 +361,45 @@ test_reader_older_server (void)
   g_assert_null (queue_call->device);
   g_assert_cmpint (queue_call->group_id, ==, 4);
   g_assert_cmpstr (queue_call->group_name, ==, "Queue");
-  /* Before assistants: for nobody. */
+  /* Before assistants: for nobody; before SRTP: not encrypted. */
   g_assert_cmpint (call->for_user_id, ==, 0);
   g_assert_null (call->for_name);
+  g_assert_false (call->encrypted);
+}
+
+/* Every leg SRTP: "encrypted" is written and read back. */
+static void
+test_encrypted (void)
+{
+  CbWireCall call = {
+    .call_id = "e1",
+    .state = CB_WIRE_CALL_STATE_CONNECTED,
+    .user_id = X_ID,
+    .direction = CB_CALL_DIRECTION_OUT,
+    .from = party_x,
+    .to = { 8, "202", "Ben Oak" },
+    .started_at = 1700000000,
+    .answered_at = 1700000005,
+    .encrypted = TRUE,
+  };
+  g_autofree char *text = wire_test_assert_sinks_agree (write_call, &call, NULL);
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(CbWireCall) read = NULL;
+  g_autoptr(CbWireCall) copy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_suffix (text, ",\"conference\":null,\"encrypted\":true}"));
+  object = wire_test_parse (text);
+  read = cb_wire_call_from_json (object, &error);
+  g_assert_no_error (error);
+  g_assert_true (read->encrypted);
+  copy = cb_wire_call_copy (&call);
+  g_assert_true (copy->encrypted);
+  json_object_set_string_member (object, "encrypted", "yes");
+  g_clear_pointer (&read, cb_wire_call_free);
+  read = cb_wire_call_from_json (object, &error);
+  g_assert_null (read);
+  g_assert_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD);
 }
 
 static void
@@ -430,7 +467,7 @@ test_end_reason_and_conference (void)
   g_autoptr(CbWireCall) unknown = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_nonnull (strstr (text, "\"end_reason\":\"not-found\",\"conference\":null}"));
+  g_assert_nonnull (strstr (text, "\"end_reason\":\"not-found\",\"conference\":null,\"encrypted\":false}"));
   /* Only an ended call has a reason. */
   call.state = CB_WIRE_CALL_STATE_CONNECTED;
   call.end_reason = CB_CALL_END_REASON_SERVER_RESTART;
@@ -440,7 +477,8 @@ test_end_reason_and_conference (void)
   g_assert_nonnull (strstr (text, "\"end_reason\":null,\"conference\":{\"id\":\"c4\",\"parties\":["
                                   "{\"user_id\":7,\"number\":\"201\",\"name\":\"Xaver Hub\"},"
                                   "{\"user_id\":8,\"number\":\"202\",\"name\":\"Ben Oak\"},"
-                                  "{\"user_id\":null,\"number\":\"+4930123\",\"name\":\"\"}]}}"));
+                                  "{\"user_id\":null,\"number\":\"+4930123\",\"name\":\"\"}]},"
+                                  "\"encrypted\":false}"));
 
   call.state = CB_WIRE_CALL_STATE_ENDED;
   object = cb_wire_call_to_json (&call, NULL);
@@ -515,7 +553,7 @@ test_picked_up_from (void)
 
   g_assert_true (g_str_has_suffix (all, ",\"picked_up\":true,"
                                         "\"picked_up_from\":{\"user_id\":4242,\"name\":\"" C_NAME "\"},"
-                                        "\"end_reason\":null,\"conference\":null}"));
+                                        "\"end_reason\":null,\"conference\":null,\"encrypted\":false}"));
   g_assert_cmpstr (seen, ==, all);
 
   /* Nobody for the viewer: no id, no name (the number was C's line the
@@ -523,7 +561,7 @@ test_picked_up_from (void)
   call.to.number = "201";
   hidden = wire_test_assert_sinks_agree (write_call, &call, &none);
   g_assert_true (g_str_has_suffix (hidden, ",\"picked_up_from\":{\"user_id\":null,\"name\":\"\"},"
-                                           "\"end_reason\":null,\"conference\":null}"));
+                                           "\"end_reason\":null,\"conference\":null,\"encrypted\":false}"));
   wire_test_assert_absent (hidden, c_traces);
 
   object = wire_test_parse (all);
@@ -548,6 +586,7 @@ main (int   argc,
   g_test_add_func ("/wire-call/hidden-party-own-call", test_hidden_subject_side_unchanged);
   g_test_add_func ("/wire-call/round-trip", test_round_trip);
   g_test_add_func ("/wire-call/reader-older-server", test_reader_older_server);
+  g_test_add_func ("/wire-call/encrypted", test_encrypted);
   g_test_add_func ("/wire-call/reader-errors", test_reader_errors);
   g_test_add_func ("/wire-call/picked-up-from", test_picked_up_from);
 

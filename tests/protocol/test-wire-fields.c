@@ -34,6 +34,7 @@ test_user_field_levels (void)
     { "mobile_ringing", CB_LEVEL_PERSONAL },
     { "announcement", CB_LEVEL_PERSONAL },
     { "external_calls", CB_LEVEL_PERSONAL },
+    { "require_encryption", CB_LEVEL_PERSONAL },
     { "calls", CB_LEVEL_TEAM },
     { "pickup", CB_LEVEL_TEAM },
   };
@@ -78,6 +79,7 @@ test_field_shown (void)
   g_assert_false (cb_wire_user_field_shown ("mobile_ringing", CB_LEVEL_TEAM));
   g_assert_false (cb_wire_user_field_shown ("announcement", CB_LEVEL_TEAM));
   g_assert_true (cb_wire_user_field_shown ("announcement", CB_LEVEL_PERSONAL));
+  g_assert_false (cb_wire_user_field_shown ("require_encryption", CB_LEVEL_TEAM));
 }
 
 static void

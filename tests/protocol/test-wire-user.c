@@ -38,6 +38,7 @@ sample_user (CbLevel level)
     .mobile_ringing = { TRUE, 5 },
     .announcement = TRUE,
     .external_calls = TRUE,
+    .require_encryption = TRUE,
   };
 }
 
@@ -53,7 +54,7 @@ sample_user (CbLevel level)
   "\"diversion\":{\"unconditional\":null,\"busy\":\"250\",\"no_answer\":\"+4917012345\"," \
   "\"no_answer_after\":25}"
 #define PERSONAL_PART ",\"mobile_ringing\":{\"enabled\":true,\"delay\":5},\"announcement\":true," \
-  "\"external_calls\":true"
+  "\"external_calls\":true,\"require_encryption\":true"
 
 /* Today's cb_projection_write_user() text, level by level. */
 static char *
@@ -222,6 +223,7 @@ test_round_trip (void)
       g_assert_cmpuint (read->mobile_ringing.delay, ==, level == CB_LEVEL_PERSONAL ? 5 : 0);
       g_assert_cmpint (read->announcement, ==, level == CB_LEVEL_PERSONAL);
       g_assert_cmpint (read->external_calls, ==, level == CB_LEVEL_PERSONAL);
+      g_assert_cmpint (read->require_encryption, ==, level == CB_LEVEL_PERSONAL);
 
       /* Strings stay valid while only the read user holds the object. */
       g_clear_pointer (&object, json_object_unref);
@@ -236,7 +238,8 @@ test_reader_ignores_what_the_level_hides (void)
   const char *json = "{\"id\":9,\"level\":\"public\",\"line_state\":\"busy\","
                      "\"agent_status\":\"available\",\"group_logins\":[{\"id\":1,\"name\":\"x\"}],"
                      "\"diversion\":{\"busy\":\"200\"},\"mobile_ringing\":{\"enabled\":true},"
-                     "\"announcement\":true,\"external_calls\":true}";
+                     "\"announcement\":true,\"external_calls\":true,"
+                     "\"require_encryption\":true}";
   g_autoptr(JsonObject) object = wire_test_parse (json);
   g_autoptr(GError) error = NULL;
   g_autoptr(CbWireUser) user = cb_wire_user_from_json (object, &error);
@@ -249,6 +252,7 @@ test_reader_ignores_what_the_level_hides (void)
   g_assert_false (user->mobile_ringing.enabled);
   g_assert_false (user->announcement);
   g_assert_false (user->external_calls);
+  g_assert_false (user->require_encryption);
   /* Absent: unknown, not invented. */
   g_assert_null (user->username);
   g_assert_cmpint (user->availability, ==, CB_AVAILABILITY_OFFLINE);

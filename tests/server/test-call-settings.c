@@ -279,6 +279,40 @@ test_mobile_ringing (Fixture       *fixture,
   cb_test_stream_close (team);
 }
 
+/* Only Anna sees that she takes encrypted calls only (the SIP side's
+ * check is in the sip suite, test-sip-tls.c). */
+static void
+test_require_encryption (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  CbTestStream *own = cb_test_stream_open (fixture->server, fixture->anna, -1, TRUE);
+  CbTestStream *team = cb_test_stream_open (fixture->server, fixture->ben, -1, TRUE);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) ben_snapshot = NULL;
+  g_autoptr(JsonNode) own_snapshot = NULL;
+  JsonObject *seen;
+
+  seen = anna_as_seen_by (fixture, fixture->anna, &own_snapshot);
+  g_assert_false (json_object_get_boolean_member (seen, "require_encryption"));
+  refused (fixture, "PUT", "/api/v1/me/require-encryption", fixture->anna, NULL, "{}", 422,
+           "invalid-field", "“enabled”");
+  refused (fixture, "PUT", "/api/v1/me/require-encryption", fixture->anna, NULL,
+           "{\"enabled\":\"yes\"}", 422, "invalid-field", "“enabled”");
+
+  cb_test_request_expect (fixture->server, "PUT", "/api/v1/me/require-encryption", fixture->anna,
+                          "{\"enabled\":true}", 200, &answer);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (answer), "require_encryption"));
+  seen = event_data (cb_test_stream_wait (own, "user", fixture->anna_id, WAIT_MS));
+  g_assert_true (json_object_get_boolean_member (seen, "require_encryption"));
+  seen = event_data (cb_test_stream_wait (team, "user", fixture->anna_id, WAIT_MS));
+  g_assert_false (json_object_has_member (seen, "require_encryption"));
+  seen = anna_as_seen_by (fixture, fixture->ben, &ben_snapshot);
+  g_assert_false (json_object_has_member (seen, "require_encryption"));
+
+  cb_test_stream_close (own);
+  cb_test_stream_close (team);
+}
+
 /* A real WAV: 8 kHz, 16 bit, mono, a 440 Hz tone. */
 static GBytes *
 make_wav (guint n_samples)
@@ -514,6 +548,7 @@ main (int   argc,
   ADD ("/call-settings/diversion", test_diversion);
   ADD ("/call-settings/diversion-refused", test_diversion_refused);
   ADD ("/call-settings/mobile-ringing", test_mobile_ringing);
+  ADD ("/call-settings/require-encryption", test_require_encryption);
   ADD ("/call-settings/announcement", test_announcement);
 #undef ADD
   return g_test_run ();

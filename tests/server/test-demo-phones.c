@@ -6,7 +6,8 @@
  * The demo server with calls every second or so: colleagues call each
  * other (call events and lamps for anna), one of them rings anna's
  * softphone and is heard once she answers, and a colleague anna calls
- * answers by itself.
+ * answers by itself. With a certificate the colleagues' phones are on SIP
+ * over TLS: anna's call to one of them, over TLS too, is SRTP.
  */
 
 #define G_LOG_DOMAIN "cb-demo"
@@ -258,6 +259,82 @@ test_demo_phones (void)
   cb_test_server_stop (server);
 }
 
+static gboolean
+colleague_registered (gpointer data)
+{
+  CbTestStream *stream = data;
+
+  for (guint i = 0; i < stream->events->len; i++)
+    {
+      JsonObject *event = g_ptr_array_index (stream->events, i);
+
+      if (g_str_equal (json_object_get_string_member (event, "type"), "line-state") &&
+          g_str_equal (json_object_get_string_member (json_object_get_object_member (event, "data"),
+                                                      "line_state"), "idle"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_demo_phones_tls (void)
+{
+  g_autofree char *cert = g_build_filename (SOURCE_ROOT, "tests", "data", "tls", "test-cert.pem", NULL);
+  g_autofree char *key = g_build_filename (SOURCE_ROOT, "tests", "data", "tls", "test-key.pem", NULL);
+  g_autofree char *pem = NULL;
+  const char *args[] = { "--demo", "--sip-port", "0", "--call-interval", "0",
+                         "--tls-certificate", cert, "--tls-key", key, NULL };
+  CbTestServer *server = cb_test_server_start (NULL, args);
+  g_autoptr(CbSipCall) call = NULL;
+  CbTestPhone anna = { 0 };
+  CbTestStream *stream;
+  char *colleague = NULL;
+  double freq;
+
+  g_assert_true (g_file_get_contents (cert, &pem, NULL, NULL));
+  anna.token = cb_test_sign_in (server, "anna", "demo", &anna.user_id);
+  stream = cb_test_stream_open (server, anna.token, -1, TRUE);
+  g_assert_null (stream->error);
+  cb_test_phone_fetch_line (server, &anna, "anna");
+  g_assert_nonnull (anna.registrar_tls);
+  cb_test_phone_init_tls (&anna, anna.line, ANNA_TONE, ANNA_TONE, pem);
+  cb_test_phone_register (&anna, anna.registrar_tls, NULL);
+  cb_test_wait_until (colleague_registered, stream, WAIT_MS, "a colleague's phone to register over TLS");
+
+  /* A colleague who is free answers by itself; one may have become busy
+   * or gone to do-not-disturb meanwhile: then the next. */
+  for (guint attempt = 0; attempt < 6; attempt++)
+    {
+      g_free (colleague);
+      colleague = free_colleague (server, anna.token, anna.user_id);
+      if (colleague == NULL)
+        {
+          /* A pause before looking again, not a check. */
+          cb_test_run_for (500);
+          continue;
+        }
+      g_clear_object (&call);
+      call = g_object_ref (cb_test_phone_dial (&anna, colleague));
+      CB_TEST_WAIT_FOR (call_settled (call), WAIT_MS, "a colleague to answer or refuse");
+      if (cb_sip_call_get_state (call) == CB_SIP_CALL_STATE_ACTIVE)
+        break;
+      cb_test_run_for (1000);
+    }
+  g_assert_nonnull (call);
+  g_assert_cmpint (cb_sip_call_get_state (call), ==, CB_SIP_CALL_STATE_ACTIVE);
+  g_assert_true (cb_sip_call_get_encrypted (call));
+  freq = tone_for (colleague);
+  cb_test_phone_listen_for (&anna, freq);
+  cb_test_phone_listen_to (&anna, call);
+  cb_test_phone_wait_hears (&anna, freq, "the colleague's tone over SRTP");
+  hang_up (call);
+
+  g_free (colleague);
+  cb_test_stream_close (stream);
+  cb_test_phone_clear (&anna);
+  cb_test_server_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -266,6 +343,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/demo/phones", test_demo_phones);
+  g_test_add_func ("/demo/phones-tls", test_demo_phones_tls);
 
   return g_test_run ();
 }

@@ -94,9 +94,13 @@ two_colleagues (Demo    *demo,
         {
           JsonObject *user = json_array_get_object_element (users, i);
           const char *extension = json_object_get_string_member_with_default (user, "extension", "");
+          JsonObject *presence = json_object_get_object_member (user, "presence");
 
+          /* The simulator sets some colleagues to dnd: the server refuses calls to them. */
           if (json_object_get_int_member (user, "id") == anna->user_id ||
               g_strcmp0 (json_object_get_string_member_with_default (user, "line_state", ""), "idle") != 0 ||
+              presence == NULL ||
+              g_strcmp0 (json_object_get_string_member (presence, "availability"), "dnd") == 0 ||
               cb_demo_phones_get_call (cb_server_get_demo_phones (demo->server), extension) != NULL)
             continue;
           if (*first == NULL)

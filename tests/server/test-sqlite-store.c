@@ -1177,7 +1177,7 @@ test_schema (Fixture       *fixture,
 /* A database of schema 2 (before hunt routing, queues and group calls in
  * the journal) opens with the current store: the new group and journal
  * columns get their defaults and every old row survives. The v2 file is
- * made from a current one by dropping what schemas 3 to 11 added, so its tables
+ * made from a current one by dropping what schemas 3 to 12 added, so its tables
  * have exactly the v2 columns; one journal row is then written in the v2
  * shape by plain SQL, as a v2 server wrote it. */
 static void
@@ -1218,6 +1218,7 @@ test_migrate_v2 (Fixture       *fixture,
     "DROP TABLE announcements;"
     "ALTER TABLE users DROP COLUMN external_calls;"
     "ALTER TABLE journal DROP COLUMN end_reason;"
+    "ALTER TABLE users DROP COLUMN require_encryption;"
     "DROP TABLE sip_bindings;"
     "DROP TABLE live_calls;"
     "DROP TABLE journal_seen;"
@@ -1299,6 +1300,7 @@ test_migrate_v2 (Fixture       *fixture,
   g_assert_cmpuint (user->diversion.no_answer_after, ==, 20);
   g_assert_false (user->mobile_ringing);
   g_assert_cmpuint (user->mobile_ringing_delay, ==, 0);
+  g_assert_false (user->require_encryption);
   g_assert_false (user->announcement);
 
   /* The users' lines and the old journal row, not a group call. */
@@ -1408,12 +1410,18 @@ test_call_settings (Fixture       *fixture,
   g_assert_null (user->diversion.busy);
   g_assert_cmpuint (user->diversion.no_answer_after, ==, 20);
   g_assert_false (user->mobile_ringing);
+  g_assert_false (user->require_encryption);
   g_clear_pointer (&user, cb_user_record_free);
 
   g_assert_true (cb_store_set_diversion (fixture->store, a, &diversion, &error));
   g_assert_no_error (error);
   g_assert_true (cb_store_set_mobile_ringing (fixture->store, a, TRUE, 10, &error));
   g_assert_no_error (error);
+  g_assert_true (cb_store_set_require_encryption (fixture->store, a, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_false (cb_store_set_require_encryption (fixture->store, b + 100, TRUE, &error));
+  g_assert_error (error, CB_STORE_ERROR, CB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
 
   /* An administrator renames her with a record that holds no settings. */
   user = get_user (fixture->store, a);
@@ -1421,6 +1429,7 @@ test_call_settings (Fixture       *fixture,
   user->display_name = g_strdup ("Anna B.");
   g_clear_pointer (&user->diversion.busy, g_free);
   user->mobile_ringing = FALSE;
+  user->require_encryption = FALSE;
   g_assert_true (cb_store_update_user (fixture->store, user, &error));
   g_assert_no_error (error);
   g_clear_pointer (&user, cb_user_record_free);
@@ -1434,6 +1443,7 @@ test_call_settings (Fixture       *fixture,
   g_assert_cmpuint (user->diversion.no_answer_after, ==, 30);
   g_assert_true (user->mobile_ringing);
   g_assert_cmpuint (user->mobile_ringing_delay, ==, 10);
+  g_assert_true (user->require_encryption);
 
   /* The listing reads them too; Ben has none. */
   users = cb_store_list_users (fixture->store, &error);
@@ -1444,6 +1454,7 @@ test_call_settings (Fixture       *fixture,
 
       g_assert_cmpstr (listed->diversion.busy, ==, listed->id == a ? "250" : NULL);
       g_assert_cmpint (listed->mobile_ringing, ==, listed->id == a);
+      g_assert_cmpint (listed->require_encryption, ==, listed->id == a);
     }
 
   /* Off again. */

@@ -36,9 +36,11 @@ cb_test_phone_fetch_line (CbTestServer *server,
   g_clear_pointer (&phone->line, g_free);
   g_clear_pointer (&phone->password, g_free);
   g_clear_pointer (&phone->registrar, g_free);
+  g_clear_pointer (&phone->registrar_tls, g_free);
   phone->line = g_strdup (json_object_get_string_member (line, "username"));
   phone->password = g_strdup (json_object_get_string_member (line, "password"));
   phone->registrar = g_strdup (json_object_get_string_member (line, "registrar"));
+  phone->registrar_tls = g_strdup (json_object_get_string_member_with_default (line, "registrar_tls", NULL));
 }
 
 void
@@ -105,6 +107,19 @@ cb_test_phone_listen_for (CbTestPhone *phone,
   phone->detector = g_ptr_array_index (phone->detectors, 0);
 }
 
+static void
+set_up_agent (CbTestPhone *phone,
+              double       freq,
+              double       listen_for)
+{
+  g_autofree char *src = g_strdup_printf (SRC_FMT, freq);
+
+  g_object_set (phone->agent, "audio-src", src, "audio-sink", SINK, NULL);
+  g_signal_connect (phone->agent, "incoming-call", G_CALLBACK (on_incoming_call), phone);
+  phone->detectors = g_ptr_array_new_with_free_func (g_object_unref);
+  cb_test_phone_listen_for (phone, listen_for);
+}
+
 void
 cb_test_phone_init (CbTestPhone *phone,
                     const char  *line,
@@ -112,14 +127,24 @@ cb_test_phone_init (CbTestPhone *phone,
                     double       listen_for)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *src = g_strdup_printf (SRC_FMT, freq);
 
   phone->agent = cb_sip_agent_new ("127.0.0.1", 0, line, &error);
   g_assert_no_error (error);
-  g_object_set (phone->agent, "audio-src", src, "audio-sink", SINK, NULL);
-  g_signal_connect (phone->agent, "incoming-call", G_CALLBACK (on_incoming_call), phone);
-  phone->detectors = g_ptr_array_new_with_free_func (g_object_unref);
-  cb_test_phone_listen_for (phone, listen_for);
+  set_up_agent (phone, freq, listen_for);
+}
+
+void
+cb_test_phone_init_tls (CbTestPhone *phone,
+                        const char  *line,
+                        double       freq,
+                        double       listen_for,
+                        const char  *pinned_pem)
+{
+  g_autoptr(GError) error = NULL;
+
+  phone->agent = cb_sip_agent_new_tls ("127.0.0.1", line, pinned_pem, &error);
+  g_assert_no_error (error);
+  set_up_agent (phone, freq, listen_for);
 }
 
 static gboolean
@@ -167,7 +192,7 @@ cb_test_phone_dial (CbTestPhone *phone,
                     const char  *number)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_strdup_printf ("sip:%s@%s", number, phone->registrar + strlen ("sip:"));
+  g_autofree char *uri = g_strdup_printf ("sip:%s@%s", number, strchr (phone->registrar, ':') + 1);
   g_autoptr(CbSipCall) call = cb_sip_agent_dial (phone->agent, uri, &error);
 
   g_assert_no_error (error);
@@ -192,6 +217,7 @@ cb_test_phone_clear (CbTestPhone *phone)
   g_clear_pointer (&phone->line, g_free);
   g_clear_pointer (&phone->password, g_free);
   g_clear_pointer (&phone->registrar, g_free);
+  g_clear_pointer (&phone->registrar_tls, g_free);
 }
 
 void

@@ -25,6 +25,7 @@ typedef struct {
   char           *line;          /* the SIP user name */
   char           *password;
   char           *registrar;     /* "sip:HOST:PORT" */
+  char           *registrar_tls; /* "sips:HOST:PORT" when the server has TLS, else NULL */
   CbSipAgent     *agent;
   CbSipCall      *call;          /* the latest call, incoming or dialled */
   guint           incoming;      /* calls that rang here */
@@ -48,6 +49,13 @@ void        cb_test_phone_init       (CbTestPhone    *phone,
                                       double          listen_for);
 void        cb_test_phone_listen_for (CbTestPhone    *phone,
                                       double          freq);
+/* As cb_test_phone_init(), on SIP over TLS trusting pinned_pem (PEM
+ * text; NULL: the system's trust). Register with phone->registrar_tls. */
+void        cb_test_phone_init_tls   (CbTestPhone    *phone,
+                                      const char     *line,
+                                      double          freq,
+                                      double          listen_for,
+                                      const char     *pinned_pem);
 /* Registers (password NULL: phone->password) and waits until it is. */
 void        cb_test_phone_register   (CbTestPhone    *phone,
                                       const char     *registrar,
@@ -70,7 +78,8 @@ void        cb_test_phone_adopt      (CbTestPhone    *phone,
 /* Moves the detectors to call's received audio (it must be active). */
 void        cb_test_phone_listen_to  (CbTestPhone    *phone,
                                       CbSipCall      *call);
-/* Dials "sip:number@registrar-host:port" and adopts the call. */
+/* Dials "sip:number@registrar-host:port" and adopts the call (over TLS
+ * through the registrar for an agent on TLS). */
 CbSipCall  *cb_test_phone_dial       (CbTestPhone    *phone,
                                       const char     *number);
 void        cb_test_phone_clear      (CbTestPhone    *phone);

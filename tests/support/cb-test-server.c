@@ -304,6 +304,14 @@ spawn (CbTestServer *server,
       g_ptr_array_add (argv, g_strdup ("--sip-port"));
       g_ptr_array_add (argv, g_strdup ("0"));
     }
+  /* Likewise SIP over TLS's 5061, which a certificate turns on. */
+  if (server->extra_args != NULL &&
+      g_strv_contains ((const char * const *) server->extra_args, "--tls-certificate") &&
+      !g_strv_contains ((const char * const *) server->extra_args, "--sip-tls-port"))
+    {
+      g_ptr_array_add (argv, g_strdup ("--sip-tls-port"));
+      g_ptr_array_add (argv, g_strdup ("0"));
+    }
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -325,6 +333,25 @@ spawn (CbTestServer *server,
     g_error ("callboardd exited without a READY line");
 }
 
+/* A session that trusts the server's --tls-certificate, if it has one
+ * (HTTPS with the self-signed test certificate). */
+static SoupSession *
+new_session (CbTestServer *server)
+{
+  SoupSession *session = soup_session_new ();
+
+  for (guint i = 0; server->extra_args != NULL && server->extra_args[i] != NULL; i++)
+    if (g_str_equal (server->extra_args[i], "--tls-certificate") && server->extra_args[i + 1] != NULL)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GTlsDatabase) trust = g_tls_file_database_new (server->extra_args[i + 1], &error);
+
+        g_assert_no_error (error);
+        soup_session_set_tls_database (session, trust);
+      }
+  return session;
+}
+
 CbTestServer *
 cb_test_server_start (const char         *directory_json,
                       const char * const *extra_args)
@@ -342,7 +369,7 @@ cb_test_server_start (const char         *directory_json,
       g_assert_no_error (error);
     }
   server->extra_args = g_strdupv ((char **) extra_args);
-  server->session = soup_session_new ();
+  server->session = new_session (server);
   spawn (server, TRUE);
   return server;
 }
@@ -376,7 +403,7 @@ cb_test_server_restart (CbTestServer *server)
   cb_test_server_kill (server, SIGKILL);
   /* Connections to the dead process must not be reused. */
   g_clear_object (&server->session);
-  server->session = soup_session_new ();
+  server->session = new_session (server);
   spawn (server, FALSE);
 }
 

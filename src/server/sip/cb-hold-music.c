@@ -17,6 +17,12 @@
  * decoded once per codec and kept under a key until forgotten), then a
  * ringback tone until the call is answered; "finished" says when the
  * clip is over.
+ *
+ * An offer with an SDES key we can do (AES_CM_128_HMAC_SHA1_80, in
+ * RTP/SAVP or as best effort in RTP/AVP) is answered in kind with a key
+ * of ours, and the stream's packets go out as SRTP (cb-srtp.c, srtpenc
+ * driven by hand: still no pipeline per caller). The SIP side passes
+ * keys here only from callers on TLS (cb-sip-tls.c).
  */
 
 #define G_LOG_DOMAIN "cb-hold-music"
@@ -31,6 +37,7 @@
 
 #include "cb-codec.h"
 #include "cb-hold-music.h"
+#include "cb-srtp.h"
 
 #define FRAME_MS        20
 #define MELODY_RATE     48000
@@ -64,6 +71,7 @@ typedef struct {
   guint           position;
   gint64          started;      /* monotonic µs */
   guint64         sent;
+  CbSrtpSender   *srtp;         /* NULL: plain RTP */
 } Stream;
 
 struct _CbHoldMusic
@@ -103,6 +111,7 @@ stream_free (Stream *stream)
   g_object_unref (stream->socket);
   g_clear_object (&stream->remote);   /* NULL when the offer's address was bad */
   g_clear_pointer (&stream->first, g_ptr_array_unref);
+  g_clear_pointer (&stream->srtp, cb_srtp_sender_free);
   g_free (stream);
 }
 
@@ -434,7 +443,17 @@ send_frame (Stream *stream)
   memcpy (packet + RTP_HEADER, payload, size);
 
   /* UDP: a lost or refused packet is just a gap in the music. */
-  g_socket_send_to (stream->socket, stream->remote, (char *) packet, RTP_HEADER + size, NULL, NULL);
+  if (stream->srtp != NULL)
+    {
+      g_autoptr(GBytes) protected = cb_srtp_sender_protect (stream->srtp, packet, RTP_HEADER + size);
+      gsize length = 0;
+      const char *data = protected != NULL ? g_bytes_get_data (protected, &length) : NULL;
+
+      if (data != NULL)
+        g_socket_send_to (stream->socket, stream->remote, data, length, NULL, NULL);
+    }
+  else
+    g_socket_send_to (stream->socket, stream->remote, (char *) packet, RTP_HEADER + size, NULL, NULL);
 
   stream->seq++;
   stream->timestamp += stream->track->frame_ticks;
@@ -506,6 +525,41 @@ find_audio (const sdp_session_t *sdp)
   return NULL;
 }
 
+/* SRTP when the offer has a key we can do: our sender and a=crypto
+ * value, and the offer's proto to answer in. FALSE when it insists on
+ * SRTP (RTP/SAVP) we cannot do. */
+static gboolean
+answer_srtp (const sdp_media_t  *audio,
+             CbSrtpSender      **srtp,
+             char              **crypto,
+             const char        **proto,
+             GError            **error)
+{
+  CbSrtpCrypto theirs = { 0 };
+  CbSrtpCrypto ours;
+  gboolean usable = FALSE;
+  CbSrtpMode mode = cb_srtp_media_mode (audio, &theirs, &usable);
+
+  if (mode == CB_SRTP_MODE_NONE || (mode == CB_SRTP_MODE_BEST_EFFORT && !usable))
+    return TRUE;
+  if (!usable)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "The offer asks for SRTP, but not with " CB_SRTP_SUITE);
+      return FALSE;
+    }
+  cb_srtp_crypto_generate (&ours, theirs.tag);
+  *srtp = cb_srtp_sender_new (&ours, error);
+  if (*srtp == NULL)
+    return FALSE;
+  *crypto = cb_srtp_crypto_to_string (&ours);
+  /* In the offer's profile (RTP/SAVPF too: feedback is optional). */
+  *proto = mode == CB_SRTP_MODE_MANDATORY
+           ? (audio->m_proto_name != NULL ? audio->m_proto_name : "RTP/SAVP") : "RTP/AVP";
+  explicit_bzero (&ours, sizeof ours);
+  return TRUE;
+}
+
 /* The clip's frames in the track's codec (a new reference), decoded on
  * first use and kept under key. */
 static GPtrArray *
@@ -557,6 +611,9 @@ start_stream (CbHoldMusic  *self,
   Stream *stream;
   Track *track = NULL;
   g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(CbSrtpSender) srtp = NULL;
+  g_autofree char *crypto = NULL;
+  const char *proto = "RTP/AVP";
   guint port, remote_port = 0;
   const char *family = strchr (self->address, ':') != NULL ? "IP6" : "IP4";
 
@@ -581,6 +638,12 @@ start_stream (CbHoldMusic  *self,
       else if (sdp->sdp_connection != NULL)
         address = g_strdup (sdp->sdp_connection->c_address);
       remote_port = audio->m_port;
+      if (codec != NULL && !answer_srtp (audio, &srtp, &crypto, &proto, error))
+        {
+          sdp_parser_free (parser);
+          su_home_deinit (home);
+          return 0;
+        }
     }
   if (codec == NULL || address == NULL)
     {
@@ -630,11 +693,12 @@ start_stream (CbHoldMusic  *self,
   stream->loop = clip != NULL ? track->ringback : track->music;
   stream->report = clip != NULL;
   stream->started = g_get_monotonic_time ();
+  stream->srtp = g_steal_pointer (&srtp);
 
   body = g_string_new ("v=0\r\n");
   g_string_append_printf (body, "o=callboardd 0 0 IN %s %s\r\ns=callboardd\r\nc=IN %s %s\r\nt=0 0\r\n",
                           family, self->address, family, self->address);
-  g_string_append_printf (body, "m=audio %u RTP/AVP %u\r\n", port, stream->pt);
+  g_string_append_printf (body, "m=audio %u %s %u\r\n", port, proto, stream->pt);
   if (codec->sdp_channels > 0)
     g_string_append_printf (body, "a=rtpmap:%u %s/%u/%u\r\n", stream->pt, codec->encoding_name,
                             codec->clock_rate, codec->sdp_channels);
@@ -642,6 +706,8 @@ start_stream (CbHoldMusic  *self,
     g_string_append_printf (body, "a=rtpmap:%u %s/%u\r\n", stream->pt, codec->encoding_name,
                             codec->clock_rate);
   g_string_append (body, "a=sendonly\r\n");
+  if (crypto != NULL)
+    g_string_append_printf (body, "a=crypto:%s\r\n", crypto);
   sdp_parser_free (parser);
   su_home_deinit (home);
 

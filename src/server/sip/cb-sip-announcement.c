@@ -18,6 +18,7 @@
 
 #include "cb-sip-announcement.h"
 #include "cb-sip-diversion.h"
+#include "cb-sip-tls.h"
 
 /* The clip of user_id's announcement. */
 static char *
@@ -133,7 +134,8 @@ cb_sip_announcement_start (CbB2buaCall *call,
 
   g_debug ("Call %s: the announcement of user %" G_GINT64_FORMAT " plays", call->id, user_id);
   user_call->announcement_answer = cb_b2bua_leg_sdp_for (a, answer, CB_SIP_SDP_KEEP);
-  nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (user_call->announcement_answer), TAG_END ());
+  nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (user_call->announcement_answer),
+               CB_SIP_CONTACT_TAGS (b2bua->server, a->secure), TAG_END ());
   a->state = CB_B2BUA_LEG_UP;
   return TRUE;
 }

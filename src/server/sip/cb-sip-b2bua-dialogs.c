@@ -23,6 +23,7 @@
 #include "cb-sip-pickup.h"
 #include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
+#include "cb-sip-tls.h"
 #include "cb-sip-trunk.h"
 
 /* Flow I leaves the desk phone's 200 unacknowledged while the target
@@ -66,12 +67,14 @@ fork_alerting (CbB2buaLeg  *leg,
       body = cb_b2bua_leg_sdp_for (call->a, sdp, CB_SIP_SDP_KEEP);
       call->early_media = leg;
       call->alerted = TRUE;
-      nua_respond (call->a->nh, SIP_183_SESSION_PROGRESS, CB_SIP_SDP_TAGS (body), TAG_END ());
+      nua_respond (call->a->nh, SIP_183_SESSION_PROGRESS, CB_SIP_SDP_TAGS (body),
+                   CB_SIP_CONTACT_TAGS (call->b2bua->server, call->a->secure), TAG_END ());
     }
   else if (!call->alerted)
     {
       call->alerted = TRUE;
-      nua_respond (call->a->nh, SIP_180_RINGING, TAG_END ());
+      nua_respond (call->a->nh, SIP_180_RINGING,
+                   CB_SIP_CONTACT_TAGS (call->b2bua->server, call->a->secure), TAG_END ());
     }
 }
 
@@ -169,10 +172,11 @@ fork_failed (CbB2buaLeg *leg,
   if (cb_sip_hunt_fork_failed (call) || cb_sip_diversion_fork_failed (call, status))
     return;
   /* Every device refused: busy or declined wins over "not reachable",
-   * and the reason says what the most telling one said. */
+   * and the reason says what the most telling one said; a 488 (the
+   * media, e.g. a phone that requires SRTP) goes back as it is. */
   worst = call->fork_status;
   call->end_reason = call->fork_reason;
-  if (worst != 486 && worst != 600 && worst != 603)
+  if (worst != 486 && worst != 600 && worst != 603 && worst != 488)
     worst = 480;
   cb_b2bua_call_terminate (call, worst);
 }

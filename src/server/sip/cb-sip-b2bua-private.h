@@ -75,6 +75,7 @@ struct _CbB2buaLeg {
   CbSipConference *conference;  /* the conference the device is in (cb-sip-conference.c) */
   guint            mixer_party; /* its party in the conference's mixer, 0: none yet */
   gboolean         mixing;      /* our re-INVITE that takes it to the mixer waits for its answer */
+  gboolean         secure;      /* its device is on TLS: SRTP keys may go to it (cb-sip-srtp-policy.c) */
 };
 
 /* Someone rung by a call who is not (or no longer) its callee: group

@@ -39,7 +39,9 @@
 #include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
+#include "cb-sip-srtp-policy.h"
 #include "cb-sip-subscriptions.h"
+#include "cb-sip-tls.h"
 #include "cb-sip-trunk.h"
 
 /* How often an answered call asks its devices whether they still have
@@ -109,9 +111,13 @@ cb_b2bua_leg_open (CbB2buaLeg *leg,
   leg->call_id = g_strdup_printf ("%s@%s", uuid, address_of (call));
   leg->contact = g_strdup (contact);
   leg->kind = g_strdup (cb_sip_registrar_contact_kind (registrar_of (call), contact));
+  /* A phone on TLS is reached over the connection it registered over. */
+  leg->secure = cb_sip_registrar_contact_flow (registrar_of (call), contact) != NULL;
   leg->nh = nua_handle (cb_sip_server_get_nua (call->b2bua->server), &leg->magic,
                         SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to),
-                        SIPTAG_CALL_ID_STR (leg->call_id), TAG_END ());
+                        SIPTAG_CALL_ID_STR (leg->call_id),
+                        CB_SIP_CONTACT_TAGS (call->b2bua->server, leg->secure), TAG_END ());
+  cb_sip_tls_route_to_contact (call->b2bua->server, leg->nh, contact);
 }
 
 void
@@ -119,7 +125,8 @@ cb_b2bua_leg_adopt (CbB2buaLeg        *leg,
                     const CbSipDialog *dialog)
 {
   leg->nh = dialog->nh;
-  leg->sdp = g_strdup (dialog->sdp);
+  leg->secure = dialog->secure;
+  leg->sdp = cb_sip_tls_sdp_between (dialog->sdp, dialog->secure, TRUE);
   if (dialog->origin != NULL)
     {
       cb_sip_origin_clear (&leg->origin);
@@ -201,7 +208,10 @@ cb_b2bua_leg_sdp_for (CbB2buaLeg        *leg,
                       const char        *sdp,
                       CbSipSdpDirection  direction)
 {
-  return cb_sip_origin_apply (&leg->origin, address_of (leg->call), sdp, direction);
+  g_autofree char *without_keys = cb_sip_srtp_sdp_for_leg (leg, sdp);
+
+  return cb_sip_origin_apply (&leg->origin, address_of (leg->call),
+                              without_keys != NULL ? without_keys : sdp, direction);
 }
 
 /* Our re-INVITE to a device. Its To names the dialog's remote tag: in
@@ -682,10 +692,16 @@ cb_b2bua_call_start_forks (CbB2buaCall *call,
           g_message ("Call %s rings %u devices: %u more not rung", call->id, max, contacts->len - i);
           break;
         }
+      if (!cb_sip_srtp_may_ring (call, g_ptr_array_index (contacts, i), offer))
+        {
+          ringing--;
+          continue;
+        }
       leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_CALLING);
+      /* Opened first: whether keys may go to it depends on its device. */
+      cb_b2bua_leg_open (leg, g_ptr_array_index (contacts, i), from, to);
       sdp = cb_b2bua_leg_sdp_for (leg, offer, fork_direction (call));
 
-      cb_b2bua_leg_open (leg, g_ptr_array_index (contacts, i), from, to);
       nua_invite (leg->nh,
                   NUTAG_URL (g_ptr_array_index (contacts, i)),
                   CB_SIP_SDP_TAGS (sdp),
@@ -815,7 +831,8 @@ cb_b2bua_call_answer_caller (CbB2buaCall *call)
   switch (a->state)
     {
     case CB_B2BUA_LEG_INCOMING:
-      nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (body), TAG_END ());
+      nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (body),
+                   CB_SIP_CONTACT_TAGS (call->b2bua->server, a->secure), TAG_END ());
       break;
     case CB_B2BUA_LEG_AWAIT_ACK:
       /* Flow I: the target's answer completes the desk phone's offer. */
@@ -920,6 +937,7 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
   g_autofree char *source = NULL;
   guint source_port = 0;
   CbSipInvite invite = { nh, sip, 0, NULL, 0 };
+  const char *refusal = NULL;
   CbB2buaCall *call;
 
   /* Where it really came from, not what its Via says. */
@@ -953,6 +971,14 @@ cb_sip_b2bua_new_call (CbSipB2bua   *self,
   cb_sip_route (server, sip->sip_request->rq_url->url_user,
                 invite.caller_id > 0 ? CB_SIP_ROUTE_ALL : CB_SIP_ROUTE_USERS | CB_SIP_ROUTE_GROUPS,
                 &target);
+  /* SRTP keys only over TLS; who requires encryption gets it. */
+  if (target.kind != CB_SIP_TARGET_FEATURE_CODE && target.kind != CB_SIP_TARGET_NONE &&
+      !cb_sip_srtp_admit (server, &invite, &target, &refusal))
+    {
+      cb_b2bua_call_refuse (self, &invite, sip->sip_request->rq_url->url_user, target.user_id,
+                            488, refusal, CB_CALL_END_REASON_REJECTED);
+      return;
+    }
   switch (target.kind)
     {
     case CB_SIP_TARGET_FEATURE_CODE:

@@ -27,6 +27,7 @@
 #include "cb-sip-hunt.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
+#include "cb-sip-tls.h"
 
 #define DTMF_DIGITS "0123456789*#ABCD"
 #define DTMF_MAX_DIGITS 64
@@ -584,6 +585,7 @@ remote_answer (CbSipServer *self,
 
   nh = nua_handle (cb_sip_server_get_nua (self), NULL, NUTAG_URL (leg->contact), SIPTAG_TO_STR (to),
                    SIPTAG_FROM_STR (cb_sip_server_get_uri (self)), TAG_END ());
+  cb_sip_tls_route_to_contact (self, nh, leg->contact);
   nua_notify (nh,
               NUTAG_NEWSUB (1),
               NUTAG_SUBSTATE (nua_substate_terminated),

@@ -19,6 +19,7 @@
 #include "cb-sip-conference.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-recovery.h"
+#include "cb-sip-srtp-policy.h"
 
 const char *
 cb_sip_user_name (CbDirectory *directory,
@@ -209,6 +210,7 @@ cb_b2bua_call_side (CbB2buaCall *call,
     .for_name = leader > 0 ? cb_sip_user_name (directory, leader) : NULL,
     .end_reason = end_reason_of (call),
     .conference = call->conference != NULL ? cb_sip_conference_wire (call->conference) : NULL,
+    .encrypted = call->state != CB_WIRE_CALL_STATE_ENDED && cb_sip_srtp_call_encrypted (call),
   };
   /* The picker's side names whom they took it from. */
   if (call->picked_up && call->picked_up_from > 0 && user_id == call->callee_id && !outgoing)

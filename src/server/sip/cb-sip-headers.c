@@ -20,6 +20,7 @@
 #include <sofia-sip/url.h>
 
 #include "cb-sip-headers.h"
+#include "cb-sip-tls.h"
 
 char *
 cb_sip_quote (const char *text)
@@ -155,7 +156,7 @@ cb_sip_invite_dialog_new (nua_handle_t *nh,
   self->remote = cb_sip_remote_party (sip, TRUE);
   self->dialog = (CbSipDialog) {
     .nh = nh, .sdp = self->sdp, .call_id = cb_sip_call_id (sip), .contact = self->contact,
-    .remote = self->remote,
+    .remote = self->remote, .secure = cb_sip_tls_request_is_tls (sip),
   };
   return self;
 }

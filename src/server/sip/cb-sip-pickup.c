@@ -22,6 +22,7 @@
 #include "cb-sip-hunt.h"
 #include "cb-sip-pickup.h"
 #include "cb-sip-registrar.h"
+#include "cb-sip-tls.h"
 
 /* May `picker` take over a call ringing at `ringing_user` (group_id: the
  * call's group, 0 if none)? */
@@ -237,7 +238,8 @@ take_call (CbSipB2bua        *b2bua,
   else
     {
       /* A re-INVITE must wait for the ACK of our 200 (RFC 3261 §14.1). */
-      nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (body), TAG_END ());
+      nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (body),
+                   CB_SIP_CONTACT_TAGS (a->call->b2bua->server, a->secure), TAG_END ());
       a->state = CB_B2BUA_LEG_UP;
       a->pickup_offer = leg;
     }

@@ -39,6 +39,7 @@
 #include "cb-sip-queue-stats.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
+#include "cb-sip-tls.h"
 
 typedef enum {
   QUEUE_CALLER,
@@ -86,6 +87,7 @@ struct _Caller {
   GArray       *rung;       /* gint64 agents it rang, for their journals */
   gboolean      acked;      /* its ACK came: offers may start (they end in a re-INVITE) */
   gboolean      gone;       /* left the queue: answered, abandoned or overflowed */
+  gboolean      secure;     /* on TLS: its offer keeps its SRTP keys (cb-sip-tls.c) */
 };
 
 struct _Queue {
@@ -606,6 +608,7 @@ on_offer (CbQueueDispatcher *dispatcher,
       const char *contact = g_ptr_array_index (contacts, i);
       g_autofree char *uuid = g_uuid_string_random ();
       g_autofree char *body = NULL;
+      g_autofree char *offer = NULL;
       Ring *ring = g_new0 (Ring, 1);
 
       ring->magic.magic.kind = CB_SIP_MAGIC_QUEUE;
@@ -618,10 +621,18 @@ on_offer (CbQueueDispatcher *dispatcher,
       ring->kind = g_strdup (contact_kind (self, contact));
       ring->calling = TRUE;
       cb_sip_origin_init (&ring->origin);
-      body = cb_sip_origin_apply (&ring->origin, address, caller->offer, CB_SIP_SDP_KEEP);
+      /* Keys only to an agent's phone on TLS, over its own connection. */
+      offer = cb_sip_tls_sdp_between (caller->offer, caller->secure,
+                                      cb_sip_registrar_contact_flow (cb_sip_server_get_registrar (self->server),
+                                                                     contact) != NULL);
+      body = cb_sip_origin_apply (&ring->origin, address, offer, CB_SIP_SDP_KEEP);
       ring->nh = nua_handle (cb_sip_server_get_nua (self->server), &ring->magic.magic,
                              SIPTAG_FROM_STR (from), SIPTAG_TO_STR (to),
-                             SIPTAG_CALL_ID_STR (ring->call_id), TAG_END ());
+                             SIPTAG_CALL_ID_STR (ring->call_id),
+                             CB_SIP_CONTACT_TAGS (self->server, cb_sip_registrar_contact_flow (
+                               cb_sip_server_get_registrar (self->server), contact) != NULL),
+                             TAG_END ());
+      cb_sip_tls_route_to_contact (self->server, ring->nh, contact);
       nua_invite (ring->nh, NUTAG_URL (contact), CB_SIP_SDP_TAGS (body), TAG_END ());
       g_hash_table_add (self->rings, ring);
       g_ptr_array_add (caller->rings, ring);
@@ -719,6 +730,7 @@ queued_caller (Caller              *caller,
     .dialog = {
       .nh = caller->nh, .sdp = caller->offer, .origin = &caller->origin,
       .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
+      .secure = caller->secure,
     },
   };
 }
@@ -879,6 +891,7 @@ ring_answered (Ring        *ring,
   from_agent = (CbSipDialog) {
     .nh = ring->nh, .sdp = sdp, .origin = &ring->origin,
     .call_id = ring->call_id, .contact = ring->contact, .remote = agent_remote,
+    .secure = cb_sip_registrar_contact_flow (cb_sip_server_get_registrar (self->server), ring->contact) != NULL,
   };
   answered = g_new0 (Answered, 1);
   answered->self = self;
@@ -980,7 +993,9 @@ enter_queue (CbSipQueue          *self,
   caller->rings = g_ptr_array_new ();
   caller->rung = g_array_new (FALSE, FALSE, sizeof (gint64));
   caller->dialog_id = g_strdup (dialog->call_id);
-  caller->offer = g_strdup (dialog->sdp);
+  /* The music answers SRTP to a caller on TLS with keys. */
+  caller->secure = dialog->secure;
+  caller->offer = cb_sip_tls_sdp_between (dialog->sdp, dialog->secure, TRUE);
   caller->contact = g_strdup (dialog->contact);
   caller->remote = g_strdup (dialog->remote);
   cb_sip_origin_init (&caller->origin);
@@ -999,7 +1014,8 @@ enter_queue (CbSipQueue          *self,
     }
   caller->answer = cb_sip_origin_apply (&caller->origin, cb_sip_server_get_address (self->server), music,
                                         CB_SIP_SDP_KEEP);
-  nua_respond (caller->nh, SIP_200_OK, CB_SIP_SDP_TAGS (caller->answer), TAG_END ());
+  nua_respond (caller->nh, SIP_200_OK, CB_SIP_SDP_TAGS (caller->answer),
+               CB_SIP_CONTACT_TAGS (self->server, caller->secure), TAG_END ());
   g_debug ("Queue %s: caller %s (%s) waits", queue->name, caller->id, caller->number);
 
   g_queue_push_tail (&queue->waiting, caller);

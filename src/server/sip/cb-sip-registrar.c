@@ -37,6 +37,7 @@
 #include "cb-sip-digest.h"
 #include "cb-sip-headers.h"
 #include "cb-sip-registrar.h"
+#include "cb-sip-tls.h"
 
 #define DEFAULT_EXPIRES 3600
 #define MIN_EXPIRES 10
@@ -49,6 +50,7 @@ typedef struct {
   char   *contact;        /* the Contact URI, as registered */
   gint64  expires_at;     /* monotonic µs */
   guint64 refreshed;      /* when last registered, in order: the oldest goes first past max-bindings */
+  char   *flow;           /* the TLS connection it registered over (cb-sip-tls.c), NULL: not TLS */
 } CbSipBinding;
 
 struct _CbSipRegistrar
@@ -79,6 +81,7 @@ binding_free (CbSipBinding *binding)
   g_free (binding->line);
   g_free (binding->kind);
   g_free (binding->contact);
+  g_free (binding->flow);
   g_free (binding);
 }
 
@@ -369,6 +372,34 @@ cb_sip_registrar_contact_kind (CbSipRegistrar *self,
   return NULL;
 }
 
+gint64
+cb_sip_registrar_contact_user (CbSipRegistrar *self,
+                               const char     *contact)
+{
+  for (guint i = 0; contact != NULL && i < self->bindings->len; i++)
+    {
+      CbSipBinding *binding = g_ptr_array_index (self->bindings, i);
+
+      if (g_strcmp0 (binding->contact, contact) == 0)
+        return binding->user_id;
+    }
+  return 0;
+}
+
+const char *
+cb_sip_registrar_contact_flow (CbSipRegistrar *self,
+                               const char     *contact)
+{
+  for (guint i = 0; contact != NULL && i < self->bindings->len; i++)
+    {
+      CbSipBinding *binding = g_ptr_array_index (self->bindings, i);
+
+      if (g_strcmp0 (binding->contact, contact) == 0)
+        return binding->flow;
+    }
+  return NULL;
+}
+
 /* ---- authentication ------------------------------------------------------ */
 
 static void
@@ -602,6 +633,10 @@ cb_sip_registrar_handle_register (CbSipRegistrar *self,
         }
       binding->expires_at = now + (gint64) expires * G_USEC_PER_SEC;
       binding->refreshed = ++self->refreshes;
+      /* Over TLS, the phone is reached over this connection, and only
+       * then does it get SRTP keys. */
+      g_free (binding->flow);
+      binding->flow = cb_sip_tls_request_flow (self->server, sip);
       store_binding (self, binding);
     }
 

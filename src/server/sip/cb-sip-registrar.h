@@ -45,6 +45,14 @@ GPtrArray      *cb_sip_registrar_contacts_of_kind (CbSipRegistrar *self,
  * it is none. */
 const char     *cb_sip_registrar_contact_kind     (CbSipRegistrar *self,
                                                    const char     *contact);
+/* The user whose line registered the contact, 0 when none. */
+gint64          cb_sip_registrar_contact_user     (CbSipRegistrar *self,
+                                                   const char     *contact);
+/* The TLS connection the contact registered over, as a next hop
+ * (cb-sip-tls.h); NULL when it did not come over TLS (or was restored
+ * after a restart, which ends every connection). */
+const char     *cb_sip_registrar_contact_flow     (CbSipRegistrar *self,
+                                                   const char     *contact);
 /* Takes back the bindings the store kept (those that have not expired
  * since), as at the start after a restart. */
 void            cb_sip_registrar_restore          (CbSipRegistrar *self);

@@ -30,6 +30,15 @@ CbSipTrunk          *cb_sip_server_get_trunk         (CbSipServer *self);
 /* NULL while stopped. */
 CbSipSubscriptions  *cb_sip_server_get_subscriptions (CbSipServer *self);
 
+/* Our Contact in a dialog with a device, when the server listens on TLS
+ * too: "<sip:ADDRESS:TLSPORT;transport=tls>" for a device on TLS, else
+ * "<sip:ADDRESS:PORT>". sofia-sip would write sips: for TLS, which libre
+ * (baresip) cannot send to, and on loopback it writes that for every
+ * device once TLS listens. NULL without TLS (or on a wildcard address):
+ * sofia's own is right then. Use CB_SIP_CONTACT_TAGS (cb-sip-tls.h). */
+const char          *cb_sip_server_contact           (CbSipServer *self,
+                                                      gboolean     tls);
+
 /* Where the request of the nua event being handled came from: the
  * transport's source address (its IP as text) and port, not what its Via
  * claims. FALSE outside an event's handling or when unknown. */

@@ -13,6 +13,10 @@
  * hostile-SIP test checks. A user's line state is derived here from what
  * the parts know.
  *
+ * SIP over TLS (sips:, [sip] tls-port) runs beside UDP and TCP when the
+ * server has a certificate (cb-sip-tls.c); what is sent to a phone on
+ * TLS goes over the connection it opened.
+ *
  * No request makes us send anything to an address it names unless it
  * was authenticated: REFER and MESSAGE are not allowed (405 from the
  * stack). Allowed, the stack would accept a REFER even outside any
@@ -30,12 +34,14 @@
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/su_glib.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "cb-sip-b2bua.h"
 #include "cb-sip-queue.h"
 #include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-subscriptions.h"
+#include "cb-sip-tls.h"
 #include "cb-sip-trunk.h"
 
 #define SHUTDOWN_TIMEOUT_MS 5000
@@ -56,6 +62,10 @@ struct _CbSipServer
   char                *address;
   char                *uri;
   guint                port;
+  char                *tls_uri;    /* "sips:ADDRESS:PORT" while TLS listens */
+  char                *tls_dir;    /* the certificate directory sofia reads */
+  char                *contact;    /* our Contact towards devices not on TLS, with TLS on */
+  char                *tls_contact; /* towards devices on TLS */
   gboolean             shutdown_done;
   CbSipRegistrar      *registrar;
   CbSipB2bua          *b2bua;
@@ -88,6 +98,11 @@ cb_sip_server_finalize (GObject *object)
   g_clear_object (&self->changes);
   g_free (self->address);
   g_free (self->uri);
+  g_free (self->tls_uri);
+  g_free (self->contact);
+  g_free (self->tls_contact);
+  cb_sip_tls_remove_dir (self->tls_dir);
+  g_free (self->tls_dir);
   G_OBJECT_CLASS (cb_sip_server_parent_class)->finalize (object);
 }
 
@@ -323,6 +338,9 @@ on_nua_event (nua_event_t   event,
       return;
 
     case nua_i_subscribe:
+      /* The rest of its dialog goes back over its TLS connection. */
+      if (magic == NULL)
+        cb_sip_tls_route_by_request (self, nh, sip);
       if (self->subscriptions != NULL)
         {
           CbSipEvent ev = { event, status, phrase, nh, magic, sip, tags };
@@ -346,6 +364,8 @@ on_nua_event (nua_event_t   event,
       {
         CbSipEvent ev = { event, status, phrase, nh, magic, sip, tags };
 
+        if (event == nua_i_invite && magic == NULL)
+          cb_sip_tls_route_by_request (self, nh, sip);
         if (magic != NULL && magic->kind == CB_SIP_MAGIC_QUEUE && self->queue != NULL)
           cb_sip_queue_event (self->queue, &ev);
         else if (magic != NULL && magic->kind == CB_SIP_MAGIC_SUBSCRIPTION)
@@ -427,6 +447,79 @@ pick_free_port (const char  *address,
   return 0;
 }
 
+/* sofia's stack on sip:ADDRESS:PORT (UDP and TCP) and, with sips_url,
+ * TLS with the certificate in self->tls_dir. */
+static nua_t *
+create_stack (CbSipServer *self,
+              const char  *url,
+              const char  *sips_url)
+{
+  const char *tls_dir = sips_url != NULL ? self->tls_dir : NULL;
+
+  return nua_create (self->root, on_nua_event, self,
+                     NUTAG_URL (url),
+                     TAG_IF (sips_url != NULL, NUTAG_SIPS_URL (sips_url)),
+                     TAG_IF (tls_dir != NULL, TPTAG_CERTIFICATE (tls_dir)),
+                     /* TLS_method: 1.2 or 1.3 (OpenSSL's security level
+                      * refuses older ones); phones show no certificate. */
+                     TAG_IF (tls_dir != NULL, TPTAG_TLS_VERSION (0)),
+                     TAG_IF (tls_dir != NULL, TPTAG_TLS_VERIFY_POLICY (TPTLS_VERIFY_NONE)),
+                     /* SDP is passed through, never negotiated here. */
+                     NUTAG_MEDIA_ENABLE (0),
+                     NUTAG_AUTOANSWER (0),
+                     NUTAG_AUTOALERT (0),
+                     NUTAG_AUTOACK (1),
+                     NUTAG_APPL_METHOD ("REGISTER, SUBSCRIBE"),
+                     /* Replaces the stack's list: without REFER and
+                      * MESSAGE, which it would accept on its own. */
+                     SIPTAG_ALLOW_STR (ALLOWED_METHODS),
+                     /* Lamps (cb-sip-subscriptions.c); refreshes are
+                      * granted at most the longest subscription. */
+                     NUTAG_ALLOW_EVENTS (CB_SIP_SUBSCRIPTION_EVENTS),
+                     NUTAG_SUB_EXPIRES (self->settings->subscribe_max_expires > 0
+                                        ? MAX (self->settings->subscribe_max_expires,
+                                               self->settings->subscribe_min_expires)
+                                        : CB_SIP_DEFAULT_SUBSCRIBE_MAX_EXPIRES),
+                     /* An INVITE with Replaces picks a ringing call up
+                      * (cb-sip-pickup.c); phones send Require: replaces. */
+                     NUTAG_SUPPORTED ("replaces"),
+                     /* A phone listens where it registered or
+                      * subscribed from: a large request (a busy lamp's
+                      * dialog-info, an INVITE with much SDP) stays on
+                      * UDP. Past 1300 bytes sofia would first connect
+                      * over TCP (RFC 3261 §18.1.1) and go back to UDP
+                      * only when that is refused; any other failure
+                      * (ENOBUFS under load) ended the request, and the
+                      * lamp's subscription with it. */
+                     NTATAG_UDP_MTU (65535),
+                     SIPTAG_USER_AGENT_STR ("callboardd/" PACKAGE_VERSION),
+                     TAG_END ());
+}
+
+/* The certificate directory and sips:ADDRESS:PORT for TLS. */
+static gboolean
+listen_tls (CbSipServer  *self,
+            const char   *address,
+            char        **sips_url,
+            GError      **error)
+{
+  guint port = self->settings->tls_port;
+
+  cb_sip_tls_remove_dir (self->tls_dir);
+  g_free (self->tls_dir);
+  self->tls_dir = cb_sip_tls_make_dir (self->settings->tls_certificate, self->settings->tls_key, error);
+  if (self->tls_dir == NULL)
+    {
+      g_prefix_error (error, "SIP over TLS: ");
+      return FALSE;
+    }
+  if (port == 0 && (port = cb_sip_tls_pick_port (address, error)) == 0)
+    return FALSE;
+  *sips_url = g_strdup_printf (strchr (address, ':') != NULL ? "sips:[%s]:%u" : "sips:%s:%u",
+                               address, port);
+  return TRUE;
+}
+
 gboolean
 cb_sip_server_start (CbSipServer  *self,
                      const char   *address,
@@ -434,6 +527,7 @@ cb_sip_server_start (CbSipServer  *self,
                      GError      **error)
 {
   g_autofree char *url = NULL;
+  g_autofree char *sips_url = NULL;
   GSource *source;
 
   g_return_val_if_fail (CB_IS_SIP_SERVER (self), FALSE);
@@ -459,44 +553,39 @@ cb_sip_server_start (CbSipServer  *self,
 
   /* No transport parameter: UDP and TCP on the same port. */
   url = g_strdup_printf ("sip:%s:%u", address, port);
-  self->nua = nua_create (self->root, on_nua_event, self,
-                          NUTAG_URL (url),
-                          /* SDP is passed through, never negotiated here. */
-                          NUTAG_MEDIA_ENABLE (0),
-                          NUTAG_AUTOANSWER (0),
-                          NUTAG_AUTOALERT (0),
-                          NUTAG_AUTOACK (1),
-                          NUTAG_APPL_METHOD ("REGISTER, SUBSCRIBE"),
-                          /* Replaces the stack's list: without REFER and
-                           * MESSAGE, which it would accept on its own. */
-                          SIPTAG_ALLOW_STR (ALLOWED_METHODS),
-                          /* Lamps (cb-sip-subscriptions.c); refreshes are
-                           * granted at most the longest subscription. */
-                          NUTAG_ALLOW_EVENTS (CB_SIP_SUBSCRIPTION_EVENTS),
-                          NUTAG_SUB_EXPIRES (self->settings->subscribe_max_expires > 0
-                                             ? MAX (self->settings->subscribe_max_expires,
-                                                    self->settings->subscribe_min_expires)
-                                             : CB_SIP_DEFAULT_SUBSCRIBE_MAX_EXPIRES),
-                          /* An INVITE with Replaces picks a ringing call up
-                           * (cb-sip-pickup.c); phones send Require: replaces. */
-                          NUTAG_SUPPORTED ("replaces"),
-                          /* A phone listens where it registered or
-                           * subscribed from: a large request (a busy lamp's
-                           * dialog-info, an INVITE with much SDP) stays on
-                           * UDP. Past 1300 bytes sofia would first connect
-                           * over TCP (RFC 3261 §18.1.1) and go back to UDP
-                           * only when that is refused; any other failure
-                           * (ENOBUFS under load) ended the request, and the
-                           * lamp's subscription with it. */
-                          NTATAG_UDP_MTU (65535),
-                          SIPTAG_USER_AGENT_STR ("callboardd/" PACKAGE_VERSION),
-                          TAG_END ());
-  if (self->nua == NULL)
+  if (self->settings->tls_certificate != NULL && self->settings->tls_key != NULL &&
+      !listen_tls (self, address, &sips_url, error))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE, "Could not listen on %s", url);
       su_root_destroy (self->root);
       self->root = NULL;
       return FALSE;
+    }
+  self->nua = create_stack (self, url, sips_url);
+  if (self->nua == NULL && sips_url != NULL && !self->settings->tls_port_set)
+    {
+      /* The default port taken (a second server): SIP goes on without TLS. */
+      g_warning ("SIP over TLS disabled: cannot listen on %s", sips_url);
+      g_clear_pointer (&sips_url, g_free);
+      self->nua = create_stack (self, url, NULL);
+    }
+  if (self->nua == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE, "Could not listen on %s%s%s", url,
+                   sips_url != NULL ? " and " : "", sips_url != NULL ? sips_url : "");
+      su_root_destroy (self->root);
+      self->root = NULL;
+      return FALSE;
+    }
+  g_free (self->tls_uri);
+  self->tls_uri = g_steal_pointer (&sips_url);
+  g_clear_pointer (&self->contact, g_free);
+  g_clear_pointer (&self->tls_contact, g_free);
+  if (self->tls_uri != NULL && !g_str_equal (address, "0.0.0.0") && !g_str_equal (address, "::"))
+    {
+      gboolean v6 = strchr (address, ':') != NULL;
+
+      self->contact = g_strdup_printf (v6 ? "<sip:[%s]:%u>" : "<sip:%s:%u>", address, port);
+      self->tls_contact = g_strdup_printf ("<sip:%s;transport=tls>", self->tls_uri + strlen ("sips:"));
     }
 
   self->address = g_strdup (address);
@@ -510,7 +599,8 @@ cb_sip_server_start (CbSipServer  *self,
   restart (self);
   if (trim_id == 0)
     trim_id = g_timeout_add_seconds (TRIM_INTERVAL_S, trim_memory, self);
-  g_debug ("SIP listening on %s", url);
+  g_debug ("SIP listening on %s%s%s", url, self->tls_uri != NULL ? " and " : "",
+           self->tls_uri != NULL ? self->tls_uri : "");
   return TRUE;
 }
 
@@ -569,4 +659,18 @@ cb_sip_server_get_uri (CbSipServer *self)
 {
   g_return_val_if_fail (CB_IS_SIP_SERVER (self), NULL);
   return self->uri;
+}
+
+const char *
+cb_sip_server_contact (CbSipServer *self,
+                       gboolean     tls)
+{
+  return tls ? self->tls_contact : self->contact;
+}
+
+const char *
+cb_sip_server_get_tls_uri (CbSipServer *self)
+{
+  g_return_val_if_fail (CB_IS_SIP_SERVER (self), NULL);
+  return self->tls_uri;
 }

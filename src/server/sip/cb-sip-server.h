@@ -41,6 +41,15 @@ typedef struct {
   guint       subscribe_max_expires;   /* s */
   guint       max_subscriptions;
   guint       max_device_subscriptions;
+  /* SIP over TLS (cb-sip-tls.c): [server]'s certificate and key (PEM
+   * files, NULL: no TLS) on tls_port (0: a free one; the default taken
+   * is not fatal unless tls_port_set), and whether every call's media
+   * must be SRTP ([sip] require-encryption). */
+  const char *tls_certificate;
+  const char *tls_key;
+  guint       tls_port;
+  gboolean    tls_port_set;
+  gboolean    require_encryption;
 } CbSipSettings;
 
 #define CB_SIP_DEFAULT_SUBSCRIBE_MIN_EXPIRES    60
@@ -71,6 +80,8 @@ void         cb_sip_server_stop          (CbSipServer *self);
 guint        cb_sip_server_get_port      (CbSipServer *self);
 /* "sip:ADDRESS:PORT" once started. */
 const char  *cb_sip_server_get_uri       (CbSipServer *self);
+/* "sips:ADDRESS:PORT" once started with TLS, else NULL. */
+const char  *cb_sip_server_get_tls_uri   (CbSipServer *self);
 gboolean     cb_sip_server_is_registered (CbSipServer *self,
                                           gint64       user_id);
 

@@ -53,6 +53,7 @@
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
 #include "cb-sip-subscriptions.h"
+#include "cb-sip-tls.h"
 
 #define DEFAULT_EXPIRES   3600   /* RFC 4235 §3.2, RFC 3856 §6.4 */
 #define CSEQ_STEP         64
@@ -693,7 +694,8 @@ new_subscription (CbSipSubscriptions *self,
 
   granted_str = g_strdup_printf ("%u", granted);
   nua_respond (nh, SIP_200_OK, NUTAG_WITH_THIS (cb_sip_server_get_nua (self->server)),
-               SIPTAG_EXPIRES_STR (granted_str), TAG_END ());
+               SIPTAG_EXPIRES_STR (granted_str),
+               CB_SIP_CONTACT_TAGS (self->server, cb_sip_tls_request_is_tls (sip)), TAG_END ());
   g_debug ("User %" G_GINT64_FORMAT " subscribed to %s of %s for %u s", subscriber,
            package_name (package), sub->entity, granted);
 

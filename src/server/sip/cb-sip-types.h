@@ -87,6 +87,7 @@ typedef struct {
   const char        *call_id;  /* the dialog's Call-ID */
   const char        *contact;  /* the device's address, if known */
   const char        *remote;   /* its To with the dialog's tag, if known */
+  gboolean           secure;   /* on TLS: SRTP keys may go in its SDP (cb-sip-srtp-policy.c) */
 } CbSipDialog;
 
 /* A caller a queue answered, as the B2BUA takes it over: clients knew

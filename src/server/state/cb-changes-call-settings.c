@@ -21,6 +21,7 @@
 typedef enum {
   SETTING_DIVERSION,
   SETTING_MOBILE_RINGING,
+  SETTING_REQUIRE_ENCRYPTION,
   SETTING_ANNOUNCEMENT,
   SETTING_NO_ANNOUNCEMENT,
 } Setting;
@@ -50,6 +51,10 @@ settings_store (CbChanges  *self,
     case SETTING_MOBILE_RINGING:
       stored = cb_store_set_mobile_ringing (self->store, record->id, record->mobile_ringing,
                                             record->mobile_ringing_delay, error);
+      break;
+    case SETTING_REQUIRE_ENCRYPTION:
+      stored = cb_store_set_require_encryption (self->store, record->id, record->require_encryption,
+                                                error);
       break;
     case SETTING_ANNOUNCEMENT:
       stored = cb_store_set_announcement (self->store, record->id, change->content_type,
@@ -222,6 +227,25 @@ cb_changes_set_mobile_ringing (CbChanges  *self,
 
   record->mobile_ringing = enabled;
   record->mobile_ringing_delay = delay;
+  change.record = record;
+  return run_settings (self, &change, error);
+}
+
+gboolean
+cb_changes_set_require_encryption (CbChanges  *self,
+                                   gint64      user_id,
+                                   gboolean    required,
+                                   GError    **error)
+{
+  g_autoptr(CbUserRecord) record = NULL;
+  SettingsChange change = { SETTING_REQUIRE_ENCRYPTION };
+
+  g_return_val_if_fail (CB_IS_CHANGES (self), FALSE);
+
+  record = user_to_change (self, user_id, error);
+  if (record == NULL)
+    return FALSE;
+  record->require_encryption = required;
   change.record = record;
   return run_settings (self, &change, error);
 }

@@ -169,6 +169,12 @@ gboolean     cb_changes_set_mobile_ringing (CbChanges            *self,
                                             gboolean              enabled,
                                             guint                 delay,
                                             GError              **error);
+/* The user's calls must be encrypted (SRTP over TLS): the SIP side
+ * refuses plain offers from and to them (cb-sip-srtp-policy.c). */
+gboolean     cb_changes_set_require_encryption (CbChanges        *self,
+                                                gint64            user_id,
+                                                gboolean          required,
+                                                GError          **error);
 /* The audio is checked by the caller (REST). NOT_FOUND (delete) when
  * there is none. The SIP side reads it with cb_store_get_announcement(). */
 gboolean     cb_changes_set_announcement (CbChanges              *self,

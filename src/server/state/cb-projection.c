@@ -64,6 +64,7 @@ user_to_wire (CbDirectory        *directory,
     .mobile_ringing = { user->mobile_ringing, user->mobile_ringing_delay },
     .announcement = user->announcement,
     .external_calls = cb_user_record_may_call_external (user),
+    .require_encryption = user->require_encryption,
   };
 
   /* Only looked up where the level shows them: the snapshot writes ten

@@ -267,6 +267,8 @@ static const char * const migrations[] = {
   "  data    TEXT NOT NULL"
   ");"
   "ALTER TABLE journal ADD COLUMN end_reason TEXT;",
+  /* 12: a user's calls must be encrypted (SRTP over TLS). */
+  "ALTER TABLE users ADD COLUMN require_encryption INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -277,7 +279,7 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
   "divert_unconditional, divert_busy, divert_no_answer, divert_no_answer_after, " \
   "mobile_ringing, mobile_ringing_delay, " \
   "EXISTS (SELECT 1 FROM announcements WHERE announcements.user_id = users.id), " \
-  "external_calls"
+  "external_calls, require_encryption"
 
 #define GROUP_COLUMNS \
   "id, name, kind, number, strategy, member_timeout, wrap_around, level, " \
@@ -669,6 +671,7 @@ read_user (CbStmt *stmt)
   record->external_calls = sqlite3_column_type (stmt, 23) == SQLITE_NULL ? CB_EXTERNAL_CALLS_DEFAULT
                            : sqlite3_column_int (stmt, 23) != 0 ? CB_EXTERNAL_CALLS_ALLOWED
                            : CB_EXTERNAL_CALLS_DENIED;
+  record->require_encryption = sqlite3_column_int (stmt, 24) != 0;
 
   return record;
 }
@@ -961,6 +964,24 @@ cb_sqlite_store_set_mobile_ringing (CbStore   *store,
   sqlite3_bind_int64 (stmt, 2, delay);
   sqlite3_bind_int64 (stmt, 3, user_id);
   return step_update (self, stmt, "Could not set mobile ringing", "No such user", error);
+}
+
+static gboolean
+cb_sqlite_store_set_require_encryption (CbStore   *store,
+                                        gint64     user_id,
+                                        gboolean   required,
+                                        GError   **error)
+{
+  CbSqliteStore *self = CB_SQLITE_STORE (store);
+  g_autoptr(CbStmt) stmt = NULL;
+
+  stmt = get_stmt (self, "UPDATE users SET require_encryption = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int (stmt, 1, required ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  return step_update (self, stmt, "Could not set required encryption", "No such user", error);
 }
 
 static gboolean
@@ -2899,6 +2920,7 @@ cb_sqlite_store_store_iface_init (CbStoreInterface *iface)
   iface->set_line_state = cb_sqlite_store_set_line_state;
   iface->set_diversion = cb_sqlite_store_set_diversion;
   iface->set_mobile_ringing = cb_sqlite_store_set_mobile_ringing;
+  iface->set_require_encryption = cb_sqlite_store_set_require_encryption;
   iface->set_announcement = cb_sqlite_store_set_announcement;
   iface->get_announcement = cb_sqlite_store_get_announcement;
   iface->delete_announcement = cb_sqlite_store_delete_announcement;

@@ -453,6 +453,18 @@ cb_store_set_mobile_ringing (CbStore   *self,
 }
 
 gboolean
+cb_store_set_require_encryption (CbStore   *self,
+                                 gint64     user_id,
+                                 gboolean   required,
+                                 GError   **error)
+{
+  g_return_val_if_fail (CB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return STORE_IFACE (self)->set_require_encryption (self, user_id, required, error);
+}
+
+gboolean
 cb_store_set_announcement (CbStore     *self,
                            gint64       user_id,
                            const char  *content_type,

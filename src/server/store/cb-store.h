@@ -80,6 +80,9 @@ typedef struct {
   /* Schema 8: calls over the SIP trunk. CB_EXTERNAL_CALLS_DEFAULT: as the
    * kind says (users may, DeviceOnly phones may not). */
   CbExternalCalls external_calls;
+  /* Schema 12, a call setting of the user's own (set_require_encryption):
+   * their calls' media must be SRTP, plain offers get 488. */
+  gboolean        require_encryption;
 } CbUserRecord;
 
 typedef struct {
@@ -279,6 +282,8 @@ struct _CbStoreInterface
                                         const CbDiversionRecord *diversion, GError **error);
   gboolean       (*set_mobile_ringing) (CbStore *self, gint64 user_id, gboolean enabled,
                                         guint delay, GError **error);
+  gboolean       (*set_require_encryption) (CbStore *self, gint64 user_id, gboolean required,
+                                            GError **error);
   /* The announcement played to a user's callers before their phones ring:
    * the audio as uploaded and its media type ("audio/wav", "audio/ogg",
    * "audio/mpeg"). set replaces it (NOT_FOUND: no such user); get and
@@ -414,6 +419,8 @@ gboolean       cb_store_set_diversion    (CbStore *self, gint64 user_id,
                                           const CbDiversionRecord *diversion, GError **error);
 gboolean       cb_store_set_mobile_ringing (CbStore *self, gint64 user_id, gboolean enabled,
                                             guint delay, GError **error);
+gboolean       cb_store_set_require_encryption (CbStore *self, gint64 user_id, gboolean required,
+                                                GError **error);
 gboolean       cb_store_set_announcement (CbStore *self, gint64 user_id, const char *content_type,
                                           GBytes *audio, GError **error);
 GBytes        *cb_store_get_announcement (CbStore *self, gint64 user_id, char **content_type,
