@@ -63,6 +63,7 @@ struct _CbCallRow
   GtkLabel        *context_label;
   GtkLabel        *state_label;
   GtkLabel        *duration_label;
+  GtkImage        *encrypted_image;
   GtkWidget       *controls;
   GtkWidget       *live_controls;
   GtkToggleButton *mute_button;
@@ -324,6 +325,9 @@ update (CbCallRow *self)
   other = live && parties == NULL ? other_live_call (self) : NULL;
   two_calls = live && other != NULL && self->softphone != NULL;
   context = context_text (self->call);
+  /* The lock only while the media flows, and only as the server says. */
+  gtk_widget_set_visible (GTK_WIDGET (self->encrypted_image),
+                          state != CB_CALL_STATE_ENDED && cb_call_get_encrypted (self->call));
   gtk_label_set_label (self->context_label, context != NULL ? context : "");
   gtk_widget_set_visible (GTK_WIDGET (self->context_label), context != NULL);
 
@@ -1184,6 +1188,7 @@ cb_call_row_class_init (CbCallRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, call_again_button);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, duration_label);
+  gtk_widget_class_bind_template_child (widget_class, CbCallRow, encrypted_image);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, controls);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, mute_button);
   gtk_widget_class_bind_template_child (widget_class, CbCallRow, hold_button);

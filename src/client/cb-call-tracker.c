@@ -253,6 +253,7 @@ sync_remote_party (CbCallTracker    *self,
       from = g_strdup (callee != NULL ? cb_contact_get_display_name (callee) : wire->to.number);
     }
   _cb_call_set_picked_up (call, wire->picked_up && wire->direction == CB_CALL_DIRECTION_IN, from);
+  _cb_call_set_encrypted (call, wire->encrypted);
 }
 
 /* --- waiting events --- */

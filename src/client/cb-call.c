@@ -56,6 +56,7 @@ struct _CbCall
   CbCallFailure         failure;
   GStrv                 conference_parties; /* NULL: not in a conference */
   gboolean              picked_up;       /* we took it over from someone it rang at */
+  gboolean              encrypted;       /* SRTP on every leg, as the server says */
   char                 *picked_up_from;  /* whom, when known */
   gint64                for_user_id;     /* the leader an assistant's call is for; 0: none */
   char                 *for_name;
@@ -103,6 +104,7 @@ enum {
   PROP_CONFERENCE_PARTIES,
   PROP_FOR_USER_ID,
   PROP_FOR_NAME,
+  PROP_ENCRYPTED,
   N_PROPS
 };
 
@@ -272,6 +274,9 @@ cb_call_get_property (GObject    *object,
     case PROP_PICKED_UP:
       g_value_set_boolean (value, self->picked_up);
       break;
+    case PROP_ENCRYPTED:
+      g_value_set_boolean (value, self->encrypted);
+      break;
     case PROP_PICKED_UP_FROM:
       g_value_set_string (value, self->picked_up_from);
       break;
@@ -325,6 +330,7 @@ cb_call_class_init (CbCallClass *klass)
   properties[PROP_GROUP_NAME] = g_param_spec_string ("group-name", NULL, NULL, NULL, ro);
   properties[PROP_PARTNER] = g_param_spec_object ("partner", NULL, NULL, CB_TYPE_CALL, ro);
   properties[PROP_PICKED_UP] = g_param_spec_boolean ("picked-up", NULL, NULL, FALSE, ro);
+  properties[PROP_ENCRYPTED] = g_param_spec_boolean ("encrypted", NULL, NULL, FALSE, ro);
   properties[PROP_PICKED_UP_FROM] = g_param_spec_string ("picked-up-from", NULL, NULL, NULL, ro);
   properties[PROP_DECLINED] = g_param_spec_boolean ("declined", NULL, NULL, FALSE, ro);
   properties[PROP_FAILURE] =
@@ -445,6 +451,16 @@ _cb_call_set_picked_up (CbCall     *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PICKED_UP_FROM]);
     }
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_cb_call_set_encrypted (CbCall   *self,
+                        gboolean  encrypted)
+{
+  if (self->encrypted == !!encrypted)
+    return;
+  self->encrypted = !!encrypted;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENCRYPTED]);
 }
 
 /* --- calls the server tells about --- */
@@ -694,6 +710,13 @@ cb_call_get_group_name (CbCall *self)
 {
   g_return_val_if_fail (CB_IS_CALL (self), NULL);
   return self->group_name;
+}
+
+gboolean
+cb_call_get_encrypted (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), FALSE);
+  return self->encrypted;
 }
 
 gboolean

@@ -27,7 +27,8 @@
  * (bool: the user hung up here while it rang here), failure
  * (CbCallFailure: why a call placed ended without reaching anyone; from
  * the SIP answer on this phone, or the server's end_reason),
- * conference-parties (GStrv: while the call is a conference the server
+ * encrypted (bool: the server says the media is SRTP on every leg, end
+ * to end), conference-parties (GStrv: while the call is a conference the server
  * mixes, the others in it by name, else number, in the order they
  * joined; NULL otherwise).
  *
@@ -92,6 +93,7 @@ gint64           cb_call_get_for_user_id   (CbCall *self);
 const char      *cb_call_get_for_name      (CbCall *self);
 gboolean         cb_call_is_remote         (CbCall *self);
 gboolean         cb_call_get_picked_up     (CbCall *self);
+gboolean         cb_call_get_encrypted     (CbCall *self);
 gboolean         cb_call_get_declined      (CbCall *self);
 CbCallFailure    cb_call_get_failure       (CbCall *self);
 const char * const *cb_call_get_conference_parties (CbCall *self);

@@ -159,6 +159,8 @@ void        _cb_call_set_remote_party     (CbCall             *self,
                                            const char         *number,
                                            const char         *name,
                                            CbContact          *contact);
+void        _cb_call_set_encrypted        (CbCall             *self,
+                                           gboolean            encrypted);
 void        _cb_call_set_picked_up        (CbCall             *self,
                                            gboolean            picked_up,
                                            const char         *from);

@@ -34,6 +34,7 @@ struct _CbRestClient
   gboolean     accept_invalid_certificates;
   char        *pinned_certificate;    /* SHA-256 fingerprint the user trusts */
   GTlsCertificate *rejected_certificate;
+  GTlsCertificate *accepted_certificate; /* not system-trusted, taken */
   GTlsCertificateFlags rejected_errors;
 };
 
@@ -143,6 +144,7 @@ on_accept_certificate (SoupMessage          *msg,
   if (self->accept_invalid_certificates)
     {
       g_debug ("Accepting an invalid TLS certificate (flags 0x%x) as configured", errors);
+      g_set_object (&self->accepted_certificate, certificate);
       return TRUE;
     }
   fingerprint = cb_certificate_get_fingerprint (certificate);
@@ -150,6 +152,7 @@ on_accept_certificate (SoupMessage          *msg,
       g_ascii_strcasecmp (fingerprint, self->pinned_certificate) == 0)
     {
       g_debug ("Accepting the pinned TLS certificate %s (flags 0x%x)", fingerprint, errors);
+      g_set_object (&self->accepted_certificate, certificate);
       return TRUE;
     }
   g_debug ("Refusing the TLS certificate %s (flags 0x%x)", fingerprint, errors);
@@ -1432,6 +1435,7 @@ cb_rest_client_dispose (GObject *object)
     soup_session_abort (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->rejected_certificate);
+  g_clear_object (&self->accepted_certificate);
 
   G_OBJECT_CLASS (cb_rest_client_parent_class)->dispose (object);
 }
@@ -1596,6 +1600,14 @@ cb_rest_client_set_pinned_certificate (CbRestClient *self,
   g_free (self->pinned_certificate);
   self->pinned_certificate = g_strdup (fingerprint);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED_CERTIFICATE]);
+}
+
+GTlsCertificate *
+cb_rest_client_get_accepted_certificate (CbRestClient *self)
+{
+  g_return_val_if_fail (CB_IS_REST_CLIENT (self), NULL);
+
+  return self->accepted_certificate;
 }
 
 GTlsCertificate *

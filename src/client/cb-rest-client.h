@@ -92,6 +92,10 @@ void          cb_rest_client_set_pinned_certificate      (CbRestClient  *self,
  * reasons; NULL when none was. */
 GTlsCertificate *cb_rest_client_get_rejected_certificate (CbRestClient  *self,
                                                           GTlsCertificateFlags *errors);
+/* The certificate the system does not trust but this client took (the
+ * pinned one, or any when told to): SIP over TLS trusts the same one.
+ * NULL when none was needed. */
+GTlsCertificate *cb_rest_client_get_accepted_certificate (CbRestClient *self);
 /* The SHA-256 fingerprint of @certificate's DER form, as colon-separated
  * upper-case hex pairs ("AB:CD:…"). */
 char         *cb_certificate_get_fingerprint             (GTlsCertificate *certificate);

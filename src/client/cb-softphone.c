@@ -688,6 +688,8 @@ on_line (GObject      *source,
   g_autoptr(CbLineCredentials) line = NULL;
   g_autofree char *host = NULL;
   g_autofree char *local = NULL;
+  g_autofree char *pinned = NULL;
+  GTlsCertificate *accepted;
   const char *registrar = NULL;
 
   line = cb_rest_client_get_line_finish (CB_REST_CLIENT (source), result, &error);
@@ -695,15 +697,22 @@ on_line (GObject      *source,
     return;
   if (error == NULL)
     {
-      /* SIP over TLS when the server offers it and we know the
-       * certificate to trust (the one the sign-in pinned). */
-      registrar = line->registrar_tls != NULL && self->tls_pinned_certificate != NULL
+      /* SIP over TLS when the server offers it and the session itself is
+       * on HTTPS (or we were given the certificate to trust): the same
+       * certificate serves both, so the phone trusts what the sign-in
+       * trusted, the system's or the one the user pinned. */
+      if (self->tls_pinned_certificate != NULL)
+        pinned = g_strdup (self->tls_pinned_certificate);
+      else if ((accepted = cb_rest_client_get_accepted_certificate (self->rest)) != NULL)
+        g_object_get (accepted, "certificate-pem", &pinned, NULL);
+      registrar = line->registrar_tls != NULL &&
+                  (pinned != NULL || g_str_has_prefix (cb_rest_client_get_base_url (self->rest), "https:"))
                   ? line->registrar_tls : line->registrar;
       host = registrar_host (registrar);
       local = local_address_for (host, &error);
     }
   if (error == NULL && registrar == line->registrar_tls)
-    self->agent = cb_sip_agent_new_tls (local, line->username, self->tls_pinned_certificate, &error);
+    self->agent = cb_sip_agent_new_tls (local, line->username, pinned, &error);
   else if (error == NULL)
     self->agent = cb_sip_agent_new (local, 0, line->username, &error);
   if (error != NULL)
@@ -1043,6 +1052,13 @@ cb_softphone_get_line (CbSoftphone *self)
 {
   g_return_val_if_fail (CB_IS_SOFTPHONE (self), NULL);
   return self->line;
+}
+
+const char *
+cb_softphone_get_registrar (CbSoftphone *self)
+{
+  g_return_val_if_fail (CB_IS_SOFTPHONE (self), NULL);
+  return self->registrar;
 }
 
 const char *

@@ -15,9 +15,10 @@
  * 2000, so its card can say so, one that reached nobody until
  * dismissed), audio-src, audio-sink (GStreamer launch
  * descriptions; NULL: $CALLBOARD_AUDIO_SRC/SINK, then the auto elements),
- * tls-pinned-certificate (PEM, the server's as the sign-in pinned it: with
- * it the line registers over SIP over TLS when the server offers that,
- * and calls offer SRTP; NULL: UDP).
+ * tls-pinned-certificate (PEM: the certificate SIP over TLS trusts;
+ * NULL: the one the REST client took, else the system's). The line
+ * registers over SIP over TLS, and calls offer SRTP, when the server
+ * offers TLS and the session is on HTTPS (or this is set); else UDP.
  * Signals: "incoming-call" (CbCall) when a call starts ringing here.
  *
  * The calls model is its CbCallTracker's: the agent's dialogs joined with
@@ -66,6 +67,9 @@ CbRegistrationState  cb_softphone_get_registration_state (CbSoftphone *self);
  * (and which knows the leaders the user assists). */
 CbCallAs            *cb_softphone_get_call_as            (CbSoftphone *self);
 const char          *cb_softphone_get_line               (CbSoftphone *self);
+/* Where the line registers: "sip:host:port", or the server's TLS
+ * registrar when the session is on HTTPS; NULL before the line is known. */
+const char          *cb_softphone_get_registrar          (CbSoftphone *self);
 const char          *cb_softphone_get_last_error         (CbSoftphone *self);
 GListModel          *cb_softphone_get_calls              (CbSoftphone *self);
 CbCall              *cb_softphone_lookup_call            (CbSoftphone *self,

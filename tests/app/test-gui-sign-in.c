@@ -22,6 +22,7 @@
 #include "cb-app-util.h"
 #include "cb-rest-client.h"
 #include "cb-test-app.h"
+#include "cb-test-phone.h"
 #include "cb-test-server.h"
 #include "cb-window.h"
 
@@ -31,7 +32,8 @@ static gboolean german;
 
 static const char *directory =
   "{\"users\":["
-  " {\"username\":\"anna\",\"display_name\":\"Anna Berger\",\"extension\":\"201\",\"password\":\"pw\"}],"
+  " {\"username\":\"anna\",\"display_name\":\"Anna Berger\",\"extension\":\"201\",\"password\":\"pw\"},"
+  " {\"username\":\"ben\",\"display_name\":\"Ben Ott\",\"extension\":\"202\",\"password\":\"pw\"}],"
   "\"groups\":[]}";
 
 typedef gboolean (*Match) (GtkWidget *widget, gpointer data);
@@ -249,6 +251,52 @@ signed_in (CbWindow *window)
          cb_session_get_state (cb_window_get_session (window)) == CB_CONNECTION_STATE_CONNECTED;
 }
 
+static gboolean
+match_mapped_icon (GtkWidget *widget,
+                   gpointer   data)
+{
+  return GTK_IS_IMAGE (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), data) == 0;
+}
+
+/* A colleague on SIP over TLS calls: the softphone (on TLS with the
+ * pinned certificate) answers, the server says every leg is SRTP, and
+ * the card shows the lock until the call ends. */
+static void
+encrypted_call (CbTestServer *server,
+                CbWindow     *window,
+                const char   *cert)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = NULL;
+  g_autoptr(CbCall) call = NULL;
+  CbSoftphone *softphone = cb_window_get_softphone (window);
+  GListModel *calls = cb_softphone_get_calls (softphone);
+  CbTestPhone ben = { 0 };
+
+  g_assert_true (g_file_get_contents (cert, &pem, NULL, &error));
+  cb_test_phone_fetch_line (server, &ben, "ben");
+  g_assert_nonnull (ben.registrar_tls);
+  cb_test_phone_init_tls (&ben, ben.line, 440, 880, pem);
+  cb_test_phone_register (&ben, ben.registrar_tls, NULL);
+  cb_test_phone_dial (&ben, "201");
+  CB_TEST_WAIT_FOR (g_list_model_get_n_items (calls) == 1, TIMEOUT_MS, "the call to ring here");
+  call = g_list_model_get_item (calls, 0);
+  g_assert_false (cb_call_get_encrypted (call));
+  g_assert_true (cb_softphone_answer (softphone, call, &error));
+  g_assert_no_error (error);
+  CB_TEST_WAIT_FOR (cb_call_get_encrypted (call), TIMEOUT_MS, "the call to be encrypted end to end");
+  cb_test_app_wait_for_frame (GTK_WIDGET (window));
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), match_mapped_icon, (gpointer) "channel-secure-symbolic"));
+  g_free (screenshot (GTK_WIDGET (window), "call-encrypted"));
+
+  cb_sip_call_hangup (ben.call);
+  CB_TEST_WAIT_FOR (cb_call_get_state (call) == CB_CALL_STATE_ENDED, TIMEOUT_MS, "the call to end");
+  cb_test_app_wait_for_frame (GTK_WIDGET (window));
+  g_assert_null (find_widget (GTK_WIDGET (window), match_mapped_icon, (gpointer) "channel-secure-symbolic"));
+  cb_test_phone_clear (&ben);
+}
+
 /* The self-signed certificate: shown by its fingerprint, trusted for the
  * server, pinned; a changed one is asked about again. */
 static void
@@ -284,6 +332,15 @@ test_certificate (void)
   g_assert_true (g_variant_lookup (pins, key_name, "&s", &pinned));
   g_assert_cmpstr (pinned, ==, fingerprint);
   g_clear_pointer (&pins, g_variant_unref);
+  /* The softphone trusts what the sign-in trusted: it registers over SIP
+   * over TLS with the pinned certificate (no system trust has it). */
+  CB_TEST_WAIT_FOR (cb_window_get_softphone (window) != NULL &&
+                    cb_softphone_get_registration_state (cb_window_get_softphone (window))
+                      == CB_REGISTRATION_STATE_REGISTERED,
+                    TIMEOUT_MS, "the softphone to register over TLS");
+  g_assert_true (g_str_has_prefix (cb_softphone_get_registrar (cb_window_get_softphone (window)), "sips:") ||
+                 strstr (cb_softphone_get_registrar (cb_window_get_softphone (window)), "transport=tls") != NULL);
+  encrypted_call (server, window, cert);
 
   /* Once trusted, not asked again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
@@ -329,6 +386,9 @@ main (int   argc,
   adw_init ();
   cb_app_init_style ();
   cb_test_app_setup ();
+  /* The softphone's media without a sound card. */
+  g_setenv ("CALLBOARD_AUDIO_SRC", "audiotestsrc is-live=true wave=sine freq=880 volume=0.5 samplesperbuffer=480", TRUE);
+  g_setenv ("CALLBOARD_AUDIO_SINK", "fakesink sync=true", TRUE);
   german = g_getenv ("LANGUAGE") != NULL && g_str_has_prefix (g_getenv ("LANGUAGE"), "de");
 
   g_test_add_func ("/app/sign-in/cancel-and-limit", test_cancel_and_limit);

@@ -646,6 +646,35 @@ test_dialled_pickup (Fixture       *fixture,
   g_assert_cmpstr (cb_call_get_remote_name (call), ==, "Erika Muster");
 }
 
+/* The lock follows what the server says of the call's media: set when
+ * every leg is SRTP, cleared when a leg falls back (a plain transfer
+ * target), on the phone's own dialog and on a desk phone's call. */
+static void
+test_encrypted (Fixture       *fixture,
+                gconstpointer  data)
+{
+  CbWireCall own = call_event ("c8", CB_WIRE_CALL_STATE_CONNECTED, CB_CALL_DIRECTION_OUT,
+                               "d8", "softphone", "202");
+  CbWireCall desk = call_event ("c9", CB_WIRE_CALL_STATE_CONNECTED, CB_CALL_DIRECTION_IN,
+                                "d9", "desk", "203");
+  CbCall *call = add_dialog (fixture, "d8", CB_CALL_DIRECTION_OUT, "202");
+
+  apply (fixture, &own);
+  g_assert_false (cb_call_get_encrypted (call));
+  own.encrypted = TRUE;
+  apply (fixture, &own);
+  g_assert_true (cb_call_get_encrypted (call));
+  own.encrypted = FALSE;
+  apply (fixture, &own);
+  g_assert_false (cb_call_get_encrypted (call));
+
+  desk.encrypted = TRUE;
+  apply (fixture, &desk);
+  g_assert_cmpuint (n_calls (fixture), ==, 2);
+  g_assert_true (cb_call_is_remote (call_at (fixture, 1)));
+  g_assert_true (cb_call_get_encrypted (call_at (fixture, 1)));
+}
+
 /* A call placed that reached nobody says why (from the dialog's final
  * SIP status) and stays until dismissed; one the caller gave up (487)
  * is no failure and leaves as any ended call. */
@@ -804,6 +833,7 @@ main (int   argc,
   ADD ("consultation-on-desk", test_consultation_on_desk);
   ADD ("clear", test_clear);
   ADD ("dialled-pickup", test_dialled_pickup);
+  ADD ("encrypted", test_encrypted);
   ADD ("failed-call-stays", test_failed_call_stays);
   ADD ("answered-call-no-failure", test_answered_call_no_failure);
   ADD ("server-reasons-and-conference", test_server_reasons_and_conference);
