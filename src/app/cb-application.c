@@ -20,6 +20,7 @@
 #include "cb-blf-window.h"
 #include "cb-preferences-window.h"
 #include "cb-sign-in-page.h"
+#include "cb-startup-trace.h"
 #include "cb-window.h"
 
 struct _CbApplication
@@ -182,6 +183,7 @@ cb_application_startup (GApplication *application)
 
   /* AdwApplication loads style.css and the icons from our resources. */
   G_APPLICATION_CLASS (cb_application_parent_class)->startup (application);
+  cb_startup_trace_mark ("gtk-ready");
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -248,6 +250,7 @@ cb_application_command_line (GApplication            *application,
   g_variant_dict_lookup (options, G_OPTION_REMAINING, "^as", &links);
 
   window = ensure_window (self);
+  cb_startup_trace_mark ("window-built");
   cb_window_set_sign_in_fields (window, server, user);
   gtk_window_present (GTK_WINDOW (window));
 

@@ -42,6 +42,8 @@ struct _CbCallsPage
   GCancellable       *cancellable;
   GtkListStore       *completions;
   GtkEntryCompletion *completion;
+  /* The directory changed since the completions were made. */
+  gboolean            completions_stale;
 
   /* Template widgets */
   GtkImage           *registration_icon;
@@ -187,12 +189,15 @@ cb_calls_page_set_softphone (CbCallsPage *self,
 
 /* --- completion from the directory --- */
 
+/* Made when first needed (typing, or a name to resolve): 10,000 rows of
+ * a GtkListStore are 30 ms and a few MiB that signing in need not pay. */
 static void
 fill_completions (CbCallsPage *self)
 {
   GListModel *directory;
   guint n;
 
+  self->completions_stale = FALSE;
   gtk_list_store_clear (self->completions);
   if (self->session == NULL)
     return;
@@ -214,6 +219,19 @@ fill_completions (CbCallsPage *self)
                                          COLUMN_NUMBER, extension,
                                          -1);
     }
+}
+
+static void
+ensure_completions (CbCallsPage *self)
+{
+  if (self->completions_stale)
+    fill_completions (self);
+}
+
+static void
+mark_completions_stale (CbCallsPage *self)
+{
+  self->completions_stale = TRUE;
 }
 
 static gboolean
@@ -258,6 +276,7 @@ resolve_number (CbCallsPage *self,
   g_autofree char *folded = g_utf8_casefold (text, -1);
   gboolean valid;
 
+  ensure_completions (self);
   for (valid = gtk_tree_model_get_iter_first (GTK_TREE_MODEL (self->completions), &iter);
        valid;
        valid = gtk_tree_model_iter_next (GTK_TREE_MODEL (self->completions), &iter))
@@ -428,10 +447,11 @@ cb_calls_page_set_session (CbCallsPage *self,
       /* Rebuilt whole: the directory changes rarely, and a GtkListStore
        * offers no cheap keyed update. */
       g_signal_connect_object (cb_client_store_get_directory (cb_session_get_store (session)),
-                               "items-changed", G_CALLBACK (fill_completions), self,
+                               "items-changed", G_CALLBACK (mark_completions_stale), self,
                                G_CONNECT_SWAPPED);
     }
-  fill_completions (self);
+  gtk_list_store_clear (self->completions);
+  mark_completions_stale (self);
   /* "Call as" in the Call button's menu too. */
   cb_call_as_menu_attach (GTK_WIDGET (self), G_MENU (adw_split_button_get_menu_model (self->call_button)),
                           session != NULL ? cb_session_get_call_as (session) : NULL);
@@ -596,6 +616,9 @@ cb_calls_page_init (CbCallsPage *self)
   gtk_cell_layout_pack_start (GTK_CELL_LAYOUT (self->completion), cell, TRUE);
   gtk_cell_layout_add_attribute (GTK_CELL_LAYOUT (self->completion), cell, "text", COLUMN_LABEL);
   g_signal_connect_object (self->completion, "match-selected", G_CALLBACK (on_match_selected),
+                           self, G_CONNECT_SWAPPED);
+  /* Before the completion's own handler, which reads the rows. */
+  g_signal_connect_object (self->dial_entry, "changed", G_CALLBACK (ensure_completions),
                            self, G_CONNECT_SWAPPED);
   gtk_entry_set_completion (self->dial_entry, self->completion);
 

@@ -22,6 +22,7 @@
 #include "cb-app-util.h"
 #include "cb-password-store.h"
 #include "cb-sign-in-page.h"
+#include "cb-startup-trace.h"
 
 /* The demo office's own user; see data/demo-directory.json. */
 #define DEMO_USER     "anna"
@@ -348,6 +349,7 @@ start_sign_in (CbSignInPage *self,
   self->pending_session = cb_session_new (url);
   /* The certificate the user trusted for this server, and only that one. */
   cb_rest_client_set_pinned_certificate (cb_session_get_rest_client (self->pending_session), trusted);
+  cb_startup_trace_mark ("sign-in");
   cb_session_sign_in_async (self->pending_session, username, password,
                             self->cancellable, on_signed_in, sign_in);
 }

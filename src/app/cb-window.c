@@ -25,6 +25,7 @@
 #include "cb-call-as-button.h"
 #include "cb-diversion-button.h"
 #include "cb-enum-labels.h"
+#include "cb-startup-trace.h"
 #include "cb-user-locale.h"
 #include "cb-window-private.h"
 
@@ -214,6 +215,7 @@ on_first_signed_in_frame (GdkFrameClock *clock,
 {
   /* Read by tests/bench/cb-bench client-start: the signed-in view is on screen. */
   g_signal_handlers_disconnect_by_func (clock, on_first_signed_in_frame, self);
+  cb_startup_trace_mark ("first-frame");
   g_print ("FIRST-FRAME\n");
   fflush (stdout);
 }
@@ -280,6 +282,8 @@ cb_window_set_session (CbWindow  *self,
 
   _cb_window_actions_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  if (session != NULL)
+    cb_startup_trace_mark ("session-shown");
 }
 
 static void

@@ -12,6 +12,7 @@
 
 #include "cb-app-util.h"
 #include "cb-application.h"
+#include "cb-startup-trace.h"
 
 int
 main (int   argc,
@@ -19,6 +20,7 @@ main (int   argc,
 {
   g_autoptr(CbApplication) app = NULL;
 
+  cb_startup_trace_mark ("main");
   cb_app_init_i18n ();
   cb_app_init_schemas ();
 

@@ -18,6 +18,7 @@
 #include "cb-group-member.h"
 #include "cb-journal-entry.h"
 #include "cb-protocol.h"
+#include "cb-snapshot.h"
 
 G_BEGIN_DECLS
 
@@ -97,6 +98,23 @@ void        _cb_group_set_ringing         (CbGroup                *self,
 /* TRUE when the group's member list names user_id (even if hidden). */
 gboolean    _cb_group_lists_user          (CbGroup            *self,
                                            gint64              user_id);
+
+/* CbSnapshot: the codecs' results keep their JSON objects. */
+struct _CbSnapshot
+{
+  gint64       seq;
+  CbWireUser  *me;
+  GPtrArray   *users;          /* CbWireUser, "me" among them */
+  GPtrArray   *groups;         /* CbWireGroup */
+  GArray      *favourite_ids;  /* gint64 */
+  GArray      *monitor_ids;    /* gint64 */
+  GPtrArray   *blf_keys;       /* CbWireBlfKey */
+};
+
+/* A "user_ids" list; elements that are no ids are left out. */
+GArray     *_cb_snapshot_read_ids         (JsonArray          *array);
+/* Busy lamp field keys; one that cannot be read is left out. */
+GPtrArray  *_cb_snapshot_read_blf_keys    (JsonArray          *array);
 
 /* CbBlfKey: made and updated by the store, which resolves the targets. */
 CbBlfKey   *_cb_blf_key_new               (gint64              id);

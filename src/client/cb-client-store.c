@@ -44,6 +44,12 @@ struct _CbClientStore
    * an entry shows up once its contact arrives in a "user" event. */
   GArray     *favourite_ids;
   GArray     *monitor_ids;
+
+  /* Above directory_limit visible users the store holds only the people
+   * it shows and those found by a search (directory_complete FALSE). */
+  guint       directory_limit;
+  guint       directory_size;    /* visible users in the last snapshot */
+  gboolean    directory_complete;
 };
 
 G_DEFINE_FINAL_TYPE (CbClientStore, cb_client_store, G_TYPE_OBJECT)
@@ -61,12 +67,16 @@ enum {
   PROP_MISSED_COUNT,
   PROP_SEEN_UP_TO,
   PROP_BLF,
+  PROP_DIRECTORY_LIMIT,
+  PROP_DIRECTORY_COMPLETE,
+  PROP_DIRECTORY_SIZE,
   N_PROPS
 };
 
 enum {
   SIGNAL_EVENT_APPLIED,
   SIGNAL_SNAPSHOT_APPLIED,
+  SIGNAL_NEEDS_SNAPSHOT,
   N_SIGNALS
 };
 
@@ -75,6 +85,10 @@ static guint signals[N_SIGNALS];
 
 static gint64     member_int   (JsonObject *object, const char *member);
 static JsonArray *member_array (JsonObject *object, const char *member);
+static void       ask_for_missing (CbClientStore *self,
+                                   const gint64  *ids,
+                                   guint          n_ids,
+                                   const char    *what);
 
 static void
 cb_client_store_dispose (GObject *object)
@@ -140,6 +154,33 @@ cb_client_store_get_property (GObject    *object,
     case PROP_BLF:
       g_value_set_object (value, self->blf);
       break;
+    case PROP_DIRECTORY_LIMIT:
+      g_value_set_uint (value, self->directory_limit);
+      break;
+    case PROP_DIRECTORY_COMPLETE:
+      g_value_set_boolean (value, self->directory_complete);
+      break;
+    case PROP_DIRECTORY_SIZE:
+      g_value_set_uint (value, self->directory_size);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cb_client_store_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  CbClientStore *self = CB_CLIENT_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIRECTORY_LIMIT:
+      cb_client_store_set_directory_limit (self, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -153,6 +194,7 @@ cb_client_store_class_init (CbClientStoreClass *klass)
 
   object_class->dispose = cb_client_store_dispose;
   object_class->get_property = cb_client_store_get_property;
+  object_class->set_property = cb_client_store_set_property;
 
   properties[PROP_SEQ] = g_param_spec_int64 ("seq", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_ME] = g_param_spec_object ("me", NULL, NULL, CB_TYPE_CONTACT, ro);
@@ -181,6 +223,13 @@ cb_client_store_class_init (CbClientStoreClass *klass)
   properties[PROP_BLF] =
     g_param_spec_object ("blf", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DIRECTORY_LIMIT] =
+    g_param_spec_uint ("directory-limit", NULL, NULL, 0, G_MAXUINT, G_MAXUINT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DIRECTORY_COMPLETE] =
+    g_param_spec_boolean ("directory-complete", NULL, NULL, TRUE, ro);
+  properties[PROP_DIRECTORY_SIZE] =
+    g_param_spec_uint ("directory-size", NULL, NULL, 0, G_MAXUINT, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -190,6 +239,10 @@ cb_client_store_class_init (CbClientStoreClass *klass)
                   G_TYPE_NONE, 2, G_TYPE_INT64, CB_TYPE_EVENT_TYPE);
   signals[SIGNAL_SNAPSHOT_APPLIED] =
     g_signal_new ("snapshot-applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  signals[SIGNAL_NEEDS_SNAPSHOT] =
+    g_signal_new ("needs-snapshot", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 }
@@ -208,6 +261,8 @@ cb_client_store_init (CbClientStore *self)
   self->blf_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->favourite_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->monitor_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->directory_limit = G_MAXUINT;
+  self->directory_complete = TRUE;
 }
 
 CbClientStore *
@@ -235,6 +290,39 @@ cb_client_store_get_directory (CbClientStore *self)
 {
   g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
   return G_LIST_MODEL (self->directory);
+}
+
+guint
+cb_client_store_get_directory_limit (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), 0);
+  return self->directory_limit;
+}
+
+void
+cb_client_store_set_directory_limit (CbClientStore *self,
+                                     guint          limit)
+{
+  g_return_if_fail (CB_IS_CLIENT_STORE (self));
+
+  if (self->directory_limit == limit)
+    return;
+  self->directory_limit = limit;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECTORY_LIMIT]);
+}
+
+gboolean
+cb_client_store_get_directory_complete (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), TRUE);
+  return self->directory_complete;
+}
+
+guint
+cb_client_store_get_directory_size (CbClientStore *self)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), 0);
+  return self->directory_size;
 }
 
 GListModel *
@@ -516,17 +604,6 @@ member_array (JsonObject *object,
   return json_node_get_array (node);
 }
 
-static JsonObject *
-member_object (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
-}
-
 /* Replaces the contents of store with items unless they are already the
  * same objects in the same order, so an unchanged list emits nothing. */
 static void
@@ -553,25 +630,6 @@ compare_contact_ptrs (gconstpointer a,
                       gpointer      user_data)
 {
   return _cb_contact_compare (*(CbContact * const *) a, *(CbContact * const *) b, NULL);
-}
-
-static GArray *
-parse_id_array (JsonArray *array)
-{
-  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      gint64 id;
-
-      if (!JSON_NODE_HOLDS_VALUE (element) ||
-          json_node_get_value_type (element) != G_TYPE_INT64)
-        continue;
-      id = json_node_get_int (element);
-      g_array_append_val (ids, id);
-    }
-  return ids;
 }
 
 static void
@@ -615,135 +673,6 @@ set_me (CbClientStore *self,
 }
 
 /* --- snapshot --- */
-
-/* A snapshot read off the wire: the codecs' results keep their objects. */
-typedef struct {
-  gint64       seq;
-  CbWireUser  *me;
-  GPtrArray   *users;    /* CbWireUser */
-  GPtrArray   *groups;   /* CbWireGroup */
-  GArray      *favourite_ids;
-  GArray      *monitor_ids;
-  GPtrArray   *blf_keys;  /* CbWireBlfKey */
-} Snapshot;
-
-static void
-snapshot_clear (Snapshot *snapshot)
-{
-  g_clear_pointer (&snapshot->me, cb_wire_user_free);
-  g_clear_pointer (&snapshot->users, g_ptr_array_unref);
-  g_clear_pointer (&snapshot->groups, g_ptr_array_unref);
-  g_clear_pointer (&snapshot->favourite_ids, g_array_unref);
-  g_clear_pointer (&snapshot->monitor_ids, g_array_unref);
-  g_clear_pointer (&snapshot->blf_keys, g_ptr_array_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Snapshot, snapshot_clear)
-
-/* Keys as the server lists them; one it cannot read does not cost the
- * others (a kind from a newer server). */
-static GPtrArray *
-read_blf_keys (JsonArray *array)
-{
-  GPtrArray *keys = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_wire_blf_key_free);
-
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      g_autoptr(GError) error = NULL;
-      CbWireBlfKey *key = JSON_NODE_HOLDS_OBJECT (element)
-                          ? cb_wire_blf_key_from_json (json_node_get_object (element), &error)
-                          : NULL;
-
-      if (key == NULL || key->id <= 0)
-        {
-          g_debug ("Skipping busy lamp field key %u: %s", i,
-                   error != NULL ? error->message : "no key with an id");
-          g_clear_pointer (&key, cb_wire_blf_key_free);
-          continue;
-        }
-      g_ptr_array_add (keys, key);
-    }
-  return keys;
-}
-
-/* Reads everything first: a bad snapshot must leave the store as it was. */
-static gboolean
-read_snapshot (JsonObject  *object,
-               Snapshot    *snapshot,
-               GError     **error)
-{
-  JsonObject *me;
-  JsonArray *users;
-  JsonArray *groups;
-
-  if (!cb_json_get_int (object, "seq", TRUE, &snapshot->seq, error))
-    return FALSE;
-  if (snapshot->seq < 0)
-    {
-      g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
-                           "Field “seq” must not be negative");
-      return FALSE;
-    }
-
-  me = member_object (object, "me");
-  if (me == NULL || (snapshot->me = cb_wire_user_from_json (me, NULL)) == NULL ||
-      snapshot->me->id <= 0)
-    {
-      g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
-                           "Field “me” must be a user object with an id");
-      return FALSE;
-    }
-
-  users = member_array (object, "users");
-  if (users == NULL)
-    {
-      g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
-                           "Field “users” must be an array of user objects");
-      return FALSE;
-    }
-  snapshot->users = g_ptr_array_new_full (json_array_get_length (users),
-                                          (GDestroyNotify) cb_wire_user_free);
-  for (guint i = 0; i < json_array_get_length (users); i++)
-    {
-      JsonNode *element = json_array_get_element (users, i);
-      CbWireUser *user = JSON_NODE_HOLDS_OBJECT (element)
-                         ? cb_wire_user_from_json (json_node_get_object (element), NULL) : NULL;
-
-      if (user != NULL)
-        g_ptr_array_add (snapshot->users, user);
-      if (user == NULL || user->id <= 0)
-        {
-          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
-                       "Element %u of “users” is not a user object with an id", i);
-          return FALSE;
-        }
-    }
-
-  groups = member_array (object, "groups");
-  snapshot->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) cb_wire_group_free);
-  for (guint i = 0; groups != NULL && i < json_array_get_length (groups); i++)
-    {
-      JsonNode *element = json_array_get_element (groups, i);
-      CbWireGroup *group = JSON_NODE_HOLDS_OBJECT (element)
-                           ? cb_wire_group_from_json (json_node_get_object (element), NULL) : NULL;
-
-      if (group != NULL)
-        g_ptr_array_add (snapshot->groups, group);
-      if (group == NULL || group->id <= 0)
-        {
-          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
-                       "Element %u of “groups” is not a group object with an id", i);
-          return FALSE;
-        }
-    }
-
-  snapshot->favourite_ids = parse_id_array (member_array (object, "favourites"));
-  snapshot->monitor_ids = parse_id_array (member_array (object, "monitor"));
-  /* An older server has no busy lamp field: an empty one. */
-  snapshot->blf_keys = read_blf_keys (member_array (object, "blf"));
-  return TRUE;
-}
 
 /* Takes id's value (and its reference) out of table; NULL if absent. */
 static gpointer
@@ -844,6 +773,7 @@ apply_blf_keys (CbClientStore  *self,
 {
   JsonArray *array = member_array (object, "keys");
   g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GArray) targets = NULL;
 
   if (array == NULL)
     {
@@ -851,8 +781,17 @@ apply_blf_keys (CbClientStore  *self,
                            "Field “keys” must be an array of busy lamp field keys");
       return FALSE;
     }
-  keys = read_blf_keys (array);
+  keys = _cb_snapshot_read_blf_keys (array);
   set_blf_keys (self, keys);
+  targets = g_array_sized_new (FALSE, FALSE, sizeof (gint64), keys->len);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const CbWireBlfKey *key = g_ptr_array_index (keys, i);
+
+      if (key->kind == CB_BLF_KEY_KIND_USER)
+        g_array_append_val (targets, key->target_id);
+    }
+  ask_for_missing (self, (const gint64 *) (gpointer) targets->data, targets->len, "busy lamp field");
   return TRUE;
 }
 
@@ -867,48 +806,146 @@ cb_client_store_apply_blf (CbClientStore  *self,
   return apply_blf_keys (self, answer, error);
 }
 
+/* --- the directory's limit --- */
+
+/* Hunt and assistant groups show their members (the groups page);
+ * authorisation groups only decide who sees whom. */
+static gboolean
+shows_members (CbGroupKind kind)
+{
+  return kind == CB_GROUP_KIND_HUNT || kind == CB_GROUP_KIND_ASSISTANT;
+}
+
+static void
+add_id (GHashTable *set,
+        gint64      id)
+{
+  if (id > 0 && !g_hash_table_contains (set, &id))
+    g_hash_table_add (set, id_key (id));
+}
+
+/* Whom a directory above the limit loads: the people the client shows
+ * without a search (the user, favourites, monitor, the busy lamp field,
+ * the members of the groups on the groups page), and whoever it holds
+ * already (found by a search, perhaps bound to a widget). */
+static GHashTable *
+shown_ids (CbClientStore *self,
+           CbSnapshot    *snapshot)
+{
+  GHashTable *set = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  add_id (set, snapshot->me->id);
+  for (guint i = 0; i < snapshot->favourite_ids->len; i++)
+    add_id (set, g_array_index (snapshot->favourite_ids, gint64, i));
+  for (guint i = 0; i < snapshot->monitor_ids->len; i++)
+    add_id (set, g_array_index (snapshot->monitor_ids, gint64, i));
+  for (guint i = 0; i < snapshot->blf_keys->len; i++)
+    {
+      const CbWireBlfKey *key_wire = g_ptr_array_index (snapshot->blf_keys, i);
+
+      if (key_wire->kind == CB_BLF_KEY_KIND_USER)
+        add_id (set, key_wire->target_id);
+    }
+  for (guint i = 0; i < snapshot->groups->len; i++)
+    {
+      const CbWireGroup *group = g_ptr_array_index (snapshot->groups, i);
+
+      if (!shows_members (group->kind))
+        continue;
+      add_id (set, group->leader_id);
+      add_id (set, group->deputy_id);
+      for (guint m = 0; m < group->n_members; m++)
+        add_id (set, group->members[m].user_id);
+    }
+  g_hash_table_iter_init (&iter, self->contacts);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    add_id (set, *(gint64 *) key);
+  return set;
+}
+
+static void
+set_directory_state (CbClientStore *self,
+                     gboolean       complete,
+                     guint          size)
+{
+  if (self->directory_complete != complete)
+    {
+      self->directory_complete = complete;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECTORY_COMPLETE]);
+    }
+  if (self->directory_size != size)
+    {
+      self->directory_size = size;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECTORY_SIZE]);
+    }
+}
+
+/* --- snapshot --- */
+
 gboolean
 cb_client_store_apply_snapshot (CbClientStore  *self,
                                 JsonObject     *object,
                                 GError        **error)
 {
-  g_auto(Snapshot) snapshot = { 0 };
-  g_autoptr(GHashTable) old_contacts = NULL;
-  g_autoptr(GHashTable) old_groups = NULL;
-  g_autoptr(GPtrArray) sorted = NULL;
-  g_autoptr(GPtrArray) group_items = NULL;
-  GHashTableIter iter;
-  gpointer value;
-  CbContact *me;
+  g_autoptr(CbSnapshot) snapshot = NULL;
 
   g_return_val_if_fail (CB_IS_CLIENT_STORE (self), FALSE);
   g_return_val_if_fail (object != NULL, FALSE);
 
-  if (!read_snapshot (object, &snapshot, error))
+  snapshot = cb_snapshot_new_from_json (object, error);
+  if (snapshot == NULL)
     return FALSE;
+  cb_client_store_apply_loaded_snapshot (self, snapshot);
+  return TRUE;
+}
+
+void
+cb_client_store_apply_loaded_snapshot (CbClientStore *self,
+                                       CbSnapshot    *snapshot)
+{
+  g_autoptr(GHashTable) old_contacts = NULL;
+  g_autoptr(GHashTable) old_groups = NULL;
+  g_autoptr(GHashTable) shown = NULL;
+  g_autoptr(GPtrArray) sorted = NULL;
+  g_autoptr(GPtrArray) group_items = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  gboolean complete;
+  CbContact *me;
+
+  g_return_if_fail (CB_IS_CLIENT_STORE (self));
+  g_return_if_fail (snapshot != NULL);
 
   g_object_freeze_notify (G_OBJECT (self));
 
+  complete = snapshot->users->len <= self->directory_limit;
+  if (!complete)
+    shown = shown_ids (self, snapshot);
+
   /* Contacts: move the survivors into a fresh table; what is left in the
    * old one has vanished. O(n) with the hash index. */
-  self->me_id = snapshot.me->id;
+  self->me_id = snapshot->me->id;
   old_contacts = g_steal_pointer (&self->contacts);
   self->contacts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
 
-  for (guint i = 0; i < snapshot.users->len; i++)
+  for (guint i = 0; i < snapshot->users->len; i++)
     {
-      const CbWireUser *user = g_ptr_array_index (snapshot.users, i);
+      const CbWireUser *user = g_ptr_array_index (snapshot->users, i);
       CbContact *contact;
 
       if (user->id == self->me_id)
         continue;  /* "me" carries the personal-level view; applied below */
+      if (shown != NULL && !g_hash_table_contains (shown, &user->id))
+        continue;  /* found by searching the server when asked for */
       contact = take_or_create_contact (old_contacts, self->contacts, user->id);
       _cb_contact_update (contact, user);
       _cb_contact_set_is_self (contact, FALSE);
     }
 
   me = take_or_create_contact (old_contacts, self->contacts, self->me_id);
-  _cb_contact_update (me, snapshot.me);
+  _cb_contact_update (me, snapshot->me);
   _cb_contact_set_is_self (me, TRUE);
   set_me (self, me);
 
@@ -924,9 +961,9 @@ cb_client_store_apply_snapshot (CbClientStore  *self,
   old_groups = g_steal_pointer (&self->group_index);
   self->group_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   group_items = g_ptr_array_new ();
-  for (guint i = 0; i < snapshot.groups->len; i++)
+  for (guint i = 0; i < snapshot->groups->len; i++)
     {
-      const CbWireGroup *wire = g_ptr_array_index (snapshot.groups, i);
+      const CbWireGroup *wire = g_ptr_array_index (snapshot->groups, i);
       CbGroup *group;
 
       if (g_hash_table_contains (self->group_index, &wire->id))
@@ -940,9 +977,9 @@ cb_client_store_apply_snapshot (CbClientStore  *self,
     }
   splice_if_changed (self->groups, group_items);
 
-  set_id_list (self, &self->favourite_ids, self->favourites, snapshot.favourite_ids);
-  set_id_list (self, &self->monitor_ids, self->monitor, snapshot.monitor_ids);
-  set_blf_keys (self, snapshot.blf_keys);
+  set_id_list (self, &self->favourite_ids, self->favourites, snapshot->favourite_ids);
+  set_id_list (self, &self->monitor_ids, self->monitor, snapshot->monitor_ids);
+  set_blf_keys (self, snapshot->blf_keys);
 
   /* A snapshot names no calls: a call that rang at a colleague before it
    * may have been missed in between. Whoever no longer rings has none. */
@@ -953,23 +990,78 @@ cb_client_store_apply_snapshot (CbClientStore  *self,
 
   /* A snapshot is authoritative, also when its seq is lower than ours (a
    * server restored from backup): later events are judged against it. */
-  if (self->seq != snapshot.seq)
+  if (self->seq != snapshot->seq)
     {
-      self->seq = snapshot.seq;
+      self->seq = snapshot->seq;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEQ]);
     }
+  set_directory_state (self, complete, snapshot->users->len);
 
   g_object_thaw_notify (G_OBJECT (self));
 
-  g_debug ("Snapshot applied: seq %" G_GINT64_FORMAT ", %u contacts (%u gone), %u groups",
-           snapshot.seq, g_hash_table_size (self->contacts), g_hash_table_size (old_contacts),
-           g_hash_table_size (self->group_index));
+  g_debug ("Snapshot applied: seq %" G_GINT64_FORMAT ", %u of %u users as contacts (%u gone), "
+           "%u groups", snapshot->seq, g_hash_table_size (self->contacts), snapshot->users->len,
+           g_hash_table_size (old_contacts), g_hash_table_size (self->group_index));
 
   g_signal_emit (self, signals[SIGNAL_SNAPSHOT_APPLIED], 0);
-  return TRUE;
 }
 
 /* --- events --- */
+
+static gboolean
+contains_id (GArray *ids,
+             gint64  id)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == id)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether a directory above the limit would show this user without a
+ * search (see shown_ids()); in a complete one everyone is. */
+static gboolean
+is_shown (CbClientStore *self,
+          gint64         user_id)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->directory_complete || user_id == self->me_id ||
+      contains_id (self->favourite_ids, user_id) || contains_id (self->monitor_ids, user_id))
+    return TRUE;
+  g_hash_table_iter_init (&iter, self->blf_index);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (cb_blf_key_get_kind (value) == CB_BLF_KEY_KIND_USER && cb_blf_key_get_target_id (value) == user_id)
+      return TRUE;
+  g_hash_table_iter_init (&iter, self->group_index);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (shows_members (cb_group_get_kind (value)) && _cb_group_lists_user (value, user_id))
+      return TRUE;
+  return FALSE;
+}
+
+/* A directory above the limit holds only whom it showed at the last
+ * snapshot: an event naming someone else for a list or a group asks for
+ * a new snapshot, which loads them (rare: a favourite added on another
+ * device, a new member). */
+static void
+ask_for_missing (CbClientStore *self,
+                 const gint64  *ids,
+                 guint          n_ids,
+                 const char    *what)
+{
+  if (self->directory_complete)
+    return;
+  for (guint i = 0; i < n_ids; i++)
+    if (ids[i] > 0 && cb_client_store_lookup_contact (self, ids[i]) == NULL)
+      {
+        g_debug ("The %s names user %" G_GINT64_FORMAT ", not loaded: asking for a snapshot",
+                 what, ids[i]);
+        g_signal_emit (self, signals[SIGNAL_NEEDS_SNAPSHOT], 0);
+        return;
+      }
+}
 
 static void
 reposition_contact (CbClientStore *self,
@@ -1028,12 +1120,41 @@ remove_contact (CbClientStore *self,
   refresh_after_contact_change (self, id);
 }
 
+/* A user the store did not hold: a contact, listed in the directory and
+ * wherever lists and groups name them. */
+static CbContact *
+add_contact (CbClientStore    *self,
+             const CbWireUser *user)
+{
+  CbContact *contact = cb_contact_new (user->id);
+
+  g_hash_table_insert (self->contacts, id_key (user->id), contact);
+  _cb_contact_update (contact, user);
+  _cb_contact_set_is_self (contact, user->id == self->me_id);
+  g_list_store_insert_sorted (self->directory, contact, _cb_contact_compare, NULL);
+  refresh_after_contact_change (self, user->id);
+  if (user->id == self->me_id)
+    set_me (self, contact);
+  return contact;
+}
+
+static void
+update_contact (CbClientStore    *self,
+                CbContact        *contact,
+                const CbWireUser *user)
+{
+  g_autofree char *old_key = g_strdup (_cb_contact_get_sort_key (contact));
+
+  _cb_contact_update (contact, user);
+  if (g_strcmp0 (old_key, _cb_contact_get_sort_key (contact)) != 0)
+    reposition_contact (self, contact);
+}
+
 static gboolean
 apply_user (CbClientStore *self,
             JsonObject    *data)
 {
   g_autoptr(CbWireUser) user = cb_wire_user_from_json (data, NULL);
-  g_autofree char *old_key = NULL;
   CbContact *contact;
 
   if (user == NULL || user->id <= 0)
@@ -1050,24 +1171,55 @@ apply_user (CbClientStore *self,
       return TRUE;
     }
 
-  if (contact == NULL)
+  if (contact != NULL)
+    update_contact (self, contact, user);
+  /* Above the limit only who is shown gets loaded; a search finds the
+   * others with what they are now. */
+  else if (is_shown (self, user->id))
+    add_contact (self, user);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+GPtrArray *
+cb_client_store_add_found_users (CbClientStore  *self,
+                                 JsonObject     *answer,
+                                 GError        **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array;
+
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
+  g_return_val_if_fail (answer != NULL, NULL);
+
+  array = member_array (answer, "users");
+  if (array == NULL)
     {
-      contact = cb_contact_new (user->id);
-      g_hash_table_insert (self->contacts, id_key (user->id), contact);
-      _cb_contact_update (contact, user);
-      _cb_contact_set_is_self (contact, user->id == self->me_id);
-      g_list_store_insert_sorted (self->directory, contact, _cb_contact_compare, NULL);
-      refresh_after_contact_change (self, user->id);
-      if (user->id == self->me_id)
-        set_me (self, contact);
-      return TRUE;
+      g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_INVALID_FIELD,
+                           "Field “users” must be an array of user objects");
+      return NULL;
     }
 
-  old_key = g_strdup (_cb_contact_get_sort_key (contact));
-  _cb_contact_update (contact, user);
-  if (g_strcmp0 (old_key, _cb_contact_get_sort_key (contact)) != 0)
-    reposition_contact (self, contact);
-  return TRUE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(CbWireUser) user = JSON_NODE_HOLDS_OBJECT (element)
+                                   ? cb_wire_user_from_json (json_node_get_object (element), NULL)
+                                   : NULL;
+      CbContact *contact;
+
+      if (user == NULL || user->id <= 0 || user->level == CB_LEVEL_NONE)
+        continue;
+      contact = cb_client_store_lookup_contact (self, user->id);
+      /* The user's own contact keeps the snapshot's personal view. */
+      if (contact != NULL && user->id != self->me_id)
+        update_contact (self, contact, user);
+      else if (contact == NULL)
+        contact = add_contact (self, user);
+      g_ptr_array_add (found, g_object_ref (contact));
+    }
+  return g_steal_pointer (&found);
 }
 
 static gboolean
@@ -1079,6 +1231,17 @@ apply_group (CbClientStore *self,
 
   if (wire == NULL || wire->id <= 0)
     return FALSE;
+
+  if (shows_members (wire->kind))
+    {
+      g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), wire->n_members + 2);
+
+      g_array_append_val (ids, wire->leader_id);
+      g_array_append_val (ids, wire->deputy_id);
+      for (guint i = 0; i < wire->n_members; i++)
+        g_array_append_val (ids, wire->members[i].user_id);
+      ask_for_missing (self, (const gint64 *) (gpointer) ids->data, ids->len, "group");
+    }
 
   group = cb_client_store_lookup_group (self, wire->id);
   if (group == NULL)
@@ -1238,8 +1401,9 @@ apply_list (CbClientStore  *self,
 
   if (array == NULL)
     return FALSE;
-  ids = parse_id_array (array);
+  ids = _cb_snapshot_read_ids (array);
   set_id_list (self, field, store, ids);
+  ask_for_missing (self, (const gint64 *) (gpointer) ids->data, ids->len, "list");
   return TRUE;
 }
 

@@ -15,14 +15,19 @@
  * follows the user's other devices through "journal-seen" events),
  * seen-up-to (gint64: the newest journal entry id looked at), blf
  * (GListModel of CbBlfKey: the busy lamp field, the user's own keys in
- * their order, then those groups distribute).
+ * their order, then those groups distribute), directory-limit (uint),
+ * directory-complete (boolean), directory-size (uint): see
+ * cb_client_store_set_directory_limit().
  *
  * Colleagues' `call` events (team level) are applied to their contacts:
  * a call ringing there shows as their ringing-call-id, which may be
  * picked up. The user's own calls are the softphone's business.
  * Signals: "event-applied" (gint64 seq, CbEventType type) after each
  *          applied event,
- *          "snapshot-applied".
+ *          "snapshot-applied",
+ *          "needs-snapshot": an event named someone a directory above the
+ *          limit did not load (a favourite added elsewhere); a new
+ *          snapshot loads them.
  */
 
 #pragma once
@@ -31,6 +36,7 @@
 #include "cb-contact.h"
 #include "cb-group.h"
 #include "cb-journal-entry.h"
+#include "cb-snapshot.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +57,29 @@ CbGroup       *cb_client_store_lookup_group     (CbClientStore *self,
 gboolean       cb_client_store_apply_snapshot   (CbClientStore *self,
                                                  JsonObject    *snapshot,
                                                  GError       **error);
+/* The same, read already (in a worker thread: cb_snapshot_load_async()). */
+void           cb_client_store_apply_loaded_snapshot (CbClientStore *self,
+                                                      CbSnapshot    *snapshot);
+/* Above this many users a snapshot shares, the store holds only the
+ * people the client shows without a search: the user, favourites,
+ * monitor, busy lamp field targets, the members, leaders and deputies of
+ * hunt and assistant groups, and whoever it held already; the others are
+ * found by searching the server (cb_client_store_add_found_users()).
+ * G_MAXUINT (the default): never. Takes effect at the next snapshot. */
+guint          cb_client_store_get_directory_limit    (CbClientStore *self);
+void           cb_client_store_set_directory_limit    (CbClientStore *self,
+                                                       guint          limit);
+/* FALSE while the store holds only part of the directory (see above). */
+gboolean       cb_client_store_get_directory_complete (CbClientStore *self);
+/* How many users the last snapshot shared (the user among them). */
+guint          cb_client_store_get_directory_size     (CbClientStore *self);
+/* Takes a directory search's answer (GET /directory: {"users": [...]}):
+ * each user found becomes a contact of the store (kept up to date by
+ * events from then on, listed in the directory, ready for lists and
+ * calls). Returns the contacts in the answer's order. */
+GPtrArray     *cb_client_store_add_found_users        (CbClientStore *self,
+                                                       JsonObject    *answer,
+                                                       GError       **error);
 /* FALSE when skipped (seq already applied) or not understood. */
 gboolean       cb_client_store_apply_event      (CbClientStore *self,
                                                  gint64         seq,

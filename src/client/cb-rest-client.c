@@ -297,8 +297,9 @@ on_request_done (GObject      *source,
 }
 
 /* Sends @method @path (below the API prefix) with @body (may be NULL) of
- * @content_type and the token, unless @anonymous; the answer goes through
- * @parse, or @parse_bytes when that is set. Takes @task. */
+ * @content_type and the token, unless @anonymous, asking for an answer
+ * of type @accept; the answer goes through @parse, or @parse_bytes when
+ * that is set. Takes @task. */
 static void
 send_request_full (CbRestClient *self,
                    GTask        *task,
@@ -307,6 +308,7 @@ send_request_full (CbRestClient *self,
                    const char   *content_type,
                    GBytes       *body,
                    gboolean      anonymous,
+                   const char   *accept,
                    ParseAnswer   parse,
                    ParseBytes    parse_bytes)
 {
@@ -338,8 +340,7 @@ send_request_full (CbRestClient *self,
   request->parse_bytes = parse_bytes;
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
-                                parse_bytes != NULL ? "*/*" : "application/json");
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", accept);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (msg, content_type, body);
 
@@ -367,7 +368,8 @@ send_request (CbRestClient *self,
 
       bytes = g_bytes_new_take (g_steal_pointer (&text), length);
     }
-  send_request_full (self, task, method, path, "application/json", bytes, anonymous, parse, NULL);
+  send_request_full (self, task, method, path, "application/json", bytes, anonymous,
+                     "application/json", parse, NULL);
 }
 
 static GTask *
@@ -636,6 +638,67 @@ cb_rest_client_get_snapshot_finish (CbRestClient  *self,
                                     GError       **error)
 {
   return finish_pointer (self, result, cb_rest_client_get_snapshot_async, error);
+}
+
+static void
+parse_body (GTask      *task,
+            GBytes     *body,
+            const char *content_type)
+{
+  g_task_return_pointer (task, g_bytes_ref (body), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+cb_rest_client_get_snapshot_body_async (CbRestClient        *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CB_IS_REST_CLIENT (self));
+
+  task = new_task (self, cb_rest_client_get_snapshot_body_async, cancellable, callback, user_data);
+  send_request_full (self, task, SOUP_METHOD_GET, "/snapshot", NULL, NULL, FALSE,
+                     "application/json", NULL, parse_body);
+}
+
+GBytes *
+cb_rest_client_get_snapshot_body_finish (CbRestClient  *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return finish_pointer (self, result, cb_rest_client_get_snapshot_body_async, error);
+}
+
+void
+cb_rest_client_search_directory_async (CbRestClient        *self,
+                                       const char          *text,
+                                       guint                limit,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  GTask *task;
+
+  g_return_if_fail (CB_IS_REST_CLIENT (self));
+  g_return_if_fail (text != NULL);
+
+  escaped = g_uri_escape_string (text, NULL, FALSE);
+  path = g_strdup_printf ("/directory?q=%s&limit=%u", escaped, MAX (limit, 1));
+  task = new_task (self, cb_rest_client_search_directory_async, cancellable, callback, user_data);
+  g_task_set_name (task, "directory search answer");
+  send_request (self, task, SOUP_METHOD_GET, path, NULL, FALSE, parse_object);
+}
+
+JsonObject *
+cb_rest_client_search_directory_finish (CbRestClient  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return finish_pointer (self, result, cb_rest_client_search_directory_async, error);
 }
 
 void
@@ -941,7 +1004,7 @@ cb_rest_client_upload_announcement_async (CbRestClient        *self,
 
   send_request_full (self, new_task (self, cb_rest_client_upload_announcement_async, cancellable, callback, user_data),
                      SOUP_METHOD_PUT, "/me/announcement", content_type, audio, FALSE,
-                     parse_nothing, NULL);
+                     "application/json", parse_nothing, NULL);
 }
 
 static void
@@ -965,7 +1028,7 @@ cb_rest_client_get_announcement_async (CbRestClient        *self,
   g_return_if_fail (CB_IS_REST_CLIENT (self));
 
   send_request_full (self, new_task (self, cb_rest_client_get_announcement_async, cancellable, callback, user_data),
-                     SOUP_METHOD_GET, "/me/announcement", NULL, NULL, FALSE, NULL, parse_audio);
+                     SOUP_METHOD_GET, "/me/announcement", NULL, NULL, FALSE, "*/*", NULL, parse_audio);
 }
 
 CbAnnouncement *

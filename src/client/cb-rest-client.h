@@ -139,6 +139,27 @@ void          cb_rest_client_get_snapshot_async          (CbRestClient        *s
 JsonObject   *cb_rest_client_get_snapshot_finish         (CbRestClient        *self,
                                                           GAsyncResult        *result,
                                                           GError             **error);
+/* The same answer as it came, unparsed: for cb_snapshot_load_async(),
+ * which parses it off the main thread. */
+void          cb_rest_client_get_snapshot_body_async     (CbRestClient        *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+GBytes       *cb_rest_client_get_snapshot_body_finish    (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+/* GET /directory?q=@text&limit=@limit: users this user may see whose
+ * name, user name, extension or e-mail contains @text ({"users": [...]};
+ * the server gives at most 500). */
+void          cb_rest_client_search_directory_async      (CbRestClient        *self,
+                                                          const char          *text,
+                                                          guint                limit,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+JsonObject   *cb_rest_client_search_directory_finish     (CbRestClient        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 /* GET /journal: the newest @limit entries ({"entries", "missed"}). */
 void          cb_rest_client_get_journal_async           (CbRestClient        *self,
                                                           guint                limit,

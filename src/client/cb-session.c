@@ -18,6 +18,7 @@
 
 #include "cb-event-stream.h"
 #include "cb-session.h"
+#include "cb-startup-trace.h"
 
 #define RECONNECT_MIN_MS_DEFAULT 250
 #define RECONNECT_MAX_MS_DEFAULT 30000
@@ -27,6 +28,13 @@
 /* The journal page loaded after signing in; older entries are paged in
  * on demand (not yet). */
 #define JOURNAL_PAGE_LIMIT 200
+/* Above this many colleagues the store holds only those the client shows
+ * and finds the others by searching the server (cb-bench client-start:
+ * 2,000 fully loaded sign in well within 400 ms; 10,000 would cost
+ * 150 ms and 20 MiB more for people nobody looks at). */
+#define DIRECTORY_LIMIT_DEFAULT 2000
+/* Found by one directory search at most; the server gives up to 500. */
+#define SEARCH_LIMIT 200
 
 G_DEFINE_ENUM_TYPE (CbConnectionState, cb_connection_state,
   G_DEFINE_ENUM_VALUE (CB_CONNECTION_STATE_SIGNED_OUT, "signed-out"),
@@ -136,7 +144,7 @@ signed_in (CbSession *self)
 }
 
 static guint
-env_ms (const char *name,
+env_uint (const char *name,
         guint       fallback)
 {
   const char *value = g_getenv (name);
@@ -371,6 +379,67 @@ schedule_reconnect (CbSession  *self,
   self->reconnect_source = g_timeout_add (delay, on_reconnect_timeout, self);
 }
 
+/* --- the snapshot: fetched, then parsed in a worker thread --- */
+
+static void
+on_snapshot_loaded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  CbSnapshot *snapshot = cb_snapshot_load_finish (result, &error);
+
+  if (snapshot == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, snapshot, (GDestroyNotify) cb_snapshot_free_in_background);
+}
+
+static void
+on_snapshot_body (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  body = cb_rest_client_get_snapshot_body_finish (CB_REST_CLIENT (source), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  cb_startup_trace_mark ("snapshot-received");
+  stream = g_memory_input_stream_new_from_bytes (body);
+  /* Apart from the call: the order of arguments is unspecified. */
+  cancellable = g_task_get_cancellable (task);
+  cb_snapshot_load_async (stream, cancellable, on_snapshot_loaded, g_steal_pointer (&task));
+}
+
+/* The task holds the REST client, not the session: see weak_self(). */
+static void
+fetch_snapshot_async (CbSession           *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self->rest, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fetch_snapshot_async);
+  cb_rest_client_get_snapshot_body_async (self->rest, cancellable, on_snapshot_body, task);
+}
+
+static CbSnapshot *
+fetch_snapshot_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* --- resync: a new snapshot, then the stream from its seq --- */
 
 static void
@@ -380,22 +449,29 @@ on_resync_snapshot (GObject      *source,
 {
   g_autoptr(CbSession) self = take_weak_self (user_data);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) snapshot = NULL;
+  CbSnapshot *snapshot;
 
-  snapshot = cb_rest_client_get_snapshot_finish (CB_REST_CLIENT (source), result, &error);
+  snapshot = fetch_snapshot_finish (result, &error);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+    {
+      cb_snapshot_free_in_background (snapshot);
+      return;
+    }
 
   self->attempt_in_flight = FALSE;
   if (self->state == CB_CONNECTION_STATE_SIGNED_OUT)
-    return;  /* a 401 already signed us out */
+    {
+      cb_snapshot_free_in_background (snapshot);
+      return;  /* a 401 already signed us out */
+    }
 
-  if (snapshot == NULL ||
-      !cb_client_store_apply_snapshot (self->store, snapshot, &error))
+  if (snapshot == NULL)
     {
       schedule_reconnect (self, error->message);
       return;
     }
+  cb_client_store_apply_loaded_snapshot (self->store, snapshot);
+  cb_snapshot_free_in_background (snapshot);
 
   self->need_snapshot = FALSE;
   open_stream (self);
@@ -403,17 +479,38 @@ on_resync_snapshot (GObject      *source,
   load_journal (self);
 }
 
+/* @quiet: the connection is fine, only the store wants more (see
+ * on_store_needs_snapshot()): nobody is told of a reconnect. */
 static void
-start_resync (CbSession *self)
+start_resync_full (CbSession *self,
+                   gboolean   quiet)
 {
   /* The old stream is useless now: its seq no longer fits a snapshot. */
   drop_stream (self);
   self->need_snapshot = TRUE;
-  if (self->state == CB_CONNECTION_STATE_CONNECTED)
+  if (self->state == CB_CONNECTION_STATE_CONNECTED && !quiet)
     set_state (self, CB_CONNECTION_STATE_RECONNECTING);
 
   self->attempt_in_flight = TRUE;
-  cb_rest_client_get_snapshot_async (self->rest, self->life, on_resync_snapshot, weak_self (self));
+  fetch_snapshot_async (self, self->life, on_resync_snapshot, weak_self (self));
+}
+
+static void
+start_resync (CbSession *self)
+{
+  start_resync_full (self, FALSE);
+}
+
+/* An event named someone a directory above the limit has not loaded. A
+ * new snapshot loads them, and the stream resumes from its seq, so that
+ * no event is lost in between. */
+static void
+on_store_needs_snapshot (CbSession     *self,
+                         CbClientStore *store)
+{
+  if (self->state != CB_CONNECTION_STATE_CONNECTED || self->need_snapshot)
+    return;
+  start_resync_full (self, TRUE);
 }
 
 /* --- the journal --- */
@@ -524,17 +621,18 @@ on_sign_in_snapshot (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   CbSession *self = g_task_get_source_object (task);
-  g_autoptr(JsonObject) snapshot = NULL;
+  CbSnapshot *snapshot;
   GError *error = NULL;
 
-  snapshot = cb_rest_client_get_snapshot_finish (CB_REST_CLIENT (source), result, &error);
-  if (snapshot != NULL)
-    cb_client_store_apply_snapshot (self->store, snapshot, &error);
-  if (error != NULL)
+  snapshot = fetch_snapshot_finish (result, &error);
+  if (snapshot == NULL)
     {
       fail_sign_in (task, error);
       return;
     }
+  cb_client_store_apply_loaded_snapshot (self->store, snapshot);
+  cb_snapshot_free_in_background (snapshot);
+  cb_startup_trace_mark ("snapshot-applied");
 
   g_task_return_boolean (task, TRUE);
   open_stream (self);
@@ -568,8 +666,8 @@ on_session_created (GObject      *source,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER_ID]);
     }
 
-  cb_rest_client_get_snapshot_async (self->rest, g_task_get_cancellable (task),
-                                     on_sign_in_snapshot, g_object_ref (task));
+  cb_startup_trace_mark ("signed-in");
+  fetch_snapshot_async (self, g_task_get_cancellable (task), on_sign_in_snapshot, g_object_ref (task));
 }
 
 void
@@ -687,6 +785,56 @@ cb_session_sign_out_finish (CbSession     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- searching the directory on the server --- */
+
+static void
+on_directory_found (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CbSession *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) answer = NULL;
+  GPtrArray *found;
+  GError *error = NULL;
+
+  answer = cb_rest_client_search_directory_finish (CB_REST_CLIENT (source), result, &error);
+  if (answer == NULL ||
+      (found = cb_client_store_add_found_users (self->store, answer, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+cb_session_search_directory_async (CbSession           *self,
+                                   const char          *text,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CB_IS_SESSION (self));
+  g_return_if_fail (text != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cb_session_search_directory_async);
+  cb_rest_client_search_directory_async (self->rest, text, SEARCH_LIMIT, cancellable,
+                                         on_directory_found, task);
+}
+
+GPtrArray *
+cb_session_search_directory_finish (CbSession     *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* --- connection control --- */
@@ -902,10 +1050,14 @@ static void
 cb_session_init (CbSession *self)
 {
   self->store = cb_client_store_new ();
+  cb_client_store_set_directory_limit (self->store, env_uint ("CALLBOARD_DIRECTORY_LIMIT",
+                                                            DIRECTORY_LIMIT_DEFAULT));
+  g_signal_connect_object (self->store, "needs-snapshot", G_CALLBACK (on_store_needs_snapshot),
+                           self, G_CONNECT_SWAPPED);
   self->call_as = cb_call_as_new (self->store);
   self->life = g_cancellable_new ();
-  self->reconnect_min_ms = env_ms ("CALLBOARD_RECONNECT_MIN_MS", RECONNECT_MIN_MS_DEFAULT);
-  self->reconnect_max_ms = env_ms ("CALLBOARD_RECONNECT_MAX_MS", RECONNECT_MAX_MS_DEFAULT);
+  self->reconnect_min_ms = env_uint ("CALLBOARD_RECONNECT_MIN_MS", RECONNECT_MIN_MS_DEFAULT);
+  self->reconnect_max_ms = env_uint ("CALLBOARD_RECONNECT_MAX_MS", RECONNECT_MAX_MS_DEFAULT);
   self->connect_timeout_ms = CONNECT_TIMEOUT_MS_DEFAULT;
 }
 

@@ -21,6 +21,11 @@
  * Signals: "event-received" (gint64 seq, CbEventType type, JsonObject *data)
  * for every event frame, before the store decides whether to apply it.
  *
+ * Above 2,000 colleagues (CALLBOARD_DIRECTORY_LIMIT overrides it) the
+ * store holds only the people the client shows; the others are found by
+ * cb_session_search_directory_async(). See
+ * cb_client_store_set_directory_limit().
+ *
  * The user's choice of whom their calls present lives with the session
  * (cb_session_get_call_as()).
  *
@@ -86,6 +91,19 @@ void     cb_session_sign_out_async        (CbSession           *self,
 gboolean cb_session_sign_out_finish       (CbSession           *self,
                                            GAsyncResult        *result,
                                            GError             **error);
+
+/* Searches the directory on the server (name, user name, extension or
+ * e-mail containing @text); the users found become contacts of the store
+ * (cb_client_store_add_found_users()). Finish: a GPtrArray of CbContact
+ * in the server's order, at most 200. */
+void       cb_session_search_directory_async  (CbSession           *self,
+                                               const char          *text,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GPtrArray *cb_session_search_directory_finish (CbSession           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 /* Drops the WebSocket as if the network failed (tests, and "reconnect now"). */
 void     cb_session_disconnect_for_test   (CbSession           *self);

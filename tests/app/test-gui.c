@@ -7,8 +7,9 @@
  * changes the office), signs in through the sign-in page's own fields and
  * action, flips the login switch of a hunt group, and checks with a second,
  * independent session that the server changed and that the switch shows
- * it. Screenshots go to the build directory. With LANGUAGE=de the same run
- * checks German labels.
+ * it. With a directory above the client's limit (a server of its own),
+ * the directory search asks the server. Screenshots go to the build
+ * directory. With LANGUAGE=de the same run checks German labels.
  */
 
 #define G_LOG_DOMAIN "test-gui"
@@ -446,6 +447,9 @@ check_search_and_monitor (CbWindow *window)
   /* The list shows the one hit, and no other row. */
   rows = (RowsWait) { page, 1 };
   WAIT_UNTIL (rows_shown, &rows);
+  /* The whole directory is loaded: nothing is asked of the server. */
+  g_assert_true (cb_client_store_get_directory_complete (store));
+  g_assert_false (gtk_widget_get_mapped (find_widget (page, match_type, GSIZE_TO_POINTER (GTK_TYPE_SPINNER))));
   row = find_widget (page, match_contact_row, (gpointer) "greta");
   g_assert_nonnull (row);
   greta = cb_contact_row_get_contact (CB_CONTACT_ROW (row));
@@ -918,6 +922,152 @@ test_sign_in_and_group_login (void)
   destroy_and_check_finalized (window);
 }
 
+/* --- a directory above the store's limit --- */
+
+static gboolean
+match_spinning (GtkWidget *widget,
+                gpointer   data)
+{
+  gboolean spinning = FALSE;
+
+  if (!GTK_IS_SPINNER (widget) || !gtk_widget_get_mapped (widget))
+    return FALSE;
+  g_object_get (widget, "spinning", &spinning, NULL);
+  return spinning;
+}
+
+static gboolean
+match_visible_error_text (GtkWidget *widget,
+                          gpointer   data)
+{
+  return match_visible_error_label (widget, data) && gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+searching_shown (gpointer data)
+{
+  return find_widget (data, match_spinning, NULL) != NULL;
+}
+
+static gboolean
+search_error_shown (gpointer data)
+{
+  return find_widget (data, match_visible_error_text, NULL) != NULL;
+}
+
+static gboolean
+own_server_ready (gpointer data)
+{
+  return cb_demo_server_get_url (data) != NULL || !cb_demo_server_get_running (data);
+}
+
+static CbContact *
+find_username (GListModel *model,
+               const char *username)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CbContact) contact = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (cb_contact_get_username (contact), username) == 0)
+        return contact;  /* the model keeps it */
+    }
+
+  return NULL;
+}
+
+typedef struct {
+  GListModel *model;
+  const char *username;
+} UsernameWait;
+
+static gboolean
+model_has_username (gpointer data)
+{
+  UsernameWait *wait = data;
+
+  return find_username (wait->model, wait->username) != NULL;
+}
+
+/* With the store's limit below the office's size the store holds only
+ * those the client shows; typing in the directory search asks the server
+ * (and shows that it does), shows who it found, and says so when the
+ * server cannot be asked. A server of its own: this test stops it. */
+static void
+test_directory_server_search (void)
+{
+  static const char *extra[] = { "--no-simulation", NULL };
+  /* Not among those anna's client shows (her lamps, her hunt and
+   * assistant groups); the first one the store lacks is looked for. */
+  static const char *candidates[] = { "zoe", "sophie", "lukas", "yusuf", "xenia", "umut", "tanja", NULL };
+  g_autoptr(CbDemoServer) server = cb_demo_server_new (extra);
+  CbWindow *window;
+  CbClientStore *store;
+  GtkWidget *entry;
+  GtkWidget *page;
+  const char *target = NULL;
+  UsernameWait found;
+  RowWait row;
+
+  cb_demo_server_start_async (server, NULL, NULL, NULL);
+  WAIT_UNTIL (own_server_ready, server);
+  g_assert_nonnull (cb_demo_server_get_url (server));
+
+  /* Read when the session is made. */
+  g_setenv ("CALLBOARD_DIRECTORY_LIMIT", "1", TRUE);
+  window = new_window ();
+  g_object_set (cb_window_get_sign_in_page (window),
+                "server-url", cb_demo_server_get_url (server),
+                "username", "anna",
+                "password", "demo",
+                NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (cb_window_get_sign_in_page (window)),
+                                             "sign-in.sign-in", NULL));
+  WAIT_UNTIL (signed_in, window);
+  g_unsetenv ("CALLBOARD_DIRECTORY_LIMIT");
+
+  store = cb_session_get_store (cb_window_get_session (window));
+  g_assert_false (cb_client_store_get_directory_complete (store));
+  g_assert_cmpuint (cb_client_store_get_directory_size (store), >,
+                    g_list_model_get_n_items (cb_client_store_get_directory (store)));
+  for (guint i = 0; candidates[i] != NULL && target == NULL; i++)
+    if (find_username (cb_client_store_get_directory (store), candidates[i]) == NULL)
+      target = candidates[i];
+  g_assert_nonnull (target);
+  g_test_message ("Looking for %s, not loaded", target);
+
+  entry = find_widget (GTK_WIDGET (window), match_header_search_entry, NULL);
+  page = find_widget (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (CB_TYPE_DIRECTORY_PAGE));
+  g_assert_nonnull (entry);
+  g_assert_nonnull (page);
+  cb_window_show_page (window, "directory");
+  g_assert_false (searching_shown (page));
+
+  /* Typing shows that the server is searched, then who it found. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), target);
+  WAIT_UNTIL (searching_shown, page);
+  g_free (screenshot (GTK_WIDGET (window), "directory-searching"));
+  found = (UsernameWait) { cb_directory_page_get_model (CB_DIRECTORY_PAGE (page)), target };
+  WAIT_UNTIL (model_has_username, &found);
+  row = (RowWait) { page, target };
+  WAIT_UNTIL (row_shown, &row);
+  g_assert_nonnull (find_username (cb_client_store_get_directory (store), target));
+  g_assert_false (searching_shown (page));
+  g_assert_false (search_error_shown (page));
+  g_free (screenshot (GTK_WIDGET (window), "directory-found"));
+
+  /* The server gone: the search says it failed, and the page does not
+   * claim that nobody matches. */
+  cb_demo_server_stop (server);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "nobody-loaded-is-called-this");
+  WAIT_UNTIL (search_error_shown, page);
+  g_assert_false (searching_shown (page));
+  g_free (screenshot (GTK_WIDGET (window), "directory-search-error"));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  destroy_and_check_finalized (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -955,6 +1105,7 @@ main (int   argc,
 
   g_test_add_func ("/app/sign-in-wrong-password", test_wrong_password);
   g_test_add_func ("/app/sign-in-and-group-login", test_sign_in_and_group_login);
+  g_test_add_func ("/app/directory-server-search", test_directory_server_search);
 
   status = g_test_run ();
 
