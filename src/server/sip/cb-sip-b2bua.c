@@ -136,6 +136,9 @@ cb_b2bua_leg_adopt (CbB2buaLeg        *leg,
   leg->contact = g_strdup (dialog->contact);
   leg->remote = g_strdup (dialog->remote);
   leg->kind = g_strdup (cb_sip_registrar_contact_kind (registrar_of (leg->call), dialog->contact));
+  leg->local = g_strdup (dialog->local);
+  leg->route = g_strdup (dialog->route);
+  leg->local_cseq = dialog->local_cseq;
   nua_handle_bind (leg->nh, &leg->magic);
 }
 

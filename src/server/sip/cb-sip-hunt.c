@@ -229,7 +229,7 @@ overflow_to_queue (CbB2buaCall         *call,
     return FALSE;
   dialog = (CbSipDialog) {
     .nh = a->nh, .sdp = a->sdp, .call_id = a->call_id, .contact = a->contact, .remote = a->remote,
-    .secure = a->secure,
+    .secure = a->secure, .local = a->local, .route = a->route, .local_cseq = a->local_cseq,
   };
   if (!cb_sip_queue_take (queue, &dialog, call->caller_id, call->caller_number, group))
     return FALSE;

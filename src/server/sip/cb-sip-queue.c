@@ -23,7 +23,9 @@
  *
  * Its figures (waiting, answered and abandoned today) are kept by
  * cb-sip-queue-stats.c. A wrap-up a queue started is in the store: a
- * restart ends it when it would have ended.
+ * restart ends it when it would have ended. So is a waiting caller's
+ * dialog (cb-sip-recovery.c): a restart after a crash sends it a BYE
+ * and journals the call as ended by the restart.
  */
 
 #define G_LOG_DOMAIN "cb-queue"
@@ -37,6 +39,7 @@
 #include "cb-sip-headers.h"
 #include "cb-sip-queue.h"
 #include "cb-sip-queue-stats.h"
+#include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
 #include "cb-sip-tls.h"
@@ -79,6 +82,10 @@ struct _Caller {
   char         *dialog_id;  /* its INVITE's Call-ID */
   char         *contact;
   char         *remote;     /* its From: our To towards it, with the tag */
+  char         *local;      /* our To with our tag, once its ACK showed it */
+  char         *route;      /* its route set (Record-Route), or NULL */
+  guint32       local_cseq; /* our CSeq in its dialog, if the B2BUA used one */
+  gboolean      kept;       /* its dialog is in the store (cb-sip-recovery.c) */
   guint         stream;     /* hold music, 0: stopped */
   gint64        caller_id;
   char         *number;
@@ -125,6 +132,7 @@ G_DEFINE_FINAL_TYPE (CbSipQueue, cb_sip_queue, G_TYPE_OBJECT)
 static void refresh_all  (CbSipQueue *self);
 static void publish_call (Caller *caller, gint64 agent_id, CbWireCallState state, gboolean journal);
 static void journal_rung (Caller *caller);
+static void queued_caller (Caller *caller, const CbGroupRecord *group, CbSipQueuedCaller *queued);
 
 /* ---- lifetime ---------------------------------------------------------------- */
 
@@ -158,6 +166,8 @@ caller_free (Caller *caller)
   g_free (caller->dialog_id);
   g_free (caller->contact);
   g_free (caller->remote);
+  g_free (caller->local);
+  g_free (caller->route);
   g_free (caller->number);
   g_free (caller);
 }
@@ -387,6 +397,43 @@ agent_side (Caller          *caller,
   side->device = device != NULL ? device->kind : NULL;
 }
 
+/* While the caller waits its dialog is in the store, so that a restart
+ * after a crash ends it (a BYE, its journal entry); it goes when the
+ * caller leaves, in the transaction of its end, or before the B2BUA
+ * keeps the call as its own. */
+static gboolean
+keep_caller (Caller    *caller,
+             CbStore   *store,
+             gboolean   waiting,
+             GError   **error)
+{
+  CbSipQueue *self = caller->queue->owner;
+  CbSipQueuedCaller queued;
+
+  if (waiting && !caller->gone)
+    {
+      queued_caller (caller, cb_directory_get_group (self->directory, caller->queue->group_id), &queued);
+      caller->kept = TRUE;
+      return cb_sip_recovery_keep_queued (store, &queued, caller->entered_at, error);
+    }
+  if (!caller->kept)
+    return TRUE;
+  caller->kept = FALSE;
+  return cb_store_delete_live_call (store, caller->id, error);
+}
+
+/* The same outside a transaction: its dialog said more, it has no
+ * call events (an external caller), or the B2BUA takes it over. */
+static void
+keep_caller_now (Caller   *caller,
+                 gboolean  waiting)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!keep_caller (caller, caller->queue->owner->store, waiting, &error))
+    g_warning ("Could not keep queue call %s: %s", caller->id, error->message);
+}
+
 typedef struct {
   Caller          *caller;
   gint64           agent_id;     /* 0: the caller's own side */
@@ -408,7 +455,10 @@ record_call_event (CbChanges  *changes,
     caller_side (event->caller, event->state, &side);
   /* The queue answered the caller; an agent it rang answered nothing. */
   return cb_sip_record_call_event (changes, &side, error) &&
-         (!event->journal || cb_sip_record_journal (changes, &side, NULL, error));
+         (!event->journal || cb_sip_record_journal (changes, &side, NULL, error)) &&
+         (event->agent_id > 0 ||
+          keep_caller (event->caller, cb_changes_get_store (changes),
+                       event->state != CB_WIRE_CALL_STATE_ENDED, error));
 }
 
 static void
@@ -422,7 +472,10 @@ publish_call (Caller          *caller,
   g_autoptr(GError) error = NULL;
 
   if (agent_id == 0 && caller->caller_id <= 0)
-    return;
+    {
+      keep_caller_now (caller, state != CB_WIRE_CALL_STATE_ENDED);
+      return;
+    }
   if (!cb_changes_run (self->changes, record_call_event, NULL, &event, &error))
     g_warning ("Could not record queue call %s: %s", caller->id, error->message);
   cb_sip_server_update_line_state (self->server, agent_id > 0 ? agent_id : caller->caller_id);
@@ -730,7 +783,8 @@ queued_caller (Caller              *caller,
     .dialog = {
       .nh = caller->nh, .sdp = caller->offer, .origin = &caller->origin,
       .call_id = caller->dialog_id, .contact = caller->contact, .remote = caller->remote,
-      .secure = caller->secure,
+      .secure = caller->secure, .local = caller->local, .route = caller->route,
+      .local_cseq = caller->local_cseq,
     },
   };
 }
@@ -755,6 +809,8 @@ on_overflow (CbQueueDispatcher *dispatcher,
   journal_rung (caller);
 
   queued_caller (caller, group, &queued);
+  /* The B2BUA keeps the call its own way from here on. */
+  keep_caller_now (caller, FALSE);
   if (group != NULL && queue->overflow != NULL && queue->overflow[0] != '\0' &&
       cb_sip_b2bua_queue_redirect (cb_sip_server_get_b2bua (self->server), &queued, queue->overflow))
     {
@@ -862,6 +918,8 @@ ring_answered (Ring        *ring,
   const CbGroupRecord *group;
   g_autofree char *sdp = NULL;
   g_autofree char *agent_remote = NULL;
+  g_autofree char *agent_local = NULL;
+  g_autofree char *agent_route = NULL;
   g_autoptr(GArray) others = g_array_new (FALSE, FALSE, sizeof (gint64));
   Answered *answered;
   CbSipQueuedCaller queued;
@@ -887,12 +945,19 @@ ring_answered (Ring        *ring,
       g_array_append_val (others, g_array_index (caller->rung, gint64, i));
 
   agent_remote = cb_sip_remote_party (sip, FALSE);
+  /* What the B2BUA keeps of both dialogs in the store, so that a restart
+   * ends them; ours from the agent's 200. */
+  agent_local = cb_sip_recovery_local_party (sip);
+  agent_route = cb_sip_recovery_route_set (sip, TRUE);
   queued_caller (caller, group, &queued);
   from_agent = (CbSipDialog) {
     .nh = ring->nh, .sdp = sdp, .origin = &ring->origin,
     .call_id = ring->call_id, .contact = ring->contact, .remote = agent_remote,
     .secure = cb_sip_registrar_contact_flow (cb_sip_server_get_registrar (self->server), ring->contact) != NULL,
+    .local = agent_local, .route = agent_route,
+    .local_cseq = sip->sip_cseq != NULL ? sip->sip_cseq->cs_seq : 0,
   };
+  keep_caller_now (caller, FALSE);
   answered = g_new0 (Answered, 1);
   answered->self = self;
   answered->agent_id = ring->agent_id;
@@ -998,6 +1063,9 @@ enter_queue (CbSipQueue          *self,
   caller->offer = cb_sip_tls_sdp_between (dialog->sdp, dialog->secure, TRUE);
   caller->contact = g_strdup (dialog->contact);
   caller->remote = g_strdup (dialog->remote);
+  caller->local = g_strdup (dialog->local);
+  caller->route = g_strdup (dialog->route);
+  caller->local_cseq = dialog->local_cseq;
   cb_sip_origin_init (&caller->origin);
   nua_handle_bind (caller->nh, &caller->magic.magic);
   g_hash_table_insert (self->callers, &caller->serial, caller);
@@ -1029,12 +1097,15 @@ cb_sip_queue_incoming (CbSipQueue          *self,
                        const CbGroupRecord *group)
 {
   g_autoptr(CbSipInviteDialog) dialog = NULL;
+  g_autofree char *route = NULL;
 
   g_return_val_if_fail (CB_IS_SIP_QUEUE (self), FALSE);
 
   if (!anyone_logged_in (self, group))
     return FALSE;
   dialog = cb_sip_invite_dialog_new (invite->nh, invite->sip);
+  route = cb_sip_recovery_route_set (invite->sip, FALSE);
+  dialog->dialog.route = route;
   enter_queue (self, &dialog->dialog, invite->caller_id,
                cb_sip_user_number (self->directory, invite->caller_id, invite->line), group);
   return TRUE;
@@ -1078,6 +1149,12 @@ caller_event (Caller           *caller,
 {
   CbSipQueue *self = caller->queue->owner;
   int callstate = -1;
+
+  /* Our tag, in the To of its ACK (or of a request after it), completes
+   * the record that lets a restart end its dialog. */
+  if ((event->event == nua_i_ack || event->event == nua_i_invite) && caller->local == NULL &&
+      (caller->local = cb_sip_recovery_local_party (event->sip)) != NULL && caller->kept)
+    keep_caller_now (caller, TRUE);
 
   switch (event->event)
     {

@@ -13,7 +13,9 @@
  * events, so it is there as soon as anyone sees the call connected, and
  * again when a dialog moves on (each request of ours takes a CSeq, a
  * re-INVITE may move the target). An ended call's record goes in the
- * transaction of its end.
+ * transaction of its end. A caller waiting in a queue (answered by the
+ * server with the hold music, no B2BUA call yet) is kept in the same
+ * form by the queue: a call to the group with its one dialog.
  *
  * At start every record left was an answered call when the server
  * stopped without ending it. Each leg gets a BYE on a handle of its own,
@@ -41,15 +43,15 @@
 
 /* A route set as a Route header value, in the order requests take it:
  * a UAS's as the Record-Route of the request, a UAC's reversed. */
-static char *
-route_set (const sip_record_route_t *record_route,
-           gboolean                  reverse)
+char *
+cb_sip_recovery_route_set (const sip_t *sip,
+                           gboolean     uac)
 {
   su_home_t home[1] = { SU_HOME_INIT (home) };
   g_autoptr(GPtrArray) hops = g_ptr_array_new_with_free_func (g_free);
   GString *route;
 
-  for (const sip_record_route_t *r = record_route; r != NULL; r = r->r_next)
+  for (const sip_record_route_t *r = sip != NULL ? sip->sip_record_route : NULL; r != NULL; r = r->r_next)
     g_ptr_array_add (hops, g_strdup (sip_header_as_string (home, (const sip_header_t *) r)));
   su_home_deinit (home);
   if (hops->len == 0)
@@ -57,8 +59,26 @@ route_set (const sip_record_route_t *record_route,
   route = g_string_new (NULL);
   for (guint i = 0; i < hops->len; i++)
     g_string_append_printf (route, "%s%s", i > 0 ? ", " : "",
-                            (char *) g_ptr_array_index (hops, reverse ? hops->len - 1 - i : i));
+                            (char *) g_ptr_array_index (hops, uac ? hops->len - 1 - i : i));
   return g_string_free (route, FALSE);
+}
+
+/* Our party with our tag: the From of an answer to our request, the To
+ * of the device's request (sofia does not tell it otherwise). */
+char *
+cb_sip_recovery_local_party (const sip_t *sip)
+{
+  gboolean response = sip != NULL && sip->sip_status != NULL;
+  const sip_addr_t *ours = response ? (const sip_addr_t *) sip->sip_from
+                                    : sip != NULL ? (const sip_addr_t *) sip->sip_to : NULL;
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  char *local;
+
+  if (ours == NULL || ours->a_tag == NULL)
+    return NULL;
+  local = g_strdup (sip_header_as_string (home, (const sip_header_t *) ours));
+  su_home_deinit (home);
+  return local;
 }
 
 void
@@ -70,7 +90,7 @@ cb_sip_recovery_note_dialog (CbB2buaLeg  *leg,
     return;
   cb_sip_recovery_note_target (leg, sip);
   g_free (leg->route);
-  leg->route = route_set (sip->sip_record_route, uac);
+  leg->route = cb_sip_recovery_route_set (sip, uac);
 }
 
 void
@@ -91,18 +111,9 @@ cb_sip_recovery_note_message (CbB2buaLeg  *leg,
                               const sip_t *sip)
 {
   gboolean response = sip != NULL && sip->sip_status != NULL;
-  /* Our party with our tag: the From of an answer to our request, the To
-   * of the device's request (sofia does not tell it otherwise). */
-  const sip_addr_t *ours = response ? (const sip_addr_t *) sip->sip_from
-                                    : sip != NULL ? (const sip_addr_t *) sip->sip_to : NULL;
 
-  if (ours != NULL && ours->a_tag != NULL && leg->local == NULL)
-    {
-      su_home_t home[1] = { SU_HOME_INIT (home) };
-
-      leg->local = g_strdup (sip_header_as_string (home, (const sip_header_t *) ours));
-      su_home_deinit (home);
-    }
+  if (leg->local == NULL)
+    leg->local = cb_sip_recovery_local_party (sip);
   if (response && sip->sip_cseq != NULL && sip->sip_cseq->cs_seq > leg->local_cseq)
     leg->local_cseq = sip->sip_cseq->cs_seq;
 }
@@ -130,6 +141,26 @@ add_int (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
+/* One dialog, as a BYE after a restart takes it (send_bye()). */
+static void
+describe_leg (JsonBuilder *builder,
+              const char  *call_id,
+              const char  *local,
+              const char  *remote,
+              const char  *target,
+              const char  *route,
+              guint32      cseq)
+{
+  json_builder_begin_object (builder);
+  add_string (builder, "sip_call_id", call_id);
+  add_string (builder, "local", local);
+  add_string (builder, "remote", remote);
+  add_string (builder, "target", target);
+  add_string (builder, "route", route);
+  add_int (builder, "cseq", cseq);
+  json_builder_end_object (builder);
+}
+
 /* The legs that can be ended from outside: up, with both tags known. */
 static guint
 describe_legs (CbB2buaCall *call,
@@ -147,14 +178,7 @@ describe_legs (CbB2buaCall *call,
       if (leg->state != CB_B2BUA_LEG_UP || leg->nh == NULL || leg->remote == NULL ||
           leg->local == NULL || leg->call_id == NULL || target == NULL)
         continue;
-      json_builder_begin_object (builder);
-      add_string (builder, "sip_call_id", leg->call_id);
-      add_string (builder, "local", leg->local);
-      add_string (builder, "remote", leg->remote);
-      add_string (builder, "target", target);
-      add_string (builder, "route", leg->route);
-      add_int (builder, "cseq", leg->local_cseq);
-      json_builder_end_object (builder);
+      describe_leg (builder, leg->call_id, leg->local, leg->remote, target, leg->route, leg->local_cseq);
       n++;
     }
   json_builder_end_array (builder);
@@ -225,6 +249,51 @@ cb_sip_recovery_refresh (CbB2buaCall *call)
     return;
   if (!cb_store_put_live_call (store, call->id, data, &error))
     g_warning ("Could not keep call %s: %s", call->id, error->message);
+}
+
+/* ---- a caller waiting in a queue ----------------------------------------- */
+
+/* A caller's call to the group, answered by the queue when it came: its
+ * one dialog once our tag is known (the legs describe_legs() keeps). */
+static char *
+describe_queued (const CbSipQueuedCaller *caller,
+                 gint64                   waiting_since)
+{
+  const CbSipDialog *dialog = &caller->dialog;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  add_int (builder, "caller_id", caller->caller_id);
+  add_int (builder, "callee_id", 0);
+  add_string (builder, "caller_number", caller->number);
+  add_string (builder, "callee_number", caller->group != NULL ? caller->group->number : NULL);
+  add_int (builder, "started_at", waiting_since);
+  add_int (builder, "answered_at", waiting_since);
+  add_int (builder, "group_id", caller->group != NULL ? caller->group->id : 0);
+  json_builder_set_member_name (builder, "legs");
+  json_builder_begin_array (builder);
+  if (dialog->call_id != NULL && dialog->local != NULL && dialog->remote != NULL && dialog->contact != NULL)
+    describe_leg (builder, dialog->call_id, dialog->local, dialog->remote, dialog->contact, dialog->route,
+                  dialog->local_cseq);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+gboolean
+cb_sip_recovery_keep_queued (CbStore                  *store,
+                             const CbSipQueuedCaller  *caller,
+                             gint64                    waiting_since,
+                             GError                  **error)
+{
+  g_autofree char *data = describe_queued (caller, waiting_since);
+
+  return cb_store_put_live_call (store, caller->call_id, data, error);
 }
 
 /* ---- after a restart ----------------------------------------------------- */

@@ -34,6 +34,25 @@ void     cb_sip_recovery_note_target (CbB2buaLeg   *leg,
 void     cb_sip_recovery_note_message (CbB2buaLeg  *leg,
                                        const sip_t *sip);
 
+/* The same for a dialog that is no leg (yet): our party with our tag,
+ * if the message shows it (NULL if not), and the route set (NULL:
+ * none). */
+char    *cb_sip_recovery_local_party (const sip_t  *sip);
+char    *cb_sip_recovery_route_set   (const sip_t  *sip,
+                                      gboolean      uac);
+
+/* A caller the queue answered itself (hold music), kept as a call to the
+ * group answered when it came, so that a restart ends it as it ends a
+ * B2BUA call: its dialog once caller->dialog has our tag (local), the
+ * journal entry in any case. In the transaction of the caller's call
+ * events, and again when its dialog said more; a caller who leaves the
+ * queue is forgotten by its id (cb_store_delete_live_call()), unless the
+ * B2BUA took it over. */
+gboolean cb_sip_recovery_keep_queued (CbStore                  *store,
+                                      const CbSipQueuedCaller  *caller,
+                                      gint64                    waiting_since,
+                                      GError                  **error);
+
 /* At start, with the stack up: every call the store still keeps was up
  * when the server stopped without ending it. Each leg gets a BYE (a
  * request in its old dialog, on a handle of its own), each call its

@@ -88,6 +88,10 @@ typedef struct {
   const char        *contact;  /* the device's address, if known */
   const char        *remote;   /* its To with the dialog's tag, if known */
   gboolean           secure;   /* on TLS: SRTP keys may go in its SDP (cb-sip-srtp-policy.c) */
+  /* What ends it from outside after a crash (cb-sip-recovery.c), if known. */
+  const char        *local;    /* our From or To with our tag */
+  const char        *route;    /* its route set as a Route value */
+  guint32            local_cseq; /* our highest CSeq the device answered */
 } CbSipDialog;
 
 /* A caller a queue answered, as the B2BUA takes it over: clients knew
