@@ -581,6 +581,16 @@ test_restart (Fixture       *fixture,
     g_assert_cmpint (json_object_get_int_member (stats, "waiting"), ==, 0);
     g_assert_cmpstr (agent_status, ==, "wrap-up");
   }
+  {
+    g_autoptr(JsonNode) answer = NULL;
+    JsonObject *entry = cb_test_phone_last_entry (fixture->server, &fixture->caller, &answer, NULL);
+
+    /* Both calls had ended: the store kept neither for the restart to end
+     * again (the abandoned one was the queue's, the other the B2BUA's). */
+    g_assert_cmpstr (json_object_get_string_member (entry, "end_reason"), !=, "server-restart");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (answer),
+                                                                           "entries")), ==, 2);
+  }
   g_assert_cmpstr (wait_agent_status (ann_stream, ann->user_id), ==, "available");
   cb_test_stream_close (ann_stream);
   /* Its remaining seconds, not a fresh wrap-up nor none at all. */

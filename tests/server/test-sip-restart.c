@@ -9,7 +9,10 @@
  * are not busy (no line state is busy without a call), their journals
  * have the calls as ended by the restart, and a call placed 1 s after the
  * restart reaches a phone registered before it (the registrations were
- * kept), without the phone registering again.
+ * kept), without the phone registering again. The same holds for a
+ * queue: a caller waiting with hold music and a queue call an agent took
+ * both end with a BYE to every phone, the waiting caller's journal
+ * included.
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -36,6 +39,22 @@ static const char *directory =
   " {\"name\":\"Office\",\"kind\":\"authorisation\",\"level\":\"team\","
   "  \"members\":[\"anna\",\"ben\",\"carla\",\"dora\",\"emil\",\"fritz\"]}]}";
 
+/* The same people with a queue, 600, that Ben works. */
+static const char *queue_directory =
+  "{\"users\":["
+  " {\"username\":\"anna\",\"display_name\":\"Anna\",\"extension\":\"201\",\"password\":\"pw\"},"
+  " {\"username\":\"ben\",\"display_name\":\"Ben\",\"extension\":\"202\",\"password\":\"pw\"},"
+  " {\"username\":\"carla\",\"display_name\":\"Carla\",\"extension\":\"203\",\"password\":\"pw\"},"
+  " {\"username\":\"dora\",\"display_name\":\"Dora\",\"extension\":\"204\",\"password\":\"pw\"},"
+  " {\"username\":\"emil\",\"display_name\":\"Emil\",\"extension\":\"205\",\"password\":\"pw\"},"
+  " {\"username\":\"fritz\",\"display_name\":\"Fritz\",\"extension\":\"206\",\"password\":\"pw\"}],"
+  "\"groups\":["
+  " {\"name\":\"Office\",\"kind\":\"authorisation\",\"level\":\"team\","
+  "  \"members\":[\"anna\",\"ben\",\"carla\",\"dora\",\"emil\",\"fritz\"]},"
+  " {\"name\":\"Hotline\",\"kind\":\"hunt\",\"number\":\"600\",\"strategy\":\"queue\","
+  "  \"queue_order\":\"ring-all\",\"agent_timeout\":15,\"max_wait\":300,\"wrap_up\":0,"
+  "  \"overflow\":\"\",\"announcement\":false,\"level\":\"team\",\"members\":[\"ben\"]}]}";
+
 #define ANNA_HZ  440.0
 #define BEN_HZ   550.0
 #define CARLA_HZ 660.0
@@ -56,7 +75,7 @@ fixture_setup (Fixture       *fixture,
   g_autofree char *port = g_strdup_printf ("%u", cb_test_free_udp_port ());
   const char * const args[] = { "--sip-port", port, NULL };
 
-  fixture->server = cb_test_server_start (directory, args);
+  fixture->server = cb_test_server_start (data != NULL ? data : directory, args);
   cb_test_phone_start_user (fixture->server, &fixture->anna, "anna", ANNA_HZ, BEN_HZ);
   cb_test_phone_listen_for (&fixture->anna, EMIL_HZ);
   cb_test_phone_start_user (fixture->server, &fixture->ben, "ben", BEN_HZ, ANNA_HZ);
@@ -94,7 +113,7 @@ static gboolean
 all_ended (Fixture *fixture)
 {
   for (guint i = 0; i < G_N_ELEMENTS (fixture->calls); i++)
-    if (cb_sip_call_get_state (fixture->calls[i]) != CB_SIP_CALL_STATE_ENDED)
+    if (fixture->calls[i] != NULL && cb_sip_call_get_state (fixture->calls[i]) != CB_SIP_CALL_STATE_ENDED)
       return FALSE;
   return TRUE;
 }
@@ -191,6 +210,98 @@ test_sigkill (Fixture       *fixture,
   cb_test_assert_healthy (fixture->server);
 }
 
+/* The id of the group called `name`, from the user's snapshot. */
+static gint64
+group_id_named (Fixture     *fixture,
+                CbTestPhone *phone,
+                const char  *name)
+{
+  g_autoptr(JsonNode) snapshot = NULL;
+  JsonArray *groups;
+
+  cb_test_request_expect (fixture->server, "GET", "/api/v1/snapshot", phone->token, NULL, 200, &snapshot);
+  groups = json_object_get_array_member (json_node_get_object (snapshot), "groups");
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    {
+      JsonObject *group = json_array_get_object_element (groups, i);
+
+      if (g_str_equal (json_object_get_string_member (group, "name"), name))
+        return json_object_get_int_member (group, "id");
+    }
+  g_assert_not_reached ();
+}
+
+/* Ben takes Anna's queue call; Carla waits behind it with the music,
+ * as nobody else works the queue. */
+static void
+test_sigkill_queue (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  CbTestPhone *anna = &fixture->anna, *ben = &fixture->ben, *carla = &fixture->carla;
+  g_autofree char *login = NULL;
+  g_autoptr(JsonNode) logged_in = NULL;
+  g_autoptr(JsonNode) available = NULL;
+  g_autoptr(JsonNode) waiting = NULL;
+  JsonArray *users;
+
+  login = g_strdup_printf ("/api/v1/groups/%" G_GINT64_FORMAT "/login", group_id_named (fixture, ben, "Hotline"));
+  cb_test_request_expect (fixture->server, "PUT", login, ben->token, "{\"logged_in\":true}", 200, &logged_in);
+  cb_test_request_expect (fixture->server, "PUT", "/api/v1/me/agent-status", ben->token,
+                          "{\"agent_status\":\"available\"}", 200, &available);
+
+  cb_test_phone_dial (anna, "600");
+  cb_test_phone_wait_state (ben, CB_SIP_CALL_STATE_ACTIVE, "the agent to take the queue call");
+  cb_test_phone_wait_hears (anna, BEN_HZ, "the caller to hear the agent");
+  cb_test_phone_wait_hears (ben, ANNA_HZ, "the agent to hear the caller");
+  fixture->calls[0] = g_object_ref (anna->call);
+  fixture->calls[1] = g_object_ref (ben->call);
+
+  cb_test_phone_dial (carla, "600");
+  cb_test_phone_wait_state (carla, CB_SIP_CALL_STATE_ACTIVE, "the queue to answer the second caller");
+  fixture->calls[2] = g_object_ref (carla->call);
+  /* Ben is busy: Carla waits in the queue, busy on her line. */
+  cb_test_request_expect (fixture->server, "GET", "/api/v1/snapshot", carla->token, NULL, 200, &waiting);
+  users = json_object_get_array_member (json_node_get_object (waiting), "users");
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonObject *user = json_array_get_object_element (users, i);
+
+      if (g_str_equal (json_object_get_string_member (user, "username"), "carla"))
+        g_assert_cmpstr (json_object_get_string_member (user, "line_state"), ==, "busy");
+    }
+  /* Her phone's ACK has reached the server (it confirms the dialog the
+   * server keeps): a barrier on her socket after it. */
+  cb_test_phone_barrier (carla);
+
+  cb_test_server_kill (fixture->server, SIGKILL);
+  cb_test_server_restart (fixture->server);
+
+  CB_TEST_WAIT_FOR (cb_sip_call_get_state (fixture->calls[0]) == CB_SIP_CALL_STATE_ENDED &&
+                    cb_sip_call_get_state (fixture->calls[1]) == CB_SIP_CALL_STATE_ENDED,
+                    WAIT_MS, "the caller and agent of the queue call to get a BYE");
+  CB_TEST_WAIT_FOR (cb_sip_call_get_state (fixture->calls[2]) == CB_SIP_CALL_STATE_ENDED,
+                    WAIT_MS, "the caller waiting in the queue to get a BYE");
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (cb_sip_call_get_state (fixture->calls[i]), ==, CB_SIP_CALL_STATE_ENDED);
+
+  assert_line_states (fixture);
+  assert_ended_by_restart (fixture, carla, "600");
+  {
+    g_autoptr(JsonNode) answer = NULL;
+    JsonObject *entry = cb_test_phone_last_entry (fixture->server, carla, &answer, NULL);
+
+    /* Her call to the queue, once, as the queue answered it. */
+    g_assert_cmpstr (json_object_get_string_member (entry, "direction"), ==, "out");
+    g_assert_cmpstr (json_object_get_string_member (entry, "remote_name"), ==, "Hotline");
+    g_assert_cmpstr (json_object_get_string_member (entry, "group_name"), ==, "Hotline");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (answer),
+                                                                           "entries")), ==, 1);
+  }
+  assert_ended_by_restart (fixture, anna, "600");
+  assert_ended_by_restart (fixture, ben, "201");
+  cb_test_assert_healthy (fixture->server);
+}
+
 /* An orderly stop ends the calls itself: nothing is left for the start
  * after it, and the kept registrations still reach the phones. */
 static void
@@ -235,6 +346,8 @@ main (int   argc,
   ADD ("/sip/restart/sigkill", test_sigkill);
   ADD ("/sip/restart/sigterm", test_sigterm);
 #undef ADD
+  g_test_add ("/sip/restart/sigkill-queue", Fixture, queue_directory, fixture_setup, test_sigkill_queue,
+              fixture_teardown);
 
   return g_test_run ();
 }
