@@ -22,6 +22,10 @@ void     cb_app_init_i18n               (void);
  * running uninstalled and nothing else was asked for. */
 void     cb_app_init_schemas            (void);
 
+/* Chooses GTK's cairo renderer and keeps OpenGL closed, unless
+ * GSK_RENDERER asks for another renderer. Before GTK starts. */
+void     cb_app_init_renderer           (void);
+
 /* What AdwApplication does for the application: loads style.css and adds
  * the resource icons to the theme. For tests, which have no application. */
 void     cb_app_init_style              (void);

@@ -23,6 +23,7 @@ main (int   argc,
   cb_startup_trace_mark ("main");
   cb_app_init_i18n ();
   cb_app_init_schemas ();
+  cb_app_init_renderer ();
 
   app = cb_application_new ();
 
