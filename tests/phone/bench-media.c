@@ -15,6 +15,8 @@
 #include "cb-codec.h"
 #include "cb-media-pipeline.h"
 
+#include <gst/audio/audio.h>
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -42,7 +44,7 @@ static char *speech_file;
 
 typedef struct {
   gint64 unmuted_at;     /* when the first unmuted buffer left A's volume */
-  gint64 heard_at;       /* when B's sink rendered the first loud buffer */
+  gint64 heard_at;       /* when B's sink played the first loud sample */
 } Probe;
 
 static GstPadProbeReturn
@@ -77,7 +79,14 @@ on_handoff (GstElement *sink,
   for (gsize i = 0; i < map.size / 2; i++)
     if (ABS (((const gint16 *) map.data)[i]) > 3000)
       {
+        g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+        GstAudioInfo info;
+
+        /* The buffer starts playing now; its loud part i samples later
+         * (a whole buffer, 20 or 40 ms, would hide a frame size). */
         probe->heard_at = g_get_monotonic_time ();
+        if (caps != NULL && gst_audio_info_from_caps (&info, caps))
+          probe->heard_at += gst_util_uint64_scale_int (i, G_USEC_PER_SEC, GST_AUDIO_INFO_RATE (&info));
         break;
       }
   gst_buffer_unmap (buffer, &map);
