@@ -48,6 +48,7 @@ struct _CbOpusEnc {
   guint               channels;
   guint               frame_samples;     /* per channel */
   guint               frame_fill;        /* samples per channel in pending */
+  GstClockTime        lookahead;         /* libopus's delay, input to output */
   GstClockTime        frame_pts;
   GstClockTime        next_pts;
   gboolean            discont;
@@ -123,6 +124,13 @@ apply_settings (CbOpusEnc *self)
   GST_OBJECT_UNLOCK (self);
 }
 
+static GstClockTime
+samples_to_time (CbOpusEnc *self,
+                 guint64    samples)
+{
+  return gst_util_uint64_scale_int (samples, GST_SECOND, (int) self->rate);
+}
+
 static gboolean
 configure (CbOpusEnc *self,
            GstCaps   *caps)
@@ -156,6 +164,12 @@ configure (CbOpusEnc *self,
   self->rate = GST_AUDIO_INFO_RATE (&info);
   self->channels = GST_AUDIO_INFO_CHANNELS (&info);
   self->frame_samples = self->rate * frame_ms / 1000;
+  {
+    opus_int32 lookahead = 0;
+
+    opus_encoder_ctl (self->encoder, OPUS_GET_LOOKAHEAD (&lookahead));
+    self->lookahead = samples_to_time (self, (guint64) MAX (lookahead, 0));
+  }
   self->frame_fill = 0;
   self->discont = TRUE;
 
@@ -170,19 +184,13 @@ configure (CbOpusEnc *self,
   return gst_pad_set_caps (self->srcpad, out_caps);
 }
 
-static GstClockTime
-samples_to_time (CbOpusEnc *self,
-                 guint64    samples)
-{
-  return gst_util_uint64_scale_int (samples, GST_SECOND, (int) self->rate);
-}
-
 static GstFlowReturn
 encode_frame (CbOpusEnc    *self,
               const gint16 *pcm)
 {
   GstBuffer *packet;
   GstMapInfo map;
+  GstClockTime frame;
   opus_int32 size;
 
   if (G_UNLIKELY (self->settings_changed))
@@ -200,15 +208,26 @@ encode_frame (CbOpusEnc    *self,
     }
   gst_buffer_set_size (packet, size);
 
+  /* A packet decodes to its frame's audio delayed by libopus's look-ahead:
+   * stamped with the time of what it plays (as opusenc does), the RTP
+   * timestamps tell the receiver when the sound was captured. The first
+   * packet of a stream at 0 gets the rest of its frame. */
+  frame = samples_to_time (self, self->frame_samples);
   GST_BUFFER_PTS (packet) = self->frame_pts;
-  GST_BUFFER_DURATION (packet) = samples_to_time (self, self->frame_samples);
+  GST_BUFFER_DURATION (packet) = frame;
+  if (GST_CLOCK_TIME_IS_VALID (self->frame_pts))
+    {
+      GstClockTime shift = MIN (self->lookahead, self->frame_pts);
+
+      GST_BUFFER_PTS (packet) = self->frame_pts - shift;
+      GST_BUFFER_DURATION (packet) = frame - (self->lookahead - shift);
+      self->next_pts = self->frame_pts + frame;
+    }
   if (self->discont)
     {
       GST_BUFFER_FLAG_SET (packet, GST_BUFFER_FLAG_DISCONT);
       self->discont = FALSE;
     }
-  if (GST_CLOCK_TIME_IS_VALID (self->frame_pts))
-    self->next_pts = self->frame_pts + GST_BUFFER_DURATION (packet);
 
   return gst_pad_push (self->srcpad, packet);
 }
