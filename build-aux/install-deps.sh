@@ -12,6 +12,8 @@ packages=(
   gstreamer1.0-tools libnotify-dev libsecret-1-dev libsqlite3-dev libsodium-dev
   libsofia-sip-ua-dev libsofia-sip-ua-glib-dev xvfb xauth dbus notification-daemon
   imagemagick sox sip-tester baresip-core
+  # The phone's Opus elements use libopus directly.
+  libopus-dev
   # Real pointer drags and double clicks in the GUI tests.
   xdotool
   # A private PulseAudio server lets the device tests plug and unplug sinks.

@@ -4,6 +4,8 @@
 #define G_LOG_DOMAIN "cb-phone"
 
 #include "cb-codec.h"
+#include "cb-opus-dec.h"
+#include "cb-opus-enc.h"
 
 /* Order is preference: Opus first (wideband, FEC, robust to loss), then the
  * G.711 pair every SIP peer and trunk understands. */
@@ -14,8 +16,10 @@ static const CbCodec codecs[] = {
     /* RFC 7587: always signalled as 48000/2, whatever is actually sent. */
     .clock_rate = 48000, .sdp_channels = 2,
     .fmtp = "useinbandfec=1",
-    .encoder = "opusenc", .payloader = "rtpopuspay",
-    .depayloader = "rtpopusdepay", .decoder = "opusdec",
+    /* Our own, on libopus's single-stream API (cb-opus-enc.c says why);
+     * RTP packing stays GStreamer's (RFC 7587). */
+    .encoder = "cbopusenc", .payloader = "rtpopuspay",
+    .depayloader = "rtpopusdepay", .decoder = "cbopusdec",
   },
   {
     .name = "pcma", .encoding_name = "PCMA",
@@ -33,10 +37,35 @@ static const CbCodec codecs[] = {
   },
 };
 
+/**
+ * cb_codec_register_elements:
+ *
+ * Registers the phone library's own GStreamer elements (cbopusenc,
+ * cbopusdec) with this process, initialising GStreamer if nobody has yet.
+ * Every lookup in the table does it first, so a name read from a row can
+ * always be instantiated; call it directly to use the elements by name.
+ */
+void
+cb_codec_register_elements (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      if (!gst_is_initialized ())
+        gst_init (NULL, NULL);
+      gst_element_register (NULL, "cbopusenc", GST_RANK_NONE, CB_TYPE_OPUS_ENC);
+      gst_element_register (NULL, "cbopusdec", GST_RANK_NONE, CB_TYPE_OPUS_DEC);
+      g_once_init_leave (&registered, 1);
+    }
+}
+
 const CbCodec *
 cb_codec_lookup_name (const char *name)
 {
   g_return_val_if_fail (name != NULL, NULL);
+
+  cb_codec_register_elements ();
 
   for (guint i = 0; i < G_N_ELEMENTS (codecs); i++)
     if (g_ascii_strcasecmp (codecs[i].name, name) == 0)
@@ -48,6 +77,8 @@ cb_codec_lookup_name (const char *name)
 const CbCodec *
 cb_codec_lookup_static_pt (guint pt)
 {
+  cb_codec_register_elements ();
+
   for (guint i = 0; i < G_N_ELEMENTS (codecs); i++)
     if (!codecs[i].dynamic_pt && codecs[i].payload_type == pt)
       return &codecs[i];
@@ -60,6 +91,8 @@ cb_codec_lookup_encoding (const char *encoding_name,
                           guint       clock_rate)
 {
   g_return_val_if_fail (encoding_name != NULL, NULL);
+
+  cb_codec_register_elements ();
 
   for (guint i = 0; i < G_N_ELEMENTS (codecs); i++)
     if (g_ascii_strcasecmp (codecs[i].encoding_name, encoding_name) == 0 &&
@@ -83,6 +116,8 @@ gboolean
 cb_codec_is_available (const CbCodec *codec)
 {
   g_return_val_if_fail (codec != NULL, FALSE);
+
+  cb_codec_register_elements ();
 
   return factory_exists (codec->encoder) &&
          factory_exists (codec->payloader) &&

@@ -27,6 +27,7 @@ typedef struct _CbCodec {
 #define CB_CODEC_DTMF_PT_8000  101
 #define CB_CODEC_DTMF_PT_48000 110
 
+void            cb_codec_register_elements    (void);
 const CbCodec  *cb_codec_lookup_name          (const char    *name);
 const CbCodec  *cb_codec_lookup_static_pt     (guint          pt);
 const CbCodec  *cb_codec_lookup_encoding      (const char    *encoding_name,

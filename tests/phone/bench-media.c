@@ -5,22 +5,32 @@
  * call end of baresip (/usr/bin/baresip) with Opus, two baresip processes
  * calling each other on loopback with the same 440 Hz tone, in the same
  * run. Each CPU figure is per call end: one encoder, one decoder.
- *   bench-media [opus|pcma|baresip]...   (default: all three) */
+ * Both sides use the same Opus settings (voice, 32 kbit/s, in-band FEC for
+ * 5 % loss, complexity 10, 20 ms, mono, 48 kHz).
+ *   bench-media [--speech=FILE.wav] [opus|pcma|baresip]...   (default: all three)
+ * --speech: that recording (48 kHz mono S16, longer than 30 s) instead of
+ * the tone, for both; the CPU only (mouth-to-ear needs the tone). */
 #define G_LOG_DOMAIN "cb-phone"
 
 #include "cb-codec.h"
 #include "cb-media-pipeline.h"
 
+#include <gst/audio/audio.h>
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 /* 20 ms a buffer at the codec's rate (the pipeline asks that much of a
  * capture source, and offers it the codec's rate). */
 #define SRC "audiotestsrc is-live=true wave=sine freq=440 volume=0.5 samplesperbuffer=%u"
+/* A recording played in real time, in 20 ms buffers like a capture device. */
+#define SPEECH_SRC "filesrc location=\"%s\" ! wavparse ! audiobuffersplit output-buffer-duration=1/50 ! " \
+                   "identity sync=true"
 #define SINK "audioconvert ! audio/x-raw,format=S16LE,channels=1 ! " \
              "fakesink name=tap sync=true signal-handoffs=true"
 #define CALL_SECONDS 10
@@ -30,9 +40,11 @@
  * highest is printed beside it. */
 #define WINDOWS 5
 
+static char *speech_file;
+
 typedef struct {
   gint64 unmuted_at;     /* when the first unmuted buffer left A's volume */
-  gint64 heard_at;       /* when B's sink rendered the first loud buffer */
+  gint64 heard_at;       /* when B's sink played the first loud sample */
 } Probe;
 
 static GstPadProbeReturn
@@ -67,7 +79,14 @@ on_handoff (GstElement *sink,
   for (gsize i = 0; i < map.size / 2; i++)
     if (ABS (((const gint16 *) map.data)[i]) > 3000)
       {
+        g_autoptr(GstCaps) caps = gst_pad_get_current_caps (pad);
+        GstAudioInfo info;
+
+        /* The buffer starts playing now; its loud part i samples later
+         * (a whole buffer, 20 or 40 ms, would hide a frame size). */
         probe->heard_at = g_get_monotonic_time ();
+        if (caps != NULL && gst_audio_info_from_caps (&info, caps))
+          probe->heard_at += gst_util_uint64_scale_int (i, G_USEC_PER_SEC, GST_AUDIO_INFO_RATE (&info));
         break;
       }
   gst_buffer_unmap (buffer, &map);
@@ -100,7 +119,10 @@ make_pipeline (const CbCodec *codec)
   g_autofree char *src = NULL;
 
   g_assert_no_error (error);
-  src = g_strdup_printf (SRC, codec->clock_rate / 50);
+  if (speech_file != NULL)
+    src = g_strdup_printf (SPEECH_SRC, speech_file);
+  else
+    src = g_strdup_printf (SRC, codec->clock_rate / 50);
   g_object_set (pipe, "audio-src", src, "audio-sink", SINK, NULL);
   return pipe;
 }
@@ -163,7 +185,7 @@ bench (const char *codec_name)
                                 (GstPadProbeCallback) on_sent, &probe, NULL);
   iterate_for (1000);
 
-  for (guint i = 0; i < ROUNDS; i++)
+  for (guint i = 0; i < (speech_file != NULL ? 0 : ROUNDS); i++)
     {
       probe.unmuted_at = probe.heard_at = 0;
       cb_media_pipeline_set_mute (a, FALSE);
@@ -193,9 +215,13 @@ bench (const char *codec_name)
       cpu_high = MAX (cpu_high, share);
     }
 
-  g_print ("%-5s mouth-to-ear (volume -> played) mean %.1f ms, min %.1f, max %.1f (%d rounds); "
-           "CPU per call end %.2f %% of one core (highest window %.2f %%)\n",
-           codec_name, sum / ROUNDS, min, max, ROUNDS, cpu_low, cpu_high);
+  if (speech_file != NULL)
+    g_print ("%-5s speech: CPU per call end %.2f %% of one core (highest window %.2f %%)\n",
+             codec_name, cpu_low, cpu_high);
+  else
+    g_print ("%-5s mouth-to-ear (volume -> played) mean %.1f ms, min %.1f, max %.1f (%d rounds); "
+             "CPU per call end %.2f %% of one core (highest window %.2f %%)\n",
+             codec_name, sum / ROUNDS, min, max, ROUNDS, cpu_low, cpu_high);
 
   cb_media_pipeline_stop (a);
   cb_media_pipeline_stop (b);
@@ -240,28 +266,39 @@ baresip_dir (const char *name,
   g_autofree char *accounts_path = NULL;
 
   g_assert_no_error (error);
-  /* Opus only, mono (as ours), a 440 Hz sine as microphone (ausine only
-   * makes stereo: baresip downmixes it), an aubridge device as speaker
-   * (it takes the audio and plays it nowhere). No menu output, no
-   * terminal: the status line would cost CPU of its own. */
+  /* Opus only, mono and with our encoder's settings (voice, 32 kbit/s,
+   * in-band FEC for 5 % loss, complexity 10; 20 ms is baresip's ptime), a
+   * 440 Hz sine as microphone (ausine only makes stereo: baresip
+   * downmixes it) or the recording, an aubridge device as speaker (it
+   * takes the audio and plays it nowhere). No menu output, no terminal:
+   * the status line would cost CPU of its own. */
   config = g_strdup_printf ("poll_method poll\n"
                             "sip_listen 127.0.0.1:%u\n"
                             "net_interface 127.0.0.1\n"
-                            "audio_source ausine,440\n"
+                            "audio_source %s%s\n"
                             "audio_player aubridge,speaker\n"
                             "audio_alert aubridge,alert\n"
                             "ausrc_srate 48000\n"
-                            "ausrc_channels 2\n"
+                            "ausrc_channels %d\n"
                             "auplay_srate 48000\n"
                             "auplay_channels 1\n"
                             "opus_stereo no\n"
                             "opus_sprop_stereo no\n"
+                            "opus_bitrate 32000\n"
+                            "opus_inbandfec yes\n"
+                            "opus_packet_loss 5\n"
+                            "opus_application voip\n"
+                            "opus_complexity 10\n"
                             "module_path /usr/lib/baresip/modules\n"
                             "module opus.so\n"
-                            "module ausine.so\n"
+                            "module %s\n"
                             "module aubridge.so\n"
                             "module menu.so\n"
-                            "module_app account.so\n", port);
+                            "module_app account.so\n", port,
+                            speech_file != NULL ? "aufile," : "ausine,",
+                            speech_file != NULL ? speech_file : "440",
+                            speech_file != NULL ? 1 : 2,
+                            speech_file != NULL ? "aufile.so" : "ausine.so");
   accounts = g_strdup_printf ("<sip:%s@127.0.0.1>;regint=0;answermode=auto\n", name);
   config_path = g_build_filename (dir, "config", NULL);
   accounts_path = g_build_filename (dir, "accounts", NULL);
@@ -270,17 +307,27 @@ baresip_dir (const char *name,
   return dir;
 }
 
+/* CPU time of all of a process's threads, in ns (schedstat), not in the
+ * clock ticks of /proc/PID/stat: at 100 ticks a second, one tick is half
+ * a percent of a 2 s window. */
 static double
-stat_cpu_seconds (const char *path)
+process_cpu_seconds (const char *pid)
 {
-  g_autofree char *text = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *end;
+  g_autofree char *task_dir = g_strdup_printf ("/proc/%s/task", pid);
+  g_autoptr(GDir) dir = g_dir_open (task_dir, 0, NULL);
+  const char *tid;
+  double total = 0;
 
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
-    return 0;
-  fields = g_strsplit (end + 2, " ", 0);
-  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (task_dir, tid, "schedstat", NULL);
+      g_autofree char *text = NULL;
+
+      if (g_file_get_contents (path, &text, NULL, NULL))
+        total += g_ascii_strtod (text, NULL) / 1e9;
+    }
+
+  return total;
 }
 
 static void
@@ -345,26 +392,22 @@ bench_baresip (void)
                                                    g_subprocess_get_identifier (b), g_subprocess_get_identifier (b));
     g_autofree char *pid_a = NULL;
     g_autofree char *pid_b = NULL;
-    g_autofree char *stat_a = NULL;
-    g_autofree char *stat_b = NULL;
     double low = G_MAXDOUBLE, high = 0, a_low = 0, b_low = 0;
 
     g_assert_true (g_file_get_contents (children_a, &pid_a, NULL, NULL));
     g_assert_true (g_file_get_contents (children_b, &pid_b, NULL, NULL));
     g_strstrip (pid_a);
     g_strstrip (pid_b);
-    stat_a = g_strdup_printf ("/proc/%s/stat", pid_a);
-    stat_b = g_strdup_printf ("/proc/%s/stat", pid_b);
     for (guint w = 0; w < WINDOWS; w++)
       {
         double window = CALL_SECONDS / (double) WINDOWS;
         double a_share, b_share;
 
-        a_before = stat_cpu_seconds (stat_a);
-        b_before = stat_cpu_seconds (stat_b);
+        a_before = process_cpu_seconds (pid_a);
+        b_before = process_cpu_seconds (pid_b);
         iterate_for (CALL_SECONDS * 1000 / WINDOWS);
-        a_share = (stat_cpu_seconds (stat_a) - a_before) / window * 100;
-        b_share = (stat_cpu_seconds (stat_b) - b_before) / window * 100;
+        a_share = (process_cpu_seconds (pid_a) - a_before) / window * 100;
+        b_share = (process_cpu_seconds (pid_b) - b_before) / window * 100;
         if ((a_share + b_share) / 2 < low)
           {
             low = (a_share + b_share) / 2;
@@ -373,8 +416,8 @@ bench_baresip (void)
           }
         high = MAX (high, (a_share + b_share) / 2);
       }
-    g_print ("baresip opus: CPU per call end %.2f %% of one core (caller %.2f %%, callee %.2f %%; "
-             "highest window %.2f %%)\n", low, a_low, b_low, high);
+    g_print ("baresip opus%s: CPU per call end %.2f %% of one core (caller %.2f %%, callee %.2f %%; "
+             "highest window %.2f %%)\n", speech_file != NULL ? " speech" : "", low, a_low, b_low, high);
     if (a_low < 0.1)
       g_print ("baresip opus: (no CPU at all: did the call set up?)\n");
   }
@@ -390,11 +433,19 @@ int
 main (int   argc,
       char *argv[])
 {
+  int first = 1;
+
   gst_init (&argc, &argv);
 
-  for (int i = argc > 1 ? 1 : 0; i < (argc > 1 ? argc : 1); i++)
+  if (argc > 1 && g_str_has_prefix (argv[1], "--speech="))
     {
-      const char *what = argc > 1 ? argv[i] : "all";
+      speech_file = g_canonicalize_filename (argv[1] + strlen ("--speech="), NULL);
+      first = 2;
+    }
+
+  for (int i = argc > first ? first : 0; i < (argc > first ? argc : 1); i++)
+    {
+      const char *what = argc > first ? argv[i] : "all";
 
       if (g_str_equal (what, "opus") || g_str_equal (what, "all"))
         bench ("opus");
@@ -404,5 +455,6 @@ main (int   argc,
         bench_baresip ();
     }
 
+  g_free (speech_file);
   return 0;
 }

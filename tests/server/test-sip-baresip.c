@@ -8,6 +8,8 @@
  * baresip is rung, answers, and its recording (sndfile.so) holds the
  * agent's 440 Hz. Then "call from desk phone" (POST /calls) rings baresip
  * first, then the agent, which hears baresip's sine (ausine at 1000 Hz).
+ * Once with G.711 only, once with Opus only (baresip's libopus against our
+ * cbopusenc/cbopusdec, both ways, with baresip's stereo defaults).
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -115,9 +117,20 @@ wav_tone_ratio (const char *path,
   return best;
 }
 
+/* The call's codec is the one baresip was limited to. */
 static void
-test_desk_phone (void)
+assert_codec (CbTestPhone *phone,
+              const char  *codec)
 {
+  if (codec != NULL)
+    g_assert_cmpstr (cb_media_pipeline_get_codec (cb_sip_call_get_media (phone->call)), ==, codec);
+}
+
+static void
+test_desk_phone (gconstpointer data)
+{
+  const char *module = data;
+  const char *codec = g_str_equal (module, "opus.so") ? "opus" : NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) baresip = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -167,12 +180,12 @@ test_desk_phone (void)
                             "ausrc_srate 48000\n"
                             "ausrc_channels 2\n"
                             "module_path /usr/lib/baresip/modules\n"
-                            "module g711.so\n"
+                            "module %s\n"
                             "module ausine.so\n"
                             "module aubridge.so\n"
                             "module sndfile.so\n"
                             "module_app account.so\n"
-                            "snd_path %s\n", SINE_HZ, records);
+                            "snd_path %s\n", SINE_HZ, module, records);
   accounts = g_strdup_printf ("<sip:201-desk@%s>;auth_pass=desk-secret;answermode=auto;regint=60\n",
                               registrar + 4);
   {
@@ -199,6 +212,7 @@ test_desk_phone (void)
   /* Ben calls anna: only her desk phone is registered; it answers. */
   cb_test_phone_dial (&ben, "201");
   cb_test_phone_wait_state (&ben, CB_SIP_CALL_STATE_ACTIVE, "baresip to answer");
+  assert_codec (&ben, codec);
   cb_test_wait_until (hears, &ben, WAIT_MS, "ben to hear baresip's sine");
   /* A duration, not a wait for something: baresip records 1.5 s of the
    * call, enough 100 ms blocks of ben's tone for the check below. */
@@ -214,6 +228,7 @@ test_desk_phone (void)
   g_assert_cmpuint (status, ==, 201);
   cb_test_phone_wait_state (&ben, CB_SIP_CALL_STATE_ACTIVE, "the desk phone call to reach ben");
   g_assert_cmpuint (ben.incoming, ==, 1);
+  assert_codec (&ben, codec);
   cb_test_wait_until (hears, &ben, WAIT_MS, "ben to hear the desk phone");
   g_test_message ("ben hears %d Hz from the desk phone, ratio %.0f", SINE_HZ,
                   cb_tone_detector_get_ratio (ben.detector));
@@ -268,7 +283,8 @@ main (int   argc,
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/sip/baresip/desk-phone", test_desk_phone);
+  g_test_add_data_func ("/sip/baresip/desk-phone", "g711.so", test_desk_phone);
+  g_test_add_data_func ("/sip/baresip/desk-phone-opus", "opus.so", test_desk_phone);
 
   return g_test_run ();
 }
