@@ -406,7 +406,10 @@ start_callee (Bench      *bench,
   guint port = cb_test_free_udp_port ();
   g_autofree char *port_arg = g_strdup_printf ("%u", port);
   const char *register_args[] = { bench->target, "-p", port_arg, "-inf", inf, NULL };
-  const char *uas_args[] = { "-p", port_arg, NULL };
+  /* -aa: the server asks answered calls from time to time whether the
+   * phone still has them (an OPTIONS in the dialog, every 90 s); without
+   * an answer sipp would abort the call. */
+  const char *uas_args[] = { "-p", port_arg, "-aa", NULL };
   g_autoptr(CbTestSipp) registration = NULL;
 
   registration = cb_test_sipp_start_argv (bench->dir, "register", register_xml, register_args);
@@ -699,7 +702,9 @@ hold_more (Bench *bench,
   const char *args[] = {
     bench->target, "-p", port,
     "-inf", bench->caller_inf, "-r", rate_arg, "-m", calls_arg, "-d", length_arg,
-    "-l", calls_arg, "-recv_timeout", "10000", "-trace_stat", "-stf", stat_file, "-fd", "1", NULL,
+    "-l", calls_arg, "-recv_timeout", "10000", "-trace_stat", "-stf", stat_file, "-fd", "1",
+    "-aa",  /* answers the server's dialog checks (OPTIONS), as a phone does */
+    NULL,
   };
   CbTestSipp *uac = cb_test_sipp_spawn (bench->dir, name, scenario, CB_TEST_SIPP_OPEN_ENDED, args);
   gint64 deadline = g_get_monotonic_time () + ((gint64) n / HELD_RATE + 120) * G_USEC_PER_SEC;
