@@ -23,6 +23,7 @@
 #include "cb-sip-pickup.h"
 #include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
+#include "cb-sip-timers.h"
 #include "cb-sip-trunk.h"
 
 /* Flow I leaves the desk phone's 200 unacknowledged while the target
@@ -191,7 +192,7 @@ click_answered (CbB2buaLeg *a)
       cb_b2bua_call_terminate (call, 0);
       return;
     }
-  call->ring_limit_id = g_timeout_add_seconds (CLICK_RING_LIMIT_S, ring_limit_reached, call);
+  call->ring_limit_id = cb_sip_timeout_add_seconds (CLICK_RING_LIMIT_S, ring_limit_reached, call);
   if (call->external)
     cb_b2bua_call_publish (call);
   else

@@ -40,6 +40,7 @@
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
 #include "cb-sip-subscriptions.h"
+#include "cb-sip-timers.h"
 #include "cb-sip-trunk.h"
 
 /* How often an answered call asks its devices whether they still have
@@ -225,8 +226,8 @@ cb_b2bua_leg_reinvite (CbB2buaLeg *leg,
 static void
 call_free (CbB2buaCall *call)
 {
-  g_clear_handle_id (&call->ring_limit_id, g_source_remove);
-  g_clear_handle_id (&call->check_id, g_source_remove);
+  g_clear_handle_id (&call->ring_limit_id, cb_sip_timeout_remove);
+  g_clear_handle_id (&call->check_id, cb_sip_timeout_remove);
   g_clear_pointer (&call->group, cb_sip_group_call_free);
   cb_sip_diversion_free (call);
   g_clear_pointer (&call->rung, g_array_unref);
@@ -529,11 +530,11 @@ cb_b2bua_call_set_state (CbB2buaCall     *call,
   call->state = state;
   if (state == CB_WIRE_CALL_STATE_ENDED)
     {
-      g_clear_handle_id (&call->check_id, g_source_remove);
+      g_clear_handle_id (&call->check_id, cb_sip_timeout_remove);
       cb_sip_diversion_ended (call);
     }
   else if (state != CB_WIRE_CALL_STATE_RINGING && call->check_id == 0)
-    call->check_id = g_timeout_add_seconds (dialog_check_interval (), check_dialogs, call);
+    call->check_id = cb_sip_timeout_add_seconds (dialog_check_interval (), check_dialogs, call);
   cb_b2bua_call_publish (call);
   if (state == CB_WIRE_CALL_STATE_ENDED && call->ended.func != NULL)
     {
@@ -583,7 +584,7 @@ cb_b2bua_call_terminate (CbB2buaCall *call,
   if (call->end_reason == CB_CALL_END_REASON_UNKNOWN && call->state != CB_WIRE_CALL_STATE_ENDED)
     call->end_reason = call->answered_at > 0 ? CB_CALL_END_REASON_COMPLETED
                                              : cb_b2bua_reason_for_status (status);
-  g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  g_clear_handle_id (&call->ring_limit_id, cb_sip_timeout_remove);
   for (guint i = 0; i < call->legs->len; i++)
     {
       CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
@@ -785,7 +786,7 @@ cb_b2bua_call_take_leg (CbB2buaCall *call,
   call->b = leg;
   call->answered_at = g_get_real_time () / G_USEC_PER_SEC;
   cb_sip_hunt_answered (call);
-  g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  g_clear_handle_id (&call->ring_limit_id, cb_sip_timeout_remove);
   cb_sip_diversion_answered (call);
 
   /* Whoever the leg rang is the callee now; a callee the call was picked

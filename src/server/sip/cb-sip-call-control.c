@@ -27,6 +27,7 @@
 #include "cb-sip-hunt.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
+#include "cb-sip-timers.h"
 
 #define DTMF_DIGITS "0123456789*#ABCD"
 #define DTMF_MAX_DIGITS 64
@@ -390,7 +391,7 @@ deflect (CbSipServer        *self,
   cb_sip_hunt_answered (call);
   if (call->group != NULL)
     call->group->overflowed = TRUE;
-  g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  g_clear_handle_id (&call->ring_limit_id, cb_sip_timeout_remove);
   cb_b2bua_call_cancel_forks (call, 0, NULL, FALSE);
   if (call->callee_id > 0)
     cb_b2bua_call_rung_add (call, call->callee_id);

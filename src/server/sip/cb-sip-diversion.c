@@ -45,6 +45,7 @@
 #include "cb-sip-queue.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
+#include "cb-sip-timers.h"
 
 static void route_user (CbB2buaCall *call, gint64 user_id);
 
@@ -77,9 +78,9 @@ user_call_of (CbB2buaCall *call)
 static void
 stop_timers (CbSipUserCall *user_call)
 {
-  g_clear_handle_id (&user_call->no_answer_id, g_source_remove);
-  g_clear_handle_id (&user_call->mobile_id, g_source_remove);
-  g_clear_handle_id (&user_call->filter_id, g_source_remove);
+  g_clear_handle_id (&user_call->no_answer_id, cb_sip_timeout_remove);
+  g_clear_handle_id (&user_call->mobile_id, cb_sip_timeout_remove);
+  g_clear_handle_id (&user_call->filter_id, cb_sip_timeout_remove);
   g_clear_pointer (&user_call->mobile, g_free);
 }
 
@@ -292,11 +293,10 @@ ring_own (CbB2buaCall *call)
     any |= cb_sip_mobile_ring (call, mobile);
   else if (mobile != NULL)
     {
-      g_clear_handle_id (&user_call->mobile_id, g_source_remove);
+      g_clear_handle_id (&user_call->mobile_id, cb_sip_timeout_remove);
       g_free (user_call->mobile);
       user_call->mobile = g_steal_pointer (&mobile);
-      /* Not g_timeout_add_seconds(): its coalescing adds up to a second. */
-      user_call->mobile_id = g_timeout_add (delay * 1000, mobile_due, call);
+      user_call->mobile_id = cb_sip_timeout_add (delay * 1000, mobile_due, call);
     }
   return any;
 }
@@ -386,7 +386,7 @@ cb_sip_diversion_ring (CbB2buaCall *call)
           plan.strategy == CB_ASSISTANT_FILTER_LEADER_FIRST)
         {
           user_call->later_assistants = plan.strategy == CB_ASSISTANT_FILTER_LEADER_FIRST;
-          user_call->filter_id = g_timeout_add (plan.delay * 1000, filter_due, call);
+          user_call->filter_id = cb_sip_timeout_add (plan.delay * 1000, filter_due, call);
         }
     }
   if (assistants_now)
@@ -396,7 +396,7 @@ cb_sip_diversion_ring (CbB2buaCall *call)
   if (!any)
     {
       /* The assistants cannot be rung after all: the user's phones. */
-      g_clear_handle_id (&user_call->filter_id, g_source_remove);
+      g_clear_handle_id (&user_call->filter_id, cb_sip_timeout_remove);
       any = !user_call->phones_rang && ring_own (call);
     }
   if (!any)
@@ -412,8 +412,8 @@ cb_sip_diversion_ring (CbB2buaCall *call)
   user = cb_directory_get_user (call->b2bua->directory, user_id);
   if (!user_call->breakthrough && user != NULL &&
       (no_answer = diversion_of (call, user_id, DIVERSION_NO_ANSWER)) != NULL)
-    user_call->no_answer_id = g_timeout_add (MAX (user->diversion.no_answer_after, 1) * 1000,
-                                             no_answer_due, call);
+    user_call->no_answer_id = cb_sip_timeout_add (MAX (user->diversion.no_answer_after, 1) * 1000,
+                                                  no_answer_due, call);
   cb_b2bua_call_publish (call);
 }
 
@@ -585,7 +585,7 @@ cb_sip_diversion_fork_failed (CbB2buaCall *call,
   /* What was still to ring rings now. */
   if (user_call->filter_id != 0)
     {
-      g_clear_handle_id (&user_call->filter_id, g_source_remove);
+      g_clear_handle_id (&user_call->filter_id, cb_sip_timeout_remove);
       if (ring_later (call) || user_call->mobile_id != 0)
         {
           cb_b2bua_call_publish (call);
@@ -596,7 +596,7 @@ cb_sip_diversion_fork_failed (CbB2buaCall *call,
     {
       g_autofree char *number = g_steal_pointer (&user_call->mobile);
 
-      g_clear_handle_id (&user_call->mobile_id, g_source_remove);
+      g_clear_handle_id (&user_call->mobile_id, cb_sip_timeout_remove);
       if (cb_sip_mobile_ring (call, number))
         {
           cb_b2bua_call_publish (call);
