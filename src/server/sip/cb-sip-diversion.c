@@ -177,7 +177,7 @@ leave_user (CbB2buaCall *call,
   rung->ended = !user_call->phones_rang;
   user_call->user_id = 0;
   user_call->phones_rang = FALSE;
-  call->forked = FALSE;
+  cb_b2bua_call_set_forked (call, FALSE);
 }
 
 /* Sends the call on from user_id to `number`, routed like a dialled
@@ -233,19 +233,19 @@ divert (CbB2buaCall *call,
     {
     case CB_SIP_TARGET_USER:
     case CB_SIP_TARGET_DEVICE:
-      call->callee_id = target.user_id;
+      cb_b2bua_call_set_callee (call, target.user_id);
       route_user (call, target.user_id);
       break;
 
     case CB_SIP_TARGET_HUNT_GROUP:
     case CB_SIP_TARGET_QUEUE:
-      call->callee_id = 0;
+      cb_b2bua_call_set_callee (call, 0);
       cb_sip_hunt_divert (call, target.group);
       break;
 
     case CB_SIP_TARGET_TRUNK:
     default:
-      call->callee_id = 0;
+      cb_b2bua_call_set_callee (call, 0);
       if (cb_b2bua_call_trunk_fork (call, call->a->sdp))
         cb_b2bua_call_publish (call);
       else
@@ -313,7 +313,7 @@ ring_assistants (CbB2buaCall           *call,
 
   for (guint i = 0; i < plan->assistants->len; i++)
     any |= cb_b2bua_call_ring_user (call, g_array_index (plan->assistants, gint64, i), FALSE, NULL);
-  call->forked = callee_rang;
+  cb_b2bua_call_set_forked (call, callee_rang);
   return any;
 }
 
@@ -526,7 +526,7 @@ cb_sip_diversion_new_call (CbSipB2bua        *b2bua,
       return;
     }
   call = cb_b2bua_call_new_incoming (b2bua, invite, number);
-  call->callee_id = user_id;
+  cb_b2bua_call_set_callee (call, user_id);
   user_call_of (call)->by_user_id = invite->caller_id;
   route_user (call, user_id);
 }
@@ -537,7 +537,7 @@ cb_sip_diversion_route (CbB2buaCall *call,
                         gint64       by_user_id)
 {
   user_call_of (call)->by_user_id = by_user_id;
-  call->callee_id = user_id;
+  cb_b2bua_call_set_callee (call, user_id);
   route_user (call, user_id);
 }
 
@@ -556,7 +556,7 @@ cb_sip_diversion_answered (CbB2buaCall *call)
   if (!call->forked && call->callee_id > 0 && call->group == NULL)
     {
       cb_b2bua_call_rung_add (call, call->callee_id)->ended = TRUE;
-      call->forked = TRUE;
+      cb_b2bua_call_set_forked (call, TRUE);
     }
 }
 

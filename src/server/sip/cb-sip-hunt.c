@@ -236,7 +236,7 @@ overflow_to_queue (CbB2buaCall         *call,
   g_debug ("Call %s: the caller waits in queue “%s”", call->id, group->name);
   /* The queue owns the handle now; whatever still rings stops. */
   a->nh = NULL;
-  a->state = CB_B2BUA_LEG_GONE;
+  cb_b2bua_leg_set_state (a, CB_B2BUA_LEG_GONE);
   cb_b2bua_call_terminate (call, 0);
   drop = g_new0 (DropCall, 1);
   drop->server = g_object_ref (server);

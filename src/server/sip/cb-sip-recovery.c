@@ -278,14 +278,16 @@ end_call (CbSipServer *server,
   CbSipB2bua *b2bua = cb_sip_server_get_b2bua (server);
   const CbGroupRecord *group;
   const char *caller_number = NULL, *callee_number = NULL;
-  gint64 group_id = 0;
+  gint64 group_id = 0, caller_id = 0, callee_id = 0;
   CbB2buaCall *call;
 
   if (cb_sip_b2bua_lookup (b2bua, id) != NULL)
     return;
   call = cb_b2bua_call_new (b2bua, id);
-  cb_json_get_int (record, "caller_id", FALSE, &call->caller_id, NULL);
-  cb_json_get_int (record, "callee_id", FALSE, &call->callee_id, NULL);
+  cb_json_get_int (record, "caller_id", FALSE, &caller_id, NULL);
+  cb_json_get_int (record, "callee_id", FALSE, &callee_id, NULL);
+  cb_b2bua_call_set_caller (call, caller_id);
+  cb_b2bua_call_set_callee (call, callee_id);
   cb_json_get_string (record, "caller_number", FALSE, &caller_number, NULL);
   cb_json_get_string (record, "callee_number", FALSE, &callee_number, NULL);
   call->caller_number = g_strdup (caller_number);
@@ -301,10 +303,10 @@ end_call (CbSipServer *server,
   if (group != NULL)
     call->group = cb_sip_group_call_new (group);
 
-  call->forked = TRUE;
+  cb_b2bua_call_set_forked (call, TRUE);
   call->alerted = TRUE;
   call->kept = TRUE;
-  call->state = CB_WIRE_CALL_STATE_CONNECTED;
+  cb_b2bua_call_set_state_quietly (call, CB_WIRE_CALL_STATE_CONNECTED);
   call->end_reason = CB_CALL_END_REASON_SERVER_RESTART;
   cb_b2bua_call_set_state (call, CB_WIRE_CALL_STATE_ENDED);
   cb_b2bua_call_drop_if_finished (call);
