@@ -30,6 +30,7 @@
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/su_glib.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "cb-sip-b2bua.h"
 #include "cb-sip-queue.h"
@@ -39,6 +40,7 @@
 #include "cb-sip-trunk.h"
 
 #define SHUTDOWN_TIMEOUT_MS 5000
+#define UDP_RECEIVE_BUFFER  (4 * 1024 * 1024)
 /* What requests may come: the stack answers 405 to others before anyone
  * sees them. */
 #define ALLOWED_METHODS "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, SUBSCRIBE, NOTIFY, REGISTER"
@@ -269,14 +271,13 @@ cb_sip_server_update_line_state (CbSipServer *self,
 
 /* ---- the stack ----------------------------------------------------------- */
 
-/* The stack runs in a thread of its own (su_clone), so its messages and
- * transactions come from that thread's glibc arena, which keeps what is
- * freed there until malloc_trim(): each call's transactions live some
- * 32 s (RFC 3261 timers), and after a burst of calls the resident size
- * stayed at its peak (400 MB after 12,000 calls at up to 800 cps, with
- * 6 MB in use). Trimmed every TRIM_INTERVAL_S unless calls are on the
- * rise (the memory would be needed again at once). One timer per
- * process, as the heap is. */
+/* Each call's transactions live some 32 s (RFC 3261 timers), and glibc
+ * keeps what is freed in the middle of its heap until malloc_trim():
+ * after a burst of calls the resident size stayed at its peak (400 MB
+ * after 12,000 calls at up to 800 cps, with 6 MB in use, when the stack
+ * still ran in a thread and arena of its own). Trimmed every
+ * TRIM_INTERVAL_S unless calls are on the rise (the memory would be
+ * needed again at once). One timer per process, as the heap is. */
 #define TRIM_INTERVAL_S 30
 
 static guint trim_id;
@@ -453,6 +454,11 @@ cb_sip_server_start (CbSipServer  *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not create the sofia-sip root");
       return FALSE;
     }
+  /* The stack (nua's clone of the root) on this thread, the GLib main
+   * loop's: by default su_clone_start() gives it a thread of its own, and
+   * every event then crossed threads twice (a message to this loop, our
+   * answer back), with a wake-up each way. */
+  su_root_threading (self->root, 0);
   /* Borrowed: su_root_destroy() frees it. */
   source = su_glib_root_gsource (self->root);
   g_source_attach (source, NULL);
@@ -489,6 +495,11 @@ cb_sip_server_start (CbSipServer  *self,
                            * (ENOBUFS under load) ended the request, and the
                            * lamp's subscription with it. */
                           NTATAG_UDP_MTU (65535),
+                          /* A burst waits in the kernel rather than being
+                           * dropped (the default is 208 KiB, some 300
+                           * INVITEs); Linux caps it at net.core.rmem_max
+                           * unless the process may exceed it. */
+                          TPTAG_UDP_RMEM (UDP_RECEIVE_BUFFER),
                           SIPTAG_USER_AGENT_STR ("callboardd/" PACKAGE_VERSION),
                           TAG_END ());
   if (self->nua == NULL)
