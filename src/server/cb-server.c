@@ -179,6 +179,8 @@ start_sip (CbServer  *self,
     .subscribe_max_expires = config->sip_subscribe_max_expires,
     .max_subscriptions = config->sip_max_subscriptions,
     .max_device_subscriptions = config->sip_max_device_subscriptions,
+    .max_call_setups = config->sip_max_call_setups,
+    .max_call_rate = config->sip_max_call_rate,
   };
   self->sip = cb_sip_server_new (self->changes, &self->sip_settings);
   if (!cb_sip_server_start (self->sip, address, config->sip_port, &local_error))

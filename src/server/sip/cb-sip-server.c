@@ -33,6 +33,7 @@
 #include <sofia-sip/tport_tag.h>
 
 #include "cb-sip-b2bua.h"
+#include "cb-sip-overload.h"
 #include "cb-sip-queue.h"
 #include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
@@ -64,6 +65,7 @@ struct _CbSipServer
   CbSipTrunk          *trunk;
   CbSipQueue          *queue;      /* while started */
   CbSipSubscriptions  *subscriptions; /* likewise */
+  CbSipOverload       *overload;
 };
 
 G_DEFINE_FINAL_TYPE (CbSipServer, cb_sip_server, G_TYPE_OBJECT)
@@ -87,6 +89,7 @@ cb_sip_server_finalize (GObject *object)
   g_clear_pointer (&self->b2bua, cb_sip_b2bua_free);
   g_clear_object (&self->registrar);
   g_clear_pointer (&self->trunk, cb_sip_trunk_free);
+  g_clear_pointer (&self->overload, cb_sip_overload_free);
   g_clear_object (&self->changes);
   g_free (self->address);
   g_free (self->uri);
@@ -128,6 +131,7 @@ cb_sip_server_new (CbChanges           *changes,
   g_signal_connect_swapped (self->registrar, "bindings-changed", G_CALLBACK (on_bindings_changed), self);
   self->b2bua = cb_sip_b2bua_new (self);
   self->trunk = cb_sip_trunk_new (settings, NULL, 0);
+  self->overload = cb_sip_overload_new (settings->max_call_setups, settings->max_call_rate);
   return self;
 }
 
@@ -295,6 +299,15 @@ trim_memory (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static const char *
+retry_after (CbSipServer *self)
+{
+  static char text[16];
+
+  g_snprintf (text, sizeof text, "%u", cb_sip_overload_retry_after (self->overload));
+  return text;
+}
+
 static void
 on_nua_event (nua_event_t   event,
               int           status,
@@ -334,6 +347,21 @@ on_nua_event (nua_event_t   event,
         nua_handle_destroy (nh);
       return;
 
+    case nua_i_invite:
+      /* A new call past the load we take: refused before its credentials
+       * are looked at or a call is made (cb-sip-overload.c); INVITEs in
+       * a dialog (re-INVITEs) have a handle of ours and go on. */
+      if (magic == NULL && sip != NULL &&
+          !cb_sip_overload_admit (self->overload, cb_sip_b2bua_setting_up (self->b2bua),
+                                  sip->sip_proxy_authorization != NULL || sip->sip_authorization != NULL))
+        {
+          nua_respond (nh, SIP_503_SERVICE_UNAVAILABLE,
+                       SIPTAG_RETRY_AFTER_STR (retry_after (self)), TAG_END ());
+          nua_handle_destroy (nh);
+          return;
+        }
+      break;
+
     case nua_i_options:
     case nua_i_message:
     case nua_i_publish:
@@ -344,21 +372,22 @@ on_nua_event (nua_event_t   event,
       return;
 
     default:
-      {
-        CbSipEvent ev = { event, status, phrase, nh, magic, sip, tags };
-
-        if (magic != NULL && magic->kind == CB_SIP_MAGIC_QUEUE && self->queue != NULL)
-          cb_sip_queue_event (self->queue, &ev);
-        else if (magic != NULL && magic->kind == CB_SIP_MAGIC_SUBSCRIPTION)
-          {
-            if (self->subscriptions != NULL)
-              cb_sip_subscriptions_event (self->subscriptions, &ev);
-          }
-        else
-          cb_sip_b2bua_event (self->b2bua, &ev);
-      }
-      return;
+      break;
     }
+
+  {
+    CbSipEvent ev = { event, status, phrase, nh, magic, sip, tags };
+
+    if (magic != NULL && magic->kind == CB_SIP_MAGIC_QUEUE && self->queue != NULL)
+      cb_sip_queue_event (self->queue, &ev);
+    else if (magic != NULL && magic->kind == CB_SIP_MAGIC_SUBSCRIPTION)
+      {
+        if (self->subscriptions != NULL)
+          cb_sip_subscriptions_event (self->subscriptions, &ev);
+      }
+    else
+      cb_sip_b2bua_event (self->b2bua, &ev);
+  }
 }
 
 /* What a restart must not lose: the phones registered before it are
