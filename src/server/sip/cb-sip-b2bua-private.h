@@ -133,6 +133,7 @@ struct _CbB2buaCall {
   CbCallEndReason  fork_reason; /* what it says */
   gboolean         callee_declined; /* the callee refused it while free */
   gboolean         kept;      /* its record is in the store (cb-sip-recovery.c) */
+  guint64          kept_print; /* what that record was written from (cb-sip-recovery.c) */
   CbSipConference *conference; /* a conference it is part of (cb-sip-conference.c) */
   gboolean         caller_left; /* that side's user is out of the call, which goes on */
   gboolean         callee_left; /* (its ended event and journal entry went out) */
