@@ -12,6 +12,8 @@
  *                                           calls, callboardd and Kamailio in turn
  *   cb-bench sip-held [N,N,...]             setup cost and PSS per call with N calls
  *                                           held (100,1000,5000), callboardd, Kamailio
+ *                                           (CB_BENCH_SETTLE_MS: memory read that long
+ *                                           after the calls were set up)
  *   cb-bench sip-calls [MAX_CPS] [HOLD]     callboardd alone: rate steps, drops, a hold
  *   cb-bench queue [CALLERS] [AGENTS]       queue distribution latency, server CPU
  *   cb-bench sip-lamps [SUBS] [CPS] [S]     NOTIFY throughput and server CPU of desk
