@@ -977,6 +977,7 @@ typedef struct {
   guint    rest_n, event_n;
   guint    lost;            /* REST requests without an answer */
   guint    missing;         /* presence changes whose event never came */
+  guint    close_code;      /* the server closed the stream: why */
 } OverloadRun;
 
 static guint
@@ -1036,6 +1037,8 @@ probes_finish (Probes      *probes,
   run->event_n = probes->event_ms->len;
   run->lost = probes->lost;
   run->missing = g_hash_table_size (probes->sent);
+  if (probes->stream->closed)
+    run->close_code = probes->stream->close_code;
 
   cb_test_stream_close (probes->stream);
   g_clear_object (&probes->session);
@@ -1190,8 +1193,9 @@ overload_print (const char  *label,
            run->setup_p50_ms, run->setup_p99_ms, run->registered, run->registers, rest,
            run->server_cpu, run->udp_drops);
   if (run->lost > 0 || run->missing > 0)
-    g_print ("  %u REST requests without an answer, %u presence changes without their event\n",
-             run->lost, run->missing);
+    g_print ("  %u REST requests without an answer, %u presence changes without their event%s\n",
+             run->lost, run->missing, run->close_code == 4008 ? " (stream dropped as too slow, 4008)" :
+             run->close_code > 0 ? " (stream closed by the server)" : "");
 }
 
 /* The stream acknowledges events with its pongs, one per ping: at some
