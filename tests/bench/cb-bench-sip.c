@@ -844,8 +844,9 @@ cb_bench_sip_held (guint levels[],
 
 /* REST and WebSocket latency, measured by the bench while sipp offers
  * the load: GET /health, and the time from a PUT /me/presence (a new
- * note) to its event on the user's own stream. The user sees nobody in
- * the calls (level none), so the stream carries its own events only. */
+ * note) to its event on the user's own stream. The user is in none of
+ * the calls (level none), yet the stream carries some five events per
+ * call besides its own: a loaded stream, as a desk client's would be. */
 typedef struct {
   CbTestServer *server;
   SoupSession  *session;
@@ -861,9 +862,9 @@ typedef struct {
 } Probes;
 
 typedef struct {
-  Probes *probes;
-  gint64  start;
-  gboolean rest;
+  Probes   *probes;
+  gint64    start;
+  gboolean  rest;
 } Request;
 
 static void
