@@ -63,6 +63,8 @@ cb_server_config_new (void)
   config->sip_subscribe_max_expires = CB_SIP_DEFAULT_SUBSCRIBE_MAX_EXPIRES;
   config->sip_max_subscriptions = CB_SIP_DEFAULT_MAX_SUBSCRIPTIONS;
   config->sip_max_device_subscriptions = CB_SIP_DEFAULT_MAX_DEVICE_SUBSCRIPTIONS;
+  config->sip_max_call_setups = CB_SIP_DEFAULT_MAX_CALL_SETUPS;
+  config->sip_max_call_rate = CB_SIP_DEFAULT_MAX_CALL_RATE;
   return config;
 }
 
@@ -411,6 +413,14 @@ cb_server_config_load_file (CbServerConfig  *config,
   if (!read_uint (keyfile, "sip", "max-subscriptions-per-device", 1, 1000000, &v, error))
     return FALSE;
   config->sip_max_device_subscriptions = v;
+  v = config->sip_max_call_setups;
+  if (!read_uint (keyfile, "sip", "max-call-setups", 0, 1000000, &v, error))
+    return FALSE;
+  config->sip_max_call_setups = v;
+  v = config->sip_max_call_rate;
+  if (!read_uint (keyfile, "sip", "max-call-rate", 0, 1000000, &v, error))
+    return FALSE;
+  config->sip_max_call_rate = v;
 
   read_string (keyfile, "trunk", "proxy", &config->trunk_proxy);
   if (config->trunk_proxy != NULL && !check_trunk_proxy (config->trunk_proxy, error))
@@ -475,6 +485,8 @@ typedef struct {
   int       subscribe_max_expires;
   int       max_subscriptions;
   int       max_device_subscriptions;
+  int       max_call_setups;
+  int       max_call_rate;
   char     *trunk;
   gboolean  demo;
   gboolean  no_simulation;
@@ -601,6 +613,7 @@ cb_server_config_parse_args (CbServerConfig   *config,
     .max_backlog_bytes = -1,
     .sip_port = -1, .sip_tls_port = -1, .call_interval = -1, .subscribe_min_expires = -1, .subscribe_max_expires = -1,
     .max_subscriptions = -1, .max_device_subscriptions = -1,
+    .max_call_setups = -1, .max_call_rate = -1,
   };
   const GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &f.config_file, "Read settings from FILE (keyfile)", "FILE" },
@@ -637,6 +650,8 @@ cb_server_config_parse_args (CbServerConfig   *config,
     { "subscribe-max-expires", 0, 0, G_OPTION_ARG_INT, &f.subscribe_max_expires, "Longest SIP subscription granted (default 3600)", "SECONDS" },
     { "max-subscriptions", 0, 0, G_OPTION_ARG_INT, &f.max_subscriptions, "SIP subscriptions in all (default 10000)", "N" },
     { "max-subscriptions-per-device", 0, 0, G_OPTION_ARG_INT, &f.max_device_subscriptions, "SIP subscriptions from one device (default 200)", "N" },
+    { "max-call-setups", 0, 0, G_OPTION_ARG_INT, &f.max_call_setups, "Calls being set up at once, then new ones get 503 (default 1000, 0: no limit)", "N" },
+    { "max-call-rate", 0, 0, G_OPTION_ARG_INT, &f.max_call_rate, "New calls per second, then 503 (default 0: no limit)", "N" },
     { "trunk", 0, 0, G_OPTION_ARG_STRING, &f.trunk, "Upstream SIP proxy for external numbers", "sip:HOST:PORT" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &f.demo, "Demo: loopback, temporary database, demo directory, simulated colleagues", NULL },
     { "no-simulation", 0, 0, G_OPTION_ARG_NONE, &f.no_simulation, "Demo without simulated colleagues", NULL },
@@ -715,6 +730,18 @@ cb_server_config_parse_args (CbServerConfig   *config,
       if (!check_range ("max-subscriptions-per-device", f.max_device_subscriptions, 1, 1000000, error))
         goto out;
       config->sip_max_device_subscriptions = f.max_device_subscriptions;
+    }
+  if (f.max_call_setups != -1)
+    {
+      if (!check_range ("max-call-setups", f.max_call_setups, 0, 1000000, error))
+        goto out;
+      config->sip_max_call_setups = f.max_call_setups;
+    }
+  if (f.max_call_rate != -1)
+    {
+      if (!check_range ("max-call-rate", f.max_call_rate, 0, 1000000, error))
+        goto out;
+      config->sip_max_call_rate = f.max_call_rate;
     }
   if (f.trunk != NULL)
     {

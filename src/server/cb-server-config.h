@@ -73,6 +73,8 @@ typedef struct {
   guint     sip_subscribe_max_expires;    /* longest granted, s */
   guint     sip_max_subscriptions;        /* in all */
   guint     sip_max_device_subscriptions; /* from one device */
+  guint     sip_max_call_setups;          /* calls ringing at once, then 503; 0: no limit */
+  guint     sip_max_call_rate;            /* new calls per second, then 503; 0: no limit */
 
   /* [trunk]: the upstream proxy for numbers that are not ours */
   char     *trunk_proxy;      /* "sip:HOST[:PORT]"; NULL: no trunk */

@@ -184,6 +184,8 @@ start_sip (CbServer  *self,
     .tls_port = config->sip_tls_port,
     .tls_port_set = config->sip_tls_port_set,
     .require_encryption = config->sip_require_encryption,
+    .max_call_setups = config->sip_max_call_setups,
+    .max_call_rate = config->sip_max_call_rate,
   };
   self->sip = cb_sip_server_new (self->changes, &self->sip_settings);
   if (!cb_sip_server_start (self->sip, address, config->sip_port, &local_error))

@@ -20,6 +20,12 @@
  * its processes together; memory is PSS (shared pages divided among the
  * processes that share them), so that Kamailio's shared-memory segment
  * counts once.
+ *
+ * sip-overload offers twice callboardd's knee (sip-bench-uac-overload.xml:
+ * a call answered 503 ends there and is counted as refused) while a
+ * third line REGISTERs and, against callboardd, the bench times REST
+ * requests and the events of its own presence changes on a WebSocket
+ * stream. Kamailio gets the same load; it has no overload limit.
  */
 
 #define G_LOG_DOMAIN "cb-bench"
@@ -63,6 +69,9 @@ typedef struct {
   CbTestSipp   *uas;
   GPid          uas_pid;
   guint         runs;         /* sipp runs so far, for unique file names */
+  const char * const *server_args; /* callboardd's; NULL: SERVER_ARGS */
+  guint         users;        /* in callboardd's directory; 0: 2 */
+  const char   *level;        /* between them; NULL: business */
 } Bench;
 
 typedef struct {
@@ -406,7 +415,10 @@ start_callee (Bench      *bench,
   guint port = cb_test_free_udp_port ();
   g_autofree char *port_arg = g_strdup_printf ("%u", port);
   const char *register_args[] = { bench->target, "-p", port_arg, "-inf", inf, NULL };
-  const char *uas_args[] = { "-p", port_arg, NULL };
+  /* -aa: the server asks answered calls from time to time whether the
+   * phone still has them (an OPTIONS in the dialog, every 90 s); without
+   * an answer sipp would abort the call. */
+  const char *uas_args[] = { "-p", port_arg, "-aa", NULL };
   g_autoptr(CbTestSipp) registration = NULL;
 
   registration = cb_test_sipp_start_argv (bench->dir, "register", register_xml, register_args);
@@ -446,11 +458,14 @@ start_kamailio (Bench *bench)
   bench->target = g_strdup_printf ("127.0.0.1:%u", port);
 }
 
+#define SERVER_ARGS "--sip-port", "0", "--keepalive", "600"
+
 static gboolean
 bench_start (Bench    *bench,
              PeerKind  kind)
 {
-  static const char * const args[] = { "--sip-port", "0", "--keepalive", "600", NULL };
+  static const char * const default_args[] = { SERVER_ARGS, NULL };
+  const char * const *args = bench->server_args != NULL ? bench->server_args : default_args;
   g_autofree char *caller_line = NULL;
   g_autofree char *caller_password = NULL;
   g_autofree char *callee_line = NULL;
@@ -465,7 +480,8 @@ bench_start (Bench    *bench,
 
   if (kind == PEER_CALLBOARDD)
     {
-      g_autofree char *directory = cb_bench_directory_json (2, "business");
+      g_autofree char *directory = cb_bench_directory_json (MAX (bench->users, 2),
+                                                            bench->level != NULL ? bench->level : "business");
       g_autofree char *callee_token = NULL;
 
       bench->server = cb_test_server_start (directory, args);
@@ -699,7 +715,9 @@ hold_more (Bench *bench,
   const char *args[] = {
     bench->target, "-p", port,
     "-inf", bench->caller_inf, "-r", rate_arg, "-m", calls_arg, "-d", length_arg,
-    "-l", calls_arg, "-recv_timeout", "10000", "-trace_stat", "-stf", stat_file, "-fd", "1", NULL,
+    "-l", calls_arg, "-recv_timeout", "10000", "-trace_stat", "-stf", stat_file, "-fd", "1",
+    "-aa",  /* answers the server's dialog checks (OPTIONS), as a phone does */
+    NULL,
   };
   CbTestSipp *uac = cb_test_sipp_spawn (bench->dir, name, scenario, CB_TEST_SIPP_OPEN_ENDED, args);
   gint64 deadline = g_get_monotonic_time () + ((gint64) n / HELD_RATE + 120) * G_USEC_PER_SEC;
@@ -735,10 +753,24 @@ hold_more (Bench *bench,
   return uac;
 }
 
+/* CB_BENCH_SETTLE_MS: memory is read that long after the calls were set
+ * up (and the base after the first probe), so that the transactions of
+ * setting them up (kept some 32 s, RFC 3261) and the allocator's free
+ * memory (trimmed every 30 s) are not counted as memory per call held. */
+static void
+settle (guint ms)
+{
+  if (ms > 0)
+    cb_test_run_for (ms);
+}
+
 void
 cb_bench_sip_held (guint levels[],
                    guint n_levels)
 {
+  guint settle_ms = (guint) g_ascii_strtoull (g_getenv ("CB_BENCH_SETTLE_MS") != NULL ?
+                                               g_getenv ("CB_BENCH_SETTLE_MS") : "0", NULL, 10);
+
   if (!cb_test_sipp_installed ())
     {
       g_print ("sip-held: skipped, sipp (package sip-tester) is not installed\n");
@@ -748,6 +780,8 @@ cb_bench_sip_held (guint levels[],
   g_print ("sip-held: calls held up (set up at %u cps), then %u calls at %u cps (%u ms each) to "
            "measure what one call costs; each peer alone (a peer holding calls must not load the "
            "other's figure)\n", HELD_RATE, PROBE_CALLS, PROBE_RATE, PROBE_CALL_MS);
+  if (settle_ms > 0)
+    g_print ("sip-held: memory read %u ms after the calls were set up (CB_BENCH_SETTLE_MS)\n", settle_ms);
   g_print ("%-10s %6s %9s %8s %13s %10s %13s %6s\n", "peer", "held", "setup p50", "p99 (ms)",
            "CPU ms/call", "PSS (KiB)", "PSS/held call", "failed");
   for (PeerKind kind = PEER_CALLBOARDD; kind <= PEER_KAMAILIO; kind++)
@@ -776,6 +810,7 @@ cb_bench_sip_held (guint levels[],
               g_ptr_array_add (holds, hold_more (&bench, level - held, &more));
               held += more;
             }
+          settle (settle_ms);
           pss = peer_pss_kib (&bench);
           if (held > 0)
             g_snprintf (per_call, sizeof per_call, "%.1f KiB", (pss - idle_pss) / (double) held);
@@ -786,7 +821,10 @@ cb_bench_sip_held (guint levels[],
                    per_call, probe.failed);
           /* The base: after calls have run once, not a cold start. */
           if (held == 0)
-            idle_pss = peer_pss_kib (&bench);
+            {
+              settle (settle_ms);
+              idle_pss = peer_pss_kib (&bench);
+            }
           if (kind == PEER_CALLBOARDD && held > 0)
             g_printerr ("  callboardd lists %u connected calls\n", connected_calls (&bench));
         }
@@ -796,4 +834,446 @@ cb_bench_sip_held (guint levels[],
       g_ptr_array_set_size (holds, 0);
       bench_stop (&bench);
     }
+}
+
+/* ---- sip-overload: twice the knee against a limit ---------------------- */
+
+#define OVERLOAD_SECONDS 10   /* the offered load lasts this long */
+#define PROBE_EVERY_MS   50   /* a REST /health and a WebSocket event each time */
+#define REGISTER_RATE    20   /* REGISTERs per second of a third line meanwhile */
+
+/* REST and WebSocket latency, measured by the bench while sipp offers
+ * the load: GET /health, and the time from a PUT /me/presence (a new
+ * note) to its event on the user's own stream. The user is in none of
+ * the calls (level none), yet the stream carries some five events per
+ * call besides its own: a loaded stream, as a desk client's would be. */
+typedef struct {
+  CbTestServer *server;
+  SoupSession  *session;
+  char         *token;
+  CbTestStream *stream;
+  GArray       *rest_ms;
+  GArray       *event_ms;
+  GHashTable   *sent;       /* note → monotonic µs of its PUT */
+  guint         seen;       /* stream events looked at */
+  guint         notes;
+  guint         in_flight;
+  guint         lost;       /* requests that failed */
+} Probes;
+
+typedef struct {
+  Probes   *probes;
+  gint64    start;
+  gboolean  rest;
+} Request;
+
+static void
+probe_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Request *request = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  double ms = (g_get_monotonic_time () - request->start) / 1000.0;
+
+  request->probes->in_flight--;
+  if (body == NULL)
+    request->probes->lost++;
+  else if (request->rest)
+    g_array_append_val (request->probes->rest_ms, ms);
+  g_free (request);
+}
+
+static void
+probe_send (Probes     *probes,
+            const char *method,
+            const char *path,
+            const char *body,
+            gboolean    rest)
+{
+  g_autofree char *url = g_strconcat (probes->server->url, path, NULL);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", probes->token);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  Request *request = g_new0 (Request, 1);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  request->probes = probes;
+  request->start = g_get_monotonic_time ();
+  request->rest = rest;
+  probes->in_flight++;
+  soup_session_send_and_read_async (probes->session, msg, G_PRIORITY_DEFAULT, NULL, probe_done, request);
+}
+
+static gboolean
+probe_tick (gpointer data)
+{
+  Probes *probes = data;
+  g_autofree char *note = NULL;
+  g_autofree char *body = NULL;
+  gint64 *sent;
+
+  /* A server that stops answering is measured by what is in flight,
+   * not by piling up more. */
+  if (probes->in_flight > 8)
+    return G_SOURCE_CONTINUE;
+  probe_send (probes, "GET", "/api/v1/health", NULL, TRUE);
+  note = g_strdup_printf ("probe %u", ++probes->notes);
+  body = g_strdup_printf ("{\"availability\":\"available\",\"note\":\"%s\"}", note);
+  sent = g_new (gint64, 1);
+  *sent = g_get_monotonic_time ();
+  g_hash_table_insert (probes->sent, g_strdup (note), sent);
+  probe_send (probes, "PUT", "/api/v1/me/presence", body, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The events that arrived since the last look: their latency. */
+static void
+probe_events (Probes *probes)
+{
+  for (; probes->seen < probes->stream->events->len; probes->seen++)
+    {
+      JsonObject *event = g_ptr_array_index (probes->stream->events, probes->seen);
+      JsonObject *data = json_object_get_object_member (event, "data");
+      const char *note;
+      gint64 *sent;
+
+      if (data == NULL || !json_object_has_member (data, "note") ||
+          json_object_get_null_member (data, "note"))
+        continue;
+      note = json_object_get_string_member (data, "note");
+      if (note != NULL && (sent = g_hash_table_lookup (probes->sent, note)) != NULL)
+        {
+          double ms = (g_get_monotonic_time () - *sent) / 1000.0;
+
+          g_array_append_val (probes->event_ms, ms);
+          g_hash_table_remove (probes->sent, note);
+        }
+    }
+}
+
+typedef struct {
+  gboolean ran;
+  guint    rate;
+  guint    offered;
+  guint64  created;
+  guint64  successful;      /* sipp's: ends reached, a 503 included */
+  guint64  failed;
+  guint    refused;         /* answered 503 */
+  double   setup_p50_ms;    /* of the calls taken */
+  double   setup_p99_ms;
+  double   server_cpu;      /* percent of one core */
+  guint64  udp_drops;
+  guint    registers;       /* REGISTERs offered meanwhile */
+  guint64  registered;      /* of those, answered 200 */
+  gboolean probed;          /* callboardd: REST and events measured */
+  double   rest_p50_ms, rest_p99_ms;
+  double   event_p50_ms, event_p99_ms;
+  guint    rest_n, event_n;
+  guint    lost;            /* REST requests without an answer */
+  guint    missing;         /* presence changes whose event never came */
+  guint    close_code;      /* the server closed the stream: why */
+} OverloadRun;
+
+static guint
+count_lines (const char *path,
+             const char *text)
+{
+  g_autofree char *contents = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+  for (const char *p = contents; (p = strstr (p, text)) != NULL; p += strlen (text))
+    n++;
+  return n;
+}
+
+static void
+probes_start (Probes *probes,
+              Bench  *bench,
+              char   *token)
+{
+  probes->server = bench->server;
+  probes->session = soup_session_new ();
+  probes->token = token;
+  probes->stream = cb_test_stream_open (bench->server, probes->token, -1, TRUE);
+  probes->rest_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  probes->event_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  probes->sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void
+probes_finish (Probes      *probes,
+               OverloadRun *run)
+{
+  gint64 deadline;
+
+  CB_TEST_WAIT_FOR (probes->in_flight == 0, 30000, "the probes in flight");
+  /* An event may come after the answer to its PUT: a few seconds for
+   * the last ones, then those still missing are counted. */
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  for (probe_events (probes);
+       g_hash_table_size (probes->sent) > 0 && g_get_monotonic_time () < deadline;
+       probe_events (probes))
+    cb_test_run_for (10);
+  run->probed = TRUE;
+  if (probes->rest_ms->len > 0)
+    {
+      run->rest_p50_ms = cb_bench_percentile (probes->rest_ms, 50);
+      run->rest_p99_ms = cb_bench_percentile (probes->rest_ms, 99);
+    }
+  if (probes->event_ms->len > 0)
+    {
+      run->event_p50_ms = cb_bench_percentile (probes->event_ms, 50);
+      run->event_p99_ms = cb_bench_percentile (probes->event_ms, 99);
+    }
+  run->rest_n = probes->rest_ms->len;
+  run->event_n = probes->event_ms->len;
+  run->lost = probes->lost;
+  run->missing = g_hash_table_size (probes->sent);
+  if (probes->stream->closed)
+    run->close_code = probes->stream->close_code;
+
+  cb_test_stream_close (probes->stream);
+  g_clear_object (&probes->session);
+  g_clear_pointer (&probes->token, g_free);
+  g_clear_pointer (&probes->rest_ms, g_array_unref);
+  g_clear_pointer (&probes->event_ms, g_array_unref);
+  g_clear_pointer (&probes->sent, g_hash_table_unref);
+}
+
+/* rate cps of 1 s calls for OVERLOAD_SECONDS through the peer (callboardd
+ * started with server_args), a third line REGISTERing meanwhile and, for
+ * callboardd, the REST and WebSocket probes running. FALSE: the peer is
+ * not installed. */
+static gboolean
+overload_run (PeerKind            kind,
+              const char * const *server_args,
+              guint               rate,
+              OverloadRun        *run)
+{
+  g_autofree char *scenario = g_build_filename (SOURCE_ROOT, "tests", "bench", "sip-bench-uac-overload.xml", NULL);
+  g_autofree char *register_xml = g_build_filename (SOURCE_ROOT, "tests", "server", "sip-register-line.xml", NULL);
+  Bench bench = { .server_args = server_args, .users = 3, .level = "none" };
+  Probes probes = { 0 };
+  g_autofree char *port = g_strdup_printf ("%u", cb_test_free_udp_port ());
+  g_autofree char *register_port = g_strdup_printf ("%u", cb_test_free_udp_port ());
+  g_autofree char *rate_arg = g_strdup_printf ("%u", rate);
+  g_autofree char *calls_arg = g_strdup_printf ("%u", rate * OVERLOAD_SECONDS);
+  g_autofree char *length_arg = g_strdup_printf ("%u", SHORT_CALL_MS);
+  g_autofree char *register_rate_arg = g_strdup_printf ("%u", REGISTER_RATE);
+  g_autofree char *registers_arg = g_strdup_printf ("%u", REGISTER_RATE * OVERLOAD_SECONDS);
+  g_autofree char *stat_file = NULL;
+  g_autofree char *register_stat_file = NULL;
+  g_autofree char *register_inf = NULL;
+  g_autofree char *register_line = NULL;
+  g_autofree char *register_password = NULL;
+  g_autofree char *rtt_file = NULL;
+  g_autoptr(CbTestSipp) uac = NULL;
+  g_autoptr(CbTestSipp) registrar = NULL;
+  g_autoptr(GHashTable) stats = NULL;
+  g_autoptr(GHashTable) register_stats = NULL;
+  double cpu_before;
+  guint64 drops_before;
+  gint64 start, deadline;
+  guint ticker = 0;
+  GPid uac_pid;
+
+  if (!bench_start (&bench, kind))
+    return FALSE;
+  stat_file = g_strdup_printf ("%s/overload.csv", bench.dir);
+  register_stat_file = g_strdup_printf ("%s/overload-register.csv", bench.dir);
+  if (kind == PEER_CALLBOARDD)
+    {
+      char *token = NULL;
+
+      register_line = fetch_line (&bench, "user2", &register_password, &token);
+      probes_start (&probes, &bench, token);
+    }
+  else
+    {
+      register_line = g_strdup ("user2");
+      register_password = g_strdup ("bench");
+    }
+  register_inf = write_injection (&bench, "register.csv", register_line, register_password, NULL);
+
+  {
+    const char *args[] = {
+      bench.target, "-p", port,
+      "-inf", bench.caller_inf, "-r", rate_arg, "-m", calls_arg, "-d", length_arg,
+      "-l", calls_arg, "-timeout", "120s", "-recv_timeout", "10000", "-timer_resol", "1",
+      "-trace_stat", "-stf", stat_file, "-fd", "1", "-trace_rtt", "-rtt_freq", "1", NULL,
+    };
+    const char *register_args[] = {
+      bench.target, "-p", register_port,
+      "-inf", register_inf, "-r", register_rate_arg, "-m", registers_arg, "-l", registers_arg,
+      "-timeout", "120s", "-recv_timeout", "10000", "-trace_stat", "-stf", register_stat_file,
+      "-fd", "1", NULL,
+    };
+
+    cpu_before = peer_cpu_seconds (&bench);
+    drops_before = cb_bench_udp_receive_drops ();
+    start = g_get_monotonic_time ();
+    uac = cb_test_sipp_spawn (bench.dir, "overload", scenario, CB_TEST_SIPP_OPEN_ENDED, args);
+    registrar = cb_test_sipp_spawn (bench.dir, "overload-register", register_xml,
+                                    CB_TEST_SIPP_OPEN_ENDED, register_args);
+  }
+  uac_pid = atoi (g_subprocess_get_identifier (uac->process));
+  if (kind == PEER_CALLBOARDD)
+    ticker = g_timeout_add (PROBE_EVERY_MS, probe_tick, &probes);
+  else
+    ticker = g_timeout_add_seconds (1, tick, NULL);
+  deadline = start + (OVERLOAD_SECONDS + 150) * G_USEC_PER_SEC;
+  while (!uac->exited || !registrar->exited)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (kind == PEER_CALLBOARDD)
+        probe_events (&probes);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("sipp did not end its %u cps run at %s", rate, bench.name);
+    }
+  g_source_remove (ticker);
+  run->server_cpu = (peer_cpu_seconds (&bench) - cpu_before) /
+                    ((g_get_monotonic_time () - start) / 1e6) * 100;
+  run->udp_drops = cb_bench_udp_receive_drops () - drops_before;
+  if (kind == PEER_CALLBOARDD)
+    probes_finish (&probes, run);
+
+  {
+    Step step = { 0 };
+
+    rtt_file = g_strdup_printf ("%s/sip-bench-uac-overload_%d_rtt.csv", bench.dir, (int) uac_pid);
+    read_setup_times (rtt_file, &step);
+    run->setup_p50_ms = step.setup_p50_ms;
+    run->setup_p99_ms = step.setup_p99_ms;
+  }
+  stats = cb_bench_sipp_stats (stat_file);
+  register_stats = cb_bench_sipp_stats (register_stat_file);
+  run->ran = TRUE;
+  run->rate = rate;
+  run->offered = rate * OVERLOAD_SECONDS;
+  run->created = cb_bench_sipp_stat (stats, "TotalCallCreated");
+  run->successful = cb_bench_sipp_stat (stats, "SuccessfulCall(C)");
+  run->failed = cb_bench_sipp_stat (stats, "FailedCall(C)");
+  run->refused = count_lines (uac->log, "refused");
+  run->registers = REGISTER_RATE * OVERLOAD_SECONDS;
+  run->registered = cb_bench_sipp_stat (register_stats, "SuccessfulCall(C)");
+  if (run->failed > 0)
+    print_first_errors (uac->errors);
+  if (run->registered < run->registers)
+    print_first_errors (registrar->errors);
+
+  g_clear_pointer (&uac, cb_test_sipp_free);
+  g_clear_pointer (&registrar, cb_test_sipp_free);
+  bench_stop (&bench);
+  return TRUE;
+}
+
+static void
+overload_print (const char  *label,
+                OverloadRun *run)
+{
+  guint64 taken = run->successful - MIN (run->successful, run->refused);
+  g_autofree char *rest = NULL;
+
+  if (run->probed)
+    rest = g_strdup_printf ("%9.1f %8.1f %9.1f %8.1f", run->rest_p50_ms, run->rest_p99_ms,
+                            run->event_p50_ms, run->event_p99_ms);
+  else
+    rest = g_strdup_printf ("%9s %8s %9s %8s", "-", "-", "-", "-");
+  g_print ("%-20s %6u %8u %8" G_GUINT64_FORMAT " %6u %6" G_GUINT64_FORMAT " %7" G_GUINT64_FORMAT
+           " %9.1f %8.1f %5" G_GUINT64_FORMAT "/%-5u %s %4.0f%% %9" G_GUINT64_FORMAT "\n",
+           label, run->rate, run->offered, run->created, run->refused, taken, run->failed,
+           run->setup_p50_ms, run->setup_p99_ms, run->registered, run->registers, rest,
+           run->server_cpu, run->udp_drops);
+  if (run->lost > 0 || run->missing > 0)
+    g_print ("  %u REST requests without an answer, %u presence changes without their event%s\n",
+             run->lost, run->missing, run->close_code == 4008 ? " (stream dropped as too slow, 4008)" :
+             run->close_code > 0 ? " (stream closed by the server)" : "");
+}
+
+/* The stream acknowledges events with its pongs, one per ping: at some
+ * 500 call events a second, 600 s between pings (SERVER_ARGS) would let
+ * the server drop it as too slow (4008, 5,000 events unacknowledged). */
+#define OVERLOAD_ARGS "--sip-port", "0", "--keepalive", "2"
+
+void
+cb_bench_sip_overload (guint knee,
+                       guint limit)
+{
+  static const char * const unlimited[] = { OVERLOAD_ARGS, "--max-call-setups", "0", "--max-call-rate", "0", NULL };
+  g_autofree char *limit_arg = NULL;
+  g_autofree char *limit_label = NULL;
+  OverloadRun free_run = { 0 };
+  OverloadRun limited_run = { 0 };
+  OverloadRun kamailio_run = { 0 };
+  guint clean = 0;
+
+  if (!cb_test_sipp_installed ())
+    {
+      g_print ("sip-overload: skipped, sipp (package sip-tester) is not installed\n");
+      return;
+    }
+
+  /* The knee: the first rate step with failed calls, no limit set. */
+  if (knee == 0)
+    {
+      Bench bench = { .server_args = unlimited };
+
+      bench_start (&bench, PEER_CALLBOARDD);
+      g_print ("sip-overload: finding callboardd's knee without a limit (steps of %u s of %u ms calls)\n",
+               STEP_SECONDS, SHORT_CALL_MS);
+      print_header ();
+      for (guint i = 0; i < G_N_ELEMENTS (rate_steps) && knee == 0; i++)
+        {
+          Step step = { 0 };
+
+          run_step (&bench, &step, rate_steps[i], MAX (rate_steps[i] * STEP_SECONDS, 50u),
+                    SHORT_CALL_MS, FALSE);
+          print_step (&bench, &step);
+          if (step.failed > 0 || step.successful < step.offered)
+            knee = rate_steps[i];
+          else
+            clean = rate_steps[i];
+        }
+      bench_stop (&bench);
+      if (knee == 0)
+        knee = clean;
+    }
+  if (limit == 0)
+    limit = MAX (knee / 2, 1);
+  limit_arg = g_strdup_printf ("%u", limit);
+
+  g_print ("sip-overload: knee %u cps; %u s at %u cps (twice the knee) of %u ms calls, and %u REGISTER/s "
+           "of a third line, to callboardd without a limit, with --max-call-rate %u, and to Kamailio; "
+           "meanwhile (callboardd) GET /health and a presence change (its event on the user's "
+           "WebSocket stream) every %u ms\n",
+           knee, OVERLOAD_SECONDS, 2 * knee, SHORT_CALL_MS, REGISTER_RATE, limit, PROBE_EVERY_MS);
+  {
+    const char * const limited[] = { OVERLOAD_ARGS, "--max-call-setups", "0", "--max-call-rate", limit_arg, NULL };
+
+    overload_run (PEER_CALLBOARDD, unlimited, 2 * knee, &free_run);
+    overload_run (PEER_CALLBOARDD, limited, 2 * knee, &limited_run);
+    if (!overload_run (PEER_KAMAILIO, NULL, 2 * knee, &kamailio_run))
+      g_print ("sip-overload: kamailio is not installed (build-aux/install-deps.sh): callboardd alone\n");
+  }
+  g_print ("%-20s %6s %8s %8s %6s %6s %7s %9s %8s %11s %9s %8s %9s %8s %5s %9s\n", "peer", "cps", "offered",
+           "created", "503", "taken", "failed", "setup p50", "p99 (ms)", "REGISTER ok", "REST p50",
+           "p99 (ms)", "event p50", "p99 (ms)", "CPU", "UDP drops");
+  limit_label = g_strdup_printf ("callboardd limit %u", limit);
+  overload_print ("callboardd no limit", &free_run);
+  overload_print (limit_label, &limited_run);
+  if (kamailio_run.ran)
+    overload_print ("kamailio", &kamailio_run);
+  g_print ("sip-overload: %s: %u of %" G_GUINT64_FORMAT " INVITEs answered 503, REGISTER %" G_GUINT64_FORMAT
+           "/%u ok, REST p99 %.1f ms, WebSocket event p99 %.1f ms while offered %u cps\n",
+           limit_label, limited_run.refused, limited_run.created, limited_run.registered,
+           limited_run.registers, limited_run.rest_p99_ms, limited_run.event_p99_ms, 2 * knee);
 }

@@ -26,4 +26,14 @@ void cb_bench_sip_rate  (guint max_cps);
 void cb_bench_sip_held  (guint levels[],
                          guint n_levels);
 
+/* callboardd's knee (the first rate step with failures, no limit; 0:
+ * found first), then twice the knee offered for 10 s, while a third line
+ * REGISTERs 20 times a second: to callboardd without a limit, with [sip]
+ * max-call-rate `limit` (0: half the knee), and to Kamailio. Prints the
+ * INVITEs answered 503, setup time of the calls taken, the REGISTERs
+ * answered 200 and, for callboardd, REST /health and WebSocket event
+ * latency measured meanwhile. */
+void cb_bench_sip_overload (guint knee,
+                            guint limit);
+
 G_END_DECLS

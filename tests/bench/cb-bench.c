@@ -12,6 +12,13 @@
  *                                           calls, callboardd and Kamailio in turn
  *   cb-bench sip-held [N,N,...]             setup cost and PSS per call with N calls
  *                                           held (100,1000,5000), callboardd, Kamailio
+ *                                           (CB_BENCH_SETTLE_MS: memory read that long
+ *                                           after the calls were set up)
+ *   cb-bench sip-overload [KNEE] [LIMIT]    twice callboardd's knee (found first
+ *                                           without KNEE) and 20 REGISTER/s: callboardd
+ *                                           without a limit, with max-call-rate LIMIT
+ *                                           (half the knee), Kamailio: 503s, REGISTERs
+ *                                           ok, REST and WebSocket p50/p99 meanwhile
  *   cb-bench sip-calls [MAX_CPS] [HOLD]     callboardd alone: rate steps, drops, a hold
  *   cb-bench queue [CALLERS] [AGENTS]       queue distribution latency, server CPU
  *   cb-bench sip-lamps [SUBS] [CPS] [S]     NOTIFY throughput and server CPU of desk
@@ -277,6 +284,8 @@ main (int   argc,
 
       cb_bench_sip_held (levels, n);
     }
+  if (g_str_equal (what, "sip-overload"))
+    cb_bench_sip_overload (arg2, arg3);
   if (g_str_equal (what, "sip-calls"))
     cb_bench_sip_calls (arg2 ? arg2 : 2000, argc > 3 ? arg3 : 1000);
   if (g_str_equal (what, "queue"))

@@ -578,6 +578,8 @@ test_defaults (void)
   g_assert_cmpuint (config->sip_max_bindings, ==, 5);
   g_assert_cmpuint (config->sip_max_forks, ==, 32);
   g_assert_cmpuint (config->sip_max_external_calls, ==, 2);
+  g_assert_cmpuint (config->sip_max_call_setups, ==, 1000);
+  g_assert_cmpuint (config->sip_max_call_rate, ==, 0);
   cb_server_config_free (config);
 }
 

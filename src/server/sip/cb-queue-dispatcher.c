@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "cb-queue-dispatcher.h"
+#include "cb-sip-timers.h"
 
 typedef struct {
   gint64   id;
@@ -69,8 +70,8 @@ static void dispatch (CbQueueDispatcher *self);
 static void
 caller_free (Caller *caller)
 {
-  g_clear_handle_id (&caller->ring_id, g_source_remove);
-  g_clear_handle_id (&caller->wait_id, g_source_remove);
+  g_clear_handle_id (&caller->ring_id, cb_sip_timeout_remove);
+  g_clear_handle_id (&caller->wait_id, cb_sip_timeout_remove);
   g_array_unref (caller->ringing);
   g_hash_table_unref (caller->tried);
   g_free (caller);
@@ -456,9 +457,9 @@ dispatch_once (CbQueueDispatcher *self)
           self->last_offered = offer.agent;
         }
       /* Every new offer rings for the full agent timeout. */
-      g_clear_handle_id (&caller->ring_id, g_source_remove);
+      g_clear_handle_id (&caller->ring_id, cb_sip_timeout_remove);
       if (self->agent_timeout_ms > 0)
-        caller->ring_id = g_timeout_add (self->agent_timeout_ms, ring_timeout, caller);
+        caller->ring_id = cb_sip_timeout_add (self->agent_timeout_ms, ring_timeout, caller);
     }
 
   for (guint i = 0; i < offers->len; i++)
@@ -510,7 +511,7 @@ cb_queue_dispatcher_add_caller (CbQueueDispatcher *self,
   caller->ringing = g_array_new (FALSE, FALSE, sizeof (gint64));
   caller->tried = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   if (self->max_wait_ms > 0)
-    caller->wait_id = g_timeout_add (self->max_wait_ms, wait_timeout, caller);
+    caller->wait_id = cb_sip_timeout_add (self->max_wait_ms, wait_timeout, caller);
   g_queue_push_tail (&self->callers, caller);
   g_hash_table_insert (self->caller_index, g_memdup2 (&id, sizeof id), self->callers.tail);
   dispatch (self);

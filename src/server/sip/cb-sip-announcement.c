@@ -136,7 +136,7 @@ cb_sip_announcement_start (CbB2buaCall *call,
   user_call->announcement_answer = cb_b2bua_leg_sdp_for (a, answer, CB_SIP_SDP_KEEP);
   nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (user_call->announcement_answer),
                CB_SIP_CONTACT_TAGS (b2bua->server, a->secure), TAG_END ());
-  a->state = CB_B2BUA_LEG_UP;
+  cb_b2bua_leg_set_state (a, CB_B2BUA_LEG_UP);
   return TRUE;
 }
 

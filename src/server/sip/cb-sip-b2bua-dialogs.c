@@ -24,6 +24,7 @@
 #include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-tls.h"
+#include "cb-sip-timers.h"
 #include "cb-sip-trunk.h"
 
 /* Flow I leaves the desk phone's 200 unacknowledged while the target
@@ -83,13 +84,13 @@ fork_answered (CbB2buaLeg *leg)
 {
   CbB2buaCall *call = leg->call;
 
-  leg->state = CB_B2BUA_LEG_UP;
+  cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_UP);
   if (call->b != NULL || call->state == CB_WIRE_CALL_STATE_ENDED || call->a == NULL ||
       call->a->state == CB_B2BUA_LEG_GONE)
     {
       /* Lost the race with another device: hang this one up. */
       nua_bye (leg->nh, TAG_END ());
-      leg->state = CB_B2BUA_LEG_GONE;
+      cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
       return;
     }
   cb_b2bua_call_take_leg (call, leg);
@@ -143,7 +144,7 @@ fork_failed (CbB2buaLeg *leg,
   CbCallEndReason reason;
   int worst;
 
-  leg->state = CB_B2BUA_LEG_GONE;
+  cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
   if (call->b != NULL || call->state == CB_WIRE_CALL_STATE_ENDED)
     return;
 
@@ -188,14 +189,14 @@ click_answered (CbB2buaLeg *a)
 {
   CbB2buaCall *call = a->call;
 
-  a->state = CB_B2BUA_LEG_AWAIT_ACK;
+  cb_b2bua_leg_set_state (a, CB_B2BUA_LEG_AWAIT_ACK);
   if (a->sdp == NULL || (call->external && !cb_b2bua_call_trunk_fork (call, a->sdp)))
     {
       g_debug ("Call %s: %s", call->id, a->sdp == NULL ? "no offer in the 200" : "target gone");
       cb_b2bua_call_terminate (call, 0);
       return;
     }
-  call->ring_limit_id = g_timeout_add_seconds (CLICK_RING_LIMIT_S, ring_limit_reached, call);
+  call->ring_limit_id = cb_sip_timeout_add_seconds (CLICK_RING_LIMIT_S, ring_limit_reached, call);
   if (call->external)
     cb_b2bua_call_publish (call);
   else
@@ -387,7 +388,7 @@ on_invite_answer (CbB2buaLeg  *leg,
         fork_failed (leg, status);
       else
         {
-          leg->state = CB_B2BUA_LEG_GONE;
+          cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
           cb_b2bua_call_terminate (call, 0);
         }
       break;
@@ -510,12 +511,12 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
 
     case nua_i_cancel:
       /* The caller gave up; sofia has answered 487. */
-      leg->state = CB_B2BUA_LEG_GONE;
+      cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
       cb_b2bua_call_terminate (call, 487);
       break;
 
     case nua_i_bye:
-      leg->state = CB_B2BUA_LEG_GONE;
+      cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
       if (leg->conference != NULL)
         cb_sip_conference_leg_gone (leg);
       else if (!leg->fork || leg == call->b)
@@ -546,7 +547,7 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
       /* A leg vanished (timeout, transport error) or finished. */
       if (leg->state != CB_B2BUA_LEG_GONE && leg->conference != NULL)
         {
-          leg->state = CB_B2BUA_LEG_GONE;
+          cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
           cb_sip_conference_leg_gone (leg);
         }
       else if (leg->state != CB_B2BUA_LEG_GONE)
@@ -555,14 +556,14 @@ cb_sip_b2bua_event (CbSipB2bua       *self,
             {
               if (leg->state == CB_B2BUA_LEG_CALLING)
                 fork_failed (leg, 480);
-              leg->state = CB_B2BUA_LEG_GONE;
+              cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
             }
           else
             {
               /* The caller's INVITE died before an answer: given up. */
               gboolean given_up = leg == call->a && leg->state == CB_B2BUA_LEG_INCOMING;
 
-              leg->state = CB_B2BUA_LEG_GONE;
+              cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
               cb_b2bua_call_terminate (call, given_up ? 487 : 0);
             }
         }

@@ -36,7 +36,10 @@ typedef struct _CbSipGroupCall CbSipGroupCall;   /* cb-sip-hunt.h */
 typedef struct _CbSipUserCall  CbSipUserCall;    /* cb-sip-diversion.h */
 typedef struct _CbSipConference CbSipConference; /* cb-sip-conference.h */
 
-/* One dialog between the server and a device. */
+/* One dialog between the server and a device. Its state, fork and
+ * user_id count for line states: written only through
+ * cb_b2bua_leg_set_state(), cb_b2bua_leg_set_user() and the leg
+ * functions. */
 struct _CbB2buaLeg {
   CbSipMagic       magic;       /* kind CB_SIP_MAGIC_LEG */
   CbB2buaCall     *call;
@@ -88,7 +91,9 @@ typedef struct {
 } CbSipRung;
 
 /* A call has two sides: the A leg is the caller's device, the B side one
- * fork per device rung, of which the first to answer is b. */
+ * fork per device rung, of which the first to answer is b. Its state,
+ * caller_id, callee_id, forked, caller_left and callee_left count for
+ * line states: written only through cb_b2bua_call_set_*(). */
 struct _CbB2buaCall {
   CbSipB2bua      *b2bua;
   char            *id;
@@ -129,16 +134,29 @@ struct _CbB2buaCall {
   CbCallEndReason  fork_reason; /* what it says */
   gboolean         callee_declined; /* the callee refused it while free */
   gboolean         kept;      /* its record is in the store (cb-sip-recovery.c) */
+  guint64          kept_print; /* what that record was written from (cb-sip-recovery.c) */
   CbSipConference *conference; /* a conference it is part of (cb-sip-conference.c) */
   gboolean         caller_left; /* that side's user is out of the call, which goes on */
   gboolean         callee_left; /* (its ended event and journal entry went out) */
+  GArray          *lines;     /* CbB2buaLineMark: what it adds to line counts now */
 };
+
+/* What a call makes a user's line (cb_sip_b2bua_line_state()). */
+typedef enum {
+  CB_B2BUA_LINE_RINGING = 1 << 0,
+  CB_B2BUA_LINE_BUSY    = 1 << 1,
+  CB_B2BUA_LINE_HELD    = 1 << 2,
+} CbB2buaLineFlags;
 
 struct _CbSipB2bua {
   CbSipServer *server;
   CbDirectory *directory;  /* the server's */
   GHashTable  *calls;      /* call id → CbB2buaCall */
   CbHoldMusic *announcer;  /* plays users' announcements (cb-sip-announcement.c), made on first use */
+  GHashTable  *lines;      /* user id → how many of their calls ring, keep them busy, hold */
+  GHashTable  *lamps;      /* group id → calls its lamp counts as ringing (lamp_group) */
+  guint        setting_up; /* calls ringing (not answered, not ended): the overload limit's */
+  gboolean     check_lines; /* CALLBOARD_SIP_CHECK_LINES: every line state against a scan */
 };
 
 /* ---- calls (cb-sip-b2bua.c) ---------------------------------------------- */
@@ -242,6 +260,33 @@ void         cb_b2bua_call_take_leg         (CbB2buaCall *call,
 void         cb_sip_b2bua_new_call          (CbSipB2bua   *self,
                                              nua_handle_t *nh,
                                              const sip_t  *sip);
+
+/* ---- what counts for line states (cb-sip-b2bua.c) ------------------------
+ *
+ * A user's line state comes from counts of their calls that ring, keep
+ * them busy or on hold, kept up to date as calls change (the whole set
+ * of calls is never scanned for it). Each call remembers what it adds to
+ * the counts; these setters change a field the counts follow, and the
+ * call's share with it. */
+
+void         cb_b2bua_call_set_caller       (CbB2buaCall     *call,
+                                             gint64           user_id);
+void         cb_b2bua_call_set_callee       (CbB2buaCall     *call,
+                                             gint64           user_id);
+void         cb_b2bua_call_set_forked       (CbB2buaCall     *call,
+                                             gboolean         forked);
+/* caller_left (caller) or callee_left. */
+void         cb_b2bua_call_set_left         (CbB2buaCall     *call,
+                                             gboolean         caller);
+/* The state without its events (cb_b2bua_call_set_state() publishes):
+ * for a call being put together, or at shutdown. */
+void         cb_b2bua_call_set_state_quietly (CbB2buaCall    *call,
+                                             CbWireCallState  state);
+void         cb_b2bua_leg_set_state         (CbB2buaLeg      *leg,
+                                             CbB2buaLegState  state);
+/* The user a fork rings (a group member, a picker). */
+void         cb_b2bua_leg_set_user          (CbB2buaLeg      *leg,
+                                             gint64           user_id);
 
 /* ---- legs (cb-sip-b2bua.c) ----------------------------------------------- */
 

@@ -28,6 +28,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "cb-sip-announcement.h"
 #include "cb-sip-assistants.h"
 #include "cb-sip-conference.h"
@@ -42,6 +44,7 @@
 #include "cb-sip-srtp-policy.h"
 #include "cb-sip-subscriptions.h"
 #include "cb-sip-tls.h"
+#include "cb-sip-timers.h"
 #include "cb-sip-trunk.h"
 
 /* How often an answered call asks its devices whether they still have
@@ -58,6 +61,296 @@ static const char *
 address_of (CbB2buaCall *call)
 {
   return cb_sip_server_get_address (call->b2bua->server);
+}
+
+/* ---- line counts ---------------------------------------------------------- */
+
+/* What a call adds to one user's line. */
+typedef struct {
+  gint64 user_id;
+  guint  flags;   /* CbB2buaLineFlags */
+} CbB2buaLineMark;
+
+/* Of a user's calls, how many ring there, keep them busy, hold them. */
+typedef struct {
+  gint64 user_id;   /* the key */
+  guint  ringing;
+  guint  busy;
+  guint  held;
+} Line;
+
+static void
+mark (GArray *marks,
+      gint64  user_id,
+      guint   flags)
+{
+  CbB2buaLineMark added = { user_id, flags };
+
+  if (user_id <= 0 || flags == 0)
+    return;
+  for (guint i = 0; i < marks->len; i++)
+    if (g_array_index (marks, CbB2buaLineMark, i).user_id == user_id)
+      {
+        g_array_index (marks, CbB2buaLineMark, i).flags |= flags;
+        return;
+      }
+  g_array_append_val (marks, added);
+}
+
+/* The rules of line_state_scanned() for one call. */
+static void
+call_marks (CbB2buaCall *call,
+            GArray      *marks)
+{
+  CbWireCallState state = call->state;
+
+  g_array_set_size (marks, 0);
+  if (state == CB_WIRE_CALL_STATE_ENDED)
+    return;
+  /* Ringing at someone besides its callee (a member, a picker). */
+  if (state == CB_WIRE_CALL_STATE_RINGING)
+    for (guint i = 0; i < call->legs->len; i++)
+      {
+        CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
+
+        if (leg->fork && leg->state == CB_B2BUA_LEG_CALLING && leg->user_id != call->callee_id)
+          mark (marks, leg->user_id, CB_B2BUA_LINE_RINGING);
+      }
+  if (call->forked && !call->callee_left)
+    mark (marks, call->callee_id,
+          state == CB_WIRE_CALL_STATE_RINGING ? CB_B2BUA_LINE_RINGING :
+          state == CB_WIRE_CALL_STATE_CONNECTED ? CB_B2BUA_LINE_BUSY :
+          state == CB_WIRE_CALL_STATE_HELD ? CB_B2BUA_LINE_HELD : 0);
+  /* Dialling out uses the line: busy, not ringing. */
+  if (!call->caller_left)
+    mark (marks, call->caller_id,
+          state == CB_WIRE_CALL_STATE_RINGING || state == CB_WIRE_CALL_STATE_CONNECTED ? CB_B2BUA_LINE_BUSY :
+          state == CB_WIRE_CALL_STATE_HELD ? CB_B2BUA_LINE_HELD : 0);
+}
+
+static void
+lines_add (CbSipB2bua            *self,
+           const CbB2buaLineMark *mark,
+           gint                   delta)
+{
+  Line *line = g_hash_table_lookup (self->lines, &mark->user_id);
+
+  if (line == NULL)
+    {
+      g_assert (delta > 0);
+      line = g_new0 (Line, 1);
+      line->user_id = mark->user_id;
+      g_hash_table_insert (self->lines, &line->user_id, line);
+    }
+  if (mark->flags & CB_B2BUA_LINE_RINGING)
+    line->ringing += delta;
+  if (mark->flags & CB_B2BUA_LINE_BUSY)
+    line->busy += delta;
+  if (mark->flags & CB_B2BUA_LINE_HELD)
+    line->held += delta;
+  if (line->ringing == 0 && line->busy == 0 && line->held == 0)
+    g_hash_table_remove (self->lines, &mark->user_id);
+}
+
+/* The call's share of the counts follows what it is now. */
+static void
+call_lines_update (CbB2buaCall *call)
+{
+  static GArray *now;
+  CbSipB2bua *self = call->b2bua;
+  guint before = call->lines != NULL ? call->lines->len : 0;
+
+  if (now == NULL)
+    now = g_array_new (FALSE, FALSE, sizeof (CbB2buaLineMark));
+  call_marks (call, now);
+  if (now->len == before &&
+      (before == 0 || memcmp (now->data, call->lines->data, before * sizeof (CbB2buaLineMark)) == 0))
+    return;
+  /* The new share first: a user in both keeps their entry. */
+  for (guint i = 0; i < now->len; i++)
+    lines_add (self, &g_array_index (now, CbB2buaLineMark, i), 1);
+  for (guint i = 0; i < before; i++)
+    lines_add (self, &g_array_index (call->lines, CbB2buaLineMark, i), -1);
+  if (now->len == 0)
+    {
+      g_clear_pointer (&call->lines, g_array_unref);
+      return;
+    }
+  if (call->lines == NULL)
+    call->lines = g_array_sized_new (FALSE, FALSE, sizeof (CbB2buaLineMark), now->len);
+  g_array_set_size (call->lines, now->len);
+  memcpy (call->lines->data, now->data, now->len * sizeof (CbB2buaLineMark));
+}
+
+/* The state alone; calls being set up are counted for the overload
+ * limit (cb-sip-server.c). */
+static void
+put_state (CbB2buaCall     *call,
+           CbWireCallState  state)
+{
+  if (call->state == CB_WIRE_CALL_STATE_RINGING)
+    call->b2bua->setting_up--;
+  call->state = state;
+  if (state == CB_WIRE_CALL_STATE_RINGING)
+    call->b2bua->setting_up++;
+}
+
+void
+cb_b2bua_call_set_state_quietly (CbB2buaCall     *call,
+                                 CbWireCallState  state)
+{
+  put_state (call, state);
+  call_lines_update (call);
+}
+
+void
+cb_b2bua_call_set_caller (CbB2buaCall *call,
+                          gint64       user_id)
+{
+  call->caller_id = user_id;
+  call_lines_update (call);
+}
+
+void
+cb_b2bua_call_set_callee (CbB2buaCall *call,
+                          gint64       user_id)
+{
+  call->callee_id = user_id;
+  call_lines_update (call);
+}
+
+void
+cb_b2bua_call_set_forked (CbB2buaCall *call,
+                          gboolean     forked)
+{
+  call->forked = forked;
+  call_lines_update (call);
+}
+
+void
+cb_b2bua_call_set_left (CbB2buaCall *call,
+                        gboolean     caller)
+{
+  if (caller)
+    call->caller_left = TRUE;
+  else
+    call->callee_left = TRUE;
+  call_lines_update (call);
+}
+
+void
+cb_b2bua_leg_set_state (CbB2buaLeg      *leg,
+                        CbB2buaLegState  state)
+{
+  leg->state = state;
+  call_lines_update (leg->call);
+}
+
+void
+cb_b2bua_leg_set_user (CbB2buaLeg *leg,
+                       gint64      user_id)
+{
+  leg->user_id = user_id;
+  call_lines_update (leg->call);
+}
+
+/* The same rules over every call: what the counts must say. */
+static CbLineState
+line_state_scanned (CbSipB2bua *self,
+                    gint64      user_id)
+{
+  GHashTableIter iter;
+  CbB2buaCall *call;
+  gboolean ringing = FALSE, held = FALSE, busy = FALSE;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
+    {
+      CbWireCallState state = call->state;
+
+      if (state == CB_WIRE_CALL_STATE_ENDED)
+        continue;
+      if (call->callee_id != user_id && cb_b2bua_call_rings_at (call, user_id))
+        ringing = TRUE;
+      if (call->callee_id == user_id && call->forked && !call->callee_left)
+        {
+          ringing |= state == CB_WIRE_CALL_STATE_RINGING;
+          busy |= state == CB_WIRE_CALL_STATE_CONNECTED;
+          held |= state == CB_WIRE_CALL_STATE_HELD;
+        }
+      if (call->caller_id == user_id && !call->caller_left)
+        {
+          busy |= state == CB_WIRE_CALL_STATE_RINGING || state == CB_WIRE_CALL_STATE_CONNECTED;
+          held |= state == CB_WIRE_CALL_STATE_HELD;
+        }
+    }
+  return busy ? CB_LINE_STATE_BUSY : held ? CB_LINE_STATE_ON_HOLD :
+         ringing ? CB_LINE_STATE_RINGING : CB_LINE_STATE_OFFLINE;
+}
+
+static CbLineState
+line_state_counted (CbSipB2bua *self,
+                    gint64      user_id)
+{
+  Line *line = g_hash_table_lookup (self->lines, &user_id);
+
+  if (line == NULL)
+    return CB_LINE_STATE_OFFLINE;
+  return line->busy > 0 ? CB_LINE_STATE_BUSY : line->held > 0 ? CB_LINE_STATE_ON_HOLD :
+         line->ringing > 0 ? CB_LINE_STATE_RINGING : CB_LINE_STATE_OFFLINE;
+}
+
+static void
+check_line (CbSipB2bua *self,
+            gint64      user_id)
+{
+  CbLineState counted, scanned;
+
+  if (user_id <= 0)
+    return;
+  counted = line_state_counted (self, user_id);
+  scanned = line_state_scanned (self, user_id);
+  if (counted != scanned)
+    g_critical ("Line state of user %" G_GINT64_FORMAT ": counted %s, the calls say %s", user_id,
+                cb_enum_to_nick (CB_TYPE_LINE_STATE, counted), cb_enum_to_nick (CB_TYPE_LINE_STATE, scanned));
+}
+
+/* CALLBOARD_SIP_CHECK_LINES (the tests set it): every user any call
+ * names, and every user counted, against a scan of all calls. */
+static void
+check_all_lines (CbSipB2bua *self)
+{
+  GHashTableIter iter;
+  CbB2buaCall *call;
+  gint64 *user_id;
+
+  g_hash_table_iter_init (&iter, self->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
+    {
+      check_line (self, call->caller_id);
+      check_line (self, call->callee_id);
+      for (guint i = 0; i < call->legs->len; i++)
+        check_line (self, ((CbB2buaLeg *) g_ptr_array_index (call->legs, i))->user_id);
+    }
+  g_hash_table_iter_init (&iter, self->lines);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &user_id, NULL))
+    check_line (self, *user_id);
+}
+
+/* A hunt group's lamp: calls ringing at its members. */
+static void
+lamp_count (CbSipB2bua *self,
+            gint64      group_id,
+            gint        delta)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->lamps, &group_id));
+
+  g_assert (delta > 0 || n > 0);
+  n += delta;
+  if (n == 0)
+    g_hash_table_remove (self->lamps, &group_id);
+  else
+    g_hash_table_replace (self->lamps, g_memdup2 (&group_id, sizeof group_id), GUINT_TO_POINTER (n));
 }
 
 /* ---- legs ---------------------------------------------------------------- */
@@ -93,6 +386,7 @@ cb_b2bua_leg_new (CbB2buaCall     *call,
   leg->state = state;
   cb_sip_origin_init (&leg->origin);
   g_ptr_array_add (call->legs, leg);
+  /* No user yet: nothing changes for the lines. */
   return leg;
 }
 
@@ -171,7 +465,7 @@ cb_b2bua_leg_hang_up (CbB2buaLeg *leg)
       leg->ack_pending = FALSE;
       nua_bye (leg->nh, TAG_END ());
     }
-  leg->state = CB_B2BUA_LEG_GONE;
+  cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
 }
 
 void
@@ -204,6 +498,8 @@ cb_b2bua_leg_move (CbB2buaLeg  *leg,
     call->b = NULL;
   leg->call = next;
   leg->fork = as_fork;
+  call_lines_update (call);
+  call_lines_update (next);
 }
 
 char *
@@ -238,8 +534,15 @@ cb_b2bua_leg_reinvite (CbB2buaLeg *leg,
 static void
 call_free (CbB2buaCall *call)
 {
-  g_clear_handle_id (&call->ring_limit_id, g_source_remove);
-  g_clear_handle_id (&call->check_id, g_source_remove);
+  /* Its share of the counts goes with it (a call dropped at shutdown
+   * may not have ended). */
+  put_state (call, CB_WIRE_CALL_STATE_ENDED);
+  call_lines_update (call);
+  if (call->lamp_group > 0)
+    lamp_count (call->b2bua, call->lamp_group, -1);
+  g_clear_pointer (&call->lines, g_array_unref);
+  g_clear_handle_id (&call->ring_limit_id, cb_sip_timeout_remove);
+  g_clear_handle_id (&call->check_id, cb_sip_timeout_remove);
   g_clear_pointer (&call->group, cb_sip_group_call_free);
   cb_sip_diversion_free (call);
   g_clear_pointer (&call->rung, g_array_unref);
@@ -267,6 +570,7 @@ cb_b2bua_call_new (CbSipB2bua *b2bua,
   call->started_at = g_get_real_time () / G_USEC_PER_SEC;
   call->created_us = g_get_monotonic_time ();
   call->state = CB_WIRE_CALL_STATE_RINGING;
+  b2bua->setting_up++;
   g_hash_table_insert (b2bua->calls, call->id, call);
   return call;
 }
@@ -278,7 +582,7 @@ cb_b2bua_call_new_incoming (CbSipB2bua        *b2bua,
 {
   CbB2buaCall *call = cb_b2bua_call_new (b2bua, NULL);
 
-  call->caller_id = invite->caller_id;
+  cb_b2bua_call_set_caller (call, invite->caller_id);
   call->as_user_id = invite->as_user_id;
   call->caller_number = cb_sip_user_number (b2bua->directory, invite->caller_id, invite->line);
   call->callee_number = g_strdup (callee_number);
@@ -293,7 +597,7 @@ cb_b2bua_call_new_for_group (CbSipB2bua              *b2bua,
 {
   CbB2buaCall *call = cb_b2bua_call_new (b2bua, caller->call_id);
 
-  call->caller_id = caller->caller_id;
+  cb_b2bua_call_set_caller (call, caller->caller_id);
   call->caller_number = g_strdup (caller->number);
   call->callee_number = g_strdup (caller->group->number);
   call->group = cb_sip_group_call_new (caller->group);
@@ -395,7 +699,7 @@ cb_b2bua_call_cancel_forks (CbB2buaCall *call,
           (user_id > 0 && leg->user_id != user_id) || (keep_pickups && leg->pickup))
         continue;
       nua_cancel (leg->nh, TAG_END ());
-      leg->state = CB_B2BUA_LEG_GONE;
+      cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
     }
 }
 
@@ -407,14 +711,8 @@ count_group_lamp (CbSipB2bua *b2bua,
                   gint64      group_id)
 {
   g_autoptr(GError) error = NULL;
-  GHashTableIter iter;
-  CbB2buaCall *call;
-  guint ringing = 0;
+  guint ringing = GPOINTER_TO_UINT (g_hash_table_lookup (b2bua->lamps, &group_id));
 
-  g_hash_table_iter_init (&iter, b2bua->calls);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
-    if (call->lamp_group == group_id)
-      ringing++;
   if (!cb_changes_set_group_ringing (cb_sip_server_get_changes (b2bua->server), group_id, ringing, &error))
     g_warning ("Could not set the lamp of group %" G_GINT64_FORMAT ": %s", group_id, error->message);
 }
@@ -435,6 +733,10 @@ update_group_lamp (CbB2buaCall *call)
   call->lamp_group = now;
   if (before != now)
     {
+      if (before > 0)
+        lamp_count (call->b2bua, before, -1);
+      if (now > 0)
+        lamp_count (call->b2bua, now, 1);
       if (before > 0)
         count_group_lamp (call->b2bua, before);
       if (now > 0)
@@ -491,6 +793,8 @@ cb_b2bua_call_publish (CbB2buaCall *call)
           leg->user_id != call->caller_id)
         cb_sip_server_update_line_state (server, leg->user_id);
     }
+  if (G_UNLIKELY (call->b2bua->check_lines))
+    check_all_lines (call->b2bua);
 }
 
 /* A device that forgets a call without a BYE reaching us (a crash, a
@@ -539,14 +843,14 @@ cb_b2bua_call_set_state (CbB2buaCall     *call,
     return;
   g_debug ("Call %s: %s → %s", call->id, cb_enum_to_nick (CB_TYPE_WIRE_CALL_STATE, call->state),
            cb_enum_to_nick (CB_TYPE_WIRE_CALL_STATE, state));
-  call->state = state;
+  cb_b2bua_call_set_state_quietly (call, state);
   if (state == CB_WIRE_CALL_STATE_ENDED)
     {
-      g_clear_handle_id (&call->check_id, g_source_remove);
+      g_clear_handle_id (&call->check_id, cb_sip_timeout_remove);
       cb_sip_diversion_ended (call);
     }
   else if (state != CB_WIRE_CALL_STATE_RINGING && call->check_id == 0)
-    call->check_id = g_timeout_add_seconds (dialog_check_interval (), check_dialogs, call);
+    call->check_id = cb_sip_timeout_add_seconds (dialog_check_interval (), check_dialogs, call);
   cb_b2bua_call_publish (call);
   if (state == CB_WIRE_CALL_STATE_ENDED && call->ended.func != NULL)
     {
@@ -596,13 +900,13 @@ cb_b2bua_call_terminate (CbB2buaCall *call,
   if (call->end_reason == CB_CALL_END_REASON_UNKNOWN && call->state != CB_WIRE_CALL_STATE_ENDED)
     call->end_reason = call->answered_at > 0 ? CB_CALL_END_REASON_COMPLETED
                                              : cb_b2bua_reason_for_status (status);
-  g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  g_clear_handle_id (&call->ring_limit_id, cb_sip_timeout_remove);
   for (guint i = 0; i < call->legs->len; i++)
     {
       CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
 
       if (leg->nh == NULL)
-        leg->state = CB_B2BUA_LEG_GONE;
+        cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
       switch (leg->state)
         {
         case CB_B2BUA_LEG_CALLING:
@@ -626,7 +930,7 @@ cb_b2bua_call_terminate (CbB2buaCall *call,
         default:
           break;
         }
-      leg->state = CB_B2BUA_LEG_GONE;
+      cb_b2bua_leg_set_state (leg, CB_B2BUA_LEG_GONE);
     }
   cb_b2bua_call_set_state (call, CB_WIRE_CALL_STATE_ENDED);
 }
@@ -676,7 +980,7 @@ cb_b2bua_call_start_forks (CbB2buaCall *call,
   from = presented_identity (call);
   identity = asserted_identity (from);
   to = cb_sip_name_addr_at (NULL, call->callee_number, address_of (call), port);
-  call->forked = TRUE;
+  cb_b2bua_call_set_forked (call, TRUE);
   for (guint i = 0; i < call->legs->len; i++)
     {
       CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
@@ -735,8 +1039,8 @@ cb_b2bua_call_ring_user (CbB2buaCall *call,
     {
       CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
 
-      leg->user_id = user_id;
       leg->pickup = pickup;
+      cb_b2bua_leg_set_user (leg, user_id);
     }
   if (!pickup)
     cb_b2bua_call_rung_add (call, user_id)->ended = FALSE;
@@ -793,7 +1097,7 @@ cb_b2bua_call_trunk_fork (CbB2buaCall *call,
     g_message ("SIP trunk call %s to %s for %s, who is no user (an overflow)", call->id,
                call->callee_number, call->caller_number);
   call->external = TRUE;
-  call->forked = TRUE;
+  cb_b2bua_call_set_forked (call, TRUE);
   return TRUE;
 }
 
@@ -804,7 +1108,7 @@ cb_b2bua_call_take_leg (CbB2buaCall *call,
   call->b = leg;
   call->answered_at = g_get_real_time () / G_USEC_PER_SEC;
   cb_sip_hunt_answered (call);
-  g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  g_clear_handle_id (&call->ring_limit_id, cb_sip_timeout_remove);
   cb_sip_diversion_answered (call);
 
   /* Whoever the leg rang is the callee now; a callee the call was picked
@@ -819,7 +1123,7 @@ cb_b2bua_call_take_leg (CbB2buaCall *call,
         }
       if (call->callee_id > 0)
         cb_b2bua_call_rung_add (call, call->callee_id);
-      call->callee_id = leg->user_id;
+      cb_b2bua_call_set_callee (call, leg->user_id);
     }
 
   cb_b2bua_call_cancel_forks (call, 0, leg, FALSE);
@@ -850,7 +1154,7 @@ cb_b2bua_call_answer_caller (CbB2buaCall *call)
     default:
       break;
     }
-  a->state = CB_B2BUA_LEG_UP;
+  cb_b2bua_leg_set_state (a, CB_B2BUA_LEG_UP);
   cb_b2bua_call_set_state (call, cb_sip_sdp_holds (call->b->sdp) ? CB_WIRE_CALL_STATE_HELD
                                                                   : CB_WIRE_CALL_STATE_CONNECTED);
 }
@@ -900,8 +1204,8 @@ cb_b2bua_call_refuse (CbSipB2bua        *self,
     }
   /* Answered already: the leg goes when its handle does. */
   call = cb_b2bua_call_new_incoming (self, invite, number);
-  call->a->state = CB_B2BUA_LEG_GONE;
-  call->callee_id = callee_id;
+  cb_b2bua_leg_set_state (call->a, CB_B2BUA_LEG_GONE);
+  cb_b2bua_call_set_callee (call, callee_id);
   call->end_reason = reason;
   cb_b2bua_call_terminate (call, status);
 }
@@ -1034,7 +1338,7 @@ cb_sip_b2bua_queue_connect (CbSipB2bua              *self,
   CbB2buaCall *call = cb_b2bua_call_new_for_group (self, caller);
   CbB2buaLeg *leg;
 
-  call->forked = TRUE;
+  cb_b2bua_call_set_forked (call, TRUE);
   call->alerted = TRUE;
   call->ended = *ended;
   for (guint i = 0; caller->rung != NULL && i < caller->rung->len; i++)
@@ -1044,7 +1348,7 @@ cb_sip_b2bua_queue_connect (CbSipB2bua              *self,
   cb_b2bua_leg_adopt (call->a, &caller->dialog);
   leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_UP);
   cb_b2bua_leg_adopt (leg, agent);
-  leg->user_id = agent_id;
+  cb_b2bua_leg_set_user (leg, agent_id);
 
   /* The agent's phone took the call: the caller hears the agent instead
    * of the music. */
@@ -1062,6 +1366,9 @@ cb_sip_b2bua_new (CbSipServer *server)
   self->server = server;
   self->directory = cb_sip_server_get_directory (server);
   self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) call_free);
+  self->lines = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  self->lamps = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->check_lines = g_getenv ("CALLBOARD_SIP_CHECK_LINES") != NULL;
   return self;
 }
 
@@ -1071,6 +1378,8 @@ cb_sip_b2bua_free (CbSipB2bua *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->calls);
+  g_hash_table_unref (self->lines);
+  g_hash_table_unref (self->lamps);
   cb_sip_announcement_shutdown (self);
   g_free (self);
 }
@@ -1087,7 +1396,7 @@ cb_sip_b2bua_shutdown (CbSipB2bua *self)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
     if (call->state != CB_WIRE_CALL_STATE_ENDED)
       {
-        call->state = CB_WIRE_CALL_STATE_ENDED;
+        cb_b2bua_call_set_state_quietly (call, CB_WIRE_CALL_STATE_ENDED);
         cb_b2bua_call_publish (call);
       }
   g_hash_table_remove_all (self->calls);
@@ -1097,34 +1406,15 @@ CbLineState
 cb_sip_b2bua_line_state (CbSipB2bua *self,
                          gint64      user_id)
 {
-  GHashTableIter iter;
-  CbB2buaCall *call;
-  gboolean ringing = FALSE, held = FALSE, busy = FALSE;
+  if (G_UNLIKELY (self->check_lines))
+    check_line (self, user_id);
+  return line_state_counted (self, user_id);
+}
 
-  g_hash_table_iter_init (&iter, self->calls);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
-    {
-      CbWireCallState state = call->state;
-
-      if (state == CB_WIRE_CALL_STATE_ENDED)
-        continue;
-      if (call->callee_id != user_id && cb_b2bua_call_rings_at (call, user_id))
-        ringing = TRUE;
-      if (call->callee_id == user_id && call->forked && !call->callee_left)
-        {
-          ringing |= state == CB_WIRE_CALL_STATE_RINGING;
-          busy |= state == CB_WIRE_CALL_STATE_CONNECTED;
-          held |= state == CB_WIRE_CALL_STATE_HELD;
-        }
-      if (call->caller_id == user_id && !call->caller_left)
-        {
-          /* Dialling out uses the line: busy, not ringing. */
-          busy |= state == CB_WIRE_CALL_STATE_RINGING || state == CB_WIRE_CALL_STATE_CONNECTED;
-          held |= state == CB_WIRE_CALL_STATE_HELD;
-        }
-    }
-  return busy ? CB_LINE_STATE_BUSY : held ? CB_LINE_STATE_ON_HOLD :
-         ringing ? CB_LINE_STATE_RINGING : CB_LINE_STATE_OFFLINE;
+guint
+cb_sip_b2bua_setting_up (CbSipB2bua *self)
+{
+  return self->setting_up;
 }
 
 guint

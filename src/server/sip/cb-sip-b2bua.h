@@ -26,6 +26,8 @@ void        cb_sip_b2bua_shutdown   (CbSipB2bua *self);
 CbLineState cb_sip_b2bua_line_state (CbSipB2bua *self,
                                      gint64      user_id);
 guint       cb_sip_b2bua_n_calls    (CbSipB2bua *self);
+/* Calls being set up: ringing, neither answered nor ended. */
+guint       cb_sip_b2bua_setting_up (CbSipB2bua *self);
 /* Calls over the trunk the user placed (or forwarded there) that have
  * not ended. */
 guint       cb_sip_b2bua_external_calls (CbSipB2bua *self,

@@ -28,6 +28,7 @@
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
 #include "cb-sip-tls.h"
+#include "cb-sip-timers.h"
 
 #define DTMF_DIGITS "0123456789*#ABCD"
 #define DTMF_MAX_DIGITS 64
@@ -191,9 +192,9 @@ click_call (CbSipServer       *self,
   CbB2buaCall *call;
 
   call = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  call->caller_id = user_id;
+  cb_b2bua_call_set_caller (call, user_id);
   call->as_user_id = as_user_id;
-  call->callee_id = target->user_id;
+  cb_b2bua_call_set_callee (call, target->user_id);
   call->external = target->kind == CB_SIP_TARGET_TRUNK;
   own = cb_store_get_softphone_line (cb_sip_server_get_store (self), user_id, NULL);
   call->caller_number = cb_sip_user_number (directory, user_id, own != NULL ? own->username : "");
@@ -391,12 +392,12 @@ deflect (CbSipServer        *self,
   cb_sip_hunt_answered (call);
   if (call->group != NULL)
     call->group->overflowed = TRUE;
-  g_clear_handle_id (&call->ring_limit_id, g_source_remove);
+  g_clear_handle_id (&call->ring_limit_id, cb_sip_timeout_remove);
   cb_b2bua_call_cancel_forks (call, 0, NULL, FALSE);
   if (call->callee_id > 0)
     cb_b2bua_call_rung_add (call, call->callee_id);
   cb_b2bua_call_rung_add (call, user_id);
-  call->callee_id = target->user_id;
+  cb_b2bua_call_set_callee (call, target->user_id);
   g_free (call->callee_number);
   call->callee_number = g_strdup (target->number);
   answer = cb_b2bua_call_data (call, user_id, CB_WIRE_CALL_STATE_ENDED);
@@ -424,6 +425,7 @@ cb_sip_server_forward (CbSipServer  *self,
   CbB2buaLeg *mine, *other;
   CbB2buaCall *call, *next;
   const char *number;
+  gint64 party;
 
   g_return_val_if_fail (CB_IS_SIP_SERVER (self), NULL);
 
@@ -445,9 +447,10 @@ cb_sip_server_forward (CbSipServer  *self,
   /* The other party's leg moves to a new call to the target; the old
    * call ends for both (each keeps its journal entry). */
   next = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  cb_b2bua_leg_party (other, &next->caller_id, &number, &next->as_user_id);
+  cb_b2bua_leg_party (other, &party, &number, &next->as_user_id);
+  cb_b2bua_call_set_caller (next, party);
   next->caller_number = g_strdup (number);
-  next->callee_id = target.user_id;
+  cb_b2bua_call_set_callee (next, target.user_id);
   next->callee_number = g_strdup (target.number);
   cb_b2bua_leg_move (other, next, FALSE);
   next->a = other;
@@ -517,6 +520,7 @@ cb_sip_server_transfer (CbSipServer  *self,
   CbB2buaCall *call, *consult, *next;
   JsonObject *answer;
   const char *number;
+  gint64 party;
 
   g_return_val_if_fail (CB_IS_SIP_SERVER (self), NULL);
 
@@ -541,9 +545,11 @@ cb_sip_server_transfer (CbSipServer  *self,
   /* The two other parties get a call of their own; the user's two calls
    * end (journal entries for everyone as usual). */
   next = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  cb_b2bua_leg_party (other, &next->caller_id, &number, &next->as_user_id);
+  cb_b2bua_leg_party (other, &party, &number, &next->as_user_id);
+  cb_b2bua_call_set_caller (next, party);
   next->caller_number = g_strdup (number);
-  cb_b2bua_leg_party (consult_other, &next->callee_id, &number, NULL);
+  cb_b2bua_leg_party (consult_other, &party, &number, NULL);
+  cb_b2bua_call_set_callee (next, party);
   next->callee_number = g_strdup (number);
   cb_b2bua_leg_move (other, next, FALSE);
   cb_b2bua_leg_move (consult_other, next, TRUE);
@@ -557,10 +563,10 @@ cb_sip_server_transfer (CbSipServer  *self,
       next->placed_by = user_id;
       next->placed_journaled = TRUE;
     }
-  next->forked = TRUE;
+  cb_b2bua_call_set_forked (next, TRUE);
   next->alerted = TRUE;
   next->answered_at = next->started_at;
-  next->state = CB_WIRE_CALL_STATE_CONNECTED;
+  cb_b2bua_call_set_state_quietly (next, CB_WIRE_CALL_STATE_CONNECTED);
 
   answer = end_left_call (call, user_id);
   json_object_unref (end_left_call (consult, user_id));

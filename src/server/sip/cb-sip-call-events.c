@@ -364,10 +364,7 @@ cb_b2bua_call_side_leaves (CbB2buaCall     *call,
                                       &error))
     g_warning ("Could not record the end of call %s for user %" G_GINT64_FORMAT ": %s", call->id,
                user_id, error->message);
-  if (caller)
-    call->caller_left = TRUE;
-  else
-    call->callee_left = TRUE;
+  cb_b2bua_call_set_left (call, caller);
   if (user_id > 0)
     cb_sip_server_update_line_state (server, user_id);
 }

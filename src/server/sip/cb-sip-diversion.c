@@ -45,6 +45,7 @@
 #include "cb-sip-queue.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
+#include "cb-sip-timers.h"
 
 static void route_user (CbB2buaCall *call, gint64 user_id);
 
@@ -77,9 +78,9 @@ user_call_of (CbB2buaCall *call)
 static void
 stop_timers (CbSipUserCall *user_call)
 {
-  g_clear_handle_id (&user_call->no_answer_id, g_source_remove);
-  g_clear_handle_id (&user_call->mobile_id, g_source_remove);
-  g_clear_handle_id (&user_call->filter_id, g_source_remove);
+  g_clear_handle_id (&user_call->no_answer_id, cb_sip_timeout_remove);
+  g_clear_handle_id (&user_call->mobile_id, cb_sip_timeout_remove);
+  g_clear_handle_id (&user_call->filter_id, cb_sip_timeout_remove);
   g_clear_pointer (&user_call->mobile, g_free);
 }
 
@@ -176,7 +177,7 @@ leave_user (CbB2buaCall *call,
   rung->ended = !user_call->phones_rang;
   user_call->user_id = 0;
   user_call->phones_rang = FALSE;
-  call->forked = FALSE;
+  cb_b2bua_call_set_forked (call, FALSE);
 }
 
 /* Sends the call on from user_id to `number`, routed like a dialled
@@ -232,19 +233,19 @@ divert (CbB2buaCall *call,
     {
     case CB_SIP_TARGET_USER:
     case CB_SIP_TARGET_DEVICE:
-      call->callee_id = target.user_id;
+      cb_b2bua_call_set_callee (call, target.user_id);
       route_user (call, target.user_id);
       break;
 
     case CB_SIP_TARGET_HUNT_GROUP:
     case CB_SIP_TARGET_QUEUE:
-      call->callee_id = 0;
+      cb_b2bua_call_set_callee (call, 0);
       cb_sip_hunt_divert (call, target.group);
       break;
 
     case CB_SIP_TARGET_TRUNK:
     default:
-      call->callee_id = 0;
+      cb_b2bua_call_set_callee (call, 0);
       if (cb_b2bua_call_trunk_fork (call, call->a->sdp))
         cb_b2bua_call_publish (call);
       else
@@ -292,11 +293,10 @@ ring_own (CbB2buaCall *call)
     any |= cb_sip_mobile_ring (call, mobile);
   else if (mobile != NULL)
     {
-      g_clear_handle_id (&user_call->mobile_id, g_source_remove);
+      g_clear_handle_id (&user_call->mobile_id, cb_sip_timeout_remove);
       g_free (user_call->mobile);
       user_call->mobile = g_steal_pointer (&mobile);
-      /* Not g_timeout_add_seconds(): its coalescing adds up to a second. */
-      user_call->mobile_id = g_timeout_add (delay * 1000, mobile_due, call);
+      user_call->mobile_id = cb_sip_timeout_add (delay * 1000, mobile_due, call);
     }
   return any;
 }
@@ -313,7 +313,7 @@ ring_assistants (CbB2buaCall           *call,
 
   for (guint i = 0; i < plan->assistants->len; i++)
     any |= cb_b2bua_call_ring_user (call, g_array_index (plan->assistants, gint64, i), FALSE, NULL);
-  call->forked = callee_rang;
+  cb_b2bua_call_set_forked (call, callee_rang);
   return any;
 }
 
@@ -386,7 +386,7 @@ cb_sip_diversion_ring (CbB2buaCall *call)
           plan.strategy == CB_ASSISTANT_FILTER_LEADER_FIRST)
         {
           user_call->later_assistants = plan.strategy == CB_ASSISTANT_FILTER_LEADER_FIRST;
-          user_call->filter_id = g_timeout_add (plan.delay * 1000, filter_due, call);
+          user_call->filter_id = cb_sip_timeout_add (plan.delay * 1000, filter_due, call);
         }
     }
   if (assistants_now)
@@ -396,7 +396,7 @@ cb_sip_diversion_ring (CbB2buaCall *call)
   if (!any)
     {
       /* The assistants cannot be rung after all: the user's phones. */
-      g_clear_handle_id (&user_call->filter_id, g_source_remove);
+      g_clear_handle_id (&user_call->filter_id, cb_sip_timeout_remove);
       any = !user_call->phones_rang && ring_own (call);
     }
   if (!any)
@@ -412,8 +412,8 @@ cb_sip_diversion_ring (CbB2buaCall *call)
   user = cb_directory_get_user (call->b2bua->directory, user_id);
   if (!user_call->breakthrough && user != NULL &&
       (no_answer = diversion_of (call, user_id, DIVERSION_NO_ANSWER)) != NULL)
-    user_call->no_answer_id = g_timeout_add (MAX (user->diversion.no_answer_after, 1) * 1000,
-                                             no_answer_due, call);
+    user_call->no_answer_id = cb_sip_timeout_add (MAX (user->diversion.no_answer_after, 1) * 1000,
+                                                  no_answer_due, call);
   cb_b2bua_call_publish (call);
 }
 
@@ -526,7 +526,7 @@ cb_sip_diversion_new_call (CbSipB2bua        *b2bua,
       return;
     }
   call = cb_b2bua_call_new_incoming (b2bua, invite, number);
-  call->callee_id = user_id;
+  cb_b2bua_call_set_callee (call, user_id);
   user_call_of (call)->by_user_id = invite->caller_id;
   route_user (call, user_id);
 }
@@ -537,7 +537,7 @@ cb_sip_diversion_route (CbB2buaCall *call,
                         gint64       by_user_id)
 {
   user_call_of (call)->by_user_id = by_user_id;
-  call->callee_id = user_id;
+  cb_b2bua_call_set_callee (call, user_id);
   route_user (call, user_id);
 }
 
@@ -556,7 +556,7 @@ cb_sip_diversion_answered (CbB2buaCall *call)
   if (!call->forked && call->callee_id > 0 && call->group == NULL)
     {
       cb_b2bua_call_rung_add (call, call->callee_id)->ended = TRUE;
-      call->forked = TRUE;
+      cb_b2bua_call_set_forked (call, TRUE);
     }
 }
 
@@ -585,7 +585,7 @@ cb_sip_diversion_fork_failed (CbB2buaCall *call,
   /* What was still to ring rings now. */
   if (user_call->filter_id != 0)
     {
-      g_clear_handle_id (&user_call->filter_id, g_source_remove);
+      g_clear_handle_id (&user_call->filter_id, cb_sip_timeout_remove);
       if (ring_later (call) || user_call->mobile_id != 0)
         {
           cb_b2bua_call_publish (call);
@@ -596,7 +596,7 @@ cb_sip_diversion_fork_failed (CbB2buaCall *call,
     {
       g_autofree char *number = g_steal_pointer (&user_call->mobile);
 
-      g_clear_handle_id (&user_call->mobile_id, g_source_remove);
+      g_clear_handle_id (&user_call->mobile_id, cb_sip_timeout_remove);
       if (cb_sip_mobile_ring (call, number))
         {
           cb_b2bua_call_publish (call);

@@ -23,6 +23,7 @@
 #include "cb-sip-hunt.h"
 #include "cb-sip-registrar.h"
 #include "cb-sip-router.h"
+#include "cb-sip-timers.h"
 
 /* ---- a group call's state ------------------------------------------------ */
 
@@ -60,7 +61,7 @@ cb_sip_group_call_free (CbSipGroupCall *group_call)
 {
   if (group_call == NULL)
     return;
-  g_clear_handle_id (&group_call->timer_id, g_source_remove);
+  g_clear_handle_id (&group_call->timer_id, cb_sip_timeout_remove);
   g_free (group_call->group_name);
   g_free (group_call->overflow);
   g_array_unref (group_call->order);
@@ -81,7 +82,7 @@ group_call_overflow_to (CbSipGroupCall      *group_call,
     if (g_array_index (group_call->visited, gint64, i) == group->id)
       return FALSE;
 
-  g_clear_handle_id (&group_call->timer_id, g_source_remove);
+  g_clear_handle_id (&group_call->timer_id, cb_sip_timeout_remove);
   g_clear_pointer (&group_call->group_name, g_free);
   g_clear_pointer (&group_call->overflow, g_free);
   g_clear_pointer (&group_call->order, g_array_unref);
@@ -236,7 +237,7 @@ overflow_to_queue (CbB2buaCall         *call,
   g_debug ("Call %s: the caller waits in queue “%s”", call->id, group->name);
   /* The queue owns the handle now; whatever still rings stops. */
   a->nh = NULL;
-  a->state = CB_B2BUA_LEG_GONE;
+  cb_b2bua_leg_set_state (a, CB_B2BUA_LEG_GONE);
   cb_b2bua_call_terminate (call, 0);
   drop = g_new0 (DropCall, 1);
   drop->server = g_object_ref (server);
@@ -334,8 +335,7 @@ hunt_on (CbB2buaCall *call,
         {
           g_debug ("Call %s: “%s” rings member %" G_GINT64_FORMAT " for %u s", call->id,
                    group->group_name, member, group->member_timeout);
-          /* Not g_timeout_add_seconds(): its coalescing adds up to a second. */
-          group->timer_id = g_timeout_add (group->member_timeout * 1000, member_timed_out, call);
+          group->timer_id = cb_sip_timeout_add (group->member_timeout * 1000, member_timed_out, call);
           cb_b2bua_call_publish (call);
           return;
         }
@@ -414,7 +414,7 @@ void
 cb_sip_hunt_answered (CbB2buaCall *call)
 {
   if (call->group != NULL)
-    g_clear_handle_id (&call->group->timer_id, g_source_remove);
+    g_clear_handle_id (&call->group->timer_id, cb_sip_timeout_remove);
 }
 
 gboolean
@@ -426,7 +426,7 @@ cb_sip_hunt_fork_failed (CbB2buaCall *call)
     return FALSE;
   if (group->strategy == CB_RING_STRATEGY_SEQUENTIAL)
     {
-      g_clear_handle_id (&group->timer_id, g_source_remove);
+      g_clear_handle_id (&group->timer_id, cb_sip_timeout_remove);
       hunt_on (call, FALSE);
     }
   else

@@ -53,6 +53,6 @@ cb_sip_mobile_ring (CbB2buaCall *call,
   if (leg == NULL)
     return FALSE;
   g_debug ("Call %s: the mobile %s rings too", call->id, number);
-  call->forked = TRUE;
+  cb_b2bua_call_set_forked (call, TRUE);
   return TRUE;
 }

@@ -174,13 +174,13 @@ cb_sip_pickup_answered (CbB2buaLeg *relay_to,
       g_debug ("Call %s: the caller refused the picker's offer (%d %s)", call->id, status, phrase);
       nua_respond (relay_to->nh, status >= 300 ? status : 488,
                    status >= 300 ? phrase : sip_status_phrase (488), TAG_END ());
-      relay_to->state = CB_B2BUA_LEG_GONE;
+      cb_b2bua_leg_set_state (relay_to, CB_B2BUA_LEG_GONE);
       cb_b2bua_call_terminate (call, 0);
       return TRUE;
     }
   body = cb_b2bua_leg_sdp_for (relay_to, sdp, CB_SIP_SDP_KEEP);
   nua_respond (relay_to->nh, SIP_200_OK, CB_SIP_SDP_TAGS (body), TAG_END ());
-  relay_to->state = CB_B2BUA_LEG_UP;
+  cb_b2bua_leg_set_state (relay_to, CB_B2BUA_LEG_UP);
   cb_b2bua_call_set_state (call, cb_sip_sdp_holds (sdp) ? CB_WIRE_CALL_STATE_HELD
                                                         : CB_WIRE_CALL_STATE_CONNECTED);
   return TRUE;
@@ -222,7 +222,7 @@ take_call (CbSipB2bua        *b2bua,
    * both phones settle on a codec each of them chose, whatever their
    * preferences. */
   leg = cb_b2bua_leg_new (call, TRUE, CB_B2BUA_LEG_INCOMING);
-  leg->user_id = picker;
+  cb_b2bua_leg_set_user (leg, picker);
   leg->pickup = TRUE;
   cb_b2bua_leg_adopt_invite (leg, nh, sip);
   g_debug ("Call %s: picked up by %" G_GINT64_FORMAT, call->id, picker);
@@ -232,7 +232,7 @@ take_call (CbSipB2bua        *b2bua,
   if (a->state == CB_B2BUA_LEG_AWAIT_ACK)
     {
       nua_ack (a->nh, CB_SIP_SDP_TAGS (body), TAG_END ());
-      a->state = CB_B2BUA_LEG_UP;
+      cb_b2bua_leg_set_state (a, CB_B2BUA_LEG_UP);
       offer_to_caller (a, leg);
     }
   else
@@ -240,7 +240,7 @@ take_call (CbSipB2bua        *b2bua,
       /* A re-INVITE must wait for the ACK of our 200 (RFC 3261 §14.1). */
       nua_respond (a->nh, SIP_200_OK, CB_SIP_SDP_TAGS (body),
                    CB_SIP_CONTACT_TAGS (a->call->b2bua->server, a->secure), TAG_END ());
-      a->state = CB_B2BUA_LEG_UP;
+      cb_b2bua_leg_set_state (a, CB_B2BUA_LEG_UP);
       a->pickup_offer = leg;
     }
   /* Taken: no other pickup, no ring timeout; "connected" comes with the

@@ -29,6 +29,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <sofia-sip/sip_header.h>
 
 #include "cb-sip-headers.h"
@@ -36,8 +38,12 @@
 #include "cb-sip-recovery.h"
 
 /* A BYE after a restart must come after every request we made in the
- * dialog; one of those may have gone out with no answer seen yet. */
+ * dialog; one of those may have gone out with no answer seen yet, and
+ * the record is rewritten only every CSEQ_STEP of our CSeq (a dialog
+ * check's OPTIONS, every 90 s in each call held, need not cost a write). */
 #define CSEQ_MARGIN 16
+#define CSEQ_STEP   8
+G_STATIC_ASSERT (CSEQ_STEP * 2 <= CSEQ_MARGIN);
 
 /* ---- what a dialog says about itself ------------------------------------- */
 
@@ -162,6 +168,13 @@ describe_leg (JsonBuilder *builder,
 }
 
 /* The legs that can be ended from outside: up, with both tags known. */
+static gboolean
+describable (CbB2buaLeg *leg)
+{
+  return leg->state == CB_B2BUA_LEG_UP && leg->nh != NULL && leg->remote != NULL &&
+         leg->local != NULL && leg->call_id != NULL && (leg->target != NULL || leg->contact != NULL);
+}
+
 static guint
 describe_legs (CbB2buaCall *call,
                JsonBuilder *builder)
@@ -175,14 +188,72 @@ describe_legs (CbB2buaCall *call,
       CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
       const char *target = leg->target != NULL ? leg->target : leg->contact;
 
-      if (leg->state != CB_B2BUA_LEG_UP || leg->nh == NULL || leg->remote == NULL ||
-          leg->local == NULL || leg->call_id == NULL || target == NULL)
+      if (!describable (leg))
         continue;
       describe_leg (builder, leg->call_id, leg->local, leg->remote, target, leg->route, leg->local_cseq);
       n++;
     }
   json_builder_end_array (builder);
   return n;
+}
+
+/* What describe() writes, as a 64-bit FNV-1a hash (our CSeq in steps):
+ * a record is written again only when this changes. */
+static guint64
+mix (guint64     print,
+     const void *data,
+     gsize       length)
+{
+  const guint8 *bytes = data;
+
+  for (gsize i = 0; i < length; i++)
+    print = (print ^ bytes[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+  return print;
+}
+
+static guint64
+mix_int (guint64 print,
+         gint64  value)
+{
+  return mix (print, &value, sizeof value);
+}
+
+static guint64
+mix_string (guint64     print,
+            const char *text)
+{
+  /* NULL and "" differ; the terminator separates neighbours. */
+  return text != NULL ? mix (print, text, strlen (text) + 1) : mix_int (print, -1);
+}
+
+static guint64
+fingerprint (CbB2buaCall *call)
+{
+  guint64 print = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+
+  print = mix_int (print, call->caller_id);
+  print = mix_int (print, call->callee_id);
+  print = mix_string (print, call->caller_number);
+  print = mix_string (print, call->callee_number);
+  print = mix_int (print, call->started_at);
+  print = mix_int (print, call->answered_at);
+  print = mix_int (print, call->group != NULL ? call->group->group_id : 0);
+  print = mix_int (print, call->placed_by);
+  print = mix_int (print, call->placed_journaled | call->picked_up << 1 | call->external << 2);
+  for (guint i = 0; i < call->legs->len; i++)
+    {
+      CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
+
+      if (!describable (leg))
+        continue;
+      print = mix_string (print, leg->call_id);
+      print = mix_string (print, leg->local);
+      print = mix_string (print, leg->remote);
+      print = mix_string (print, leg->target != NULL ? leg->target : leg->contact);
+      print = mix_string (print, leg->route);
+      print = mix_int (print, leg->local_cseq / CSEQ_STEP);
+    }
+  return print;
 }
 
 static char *
@@ -226,11 +297,19 @@ cb_sip_recovery_record (CbChanges    *changes,
   CbStore *store = cb_changes_get_store (changes);
   g_autofree char *data = NULL;
 
-  if (call->state != CB_WIRE_CALL_STATE_ENDED && call->answered_at > 0 &&
-      (data = describe (call)) != NULL)
+  if (call->state != CB_WIRE_CALL_STATE_ENDED && call->answered_at > 0)
     {
-      call->kept = TRUE;
-      return cb_store_put_live_call (store, call->id, data, error);
+      guint64 print = fingerprint (call);
+
+      /* Kept as it is already. */
+      if (call->kept && print == call->kept_print)
+        return TRUE;
+      if ((data = describe (call)) != NULL)
+        {
+          call->kept = TRUE;
+          call->kept_print = print;
+          return cb_store_put_live_call (store, call->id, data, error);
+        }
     }
   if (!call->kept)
     return TRUE;
@@ -245,10 +324,15 @@ cb_sip_recovery_refresh (CbB2buaCall *call)
   g_autofree char *data = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!call->kept || call->state == CB_WIRE_CALL_STATE_ENDED || (data = describe (call)) == NULL)
+  guint64 print;
+
+  if (!call->kept || call->state == CB_WIRE_CALL_STATE_ENDED ||
+      (print = fingerprint (call)) == call->kept_print || (data = describe (call)) == NULL)
     return;
   if (!cb_store_put_live_call (store, call->id, data, &error))
     g_warning ("Could not keep call %s: %s", call->id, error->message);
+  else
+    call->kept_print = print;
 }
 
 /* ---- a caller waiting in a queue ----------------------------------------- */
@@ -347,14 +431,16 @@ end_call (CbSipServer *server,
   CbSipB2bua *b2bua = cb_sip_server_get_b2bua (server);
   const CbGroupRecord *group;
   const char *caller_number = NULL, *callee_number = NULL;
-  gint64 group_id = 0;
+  gint64 group_id = 0, caller_id = 0, callee_id = 0;
   CbB2buaCall *call;
 
   if (cb_sip_b2bua_lookup (b2bua, id) != NULL)
     return;
   call = cb_b2bua_call_new (b2bua, id);
-  cb_json_get_int (record, "caller_id", FALSE, &call->caller_id, NULL);
-  cb_json_get_int (record, "callee_id", FALSE, &call->callee_id, NULL);
+  cb_json_get_int (record, "caller_id", FALSE, &caller_id, NULL);
+  cb_json_get_int (record, "callee_id", FALSE, &callee_id, NULL);
+  cb_b2bua_call_set_caller (call, caller_id);
+  cb_b2bua_call_set_callee (call, callee_id);
   cb_json_get_string (record, "caller_number", FALSE, &caller_number, NULL);
   cb_json_get_string (record, "callee_number", FALSE, &callee_number, NULL);
   call->caller_number = g_strdup (caller_number);
@@ -370,10 +456,10 @@ end_call (CbSipServer *server,
   if (group != NULL)
     call->group = cb_sip_group_call_new (group);
 
-  call->forked = TRUE;
+  cb_b2bua_call_set_forked (call, TRUE);
   call->alerted = TRUE;
   call->kept = TRUE;
-  call->state = CB_WIRE_CALL_STATE_CONNECTED;
+  cb_b2bua_call_set_state_quietly (call, CB_WIRE_CALL_STATE_CONNECTED);
   call->end_reason = CB_CALL_END_REASON_SERVER_RESTART;
   cb_b2bua_call_set_state (call, CB_WIRE_CALL_STATE_ENDED);
   cb_b2bua_call_drop_if_finished (call);

@@ -37,6 +37,7 @@
 #include <sofia-sip/tport_tag.h>
 
 #include "cb-sip-b2bua.h"
+#include "cb-sip-overload.h"
 #include "cb-sip-queue.h"
 #include "cb-sip-recovery.h"
 #include "cb-sip-registrar.h"
@@ -45,6 +46,7 @@
 #include "cb-sip-trunk.h"
 
 #define SHUTDOWN_TIMEOUT_MS 5000
+#define UDP_RECEIVE_BUFFER  (4 * 1024 * 1024)
 /* What requests may come: the stack answers 405 to others before anyone
  * sees them. */
 #define ALLOWED_METHODS "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, SUBSCRIBE, NOTIFY, REGISTER"
@@ -72,6 +74,7 @@ struct _CbSipServer
   CbSipTrunk          *trunk;
   CbSipQueue          *queue;      /* while started */
   CbSipSubscriptions  *subscriptions; /* likewise */
+  CbSipOverload       *overload;
 };
 
 G_DEFINE_FINAL_TYPE (CbSipServer, cb_sip_server, G_TYPE_OBJECT)
@@ -95,6 +98,7 @@ cb_sip_server_finalize (GObject *object)
   g_clear_pointer (&self->b2bua, cb_sip_b2bua_free);
   g_clear_object (&self->registrar);
   g_clear_pointer (&self->trunk, cb_sip_trunk_free);
+  g_clear_pointer (&self->overload, cb_sip_overload_free);
   g_clear_object (&self->changes);
   g_free (self->address);
   g_free (self->uri);
@@ -141,6 +145,7 @@ cb_sip_server_new (CbChanges           *changes,
   g_signal_connect_swapped (self->registrar, "bindings-changed", G_CALLBACK (on_bindings_changed), self);
   self->b2bua = cb_sip_b2bua_new (self);
   self->trunk = cb_sip_trunk_new (settings, NULL, 0);
+  self->overload = cb_sip_overload_new (settings->max_call_setups, settings->max_call_rate);
   return self;
 }
 
@@ -284,14 +289,13 @@ cb_sip_server_update_line_state (CbSipServer *self,
 
 /* ---- the stack ----------------------------------------------------------- */
 
-/* The stack runs in a thread of its own (su_clone), so its messages and
- * transactions come from that thread's glibc arena, which keeps what is
- * freed there until malloc_trim(): each call's transactions live some
- * 32 s (RFC 3261 timers), and after a burst of calls the resident size
- * stayed at its peak (400 MB after 12,000 calls at up to 800 cps, with
- * 6 MB in use). Trimmed every TRIM_INTERVAL_S unless calls are on the
- * rise (the memory would be needed again at once). One timer per
- * process, as the heap is. */
+/* Each call's transactions live some 32 s (RFC 3261 timers), and glibc
+ * keeps what is freed in the middle of its heap until malloc_trim():
+ * after a burst of calls the resident size stayed at its peak (400 MB
+ * after 12,000 calls at up to 800 cps, with 6 MB in use, when the stack
+ * still ran in a thread and arena of its own). Trimmed every
+ * TRIM_INTERVAL_S unless calls are on the rise (the memory would be
+ * needed again at once). One timer per process, as the heap is. */
 #define TRIM_INTERVAL_S 30
 
 static guint trim_id;
@@ -307,6 +311,15 @@ trim_memory (gpointer data)
     malloc_trim (0);
   trim_calls = calls;
   return G_SOURCE_CONTINUE;
+}
+
+static const char *
+retry_after (CbSipServer *self)
+{
+  static char text[16];
+
+  g_snprintf (text, sizeof text, "%u", cb_sip_overload_retry_after (self->overload));
+  return text;
 }
 
 static void
@@ -351,6 +364,24 @@ on_nua_event (nua_event_t   event,
         nua_handle_destroy (nh);
       return;
 
+    case nua_i_invite:
+      /* A new call past the load we take: refused before its credentials
+       * are looked at or a call is made (cb-sip-overload.c); INVITEs in
+       * a dialog (re-INVITEs) have a handle of ours and go on. */
+      if (magic == NULL && sip != NULL &&
+          !cb_sip_overload_admit (self->overload, cb_sip_b2bua_setting_up (self->b2bua),
+                                  sip->sip_proxy_authorization != NULL || sip->sip_authorization != NULL))
+        {
+          nua_respond (nh, SIP_503_SERVICE_UNAVAILABLE,
+                       SIPTAG_RETRY_AFTER_STR (retry_after (self)), TAG_END ());
+          nua_handle_destroy (nh);
+          return;
+        }
+      /* The rest of its dialog goes back over its TLS connection. */
+      if (magic == NULL)
+        cb_sip_tls_route_by_request (self, nh, sip);
+      break;
+
     case nua_i_options:
     case nua_i_message:
     case nua_i_publish:
@@ -361,23 +392,22 @@ on_nua_event (nua_event_t   event,
       return;
 
     default:
-      {
-        CbSipEvent ev = { event, status, phrase, nh, magic, sip, tags };
-
-        if (event == nua_i_invite && magic == NULL)
-          cb_sip_tls_route_by_request (self, nh, sip);
-        if (magic != NULL && magic->kind == CB_SIP_MAGIC_QUEUE && self->queue != NULL)
-          cb_sip_queue_event (self->queue, &ev);
-        else if (magic != NULL && magic->kind == CB_SIP_MAGIC_SUBSCRIPTION)
-          {
-            if (self->subscriptions != NULL)
-              cb_sip_subscriptions_event (self->subscriptions, &ev);
-          }
-        else
-          cb_sip_b2bua_event (self->b2bua, &ev);
-      }
-      return;
+      break;
     }
+
+  {
+    CbSipEvent ev = { event, status, phrase, nh, magic, sip, tags };
+
+    if (magic != NULL && magic->kind == CB_SIP_MAGIC_QUEUE && self->queue != NULL)
+      cb_sip_queue_event (self->queue, &ev);
+    else if (magic != NULL && magic->kind == CB_SIP_MAGIC_SUBSCRIPTION)
+      {
+        if (self->subscriptions != NULL)
+          cb_sip_subscriptions_event (self->subscriptions, &ev);
+      }
+    else
+      cb_sip_b2bua_event (self->b2bua, &ev);
+  }
 }
 
 /* What a restart must not lose: the phones registered before it are
@@ -492,6 +522,11 @@ create_stack (CbSipServer *self,
                       * (ENOBUFS under load) ended the request, and the
                       * lamp's subscription with it. */
                      NTATAG_UDP_MTU (65535),
+                     /* A burst waits in the kernel rather than being
+                      * dropped (the default is 208 KiB, some 300
+                      * INVITEs); Linux caps it at net.core.rmem_max
+                      * unless the process may exceed it. */
+                     TPTAG_UDP_RMEM (UDP_RECEIVE_BUFFER),
                      SIPTAG_USER_AGENT_STR ("callboardd/" PACKAGE_VERSION),
                      TAG_END ());
 }
@@ -547,6 +582,11 @@ cb_sip_server_start (CbSipServer  *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not create the sofia-sip root");
       return FALSE;
     }
+  /* The stack (nua's clone of the root) on this thread, the GLib main
+   * loop's: by default su_clone_start() gives it a thread of its own, and
+   * every event then crossed threads twice (a message to this loop, our
+   * answer back), with a wake-up each way. */
+  su_root_threading (self->root, 0);
   /* Borrowed: su_root_destroy() frees it. */
   source = su_glib_root_gsource (self->root);
   g_source_attach (source, NULL);

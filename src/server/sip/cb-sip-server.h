@@ -50,12 +50,18 @@ typedef struct {
   guint       tls_port;
   gboolean    tls_port_set;
   gboolean    require_encryption;
+  /* Overload control (cb-sip-overload.c): past either limit new calls
+   * get 503 with Retry-After at once. 0: no limit. */
+  guint       max_call_setups;  /* calls being set up (ringing) at once */
+  guint       max_call_rate;    /* new calls per second */
 } CbSipSettings;
 
 #define CB_SIP_DEFAULT_SUBSCRIBE_MIN_EXPIRES    60
 #define CB_SIP_DEFAULT_SUBSCRIBE_MAX_EXPIRES    3600
 #define CB_SIP_DEFAULT_MAX_SUBSCRIPTIONS        10000
 #define CB_SIP_DEFAULT_MAX_DEVICE_SUBSCRIPTIONS 200
+#define CB_SIP_DEFAULT_MAX_CALL_SETUPS          1000
+#define CB_SIP_DEFAULT_MAX_CALL_RATE            0
 
 /* Whether `uri` is a trunk proxy the SIP side can use: sip:HOST or
  * sip:HOST:PORT (an IPv6 HOST in brackets), read by sofia-sip's parser. */
