@@ -11,7 +11,10 @@ manifest="$src/flatpak/org.callboard.Callboard.json"
 runtime=" glib-2.0 gobject-2.0 gio-2.0 gio-unix-2.0 gtk4 libadwaita-1 libsoup-3.0
   json-glib-1.0 sqlite3 libsecret-1 libnotify gstreamer-1.0 gstreamer-base-1.0
   gstreamer-app-1.0 gstreamer-audio-1.0 gstreamer-rtp-1.0 gstreamer-sdp-1.0
-  gstreamer-plugins-base-1.0 gstreamer-plugins-bad-1.0 gstreamer-webrtc-1.0 "
+  gstreamer-plugins-base-1.0 gstreamer-plugins-bad-1.0 gstreamer-webrtc-1.0
+  opus gstreamer-check-1.0 "
+# (opus: the freedesktop SDK under it builds libopus for GStreamer's opus
+# elements; gstreamer-check-1.0: GStreamer core's test library, in the SDK.)
 runtime=" $(echo $runtime) "
 # pkg-config name → manifest module name, for what the runtime lacks.
 declare -A module_of=(
