@@ -368,6 +368,9 @@ update (CbCallRow *self)
    * its own key. */
   /* A failed call has none of these: they keep their room (so the
    * dismiss button is where hang up was) but are not there. */
+  /* The picker closes before its button greys (see on_transfer_popover_closed). */
+  if (!live && self->transfer_popover != NULL)
+    gtk_popover_popdown (self->transfer_popover);
   gtk_widget_set_opacity (self->live_controls, failure == CB_CALL_FAILURE_NONE ? 1.0 : 0.0);
   gtk_widget_set_sensitive (self->live_controls, failure == CB_CALL_FAILURE_NONE);
   gtk_widget_set_sensitive (self->keypad_button, state == CB_CALL_STATE_CONNECTED);
@@ -424,8 +427,6 @@ update (CbCallRow *self)
                                  failure != CB_CALL_FAILURE_NONE && state == CB_CALL_STATE_ENDED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "call.dismiss",
                                  state == CB_CALL_STATE_ENDED && self->softphone != NULL);
-  if (!live && self->transfer_popover != NULL)
-    gtk_popover_popdown (self->transfer_popover);
 }
 
 static void
@@ -1023,6 +1024,14 @@ static void
 on_transfer_popover_closed (CbCallRow  *self,
                             GtkPopover *popover)
 {
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  /* Focus goes back to the button: a search entry left focused in the
+   * hidden picker would be made insensitive with the button when the
+   * call ends, and GTK 4.8 then keeps its cursor blinking (and warns). */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (popover)))
+    gtk_widget_grab_focus (self->transfer_button);
   gtk_list_box_bind_model (self->transfer_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->transfer_model);
   self->transfer_filter_model = NULL;

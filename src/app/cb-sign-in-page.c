@@ -36,6 +36,7 @@ struct _CbSignInPage
   CbSession    *pending_session;
   CbDemoServer *demo_server;
   GCancellable *cancellable;
+  GtkWidget    *refocus;        /* the field the user was in when the form greyed */
   guint         busy : 1;
 
   /* Template widgets */
@@ -99,11 +100,32 @@ set_busy (CbSignInPage *self,
   gtk_label_set_label (self->status_label, status ? status : "");
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL);
 
+  /* Focus leaves the form before it greys, and comes back to the same
+   * field if the user stays here: GTK 4.8 keeps the cursor of a focused
+   * entry made insensitive blinking, with nowhere to type. */
+  if (busy && !self->busy)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+      if (focus != NULL && gtk_widget_is_ancestor (focus, self->form))
+        {
+          g_set_weak_pointer (&self->refocus, focus);
+          gtk_root_set_focus (root, NULL);
+        }
+    }
   gtk_widget_set_sensitive (self->form, !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.sign-in", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.try-demo", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.cancel", kind == BUSY_SIGN_IN);
   gtk_widget_set_visible (self->cancel_button, kind == BUSY_SIGN_IN);
+  if (kind == BUSY_SIGN_IN && self->refocus != NULL)
+    gtk_widget_grab_focus (self->cancel_button);
+  if (!busy && self->refocus != NULL)
+    {
+      gtk_widget_grab_focus (self->refocus);
+      g_clear_weak_pointer (&self->refocus);
+    }
 
   if (self->busy != busy)
     {
@@ -568,6 +590,7 @@ cb_sign_in_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_weak_pointer (&self->refocus);
   g_clear_object (&self->pending_session);
   g_clear_object (&self->demo_server);
   g_clear_object (&self->settings);

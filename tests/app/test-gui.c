@@ -168,6 +168,13 @@ destroy_and_check_finalized (CbWindow *window)
   WAIT_UNTIL (pointer_cleared, &weak);
 }
 
+static gboolean
+match_type (GtkWidget *widget,
+            gpointer   data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
+}
+
 static void
 test_wrong_password (void)
 {
@@ -175,10 +182,29 @@ test_wrong_password (void)
   CbSignInPage *page = cb_window_get_sign_in_page (window);
   GtkWidget *error_label;
 
+  GtkWidget *password_row;
+  GtkWidget *typing_in;
+  GtkRoot *root = GTK_ROOT (window);
+
   fill_sign_in_form (window, "not-the-password");
+  /* The user typed the password: the window is active, the field focused. */
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL ((GSourceFunc) gtk_window_is_active, window);
+  password_row = find_widget (GTK_WIDGET (page), match_type, GSIZE_TO_POINTER (ADW_TYPE_PASSWORD_ENTRY_ROW));
+  g_assert_true (gtk_widget_grab_focus (password_row));
+  typing_in = gtk_root_get_focus (root);
+  g_assert_true (GTK_IS_TEXT (typing_in) && gtk_widget_has_focus (typing_in));
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.sign-in", NULL));
   g_assert_true (cb_sign_in_page_get_busy (page));
+  /* The greyed form holds no focus (its cursor would go on blinking):
+   * Cancel has it. */
+  g_assert_false (gtk_widget_has_focus (typing_in));
+  g_assert_true (GTK_IS_BUTTON (gtk_root_get_focus (root)));
   WAIT_UNTIL (not_busy, page);
+  /* The user is back in the password field to correct it. */
+  g_assert_true (gtk_root_get_focus (root) == typing_in);
+  g_assert_true (gtk_widget_has_focus (typing_in));
 
   g_assert_null (cb_window_get_session (window));
   {
@@ -315,12 +341,6 @@ group_reflects (gpointer data)
   return cb_group_get_logged_in (wait->group) == wait->expected;
 }
 
-static gboolean
-match_type (GtkWidget *widget,
-            gpointer   data)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
-}
 
 /* The header's search entry; the dropdowns hide their own in popovers. */
 static gboolean
