@@ -71,47 +71,50 @@ demo_stop (Demo *demo)
   g_clear_pointer (&demo->client.url, g_free);
 }
 
-/* Two colleagues whose phones are registered (line state idle). */
-static void
-two_colleagues (Demo    *demo,
-                CbTestPhone *anna,
-                char   **first,
-                char   **second)
+/* A colleague other than @besides whose phone is registered (line
+ * state idle) and who takes calls now. The simulator changes presences
+ * every few seconds: a colleague picked before a long hold may have
+ * gone dnd by its end, so each is picked just before being called. */
+static char *
+a_colleague (Demo        *demo,
+             CbTestPhone *anna,
+             const char  *besides)
 {
   CbTestTimer timer;
+  char *found = NULL;
 
   cb_test_timer_start (&timer, WAIT_MS);
-  while (*second == NULL)
+  while (found == NULL)
     {
       g_autoptr(JsonNode) snapshot = NULL;
       JsonArray *users;
 
-      g_clear_pointer (first, g_free);
       cb_test_request_expect (&demo->client, "GET", "/api/v1/snapshot", anna->token, NULL, 200,
                               &snapshot);
       users = json_object_get_array_member (json_node_get_object (snapshot), "users");
-      for (guint i = 0; i < json_array_get_length (users) && *second == NULL; i++)
+      for (guint i = 0; i < json_array_get_length (users) && found == NULL; i++)
         {
           JsonObject *user = json_array_get_object_element (users, i);
           const char *extension = json_object_get_string_member_with_default (user, "extension", "");
           JsonObject *presence = json_object_get_object_member (user, "presence");
+          const char *availability = presence != NULL
+                                     ? json_object_get_string_member (presence, "availability") : NULL;
 
-          /* The simulator sets some colleagues to dnd: the server refuses calls to them. */
+          /* The server refuses calls to a colleague in dnd. */
           if (json_object_get_int_member (user, "id") == anna->user_id ||
+              g_strcmp0 (extension, besides) == 0 ||
               g_strcmp0 (json_object_get_string_member_with_default (user, "line_state", ""), "idle") != 0 ||
-              presence == NULL ||
-              g_strcmp0 (json_object_get_string_member (presence, "availability"), "dnd") == 0 ||
+              availability == NULL ||
+              g_strcmp0 (availability, "dnd") == 0 || g_strcmp0 (availability, "offline") == 0 ||
               cb_demo_phones_get_call (cb_server_get_demo_phones (demo->server), extension) != NULL)
             continue;
-          if (*first == NULL)
-            *first = g_strdup (extension);
-          else
-            *second = g_strdup (extension);
+          found = g_strdup (extension);
         }
-      if (*second == NULL)
-        cb_test_timer_iterate (&timer, "two colleagues with a phone");
+      if (found == NULL)
+        cb_test_timer_iterate (&timer, "a colleague with a phone");
     }
   cb_test_timer_stop (&timer);
+  return found;
 }
 
 /* The server's call whose leg to anna's phone is `call`. */
@@ -183,15 +186,12 @@ test_transfer (void)
   phones = cb_server_get_demo_phones (demo.server);
   g_assert_nonnull (phones);
   anna.token = cb_test_sign_in (&demo.client, "anna", "demo", &anna.user_id);
-  two_colleagues (&demo, &anna, &held_ext, &consulted_ext);
+  held_ext = a_colleague (&demo, &anna, NULL);
   held_hz = cb_demo_phones_tone_for (held_ext);
-  consulted_hz = cb_demo_phones_tone_for (consulted_ext);
-  g_test_message ("anna holds %s (%g Hz) and consults %s (%g Hz)", held_ext, held_hz,
-                  consulted_ext, consulted_hz);
+  g_test_message ("anna holds %s (%g Hz)", held_ext, held_hz);
 
   cb_test_phone_fetch_line (&demo.client, &anna, "anna");
   cb_test_phone_init (&anna, anna.line, ANNA_HZ, held_hz);
-  cb_test_phone_listen_for (&anna, consulted_hz);
   cb_test_phone_register (&anna, anna.registrar, NULL);
 
   /* anna calls the first colleague, who answers by itself. */
@@ -214,6 +214,11 @@ test_transfer (void)
 
   /* The consultation: anna's phone rings first (and answers), then the
    * second colleague, who answers. */
+  consulted_ext = a_colleague (&demo, &anna, held_ext);
+  consulted_hz = cb_demo_phones_tone_for (consulted_ext);
+  g_test_message ("and consults %s (%g Hz)", consulted_ext, consulted_hz);
+  /* Attached to the consultation's media when it starts. */
+  cb_test_phone_listen_for (&anna, consulted_hz);
   g_free (path);
   path = g_strdup_printf ("/api/v1/calls/%s/consult", call_id);
   body = g_strdup_printf ("{\"to\":\"%s\"}", consulted_ext);
