@@ -41,6 +41,7 @@
 
 #include "cb-bench-common.h"
 #include "cb-bench-events.h"
+#include "cb-bench-ws.h"
 
 #define LEAN_THREADS 2
 /* The lean client looks at its sockets every this many µs rather than
@@ -188,43 +189,6 @@ lean_conn_free (LeanConn *conn)
 }
 
 static void
-write_all (int           fd,
-           const guint8 *data,
-           gsize         len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-
-      if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        continue;  /* a pong: a few bytes into an empty buffer, never long */
-      if (n < 0)
-        g_error ("write: %s", g_strerror (errno));
-      data += n;
-      len -= (gsize) n;
-    }
-}
-
-/* A client frame (masked, as RFC 6455 asks of clients; the key may as
- * well be zero). */
-static void
-send_client_frame (int         fd,
-                   guint8      opcode,
-                   const char *payload,
-                   gsize       len)
-{
-  g_autoptr(GByteArray) frame = g_byte_array_sized_new (len + 8);
-  guint8 head[2] = { 0x80 | opcode, 0x80 | (guint8) len };
-  static const guint8 mask[4] = { 0, 0, 0, 0 };
-
-  g_assert (len < 126);
-  g_byte_array_append (frame, head, 2);
-  g_byte_array_append (frame, mask, 4);
-  g_byte_array_append (frame, (const guint8 *) payload, (guint) len);
-  write_all (fd, frame->data, frame->len);
-}
-
-static void
 lean_text (LeanWorker *worker,
            LeanConn   *conn,
            const char *text,
@@ -239,7 +203,7 @@ lean_text (LeanWorker *worker,
       g_autofree char *pong = g_strdup_printf ("{\"type\":\"pong\",\"seq\":%" G_GINT64_FORMAT "}",
                                                seq != NULL ? g_ascii_strtoll (seq + 6, NULL, 10) : 0);
 
-      send_client_frame (conn->fd, 0x1, pong, strlen (pong));
+      cb_bench_ws_send (conn->fd, 0x1, pong, strlen (pong));
       return;
     }
   note = g_strstr_len (text, (gssize) len, "\"note\":\"bench:");
@@ -262,50 +226,15 @@ lean_frames (LeanWorker *worker,
              LeanConn   *conn,
              gint64      now)
 {
+  CbBenchWsFrame frame;
   gsize used = 0;
 
-  for (;;)
+  while (cb_bench_ws_next_frame (conn->in, &used, &frame))
     {
-      const guint8 *p = conn->in->data + used;
-      gsize avail = conn->in->len - used;
-      guint64 len;
-      gsize head = 2;
-
-      if (avail < 2)
-        break;
-      len = p[1] & 0x7f;
-      if (len == 126)
-        {
-          if (avail < 4)
-            break;
-          len = ((guint64) p[2] << 8) | p[3];
-          head = 4;
-        }
-      else if (len == 127)
-        {
-          if (avail < 10)
-            break;
-          len = 0;
-          for (guint i = 0; i < 8; i++)
-            len = (len << 8) | p[2 + i];
-          head = 10;
-        }
-      if (avail < head + len)
-        break;
-
-      switch (p[0] & 0x0f)
-        {
-        case 0x1:
-          lean_text (worker, conn, (const char *) p + head, (gsize) len, now);
-          break;
-        case 0x9:
-          if (len < 126)
-            send_client_frame (conn->fd, 0xa, (const char *) p + head, (gsize) len);
-          break;
-        default:
-          break;
-        }
-      used += head + (gsize) len;
+      if (frame.opcode == 0x1)
+        lean_text (worker, conn, (const char *) frame.payload, frame.len, now);
+      else if (frame.opcode == 0x9 && frame.len < 126)
+        cb_bench_ws_send (conn->fd, 0xa, frame.payload, frame.len);
     }
   if (used > 0)
     g_byte_array_remove_range (conn->in, 0, (guint) used);
@@ -395,7 +324,8 @@ lean_connect (guint16     port,
                              "Sec-WebSocket-Key: Y2FsbGJvYXJkIGJlbmNoIQ==\r\n"
                              "Sec-WebSocket-Version: 13\r\n"
                              "Authorization: Bearer %s\r\n\r\n", since, port, token);
-  write_all (conn->fd, (const guint8 *) request, strlen (request));
+  if (!cb_bench_ws_write_all (conn->fd, request, strlen (request)))
+    g_error ("write: %s", g_strerror (errno));
 
   while (end == NULL)
     {

@@ -27,6 +27,11 @@
  *   cb-bench blf-frames [KEYS] [N] [S]      the client's BLF window: frame time p50/p99
  *                                           and CPU while the server sends N lamp
  *                                           events/s (xvfb-run), not in all
+ *   cb-bench soak [MINUTES] [CLIENTS]       callboardd --demo with CLIENTS (50) event
+ *                                           streams closing and resuming: RSS, PSS,
+ *                                           fds, /health p50/p99 every 30 s, growth
+ *                                           per hour over the second half (10 min),
+ *                                           not in all
  *   cb-bench all                            events, snapshot, client-start, sip-rate,
  *                                           sip-held with the issue's sizes
  *
@@ -43,8 +48,8 @@
 #include "cb-bench-blf.h"
 #include "cb-bench-events.h"
 #include "cb-bench-lamps.h"
-#include "cb-bench-sip.h"
 #include "cb-bench-queue.h"
+#include "cb-bench-soak.h"
 #include "cb-bench-sip.h"
 
 /* ---- snapshot ---------------------------------------------------------- */
@@ -294,6 +299,8 @@ main (int   argc,
     cb_bench_blf_frames (arg2 ? arg2 : 500, arg3 ? arg3 : 1000, arg4 ? arg4 : 20);
   if (g_str_equal (what, "sip-lamps"))
     cb_bench_sip_lamps (argc > 2 ? arg2 : 2000, arg3 ? arg3 : 100, arg4 ? arg4 : 30);
+  if (g_str_equal (what, "soak"))
+    cb_bench_soak (arg2 ? arg2 : 10, arg3 ? arg3 : 50);
 
   return 0;
 }
