@@ -18,7 +18,10 @@
  * binding and the B2BUA reaches the phone over it. A user whose display
  * name holds quotes, a backslash, angle brackets and letters beyond
  * ASCII calls and is called: sipp reads the name back from the From, the
- * other side's call event and journal show it intact.
+ * other side's call event and journal show it intact. A re-INVITE the
+ * callee's phone refuses with a phrase of its own reaches the caller
+ * with the standard phrase (sip-uac-reinvite.xml,
+ * sip-uas-refuse-reinvite.xml).
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -254,6 +257,23 @@ sipp_call_start (Fixture     *fixture,
                      "-inf", inf, "-d", hold, "-mp", media_arg, NULL);
 }
 
+/* The same caller, who then holds the call with a re-INVITE the
+ * callee's phone refuses (sip-uac-reinvite.xml). */
+static CbTestSipp *
+sipp_reinvite_start (Fixture     *fixture,
+                     CbTestPhone *caller,
+                     CbTestPhone *callee,
+                     guint        media_port)
+{
+  g_autofree char *inf = write_injection (fixture, "caller.csv", caller, callee->line);
+  g_autofree char *port_arg = g_strdup_printf ("%u", cb_test_free_udp_port ());
+  g_autofree char *media_arg = g_strdup_printf ("%u", media_port);
+  g_autofree char *hold = g_strdup_printf ("%u", HOLD_MS);
+
+  return sipp_start (fixture, "uac", "sip-uac-reinvite.xml", fixture->target, "-p", port_arg,
+                     "-inf", inf, "-d", hold, "-mp", media_arg, NULL);
+}
+
 /* ---- the server's view ---- */
 
 /* Whether the values of member in the events of this type about
@@ -376,6 +396,37 @@ test_sipp_to_sipp (Fixture       *fixture,
 
   assert_journal (fixture, &fixture->anna, "out", &fixture->ben, HOLD_MS);
   assert_journal (fixture, &fixture->ben, "in", &fixture->anna, HOLD_MS);
+  cb_test_assert_healthy (fixture->server);
+}
+
+/* A re-INVITE the other end refuses with a phrase of its own: the
+ * refusal reaches the caller with the standard phrase (the far end's
+ * text was freed with its event before the answer went out, and went on
+ * the wire as whatever the heap held then), and the call stays up until
+ * the caller hangs up. */
+static void
+test_reinvite_refused (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(CbTestSipp) uas = NULL;
+  g_autoptr(CbTestSipp) uac = NULL;
+  g_autofree char *log = NULL;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  uas = sipp_phone_start_with (fixture, &fixture->ben, cb_test_free_udp_port (),
+                               "sip-uas-refuse-reinvite.xml");
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle");
+  uac = sipp_reinvite_start (fixture, &fixture->anna, &fixture->ben, cb_test_free_udp_port ());
+  cb_test_sipp_finish (uac, SIPP_MS);
+  cb_test_sipp_finish (uas, SIPP_MS);
+
+  g_assert_true (g_file_get_contents (uac->log, &log, NULL, NULL));
+  g_assert_nonnull (strstr (log, "refused-with Not Acceptable Here\n"));
+  g_assert_null (strstr (log, "Codec Soup"));
+  /* Held up through the refusal, ended by the caller's BYE. */
+  wait_history (fixture->stream, "call", fixture->anna.user_id, "state", "connected ended");
   cb_test_assert_healthy (fixture->server);
 }
 
@@ -623,6 +674,8 @@ main (int   argc,
   g_test_add ("/sip/sipp/agent-to-sipp", Fixture, NULL, fixture_setup, test_agent_to_sipp, fixture_teardown);
   g_test_add ("/sip/sipp/agent-to-sipp-early-media", Fixture, NULL, fixture_setup,
               test_agent_to_sipp_early_media, fixture_teardown);
+  g_test_add ("/sip/sipp/reinvite-refused", Fixture, NULL, fixture_setup, test_reinvite_refused,
+              fixture_teardown);
   g_test_add ("/sip/sipp/display-name", Fixture, NULL, fixture_setup, test_display_name,
               fixture_teardown);
   /* The same phones over TCP: REGISTER, INVITE with digest, BYE. */

@@ -290,7 +290,8 @@ reinvite_answered (CbB2buaLeg  *leg,
     {
       g_autofree char *body = cb_b2bua_leg_sdp_for (relay_to, sdp, CB_SIP_SDP_KEEP);
 
-      nua_respond (relay_to->nh, status, phrase, CB_SIP_SDP_TAGS (body), TAG_END ());
+      nua_respond (relay_to->nh, status, cb_sip_relayed_phrase (status), CB_SIP_SDP_TAGS (body),
+                   TAG_END ());
     }
 }
 

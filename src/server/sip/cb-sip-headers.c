@@ -171,3 +171,11 @@ cb_sip_invite_dialog_free (CbSipInviteDialog *self)
   g_free (self->remote);
   g_free (self);
 }
+
+const char *
+cb_sip_relayed_phrase (int status)
+{
+  const char *phrase = sip_status_phrase (status);
+
+  return phrase != NULL ? phrase : "";
+}

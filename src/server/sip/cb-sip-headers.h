@@ -36,6 +36,13 @@ char       *cb_sip_name_addr_at (const char *display,
  * ringing it as a new call. */
 char       *cb_sip_remote_party (const sip_t *sip,
                                  gboolean     request);
+/* The reason phrase to answer with a status relayed from the other leg:
+ * the standard one, or none for a status without one. nua_respond()
+ * keeps the phrase pointer until the stack sends the answer, after the
+ * event that carried the far end's phrase has been freed, so theirs is
+ * not passed on. */
+const char *cb_sip_relayed_phrase (int status);
+
 /* A URI as text. */
 char       *cb_sip_url_dup      (const url_t *url);
 /* The Contact URI of a message as text, NULL without one. */

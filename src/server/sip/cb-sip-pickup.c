@@ -19,6 +19,7 @@
 
 #include "config.h"
 
+#include "cb-sip-headers.h"
 #include "cb-sip-hunt.h"
 #include "cb-sip-pickup.h"
 #include "cb-sip-registrar.h"
@@ -173,7 +174,7 @@ cb_sip_pickup_answered (CbB2buaLeg *relay_to,
     {
       g_debug ("Call %s: the caller refused the picker's offer (%d %s)", call->id, status, phrase);
       nua_respond (relay_to->nh, status >= 300 ? status : 488,
-                   status >= 300 ? phrase : sip_status_phrase (488), TAG_END ());
+                   cb_sip_relayed_phrase (status >= 300 ? status : 488), TAG_END ());
       cb_b2bua_leg_set_state (relay_to, CB_B2BUA_LEG_GONE);
       cb_b2bua_call_terminate (call, 0);
       return TRUE;
