@@ -152,6 +152,24 @@ lines_add (CbSipB2bua            *self,
     g_hash_table_remove (self->lines, &mark->user_id);
 }
 
+/* Field by field: the struct's padding is never written. */
+static gboolean
+marks_equal (GArray *a,
+             GArray *b)
+{
+  if ((a != NULL ? a->len : 0) != (b != NULL ? b->len : 0))
+    return FALSE;
+  for (guint i = 0; a != NULL && i < a->len; i++)
+    {
+      const CbB2buaLineMark *x = &g_array_index (a, CbB2buaLineMark, i);
+      const CbB2buaLineMark *y = &g_array_index (b, CbB2buaLineMark, i);
+
+      if (x->user_id != y->user_id || x->flags != y->flags)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* The call's share of the counts follows what it is now. */
 static void
 call_lines_update (CbB2buaCall *call)
@@ -163,8 +181,7 @@ call_lines_update (CbB2buaCall *call)
   if (now == NULL)
     now = g_array_new (FALSE, FALSE, sizeof (CbB2buaLineMark));
   call_marks (call, now);
-  if (now->len == before &&
-      (before == 0 || memcmp (now->data, call->lines->data, before * sizeof (CbB2buaLineMark)) == 0))
+  if (marks_equal (now, call->lines))
     return;
   /* The new share first: a user in both keeps their entry. */
   for (guint i = 0; i < now->len; i++)
