@@ -160,7 +160,13 @@ read_received (const char *path)
       message->headers = g_strndup (end_of_start + 2, end_of_headers - end_of_start - 2);
       length = header (message, "Content-Length");
       body_length = length != NULL ? g_ascii_strtoull (length, NULL, 10) : 0;
-      message->body = g_strndup (end_of_headers + 4, MIN (body_length, strlen (end_of_headers + 4)));
+      /* The last block may be half written: it is read again next time. */
+      if (strlen (end_of_headers + 4) < body_length)
+        {
+          message_free (message);
+          continue;
+        }
+      message->body = g_strndup (end_of_headers + 4, body_length);
       g_ptr_array_add (messages, message);
     }
   return messages;
