@@ -364,13 +364,13 @@ update (CbCallRow *self)
   gtk_widget_set_css_classes (GTK_WIDGET (self->state_label), classes);
   update_duration (self);
 
+  /* The picker closes before its button greys (see on_transfer_popover_closed). */
+  if (!live && self->transfer_popover != NULL)
+    gtk_popover_popdown (self->transfer_popover);
   /* Fixed places: greyed when not possible now. A desk phone mutes with
    * its own key. */
   /* A failed call has none of these: they keep their room (so the
    * dismiss button is where hang up was) but are not there. */
-  /* The picker closes before its button greys (see on_transfer_popover_closed). */
-  if (!live && self->transfer_popover != NULL)
-    gtk_popover_popdown (self->transfer_popover);
   gtk_widget_set_opacity (self->live_controls, failure == CB_CALL_FAILURE_NONE ? 1.0 : 0.0);
   gtk_widget_set_sensitive (self->live_controls, failure == CB_CALL_FAILURE_NONE);
   gtk_widget_set_sensitive (self->keypad_button, state == CB_CALL_STATE_CONNECTED);

@@ -659,8 +659,9 @@ test_card_controls (gconstpointer data)
   CB_TEST_WAIT_FOR (peer_in_state (&scene.carla, CB_SIP_CALL_STATE_ACTIVE), TIMEOUT_MS,
                     "Carla to get the call");
   CB_TEST_WAIT_FOR (cb_call_get_state (call) == CB_CALL_STATE_ENDED, TIMEOUT_MS, "Anna's call to end");
-  /* Focus left the closed picker: a search entry focused there while
-   * the card greys its button would keep blinking (GTK 4.8 warns). */
+  /* Focus left the closed picker: a search entry still focused there
+   * when the card greys its button would keep blinking (GTK 4.8 warns,
+   * fatally here). */
   g_assert_false (gtk_widget_get_mapped (popover));
   {
     GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (row));

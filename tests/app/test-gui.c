@@ -181,7 +181,6 @@ test_wrong_password (void)
   CbWindow *window = new_window ();
   CbSignInPage *page = cb_window_get_sign_in_page (window);
   GtkWidget *error_label;
-
   GtkWidget *password_row;
   GtkWidget *typing_in;
   GtkRoot *root = GTK_ROOT (window);
@@ -340,7 +339,6 @@ group_reflects (gpointer data)
 
   return cb_group_get_logged_in (wait->group) == wait->expected;
 }
-
 
 /* The header's search entry; the dropdowns hide their own in popovers. */
 static gboolean

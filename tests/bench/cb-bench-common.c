@@ -238,16 +238,37 @@ cb_bench_raise_fd_limit (void)
 }
 
 gint64
-cb_bench_rss_kib (GPid pid)
+cb_bench_status_kib (GPid        pid,
+                     const char *field)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
-  g_autofree char *status = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *name = g_strdup_printf ("\n%s:", field);
   const char *line;
 
-  if (!g_file_get_contents (path, &status, NULL, NULL))
+  if (!g_file_get_contents (path, &text, NULL, NULL))
     return -1;
-  line = strstr (status, "VmRSS:");
-  return line != NULL ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
+  line = strstr (text, name);
+  return line != NULL ? g_ascii_strtoll (line + strlen (name), NULL, 10) : -1;
+}
+
+gint64
+cb_bench_rss_kib (GPid pid)
+{
+  return cb_bench_status_kib (pid, "VmRSS");
+}
+
+gint64
+cb_bench_pss_kib (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/smaps_rollup", (int) pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return -1;
+  line = strstr (text, "\nPss:");
+  return line != NULL ? g_ascii_strtoll (line + 5, NULL, 10) : -1;
 }
 
 double

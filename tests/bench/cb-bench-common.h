@@ -39,7 +39,12 @@ char          *cb_bench_sign_in          (SoupSession *session,
 double         cb_bench_percentile       (GArray     *sorted_doubles,
                                           double      p);
 void           cb_bench_raise_fd_limit   (void);
+/* A field of /proc/PID/status (VmRSS, RssAnon …) in KiB, -1 when absent. */
+gint64         cb_bench_status_kib       (GPid        pid,
+                                          const char *field);
 gint64         cb_bench_rss_kib          (GPid        pid);
+/* Proportional set size (smaps_rollup) in KiB, -1 when gone. */
+gint64         cb_bench_pss_kib          (GPid        pid);
 /* utime + stime of a process, in seconds; 0 once it is gone. */
 double         cb_bench_cpu_seconds      (GPid        pid);
 

@@ -163,15 +163,7 @@ peer_pss_kib (Bench *bench)
   gint64 sum = 0;
 
   for (guint i = 0; i < bench->pids->len; i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/proc/%d/smaps_rollup",
-                                               (int) g_array_index (bench->pids, GPid, i));
-      g_autofree char *text = NULL;
-      const char *line;
-
-      if (g_file_get_contents (path, &text, NULL, NULL) && (line = strstr (text, "\nPss:")) != NULL)
-        sum += g_ascii_strtoll (line + 5, NULL, 10);
-    }
+    sum += MAX (cb_bench_pss_kib (g_array_index (bench->pids, GPid, i)), 0);
   return sum;
 }
 

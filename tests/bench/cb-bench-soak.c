@@ -363,35 +363,6 @@ soak_worker (gpointer data)
 
 /* ---- the server's side --------------------------------------------------- */
 
-static gint64
-pss_kib (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/smaps_rollup", (int) pid);
-  g_autofree char *text = NULL;
-  const char *line;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return -1;
-  line = strstr (text, "\nPss:");
-  return line != NULL ? g_ascii_strtoll (line + 5, NULL, 10) : -1;
-}
-
-/* A field of /proc/PID/status in KiB, -1 when absent. */
-static gint64
-status_kib (GPid        pid,
-            const char *field)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
-  g_autofree char *text = NULL;
-  g_autofree char *name = g_strdup_printf ("\n%s:", field);
-  const char *line;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return -1;
-  line = strstr (text, name);
-  return line != NULL ? g_ascii_strtoll (line + strlen (name), NULL, 10) : -1;
-}
-
 static guint
 open_fds (GPid pid)
 {
@@ -555,8 +526,8 @@ cb_bench_soak (guint minutes,
         }
       if (now >= next_sample)
         {
-          Sample sample = { (now - start) / 1e6, cb_bench_rss_kib (pid), pss_kib (pid),
-                            status_kib (pid, "RssAnon") };
+          Sample sample = { (now - start) / 1e6, cb_bench_rss_kib (pid), cb_bench_pss_kib (pid),
+                            cb_bench_status_kib (pid, "RssAnon") };
 
           if (!cb_test_server_alive (server))
             g_error ("callboardd exited during the soak");

@@ -241,37 +241,31 @@ sipp_phone_start (Fixture     *fixture,
 }
 
 /* The caller's phone is sipp: dials callee's extension (407, then
- * Proxy-Authorization), holds the call for HOLD_MS and hangs up. */
+ * Proxy-Authorization), goes on as scenario says (sip-uac-call.xml:
+ * holds the call for HOLD_MS and hangs up). */
+static CbTestSipp *
+sipp_call_start_with (Fixture     *fixture,
+                      CbTestPhone *caller,
+                      CbTestPhone *callee,
+                      guint        media_port,
+                      const char  *scenario)
+{
+  g_autofree char *inf = write_injection (fixture, "caller.csv", caller, callee->line);
+  g_autofree char *port_arg = g_strdup_printf ("%u", cb_test_free_udp_port ());
+  g_autofree char *media_arg = g_strdup_printf ("%u", media_port);
+  g_autofree char *hold = g_strdup_printf ("%u", HOLD_MS);
+
+  return sipp_start (fixture, "uac", scenario, fixture->target, "-p", port_arg,
+                     "-inf", inf, "-d", hold, "-mp", media_arg, NULL);
+}
+
 static CbTestSipp *
 sipp_call_start (Fixture     *fixture,
                  CbTestPhone *caller,
                  CbTestPhone *callee,
                  guint        media_port)
 {
-  g_autofree char *inf = write_injection (fixture, "caller.csv", caller, callee->line);
-  g_autofree char *port_arg = g_strdup_printf ("%u", cb_test_free_udp_port ());
-  g_autofree char *media_arg = g_strdup_printf ("%u", media_port);
-  g_autofree char *hold = g_strdup_printf ("%u", HOLD_MS);
-
-  return sipp_start (fixture, "uac", "sip-uac-call.xml", fixture->target, "-p", port_arg,
-                     "-inf", inf, "-d", hold, "-mp", media_arg, NULL);
-}
-
-/* The same caller, who then holds the call with a re-INVITE the
- * callee's phone refuses (sip-uac-reinvite.xml). */
-static CbTestSipp *
-sipp_reinvite_start (Fixture     *fixture,
-                     CbTestPhone *caller,
-                     CbTestPhone *callee,
-                     guint        media_port)
-{
-  g_autofree char *inf = write_injection (fixture, "caller.csv", caller, callee->line);
-  g_autofree char *port_arg = g_strdup_printf ("%u", cb_test_free_udp_port ());
-  g_autofree char *media_arg = g_strdup_printf ("%u", media_port);
-  g_autofree char *hold = g_strdup_printf ("%u", HOLD_MS);
-
-  return sipp_start (fixture, "uac", "sip-uac-reinvite.xml", fixture->target, "-p", port_arg,
-                     "-inf", inf, "-d", hold, "-mp", media_arg, NULL);
+  return sipp_call_start_with (fixture, caller, callee, media_port, "sip-uac-call.xml");
 }
 
 /* ---- the server's view ---- */
@@ -418,7 +412,8 @@ test_reinvite_refused (Fixture       *fixture,
   uas = sipp_phone_start_with (fixture, &fixture->ben, cb_test_free_udp_port (),
                                "sip-uas-refuse-reinvite.xml");
   wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle");
-  uac = sipp_reinvite_start (fixture, &fixture->anna, &fixture->ben, cb_test_free_udp_port ());
+  uac = sipp_call_start_with (fixture, &fixture->anna, &fixture->ben, cb_test_free_udp_port (),
+                              "sip-uac-reinvite.xml");
   cb_test_sipp_finish (uac, SIPP_MS);
   cb_test_sipp_finish (uas, SIPP_MS);
 
