@@ -17,6 +17,7 @@
 #include "cb-sip-private.h"
 #include "cb-codec.h"
 #include "cb-phone-enums.h"
+#include "cb-su-source.h"
 
 #include <sofia-sip/su_glib.h>
 #include <sofia-sip/soa_tag.h>
@@ -682,7 +683,6 @@ cb_sip_agent_initable_init (GInitable     *initable,
 {
   CbSipAgent *self = CB_SIP_AGENT (initable);
   g_autofree char *url = NULL;
-  GSource *source;
   unsigned verify = TPTLS_VERIFY_NONE;
 
   if (self->transport == CB_SIP_TRANSPORT_TLS)
@@ -711,9 +711,7 @@ cb_sip_agent_initable_init (GInitable     *initable,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not create the sofia-sip root");
       return FALSE;
     }
-  /* Borrowed: su_root_destroy() frees it, so never unref it ourselves. */
-  source = su_glib_root_gsource (self->root);
-  g_source_attach (source, NULL);
+  cb_su_source_attach (self->root, NULL);
 
   switch (self->transport)
     {

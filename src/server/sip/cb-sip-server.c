@@ -33,7 +33,6 @@
 
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nta_tag.h>
-#include <sofia-sip/su_glib.h>
 #include <sofia-sip/tport_tag.h>
 
 #include "cb-sip-b2bua.h"
@@ -44,6 +43,7 @@
 #include "cb-sip-subscriptions.h"
 #include "cb-sip-tls.h"
 #include "cb-sip-trunk.h"
+#include "cb-su-source.h"
 
 #define SHUTDOWN_TIMEOUT_MS 5000
 #define UDP_RECEIVE_BUFFER  (4 * 1024 * 1024)
@@ -563,7 +563,6 @@ cb_sip_server_start (CbSipServer  *self,
 {
   g_autofree char *url = NULL;
   g_autofree char *sips_url = NULL;
-  GSource *source;
 
   g_return_val_if_fail (CB_IS_SIP_SERVER (self), FALSE);
   g_return_val_if_fail (self->nua == NULL, FALSE);
@@ -587,9 +586,7 @@ cb_sip_server_start (CbSipServer  *self,
    * every event then crossed threads twice (a message to this loop, our
    * answer back), with a wake-up each way. */
   su_root_threading (self->root, 0);
-  /* Borrowed: su_root_destroy() frees it. */
-  source = su_glib_root_gsource (self->root);
-  g_source_attach (source, NULL);
+  cb_su_source_attach (self->root, NULL);
 
   /* No transport parameter: UDP and TCP on the same port. */
   url = g_strdup_printf ("sip:%s:%u", address, port);
