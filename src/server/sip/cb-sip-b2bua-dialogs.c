@@ -362,6 +362,11 @@ on_invite_answer (CbB2buaLeg  *leg,
       if (status > 100 && status < 200 && sip != NULL && sip->sip_to != NULL &&
           sip->sip_to->a_tag != NULL)
         leg->early = TRUE;
+      if (leg->early && leg->answer_when_early)
+        {
+          leg->answer_when_early = FALSE;
+          cb_b2bua_leg_remote_answer (leg);
+        }
       if (status < 200)
         {
           gboolean alerted = call->alerted;

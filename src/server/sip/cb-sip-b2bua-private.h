@@ -56,6 +56,7 @@ struct _CbB2buaLeg {
   char            *remote;      /* its To with the dialog's tag, see cb_sip_remote_party() */
   char            *kind;        /* the device's line kind ("softphone", "desk"), NULL if unknown */
   gboolean         early;       /* a 18x with a To tag came: it rings, /answer may pick it up */
+  gboolean         answer_when_early; /* /answer came before the device rang: told once it does */
   char            *local_tag;   /* our tag in its dialog, once known (our INVITEs) */
   char            *remote_tag;  /* the device's tag, likewise: a lamp's pickup (Replaces) names both */
   /* Transfer (RFC 3725 flow I applied to a re-INVITE): our offerless
@@ -176,6 +177,8 @@ CbB2buaCall *cb_sip_b2bua_lookup            (CbSipB2bua *b2bua,
                                              const char *call_id);
 /* Forgets the call once it ended and has no handle left (no event will
  * come to free it after). */
+/* Tells a ringing device to pick up (desk phones' NOTIFY Event: talk). */
+void         cb_b2bua_leg_remote_answer (CbB2buaLeg *leg);
 void         cb_b2bua_call_drop_if_finished (CbB2buaCall *call);
 /* Its events and journal entries for everyone in it, then their lines
  * and lamps (a hunt group's ringing count too). */

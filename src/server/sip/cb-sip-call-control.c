@@ -582,10 +582,10 @@ cb_sip_server_transfer (CbSipServer  *self,
  * device's contact outside the dialog: phones answer the call ringing
  * there (the oldest one, should there be several). Its handle is freed
  * when the answer comes (see cb_sip_b2bua_event()). */
-static void
-remote_answer (CbSipServer *self,
-               CbB2buaLeg  *leg)
+void
+cb_b2bua_leg_remote_answer (CbB2buaLeg *leg)
 {
+  CbSipServer *self = leg->call->b2bua->server;
   g_autofree char *to = cb_sip_name_addr (NULL, leg->contact);
   nua_handle_t *nh;
 
@@ -629,11 +629,14 @@ cb_sip_server_answer (CbSipServer  *self,
         {
           CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
 
-          if (!leg->fork || leg->state != CB_B2BUA_LEG_CALLING || !leg->early || leg->nh == NULL ||
+          /* Not only one that rings yet: the card shows the call as soon
+           * as the INVITE goes out, and a click may beat the phone's 180. */
+          if (!leg->fork || leg->state != CB_B2BUA_LEG_CALLING || leg->nh == NULL ||
               leg->contact == NULL || (leg->user_id > 0 && leg->user_id != user_id))
             continue;
           if (target == NULL || (g_strcmp0 (leg->kind, "desk") == 0 &&
-                                 g_strcmp0 (target->kind, "desk") != 0))
+                                 g_strcmp0 (target->kind, "desk") != 0) ||
+              (leg->early && !target->early && g_strcmp0 (leg->kind, target->kind) == 0))
             target = leg;
         }
     }
@@ -644,7 +647,15 @@ cb_sip_server_answer (CbSipServer  *self,
       return NULL;
     }
 
-  remote_answer (self, target);
+  /* A phone answers the call ringing at it: one that has not said so
+   * yet is told when it does (on_invite_answer()). */
+  if (target->early)
+    cb_b2bua_leg_remote_answer (target);
+  else
+    {
+      g_debug ("Call %s: its device is told to pick up once it rings", call->id);
+      target->answer_when_early = TRUE;
+    }
   return answer_with (call, user_id);
 }
 
