@@ -21,7 +21,8 @@
  * other side's call event and journal show it intact. A re-INVITE the
  * callee's phone refuses with a phrase of its own reaches the caller
  * with the standard phrase (sip-uac-reinvite.xml,
- * sip-uas-refuse-reinvite.xml).
+ * sip-uas-refuse-reinvite.xml). An answer from REST that comes before
+ * the phone rings is kept until it does (sip-uas-ring-late.xml).
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -210,7 +211,8 @@ static CbTestSipp *
 sipp_phone_start_with (Fixture     *fixture,
                        CbTestPhone *user,
                        guint        media_port,
-                       const char  *scenario)
+                       const char  *scenario,
+                       const char  *message_file)
 {
   g_autofree char *inf = write_injection (fixture, "callee.csv", user, NULL);
   guint port = cb_test_free_udp_port ();
@@ -224,7 +226,8 @@ sipp_phone_start_with (Fixture     *fixture,
   cb_test_sipp_finish (registration, SIPP_MS);
 
   /* The INVITE must find the registered port bound. */
-  uas = sipp_start (fixture, "uas", scenario, "-p", port_arg, "-mp", media_arg, NULL);
+  uas = sipp_start (fixture, "uas", scenario, "-p", port_arg, "-mp", media_arg,
+                    message_file != NULL ? "-trace_msg" : NULL, "-message_file", message_file, NULL);
   if (g_str_equal (fixture->transport, "t1"))
     cb_test_sipp_wait_tcp_port (uas, port, WAIT_MS);
   else
@@ -237,7 +240,7 @@ sipp_phone_start (Fixture     *fixture,
                   CbTestPhone *user,
                   guint        media_port)
 {
-  return sipp_phone_start_with (fixture, user, media_port, "sip-uas-answer.xml");
+  return sipp_phone_start_with (fixture, user, media_port, "sip-uas-answer.xml", NULL);
 }
 
 /* The caller's phone is sipp: dials callee's extension (407, then
@@ -410,7 +413,7 @@ test_reinvite_refused (Fixture       *fixture,
     return;
 
   uas = sipp_phone_start_with (fixture, &fixture->ben, cb_test_free_udp_port (),
-                               "sip-uas-refuse-reinvite.xml");
+                               "sip-uas-refuse-reinvite.xml", NULL);
   wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle");
   uac = sipp_call_start_with (fixture, &fixture->anna, &fixture->ben, cb_test_free_udp_port (),
                               "sip-uac-reinvite.xml");
@@ -422,6 +425,55 @@ test_reinvite_refused (Fixture       *fixture,
   g_assert_null (strstr (log, "Codec Soup"));
   /* Held up through the refusal, ended by the caller's BYE. */
   wait_history (fixture->stream, "call", fixture->anna.user_id, "state", "connected ended");
+  cb_test_assert_healthy (fixture->server);
+}
+
+/* A click on the card may beat the phone's 180: the answer is taken and
+ * the phone told to pick up (NOTIFY Event: talk) once it rings. sipp
+ * rings two seconds after the INVITE and then gives up with 486. */
+static void
+test_answer_before_ringing (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *trace = g_build_filename (fixture->tmpdir, "ring-late-messages.log", NULL);
+  g_autoptr(CbTestSipp) uas = NULL;
+  g_autoptr(JsonNode) calls = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *messages = NULL;
+  const char *ringing, *talk;
+  JsonArray *list;
+  guint status = 0;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  uas = sipp_phone_start_with (fixture, &fixture->ben, cb_test_free_udp_port (),
+                               "sip-uas-ring-late.xml", trace);
+  wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle");
+  agent_start (&fixture->anna);
+  cb_test_phone_dial (&fixture->anna, fixture->ben.line);
+  wait_history (fixture->stream, "call", fixture->anna.user_id, "state", "ringing");
+
+  calls = cb_test_request (fixture->server, "GET", "/api/v1/calls", fixture->ben.token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  list = json_object_get_array_member (json_node_get_object (calls), "calls");
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  path = g_strdup_printf ("/api/v1/calls/%s/answer",
+                          json_object_get_string_member (json_array_get_object_element (list, 0),
+                                                         "call_id"));
+  /* Before the 180: the answer is taken, not refused (it was 409). */
+  answer = cb_test_request (fixture->server, "POST", path, fixture->ben.token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  cb_test_sipp_finish (uas, SIPP_MS);
+  cb_test_phone_wait_state (&fixture->anna, CB_SIP_CALL_STATE_ENDED, "Anna's call to end (486)");
+  g_assert_true (g_file_get_contents (trace, &messages, NULL, NULL));
+  ringing = strstr (messages, "SIP/2.0 180 Ringing");
+  talk = strstr (messages, "Event: talk");
+  g_assert_nonnull (ringing);
+  g_assert_nonnull (talk);
+  g_assert_true (talk > ringing);
   cb_test_assert_healthy (fixture->server);
 }
 
@@ -518,7 +570,7 @@ test_agent_to_sipp_early_media (Fixture       *fixture,
   if (!cb_test_have_sipp ())
     return;
 
-  uas = sipp_phone_start_with (fixture, &fixture->ben, ben_media, "sip-uas-early-media.xml");
+  uas = sipp_phone_start_with (fixture, &fixture->ben, ben_media, "sip-uas-early-media.xml", NULL);
   wait_history (fixture->stream, "line-state", fixture->ben.user_id, "line_state", "idle");
   agent_start (&fixture->anna);
 
@@ -669,6 +721,8 @@ main (int   argc,
   g_test_add ("/sip/sipp/agent-to-sipp", Fixture, NULL, fixture_setup, test_agent_to_sipp, fixture_teardown);
   g_test_add ("/sip/sipp/agent-to-sipp-early-media", Fixture, NULL, fixture_setup,
               test_agent_to_sipp_early_media, fixture_teardown);
+  g_test_add ("/sip/sipp/answer-before-ringing", Fixture, NULL, fixture_setup, test_answer_before_ringing,
+              fixture_teardown);
   g_test_add ("/sip/sipp/reinvite-refused", Fixture, NULL, fixture_setup, test_reinvite_refused,
               fixture_teardown);
   g_test_add ("/sip/sipp/display-name", Fixture, NULL, fixture_setup, test_display_name,
