@@ -20,11 +20,12 @@
  * coming millisecond, the loop sleeps one millisecond instead, and the
  * timer runs up to that much late (a SIP timer's resolution is a
  * millisecond anyway). The wrapper's table replaces the source's before
- * it is attached (GSource has no other way in); it keeps sofia's and
- * calls it for everything else.
+ * it is attached, and check reads the source's descriptors from the
+ * GSource itself (GSource has no other way in); it keeps sofia's table
+ * and calls it for everything else.
  */
 
-#define G_LOG_DOMAIN "cb-sip"
+#define G_LOG_DOMAIN "cb-phone"
 
 #include "config.h"
 

@@ -177,8 +177,6 @@ CbB2buaCall *cb_sip_b2bua_lookup            (CbSipB2bua *b2bua,
                                              const char *call_id);
 /* Forgets the call once it ended and has no handle left (no event will
  * come to free it after). */
-/* Tells a ringing device to pick up (desk phones' NOTIFY Event: talk). */
-void         cb_b2bua_leg_remote_answer (CbB2buaLeg *leg);
 void         cb_b2bua_call_drop_if_finished (CbB2buaCall *call);
 /* Its events and journal entries for everyone in it, then their lines
  * and lamps (a hunt group's ringing count too). */
@@ -322,6 +320,9 @@ void         cb_b2bua_leg_reinvite          (CbB2buaLeg *leg,
 gboolean     cb_b2bua_leg_usable            (CbB2buaLeg *leg);
 /* Ends one leg's dialog (BYE), the call goes on. */
 void         cb_b2bua_leg_hang_up           (CbB2buaLeg *leg);
+/* Tells a ringing device to pick up (desk phones' NOTIFY Event: talk;
+ * cb-sip-call-control.c). */
+void         cb_b2bua_leg_remote_answer     (CbB2buaLeg *leg);
 /* The party at the other end of leg, which is a or b of its call; a
  * caller who called as a leader stays presented as the leader
  * (as_user_id, may be NULL). */

@@ -600,6 +600,20 @@ cb_b2bua_leg_remote_answer (CbB2buaLeg *leg)
               TAG_END ());
 }
 
+/* Of a user's devices the call is at: a desk phone first (the one the
+ * user cannot reach from the client, the softphone otherwise), then one
+ * that already rings. */
+static gboolean
+better_to_answer (CbB2buaLeg *leg,
+                  CbB2buaLeg *than)
+{
+  gboolean desk = g_strcmp0 (leg->kind, "desk") == 0;
+
+  if (desk != (g_strcmp0 (than->kind, "desk") == 0))
+    return desk;
+  return leg->early && !than->early;
+}
+
 JsonObject *
 cb_sip_server_answer (CbSipServer  *self,
                       gint64        user_id,
@@ -623,8 +637,6 @@ cb_sip_server_answer (CbSipServer  *self,
     }
   else if (call->state == CB_WIRE_CALL_STATE_RINGING)
     {
-      /* A desk phone is the one the user cannot reach from the client;
-       * the softphone otherwise. */
       for (guint i = 0; i < call->legs->len; i++)
         {
           CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
@@ -634,9 +646,7 @@ cb_sip_server_answer (CbSipServer  *self,
           if (!leg->fork || leg->state != CB_B2BUA_LEG_CALLING || leg->nh == NULL ||
               leg->contact == NULL || (leg->user_id > 0 && leg->user_id != user_id))
             continue;
-          if (target == NULL || (g_strcmp0 (leg->kind, "desk") == 0 &&
-                                 g_strcmp0 (target->kind, "desk") != 0) ||
-              (leg->early && !target->early && g_strcmp0 (leg->kind, target->kind) == 0))
+          if (target == NULL || better_to_answer (leg, target))
             target = leg;
         }
     }
