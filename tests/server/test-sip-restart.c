@@ -12,7 +12,12 @@
  * kept), without the phone registering again. The same holds for a
  * queue: a caller waiting with hold music and a queue call an agent took
  * both end with a BYE to every phone, the waiting caller's journal
- * included.
+ * included. A call whose dialogs the server checked (an OPTIONS a second
+ * in each) ends as well: the phones, sofia-sip like the server, refuse a
+ * BYE whose CSeq is below one they saw (500), and the kept record
+ * follows the checks in steps of eight, numbered from 1 in the dialog
+ * the caller began (sofia would take a number from the clock, and the
+ * record would be written again at the first check).
  */
 
 #define G_LOG_DOMAIN "cb-sip"
@@ -20,8 +25,10 @@
 #include "config.h"
 
 #include <signal.h>
+#include <string.h>
 
 #include <gst/gst.h>
+#include <sqlite3.h>
 
 #include "cb-test-phone.h"
 
@@ -82,6 +89,16 @@ fixture_setup (Fixture       *fixture,
   cb_test_phone_start_user (fixture->server, &fixture->carla, "carla", CARLA_HZ, DORA_HZ);
   cb_test_phone_start_user (fixture->server, &fixture->dora, "dora", DORA_HZ, CARLA_HZ);
   cb_test_phone_start_user (fixture->server, &fixture->emil, "emil", EMIL_HZ, ANNA_HZ);
+}
+
+/* The server checks its calls' dialogs every second. */
+static void
+fixture_setup_checking (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_setenv ("CALLBOARD_SIP_DIALOG_CHECK", "1", TRUE);
+  fixture_setup (fixture, data);
+  g_unsetenv ("CALLBOARD_SIP_DIALOG_CHECK");
 }
 
 static void
@@ -207,6 +224,69 @@ test_sigkill (Fixture       *fixture,
   cb_sip_call_hangup (anna->call);
   cb_test_phone_wait_state (emil, CB_SIP_CALL_STATE_ENDED, "the new call to end");
   cb_test_stream_close (stream);
+  cb_test_assert_healthy (fixture->server);
+}
+
+/* Our CSeq in the dialog with the device of `number`, as the store keeps
+ * the call for a restart (cb-sip-recovery.c), read as the server wrote
+ * it last; -1 while no record has that dialog. */
+static gint64
+kept_cseq (Fixture    *fixture,
+           const char *number)
+{
+  g_autofree char *party = g_strdup_printf ("sip:%s@", number);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 cseq = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->server->database, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 1000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT data FROM live_calls", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) record = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+      JsonArray *legs;
+
+      g_assert_nonnull (record);
+      legs = json_object_get_array_member (json_node_get_object (record), "legs");
+      for (guint i = 0; i < json_array_get_length (legs); i++)
+        {
+          JsonObject *leg = json_array_get_object_element (legs, i);
+
+          if (strstr (json_object_get_string_member (leg, "remote"), party) != NULL)
+            cseq = json_object_get_int_member (leg, "cseq");
+        }
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return cseq;
+}
+
+static void
+test_sigkill_after_checks (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  CbTestPhone *anna = &fixture->anna, *ben = &fixture->ben;
+  gint64 cseq;
+
+  connect (anna, ben, ANNA_HZ, BEN_HZ);
+  fixture->calls[0] = g_object_ref (anna->call);
+  fixture->calls[1] = g_object_ref (ben->call);
+
+  /* Anna's INVITE began her dialog; the record has 0 for us there until
+   * our CSeq passes 8, the eighth check (a clock's number at the first,
+   * without the numbering from 1). */
+  CB_TEST_WAIT_FOR ((cseq = kept_cseq (fixture, "201")) >= 8, 30000,
+                    "the kept record to follow eight dialog checks");
+  g_assert_cmpint (cseq, <, 16);
+
+  cb_test_server_kill (fixture->server, SIGKILL);
+  cb_test_server_restart (fixture->server);
+  /* Both phones take the BYE: above every CSeq of the checks. */
+  CB_TEST_WAIT_FOR (all_ended (fixture), WAIT_MS, "the phones of the checked call to get a BYE");
+  assert_ended_by_restart (fixture, anna, "202");
+  assert_ended_by_restart (fixture, ben, "201");
   cb_test_assert_healthy (fixture->server);
 }
 
@@ -348,6 +428,8 @@ main (int   argc,
 #undef ADD
   g_test_add ("/sip/restart/sigkill-queue", Fixture, queue_directory, fixture_setup, test_sigkill_queue,
               fixture_teardown);
+  g_test_add ("/sip/restart/sigkill-after-checks", Fixture, NULL, fixture_setup_checking,
+              test_sigkill_after_checks, fixture_teardown);
 
   return g_test_run ();
 }

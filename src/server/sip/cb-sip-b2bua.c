@@ -831,7 +831,11 @@ check_dialogs (gpointer data)
       CbB2buaLeg *leg = g_ptr_array_index (call->legs, i);
 
       if (leg->state == CB_B2BUA_LEG_UP && leg->nh != NULL)
-        nua_options (leg->nh, TAG_END ());
+        {
+          const char *cseq = cb_sip_recovery_check_cseq (leg);
+
+          nua_options (leg->nh, TAG_IF (cseq != NULL, SIPTAG_CSEQ_STR (cseq)), TAG_END ());
+        }
     }
   return G_SOURCE_CONTINUE;
 }

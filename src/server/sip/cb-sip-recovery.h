@@ -34,6 +34,10 @@ void     cb_sip_recovery_note_target (CbB2buaLeg   *leg,
 void     cb_sip_recovery_note_message (CbB2buaLeg  *leg,
                                        const sip_t *sip);
 
+/* The CSeq for a dialog check's OPTIONS in the leg (SIPTAG_CSEQ_STR),
+ * or NULL to let the stack number it. */
+const char *cb_sip_recovery_check_cseq (CbB2buaLeg *leg);
+
 /* The same for a dialog that is no leg (yet): our party with our tag,
  * if the message shows it (NULL if not), and the route set (NULL:
  * none). */
