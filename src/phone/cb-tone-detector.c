@@ -25,6 +25,8 @@ struct _CbToneDetector {
   GMutex   lock;
   GstPad  *pad;
   gulong   probe_id;
+  gboolean probing;       /* the probe is in place or still running */
+  GCond    probe_gone;
   guint    rate;          /* from the pad's caps */
   guint    channels;
   gboolean format_ok;
@@ -201,6 +203,20 @@ on_pad_probe (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
+/* The probe's destroy notify: GStreamer calls it once the probe is
+ * removed and no callback of it runs any more, on whichever thread ran
+ * the last one. */
+static void
+probe_removed (gpointer data)
+{
+  CbToneDetector *self = data;
+
+  g_mutex_lock (&self->lock);
+  self->probing = FALSE;
+  g_cond_broadcast (&self->probe_gone);
+  g_mutex_unlock (&self->lock);
+}
+
 /**
  * cb_tone_detector_attach:
  * @pad: a pad carrying audio/x-raw S16 (native endianness), interleaved
@@ -220,11 +236,18 @@ cb_tone_detector_attach (CbToneDetector *self,
   cb_tone_detector_detach (self);
 
   self->pad = gst_object_ref (pad);
+  /* No reference for the probe: detach() waits for it to be gone, so the
+   * detector outlives any callback, and a test that detaches it then
+   * finds the last reference its own (a probe's reference was dropped
+   * on the streaming thread, a moment after the removal). */
+  self->probing = TRUE;
   self->probe_id = gst_pad_add_probe (pad,
                                       GST_PAD_PROBE_TYPE_BUFFER |
                                       GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
                                       (GstPadProbeCallback) on_pad_probe,
-                                      g_object_ref (self), g_object_unref);
+                                      self, probe_removed);
+  if (self->probe_id == 0)
+    self->probing = FALSE;
 
   /* Caps may already be negotiated, then no caps event passes again. */
   caps = gst_pad_get_current_caps (pad);
@@ -249,6 +272,11 @@ cb_tone_detector_detach (CbToneDetector *self)
   if (self->pad != NULL && self->probe_id != 0)
     gst_pad_remove_probe (self->pad, self->probe_id);
   self->probe_id = 0;
+  /* A callback running on a streaming thread finishes first. */
+  g_mutex_lock (&self->lock);
+  while (self->probing)
+    g_cond_wait (&self->probe_gone, &self->lock);
+  g_mutex_unlock (&self->lock);
   gst_clear_object (&self->pad);
 }
 
@@ -377,6 +405,7 @@ cb_tone_detector_finalize (GObject *object)
   CbToneDetector *self = CB_TONE_DETECTOR (object);
 
   g_mutex_clear (&self->lock);
+  g_cond_clear (&self->probe_gone);
 
   G_OBJECT_CLASS (cb_tone_detector_parent_class)->finalize (object);
 }
@@ -438,6 +467,7 @@ static void
 cb_tone_detector_init (CbToneDetector *self)
 {
   g_mutex_init (&self->lock);
+  g_cond_init (&self->probe_gone);
   self->level_db = -200.0;
   self->last_present_time = g_get_monotonic_time ();
 }
