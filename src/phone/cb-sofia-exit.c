@@ -1,7 +1,5 @@
-/* cb-sofia-exit.c: sofia-sip's exit handler kept off GLib's thread-local key
- *
- * Copyright 2026 The Callboard developers
- * SPDX-License-Identifier: GPL-3.0-or-later
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cb-sofia-exit.c: sofia-sip's exit handler kept off GLib's thread-local key.
  *
  * sofia-sip 1.12.11 as Debian ships it deletes, when the process exits,
  * the thread-local key of its random number state even if it never made

@@ -1,8 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cb-su-source.c: a sofia-sip root on the GLib main loop, without the busy
- * wait of sofia's own GLib source before each timer
- *
- * Copyright 2026 The Callboard developers
- * SPDX-License-Identifier: GPL-3.0-or-later
+ * wait of sofia's own GLib source before each timer.
  *
  * sofia-sip's GLib source (su_source.c) tells GLib how long to poll from
  * its next timer in whole milliseconds, rounded down: a timer due in

@@ -488,8 +488,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int ret;
-
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
@@ -521,6 +519,5 @@ main (int   argc,
   g_test_add ("/phone/media/echo-cancel", Fixture, NULL,
               fixture_setup, test_echo_cancel, fixture_teardown);
 
-  ret = g_test_run ();
-  return ret;
+  return g_test_run ();
 }

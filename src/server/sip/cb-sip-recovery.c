@@ -128,8 +128,9 @@ cb_sip_recovery_note_message (CbB2buaLeg  *leg,
  * its CSeq from the clock (some thousand million), far above the 0 the
  * record has for such a leg, and the record would be written again only
  * because a dialog check went out. Numbered from 1, the checks stay
- * within CSEQ_STEP of it for their first seven rounds. Once we have a CSeq there, the stack counts on from it; a request of
- * ours still unanswered also has one, and the stack then ignores ours. */
+ * within CSEQ_STEP of it for their first seven rounds. Once we have a
+ * CSeq there, the stack counts on from it; a request of ours still
+ * unanswered also has one, and the stack then ignores ours. */
 const char *
 cb_sip_recovery_check_cseq (CbB2buaLeg *leg)
 {
