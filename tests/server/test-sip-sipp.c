@@ -225,7 +225,8 @@ sipp_phone_start_with (Fixture     *fixture,
                              fixture->target, "-p", port_arg, "-inf", inf, NULL);
   cb_test_sipp_finish (registration, SIPP_MS);
 
-  /* The INVITE must find the registered port bound. */
+  /* The INVITE must find the registered port bound. Without a message
+   * file the argument list ends at the NULL in place of -trace_msg. */
   uas = sipp_start (fixture, "uas", scenario, "-p", port_arg, "-mp", media_arg,
                     message_file != NULL ? "-trace_msg" : NULL, "-message_file", message_file, NULL);
   if (g_str_equal (fixture->transport, "t1"))
