@@ -39,6 +39,7 @@ struct _CbAuth
   guint       failure_window;
   gboolean    fast_hash;
   GHashTable *failures;   /* "p:address name" / "a:address" → GArray of gint64 seconds */
+  GHashTable *checking;   /* pair key → attempts begun and not yet ended */
   CbPasswordChecker *checker;
 };
 
@@ -52,6 +53,7 @@ cb_auth_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->clock);
   g_clear_pointer (&self->failures, g_hash_table_unref);
+  g_clear_pointer (&self->checking, g_hash_table_unref);
   g_clear_object (&self->checker);
   G_OBJECT_CLASS (cb_auth_parent_class)->finalize (object);
 }
@@ -68,6 +70,7 @@ cb_auth_init (CbAuth *self)
   self->clock = g_object_ref (cb_clock_get_system ());
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) g_array_unref);
+  self->checking = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 CbAuth *
@@ -289,6 +292,38 @@ add_failure (CbAuth     *self,
     g_array_remove_range (times, 0, times->len - keep);
 }
 
+/* Keeps only the newest `keep` failures of key. */
+static void
+keep_newest (CbAuth     *self,
+             const char *key,
+             guint       keep)
+{
+  GArray *times = g_hash_table_lookup (self->failures, key);
+
+  if (times == NULL)
+    return;
+  if (keep == 0)
+    g_hash_table_remove (self->failures, key);
+  else if (times->len > keep)
+    g_array_remove_range (times, 0, times->len - keep);
+}
+
+/* Counts the attempts of a pair under way; returns those left after. */
+static guint
+count_checking (CbAuth     *self,
+                const char *pkey,
+                int         change)
+{
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->checking, pkey));
+
+  count = change > 0 ? count + 1 : (count > 0 ? count - 1 : 0);
+  if (count == 0)
+    g_hash_table_remove (self->checking, pkey);
+  else
+    g_hash_table_insert (self->checking, g_strdup (pkey), GUINT_TO_POINTER (count));
+  return count;
+}
+
 /* Takes back the newest failure of key (an attempt that did not fail). */
 static void
 remove_newest (CbAuth     *self,
@@ -327,6 +362,7 @@ cb_auth_begin_attempt (CbAuth     *self,
    * attempts before it, so no more checks run than the limits allow. */
   add_failure (self, pkey, self->max_failures + 1, now);
   add_failure (self, akey, self->max_address_failures + 1, now);
+  count_checking (self, pkey, +1);
   return verdict;
 }
 
@@ -338,9 +374,11 @@ cb_auth_end_attempt (CbAuth          *self,
 {
   g_autofree char *pkey = pair_key (username, address);
   g_autofree char *akey = address_key (address);
+  guint checking;
 
   g_return_if_fail (CB_IS_AUTH (self));
 
+  checking = count_checking (self, pkey, -1);
   switch (result)
     {
     case CB_ATTEMPT_FAILED:
@@ -354,10 +392,13 @@ cb_auth_end_attempt (CbAuth          *self,
       }
 
     case CB_ATTEMPT_SUCCEEDED:
-      /* The name from there starts afresh; the address keeps the
-       * failures of other names (one valid account must not reset the
-       * throttle for guessing others from the same place). */
-      g_hash_table_remove (self->failures, pkey);
+      /* The name from there starts afresh, but for the attempts still
+       * being checked, which stay counted: a burst with the right
+       * password early in it gets no more guesses than the limit. The
+       * address keeps the failures of other names (one valid account
+       * must not reset the throttle for guessing others from the same
+       * place). */
+      keep_newest (self, pkey, checking);
       remove_newest (self, akey);
       break;
 

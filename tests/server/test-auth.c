@@ -230,8 +230,9 @@ test_throttle_address (Fixture       *fixture,
 }
 
 /* Attempts count when they begin: of a burst begun before any ends, the
- * sixth is refused; a success or a cancelled attempt gives its count
- * back. */
+ * sixth is refused; a cancelled attempt gives its count back, and a
+ * success starts the pair afresh but for the attempts still being
+ * checked, which stay counted until they end. */
 static void
 test_throttle_burst (Fixture       *fixture,
                      gconstpointer  data)
@@ -248,9 +249,23 @@ test_throttle_burst (Fixture       *fixture,
   cb_auth_end_attempt (fixture->auth, "anna", "10.0.0.1", CB_ATTEMPT_CANCELLED);
   g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
                    ==, CB_THROTTLE_DELAY);
+
+  /* One of the five succeeds; four are still being checked: one more
+   * may begin, not five more. */
   cb_auth_end_attempt (fixture->auth, "anna", "10.0.0.1", CB_ATTEMPT_SUCCEEDED);
   g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
+                   ==, CB_THROTTLE_DELAY);
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.1", &delay_ms, &retry_after),
+                   ==, CB_THROTTLE_REJECT);
+
+  /* With none other under way, a success forgets the pair's failures. */
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (fail (fixture, "anna", "10.0.0.2", &delay_ms, &retry_after), ==, CB_THROTTLE_ALLOW);
+  g_assert_cmpint (cb_auth_begin_attempt (fixture->auth, "anna", "10.0.0.2", &delay_ms, &retry_after),
                    ==, CB_THROTTLE_ALLOW);
+  cb_auth_end_attempt (fixture->auth, "anna", "10.0.0.2", CB_ATTEMPT_SUCCEEDED);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (fail (fixture, "anna", "10.0.0.2", &delay_ms, &retry_after), ==, CB_THROTTLE_ALLOW);
 }
 
 int
