@@ -102,7 +102,11 @@ checkpoint_thread (gpointer user_data)
       rc = sqlite3_wal_checkpoint_v2 (self->own, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
       g_atomic_int_set (&self->last_log, log);
       g_atomic_int_inc (&self->runs);
-      if (rc != SQLITE_OK)
+      /* Busy: the writer was copying pages itself (on_wal_commit());
+       * the next commit asks again. Not worth a line in the log. */
+      if (rc == SQLITE_BUSY)
+        g_debug ("WAL checkpoint: busy, %d of %d pages in the database", done, log);
+      else if (rc != SQLITE_OK)
         g_message ("WAL checkpoint: %s", sqlite3_errmsg (self->own));
       else
         g_debug ("WAL checkpoint: %d of %d pages in the database", done, log);
