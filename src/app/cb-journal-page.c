@@ -240,6 +240,7 @@ create_row (gpointer item,
   g_autofree char *subtitle = NULL;
   g_autofree char *what = NULL;
   g_autofree char *for_group = NULL;
+  g_autofree char *for_leader = NULL;
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
   const char *number = cb_journal_entry_get_remote_number (entry);
   const char *icon_name = NULL;
@@ -254,6 +255,12 @@ create_row (gpointer item,
       /* Translators: %s is the hunt group the call came in for */
       for_group = g_strdup_printf (_("for %s"), cb_journal_entry_get_group_name (entry));
       g_ptr_array_add (parts, for_group);
+    }
+  if (cb_journal_entry_get_for_name (entry) != NULL)
+    {
+      /* Translators: %s is the person an assistant took or placed the call for */
+      for_leader = g_strdup_printf (_("for %s"), cb_journal_entry_get_for_name (entry));
+      g_ptr_array_add (parts, for_leader);
     }
   if (cb_journal_entry_get_picked_up (entry))
     g_ptr_array_add (parts, (gpointer) _("Picked up"));

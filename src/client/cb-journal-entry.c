@@ -32,6 +32,8 @@ struct _CbJournalEntry
   gint64    taken_by_user_id;
   char     *taken_by_name;
   gboolean  picked_up;
+  gint64    for_user_id;    /* the leader an assistant took or placed it for */
+  char     *for_name;
   CbCallOutcome outcome;
 };
 
@@ -56,6 +58,8 @@ enum {
   PROP_TAKEN_BY_USER_ID,
   PROP_TAKEN_BY_NAME,
   PROP_PICKED_UP,
+  PROP_FOR_USER_ID,
+  PROP_FOR_NAME,
   PROP_OUTCOME,
   N_PROPS
 };
@@ -73,6 +77,7 @@ cb_journal_entry_finalize (GObject *object)
   g_free (self->remote_name);
   g_free (self->group_name);
   g_free (self->taken_by_name);
+  g_free (self->for_name);
 
   G_OBJECT_CLASS (cb_journal_entry_parent_class)->finalize (object);
 }
@@ -138,6 +143,12 @@ cb_journal_entry_get_property (GObject    *object,
     case PROP_PICKED_UP:
       g_value_set_boolean (value, self->picked_up);
       break;
+    case PROP_FOR_USER_ID:
+      g_value_set_int64 (value, self->for_user_id);
+      break;
+    case PROP_FOR_NAME:
+      g_value_set_string (value, self->for_name);
+      break;
     case PROP_OUTCOME:
       g_value_set_enum (value, self->outcome);
       break;
@@ -174,6 +185,8 @@ cb_journal_entry_class_init (CbJournalEntryClass *klass)
     g_param_spec_int64 ("taken-by-user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_TAKEN_BY_NAME] = g_param_spec_string ("taken-by-name", NULL, NULL, NULL, ro);
   properties[PROP_PICKED_UP] = g_param_spec_boolean ("picked-up", NULL, NULL, FALSE, ro);
+  properties[PROP_FOR_USER_ID] = g_param_spec_int64 ("for-user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_FOR_NAME] = g_param_spec_string ("for-name", NULL, NULL, NULL, ro);
   properties[PROP_OUTCOME] =
     g_param_spec_enum ("outcome", NULL, NULL, CB_TYPE_CALL_OUTCOME, CB_CALL_OUTCOME_ANSWERED, ro);
 
@@ -220,6 +233,9 @@ _cb_journal_entry_new (const CbWireJournalEntry *entry)
   self->taken_by_user_id = MAX (entry->taken_by.user_id, 0);
   self->taken_by_name = dup_nonempty (entry->taken_by.name);
   self->picked_up = entry->picked_up;
+  /* A leader the viewer may not see comes as no "for" at all. */
+  self->for_user_id = MAX (entry->for_user_id, 0);
+  self->for_name = self->for_user_id > 0 ? dup_nonempty (entry->for_name) : NULL;
   self->outcome = entry->outcome;
   /* "Answered" without an answer is a writer that did not know the
    * outcome (a server before it journaled failures): go by the times. */
@@ -365,6 +381,20 @@ cb_journal_entry_get_taken_by_name (CbJournalEntry *self)
 {
   g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), NULL);
   return self->taken_by_name;
+}
+
+gint64
+cb_journal_entry_get_for_user_id (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), 0);
+  return self->for_user_id;
+}
+
+const char *
+cb_journal_entry_get_for_name (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), NULL);
+  return self->for_name;
 }
 
 gboolean

@@ -46,6 +46,9 @@ gint64          cb_journal_entry_get_group_id      (CbJournalEntry *self);
 const char     *cb_journal_entry_get_group_name    (CbJournalEntry *self);
 gint64          cb_journal_entry_get_taken_by_user_id (CbJournalEntry *self);
 const char     *cb_journal_entry_get_taken_by_name (CbJournalEntry *self);
+/* The leader an assistant took or placed the call for; 0 and NULL: none. */
+gint64          cb_journal_entry_get_for_user_id (CbJournalEntry *self);
+const char     *cb_journal_entry_get_for_name (CbJournalEntry *self);
 gboolean        cb_journal_entry_get_picked_up     (CbJournalEntry *self);
 
 G_END_DECLS

@@ -45,6 +45,7 @@
 #include "cb-diversion-dialog.h"
 #include "cb-diversion-label.h"
 #include "cb-group-row.h"
+#include "cb-journal-page.h"
 #include "cb-leader-forward-button.h"
 #include "cb-test-app.h"
 #include "cb-test-phone.h"
@@ -445,6 +446,19 @@ call_as_leader (Scene *scene)
   }
   g_assert_true (gtk_widget_activate_action (card, "call.hangup", NULL));
   cb_test_phone_wait_state (&scene->ben, CB_SIP_CALL_STATE_ENDED, "Ben's phone to stop");
+
+  /* Her journal says whom she called for. */
+  {
+    g_autofree char *for_thomas = g_strdup_printf (_("for %s"), "Dr. Thomas Krause");
+    GtkWidget *journal_page = find_widget (GTK_WIDGET (scene->window), match_type,
+                                           GSIZE_TO_POINTER (CB_TYPE_JOURNAL_PAGE));
+
+    g_assert_nonnull (journal_page);
+    cb_window_show_page (scene->window, "journal");
+    wait_for_widget (journal_page, match_mapped_label_with, for_thomas,
+                     "\"for Dr. Thomas Krause\" in Claudia's journal");
+    screenshot (GTK_WIDGET (scene->window), "assist-journal-for");
+  }
 }
 
 /* --- a call for the leader, forwarded to him --- */

@@ -614,7 +614,8 @@ test_queue_and_group_calls (void)
                                "{\"group_id\": 99, \"waiting\": 1, \"oldest_waiting_since\": 1,"
                                " \"answered\": 0, \"abandoned\": 0}"));
 
-  /* Journal: taken by a colleague (not missed), picked up, missed. */
+  /* Journal: taken by a colleague (not missed), picked up for a leader
+   * (an assistant's), missed; the first from a server without "for". */
   page = parse ("{\"entries\": ["
                 " {\"id\": 3, \"user_id\": 1, \"call_id\": \"c3\", \"direction\": \"in\","
                 "  \"remote_number\": \"+4930123\", \"remote_name\": \"\", \"remote_user_id\": null,"
@@ -625,12 +626,14 @@ test_queue_and_group_calls (void)
                 "  \"remote_number\": \"204\", \"remote_name\": \"carla diaz\", \"remote_user_id\": 4,"
                 "  \"started_at\": 1700000200, \"answered_at\": 1700000205, \"ended_at\": 1700000260,"
                 "  \"duration\": 55, \"answered\": true, \"group_id\": null, \"group_name\": null,"
-                "  \"taken_by_user_id\": null, \"taken_by_name\": null, \"picked_up\": true},"
+                "  \"taken_by_user_id\": null, \"taken_by_name\": null, \"picked_up\": true,"
+                "  \"for\": {\"user_id\": 7, \"name\": \"Dr. Thomas Krause\"}},"
                 " {\"id\": 1, \"user_id\": 1, \"call_id\": \"c1\", \"direction\": \"in\","
                 "  \"remote_number\": \"+4930999\", \"remote_name\": \"\", \"remote_user_id\": null,"
                 "  \"started_at\": 1700000100, \"answered_at\": null, \"ended_at\": 1700000130,"
                 "  \"duration\": 0, \"answered\": false, \"group_id\": 3, \"group_name\": \"Support\","
-                "  \"taken_by_user_id\": null, \"taken_by_name\": null, \"picked_up\": false}],"
+                "  \"taken_by_user_id\": null, \"taken_by_name\": null, \"picked_up\": false,"
+                "  \"for\": null}],"
                 " \"missed\": 1}");
   g_assert_true (cb_client_store_apply_journal (store, page, &error));
   g_assert_no_error (error);
@@ -645,14 +648,19 @@ test_queue_and_group_calls (void)
   g_assert_cmpint (cb_journal_entry_get_taken_by_user_id (taken), ==, 2);
   g_assert_cmpstr (cb_journal_entry_get_taken_by_name (taken), ==, "Ben Carter");
   g_assert_false (cb_journal_entry_get_missed (taken));
+  g_assert_cmpint (cb_journal_entry_get_for_user_id (taken), ==, 0);
+  g_assert_null (cb_journal_entry_get_for_name (taken));
 
   g_assert_cmpint (cb_journal_entry_get_group_id (picked), ==, 0);
   g_assert_null (cb_journal_entry_get_group_name (picked));
   g_assert_null (cb_journal_entry_get_taken_by_name (picked));
   g_assert_true (cb_journal_entry_get_picked_up (picked));
+  g_assert_cmpint (cb_journal_entry_get_for_user_id (picked), ==, 7);
+  g_assert_cmpstr (cb_journal_entry_get_for_name (picked), ==, "Dr. Thomas Krause");
 
   g_assert_cmpstr (cb_journal_entry_get_group_name (missed), ==, "Support");
   g_assert_true (cb_journal_entry_get_missed (missed));
+  g_assert_null (cb_journal_entry_get_for_name (missed));
   g_assert_cmpuint (cb_client_store_get_missed_count (store), ==, 1);
 
   /* A colleague's take arriving live does not count as missed either. */
