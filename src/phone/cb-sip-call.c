@@ -28,6 +28,7 @@ struct _CbSipCall {
   gboolean          held;         /* we put it on hold (set_hold) */
   gboolean          hold_muted;   /* and muted it for that (auto-hold) */
   gboolean          answering;    /* our 200 is sent */
+  gboolean          cancelling;   /* our CANCEL is sent: an answer is ended */
   int               answer_after; /* the agent answers by itself after this (s), or -1 */
   CbSipCallState    state;
   guint             end_status;
@@ -239,6 +240,17 @@ handle_state (CbSipCall *self,
 
   g_debug ("Call %s: %s, audio %d", self->remote_uri,
            nua_callstate_name (callstate), active);
+
+  /* The callee answered while our CANCEL was on its way (their 200
+   * crossed it, RFC 3261 9.1): sofia has ACKed the answer; the user hung
+   * up, so the call ends with a BYE instead of starting. */
+  if (self->cancelling && !self->incoming && callstate == nua_callstate_ready)
+    {
+      g_debug ("Call %s: answered after our CANCEL; sending BYE", self->remote_uri);
+      if (self->nh != NULL)
+        nua_bye (self->nh, TAG_END ());
+      return;
+    }
 
   if (remote != NULL)
     {
@@ -730,6 +742,7 @@ cb_sip_call_hangup (CbSipCall *self)
       break;
     case CB_SIP_CALL_STATE_DIALING:
     case CB_SIP_CALL_STATE_RINGING:
+      self->cancelling = TRUE;
       nua_cancel (self->nh, TAG_END ());
       break;
     case CB_SIP_CALL_STATE_ACTIVE:

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-sip.c: two SIP user agents on 127.0.0.1 call each other directly (no
- * registrar): tones both ways with Opus and PCMA, hold, DTMF, CANCEL, BYE. */
+ * registrar): tones both ways with Opus and PCMA, hold, DTMF, CANCEL, BYE;
+ * against sipp: REGISTER, and an answer that crosses our CANCEL. */
 #define G_LOG_DOMAIN "cb-phone"
 
 #include "config.h"
@@ -20,6 +21,7 @@ typedef struct {
   CbToneDetector  *detector;
   GString         *dtmf;
   gboolean         auto_answer;
+  gboolean         was_active;
 } Phone;
 
 typedef struct {
@@ -69,6 +71,8 @@ on_call_state (CbSipCall  *call,
   g_autoptr(GstElement) tap = NULL;
   g_autoptr(GstPad) pad = NULL;
 
+  if (cb_sip_call_get_state (call) == CB_SIP_CALL_STATE_ACTIVE)
+    phone->was_active = TRUE;
   if (cb_sip_call_get_state (call) != CB_SIP_CALL_STATE_ACTIVE ||
       cb_media_pipeline_get_audio_sink (media) == NULL)
     return;
@@ -371,6 +375,60 @@ test_register (Fixture       *fixture,
   cb_test_remove_dir (dir);
 }
 
+/* ---- an answer crossing our CANCEL, against sipp ------------------------ */
+
+static CbTestSipp *current_callee;
+
+static gboolean callee_exited (Fixture *f) { return current_callee->exited; }
+static gboolean alice_ringing (Fixture *f) { return state_is (&f->alice, CB_SIP_CALL_STATE_RINGING); }
+static gboolean alice_ended (Fixture *f) { return state_is (&f->alice, CB_SIP_CALL_STATE_ENDED); }
+
+/* Alice hangs up a ringing call just as the callee picks up: the callee's
+ * 200 arrives after her CANCEL went out (sipp sends it on the CANCEL, then
+ * 481 for the CANCEL). She ACKs it and sends a BYE, and her call never
+ * shows as connected. (Before, the call stayed up at both ends.) */
+static void
+test_answer_crosses_cancel (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(CbTestSipp) callee = NULL;
+  g_autoptr(CbSipCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port_arg = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *dir = NULL;
+  guint port;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  dir = g_dir_make_tmp ("cb-phone-sip-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  port = cb_test_free_udp_port ();
+  port_arg = g_strdup_printf ("%u", port);
+  callee = cb_test_sipp_start (dir, "callee", SOURCE_ROOT "/tests/phone/uas-answer-crossing-cancel.xml",
+                               "-p", port_arg, NULL);
+  current_callee = callee;
+  cb_test_sipp_wait_port (callee, port, WAIT_MS);
+
+  uri = g_strdup_printf ("sip:callee@127.0.0.1:%u", port);
+  call = cb_sip_agent_dial (fixture->alice.agent, uri, &error);
+  g_assert_no_error (error);
+  adopt_call (&fixture->alice, call);
+  g_assert_true (wait_for (fixture, alice_ringing, WAIT_MS));
+
+  cb_sip_call_hangup (fixture->alice.call);
+  /* sipp ends its scenario with the BYE (without one, at its receive
+   * timeout, failing). */
+  g_assert_true (wait_for (fixture, callee_exited, 30000));
+  cb_test_sipp_finish (callee, 10000);
+  g_assert_true (wait_for (fixture, alice_ended, WAIT_MS));
+  g_assert_false (fixture->alice.was_active);
+
+  current_callee = NULL;
+  cb_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -383,6 +441,8 @@ main (int   argc,
   g_test_add ("/phone/sip/hold-by-callee", Fixture, NULL, fixture_setup, test_hold_by_callee, fixture_teardown);
   g_test_add ("/phone/sip/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/phone/sip/decline", Fixture, NULL, fixture_setup, test_decline, fixture_teardown);
+  g_test_add ("/phone/sip/answer-crosses-cancel", Fixture, NULL,
+              fixture_setup, test_answer_crosses_cancel, fixture_teardown);
   g_test_add ("/phone/sip/register/auth", Fixture, GINT_TO_POINTER (TRUE),
               fixture_setup, test_register, fixture_teardown);
   g_test_add ("/phone/sip/register/wrong-password", Fixture, GINT_TO_POINTER (FALSE),
