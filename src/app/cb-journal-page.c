@@ -241,6 +241,7 @@ create_row (gpointer item,
   g_autofree char *what = NULL;
   g_autofree char *for_group = NULL;
   g_autofree char *for_leader = NULL;
+  g_autofree char *picked_up = NULL;
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
   const char *number = cb_journal_entry_get_remote_number (entry);
   const char *icon_name = NULL;
@@ -262,7 +263,13 @@ create_row (gpointer item,
       for_leader = g_strdup_printf (_("for %s"), cb_journal_entry_get_for_name (entry));
       g_ptr_array_add (parts, for_leader);
     }
-  if (cb_journal_entry_get_picked_up (entry))
+  if (cb_journal_entry_get_picked_up_from (entry) != NULL)
+    {
+      /* Translators: %s is the colleague the call rang at before the user took it */
+      picked_up = g_strdup_printf (_("Picked up from %s"), cb_journal_entry_get_picked_up_from (entry));
+      g_ptr_array_add (parts, picked_up);
+    }
+  else if (cb_journal_entry_get_picked_up (entry))
     g_ptr_array_add (parts, (gpointer) _("Picked up"));
   g_ptr_array_add (parts, time);
   if (cb_journal_entry_get_answered (entry))

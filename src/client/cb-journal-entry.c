@@ -32,6 +32,7 @@ struct _CbJournalEntry
   gint64    taken_by_user_id;
   char     *taken_by_name;
   gboolean  picked_up;
+  char     *picked_up_from;  /* whom, when known */
   gint64    for_user_id;    /* the leader an assistant took or placed it for */
   char     *for_name;
   CbCallOutcome outcome;
@@ -58,6 +59,7 @@ enum {
   PROP_TAKEN_BY_USER_ID,
   PROP_TAKEN_BY_NAME,
   PROP_PICKED_UP,
+  PROP_PICKED_UP_FROM,
   PROP_FOR_USER_ID,
   PROP_FOR_NAME,
   PROP_OUTCOME,
@@ -78,6 +80,7 @@ cb_journal_entry_finalize (GObject *object)
   g_free (self->group_name);
   g_free (self->taken_by_name);
   g_free (self->for_name);
+  g_free (self->picked_up_from);
 
   G_OBJECT_CLASS (cb_journal_entry_parent_class)->finalize (object);
 }
@@ -143,6 +146,9 @@ cb_journal_entry_get_property (GObject    *object,
     case PROP_PICKED_UP:
       g_value_set_boolean (value, self->picked_up);
       break;
+    case PROP_PICKED_UP_FROM:
+      g_value_set_string (value, self->picked_up_from);
+      break;
     case PROP_FOR_USER_ID:
       g_value_set_int64 (value, self->for_user_id);
       break;
@@ -185,6 +191,7 @@ cb_journal_entry_class_init (CbJournalEntryClass *klass)
     g_param_spec_int64 ("taken-by-user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_TAKEN_BY_NAME] = g_param_spec_string ("taken-by-name", NULL, NULL, NULL, ro);
   properties[PROP_PICKED_UP] = g_param_spec_boolean ("picked-up", NULL, NULL, FALSE, ro);
+  properties[PROP_PICKED_UP_FROM] = g_param_spec_string ("picked-up-from", NULL, NULL, NULL, ro);
   properties[PROP_FOR_USER_ID] = g_param_spec_int64 ("for-user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_FOR_NAME] = g_param_spec_string ("for-name", NULL, NULL, NULL, ro);
   properties[PROP_OUTCOME] =
@@ -233,6 +240,8 @@ _cb_journal_entry_new (const CbWireJournalEntry *entry)
   self->taken_by_user_id = MAX (entry->taken_by.user_id, 0);
   self->taken_by_name = dup_nonempty (entry->taken_by.name);
   self->picked_up = entry->picked_up;
+  self->picked_up_from = entry->picked_up && entry->picked_up_from.user_id > 0
+                         ? dup_nonempty (entry->picked_up_from.name) : NULL;
   /* A leader the viewer may not see comes as no "for" at all. */
   self->for_user_id = MAX (entry->for_user_id, 0);
   self->for_name = self->for_user_id > 0 ? dup_nonempty (entry->for_name) : NULL;
@@ -381,6 +390,13 @@ cb_journal_entry_get_taken_by_name (CbJournalEntry *self)
 {
   g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), NULL);
   return self->taken_by_name;
+}
+
+const char *
+cb_journal_entry_get_picked_up_from (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), NULL);
+  return self->picked_up_from;
 }
 
 gint64

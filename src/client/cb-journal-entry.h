@@ -50,5 +50,7 @@ const char     *cb_journal_entry_get_taken_by_name (CbJournalEntry *self);
 gint64          cb_journal_entry_get_for_user_id (CbJournalEntry *self);
 const char     *cb_journal_entry_get_for_name (CbJournalEntry *self);
 gboolean        cb_journal_entry_get_picked_up     (CbJournalEntry *self);
+/* Whose ringing call the user took over, when the viewer may know. */
+const char     *cb_journal_entry_get_picked_up_from (CbJournalEntry *self);
 
 G_END_DECLS

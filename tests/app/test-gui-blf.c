@@ -30,6 +30,7 @@
 #include <string.h>
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
+#include <glib/gi18n.h>
 
 #include "cb-app-util.h"
 #include "cb-blf-key-tile.h"
@@ -39,6 +40,7 @@
 #include "cb-colleague-widget.h"
 #include "cb-contact-row.h"
 #include "cb-contact-window.h"
+#include "cb-journal-page.h"
 #include "cb-test-app.h"
 #include "cb-test-phone.h"
 #include "cb-test-server.h"
@@ -143,6 +145,14 @@ match_name (GtkWidget *widget,
             gpointer   data)
 {
   return g_strcmp0 (gtk_widget_get_name (widget), data) == 0;
+}
+
+static gboolean
+match_mapped_label_with (GtkWidget *widget,
+                         gpointer   data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), data) != NULL;
 }
 
 static gboolean
@@ -606,6 +616,19 @@ drag_card_to_ben (Scene       *scene,
 
   cb_sip_call_hangup (scene->erik.call);
   cb_test_phone_wait_state (&scene->ben, CB_SIP_CALL_STATE_ENDED, "Erik and Ben to hang up");
+
+  /* Anna's journal says whose call she took. */
+  {
+    g_autofree char *from_carla = g_strdup_printf (_("Picked up from %s"), "Carla Diaz");
+    GtkWidget *journal_page = find_widget (GTK_WIDGET (scene->window), match_type,
+                                           GSIZE_TO_POINTER (CB_TYPE_JOURNAL_PAGE));
+
+    g_assert_nonnull (journal_page);
+    cb_window_show_page (scene->window, "journal");
+    CB_TEST_WAIT_FOR (find_widget (journal_page, match_mapped_label_with, from_carla) != NULL,
+                      TIMEOUT_MS, "\"Picked up from Carla Diaz\" in Anna's journal");
+    g_free (cb_test_app_screenshot (GTK_WIDGET (scene->window), "journal-picked-up"));
+  }
 }
 
 /* Ends the card's call and waits until both ends know: a later card for

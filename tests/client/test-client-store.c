@@ -627,6 +627,7 @@ test_queue_and_group_calls (void)
                 "  \"started_at\": 1700000200, \"answered_at\": 1700000205, \"ended_at\": 1700000260,"
                 "  \"duration\": 55, \"answered\": true, \"group_id\": null, \"group_name\": null,"
                 "  \"taken_by_user_id\": null, \"taken_by_name\": null, \"picked_up\": true,"
+                "  \"picked_up_from\": {\"user_id\": 2, \"name\": \"Ben Carter\"},"
                 "  \"for\": {\"user_id\": 7, \"name\": \"Dr. Thomas Krause\"}},"
                 " {\"id\": 1, \"user_id\": 1, \"call_id\": \"c1\", \"direction\": \"in\","
                 "  \"remote_number\": \"+4930999\", \"remote_name\": \"\", \"remote_user_id\": null,"
@@ -648,6 +649,7 @@ test_queue_and_group_calls (void)
   g_assert_cmpint (cb_journal_entry_get_taken_by_user_id (taken), ==, 2);
   g_assert_cmpstr (cb_journal_entry_get_taken_by_name (taken), ==, "Ben Carter");
   g_assert_false (cb_journal_entry_get_missed (taken));
+  g_assert_null (cb_journal_entry_get_picked_up_from (taken));
   g_assert_cmpint (cb_journal_entry_get_for_user_id (taken), ==, 0);
   g_assert_null (cb_journal_entry_get_for_name (taken));
 
@@ -655,6 +657,7 @@ test_queue_and_group_calls (void)
   g_assert_null (cb_journal_entry_get_group_name (picked));
   g_assert_null (cb_journal_entry_get_taken_by_name (picked));
   g_assert_true (cb_journal_entry_get_picked_up (picked));
+  g_assert_cmpstr (cb_journal_entry_get_picked_up_from (picked), ==, "Ben Carter");
   g_assert_cmpint (cb_journal_entry_get_for_user_id (picked), ==, 7);
   g_assert_cmpstr (cb_journal_entry_get_for_name (picked), ==, "Dr. Thomas Krause");
 
