@@ -627,12 +627,15 @@ diversion (Scene *scene)
   g_autofree char *ben_diverted = g_strdup_printf (_("Diverted to %s"), "Dr. Thomas Krause");
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GBytes) wav = wav_new ();
-  g_autofree char *wav_path = g_test_build_filename (G_TEST_BUILT, "assist-announcement.wav", NULL);
+  /* A directory of its own: runs side by side must not share the file. */
+  g_autofree char *wav_dir = g_dir_make_tmp ("cb-assist-XXXXXX", NULL);
+  g_autofree char *wav_path = g_build_filename (wav_dir, "announcement.wav", NULL);
   g_autoptr(GFile) wav_file = g_file_new_for_path (wav_path);
   g_autoptr(GError) error = NULL;
   GtkWidget *row;
   GtkWidget *label;
 
+  g_assert_nonnull (wav_dir);
   g_assert_false (cb_diversion_button_get_diverted (button));
 
   /* All calls to Ben, named as people do; unanswered ones to Erik. */
@@ -697,7 +700,7 @@ diversion (Scene *scene)
   g_clear_pointer (&answer, json_node_unref);
   cb_test_request_expect (scene->server, "PUT", "/api/v1/me/diversion", scene->ben_token, "{}", 200, &answer);
   CB_TEST_WAIT_FOR (!cb_contact_get_diverted (ben), TIMEOUT_MS, "Ben's diversion off");
-  g_file_delete (wav_file, NULL, NULL);
+  cb_test_remove_dir (wav_dir);
 }
 
 /* --- the leader's side of the filter --- */
