@@ -230,6 +230,15 @@ update_assistant_header (CbGroupRow *self,
   update_filter (self);
 }
 
+/* A sequential hunt group rings its members in their order; a parallel
+ * one rings them all at once, and a queue has its own order of agents. */
+static gboolean
+rings_in_order (CbGroupRow *self)
+{
+  return cb_group_get_kind (self->group) == CB_GROUP_KIND_HUNT &&
+         cb_group_get_strategy (self->group) == CB_RING_STRATEGY_SEQUENTIAL;
+}
+
 static void
 update_header (CbGroupRow *self)
 {
@@ -269,7 +278,9 @@ update_header (CbGroupRow *self)
   gtk_label_set_label (self->count_label, count);
 
   gtk_widget_set_visible (GTK_WIDGET (self->login_list), cb_group_get_is_member (self->group));
-  gtk_label_set_label (self->members_header, _("Members in Ringing Order"));
+  /* The order is the ringing order only where members ring one by one. */
+  gtk_label_set_label (self->members_header, rings_in_order (self) ? _("Members in Ringing Order")
+                                                                    : _("Members"));
   gtk_widget_set_visible (GTK_WIDGET (self->members_header), n_members > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->members_list), n_members > 0);
 
@@ -497,8 +508,8 @@ create_member_row (gpointer item,
   GtkWidget *up;
   GtkWidget *down;
 
-  /* Only where the order matters (hunt groups) and for who may change it. */
-  if (contact == NULL || cb_group_get_kind (self->group) != CB_GROUP_KIND_HUNT || !may_reorder (self))
+  /* Only where the order matters and for who may change it. */
+  if (contact == NULL || !rings_in_order (self) || !may_reorder (self))
     return row;
   for (guint i = 0; i < n; i++)
     {

@@ -27,6 +27,7 @@
 #include <locale.h>
 #include <string.h>
 #include <adwaita.h>
+#include <glib/gi18n.h>
 
 #include "cb-app-util.h"
 #include "cb-call-row.h"
@@ -1788,6 +1789,14 @@ group_named (CbWindow   *window,
 }
 
 static gboolean
+match_action (GtkWidget *widget,
+              gpointer   data)
+{
+  return GTK_IS_ACTIONABLE (widget) && gtk_widget_get_visible (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0;
+}
+
+static gboolean
 match_group_row (GtkWidget *widget,
                  gpointer   data)
 {
@@ -1843,7 +1852,14 @@ test_groups (gconstpointer data)
   CB_TEST_WAIT_FOR ((row = find_widget (GTK_WIDGET (window), match_group_row, sales)) != NULL,
                     TIMEOUT_MS, "the Sales group row");
 
-  /* Anna leads Sales: Carla moves up to the top, as the server says. */
+  /* Sales rings everyone at once: its members are listed, not in a
+   * ringing order, and nobody is offered to move them. */
+  g_assert_nonnull (find_widget (row, match_label_text, (gpointer) _("Members")));
+  g_assert_null (find_widget (row, match_action, (gpointer) "group.move-up"));
+  g_assert_null (find_widget (row, match_action, (gpointer) "group.move-down"));
+
+  /* Anna leads Sales: Carla moves up to the top, as the server says (the
+   * order is kept for when the group rings in turn). */
   g_assert_cmpint (first_member_id (sales), !=, cb_contact_get_id (carla));
   g_assert_true (gtk_widget_activate_action (row, "group.move-up", "x", cb_contact_get_id (carla)));
   CB_TEST_WAIT_FOR (first_member_id (sales) == cb_contact_get_id (carla), TIMEOUT_MS,
