@@ -323,13 +323,43 @@ test_decline (Fixture       *fixture,
   g_assert_cmpuint (cb_sip_call_get_end_status (fixture->alice.call), ==, 486);
 }
 
-/* ---- REGISTER against sipp --------------------------------------------- */
+/* ---- against sipp ------------------------------------------------------ */
 
-static CbTestSipp *current_registrar;
+/* The sipp a test runs, for conditions. */
+static CbTestSipp *current_sipp;
+
+static gboolean sipp_exited (Fixture *f) { return current_sipp->exited; }
+
+/* sipp playing tests/phone/SCENARIO on a free port of 127.0.0.1, in a
+ * new directory (*dir, for cb_test_remove_dir()); the port in *port.
+ * timeout: sipp's -timeout, or NULL for the one-call default. */
+static CbTestSipp *
+start_sipp (const char  *name,
+            const char  *scenario,
+            const char  *timeout,
+            char       **dir,
+            guint       *port)
+{
+  g_autofree char *path = g_build_filename (SOURCE_ROOT, "tests", "phone", scenario, NULL);
+  g_autofree char *port_arg = NULL;
+  CbTestSipp *sipp;
+
+  *dir = g_dir_make_tmp ("cb-phone-sip-XXXXXX", NULL);
+  g_assert_nonnull (*dir);
+  *port = cb_test_free_udp_port ();
+  port_arg = g_strdup_printf ("%u", *port);
+  /* Without a timeout the argument list ends at its NULL. */
+  sipp = cb_test_sipp_start (*dir, name, path, "-p", port_arg,
+                             timeout != NULL ? "-timeout" : NULL, timeout, NULL);
+  current_sipp = sipp;
+  cb_test_sipp_wait_port (sipp, *port, WAIT_MS);
+  return sipp;
+}
+
+/* ---- REGISTER ------------------------------------------------------------ */
 
 static gboolean alice_registered (Fixture *f) { return cb_sip_agent_get_registered (f->alice.agent); }
 static gboolean alice_unregistered (Fixture *f) { return !cb_sip_agent_get_registered (f->alice.agent); }
-static gboolean sipp_exited (Fixture *f) { return current_registrar->exited; }
 
 static void
 test_register (Fixture       *fixture,
@@ -338,21 +368,13 @@ test_register (Fixture       *fixture,
   gboolean good_password = GPOINTER_TO_INT (data);
   g_autoptr(CbTestSipp) registrar = NULL;
   g_autofree char *registrar_uri = NULL;
-  g_autofree char *port_arg = NULL;
   g_autofree char *dir = NULL;
   guint port;
 
   if (!cb_test_have_sipp ())
     return;
 
-  dir = g_dir_make_tmp ("cb-phone-sip-XXXXXX", NULL);
-  g_assert_nonnull (dir);
-  port = cb_test_free_udp_port ();
-  port_arg = g_strdup_printf ("%u", port);
-  registrar = cb_test_sipp_start (dir, "registrar", SOURCE_ROOT "/tests/phone/register-auth.xml",
-                                  "-p", port_arg, "-timeout", "20s", NULL);
-  current_registrar = registrar;
-  cb_test_sipp_wait_port (registrar, port, WAIT_MS);
+  registrar = start_sipp ("registrar", "register-auth.xml", "20s", &dir, &port);
   registrar_uri = g_strdup_printf ("sip:127.0.0.1:%u", port);
   cb_sip_agent_register (fixture->alice.agent, registrar_uri,
                          good_password ? "secret" : "wrong");
@@ -370,22 +392,19 @@ test_register (Fixture       *fixture,
     }
 
   cb_test_sipp_finish (registrar, 10000);
-  current_registrar = NULL;
+  current_sipp = NULL;
   g_clear_pointer (&registrar, cb_test_sipp_free);
   cb_test_remove_dir (dir);
 }
 
-/* ---- an answer crossing our CANCEL, against sipp ------------------------ */
+/* ---- an answer crossing our CANCEL -------------------------------------- */
 
-static CbTestSipp *current_callee;
-
-static gboolean callee_exited (Fixture *f) { return current_callee->exited; }
 static gboolean alice_ringing (Fixture *f) { return state_is (&f->alice, CB_SIP_CALL_STATE_RINGING); }
 static gboolean alice_ended (Fixture *f) { return state_is (&f->alice, CB_SIP_CALL_STATE_ENDED); }
 
 /* Alice hangs up a ringing call just as the callee picks up: the callee's
- * 200 arrives after her CANCEL went out (sipp sends it on the CANCEL, then
- * 481 for the CANCEL). She ACKs it and sends a BYE, and her call never
+ * 200 arrives after her CANCEL went out (on the CANCEL, sipp answers it
+ * 481, then sends the 200 for the INVITE). She ACKs it and sends a BYE, and her call never
  * shows as connected. (Before, the call stayed up at both ends.) */
 static void
 test_answer_crosses_cancel (Fixture       *fixture,
@@ -394,7 +413,6 @@ test_answer_crosses_cancel (Fixture       *fixture,
   g_autoptr(CbTestSipp) callee = NULL;
   g_autoptr(CbSipCall) call = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *port_arg = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *dir = NULL;
   guint port;
@@ -402,14 +420,7 @@ test_answer_crosses_cancel (Fixture       *fixture,
   if (!cb_test_have_sipp ())
     return;
 
-  dir = g_dir_make_tmp ("cb-phone-sip-XXXXXX", NULL);
-  g_assert_nonnull (dir);
-  port = cb_test_free_udp_port ();
-  port_arg = g_strdup_printf ("%u", port);
-  callee = cb_test_sipp_start (dir, "callee", SOURCE_ROOT "/tests/phone/uas-answer-crossing-cancel.xml",
-                               "-p", port_arg, NULL);
-  current_callee = callee;
-  cb_test_sipp_wait_port (callee, port, WAIT_MS);
+  callee = start_sipp ("callee", "uas-answer-crossing-cancel.xml", NULL, &dir, &port);
 
   uri = g_strdup_printf ("sip:callee@127.0.0.1:%u", port);
   call = cb_sip_agent_dial (fixture->alice.agent, uri, &error);
@@ -420,12 +431,12 @@ test_answer_crosses_cancel (Fixture       *fixture,
   cb_sip_call_hangup (fixture->alice.call);
   /* sipp ends its scenario with the BYE (without one, at its receive
    * timeout, failing). */
-  g_assert_true (wait_for (fixture, callee_exited, 30000));
+  g_assert_true (wait_for (fixture, sipp_exited, 30000));
   cb_test_sipp_finish (callee, 10000);
   g_assert_true (wait_for (fixture, alice_ended, WAIT_MS));
   g_assert_false (fixture->alice.was_active);
 
-  current_callee = NULL;
+  current_sipp = NULL;
   cb_test_remove_dir (dir);
 }
 
