@@ -100,6 +100,23 @@ cb_widget_unparent_children (GtkWidget *widget)
     gtk_widget_unparent (child);
 }
 
+AdwToast *
+cb_toast_new (const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+  GtkWidget *label = gtk_label_new (message);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_add_css_class (label, "heading");   /* as the toast's own title */
+  /* Its natural width is the whole message on one line: without a limit
+   * the label would ask for that and the toast would not wrap it. */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 50);
+  adw_toast_set_custom_title (toast, label);
+  return toast;
+}
+
 void
 cb_widget_show_toast (GtkWidget  *widget,
                       const char *message)
@@ -115,7 +132,7 @@ cb_widget_show_toast (GtkWidget  *widget,
       return;
     }
 
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), cb_toast_new (message));
 }
 
 char *

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -33,6 +33,12 @@ void     cb_app_init_style              (void);
 /* For dispose of template widgets: gtk_widget_dispose_template() only
  * removes the children bound by name, this removes the others. */
 void     cb_widget_unparent_children    (GtkWidget  *widget);
+
+/* A toast that shows the whole of @message, on as many lines as it takes:
+ * libadwaita 1.2 cuts a toast's title to one line, and a message that
+ * says what failed and why was cut where the why begins (in a dialog,
+ * and in German, even the what). */
+AdwToast *cb_toast_new                  (const char *message);
 
 /* Shows @message in the nearest AdwToastOverlay above @widget; logs it if
  * the widget is not in a window (any more). */

@@ -116,7 +116,7 @@ on_field_changed (GObject      *source,
         return;
       reason = cb_describe_error (error);
       message = g_strdup_printf ("%s: %s", change->failure, reason);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      adw_toast_overlay_add_toast (self->toast_overlay, cb_toast_new (message));
     }
 }
 
@@ -150,7 +150,7 @@ move_key_action (GtkWidget  *widget,
   if (cb_blf_key_get_distributed (moved))
     {
       adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("Keys your groups give you keep their place")));
+                                   cb_toast_new (_("Keys your groups give you keep their place")));
       return;
     }
 

@@ -102,7 +102,7 @@ static void
 show_toast (CbDiversionDialog *self,
             const char        *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, cb_toast_new (message));
 }
 
 /* --- targets --- */

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cb-app-util.h"
 #include "cb-blf-window.h"
 #include "cb-monitor-window.h"
 #include "cb-window-private.h"
@@ -146,7 +147,7 @@ answer_call_action (GtkWidget  *widget,
     {
       g_autofree char *message = g_strdup_printf (_("The call could not be answered: %s"), error->message);
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      adw_toast_overlay_add_toast (self->toast_overlay, cb_toast_new (message));
     }
 }
 

@@ -76,7 +76,7 @@ _cb_window_show_toast (CbWindow   *self,
 
   if (overlay == NULL)
     overlay = GTK_WIDGET (self->toast_overlay);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), cb_toast_new (message));
 }
 
 /* A request to the server: a toast when it failed (@failure: what), and

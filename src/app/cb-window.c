@@ -170,7 +170,7 @@ on_status_set (GObject      *object,
       g_autofree char *reason = cb_describe_error (error);
       g_autofree char *message = g_strdup_printf (_("Your status could not be changed: %s"), reason);
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+      adw_toast_overlay_add_toast (self->toast_overlay, cb_toast_new (message));
       /* Show again what the server has. */
       sync_status_from_store (self);
     }
