@@ -154,6 +154,8 @@ cb_describe_error (const GError *error)
           return g_strdup (_("The server does not know that entry (any more)."));
         case CB_PROTOCOL_ERROR_UNAVAILABLE:
           return g_strdup (_("The server is not available right now."));
+        case CB_PROTOCOL_ERROR_UNREACHABLE:
+          return g_strdup (_("No phone is registered for that number right now."));
         default:
           break;
         }

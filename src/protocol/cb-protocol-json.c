@@ -27,6 +27,7 @@ static const struct {
   [CB_PROTOCOL_ERROR_TOO_MANY_REQUESTS] = { "too-many-requests", 429 },
   [CB_PROTOCOL_ERROR_INTERNAL] = { "internal", 500 },
   [CB_PROTOCOL_ERROR_UNAVAILABLE] = { "unavailable", 503 },
+  [CB_PROTOCOL_ERROR_UNREACHABLE] = { "unreachable", 409 },
 };
 
 const char *

@@ -30,6 +30,9 @@ typedef enum {
   CB_PROTOCOL_ERROR_TOO_MANY_REQUESTS, /* "too-many-requests", 429 */
   CB_PROTOCOL_ERROR_INTERNAL,          /* "internal", 500 */
   CB_PROTOCOL_ERROR_UNAVAILABLE,       /* "unavailable", 503 */
+  /* A conflict a client names in its own words: no phone is registered
+   * for the number a call was to go to (and nothing takes its calls). */
+  CB_PROTOCOL_ERROR_UNREACHABLE,       /* "unreachable", 409 */
 } CbProtocolError;
 
 GQuark       cb_protocol_error_quark             (void);

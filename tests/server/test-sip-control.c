@@ -298,10 +298,10 @@ test_forward (Fixture       *fixture,
   Pair anna_ben = { &fixture->anna, &fixture->ben };
   Pair anna_carla = { &fixture->anna, &fixture->carla };
   JsonArray *calls;
+  JsonObject *refused;
 
   user_start (fixture, &fixture->anna, "anna", 440, 660);
   user_start (fixture, &fixture->ben, "ben", 880, 440);
-  user_start (fixture, &fixture->carla, "carla", 660, 440);
 
   uri = g_strdup_printf ("sip:202@%s", fixture->registrar + 4);
   call = cb_sip_agent_dial (fixture->anna.agent, uri, &error);
@@ -314,6 +314,15 @@ test_forward (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (calls), ==, 1);
   path = g_strdup_printf ("/api/v1/calls/%s/forward", call_id_of (json_array_get_object_element (calls, 0)));
   expect_status (fixture, "POST", path, &fixture->ben, "{\"to\":\"999\"}", 404);
+  /* Nothing registered for carla yet: a conflict with a code of its own,
+   * which clients put in their own words; the call stays as it was. */
+  refused = request (fixture, "POST", path, &fixture->ben, "{\"to\":\"203\"}", 409, &answer);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (refused, "error"), "code"),
+                   ==, "unreachable");
+  g_clear_pointer (&answer, json_node_unref);
+  g_assert_true (pair_active (&anna_ben));
+
+  user_start (fixture, &fixture->carla, "carla", 660, 440);
   request (fixture, "POST", path, &fixture->ben, "{\"to\":\"203\"}", 200, &answer);
 
   cb_test_wait_until (pair_active, &anna_carla, WAIT_MS, "carla to answer");

@@ -153,7 +153,7 @@ reachable (CbSipServer        *self,
     case CB_SIP_TARGET_DEVICE:
       if (cb_sip_diversion_reachable (self, target->user_id))
         return TRUE;
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_UNREACHABLE,
                    "Nothing is registered for “%s”", to);
       return FALSE;
 
