@@ -171,12 +171,33 @@ on_call_state (CbCallTracker *self,
   reschedule (self);
 }
 
+/* Where a new call goes: above the calls that reached nobody, whose
+ * cards wait to be dismissed. Below them, a consultation would open under
+ * a "busy" card, away from the call it consults for. */
+static guint
+new_entry_position (CbCallTracker *self)
+{
+  guint position = self->entries->len;
+
+  while (position > 0)
+    {
+      CbCall *call = ((Entry *) g_ptr_array_index (self->entries, position - 1))->call;
+
+      if (cb_call_get_state (call) != CB_CALL_STATE_ENDED ||
+          cb_call_get_failure (call) == CB_CALL_FAILURE_NONE)
+        break;
+      position--;
+    }
+  return position;
+}
+
 static Entry *
 add_entry (CbCallTracker *self,
            CbCall        *call,
            const char    *dialog_id)
 {
   Entry *entry = g_new0 (Entry, 1);
+  guint position = new_entry_position (self);
 
   entry->call = call;   /* takes the reference */
   entry->dialog_id = g_strdup (dialog_id);
@@ -185,8 +206,8 @@ add_entry (CbCallTracker *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (call, "notify::failure", G_CALLBACK (on_call_state), self,
                            G_CONNECT_SWAPPED);
-  g_ptr_array_add (self->entries, entry);
-  g_list_store_append (self->calls, call);
+  g_ptr_array_insert (self->entries, (gint) position, entry);
+  g_list_store_insert (self->calls, position, call);
   return entry;
 }
 

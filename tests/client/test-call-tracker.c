@@ -684,6 +684,7 @@ test_failed_call_stays (Fixture       *fixture,
 {
   CbCall *busy;
   CbCall *given_up;
+  CbCall *next;
 
   busy = add_dialog (fixture, "d1", CB_CALL_DIRECTION_OUT, "202");
   given_up = add_dialog (fixture, "d2", CB_CALL_DIRECTION_OUT, "203");
@@ -697,6 +698,16 @@ test_failed_call_stays (Fixture       *fixture,
   advance (fixture, LINGER_MS * 10);
   g_assert_cmpuint (n_calls (fixture), ==, 1);
   g_assert_true (call_at (fixture, 0) == busy);
+
+  /* A call placed afterwards shows above it, where the user looks (a
+   * consultation next to the call it is for, not under a "busy" card). */
+  next = add_dialog (fixture, "d3", CB_CALL_DIRECTION_OUT, "204");
+  g_assert_cmpuint (n_calls (fixture), ==, 2);
+  g_assert_true (call_at (fixture, 0) == next);
+  g_assert_true (call_at (fixture, 1) == busy);
+  cb_call_tracker_update_dialog (fixture->tracker, "d3", CB_SIP_CALL_STATE_ENDED, 487);
+  advance (fixture, LINGER_MS * 10);
+  g_assert_cmpuint (n_calls (fixture), ==, 1);
 
   cb_call_tracker_dismiss (fixture->tracker, busy);
   g_assert_cmpuint (n_calls (fixture), ==, 0);
