@@ -135,6 +135,36 @@ cb_widget_show_toast (GtkWidget  *widget,
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), cb_toast_new (message));
 }
 
+static void
+on_menu_shown (GtkWidget *popover,
+               GtkWidget *button)
+{
+  gtk_widget_set_has_tooltip (button, FALSE);
+  /* Asks again for the pointer's widget, which has none now: the
+   * tooltip shown goes. */
+  gtk_widget_trigger_tooltip_query (button);
+}
+
+static void
+on_menu_hidden (GtkWidget *popover,
+                GtkWidget *button)
+{
+  gtk_widget_set_has_tooltip (button, TRUE);
+}
+
+void
+cb_menu_button_hide_tooltip_when_open (GtkMenuButton *button)
+{
+  GtkPopover *popover;
+
+  g_return_if_fail (GTK_IS_MENU_BUTTON (button));
+  popover = gtk_menu_button_get_popover (button);
+  g_return_if_fail (popover != NULL);
+
+  g_signal_connect_object (popover, "map", G_CALLBACK (on_menu_shown), button, 0);
+  g_signal_connect_object (popover, "unmap", G_CALLBACK (on_menu_hidden), button, 0);
+}
+
 char *
 cb_describe_error (const GError *error)
 {

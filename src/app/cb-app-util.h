@@ -58,6 +58,11 @@ char    *cb_dial_uri_get_number         (const char   *uri);
 void     cb_widget_set_lazy_tooltip     (GtkWidget  *widget,
                                          const char *text);
 
+/* GTK 4.8 leaves a menu button's tooltip up when a click opens its menu,
+ * over the menu's first lines: the tooltip is off while the menu shows.
+ * For a button whose popover is set (its menu model or popover given). */
+void     cb_menu_button_hide_tooltip_when_open (GtkMenuButton *button);
+
 /* A user-facing sentence for an error from CbSession. */
 char    *cb_describe_error              (const GError *error);
 

@@ -1280,6 +1280,8 @@ cb_call_row_init (CbCallRow *self)
   GtkDragSource *source;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_menu_button_hide_tooltip_when_open (GTK_MENU_BUTTON (self->keypad_button));
+  cb_menu_button_hide_tooltip_when_open (GTK_MENU_BUTTON (self->transfer_button));
   /* The actions row never asks for more width than the card has. */
   {
     GtkWidget *buttons[] = { self->swap_button, self->conference_button, self->cancel_button,

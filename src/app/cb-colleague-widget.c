@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cb-app-util.h"
 #include "cb-colleague-widget.h"
 
 #define DATA_KEY "cb-colleague-widget"
@@ -564,6 +565,8 @@ on_create_popup (GtkMenuButton *button,
   g_autoptr(GMenuModel) menu = button_menu (GTK_WIDGET (user_data));
 
   gtk_menu_button_set_menu_model (button, menu);
+  if (menu != NULL)
+    cb_menu_button_hide_tooltip_when_open (button);
 }
 
 static void

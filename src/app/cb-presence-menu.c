@@ -483,6 +483,7 @@ cb_presence_menu_init (CbPresenceMenu *self)
   g_autoptr(GtkStringList) end_model = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_menu_button_hide_tooltip_when_open (self->button);
   self->settings = g_settings_new (APP_ID);
 
   /* One row per availability, in the enum's order: the row's index is

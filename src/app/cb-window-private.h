@@ -54,6 +54,8 @@ struct _CbWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
   AdwHeaderBar         *header_bar;
+  GtkMenuButton        *sign_in_menu_button;
+  GtkMenuButton        *primary_menu_button;
   CbSignInPage         *sign_in_page;
   AdwViewStack         *view_stack;
   AdwViewSwitcherTitle *switcher_title;

@@ -674,6 +674,8 @@ cb_window_class_init (CbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, sign_in_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, CbWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CbWindow, switcher_title);
@@ -713,6 +715,8 @@ cb_window_init (CbWindow *self)
   const char *agent_statuses[CB_N_AGENT_STATUSES + 1] = { NULL };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cb_menu_button_hide_tooltip_when_open (self->sign_in_menu_button);
+  cb_menu_button_hide_tooltip_when_open (self->primary_menu_button);
 
   for (int i = 0; i < CB_N_AGENT_STATUSES; i++)
     agent_statuses[i] = cb_agent_status_get_label ((CbAgentStatus) i);
