@@ -273,6 +273,22 @@ evaluate (CbAuth     *self,
     }
 }
 
+/* Keeps only the newest `keep` failures of key. */
+static void
+keep_newest (CbAuth     *self,
+             const char *key,
+             guint       keep)
+{
+  GArray *times = g_hash_table_lookup (self->failures, key);
+
+  if (times == NULL)
+    return;
+  if (keep == 0)
+    g_hash_table_remove (self->failures, key);
+  else if (times->len > keep)
+    g_array_remove_range (times, 0, times->len - keep);
+}
+
 static void
 add_failure (CbAuth     *self,
              const char *key,
@@ -288,24 +304,7 @@ add_failure (CbAuth     *self,
     }
   g_array_append_val (times, now);
   /* Only the newest `keep` matter for any verdict. */
-  if (times->len > keep)
-    g_array_remove_range (times, 0, times->len - keep);
-}
-
-/* Keeps only the newest `keep` failures of key. */
-static void
-keep_newest (CbAuth     *self,
-             const char *key,
-             guint       keep)
-{
-  GArray *times = g_hash_table_lookup (self->failures, key);
-
-  if (times == NULL)
-    return;
-  if (keep == 0)
-    g_hash_table_remove (self->failures, key);
-  else if (times->len > keep)
-    g_array_remove_range (times, 0, times->len - keep);
+  keep_newest (self, key, keep);
 }
 
 /* Counts the attempts of a pair under way; returns those left after. */

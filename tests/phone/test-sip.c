@@ -404,8 +404,9 @@ static gboolean alice_ended (Fixture *f) { return state_is (&f->alice, CB_SIP_CA
 
 /* Alice hangs up a ringing call just as the callee picks up: the callee's
  * 200 arrives after her CANCEL went out (on the CANCEL, sipp answers it
- * 481, then sends the 200 for the INVITE). She ACKs it and sends a BYE, and her call never
- * shows as connected. (Before, the call stayed up at both ends.) */
+ * 481, then sends the 200 for the INVITE). She ACKs it and sends a BYE,
+ * and her call never shows as connected. (Before, the call stayed up at
+ * both ends.) */
 static void
 test_answer_crosses_cancel (Fixture       *fixture,
                             gconstpointer  data)
