@@ -186,6 +186,18 @@ cb_describe_error (const GError *error)
           return g_strdup (_("The server is not available right now."));
         case CB_PROTOCOL_ERROR_UNREACHABLE:
           return g_strdup (_("No phone is registered for that number right now."));
+        case CB_PROTOCOL_ERROR_NOT_CONNECTED:
+          return g_strdup (_("The call is not connected."));
+        case CB_PROTOCOL_ERROR_NOT_RINGING:
+          return g_strdup (_("The call is not ringing any more."));
+        case CB_PROTOCOL_ERROR_RENEGOTIATING:
+          return g_strdup (_("The call is being changed just now. Try again in a moment."));
+        case CB_PROTOCOL_ERROR_NO_PHONE:
+          return g_strdup (_("Your phone is not registered right now."));
+        case CB_PROTOCOL_ERROR_IN_CONFERENCE:
+          return g_strdup (_("The call is part of a conference."));
+        case CB_PROTOCOL_ERROR_TOO_MANY_CALLS:
+          return g_strdup (_("You have as many external calls going on as you may."));
         default:
           break;
         }

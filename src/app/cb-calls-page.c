@@ -317,10 +317,9 @@ on_desk_call (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  /* 409 is the one people can fix themselves: plug the phone in. */
-  if (g_error_matches (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT))
-    reason = g_strdup_printf ("%s (%s)", _("No desk phone registered, or nobody to reach"),
-                              error->message);
+  /* The one people can fix themselves: plug the desk phone in. */
+  if (g_error_matches (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NO_PHONE))
+    reason = g_strdup (_("Your desk phone is not registered right now."));
   else
     reason = cb_describe_error (error);
   message = g_strdup_printf (_("Could not call from the desk phone: %s"), reason);

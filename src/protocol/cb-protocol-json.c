@@ -28,6 +28,12 @@ static const struct {
   [CB_PROTOCOL_ERROR_INTERNAL] = { "internal", 500 },
   [CB_PROTOCOL_ERROR_UNAVAILABLE] = { "unavailable", 503 },
   [CB_PROTOCOL_ERROR_UNREACHABLE] = { "unreachable", 409 },
+  [CB_PROTOCOL_ERROR_NOT_CONNECTED] = { "not-connected", 409 },
+  [CB_PROTOCOL_ERROR_NOT_RINGING] = { "not-ringing", 409 },
+  [CB_PROTOCOL_ERROR_RENEGOTIATING] = { "renegotiating", 409 },
+  [CB_PROTOCOL_ERROR_NO_PHONE] = { "no-phone", 409 },
+  [CB_PROTOCOL_ERROR_IN_CONFERENCE] = { "in-conference", 409 },
+  [CB_PROTOCOL_ERROR_TOO_MANY_CALLS] = { "too-many-calls", 409 },
 };
 
 const char *

@@ -33,6 +33,14 @@ typedef enum {
   /* A conflict a client names in its own words: no phone is registered
    * for the number a call was to go to (and nothing takes its calls). */
   CB_PROTOCOL_ERROR_UNREACHABLE,       /* "unreachable", 409 */
+  /* The other conflicts of a call a client names in its own words (the
+   * message stays for logs and other clients). */
+  CB_PROTOCOL_ERROR_NOT_CONNECTED,     /* "not-connected", 409: not (or no longer) talking */
+  CB_PROTOCOL_ERROR_NOT_RINGING,       /* "not-ringing", 409: answered, picked up or gone */
+  CB_PROTOCOL_ERROR_RENEGOTIATING,     /* "renegotiating", 409: a re-INVITE runs; try again */
+  CB_PROTOCOL_ERROR_NO_PHONE,          /* "no-phone", 409: none of the user's own registered */
+  CB_PROTOCOL_ERROR_IN_CONFERENCE,     /* "in-conference", 409 */
+  CB_PROTOCOL_ERROR_TOO_MANY_CALLS,    /* "too-many-calls", 409: the user's external call limit */
 } CbProtocolError;
 
 GQuark       cb_protocol_error_quark             (void);

@@ -763,8 +763,18 @@ test_consultation (gconstpointer data)
   scene_finish (&scene);
 }
 
+static gboolean
+match_label_text (GtkWidget *widget,
+                  gpointer   data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), data) == 0;
+}
+
 /* Ben calls Anna, her desk phone answers: the card follows the call onto
- * the desk phone and controls it over REST. */
+ * the desk phone and controls it over REST.
+ * Before the desk phone registers, calling from it says so in the
+ * user's language (the server's refusal has a code of its own). */
 static void
 test_desk_phone_call (gconstpointer data)
 {
@@ -778,9 +788,18 @@ test_desk_phone_call (gconstpointer data)
   GtkWidget *page;
   CbCall *call;
   g_autoptr(GError) error = NULL;
+  g_autofree char *told = NULL;
 
   g_assert_no_error (stream->error);
   peer_start_line (&ben, server, "ben", NULL, NULL);
+
+  told = g_strdup_printf (_("Could not call from the desk phone: %s"),
+                          _("Your desk phone is not registered right now."));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "contact.dial-from-desk", "s", "202"));
+  CB_TEST_WAIT_FOR (find_widget (GTK_WIDGET (window), match_label_text, told) != NULL, TIMEOUT_MS,
+                    "the toast saying the desk phone is not registered");
+  g_free (screenshot (GTK_WIDGET (window), "desk-phone-not-registered"));
+
   peer_start_line (&desk, server, "anna", "201-desk", "desk-secret");
 
   peer_dial (&ben, "201");
@@ -871,14 +890,6 @@ test_desk_phone_call (gconstpointer data)
   ben_clear (&ben);
   ben_clear (&desk);
   close_window (window);
-}
-
-static gboolean
-match_label_text (GtkWidget *widget,
-                  gpointer   data)
-{
-  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), data) == 0;
 }
 
 /* The card of the call placed to @number (live or ended). */

@@ -149,6 +149,22 @@ request (Fixture     *fixture,
   return cb_test_request_expect (fixture->server, method, path, phone->token, body, expected, answer);
 }
 
+/* Refused with 409 and @code (one a client words itself). */
+static void
+expect_conflict (Fixture    *fixture,
+                 const char *method,
+                 const char *path,
+                 Phone      *phone,
+                 const char *body,
+                 const char *code)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *refused = request (fixture, method, path, phone, body, 409, &answer);
+
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (refused, "error"), "code"),
+                   ==, code);
+}
+
 static void
 expect_status (Fixture    *fixture,
                const char *method,
@@ -233,8 +249,8 @@ test_desk_call (Fixture       *fixture,
   phone_start (fixture, &fixture->desk, "201-desk", "desk-secret", 440, 880);
 
   /* Nothing registered for the softphone; unknown numbers. */
-  expect_status (fixture, "POST", "/api/v1/calls", &fixture->anna,
-                 "{\"to\":\"202\",\"from_device\":\"softphone\"}", 409);
+  expect_conflict (fixture, "POST", "/api/v1/calls", &fixture->anna,
+                   "{\"to\":\"202\",\"from_device\":\"softphone\"}", "no-phone");
   expect_status (fixture, "POST", "/api/v1/calls", &fixture->anna, "{\"to\":\"999\"}", 404);
   expect_status (fixture, "POST", "/api/v1/calls", &fixture->anna,
                  "{\"to\":\"202\",\"from_device\":\"fax\"}", 422);
@@ -298,7 +314,6 @@ test_forward (Fixture       *fixture,
   Pair anna_ben = { &fixture->anna, &fixture->ben };
   Pair anna_carla = { &fixture->anna, &fixture->carla };
   JsonArray *calls;
-  JsonObject *refused;
 
   user_start (fixture, &fixture->anna, "anna", 440, 660);
   user_start (fixture, &fixture->ben, "ben", 880, 440);
@@ -316,10 +331,7 @@ test_forward (Fixture       *fixture,
   expect_status (fixture, "POST", path, &fixture->ben, "{\"to\":\"999\"}", 404);
   /* Nothing registered for carla yet: a conflict with a code of its own,
    * which clients put in their own words; the call stays as it was. */
-  refused = request (fixture, "POST", path, &fixture->ben, "{\"to\":\"203\"}", 409, &answer);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (refused, "error"), "code"),
-                   ==, "unreachable");
-  g_clear_pointer (&answer, json_node_unref);
+  expect_conflict (fixture, "POST", path, &fixture->ben, "{\"to\":\"203\"}", "unreachable");
   g_assert_true (pair_active (&anna_ben));
 
   user_start (fixture, &fixture->carla, "carla", 660, 440);

@@ -425,7 +425,7 @@ test_answer (Fixture       *fixture,
   g_free (expect_error (fixture, path, &fixture->carla, NULL, 403, "forbidden"));
   g_free (expect_error (fixture, "/api/v1/calls/nope/answer", ben, NULL, 404, "not-found"));
   /* The caller's phone is not the one ringing. */
-  g_free (expect_error (fixture, path, anna, NULL, 409, "conflict"));
+  g_free (expect_error (fixture, path, anna, NULL, 409, "not-ringing"));
 
   call = request (fixture, "POST", path, ben, NULL, 200, &answer);
   g_assert_cmpstr (json_object_get_string_member (call, "state"), ==, "ringing");
@@ -436,7 +436,7 @@ test_answer (Fixture       *fixture,
   g_assert_cmpuint (ben->incoming, ==, 1);
 
   /* Connected now: nothing to answer. */
-  g_free (expect_error (fixture, path, ben, NULL, 409, "conflict"));
+  g_free (expect_error (fixture, path, ben, NULL, 409, "not-ringing"));
 
   cb_sip_call_hangup (anna->call);
   CB_TEST_WAIT_FOR (ended (anna->call) && ended (ben->call), WAIT_MS, "anna and ben to hang up");

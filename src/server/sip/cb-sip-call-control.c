@@ -102,19 +102,19 @@ connected_legs (CbB2buaCall  *call,
   legs_of (call, user_id, mine, other);
   if (call->conference != NULL)
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_IN_CONFERENCE,
                    "The call is part of a conference");
       return FALSE;
     }
   if (call->b == NULL || call->a == NULL || call->a->state != CB_B2BUA_LEG_UP ||
       call->b->state != CB_B2BUA_LEG_UP)
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT, "The call is not connected");
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_CONNECTED, "The call is not connected");
       return FALSE;
     }
   if (call->a->reinviting || call->b->reinviting)
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_RENEGOTIATING,
                    "The call is being renegotiated; try again");
       return FALSE;
     }
@@ -141,7 +141,7 @@ reachable (CbSipServer        *self,
                        "You may not call external numbers");
           return FALSE;
         case CB_SIP_EXTERNAL_LIMIT:
-          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+          g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_TOO_MANY_CALLS,
                        "Too many external calls of yours are going on");
           return FALSE;
         case CB_SIP_EXTERNAL_ALLOWED:
@@ -287,7 +287,7 @@ cb_sip_server_dial (CbSipServer  *self,
   devices = cb_sip_registrar_contacts_of_kind (cb_sip_server_get_registrar (self), user_id, device_kind);
   if (devices->len == 0)
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NO_PHONE,
                    "No %s phone of yours is registered", device_kind);
       return NULL;
     }
@@ -492,7 +492,7 @@ cb_sip_server_consult (CbSipServer  *self,
     return NULL;
   if (mine->contact == NULL)
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NO_PHONE,
                    "Your phone in this call cannot be reached");
       return NULL;
     }
@@ -652,7 +652,7 @@ cb_sip_server_answer (CbSipServer  *self,
     }
   if (target == NULL)
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_RINGING,
                    "The call is not ringing at your phone");
       return NULL;
     }
@@ -695,7 +695,7 @@ cb_sip_server_send_dtmf (CbSipServer  *self,
   if (call->state == CB_WIRE_CALL_STATE_RINGING || !cb_b2bua_leg_usable (mine) ||
       !cb_b2bua_leg_usable (other))
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT, "The call is not connected");
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_CONNECTED, "The call is not connected");
       return NULL;
     }
 

@@ -365,7 +365,7 @@ cb_sip_server_pickup (CbSipServer  *self,
     }
   if (call->state != CB_WIRE_CALL_STATE_RINGING || call->b != NULL)
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT, "The call no longer rings");
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_RINGING, "The call no longer rings");
       return NULL;
     }
   if (call->caller_id == user_id || call->callee_id == user_id || !may_pick_up (call, user_id, 0))
@@ -383,7 +383,7 @@ cb_sip_server_pickup (CbSipServer  *self,
     }
   if (devices->len == 0)
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NO_PHONE,
                    "No %s phone of yours is registered", device_kind != NULL ? device_kind : "");
       return NULL;
     }
