@@ -242,6 +242,7 @@ create_row (gpointer item,
   g_autofree char *for_group = NULL;
   g_autofree char *for_leader = NULL;
   g_autofree char *picked_up = NULL;
+  g_autofree char *forwarded = NULL;
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
   const char *number = cb_journal_entry_get_remote_number (entry);
   const char *icon_name = NULL;
@@ -271,6 +272,12 @@ create_row (gpointer item,
     }
   else if (cb_journal_entry_get_picked_up (entry))
     g_ptr_array_add (parts, (gpointer) _("Picked up"));
+  if (cb_journal_entry_get_forwarded_to (entry) != NULL)
+    {
+      /* Translators: %s is the colleague (or number) the user forwarded the call to */
+      forwarded = g_strdup_printf (_("Forwarded to %s"), cb_journal_entry_get_forwarded_to (entry));
+      g_ptr_array_add (parts, forwarded);
+    }
   g_ptr_array_add (parts, time);
   if (cb_journal_entry_get_answered (entry))
     {

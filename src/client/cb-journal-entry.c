@@ -33,6 +33,7 @@ struct _CbJournalEntry
   char     *taken_by_name;
   gboolean  picked_up;
   char     *picked_up_from;  /* whom, when known */
+  char     *forwarded_to;    /* the name (else the number) the user sent it on to */
   gint64    for_user_id;    /* the leader an assistant took or placed it for */
   char     *for_name;
   CbCallOutcome outcome;
@@ -60,6 +61,7 @@ enum {
   PROP_TAKEN_BY_NAME,
   PROP_PICKED_UP,
   PROP_PICKED_UP_FROM,
+  PROP_FORWARDED_TO,
   PROP_FOR_USER_ID,
   PROP_FOR_NAME,
   PROP_OUTCOME,
@@ -81,6 +83,7 @@ cb_journal_entry_finalize (GObject *object)
   g_free (self->taken_by_name);
   g_free (self->for_name);
   g_free (self->picked_up_from);
+  g_free (self->forwarded_to);
 
   G_OBJECT_CLASS (cb_journal_entry_parent_class)->finalize (object);
 }
@@ -149,6 +152,9 @@ cb_journal_entry_get_property (GObject    *object,
     case PROP_PICKED_UP_FROM:
       g_value_set_string (value, self->picked_up_from);
       break;
+    case PROP_FORWARDED_TO:
+      g_value_set_string (value, self->forwarded_to);
+      break;
     case PROP_FOR_USER_ID:
       g_value_set_int64 (value, self->for_user_id);
       break;
@@ -192,6 +198,7 @@ cb_journal_entry_class_init (CbJournalEntryClass *klass)
   properties[PROP_TAKEN_BY_NAME] = g_param_spec_string ("taken-by-name", NULL, NULL, NULL, ro);
   properties[PROP_PICKED_UP] = g_param_spec_boolean ("picked-up", NULL, NULL, FALSE, ro);
   properties[PROP_PICKED_UP_FROM] = g_param_spec_string ("picked-up-from", NULL, NULL, NULL, ro);
+  properties[PROP_FORWARDED_TO] = g_param_spec_string ("forwarded-to", NULL, NULL, NULL, ro);
   properties[PROP_FOR_USER_ID] = g_param_spec_int64 ("for-user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_FOR_NAME] = g_param_spec_string ("for-name", NULL, NULL, NULL, ro);
   properties[PROP_OUTCOME] =
@@ -242,6 +249,10 @@ _cb_journal_entry_new (const CbWireJournalEntry *entry)
   self->picked_up = entry->picked_up;
   self->picked_up_from = entry->picked_up && entry->picked_up_from.user_id > 0
                          ? dup_nonempty (entry->picked_up_from.name) : NULL;
+  /* Named as people are named; a number beyond the trunk as dialled. */
+  self->forwarded_to = dup_nonempty (entry->forwarded_to.name);
+  if (self->forwarded_to == NULL)
+    self->forwarded_to = dup_nonempty (entry->forwarded_to.number);
   /* A leader the viewer may not see comes as no "for" at all. */
   self->for_user_id = MAX (entry->for_user_id, 0);
   self->for_name = self->for_user_id > 0 ? dup_nonempty (entry->for_name) : NULL;
@@ -397,6 +408,13 @@ cb_journal_entry_get_picked_up_from (CbJournalEntry *self)
 {
   g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), NULL);
   return self->picked_up_from;
+}
+
+const char *
+cb_journal_entry_get_forwarded_to (CbJournalEntry *self)
+{
+  g_return_val_if_fail (CB_IS_JOURNAL_ENTRY (self), NULL);
+  return self->forwarded_to;
 }
 
 gint64

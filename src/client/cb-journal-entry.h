@@ -52,5 +52,8 @@ const char     *cb_journal_entry_get_for_name (CbJournalEntry *self);
 gboolean        cb_journal_entry_get_picked_up     (CbJournalEntry *self);
 /* Whose ringing call the user took over, when the viewer may know. */
 const char     *cb_journal_entry_get_picked_up_from (CbJournalEntry *self);
+/* Where the user forwarded the call (or transferred its other party):
+ * the colleague's name, else the number; NULL when they did not. */
+const char     *cb_journal_entry_get_forwarded_to (CbJournalEntry *self);
 
 G_END_DECLS

@@ -97,6 +97,7 @@ cb_wire_call_write (CbWireSink         *sink,
   cb_wire_sink_put_bool (sink, "picked_up", call->picked_up);
   _cb_wire_put_colleague (sink, "picked_up_from", call->picked_up_from.user_id,
                           call->picked_up_from.name, viewer);
+  _cb_wire_put_party (sink, "forwarded_to", &call->forwarded_to, viewer);
 
   cb_wire_sink_member (sink, "end_reason");
   if (call->state == CB_WIRE_CALL_STATE_ENDED && call->end_reason != CB_CALL_END_REASON_UNKNOWN)
@@ -282,6 +283,7 @@ cb_wire_call_from_json (JsonObject  *object,
       !cb_json_get_bool (object, "picked_up", FALSE, &call->picked_up, error) ||
       !_cb_wire_get_colleague (object, "picked_up_from", &call->picked_up_from.user_id,
                                &call->picked_up_from.name, error) ||
+      !_cb_wire_get_party (object, "forwarded_to", &call->forwarded_to, error) ||
       !read_end_reason (object, call, error) ||
       !read_conference (object, read, error) ||
       !cb_json_get_bool (object, "encrypted", FALSE, &call->encrypted, error))

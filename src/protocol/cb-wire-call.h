@@ -8,7 +8,8 @@
  *  "remote_number", "remote_name", "remote_user_id",
  *  "started_at", "answered_at", "device_call_id", "device",
  *  "group": {"id", "name"} | null, "for": {"user_id", "name"} | null,
- *  "picked_up", "picked_up_from": {"user_id", "name"} | null, "end_reason",
+ *  "picked_up", "picked_up_from": {"user_id", "name"} | null,
+ *  "forwarded_to": {"user_id", "number", "name"} | null, "end_reason",
  *  "conference": {"id", "parties": [{"user_id", "number", "name"}]} | null,
  *  "encrypted"}
  *
@@ -22,6 +23,11 @@
  *
  * "picked_up_from" is set on the side of a user who took the call over
  * by pickup: the colleague it rang at (null otherwise).
+ *
+ * "forwarded_to" is set on the side of a user who forwarded the call
+ * (blind, once connected) or connected its other party to another call
+ * of theirs (attended transfer): where it went on to, a colleague, a
+ * group or a number beyond the trunk (null otherwise).
  *
  * "end_reason" says why a call ended ("busy", "declined", "not-found",
  * "unreachable", "rejected", "cancelled", "completed", "transferred",
@@ -78,6 +84,7 @@ typedef struct {
   gint64           for_user_id;     /* the leader it is for; 0: none */
   const char      *for_name;        /* their display name */
   CbWireParty      picked_up_from;  /* this side took it from them (user_id 0: no); no number */
+  CbWireParty      forwarded_to;    /* this side sent it on to them (number NULL: no) */
   CbCallEndReason  end_reason;      /* once ended; UNKNOWN before (null on the wire) */
   const CbWireConference *conference; /* NULL: not in a conference */
   gboolean         encrypted;       /* every leg SRTP, end to end */

@@ -78,6 +78,7 @@ cb_wire_journal_entry_write (CbWireSink               *sink,
   cb_wire_sink_put_nick (sink, "outcome", CB_TYPE_CALL_OUTCOME, entry->outcome);
   _cb_wire_put_colleague (sink, "picked_up_from", entry->picked_up_from.user_id,
                           entry->picked_up_from.name, viewer);
+  _cb_wire_put_party (sink, "forwarded_to", &entry->forwarded_to, viewer);
   cb_wire_sink_member (sink, "end_reason");
   if (entry->end_reason != CB_CALL_END_REASON_UNKNOWN)
     cb_wire_sink_string (sink, _cb_wire_nick (CB_TYPE_CALL_END_REASON, entry->end_reason));
@@ -164,6 +165,7 @@ cb_wire_journal_entry_from_json (JsonObject  *object,
       !cb_json_get_enum (object, "outcome", CB_TYPE_CALL_OUTCOME, FALSE, &outcome, error) ||
       !_cb_wire_get_colleague (object, "picked_up_from", &entry->picked_up_from.user_id,
                                &entry->picked_up_from.name, error) ||
+      !_cb_wire_get_party (object, "forwarded_to", &entry->forwarded_to, error) ||
       !_cb_wire_get_nullable_string (object, "end_reason", &end_reason, error))
     {
       cb_wire_journal_entry_free (entry);

@@ -8,7 +8,8 @@
  *  "started_at", "answered_at", "ended_at", "duration", "answered",
  *  "group_id", "group_name", "taken_by_user_id", "taken_by_name",
  *  "for": {"user_id", "name"} | null, "picked_up", "outcome",
- *  "picked_up_from": {"user_id", "name"} | null, "end_reason"}
+ *  "picked_up_from": {"user_id", "name"} | null,
+ *  "forwarded_to": {"user_id", "number", "name"} | null, "end_reason"}
  *
  * Written for a viewer, the remote party and the colleague who took the
  * call lose their names, numbers and ids when the viewer may not see
@@ -18,6 +19,9 @@
  * "picked_up_from" names, in the entry of the user who took a call over
  * by pickup, the colleague it rang at (null otherwise; hidden like
  * "taken_by" from a viewer who may not see them).
+ *
+ * "forwarded_to" says where the user sent the call on to (as the call's,
+ * cb-wire-call.h): "Forwarded to Ben Carter"; null otherwise.
  *
  * "group_name" is null without a group; "taken_by_user_id" and
  * "taken_by_name" are both null when nobody took the call, and null and
@@ -56,6 +60,7 @@ typedef struct {
   gboolean         picked_up;
   CbCallOutcome    outcome;
   CbWireParty      picked_up_from; /* this user took it over from them (user_id 0: no); no number */
+  CbWireParty      forwarded_to;   /* this user sent it on to them (number NULL: no) */
   CbCallEndReason  end_reason;    /* UNKNOWN: null */
 } CbWireJournalEntry;
 

@@ -8,6 +8,7 @@
 
 #include "cb-wire-fields.h"
 #include "cb-wire-sink.h"
+#include "cb-wire-call.h"
 
 G_BEGIN_DECLS
 
@@ -93,6 +94,20 @@ gboolean    _cb_wire_get_colleague        (JsonObject   *object,
                                            const char   *member,
                                            gint64       *user_id,
                                            const char  **name,
+                                           GError      **error);
+/* A party that may be a number beyond our users ("forwarded_to"):
+ * {"user_id" (null: not one of ours), "number", "name"}, null when it
+ * has no number; without its number, name and id to a viewer who may
+ * not see them. */
+void        _cb_wire_put_party            (CbWireSink         *sink,
+                                           const char         *member,
+                                           const CbWireParty  *party,
+                                           const CbWireViewer *viewer);
+/* Reads what _cb_wire_put_party() wrote; absent or null leaves *party
+ * untouched. */
+gboolean    _cb_wire_get_party            (JsonObject   *object,
+                                           const char   *member,
+                                           CbWireParty  *party,
                                            GError      **error);
 
 G_END_DECLS

@@ -169,3 +169,46 @@ _cb_wire_get_colleague (JsonObject   *object,
     }
   return TRUE;
 }
+
+void
+_cb_wire_put_party (CbWireSink         *sink,
+                    const char         *member,
+                    const CbWireParty  *party,
+                    const CbWireViewer *viewer)
+{
+  gboolean shown = cb_wire_viewer_may_see (viewer, party->user_id);
+
+  cb_wire_sink_member (sink, member);
+  if (party->number == NULL || *party->number == '\0')
+    {
+      cb_wire_sink_null (sink);
+      return;
+    }
+  cb_wire_sink_begin_object (sink);
+  cb_wire_sink_put_id (sink, "user_id", shown ? party->user_id : 0);
+  cb_wire_sink_put_string (sink, "number", shown ? party->number : "");
+  cb_wire_sink_put_string (sink, "name", shown && party->name != NULL ? party->name : "");
+  cb_wire_sink_end_object (sink);
+}
+
+gboolean
+_cb_wire_get_party (JsonObject   *object,
+                    const char   *member,
+                    CbWireParty  *party,
+                    GError      **error)
+{
+  JsonObject *value = NULL;
+
+  if (!_cb_wire_get_nullable_object (object, member, &value, error))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  if (!_cb_wire_get_nullable_int (value, "user_id", &party->user_id, error) ||
+      !cb_json_get_string (value, "number", FALSE, &party->number, error) ||
+      !cb_json_get_string (value, "name", FALSE, &party->name, error))
+    {
+      g_prefix_error (error, "In “%s”: ", member);
+      return FALSE;
+    }
+  return TRUE;
+}

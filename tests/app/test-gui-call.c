@@ -685,9 +685,23 @@ partner_of (GtkWidget *row)
   return call != NULL ? cb_call_get_partner (call) : NULL;
 }
 
+/* A mapped journal row whose subtitle holds @data. */
+static gboolean
+match_journal_subtitle (GtkWidget *widget,
+                        gpointer   data)
+{
+  const char *subtitle;
+
+  if (!ADW_IS_ACTION_ROW (widget) || !gtk_widget_get_mapped (widget))
+    return FALSE;
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+  return subtitle != NULL && strstr (subtitle, data) != NULL;
+}
+
 /* Consult Carla about Ben: Anna's softphone places the call the server
  * asks for without ringing, the two cards become a pair. Cancel resumes
- * Ben; a second consultation is completed and Ben talks to Carla. */
+ * Ben; a second consultation is completed and Ben talks to Carla, which
+ * Anna's journal says of each call: where it went on to. */
 static void
 test_consultation (gconstpointer data)
 {
@@ -696,6 +710,9 @@ test_consultation (gconstpointer data)
   GtkWidget *consultation_row;
   CbCall *call;
   CbCall *consultation;
+  GtkWidget *journal_row;
+  g_autofree char *to_carla = NULL;
+  g_autofree char *to_ben = NULL;
   int width_alone;
 
   scene_start (&scene, (CbTestServer *) data);
@@ -758,6 +775,19 @@ test_consultation (gconstpointer data)
   cb_sip_call_hangup (scene.ben.call);
   CB_TEST_WAIT_FOR (peer_in_state (&scene.carla, CB_SIP_CALL_STATE_ENDED), TIMEOUT_MS,
                     "Ben and Carla to hang up");
+
+  cb_window_show_page (scene.window, "journal");
+  to_carla = g_strdup_printf (_("Forwarded to %s"), "Carla Diaz");
+  to_ben = g_strdup_printf (_("Forwarded to %s"), "Ben Ott");
+  CB_TEST_WAIT_FOR ((journal_row = find_widget (GTK_WIDGET (scene.window), match_journal_subtitle,
+                                                to_carla)) != NULL,
+                    TIMEOUT_MS, "the journal to say Ben's call went on to Carla");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (journal_row)), ==, "Ben Ott");
+  CB_TEST_WAIT_FOR ((journal_row = find_widget (GTK_WIDGET (scene.window), match_journal_subtitle,
+                                                to_ben)) != NULL,
+                    TIMEOUT_MS, "the journal to say the consultation went on to Ben");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (journal_row)), ==, "Carla Diaz");
+  g_free (screenshot (GTK_WIDGET (scene.window), "journal-forwarded"));
 
   g_object_unref (consultation);
   scene_finish (&scene);

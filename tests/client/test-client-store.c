@@ -628,6 +628,7 @@ test_queue_and_group_calls (void)
                 "  \"duration\": 55, \"answered\": true, \"group_id\": null, \"group_name\": null,"
                 "  \"taken_by_user_id\": null, \"taken_by_name\": null, \"picked_up\": true,"
                 "  \"picked_up_from\": {\"user_id\": 2, \"name\": \"Ben Carter\"},"
+                "  \"forwarded_to\": {\"user_id\": null, \"number\": \"+4930777\", \"name\": \"\"},"
                 "  \"for\": {\"user_id\": 7, \"name\": \"Dr. Thomas Krause\"}},"
                 " {\"id\": 1, \"user_id\": 1, \"call_id\": \"c1\", \"direction\": \"in\","
                 "  \"remote_number\": \"+4930999\", \"remote_name\": \"\", \"remote_user_id\": null,"
@@ -650,6 +651,7 @@ test_queue_and_group_calls (void)
   g_assert_cmpstr (cb_journal_entry_get_taken_by_name (taken), ==, "Ben Carter");
   g_assert_false (cb_journal_entry_get_missed (taken));
   g_assert_null (cb_journal_entry_get_picked_up_from (taken));
+  g_assert_null (cb_journal_entry_get_forwarded_to (taken));
   g_assert_cmpint (cb_journal_entry_get_for_user_id (taken), ==, 0);
   g_assert_null (cb_journal_entry_get_for_name (taken));
 
@@ -658,6 +660,8 @@ test_queue_and_group_calls (void)
   g_assert_null (cb_journal_entry_get_taken_by_name (picked));
   g_assert_true (cb_journal_entry_get_picked_up (picked));
   g_assert_cmpstr (cb_journal_entry_get_picked_up_from (picked), ==, "Ben Carter");
+  /* Forwarded beyond the trunk: named by the number. */
+  g_assert_cmpstr (cb_journal_entry_get_forwarded_to (picked), ==, "+4930777");
   g_assert_cmpint (cb_journal_entry_get_for_user_id (picked), ==, 7);
   g_assert_cmpstr (cb_journal_entry_get_for_name (picked), ==, "Dr. Thomas Krause");
 

@@ -74,7 +74,7 @@ test_exact_text (void)
                    "\"started_at\":1700000000,\"answered_at\":1700000005,"
                    "\"device_call_id\":\"abc@host\",\"device\":\"softphone\","
                    "\"group\":null,\"for\":null,\"picked_up\":false,\"picked_up_from\":null,"
-                   "\"end_reason\":null,\"conference\":null,\"encrypted\":false}");
+                   "\"forwarded_to\":null,\"end_reason\":null,\"conference\":null,\"encrypted\":false}");
 }
 
 static void
@@ -104,7 +104,7 @@ test_exact_text_group_call (void)
                    "\"started_at\":1700000000,\"answered_at\":null,"
                    "\"device_call_id\":null,\"device\":null,"
                    "\"group\":{\"id\":3,\"name\":\"Sales\"},\"for\":null,\"picked_up\":true,"
-                   "\"picked_up_from\":null,\"end_reason\":null,\"conference\":null,\"encrypted\":false}");
+                   "\"picked_up_from\":null,\"forwarded_to\":null,\"end_reason\":null,\"conference\":null,\"encrypted\":false}");
 }
 
 /* A caller beyond the trunk rings the leader, C; X assists C and is
@@ -133,7 +133,7 @@ test_exact_text_for (void)
                    "\"started_at\":1700000000,\"answered_at\":null,"
                    "\"device_call_id\":null,\"device\":null,\"group\":null,"
                    "\"for\":{\"user_id\":4242,\"name\":\"Zelda Hiddenhouse\"},\"picked_up\":false,"
-                   "\"picked_up_from\":null,\"end_reason\":null,\"conference\":null,\"encrypted\":false}");
+                   "\"picked_up_from\":null,\"forwarded_to\":null,\"end_reason\":null,\"conference\":null,\"encrypted\":false}");
 }
 
 static void
@@ -553,7 +553,7 @@ test_picked_up_from (void)
 
   g_assert_true (g_str_has_suffix (all, ",\"picked_up\":true,"
                                         "\"picked_up_from\":{\"user_id\":4242,\"name\":\"" C_NAME "\"},"
-                                        "\"end_reason\":null,\"conference\":null,\"encrypted\":false}"));
+                                        "\"forwarded_to\":null,\"end_reason\":null,\"conference\":null,\"encrypted\":false}"));
   g_assert_cmpstr (seen, ==, all);
 
   /* Nobody for the viewer: no id, no name (the number was C's line the
@@ -561,7 +561,7 @@ test_picked_up_from (void)
   call.to.number = "201";
   hidden = wire_test_assert_sinks_agree (write_call, &call, &none);
   g_assert_true (g_str_has_suffix (hidden, ",\"picked_up_from\":{\"user_id\":null,\"name\":\"\"},"
-                                           "\"end_reason\":null,\"conference\":null,\"encrypted\":false}"));
+                                           "\"forwarded_to\":null,\"end_reason\":null,\"conference\":null,\"encrypted\":false}"));
   wire_test_assert_absent (hidden, c_traces);
 
   object = wire_test_parse (all);

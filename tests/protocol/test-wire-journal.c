@@ -59,7 +59,7 @@ test_exact_text (void)
                    "\"started_at\":1700000000,\"answered_at\":null,\"ended_at\":1700000030,"
                    "\"duration\":0,\"answered\":false,\"group_id\":3,\"group_name\":\"Sales\","
                    "\"taken_by_user_id\":4242,\"taken_by_name\":\"" C_NAME "\",\"for\":null,"
-                   "\"picked_up\":false,\"outcome\":\"taken\",\"picked_up_from\":null,\"end_reason\":null}");
+                   "\"picked_up\":false,\"outcome\":\"taken\",\"picked_up_from\":null,\"forwarded_to\":null,\"end_reason\":null}");
 }
 
 static void
@@ -87,7 +87,7 @@ test_exact_text_plain_call (void)
                    "\"started_at\":1700000000,\"answered_at\":1700000004,\"ended_at\":1700000064,"
                    "\"duration\":60,\"answered\":true,\"group_id\":null,\"group_name\":null,"
                    "\"taken_by_user_id\":null,\"taken_by_name\":null,\"for\":null,\"picked_up\":true,"
-                   "\"outcome\":\"answered\",\"picked_up_from\":null,\"end_reason\":null}");
+                   "\"outcome\":\"answered\",\"picked_up_from\":null,\"forwarded_to\":null,\"end_reason\":null}");
 }
 
 static void
@@ -180,7 +180,7 @@ test_round_trip_nulls (void)
   g_assert_cmpint (read->outcome, ==, CB_CALL_OUTCOME_ANSWERED);
   again = wire_test_text (write_entry, read, NULL);
   g_assert_true (g_str_has_prefix (again, json_head));
-  g_assert_true (g_str_has_suffix (again, ",\"outcome\":\"answered\",\"picked_up_from\":null,\"end_reason\":null}"));
+  g_assert_true (g_str_has_suffix (again, ",\"outcome\":\"answered\",\"picked_up_from\":null,\"forwarded_to\":null,\"end_reason\":null}"));
   g_assert_cmpint (read->end_reason, ==, CB_CALL_END_REASON_UNKNOWN);
 }
 
@@ -278,12 +278,48 @@ test_picked_up_from (void)
   g_autoptr(CbWireJournalEntry) read = cb_wire_journal_entry_from_json (object, &error);
 
   g_assert_true (g_str_has_suffix (all, ",\"picked_up\":true,\"outcome\":\"answered\","
-                                        "\"picked_up_from\":{\"user_id\":4242,\"name\":\"" C_NAME "\"},\"end_reason\":null}"));
-  g_assert_true (g_str_has_suffix (hidden, ",\"picked_up_from\":{\"user_id\":null,\"name\":\"\"},\"end_reason\":null}"));
+                                        "\"picked_up_from\":{\"user_id\":4242,\"name\":\"" C_NAME "\"},"
+                                        "\"forwarded_to\":null,\"end_reason\":null}"));
+  g_assert_true (g_str_has_suffix (hidden, ",\"picked_up_from\":{\"user_id\":null,\"name\":\"\"},"
+                                           "\"forwarded_to\":null,\"end_reason\":null}"));
   wire_test_assert_absent (hidden, c_traces);
   g_assert_no_error (error);
   g_assert_cmpint (read->picked_up_from.user_id, ==, C_ID);
   g_assert_cmpstr (read->picked_up_from.name, ==, C_NAME);
+}
+
+/* X forwarded a call to C, then one beyond the trunk: C is named only
+ * to a viewer who may see C, the number to anyone. */
+static void
+test_forwarded_to (void)
+{
+  CbWireViewer none = WIRE_TEST_VIEWER (X_ID, c_at_none);
+  CbWireJournalEntry entry = {
+    .id = 14, .user_id = X_ID, .call_id = "c4", .direction = CB_CALL_DIRECTION_IN,
+    .remote = { 8, "202", "Ben Oak" }, .started_at = 1700000000, .answered_at = 1700000004,
+    .ended_at = 1700000020, .outcome = CB_CALL_OUTCOME_ANSWERED,
+    .forwarded_to = { C_ID, C_NUMBER, C_NAME }, .end_reason = CB_CALL_END_REASON_TRANSFERRED,
+  };
+  g_autofree char *all = wire_test_assert_sinks_agree (write_entry, &entry, NULL);
+  g_autofree char *hidden = wire_test_assert_sinks_agree (write_entry, &entry, &none);
+  g_autofree char *external = NULL;
+  g_autoptr(JsonObject) object = wire_test_parse (all);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CbWireJournalEntry) read = cb_wire_journal_entry_from_json (object, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (all, ",\"forwarded_to\":{\"user_id\":4242,\"number\":\"" C_NUMBER "\","
+                                 "\"name\":\"" C_NAME "\"},"));
+  g_assert_nonnull (strstr (hidden, ",\"forwarded_to\":{\"user_id\":null,\"number\":\"\",\"name\":\"\"},"));
+  wire_test_assert_absent (hidden, c_traces);
+  g_assert_cmpint (read->forwarded_to.user_id, ==, C_ID);
+  g_assert_cmpstr (read->forwarded_to.number, ==, C_NUMBER);
+  g_assert_cmpstr (read->forwarded_to.name, ==, C_NAME);
+
+  entry.forwarded_to = (CbWireParty) { 0, "+4930777", "" };
+  external = wire_test_assert_sinks_agree (write_entry, &entry, &none);
+  g_assert_nonnull (strstr (external, ",\"forwarded_to\":{\"user_id\":null,\"number\":\"+4930777\","
+                                      "\"name\":\"\"},"));
 }
 
 /* A call not reached: the outcome and why, both read back. */
@@ -300,7 +336,7 @@ test_not_reached (void)
   g_autoptr(CbWireJournalEntry) read = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (g_str_has_suffix (text, ",\"outcome\":\"busy\",\"picked_up_from\":null,\"end_reason\":\"busy\"}"));
+  g_assert_true (g_str_has_suffix (text, ",\"outcome\":\"busy\",\"picked_up_from\":null,\"forwarded_to\":null,\"end_reason\":\"busy\"}"));
   read = cb_wire_journal_entry_from_json (object, &error);
   g_assert_no_error (error);
   g_assert_cmpint (read->outcome, ==, CB_CALL_OUTCOME_BUSY);
@@ -321,6 +357,7 @@ main (int   argc,
   g_test_add_func ("/wire-journal/for-leader", test_for_leader);
   g_test_add_func ("/wire-journal/reader-errors", test_reader_errors);
   g_test_add_func ("/wire-journal/picked-up-from", test_picked_up_from);
+  g_test_add_func ("/wire-journal/forwarded-to", test_forwarded_to);
   g_test_add_func ("/wire-journal/not-reached", test_not_reached);
 
   return g_test_run ();

@@ -149,6 +149,21 @@ request (Fixture     *fixture,
   return cb_test_request_expect (fixture->server, method, path, phone->token, body, expected, answer);
 }
 
+/* @object ("forwarded_to" of an ended call or a journal entry) names
+ * the colleague at @number. */
+static void
+assert_forwarded_to (JsonObject *object,
+                     const char *number,
+                     const char *name)
+{
+  JsonObject *to = json_object_get_object_member (object, "forwarded_to");
+
+  g_assert_nonnull (to);
+  g_assert_cmpstr (json_object_get_string_member (to, "number"), ==, number);
+  g_assert_cmpstr (json_object_get_string_member (to, "name"), ==, name);
+  g_assert_cmpint (json_object_get_int_member (to, "user_id"), >, 0);
+}
+
 /* Refused with 409 and @code (one a client words itself). */
 static void
 expect_conflict (Fixture    *fixture,
@@ -307,13 +322,15 @@ test_forward (Fixture       *fixture,
 {
   g_autoptr(JsonNode) listed = NULL;
   g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) journal = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *path = NULL;
   g_autoptr(CbSipCall) call = NULL;
   Pair anna_ben = { &fixture->anna, &fixture->ben };
   Pair anna_carla = { &fixture->anna, &fixture->carla };
-  JsonArray *calls;
+  JsonArray *calls, *entries;
+  JsonObject *forwarded;
 
   user_start (fixture, &fixture->anna, "anna", 440, 660);
   user_start (fixture, &fixture->ben, "ben", 880, 440);
@@ -335,13 +352,25 @@ test_forward (Fixture       *fixture,
   g_assert_true (pair_active (&anna_ben));
 
   user_start (fixture, &fixture->carla, "carla", 660, 440);
-  request (fixture, "POST", path, &fixture->ben, "{\"to\":\"203\"}", 200, &answer);
+  forwarded = request (fixture, "POST", path, &fixture->ben, "{\"to\":\"203\"}", 200, &answer);
+  assert_forwarded_to (forwarded, "203", "Carla");
 
   cb_test_wait_until (pair_active, &anna_carla, WAIT_MS, "carla to answer");
   g_assert_true (state_is (&fixture->ben, CB_SIP_CALL_STATE_ENDED) ||
                  state_is (&fixture->ben, CB_SIP_CALL_STATE_ACTIVE));
   cb_test_wait_until (pair_hears, &anna_carla, WAIT_MS, "anna and carla to hear each other");
   g_assert_true (state_is (&fixture->ben, CB_SIP_CALL_STATE_ENDED));
+
+  /* Ben's journal says where the call went; anna's call with him does not. */
+  entries = json_object_get_array_member (request (fixture, "GET", "/api/v1/journal", &fixture->ben,
+                                                   NULL, 200, &journal), "entries");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 1);
+  assert_forwarded_to (json_array_get_object_element (entries, 0), "203", "Carla");
+  g_clear_pointer (&journal, json_node_unref);
+  entries = json_object_get_array_member (request (fixture, "GET", "/api/v1/journal", &fixture->anna,
+                                                   NULL, 200, &journal), "entries");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 1);
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (entries, 0), "forwarded_to"));
 
   cb_sip_call_hangup (fixture->carla.call);
   cb_test_wait_until (pair_ended, &anna_carla, WAIT_MS, "anna and carla to hang up");

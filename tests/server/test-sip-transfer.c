@@ -214,6 +214,28 @@ assert_entry (JsonArray  *entries,
   g_assert_cmpint (json_object_get_boolean_member (entry, "answered"), ==, answered);
 }
 
+/* Where the entry's (or ended call's) user sent the call on: the
+ * number and name of "forwarded_to", NULL for null. */
+static void
+assert_forwarded (JsonObject *entry,
+                  const char *number,
+                  const char *name)
+{
+  JsonNode *node = json_object_get_member (entry, "forwarded_to");
+  JsonObject *to;
+
+  g_assert_nonnull (node);
+  if (number == NULL)
+    {
+      g_assert_true (JSON_NODE_HOLDS_NULL (node));
+      return;
+    }
+  to = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (to, "number"), ==, number);
+  g_assert_cmpstr (json_object_get_string_member (to, "name"), ==, name);
+  g_assert_cmpint (json_object_get_int_member (to, "user_id"), >, 0);
+}
+
 static gboolean
 ended (CbSipCall *call)
 {
@@ -269,6 +291,7 @@ test_attended (Fixture       *fixture,
   call = request (fixture, "POST", path, ben, body, 200, &answer);
   g_assert_cmpstr (json_object_get_string_member (call, "call_id"), ==, fixture->call_id);
   g_assert_cmpstr (json_object_get_string_member (call, "state"), ==, "ended");
+  assert_forwarded (call, "203", "Carla");
 
   /* ben's two legs end; anna and carla keep their dialogs and now hear
    * each other, anna no longer held. */
@@ -295,17 +318,22 @@ test_attended (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (call, "call_id"), !=, consult_id);
 
   /* Journal: ben has both of his calls, carla the consultation, anna
-   * the call with ben so far. */
+   * the call with ben so far. Each of ben's says where it went on to:
+   * anna's call to carla, the consultation to anna. */
   entries = journal (fixture, ben, &j1);
   g_assert_cmpuint (json_array_get_length (entries), ==, 2);
   assert_entry (entries, 0, "out", "203", TRUE);
+  assert_forwarded (json_array_get_object_element (entries, 0), "201", "Anna");
   assert_entry (entries, 1, "in", "201", TRUE);
+  assert_forwarded (json_array_get_object_element (entries, 1), "203", "Carla");
   entries = journal (fixture, carla, &j2);
   g_assert_cmpuint (json_array_get_length (entries), ==, 1);
   assert_entry (entries, 0, "in", "202", TRUE);
+  assert_forwarded (json_array_get_object_element (entries, 0), NULL, NULL);
   entries = journal (fixture, anna, &j3);
   g_assert_cmpuint (json_array_get_length (entries), ==, 1);
   assert_entry (entries, 0, "out", "202", TRUE);
+  assert_forwarded (json_array_get_object_element (entries, 0), NULL, NULL);
 
   cb_sip_call_hangup (anna_call);
   CB_TEST_WAIT_FOR (ended (anna_call) && ended (carla_call), WAIT_MS, "anna and carla to hang up");

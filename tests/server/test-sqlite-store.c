@@ -1219,6 +1219,9 @@ test_migrate_v2 (Fixture       *fixture,
     "ALTER TABLE users DROP COLUMN external_calls;"
     "ALTER TABLE journal DROP COLUMN end_reason;"
     "ALTER TABLE users DROP COLUMN require_encryption;"
+    "ALTER TABLE journal DROP COLUMN forwarded_to_user_id;"
+    "ALTER TABLE journal DROP COLUMN forwarded_to_number;"
+    "ALTER TABLE journal DROP COLUMN forwarded_to_name;"
     "DROP TABLE sip_bindings;"
     "DROP TABLE live_calls;"
     "DROP TABLE journal_seen;"
@@ -1323,6 +1326,7 @@ test_migrate_v2 (Fixture       *fixture,
   g_assert_false (entry->picked_up);
   g_assert_cmpint (entry->for_user_id, ==, 0);
   g_assert_null (entry->for_name);
+  g_assert_null (entry->forwarded_to_number);
   g_assert_cmpint (cb_store_count_missed (fixture->store, a, &error), ==, 0);
   g_assert_no_error (error);
 
@@ -1904,6 +1908,7 @@ test_sip_subscriptions (Fixture       *fixture,
     .call_id = (char *) "picked", .remote_number = (char *) "203", .remote_name = (char *) "",
     .started_at = 10, .answered_at = 12, .ended_at = 20, .picked_up = TRUE,
     .picked_up_from_name = (char *) "Ben",
+    .forwarded_to_number = (char *) "+4930777", .forwarded_to_name = (char *) "",
   };
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GPtrArray) journal = NULL;
@@ -1956,6 +1961,10 @@ test_sip_subscriptions (Fixture       *fixture,
   read = g_ptr_array_index (journal, 0);
   g_assert_cmpint (read->picked_up_from_user_id, ==, ben);
   g_assert_cmpstr (read->picked_up_from_name, ==, "Ben");
+  /* Forwarded beyond the trunk (schema 13): a number, no user. */
+  g_assert_cmpint (read->forwarded_to_user_id, ==, 0);
+  g_assert_cmpstr (read->forwarded_to_number, ==, "+4930777");
+  g_assert_cmpstr (read->forwarded_to_name, ==, "");
 }
 
 /* Registrations survive a reopen in the order they came, a refresh

@@ -126,6 +126,11 @@ struct _CbB2buaCall {
   GArray          *rung;      /* CbSipRung: others it rang (members, a picked-up callee) */
   gboolean         picked_up;
   gint64           picked_up_from; /* whom a pickup took it from (0: nobody, or not known) */
+  /* Who sent the call on and where (a forward once connected, an
+   * attended transfer): their side and journal entry say so. */
+  gint64           forwarded_by;
+  gint64           forwarded_to;        /* a user, 0: a number beyond the trunk */
+  char            *forwarded_to_number; /* NULL: not forwarded */
   gint64           lamp_group;  /* the group whose lamp counts it as ringing (0: none) */
   gint64           created_us;  /* monotonic: orders *98's choice within a second */
   const char      *fork_call_info; /* Call-Info of the forks opened now */

@@ -558,6 +558,7 @@ call_free (CbB2buaCall *call)
   if (call->lamp_group > 0)
     lamp_count (call->b2bua, call->lamp_group, -1);
   g_clear_pointer (&call->lines, g_array_unref);
+  g_free (call->forwarded_to_number);
   g_clear_handle_id (&call->ring_limit_id, cb_sip_timeout_remove);
   g_clear_handle_id (&call->check_id, cb_sip_timeout_remove);
   g_clear_pointer (&call->group, cb_sip_group_call_free);

@@ -220,6 +220,20 @@ click_call (CbSipServer       *self,
 
 /* Ends a call the other party's leg was moved out of; the user's side of
  * it, as ended, is the answer. */
+/* The user sent @call on to @to (a user, 0: beyond the trunk) at
+ * @number: their side and journal entry say where. */
+static void
+mark_forwarded (CbB2buaCall *call,
+                gint64       user_id,
+                gint64       to,
+                const char  *number)
+{
+  call->forwarded_by = user_id;
+  call->forwarded_to = to;
+  g_free (call->forwarded_to_number);
+  call->forwarded_to_number = g_strdup (number);
+}
+
 static JsonObject *
 end_left_call (CbB2buaCall *call,
                gint64       user_id)
@@ -455,6 +469,7 @@ cb_sip_server_forward (CbSipServer  *self,
   cb_b2bua_leg_move (other, next, FALSE);
   next->a = other;
 
+  mark_forwarded (call, user_id, target.user_id, target.number);
   answer = end_left_call (call, user_id);
 
   if (target.kind == CB_SIP_TARGET_TRUNK)
@@ -551,6 +566,9 @@ cb_sip_server_transfer (CbSipServer  *self,
   cb_b2bua_leg_party (consult_other, &party, &number, NULL);
   cb_b2bua_call_set_callee (next, party);
   next->callee_number = g_strdup (number);
+  /* Each of the user's two calls went on to the other's party. */
+  mark_forwarded (call, user_id, next->callee_id, next->callee_number);
+  mark_forwarded (consult, user_id, next->caller_id, next->caller_number);
   cb_b2bua_leg_move (other, next, FALSE);
   cb_b2bua_leg_move (consult_other, next, TRUE);
   next->a = other;

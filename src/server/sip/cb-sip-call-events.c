@@ -121,6 +121,9 @@ cb_sip_record_journal_outcome (CbChanges          *changes,
     .picked_up = side->picked_up,
     .picked_up_from_user_id = side->picked_up_from.user_id,
     .picked_up_from_name = (char *) side->picked_up_from.name,
+    .forwarded_to_user_id = side->forwarded_to.user_id,
+    .forwarded_to_number = (char *) side->forwarded_to.number,
+    .forwarded_to_name = (char *) side->forwarded_to.name,
     .for_user_id = side->for_user_id,
     .for_name = (char *) side->for_name,
     .outcome = outcome,
@@ -212,6 +215,12 @@ cb_b2bua_call_side (CbB2buaCall *call,
     .conference = call->conference != NULL ? cb_sip_conference_wire (call->conference) : NULL,
     .encrypted = call->state != CB_WIRE_CALL_STATE_ENDED && cb_sip_srtp_call_encrypted (call),
   };
+  /* The side of whoever sent it on names where to. */
+  if (call->forwarded_to_number != NULL && user_id == call->forwarded_by)
+    side->forwarded_to = (CbWireParty) {
+      call->forwarded_to, call->forwarded_to_number,
+      call->forwarded_to > 0 ? cb_sip_user_name (directory, call->forwarded_to) : ""
+    };
   /* The picker's side names whom they took it from. */
   if (call->picked_up && call->picked_up_from > 0 && user_id == call->callee_id && !outgoing)
     side->picked_up_from = (CbWireParty) {

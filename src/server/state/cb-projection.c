@@ -225,6 +225,7 @@ cb_projection_journal_entry_wire (const CbJournalRecord *entry,
     .picked_up = entry->picked_up,
     .outcome = entry->outcome,
     .picked_up_from = { entry->picked_up_from_user_id, NULL, entry->picked_up_from_name },
+    .forwarded_to = { entry->forwarded_to_user_id, entry->forwarded_to_number, entry->forwarded_to_name },
     .end_reason = entry->end_reason,
   };
 }

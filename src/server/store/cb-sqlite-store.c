@@ -269,6 +269,10 @@ static const char * const migrations[] = {
   "ALTER TABLE journal ADD COLUMN end_reason TEXT;",
   /* 12: a user's calls must be encrypted (SRTP over TLS). */
   "ALTER TABLE users ADD COLUMN require_encryption INTEGER NOT NULL DEFAULT 0;",
+  /* 13: where the user forwarded a call to (their own journal entry). */
+  "ALTER TABLE journal ADD COLUMN forwarded_to_user_id INTEGER;"
+  "ALTER TABLE journal ADD COLUMN forwarded_to_number  TEXT;"
+  "ALTER TABLE journal ADD COLUMN forwarded_to_name    TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CB_SQLITE_STORE_SCHEMA_VERSION);
@@ -2058,8 +2062,10 @@ cb_sqlite_store_add_journal (CbStore          *store,
                          " remote_name, remote_user_id, started_at, answered_at, ended_at,"
                          " group_id, group_name, taken_by_user_id, taken_by_name, picked_up,"
                          " outcome, picked_up_from_user_id, picked_up_from_name, for_user_id,"
-                         " for_name, end_reason)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                         " for_name, end_reason, forwarded_to_user_id, forwarded_to_number,"
+                         " forwarded_to_name)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   error);
   if (stmt == NULL ||
       !bind_enum (stmt, 15, CB_TYPE_CALL_OUTCOME, record->outcome, error))
     return FALSE;
@@ -2085,6 +2091,9 @@ cb_sqlite_store_add_journal (CbStore          *store,
   bind_text (stmt, 17, record->picked_up_from_user_id > 0 ? record->picked_up_from_name : NULL);
   bind_id (stmt, 18, record->for_user_id);
   bind_text (stmt, 19, record->for_user_id > 0 ? record->for_name : NULL);
+  bind_id (stmt, 21, record->forwarded_to_user_id);
+  bind_text (stmt, 22, record->forwarded_to_number);
+  bind_text (stmt, 23, record->forwarded_to_number != NULL ? record->forwarded_to_name : NULL);
   if (!step_done (self, stmt, "Could not add a journal entry", error))
     return FALSE;
 
@@ -2108,7 +2117,7 @@ cb_sqlite_store_list_journal (CbStore  *store,
                          " remote_user_id, started_at, answered_at, ended_at, group_id,"
                          " group_name, taken_by_user_id, taken_by_name, picked_up, outcome,"
                          " picked_up_from_user_id, picked_up_from_name, for_user_id, for_name,"
-                         " end_reason"
+                         " end_reason, forwarded_to_user_id, forwarded_to_number, forwarded_to_name"
                          " FROM journal"
                          " WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?", error);
   if (stmt == NULL)
@@ -2151,6 +2160,9 @@ cb_sqlite_store_list_journal (CbStore  *store,
       entry->for_name = column_dup_text (stmt, 19);
       if (sqlite3_column_type (stmt, 20) != SQLITE_NULL)
         entry->end_reason = column_enum (stmt, 20, CB_TYPE_CALL_END_REASON, CB_CALL_END_REASON_UNKNOWN);
+      entry->forwarded_to_user_id = sqlite3_column_int64 (stmt, 21);
+      entry->forwarded_to_number = column_dup_text (stmt, 22);
+      entry->forwarded_to_name = column_dup_text (stmt, 23);
       g_ptr_array_add (entries, entry);
     }
 

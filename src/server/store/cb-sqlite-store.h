@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes; a newer database is refused. */
-#define CB_SQLITE_STORE_SCHEMA_VERSION 12
+#define CB_SQLITE_STORE_SCHEMA_VERSION 13
 
 #define CB_TYPE_SQLITE_STORE (cb_sqlite_store_get_type ())
 G_DECLARE_FINAL_TYPE (CbSqliteStore, cb_sqlite_store, CB, SQLITE_STORE, GObject)

@@ -279,6 +279,8 @@ cb_journal_record_free (CbJournalRecord *record)
   g_free (record->taken_by_name);
   g_free (record->picked_up_from_name);
   g_free (record->for_name);
+  g_free (record->forwarded_to_number);
+  g_free (record->forwarded_to_name);
   g_free (record);
 }
 

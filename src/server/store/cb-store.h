@@ -184,6 +184,11 @@ typedef struct {
   gint64    for_user_id;
   char     *for_name;
   CbCallEndReason end_reason;      /* schema 11; UNKNOWN for older entries */
+  /* Schema 13: where this user forwarded the call to (number NULL: not
+   * forwarded by them); user_id 0 for a number beyond our users. */
+  gint64    forwarded_to_user_id;
+  char     *forwarded_to_number;
+  char     *forwarded_to_name;
 } CbJournalRecord;
 
 /* A SIP subscription callboardd accepted (schema 9): the dialog it lives
