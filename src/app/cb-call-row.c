@@ -114,7 +114,7 @@ cb_format_duration (guint seconds)
 }
 
 static const char *
-state_label (CbCall *call)
+state_text (CbCall *call)
 {
   switch (cb_call_get_state (call))
     {
@@ -130,6 +130,15 @@ state_label (CbCall *call)
     default:
       return _("Call ended");
     }
+}
+
+static char *
+state_label (CbCall *call)
+{
+  /* Translators: %s is the colleague (or number) the user forwarded the call to */
+  if (cb_call_get_state (call) == CB_CALL_STATE_ENDED && cb_call_get_forwarded_to (call) != NULL)
+    return g_strdup_printf (_("Forwarded to %s"), cb_call_get_forwarded_to (call));
+  return g_strdup (state_text (call));
 }
 
 static const char *
@@ -358,7 +367,9 @@ update (CbCallRow *self)
     }
   else
     {
-      gtk_label_set_label (self->state_label, state_label (self->call));
+      g_autofree char *label = state_label (self->call);
+
+      gtk_label_set_label (self->state_label, label);
       classes[1] = state_style (state);
     }
   gtk_widget_set_css_classes (GTK_WIDGET (self->state_label), classes);

@@ -274,6 +274,11 @@ sync_remote_party (CbCallTracker    *self,
       from = g_strdup (callee != NULL ? cb_contact_get_display_name (callee) : wire->to.number);
     }
   _cb_call_set_picked_up (call, wire->picked_up && wire->direction == CB_CALL_DIRECTION_IN, from);
+  /* Sent on by the user: named as the server names them, else the number. */
+  if (wire->forwarded_to.name != NULL && *wire->forwarded_to.name != '\0')
+    _cb_call_set_forwarded_to (call, wire->forwarded_to.name);
+  else if (wire->forwarded_to.number != NULL && *wire->forwarded_to.number != '\0')
+    _cb_call_set_forwarded_to (call, wire->forwarded_to.number);
   _cb_call_set_encrypted (call, wire->encrypted);
 }
 

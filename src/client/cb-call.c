@@ -58,6 +58,7 @@ struct _CbCall
   gboolean              picked_up;       /* we took it over from someone it rang at */
   gboolean              encrypted;       /* SRTP on every leg, as the server says */
   char                 *picked_up_from;  /* whom, when known */
+  char                 *forwarded_to;    /* whom (else the number) the user sent it on to */
   gint64                for_user_id;     /* the leader an assistant's call is for; 0: none */
   char                 *for_name;
 };
@@ -99,6 +100,7 @@ enum {
   PROP_PARTNER,
   PROP_PICKED_UP,
   PROP_PICKED_UP_FROM,
+  PROP_FORWARDED_TO,
   PROP_DECLINED,
   PROP_FAILURE,
   PROP_CONFERENCE_PARTIES,
@@ -210,6 +212,7 @@ cb_call_finalize (GObject *object)
   g_clear_pointer (&self->server_id, g_free);
   g_clear_pointer (&self->group_name, g_free);
   g_clear_pointer (&self->picked_up_from, g_free);
+  g_clear_pointer (&self->forwarded_to, g_free);
   g_clear_pointer (&self->conference_parties, g_strfreev);
   g_clear_pointer (&self->for_name, g_free);
 
@@ -280,6 +283,9 @@ cb_call_get_property (GObject    *object,
     case PROP_PICKED_UP_FROM:
       g_value_set_string (value, self->picked_up_from);
       break;
+    case PROP_FORWARDED_TO:
+      g_value_set_string (value, self->forwarded_to);
+      break;
     case PROP_DECLINED:
       g_value_set_boolean (value, self->declined);
       break;
@@ -332,6 +338,7 @@ cb_call_class_init (CbCallClass *klass)
   properties[PROP_PICKED_UP] = g_param_spec_boolean ("picked-up", NULL, NULL, FALSE, ro);
   properties[PROP_ENCRYPTED] = g_param_spec_boolean ("encrypted", NULL, NULL, FALSE, ro);
   properties[PROP_PICKED_UP_FROM] = g_param_spec_string ("picked-up-from", NULL, NULL, NULL, ro);
+  properties[PROP_FORWARDED_TO] = g_param_spec_string ("forwarded-to", NULL, NULL, NULL, ro);
   properties[PROP_DECLINED] = g_param_spec_boolean ("declined", NULL, NULL, FALSE, ro);
   properties[PROP_FAILURE] =
     g_param_spec_enum ("failure", NULL, NULL, CB_TYPE_CALL_FAILURE, CB_CALL_FAILURE_NONE, ro);
@@ -451,6 +458,17 @@ _cb_call_set_picked_up (CbCall     *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PICKED_UP_FROM]);
     }
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_cb_call_set_forwarded_to (CbCall     *self,
+                           const char *to)
+{
+  if (g_strcmp0 (self->forwarded_to, to) == 0)
+    return;
+  g_free (self->forwarded_to);
+  self->forwarded_to = g_strdup (to);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORWARDED_TO]);
 }
 
 void
@@ -731,6 +749,13 @@ cb_call_get_picked_up_from (CbCall *self)
 {
   g_return_val_if_fail (CB_IS_CALL (self), NULL);
   return self->picked_up_from;
+}
+
+const char *
+cb_call_get_forwarded_to (CbCall *self)
+{
+  g_return_val_if_fail (CB_IS_CALL (self), NULL);
+  return self->forwarded_to;
 }
 
 CbCallFailure

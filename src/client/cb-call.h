@@ -98,6 +98,9 @@ gboolean         cb_call_get_declined      (CbCall *self);
 CbCallFailure    cb_call_get_failure       (CbCall *self);
 const char * const *cb_call_get_conference_parties (CbCall *self);
 const char      *cb_call_get_picked_up_from (CbCall *self);
+/* Where the user sent the call on (a forward, a transfer): the
+ * colleague's name, else the number; NULL when they did not. */
+const char      *cb_call_get_forwarded_to  (CbCall *self);
 CbCall          *cb_call_get_partner       (CbCall *self);
 /* TRUE for the consultation call of a pair, FALSE for the held original. */
 gboolean         cb_call_is_consultation   (CbCall *self);

@@ -182,6 +182,8 @@ void        _cb_call_set_encrypted        (CbCall             *self,
 void        _cb_call_set_picked_up        (CbCall             *self,
                                            gboolean            picked_up,
                                            const char         *from);
+void        _cb_call_set_forwarded_to     (CbCall             *self,
+                                           const char         *to);
 /* The local dialog's state changed (ignored for remote calls). */
 void        _cb_call_set_dialog_state     (CbCall             *self,
                                            CbSipCallState      state);

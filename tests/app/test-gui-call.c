@@ -685,6 +685,14 @@ partner_of (GtkWidget *row)
   return call != NULL ? cb_call_get_partner (call) : NULL;
 }
 
+static gboolean
+match_label_text (GtkWidget *widget,
+                  gpointer   data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), data) == 0;
+}
+
 /* A mapped journal row whose subtitle holds @data. */
 static gboolean
 match_journal_subtitle (GtkWidget *widget,
@@ -765,11 +773,20 @@ test_consultation (gconstpointer data)
   consultation = g_object_ref (partner_of (row));
   row = wait_for_row (scene.window, "203", FALSE);
   g_assert_true (cb_call_row_get_call (CB_CALL_ROW (row)) == consultation);
-  /* The "Connect Ben Ott with Carla Diaz" button. */
+  /* The "Connect Ben Ott with Carla Diaz" button. The ended cards stay
+   * long enough to be read here, and each says where its call went. */
+  g_object_set (window_softphone (scene.window), "ended-linger-ms", 60000, NULL);
   g_assert_true (gtk_widget_activate_action (row, "call.connect", NULL));
   CB_TEST_WAIT_FOR (cb_call_get_state (call) == CB_CALL_STATE_ENDED &&
                     cb_call_get_state (consultation) == CB_CALL_STATE_ENDED,
                     TIMEOUT_MS, "Anna's two calls to end");
+  to_carla = g_strdup_printf (_("Forwarded to %s"), "Carla Diaz");
+  to_ben = g_strdup_printf (_("Forwarded to %s"), "Ben Ott");
+  CB_TEST_WAIT_FOR (find_widget (row, match_label_text, to_ben) != NULL &&
+                    find_widget (scene.row, match_label_text, to_carla) != NULL,
+                    TIMEOUT_MS, "the ended cards to say where each call went");
+  g_free (screenshot (GTK_WIDGET (scene.window), "call-cards-forwarded"));
+  g_object_set (window_softphone (scene.window), "ended-linger-ms", 2000, NULL);
   g_assert_true (peer_in_state (&scene.ben, CB_SIP_CALL_STATE_ACTIVE));
   g_assert_true (peer_in_state (&scene.carla, CB_SIP_CALL_STATE_ACTIVE));
   cb_sip_call_hangup (scene.ben.call);
@@ -777,8 +794,6 @@ test_consultation (gconstpointer data)
                     "Ben and Carla to hang up");
 
   cb_window_show_page (scene.window, "journal");
-  to_carla = g_strdup_printf (_("Forwarded to %s"), "Carla Diaz");
-  to_ben = g_strdup_printf (_("Forwarded to %s"), "Ben Ott");
   CB_TEST_WAIT_FOR ((journal_row = find_widget (GTK_WIDGET (scene.window), match_journal_subtitle,
                                                 to_carla)) != NULL,
                     TIMEOUT_MS, "the journal to say Ben's call went on to Carla");
@@ -791,14 +806,6 @@ test_consultation (gconstpointer data)
 
   g_object_unref (consultation);
   scene_finish (&scene);
-}
-
-static gboolean
-match_label_text (GtkWidget *widget,
-                  gpointer   data)
-{
-  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), data) == 0;
 }
 
 /* Ben calls Anna, her desk phone answers: the card follows the call onto
