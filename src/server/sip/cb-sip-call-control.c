@@ -109,7 +109,8 @@ connected_legs (CbB2buaCall  *call,
   if (call->b == NULL || call->a == NULL || call->a->state != CB_B2BUA_LEG_UP ||
       call->b->state != CB_B2BUA_LEG_UP)
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_CONNECTED, "The call is not connected");
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_CONNECTED,
+                   "The call is not connected");
       return FALSE;
     }
   if (call->a->reinviting || call->b->reinviting)
@@ -218,8 +219,6 @@ click_call (CbSipServer       *self,
   return call;
 }
 
-/* Ends a call the other party's leg was moved out of; the user's side of
- * it, as ended, is the answer. */
 /* The user sent @call on to @to (a user, 0: beyond the trunk) at
  * @number: their side and journal entry say where. */
 static void
@@ -234,6 +233,8 @@ mark_forwarded (CbB2buaCall *call,
   call->forwarded_to_number = g_strdup (number);
 }
 
+/* Ends a call the other party's leg was moved out of; the user's side of
+ * it, as ended, is the answer. */
 static JsonObject *
 end_left_call (CbB2buaCall *call,
                gint64       user_id)
@@ -713,7 +714,8 @@ cb_sip_server_send_dtmf (CbSipServer  *self,
   if (call->state == CB_WIRE_CALL_STATE_RINGING || !cb_b2bua_leg_usable (mine) ||
       !cb_b2bua_leg_usable (other))
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_CONNECTED, "The call is not connected");
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_CONNECTED,
+                   "The call is not connected");
       return NULL;
     }
 

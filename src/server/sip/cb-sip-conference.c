@@ -181,7 +181,8 @@ joinable_call (CbSipServer  *server,
                  "The call is part of a conference already");
   else if (!cb_b2bua_leg_usable (call->a) || !cb_b2bua_leg_usable (call->b) ||
            (call->caller_id != user_id && call->callee_id != user_id))
-    g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_CONNECTED, "The call is not connected");
+    g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_CONNECTED,
+                 "The call is not connected");
   else if (call->a->reinviting || call->b->reinviting || call->a->ack_pending || call->b->ack_pending)
     g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_RENEGOTIATING,
                  "The call is being renegotiated; try again");

@@ -365,7 +365,8 @@ cb_sip_server_pickup (CbSipServer  *self,
     }
   if (call->state != CB_WIRE_CALL_STATE_RINGING || call->b != NULL)
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_RINGING, "The call no longer rings");
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NOT_RINGING,
+                   "The call no longer rings");
       return NULL;
     }
   if (call->caller_id == user_id || call->callee_id == user_id || !may_pick_up (call, user_id, 0))
