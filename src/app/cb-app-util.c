@@ -245,6 +245,19 @@ cb_describe_error (const GError *error)
 }
 
 char *
+cb_describe_dial_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  /* Its refusals before anything is sent (cb-softphone.c). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
+    return g_strdup (_("That is neither a colleague's name nor a phone number."));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED))
+    return g_strdup (_("The softphone is not registered right now."));
+  return cb_describe_error (error);
+}
+
+char *
 cb_dial_uri_get_number (const char *uri)
 {
   g_autofree char *unescaped = NULL;

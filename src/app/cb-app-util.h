@@ -65,5 +65,8 @@ void     cb_menu_button_hide_tooltip_when_open (GtkMenuButton *button);
 
 /* A user-facing sentence for an error from CbSession. */
 char    *cb_describe_error              (const GError *error);
+/* The same for cb_softphone_dial()'s errors, whose words (the phone
+ * library's) are not the user's. */
+char    *cb_describe_dial_error         (const GError *error);
 
 G_END_DECLS

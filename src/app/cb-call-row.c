@@ -877,7 +877,10 @@ call_again_action (GtkWidget  *widget,
     {
       if (cb_softphone_dial (self->softphone, number, &error) == NULL)
         {
-          report (self, _("The call could not be placed"), error);
+          g_autofree char *reason = cb_describe_dial_error (error);
+          g_autofree char *message = g_strdup_printf ("%s: %s", _("The call could not be placed"), reason);
+
+          cb_widget_show_toast (GTK_WIDGET (self), message);
           return;
         }
       cb_softphone_dismiss_call (self->softphone, call);

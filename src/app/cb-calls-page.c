@@ -365,7 +365,8 @@ dial_with (CbCallsPage *self,
   number = resolve_number (self, stripped);
   if (cb_softphone_dial (self->softphone, number, &error) == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("Could not call %s: %s"), stripped, error->message);
+      g_autofree char *reason = cb_describe_dial_error (error);
+      g_autofree char *message = g_strdup_printf (_("Could not call %s: %s"), stripped, reason);
 
       cb_widget_show_toast (GTK_WIDGET (self), message);
       return;

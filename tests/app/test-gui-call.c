@@ -958,6 +958,8 @@ newest_entry (CbWindow *window)
 static void
 test_failed_call (gconstpointer data)
 {
+  g_autofree char *not_a_number = NULL;
+  GtkEditable *dial_entry;
   CbTestServer *server = (CbTestServer *) data;
   g_autofree char *token = cb_test_sign_in (server, "anna", "pw", NULL);
   CbTestStream *stream = cb_test_stream_open (server, token, -1, TRUE);
@@ -1043,6 +1045,20 @@ test_failed_call (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (row, "call.dismiss", NULL));
   CB_TEST_WAIT_FOR (find_widget (GTK_WIDGET (window), match_card_to, (gpointer) "299") == NULL, TIMEOUT_MS,
                     "the card of 299 to go");
+
+  /* A name nobody has, typed and entered: nothing is placed, and the
+   * toast says why in the user's language (the phone library's words
+   * were English: "“Mueller” is not a phone number"). */
+  not_a_number = g_strdup_printf (_("Could not call %s: %s"), "Mueller",
+                                  _("That is neither a colleague's name nor a phone number."));
+  dial_entry = cb_calls_page_get_entry (CB_CALLS_PAGE (find_widget (GTK_WIDGET (window), match_type,
+                                                                   GSIZE_TO_POINTER (CB_TYPE_CALLS_PAGE))));
+  gtk_editable_set_text (dial_entry, "Mueller");
+  g_signal_emit_by_name (dial_entry, "activate");
+  CB_TEST_WAIT_FOR (find_widget (GTK_WIDGET (window), match_label_text, not_a_number) != NULL, TIMEOUT_MS,
+                    "the toast saying Mueller is neither a name nor a number");
+  g_assert_null (find_widget (GTK_WIDGET (window), match_card_to, (gpointer) "Mueller"));
+  g_free (screenshot (GTK_WIDGET (window), "dial-not-a-number"));
 
   cb_sip_call_hangup (with_carla);
   CB_TEST_WAIT_FOR (peer_in_state (&carla, CB_SIP_CALL_STATE_ENDED), TIMEOUT_MS, "Ben and Carla to hang up");
