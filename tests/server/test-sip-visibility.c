@@ -123,6 +123,20 @@ typedef struct {
   GString    *where;
 } Needle;
 
+/* Whether @word is in @text as a word of its own: a random dialog id
+ * ("178273f3-…") holds any short number by chance. */
+static gboolean
+has_word (const char *text,
+          const char *word)
+{
+  gsize length = strlen (word);
+
+  for (const char *at = strstr (text, word); at != NULL; at = strstr (at + 1, word))
+    if ((at == text || !g_ascii_isalnum (at[-1])) && !g_ascii_isalnum (at[length]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Walks every value of node: members ending in "user_id" (and "leader",
  * "deputy", "id" of users) must not be the hidden user's id, and no
  * string may contain their name, user name, number or e-mail. */
@@ -158,7 +172,7 @@ search (JsonNode   *node,
           const char *text = json_node_get_string (node);
 
           for (guint i = 0; i < G_N_ELEMENTS (needle->strings); i++)
-            if (strstr (text, needle->strings[i]) != NULL)
+            if (has_word (text, needle->strings[i]))
               {
                 needle->found++;
                 g_string_append_printf (needle->where, " %s=“%s”", member, text);
