@@ -135,8 +135,8 @@ state_text (CbCall *call)
 static char *
 state_label (CbCall *call)
 {
-  /* Translators: %s is the colleague (or number) the user forwarded the call to */
   if (cb_call_get_state (call) == CB_CALL_STATE_ENDED && cb_call_get_forwarded_to (call) != NULL)
+    /* Translators: %s is the colleague (or number) the user forwarded the call to */
     return g_strdup_printf (_("Forwarded to %s"), cb_call_get_forwarded_to (call));
   return g_strdup (state_text (call));
 }
