@@ -114,15 +114,7 @@ cb_wire_call_write (CbWireSink         *sink,
       cb_wire_sink_member (sink, "parties");
       cb_wire_sink_begin_array (sink);
       for (guint i = 0; i < call->conference->n_parties; i++)
-        {
-          const CbWireParty *party = as_seen (&call->conference->parties[i], viewer);
-
-          cb_wire_sink_begin_object (sink);
-          cb_wire_sink_put_id (sink, "user_id", party->user_id);
-          cb_wire_sink_put_string (sink, "number", party->number);
-          cb_wire_sink_put_string (sink, "name", party->name);
-          cb_wire_sink_end_object (sink);
-        }
+        _cb_wire_put_party_object (sink, &call->conference->parties[i], viewer);
       cb_wire_sink_end_array (sink);
       cb_wire_sink_end_object (sink);
     }
@@ -229,9 +221,7 @@ read_conference (JsonObject  *object,
       JsonObject *element = NULL;
 
       if (!_cb_wire_get_element_object (parties, "parties", i, &element, error) ||
-          !_cb_wire_get_nullable_int (element, "user_id", &party.user_id, error) ||
-          !cb_json_get_string (element, "number", FALSE, &party.number, error) ||
-          !cb_json_get_string (element, "name", FALSE, &party.name, error))
+          !_cb_wire_read_party_object (element, &party, error))
         {
           g_prefix_error (error, "In “conference”: ");
           return FALSE;

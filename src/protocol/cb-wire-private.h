@@ -95,6 +95,15 @@ gboolean    _cb_wire_get_colleague        (JsonObject   *object,
                                            gint64       *user_id,
                                            const char  **name,
                                            GError      **error);
+/* A party as an object, {"user_id" (null: not one of ours), "number",
+ * "name"}, without its id, number and name to a viewer who may not see
+ * them (a conference's parties, "forwarded_to"); and read back. */
+void        _cb_wire_put_party_object     (CbWireSink         *sink,
+                                           const CbWireParty  *party,
+                                           const CbWireViewer *viewer);
+gboolean    _cb_wire_read_party_object    (JsonObject         *value,
+                                           CbWireParty        *party,
+                                           GError            **error);
 /* A party that may be a number beyond our users ("forwarded_to"):
  * {"user_id" (null: not one of ours), "number", "name"}, null when it
  * has no number; without its number, name and id to a viewer who may

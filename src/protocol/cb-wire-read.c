@@ -171,24 +171,40 @@ _cb_wire_get_colleague (JsonObject   *object,
 }
 
 void
+_cb_wire_put_party_object (CbWireSink         *sink,
+                           const CbWireParty  *party,
+                           const CbWireViewer *viewer)
+{
+  gboolean shown = cb_wire_viewer_may_see (viewer, party->user_id);
+
+  cb_wire_sink_begin_object (sink);
+  cb_wire_sink_put_id (sink, "user_id", shown ? party->user_id : 0);
+  cb_wire_sink_put_string (sink, "number", shown && party->number != NULL ? party->number : "");
+  cb_wire_sink_put_string (sink, "name", shown && party->name != NULL ? party->name : "");
+  cb_wire_sink_end_object (sink);
+}
+
+gboolean
+_cb_wire_read_party_object (JsonObject   *value,
+                            CbWireParty  *party,
+                            GError      **error)
+{
+  return _cb_wire_get_nullable_int (value, "user_id", &party->user_id, error) &&
+         cb_json_get_string (value, "number", FALSE, &party->number, error) &&
+         cb_json_get_string (value, "name", FALSE, &party->name, error);
+}
+
+void
 _cb_wire_put_party (CbWireSink         *sink,
                     const char         *member,
                     const CbWireParty  *party,
                     const CbWireViewer *viewer)
 {
-  gboolean shown = cb_wire_viewer_may_see (viewer, party->user_id);
-
   cb_wire_sink_member (sink, member);
   if (party->number == NULL || *party->number == '\0')
-    {
-      cb_wire_sink_null (sink);
-      return;
-    }
-  cb_wire_sink_begin_object (sink);
-  cb_wire_sink_put_id (sink, "user_id", shown ? party->user_id : 0);
-  cb_wire_sink_put_string (sink, "number", shown ? party->number : "");
-  cb_wire_sink_put_string (sink, "name", shown && party->name != NULL ? party->name : "");
-  cb_wire_sink_end_object (sink);
+    cb_wire_sink_null (sink);
+  else
+    _cb_wire_put_party_object (sink, party, viewer);
 }
 
 gboolean
@@ -201,11 +217,7 @@ _cb_wire_get_party (JsonObject   *object,
 
   if (!_cb_wire_get_nullable_object (object, member, &value, error))
     return FALSE;
-  if (value == NULL)
-    return TRUE;
-  if (!_cb_wire_get_nullable_int (value, "user_id", &party->user_id, error) ||
-      !cb_json_get_string (value, "number", FALSE, &party->number, error) ||
-      !cb_json_get_string (value, "name", FALSE, &party->name, error))
+  if (value != NULL && !_cb_wire_read_party_object (value, party, error))
     {
       g_prefix_error (error, "In “%s”: ", member);
       return FALSE;

@@ -174,10 +174,9 @@ expect_conflict (Fixture    *fixture,
                  const char *code)
 {
   g_autoptr(JsonNode) answer = NULL;
-  JsonObject *refused = request (fixture, method, path, phone, body, 409, &answer);
 
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (refused, "error"), "code"),
-                   ==, code);
+  request (fixture, method, path, phone, body, 409, &answer);
+  g_assert_cmpstr (cb_test_error_code (answer), ==, code);
 }
 
 static void

@@ -257,9 +257,7 @@ assert_pickup_conflict (Fixture     *fixture,
 
   answer = cb_test_request (fixture->server, "POST", path, phone->token, "{}", &status);
   g_assert_cmpuint (status, ==, 409);
-  g_assert_cmpstr (json_object_get_string_member (
-                     json_object_get_object_member (json_node_get_object (answer), "error"), "code"),
-                   ==, code);
+  g_assert_cmpstr (cb_test_error_code (answer), ==, code);
 }
 
 /* Carl calls Anna and her phone rings; the call's id, as Carl sees it. */
