@@ -198,6 +198,14 @@ cb_describe_error (const GError *error)
           return g_strdup (_("The call is part of a conference."));
         case CB_PROTOCOL_ERROR_TOO_MANY_CALLS:
           return g_strdup (_("You have as many external calls going on as you may."));
+        case CB_PROTOCOL_ERROR_SAME_PARTY:
+          return g_strdup (_("A call cannot be forwarded to yourself or to its caller."));
+        case CB_PROTOCOL_ERROR_FROM_GROUP:
+          return g_strdup (_("That entry comes from one of your groups: only an administrator can remove it."));
+        case CB_PROTOCOL_ERROR_LIST_FULL:
+          return g_strdup (_("The list is full. Remove an entry first."));
+        case CB_PROTOCOL_ERROR_NO_MOBILE:
+          return g_strdup (_("No mobile number that can be dialled is set for you. An administrator enters it in your directory entry."));
         default:
           break;
         }

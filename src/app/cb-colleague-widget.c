@@ -191,14 +191,15 @@ cb_colleague_menu_new (CbClientStore *store,
       gboolean own_key;
       gboolean any_key;
 
-      if (list_has (cb_client_store_get_favourites (store), id))
-        append_id_item (lists, _("Remove from _Favourites"), "contact.remove-favourite", id, FALSE);
-      else
+      /* An entry a group gives is the administrator's to remove. */
+      if (!list_has (cb_client_store_get_favourites (store), id))
         append_id_item (lists, _("Add to _Favourites"), "contact.add-favourite", id, FALSE);
-      if (list_has (cb_client_store_get_monitor (store), id))
-        append_id_item (lists, _("Remove from _Monitor"), "contact.remove-monitor", id, FALSE);
-      else
+      else if (!cb_client_store_favourite_from_group (store, id))
+        append_id_item (lists, _("Remove from _Favourites"), "contact.remove-favourite", id, FALSE);
+      if (!list_has (cb_client_store_get_monitor (store), id))
         append_id_item (lists, _("Add to _Monitor"), "contact.add-monitor", id, FALSE);
+      else if (!cb_client_store_monitored_from_group (store, id))
+        append_id_item (lists, _("Remove from _Monitor"), "contact.remove-monitor", id, FALSE);
       /* A key a group distributes is the administrator's to remove. */
       find_blf_keys (store, id, &own_key, &any_key);
       if (own_key)

@@ -108,6 +108,9 @@ struct _CbSnapshot
   GPtrArray   *groups;         /* CbWireGroup */
   GArray      *favourite_ids;  /* gint64 */
   GArray      *monitor_ids;    /* gint64 */
+  /* Of those, the entries only a group gives (empty from older servers). */
+  GArray      *favourites_from_groups;
+  GArray      *monitor_from_groups;
   GPtrArray   *blf_keys;       /* CbWireBlfKey */
 };
 

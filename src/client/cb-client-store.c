@@ -44,6 +44,9 @@ struct _CbClientStore
    * an entry shows up once its contact arrives in a "user" event. */
   GArray     *favourite_ids;
   GArray     *monitor_ids;
+  /* Their entries only a group gives: not the user's to remove. */
+  GArray     *favourites_from_groups;
+  GArray     *monitor_from_groups;
 
   /* Above directory_limit visible users the store holds only the people
    * it shows and those found by a search (directory_complete FALSE). */
@@ -107,6 +110,8 @@ cb_client_store_dispose (GObject *object)
   g_clear_pointer (&self->group_index, g_hash_table_unref);
   g_clear_pointer (&self->favourite_ids, g_array_unref);
   g_clear_pointer (&self->monitor_ids, g_array_unref);
+  g_clear_pointer (&self->favourites_from_groups, g_array_unref);
+  g_clear_pointer (&self->monitor_from_groups, g_array_unref);
 
   G_OBJECT_CLASS (cb_client_store_parent_class)->dispose (object);
 }
@@ -261,6 +266,8 @@ cb_client_store_init (CbClientStore *self)
   self->blf_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->favourite_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->monitor_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->favourites_from_groups = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->monitor_from_groups = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->directory_limit = G_MAXUINT;
   self->directory_complete = TRUE;
 }
@@ -338,6 +345,7 @@ cb_client_store_get_monitor (CbClientStore *self)
   g_return_val_if_fail (CB_IS_CLIENT_STORE (self), NULL);
   return G_LIST_MODEL (self->monitor);
 }
+
 
 GListModel *
 cb_client_store_get_groups (CbClientStore *self)
@@ -654,13 +662,20 @@ sync_list (CbClientStore *self,
 }
 
 static void
+replace_ids (GArray **field,
+             GArray  *ids)
+{
+  g_clear_pointer (field, g_array_unref);
+  *field = g_array_ref (ids);
+}
+
+static void
 set_id_list (CbClientStore  *self,
              GArray        **field,
              GListStore     *store,
              GArray         *ids)
 {
-  g_clear_pointer (field, g_array_unref);
-  *field = g_array_ref (ids);
+  replace_ids (field, ids);
   sync_list (self, store, ids);
 }
 
@@ -979,6 +994,8 @@ cb_client_store_apply_loaded_snapshot (CbClientStore *self,
 
   set_id_list (self, &self->favourite_ids, self->favourites, snapshot->favourite_ids);
   set_id_list (self, &self->monitor_ids, self->monitor, snapshot->monitor_ids);
+  replace_ids (&self->favourites_from_groups, snapshot->favourites_from_groups);
+  replace_ids (&self->monitor_from_groups, snapshot->monitor_from_groups);
   set_blf_keys (self, snapshot->blf_keys);
 
   /* A snapshot names no calls: a call that rang at a colleague before it
@@ -1016,6 +1033,22 @@ contains_id (GArray *ids,
     if (g_array_index (ids, gint64, i) == id)
       return TRUE;
   return FALSE;
+}
+
+gboolean
+cb_client_store_favourite_from_group (CbClientStore *self,
+                                      gint64         user_id)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), FALSE);
+  return contains_id (self->favourites_from_groups, user_id);
+}
+
+gboolean
+cb_client_store_monitored_from_group (CbClientStore *self,
+                                      gint64         user_id)
+{
+  g_return_val_if_fail (CB_IS_CLIENT_STORE (self), FALSE);
+  return contains_id (self->monitor_from_groups, user_id);
 }
 
 /* Whether a directory above the limit would show this user without a
@@ -1393,15 +1426,19 @@ apply_group_login (CbClientStore *self,
 static gboolean
 apply_list (CbClientStore  *self,
             GArray        **field,
+            GArray        **from_groups,
             GListStore     *store,
             JsonObject     *data)
 {
   JsonArray *array = member_array (data, "user_ids");
   g_autoptr(GArray) ids = NULL;
+  g_autoptr(GArray) group_ids = NULL;
 
   if (array == NULL)
     return FALSE;
   ids = _cb_snapshot_read_ids (array);
+  group_ids = _cb_snapshot_read_ids (member_array (data, "from_groups"));
+  replace_ids (from_groups, group_ids);
   set_id_list (self, field, store, ids);
   ask_for_missing (self, (const gint64 *) (gpointer) ids->data, ids->len, "list");
   return TRUE;
@@ -1457,10 +1494,10 @@ cb_client_store_apply_event (CbClientStore *self,
       applied = apply_group_login (self, data);
       break;
     case CB_EVENT_TYPE_FAVOURITES:
-      applied = apply_list (self, &self->favourite_ids, self->favourites, data);
+      applied = apply_list (self, &self->favourite_ids, &self->favourites_from_groups, self->favourites, data);
       break;
     case CB_EVENT_TYPE_MONITOR:
-      applied = apply_list (self, &self->monitor_ids, self->monitor, data);
+      applied = apply_list (self, &self->monitor_ids, &self->monitor_from_groups, self->monitor, data);
       break;
     case CB_EVENT_TYPE_USER:
       applied = apply_user (self, data);

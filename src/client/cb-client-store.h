@@ -49,6 +49,12 @@ CbContact     *cb_client_store_get_me           (CbClientStore *self);
 GListModel    *cb_client_store_get_directory    (CbClientStore *self);
 GListModel    *cb_client_store_get_favourites   (CbClientStore *self);
 GListModel    *cb_client_store_get_monitor      (CbClientStore *self);
+/* Whether the entry is on the list only because a group gives it (an
+ * administrator's to remove, not the user's). */
+gboolean       cb_client_store_favourite_from_group (CbClientStore *self,
+                                                     gint64         user_id);
+gboolean       cb_client_store_monitored_from_group (CbClientStore *self,
+                                                     gint64         user_id);
 GListModel    *cb_client_store_get_groups       (CbClientStore *self);
 CbContact     *cb_client_store_lookup_contact   (CbClientStore *self,
                                                  gint64         user_id);

@@ -96,6 +96,8 @@ cb_snapshot_free (CbSnapshot *self)
   g_clear_pointer (&self->groups, g_ptr_array_unref);
   g_clear_pointer (&self->favourite_ids, g_array_unref);
   g_clear_pointer (&self->monitor_ids, g_array_unref);
+  g_clear_pointer (&self->favourites_from_groups, g_array_unref);
+  g_clear_pointer (&self->monitor_from_groups, g_array_unref);
   g_clear_pointer (&self->blf_keys, g_ptr_array_unref);
   g_free (self);
 }
@@ -173,6 +175,8 @@ cb_snapshot_new_from_json (JsonObject  *object,
 
   self->favourite_ids = _cb_snapshot_read_ids (member_array (object, "favourites"));
   self->monitor_ids = _cb_snapshot_read_ids (member_array (object, "monitor"));
+  self->favourites_from_groups = _cb_snapshot_read_ids (member_array (object, "favourites_from_groups"));
+  self->monitor_from_groups = _cb_snapshot_read_ids (member_array (object, "monitor_from_groups"));
   /* An older server has no busy lamp field: an empty one. */
   self->blf_keys = _cb_snapshot_read_blf_keys (member_array (object, "blf"));
   return g_steal_pointer (&self);

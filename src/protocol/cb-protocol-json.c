@@ -34,6 +34,10 @@ static const struct {
   [CB_PROTOCOL_ERROR_NO_PHONE] = { "no-phone", 409 },
   [CB_PROTOCOL_ERROR_IN_CONFERENCE] = { "in-conference", 409 },
   [CB_PROTOCOL_ERROR_TOO_MANY_CALLS] = { "too-many-calls", 409 },
+  [CB_PROTOCOL_ERROR_SAME_PARTY] = { "same-party", 409 },
+  [CB_PROTOCOL_ERROR_FROM_GROUP] = { "from-group", 409 },
+  [CB_PROTOCOL_ERROR_LIST_FULL] = { "list-full", 409 },
+  [CB_PROTOCOL_ERROR_NO_MOBILE] = { "no-mobile", 409 },
 };
 
 const char *

@@ -41,6 +41,11 @@ typedef enum {
   CB_PROTOCOL_ERROR_NO_PHONE,          /* "no-phone", 409: none of the user's own registered */
   CB_PROTOCOL_ERROR_IN_CONFERENCE,     /* "in-conference", 409 */
   CB_PROTOCOL_ERROR_TOO_MANY_CALLS,    /* "too-many-calls", 409: the user's external call limit */
+  CB_PROTOCOL_ERROR_SAME_PARTY,        /* "same-party", 409: forwarded to the user or the caller */
+  /* The conflicts of the user's lists and settings a client words itself. */
+  CB_PROTOCOL_ERROR_FROM_GROUP,        /* "from-group", 409: a group's entry, an administrator's to remove */
+  CB_PROTOCOL_ERROR_LIST_FULL,         /* "list-full", 409 */
+  CB_PROTOCOL_ERROR_NO_MOBILE,         /* "no-mobile", 409: none set, or it cannot be dialled */
 } CbProtocolError;
 
 GQuark       cb_protocol_error_quark             (void);

@@ -200,7 +200,7 @@ find_own (CbApi     *api,
   for (guint i = 0; effective != NULL && i < effective->len; i++)
     if (((CbBlfKeyRecord *) g_ptr_array_index (effective, i))->id == id)
       {
-        cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
+        cb_reply_error (request->msg, CB_PROTOCOL_ERROR_FROM_GROUP,
                         "Key %" G_GINT64_FORMAT " comes from a group: only an administrator "
                         "removes it", id);
         return FALSE;

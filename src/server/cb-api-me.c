@@ -97,15 +97,6 @@ list_kind (CbRequest *request)
                                                                         : CB_LIST_FAVOURITES;
 }
 
-static JsonObject *
-ids_object (const GArray *ids)
-{
-  JsonObject *object = json_object_new ();
-
-  json_object_set_array_member (object, "user_ids", cb_projection_id_array (ids));
-  return object;
-}
-
 static void
 store_list (CbApi      *api,
             CbRequest  *request,
@@ -115,14 +106,15 @@ store_list (CbApi      *api,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) effective = NULL;
+  g_autoptr(GArray) from_groups = NULL;
   g_autoptr(JsonObject) reply = NULL;
 
-  if (!cb_changes_set_list (api->changes, me, kind, own, &effective, &error))
+  if (!cb_changes_set_list (api->changes, me, kind, own, &effective, &from_groups, &error))
     {
       cb_reply_gerror (request->msg, error);
       return;
     }
-  reply = ids_object (effective);
+  reply = cb_projection_user_list (effective, from_groups);
   cb_reply_object (request->msg, SOUP_STATUS_OK, reply);
 }
 
@@ -162,6 +154,7 @@ get_list (CbRequest *request,
 {
   CbApi *api = user_data;
   g_autoptr(GArray) ids = NULL;
+  g_autoptr(GArray) from_groups = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) reply = NULL;
   gint64 me;
@@ -169,13 +162,13 @@ get_list (CbRequest *request,
   if ((me = cb_api_require_user (api, request, NULL)) == 0)
     return;
 
-  ids = cb_changes_effective_list (api->changes, me, list_kind (request), &error);
+  ids = cb_changes_effective_list (api->changes, me, list_kind (request), &from_groups, &error);
   if (ids == NULL)
     {
       cb_reply_gerror (request->msg, error);
       return;
     }
-  reply = ids_object (ids);
+  reply = cb_projection_user_list (ids, from_groups);
   cb_reply_object (request->msg, SOUP_STATUS_OK, reply);
 }
 
@@ -252,7 +245,7 @@ post_list (CbRequest *request,
     }
   if (own->len >= MAX_LIST_LENGTH)
     {
-      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
+      cb_reply_error (request->msg, CB_PROTOCOL_ERROR_LIST_FULL,
                       "The list already holds %d entries", MAX_LIST_LENGTH);
       return;
     }
@@ -287,9 +280,9 @@ delete_list_entry (CbRequest *request,
     }
   if (!contains_id (own, id, &index))
     {
-      effective = cb_changes_effective_list (api->changes, me, kind, NULL);
+      effective = cb_changes_effective_list (api->changes, me, kind, NULL, NULL);
       if (effective != NULL && contains_id (effective, id, NULL))
-        cb_reply_error (request->msg, CB_PROTOCOL_ERROR_CONFLICT,
+        cb_reply_error (request->msg, CB_PROTOCOL_ERROR_FROM_GROUP,
                         "User %" G_GINT64_FORMAT " is on the list through a group", id);
       else
         cb_reply_error (request->msg, CB_PROTOCOL_ERROR_NOT_FOUND,

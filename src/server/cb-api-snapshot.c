@@ -31,6 +31,8 @@ get_snapshot (CbRequest *request,
   CbApi *api = user_data;
   g_autoptr(GArray) favourites = NULL;
   g_autoptr(GArray) monitor = NULL;
+  g_autoptr(GArray) group_favourites = NULL;
+  g_autoptr(GArray) group_monitor = NULL;
   g_autoptr(GPtrArray) blf = NULL;
   g_autoptr(GError) error = NULL;
   CbJsonWriter *w;
@@ -44,9 +46,9 @@ get_snapshot (CbRequest *request,
   if ((me = cb_api_require_user (api, request, NULL)) == 0)
     return;
 
-  favourites = cb_changes_effective_list (api->changes, me, CB_LIST_FAVOURITES, &error);
+  favourites = cb_changes_effective_list (api->changes, me, CB_LIST_FAVOURITES, &group_favourites, &error);
   if (favourites != NULL)
-    monitor = cb_changes_effective_list (api->changes, me, CB_LIST_MONITOR, &error);
+    monitor = cb_changes_effective_list (api->changes, me, CB_LIST_MONITOR, &group_monitor, &error);
   if (monitor != NULL)
     blf = cb_changes_effective_blf (api->changes, me, &error);
   if (blf == NULL)
@@ -91,6 +93,9 @@ get_snapshot (CbRequest *request,
 
   write_ids (w, "favourites", favourites);
   write_ids (w, "monitor", monitor);
+  /* Their entries that are there only through a group. */
+  write_ids (w, "favourites_from_groups", group_favourites);
+  write_ids (w, "monitor_from_groups", group_monitor);
   cb_json_writer_member (w, "blf");
   cb_projection_write_blf_keys (&sink, blf);
   cb_json_writer_end_object (w);

@@ -548,7 +548,7 @@ add_phones (CbDemoPhones *self)
 
       for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
         {
-          g_autoptr(GArray) list = cb_changes_effective_list (self->api->changes, self->user_id, kinds[k], NULL);
+          g_autoptr(GArray) list = cb_changes_effective_list (self->api->changes, self->user_id, kinds[k], NULL, NULL);
 
           for (guint i = 0; list != NULL && i < list->len; i++)
             consider (self, tried, g_array_index (list, gint64, i));

@@ -23,6 +23,7 @@
 #include "cb-app-util.h"
 #include "cb-contact-row.h"
 #include "cb-demo-server.h"
+#include "cb-colleague-widget.h"
 #include "cb-directory-page.h"
 #include "cb-calls-page.h"
 #include "cb-favourites-page.h"
@@ -441,6 +442,25 @@ find_monitor_window (void)
   return NULL;
 }
 
+/* Whether a colleague's menu (sections of items) offers this action. */
+static gboolean
+menu_has_action (GMenuModel *menu,
+                 const char *action)
+{
+  for (guint i = 0; i < (guint) g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *name = NULL;
+
+      if (section != NULL && menu_has_action (section, action))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Search the directory, put the one hit on the monitor through its row's
  * action, and open the monitor window. */
 static void
@@ -483,6 +503,12 @@ check_search_and_monitor (CbWindow *window)
   greta_shown = (RowWait) { GTK_WIDGET (monitor), "greta" };
   WAIT_UNTIL (row_shown, &greta_shown);
   g_free (screenshot (GTK_WIDGET (monitor), "monitor"));
+  /* Her own entry: hers to remove. */
+  {
+    g_autoptr(GMenuModel) menu = cb_colleague_menu_new (store, greta);
+
+    g_assert_true (menu_has_action (menu, "contact.remove-monitor"));
+  }
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
 }
@@ -903,6 +929,17 @@ test_sign_in_and_group_login (void)
   g_assert_cmpuint (rows.rows, >, 0);
   WAIT_UNTIL (rows_shown, &rows);
   g_free (screenshot (GTK_WIDGET (window), "favourites"));
+  /* The demo's favourites all come from Anna's groups: an administrator's
+   * to remove, so no menu offers it (the server would refuse). */
+  for (guint i = 0; i < rows.rows; i++)
+    {
+      g_autoptr(CbContact) favourite = g_list_model_get_item (cb_client_store_get_favourites (store), i);
+      g_autoptr(GMenuModel) menu = cb_colleague_menu_new (store, favourite);
+
+      g_assert_true (cb_client_store_favourite_from_group (store, cb_contact_get_id (favourite)));
+      g_assert_false (menu_has_action (menu, "contact.remove-favourite"));
+      g_assert_false (menu_has_action (menu, "contact.add-favourite"));
+    }
 
   cb_window_show_page (window, "directory");
   rows = (RowsWait) {

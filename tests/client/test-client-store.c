@@ -116,7 +116,8 @@ static const char *base_snapshot =
   "   \"leader_level\": \"team\", \"leader\": null, \"deputy\": null,"
   "   \"members\": [{\"user_id\": 1, \"logged_in\": false}, {\"user_id\": 5}]}"
   " ],"
-  " \"favourites\": [5, 2, 99], \"monitor\": [4]}";
+  " \"favourites\": [5, 2, 99], \"monitor\": [4],"
+  " \"favourites_from_groups\": [2], \"monitor_from_groups\": [4]}";
 
 static void
 test_snapshot_basics (void)
@@ -771,9 +772,16 @@ test_favourites (void)
 
   apply_snapshot (store, base_snapshot);
   g_signal_connect (favourites, "items-changed", G_CALLBACK (count_items_changed), &changes);
+  /* Which entries only a group gives: not the user's to remove. */
+  g_assert_true (cb_client_store_favourite_from_group (store, 2));
+  g_assert_false (cb_client_store_favourite_from_group (store, 5));
+  g_assert_true (cb_client_store_monitored_from_group (store, 4));
 
-  /* Reordered by the owner: server order is kept. */
-  g_assert_true (apply_event (store, 11, "favourites", "{\"user_ids\": [2, 4, 5]}"));
+  /* Reordered by the owner: server order is kept; 2 is now the user's own. */
+  g_assert_true (apply_event (store, 11, "favourites", "{\"user_ids\": [2, 4, 5], \"from_groups\": [5]}"));
+  g_assert_false (cb_client_store_favourite_from_group (store, 2));
+  g_assert_true (cb_client_store_favourite_from_group (store, 5));
+  g_assert_true (cb_client_store_monitored_from_group (store, 4));
   g_assert_cmpuint (g_list_model_get_n_items (favourites), ==, 3);
   {
     g_autoptr(CbContact) c0 = g_list_model_get_item (favourites, 0);
@@ -791,8 +799,10 @@ test_favourites (void)
   g_assert_true (apply_event (store, 12, "favourites", "{\"user_ids\": [2, 4, 5]}"));
   g_assert_cmpuint (changes, ==, 1);
 
-  /* An id not visible yet shows up once its user arrives. */
+  /* An id not visible yet shows up once its user arrives. From an older
+   * server, without "from_groups": all the user's own. */
   g_assert_true (apply_event (store, 13, "monitor", "{\"user_ids\": [77, 4]}"));
+  g_assert_false (cb_client_store_monitored_from_group (store, 4));
   g_assert_cmpuint (g_list_model_get_n_items (monitor), ==, 1);
   g_assert_true (apply_event (store, 14, "user",
                               "{\"id\": 77, \"username\": \"gus\", \"display_name\": \"Gus\","

@@ -258,6 +258,7 @@ test_refused (Fixture       *fixture,
               gconstpointer  data)
 {
   g_autoptr(JsonNode) answer = send (fixture, "GET", "", NULL, 200);
+  g_autoptr(JsonNode) refused = NULL;
   g_autoptr(JsonNode) root_keys = NULL;
   g_autofree char *dora = g_strdup_printf ("{\"kind\":\"user\",\"user_id\":%" G_GINT64_FORMAT "}",
                                            fixture->dora_id);
@@ -280,7 +281,8 @@ test_refused (Fixture       *fixture,
   json_node_unref (send (fixture, "POST", "", "{\"kind\":\"lamp\"}", 422));
   json_node_unref (send (fixture, "POST", "", long_label, 422));
   json_node_unref (send (fixture, "POST", "", "[1]", 400));
-  json_node_unref (send (fixture, "DELETE", distributed, NULL, 409));
+  refused = send (fixture, "DELETE", distributed, NULL, 409);
+  g_assert_cmpstr (cb_test_error_code (refused), ==, "from-group");
   json_node_unref (send (fixture, "DELETE", "/987654", NULL, 404));
 
   /* Root's keys are not Anna's to name. */

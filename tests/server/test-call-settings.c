@@ -253,7 +253,7 @@ test_mobile_ringing (Fixture       *fixture,
   JsonObject *seen;
 
   refused (fixture, "PUT", "/api/v1/me/mobile-ringing", fixture->dora, NULL, "{\"enabled\":true}", 409,
-           "conflict", "mobile number");
+           "no-mobile", "mobile number");
   refused (fixture, "PUT", "/api/v1/me/mobile-ringing", fixture->anna, NULL,
            "{\"enabled\":true,\"delay\":61}", 422, "invalid-field", "“delay”");
   refused (fixture, "PUT", "/api/v1/me/mobile-ringing", fixture->anna, NULL,

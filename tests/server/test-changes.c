@@ -632,14 +632,14 @@ test_mobile_ringing (Fixture       *fixture,
   g_ptr_array_set_size (fixture->published, 0);
   g_ptr_array_set_size (fixture->signalled, 0);
   ok = cb_changes_set_mobile_ringing (fixture->changes, fixture->a, TRUE, 0, &error);
-  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_CONFLICT, "no mobile number");
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_NO_MOBILE, "no mobile number");
   g_clear_error (&error);
 
   edit_user (fixture, fixture->a, "201", "on request");
   take_published (fixture);
   take_signalled (fixture);
   ok = cb_changes_set_mobile_ringing (fixture->changes, fixture->a, TRUE, 0, &error);
-  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_CONFLICT, "“on request”");
+  assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_NO_MOBILE, "“on request”");
   g_clear_error (&error);
 
   edit_user (fixture, fixture->a, "201", "+49 (170) 1234-567");

@@ -1266,7 +1266,8 @@ test_replaces_pickup (Fixture       *fixture,
 /* Carl calls Ben, whose phone rings; Ben forwards it over REST to Dora
  * without answering: Dora's phone rings while Carl still hears ringing,
  * Ben's stops; Dora answers and the two hear each other. Ben's journal
- * says Dora took it. */
+ * says Dora took it. Forwarding it to Ben himself or back to Carl is
+ * refused first ("same-party") and changes nothing. */
 static void
 test_deflect (Fixture       *fixture,
               gconstpointer  data)
@@ -1293,6 +1294,17 @@ test_deflect (Fixture       *fixture,
   call_id = json_object_get_string_member (ringing, "call_id");
 
   path = g_strdup_printf ("/api/v1/calls/%s/forward", call_id);
+  /* Not to Ben himself nor back to Carl: a code the client words. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonNode) refused = NULL;
+
+      refused = cb_test_request (fixture->server, "POST", path, fixture->ben.token,
+                                 i == 0 ? "{\"to\":\"202\"}" : "{\"to\":\"203\"}", &status);
+      g_assert_cmpuint (status, ==, 409);
+      g_assert_cmpstr (cb_test_error_code (refused), ==, "same-party");
+    }
+  g_assert_cmpint (cb_sip_call_get_state (fixture->ben.call), ==, CB_SIP_CALL_STATE_INCOMING);
   answer = cb_test_request (fixture->server, "POST", path, fixture->ben.token, "{\"to\":\"206\"}", &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "state"), ==, "ended");

@@ -398,7 +398,7 @@ deflect (CbSipServer        *self,
 
   if (target->user_id > 0 && (target->user_id == user_id || target->user_id == call->caller_id))
     {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_SAME_PARTY,
                    "The call cannot go on to “%s”", to);
       return NULL;
     }

@@ -215,11 +215,11 @@ cb_changes_set_mobile_ringing (CbChanges  *self,
   if (enabled && number == NULL)
     {
       if (record->mobile == NULL || record->mobile[0] == '\0')
-        g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+        g_set_error_literal (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NO_MOBILE,
                              "You have no mobile number to ring: an administrator enters it "
                              "in your directory entry");
       else
-        g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_CONFLICT,
+        g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_NO_MOBILE,
                      "Your mobile number “%s” cannot be dialled: it must be digits, * # + "
                      "(spaces, - ( ) / are left out)", record->mobile);
       return FALSE;

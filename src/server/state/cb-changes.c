@@ -413,6 +413,7 @@ GArray *
 cb_changes_effective_list (CbChanges   *self,
                            gint64       user_id,
                            CbListKind   kind,
+                           GArray     **from_groups,
                            GError     **error)
 {
   g_autoptr(GArray) own = cb_store_get_list (self->store, user_id, kind, error);
@@ -450,6 +451,18 @@ cb_changes_effective_list (CbChanges   *self,
       if (cb_directory_level (self->directory, user_id, id) > CB_LEVEL_NONE)
         append_unique (result, seen, id);
     }
+
+  if (from_groups != NULL)
+    {
+      g_autoptr(GHashTable) mine = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+      for (guint i = 0; i < own->len; i++)
+        g_hash_table_add (mine, &g_array_index (own, gint64, i));
+      *from_groups = g_array_new (FALSE, FALSE, sizeof (gint64));
+      for (guint i = 0; i < result->len; i++)
+        if (!g_hash_table_contains (mine, &g_array_index (result, gint64, i)))
+          g_array_append_val (*from_groups, g_array_index (result, gint64, i));
+    }
   return result;
 }
 
@@ -458,6 +471,7 @@ typedef struct {
   CbListKind    kind;
   const GArray *own;
   GArray       *effective;   /* out */
+  GArray       *from_groups; /* out */
 } ListChange;
 
 static gboolean
@@ -466,14 +480,15 @@ list_store (CbChanges  *self,
             GError    **error)
 {
   ListChange *change = data;
-  g_autoptr(JsonObject) event = json_object_new ();
+  g_autoptr(JsonObject) event = NULL;
 
   if (!cb_store_set_list (self->store, change->user_id, change->kind, change->own, error))
     return FALSE;
-  change->effective = cb_changes_effective_list (self, change->user_id, change->kind, error);
+  change->effective = cb_changes_effective_list (self, change->user_id, change->kind,
+                                                 &change->from_groups, error);
   if (change->effective == NULL)
     return FALSE;
-  json_object_set_array_member (event, "user_ids", cb_projection_id_array (change->effective));
+  event = cb_projection_user_list (change->effective, change->from_groups);
   return cb_changes_record (self,
                             change->kind == CB_LIST_MONITOR ? CB_EVENT_TYPE_MONITOR
                                                             : CB_EVENT_TYPE_FAVOURITES,
@@ -486,19 +501,23 @@ cb_changes_set_list (CbChanges     *self,
                      CbListKind     kind,
                      const GArray  *own,
                      GArray       **effective,
+                     GArray       **from_groups,
                      GError       **error)
 {
-  ListChange change = { user_id, kind, own, NULL };
+  ListChange change = { user_id, kind, own, NULL, NULL };
 
   if (!cb_changes_run (self, list_store, NULL, &change, error))
     {
       g_clear_pointer (&change.effective, g_array_unref);
+      g_clear_pointer (&change.from_groups, g_array_unref);
       return FALSE;
     }
   if (effective != NULL)
-    *effective = change.effective;
-  else
-    g_array_unref (change.effective);
+    *effective = g_steal_pointer (&change.effective);
+  if (from_groups != NULL)
+    *from_groups = g_steal_pointer (&change.from_groups);
+  g_clear_pointer (&change.effective, g_array_unref);
+  g_clear_pointer (&change.from_groups, g_array_unref);
   return TRUE;
 }
 

@@ -98,18 +98,23 @@ gboolean     cb_changes_set_group_login  (CbChanges  *self,
                                           gboolean    logged_in,
                                           GError    **error);
 /* The user's own list (favourites, monitor); *effective (may be NULL)
- * is the list they see, with what their groups distribute. */
+ * is the list they see, with what their groups distribute, and
+ * *from_groups (may be NULL) its entries that are there only through a
+ * group (not the user's to remove). */
 gboolean     cb_changes_set_list         (CbChanges     *self,
                                           gint64         user_id,
                                           CbListKind     kind,
                                           const GArray  *own,
                                           GArray       **effective,
+                                          GArray       **from_groups,
                                           GError       **error);
 /* The user's list followed by what their groups distribute, without
- * repeats or users the owner cannot see. */
+ * repeats or users the owner cannot see; *from_groups (may be NULL) as
+ * for cb_changes_set_list(). */
 GArray      *cb_changes_effective_list   (CbChanges   *self,
                                           gint64       user_id,
                                           CbListKind   kind,
+                                          GArray     **from_groups,
                                           GError     **error);
 /* The user has looked at their journal up to entry up_to (it never moves
  * back): *seen as stored, *missed what still counts as missed; a

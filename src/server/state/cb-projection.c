@@ -285,3 +285,14 @@ cb_projection_id_array (const GArray *ids)
     json_array_add_int_element (array, g_array_index (ids, gint64, i));
   return array;
 }
+
+JsonObject *
+cb_projection_user_list (const GArray *ids,
+                         const GArray *from_groups)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_array_member (object, "user_ids", cb_projection_id_array (ids));
+  json_object_set_array_member (object, "from_groups", cb_projection_id_array (from_groups));
+  return object;
+}

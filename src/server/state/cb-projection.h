@@ -62,5 +62,9 @@ void        cb_projection_write_blf_keys (CbWireSink          *sink,
 JsonObject *cb_projection_blf_keys      (GPtrArray            *keys);
 
 JsonArray  *cb_projection_id_array      (const GArray         *ids);
+/* A favourites or monitor list as answers and events carry it:
+ * {"user_ids": [...], "from_groups": [...]}. */
+JsonObject *cb_projection_user_list     (const GArray         *ids,
+                                         const GArray         *from_groups);
 
 G_END_DECLS
