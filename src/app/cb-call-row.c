@@ -328,8 +328,10 @@ update (CbCallRow *self)
   live = state == CB_CALL_STATE_CONNECTED || state == CB_CALL_STATE_HELD;
   paired = live && cb_call_get_partner (self->call) != NULL;
   remote = cb_call_is_remote (self->call);
-  held = cb_call_get_held (self->call);
-  muted = cb_call_get_muted (self->call);
+  /* An ended call keeps what it last was (a forwarded one was held on
+   * its way): its card shows neither toggle pressed. */
+  held = live && cb_call_get_held (self->call);
+  muted = live && cb_call_get_muted (self->call);
   /* A conference is one call: it is not swapped, held or transferred. */
   other = live && parties == NULL ? other_live_call (self) : NULL;
   two_calls = live && other != NULL && self->softphone != NULL;

@@ -407,6 +407,14 @@ match_type (GtkWidget *widget,
   return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
 }
 
+static gboolean
+match_action (GtkWidget *widget,
+              gpointer   data)
+{
+  return GTK_IS_ACTIONABLE (widget) && gtk_widget_get_visible (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0;
+}
+
 static GtkWidget *
 wait_for_row (CbWindow   *window,
               const char *number,
@@ -786,6 +794,12 @@ test_consultation (gconstpointer data)
                     find_widget (scene.row, match_label_text, to_carla) != NULL,
                     TIMEOUT_MS, "the ended cards to say where each call went");
   g_free (screenshot (GTK_WIDGET (scene.window), "call-cards-forwarded"));
+  /* Ben's call was held on its way: its ended card shows no toggle
+   * pressed, as if it could be resumed. */
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_widget (scene.row, match_action,
+                                                                               (gpointer) "call.toggle-hold"))));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_widget (row, match_action,
+                                                                               (gpointer) "call.toggle-hold"))));
   g_object_set (window_softphone (scene.window), "ended-linger-ms", 2000, NULL);
   g_assert_true (peer_in_state (&scene.ben, CB_SIP_CALL_STATE_ACTIVE));
   g_assert_true (peer_in_state (&scene.carla, CB_SIP_CALL_STATE_ACTIVE));
@@ -1850,14 +1864,6 @@ group_named (CbWindow   *window,
     }
   g_error ("No group %s", name);
   return NULL;
-}
-
-static gboolean
-match_action (GtkWidget *widget,
-              gpointer   data)
-{
-  return GTK_IS_ACTIONABLE (widget) && gtk_widget_get_visible (widget) &&
-         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0;
 }
 
 static gboolean
