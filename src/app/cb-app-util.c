@@ -14,6 +14,7 @@
 
 #include "cb-protocol.h"
 #include "cb-app-util.h"
+#include "cb-sip-call.h"
 
 gboolean
 cb_app_running_from_build_tree (void)
@@ -165,6 +166,26 @@ cb_menu_button_hide_tooltip_when_open (GtkMenuButton *button)
   g_signal_connect_object (popover, "unmap", G_CALLBACK (on_menu_hidden), button, 0);
 }
 
+/* What cb_describe_error() words as a connection to the server that
+ * could not be made or broke (not G_IO_ERROR_FAILED, which the phone
+ * library uses too). */
+static gboolean
+is_connection_error (const GError *error)
+{
+  static const GIOErrorEnum codes[] = {
+    G_IO_ERROR_HOST_NOT_FOUND, G_IO_ERROR_CONNECTION_REFUSED, G_IO_ERROR_HOST_UNREACHABLE,
+    G_IO_ERROR_NETWORK_UNREACHABLE, G_IO_ERROR_TIMED_OUT, G_IO_ERROR_CONNECTION_CLOSED,
+    G_IO_ERROR_BROKEN_PIPE, G_IO_ERROR_PARTIAL_INPUT, G_IO_ERROR_PROXY_FAILED,
+  };
+
+  if (error->domain == G_RESOLVER_ERROR || error->domain == G_TLS_ERROR)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    if (g_error_matches (error, G_IO_ERROR, codes[i]))
+      return TRUE;
+  return FALSE;
+}
+
 char *
 cb_describe_error (const GError *error)
 {
@@ -250,6 +271,28 @@ cb_describe_error (const GError *error)
 
   /* Server messages are already meant for people; keep them as they are. */
   return g_strdup (error->message);
+}
+
+char *
+cb_describe_call_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (g_error_matches (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NOT_RINGING))
+    return g_strdup (_("The call is not ringing any more."));
+  if (g_error_matches (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NOT_ACTIVE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED))
+    return g_strdup (_("The call is not connected."));
+  if (g_error_matches (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NO_KEYPAD_TONES))
+    return g_strdup (_("The other side takes no keypad tones on this call."));
+  /* The server's refusals, and a connection to it that failed. */
+  if (error->domain == CB_PROTOCOL_ERROR || is_connection_error (error))
+    return cb_describe_error (error);
+
+  /* The phone's own words (a call the server does not know yet, a media
+   * element that failed) say nothing to a user: the log keeps them. */
+  g_message ("A call action failed: %s", error->message);
+  return g_strdup (_("The softphone could not do that just now."));
 }
 
 char *

@@ -68,5 +68,8 @@ char    *cb_describe_error              (const GError *error);
 /* The same for cb_softphone_dial()'s errors, whose words (the phone
  * library's) are not the user's. */
 char    *cb_describe_dial_error         (const GError *error);
+/* The same for a call's actions (answer, hold, keypad, forward...):
+ * the server's refusals and the phone's. */
+char    *cb_describe_call_error         (const GError *error);
 
 G_END_DECLS

@@ -532,7 +532,7 @@ report (CbCallRow    *self,
         const char   *what,
         const GError *error)
 {
-  g_autofree char *reason = cb_describe_error (error);
+  g_autofree char *reason = cb_describe_call_error (error);
   g_autofree char *message = g_strdup_printf ("%s: %s", what, reason);
 
   cb_widget_show_toast (GTK_WIDGET (self), message);

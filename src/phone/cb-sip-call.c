@@ -672,7 +672,7 @@ cb_sip_call_answer (CbSipCall  *self,
 
   if (self->state != CB_SIP_CALL_STATE_INCOMING || self->nh == NULL || self->agent == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The call is not ringing");
+      g_set_error (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NOT_RINGING, "The call is not ringing");
       return FALSE;
     }
   /* The agent (answer-after) and the application may both answer; the
@@ -713,7 +713,7 @@ cb_sip_call_progress_with_media (CbSipCall  *self,
   if (self->state != CB_SIP_CALL_STATE_INCOMING || self->answering || self->nh == NULL ||
       self->agent == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The call is not ringing");
+      g_set_error (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NOT_RINGING, "The call is not ringing");
       return FALSE;
     }
 
@@ -771,7 +771,7 @@ cb_sip_call_set_hold (CbSipCall  *self,
 
   if (self->state != CB_SIP_CALL_STATE_ACTIVE || self->agent == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The call is not active");
+      g_set_error (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NOT_ACTIVE, "The call is not active");
       return FALSE;
     }
 
@@ -828,10 +828,26 @@ cb_sip_call_send_dtmf (CbSipCall   *self,
                        const char  *digits,
                        GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
+
   g_return_val_if_fail (CB_IS_SIP_CALL (self), FALSE);
 
-  return cb_media_pipeline_send_dtmf (self->media, digits, error);
+  if (self->state != CB_SIP_CALL_STATE_ACTIVE)
+    {
+      g_set_error (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NOT_ACTIVE, "The call is not active");
+      return FALSE;
+    }
+  if (cb_media_pipeline_send_dtmf (self->media, digits, &local_error))
+    return TRUE;
+  /* Running media without a DTMF source: none was agreed on. */
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    g_set_error (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NO_KEYPAD_TONES, "%s", local_error->message);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
+
+G_DEFINE_QUARK (cb-sip-call-error-quark, cb_sip_call_error)
 
 /* ---- GObject ---------------------------------------------------------- */
 

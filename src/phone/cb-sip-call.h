@@ -16,6 +16,17 @@ typedef enum {
   CB_SIP_CALL_STATE_ENDED,
 } CbSipCallState;
 
+/* A call action the call's state (or the other side) does not allow
+ * now; other failures are G_IO_ERROR's. */
+#define CB_SIP_CALL_ERROR (cb_sip_call_error_quark ())
+typedef enum {
+  CB_SIP_CALL_ERROR_NOT_RINGING,      /* answered, taken elsewhere or gone */
+  CB_SIP_CALL_ERROR_NOT_ACTIVE,       /* not (or no longer) connected */
+  CB_SIP_CALL_ERROR_NO_KEYPAD_TONES,  /* no telephone-event agreed with the other side */
+} CbSipCallError;
+
+GQuark            cb_sip_call_error_quark     (void);
+
 #define CB_TYPE_SIP_CALL (cb_sip_call_get_type ())
 G_DECLARE_FINAL_TYPE (CbSipCall, cb_sip_call, CB, SIP_CALL, GObject)
 

@@ -34,7 +34,9 @@
 #include "cb-calls-page.h"
 #include "cb-group-row.h"
 #include "cb-journal-page.h"
+#include "cb-protocol.h"
 #include "cb-sip-agent.h"
+#include "cb-sip-call.h"
 #include "cb-test-app.h"
 #include "cb-test-server.h"
 #include "cb-tone-detector.h"
@@ -2010,6 +2012,50 @@ test_groups (gconstpointer data)
   close_window (window);
 }
 
+/* A call action's failure reads in the user's language, whoever refused
+ * it: the phone (keypad tones the other side did not agree on, a call
+ * that stopped ringing), the server, the connection; the phone's own
+ * technical words never reach the toast. */
+static void
+test_call_error_words (gconstpointer data)
+{
+  static const struct {
+    const char *english;
+    const char *deutsch;
+    GQuark      domain;
+    int         code;
+  } cases[] = {
+    { "The other side takes no keypad tones on this call.",
+      "Die Gegenseite nimmt bei diesem Anruf keine Tastentöne an.", 0, CB_SIP_CALL_ERROR_NO_KEYPAD_TONES },
+    { "The call is not ringing any more.",
+      "Der Anruf klingelt nicht mehr.", 0, CB_SIP_CALL_ERROR_NOT_RINGING },
+    { "The softphone could not do that just now.",
+      "Das Softphone konnte das gerade nicht ausführen.", 1, G_IO_ERROR_FAILED },
+    { "The softphone could not do that just now.",
+      "Das Softphone konnte das gerade nicht ausführen.", 1, G_IO_ERROR_NOT_FOUND },
+    { "Nothing answers at that address. Check the address and the port.",
+      NULL, 1, G_IO_ERROR_CONNECTION_REFUSED },
+    { "The call is being changed just now. Try again in a moment.",
+      NULL, 2, CB_PROTOCOL_ERROR_RENEGOTIATING },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GQuark domain = cases[i].domain == 0 ? CB_SIP_CALL_ERROR
+                    : cases[i].domain == 1 ? G_IO_ERROR : CB_PROTOCOL_ERROR;
+      g_autoptr(GError) error = g_error_new_literal (domain, cases[i].code, "the library's own words");
+      g_autofree char *words = cb_describe_call_error (error);
+
+      g_assert_null (strstr (words, "library"));
+      if (!german)
+        g_assert_cmpstr (words, ==, cases[i].english);
+      else if (cases[i].deutsch != NULL)
+        g_assert_cmpstr (words, ==, cases[i].deutsch);
+      else
+        g_assert_cmpstr (words, !=, cases[i].english);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2034,6 +2080,7 @@ main (int   argc,
   server = cb_test_server_start (directory, server_args);
   /* Before the first window: libnotify asks the server once. */
   notifications_start ();
+  g_test_add_data_func ("/app/call-error-words", server, test_call_error_words);
   g_test_add_data_func ("/app/incoming-call", server, test_incoming_call);
   g_test_add_data_func ("/app/card-controls", server, test_card_controls);
   g_test_add_data_func ("/app/consultation", server, test_consultation);

@@ -441,6 +441,58 @@ test_answer_crosses_cancel (Fixture       *fixture,
   cb_test_remove_dir (dir);
 }
 
+/* ---- refusals ------------------------------------------------------------- */
+
+static gboolean alice_active (Fixture *f) { return state_is (&f->alice, CB_SIP_CALL_STATE_ACTIVE); }
+
+/* A callee that agreed on no telephone-event takes no keypad tones; an
+ * ended call is neither ringing nor connected. Each refusal has its code
+ * (the client words them). */
+static void
+test_refusals (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(CbTestSipp) callee = NULL;
+  g_autoptr(CbSipCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *dir = NULL;
+  const char * const pcma[] = { "pcma", NULL };
+  guint port;
+
+  if (!cb_test_have_sipp ())
+    return;
+
+  callee = start_sipp ("callee", "uas-answer-without-dtmf.xml", NULL, &dir, &port);
+  cb_sip_agent_set_codecs (fixture->alice.agent, pcma);
+  uri = g_strdup_printf ("sip:callee@127.0.0.1:%u", port);
+  call = cb_sip_agent_dial (fixture->alice.agent, uri, &error);
+  g_assert_no_error (error);
+  adopt_call (&fixture->alice, call);
+  g_assert_true (wait_for (fixture, alice_active, WAIT_MS));
+
+  g_assert_false (cb_sip_call_send_dtmf (fixture->alice.call, "1", &error));
+  g_assert_error (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NO_KEYPAD_TONES);
+  g_clear_error (&error);
+  g_assert_false (cb_sip_call_answer (fixture->alice.call, &error));
+  g_assert_error (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NOT_RINGING);
+  g_clear_error (&error);
+
+  cb_sip_call_hangup (fixture->alice.call);
+  g_assert_true (wait_for (fixture, sipp_exited, 30000));
+  cb_test_sipp_finish (callee, 10000);
+  g_assert_true (wait_for (fixture, alice_ended, WAIT_MS));
+
+  g_assert_false (cb_sip_call_set_hold (fixture->alice.call, TRUE, &error));
+  g_assert_error (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NOT_ACTIVE);
+  g_clear_error (&error);
+  g_assert_false (cb_sip_call_send_dtmf (fixture->alice.call, "1", &error));
+  g_assert_error (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NOT_ACTIVE);
+
+  current_sipp = NULL;
+  cb_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -455,6 +507,7 @@ main (int   argc,
   g_test_add ("/phone/sip/decline", Fixture, NULL, fixture_setup, test_decline, fixture_teardown);
   g_test_add ("/phone/sip/answer-crosses-cancel", Fixture, NULL,
               fixture_setup, test_answer_crosses_cancel, fixture_teardown);
+  g_test_add ("/phone/sip/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
   g_test_add ("/phone/sip/register/auth", Fixture, GINT_TO_POINTER (TRUE),
               fixture_setup, test_register, fixture_teardown);
   g_test_add ("/phone/sip/register/wrong-password", Fixture, GINT_TO_POINTER (FALSE),
