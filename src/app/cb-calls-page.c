@@ -267,14 +267,35 @@ on_match_selected (CbCallsPage        *self,
   return TRUE;
 }
 
-/* A colleague's name (as typed, or picked) stands for their extension. */
+/* Whether the text is a number to dial as it is (digits and the keys and
+ * signs a number is written with), not a name. */
+static gboolean
+looks_like_number (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && strchr ("+*#()-/. ", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* A colleague's name stands for their extension: the whole name (as
+ * typed, or picked from the list), else the one colleague whose entry in
+ * the list holds what was typed ("claudia"). NULL when several do
+ * (*ambiguous); what is neither is dialled as it is. */
 static char *
 resolve_number (CbCallsPage *self,
-                const char  *text)
+                const char  *text,
+                gboolean    *ambiguous)
 {
   GtkTreeIter iter;
   g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_autofree char *only = NULL;
+  guint partial = 0;
   gboolean valid;
+
+  *ambiguous = FALSE;
+  if (looks_like_number (text))
+    return g_strdup (text);
 
   ensure_completions (self);
   for (valid = gtk_tree_model_get_iter_first (GTK_TREE_MODEL (self->completions), &iter);
@@ -293,6 +314,16 @@ resolve_number (CbCallsPage *self,
       folded_label = g_utf8_casefold (label, -1);
       if (g_str_equal (folded, folded_name) || g_str_equal (folded, folded_label))
         return g_steal_pointer (&number);
+      /* The list's own rule (completion_match()). */
+      if (strstr (folded_label, folded) != NULL && partial++ == 0)
+        only = g_steal_pointer (&number);
+    }
+  if (partial == 1)
+    return g_steal_pointer (&only);
+  if (partial > 1)
+    {
+      *ambiguous = TRUE;
+      return NULL;
     }
   return g_strdup (text);
 }
@@ -345,13 +376,23 @@ dial_with (CbCallsPage *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *number = NULL;
   g_autofree char *stripped = NULL;
+  gboolean ambiguous;
 
   stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
   if (*stripped == '\0')
     return;
+  number = resolve_number (self, stripped, &ambiguous);
+  if (ambiguous)
+    {
+      /* Translators: %s is what the user typed to call */
+      g_autofree char *message = g_strdup_printf (_("Several colleagues match “%s”: pick one from the list."),
+                                                  stripped);
+
+      cb_widget_show_toast (GTK_WIDGET (self), message);
+      return;
+    }
   if (desk && self->session != NULL)
     {
-      number = resolve_number (self, stripped);
       dial_from_desk (self, number);
       gtk_editable_set_text (GTK_EDITABLE (self->dial_entry), "");
       return;
@@ -362,7 +403,6 @@ dial_with (CbCallsPage *self,
       return;
     }
 
-  number = resolve_number (self, stripped);
   if (cb_softphone_dial (self->softphone, number, &error) == NULL)
     {
       g_autofree char *reason = cb_describe_dial_error (error);

@@ -51,7 +51,8 @@ static const char *directory =
   " {\"username\":\"anna\",\"display_name\":\"Anna Berger\",\"extension\":\"201\",\"password\":\"pw\","
   "  \"desk_phones\":[{\"username\":\"201-desk\",\"password\":\"desk-secret\"}]},"
   " {\"username\":\"ben\",\"display_name\":\"Ben Ott\",\"extension\":\"202\",\"password\":\"pw\"},"
-  " {\"username\":\"carla\",\"display_name\":\"Carla Diaz\",\"extension\":\"203\",\"password\":\"pw\"}],"
+  " {\"username\":\"carla\",\"display_name\":\"Carla Diaz\",\"extension\":\"203\",\"password\":\"pw\"},"
+  " {\"username\":\"otto\",\"display_name\":\"Otto Lenz\",\"extension\":\"205\"}],"
   "\"groups\":["
   " {\"name\":\"Team\",\"kind\":\"authorisation\",\"level\":\"team\",\"members\":[\"anna\",\"ben\",\"carla\"]},"
   " {\"name\":\"Sales\",\"kind\":\"hunt\",\"number\":\"610\",\"strategy\":\"parallel\",\"level\":\"team\","
@@ -649,9 +650,9 @@ test_card_controls (gconstpointer data)
   CB_TEST_WAIT_FOR (gtk_widget_get_mapped (popover), TIMEOUT_MS, "the transfer picker");
   search = find_widget (popover, match_type, GSIZE_TO_POINTER (GTK_TYPE_SEARCH_ENTRY));
   list = GTK_LIST_BOX (find_widget (popover, match_type, GSIZE_TO_POINTER (GTK_TYPE_LIST_BOX)));
-  /* Everyone but Anna and Ben, whose call it is. */
-  CB_TEST_WAIT_FOR (gtk_list_box_get_row_at_index (list, 0) != NULL, TIMEOUT_MS, "the picker's list");
-  g_assert_null (gtk_list_box_get_row_at_index (list, 1));
+  /* Everyone but Anna and Ben, whose call it is: Carla and Otto. */
+  CB_TEST_WAIT_FOR (gtk_list_box_get_row_at_index (list, 1) != NULL, TIMEOUT_MS, "the picker's list");
+  g_assert_null (gtk_list_box_get_row_at_index (list, 2));
   /* Typed in the search, as a user would (the window active). */
   gtk_window_present (GTK_WINDOW (gtk_widget_get_root (row)));
   CB_TEST_WAIT_FOR (gtk_window_is_active (GTK_WINDOW (gtk_widget_get_root (row))), TIMEOUT_MS,
@@ -975,6 +976,7 @@ static void
 test_failed_call (gconstpointer data)
 {
   g_autofree char *not_a_number = NULL;
+  g_autofree char *several = NULL;
   GtkEditable *dial_entry;
   CbTestServer *server = (CbTestServer *) data;
   g_autofree char *token = cb_test_sign_in (server, "anna", "pw", NULL);
@@ -1075,6 +1077,28 @@ test_failed_call (gconstpointer data)
                     "the toast saying Mueller is neither a name nor a number");
   g_assert_null (find_widget (GTK_WIDGET (window), match_card_to, (gpointer) "Mueller"));
   g_free (screenshot (GTK_WIDGET (window), "dial-not-a-number"));
+
+  /* Part of a name: "ott" is Ben Ott's and Otto Lenz's, so nothing is
+   * placed and the toast asks for one of them; "ben o" is Ben's alone,
+   * and calls him. */
+  several = g_strdup_printf (_("Several colleagues match “%s”: pick one from the list."), "ott");
+  gtk_editable_set_text (dial_entry, "ott");
+  g_signal_emit_by_name (dial_entry, "activate");
+  CB_TEST_WAIT_FOR (find_widget (GTK_WIDGET (window), match_label_text, several) != NULL, TIMEOUT_MS,
+                    "the toast asking which colleague");
+  g_assert_cmpstr (gtk_editable_get_text (dial_entry), ==, "ott");
+  gtk_editable_set_text (dial_entry, "ben o");
+  g_signal_emit_by_name (dial_entry, "activate");
+  CB_TEST_WAIT_FOR (peer_in_state (&ben, CB_SIP_CALL_STATE_INCOMING), TIMEOUT_MS, "Ben's phone to ring");
+  /* Nothing was placed for "ott": its card would be there by now, as
+   * the one for "ben o" is. */
+  g_assert_null (find_widget (GTK_WIDGET (window), match_card_to, (gpointer) "205"));
+  g_assert_null (find_widget (GTK_WIDGET (window), match_card_to, (gpointer) "ott"));
+  cb_sip_call_hangup (ben.call);
+  CB_TEST_WAIT_FOR ((row = find_widget (GTK_WIDGET (window), match_card_to, (gpointer) "202")) != NULL &&
+                    cb_call_get_state (cb_call_row_get_call (CB_CALL_ROW (row))) == CB_CALL_STATE_ENDED,
+                    TIMEOUT_MS, "the call to Ben to end");
+  g_assert_true (gtk_widget_activate_action (row, "call.dismiss", NULL));
 
   cb_sip_call_hangup (with_carla);
   CB_TEST_WAIT_FOR (peer_in_state (&carla, CB_SIP_CALL_STATE_ENDED), TIMEOUT_MS, "Ben and Carla to hang up");
