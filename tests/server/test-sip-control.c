@@ -348,6 +348,10 @@ test_forward (Fixture       *fixture,
   /* Nothing registered for carla yet: a conflict with a code of its own,
    * which clients put in their own words; the call stays as it was. */
   expect_conflict (fixture, "POST", path, &fixture->ben, "{\"to\":\"203\"}", "unreachable");
+  /* Nor back to ben himself (his phone would ring with the call he sent
+   * on) or to anna, whose call it is. */
+  expect_conflict (fixture, "POST", path, &fixture->ben, "{\"to\":\"202\"}", "same-party");
+  expect_conflict (fixture, "POST", path, &fixture->ben, "{\"to\":\"201\"}", "same-party");
   g_assert_true (pair_active (&anna_ben));
 
   user_start (fixture, &fixture->carla, "carla", 660, 440);

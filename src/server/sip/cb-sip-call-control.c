@@ -441,6 +441,7 @@ cb_sip_server_forward (CbSipServer  *self,
   CbB2buaCall *call, *next;
   const char *number;
   gint64 party;
+  gint64 as_user_id;
 
   g_return_val_if_fail (CB_IS_SIP_SERVER (self), NULL);
 
@@ -456,13 +457,22 @@ cb_sip_server_forward (CbSipServer  *self,
   if (!connected_legs (call, user_id, &mine, &other, error))
     return NULL;
   route (self, to, &target);
+  cb_b2bua_leg_party (other, &party, &number, &as_user_id);
+  /* Back to the user (their own phone would ring with the call they
+   * just sent on) or to the other party themself. */
+  if (target.user_id > 0 && (target.user_id == user_id || target.user_id == party))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_SAME_PARTY,
+                   "The call cannot go on to “%s”", to);
+      return NULL;
+    }
   if (!reachable (self, user_id, &target, to, error))
     return NULL;
 
   /* The other party's leg moves to a new call to the target; the old
    * call ends for both (each keeps its journal entry). */
   next = cb_b2bua_call_new (cb_sip_server_get_b2bua (self), NULL);
-  cb_b2bua_leg_party (other, &party, &number, &next->as_user_id);
+  next->as_user_id = as_user_id;
   cb_b2bua_call_set_caller (next, party);
   next->caller_number = g_strdup (number);
   cb_b2bua_call_set_callee (next, target.user_id);
