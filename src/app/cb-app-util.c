@@ -153,17 +153,28 @@ on_menu_hidden (GtkWidget *popover,
   gtk_widget_set_has_tooltip (button, TRUE);
 }
 
-void
-cb_menu_button_hide_tooltip_when_open (GtkMenuButton *button)
+static void
+hide_tooltip_while_shown (GtkWidget  *button,
+                          GtkPopover *popover)
 {
-  GtkPopover *popover;
-
-  g_return_if_fail (GTK_IS_MENU_BUTTON (button));
-  popover = gtk_menu_button_get_popover (button);
   g_return_if_fail (popover != NULL);
 
   g_signal_connect_object (popover, "map", G_CALLBACK (on_menu_shown), button, 0);
   g_signal_connect_object (popover, "unmap", G_CALLBACK (on_menu_hidden), button, 0);
+}
+
+void
+cb_menu_button_hide_tooltip_when_open (GtkMenuButton *button)
+{
+  g_return_if_fail (GTK_IS_MENU_BUTTON (button));
+  hide_tooltip_while_shown (GTK_WIDGET (button), gtk_menu_button_get_popover (button));
+}
+
+void
+cb_split_button_hide_tooltip_when_open (AdwSplitButton *button)
+{
+  g_return_if_fail (ADW_IS_SPLIT_BUTTON (button));
+  hide_tooltip_while_shown (GTK_WIDGET (button), adw_split_button_get_popover (button));
 }
 
 /* What cb_describe_error() words as a connection to the server that

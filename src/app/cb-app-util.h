@@ -62,6 +62,9 @@ void     cb_widget_set_lazy_tooltip     (GtkWidget  *widget,
  * over the menu's first lines: the tooltip is off while the menu shows.
  * For a button whose popover is set (its menu model or popover given). */
 void     cb_menu_button_hide_tooltip_when_open (GtkMenuButton *button);
+/* The same for a split button's menu (its own tooltip shows over its
+ * arrow too). */
+void     cb_split_button_hide_tooltip_when_open (AdwSplitButton *button);
 
 /* A user-facing sentence for an error from CbSession. */
 char    *cb_describe_error              (const GError *error);

@@ -643,6 +643,7 @@ cb_calls_page_init (CbCallsPage *self)
   self->call_from = g_strdup ("softphone");
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->call_button), _("Call from the softphone"));
+  cb_split_button_hide_tooltip_when_open (self->call_button);
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "call-from", self, "call-from", G_SETTINGS_BIND_DEFAULT);
