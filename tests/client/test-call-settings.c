@@ -209,10 +209,10 @@ test_diversion_and_mobile (void)
   g_assert_cmpuint (cb_contact_get_mobile_ringing_delay (me_of (claudia)), ==, 5);
   g_assert_false (cb_contact_get_mobile_ringing (claudia_for_ben));
 
-  /* Ben has no mobile: 409. */
+  /* Ben has no mobile: 409 no-mobile, which the client words itself. */
   cb_rest_client_set_mobile_ringing_async (cb_session_get_rest_client (ben), TRUE, 0, NULL,
                                            store_result, &result);
-  finish_error (ben, &result, CB_PROTOCOL_ERROR_CONFLICT);
+  finish_error (ben, &result, CB_PROTOCOL_ERROR_NO_MOBILE);
 }
 
 static void
