@@ -231,7 +231,7 @@ cb_describe_error (const GError *error)
         case CB_PROTOCOL_ERROR_TOO_MANY_CALLS:
           return g_strdup (_("You have as many external calls going on as you may."));
         case CB_PROTOCOL_ERROR_SAME_PARTY:
-          return g_strdup (_("A call cannot be forwarded to yourself or to its caller."));
+          return g_strdup (_("You cannot pass a call on to yourself or to the other person in it."));
         case CB_PROTOCOL_ERROR_FROM_GROUP:
           return g_strdup (_("That entry comes from one of your groups: only an administrator can remove it."));
         case CB_PROTOCOL_ERROR_LIST_FULL:

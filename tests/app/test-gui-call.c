@@ -2072,6 +2072,9 @@ test_call_error_words (gconstpointer data)
       NULL, 1, G_IO_ERROR_CONNECTION_REFUSED },
     { "The call is being changed just now. Try again in a moment.",
       NULL, 2, CB_PROTOCOL_ERROR_RENEGOTIATING },
+    { "You cannot pass a call on to yourself or to the other person in it.",
+      "Sie können einen Anruf nicht an sich selbst oder an die andere Person im Gespräch weitergeben.",
+      2, CB_PROTOCOL_ERROR_SAME_PARTY },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

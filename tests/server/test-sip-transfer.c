@@ -158,10 +158,14 @@ consult_carla (Fixture *fixture)
   g_autofree char *path = g_strdup_printf ("/api/v1/calls/%s/consult", fixture->call_id);
   JsonObject *call;
 
-  /* Errors first: someone else's call, an unknown number, no body. */
+  /* Errors first: someone else's call, an unknown number, no body, ben
+   * himself or anna, whose call it is (none of them holds anna). */
   g_free (expect_error (fixture, path, carla, "{\"to\":\"201\"}", 403, "forbidden"));
   g_free (expect_error (fixture, path, ben, "{\"to\":\"999\"}", 404, "not-found"));
   g_free (expect_error (fixture, path, ben, "{}", 422, "invalid-field"));
+  g_free (expect_error (fixture, path, ben, "{\"to\":\"202\"}", 409, "same-party"));
+  g_free (expect_error (fixture, path, ben, "{\"to\":\"201\"}", 409, "same-party"));
+  g_assert_cmpint (direction_of (anna->call), ==, CB_MEDIA_DIRECTION_SENDRECV);
 
   call = request (fixture, "POST", path, ben, "{\"to\":\"203\"}", 201, &answer);
   g_assert_cmpstr (json_object_get_string_member (call, "state"), ==, "ringing");

@@ -379,6 +379,25 @@ rings_unanswered (CbB2buaCall *call,
   return (call->callee_id == user_id && call->forked) || cb_b2bua_call_rings_at (call, user_id);
 }
 
+/* A call sent on (or a consultation) goes to someone else: not back to
+ * the user (their own phone would ring with it) nor to the call's other
+ * party. */
+static gboolean
+other_party_target (const CbSipTarget  *target,
+                    gint64              user_id,
+                    gint64              party,
+                    const char         *to,
+                    GError            **error)
+{
+  if (target->user_id > 0 && (target->user_id == user_id || target->user_id == party))
+    {
+      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_SAME_PARTY,
+                   "The call cannot go on to “%s”", to);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Deflection: a call ringing at the user goes on to the target without
  * being answered; the caller keeps ringing. The user (and a group's
  * other members) stop ringing and get their "ended" event, and their
@@ -396,12 +415,8 @@ deflect (CbSipServer        *self,
   g_autoptr(GPtrArray) contacts = NULL;
   JsonObject *answer;
 
-  if (target->user_id > 0 && (target->user_id == user_id || target->user_id == call->caller_id))
-    {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_SAME_PARTY,
-                   "The call cannot go on to “%s”", to);
-      return NULL;
-    }
+  if (!other_party_target (target, user_id, call->caller_id, to, error))
+    return NULL;
   g_debug ("Call %s: deflected by %" G_GINT64_FORMAT " to %s", call->id, user_id, to);
 
   cb_sip_hunt_answered (call);
@@ -458,15 +473,8 @@ cb_sip_server_forward (CbSipServer  *self,
     return NULL;
   route (self, to, &target);
   cb_b2bua_leg_party (other, &party, &number, &as_user_id);
-  /* Back to the user (their own phone would ring with the call they
-   * just sent on) or to the other party themself. */
-  if (target.user_id > 0 && (target.user_id == user_id || target.user_id == party))
-    {
-      g_set_error (error, CB_PROTOCOL_ERROR, CB_PROTOCOL_ERROR_SAME_PARTY,
-                   "The call cannot go on to “%s”", to);
-      return NULL;
-    }
-  if (!reachable (self, user_id, &target, to, error))
+  if (!other_party_target (&target, user_id, party, to, error) ||
+      !reachable (self, user_id, &target, to, error))
     return NULL;
 
   /* The other party's leg moves to a new call to the target; the old
@@ -510,6 +518,8 @@ cb_sip_server_consult (CbSipServer  *self,
   g_autoptr(JsonObject) held = NULL;
   CbB2buaLeg *mine, *other;
   CbB2buaCall *call, *consult;
+  const char *number;
+  gint64 party;
 
   g_return_val_if_fail (CB_IS_SIP_SERVER (self), NULL);
 
@@ -523,7 +533,9 @@ cb_sip_server_consult (CbSipServer  *self,
       return NULL;
     }
   route (self, to, &target);
-  if (!reachable (self, user_id, &target, to, error))
+  cb_b2bua_leg_party (other, &party, &number, NULL);
+  if (!other_party_target (&target, user_id, party, to, error) ||
+      !reachable (self, user_id, &target, to, error))
     return NULL;
 
   if (call->state == CB_WIRE_CALL_STATE_CONNECTED &&
