@@ -356,6 +356,27 @@ start_sipp (const char  *name,
   return sipp;
 }
 
+/* Alice calls sipp playing SCENARIO as the callee (*dir as for
+ * start_sipp()); her call is fixture->alice.call. */
+static CbTestSipp *
+call_sipp (Fixture     *fixture,
+           const char  *scenario,
+           char       **dir)
+{
+  g_autoptr(CbSipCall) call = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  CbTestSipp *callee;
+  guint port;
+
+  callee = start_sipp ("callee", scenario, NULL, dir, &port);
+  uri = g_strdup_printf ("sip:callee@127.0.0.1:%u", port);
+  call = cb_sip_agent_dial (fixture->alice.agent, uri, &error);
+  g_assert_no_error (error);
+  adopt_call (&fixture->alice, call);
+  return callee;
+}
+
 /* ---- REGISTER ------------------------------------------------------------ */
 
 static gboolean alice_registered (Fixture *f) { return cb_sip_agent_get_registered (f->alice.agent); }
@@ -412,21 +433,12 @@ test_answer_crosses_cancel (Fixture       *fixture,
                             gconstpointer  data)
 {
   g_autoptr(CbTestSipp) callee = NULL;
-  g_autoptr(CbSipCall) call = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *dir = NULL;
-  guint port;
 
   if (!cb_test_have_sipp ())
     return;
 
-  callee = start_sipp ("callee", "uas-answer-crossing-cancel.xml", NULL, &dir, &port);
-
-  uri = g_strdup_printf ("sip:callee@127.0.0.1:%u", port);
-  call = cb_sip_agent_dial (fixture->alice.agent, uri, &error);
-  g_assert_no_error (error);
-  adopt_call (&fixture->alice, call);
+  callee = call_sipp (fixture, "uas-answer-crossing-cancel.xml", &dir);
   g_assert_true (wait_for (fixture, alice_ringing, WAIT_MS));
 
   cb_sip_call_hangup (fixture->alice.call);
@@ -453,22 +465,15 @@ test_refusals (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(CbTestSipp) callee = NULL;
-  g_autoptr(CbSipCall) call = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *dir = NULL;
   const char * const pcma[] = { "pcma", NULL };
-  guint port;
 
   if (!cb_test_have_sipp ())
     return;
 
-  callee = start_sipp ("callee", "uas-answer-without-dtmf.xml", NULL, &dir, &port);
   cb_sip_agent_set_codecs (fixture->alice.agent, pcma);
-  uri = g_strdup_printf ("sip:callee@127.0.0.1:%u", port);
-  call = cb_sip_agent_dial (fixture->alice.agent, uri, &error);
-  g_assert_no_error (error);
-  adopt_call (&fixture->alice, call);
+  callee = call_sipp (fixture, "uas-answer-without-dtmf.xml", &dir);
   g_assert_true (wait_for (fixture, alice_active, WAIT_MS));
 
   g_assert_false (cb_sip_call_send_dtmf (fixture->alice.call, "1", &error));

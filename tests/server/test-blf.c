@@ -48,26 +48,6 @@ typedef struct {
 } Fixture;
 
 static gint64
-user_id (Fixture    *fixture,
-         const char *username)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/directory?q=%s", username);
-  g_autoptr(JsonNode) answer = NULL;
-  JsonArray *users;
-
-  answer = cb_test_request (fixture->server, "GET", path, fixture->root, NULL, NULL);
-  users = json_object_get_array_member (json_node_get_object (answer), "users");
-  for (guint i = 0; i < json_array_get_length (users); i++)
-    {
-      JsonObject *user = json_array_get_object_element (users, i);
-
-      if (g_str_equal (json_object_get_string_member (user, "username"), username))
-        return json_object_get_int_member (user, "id");
-    }
-  g_error ("No user %s", username);
-}
-
-static gint64
 group_id (Fixture    *fixture,
           const char *name)
 {
@@ -93,10 +73,10 @@ fixture_setup (Fixture       *fixture,
   fixture->server = cb_test_server_start (directory, server_args);
   fixture->anna = cb_test_sign_in (fixture->server, "anna", "pw", &fixture->anna_id);
   fixture->root = cb_test_sign_in (fixture->server, "root", "pw", NULL);
-  fixture->ben_id = user_id (fixture, "ben");
-  fixture->carl_id = user_id (fixture, "carl");
-  fixture->dora_id = user_id (fixture, "dora");
-  fixture->lobby_id = user_id (fixture, "lobby");
+  fixture->ben_id = cb_test_user_id (fixture->server, fixture->root, "ben");
+  fixture->carl_id = cb_test_user_id (fixture->server, fixture->root, "carl");
+  fixture->dora_id = cb_test_user_id (fixture->server, fixture->root, "dora");
+  fixture->lobby_id = cb_test_user_id (fixture->server, fixture->root, "lobby");
   fixture->support_id = group_id (fixture, "Support");
   fixture->office_id = group_id (fixture, "Office");
   fixture->reception_id = group_id (fixture, "Reception");

@@ -36,34 +36,15 @@ typedef struct {
   gint64        anna_id, ben_id, carl_id, dora_id;
 } Fixture;
 
-static gint64
-user_id (Fixture    *fixture,
-         const char *username)
-{
-  g_autoptr(JsonNode) answer = NULL;
-  JsonArray *users;
-
-  answer = cb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->anna, NULL, NULL);
-  users = json_object_get_array_member (json_node_get_object (answer), "users");
-  for (guint i = 0; i < json_array_get_length (users); i++)
-    {
-      JsonObject *user = json_array_get_object_element (users, i);
-
-      if (g_str_equal (json_object_get_string_member (user, "username"), username))
-        return json_object_get_int_member (user, "id");
-    }
-  g_error ("No user %s", username);
-}
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   fixture->server = cb_test_server_start (directory, NULL);
   fixture->anna = cb_test_sign_in (fixture->server, "anna", "pw", &fixture->anna_id);
-  fixture->ben_id = user_id (fixture, "ben");
-  fixture->carl_id = user_id (fixture, "carl");
-  fixture->dora_id = user_id (fixture, "dora");
+  fixture->ben_id = cb_test_user_id (fixture->server, fixture->anna, "ben");
+  fixture->carl_id = cb_test_user_id (fixture->server, fixture->anna, "carl");
+  fixture->dora_id = cb_test_user_id (fixture->server, fixture->anna, "dora");
 }
 
 static void

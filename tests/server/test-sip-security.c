@@ -493,27 +493,6 @@ secret_of (Fixture    *fixture,
   return g_strdup (json_object_get_string_member (json_array_get_object_element (array, 0), "password"));
 }
 
-static gint64
-user_id_of (Fixture    *fixture,
-            const char *username)
-{
-  g_autoptr(JsonNode) users = NULL;
-  JsonArray *array;
-  guint status = 0;
-
-  users = cb_test_request (fixture->server, "GET", "/api/v1/directory", fixture->admin, NULL, &status);
-  g_assert_cmpuint (status, ==, 200);
-  array = json_object_get_array_member (json_node_get_object (users), "users");
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *user = json_array_get_object_element (array, i);
-
-      if (g_strcmp0 (json_object_get_string_member (user, "username"), username) == 0)
-        return json_object_get_int_member (user, "id");
-    }
-  g_assert_not_reached ();
-}
-
 /* Sends the request and returns its final answer (asserting one came). */
 static char *
 exchange (Fixture       *fixture,
@@ -1239,13 +1218,13 @@ test_external_permission (Fixture       *fixture,
   /* Who placed each call out is in the log. */
   {
     g_autofree char *placed = g_strdup_printf ("to 030555120 placed by user %" G_GINT64_FORMAT,
-                                               user_id_of (fixture, "anna"));
+                                               cb_test_user_id (fixture->server, fixture->admin, "anna"));
 
     g_assert_true (log_has (fixture, placed));
   }
 
   /* An admin allows ben. */
-  path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT, user_id_of (fixture, "ben"));
+  path = g_strdup_printf ("/api/v1/admin/users/%" G_GINT64_FORMAT, cb_test_user_id (fixture->server, fixture->admin, "ben"));
   cb_test_request_expect (fixture->server, "PATCH", path, fixture->admin,
                           "{\"external_calls\":true}", 200, &patched);
   /* The answer reads what it comes to; ben sees it in his own object,

@@ -562,6 +562,28 @@ cb_test_sign_in (CbTestServer *server,
   return g_strdup (json_object_get_string_member (object, "token"));
 }
 
+gint64
+cb_test_user_id (CbTestServer *server,
+                 const char   *token,
+                 const char   *username)
+{
+  g_autofree char *escaped = g_uri_escape_string (username, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/directory?q=%s", escaped);
+  g_autoptr(JsonNode) answer = NULL;
+  JsonArray *users;
+
+  users = json_object_get_array_member (cb_test_request_expect (server, "GET", path, token, NULL, 200, &answer),
+                                        "users");
+  for (guint i = 0; users != NULL && i < json_array_get_length (users); i++)
+    {
+      JsonObject *user = json_array_get_object_element (users, i);
+
+      if (g_strcmp0 (json_object_get_string_member (user, "username"), username) == 0)
+        return json_object_get_int_member (user, "id");
+    }
+  g_error ("No user %s in the directory", username);
+}
+
 const char *
 cb_test_error_code (JsonNode *answer)
 {

@@ -146,6 +146,11 @@ char         *cb_test_sign_in        (CbTestServer  *server,
                                       const char    *username,
                                       const char    *password,
                                       gint64        *user_id);
+/* The id of the user with this username, found in the directory as the
+ * token's user sees it (fails the test when it is not there). */
+gint64        cb_test_user_id        (CbTestServer  *server,
+                                      const char    *token,
+                                      const char    *username);
 /* The error code of an error answer, or "". */
 const char   *cb_test_error_code     (JsonNode      *answer);
 /* Asserts that GET /api/v1/health answers 200. */
