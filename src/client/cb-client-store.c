@@ -346,7 +346,6 @@ cb_client_store_get_monitor (CbClientStore *self)
   return G_LIST_MODEL (self->monitor);
 }
 
-
 GListModel *
 cb_client_store_get_groups (CbClientStore *self)
 {
