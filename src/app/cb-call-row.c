@@ -352,14 +352,17 @@ update (CbCallRow *self)
     }
   else
     {
+      const char *name = cb_call_get_remote_name (self->call);
+      const char *number = cb_call_get_remote_number (self->call);
+      gboolean named = g_strcmp0 (name, number) != 0;
+
       adw_avatar_set_icon_name (self->avatar, NULL);
-      adw_avatar_set_text (self->avatar, cb_call_get_remote_name (self->call));
-      gtk_label_set_label (self->name_label, cb_call_get_remote_name (self->call));
-      gtk_label_set_label (self->number_label, cb_call_get_remote_number (self->call));
+      /* A number has no initials (a "+" said nothing): the plain avatar. */
+      adw_avatar_set_text (self->avatar, named ? name : NULL);
+      gtk_label_set_label (self->name_label, name);
+      gtk_label_set_label (self->number_label, number);
       /* The number is already the title when nobody in the directory has it. */
-      gtk_widget_set_visible (GTK_WIDGET (self->number_label),
-                              g_strcmp0 (cb_call_get_remote_name (self->call),
-                                         cb_call_get_remote_number (self->call)) != 0);
+      gtk_widget_set_visible (GTK_WIDGET (self->number_label), named);
     }
   fill_parties (self, parties);
   if (failure != CB_CALL_FAILURE_NONE)

@@ -1071,6 +1071,14 @@ test_failed_call (gconstpointer data)
                     TIMEOUT_MS, "the call to a number nobody has to fail");
   g_assert_cmpint (cb_call_get_failure (cb_call_row_get_call (CB_CALL_ROW (row))), ==,
                    CB_CALL_FAILURE_NOT_FOUND);
+  /* A number nobody has: no initials made of its first digit or "+",
+   * the plain avatar. */
+  {
+    const char *initials = adw_avatar_get_text (ADW_AVATAR (find_widget (row, match_type,
+                                                                         GSIZE_TO_POINTER (ADW_TYPE_AVATAR))));
+
+    g_assert_cmpstr (initials != NULL ? initials : "", ==, "");
+  }
   g_assert_true (gtk_widget_activate_action (row, "call.dismiss", NULL));
   CB_TEST_WAIT_FOR (find_widget (GTK_WIDGET (window), match_card_to, (gpointer) "299") == NULL, TIMEOUT_MS,
                     "the card of 299 to go");
