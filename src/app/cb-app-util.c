@@ -177,6 +177,28 @@ cb_split_button_hide_tooltip_when_open (AdwSplitButton *button)
   hide_tooltip_while_shown (GTK_WIDGET (button), adw_split_button_get_popover (button));
 }
 
+static void
+on_item_selected (GtkListItem *item,
+                  GParamSpec  *pspec,
+                  GtkWidget   *check)
+{
+  gtk_widget_set_opacity (check, gtk_list_item_get_selected (item) ? 1.0 : 0.0);
+}
+
+void
+cb_drop_down_item_add_check (GtkListItem *item)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+  g_return_if_fail (GTK_IS_BOX (box));
+
+  /* Hidden by opacity, so every row keeps the check's room. */
+  gtk_box_append (GTK_BOX (box), check);
+  g_signal_connect_object (item, "notify::selected", G_CALLBACK (on_item_selected), check, 0);
+  on_item_selected (item, NULL, check);
+}
+
 /* What cb_describe_error() words as a connection to the server that
  * could not be made or broke (not G_IO_ERROR_FAILED, which the phone
  * library uses too). */

@@ -66,6 +66,10 @@ void     cb_menu_button_hide_tooltip_when_open (GtkMenuButton *button);
  * arrow too). */
 void     cb_split_button_hide_tooltip_when_open (AdwSplitButton *button);
 
+/* A drop-down's list item (a list factory's, its child a GtkBox): a
+ * check at the end marks the current item, as GTK's own items do. */
+void     cb_drop_down_item_add_check    (GtkListItem *item);
+
 /* A user-facing sentence for an error from CbSession. */
 char    *cb_describe_error              (const GError *error);
 /* The same for cb_softphone_dial()'s errors, whose words (the phone

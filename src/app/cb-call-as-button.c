@@ -66,8 +66,12 @@ item_setup (GtkSignalListItemFactory *factory,
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
     }
+  else
+    gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_item_set_child (item, box);
+  if (!button)
+    cb_drop_down_item_add_check (item);
 }
 
 static void
@@ -75,7 +79,10 @@ item_bind (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
 {
-  GtkLabel *label = GTK_LABEL (gtk_widget_get_last_child (gtk_list_item_get_child (item)));
+  GtkWidget *box = gtk_list_item_get_child (item);
+  /* After the button's icon; before the list's check. */
+  GtkLabel *label = GTK_LABEL (GPOINTER_TO_INT (user_data) ? gtk_widget_get_last_child (box)
+                                                           : gtk_widget_get_first_child (box));
   const char *text = identity_label (gtk_list_item_get_item (item));
 
   /* Whole up to 12 characters: the crowded header must not squeeze the

@@ -43,7 +43,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* Dropdown items: a coloured dot and the label. The style of the dot comes
- * from the item's position, which is the enum value. */
+ * from the item's position, which is the enum value. In the open list a
+ * check marks the current one. */
 typedef const char *(*StyleFunc) (int value);
 
 static void
@@ -65,7 +66,26 @@ status_item_setup (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (box), dot);
   gtk_box_append (GTK_BOX (box), label);
+  g_object_set_data (G_OBJECT (box), "cb-dot", dot);
+  g_object_set_data (G_OBJECT (box), "cb-label", label);
   gtk_list_item_set_child (item, box);
+}
+
+/* The open list's item: the same, and the check. */
+static void
+status_list_item_setup (GtkSignalListItemFactory *factory,
+                        GtkListItem              *item,
+                        gpointer                  user_data)
+{
+  GtkWidget *label;
+
+  status_item_setup (factory, item, NULL);
+  label = g_object_get_data (G_OBJECT (gtk_list_item_get_child (item)), "cb-label");
+  /* The list is as wide as its longest word needs (its width is its
+   * items' smallest); the checks line up at the end. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
+  gtk_widget_set_hexpand (label, TRUE);
+  cb_drop_down_item_add_check (item);
 }
 
 static void
@@ -75,8 +95,8 @@ status_item_bind (GtkSignalListItemFactory *factory,
 {
   StyleFunc style_func = (StyleFunc) user_data;
   GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *label = gtk_widget_get_last_child (box);
-  GtkWidget *dot = gtk_widget_get_prev_sibling (label);
+  GtkWidget *label = g_object_get_data (G_OBJECT (box), "cb-label");
+  GtkWidget *dot = g_object_get_data (G_OBJECT (box), "cb-dot");
   GtkStringObject *string = gtk_list_item_get_item (item);
   const char *classes[] = { "cb-dot", style_func ((int) gtk_list_item_get_position (item)), NULL };
 
@@ -84,13 +104,18 @@ status_item_bind (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (label), gtk_string_object_get_string (string));
 }
 
+/* For the button (with icon_name) or, with list, for the open list. */
 static GtkListItemFactory *
 status_factory_new (StyleFunc   style_func,
-                    const char *icon_name)
+                    const char *icon_name,
+                    gboolean    list)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
-  g_signal_connect (factory, "setup", G_CALLBACK (status_item_setup), (gpointer) icon_name);
+  if (list)
+    g_signal_connect (factory, "setup", G_CALLBACK (status_list_item_setup), NULL);
+  else
+    g_signal_connect (factory, "setup", G_CALLBACK (status_item_setup), (gpointer) icon_name);
   g_signal_connect (factory, "bind", G_CALLBACK (status_item_bind), (gpointer) style_func);
 
   return factory;
@@ -103,8 +128,8 @@ setup_status_dropdown (GtkDropDown *dropdown,
                        const char  *icon_name)
 {
   g_autoptr(GtkStringList) model = gtk_string_list_new (labels);
-  g_autoptr(GtkListItemFactory) button_factory = status_factory_new (style_func, icon_name);
-  g_autoptr(GtkListItemFactory) list_factory = status_factory_new (style_func, NULL);
+  g_autoptr(GtkListItemFactory) button_factory = status_factory_new (style_func, icon_name, FALSE);
+  g_autoptr(GtkListItemFactory) list_factory = status_factory_new (style_func, NULL, TRUE);
 
   gtk_drop_down_set_model (dropdown, G_LIST_MODEL (model));
   gtk_drop_down_set_factory (dropdown, button_factory);
