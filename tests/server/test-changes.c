@@ -636,15 +636,15 @@ test_mobile_ringing (Fixture       *fixture,
   g_clear_error (&error);
 
   edit_user (fixture, fixture->a, "201", "on request");
-  take_published (fixture);
-  take_signalled (fixture);
+  g_free (take_published (fixture));
+  g_free (take_signalled (fixture));
   ok = cb_changes_set_mobile_ringing (fixture->changes, fixture->a, TRUE, 0, &error);
   assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_NO_MOBILE, "“on request”");
   g_clear_error (&error);
 
   edit_user (fixture, fixture->a, "201", "+49 (170) 1234-567");
-  take_published (fixture);
-  take_signalled (fixture);
+  g_free (take_published (fixture));
+  g_free (take_signalled (fixture));
   ok = cb_changes_set_mobile_ringing (fixture->changes, fixture->a, TRUE, 61, &error);
   assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_INVALID_FIELD, "“delay”");
   g_clear_error (&error);
@@ -691,8 +691,8 @@ test_announcement (Fixture       *fixture,
   g_assert_true (cb_changes_delete_announcement (fixture->changes, fixture->a, &error));
   g_assert_false (cb_directory_get_user (fixture->directory, fixture->a)->announcement);
   g_assert_false (json_object_get_boolean_member (fixture->last_data, "announcement"));
-  take_published (fixture);
-  take_signalled (fixture);
+  g_free (take_published (fixture));
+  g_free (take_signalled (fixture));
   ok = cb_changes_delete_announcement (fixture->changes, fixture->a, &error);
   assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_NOT_FOUND, NULL);
 }
@@ -778,8 +778,8 @@ test_assistant_logins (Fixture       *fixture,
   g_assert_true (cb_changes_set_group_login (fixture->changes, fixture->a, group_id, FALSE, &error));
   g_assert_true (cb_changes_set_group_login (fixture->changes, fixture->a, group_id, TRUE, &error));
   edit_group (fixture, group_id, forbid_logout);
-  take_published (fixture);
-  take_signalled (fixture);
+  g_free (take_published (fixture));
+  g_free (take_signalled (fixture));
   ok = cb_changes_set_group_login (fixture->changes, fixture->a, group_id, FALSE, &error);
   assert_refused (fixture, ok, error, CB_PROTOCOL_ERROR_FORBIDDEN, "logging out");
   g_clear_error (&error);
