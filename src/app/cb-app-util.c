@@ -199,29 +199,44 @@ cb_drop_down_item_add_check (GtkListItem *item)
   on_item_selected (item, NULL, check);
 }
 
-/* What cb_describe_error() words as a connection to the server that
- * could not be made or broke (not G_IO_ERROR_FAILED, which the phone
- * library uses too). */
-static gboolean
-is_connection_error (const GError *error)
+/* A connection to the server that could not be made or broke, in the
+ * user's words; NULL for any other error. */
+static char *
+describe_connection_error (const GError *error)
 {
-  static const GIOErrorEnum codes[] = {
-    G_IO_ERROR_HOST_NOT_FOUND, G_IO_ERROR_CONNECTION_REFUSED, G_IO_ERROR_HOST_UNREACHABLE,
-    G_IO_ERROR_NETWORK_UNREACHABLE, G_IO_ERROR_TIMED_OUT, G_IO_ERROR_CONNECTION_CLOSED,
-    G_IO_ERROR_BROKEN_PIPE, G_IO_ERROR_PARTIAL_INPUT, G_IO_ERROR_PROXY_FAILED,
-  };
-
-  if (error->domain == G_RESOLVER_ERROR || error->domain == G_TLS_ERROR)
-    return TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
-    if (g_error_matches (error, G_IO_ERROR, codes[i]))
-      return TRUE;
-  return FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
+      g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
+      g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
+    return g_strdup (_("No server by that name was found. Check the address."));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_strdup (_("Nothing answers at that address. Check the address and the port."));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    return g_strdup (_("The server cannot be reached. Check your network connection."));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_strdup (_("The server did not answer in time. It may be down, or the address may be wrong."));
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+    return g_strdup (_("The server's certificate is not trusted."));
+  if (error->domain == G_TLS_ERROR)
+    return g_strdup (_("A secure connection to the server could not be set up."));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED))
+    {
+      /* The library's own words say nothing to a user. */
+      g_debug ("Connection failed: %s", error->message);
+      return g_strdup (_("The connection to the server failed."));
+    }
+  return NULL;
 }
 
 char *
 cb_describe_error (const GError *error)
 {
+  char *reason;
+
   g_return_val_if_fail (error != NULL, NULL);
 
   if (error->domain == CB_PROTOCOL_ERROR)
@@ -264,42 +279,9 @@ cb_describe_error (const GError *error)
           break;
         }
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
-           g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
-           g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
+  else if ((reason = describe_connection_error (error)) != NULL)
     {
-      return g_strdup (_("No server by that name was found. Check the address."));
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    {
-      return g_strdup (_("Nothing answers at that address. Check the address and the port."));
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    {
-      return g_strdup (_("The server cannot be reached. Check your network connection."));
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      return g_strdup (_("The server did not answer in time. It may be down, or the address may be wrong."));
-    }
-  else if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
-    {
-      return g_strdup (_("The server's certificate is not trusted."));
-    }
-  else if (error->domain == G_TLS_ERROR)
-    {
-      return g_strdup (_("A secure connection to the server could not be set up."));
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED))
-    {
-      /* The library's own words say nothing to a user. */
-      g_debug ("Connection failed: %s", error->message);
-      return g_strdup (_("The connection to the server failed."));
+      return reason;
     }
 
   /* Server messages are already meant for people; keep them as they are. */
@@ -309,6 +291,8 @@ cb_describe_error (const GError *error)
 char *
 cb_describe_call_error (const GError *error)
 {
+  char *reason;
+
   g_return_val_if_fail (error != NULL, NULL);
 
   if (g_error_matches (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NOT_RINGING))
@@ -318,9 +302,13 @@ cb_describe_call_error (const GError *error)
     return g_strdup (_("The call is not connected."));
   if (g_error_matches (error, CB_SIP_CALL_ERROR, CB_SIP_CALL_ERROR_NO_KEYPAD_TONES))
     return g_strdup (_("The other side takes no keypad tones on this call."));
-  /* The server's refusals, and a connection to it that failed. */
-  if (error->domain == CB_PROTOCOL_ERROR || is_connection_error (error))
+  /* The server's refusals, and a connection to it that failed (not
+   * G_IO_ERROR_FAILED: the phone library's media says that too). */
+  if (error->domain == CB_PROTOCOL_ERROR)
     return cb_describe_error (error);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED) &&
+      (reason = describe_connection_error (error)) != NULL)
+    return reason;
 
   /* The phone's own words (a call the server does not know yet, a media
    * element that failed) say nothing to a user: the log keeps them. */

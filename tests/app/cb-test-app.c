@@ -165,3 +165,30 @@ cb_test_app_screenshot_screen (GtkWidget  *widget,
   g_test_message ("Screenshot: %s", path);
   return g_steal_pointer (&path);
 }
+
+static void
+collect_shown_checks (GtkWidget *widget,
+                      GPtrArray *found)
+{
+  if (GTK_IS_IMAGE (widget) && gtk_widget_get_mapped (widget) && gtk_widget_get_opacity (widget) > 0.5 &&
+      g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), "object-select-symbolic") == 0)
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_shown_checks (child, found);
+}
+
+const char *
+cb_test_app_checked_item (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) checks = g_ptr_array_new ();
+  GtkWidget *label;
+
+  collect_shown_checks (root, checks);
+  g_assert_cmpuint (checks->len, ==, 1);
+  /* The check follows its row's label. */
+  label = gtk_widget_get_prev_sibling (g_ptr_array_index (checks, 0));
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_label_get_text (GTK_LABEL (label));
+}

@@ -34,4 +34,9 @@ char *cb_test_app_screenshot         (GtkWidget  *widget,
 char *cb_test_app_screenshot_screen  (GtkWidget  *widget,
                                       const char *name);
 
+/* In an open drop-down list (under root), the label of the one row whose
+ * check is shown (cb_drop_down_item_add_check()); fails the test unless
+ * exactly one is. */
+const char *cb_test_app_checked_item   (GtkWidget  *root);
+
 G_END_DECLS

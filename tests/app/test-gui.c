@@ -169,15 +169,6 @@ destroy_and_check_finalized (CbWindow *window)
   WAIT_UNTIL (pointer_cleared, &weak);
 }
 
-/* The check of an open drop-down list's current item. */
-static gboolean
-match_shown_check (GtkWidget *widget,
-                   gpointer   data)
-{
-  return GTK_IS_IMAGE (widget) && gtk_widget_get_mapped (widget) && gtk_widget_get_opacity (widget) > 0.5 &&
-         g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), "object-select-symbolic") == 0;
-}
-
 static gboolean
 match_type (GtkWidget *widget,
             gpointer   data)
@@ -646,20 +637,15 @@ check_status_dropdowns (CbWindow *window)
       }
   }
 
-  /* Open, the list marks the current status, and only it, with a check
-   * (the first check shown is its row's). */
+  /* Open, the list marks the current status, and only it, with a check. */
   {
     GtkWidget *popover;
-    GtkWidget *check;
 
     g_signal_emit_by_name (agent, "activate");
     popover = find_widget (agent, match_type, GSIZE_TO_POINTER (GTK_TYPE_POPOVER));
     g_assert_nonnull (popover);
     WAIT_UNTIL ((GSourceFunc) gtk_widget_get_mapped, popover);
-    check = find_widget (popover, match_shown_check, NULL);
-    g_assert_nonnull (check);
-    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_prev_sibling (check))), ==,
-                     german ? "Nachbearbeitung" : "Wrap-up");
+    g_assert_cmpstr (cb_test_app_checked_item (popover), ==, german ? "Nachbearbeitung" : "Wrap-up");
     gtk_popover_popdown (GTK_POPOVER (popover));
     WAIT_UNTIL (widget_unmapped, popover);
   }
